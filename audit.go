@@ -1,0 +1,46 @@
+package mentorvault
+
+import "time"
+
+// Audit outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeDenied = "denied"
+	OutcomeFailed = "failed"
+)
+
+// AuditEvent is one entry of the hash-chained audit log. It records who did
+// what to which record, never the content itself. Seq numbers the chain from
+// 1; Hash = SHA-256 over PrevHash and the event's canonical encoding (see
+// internal/audit).
+type AuditEvent struct {
+	Seq            int64
+	ID             string
+	At             time.Time
+	ActorID        string // "" for anonymous or the system
+	Action         string // e.g. "note.read", "login", "token.use"
+	Outcome        string // OutcomeOK, OutcomeDenied or OutcomeFailed
+	OrgID          string
+	RelationshipID string
+	ResourceType   string // "note", "relationship", "user", …
+	ResourceID     string
+	Detail         string // non-confidential context, e.g. "via=token"
+	PrevHash       []byte
+	Hash           []byte
+}
+
+// AuditHead is the end of the chain: how many events it holds and the hash
+// of the last one (nil for an empty chain).
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}
+
+// AuditFilter selects audit events. Zero fields do not filter.
+type AuditFilter struct {
+	RelationshipID string
+	AfterSeq       int64 // events with Seq > AfterSeq
+	BeforeSeq      int64 // events with Seq < BeforeSeq (0: no bound)
+	Limit          int
+	Descending     bool
+}

@@ -1,0 +1,69 @@
+package mentorvault
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Visibility of a note: private to its author, or shared with the pair.
+type Visibility string
+
+const (
+	VisibilityPrivate Visibility = "private"
+	VisibilityShared  Visibility = "shared"
+)
+
+// MaxNoteBytes is the largest note body accepted.
+const MaxNoteBytes = 64 << 10
+
+// Note is a piece of sealed content written in a relationship. Body is the
+// plaintext, present only inside an authorised service call; BodySealed is
+// the ciphertext the store keeps.
+type Note struct {
+	ID             string
+	RelationshipID string
+	AuthorID       string
+	Visibility     Visibility
+	Body           Secret
+	BodySealed     []byte
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ValidateNoteInput checks a note's body and visibility. Returns EINVALID.
+func ValidateNoteInput(body string, vis Visibility) error {
+	fields := map[string]string{}
+	switch {
+	case !utf8.ValidString(body):
+		fields["body"] = "must be valid UTF-8 text"
+	case strings.TrimSpace(body) == "":
+		fields["body"] = "must not be empty"
+	case len(body) > MaxNoteBytes:
+		fields["body"] = "is too long (at most 64 KiB)"
+	case strings.ContainsRune(body, 0):
+		fields["body"] = "must not contain NUL characters"
+	}
+	if vis != VisibilityPrivate && vis != VisibilityShared {
+		fields["visibility"] = `must be "private" or "shared"`
+	}
+	if len(fields) > 0 {
+		return Invalid("the note is not valid", fields)
+	}
+	return nil
+}
+
+// NoteFilter selects notes of one relationship. ReaderID limits the result to
+// the notes that reader may see: shared notes and their own private ones.
+type NoteFilter struct {
+	RelationshipID string
+	ReaderID       string
+	Before         string // ID cursor: notes older than this one
+	Limit          int
+}
+
+// NoteUpdate holds the fields of a note that can change; nil leaves a field as it is.
+type NoteUpdate struct {
+	Body       *string
+	Visibility *Visibility
+}

@@ -1,0 +1,211 @@
+package mentorvault
+
+import "time"
+
+// RelationshipKind is mentoring (a mentor and a mentee) or peer (two partners).
+type RelationshipKind string
+
+const (
+	KindMentoring RelationshipKind = "mentoring"
+	KindPeer      RelationshipKind = "peer"
+)
+
+// RelationshipStatus is a state of the lifecycle in DESIGN.md §3:
+// proposed → accepted → agreeing → active ⇄ paused → closed, or declined / withdrawn.
+type RelationshipStatus string
+
+const (
+	StatusProposed  RelationshipStatus = "proposed"
+	StatusAccepted  RelationshipStatus = "accepted"
+	StatusAgreeing  RelationshipStatus = "agreeing"
+	StatusActive    RelationshipStatus = "active"
+	StatusPaused    RelationshipStatus = "paused"
+	StatusClosed    RelationshipStatus = "closed"
+	StatusDeclined  RelationshipStatus = "declined"
+	StatusWithdrawn RelationshipStatus = "withdrawn"
+)
+
+// Listed reports whether a relationship in this status appears in the
+// organisation's directory. Existence is public: once accepted and until it
+// ends, a relationship cannot be hidden.
+func (s RelationshipStatus) Listed() bool {
+	switch s {
+	case StatusAccepted, StatusAgreeing, StatusActive, StatusPaused:
+		return true
+	}
+	return false
+}
+
+// LifecycleAction is something a party does to a relationship's status.
+type LifecycleAction string
+
+const (
+	ActAccept   LifecycleAction = "accept"   // invitee: proposed → accepted
+	ActDecline  LifecycleAction = "decline"  // invitee: proposed → declined
+	ActWithdraw LifecycleAction = "withdraw" // proposer: proposed → withdrawn; either party before active
+	ActAgree    LifecycleAction = "agree"    // each party confirms the terms: accepted → agreeing → active
+	ActPause    LifecycleAction = "pause"    // either party: active → paused
+	ActResume   LifecycleAction = "resume"   // either party: paused → active
+	ActClose    LifecycleAction = "close"    // either party: accepted/agreeing/active/paused → closed
+)
+
+// LifecycleActions lists every lifecycle action.
+var LifecycleActions = []LifecycleAction{ActAccept, ActDecline, ActWithdraw, ActAgree, ActPause, ActResume, ActClose}
+
+// Relationship is a mentoring relationship between two people, formal (in a
+// programme) or informal. Its existence is public within the organisation;
+// its content is sealed to the pair.
+type Relationship struct {
+	ID           string
+	OrgID        string
+	ProgrammeID  string // "" for an informal relationship
+	Kind         RelationshipKind
+	MentorID     string // for peer relationships: the first partner
+	MenteeID     string // for peer relationships: the second partner
+	ProposedByID string
+	Status       RelationshipStatus
+	// MentorAgreedAt and MenteeAgreedAt record each party's agreement to the
+	// terms; the relationship becomes active when both have agreed.
+	MentorAgreedAt *time.Time
+	MenteeAgreedAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	StartedAt      *time.Time // first became active
+	EndedAt        *time.Time // closed, declined or withdrawn
+}
+
+// Formal reports whether the relationship belongs to a programme.
+func (r *Relationship) Formal() bool { return r.ProgrammeID != "" }
+
+// IsParty reports whether userID is one of the pair.
+func (r *Relationship) IsParty(userID string) bool {
+	return userID != "" && (userID == r.MentorID || userID == r.MenteeID)
+}
+
+// Partner returns the other party's ID, or "" if userID is not a party.
+func (r *Relationship) Partner(userID string) string {
+	switch userID {
+	case r.MentorID:
+		return r.MenteeID
+	case r.MenteeID:
+		return r.MentorID
+	}
+	return ""
+}
+
+// Validate checks a new relationship. Returns EINVALID.
+func (r *Relationship) Validate() error {
+	fields := map[string]string{}
+	if r.Kind != KindMentoring && r.Kind != KindPeer {
+		fields["kind"] = `must be "mentoring" or "peer"`
+	}
+	if r.MentorID == "" {
+		fields["mentor"] = "is required"
+	}
+	if r.MenteeID == "" {
+		fields["mentee"] = "is required"
+	}
+	if r.MentorID != "" && r.MentorID == r.MenteeID {
+		fields["mentee"] = "must be someone other than the mentor"
+	}
+	if !r.IsParty(r.ProposedByID) {
+		fields["proposer"] = "must be one of the pair"
+	}
+	if len(fields) > 0 {
+		return Invalid("the relationship is not valid", fields)
+	}
+	return nil
+}
+
+// Apply performs a lifecycle action by actorID at now, or returns an error
+// that says why the transition is not allowed (ECONFLICT for a wrong state,
+// EFORBIDDEN for the wrong party, EINVALID for an unknown action). Whether the
+// actor may act on the relationship at all is decided by policy beforehand.
+func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Time) error {
+	if !r.IsParty(actorID) {
+		return Errorf(EFORBIDDEN, "only the two parties can change the relationship's status")
+	}
+	from := r.Status
+	wrongState := func() error {
+		return Errorf(ECONFLICT, "cannot %s a relationship that is %s", action, from)
+	}
+	to := from
+	switch action {
+	case ActAccept, ActDecline:
+		if from != StatusProposed {
+			return wrongState()
+		}
+		if actorID == r.ProposedByID {
+			return Errorf(EFORBIDDEN, "you proposed this relationship; the other party decides whether to %s it", action)
+		}
+		to = StatusAccepted
+		if action == ActDecline {
+			to = StatusDeclined
+		}
+	case ActWithdraw:
+		switch from {
+		case StatusProposed:
+			if actorID != r.ProposedByID {
+				return Errorf(EFORBIDDEN, "only the person who proposed the relationship can withdraw it; you can decline it")
+			}
+		case StatusAccepted, StatusAgreeing:
+		default:
+			return wrongState()
+		}
+		to = StatusWithdrawn
+	case ActAgree:
+		if from != StatusAccepted && from != StatusAgreeing {
+			return wrongState()
+		}
+		mine, theirs := &r.MentorAgreedAt, r.MenteeAgreedAt
+		if actorID == r.MenteeID {
+			mine, theirs = &r.MenteeAgreedAt, r.MentorAgreedAt
+		}
+		if *mine != nil {
+			return Errorf(ECONFLICT, "you have already agreed; waiting for the other party")
+		}
+		t := now
+		*mine = &t
+		to = StatusAgreeing
+		if theirs != nil {
+			to = StatusActive
+			r.StartedAt = &t
+		}
+	case ActPause:
+		if from != StatusActive {
+			return wrongState()
+		}
+		to = StatusPaused
+	case ActResume:
+		if from != StatusPaused {
+			return wrongState()
+		}
+		to = StatusActive
+	case ActClose:
+		switch from {
+		case StatusAccepted, StatusAgreeing, StatusActive, StatusPaused:
+		default:
+			return wrongState()
+		}
+		to = StatusClosed
+	default:
+		return Errorf(EINVALID, "unknown action %q", string(action))
+	}
+	r.Status = to
+	r.UpdatedAt = now
+	switch to {
+	case StatusClosed, StatusDeclined, StatusWithdrawn:
+		t := now
+		r.EndedAt = &t
+	}
+	return nil
+}
+
+// RelationshipFilter selects relationships. Zero fields do not filter.
+type RelationshipFilter struct {
+	OrgID       string
+	PartyID     string // the user is mentor or mentee
+	ProgrammeID string
+	Statuses    []RelationshipStatus
+	Limit       int
+}

@@ -1,0 +1,94 @@
+package mentorvault
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence boundary. One implementation (internal/sqlstore)
+// serves both SQLite and PostgreSQL and passes the same conformance tests.
+type Store interface {
+	// BeginTx starts a read-write transaction. Every service call runs in
+	// one, so that authorisation, the change and its audit event commit together.
+	BeginTx(ctx context.Context) (Tx, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Dialect is "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Tx is a read-write transaction. Find* methods return ENOTFOUND when a
+// single record does not exist; Create* return ECONFLICT on a duplicate key.
+type Tx interface {
+	// Now is the transaction's time, taken once when it began.
+	Now() time.Time
+	Commit() error
+	Rollback() error
+
+	CreateOrg(ctx context.Context, o *Org) error
+	FindOrgByID(ctx context.Context, id string) (*Org, error)
+	FindOrgs(ctx context.Context) ([]*Org, error)
+
+	CreateProgramme(ctx context.Context, p *Programme) error
+	FindProgrammeByID(ctx context.Context, id string) (*Programme, error)
+	FindProgrammes(ctx context.Context, orgID string) ([]*Programme, error)
+	AddProgrammeRole(ctx context.Context, r ProgrammeRole) error
+	// FindProgrammeRoles lists roles by user (userID != "") or by programme (programmeID != "").
+	FindProgrammeRoles(ctx context.Context, userID, programmeID string) ([]ProgrammeRole, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	UpdateUserPassword(ctx context.Context, id, hash string) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	FindSessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	FindAPITokenByHash(ctx context.Context, hash []byte) (*APIToken, error)
+	FindAPITokens(ctx context.Context, userID string) ([]*APIToken, error)
+	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+
+	// RecordLoginFailure notes a failed login under key (e.g. "acct:…|addr:…").
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+	DeleteLoginFailuresBefore(ctx context.Context, before time.Time) error
+
+	CreateRelationship(ctx context.Context, r *Relationship) error
+	FindRelationshipByID(ctx context.Context, id string) (*Relationship, error)
+	FindRelationships(ctx context.Context, f RelationshipFilter) ([]*Relationship, error)
+	// UpdateRelationship stores the status, agreement times, start/end and UpdatedAt.
+	UpdateRelationship(ctx context.Context, r *Relationship) error
+
+	// CreateDataKey stores a relationship's wrapped data keyset.
+	CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
+	// FindDataKey returns the wrapped keyset; ENOTFOUND if none or destroyed.
+	FindDataKey(ctx context.Context, relationshipID string) ([]byte, error)
+	UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
+	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
+	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
+
+	CreateNote(ctx context.Context, n *Note) error
+	FindNoteByID(ctx context.Context, id string) (*Note, error)
+	// FindNotes returns notes newest first.
+	FindNotes(ctx context.Context, f NoteFilter) ([]*Note, error)
+	// UpdateNote stores Visibility, BodySealed and UpdatedAt.
+	UpdateNote(ctx context.Context, n *Note) error
+	DeleteNote(ctx context.Context, id string) error
+
+	// LockAuditHead returns the chain's head and holds it until the
+	// transaction ends, so that appends from concurrent transactions (and
+	// server instances) serialise.
+	LockAuditHead(ctx context.Context) (AuditHead, error)
+	// InsertAuditEvent stores an event whose Seq, PrevHash and Hash the caller
+	// computed from the locked head, and advances the head.
+	InsertAuditEvent(ctx context.Context, e *AuditEvent) error
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+}

@@ -1,0 +1,317 @@
+// Package policy decides every service call with Cedar policies kept as files
+// in this directory (*.cedar, embedded). Access is denied unless a policy
+// permits it and no policy forbids it (DESIGN.md §2.6).
+package policy
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+//go:embed *.cedar
+var policyFS embed.FS
+
+// Action is something a principal asks to do to a resource; its value is
+// the Cedar action ID.
+type Action string
+
+// The actions policy decides. The comment says which resource each takes.
+const (
+	ViewDirectory        Action = "directory.view"        // Org
+	ProposeRelationship  Action = "relationship.propose"  // Org; the service checks the proposer is a party
+	ViewRelationship     Action = "relationship.view"     // Relationship: public metadata only
+	AcceptRelationship   Action = "relationship.accept"   // Relationship; parties only
+	DeclineRelationship  Action = "relationship.decline"  // Relationship; parties only
+	WithdrawRelationship Action = "relationship.withdraw" // Relationship; parties only
+	AgreeRelationship    Action = "relationship.agree"    // Relationship; parties only
+	PauseRelationship    Action = "relationship.pause"    // Relationship; parties only
+	ResumeRelationship   Action = "relationship.resume"   // Relationship; parties only
+	CloseRelationship    Action = "relationship.close"    // Relationship; parties only
+	CreateNote           Action = "note.create"           // Relationship; parties, status active
+	ListNotes            Action = "note.list"             // Relationship; parties, not proposed/declined/withdrawn
+	ReadNote             Action = "note.read"             // Note; author, or both parties if shared
+	UpdateNote           Action = "note.update"           // Note; author, relationship active or paused
+	DeleteNote           Action = "note.delete"           // Note; author, relationship active or paused
+	ReadAudit            Action = "audit.read"            // Relationship; parties only
+	ManageUsers          Action = "user.manage"           // Org; its org admins
+	ManageProgrammes     Action = "programme.manage"      // Org; its org admins
+)
+
+// Actions lists every action, in a stable order.
+var Actions = []Action{
+	ViewDirectory, ProposeRelationship,
+	ViewRelationship, AcceptRelationship, DeclineRelationship, WithdrawRelationship,
+	AgreeRelationship, PauseRelationship, ResumeRelationship, CloseRelationship,
+	CreateNote, ListNotes, ReadNote, UpdateNote, DeleteNote, ReadAudit,
+	ManageUsers, ManageProgrammes,
+}
+
+// actionGroups puts actions into the Cedar action groups the policies use.
+var actionGroups = map[Action][]string{
+	AcceptRelationship:   {"lifecycle"},
+	DeclineRelationship:  {"lifecycle"},
+	WithdrawRelationship: {"lifecycle"},
+	AgreeRelationship:    {"lifecycle"},
+	PauseRelationship:    {"lifecycle"},
+	ResumeRelationship:   {"lifecycle"},
+	CloseRelationship:    {"lifecycle"},
+	CreateNote:           {"content"},
+	ListNotes:            {"content"},
+	ReadNote:             {"content"},
+	UpdateNote:           {"content"},
+	DeleteNote:           {"content"},
+	ReadAudit:            {"content"},
+}
+
+// Subject is the principal as policy sees it. A zero UserID is anonymous.
+type Subject struct {
+	UserID, OrgID string
+	OrgAdmin      bool
+	Requester     bool
+	Coordinates   []string // programme IDs the user coordinates
+	Supervises    []string // programme IDs the user supervises
+}
+
+// Resource is what an action is done to: exactly one of Org, Relationship or Note.
+type Resource interface{ isResource() }
+
+// Org is an organisation as a resource.
+type Org struct{ ID string }
+
+// Relationship is a relationship's public metadata as a resource. Status is
+// a mentorvault.RelationshipStatus value; ProgrammeID is "" when informal.
+type Relationship struct {
+	ID, OrgID, ProgrammeID, MentorID, MenteeID string
+	Status                                     string
+}
+
+// Note is a note as a resource, with the relationship it belongs to.
+// Visibility is a mentorvault.Visibility value.
+type Note struct {
+	ID, AuthorID, Visibility string
+	Relationship             Relationship
+}
+
+func (Org) isResource()          {}
+func (Relationship) isResource() {}
+func (Note) isResource()         {}
+
+// Decision is the outcome of one request: whether it is allowed, and the IDs
+// (@id annotations) of the policies that determined it — the permits that
+// allowed it, or the forbids that denied it (none for a default deny).
+type Decision struct {
+	Allowed  bool
+	Policies []string
+}
+
+// Authorizer holds the parsed policies. It is safe for concurrent use.
+type Authorizer struct {
+	policies *cedar.PolicySet
+	actions  cedar.EntityMap // Action entities with their groups; read-only
+	known    map[Action]cedar.EntityUID
+}
+
+// New parses the embedded policies. It fails if a policy does not parse,
+// lacks an @id annotation, or repeats another's @id.
+func New() (*Authorizer, error) { return newFromFS(policyFS) }
+
+func newFromFS(fsys fs.FS) (*Authorizer, error) {
+	files, err := fs.Glob(fsys, "*.cedar")
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, errors.New("policy: no *.cedar files")
+	}
+	ps := cedar.NewPolicySet()
+	where := map[cedar.PolicyID]string{}
+	for _, name := range files {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		list, err := cedar.NewPolicyListFromBytes(path.Base(name), b)
+		if err != nil {
+			return nil, fmt.Errorf("policy: %w", err)
+		}
+		for _, p := range list {
+			pos := p.Position()
+			at := fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+			id, ok := p.Annotations()["id"]
+			if !ok || strings.TrimSpace(string(id)) == "" {
+				return nil, fmt.Errorf("policy: %s: policy has no @id annotation", at)
+			}
+			pid := cedar.PolicyID(id)
+			if prev, dup := where[pid]; dup {
+				return nil, fmt.Errorf("policy: %s: @id(%q) already used at %s", at, id, prev)
+			}
+			where[pid] = at
+			ps.Add(pid, p)
+		}
+	}
+	a := &Authorizer{policies: ps, actions: cedar.EntityMap{}, known: map[Action]cedar.EntityUID{}}
+	for _, act := range Actions {
+		uid := cedar.NewEntityUID("Action", cedar.String(act))
+		var parents []cedar.EntityUID
+		for _, g := range actionGroups[act] {
+			parents = append(parents, cedar.NewEntityUID("Action", cedar.String(g)))
+		}
+		a.actions[uid] = cedar.Entity{UID: uid, Parents: cedar.NewEntityUIDSet(parents...)}
+		a.known[act] = uid
+	}
+	return a, nil
+}
+
+// Entity types and the one anonymous principal.
+const (
+	typeUser         cedar.EntityType = "User"
+	typeOrg          cedar.EntityType = "Org"
+	typeProgramme    cedar.EntityType = "Programme"
+	typeRelationship cedar.EntityType = "Relationship"
+	typeNote         cedar.EntityType = "Note"
+)
+
+var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
+
+// Authorize decides one request. It returns an error, with a deny, if the
+// action is unknown, the resource is missing, or any policy's evaluation
+// errored: Cedar silently skips an erroring policy (a forbid among them), so
+// the caller must treat the error as a bug (EINTERNAL) and deny.
+func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, error) {
+	actionUID, ok := a.known[act]
+	if !ok {
+		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unknown action %q", string(act)))
+	}
+	ents := entities{actions: a.actions, own: make(cedar.EntityMap, 3)}
+	principal := anonymous
+	if s.UserID != "" {
+		principal = ents.addUser(s)
+	}
+	var resource cedar.EntityUID
+	switch r := r.(type) {
+	case Org:
+		resource = cedar.NewEntityUID(typeOrg, cedar.String(r.ID))
+	case *Org:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = cedar.NewEntityUID(typeOrg, cedar.String(r.ID))
+	case Relationship:
+		resource = ents.addRelationship(r)
+	case *Relationship:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addRelationship(*r)
+	case Note:
+		resource = ents.addNote(r)
+	case *Note:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addNote(*r)
+	default:
+		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unsupported resource %T", r))
+	}
+	dec, diag := cedar.Authorize(a.policies, ents, cedar.Request{
+		Principal: principal,
+		Action:    actionUID,
+		Resource:  resource,
+	})
+	if len(diag.Errors) > 0 {
+		msgs := make([]string, len(diag.Errors))
+		for i, e := range diag.Errors {
+			msgs[i] = e.String()
+		}
+		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: %s on %s: evaluation errors: %s",
+			act, resource, strings.Join(msgs, "; ")))
+	}
+	d := Decision{Allowed: dec == cedar.Allow}
+	if len(diag.Reasons) > 0 {
+		d.Policies = make([]string, len(diag.Reasons))
+		for i, reason := range diag.Reasons {
+			d.Policies[i] = string(reason.PolicyID)
+		}
+		slices.Sort(d.Policies)
+	}
+	return d, nil
+}
+
+// entities is the per-request entity store: the few entities of this
+// request over the shared, read-only Action entities.
+type entities struct {
+	actions cedar.EntityMap
+	own     cedar.EntityMap
+}
+
+func (e entities) Get(uid cedar.EntityUID) (cedar.Entity, bool) {
+	if uid.Type == "Action" {
+		return e.actions.Get(uid)
+	}
+	return e.own.Get(uid)
+}
+
+func (e entities) add(uid cedar.EntityUID, attrs cedar.RecordMap) cedar.EntityUID {
+	e.own[uid] = cedar.Entity{UID: uid, Attributes: cedar.NewRecord(attrs)}
+	return uid
+}
+
+func programmes(ids []string) cedar.Set {
+	vs := make([]cedar.Value, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			vs = append(vs, cedar.NewEntityUID(typeProgramme, cedar.String(id)))
+		}
+	}
+	return cedar.NewSet(vs...)
+}
+
+func (e entities) addUser(s Subject) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typeUser, cedar.String(s.UserID)), cedar.RecordMap{
+		"org":         cedar.NewEntityUID(typeOrg, cedar.String(s.OrgID)),
+		"org_admin":   cedar.Boolean(s.OrgAdmin),
+		"requester":   cedar.Boolean(s.Requester),
+		"coordinates": programmes(s.Coordinates),
+		"supervises":  programmes(s.Supervises),
+	})
+}
+
+func (e entities) addRelationship(r Relationship) cedar.EntityUID {
+	var parties []cedar.Value
+	for _, id := range []string{r.MentorID, r.MenteeID} {
+		if id != "" {
+			parties = append(parties, cedar.NewEntityUID(typeUser, cedar.String(id)))
+		}
+	}
+	var progs cedar.Set
+	if r.ProgrammeID != "" {
+		progs = programmes([]string{r.ProgrammeID})
+	} else {
+		progs = cedar.NewSet()
+	}
+	return e.add(cedar.NewEntityUID(typeRelationship, cedar.String(r.ID)), cedar.RecordMap{
+		"org":        cedar.NewEntityUID(typeOrg, cedar.String(r.OrgID)),
+		"programmes": progs, // empty when informal: no `has` needed
+		"parties":    cedar.NewSet(parties...),
+		"status":     cedar.String(r.Status),
+		"listed":     cedar.Boolean(mentorvault.RelationshipStatus(r.Status).Listed()),
+	})
+}
+
+func (e entities) addNote(n Note) cedar.EntityUID {
+	rel := e.addRelationship(n.Relationship)
+	return e.add(cedar.NewEntityUID(typeNote, cedar.String(n.ID)), cedar.RecordMap{
+		"relationship": rel,
+		"author":       cedar.NewEntityUID(typeUser, cedar.String(n.AuthorID)),
+		"visibility":   cedar.String(n.Visibility),
+	})
+}

@@ -1,0 +1,234 @@
+package policy_test
+
+import (
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+)
+
+// withExtra returns the real policy files plus extra ones.
+func withExtra(t testing.TB, extra map[string]string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	files, err := fs.Glob(policy.PolicyFS, "*.cedar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no embedded policies: %v", err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(policy.PolicyFS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[name] = &fstest.MapFile{Data: b}
+	}
+	for name, src := range extra {
+		m[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	return m
+}
+
+func parties(res policy.Resource) (rel policy.Relationship, author string, private bool, ok bool) {
+	switch r := res.(type) {
+	case policy.Relationship:
+		return r, "", false, true
+	case policy.Note:
+		return r.Relationship, r.AuthorID, r.Visibility != "shared", true
+	}
+	return policy.Relationship{}, "", false, false
+}
+
+func orgOf(res policy.Resource) string {
+	switch r := res.(type) {
+	case policy.Org:
+		return r.ID
+	case policy.Relationship:
+		return r.OrgID
+	case policy.Note:
+		return r.Relationship.OrgID
+	}
+	return ""
+}
+
+// TestForbidsHoldAgainstPermitAll adds a policy that permits everything and
+// checks that the forbids alone still keep every promise of the second wall.
+func TestForbidsHoldAgainstPermitAll(t *testing.T) {
+	a, err := policy.NewFromFS(withExtra(t, map[string]string{
+		"zz_permit_all.cedar": `@id("test.permit-all") permit (principal, action, resource);`,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partyOnly := map[policy.Action]bool{}
+	for _, act := range []policy.Action{
+		policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship, policy.AgreeRelationship,
+		policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
+		policy.CreateNote, policy.ListNotes, policy.ReadNote, policy.UpdateNote, policy.DeleteNote, policy.ReadAudit,
+	} {
+		partyOnly[act] = true
+	}
+	for _, tb := range matrix {
+		for _, r := range roles {
+			for _, act := range policy.Actions {
+				d, err := a.Authorize(r.s, act, tb.resource)
+				if err != nil {
+					t.Fatalf("%s %s on %s: %v", r.who, act, tb.title, err)
+				}
+				rel, author, private, isRel := parties(tb.resource)
+				var why string
+				switch {
+				case r.s.UserID == "":
+					why = "anonymous"
+				case r.s.OrgID != orgOf(tb.resource):
+					why = "cross-organisation"
+				case partyOnly[act] && (!isRel || (r.s.UserID != rel.MentorID && r.s.UserID != rel.MenteeID)):
+					why = "party-only action by a non-party"
+				case private && r.s.UserID != author:
+					why = "private note of someone else"
+				}
+				if why != "" && d.Allowed {
+					t.Errorf("%s %s on %s allowed despite the wall (%s)", r.who, act, tb.title, why)
+				}
+				if why == "" && !d.Allowed {
+					t.Errorf("%s %s on %s denied with permit-all (%v)", r.who, act, tb.title, d.Policies)
+				}
+			}
+		}
+	}
+}
+
+func TestDeterminingPolicies(t *testing.T) {
+	a := mustNew(t)
+	cases := []struct {
+		name    string
+		who     string
+		act     policy.Action
+		res     policy.Resource
+		allowed bool
+		ids     []string
+	}{
+		{"shared note read by its author", "alice", policy.ReadNote, n2, true, []string{"note.read.author", "note.read.shared"}},
+		{"private note read by the other party", "bob", policy.ReadNote, n1, false, []string{"forbid.private-note.non-author"}},
+		{"coordinator lists notes", "carol", policy.ListNotes, r1, false, []string{"forbid.party-only.non-party"}},
+		{"outsider views a relationship", "mallory", policy.ViewRelationship, r1, false, []string{"forbid.cross-org"}},
+		{"anonymous reads the directory", "", policy.ViewDirectory, policy.Org{ID: acme}, false, []string{"forbid.anonymous", "forbid.cross-org"}},
+		{"member manages users: default deny", "heidi", policy.ManageUsers, policy.Org{ID: acme}, false, nil},
+		{"member views a listed relationship", "heidi", policy.ViewRelationship, r1, true, []string{"relationship.view.listed"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := a.Authorize(subjectOf(t, c.who), c.act, c.res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed != c.allowed || !slices.Equal(d.Policies, c.ids) {
+				t.Errorf("got %+v, want allowed=%v policies=%v", d, c.allowed, c.ids)
+			}
+		})
+	}
+}
+
+func TestEvaluationErrorDenies(t *testing.T) {
+	for name, src := range map[string]string{
+		"erroring permit": `@id("test.bad-permit") permit (principal, action, resource) when { resource.no_such_attr == 1 };`,
+		"erroring forbid": `@id("test.permit-all") permit (principal, action, resource);
+			@id("test.bad-forbid") forbid (principal, action, resource) when { principal.no_such_attr };`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := policy.NewFromFS(withExtra(t, map[string]string{"zz_test.cedar": src}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := a.Authorize(subjectOf(t, "alice"), policy.ReadNote, n1)
+			if err == nil {
+				t.Fatal("no error from an erroring policy")
+			}
+			if d.Allowed {
+				t.Error("allowed despite an evaluation error")
+			}
+			if mentorvault.ErrorCode(err) != mentorvault.EINTERNAL || !strings.Contains(err.Error(), "test.bad-") {
+				t.Errorf("error = %v, want an internal error naming the policy", err)
+			}
+		})
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	a := mustNew(t)
+	alice := subjectOf(t, "alice")
+	if d, err := a.Authorize(alice, policy.Action("note.obliterate"), r1); err == nil || d.Allowed {
+		t.Errorf("unknown action: %+v, %v; want deny and error", d, err)
+	}
+	if d, err := a.Authorize(alice, policy.ReadNote, nil); err == nil || d.Allowed {
+		t.Errorf("nil resource: %+v, %v; want deny and error", d, err)
+	}
+	var nilNote *policy.Note
+	if d, err := a.Authorize(alice, policy.ReadNote, nilNote); err == nil || d.Allowed {
+		t.Errorf("nil *Note: %+v, %v; want deny and error", d, err)
+	}
+	// Pointers work like values.
+	if d, err := a.Authorize(alice, policy.ReadNote, &n1); err != nil || !d.Allowed {
+		t.Errorf("*Note: %+v, %v; want allow", d, err)
+	}
+}
+
+func TestNewRejectsBadPolicyFiles(t *testing.T) {
+	for name, files := range map[string]fstest.MapFS{
+		"no id":        {"a.cedar": {Data: []byte(`permit (principal, action, resource);`)}},
+		"duplicate id": {"a.cedar": {Data: []byte(`@id("x") permit (principal, action, resource);`)}, "b.cedar": {Data: []byte(`@id("x") forbid (principal, action, resource);`)}},
+		"syntax":       {"a.cedar": {Data: []byte(`@id("x") permit (principal, action, resource) when { ;`)}},
+		"no files":     {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := policy.NewFromFS(files); err == nil {
+				t.Error("New accepted bad policy files")
+			}
+		})
+	}
+}
+
+func TestConcurrentAuthorize(t *testing.T) {
+	a := mustNew(t)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 200 {
+				r := roles[(i+j)%len(roles)]
+				if _, err := a.Authorize(r.s, policy.Actions[j%len(policy.Actions)], r1); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func BenchmarkAuthorize(b *testing.B) {
+	a := mustNew(b)
+	reqs := []struct {
+		s   policy.Subject
+		act policy.Action
+		res policy.Resource
+	}{
+		{subjectOf(b, "alice"), policy.ReadNote, n2},
+		{subjectOf(b, "bob"), policy.CreateNote, r1},
+		{subjectOf(b, "heidi"), policy.ViewRelationship, r1},
+		{subjectOf(b, "carol"), policy.ListNotes, r1},
+		{subjectOf(b, "mallory"), policy.ViewDirectory, policy.Org{ID: acme}},
+	}
+	i := 0
+	for b.Loop() {
+		r := reqs[i%len(reqs)]
+		if _, err := a.Authorize(r.s, r.act, r.res); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}

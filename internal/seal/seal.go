@@ -1,0 +1,283 @@
+// Package seal is mentorvault's key hierarchy: a master key wraps one Tink
+// AES256-GCM data keyset per relationship, and each confidential field is
+// sealed with its relationship's keyset and associated data that binds the
+// ciphertext to its relationship, record, record ID and field.
+//
+// Destroying a relationship's wrapped keyset (crypto-shredding) makes its
+// content unreadable: the Keyring only ever unwraps bytes its caller hands it.
+package seal
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/tink-crypto/tink-go/v2/aead"
+	"github.com/tink-crypto/tink-go/v2/keyset"
+	"github.com/tink-crypto/tink-go/v2/tink"
+)
+
+// adVersion tags every associated-data encoding, so that a future format
+// can never be confused with this one.
+const adVersion = "mentorvault/v1"
+
+// Purposes separate the two uses of associated data: wrapping a data keyset
+// with the master key, and sealing a field with a data keyset.
+const (
+	purposeDataKey = "datakey"
+	purposeField   = "field"
+)
+
+// DefaultCacheSize is how many unwrapped keysets a Keyring keeps.
+const DefaultCacheSize = 1024
+
+var (
+	// ErrOpen is returned by Open when a ciphertext does not authenticate:
+	// it belongs to another record, field or relationship, was sealed with
+	// another keyset, or was tampered with. It never carries plaintext or keys.
+	ErrOpen = errors.New("sealed content could not be opened: wrong record or tampered ciphertext")
+
+	// ErrUnwrap is returned when a wrapped data keyset cannot be unwrapped:
+	// wrong master key, wrong relationship, or corrupt bytes.
+	ErrUnwrap = errors.New("data key could not be unwrapped: wrong master key, wrong relationship or corrupt keyset")
+
+	// ErrNoKey is returned when there are no wrapped keyset bytes, e.g.
+	// because the relationship's key was destroyed.
+	ErrNoKey = errors.New("no data key: the relationship's key is missing or was destroyed")
+)
+
+// AD names the place a sealed value belongs to; it becomes the AEAD
+// associated data, so a ciphertext only opens at the place it was sealed for.
+// Example: AD{RelationshipID: rel, Record: "note", RecordID: noteID, Field: "body"}.
+type AD struct {
+	RelationshipID string
+	Record         string
+	RecordID       string
+	Field          string
+}
+
+func (ad AD) validate() error {
+	if ad.RelationshipID == "" || ad.Record == "" || ad.RecordID == "" || ad.Field == "" {
+		return fmt.Errorf("seal: associated data incomplete: relationship, record, record ID and field are all required")
+	}
+	return nil
+}
+
+// bytes returns the associated data of a sealed field.
+func (ad AD) bytes() []byte {
+	return encodeAD(purposeField, ad.RelationshipID, ad.Record, ad.RecordID, ad.Field)
+}
+
+// encodeAD is the associated-data encoding, a stored format: the version tag
+// and then each of purpose and fields, each written as a 4-byte big-endian
+// length followed by its bytes. Length prefixes make it unambiguous: no two
+// different field lists encode to the same bytes.
+func encodeAD(purpose string, fields ...string) []byte {
+	n := 4 + len(adVersion) + 4 + len(purpose)
+	for _, f := range fields {
+		n += 4 + len(f)
+	}
+	b := make([]byte, 0, n)
+	put := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	put(adVersion)
+	put(purpose)
+	for _, f := range fields {
+		put(f)
+	}
+	return b
+}
+
+func dataKeyAD(relationshipID string) []byte {
+	return encodeAD(purposeDataKey, relationshipID)
+}
+
+// Keyring wraps, unwraps, rotates and uses relationship data keysets under
+// one master key. It caches unwrapped keysets so that the hot path costs one
+// AES-GCM operation. It is safe for concurrent use.
+type Keyring struct {
+	master tink.AEAD
+
+	mu    sync.RWMutex
+	size  int
+	cache map[[32]byte]*cached
+	order [][32]byte // FIFO of cache keys, for eviction
+}
+
+type cached struct {
+	relationshipID string
+	aead           tink.AEAD
+}
+
+// NewKeyring returns a Keyring whose data keysets are wrapped by master.
+func NewKeyring(master tink.AEAD) *Keyring {
+	return &Keyring{master: master, size: DefaultCacheSize, cache: make(map[[32]byte]*cached)}
+}
+
+// NewDataKey makes a new AES256-GCM data keyset for a relationship and
+// returns it wrapped by the master key, with the relationship ID as the
+// wrapping's associated data.
+func (k *Keyring) NewDataKey(relationshipID string) ([]byte, error) {
+	if relationshipID == "" {
+		return nil, errors.New("seal: relationship ID required")
+	}
+	h, err := keyset.NewHandle(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, fmt.Errorf("seal: new data keyset: %w", err)
+	}
+	return k.wrap(relationshipID, h)
+}
+
+// Rotate adds a new primary key to a relationship's wrapped keyset and
+// returns the new wrapped keyset. Content sealed under the old keys still
+// opens; new content is sealed with the new key.
+func (k *Keyring) Rotate(relationshipID string, wrapped []byte) ([]byte, error) {
+	h, err := k.unwrapHandle(relationshipID, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	m := keyset.NewManagerFromHandle(h)
+	id, err := m.Add(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, fmt.Errorf("seal: rotate: add key: %w", err)
+	}
+	if err := m.SetPrimary(id); err != nil {
+		return nil, fmt.Errorf("seal: rotate: set primary: %w", err)
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, fmt.Errorf("seal: rotate: %w", err)
+	}
+	return k.wrap(relationshipID, nh)
+}
+
+// Seal encrypts plaintext with the wrapped keyset, bound to ad. The result
+// carries Tink's 5-byte key-ID prefix, so it still opens after rotation.
+func (k *Keyring) Seal(wrapped []byte, ad AD, plaintext mentorvault.Secret) ([]byte, error) {
+	if err := ad.validate(); err != nil {
+		return nil, err
+	}
+	a, err := k.primitive(ad.RelationshipID, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	ct, err := a.Encrypt([]byte(plaintext.Reveal()), ad.bytes())
+	if err != nil {
+		return nil, errors.New("seal: encryption failed")
+	}
+	return ct, nil
+}
+
+// Open decrypts a ciphertext sealed for ad with the wrapped keyset. It
+// returns ErrOpen if the ciphertext does not belong to ad or was altered,
+// and ErrUnwrap or ErrNoKey if the keyset is unusable.
+func (k *Keyring) Open(wrapped []byte, ad AD, ciphertext []byte) (mentorvault.Secret, error) {
+	if err := ad.validate(); err != nil {
+		return mentorvault.Secret{}, err
+	}
+	a, err := k.primitive(ad.RelationshipID, wrapped)
+	if err != nil {
+		return mentorvault.Secret{}, err
+	}
+	pt, err := a.Decrypt(ciphertext, ad.bytes())
+	if err != nil {
+		return mentorvault.Secret{}, ErrOpen
+	}
+	return mentorvault.NewSecret(string(pt)), nil
+}
+
+// Forget drops a wrapped keyset's unwrapped copy from the cache; call it when
+// the keyset is destroyed so that no usable copy stays in memory.
+func (k *Keyring) Forget(wrapped []byte) {
+	sum := sha256.Sum256(wrapped)
+	k.mu.Lock()
+	delete(k.cache, sum)
+	k.mu.Unlock()
+}
+
+func (k *Keyring) wrap(relationshipID string, h *keyset.Handle) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), k.master, dataKeyAD(relationshipID)); err != nil {
+		return nil, fmt.Errorf("seal: wrap data keyset: %w", err)
+	}
+	wrapped := buf.Bytes()
+	if a, err := aead.New(h); err == nil {
+		k.put(sha256.Sum256(wrapped), relationshipID, a)
+	}
+	return wrapped, nil
+}
+
+func (k *Keyring) unwrapHandle(relationshipID string, wrapped []byte) (*keyset.Handle, error) {
+	if len(wrapped) == 0 {
+		return nil, ErrNoKey
+	}
+	if relationshipID == "" {
+		return nil, errors.New("seal: relationship ID required")
+	}
+	// Tink's error text names no key material, but it adds nothing an
+	// operator can act on either, so the sentinel stands alone.
+	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), k.master, dataKeyAD(relationshipID))
+	if err != nil {
+		return nil, ErrUnwrap
+	}
+	return h, nil
+}
+
+// primitive returns the AEAD of a wrapped keyset, from the cache when it can.
+// A cache entry answers only for the relationship it was unwrapped for, so a
+// keyset handed in for the wrong relationship fails hot as it would cold.
+func (k *Keyring) primitive(relationshipID string, wrapped []byte) (tink.AEAD, error) {
+	if len(wrapped) == 0 {
+		return nil, ErrNoKey
+	}
+	sum := sha256.Sum256(wrapped)
+	k.mu.RLock()
+	c := k.cache[sum]
+	k.mu.RUnlock()
+	if c != nil {
+		if c.relationshipID != relationshipID {
+			return nil, ErrUnwrap
+		}
+		return c.aead, nil
+	}
+	h, err := k.unwrapHandle(relationshipID, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	a, err := aead.New(h)
+	if err != nil {
+		return nil, fmt.Errorf("seal: data keyset is not an AEAD keyset: %w", err)
+	}
+	k.put(sum, relationshipID, a)
+	return a, nil
+}
+
+func (k *Keyring) put(sum [32]byte, relationshipID string, a tink.AEAD) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.cache[sum]; ok {
+		return
+	}
+	// Evict in insertion order; skip keys already forgotten.
+	for len(k.cache) >= k.size && len(k.order) > 0 {
+		delete(k.cache, k.order[0])
+		k.order = k.order[1:]
+	}
+	if len(k.order) > 4*k.size { // compact after many Forget calls
+		live := k.order[:0:0]
+		for _, s := range k.order {
+			if _, ok := k.cache[s]; ok {
+				live = append(live, s)
+			}
+		}
+		k.order = live
+	}
+	k.cache[sum] = &cached{relationshipID: relationshipID, aead: a}
+	k.order = append(k.order, sum)
+}

@@ -1,0 +1,24 @@
+GO ?= go
+PKGS := ./...
+
+.PHONY: test bench lint build run demo
+
+## test: every test, with the race detector. Browser and PostgreSQL tests skip
+## with a message when Chromium or PostgreSQL are missing, except with CI=true.
+test:
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+## bench: hot-path benchmarks and a report of full-stack vs bare ratios.
+bench:
+	$(GO) run ./internal/benchreport
+
+lint:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
+
+build:
+	$(GO) build -o bin/mentorvault ./cmd/mentorvault
+
+run:
+	$(GO) run ./cmd/mentorvault serve --demo

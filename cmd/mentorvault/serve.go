@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/audit"
+	"github.com/mentorvault/mentorvault/internal/demo"
+	"github.com/mentorvault/mentorvault/internal/server"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var (
+		c          storeConfig
+		addr       string
+		withDemo   bool
+		trustProxy bool
+		tlsCert    string
+		tlsKey     string
+	)
+	fs := newFlagSet("serve", "serve [flags]", stdout)
+	c.register(fs)
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	fs.BoolVar(&withDemo, "demo", false, "seed the demo organisation if the database is empty, and print how to sign in")
+	fs.BoolVar(&trustProxy, "trust-proxy", false, "trust X-Forwarded-Proto/For from a reverse proxy in front")
+	fs.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (serve HTTPS directly)")
+	fs.StringVar(&tlsKey, "tls-key", "", "TLS key file")
+	if err := parse(fs, args, getenv); err != nil {
+		return helpOK(err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	a, err := openApp(ctx, c, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.created {
+		log.Warn(masterKeyMessage(c))
+		fmt.Fprintln(stdout, masterKeyMessage(c))
+	}
+	seeded := false
+	if withDemo {
+		if seeded, err = demo.Seed(ctx, a.svc); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
+
+	cp := &checkpointer{path: c.checkpointPath(), store: a.db, log: log}
+	srv, err := server.New(server.Config{Service: a.svc, Logger: log, TrustProxy: trustProxy, Checkpoint: cp.String})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if tlsCert != "" {
+		scheme = "https"
+	}
+	url := fmt.Sprintf("%s://%s", scheme, ln.Addr().String())
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+
+	errc := make(chan error, 1)
+	go func() {
+		if tlsCert != "" {
+			errc <- hs.ServeTLS(ln, tlsCert, tlsKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("mentorvault serving", "url", url, "database", a.db.Dialect(), "version", mentorvault.Version)
+	fmt.Fprintf(stdout, "mentorvault is running at %s (database: %s)\n", url, a.db.Dialect())
+	if withDemo {
+		if !seeded {
+			fmt.Fprintln(stdout, "The database already has data; the demo was not seeded again.")
+		}
+		fmt.Fprint(stdout, demo.LoginHelp(url))
+	}
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+
+	var wg sync.WaitGroup
+	cpCtx, stopCP := context.WithCancel(context.Background())
+	wg.Add(1)
+	go func() { defer wg.Done(); cp.loop(cpCtx, 10*time.Second) }()
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	stopCP()
+	wg.Wait()
+	cp.write(context.Background())
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	log.Info("stopped")
+	return err
+}
+
+// helpOK turns a --help request into success.
+func helpOK(err error) error {
+	if err != nil && err.Error() == "flag: help requested" {
+		return nil
+	}
+	return err
+}
+
+// checkpointer writes the audit chain's head to a file outside the database
+// now and then, so that truncating the log's tail is detectable.
+type checkpointer struct {
+	path  string
+	store mentorvault.Store
+	log   *slog.Logger
+	mu    sync.Mutex
+	last  audit.Checkpoint
+}
+
+func (c *checkpointer) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.last.Seq == 0 {
+		if cp, err := audit.ReadCheckpoint(c.path); err == nil {
+			c.last = *cp
+		}
+	}
+	if c.last.Seq == 0 {
+		return ""
+	}
+	return c.last.String()
+}
+
+func (c *checkpointer) loop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	c.write(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			c.write(ctx)
+		}
+	}
+}
+
+func (c *checkpointer) write(ctx context.Context) {
+	head, err := chainHead(ctx, c.store)
+	if err != nil {
+		c.log.Error("audit checkpoint: read head", "err", err.Error())
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if head.Seq == 0 || head.Seq == c.last.Seq {
+		return
+	}
+	cp := audit.Checkpoint{Seq: head.Seq, Hash: head.Hash, At: time.Now().UTC()}
+	if err := audit.WriteCheckpoint(c.path, cp); err != nil {
+		c.log.Error("audit checkpoint: write", "err", err.Error())
+		return
+	}
+	c.last = cp
+}
+
+// chainHead returns the last audit event's sequence number and hash.
+func chainHead(ctx context.Context, s mentorvault.Store) (mentorvault.AuditHead, error) {
+	tx, err := s.BeginTx(ctx)
+	if err != nil {
+		return mentorvault.AuditHead{}, err
+	}
+	defer tx.Rollback()
+	evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{Descending: true, Limit: 1})
+	if err != nil || len(evs) == 0 {
+		return mentorvault.AuditHead{}, err
+	}
+	return mentorvault.AuditHead{Seq: evs[0].Seq, Hash: evs[0].Hash}, nil
+}

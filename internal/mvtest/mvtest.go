@@ -1,0 +1,122 @@
+// Package mvtest builds test fixtures: a service over a real store with the
+// demo organisation seeded, and helpers to act as its people.
+package mvtest
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/auth"
+	"github.com/mentorvault/mentorvault/internal/demo"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/sqlstore"
+)
+
+// Env is a seeded service over a real database.
+type Env struct {
+	DB    *sqlstore.DB
+	Svc   *service.Service
+	Users map[string]*mentorvault.User // by demo key: "alice", "bob", …
+	// Rel is the active relationship alice (mentor) – bob (mentee);
+	// Proposed is ivan's proposal to judy.
+	Rel, Proposed *mentorvault.Relationship
+	Keys          *seal.Keyring
+}
+
+// New seeds the demo organisation into db and returns the environment.
+func New(tb testing.TB, db *sqlstore.DB) *Env {
+	tb.Helper()
+	return NewWithLogger(tb, db, slog.New(slog.DiscardHandler))
+}
+
+// NewWithLogger is New with the service logging to log.
+func NewWithLogger(tb testing.TB, db *sqlstore.DB, log *slog.Logger) *Env {
+	tb.Helper()
+	ctx := context.Background()
+	master, _, err := seal.LoadOrCreateMasterKey(tb.TempDir() + "/master.key")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	authz, err := policy.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys := seal.NewKeyring(master)
+	svc, err := service.New(db, authz, keys, service.Options{PasswordParams: auth.TestParams, Logger: log})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, svc); err != nil {
+		tb.Fatalf("seed demo: %v", err)
+	}
+	e := &Env{DB: db, Svc: svc, Users: map[string]*mentorvault.User{}, Keys: keys}
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, p := range demo.People {
+		u, err := tx.FindUserByEmail(ctx, p.Email())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		e.Users[p.Key] = u
+	}
+	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: e.Users["alice"].ID})
+	if err != nil || len(rels) != 1 {
+		tb.Fatalf("demo relationship: %v (%d)", err, len(rels))
+	}
+	e.Rel = rels[0]
+	rels, err = tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: e.Users["judy"].ID})
+	if err != nil || len(rels) != 1 {
+		tb.Fatalf("demo proposal: %v (%d)", err, len(rels))
+	}
+	e.Proposed = rels[0]
+	return e
+}
+
+// As returns the principal of a demo user; "" is anonymous.
+func (e *Env) As(key string) mentorvault.Principal {
+	if key == "" {
+		return mentorvault.Principal{}
+	}
+	u := e.Users[key]
+	return mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "test"}
+}
+
+// Events returns every audit event after seq, in order.
+func (e *Env) Events(tb testing.TB, afterSeq int64) []*mentorvault.AuditEvent {
+	tb.Helper()
+	tx, err := e.DB.BeginTx(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	evs, err := tx.FindAuditEvents(context.Background(), mentorvault.AuditFilter{AfterSeq: afterSeq, Limit: 10000})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return evs
+}
+
+// Head returns the current last audit sequence number.
+func (e *Env) Head(tb testing.TB) int64 {
+	tb.Helper()
+	tx, err := e.DB.BeginTx(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	evs, err := tx.FindAuditEvents(context.Background(), mentorvault.AuditFilter{Descending: true, Limit: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[0].Seq
+}

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// apiRoute is one route of the JSON API; the OpenAPI document must describe
+// exactly these (a test checks).
+type apiRoute struct {
+	Method, Path string
+	h            func(http.ResponseWriter, *http.Request) error
+}
+
+func (s *Server) apiRoutes() []apiRoute {
+	rs := []apiRoute{
+		{"GET", "/api/v1/me", s.apiMe},
+		{"GET", "/api/v1/directory", s.apiDirectory},
+		{"GET", "/api/v1/relationships", s.apiMyRelationships},
+		{"POST", "/api/v1/relationships", s.apiPropose},
+		{"GET", "/api/v1/relationships/{id}", s.apiRelationship},
+		{"GET", "/api/v1/relationships/{id}/notes", s.apiListNotes},
+		{"POST", "/api/v1/relationships/{id}/notes", s.apiCreateNote},
+		{"GET", "/api/v1/relationships/{id}/notes/{noteID}", s.apiReadNote},
+		{"PATCH", "/api/v1/relationships/{id}/notes/{noteID}", s.apiUpdateNote},
+		{"DELETE", "/api/v1/relationships/{id}/notes/{noteID}", s.apiDeleteNote},
+		{"GET", "/api/v1/relationships/{id}/audit", s.apiAudit},
+		{"GET", "/api/v1/tokens", s.apiTokens},
+		{"POST", "/api/v1/tokens", s.apiCreateToken},
+		{"DELETE", "/api/v1/tokens/{id}", s.apiRevokeToken},
+	}
+	for _, a := range mentorvault.LifecycleActions {
+		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(a), s.apiLifecycle(a)})
+	}
+	return rs
+}
+
+// routes lists every route of the server.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /healthz", s.plain(s.healthz))
+	mux.Handle("GET /readyz", s.plain(s.readyz))
+	mux.Handle("GET /metrics", s.metricsHandler())
+
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	for _, rt := range s.apiRoutes() {
+		mux.Handle(rt.Method+" "+rt.Path, s.api(rt.h))
+	}
+	mux.Handle("/api/", s.api(s.apiNotFound))
+
+	mux.Handle("GET /static/{file}", s.static())
+	mux.Handle("GET /login", s.page(s.webLoginForm))
+	mux.Handle("POST /login", s.page(s.webLogin))
+	mux.Handle("POST /logout", s.form(s.webLogout))
+	mux.Handle("GET /{$}", s.page(s.webHome))
+	mux.Handle("GET /directory", s.page(s.webDirectory))
+	mux.Handle("GET /relationships/new", s.page(s.webProposeForm))
+	mux.Handle("POST /relationships", s.form(s.webPropose))
+	mux.Handle("GET /relationships/{id}", s.page(s.webRelationship))
+	mux.Handle("POST /relationships/{id}/lifecycle", s.form(s.webLifecycle))
+	mux.Handle("POST /relationships/{id}/notes", s.form(s.webCreateNote))
+	mux.Handle("GET /relationships/{id}/notes/{noteID}/edit", s.page(s.webEditNote))
+	mux.Handle("POST /relationships/{id}/notes/{noteID}", s.form(s.webUpdateNote))
+	mux.Handle("POST /relationships/{id}/notes/{noteID}/delete", s.form(s.webDeleteNote))
+	mux.Handle("GET /relationships/{id}/audit", s.page(s.webAudit))
+	mux.Handle("GET /settings", s.page(s.webSettings))
+	mux.Handle("POST /settings/tokens", s.form(s.webCreateToken))
+	mux.Handle("POST /settings/tokens/{id}/revoke", s.form(s.webRevokeToken))
+	mux.Handle("/", s.page(s.webNotFound))
+}
+
+// plain adapts an error-returning handler that writes its own response.
+func (s *Server) plain(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.logError(r, err)
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+)
+
+// AuditEntry is an audit event with its actor named, for the pair to read.
+type AuditEntry struct {
+	*mentorvault.AuditEvent
+	ActorName  string
+	ActorEmail string
+}
+
+// AuditPage is a page of a relationship's access log, newest first, and the
+// head of the whole chain (count and hash) for the parties to note down.
+type AuditPage struct {
+	Entries []AuditEntry
+	Head    mentorvault.AuditHead
+	// NextBefore is the cursor for the next (older) page; 0 when there is none.
+	NextBefore int64
+}
+
+// RelationshipAudit returns the access log of a relationship: who did what,
+// when, and every denied attempt. Only the pair may read it. beforeSeq pages
+// back (0 for the newest). Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal, relID string, beforeSeq int64, limit int) (*AuditPage, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out *AuditPage
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ReadAudit)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeRel(ctx, tx, a, policy.ReadAudit, rel); err != nil {
+			return err
+		}
+		// Record the read first, so the reader sees their own access too.
+		if err := s.record(ctx, tx, a, "audit.read", relTarget(rel), ""); err != nil {
+			return err
+		}
+		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: beforeSeq, Limit: limit + 1, Descending: true})
+		if err != nil {
+			return err
+		}
+		head, err := tx.LockAuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		users, err := tx.FindUsers(ctx, rel.OrgID)
+		if err != nil {
+			return err
+		}
+		byID := make(map[string]*mentorvault.User, len(users))
+		for _, u := range users {
+			byID[u.ID] = u
+		}
+		out = &AuditPage{Head: head}
+		if len(evs) > limit {
+			evs = evs[:limit]
+			out.NextBefore = evs[limit-1].Seq
+		}
+		for _, e := range evs {
+			en := AuditEntry{AuditEvent: e, ActorName: "someone outside the organisation"}
+			if e.ActorID == "" {
+				en.ActorName = "anonymous or system"
+			} else if u := byID[e.ActorID]; u != nil {
+				en.ActorName, en.ActorEmail = u.Name, u.Email
+			}
+			out.Entries = append(out.Entries, en)
+		}
+		return nil
+	})
+	return out, err
+}

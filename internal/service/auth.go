@@ -1,0 +1,356 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/auth"
+)
+
+// Login rate limits: failed attempts within LoginWindow. The per-account
+// limit counts failures from one address only, so an attacker elsewhere
+// cannot lock the account's owner out; the per-address limit stops one
+// address from trying many accounts.
+const (
+	LoginWindow         = 15 * time.Minute
+	MaxFailuresPerPair  = 5
+	MaxFailuresPerAddr  = 30
+	sessionTouchEvery   = time.Minute
+	badCredentialsMsg   = "the email or password is not correct"
+	maxPasswordBytes    = 1024
+	sessionTokenPrefix  = "mvs_"
+	apiTokenPrefix      = "mvt_"
+	csrfTokenPrefix     = "mvc_"
+	rateLimitedLoginMsg = "too many failed sign-in attempts from here; wait a few minutes and try again"
+)
+
+// LoginResult is a new session; Token goes into the session cookie and is not stored.
+type LoginResult struct {
+	Session *mentorvault.Session
+	Token   string
+	User    *mentorvault.User
+}
+
+// Login checks an email and password and starts a session. Unknown emails and
+// wrong passwords get the same answer after the same work. Returns
+// EUNAUTHENTICATED, ETOOMANY or EINVALID.
+func (s *Service) Login(ctx context.Context, email, password, addr string) (*LoginResult, error) {
+	email = mentorvault.NormalizeEmail(email)
+	if email == "" || password == "" || len(password) > maxPasswordBytes || len(email) > 320 {
+		return nil, mentorvault.Errorf(mentorvault.EINVALID, "enter your email and password")
+	}
+	pairKey, addrKey := "acct:"+email+"|addr:"+addr, "addr:"+addr
+	var (
+		user    *mentorvault.User
+		limited bool
+	)
+	// Read phase: nothing is written, and the password hash is checked
+	// outside any transaction so a slow hash never holds the database.
+	tx, err := s.store.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	since := tx.Now().Add(-LoginWindow)
+	nPair, err := tx.CountLoginFailures(ctx, pairKey, since)
+	if err == nil {
+		var nAddr int
+		nAddr, err = tx.CountLoginFailures(ctx, addrKey, since)
+		limited = nPair >= MaxFailuresPerPair || nAddr >= MaxFailuresPerAddr
+	}
+	if err == nil {
+		user, err = tx.FindUserByEmail(ctx, email)
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			user, err = nil, nil
+		}
+	}
+	_ = tx.Rollback()
+	if err != nil {
+		return nil, err
+	}
+
+	hash := s.dummyHash
+	if user != nil && user.DisabledAt == nil {
+		hash = user.PasswordHash
+	}
+	ok, verr := auth.VerifyPassword(hash, password)
+	ok = ok && verr == nil && user != nil && user.DisabledAt == nil && !limited
+
+	var out *LoginResult
+	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a := actor{p: mentorvault.Principal{Via: "web"}}
+		t := target{typ: "user"}
+		if user != nil {
+			a.p.UserID, a.user = user.ID, user
+			t = target{orgID: user.OrgID, typ: "user", id: user.ID}
+		}
+		if limited {
+			return s.record2(ctx, tx, a, "login", mentorvault.OutcomeDenied, t, "rate limited",
+				mentorvault.Errorf(mentorvault.ETOOMANY, rateLimitedLoginMsg))
+		}
+		if !ok {
+			for _, k := range []string{pairKey, addrKey} {
+				if err := tx.RecordLoginFailure(ctx, k, tx.Now()); err != nil {
+					return err
+				}
+			}
+			return s.record2(ctx, tx, a, "login", mentorvault.OutcomeFailed, t, "",
+				mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, badCredentialsMsg))
+		}
+		if err := tx.ClearLoginFailures(ctx, pairKey); err != nil {
+			return err
+		}
+		if err := tx.DeleteLoginFailuresBefore(ctx, since); err != nil {
+			return err
+		}
+		sess, token, err := s.newSession(ctx, tx, user.ID)
+		if err != nil {
+			return err
+		}
+		out = &LoginResult{Session: sess, Token: token, User: user}
+		return s.record(ctx, tx, a, "login", t, "")
+	})
+	return out, err
+}
+
+// record2 appends an event and returns err wrapped as a denial so the
+// transaction still commits.
+func (s *Service) record2(ctx context.Context, tx mentorvault.Tx, a actor, action, outcome string, t target, detail string, err *mentorvault.Error) error {
+	if aerr := s.appendEvent(ctx, tx, a, action, outcome, t, detail); aerr != nil {
+		return aerr
+	}
+	return denied{err}
+}
+
+func (s *Service) newSession(ctx context.Context, tx mentorvault.Tx, userID string) (*mentorvault.Session, string, error) {
+	token := auth.NewSecretToken(sessionTokenPrefix)
+	now := tx.Now()
+	sess := &mentorvault.Session{ID: mentorvault.NewID(), TokenHash: auth.TokenHash(token), UserID: userID,
+		CSRFToken: auth.NewSecretToken(csrfTokenPrefix), CreatedAt: now, ExpiresAt: now.Add(s.opts.SessionTTL), LastSeenAt: now}
+	return sess, token, tx.CreateSession(ctx, sess)
+}
+
+// AuthenticateSession returns the principal and session of a session cookie
+// value. Expired or idle sessions are removed. Returns EUNAUTHENTICATED.
+func (s *Service) AuthenticateSession(ctx context.Context, token string) (mentorvault.Principal, *mentorvault.Session, error) {
+	unauth := mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "your session has ended; sign in again")
+	if !strings.HasPrefix(token, sessionTokenPrefix) || len(token) > 128 {
+		return mentorvault.Principal{}, nil, unauth
+	}
+	var (
+		p    mentorvault.Principal
+		sess *mentorvault.Session
+	)
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		sess, err = tx.FindSessionByHash(ctx, auth.TokenHash(token))
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return unauth
+		} else if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.opts.SessionIdle {
+			if err := tx.DeleteSession(ctx, sess.ID); err != nil {
+				return err
+			}
+			return denied{unauth}
+		}
+		u, err := tx.FindUserByID(ctx, sess.UserID)
+		if err != nil || u.DisabledAt != nil {
+			return unauth
+		}
+		if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
+			if err := tx.TouchSession(ctx, sess.ID, now); err != nil {
+				return err
+			}
+		}
+		p = mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "session"}
+		return nil
+	})
+	return p, sess, err
+}
+
+// Logout ends the session of token. Returns EUNAUTHENTICATED if there is none.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		sess, err := tx.FindSessionByHash(ctx, auth.TokenHash(token))
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
+			return err
+		}
+		u, err := tx.FindUserByID(ctx, sess.UserID)
+		if err != nil {
+			return err
+		}
+		a := actor{p: mentorvault.Principal{UserID: u.ID, Via: "session"}, user: u}
+		return s.record(ctx, tx, a, "logout", target{orgID: u.OrgID, typ: "user", id: u.ID}, "")
+	})
+}
+
+// AuthenticateToken returns the principal of an API bearer token and audits
+// its use. Returns EUNAUTHENTICATED.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorvault.Principal, error) {
+	unauth := mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "the API token is not valid")
+	if !strings.HasPrefix(token, apiTokenPrefix) || len(token) > 128 {
+		return mentorvault.Principal{}, unauth
+	}
+	var p mentorvault.Principal
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		t, err := tx.FindAPITokenByHash(ctx, auth.TokenHash(token))
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return unauth
+		} else if err != nil {
+			return err
+		}
+		u, err := tx.FindUserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		a := actor{p: mentorvault.Principal{UserID: u.ID, Via: "token"}, user: u}
+		tg := target{orgID: u.OrgID, typ: "token", id: t.ID}
+		if t.RevokedAt != nil || u.DisabledAt != nil {
+			return s.record2(ctx, tx, a, "token.use", mentorvault.OutcomeDenied, tg, "revoked", unauth)
+		}
+		if err := tx.TouchAPIToken(ctx, t.ID, tx.Now()); err != nil {
+			return err
+		}
+		p = mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "token"}
+		return s.record(ctx, tx, a, "token.use", tg, "")
+	})
+	return p, err
+}
+
+// CreateAPIToken issues a bearer token for the caller. The token is returned
+// once and stored only as a hash. Returns EUNAUTHENTICATED or EINVALID.
+func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, name string) (string, *mentorvault.APIToken, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", nil, mentorvault.Invalid("the token is not valid", map[string]string{"name": "is required (at most 100 characters)"})
+	}
+	if p.Anonymous() {
+		return "", nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	var (
+		raw string
+		out *mentorvault.APIToken
+	)
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		u, err := tx.FindUserByID(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		raw, out, err = s.createToken(ctx, tx, actor{p: p, user: u}, u, name)
+		return err
+	})
+	return raw, out, err
+}
+
+func (s *Service) createToken(ctx context.Context, tx mentorvault.Tx, a actor, u *mentorvault.User, name string) (string, *mentorvault.APIToken, error) {
+	raw := auth.NewSecretToken(apiTokenPrefix)
+	t := &mentorvault.APIToken{ID: mentorvault.NewID(), UserID: u.ID, Name: name, Hash: auth.TokenHash(raw), CreatedAt: tx.Now()}
+	if err := tx.CreateAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return raw, t, s.record(ctx, tx, a, "token.create", target{orgID: u.OrgID, typ: "token", id: t.ID}, "")
+}
+
+// APITokens lists the caller's tokens (never their secrets). Returns EUNAUTHENTICATED.
+func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*mentorvault.APIToken, error) {
+	if p.Anonymous() {
+		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	var out []*mentorvault.APIToken
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = tx.FindAPITokens(ctx, p.UserID)
+		return err
+	})
+	return out, err
+}
+
+// RevokeAPIToken revokes one of the caller's tokens. Returns EUNAUTHENTICATED or ENOTFOUND.
+func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, id string) error {
+	if p.Anonymous() {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		toks, err := tx.FindAPITokens(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		for _, t := range toks {
+			if t.ID == id {
+				if t.RevokedAt == nil {
+					if err := tx.RevokeAPIToken(ctx, id, tx.Now()); err != nil {
+						return err
+					}
+				}
+				u, err := tx.FindUserByID(ctx, p.UserID)
+				if err != nil {
+					return err
+				}
+				return s.record(ctx, tx, actor{p: p, user: u}, "token.revoke", target{orgID: u.OrgID, typ: "token", id: id}, "")
+			}
+		}
+		return mentorvault.Errorf(mentorvault.ENOTFOUND, "token not found")
+	})
+}
+
+// Me is the caller's own account and roles.
+type Me struct {
+	User        *mentorvault.User
+	OrgName     string
+	Manager     *Person
+	Programmes  []*mentorvault.Programme
+	Roles       []mentorvault.ProgrammeRole
+	ProgNames   map[string]string
+	Coordinates bool
+	Supervises  bool
+}
+
+// Me returns the caller's account. Returns EUNAUTHENTICATED.
+func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) {
+	if p.Anonymous() {
+		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	var out *Me
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		u, err := tx.FindUserByID(ctx, p.UserID)
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+		} else if err != nil {
+			return err
+		}
+		org, err := tx.FindOrgByID(ctx, u.OrgID)
+		if err != nil {
+			return err
+		}
+		roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+		if err != nil {
+			return err
+		}
+		progs, err := tx.FindProgrammes(ctx, u.OrgID)
+		if err != nil {
+			return err
+		}
+		out = &Me{User: u, OrgName: org.Name, Programmes: progs, Roles: roles, ProgNames: map[string]string{}}
+		for _, p := range progs {
+			out.ProgNames[p.ID] = p.Name
+		}
+		for _, r := range roles {
+			out.Coordinates = out.Coordinates || r.Role == mentorvault.RoleCoordinator
+			out.Supervises = out.Supervises || r.Role == mentorvault.RoleSupervisor
+		}
+		if u.ManagerID != "" {
+			if m, err := tx.FindUserByID(ctx, u.ManagerID); err == nil {
+				out.Manager = &Person{ID: m.ID, Name: m.Name, Email: m.Email}
+			}
+		}
+		return nil
+	})
+	return out, err
+}

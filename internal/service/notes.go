@@ -1,0 +1,243 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+func noteAD(n *mentorvault.Note) seal.AD {
+	return seal.AD{RelationshipID: n.RelationshipID, Record: "note", RecordID: n.ID, Field: "body"}
+}
+
+// loadRel finds a relationship or answers not_found.
+func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Relationship, error) {
+	if !mentorvault.ValidID(id) {
+		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
+	}
+	return tx.FindRelationshipByID(ctx, id)
+}
+
+// loadNote finds a note of the relationship or answers not_found.
+func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Note, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "note not found")
+	if !mentorvault.ValidID(id) {
+		return nil, notFound
+	}
+	n, err := tx.FindNoteByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && n.RelationshipID != rel.ID) {
+		return nil, notFound
+	}
+	return n, err
+}
+
+func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
+	k, err := tx.FindDataKey(ctx, relID)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil, mentorvault.Errorf(mentorvault.ECONFLICT, "this relationship's content has been erased")
+	}
+	return k, err
+}
+
+func (s *Service) openNote(ctx context.Context, tx mentorvault.Tx, key []byte, n *mentorvault.Note) error {
+	body, err := s.keys.Open(key, noteAD(n), n.BodySealed)
+	if err != nil {
+		return mentorvault.Internal(fmt.Errorf("open note %s: %w", n.ID, err))
+	}
+	n.Body = body
+	return nil
+}
+
+// CreateNote writes a sealed note in an active relationship. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (not a party, or the relationship is
+// not active) or EINVALID.
+func (s *Service) CreateNote(ctx context.Context, p mentorvault.Principal, relID, body string, vis mentorvault.Visibility) (*mentorvault.Note, error) {
+	if err := mentorvault.ValidateNoteInput(body, vis); err != nil {
+		return nil, err
+	}
+	var out *mentorvault.Note
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.CreateNote)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeRel(ctx, tx, a, policy.CreateNote, rel); err != nil {
+			if rel.IsParty(a.subj.UserID) && rel.Status != mentorvault.StatusActive {
+				return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes can be written only while the relationship is active (it is %s)", rel.Status)}
+			}
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: rel.ID, AuthorID: a.user.ID, Visibility: vis,
+			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
+			return err
+		}
+		if err := tx.CreateNote(ctx, n); err != nil {
+			return err
+		}
+		n.Body = mentorvault.NewSecret(body)
+		out = n
+		return s.record(ctx, tx, a, "note.create", noteTarget(rel, n.ID), "visibility="+string(vis))
+	})
+	return out, err
+}
+
+// ListNotes returns the notes of a relationship the caller may read (shared
+// notes and their own private ones), newest first, opened. before is a note ID
+// cursor ("" for the newest). Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID, before string, limit int) ([]*mentorvault.Note, error) {
+	if before != "" && !mentorvault.ValidID(before) {
+		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
+	}
+	var out []*mentorvault.Note
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ListNotes)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeRel(ctx, tx, a, policy.ListNotes, rel); err != nil {
+			return err
+		}
+		notes, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: rel.ID, ReaderID: a.user.ID, Before: before, Limit: limit})
+		if err != nil {
+			return err
+		}
+		var key []byte
+		if len(notes) > 0 {
+			if key, err = s.dataKey(ctx, tx, rel.ID); err != nil {
+				return err
+			}
+		}
+		for _, n := range notes {
+			// The store filtered by reader; policy decides each note again.
+			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), true); err != nil {
+				return err
+			}
+			if err := s.openNote(ctx, tx, key, n); err != nil {
+				return err
+			}
+		}
+		out = notes
+		return s.record(ctx, tx, a, "note.list", relTarget(rel), fmt.Sprintf("count=%d", len(notes)))
+	})
+	return out, err
+}
+
+// ReadNote returns one note, opened. A note the caller may not read is
+// not_found. Returns EUNAUTHENTICATED or ENOTFOUND.
+func (s *Service) ReadNote(ctx context.Context, p mentorvault.Principal, relID, noteID string) (*mentorvault.Note, error) {
+	var out *mentorvault.Note
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, n, err := s.loadNoteFor(ctx, tx, p, policy.ReadNote, relID, noteID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openNote(ctx, tx, key, n); err != nil {
+			return err
+		}
+		out = n
+		return s.record(ctx, tx, a, "note.read", noteTarget(rel, n.ID), "")
+	})
+	return out, err
+}
+
+// loadNoteFor resolves the actor, loads relationship and note, and decides act on the note.
+func (s *Service) loadNoteFor(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID, noteID string) (actor, *mentorvault.Relationship, *mentorvault.Note, error) {
+	a, err := s.resolve(ctx, tx, p, act)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	n, err := loadNote(ctx, tx, rel, noteID)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	if err := s.authorize(ctx, tx, a, act, noteResource(rel, n), noteTarget(rel, n.ID), true); err != nil {
+		// The author may know the note exists but not be allowed to change it now.
+		if n.AuthorID == a.subj.UserID && rel.IsParty(a.subj.UserID) && act != policy.ReadNote {
+			return a, nil, nil, denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes cannot be changed while the relationship is %s", rel.Status)}
+		}
+		return a, nil, nil, err
+	}
+	return a, rel, n, nil
+}
+
+// UpdateNote changes a note's body or visibility; only its author may.
+// Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
+func (s *Service) UpdateNote(ctx context.Context, p mentorvault.Principal, relID, noteID string, upd mentorvault.NoteUpdate) (*mentorvault.Note, error) {
+	if upd.Body == nil && upd.Visibility == nil {
+		return nil, mentorvault.Invalid("nothing to change", map[string]string{"body": "give a body or a visibility"})
+	}
+	var out *mentorvault.Note
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, n, err := s.loadNoteFor(ctx, tx, p, policy.UpdateNote, relID, noteID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openNote(ctx, tx, key, n); err != nil {
+			return err
+		}
+		body, vis := n.Body.Reveal(), n.Visibility
+		if upd.Body != nil {
+			body = *upd.Body
+		}
+		if upd.Visibility != nil {
+			vis = *upd.Visibility
+		}
+		if err := mentorvault.ValidateNoteInput(body, vis); err != nil {
+			return err
+		}
+		n.Visibility, n.UpdatedAt = vis, tx.Now()
+		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
+			return err
+		}
+		if err := tx.UpdateNote(ctx, n); err != nil {
+			return err
+		}
+		n.Body = mentorvault.NewSecret(body)
+		out = n
+		return s.record(ctx, tx, a, "note.update", noteTarget(rel, n.ID), "visibility="+string(vis))
+	})
+	return out, err
+}
+
+// DeleteNote removes a note; only its author may. Returns EUNAUTHENTICATED,
+// ENOTFOUND or EFORBIDDEN.
+func (s *Service) DeleteNote(ctx context.Context, p mentorvault.Principal, relID, noteID string) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, n, err := s.loadNoteFor(ctx, tx, p, policy.DeleteNote, relID, noteID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteNote(ctx, n.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "note.delete", noteTarget(rel, n.ID), "")
+	})
+}

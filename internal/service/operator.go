@@ -1,0 +1,151 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/auth"
+)
+
+// The operator runs the server and holds the database and the master key.
+// These calls bootstrap an organisation from the command line (mentorvault
+// user add, token create, demo); the HTTP server never calls them. They touch
+// no content and each is audited with the actor "operator" (via=cli).
+
+func operatorActor() actor { return actor{p: mentorvault.Principal{Via: "cli"}} }
+
+// OperatorCreateOrg creates an organisation. Returns EINVALID.
+func (s *Service) OperatorCreateOrg(ctx context.Context, name string) (*mentorvault.Org, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, mentorvault.Invalid("the organisation is not valid", map[string]string{"name": "is required (at most 200 characters)"})
+	}
+	o := &mentorvault.Org{ID: mentorvault.NewID(), Name: name}
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		o.CreatedAt = tx.Now()
+		if err := tx.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, operatorActor(), "org.create", target{orgID: o.ID, typ: "org", id: o.ID}, "")
+	})
+	return o, err
+}
+
+// Orgs lists the organisations (operator only).
+func (s *Service) Orgs(ctx context.Context) ([]*mentorvault.Org, error) {
+	var out []*mentorvault.Org
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = tx.FindOrgs(ctx)
+		return err
+	})
+	return out, err
+}
+
+// NewUser is an account to create.
+type NewUser struct {
+	OrgID        string
+	Email        string
+	Name         string
+	Password     string
+	ManagerEmail string // optional line manager
+	OrgAdmin     bool
+	Requester    bool
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// OperatorAddUser creates an account. Returns EINVALID or ECONFLICT (email taken).
+func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*mentorvault.User, error) {
+	if len(in.Password) < MinPasswordLen || len(in.Password) > maxPasswordBytes {
+		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": "must be at least 10 characters"})
+	}
+	hash, err := auth.HashPassword(in.Password, s.opts.PasswordParams)
+	if err != nil {
+		return nil, err
+	}
+	u := &mentorvault.User{ID: mentorvault.NewID(), OrgID: in.OrgID, Email: mentorvault.NormalizeEmail(in.Email),
+		Name: strings.TrimSpace(in.Name), PasswordHash: hash, OrgAdmin: in.OrgAdmin, Requester: in.Requester}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
+		if _, err := tx.FindOrgByID(ctx, u.OrgID); err != nil {
+			return mentorvault.Invalid("the user is not valid", map[string]string{"org": "no such organisation"})
+		}
+		if in.ManagerEmail != "" {
+			m, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.ManagerEmail))
+			if err != nil || m.OrgID != u.OrgID {
+				return mentorvault.Invalid("the user is not valid", map[string]string{"manager": "no member with that email in the organisation"})
+			}
+			u.ManagerID = m.ID
+		}
+		u.CreatedAt = tx.Now()
+		if err := tx.CreateUser(ctx, u); err != nil {
+			if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+				return mentorvault.Errorf(mentorvault.ECONFLICT, "a user with email %s already exists", u.Email)
+			}
+			return err
+		}
+		return s.record(ctx, tx, operatorActor(), "user.create", target{orgID: u.OrgID, typ: "user", id: u.ID}, "")
+	})
+	return u, err
+}
+
+// OperatorCreateProgramme creates a programme. Returns EINVALID.
+func (s *Service) OperatorCreateProgramme(ctx context.Context, orgID, name string) (*mentorvault.Programme, error) {
+	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name)}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		p.CreatedAt = tx.Now()
+		if err := tx.CreateProgramme(ctx, p); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, operatorActor(), "programme.create", target{orgID: orgID, typ: "programme", id: p.ID}, "")
+	})
+	return p, err
+}
+
+// OperatorAddProgrammeRole makes a user coordinator or supervisor of a programme. Returns EINVALID.
+func (s *Service) OperatorAddProgrammeRole(ctx context.Context, programmeID, email, role string) error {
+	if role != mentorvault.RoleCoordinator && role != mentorvault.RoleSupervisor {
+		return mentorvault.Invalid("the role is not valid", map[string]string{"role": `must be "coordinator" or "supervisor"`})
+	}
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(email))
+		if err != nil {
+			return mentorvault.Invalid("the role is not valid", map[string]string{"email": "no such user"})
+		}
+		prog, err := tx.FindProgrammeByID(ctx, programmeID)
+		if err != nil || prog.OrgID != u.OrgID {
+			return mentorvault.Invalid("the role is not valid", map[string]string{"programme": "no such programme in the user's organisation"})
+		}
+		if err := tx.AddProgrammeRole(ctx, mentorvault.ProgrammeRole{ProgrammeID: programmeID, UserID: u.ID, Role: role}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, operatorActor(), "programme.role.add", target{orgID: u.OrgID, typ: "user", id: u.ID}, "role="+role)
+	})
+}
+
+// OperatorCreateToken issues an API token for the user with email. Returns EINVALID.
+func (s *Service) OperatorCreateToken(ctx context.Context, email, name string) (string, *mentorvault.APIToken, error) {
+	var (
+		raw string
+		out *mentorvault.APIToken
+	)
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(email))
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return mentorvault.Invalid("no such user", map[string]string{"email": "no user has this email"})
+		} else if err != nil {
+			return err
+		}
+		raw, out, err = s.createToken(ctx, tx, operatorActor(), u, name)
+		return err
+	})
+	return raw, out, err
+}

@@ -1,0 +1,279 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+)
+
+// Person is what other members may see of a user: name and email.
+type Person struct {
+	ID    string
+	Name  string
+	Email string
+}
+
+// RelationshipView is a relationship with its people and programme named.
+// It carries no content.
+type RelationshipView struct {
+	*mentorvault.Relationship
+	Mentor        Person
+	Mentee        Person
+	ProposedBy    Person
+	ProgrammeName string // "" for informal
+}
+
+// Role returns "mentor", "mentee" or "partner" for a party, "" for others.
+func (v *RelationshipView) Role(userID string) string {
+	switch {
+	case !v.IsParty(userID):
+		return ""
+	case v.Kind == mentorvault.KindPeer:
+		return "partner"
+	case userID == v.MentorID:
+		return "mentor"
+	default:
+		return "mentee"
+	}
+}
+
+// Other returns the party who is not userID.
+func (v *RelationshipView) Other(userID string) Person {
+	if userID == v.MentorID {
+		return v.Mentee
+	}
+	return v.Mentor
+}
+
+// views names the people and programmes of rels with one query each.
+func views(ctx context.Context, tx mentorvault.Tx, orgID string, rels []*mentorvault.Relationship) ([]*RelationshipView, error) {
+	users, err := tx.FindUsers(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	people := make(map[string]Person, len(users))
+	for _, u := range users {
+		people[u.ID] = Person{ID: u.ID, Name: u.Name, Email: u.Email}
+	}
+	progs, err := tx.FindProgrammes(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(progs))
+	for _, p := range progs {
+		names[p.ID] = p.Name
+	}
+	out := make([]*RelationshipView, len(rels))
+	for i, r := range rels {
+		out[i] = &RelationshipView{Relationship: r, Mentor: people[r.MentorID], Mentee: people[r.MenteeID],
+			ProposedBy: people[r.ProposedByID], ProgrammeName: names[r.ProgrammeID]}
+	}
+	return out, nil
+}
+
+// ProposeInput is a proposal of a new relationship by one of its parties.
+type ProposeInput struct {
+	OtherEmail  string // the invited party
+	MyRole      string // "mentor", "mentee" or "partner" (peer mentoring)
+	ProgrammeID string // "" for an informal relationship
+}
+
+// ProposeRelationship proposes a relationship between the caller and another
+// member and creates its data key. Returns EUNAUTHENTICATED, EFORBIDDEN,
+// EINVALID or ECONFLICT (an open relationship between the two already exists).
+func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Principal, in ProposeInput) (*RelationshipView, error) {
+	var out *RelationshipView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ProposeRelationship)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, tx, a, policy.ProposeRelationship, policy.Org{ID: a.user.OrgID}, target{orgID: a.user.OrgID, typ: "org", id: a.user.OrgID}, false); err != nil {
+			return err
+		}
+		other, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.OtherEmail))
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && (other.OrgID != a.user.OrgID || other.DisabledAt != nil)) {
+			return mentorvault.Invalid("the relationship is not valid", map[string]string{"other_email": "is not a member of your organisation"})
+		} else if err != nil {
+			return err
+		}
+		r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: a.user.OrgID, ProgrammeID: in.ProgrammeID,
+			ProposedByID: a.user.ID, Status: mentorvault.StatusProposed, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		switch in.MyRole {
+		case "mentor":
+			r.Kind, r.MentorID, r.MenteeID = mentorvault.KindMentoring, a.user.ID, other.ID
+		case "mentee":
+			r.Kind, r.MentorID, r.MenteeID = mentorvault.KindMentoring, other.ID, a.user.ID
+		case "partner":
+			r.Kind, r.MentorID, r.MenteeID = mentorvault.KindPeer, a.user.ID, other.ID
+		default:
+			return mentorvault.Invalid("the relationship is not valid", map[string]string{"my_role": `must be "mentor", "mentee" or "partner"`})
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if r.ProgrammeID != "" {
+			prog, err := tx.FindProgrammeByID(ctx, r.ProgrammeID)
+			if err != nil || prog.OrgID != r.OrgID {
+				return mentorvault.Invalid("the relationship is not valid", map[string]string{"programme_id": "is not a programme of your organisation"})
+			}
+		}
+		open, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: a.user.ID,
+			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusProposed, mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}})
+		if err != nil {
+			return err
+		}
+		for _, o := range open {
+			if o.IsParty(other.ID) && o.ProgrammeID == r.ProgrammeID {
+				return mentorvault.Errorf(mentorvault.ECONFLICT, "you already have an open relationship with this person here")
+			}
+		}
+		if err := tx.CreateRelationship(ctx, r); err != nil {
+			return err
+		}
+		wrapped, err := s.keys.NewDataKey(r.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateDataKey(ctx, r.ID, wrapped, tx.Now()); err != nil {
+			return err
+		}
+		vs, err := views(ctx, tx, r.OrgID, []*mentorvault.Relationship{r})
+		if err != nil {
+			return err
+		}
+		out = vs[0]
+		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), "kind="+string(r.Kind))
+	})
+	return out, err
+}
+
+// Relationship returns a relationship's public view. Returns
+// EUNAUTHENTICATED or ENOTFOUND (also when the caller may not see it).
+func (s *Service) Relationship(ctx context.Context, p mentorvault.Principal, id string) (*RelationshipView, error) {
+	var out *RelationshipView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, rel); err != nil {
+			return err
+		}
+		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		if err != nil {
+			return err
+		}
+		out = vs[0]
+		return nil
+	})
+	return out, err
+}
+
+var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
+	mentorvault.ActAccept:   policy.AcceptRelationship,
+	mentorvault.ActDecline:  policy.DeclineRelationship,
+	mentorvault.ActWithdraw: policy.WithdrawRelationship,
+	mentorvault.ActAgree:    policy.AgreeRelationship,
+	mentorvault.ActPause:    policy.PauseRelationship,
+	mentorvault.ActResume:   policy.ResumeRelationship,
+	mentorvault.ActClose:    policy.CloseRelationship,
+}
+
+// Transition performs a lifecycle action. Returns EUNAUTHENTICATED,
+// ENOTFOUND, EFORBIDDEN, EINVALID (unknown action) or ECONFLICT (not allowed
+// from the current status, with a message that says why).
+func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id string, action mentorvault.LifecycleAction) (*RelationshipView, error) {
+	act, ok := lifecycleActions[action]
+	if !ok {
+		names := make([]string, len(mentorvault.LifecycleActions))
+		for i, a := range mentorvault.LifecycleActions {
+			names[i] = string(a)
+		}
+		return nil, mentorvault.Invalid(fmt.Sprintf("unknown action %q", string(action)), map[string]string{"action": "must be one of " + strings.Join(names, ", ")})
+	}
+	var out *RelationshipView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, act)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
+			return err
+		}
+		from := rel.Status
+		if err := rel.Apply(action, a.user.ID, tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.UpdateRelationship(ctx, rel); err != nil {
+			return err
+		}
+		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		if err != nil {
+			return err
+		}
+		out = vs[0]
+		return s.record(ctx, tx, a, "relationship."+string(action), relTarget(rel), fmt.Sprintf("from=%s; to=%s", from, rel.Status))
+	})
+	return out, err
+}
+
+// Directory lists every relationship of the caller's organisation that is
+// accepted, being agreed, active or paused: existence is public to members.
+// Returns EUNAUTHENTICATED or EFORBIDDEN.
+func (s *Service) Directory(ctx context.Context, p mentorvault.Principal) ([]*RelationshipView, error) {
+	var out []*RelationshipView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ViewDirectory)
+		if err != nil {
+			return err
+		}
+		org := a.user.OrgID
+		if err := s.authorize(ctx, tx, a, policy.ViewDirectory, policy.Org{ID: org}, target{orgID: org, typ: "org", id: org}, false); err != nil {
+			return err
+		}
+		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{OrgID: org,
+			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}})
+		if err != nil {
+			return err
+		}
+		out, err = views(ctx, tx, org, rels)
+		return err
+	})
+	return out, err
+}
+
+// MyRelationships lists the caller's own relationships in every status.
+// Returns EUNAUTHENTICATED.
+func (s *Service) MyRelationships(ctx context.Context, p mentorvault.Principal) ([]*RelationshipView, error) {
+	var out []*RelationshipView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
+		if err != nil {
+			return err
+		}
+		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: a.user.ID})
+		if err != nil {
+			return err
+		}
+		for _, r := range rels {
+			if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, r); err != nil {
+				return err
+			}
+		}
+		out, err = views(ctx, tx, a.user.OrgID, rels)
+		return err
+	})
+	return out, err
+}

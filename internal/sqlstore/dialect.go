@@ -1,0 +1,201 @@
+package sqlstore
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The rest
+// of the package writes plain SQL with "?" placeholders.
+type dialect struct {
+	name string // "sqlite" or "postgres"
+}
+
+var (
+	dialectSQLite   = dialect{name: "sqlite"}
+	dialectPostgres = dialect{name: "postgres"}
+)
+
+// sqliteTimeFormat is fixed-width so that stored times compare as strings.
+const sqliteTimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// rebind turns "?" placeholders into "$1", "$2", … for PostgreSQL. The
+// queries of this package contain no "?" inside string literals.
+func (d dialect) rebind(query string) string {
+	if d.name != "postgres" || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// forUpdate is the row-locking suffix of a SELECT. SQLite needs none: its
+// transactions begin IMMEDIATE, which already serialises writers.
+func (d dialect) forUpdate() string {
+	if d.name == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// migrationLock is a statement run first in every migration transaction so
+// that several instances migrating at once take turns ("" if not needed).
+func (d dialect) migrationLock() string {
+	if d.name == "postgres" {
+		return "SELECT pg_advisory_xact_lock(7318005521)"
+	}
+	return ""
+}
+
+// statementSavepoints reports whether a failed statement must be wrapped in
+// a savepoint to leave its transaction usable. PostgreSQL aborts the whole
+// transaction on any error; SQLite undoes just the failed statement. With
+// savepoints both behave like SQLite, so a service can, say, record an
+// audit event after a duplicate-key error in the same transaction.
+func (d dialect) statementSavepoints() bool { return d.name == "postgres" }
+
+// timeArg converts t to the value stored for it. Times are stored in UTC
+// with microsecond precision on both backends, so that they round-trip equal.
+func (d dialect) timeArg(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if d.name == "sqlite" {
+		return t.Format(sqliteTimeFormat)
+	}
+	return t
+}
+
+// nullTimeArg is timeArg for an optional time: nil stores NULL.
+func (d dialect) nullTimeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return d.timeArg(*t)
+}
+
+// timeCol scans a stored time: time.Time from PostgreSQL, text from SQLite.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	t, ok, err := parseTime(src)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("sqlstore: unexpected NULL time")
+	}
+	*c.t = t
+	return nil
+}
+
+// nullTimeCol scans an optional stored time; NULL gives nil.
+type nullTimeCol struct{ t **time.Time }
+
+func (c nullTimeCol) Scan(src any) error {
+	t, ok, err := parseTime(src)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		*c.t = nil
+		return nil
+	}
+	*c.t = &t
+	return nil
+}
+
+func parseTime(src any) (time.Time, bool, error) {
+	switch v := src.(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case time.Time:
+		return v.UTC(), true, nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("sqlstore: bad stored time %q: %w", v, err)
+		}
+		return t.UTC(), true, nil
+	case []byte:
+		return parseTime(string(v))
+	}
+	return time.Time{}, false, fmt.Errorf("sqlstore: cannot scan %T as a time", src)
+}
+
+// Constraint kinds that a database error can be mapped to.
+const (
+	constraintNone = iota
+	constraintUnique
+	constraintForeignKey
+	constraintCheck
+)
+
+// constraint classifies err by the database's error code, never its text.
+func constraint(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return constraintUnique
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return constraintForeignKey
+		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return constraintCheck
+		}
+		return constraintNone
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return constraintUnique
+		case "23503": // foreign_key_violation
+			return constraintForeignKey
+		case "23514", "23502": // check_violation, not_null_violation
+			return constraintCheck
+		}
+	}
+	return constraintNone
+}
+
+// mapError turns a database error from an operation on thing (e.g. "note")
+// into a domain error: ECONFLICT for a duplicate, EINVALID for a reference to
+// a missing record or a value the schema refuses; anything else is wrapped
+// with op as context.
+func mapError(op, thing string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *mentorvault.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	switch constraint(err) {
+	case constraintUnique:
+		return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "the " + thing + " already exists", Err: err}
+	case constraintForeignKey:
+		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " refers to a record that does not exist", Err: err}
+	case constraintCheck:
+		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " has a missing or invalid value", Err: err}
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}

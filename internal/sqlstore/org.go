@@ -1,0 +1,106 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// CreateOrg stores a new organisation. Returns ECONFLICT for a duplicate ID.
+func (tx *Tx) CreateOrg(ctx context.Context, o *mentorvault.Org) error {
+	_, err := tx.write(ctx, `INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)`,
+		o.ID, o.Name, tx.d.timeArg(o.CreatedAt))
+	return mapError("create org", "organisation", err)
+}
+
+const orgColumns = `id, name, created_at`
+
+func scanOrg(s interface{ Scan(...any) error }) (*mentorvault.Org, error) {
+	var o mentorvault.Org
+	if err := s.Scan(&o.ID, &o.Name, timeCol{&o.CreatedAt}); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// FindOrgByID returns an organisation, or ENOTFOUND.
+func (tx *Tx) FindOrgByID(ctx context.Context, id string) (*mentorvault.Org, error) {
+	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find org", "organisation", err)
+	}
+	return o, nil
+}
+
+// FindOrgs lists every organisation by name.
+func (tx *Tx) FindOrgs(ctx context.Context) ([]*mentorvault.Org, error) {
+	rows, err := tx.query(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY name, id`)
+	return collect(rows, err, "find orgs", func(r *sql.Rows) (*mentorvault.Org, error) { return scanOrg(r) })
+}
+
+// CreateProgramme stores a new programme. Returns ECONFLICT for a duplicate
+// ID and EINVALID for an unknown organisation.
+func (tx *Tx) CreateProgramme(ctx context.Context, p *mentorvault.Programme) error {
+	_, err := tx.write(ctx, `INSERT INTO programmes (id, org_id, name, created_at) VALUES (?, ?, ?, ?)`,
+		p.ID, p.OrgID, p.Name, tx.d.timeArg(p.CreatedAt))
+	return mapError("create programme", "programme", err)
+}
+
+const programmeColumns = `id, org_id, name, created_at`
+
+func scanProgramme(s interface{ Scan(...any) error }) (*mentorvault.Programme, error) {
+	var p mentorvault.Programme
+	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, timeCol{&p.CreatedAt}); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// FindProgrammeByID returns a programme, or ENOTFOUND.
+func (tx *Tx) FindProgrammeByID(ctx context.Context, id string) (*mentorvault.Programme, error) {
+	p, err := scanProgramme(tx.queryRow(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find programme", "programme", err)
+	}
+	return p, nil
+}
+
+// FindProgrammes lists an organisation's programmes by name.
+func (tx *Tx) FindProgrammes(ctx context.Context, orgID string) ([]*mentorvault.Programme, error) {
+	rows, err := tx.query(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE org_id = ? ORDER BY name, id`, orgID)
+	return collect(rows, err, "find programmes", func(r *sql.Rows) (*mentorvault.Programme, error) { return scanProgramme(r) })
+}
+
+// AddProgrammeRole gives a user a role in a programme. Returns ECONFLICT if
+// they already hold it and EINVALID for an unknown programme, user or role.
+func (tx *Tx) AddProgrammeRole(ctx context.Context, r mentorvault.ProgrammeRole) error {
+	_, err := tx.write(ctx, `INSERT INTO programme_roles (programme_id, user_id, role) VALUES (?, ?, ?)`,
+		r.ProgrammeID, r.UserID, r.Role)
+	return mapError("add programme role", "programme role", err)
+}
+
+// FindProgrammeRoles lists roles by user (userID != "") and/or by programme
+// (programmeID != ""), ordered by programme, user and role.
+func (tx *Tx) FindProgrammeRoles(ctx context.Context, userID, programmeID string) ([]mentorvault.ProgrammeRole, error) {
+	var where []string
+	var args []any
+	if userID != "" {
+		where, args = append(where, "user_id = ?"), append(args, userID)
+	}
+	if programmeID != "" {
+		where, args = append(where, "programme_id = ?"), append(args, programmeID)
+	}
+	q := `SELECT programme_id, user_id, role FROM programme_roles`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY programme_id, user_id, role`
+	rows, err := tx.query(ctx, q, args...)
+	return collect(rows, err, "find programme roles", func(r *sql.Rows) (mentorvault.ProgrammeRole, error) {
+		var pr mentorvault.ProgrammeRole
+		err := r.Scan(&pr.ProgrammeID, &pr.UserID, &pr.Role)
+		return pr, err
+	})
+}

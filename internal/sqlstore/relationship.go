@@ -1,0 +1,129 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// CreateRelationship stores a new relationship. Returns ECONFLICT for a
+// duplicate ID and EINVALID for an unknown organisation, programme or user.
+func (tx *Tx) CreateRelationship(ctx context.Context, r *mentorvault.Relationship) error {
+	d := tx.d
+	_, err := tx.write(ctx, `INSERT INTO relationships (id, org_id, programme_id, kind, mentor_id, mentee_id, proposed_by_id, status,
+	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.OrgID, nullString(r.ProgrammeID), string(r.Kind), r.MentorID, r.MenteeID, r.ProposedByID, string(r.Status),
+		d.nullTimeArg(r.MentorAgreedAt), d.nullTimeArg(r.MenteeAgreedAt), d.timeArg(r.CreatedAt), d.timeArg(r.UpdatedAt),
+		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt))
+	return mapError("create relationship", "relationship", err)
+}
+
+const relationshipColumns = `id, org_id, programme_id, kind, mentor_id, mentee_id, proposed_by_id, status,
+	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at`
+
+func scanRelationship(s interface{ Scan(...any) error }) (*mentorvault.Relationship, error) {
+	var r mentorvault.Relationship
+	var kind, status string
+	if err := s.Scan(&r.ID, &r.OrgID, stringCol{&r.ProgrammeID}, &kind, &r.MentorID, &r.MenteeID, &r.ProposedByID, &status,
+		nullTimeCol{&r.MentorAgreedAt}, nullTimeCol{&r.MenteeAgreedAt}, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt},
+		nullTimeCol{&r.StartedAt}, nullTimeCol{&r.EndedAt}); err != nil {
+		return nil, err
+	}
+	r.Kind, r.Status = mentorvault.RelationshipKind(kind), mentorvault.RelationshipStatus(status)
+	return &r, nil
+}
+
+// FindRelationshipByID returns a relationship, or ENOTFOUND.
+func (tx *Tx) FindRelationshipByID(ctx context.Context, id string) (*mentorvault.Relationship, error) {
+	r, err := scanRelationship(tx.queryRow(ctx, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find relationship", "relationship", err)
+	}
+	return r, nil
+}
+
+// FindRelationships lists the relationships f selects, oldest first.
+func (tx *Tx) FindRelationships(ctx context.Context, f mentorvault.RelationshipFilter) ([]*mentorvault.Relationship, error) {
+	var where []string
+	var args []any
+	if f.OrgID != "" {
+		where, args = append(where, "org_id = ?"), append(args, f.OrgID)
+	}
+	if f.PartyID != "" {
+		where, args = append(where, "(mentor_id = ? OR mentee_id = ?)"), append(args, f.PartyID, f.PartyID)
+	}
+	if f.ProgrammeID != "" {
+		where, args = append(where, "programme_id = ?"), append(args, f.ProgrammeID)
+	}
+	if len(f.Statuses) > 0 {
+		marks := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			marks[i] = "?"
+			args = append(args, string(s))
+		}
+		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
+	}
+	q := `SELECT ` + relationshipColumns + ` FROM relationships`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY created_at, id`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	return collect(rows, err, "find relationships", func(r *sql.Rows) (*mentorvault.Relationship, error) { return scanRelationship(r) })
+}
+
+// UpdateRelationship stores the status, agreement times, start/end and
+// UpdatedAt. Returns ENOTFOUND.
+func (tx *Tx) UpdateRelationship(ctx context.Context, r *mentorvault.Relationship) error {
+	d := tx.d
+	return tx.execOne(ctx, "update relationship", "relationship",
+		`UPDATE relationships SET status = ?, mentor_agreed_at = ?, mentee_agreed_at = ?, started_at = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+		string(r.Status), d.nullTimeArg(r.MentorAgreedAt), d.nullTimeArg(r.MenteeAgreedAt),
+		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt), d.timeArg(r.UpdatedAt), r.ID)
+}
+
+// CreateDataKey stores a relationship's wrapped data keyset. Returns
+// ECONFLICT if it has one (even a destroyed one) and EINVALID for an unknown
+// relationship.
+func (tx *Tx) CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error {
+	_, err := tx.write(ctx, `INSERT INTO data_keys (relationship_id, wrapped, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+		relationshipID, wrapped, tx.d.timeArg(at), tx.d.timeArg(at))
+	return mapError("create data key", "data key", err)
+}
+
+// FindDataKey returns a relationship's wrapped keyset; ENOTFOUND if it has
+// none or it was destroyed.
+func (tx *Tx) FindDataKey(ctx context.Context, relationshipID string) ([]byte, error) {
+	var b []byte
+	err := tx.queryRow(ctx, `SELECT wrapped FROM data_keys WHERE relationship_id = ? AND destroyed_at IS NULL AND wrapped IS NOT NULL`, relationshipID).
+		Scan(bytesCol{&b})
+	if err != nil {
+		return nil, findErr("find data key", "data key", err)
+	}
+	return b, nil
+}
+
+// UpdateDataKey replaces a live wrapped keyset (rotation or rewrapping).
+// Returns ENOTFOUND if there is none or it was destroyed.
+func (tx *Tx) UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error {
+	return tx.execOne(ctx, "update data key", "data key",
+		`UPDATE data_keys SET wrapped = ?, updated_at = ? WHERE relationship_id = ? AND destroyed_at IS NULL`,
+		wrapped, tx.d.timeArg(at), relationshipID)
+}
+
+// DestroyDataKey erases the wrapped keyset (crypto-shredding); destroying it
+// again keeps the first time. Returns ENOTFOUND if the relationship never had one.
+func (tx *Tx) DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error {
+	t := tx.d.timeArg(at)
+	return tx.execOne(ctx, "destroy data key", "data key",
+		`UPDATE data_keys SET wrapped = NULL, destroyed_at = COALESCE(destroyed_at, ?), updated_at = ? WHERE relationship_id = ?`,
+		t, t, relationshipID)
+}

@@ -1,0 +1,958 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/sqlstore"
+	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
+)
+
+// t0 has nanoseconds on purpose: stores keep microseconds.
+var t0 = time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
+
+// us returns t as both backends store it: UTC, truncated to microseconds.
+func us(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func ptr[T any](v T) *T { return &v }
+
+// TestStore is the conformance suite: every backend must pass all of it.
+func TestStore(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, db *sqlstore.DB)
+	}{
+		{"Clock", testClock},
+		{"Orgs", testOrgs},
+		{"Programmes", testProgrammes},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"APITokens", testAPITokens},
+		{"LoginFailures", testLoginFailures},
+		{"Relationships", testRelationships},
+		{"DataKeys", testDataKeys},
+		{"Notes", testNotes},
+		{"Audit", testAudit},
+		{"AuditConcurrent", testAuditConcurrent},
+		{"Rollback", testRollback},
+		{"ErrorKeepsTx", testErrorKeepsTx},
+		{"Migrate", testMigrate},
+		{"Rebind", testRebind},
+	}
+	for _, b := range sqlstoretest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					db := b.Open(t)
+					db.SetClock(func() time.Time { return t0 })
+					tt.fn(t, db)
+				})
+			}
+		})
+	}
+}
+
+// --- helpers ---
+
+func begin(t *testing.T, db *sqlstore.DB) mentorvault.Tx {
+	t.Helper()
+	tx, err := db.BeginTx(context.Background())
+	if err != nil {
+		t.Fatalf("BeginTx: %v", err)
+	}
+	t.Cleanup(func() { tx.Rollback() })
+	return tx
+}
+
+func commit(t *testing.T, tx mentorvault.Tx) {
+	t.Helper()
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+}
+
+func ok(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := mentorvault.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+	if code != mentorvault.EINTERNAL && mentorvault.ErrorMessage(err) == "internal error" {
+		t.Fatalf("error %v has no caller-safe message", err)
+	}
+}
+
+func equal(t *testing.T, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", "  ")
+		w, _ := json.MarshalIndent(want, "", "  ")
+		t.Fatalf("mismatch\n got: %s\nwant: %s", g, w)
+	}
+}
+
+var ctx = context.Background()
+
+// fixture is an organisation with a programme, four users and a relationship.
+type fixture struct {
+	org                            *mentorvault.Org
+	prog                           *mentorvault.Programme
+	mentor, mentee, manager, other *mentorvault.User
+	rel                            *mentorvault.Relationship
+	mentorID, menteeID, relationID string
+}
+
+var userSeq int
+
+func newUser(t *testing.T, tx mentorvault.Tx, orgID, name string) *mentorvault.User {
+	t.Helper()
+	userSeq++
+	u := &mentorvault.User{
+		ID: mentorvault.NewID(), OrgID: orgID, Email: fmt.Sprintf("%s%d@example.org", strings.ToLower(name), userSeq),
+		Name: name, PasswordHash: "$argon2id$v=19$x", CreatedAt: us(t0),
+	}
+	ok(t, tx.CreateUser(ctx, u))
+	return u
+}
+
+func seed(t *testing.T, db *sqlstore.DB) *fixture {
+	t.Helper()
+	tx := begin(t, db)
+	f := &fixture{}
+	f.org = &mentorvault.Org{ID: mentorvault.NewID(), Name: "Acme", CreatedAt: us(t0)}
+	ok(t, tx.CreateOrg(ctx, f.org))
+	f.prog = &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Leaders", CreatedAt: us(t0)}
+	ok(t, tx.CreateProgramme(ctx, f.prog))
+	f.mentor = newUser(t, tx, f.org.ID, "Mentor")
+	f.mentee = newUser(t, tx, f.org.ID, "Mentee")
+	f.manager = newUser(t, tx, f.org.ID, "Manager")
+	f.other = newUser(t, tx, f.org.ID, "Other")
+	f.rel = &mentorvault.Relationship{
+		ID: mentorvault.NewID(), OrgID: f.org.ID, ProgrammeID: f.prog.ID, Kind: mentorvault.KindMentoring,
+		MentorID: f.mentor.ID, MenteeID: f.mentee.ID, ProposedByID: f.mentor.ID, Status: mentorvault.StatusProposed,
+		CreatedAt: us(t0), UpdatedAt: us(t0),
+	}
+	ok(t, tx.CreateRelationship(ctx, f.rel))
+	commit(t, tx)
+	return f
+}
+
+// --- tests ---
+
+func testClock(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	if got := tx.Now(); !got.Equal(us(t0)) || got.Location() != time.UTC || got.Nanosecond()%1000 != 0 {
+		t.Fatalf("Now = %v, want %v in UTC", got, us(t0))
+	}
+	ok(t, tx.Rollback())
+
+	zone := time.FixedZone("X", 5*3600)
+	db.SetClock(func() time.Time { return t0.In(zone) })
+	tx = begin(t, db)
+	if got := tx.Now(); got != us(t0) {
+		t.Fatalf("Now = %#v, want %#v", got, us(t0))
+	}
+	// Times in another zone are stored as the same instant, read back in UTC.
+	o := &mentorvault.Org{ID: mentorvault.NewID(), Name: "Zoned", CreatedAt: t0.In(zone)}
+	ok(t, tx.CreateOrg(ctx, o))
+	got, err := tx.FindOrgByID(ctx, o.ID)
+	ok(t, err)
+	equal(t, got.CreatedAt, us(t0))
+}
+
+func testOrgs(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	b := &mentorvault.Org{ID: mentorvault.NewID(), Name: "Beta", CreatedAt: us(t0)}
+	a := &mentorvault.Org{ID: mentorvault.NewID(), Name: "Alpha", CreatedAt: us(t0.Add(time.Hour))}
+	ok(t, tx.CreateOrg(ctx, b))
+	ok(t, tx.CreateOrg(ctx, a))
+	got, err := tx.FindOrgByID(ctx, b.ID)
+	ok(t, err)
+	equal(t, got, b)
+	all, err := tx.FindOrgs(ctx)
+	ok(t, err)
+	equal(t, all, []*mentorvault.Org{a, b})
+
+	_, err = tx.FindOrgByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	if mentorvault.ErrorMessage(err) != "organisation not found" {
+		t.Errorf("message = %q", mentorvault.ErrorMessage(err))
+	}
+	wantCode(t, tx.CreateOrg(ctx, b), mentorvault.ECONFLICT)
+}
+
+func testProgrammes(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	p2 := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Graduates", CreatedAt: us(t0.Add(time.Minute))}
+	ok(t, tx.CreateProgramme(ctx, p2))
+	got, err := tx.FindProgrammeByID(ctx, f.prog.ID)
+	ok(t, err)
+	equal(t, got, f.prog)
+	list, err := tx.FindProgrammes(ctx, f.org.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Programme{p2, f.prog})
+	list, err = tx.FindProgrammes(ctx, mentorvault.NewID())
+	ok(t, err)
+	if len(list) != 0 {
+		t.Fatalf("programmes of unknown org: %d", len(list))
+	}
+	_, err = tx.FindProgrammeByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.CreateProgramme(ctx, &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: mentorvault.NewID(), Name: "X", CreatedAt: us(t0)}), mentorvault.EINVALID)
+
+	roles := []mentorvault.ProgrammeRole{
+		{ProgrammeID: f.prog.ID, UserID: f.manager.ID, Role: mentorvault.RoleCoordinator},
+		{ProgrammeID: f.prog.ID, UserID: f.manager.ID, Role: mentorvault.RoleSupervisor},
+		{ProgrammeID: f.prog.ID, UserID: f.other.ID, Role: mentorvault.RoleSupervisor},
+		{ProgrammeID: p2.ID, UserID: f.manager.ID, Role: mentorvault.RoleCoordinator},
+	}
+	for _, r := range roles {
+		ok(t, tx.AddProgrammeRole(ctx, r))
+	}
+	wantCode(t, tx.AddProgrammeRole(ctx, roles[0]), mentorvault.ECONFLICT)
+	wantCode(t, tx.AddProgrammeRole(ctx, mentorvault.ProgrammeRole{ProgrammeID: f.prog.ID, UserID: f.other.ID, Role: "king"}), mentorvault.EINVALID)
+	wantCode(t, tx.AddProgrammeRole(ctx, mentorvault.ProgrammeRole{ProgrammeID: mentorvault.NewID(), UserID: f.other.ID, Role: mentorvault.RoleCoordinator}), mentorvault.EINVALID)
+
+	byUser, err := tx.FindProgrammeRoles(ctx, f.manager.ID, "")
+	ok(t, err)
+	if len(byUser) != 3 {
+		t.Fatalf("roles of manager: %+v", byUser)
+	}
+	for _, r := range byUser {
+		if r.UserID != f.manager.ID {
+			t.Fatalf("role of another user: %+v", r)
+		}
+	}
+	byProg, err := tx.FindProgrammeRoles(ctx, "", f.prog.ID)
+	ok(t, err)
+	if len(byProg) != 3 {
+		t.Fatalf("roles in programme: %+v", byProg)
+	}
+	both, err := tx.FindProgrammeRoles(ctx, f.other.ID, f.prog.ID)
+	ok(t, err)
+	equal(t, both, []mentorvault.ProgrammeRole{roles[2]})
+}
+
+func testUsers(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	u := &mentorvault.User{
+		ID: mentorvault.NewID(), OrgID: f.org.ID, Email: "ada@example.org", Name: "Ada", PasswordHash: "$argon2id$v=19$m=65536,t=3,p=4$abc$def",
+		ManagerID: f.manager.ID, OrgAdmin: true, Requester: true, CreatedAt: us(t0.Add(time.Second)), DisabledAt: ptr(us(t0.Add(time.Hour))),
+	}
+	ok(t, tx.CreateUser(ctx, u))
+	got, err := tx.FindUserByID(ctx, u.ID)
+	ok(t, err)
+	equal(t, got, u)
+	got, err = tx.FindUserByEmail(ctx, "ada@example.org")
+	ok(t, err)
+	equal(t, got, u)
+	// Optional fields empty: "" manager and nil DisabledAt round-trip.
+	got, err = tx.FindUserByID(ctx, f.mentor.ID)
+	ok(t, err)
+	equal(t, got, f.mentor)
+
+	_, err = tx.FindUserByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	_, err = tx.FindUserByEmail(ctx, "nobody@example.org")
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	dup := *u
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateUser(ctx, &dup), mentorvault.ECONFLICT)
+	bad := *u
+	bad.ID, bad.Email, bad.ManagerID = mentorvault.NewID(), "bad@example.org", mentorvault.NewID()
+	wantCode(t, tx.CreateUser(ctx, &bad), mentorvault.EINVALID)
+	bad.ManagerID, bad.OrgID = "", mentorvault.NewID()
+	wantCode(t, tx.CreateUser(ctx, &bad), mentorvault.EINVALID)
+
+	ok(t, tx.UpdateUserPassword(ctx, u.ID, "new-hash"))
+	got, err = tx.FindUserByID(ctx, u.ID)
+	ok(t, err)
+	if got.PasswordHash != "new-hash" {
+		t.Fatalf("password hash = %q", got.PasswordHash)
+	}
+	wantCode(t, tx.UpdateUserPassword(ctx, mentorvault.NewID(), "x"), mentorvault.ENOTFOUND)
+
+	users, err := tx.FindUsers(ctx, f.org.ID)
+	ok(t, err)
+	var names []string
+	for _, u := range users {
+		names = append(names, u.Name)
+	}
+	equal(t, names, []string{"Ada", "Manager", "Mentee", "Mentor", "Other"})
+}
+
+func testSessions(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	hash := sha256.Sum256([]byte("cookie"))
+	s := &mentorvault.Session{
+		ID: mentorvault.NewID(), TokenHash: hash[:], UserID: f.mentor.ID, CSRFToken: "csrf",
+		CreatedAt: us(t0), ExpiresAt: us(t0.Add(24 * time.Hour)), LastSeenAt: us(t0),
+	}
+	ok(t, tx.CreateSession(ctx, s))
+	got, err := tx.FindSessionByHash(ctx, hash[:])
+	ok(t, err)
+	equal(t, got, s)
+
+	dup := *s
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateSession(ctx, &dup), mentorvault.ECONFLICT)
+	other := sha256.Sum256([]byte("other"))
+	_, err = tx.FindSessionByHash(ctx, other[:])
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.CreateSession(ctx, &mentorvault.Session{ID: mentorvault.NewID(), TokenHash: other[:], UserID: mentorvault.NewID(),
+		CreatedAt: t0, ExpiresAt: t0, LastSeenAt: t0}), mentorvault.EINVALID)
+
+	later := t0.Add(time.Minute + 999*time.Nanosecond)
+	ok(t, tx.TouchSession(ctx, s.ID, later))
+	got, err = tx.FindSessionByHash(ctx, hash[:])
+	ok(t, err)
+	equal(t, got.LastSeenAt, us(later))
+	wantCode(t, tx.TouchSession(ctx, mentorvault.NewID(), later), mentorvault.ENOTFOUND)
+
+	ok(t, tx.DeleteSession(ctx, s.ID))
+	_, err = tx.FindSessionByHash(ctx, hash[:])
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	ok(t, tx.DeleteSession(ctx, s.ID)) // idempotent
+
+	var hashes [][]byte
+	for i, uid := range []string{f.mentor.ID, f.mentor.ID, f.mentee.ID} {
+		h := sha256.Sum256([]byte{byte(i)})
+		hashes = append(hashes, h[:])
+		ok(t, tx.CreateSession(ctx, &mentorvault.Session{ID: mentorvault.NewID(), TokenHash: h[:], UserID: uid,
+			CreatedAt: t0, ExpiresAt: t0, LastSeenAt: t0}))
+	}
+	ok(t, tx.DeleteUserSessions(ctx, f.mentor.ID))
+	for i, h := range hashes {
+		_, err := tx.FindSessionByHash(ctx, h)
+		if i < 2 {
+			wantCode(t, err, mentorvault.ENOTFOUND)
+		} else {
+			ok(t, err)
+		}
+	}
+}
+
+func testAPITokens(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	h1, h2 := sha256.Sum256([]byte("t1")), sha256.Sum256([]byte("t2"))
+	old := &mentorvault.APIToken{ID: mentorvault.NewID(), UserID: f.mentor.ID, Name: "ci", Hash: h1[:], CreatedAt: us(t0)}
+	newer := &mentorvault.APIToken{ID: mentorvault.NewID(), UserID: f.mentor.ID, Name: "laptop", Hash: h2[:], CreatedAt: us(t0.Add(time.Hour)),
+		LastUsedAt: ptr(us(t0.Add(2 * time.Hour))), RevokedAt: ptr(us(t0.Add(3 * time.Hour)))}
+	ok(t, tx.CreateAPIToken(ctx, old))
+	ok(t, tx.CreateAPIToken(ctx, newer))
+	got, err := tx.FindAPITokenByHash(ctx, h1[:])
+	ok(t, err)
+	equal(t, got, old)
+	got, err = tx.FindAPITokenByHash(ctx, h2[:])
+	ok(t, err)
+	equal(t, got, newer)
+	list, err := tx.FindAPITokens(ctx, f.mentor.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.APIToken{newer, old})
+	list, err = tx.FindAPITokens(ctx, f.mentee.ID)
+	ok(t, err)
+	if len(list) != 0 {
+		t.Fatalf("tokens of mentee: %d", len(list))
+	}
+
+	dup := *old
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateAPIToken(ctx, &dup), mentorvault.ECONFLICT)
+	h3 := sha256.Sum256([]byte("t3"))
+	_, err = tx.FindAPITokenByHash(ctx, h3[:])
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	ok(t, tx.TouchAPIToken(ctx, old.ID, t0.Add(time.Minute)))
+	ok(t, tx.RevokeAPIToken(ctx, old.ID, t0.Add(2*time.Minute)))
+	ok(t, tx.RevokeAPIToken(ctx, old.ID, t0.Add(5*time.Minute))) // keeps the first time
+	got, err = tx.FindAPITokenByHash(ctx, h1[:])
+	ok(t, err)
+	want := *old
+	want.LastUsedAt, want.RevokedAt = ptr(us(t0.Add(time.Minute))), ptr(us(t0.Add(2*time.Minute)))
+	equal(t, got, &want)
+	wantCode(t, tx.TouchAPIToken(ctx, mentorvault.NewID(), t0), mentorvault.ENOTFOUND)
+	wantCode(t, tx.RevokeAPIToken(ctx, mentorvault.NewID(), t0), mentorvault.ENOTFOUND)
+}
+
+func testLoginFailures(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	const a, b = "acct:a|addr:1.2.3.4", "acct:b|addr:1.2.3.4"
+	for _, ago := range []time.Duration{10 * time.Minute, 5 * time.Minute, time.Minute, 0} {
+		ok(t, tx.RecordLoginFailure(ctx, a, t0.Add(-ago)))
+	}
+	ok(t, tx.RecordLoginFailure(ctx, b, t0))
+	count := func(key string, since time.Time) int {
+		t.Helper()
+		n, err := tx.CountLoginFailures(ctx, key, since)
+		ok(t, err)
+		return n
+	}
+	for _, c := range []struct {
+		name  string
+		key   string
+		since time.Time
+		want  int
+	}{
+		{"all", a, t0.Add(-time.Hour), 4},
+		{"window", a, t0.Add(-6 * time.Minute), 3},
+		{"inclusive bound", a, t0.Add(-5 * time.Minute), 3},
+		{"exact now", a, t0, 1},
+		{"future", a, t0.Add(time.Second), 0},
+		{"other key", b, t0.Add(-time.Hour), 1},
+		{"unknown key", "nobody", time.Time{}, 0},
+	} {
+		if got := count(c.key, c.since); got != c.want {
+			t.Errorf("%s: count = %d, want %d", c.name, got, c.want)
+		}
+	}
+	ok(t, tx.DeleteLoginFailuresBefore(ctx, t0.Add(-2*time.Minute)))
+	if got := count(a, time.Time{}); got != 2 {
+		t.Fatalf("after purge: %d, want 2", got)
+	}
+	ok(t, tx.ClearLoginFailures(ctx, a))
+	if got := count(a, time.Time{}); got != 0 {
+		t.Fatalf("after clear: %d", got)
+	}
+	if got := count(b, time.Time{}); got != 1 {
+		t.Fatalf("clear removed another key's failures: %d", got)
+	}
+}
+
+func testRelationships(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+
+	got, err := tx.FindRelationshipByID(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, f.rel)
+	_, err = tx.FindRelationshipByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	// Informal, every optional time set.
+	informal := &mentorvault.Relationship{
+		ID: mentorvault.NewID(), OrgID: f.org.ID, Kind: mentorvault.KindPeer,
+		MentorID: f.manager.ID, MenteeID: f.other.ID, ProposedByID: f.other.ID, Status: mentorvault.StatusClosed,
+		MentorAgreedAt: ptr(us(t0.Add(1 * time.Hour))), MenteeAgreedAt: ptr(us(t0.Add(2 * time.Hour))),
+		CreatedAt: us(t0), UpdatedAt: us(t0.Add(5 * time.Hour)),
+		StartedAt: ptr(us(t0.Add(2 * time.Hour))), EndedAt: ptr(us(t0.Add(5 * time.Hour))),
+	}
+	ok(t, tx.CreateRelationship(ctx, informal))
+	got, err = tx.FindRelationshipByID(ctx, informal.ID)
+	ok(t, err)
+	equal(t, got, informal)
+	if got.Formal() {
+		t.Fatal("informal relationship read back as formal")
+	}
+
+	active := &mentorvault.Relationship{
+		ID: mentorvault.NewID(), OrgID: f.org.ID, ProgrammeID: f.prog.ID, Kind: mentorvault.KindMentoring,
+		MentorID: f.mentor.ID, MenteeID: f.other.ID, ProposedByID: f.other.ID, Status: mentorvault.StatusActive,
+		CreatedAt: us(t0.Add(-time.Hour)), UpdatedAt: us(t0),
+	}
+	ok(t, tx.CreateRelationship(ctx, active))
+
+	org2 := &mentorvault.Org{ID: mentorvault.NewID(), Name: "Elsewhere", CreatedAt: us(t0)}
+	ok(t, tx.CreateOrg(ctx, org2))
+	x, y := newUser(t, tx, org2.ID, "X"), newUser(t, tx, org2.ID, "Y")
+	foreign := &mentorvault.Relationship{
+		ID: mentorvault.NewID(), OrgID: org2.ID, Kind: mentorvault.KindMentoring,
+		MentorID: x.ID, MenteeID: y.ID, ProposedByID: x.ID, Status: mentorvault.StatusActive,
+		CreatedAt: us(t0.Add(-2 * time.Hour)), UpdatedAt: us(t0),
+	}
+	ok(t, tx.CreateRelationship(ctx, foreign))
+
+	// f.rel and informal have the same CreatedAt: ordered by ID then.
+	sameTime := []*mentorvault.Relationship{f.rel, informal}
+	if informal.ID < f.rel.ID {
+		sameTime = []*mentorvault.Relationship{informal, f.rel}
+	}
+	ids := func(rs []*mentorvault.Relationship) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		filter mentorvault.RelationshipFilter
+		want   []*mentorvault.Relationship
+	}{
+		{"all", mentorvault.RelationshipFilter{}, append([]*mentorvault.Relationship{foreign, active}, sameTime...)},
+		{"org", mentorvault.RelationshipFilter{OrgID: f.org.ID}, append([]*mentorvault.Relationship{active}, sameTime...)},
+		{"party as mentor", mentorvault.RelationshipFilter{PartyID: f.mentor.ID}, []*mentorvault.Relationship{active, f.rel}},
+		{"party as mentee", mentorvault.RelationshipFilter{PartyID: f.other.ID}, []*mentorvault.Relationship{active, informal}},
+		{"programme", mentorvault.RelationshipFilter{ProgrammeID: f.prog.ID}, []*mentorvault.Relationship{active, f.rel}},
+		{"statuses", mentorvault.RelationshipFilter{OrgID: f.org.ID, Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusActive, mentorvault.StatusClosed}},
+			[]*mentorvault.Relationship{active, informal}},
+		{"one status", mentorvault.RelationshipFilter{Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusProposed}}, []*mentorvault.Relationship{f.rel}},
+		{"combined", mentorvault.RelationshipFilter{OrgID: f.org.ID, PartyID: f.other.ID, ProgrammeID: f.prog.ID,
+			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusActive}}, []*mentorvault.Relationship{active}},
+		{"limit", mentorvault.RelationshipFilter{Limit: 2}, []*mentorvault.Relationship{foreign, active}},
+		{"none", mentorvault.RelationshipFilter{PartyID: mentorvault.NewID()}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := tx.FindRelationships(ctx, c.filter)
+			ok(t, err)
+			equal(t, ids(got), ids(c.want))
+			if len(got) > 0 {
+				equal(t, got, c.want)
+			}
+		})
+	}
+
+	// Update through the lifecycle.
+	r := *f.rel
+	ok(t, r.Apply(mentorvault.ActAccept, f.mentee.ID, us(t0.Add(time.Minute))))
+	ok(t, r.Apply(mentorvault.ActAgree, f.mentee.ID, us(t0.Add(2*time.Minute))))
+	ok(t, r.Apply(mentorvault.ActAgree, f.mentor.ID, us(t0.Add(3*time.Minute))))
+	ok(t, r.Apply(mentorvault.ActClose, f.mentor.ID, us(t0.Add(4*time.Minute))))
+	ok(t, tx.UpdateRelationship(ctx, &r))
+	got, err = tx.FindRelationshipByID(ctx, r.ID)
+	ok(t, err)
+	equal(t, got, &r)
+	if got.StartedAt == nil || got.EndedAt == nil || got.Status != mentorvault.StatusClosed {
+		t.Fatalf("update lost fields: %+v", got)
+	}
+	missing := r
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateRelationship(ctx, &missing), mentorvault.ENOTFOUND)
+
+	wantCode(t, tx.CreateRelationship(ctx, f.rel), mentorvault.ECONFLICT)
+	bad := *f.rel
+	bad.ID, bad.ProgrammeID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateRelationship(ctx, &bad), mentorvault.EINVALID)
+	bad.ProgrammeID, bad.MenteeID = "", mentorvault.NewID()
+	wantCode(t, tx.CreateRelationship(ctx, &bad), mentorvault.EINVALID)
+}
+
+func testDataKeys(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	_, err := tx.FindDataKey(ctx, f.rel.ID)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	ok(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("wrapped-1"), t0))
+	got, err := tx.FindDataKey(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, []byte("wrapped-1"))
+	wantCode(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("again"), t0), mentorvault.ECONFLICT)
+	wantCode(t, tx.CreateDataKey(ctx, mentorvault.NewID(), []byte("k"), t0), mentorvault.EINVALID)
+
+	ok(t, tx.UpdateDataKey(ctx, f.rel.ID, []byte("wrapped-2"), t0.Add(time.Hour)))
+	got, err = tx.FindDataKey(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, []byte("wrapped-2"))
+	wantCode(t, tx.UpdateDataKey(ctx, mentorvault.NewID(), []byte("k"), t0), mentorvault.ENOTFOUND)
+
+	ok(t, tx.DestroyDataKey(ctx, f.rel.ID, t0.Add(2*time.Hour)))
+	_, err = tx.FindDataKey(ctx, f.rel.ID)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.UpdateDataKey(ctx, f.rel.ID, []byte("resurrect"), t0), mentorvault.ENOTFOUND)
+	ok(t, tx.DestroyDataKey(ctx, f.rel.ID, t0.Add(3*time.Hour))) // idempotent
+	wantCode(t, tx.DestroyDataKey(ctx, mentorvault.NewID(), t0), mentorvault.ENOTFOUND)
+	commit(t, tx)
+
+	// The keyset is really gone from the row, not just hidden.
+	var n int
+	err = db.SQLDB().QueryRow(db.Rebind(`SELECT COUNT(*) FROM data_keys WHERE relationship_id = ? AND wrapped IS NULL AND destroyed_at IS NOT NULL`), f.rel.ID).Scan(&n)
+	ok(t, err)
+	if n != 1 {
+		t.Fatalf("destroyed data key row: %d rows with wrapped NULL", n)
+	}
+}
+
+func testNotes(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	mk := func(author *mentorvault.User, vis mentorvault.Visibility, relID string) *mentorvault.Note {
+		n := &mentorvault.Note{
+			ID: mentorvault.NewID(), RelationshipID: relID, AuthorID: author.ID, Visibility: vis,
+			BodySealed: []byte("sealed:" + string(vis)), CreatedAt: us(t0), UpdatedAt: us(t0),
+		}
+		ok(t, tx.CreateNote(ctx, n))
+		return n
+	}
+	n1 := mk(f.mentor, mentorvault.VisibilityShared, f.rel.ID)
+	n2 := mk(f.mentor, mentorvault.VisibilityPrivate, f.rel.ID)
+	n3 := mk(f.mentee, mentorvault.VisibilityPrivate, f.rel.ID)
+	n4 := mk(f.mentee, mentorvault.VisibilityShared, f.rel.ID)
+	n5 := mk(f.mentor, mentorvault.VisibilityShared, f.rel.ID)
+
+	other := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, Kind: mentorvault.KindPeer,
+		MentorID: f.manager.ID, MenteeID: f.other.ID, ProposedByID: f.other.ID, Status: mentorvault.StatusActive,
+		CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateRelationship(ctx, other))
+	mk(f.other, mentorvault.VisibilityShared, other.ID)
+
+	got, err := tx.FindNoteByID(ctx, n2.ID)
+	ok(t, err)
+	equal(t, got, n2)
+	if !got.Body.IsZero() {
+		t.Fatal("the store returned a plaintext body")
+	}
+
+	for _, c := range []struct {
+		name   string
+		filter mentorvault.NoteFilter
+		want   []*mentorvault.Note
+	}{
+		{"all", mentorvault.NoteFilter{RelationshipID: f.rel.ID}, []*mentorvault.Note{n5, n4, n3, n2, n1}},
+		{"mentor reads", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID}, []*mentorvault.Note{n5, n4, n2, n1}},
+		{"mentee reads", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentee.ID}, []*mentorvault.Note{n5, n4, n3, n1}},
+		{"stranger reads", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.other.ID}, []*mentorvault.Note{n5, n4, n1}},
+		{"limit", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Limit: 2}, []*mentorvault.Note{n5, n4}},
+		{"cursor", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Before: n4.ID, Limit: 2}, []*mentorvault.Note{n2, n1}},
+		{"cursor at end", mentorvault.NoteFilter{RelationshipID: f.rel.ID, Before: n1.ID}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := tx.FindNotes(ctx, c.filter)
+			ok(t, err)
+			equal(t, got, c.want)
+		})
+	}
+	_, err = tx.FindNotes(ctx, mentorvault.NoteFilter{})
+	wantCode(t, err, mentorvault.EINVALID)
+
+	// Default limit 50, maximum 500.
+	for i := 0; i < 505; i++ {
+		mk(f.mentee, mentorvault.VisibilityShared, other.ID)
+	}
+	list, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: other.ID})
+	ok(t, err)
+	if len(list) != 50 {
+		t.Fatalf("default limit: %d notes", len(list))
+	}
+	list, err = tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: other.ID, Limit: 10000})
+	ok(t, err)
+	if len(list) != 500 {
+		t.Fatalf("max limit: %d notes", len(list))
+	}
+
+	upd := *n1
+	upd.Visibility, upd.BodySealed, upd.UpdatedAt = mentorvault.VisibilityPrivate, []byte("resealed"), us(t0.Add(time.Hour))
+	ok(t, tx.UpdateNote(ctx, &upd))
+	got, err = tx.FindNoteByID(ctx, n1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateNote(ctx, &missing), mentorvault.ENOTFOUND)
+
+	ok(t, tx.DeleteNote(ctx, n3.ID))
+	_, err = tx.FindNoteByID(ctx, n3.ID)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.DeleteNote(ctx, n3.ID), mentorvault.ENOTFOUND)
+
+	wantCode(t, tx.CreateNote(ctx, n2), mentorvault.ECONFLICT)
+	orphan := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: mentorvault.NewID(), AuthorID: f.mentor.ID,
+		Visibility: mentorvault.VisibilityShared, BodySealed: []byte("x"), CreatedAt: t0, UpdatedAt: t0}
+	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+	orphan.RelationshipID, orphan.AuthorID = f.rel.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+	orphan.AuthorID, orphan.Visibility = f.mentor.ID, "public"
+	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+}
+
+// chain appends n events after the locked head, each hash covering the previous.
+func chain(t *testing.T, tx mentorvault.Tx, n int, relIDs ...string) []*mentorvault.AuditEvent {
+	t.Helper()
+	head, err := tx.LockAuditHead(ctx)
+	ok(t, err)
+	var out []*mentorvault.AuditEvent
+	for i := 0; i < n; i++ {
+		e := &mentorvault.AuditEvent{
+			Seq: head.Seq + 1, ID: mentorvault.NewID(), At: tx.Now(), Action: "note.read", Outcome: mentorvault.OutcomeOK,
+			PrevHash: head.Hash,
+		}
+		if len(relIDs) > 0 {
+			e.RelationshipID = relIDs[i%len(relIDs)]
+		}
+		if e.RelationshipID != "" {
+			e.ActorID, e.OrgID, e.ResourceType, e.ResourceID, e.Detail = mentorvault.NewID(), mentorvault.NewID(), "note", mentorvault.NewID(), "via=token"
+		}
+		sum := sha256.Sum256(append(append([]byte(nil), head.Hash...), e.ID...))
+		e.Hash = sum[:]
+		ok(t, tx.InsertAuditEvent(ctx, e))
+		head = mentorvault.AuditHead{Seq: e.Seq, Hash: e.Hash}
+		out = append(out, e)
+	}
+	return out
+}
+
+func testAudit(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	head, err := tx.LockAuditHead(ctx)
+	ok(t, err)
+	equal(t, head, mentorvault.AuditHead{Seq: 0, Hash: nil})
+
+	relA, relB := mentorvault.NewID(), mentorvault.NewID() // audit rows need no real relationship
+	evs := chain(t, tx, 6, relA, relB, "")
+	commit(t, tx)
+
+	tx = begin(t, db)
+	head, err = tx.LockAuditHead(ctx)
+	ok(t, err)
+	equal(t, head, mentorvault.AuditHead{Seq: 6, Hash: evs[5].Hash})
+	if evs[0].PrevHash != nil {
+		t.Fatal("first event has a previous hash")
+	}
+
+	rev := func(es ...*mentorvault.AuditEvent) []*mentorvault.AuditEvent {
+		out := make([]*mentorvault.AuditEvent, len(es))
+		for i, e := range es {
+			out[len(es)-1-i] = e
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		filter mentorvault.AuditFilter
+		want   []*mentorvault.AuditEvent
+	}{
+		{"all", mentorvault.AuditFilter{}, evs},
+		{"descending", mentorvault.AuditFilter{Descending: true}, rev(evs...)},
+		{"relationship", mentorvault.AuditFilter{RelationshipID: relA}, []*mentorvault.AuditEvent{evs[0], evs[3]}},
+		{"after", mentorvault.AuditFilter{AfterSeq: 4}, evs[4:]},
+		{"before", mentorvault.AuditFilter{BeforeSeq: 3}, evs[:2]},
+		{"window", mentorvault.AuditFilter{AfterSeq: 1, BeforeSeq: 5}, evs[1:4]},
+		{"limit", mentorvault.AuditFilter{Limit: 2}, evs[:2]},
+		{"limit descending", mentorvault.AuditFilter{Limit: 2, Descending: true}, rev(evs[4:]...)},
+		{"page back", mentorvault.AuditFilter{BeforeSeq: 5, Limit: 2, Descending: true}, rev(evs[2:4]...)},
+		{"relationship descending", mentorvault.AuditFilter{RelationshipID: relB, Descending: true}, []*mentorvault.AuditEvent{evs[4], evs[1]}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := tx.FindAuditEvents(ctx, c.filter)
+			ok(t, err)
+			equal(t, got, c.want)
+		})
+	}
+
+	dup := *evs[2]
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.InsertAuditEvent(ctx, &dup), mentorvault.ECONFLICT)
+	ok(t, tx.Rollback())
+
+	// Default limit 100.
+	tx = begin(t, db)
+	chain(t, tx, 150)
+	list, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{})
+	ok(t, err)
+	if len(list) != 100 || list[0].Seq != 1 {
+		t.Fatalf("default limit: %d events from %d", len(list), list[0].Seq)
+	}
+	commit(t, tx)
+
+	// The log is not protected by constraints: tamper tests must be able to
+	// edit, delete and reorder rows, and the chain must catch it.
+	sdb := db.SQLDB()
+	_, err = sdb.Exec(db.Rebind(`UPDATE audit_events SET detail = ?, actor_id = ? WHERE seq = ?`), "edited", mentorvault.NewID(), 2)
+	ok(t, err)
+	_, err = sdb.Exec(db.Rebind(`UPDATE audit_events SET seq = ? WHERE seq = ?`), 1000, 3)
+	ok(t, err)
+	_, err = sdb.Exec(db.Rebind(`DELETE FROM audit_events WHERE seq = ?`), 4)
+	ok(t, err)
+}
+
+func testAuditConcurrent(t *testing.T, db *sqlstore.DB) {
+	const workers, each = 8, 20
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				errs <- appendOne(db)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx := begin(t, db)
+	evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{Limit: 1000})
+	ok(t, err)
+	if len(evs) != workers*each {
+		t.Fatalf("%d events, want %d", len(evs), workers*each)
+	}
+	var prev []byte
+	for i, e := range evs {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d", i, e.Seq)
+		}
+		if !reflect.DeepEqual(e.PrevHash, prev) {
+			t.Fatalf("event %d: chain broken", e.Seq)
+		}
+		prev = e.Hash
+	}
+	head, err := tx.LockAuditHead(ctx)
+	ok(t, err)
+	equal(t, head, mentorvault.AuditHead{Seq: workers * each, Hash: prev})
+}
+
+func appendOne(db *sqlstore.DB) error {
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	head, err := tx.LockAuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	e := &mentorvault.AuditEvent{Seq: head.Seq + 1, ID: mentorvault.NewID(), At: tx.Now(), Action: "login", Outcome: mentorvault.OutcomeOK, PrevHash: head.Hash}
+	sum := sha256.Sum256(append(append([]byte(nil), head.Hash...), e.ID...))
+	e.Hash = sum[:]
+	if err := tx.InsertAuditEvent(ctx, e); err != nil {
+		return fmt.Errorf("seq %d: %w", e.Seq, err)
+	}
+	return tx.Commit()
+}
+
+func testRollback(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	o := &mentorvault.Org{ID: mentorvault.NewID(), Name: "Gone", CreatedAt: us(t0)}
+	ok(t, tx.CreateOrg(ctx, o))
+	chain(t, tx, 1)
+	ok(t, tx.Rollback())
+	ok(t, tx.Rollback()) // twice is harmless
+
+	tx = begin(t, db)
+	_, err := tx.FindOrgByID(ctx, o.ID)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	head, err := tx.LockAuditHead(ctx)
+	ok(t, err)
+	if head.Seq != 0 {
+		t.Fatalf("rolled-back audit event advanced the head to %d", head.Seq)
+	}
+	ok(t, tx.CreateOrg(ctx, o))
+	commit(t, tx)
+	ok(t, tx.Rollback()) // after Commit: a no-op that keeps the commit
+
+	tx = begin(t, db)
+	_, err = tx.FindOrgByID(ctx, o.ID)
+	ok(t, err)
+}
+
+// A constraint error undoes only the failed statement, on every backend, so
+// a service can still record the failure and commit.
+func testErrorKeepsTx(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	dup := *f.mentor
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateUser(ctx, &dup), mentorvault.ECONFLICT)
+	wantCode(t, tx.CreateNote(ctx, &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: mentorvault.NewID(), AuthorID: f.mentor.ID,
+		Visibility: mentorvault.VisibilityShared, BodySealed: []byte("x"), CreatedAt: t0, UpdatedAt: t0}), mentorvault.EINVALID)
+	o := &mentorvault.Org{ID: mentorvault.NewID(), Name: "After", CreatedAt: us(t0)}
+	ok(t, tx.CreateOrg(ctx, o))
+	evs := chain(t, tx, 1)
+	commit(t, tx)
+
+	tx = begin(t, db)
+	_, err := tx.FindOrgByID(ctx, o.ID)
+	ok(t, err)
+	got, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{})
+	ok(t, err)
+	equal(t, got, evs)
+	_, err = tx.FindUserByID(ctx, dup.ID)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+}
+
+func testMigrate(t *testing.T, db *sqlstore.DB) {
+	seed(t, db)
+	ok(t, db.Migrate(ctx))
+	ok(t, db.Migrate(ctx))
+	var versions, heads int
+	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
+	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
+	if versions != 1 || heads != 1 {
+		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
+	}
+	tx := begin(t, db)
+	orgs, err := tx.FindOrgs(ctx)
+	ok(t, err)
+	if len(orgs) != 1 {
+		t.Fatalf("re-migrating lost data: %d orgs", len(orgs))
+	}
+}
+
+func testRebind(t *testing.T, db *sqlstore.DB) {
+	q := "SELECT 1 WHERE 'a' = ? AND 'b' = ?"
+	want := q
+	if db.Dialect() == "postgres" {
+		want = "SELECT 1 WHERE 'a' = $1 AND 'b' = $2"
+	}
+	if got := db.Rebind(q); got != want {
+		t.Fatalf("Rebind = %q, want %q", got, want)
+	}
+	var n int
+	ok(t, db.SQLDB().QueryRow(db.Rebind(q), "a", "b").Scan(&n))
+	ok(t, db.Ping(ctx))
+}
+
+func TestOpenSQLiteCreatesPrivateFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "nested")
+	path := filepath.Join(dir, "mv.db")
+	db, err := sqlstore.Open(ctx, "", path)
+	ok(t, err)
+	defer db.Close()
+	ok(t, db.Migrate(ctx))
+	if db.Dialect() != "sqlite" {
+		t.Fatalf("dialect %q", db.Dialect())
+	}
+	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+		st, err := os.Stat(p)
+		ok(t, err)
+		if got := st.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+	}
+	var mode string
+	ok(t, db.SQLDB().QueryRow(`PRAGMA journal_mode`).Scan(&mode))
+	var fk, sync int
+	ok(t, db.SQLDB().QueryRow(`PRAGMA foreign_keys`).Scan(&fk))
+	ok(t, db.SQLDB().QueryRow(`PRAGMA synchronous`).Scan(&sync))
+	if mode != "wal" || fk != 1 || sync != 2 {
+		t.Fatalf("journal_mode=%s foreign_keys=%d synchronous=%d", mode, fk, sync)
+	}
+}
+
+func TestOpenRejectsUnknownScheme(t *testing.T) {
+	for _, u := range []string{"mysql://root@localhost/db", "sqlite:///tmp/x.db", "::not a url"} {
+		_, err := sqlstore.Open(ctx, u, filepath.Join(t.TempDir(), "x.db"))
+		if err == nil {
+			t.Errorf("Open(%q) succeeded", u)
+		}
+	}
+	_, err := sqlstore.OpenSQLite("")
+	if err == nil {
+		t.Error("OpenSQLite(\"\") succeeded")
+	}
+}

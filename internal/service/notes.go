@@ -174,10 +174,22 @@ func (s *Service) loadNoteFor(ctx context.Context, tx mentorvault.Tx, p mentorva
 	if err != nil {
 		return a, nil, nil, err
 	}
-	if err := s.authorize(ctx, tx, a, act, noteResource(rel, n), noteTarget(rel, n.ID), true); err != nil {
-		// The author may know the note exists but not be allowed to change it now.
-		if n.AuthorID == a.subj.UserID && rel.IsParty(a.subj.UserID) && act != policy.ReadNote {
-			return a, nil, nil, denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes cannot be changed while the relationship is %s", rel.Status)}
+	res := noteResource(rel, n)
+	// A note the actor cannot read is hidden (not_found); one they can read
+	// but not change is forbidden, with the reason.
+	hidden := true
+	if act != policy.ReadNote {
+		if d, err := s.authz.Authorize(a.subj, policy.ReadNote, res); err == nil && d.Allowed {
+			hidden = false
+		}
+	}
+	if err := s.authorize(ctx, tx, a, act, res, noteTarget(rel, n.ID), hidden); err != nil {
+		switch {
+		case hidden:
+		case n.AuthorID != a.subj.UserID:
+			err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the author of a note can change or delete it")}
+		default:
+			err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes cannot be changed while the relationship is %s", rel.Status)}
 		}
 		return a, nil, nil, err
 	}

@@ -1,0 +1,141 @@
+package mentorvault_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+func TestLifecycle(t *testing.T) {
+	const mentor, mentee, outsider = "m1", "m2", "x"
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	agreed := now.Add(-time.Hour)
+	type rel = mentorvault.Relationship
+	mk := func(st mentorvault.RelationshipStatus, mutate ...func(*rel)) rel {
+		r := rel{ID: "r", Kind: mentorvault.KindMentoring, MentorID: mentor, MenteeID: mentee, ProposedByID: mentee, Status: st}
+		for _, f := range mutate {
+			f(&r)
+		}
+		return r
+	}
+	mentorAgreed := func(r *rel) { r.MentorAgreedAt = &agreed }
+	for _, tc := range []struct {
+		name   string
+		from   rel
+		action mentorvault.LifecycleAction
+		actor  string
+		want   mentorvault.RelationshipStatus // "" = refused
+		code   string
+	}{
+		{"invitee accepts", mk(mentorvault.StatusProposed), mentorvault.ActAccept, mentor, mentorvault.StatusAccepted, ""},
+		{"proposer cannot accept own proposal", mk(mentorvault.StatusProposed), mentorvault.ActAccept, mentee, "", mentorvault.EFORBIDDEN},
+		{"invitee declines", mk(mentorvault.StatusProposed), mentorvault.ActDecline, mentor, mentorvault.StatusDeclined, ""},
+		{"proposer cannot decline", mk(mentorvault.StatusProposed), mentorvault.ActDecline, mentee, "", mentorvault.EFORBIDDEN},
+		{"proposer withdraws", mk(mentorvault.StatusProposed), mentorvault.ActWithdraw, mentee, mentorvault.StatusWithdrawn, ""},
+		{"invitee cannot withdraw a proposal", mk(mentorvault.StatusProposed), mentorvault.ActWithdraw, mentor, "", mentorvault.EFORBIDDEN},
+		{"either withdraws while accepted", mk(mentorvault.StatusAccepted), mentorvault.ActWithdraw, mentor, mentorvault.StatusWithdrawn, ""},
+		{"first agreement", mk(mentorvault.StatusAccepted), mentorvault.ActAgree, mentee, mentorvault.StatusAgreeing, ""},
+		{"second agreement activates", mk(mentorvault.StatusAgreeing, mentorAgreed), mentorvault.ActAgree, mentee, mentorvault.StatusActive, ""},
+		{"agreeing twice is refused", mk(mentorvault.StatusAgreeing, mentorAgreed), mentorvault.ActAgree, mentor, "", mentorvault.ECONFLICT},
+		{"cannot agree to a proposal", mk(mentorvault.StatusProposed), mentorvault.ActAgree, mentor, "", mentorvault.ECONFLICT},
+		{"pause active", mk(mentorvault.StatusActive), mentorvault.ActPause, mentor, mentorvault.StatusPaused, ""},
+		{"cannot pause paused", mk(mentorvault.StatusPaused), mentorvault.ActPause, mentor, "", mentorvault.ECONFLICT},
+		{"resume paused", mk(mentorvault.StatusPaused), mentorvault.ActResume, mentee, mentorvault.StatusActive, ""},
+		{"cannot resume active", mk(mentorvault.StatusActive), mentorvault.ActResume, mentee, "", mentorvault.ECONFLICT},
+		{"close active", mk(mentorvault.StatusActive), mentorvault.ActClose, mentee, mentorvault.StatusClosed, ""},
+		{"close paused", mk(mentorvault.StatusPaused), mentorvault.ActClose, mentor, mentorvault.StatusClosed, ""},
+		{"close while agreeing", mk(mentorvault.StatusAgreeing), mentorvault.ActClose, mentor, mentorvault.StatusClosed, ""},
+		{"cannot close a proposal (withdraw or decline it)", mk(mentorvault.StatusProposed), mentorvault.ActClose, mentor, "", mentorvault.ECONFLICT},
+		{"cannot reopen closed", mk(mentorvault.StatusClosed), mentorvault.ActResume, mentor, "", mentorvault.ECONFLICT},
+		{"cannot accept closed", mk(mentorvault.StatusClosed), mentorvault.ActAccept, mentor, "", mentorvault.ECONFLICT},
+		{"cannot withdraw active", mk(mentorvault.StatusActive), mentorvault.ActWithdraw, mentor, "", mentorvault.ECONFLICT},
+		{"cannot accept declined", mk(mentorvault.StatusDeclined), mentorvault.ActAccept, mentor, "", mentorvault.ECONFLICT},
+		{"outsider refused", mk(mentorvault.StatusActive), mentorvault.ActPause, outsider, "", mentorvault.EFORBIDDEN},
+		{"unknown action", mk(mentorvault.StatusActive), "explode", mentor, "", mentorvault.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.from
+			before := r
+			err := r.Apply(tc.action, tc.actor, now)
+			if tc.want == "" {
+				if got := mentorvault.ErrorCode(err); got != tc.code {
+					t.Fatalf("error code = %q (%v), want %q", got, err, tc.code)
+				}
+				if mentorvault.ErrorMessage(err) == "" {
+					t.Fatal("refusal without a message")
+				}
+				if r.Status != before.Status {
+					t.Fatalf("status changed to %s on a refused transition", r.Status)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if r.Status != tc.want {
+				t.Fatalf("status = %s, want %s", r.Status, tc.want)
+			}
+			if !r.UpdatedAt.Equal(now) {
+				t.Fatal("UpdatedAt not set")
+			}
+			switch tc.want {
+			case mentorvault.StatusClosed, mentorvault.StatusDeclined, mentorvault.StatusWithdrawn:
+				if r.EndedAt == nil {
+					t.Fatal("EndedAt not set")
+				}
+			case mentorvault.StatusActive:
+				if tc.action == mentorvault.ActAgree && (r.StartedAt == nil || r.MenteeAgreedAt == nil) {
+					t.Fatal("activation did not record the start and the agreement")
+				}
+			}
+		})
+	}
+}
+
+func TestListedStatuses(t *testing.T) {
+	listed := map[mentorvault.RelationshipStatus]bool{mentorvault.StatusAccepted: true, mentorvault.StatusAgreeing: true, mentorvault.StatusActive: true, mentorvault.StatusPaused: true}
+	for _, s := range []mentorvault.RelationshipStatus{mentorvault.StatusProposed, mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive,
+		mentorvault.StatusPaused, mentorvault.StatusClosed, mentorvault.StatusDeclined, mentorvault.StatusWithdrawn} {
+		if s.Listed() != listed[s] {
+			t.Errorf("%s.Listed() = %v", s, s.Listed())
+		}
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := mentorvault.NewSecret("the mentee is thinking of resigning")
+	for _, got := range []string{s.String(), s.GoString()} {
+		if got != mentorvault.Redacted {
+			t.Errorf("printed %q", got)
+		}
+	}
+	b, _ := s.MarshalJSON()
+	if string(b) != `"[sealed]"` {
+		t.Errorf("JSON %s", b)
+	}
+	if s.Reveal() != "the mentee is thinking of resigning" {
+		t.Error("Reveal lost the text")
+	}
+}
+
+func TestValidateNoteInput(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		vis  mentorvault.Visibility
+		ok   bool
+	}{
+		{"hello", mentorvault.VisibilityShared, true},
+		{"hello", mentorvault.VisibilityPrivate, true},
+		{"  \n", mentorvault.VisibilityShared, false},
+		{"hello", "public", false},
+		{"bad \xff utf8", mentorvault.VisibilityShared, false},
+		{"nul \x00", mentorvault.VisibilityShared, false},
+		{string(make([]byte, mentorvault.MaxNoteBytes+1)), mentorvault.VisibilityShared, false},
+	} {
+		err := mentorvault.ValidateNoteInput(tc.body, tc.vis)
+		if (err == nil) != tc.ok || (err != nil && mentorvault.ErrorCode(err) != mentorvault.EINVALID) {
+			t.Errorf("ValidateNoteInput(%.20q, %q) = %v", tc.body, tc.vis, err)
+		}
+	}
+}

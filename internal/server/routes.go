@@ -77,3 +77,13 @@ func (s *Server) plain(h func(http.ResponseWriter, *http.Request) error) http.Ha
 		}
 	})
 }
+
+// APIRoutes lists the API's routes as "METHOD /path/{param}", for the test
+// that holds the OpenAPI document to the routes actually served.
+func (s *Server) APIRoutes() []string {
+	var out []string
+	for _, rt := range s.apiRoutes() {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	return append(out, "GET /api/v1/openapi.json")
+}

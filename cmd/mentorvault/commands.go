@@ -178,6 +178,9 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		var be *audit.BrokenError
 		if errors.As(err, &be) {
+			if be.ID == "" {
+				return fmt.Errorf("the audit log is broken at event %d: %s", be.Seq, be.Reason)
+			}
 			return fmt.Errorf("the audit log is broken at event %d (%s): %s", be.Seq, be.ID, be.Reason)
 		}
 		return err

@@ -35,7 +35,7 @@ type fixture struct {
 	oapi   routers.Router
 }
 
-func startFixture(t *testing.T, env *mvtest.Env) *fixture {
+func startFixture(t testing.TB, env *mvtest.Env) *fixture {
 	t.Helper()
 	srv, err := server.New(server.Config{Service: env.Svc})
 	if err != nil {
@@ -64,7 +64,7 @@ func startFixture(t *testing.T, env *mvtest.Env) *fixture {
 	return f
 }
 
-func openAPIRouter(t *testing.T, base string) routers.Router {
+func openAPIRouter(t testing.TB, base string) routers.Router {
 	t.Helper()
 	resp, err := http.Get(base + "/api/v1/openapi.json")
 	if err != nil {

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const sample = `goos: linux
+cpu: Test CPU
+BenchmarkNoteCreateFullStack/sqlite-2         	    1041	   1500000 ns/op	   0.81 MB/s	   24962 B/op	     423 allocs/op
+BenchmarkNoteCreateFullStack/sqlite-2         	    1041	   1000000 ns/op	   0.81 MB/s	   24962 B/op	     423 allocs/op
+BenchmarkNoteCreateFullStack/sqlite-2         	    1041	   1100000 ns/op	   0.81 MB/s	   24962 B/op	     423 allocs/op
+--- SKIP: BenchmarkNoteCreateFullStack/postgres
+    sqlstoretest.go:73: sqlstoretest: PostgreSQL is unreachable
+BenchmarkNoteCreateBareInsert/sqlite-2        	    1722	    500000 ns/op	   1.52 MB/s	    1244 B/op	      27 allocs/op
+BenchmarkAuthorize-2   	   59416	     20000 ns/op	     50000 decisions/s
+BenchmarkSealOpen1KiB-2   	  152404	      7000 ns/op	 146.29 MB/s	    4352 B/op	       6 allocs/op
+BenchmarkVerifyChain-2      	     199	   6687448 ns/op	   1500000 events/s
+BenchmarkRawSHA256Chain-2   	     259	   4667857 ns/op	   3000000 events/s
+PASS
+`
+
+func TestParseAndReport(t *testing.T) {
+	res := parse(strings.NewReader(sample))
+	if res.cpu != "Test CPU" {
+		t.Errorf("cpu = %q", res.cpu)
+	}
+	best, med, spread, ok := res.stats(createFull+"/sqlite", "ns/op")
+	if !ok || best != 1000000 || med != 1100000 || spread < 0.45 || spread > 0.46 {
+		t.Errorf("best = %v, median = %v, spread %v, %v", best, med, spread, ok)
+	}
+	if best, _, _, _ := res.stats(authorize, "decisions/s"); best != 50000 {
+		t.Errorf("best decisions/s = %v", best)
+	}
+	if got := res.skipped[createFull+"/postgres"]; !strings.Contains(got, "unreachable") {
+		t.Errorf("skip reason = %q", got)
+	}
+	var b bytes.Buffer
+	report(&b, res, "1s", 3)
+	out := b.String()
+	for _, want := range []string{"2.00×  OVER   (medians 2.20×)", "postgres  skipped: sqlstoretest.go:73", "50,000 decisions/s",
+		"7.00 µs per KiB", "2.00× raw chaining", "read", "sqlite    skipped: did not run"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}

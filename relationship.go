@@ -43,14 +43,15 @@ const (
 	ActAccept   LifecycleAction = "accept"   // invitee: proposed → accepted
 	ActDecline  LifecycleAction = "decline"  // invitee: proposed → declined
 	ActWithdraw LifecycleAction = "withdraw" // proposer: proposed → withdrawn; either party before active
-	ActAgree    LifecycleAction = "agree"    // each party confirms the terms: accepted → agreeing → active
 	ActPause    LifecycleAction = "pause"    // either party: active → paused
 	ActResume   LifecycleAction = "resume"   // either party: paused → active
 	ActClose    LifecycleAction = "close"    // either party: accepted/agreeing/active/paused → closed
 )
 
 // LifecycleActions lists every lifecycle action.
-var LifecycleActions = []LifecycleAction{ActAccept, ActDecline, ActWithdraw, ActAgree, ActPause, ActResume, ActClose}
+// Becoming active is not among them: it happens when both parties sign the
+// same version of the confidentiality agreement (see StartAgreeing, Activate).
+var LifecycleActions = []LifecycleAction{ActAccept, ActDecline, ActWithdraw, ActPause, ActResume, ActClose}
 
 // Relationship is a mentoring relationship between two people, formal (in a
 // programme) or informal. Its existence is public within the organisation;
@@ -64,8 +65,8 @@ type Relationship struct {
 	MenteeID     string // for peer relationships: the second partner
 	ProposedByID string
 	Status       RelationshipStatus
-	// MentorAgreedAt and MenteeAgreedAt record each party's agreement to the
-	// terms; the relationship becomes active when both have agreed.
+	// MentorAgreedAt and MenteeAgreedAt are when each party signed the
+	// agreement version now in force (nil before one is).
 	MentorAgreedAt *time.Time
 	MenteeAgreedAt *time.Time
 	CreatedAt      time.Time
@@ -153,24 +154,6 @@ func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Ti
 			return wrongState()
 		}
 		to = StatusWithdrawn
-	case ActAgree:
-		if from != StatusAccepted && from != StatusAgreeing {
-			return wrongState()
-		}
-		mine, theirs := &r.MentorAgreedAt, r.MenteeAgreedAt
-		if actorID == r.MenteeID {
-			mine, theirs = &r.MenteeAgreedAt, r.MentorAgreedAt
-		}
-		if *mine != nil {
-			return Errorf(ECONFLICT, "you have already agreed; waiting for the other party")
-		}
-		t := now
-		*mine = &t
-		to = StatusAgreeing
-		if theirs != nil {
-			to = StatusActive
-			r.StartedAt = &t
-		}
 	case ActPause:
 		if from != StatusActive {
 			return wrongState()
@@ -198,6 +181,34 @@ func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Ti
 		t := now
 		r.EndedAt = &t
 	}
+	return nil
+}
+
+// StartAgreeing moves an accepted relationship to agreeing when the pair
+// start their agreement. Other statuses are left as they are.
+func (r *Relationship) StartAgreeing(now time.Time) {
+	if r.Status == StatusAccepted {
+		r.Status, r.UpdatedAt = StatusAgreeing, now
+	}
+}
+
+// Activate records that both parties signed the same agreement version at
+// mentorSigned and menteeSigned. An accepted or agreeing relationship becomes
+// active; an active or paused one stays as it is (an amendment). Returns
+// ECONFLICT for any other status.
+func (r *Relationship) Activate(mentorSigned, menteeSigned, now time.Time) error {
+	switch r.Status {
+	case StatusAccepted, StatusAgreeing:
+		r.Status = StatusActive
+		if r.StartedAt == nil {
+			t := now
+			r.StartedAt = &t
+		}
+	case StatusActive, StatusPaused:
+	default:
+		return Errorf(ECONFLICT, "an agreement cannot come into force while the relationship is %s", r.Status)
+	}
+	r.MentorAgreedAt, r.MenteeAgreedAt, r.UpdatedAt = &mentorSigned, &menteeSigned, now
 	return nil
 }
 

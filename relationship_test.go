@@ -10,7 +10,6 @@ import (
 func TestLifecycle(t *testing.T) {
 	const mentor, mentee, outsider = "m1", "m2", "x"
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	agreed := now.Add(-time.Hour)
 	type rel = mentorvault.Relationship
 	mk := func(st mentorvault.RelationshipStatus, mutate ...func(*rel)) rel {
 		r := rel{ID: "r", Kind: mentorvault.KindMentoring, MentorID: mentor, MenteeID: mentee, ProposedByID: mentee, Status: st}
@@ -19,7 +18,6 @@ func TestLifecycle(t *testing.T) {
 		}
 		return r
 	}
-	mentorAgreed := func(r *rel) { r.MentorAgreedAt = &agreed }
 	for _, tc := range []struct {
 		name   string
 		from   rel
@@ -35,10 +33,6 @@ func TestLifecycle(t *testing.T) {
 		{"proposer withdraws", mk(mentorvault.StatusProposed), mentorvault.ActWithdraw, mentee, mentorvault.StatusWithdrawn, ""},
 		{"invitee cannot withdraw a proposal", mk(mentorvault.StatusProposed), mentorvault.ActWithdraw, mentor, "", mentorvault.EFORBIDDEN},
 		{"either withdraws while accepted", mk(mentorvault.StatusAccepted), mentorvault.ActWithdraw, mentor, mentorvault.StatusWithdrawn, ""},
-		{"first agreement", mk(mentorvault.StatusAccepted), mentorvault.ActAgree, mentee, mentorvault.StatusAgreeing, ""},
-		{"second agreement activates", mk(mentorvault.StatusAgreeing, mentorAgreed), mentorvault.ActAgree, mentee, mentorvault.StatusActive, ""},
-		{"agreeing twice is refused", mk(mentorvault.StatusAgreeing, mentorAgreed), mentorvault.ActAgree, mentor, "", mentorvault.ECONFLICT},
-		{"cannot agree to a proposal", mk(mentorvault.StatusProposed), mentorvault.ActAgree, mentor, "", mentorvault.ECONFLICT},
 		{"pause active", mk(mentorvault.StatusActive), mentorvault.ActPause, mentor, mentorvault.StatusPaused, ""},
 		{"cannot pause paused", mk(mentorvault.StatusPaused), mentorvault.ActPause, mentor, "", mentorvault.ECONFLICT},
 		{"resume paused", mk(mentorvault.StatusPaused), mentorvault.ActResume, mentee, mentorvault.StatusActive, ""},
@@ -53,6 +47,7 @@ func TestLifecycle(t *testing.T) {
 		{"cannot accept declined", mk(mentorvault.StatusDeclined), mentorvault.ActAccept, mentor, "", mentorvault.ECONFLICT},
 		{"outsider refused", mk(mentorvault.StatusActive), mentorvault.ActPause, outsider, "", mentorvault.EFORBIDDEN},
 		{"unknown action", mk(mentorvault.StatusActive), "explode", mentor, "", mentorvault.EINVALID},
+		{"agreeing is not a user action", mk(mentorvault.StatusAccepted), "agree", mentor, "", mentorvault.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.from
@@ -83,10 +78,6 @@ func TestLifecycle(t *testing.T) {
 			case mentorvault.StatusClosed, mentorvault.StatusDeclined, mentorvault.StatusWithdrawn:
 				if r.EndedAt == nil {
 					t.Fatal("EndedAt not set")
-				}
-			case mentorvault.StatusActive:
-				if tc.action == mentorvault.ActAgree && (r.StartedAt == nil || r.MenteeAgreedAt == nil) {
-					t.Fatal("activation did not record the start and the agreement")
 				}
 			}
 		})
@@ -137,5 +128,44 @@ func TestValidateNoteInput(t *testing.T) {
 		if (err == nil) != tc.ok || (err != nil && mentorvault.ErrorCode(err) != mentorvault.EINVALID) {
 			t.Errorf("ValidateNoteInput(%.20q, %q) = %v", tc.body, tc.vis, err)
 		}
+	}
+}
+
+func TestActivateBySignatures(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	m1, m2 := now.Add(-2*time.Hour), now.Add(-time.Hour)
+	for _, tc := range []struct {
+		from mentorvault.RelationshipStatus
+		want mentorvault.RelationshipStatus
+		ok   bool
+	}{
+		{mentorvault.StatusAccepted, mentorvault.StatusActive, true},
+		{mentorvault.StatusAgreeing, mentorvault.StatusActive, true},
+		{mentorvault.StatusActive, mentorvault.StatusActive, true}, // amendment
+		{mentorvault.StatusPaused, mentorvault.StatusPaused, true}, // amendment while paused
+		{mentorvault.StatusProposed, mentorvault.StatusProposed, false},
+		{mentorvault.StatusClosed, mentorvault.StatusClosed, false},
+	} {
+		r := mentorvault.Relationship{Status: tc.from}
+		err := r.Activate(m1, m2, now)
+		if (err == nil) != tc.ok || r.Status != tc.want {
+			t.Errorf("Activate from %s: %v, status %s", tc.from, err, r.Status)
+		}
+		if tc.ok && (r.MentorAgreedAt == nil || !r.MentorAgreedAt.Equal(m1) || !r.MenteeAgreedAt.Equal(m2)) {
+			t.Errorf("Activate from %s did not record the signatures", tc.from)
+		}
+		if tc.ok && tc.from != mentorvault.StatusActive && tc.from != mentorvault.StatusPaused && (r.StartedAt == nil || !r.StartedAt.Equal(now)) {
+			t.Errorf("Activate from %s did not record the start", tc.from)
+		}
+	}
+	r := mentorvault.Relationship{Status: mentorvault.StatusAccepted}
+	r.StartAgreeing(now)
+	if r.Status != mentorvault.StatusAgreeing {
+		t.Errorf("StartAgreeing: %s", r.Status)
+	}
+	r = mentorvault.Relationship{Status: mentorvault.StatusActive}
+	r.StartAgreeing(now)
+	if r.Status != mentorvault.StatusActive {
+		t.Errorf("StartAgreeing on an active relationship changed it to %s", r.Status)
 	}
 }

@@ -91,4 +91,30 @@ type Tx interface {
 	// computed from the locked head, and advances the head.
 	InsertAuditEvent(ctx context.Context, e *AuditEvent) error
 	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+
+	// UpdateProgrammeSettings stores p's settings (as JSON) and guidelines version.
+	UpdateProgrammeSettings(ctx context.Context, programmeID string, s ProgrammeSettings) error
+	// FindProgrammeSettings returns the stored settings, or DefaultProgrammeSettings when none were saved.
+	FindProgrammeSettings(ctx context.Context, programmeID string) (ProgrammeSettings, error)
+	// CreateGuidelines publishes a guidelines version; ECONFLICT if the version exists.
+	CreateGuidelines(ctx context.Context, g *Guidelines) error
+	// FindGuidelines returns a version, or the latest when version is 0; ENOTFOUND if none.
+	FindGuidelines(ctx context.Context, programmeID string, version int) (*Guidelines, error)
+
+	CreateAgreementVersion(ctx context.Context, v *AgreementVersion) error
+	// UpdateAgreementVersion stores State, TermsSealed, TextSealed, Hash, UpdatedByID, UpdatedAt and InForceAt.
+	UpdateAgreementVersion(ctx context.Context, v *AgreementVersion) error
+	FindAgreementVersionByID(ctx context.Context, id string) (*AgreementVersion, error)
+	// FindAgreementVersions lists a relationship's versions, lowest number first.
+	FindAgreementVersions(ctx context.Context, relationshipID string) ([]*AgreementVersion, error)
+	// CreateAgreementSignature returns ECONFLICT if the user already signed the version.
+	CreateAgreementSignature(ctx context.Context, s *AgreementSignature) error
+	FindAgreementSignatures(ctx context.Context, versionID string) ([]*AgreementSignature, error)
+	DeleteAgreementSignatures(ctx context.Context, versionID string) error
+	CreateAgreementComment(ctx context.Context, c *AgreementComment) error
+	// FindAgreementComments lists a relationship's comments, oldest first.
+	FindAgreementComments(ctx context.Context, relationshipID string) ([]*AgreementComment, error)
+	CreateReview(ctx context.Context, r *Review) error
+	// FindReviews lists a relationship's reviews, oldest first.
+	FindReviews(ctx context.Context, relationshipID string) ([]*Review, error)
 }

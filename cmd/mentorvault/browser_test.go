@@ -186,7 +186,7 @@ func (u *user) shot(name string) {
 		width  int64
 	}{{"", 1280}, {"-narrow", 390}} {
 		u.do("resize the viewport", chromedp.EmulateViewport(w.width, 900))
-		b, err := chromedp.Run(u.ctx, chromedp.FullScreenshot(90))
+		b, err := chromedp.Run(u.ctx, chromedp.FullScreenshot(100)) // 100 gives a PNG, less a JPEG
 		if err != nil {
 			u.fatalf("screenshot %s: %v", name, err)
 		}

@@ -17,6 +17,7 @@ var update = flag.Bool("update", false, "rewrite docs/access-matrix.md from the 
 // The fixture: organisation acme with programme P, and an outsider from globex.
 //
 //	alice mentors bob in P (R1, active); bob's line manager is dave.
+//	carol coordinates P; globex has a programme G.
 //	ivan mentors judy in P (R2, active).
 //	judy proposed to mentor bob in P (R3, proposed: not in the directory yet).
 //	carol coordinates P; erin supervises P; frank is a requester; grace is an
@@ -26,6 +27,7 @@ const (
 	acme   = "acme"
 	globex = "globex"
 	progP  = "P"
+	progG  = "G"
 )
 
 type role struct {
@@ -57,16 +59,22 @@ var (
 	n2 = policy.Note{ID: "N2", AuthorID: "alice", Visibility: "shared", Relationship: r1}
 	n3 = policy.Note{ID: "N3", AuthorID: "bob", Visibility: "private", Relationship: r1}
 	n4 = policy.Note{ID: "N4", AuthorID: "ivan", Visibility: "shared", Relationship: r2}
+
+	pP = policy.Programme{ID: progP, OrgID: acme}
+	pG = policy.Programme{ID: progG, OrgID: globex}
 )
 
 var (
 	orgActions = []policy.Action{policy.ViewDirectory, policy.ProposeRelationship, policy.ManageUsers, policy.ManageProgrammes}
 	relActions = []policy.Action{
 		policy.ViewRelationship, policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship,
-		policy.AgreeRelationship, policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
+		policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
+		policy.AgreementStatus, policy.ReadAgreement, policy.EditAgreement, policy.SignAgreement,
+		policy.CommentAgreement, policy.ExportAgreement, policy.RecordReview, policy.ReadReviews,
 		policy.CreateNote, policy.ListNotes, policy.ReadAudit,
 	}
-	noteActions = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
+	noteActions      = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
+	programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -118,52 +126,52 @@ var matrix = []table{
 	{
 		title: "Own relationship R1 (alice mentors bob in P, active)", resource: r1, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr agr pau res clo ncr nls aud
-			"member":              "A    D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    A   A   A   A   A   A   A   A   A   A",
-			"mentee":              "A    A   A   A   A   A   A   A   A   A   A",
-			"coordinator":         "A    D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Other relationship R2 (ivan mentors judy in P, active)", resource: r2, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr agr pau res clo ncr nls aud
-			"member":              "A    D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Proposed relationship R3 (judy proposed to mentor bob in P; not yet in the directory)", resource: r3, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr agr pau res clo ncr nls aud
-			"member":              "D    D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "D    D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    A   A   A   A   A   A   A   D   D   A",
-			"coordinator":         "A    D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "D    D   D   D   D   D   D   D   D   D   D",
-			"requester":           "D    D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "D    D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
+			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
@@ -234,11 +242,46 @@ var matrix = []table{
 			"anonymous":           "D    D   D",
 		},
 	},
+	{
+		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
+		rows: map[string]string{
+			//                     view edit
+			"member":              "A    D",
+			"mentor":              "A    D",
+			"mentee":              "A    D",
+			"coordinator":         "A    A",
+			"supervisor":          "A    D",
+			"line manager":        "A    D",
+			"requester":           "A    D",
+			"org admin":           "A    A",
+			"other pair's mentor": "A    D",
+			"other-org user":      "D    D",
+			"anonymous":           "D    D",
+		},
+	},
+	{
+		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
+		rows: map[string]string{
+			//                     view edit
+			"member":              "D    D",
+			"mentor":              "D    D",
+			"mentee":              "D    D",
+			"coordinator":         "D    D",
+			"supervisor":          "D    D",
+			"line manager":        "D    D",
+			"requester":           "D    D",
+			"org admin":           "D    D",
+			"other pair's mentor": "D    D",
+			"other-org user":      "A    A",
+			"anonymous":           "D    D",
+		},
+	},
 }
 
-// statusTable is the expected decision of a party (alice), a member (heidi)
-// and the programme's coordinator (carol) on R1 and alice's private note N1
-// in every status of R1.
+// statusColumns and statusRows are the expected decisions of a party
+// (alice), a member (heidi) and the programme's coordinator (carol) on R1 and
+// alice's private note N1 in every status of R1. The coordinator gets the
+// agreement status and nothing of the agreement itself.
 var statusColumns = []struct {
 	who    string
 	act    policy.Action
@@ -252,22 +295,34 @@ var statusColumns = []struct {
 	{"alice", policy.UpdateNote, true},
 	{"alice", policy.DeleteNote, true},
 	{"alice", policy.CloseRelationship, false},
+	{"alice", policy.AgreementStatus, false},
+	{"alice", policy.ReadAgreement, false},
+	{"alice", policy.EditAgreement, false},
+	{"alice", policy.SignAgreement, false},
+	{"alice", policy.CommentAgreement, false},
+	{"alice", policy.ExportAgreement, false},
+	{"alice", policy.RecordReview, false},
+	{"alice", policy.ReadReviews, false},
 	{"heidi", policy.ViewRelationship, false},
+	{"heidi", policy.AgreementStatus, false},
 	{"carol", policy.ViewRelationship, false},
 	{"carol", policy.ListNotes, false},
+	{"carol", policy.AgreementStatus, false},
+	{"carol", policy.ReadAgreement, false},
+	{"carol", policy.ReadReviews, false},
 }
 
 var statusRows = []struct{ status, cells string }{
-	//                          alice:                                  heidi carol
-	//            view ncr nls aud nrd nup ndl clo  view  view nls
-	{"proposed", " A    D   D   A   A   D   D   A    D     A    D"},
-	{"accepted", " A    D   A   A   A   D   D   A    A     A    D"},
-	{"agreeing", " A    D   A   A   A   D   D   A    A     A    D"},
-	{"active", "   A    A   A   A   A   A   A   A    A     A    D"},
-	{"paused", "   A    D   A   A   A   A   A   A    A     A    D"},
-	{"closed", "   A    D   A   A   A   D   D   A    D     A    D"},
-	{"declined", " A    D   D   A   A   D   D   A    D     A    D"},
-	{"withdrawn", "A    D   D   A   A   D   D   A    D     A    D"},
+	//                          alice:                                                                  heidi:    carol:
+	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd  view ast  view nls ast ard rrd
+	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
+	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A    A    D    A    D   A   D   D"},
+	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A    A    D    A    D   A   D   D"},
+	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    A    D    A    D   A   D   D"},
+	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A    A    D    A    D   A   D   D"},
+	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A    D    D    A    D   A   D   D"},
+	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
+	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
 }
 
 func subjectOf(t testing.TB, who string) policy.Subject {
@@ -404,6 +459,8 @@ func TestInformalRelationship(t *testing.T) {
 	informal.Status = "active"
 	check(t, a, carol, policy.ViewRelationship, informal, true) // listed: every member sees it
 	check(t, a, carol, policy.ListNotes, informal, false)
+	check(t, a, carol, policy.AgreementStatus, informal, false) // not her programme
+	check(t, a, subjectOf(t, "heidi"), policy.AgreementStatus, informal, true)
 	check(t, a, subjectOf(t, "heidi"), policy.CreateNote, informal, true)
 }
 
@@ -436,8 +493,8 @@ Every service call is decided by one authorisation call (` + "`policy.Authorizer
 before it touches data. Access is **denied by default**: a request is allowed only if a
 ` + "`permit`" + ` policy in ` + "`internal/policy/*.cedar`" + ` allows it and no ` + "`forbid`" + ` policy
 forbids it; the forbids are a second wall (nothing crosses organisations, anonymous gets nothing,
-content and lifecycle actions are for the two parties only, a private note is its author's
-alone). A policy evaluation error is a deny too. The service layer writes every denial to the
+content and lifecycle actions are for the two parties only, the agreement status is for the
+parties and the programme's coordinators only, a private note is its author's alone). A policy evaluation error is a deny too. The service layer writes every denial to the
 audit log. The tables below are the fixture the access-matrix test asserts, cell by cell: ✅
 allowed, — denied. Which party may take which lifecycle action in which status is checked
 afterwards by the relationship state machine; actions not shown for a resource are denied.
@@ -445,7 +502,10 @@ afterwards by the relationship state machine; actions not shown for a resource a
 Fixture: organisation acme with programme P. alice mentors bob in P (R1, active); ivan mentors
 judy in P (R2, active); judy proposed to mentor bob in P (R3, proposed). carol coordinates P,
 erin supervises P, dave is bob's line manager, frank is a requester, grace is an org admin,
-heidi is a member with no relationship; mallory is an org admin of another organisation, globex.
+heidi is a member with no relationship; mallory is an org admin of another organisation, globex,
+which has a programme G. A relationship becomes active only when both parties have signed the same
+version of its confidentiality agreement (the ` + "`agreement.*`" + ` actions; ` + "`agreement.status`" + `
+is the bare "version N signed by both on DATE").
 `)
 	for _, tb := range matrix {
 		fmt.Fprintf(&b, "\n## %s\n\n| role | ", tb.title)
@@ -465,7 +525,7 @@ heidi is a member with no relationship; mallory is an org admin of another organ
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("\n## By status of R1\n\nWhat the parties, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note).\n\n| status | ")
+	b.WriteString("\n## By status of R1\n\nWhat a party, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note). The coordinator gets the agreement status, never the agreement or the reviews.\n\n| status | ")
 	for _, c := range statusColumns {
 		fmt.Fprintf(&b, "%s `%s` | ", c.who, c.act)
 	}

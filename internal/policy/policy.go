@@ -32,16 +32,25 @@ const (
 	AcceptRelationship   Action = "relationship.accept"   // Relationship; parties only
 	DeclineRelationship  Action = "relationship.decline"  // Relationship; parties only
 	WithdrawRelationship Action = "relationship.withdraw" // Relationship; parties only
-	AgreeRelationship    Action = "relationship.agree"    // Relationship; parties only
 	PauseRelationship    Action = "relationship.pause"    // Relationship; parties only
 	ResumeRelationship   Action = "relationship.resume"   // Relationship; parties only
 	CloseRelationship    Action = "relationship.close"    // Relationship; parties only
+	AgreementStatus      Action = "agreement.status"      // Relationship; parties and the programme's coordinators, every status
+	ReadAgreement        Action = "agreement.read"        // Relationship; parties, not proposed/declined/withdrawn
+	EditAgreement        Action = "agreement.edit"        // Relationship; parties, accepted/agreeing/active/paused
+	SignAgreement        Action = "agreement.sign"        // Relationship; parties, accepted/agreeing/active/paused
+	CommentAgreement     Action = "agreement.comment"     // Relationship; parties, accepted/agreeing/active/paused
+	ExportAgreement      Action = "agreement.export"      // Relationship; parties, not proposed/declined/withdrawn
+	RecordReview         Action = "review.record"         // Relationship; parties, active or paused
+	ReadReviews          Action = "review.read"           // Relationship; parties, not proposed/declined/withdrawn
 	CreateNote           Action = "note.create"           // Relationship; parties, status active
 	ListNotes            Action = "note.list"             // Relationship; parties, not proposed/declined/withdrawn
 	ReadNote             Action = "note.read"             // Note; author, or both parties if shared
 	UpdateNote           Action = "note.update"           // Note; author, relationship active or paused
 	DeleteNote           Action = "note.delete"           // Note; author, relationship active or paused
 	ReadAudit            Action = "audit.read"            // Relationship; parties only
+	ViewProgramme        Action = "programme.view"        // Programme; every member of its organisation
+	EditProgramme        Action = "programme.edit"        // Programme; its coordinators and its org's admins
 	ManageUsers          Action = "user.manage"           // Org; its org admins
 	ManageProgrammes     Action = "programme.manage"      // Org; its org admins
 )
@@ -50,20 +59,30 @@ const (
 var Actions = []Action{
 	ViewDirectory, ProposeRelationship,
 	ViewRelationship, AcceptRelationship, DeclineRelationship, WithdrawRelationship,
-	AgreeRelationship, PauseRelationship, ResumeRelationship, CloseRelationship,
+	PauseRelationship, ResumeRelationship, CloseRelationship,
+	AgreementStatus, ReadAgreement, EditAgreement, SignAgreement, CommentAgreement, ExportAgreement,
+	RecordReview, ReadReviews,
 	CreateNote, ListNotes, ReadNote, UpdateNote, DeleteNote, ReadAudit,
+	ViewProgramme, EditProgramme,
 	ManageUsers, ManageProgrammes,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.
+// AgreementStatus is deliberately in no group: the coordinator may read it.
 var actionGroups = map[Action][]string{
 	AcceptRelationship:   {"lifecycle"},
 	DeclineRelationship:  {"lifecycle"},
 	WithdrawRelationship: {"lifecycle"},
-	AgreeRelationship:    {"lifecycle"},
 	PauseRelationship:    {"lifecycle"},
 	ResumeRelationship:   {"lifecycle"},
 	CloseRelationship:    {"lifecycle"},
+	ReadAgreement:        {"content"},
+	EditAgreement:        {"content"},
+	SignAgreement:        {"content"},
+	CommentAgreement:     {"content"},
+	ExportAgreement:      {"content"},
+	RecordReview:         {"content"},
+	ReadReviews:          {"content"},
 	CreateNote:           {"content"},
 	ListNotes:            {"content"},
 	ReadNote:             {"content"},
@@ -81,11 +100,16 @@ type Subject struct {
 	Supervises    []string // programme IDs the user supervises
 }
 
-// Resource is what an action is done to: exactly one of Org, Relationship or Note.
+// Resource is what an action is done to: exactly one of Org, Programme,
+// Relationship or Note (or a pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
 type Org struct{ ID string }
+
+// Programme is a mentoring programme of an organisation as a resource: its
+// guidelines and settings, which are not confidential.
+type Programme struct{ ID, OrgID string }
 
 // Relationship is a relationship's public metadata as a resource. Status is
 // a mentorvault.RelationshipStatus value; ProgrammeID is "" when informal.
@@ -102,6 +126,7 @@ type Note struct {
 }
 
 func (Org) isResource()          {}
+func (Programme) isResource()    {}
 func (Relationship) isResource() {}
 func (Note) isResource()         {}
 
@@ -205,6 +230,13 @@ func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, err
 			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = cedar.NewEntityUID(typeOrg, cedar.String(r.ID))
+	case Programme:
+		resource = ents.addProgramme(r)
+	case *Programme:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addProgramme(*r)
 	case Relationship:
 		resource = ents.addRelationship(r)
 	case *Relationship:
@@ -282,6 +314,12 @@ func (e entities) addUser(s Subject) cedar.EntityUID {
 		"requester":   cedar.Boolean(s.Requester),
 		"coordinates": programmes(s.Coordinates),
 		"supervises":  programmes(s.Supervises),
+	})
+}
+
+func (e entities) addProgramme(p Programme) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typeProgramme, cedar.String(p.ID)), cedar.RecordMap{
+		"org": cedar.NewEntityUID(typeOrg, cedar.String(p.OrgID)),
 	})
 }
 

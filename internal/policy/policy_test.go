@@ -47,6 +47,8 @@ func orgOf(res policy.Resource) string {
 	switch r := res.(type) {
 	case policy.Org:
 		return r.ID
+	case policy.Programme:
+		return r.OrgID
 	case policy.Relationship:
 		return r.OrgID
 	case policy.Note:
@@ -66,8 +68,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 	}
 	partyOnly := map[policy.Action]bool{}
 	for _, act := range []policy.Action{
-		policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship, policy.AgreeRelationship,
+		policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship,
 		policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
+		policy.ReadAgreement, policy.EditAgreement, policy.SignAgreement, policy.CommentAgreement,
+		policy.ExportAgreement, policy.RecordReview, policy.ReadReviews,
 		policy.CreateNote, policy.ListNotes, policy.ReadNote, policy.UpdateNote, policy.DeleteNote, policy.ReadAudit,
 	} {
 		partyOnly[act] = true
@@ -80,14 +84,18 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					t.Fatalf("%s %s on %s: %v", r.who, act, tb.title, err)
 				}
 				rel, author, private, isRel := parties(tb.resource)
+				_, onRel := tb.resource.(policy.Relationship)
+				isParty := isRel && (r.s.UserID == rel.MentorID || r.s.UserID == rel.MenteeID)
 				var why string
 				switch {
 				case r.s.UserID == "":
 					why = "anonymous"
 				case r.s.OrgID != orgOf(tb.resource):
 					why = "cross-organisation"
-				case partyOnly[act] && (!isRel || (r.s.UserID != rel.MentorID && r.s.UserID != rel.MenteeID)):
+				case partyOnly[act] && !isParty:
 					why = "party-only action by a non-party"
+				case act == policy.AgreementStatus && (!onRel || !(isParty || slices.Contains(r.s.Coordinates, rel.ProgrammeID))):
+					why = "agreement status outside the parties and coordinators"
 				case private && r.s.UserID != author:
 					why = "private note of someone else"
 				}
@@ -119,6 +127,14 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"anonymous reads the directory", "", policy.ViewDirectory, policy.Org{ID: acme}, false, []string{"forbid.anonymous", "forbid.cross-org"}},
 		{"member manages users: default deny", "heidi", policy.ManageUsers, policy.Org{ID: acme}, false, nil},
 		{"member views a listed relationship", "heidi", policy.ViewRelationship, r1, true, []string{"relationship.view.listed"}},
+		{"coordinator reads the agreement status", "carol", policy.AgreementStatus, r1, true, []string{"agreement.status.coordinator"}},
+		{"coordinator reads the agreement", "carol", policy.ReadAgreement, r1, false, []string{"forbid.party-only.non-party"}},
+		{"org admin reads the agreement status", "grace", policy.AgreementStatus, r1, false, []string{"forbid.agreement-status.outsider"}},
+		{"party signs the agreement", "bob", policy.SignAgreement, r1, true, []string{"agreement.write.party"}},
+		{"member views a programme", "heidi", policy.ViewProgramme, pP, true, []string{"programme.view.member"}},
+		{"org admin edits a programme", "grace", policy.EditProgramme, pP, true, []string{"programme.edit.org-admin"}},
+		{"coordinator edits their programme", "carol", policy.EditProgramme, pP, true, []string{"programme.edit.coordinator"}},
+		{"outsider views a programme", "mallory", policy.ViewProgramme, pP, false, []string{"forbid.cross-org"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,9 +187,16 @@ func TestBadRequests(t *testing.T) {
 	if d, err := a.Authorize(alice, policy.ReadNote, nilNote); err == nil || d.Allowed {
 		t.Errorf("nil *Note: %+v, %v; want deny and error", d, err)
 	}
+	var nilProgramme *policy.Programme
+	if d, err := a.Authorize(alice, policy.ViewProgramme, nilProgramme); err == nil || d.Allowed {
+		t.Errorf("nil *Programme: %+v, %v; want deny and error", d, err)
+	}
 	// Pointers work like values.
 	if d, err := a.Authorize(alice, policy.ReadNote, &n1); err != nil || !d.Allowed {
 		t.Errorf("*Note: %+v, %v; want allow", d, err)
+	}
+	if d, err := a.Authorize(alice, policy.ViewProgramme, &pP); err != nil || !d.Allowed {
+		t.Errorf("*Programme: %+v, %v; want allow", d, err)
 	}
 }
 

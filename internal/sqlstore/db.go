@@ -4,7 +4,8 @@
 //
 // Single-record lookups and updates of a missing record return ENOTFOUND,
 // duplicates ECONFLICT, references to missing records EINVALID. Deleting
-// sessions and login failures is idempotent; deleting a note is not.
+// sessions, login failures and agreement signatures is idempotent; deleting
+// a note is not.
 package sqlstore
 
 import (

@@ -42,6 +42,12 @@ func TestStore(t *testing.T) {
 		{"Relationships", testRelationships},
 		{"DataKeys", testDataKeys},
 		{"Notes", testNotes},
+		{"ProgrammeSettings", testProgrammeSettings},
+		{"Guidelines", testGuidelines},
+		{"AgreementVersions", testAgreementVersions},
+		{"AgreementSignatures", testAgreementSignatures},
+		{"AgreementComments", testAgreementComments},
+		{"Reviews", testReviews},
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"Rollback", testRollback},
@@ -525,8 +531,8 @@ func testRelationships(t *testing.T, db *sqlstore.DB) {
 	// Update through the lifecycle.
 	r := *f.rel
 	ok(t, r.Apply(mentorvault.ActAccept, f.mentee.ID, us(t0.Add(time.Minute))))
-	ok(t, r.Apply(mentorvault.ActAgree, f.mentee.ID, us(t0.Add(2*time.Minute))))
-	ok(t, r.Apply(mentorvault.ActAgree, f.mentor.ID, us(t0.Add(3*time.Minute))))
+	r.StartAgreeing(us(t0.Add(2 * time.Minute)))
+	ok(t, r.Activate(us(t0.Add(3*time.Minute)), us(t0.Add(2*time.Minute)), us(t0.Add(3*time.Minute))))
 	ok(t, r.Apply(mentorvault.ActClose, f.mentor.ID, us(t0.Add(4*time.Minute))))
 	ok(t, tx.UpdateRelationship(ctx, &r))
 	got, err = tx.FindRelationshipByID(ctx, r.ID)
@@ -673,6 +679,289 @@ func testNotes(t *testing.T, db *sqlstore.DB) {
 	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
 	orphan.AuthorID, orphan.Visibility = f.mentor.ID, "public"
 	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+}
+
+func testProgrammeSettings(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	got, err := tx.FindProgrammeSettings(ctx, f.prog.ID)
+	ok(t, err)
+	equal(t, got, mentorvault.DefaultProgrammeSettings())
+
+	s := mentorvault.DefaultProgrammeSettings()
+	s.Template.Clauses = []mentorvault.Clause{{Discloser: mentorvault.PartyMentee, What: mentorvault.WhatItem, Item: "the move",
+		Recipient: mentorvault.ToNamedPerson, RecipientName: "Ada", Condition: mentorvault.CondPermission,
+		Until: mentorvault.UntilMonthsAfter, Months: 6}}
+	s.Template.GuidelinesVersion = 3
+	s.MandatoryExceptions = []mentorvault.ExceptionKind{mentorvault.ExcDutyToOrg}
+	s.MinNoticeHours, s.ReviewEveryWeeks, s.KThreshold, s.RetentionDays = 24, 8, 7, 90
+	ok(t, tx.UpdateProgrammeSettings(ctx, f.prog.ID, s))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	got, err = tx.FindProgrammeSettings(ctx, f.prog.ID)
+	ok(t, err)
+	equal(t, got, s)
+	// The programme itself is unchanged.
+	p, err := tx.FindProgrammeByID(ctx, f.prog.ID)
+	ok(t, err)
+	equal(t, p, f.prog)
+
+	_, err = tx.FindProgrammeSettings(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.UpdateProgrammeSettings(ctx, mentorvault.NewID(), s), mentorvault.ENOTFOUND)
+}
+
+func testGuidelines(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	_, err := tx.FindGuidelines(ctx, f.prog.ID, 0)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	g1 := &mentorvault.Guidelines{ProgrammeID: f.prog.ID, Version: 1, Body: "# One", CreatedByID: f.manager.ID, CreatedAt: us(t0)}
+	g2 := &mentorvault.Guidelines{ProgrammeID: f.prog.ID, Version: 2, Body: "# Two", CreatedAt: us(t0.Add(time.Hour))}
+	// Inserted out of order: the latest is the highest version.
+	ok(t, tx.CreateGuidelines(ctx, g2))
+	ok(t, tx.CreateGuidelines(ctx, g1))
+	got, err := tx.FindGuidelines(ctx, f.prog.ID, 0)
+	ok(t, err)
+	equal(t, got, g2)
+	got, err = tx.FindGuidelines(ctx, f.prog.ID, 1)
+	ok(t, err)
+	equal(t, got, g1)
+	_, err = tx.FindGuidelines(ctx, f.prog.ID, 3)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	_, err = tx.FindGuidelines(ctx, mentorvault.NewID(), 0)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	wantCode(t, tx.CreateGuidelines(ctx, &mentorvault.Guidelines{ProgrammeID: f.prog.ID, Version: 1, Body: "again", CreatedAt: us(t0)}), mentorvault.ECONFLICT)
+	wantCode(t, tx.CreateGuidelines(ctx, &mentorvault.Guidelines{ProgrammeID: mentorvault.NewID(), Version: 1, Body: "x", CreatedAt: us(t0)}), mentorvault.EINVALID)
+	wantCode(t, tx.CreateGuidelines(ctx, &mentorvault.Guidelines{ProgrammeID: f.prog.ID, Version: 9, Body: "x", CreatedByID: mentorvault.NewID(), CreatedAt: us(t0)}), mentorvault.EINVALID)
+	// The transaction is still usable after the errors.
+	got, err = tx.FindGuidelines(ctx, f.prog.ID, 0)
+	ok(t, err)
+	equal(t, got, g2)
+}
+
+// newVersion stores an agreement version of f.rel (or relID) with sealed content only.
+func newVersion(t *testing.T, tx mentorvault.Tx, f *fixture, relID string, number int) *mentorvault.AgreementVersion {
+	t.Helper()
+	text := fmt.Sprintf("# Agreement %d", number)
+	h := sha256.Sum256([]byte(text))
+	v := &mentorvault.AgreementVersion{
+		ID: mentorvault.NewID(), RelationshipID: relID, Number: number, State: mentorvault.AgreementDraft,
+		TermsSealed: []byte(fmt.Sprintf("sealed-terms-%d", number)), TextSealed: []byte(fmt.Sprintf("sealed-text-%d", number)),
+		Hash: h[:], CreatedByID: f.mentor.ID, UpdatedByID: f.mentor.ID, CreatedAt: us(t0), UpdatedAt: us(t0),
+	}
+	ok(t, tx.CreateAgreementVersion(ctx, v))
+	return v
+}
+
+func testAgreementVersions(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	// Plaintext fields are never stored.
+	v1 := &mentorvault.AgreementVersion{
+		ID: mentorvault.NewID(), RelationshipID: f.rel.ID, Number: 1, State: mentorvault.AgreementDraft,
+		Terms:       mentorvault.AgreementTerms{Protocols: mentorvault.Protocols{Suitability: "plaintext"}, GuidelinesVersion: 2},
+		TermsSealed: []byte("sealed-terms"), Text: mentorvault.NewSecret("# plaintext"), TextSealed: []byte("sealed-text"),
+		Hash: mentorvault.AgreementHash("# plaintext"), CreatedByID: f.mentor.ID, UpdatedByID: f.mentee.ID,
+		CreatedAt: t0, UpdatedAt: t0.Add(time.Minute),
+	}
+	ok(t, tx.CreateAgreementVersion(ctx, v1))
+	v3 := newVersion(t, tx, f, f.rel.ID, 3)
+	v2 := newVersion(t, tx, f, f.rel.ID, 2)
+	commit(t, tx)
+
+	tx = begin(t, db)
+	want := *v1
+	want.Terms, want.Text = mentorvault.AgreementTerms{}, mentorvault.Secret{}
+	want.CreatedAt, want.UpdatedAt = us(t0), us(t0.Add(time.Minute))
+	got, err := tx.FindAgreementVersionByID(ctx, v1.ID)
+	ok(t, err)
+	equal(t, got, &want)
+	if !got.Text.IsZero() || !reflect.DeepEqual(got.Terms, mentorvault.AgreementTerms{}) {
+		t.Fatal("the store returned plaintext terms or text")
+	}
+	list, err := tx.FindAgreementVersions(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.AgreementVersion{&want, v2, v3})
+	list, err = tx.FindAgreementVersions(ctx, mentorvault.NewID())
+	ok(t, err)
+	if len(list) != 0 {
+		t.Fatalf("unknown relationship: %d versions", len(list))
+	}
+
+	// Update: every stored field except the identity and creation.
+	upd := *v2
+	upd.State, upd.TermsSealed, upd.TextSealed = mentorvault.AgreementInForce, []byte("resealed-terms"), []byte("resealed-text")
+	upd.Hash, upd.UpdatedByID, upd.UpdatedAt, upd.InForceAt = mentorvault.AgreementHash("new"), f.mentee.ID, us(t0.Add(time.Hour)), ptr(us(t0.Add(time.Hour)))
+	ok(t, tx.UpdateAgreementVersion(ctx, &upd))
+	got, err = tx.FindAgreementVersionByID(ctx, v2.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	upd.State, upd.InForceAt = mentorvault.AgreementSuperseded, nil
+	ok(t, tx.UpdateAgreementVersion(ctx, &upd))
+	got, err = tx.FindAgreementVersionByID(ctx, v2.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateAgreementVersion(ctx, &missing), mentorvault.ENOTFOUND)
+	_, err = tx.FindAgreementVersionByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	// Duplicates and references.
+	wantCode(t, tx.CreateAgreementVersion(ctx, v1), mentorvault.ECONFLICT)
+	dup := *v3
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateAgreementVersion(ctx, &dup), mentorvault.ECONFLICT)
+	orphan := *v3
+	orphan.ID, orphan.RelationshipID, orphan.Number = mentorvault.NewID(), mentorvault.NewID(), 1
+	wantCode(t, tx.CreateAgreementVersion(ctx, &orphan), mentorvault.EINVALID)
+	orphan.RelationshipID, orphan.Number, orphan.CreatedByID = f.rel.ID, 4, mentorvault.NewID()
+	wantCode(t, tx.CreateAgreementVersion(ctx, &orphan), mentorvault.EINVALID)
+	orphan.CreatedByID, orphan.State = f.mentor.ID, "signed"
+	wantCode(t, tx.CreateAgreementVersion(ctx, &orphan), mentorvault.EINVALID)
+	bad := upd
+	bad.State = "signed"
+	wantCode(t, tx.UpdateAgreementVersion(ctx, &bad), mentorvault.EINVALID)
+
+	// Another relationship may reuse a number.
+	other := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, Kind: mentorvault.KindPeer,
+		MentorID: f.manager.ID, MenteeID: f.other.ID, ProposedByID: f.other.ID, Status: mentorvault.StatusAgreeing,
+		CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateRelationship(ctx, other))
+	o1 := newVersion(t, tx, f, other.ID, 1)
+	list, err = tx.FindAgreementVersions(ctx, other.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.AgreementVersion{o1})
+}
+
+func testAgreementSignatures(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	v1 := newVersion(t, tx, f, f.rel.ID, 1)
+	v2 := newVersion(t, tx, f, f.rel.ID, 2)
+	s1 := &mentorvault.AgreementSignature{VersionID: v1.ID, UserID: f.mentee.ID, Hash: v1.Hash, SignedAt: t0.Add(2 * time.Minute)}
+	s2 := &mentorvault.AgreementSignature{VersionID: v1.ID, UserID: f.mentor.ID, Hash: v1.Hash, SignedAt: us(t0.Add(time.Minute))}
+	s3 := &mentorvault.AgreementSignature{VersionID: v2.ID, UserID: f.mentor.ID, Hash: v2.Hash, SignedAt: us(t0)}
+	for _, s := range []*mentorvault.AgreementSignature{s1, s2, s3} {
+		ok(t, tx.CreateAgreementSignature(ctx, s))
+	}
+	s1.SignedAt = us(s1.SignedAt)
+	got, err := tx.FindAgreementSignatures(ctx, v1.ID)
+	ok(t, err)
+	equal(t, got, []*mentorvault.AgreementSignature{s2, s1})
+
+	dup := *s1
+	dup.SignedAt = us(t0.Add(time.Hour))
+	wantCode(t, tx.CreateAgreementSignature(ctx, &dup), mentorvault.ECONFLICT)
+	wantCode(t, tx.CreateAgreementSignature(ctx, &mentorvault.AgreementSignature{VersionID: mentorvault.NewID(), UserID: f.mentor.ID,
+		Hash: v1.Hash, SignedAt: us(t0)}), mentorvault.EINVALID)
+	wantCode(t, tx.CreateAgreementSignature(ctx, &mentorvault.AgreementSignature{VersionID: v1.ID, UserID: mentorvault.NewID(),
+		Hash: v1.Hash, SignedAt: us(t0)}), mentorvault.EINVALID)
+
+	ok(t, tx.DeleteAgreementSignatures(ctx, v1.ID))
+	got, err = tx.FindAgreementSignatures(ctx, v1.ID)
+	ok(t, err)
+	if len(got) != 0 {
+		t.Fatalf("after delete: %d signatures", len(got))
+	}
+	// Deleting none is fine; other versions keep theirs.
+	ok(t, tx.DeleteAgreementSignatures(ctx, v1.ID))
+	got, err = tx.FindAgreementSignatures(ctx, v2.ID)
+	ok(t, err)
+	equal(t, got, []*mentorvault.AgreementSignature{s3})
+	// The user can sign again after the signatures were cleared.
+	ok(t, tx.CreateAgreementSignature(ctx, &dup))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	got, err = tx.FindAgreementSignatures(ctx, v1.ID)
+	ok(t, err)
+	equal(t, got, []*mentorvault.AgreementSignature{&dup})
+}
+
+func testAgreementComments(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	v := newVersion(t, tx, f, f.rel.ID, 1)
+	mk := func(author *mentorvault.User, section string, at time.Time) *mentorvault.AgreementComment {
+		c := &mentorvault.AgreementComment{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, VersionID: v.ID, Section: section,
+			AuthorID: author.ID, Body: mentorvault.NewSecret("plaintext " + section), BodySealed: []byte("sealed " + section), CreatedAt: at}
+		ok(t, tx.CreateAgreementComment(ctx, c))
+		c.Body, c.CreatedAt = mentorvault.Secret{}, us(at)
+		return c
+	}
+	c2 := mk(f.mentee, "clauses", t0.Add(2*time.Minute))
+	c1 := mk(f.mentor, "expectations", t0)
+	c3 := mk(f.mentor, "exceptions", t0.Add(3*time.Minute))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	got, err := tx.FindAgreementComments(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, []*mentorvault.AgreementComment{c1, c2, c3})
+	for _, c := range got {
+		if !c.Body.IsZero() {
+			t.Fatal("the store returned a plaintext comment")
+		}
+	}
+	got, err = tx.FindAgreementComments(ctx, mentorvault.NewID())
+	ok(t, err)
+	if len(got) != 0 {
+		t.Fatalf("unknown relationship: %d comments", len(got))
+	}
+
+	wantCode(t, tx.CreateAgreementComment(ctx, c1), mentorvault.ECONFLICT)
+	orphan := *c1
+	orphan.ID, orphan.RelationshipID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateAgreementComment(ctx, &orphan), mentorvault.EINVALID)
+	orphan.RelationshipID, orphan.VersionID = f.rel.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateAgreementComment(ctx, &orphan), mentorvault.EINVALID)
+	orphan.VersionID, orphan.AuthorID = v.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateAgreementComment(ctx, &orphan), mentorvault.EINVALID)
+}
+
+func testReviews(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	v := newVersion(t, tx, f, f.rel.ID, 1)
+	mk := func(user *mentorvault.User, at time.Time) *mentorvault.Review {
+		r := &mentorvault.Review{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, VersionID: v.ID, UserID: user.ID,
+			Answer: mentorvault.ReviewPartly, Notes: mentorvault.NewSecret("plaintext notes"), Sealed: []byte("sealed " + user.ID), CreatedAt: at}
+		ok(t, tx.CreateReview(ctx, r))
+		r.Answer, r.Notes, r.CreatedAt = "", mentorvault.Secret{}, us(at)
+		return r
+	}
+	r2 := mk(f.mentee, t0.Add(time.Hour))
+	r1 := mk(f.mentor, t0)
+	commit(t, tx)
+
+	tx = begin(t, db)
+	got, err := tx.FindReviews(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, []*mentorvault.Review{r1, r2})
+	for _, r := range got {
+		if r.Answer != "" || !r.Notes.IsZero() {
+			t.Fatal("the store returned a plaintext review")
+		}
+	}
+	got, err = tx.FindReviews(ctx, mentorvault.NewID())
+	ok(t, err)
+	if len(got) != 0 {
+		t.Fatalf("unknown relationship: %d reviews", len(got))
+	}
+
+	wantCode(t, tx.CreateReview(ctx, r1), mentorvault.ECONFLICT)
+	orphan := *r1
+	orphan.ID, orphan.RelationshipID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateReview(ctx, &orphan), mentorvault.EINVALID)
+	orphan.RelationshipID, orphan.VersionID = f.rel.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateReview(ctx, &orphan), mentorvault.EINVALID)
+	orphan.VersionID, orphan.UserID = v.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateReview(ctx, &orphan), mentorvault.EINVALID)
 }
 
 // chain appends n events after the locked head, each hash covering the previous.
@@ -892,7 +1181,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 1 || heads != 1 {
+	if versions != 2 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/mentorvault/mentorvault/internal/demo"
 	"io"
 	"net/http"
 	"os"
@@ -55,10 +56,15 @@ func newTamperFixture(t *testing.T) *tamperFixture {
 	heidi.mustDo("POST", "/api/v1/relationships", map[string]string{"other_email": "ivan@northwind.example", "my_role": "mentor"}, http.StatusCreated, &rel)
 	fx.rel2 = rel.ID
 	ivan.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/accept", nil, http.StatusOK, nil)
-	heidi.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/agree", nil, http.StatusOK, nil)
-	ivan.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/agree", nil, http.StatusOK, &rel)
+	// They draft the agreement and both sign it (with their password).
+	var draft struct{ ID, Hash string }
+	heidi.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/agreement/drafts", nil, http.StatusCreated, &draft)
+	sign := map[string]string{"hash": draft.Hash, "password": demo.Password}
+	heidi.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/agreement/versions/"+draft.ID+"/sign", sign, http.StatusOK, nil)
+	ivan.mustDo("POST", "/api/v1/relationships/"+fx.rel2+"/agreement/versions/"+draft.ID+"/sign", sign, http.StatusOK, nil)
+	ivan.mustDo("GET", "/api/v1/relationships/"+fx.rel2, nil, http.StatusOK, &rel)
 	if rel.Status != "active" {
-		t.Fatalf("heidi–ivan relationship is %q after both agreed, want active", rel.Status)
+		t.Fatalf("heidi–ivan relationship is %q after both signed, want active", rel.Status)
 	}
 
 	write := func(c *vaultClient, relID, body string) string {

@@ -83,17 +83,50 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 		return mentorvault.Principal{UserID: users[key].ID, OrgID: org.ID, Via: "demo"}
 	}
 
-	// Alice mentors Bob: proposed by Bob, accepted and agreed by both.
+	// The programme publishes its guidelines.
+	if _, err := svc.PublishGuidelines(ctx, as("carol"), prog.ID, Guidelines); err != nil {
+		return false, err
+	}
+
+	// Alice mentors Bob: proposed by Bob, accepted by Alice, then they agree
+	// their confidentiality terms and both sign.
 	rel, err := svc.ProposeRelationship(ctx, as("bob"), service.ProposeInput{OtherEmail: users["alice"].Email, MyRole: "mentee", ProgrammeID: prog.ID})
 	if err != nil {
 		return false, err
 	}
-	for _, step := range []struct {
-		who string
-		act mentorvault.LifecycleAction
-	}{{"alice", mentorvault.ActAccept}, {"bob", mentorvault.ActAgree}, {"alice", mentorvault.ActAgree}} {
-		if _, err := svc.Transition(ctx, as(step.who), rel.ID, step.act); err != nil {
-			return false, fmt.Errorf("demo relationship %s: %w", step.act, err)
+	if _, err := svc.Transition(ctx, as("alice"), rel.ID, mentorvault.ActAccept); err != nil {
+		return false, err
+	}
+	draft, err := svc.StartDraft(ctx, as("alice"), rel.ID)
+	if err != nil {
+		return false, err
+	}
+	terms := draft.Terms
+	terms.Clauses = []mentorvault.Clause{
+		{Discloser: mentorvault.PartyEither, What: mentorvault.WhatTopicsGoals, Recipient: mentorvault.ToLineManager, Condition: mentorvault.CondAlways, Until: mentorvault.UntilDuring},
+		{Discloser: mentorvault.PartyMentor, What: mentorvault.WhatGrowth, Recipient: mentorvault.ToPromotionHR, Condition: mentorvault.CondPermission, Until: mentorvault.UntilMonthsAfter, Months: 12},
+		{Discloser: mentorvault.PartyEither, What: mentorvault.WhatAttendance, Recipient: mentorvault.ToCoordinator, Condition: mentorvault.CondAlways, Until: mentorvault.UntilDuring},
+	}
+	terms.KeptConfidential = []mentorvault.KeptItem{
+		{Party: mentorvault.PartyMentee, Text: "my worries about the reorganisation"},
+		{Party: mentorvault.PartyMentee, Text: "my health"},
+		{Party: mentorvault.PartyMentor, Text: "what I say about my own manager"},
+	}
+	terms.Exceptions = mentorvault.StandardExceptions()
+	terms.Expectations.Goals = "Grow into leading the platform team: delegation, running planning meetings, giving feedback that lands."
+	terms.Expectations.ScopeIn = "Leadership, delegation, stakeholder communication, career direction."
+	terms.Expectations.ScopeOut = "Bob's day-to-day performance; salary and promotion decisions."
+	terms.Expectations.Channels = []string{"in_person", "video"}
+	terms.Expectations.MeetingFrequency = "fortnightly"
+	terms.Expectations.MeetingMinutes = 45
+	terms.Expectations.ReviewEveryWeeks = 8
+	draft, err = svc.UpdateDraft(ctx, as("bob"), rel.ID, draft.ID, draft.Hash, terms)
+	if err != nil {
+		return false, fmt.Errorf("demo agreement: %w", err)
+	}
+	for _, who := range []string{"bob", "alice"} {
+		if _, err := svc.SignAgreement(ctx, as(who), rel.ID, draft.ID, draft.Hash, Password); err != nil {
+			return false, fmt.Errorf("demo agreement signed by %s: %w", who, err)
 		}
 	}
 	for _, n := range []struct {
@@ -115,6 +148,19 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	}
 	return true, nil
 }
+
+// Guidelines are the demo programme's guidelines (Markdown).
+const Guidelines = `# Leadership Mentoring: guidelines
+
+Welcome to the programme. A few things every pair agrees to:
+
+- **Confidential by default.** What you say stays between the two of you unless your agreement says otherwise.
+- **No surprises.** If confidentiality ever has to be broken (someone is in danger, the law requires it), the other person hears it first.
+- **Mentor, not manager.** Mentors speak about their mentee *as a mentee* — what you worked on and how you grew — never as a performance review.
+- **Meet reliably.** Agree how often you meet and how much notice a cancellation needs, and keep to it.
+
+Questions? Ask the programme coordinator, or consult a mentoring supervisor in confidence.
+`
 
 // LoginHelp is the text that tells a person how to sign in to the demo.
 func LoginHelp(url string) string {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mentorvault/mentorvault"
 )
@@ -63,10 +65,11 @@ func parsePages() (*pages, error) {
 			return t.Format("2 Jan 2006")
 		},
 		"title": func(s string) string {
-			if s == "" {
+			r, n := utf8.DecodeRuneInString(s)
+			if n == 0 {
 				return s
 			}
-			return strings.ToUpper(s[:1]) + s[1:]
+			return string(unicode.ToUpper(r)) + s[n:]
 		},
 		"statusHelp": statusHelp,
 	}

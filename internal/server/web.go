@@ -296,7 +296,6 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 		return nil
 	}
 	proposer := v.ProposedByID == userID
-	agreed := (userID == v.MentorID && v.MentorAgreedAt != nil) || (userID == v.MenteeID && v.MenteeAgreedAt != nil)
 	var out []actionButton
 	switch v.Status {
 	case mentorvault.StatusProposed:
@@ -306,9 +305,6 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 			out = append(out, actionButton{"accept", "Accept", "", false}, actionButton{"decline", "Decline", "Declining is private between you two.", true})
 		}
 	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
-		if !agreed {
-			out = append(out, actionButton{"agree", "I agree to keep our conversations confidential", "The relationship starts when you both have agreed.", false})
-		}
 		out = append(out, actionButton{"withdraw", "Withdraw", "", true})
 	case mentorvault.StatusActive:
 		out = append(out, actionButton{"pause", "Pause", "", false}, actionButton{"close", "Close the relationship", "", true})
@@ -412,12 +408,9 @@ func (s *Server) webEditNote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.svc.ReadNote(r.Context(), p, v.ID, r.PathValue("noteID"))
+	n, err := s.svc.NoteForEdit(r.Context(), p, v.ID, r.PathValue("noteID"))
 	if err != nil {
 		return err
-	}
-	if n.AuthorID != p.UserID {
-		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the author of a note can change it")
 	}
 	s.render(w, r, http.StatusOK, "note_edit.html", &editNotePage{base: s.base(r, "Edit note"), Rel: v, NoteID: n.ID,
 		Body: n.Body.Reveal(), Visibility: string(n.Visibility)})
@@ -476,7 +469,6 @@ var actionWords = map[string]string{
 	"note.update": "changed a note", "note.delete": "deleted a note", "audit.read": "viewed this access log",
 	"relationship.propose": "proposed the relationship", "relationship.accept": "accepted the relationship",
 	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
-	"relationship.agree": "agreed to the confidentiality terms", "relationship.pause": "paused the relationship",
 	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship",
 	"relationship.view": "viewed the relationship",
 }

@@ -69,7 +69,11 @@ func (s *Service) CreateNote(ctx context.Context, p mentorvault.Principal, relID
 			return err
 		}
 		if err := s.authorizeRel(ctx, tx, a, policy.CreateNote, rel); err != nil {
-			if rel.IsParty(a.subj.UserID) && rel.Status != mentorvault.StatusActive {
+			switch {
+			case !rel.IsParty(a.subj.UserID):
+			case rel.Status == mentorvault.StatusAccepted || rel.Status == mentorvault.StatusAgreeing:
+				return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes open once you have both signed the confidentiality agreement")}
+			case rel.Status != mentorvault.StatusActive:
 				return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes can be written only while the relationship is active (it is %s)", rel.Status)}
 			}
 			return err
@@ -156,6 +160,29 @@ func (s *Service) ReadNote(ctx context.Context, p mentorvault.Principal, relID, 
 		}
 		out = n
 		return s.record(ctx, tx, a, "note.read", noteTarget(rel, n.ID), "")
+	})
+	return out, err
+}
+
+// NoteForEdit returns the caller's own note, opened, for an edit form. The
+// update is decided before anything is opened, so a refused edit reads
+// nothing. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) NoteForEdit(ctx context.Context, p mentorvault.Principal, relID, noteID string) (*mentorvault.Note, error) {
+	var out *mentorvault.Note
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, n, err := s.loadNoteFor(ctx, tx, p, policy.UpdateNote, relID, noteID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openNote(ctx, tx, key, n); err != nil {
+			return err
+		}
+		out = n
+		return s.record(ctx, tx, a, "note.read", noteTarget(rel, n.ID), "to edit")
 	})
 	return out, err
 }

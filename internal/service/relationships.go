@@ -181,7 +181,6 @@ var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
 	mentorvault.ActAccept:   policy.AcceptRelationship,
 	mentorvault.ActDecline:  policy.DeclineRelationship,
 	mentorvault.ActWithdraw: policy.WithdrawRelationship,
-	mentorvault.ActAgree:    policy.AgreeRelationship,
 	mentorvault.ActPause:    policy.PauseRelationship,
 	mentorvault.ActResume:   policy.ResumeRelationship,
 	mentorvault.ActClose:    policy.CloseRelationship,

@@ -218,14 +218,20 @@ func TestProposeAcceptAgreeThroughService(t *testing.T) {
 		if _, err := e.Svc.ProposeRelationship(ctx, e.As("frank"), service.ProposeInput{OtherEmail: "heidi@northwind.example", MyRole: "mentor"}); mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
 			t.Fatalf("duplicate proposal: %v", err)
 		}
-		for _, step := range []struct {
-			who  string
-			act  mentorvault.LifecycleAction
-			want mentorvault.RelationshipStatus
-		}{{"frank", mentorvault.ActAccept, mentorvault.StatusAccepted}, {"heidi", mentorvault.ActAgree, mentorvault.StatusAgreeing}, {"frank", mentorvault.ActAgree, mentorvault.StatusActive}} {
-			got, err := e.Svc.Transition(ctx, e.As(step.who), v.ID, step.act)
-			if err != nil || got.Status != step.want {
-				t.Fatalf("%s %s: %v %v", step.who, step.act, err, got)
+		if _, err := e.Svc.Transition(ctx, e.As("frank"), v.ID, mentorvault.ActAccept); err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.Svc.StartDraft(ctx, e.As("heidi"), v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, who := range []string{"heidi", "frank"} {
+			got, err := e.Svc.SignAgreement(ctx, e.As(who), v.ID, d.ID, d.Hash, demo.Password)
+			if err != nil {
+				t.Fatalf("%s signs: %v", who, err)
+			}
+			if i == 1 && got.State != mentorvault.AgreementInForce {
+				t.Fatalf("after both signed the version is %s", got.State)
 			}
 		}
 		if !inDir() {

@@ -83,7 +83,9 @@ func TestAgreementValidate(t *testing.T) {
 		{"kept item of either", func(a *mentorvault.AgreementTerms) {
 			a.KeptConfidential = []mentorvault.KeptItem{{Party: mentorvault.PartyEither, Text: "x"}}
 		}, "kept_confidential[0].party"},
-		{"oversized goals", func(a *mentorvault.AgreementTerms) { a.Expectations.Goals = strings.Repeat("g", mentorvault.MaxAgreementText+1) }, "expectations.goals"},
+		{"oversized goals", func(a *mentorvault.AgreementTerms) {
+			a.Expectations.Goals = strings.Repeat("g", mentorvault.MaxAgreementText+1)
+		}, "expectations.goals"},
 		{"invalid UTF-8", func(a *mentorvault.AgreementTerms) { a.Protocols.ThreeWay = "\xff" }, "protocols.three_way"},
 		{"unknown channel", func(a *mentorvault.AgreementTerms) { a.Expectations.Channels = []string{"pigeon"} }, "expectations.channels[0]"},
 		{"bad end date", func(a *mentorvault.AgreementTerms) { a.Expectations.EndDate = "next year" }, "expectations.end_date"},

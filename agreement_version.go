@@ -79,12 +79,12 @@ type Review struct {
 // ProgrammeSettings are what a programme's agreements draw on. Coordinators
 // edit them; they hold no one's content.
 type ProgrammeSettings struct {
-	Template            AgreementTerms  // the default terms a new pair starts from
-	MandatoryExceptions []ExceptionKind // exceptions every agreement of the programme keeps
-	MinNoticeHours      int             // minimum notice before a disclosure takes effect
-	ReviewEveryWeeks    int             // default review cadence
-	KThreshold          int             // smallest group behind any aggregate figure
-	RetentionDays       int             // after a relationship closes, before its key is destroyed
+	Template            AgreementTerms  `json:"template"`             // the default terms a new pair starts from
+	MandatoryExceptions []ExceptionKind `json:"mandatory_exceptions"` // exceptions every agreement of the programme keeps
+	MinNoticeHours      int             `json:"min_notice_hours"`     // minimum notice before a disclosure takes effect
+	ReviewEveryWeeks    int             `json:"review_every_weeks"`   // default review cadence
+	KThreshold          int             `json:"k_threshold"`          // smallest group behind any aggregate figure
+	RetentionDays       int             `json:"retention_days"`       // after a relationship closes, before its key is destroyed
 }
 
 // DefaultProgrammeSettings are a new programme's settings, also used for

@@ -2,6 +2,7 @@ package mentorvault
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -130,6 +131,26 @@ type AgreementTerms struct {
 	Protocols         Protocols    `json:"protocols"`
 	Expectations      Expectations `json:"expectations"`
 	GuidelinesVersion int          `json:"guidelines_version"` // the programme guidelines both confirm they read (0: none)
+}
+
+// MarshalJSON writes empty lists as [] rather than null, so every client
+// (and the OpenAPI document) sees one shape.
+func (t AgreementTerms) MarshalJSON() ([]byte, error) {
+	type plain AgreementTerms
+	p := plain(t)
+	if p.Clauses == nil {
+		p.Clauses = []Clause{}
+	}
+	if p.KeptConfidential == nil {
+		p.KeptConfidential = []KeptItem{}
+	}
+	if p.Exceptions == nil {
+		p.Exceptions = []Exception{}
+	}
+	if p.Expectations.Channels == nil {
+		p.Expectations.Channels = []string{}
+	}
+	return json.Marshal(p)
 }
 
 // Allowed values, in display order.

@@ -1,6 +1,7 @@
 package mentorvault_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +133,19 @@ func TestAgreementMarkdown(t *testing.T) {
 	h2.Version = 3
 	if a.Markdown(h2) == md {
 		t.Fatal("the version number is not part of the signed text")
+	}
+}
+
+func TestTermsJSONListsNeverNull(t *testing.T) {
+	b, err := json.Marshal(mentorvault.AgreementTerms{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "null") {
+		t.Fatalf("empty terms marshal with null: %s", b)
+	}
+	var back mentorvault.AgreementTerms
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
 	}
 }

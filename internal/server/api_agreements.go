@@ -39,18 +39,6 @@ func versionOut(v *service.VersionView) versionJSON {
 	out := versionJSON{ID: v.ID, Number: v.Number, State: string(v.State), Hash: hex.EncodeToString(v.Hash), Terms: v.Terms,
 		Text: v.Text.Reveal(), Signatures: []signatureJSON{}, CreatedBy: v.CreatedByID, UpdatedBy: v.UpdatedByID,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, InForceAt: v.InForceAt, MentorSigned: v.MentorSigned != nil, MenteeSigned: v.MenteeSigned != nil}
-	if out.Terms.Clauses == nil {
-		out.Terms.Clauses = []mentorvault.Clause{}
-	}
-	if out.Terms.KeptConfidential == nil {
-		out.Terms.KeptConfidential = []mentorvault.KeptItem{}
-	}
-	if out.Terms.Exceptions == nil {
-		out.Terms.Exceptions = []mentorvault.Exception{}
-	}
-	if out.Terms.Expectations.Channels == nil {
-		out.Terms.Expectations.Channels = []string{}
-	}
 	for _, s := range v.Signatures {
 		out.Signatures = append(out.Signatures, signatureJSON{UserID: s.UserID, Hash: hex.EncodeToString(s.Hash), SignedAt: s.SignedAt})
 	}

@@ -693,6 +693,8 @@ func testProgrammeSettings(t *testing.T, db *sqlstore.DB) {
 		Recipient: mentorvault.ToNamedPerson, RecipientName: "Ada", Condition: mentorvault.CondPermission,
 		Until: mentorvault.UntilMonthsAfter, Months: 6}}
 	s.Template.GuidelinesVersion = 3
+	// Terms store empty lists as [] (AgreementTerms.MarshalJSON), so they read back empty, not nil.
+	s.Template.KeptConfidential = []mentorvault.KeptItem{}
 	s.MandatoryExceptions = []mentorvault.ExceptionKind{mentorvault.ExcDutyToOrg}
 	s.MinNoticeHours, s.ReviewEveryWeeks, s.KThreshold, s.RetentionDays = 24, 8, 7, 90
 	ok(t, tx.UpdateProgrammeSettings(ctx, f.prog.ID, s))

@@ -129,7 +129,7 @@ func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID,
 		}
 		for _, n := range notes {
 			// The store filtered by reader; policy decides each note again.
-			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), true); err != nil {
+			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), always); err != nil {
 				return err
 			}
 			if err := s.openNote(ctx, tx, key, n); err != nil {
@@ -204,15 +204,13 @@ func (s *Service) loadNoteFor(ctx context.Context, tx mentorvault.Tx, p mentorva
 	res := noteResource(rel, n)
 	// A note the actor cannot read is hidden (not_found); one they can read
 	// but not change is forbidden, with the reason.
-	hidden := true
+	hidden := always
 	if act != policy.ReadNote {
-		if d, err := s.authz.Authorize(a.subj, policy.ReadNote, res); err == nil && d.Allowed {
-			hidden = false
-		}
+		hidden = s.unless(a, policy.ReadNote, res)
 	}
 	if err := s.authorize(ctx, tx, a, act, res, noteTarget(rel, n.ID), hidden); err != nil {
 		switch {
-		case hidden:
+		case hidden():
 		case n.AuthorID != a.subj.UserID:
 			err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the author of a note can change or delete it")}
 		default:

@@ -40,11 +40,7 @@ func (s *Service) programmeCall(ctx context.Context, tx mentorvault.Tx, p mentor
 	if err != nil {
 		return a, nil, err
 	}
-	hidden := true
-	if d, err := s.authz.Authorize(a.subj, policy.ViewProgramme, progResource(prog)); err == nil && d.Allowed {
-		hidden = false
-	}
-	return a, prog, s.authorize(ctx, tx, a, act, progResource(prog), progTarget(prog), hidden)
+	return a, prog, s.authorize(ctx, tx, a, act, progResource(prog), progTarget(prog), s.unless(a, policy.ViewProgramme, progResource(prog)))
 }
 
 // Programme returns a programme's settings and guidelines to members of its

@@ -91,7 +91,7 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, tx, a, policy.ProposeRelationship, policy.Org{ID: a.user.OrgID}, target{orgID: a.user.OrgID, typ: "org", id: a.user.OrgID}, false); err != nil {
+		if err := s.authorize(ctx, tx, a, policy.ProposeRelationship, policy.Org{ID: a.user.OrgID}, target{orgID: a.user.OrgID, typ: "org", id: a.user.OrgID}, never); err != nil {
 			return err
 		}
 		other, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.OtherEmail))
@@ -239,7 +239,7 @@ func (s *Service) Directory(ctx context.Context, p mentorvault.Principal) ([]*Re
 			return err
 		}
 		org := a.user.OrgID
-		if err := s.authorize(ctx, tx, a, policy.ViewDirectory, policy.Org{ID: org}, target{orgID: org, typ: "org", id: org}, false); err != nil {
+		if err := s.authorize(ctx, tx, a, policy.ViewDirectory, policy.Org{ID: org}, target{orgID: org, typ: "org", id: org}, never); err != nil {
 			return err
 		}
 		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{OrgID: org,

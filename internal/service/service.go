@@ -141,8 +141,9 @@ func noteTarget(r *mentorvault.Relationship, noteID string) target {
 
 // authorize is the one place access is decided. A denial is appended to the
 // audit log and answered with not_found when the actor may not even know the
-// resource exists (hidden), forbidden otherwise.
-func (s *Service) authorize(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, res policy.Resource, t target, hidden bool) error {
+// resource exists (hidden reports that, and is asked only on denial),
+// forbidden otherwise.
+func (s *Service) authorize(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, res policy.Resource, t target, hidden func() bool) error {
 	d, err := s.authz.Authorize(a.subj, act, res)
 	if err == nil && d.Allowed {
 		return nil
@@ -153,24 +154,33 @@ func (s *Service) authorize(ctx context.Context, tx mentorvault.Tx, a actor, act
 	if aerr := s.appendEvent(ctx, tx, a, string(act), mentorvault.OutcomeDenied, t, ""); aerr != nil {
 		return aerr
 	}
-	if hidden {
+	if hidden() {
 		return denied{mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", t.typ)}
 	}
 	return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "you do not have access to this %s", t.typ)}
 }
 
-// authorizeRel decides an action on a relationship: hidden (not_found) if the
-// actor may not view the relationship at all, forbidden if they may see it
-// exists but not do this.
+// always and never answer authorize's hidden question.
+func always() bool { return true }
+func never() bool  { return false }
+
+// unless returns a hidden function that is true when the actor may not take
+// the action see on the resource (a policy question asked only after a denial).
+func (s *Service) unless(a actor, see policy.Action, res policy.Resource) func() bool {
+	return func() bool {
+		d, err := s.authz.Authorize(a.subj, see, res)
+		return err != nil || !d.Allowed
+	}
+}
+
+// authorizeRel decides an action on a relationship: not_found if the actor
+// may not view the relationship at all, forbidden if they may see it exists
+// but not do this.
 func (s *Service) authorizeRel(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, r *mentorvault.Relationship) error {
 	res := relResource(r)
-	hidden := false
+	hidden := always
 	if act != policy.ViewRelationship {
-		if d, err := s.authz.Authorize(a.subj, policy.ViewRelationship, res); err != nil || !d.Allowed {
-			hidden = true
-		}
-	} else {
-		hidden = true
+		hidden = s.unless(a, policy.ViewRelationship, res)
 	}
 	return s.authorize(ctx, tx, a, act, res, relTarget(r), hidden)
 }

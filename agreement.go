@@ -571,3 +571,31 @@ func AgreementHash(markdown string) []byte {
 	h := sha256.Sum256([]byte(markdown))
 	return h[:]
 }
+
+// Reminder is the short confidentiality reminder shown at the start of a
+// session, generated from the agreement in force.
+type Reminder struct {
+	Version    int
+	Private    []string // what stays between the two of you
+	Shareable  []string // what may be shared, with whom, when
+	Exceptions []string // the known limits of confidentiality
+}
+
+// Reminder words the terms as the reminder for the start of a session.
+func (t *AgreementTerms) Reminder(h AgreementHeader) Reminder {
+	r := Reminder{Version: h.Version, Private: []string{"Everything said in this session stays between the two of you unless a clause below says otherwise."}}
+	for _, k := range t.KeptConfidential {
+		l := h.partyLabel(k.Party)
+		r.Private = append(r.Private, strings.ToUpper(l[:1])+l[1:]+" asked to keep this private: "+strings.Join(strings.Fields(k.Text), " "))
+	}
+	for _, c := range t.Clauses {
+		r.Shareable = append(r.Shareable, h.Sentence(c))
+	}
+	if len(r.Shareable) == 0 {
+		r.Shareable = []string{"Nothing: no clause allows either of you to share anything."}
+	}
+	for _, e := range t.Exceptions {
+		r.Exceptions = append(r.Exceptions, Label(string(e.Kind))+": "+strings.Join(strings.Fields(e.Text), " "))
+	}
+	return r
+}

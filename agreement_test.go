@@ -149,3 +149,23 @@ func TestTermsJSONListsNeverNull(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestReminder(t *testing.T) {
+	a := mentorvault.DefaultProgrammeSettings().Template
+	a.Clauses, _ = mentorvault.PresetClauses("topics_not_details")
+	a.KeptConfidential = []mentorvault.KeptItem{{Party: mentorvault.PartyMentee, Text: "my health"}}
+	r := a.Reminder(mentorvault.AgreementHeader{Version: 3, Kind: mentorvault.KindMentoring})
+	if r.Version != 3 || len(r.Private) != 2 || !strings.Contains(r.Private[1], "The mentee asked to keep this private: my health") {
+		t.Fatalf("private: %+v", r.Private)
+	}
+	if len(r.Shareable) != 2 || !strings.Contains(r.Shareable[0], "line manager the topics and goals") {
+		t.Fatalf("shareable: %+v", r.Shareable)
+	}
+	if len(r.Exceptions) != 3 || !strings.HasPrefix(r.Exceptions[0], "Duty of care: ") {
+		t.Fatalf("exceptions: %+v", r.Exceptions)
+	}
+	none := mentorvault.AgreementTerms{}
+	if r := none.Reminder(mentorvault.AgreementHeader{}); len(r.Shareable) != 1 || !strings.HasPrefix(r.Shareable[0], "Nothing") {
+		t.Fatalf("no clauses: %+v", r.Shareable)
+	}
+}

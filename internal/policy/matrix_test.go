@@ -20,6 +20,7 @@ var update = flag.Bool("update", false, "rewrite docs/access-matrix.md from the 
 //	carol coordinates P; globex has a programme G.
 //	ivan mentors judy in P (R2, active).
 //	judy proposed to mentor bob in P (R3, proposed: not in the directory yet).
+//	alice asked bob for feedback on her mentoring in R1 (F1).
 //	carol coordinates P; erin supervises P; frank is a requester; grace is an
 //	org admin; heidi is a member with no relationship; mallory is an org
 //	admin of globex.
@@ -51,17 +52,22 @@ var roles = []role{
 }
 
 var (
-	r1 = policy.Relationship{ID: "R1", OrgID: acme, ProgrammeID: progP, MentorID: "alice", MenteeID: "bob", Status: "active"}
-	r2 = policy.Relationship{ID: "R2", OrgID: acme, ProgrammeID: progP, MentorID: "ivan", MenteeID: "judy", Status: "active"}
-	r3 = policy.Relationship{ID: "R3", OrgID: acme, ProgrammeID: progP, MentorID: "judy", MenteeID: "bob", Status: "proposed"}
+	r1 = policy.Relationship{ID: "R1", OrgID: acme, ProgrammeID: progP, MentorID: "alice", MenteeID: "bob", Status: "active", Kind: "mentoring"}
+	r2 = policy.Relationship{ID: "R2", OrgID: acme, ProgrammeID: progP, MentorID: "ivan", MenteeID: "judy", Status: "active", Kind: "mentoring"}
+	r3 = policy.Relationship{ID: "R3", OrgID: acme, ProgrammeID: progP, MentorID: "judy", MenteeID: "bob", Status: "proposed", Kind: "mentoring"}
 
 	n1 = policy.Note{ID: "N1", AuthorID: "alice", Visibility: "private", Relationship: r1}
 	n2 = policy.Note{ID: "N2", AuthorID: "alice", Visibility: "shared", Relationship: r1}
 	n3 = policy.Note{ID: "N3", AuthorID: "bob", Visibility: "private", Relationship: r1}
 	n4 = policy.Note{ID: "N4", AuthorID: "ivan", Visibility: "shared", Relationship: r2}
 
+	f1 = policy.Feedback{ID: "F1", AskerID: "alice", AnswererID: "bob", Relationship: r1}
+
 	pP = policy.Programme{ID: progP, OrgID: acme}
 	pG = policy.Programme{ID: progG, OrgID: globex}
+
+	accAlice = policy.Account{UserID: "alice", OrgID: acme}
+	accJudy  = policy.Account{UserID: "judy", OrgID: acme}
 )
 
 var (
@@ -72,9 +78,14 @@ var (
 		policy.AgreementStatus, policy.ReadAgreement, policy.EditAgreement, policy.SignAgreement,
 		policy.CommentAgreement, policy.ExportAgreement, policy.RecordReview, policy.ReadReviews,
 		policy.CreateNote, policy.ListNotes, policy.ReadAudit,
+		policy.ScheduleMeeting, policy.ListMeetings, policy.UpdateMeeting, policy.StartMeeting,
+		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments,
+		policy.CreateGoal, policy.ListGoals, policy.RequestFeedback,
 	}
 	noteActions      = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
-	programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme}
+	feedbackActions  = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
+	programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
+	accountActions   = []policy.Action{policy.ManageAccount}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -126,52 +137,52 @@ var matrix = []table{
 	{
 		title: "Own relationship R1 (alice mentors bob in P, active)", resource: r1, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Other relationship R2 (ivan mentors judy in P, active)", resource: r2, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Proposed relationship R3 (judy proposed to mentor bob in P; not yet in the directory)", resource: r3, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud
-			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq
+			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
@@ -243,86 +254,152 @@ var matrix = []table{
 		},
 	},
 	{
-		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
+		title: "alice's request for feedback in R1 (F1: alice asked, bob answers)", resource: f1, actions: feedbackActions,
 		rows: map[string]string{
-			//                     view edit
-			"member":              "A    D",
-			"mentor":              "A    D",
-			"mentee":              "A    D",
-			"coordinator":         "A    A",
-			"supervisor":          "A    D",
-			"line manager":        "A    D",
-			"requester":           "A    D",
-			"org admin":           "A    A",
-			"other pair's mentor": "A    D",
-			"other-org user":      "D    D",
-			"anonymous":           "D    D",
-		},
-	},
-	{
-		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
-		rows: map[string]string{
-			//                     view edit
+			//                     read answer
 			"member":              "D    D",
-			"mentor":              "D    D",
-			"mentee":              "D    D",
+			"mentor":              "A    D",
+			"mentee":              "D    A",
 			"coordinator":         "D    D",
 			"supervisor":          "D    D",
 			"line manager":        "D    D",
 			"requester":           "D    D",
 			"org admin":           "D    D",
 			"other pair's mentor": "D    D",
-			"other-org user":      "A    A",
+			"other-org user":      "D    D",
 			"anonymous":           "D    D",
+		},
+	},
+	{
+		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
+		rows: map[string]string{
+			//                     view edit aggr
+			"member":              "A    D    D",
+			"mentor":              "A    D    D",
+			"mentee":              "A    D    D",
+			"coordinator":         "A    A    A",
+			"supervisor":          "A    D    D",
+			"line manager":        "A    D    D",
+			"requester":           "A    D    D",
+			"org admin":           "A    A    A",
+			"other pair's mentor": "A    D    D",
+			"other-org user":      "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
+		rows: map[string]string{
+			//                     view edit aggr
+			"member":              "D    D    D",
+			"mentor":              "D    D    D",
+			"mentee":              "D    D    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "A    A    A",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "alice's own account (profile, API tokens, notifications, calendar feeds)", resource: accAlice, actions: accountActions,
+		rows: map[string]string{
+			//                     manage
+			"member":              "D",
+			"mentor":              "A",
+			"mentee":              "D",
+			"coordinator":         "D",
+			"supervisor":          "D",
+			"line manager":        "D",
+			"requester":           "D",
+			"org admin":           "D",
+			"other pair's mentor": "D",
+			"other-org user":      "D",
+			"anonymous":           "D",
+		},
+	},
+	{
+		title: "Another user's account (judy's, in acme): nobody but judy, not even the org admin", resource: accJudy, actions: accountActions,
+		rows: map[string]string{
+			//                     manage
+			"member":              "D",
+			"mentor":              "D",
+			"mentee":              "D",
+			"coordinator":         "D",
+			"supervisor":          "D",
+			"line manager":        "D",
+			"requester":           "D",
+			"org admin":           "D",
+			"other pair's mentor": "D",
+			"other-org user":      "D",
+			"anonymous":           "D",
 		},
 	},
 }
 
 // statusColumns and statusRows are the expected decisions of a party
-// (alice), a member (heidi) and the programme's coordinator (carol) on R1 and
-// alice's private note N1 in every status of R1. The coordinator gets the
+// (alice, R1's mentor), the other party (bob), a member (heidi) and the
+// programme's coordinator (carol) on R1, alice's private note N1 and alice's
+// feedback request F1 in every status of R1. The coordinator gets the
 // agreement status and nothing of the agreement itself.
 var statusColumns = []struct {
-	who    string
-	act    policy.Action
-	onNote bool
+	who string
+	act policy.Action
+	on  string // "" for R1 itself, "note" for N1, "feedback" for F1
 }{
-	{"alice", policy.ViewRelationship, false},
-	{"alice", policy.CreateNote, false},
-	{"alice", policy.ListNotes, false},
-	{"alice", policy.ReadAudit, false},
-	{"alice", policy.ReadNote, true},
-	{"alice", policy.UpdateNote, true},
-	{"alice", policy.DeleteNote, true},
-	{"alice", policy.CloseRelationship, false},
-	{"alice", policy.AgreementStatus, false},
-	{"alice", policy.ReadAgreement, false},
-	{"alice", policy.EditAgreement, false},
-	{"alice", policy.SignAgreement, false},
-	{"alice", policy.CommentAgreement, false},
-	{"alice", policy.ExportAgreement, false},
-	{"alice", policy.RecordReview, false},
-	{"alice", policy.ReadReviews, false},
-	{"heidi", policy.ViewRelationship, false},
-	{"heidi", policy.AgreementStatus, false},
-	{"carol", policy.ViewRelationship, false},
-	{"carol", policy.ListNotes, false},
-	{"carol", policy.AgreementStatus, false},
-	{"carol", policy.ReadAgreement, false},
-	{"carol", policy.ReadReviews, false},
+	{"alice", policy.ViewRelationship, ""},
+	{"alice", policy.CreateNote, ""},
+	{"alice", policy.ListNotes, ""},
+	{"alice", policy.ReadAudit, ""},
+	{"alice", policy.ReadNote, "note"},
+	{"alice", policy.UpdateNote, "note"},
+	{"alice", policy.DeleteNote, "note"},
+	{"alice", policy.CloseRelationship, ""},
+	{"alice", policy.AgreementStatus, ""},
+	{"alice", policy.ReadAgreement, ""},
+	{"alice", policy.EditAgreement, ""},
+	{"alice", policy.SignAgreement, ""},
+	{"alice", policy.CommentAgreement, ""},
+	{"alice", policy.ExportAgreement, ""},
+	{"alice", policy.RecordReview, ""},
+	{"alice", policy.ReadReviews, ""},
+	{"alice", policy.ScheduleMeeting, ""},
+	{"alice", policy.ListMeetings, ""},
+	{"alice", policy.UpdateMeeting, ""},
+	{"alice", policy.StartMeeting, ""},
+	{"alice", policy.CreateCommitment, ""},
+	{"alice", policy.UpdateCommitment, ""},
+	{"alice", policy.ListCommitments, ""},
+	{"alice", policy.CreateGoal, ""},
+	{"alice", policy.ListGoals, ""},
+	{"alice", policy.RequestFeedback, ""},
+	{"alice", policy.ReadFeedback, "feedback"},
+	{"bob", policy.RequestFeedback, ""},
+	{"bob", policy.AnswerFeedback, "feedback"},
+	{"heidi", policy.ViewRelationship, ""},
+	{"heidi", policy.AgreementStatus, ""},
+	{"carol", policy.ViewRelationship, ""},
+	{"carol", policy.ListNotes, ""},
+	{"carol", policy.AgreementStatus, ""},
+	{"carol", policy.ReadAgreement, ""},
+	{"carol", policy.ReadReviews, ""},
+	{"carol", policy.ListMeetings, ""},
 }
 
 var statusRows = []struct{ status, cells string }{
-	//                          alice:                                                                  heidi:    carol:
-	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd  view ast  view nls ast ard rrd
-	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
-	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A    A    D    A    D   A   D   D"},
-	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A    A    D    A    D   A   D   D"},
-	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    A    D    A    D   A   D   D"},
-	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A    A    D    A    D   A   D   D"},
-	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A    D    D    A    D   A   D   D"},
-	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
-	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D    D    D    A    D   A   D   D"},
+	//            alice:                                                                                                                             bob:      heidi:    carol:
+	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls
+	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
+	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D"},
+	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D"},
+	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D"},
+	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D"},
+	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D"},
+	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
+	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
 }
 
 func subjectOf(t testing.TB, who string) policy.Subject {
@@ -437,11 +514,16 @@ func TestStatusDependentCells(t *testing.T) {
 			rel.Status = row.status
 			note := n1
 			note.Relationship = rel
+			fb := f1
+			fb.Relationship = rel
 			want := cells(t, row.cells, len(statusColumns))
 			for i, c := range statusColumns {
 				var res policy.Resource = rel
-				if c.onNote {
+				switch c.on {
+				case "note":
 					res = note
+				case "feedback":
+					res = fb
 				}
 				check(t, a, subjectOf(t, c.who), c.act, res, want[i])
 			}
@@ -462,6 +544,35 @@ func TestInformalRelationship(t *testing.T) {
 	check(t, a, carol, policy.AgreementStatus, informal, false) // not her programme
 	check(t, a, subjectOf(t, "heidi"), policy.AgreementStatus, informal, true)
 	check(t, a, subjectOf(t, "heidi"), policy.CreateNote, informal, true)
+}
+
+// TestPeerRelationship: in a peer relationship either partner asks the other
+// for feedback; a relationship of unknown kind counts as mentoring (only the
+// mentor asks), and one without a mentor lets nobody ask.
+func TestPeerRelationship(t *testing.T) {
+	a := mustNew(t)
+	alice, heidi, carol := subjectOf(t, "alice"), subjectOf(t, "heidi"), subjectOf(t, "carol")
+	peer := policy.Relationship{ID: "R5", OrgID: acme, ProgrammeID: progP, MentorID: "alice", MenteeID: "heidi", Status: "active", Kind: "peer"}
+	check(t, a, alice, policy.RequestFeedback, peer, true)
+	check(t, a, heidi, policy.RequestFeedback, peer, true)
+	check(t, a, carol, policy.RequestFeedback, peer, false)
+	check(t, a, subjectOf(t, "ivan"), policy.RequestFeedback, peer, false)
+	check(t, a, heidi, policy.ScheduleMeeting, peer, true)
+	fb := policy.Feedback{ID: "F5", AskerID: "heidi", AnswererID: "alice", Relationship: peer}
+	check(t, a, heidi, policy.ReadFeedback, fb, true)
+	check(t, a, heidi, policy.AnswerFeedback, fb, false)
+	check(t, a, alice, policy.ReadFeedback, fb, false)
+	check(t, a, alice, policy.AnswerFeedback, fb, true)
+	peer.Status = "paused"
+	check(t, a, heidi, policy.RequestFeedback, peer, false)
+
+	unknown := peer
+	unknown.Status, unknown.Kind = "active", ""
+	check(t, a, alice, policy.RequestFeedback, unknown, true)
+	check(t, a, heidi, policy.RequestFeedback, unknown, false)
+	unknown.MentorID = ""
+	check(t, a, alice, policy.RequestFeedback, unknown, false)
+	check(t, a, heidi, policy.RequestFeedback, unknown, false)
 }
 
 func TestAccessMatrixDoc(t *testing.T) {
@@ -494,7 +605,11 @@ before it touches data. Access is **denied by default**: a request is allowed on
 ` + "`permit`" + ` policy in ` + "`internal/policy/*.cedar`" + ` allows it and no ` + "`forbid`" + ` policy
 forbids it; the forbids are a second wall (nothing crosses organisations, anonymous gets nothing,
 content and lifecycle actions are for the two parties only, the agreement status is for the
-parties and the programme's coordinators only, a private note is its author's alone). A policy evaluation error is a deny too. The service layer writes every denial to the
+parties and the programme's coordinators only, a private note is its author's alone, feedback
+answers are read by the asker alone and answered by the one asked alone, only the mentor asks for
+feedback in a mentoring relationship (either partner in a peer one), feedback aggregates are for
+the programme's coordinators and the org's admins only, an account is its user's alone). A
+policy evaluation error is a deny too. The service layer writes every denial to the
 audit log. The tables below are the fixture the access-matrix test asserts, cell by cell: ✅
 allowed, — denied. Which party may take which lifecycle action in which status is checked
 afterwards by the relationship state machine; actions not shown for a resource are denied.
@@ -503,7 +618,10 @@ Fixture: organisation acme with programme P. alice mentors bob in P (R1, active)
 judy in P (R2, active); judy proposed to mentor bob in P (R3, proposed). carol coordinates P,
 erin supervises P, dave is bob's line manager, frank is a requester, grace is an org admin,
 heidi is a member with no relationship; mallory is an org admin of another organisation, globex,
-which has a programme G. A relationship becomes active only when both parties have signed the same
+which has a programme G. alice asked bob for feedback on her mentoring in R1 (F1); the programme
+sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
+threshold by the service). An account is a user's own profile, API tokens, notifications and
+calendar feeds. Meetings, commitments, goals and feedback are content: the pair only. A relationship becomes active only when both parties have signed the same
 version of its confidentiality agreement (the ` + "`agreement.*`" + ` actions; ` + "`agreement.status`" + `
 is the bare "version N signed by both on DATE").
 `)
@@ -525,7 +643,7 @@ is the bare "version N signed by both on DATE").
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("\n## By status of R1\n\nWhat a party, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note). The coordinator gets the agreement status, never the agreement or the reviews.\n\n| status | ")
+	b.WriteString("\n## By status of R1\n\nWhat a party, the other party, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note N1, feedback actions on F1). The coordinator gets the agreement status, never the agreement or the reviews.\n\n| status | ")
 	for _, c := range statusColumns {
 		fmt.Fprintf(&b, "%s `%s` | ", c.who, c.act)
 	}

@@ -26,33 +26,47 @@ type Action string
 
 // The actions policy decides. The comment says which resource each takes.
 const (
-	ViewDirectory        Action = "directory.view"        // Org
-	ProposeRelationship  Action = "relationship.propose"  // Org; the service checks the proposer is a party
-	ViewRelationship     Action = "relationship.view"     // Relationship: public metadata only
-	AcceptRelationship   Action = "relationship.accept"   // Relationship; parties only
-	DeclineRelationship  Action = "relationship.decline"  // Relationship; parties only
-	WithdrawRelationship Action = "relationship.withdraw" // Relationship; parties only
-	PauseRelationship    Action = "relationship.pause"    // Relationship; parties only
-	ResumeRelationship   Action = "relationship.resume"   // Relationship; parties only
-	CloseRelationship    Action = "relationship.close"    // Relationship; parties only
-	AgreementStatus      Action = "agreement.status"      // Relationship; parties and the programme's coordinators, every status
-	ReadAgreement        Action = "agreement.read"        // Relationship; parties, not proposed/declined/withdrawn
-	EditAgreement        Action = "agreement.edit"        // Relationship; parties, accepted/agreeing/active/paused
-	SignAgreement        Action = "agreement.sign"        // Relationship; parties, accepted/agreeing/active/paused
-	CommentAgreement     Action = "agreement.comment"     // Relationship; parties, accepted/agreeing/active/paused
-	ExportAgreement      Action = "agreement.export"      // Relationship; parties, not proposed/declined/withdrawn
-	RecordReview         Action = "review.record"         // Relationship; parties, active or paused
-	ReadReviews          Action = "review.read"           // Relationship; parties, not proposed/declined/withdrawn
-	CreateNote           Action = "note.create"           // Relationship; parties, status active
-	ListNotes            Action = "note.list"             // Relationship; parties, not proposed/declined/withdrawn
-	ReadNote             Action = "note.read"             // Note; author, or both parties if shared
-	UpdateNote           Action = "note.update"           // Note; author, relationship active or paused
-	DeleteNote           Action = "note.delete"           // Note; author, relationship active or paused
-	ReadAudit            Action = "audit.read"            // Relationship; parties only
-	ViewProgramme        Action = "programme.view"        // Programme; every member of its organisation
-	EditProgramme        Action = "programme.edit"        // Programme; its coordinators and its org's admins
-	ManageUsers          Action = "user.manage"           // Org; its org admins
-	ManageProgrammes     Action = "programme.manage"      // Org; its org admins
+	ViewDirectory          Action = "directory.view"        // Org
+	ProposeRelationship    Action = "relationship.propose"  // Org; the service checks the proposer is a party
+	ViewRelationship       Action = "relationship.view"     // Relationship: public metadata only
+	AcceptRelationship     Action = "relationship.accept"   // Relationship; parties only
+	DeclineRelationship    Action = "relationship.decline"  // Relationship; parties only
+	WithdrawRelationship   Action = "relationship.withdraw" // Relationship; parties only
+	PauseRelationship      Action = "relationship.pause"    // Relationship; parties only
+	ResumeRelationship     Action = "relationship.resume"   // Relationship; parties only
+	CloseRelationship      Action = "relationship.close"    // Relationship; parties only
+	AgreementStatus        Action = "agreement.status"      // Relationship; parties and the programme's coordinators, every status
+	ReadAgreement          Action = "agreement.read"        // Relationship; parties, not proposed/declined/withdrawn
+	EditAgreement          Action = "agreement.edit"        // Relationship; parties, accepted/agreeing/active/paused
+	SignAgreement          Action = "agreement.sign"        // Relationship; parties, accepted/agreeing/active/paused
+	CommentAgreement       Action = "agreement.comment"     // Relationship; parties, accepted/agreeing/active/paused
+	ExportAgreement        Action = "agreement.export"      // Relationship; parties, not proposed/declined/withdrawn
+	RecordReview           Action = "review.record"         // Relationship; parties, active or paused
+	ReadReviews            Action = "review.read"           // Relationship; parties, not proposed/declined/withdrawn
+	CreateNote             Action = "note.create"           // Relationship; parties, status active
+	ListNotes              Action = "note.list"             // Relationship; parties, not proposed/declined/withdrawn
+	ReadNote               Action = "note.read"             // Note; author, or both parties if shared
+	UpdateNote             Action = "note.update"           // Note; author, relationship active or paused
+	DeleteNote             Action = "note.delete"           // Note; author, relationship active or paused
+	ReadAudit              Action = "audit.read"            // Relationship; parties only
+	ScheduleMeeting        Action = "meeting.schedule"      // Relationship; parties, status active
+	ListMeetings           Action = "meeting.list"          // Relationship; parties, not proposed/declined/withdrawn
+	UpdateMeeting          Action = "meeting.update"        // Relationship; parties, active or paused (reschedule, cancel, record outcome)
+	StartMeeting           Action = "meeting.start"         // Relationship; parties, status active (reminder shown/acknowledged)
+	CreateCommitment       Action = "commitment.create"     // Relationship; parties, status active
+	UpdateCommitment       Action = "commitment.update"     // Relationship; parties, active or paused (accept, close)
+	ListCommitments        Action = "commitment.list"       // Relationship; parties, not proposed/declined/withdrawn
+	CreateGoal             Action = "goal.create"           // Relationship; parties, status active (also progress notes, goal status)
+	ListGoals              Action = "goal.list"             // Relationship; parties, not proposed/declined/withdrawn
+	RequestFeedback        Action = "feedback.request"      // Relationship; status active; the mentor, or either partner if peer
+	AnswerFeedback         Action = "feedback.answer"       // Feedback; the answerer, relationship active or paused
+	ReadFeedback           Action = "feedback.read"         // Feedback; the asker, not proposed/declined/withdrawn
+	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
+	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
+	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
+	ManageUsers            Action = "user.manage"           // Org; its org admins
+	ManageProgrammes       Action = "programme.manage"      // Org; its org admins
+	ManageAccount          Action = "account.manage"        // Account; its user only
 )
 
 // Actions lists every action, in a stable order.
@@ -63,12 +77,18 @@ var Actions = []Action{
 	AgreementStatus, ReadAgreement, EditAgreement, SignAgreement, CommentAgreement, ExportAgreement,
 	RecordReview, ReadReviews,
 	CreateNote, ListNotes, ReadNote, UpdateNote, DeleteNote, ReadAudit,
-	ViewProgramme, EditProgramme,
+	ScheduleMeeting, ListMeetings, UpdateMeeting, StartMeeting,
+	CreateCommitment, UpdateCommitment, ListCommitments,
+	CreateGoal, ListGoals,
+	RequestFeedback, AnswerFeedback, ReadFeedback,
+	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
 	ManageUsers, ManageProgrammes,
+	ManageAccount,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.
-// AgreementStatus is deliberately in no group: the coordinator may read it.
+// AgreementStatus is deliberately in no group: the coordinator may read it;
+// so is ViewFeedbackAggregates (a programme action, anonymous aggregates).
 var actionGroups = map[Action][]string{
 	AcceptRelationship:   {"lifecycle"},
 	DeclineRelationship:  {"lifecycle"},
@@ -89,6 +109,18 @@ var actionGroups = map[Action][]string{
 	UpdateNote:           {"content"},
 	DeleteNote:           {"content"},
 	ReadAudit:            {"content"},
+	ScheduleMeeting:      {"content"},
+	ListMeetings:         {"content"},
+	UpdateMeeting:        {"content"},
+	StartMeeting:         {"content"},
+	CreateCommitment:     {"content"},
+	UpdateCommitment:     {"content"},
+	ListCommitments:      {"content"},
+	CreateGoal:           {"content"},
+	ListGoals:            {"content"},
+	RequestFeedback:      {"content"},
+	AnswerFeedback:       {"content"},
+	ReadFeedback:         {"content"},
 }
 
 // Subject is the principal as policy sees it. A zero UserID is anonymous.
@@ -101,7 +133,7 @@ type Subject struct {
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
-// Relationship or Note (or a pointer to one).
+// Relationship, Note, Feedback or Account (or a pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
@@ -113,9 +145,13 @@ type Programme struct{ ID, OrgID string }
 
 // Relationship is a relationship's public metadata as a resource. Status is
 // a mentorvault.RelationshipStatus value; ProgrammeID is "" when informal.
+// Kind is a mentorvault.RelationshipKind value ("mentoring" or "peer"); in a
+// peer relationship MentorID and MenteeID are the two partners. Any kind
+// other than "peer" (including "") is treated as mentoring, the stricter.
 type Relationship struct {
 	ID, OrgID, ProgrammeID, MentorID, MenteeID string
 	Status                                     string
+	Kind                                       string
 }
 
 // Note is a note as a resource, with the relationship it belongs to.
@@ -125,10 +161,23 @@ type Note struct {
 	Relationship             Relationship
 }
 
+// Feedback is one request for feedback on the mentoring approach as a
+// resource: AskerID asked (the mentor, or a partner), AnswererID answers.
+type Feedback struct {
+	ID, AskerID, AnswererID string
+	Relationship            Relationship
+}
+
+// Account is a user's own account data as a resource: profile, API tokens,
+// notifications, calendar feeds.
+type Account struct{ UserID, OrgID string }
+
 func (Org) isResource()          {}
 func (Programme) isResource()    {}
 func (Relationship) isResource() {}
 func (Note) isResource()         {}
+func (Feedback) isResource()     {}
+func (Account) isResource()      {}
 
 // Decision is the outcome of one request: whether it is allowed, and the IDs
 // (@id annotations) of the policies that determined it — the permits that
@@ -203,6 +252,8 @@ const (
 	typeProgramme    cedar.EntityType = "Programme"
 	typeRelationship cedar.EntityType = "Relationship"
 	typeNote         cedar.EntityType = "Note"
+	typeFeedback     cedar.EntityType = "Feedback"
+	typeAccount      cedar.EntityType = "Account"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -251,6 +302,20 @@ func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, err
 			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addNote(*r)
+	case Feedback:
+		resource = ents.addFeedback(r)
+	case *Feedback:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addFeedback(*r)
+	case Account:
+		resource = ents.addAccount(r)
+	case *Account:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addAccount(*r)
 	default:
 		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unsupported resource %T", r))
 	}
@@ -336,13 +401,18 @@ func (e entities) addRelationship(r Relationship) cedar.EntityUID {
 	} else {
 		progs = cedar.NewSet()
 	}
-	return e.add(cedar.NewEntityUID(typeRelationship, cedar.String(r.ID)), cedar.RecordMap{
+	attrs := cedar.RecordMap{
 		"org":        cedar.NewEntityUID(typeOrg, cedar.String(r.OrgID)),
 		"programmes": progs, // empty when informal: no `has` needed
 		"parties":    cedar.NewSet(parties...),
 		"status":     cedar.String(r.Status),
 		"listed":     cedar.Boolean(mentorvault.RelationshipStatus(r.Status).Listed()),
-	})
+		"kind":       cedar.String(r.Kind),
+	}
+	if r.MentorID != "" {
+		attrs["mentor"] = cedar.NewEntityUID(typeUser, cedar.String(r.MentorID)) // policies test `has mentor`
+	}
+	return e.add(cedar.NewEntityUID(typeRelationship, cedar.String(r.ID)), attrs)
 }
 
 func (e entities) addNote(n Note) cedar.EntityUID {
@@ -351,5 +421,21 @@ func (e entities) addNote(n Note) cedar.EntityUID {
 		"relationship": rel,
 		"author":       cedar.NewEntityUID(typeUser, cedar.String(n.AuthorID)),
 		"visibility":   cedar.String(n.Visibility),
+	})
+}
+
+func (e entities) addFeedback(f Feedback) cedar.EntityUID {
+	rel := e.addRelationship(f.Relationship)
+	return e.add(cedar.NewEntityUID(typeFeedback, cedar.String(f.ID)), cedar.RecordMap{
+		"relationship": rel,
+		"asker":        cedar.NewEntityUID(typeUser, cedar.String(f.AskerID)),
+		"answerer":     cedar.NewEntityUID(typeUser, cedar.String(f.AnswererID)),
+	})
+}
+
+func (e entities) addAccount(a Account) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typeAccount, cedar.String(a.UserID)), cedar.RecordMap{
+		"user": cedar.NewEntityUID(typeUser, cedar.String(a.UserID)),
+		"org":  cedar.NewEntityUID(typeOrg, cedar.String(a.OrgID)),
 	})
 }

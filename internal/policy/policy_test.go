@@ -39,6 +39,8 @@ func parties(res policy.Resource) (rel policy.Relationship, author string, priva
 		return r, "", false, true
 	case policy.Note:
 		return r.Relationship, r.AuthorID, r.Visibility != "shared", true
+	case policy.Feedback:
+		return r.Relationship, "", false, true
 	}
 	return policy.Relationship{}, "", false, false
 }
@@ -53,6 +55,10 @@ func orgOf(res policy.Resource) string {
 		return r.OrgID
 	case policy.Note:
 		return r.Relationship.OrgID
+	case policy.Feedback:
+		return r.Relationship.OrgID
+	case policy.Account:
+		return r.OrgID
 	}
 	return ""
 }
@@ -73,6 +79,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 		policy.ReadAgreement, policy.EditAgreement, policy.SignAgreement, policy.CommentAgreement,
 		policy.ExportAgreement, policy.RecordReview, policy.ReadReviews,
 		policy.CreateNote, policy.ListNotes, policy.ReadNote, policy.UpdateNote, policy.DeleteNote, policy.ReadAudit,
+		policy.ScheduleMeeting, policy.ListMeetings, policy.UpdateMeeting, policy.StartMeeting,
+		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments,
+		policy.CreateGoal, policy.ListGoals,
+		policy.RequestFeedback, policy.AnswerFeedback, policy.ReadFeedback,
 	} {
 		partyOnly[act] = true
 	}
@@ -86,6 +96,9 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				rel, author, private, isRel := parties(tb.resource)
 				_, onRel := tb.resource.(policy.Relationship)
 				isParty := isRel && (r.s.UserID == rel.MentorID || r.s.UserID == rel.MenteeID)
+				fb, onFeedback := tb.resource.(policy.Feedback)
+				prog, onProgramme := tb.resource.(policy.Programme)
+				acc, onAccount := tb.resource.(policy.Account)
 				var why string
 				switch {
 				case r.s.UserID == "":
@@ -98,6 +111,16 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "agreement status outside the parties and coordinators"
 				case private && r.s.UserID != author:
 					why = "private note of someone else"
+				case act == policy.ReadFeedback && !(onFeedback && r.s.UserID == fb.AskerID):
+					why = "feedback read by someone other than the asker"
+				case act == policy.AnswerFeedback && !(onFeedback && r.s.UserID == fb.AnswererID):
+					why = "feedback answered by someone other than the one asked"
+				case act == policy.RequestFeedback && !(onRel && (rel.Kind == "peer" || r.s.UserID == rel.MentorID)):
+					why = "feedback requested by someone other than the mentor"
+				case act == policy.ViewFeedbackAggregates && !(onProgramme && (slices.Contains(r.s.Coordinates, prog.ID) || r.s.OrgAdmin)):
+					why = "feedback aggregates outside the coordinators and org admins"
+				case onAccount && r.s.UserID != acc.UserID:
+					why = "someone else's account"
 				}
 				if why != "" && d.Allowed {
 					t.Errorf("%s %s on %s allowed despite the wall (%s)", r.who, act, tb.title, why)
@@ -135,6 +158,22 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"org admin edits a programme", "grace", policy.EditProgramme, pP, true, []string{"programme.edit.org-admin"}},
 		{"coordinator edits their programme", "carol", policy.EditProgramme, pP, true, []string{"programme.edit.coordinator"}},
 		{"outsider views a programme", "mallory", policy.ViewProgramme, pP, false, []string{"forbid.cross-org"}},
+		{"mentor asks for feedback", "alice", policy.RequestFeedback, r1, true, []string{"feedback.request.mentor"}},
+		{"mentee asks for feedback", "bob", policy.RequestFeedback, r1, false, []string{"forbid.feedback-request.non-mentor"}},
+		{"asker reads the feedback", "alice", policy.ReadFeedback, f1, true, []string{"feedback.read.asker"}},
+		{"answerer reads the feedback back", "bob", policy.ReadFeedback, f1, false, []string{"forbid.feedback-read.non-asker"}},
+		{"answerer answers", "bob", policy.AnswerFeedback, f1, true, []string{"feedback.answer.answerer"}},
+		{"asker answers", "alice", policy.AnswerFeedback, f1, false, []string{"forbid.feedback-answer.non-answerer"}},
+		{"coordinator reads feedback", "carol", policy.ReadFeedback, f1, false, []string{"forbid.feedback-read.non-asker", "forbid.party-only.non-party"}},
+		{"outsider reads feedback", "mallory", policy.ReadFeedback, f1, false, []string{"forbid.cross-org", "forbid.feedback-read.non-asker", "forbid.party-only.non-party"}},
+		{"coordinator schedules a meeting", "carol", policy.ScheduleMeeting, r1, false, []string{"forbid.party-only.non-party"}},
+		{"party lists commitments", "bob", policy.ListCommitments, r1, true, []string{"commitment.list.party"}},
+		{"coordinator sees feedback aggregates", "carol", policy.ViewFeedbackAggregates, pP, true, []string{"feedback.aggregate.coordinator"}},
+		{"org admin sees feedback aggregates", "grace", policy.ViewFeedbackAggregates, pP, true, []string{"feedback.aggregate.org-admin"}},
+		{"mentor sees feedback aggregates", "alice", policy.ViewFeedbackAggregates, pP, false, []string{"forbid.feedback-aggregate.outsider"}},
+		{"user manages own account", "alice", policy.ManageAccount, accAlice, true, []string{"account.manage.self"}},
+		{"org admin manages someone's account", "grace", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner"}},
+		{"outsider manages an account", "mallory", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner", "forbid.cross-org"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -191,7 +230,21 @@ func TestBadRequests(t *testing.T) {
 	if d, err := a.Authorize(alice, policy.ViewProgramme, nilProgramme); err == nil || d.Allowed {
 		t.Errorf("nil *Programme: %+v, %v; want deny and error", d, err)
 	}
+	var nilFeedback *policy.Feedback
+	if d, err := a.Authorize(alice, policy.ReadFeedback, nilFeedback); err == nil || d.Allowed {
+		t.Errorf("nil *Feedback: %+v, %v; want deny and error", d, err)
+	}
+	var nilAccount *policy.Account
+	if d, err := a.Authorize(alice, policy.ManageAccount, nilAccount); err == nil || d.Allowed {
+		t.Errorf("nil *Account: %+v, %v; want deny and error", d, err)
+	}
 	// Pointers work like values.
+	if d, err := a.Authorize(alice, policy.ReadFeedback, &f1); err != nil || !d.Allowed {
+		t.Errorf("*Feedback: %+v, %v; want allow", d, err)
+	}
+	if d, err := a.Authorize(alice, policy.ManageAccount, &accAlice); err != nil || !d.Allowed {
+		t.Errorf("*Account: %+v, %v; want allow", d, err)
+	}
 	if d, err := a.Authorize(alice, policy.ReadNote, &n1); err != nil || !d.Allowed {
 		t.Errorf("*Note: %+v, %v; want allow", d, err)
 	}
@@ -212,6 +265,41 @@ func TestNewRejectsBadPolicyFiles(t *testing.T) {
 				t.Error("New accepted bad policy files")
 			}
 		})
+	}
+}
+
+// TestNoEvaluationErrors asks every action of every fixture user about
+// resources with missing or unusual attributes (no mentor, unknown kind,
+// informal, empty IDs): the walls must never error, since Cedar would skip an
+// erroring forbid.
+func TestNoEvaluationErrors(t *testing.T) {
+	a := mustNew(t)
+	odd := []policy.Relationship{
+		r1,
+		{ID: "R6", OrgID: acme, MentorID: "alice", MenteeID: "bob", Status: "active", Kind: "peer"},
+		{ID: "R7", OrgID: acme, ProgrammeID: progP, MenteeID: "bob", Status: "active"},
+		{ID: "R8", OrgID: acme, Status: "active", Kind: "mentoring"},
+		{},
+	}
+	var resources []policy.Resource
+	for _, r := range odd {
+		resources = append(resources, r,
+			policy.Note{ID: "N", AuthorID: "alice", Visibility: "shared", Relationship: r},
+			policy.Feedback{ID: "F", AskerID: "alice", AnswererID: "bob", Relationship: r},
+			policy.Feedback{Relationship: r})
+	}
+	resources = append(resources, policy.Org{}, policy.Programme{}, policy.Account{}, accAlice, policy.Account{UserID: "alice"})
+	for _, tb := range matrix {
+		resources = append(resources, tb.resource)
+	}
+	for _, res := range resources {
+		for _, r := range roles {
+			for _, act := range policy.Actions {
+				if _, err := a.Authorize(r.s, act, res); err != nil {
+					t.Errorf("%q %s on %+v: %v", r.who, act, res, err)
+				}
+			}
+		}
 	}
 }
 

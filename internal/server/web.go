@@ -282,6 +282,7 @@ type relationshipPage struct {
 	NoteVis    string
 	NoteError  string
 	Status     string
+	Agreement  *agreementPanel // nil: nothing about the agreement to show this viewer
 }
 
 type actionButton struct {
@@ -323,6 +324,9 @@ func (s *Server) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	pg := &relationshipPage{base: s.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), IsParty: v.IsParty(p.UserID),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
+	if pg.Agreement, err = s.agreementPanelFor(r, v); err != nil {
+		return nil, err
+	}
 	if !pg.IsParty {
 		return pg, nil
 	}

@@ -61,6 +61,7 @@ const (
 	RequestFeedback        Action = "feedback.request"      // Relationship; status active; the mentor, or either partner if peer
 	AnswerFeedback         Action = "feedback.answer"       // Feedback; the answerer, relationship active or paused
 	ReadFeedback           Action = "feedback.read"         // Feedback; the asker, not proposed/declined/withdrawn
+	ListFeedback           Action = "feedback.list"         // Relationship; parties, not proposed/declined/withdrawn (who asked whom, when)
 	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
 	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
 	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
@@ -80,7 +81,7 @@ var Actions = []Action{
 	ScheduleMeeting, ListMeetings, UpdateMeeting, StartMeeting,
 	CreateCommitment, UpdateCommitment, ListCommitments,
 	CreateGoal, ListGoals,
-	RequestFeedback, AnswerFeedback, ReadFeedback,
+	RequestFeedback, AnswerFeedback, ReadFeedback, ListFeedback,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
@@ -121,6 +122,7 @@ var actionGroups = map[Action][]string{
 	RequestFeedback:      {"content"},
 	AnswerFeedback:       {"content"},
 	ReadFeedback:         {"content"},
+	ListFeedback:         {"content"},
 }
 
 // Subject is the principal as policy sees it. A zero UserID is anonymous.

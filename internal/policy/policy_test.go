@@ -80,7 +80,7 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 		policy.ExportAgreement, policy.RecordReview, policy.ReadReviews,
 		policy.CreateNote, policy.ListNotes, policy.ReadNote, policy.UpdateNote, policy.DeleteNote, policy.ReadAudit,
 		policy.ScheduleMeeting, policy.ListMeetings, policy.UpdateMeeting, policy.StartMeeting,
-		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments,
+		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments, policy.ListFeedback,
 		policy.CreateGoal, policy.ListGoals,
 		policy.RequestFeedback, policy.AnswerFeedback, policy.ReadFeedback,
 	} {

@@ -24,6 +24,7 @@ type Note struct {
 	ID             string
 	RelationshipID string
 	AuthorID       string
+	MeetingID      string // the session it belongs to, "" if none
 	Visibility     Visibility
 	Body           Secret
 	BodySealed     []byte
@@ -57,6 +58,7 @@ func ValidateNoteInput(body string, vis Visibility) error {
 // the notes that reader may see: shared notes and their own private ones.
 type NoteFilter struct {
 	RelationshipID string
+	MeetingID      string // only the notes of this session
 	ReaderID       string
 	Before         string // ID cursor: notes older than this one
 	Limit          int

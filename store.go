@@ -79,7 +79,7 @@ type Tx interface {
 	FindNoteByID(ctx context.Context, id string) (*Note, error)
 	// FindNotes returns notes newest first.
 	FindNotes(ctx context.Context, f NoteFilter) ([]*Note, error)
-	// UpdateNote stores Visibility, BodySealed and UpdatedAt.
+	// UpdateNote stores Visibility, BodySealed, UpdatedAt and MeetingID.
 	UpdateNote(ctx context.Context, n *Note) error
 	DeleteNote(ctx context.Context, id string) error
 
@@ -117,4 +117,53 @@ type Tx interface {
 	CreateReview(ctx context.Context, r *Review) error
 	// FindReviews lists a relationship's reviews, oldest first.
 	FindReviews(ctx context.Context, relationshipID string) ([]*Review, error)
+
+	CreateMeeting(ctx context.Context, m *Meeting) error
+	// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, Status, Sequence, UpdatedAt, CancelledByID, CancelledAt.
+	UpdateMeeting(ctx context.Context, m *Meeting) error
+	FindMeetingByID(ctx context.Context, id string) (*Meeting, error)
+	FindMeetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
+	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
+	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
+	// UpsertReminderAck records that the reminder was shown (and, if AcknowledgedAt is set, acknowledged).
+	UpsertReminderAck(ctx context.Context, a *ReminderAck) error
+	FindReminderAcks(ctx context.Context, relationshipID string) ([]*ReminderAck, error)
+
+	CreateCommitment(ctx context.Context, c *Commitment) error
+	// UpdateCommitment stores Status, UpdatedAt, ClosedAt, DescriptionSealed, DueAt, GoalID.
+	UpdateCommitment(ctx context.Context, c *Commitment) error
+	FindCommitmentByID(ctx context.Context, id string) (*Commitment, error)
+	// FindCommitments lists a relationship's commitments by due date.
+	FindCommitments(ctx context.Context, relationshipID string) ([]*Commitment, error)
+
+	CreateGoal(ctx context.Context, g *Goal) error
+	// UpdateGoal stores Status, TitleSealed, UpdatedAt.
+	UpdateGoal(ctx context.Context, g *Goal) error
+	FindGoalByID(ctx context.Context, id string) (*Goal, error)
+	FindGoals(ctx context.Context, relationshipID string) ([]*Goal, error)
+	CreateGoalProgress(ctx context.Context, p *GoalProgress) error
+	// FindGoalProgress lists a relationship's progress notes, oldest first.
+	FindGoalProgress(ctx context.Context, relationshipID string) ([]*GoalProgress, error)
+
+	CreateFeedbackRequest(ctx context.Context, r *FeedbackRequest) error
+	FindFeedbackRequests(ctx context.Context, relationshipID string) ([]*FeedbackRequest, error)
+	FindFeedbackRequestByID(ctx context.Context, id string) (*FeedbackRequest, error)
+	// CreateFeedbackResponse stores the answer and sets the request's AnsweredAt; ECONFLICT if answered.
+	CreateFeedbackResponse(ctx context.Context, r *FeedbackResponse) error
+	FindFeedbackResponses(ctx context.Context, relationshipID string) ([]*FeedbackResponse, error)
+	// FindProgrammeFeedback lists every response of a programme's relationships.
+	FindProgrammeFeedback(ctx context.Context, programmeID string) ([]*FeedbackResponse, error)
+
+	// CreateNotification stores n unless the user already has one with its DedupeKey (then it is a no-op).
+	CreateNotification(ctx context.Context, n *Notification) error
+	// FindNotifications lists a user's notifications, newest first.
+	FindNotifications(ctx context.Context, userID string, limit int) ([]*Notification, error)
+	CountUnreadNotifications(ctx context.Context, userID string) (int, error)
+	// MarkNotificationsRead marks the user's notifications read (all when id is "").
+	MarkNotificationsRead(ctx context.Context, userID, id string, at time.Time) error
+
+	CreateCalendarFeed(ctx context.Context, f *CalendarFeed) error
+	FindCalendarFeedByHash(ctx context.Context, hash []byte) (*CalendarFeed, error)
+	FindCalendarFeeds(ctx context.Context, userID string) ([]*CalendarFeed, error)
+	RevokeCalendarFeed(ctx context.Context, id string, at time.Time) error
 }

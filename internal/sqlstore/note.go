@@ -8,20 +8,24 @@ import (
 )
 
 // CreateNote stores a new note's ciphertext (never its Body). Returns
-// ECONFLICT for a duplicate ID and EINVALID for an unknown relationship or author.
+// ECONFLICT for a duplicate ID and EINVALID for an unknown relationship,
+// author or meeting. Unlike the other Create methods (see Tx.write) it takes
+// no savepoint, as it is on the hot path and the service checks the
+// references first, so on PostgreSQL a failure leaves the transaction fit
+// only for Rollback.
 func (tx *Tx) CreateNote(ctx context.Context, n *mentorvault.Note) error {
-	_, err := tx.write(ctx, `INSERT INTO notes (id, relationship_id, author_id, visibility, body_sealed, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		n.ID, n.RelationshipID, n.AuthorID, string(n.Visibility), n.BodySealed, tx.d.timeArg(n.CreatedAt), tx.d.timeArg(n.UpdatedAt))
+	_, err := tx.exec(ctx, `INSERT INTO notes (id, relationship_id, author_id, meeting_id, visibility, body_sealed, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.ID, n.RelationshipID, n.AuthorID, nullString(n.MeetingID), string(n.Visibility), n.BodySealed, tx.d.timeArg(n.CreatedAt), tx.d.timeArg(n.UpdatedAt))
 	return mapError("create note", "note", err)
 }
 
-const noteColumns = `id, relationship_id, author_id, visibility, body_sealed, created_at, updated_at`
+const noteColumns = `id, relationship_id, author_id, meeting_id, visibility, body_sealed, created_at, updated_at`
 
 func scanNote(s interface{ Scan(...any) error }) (*mentorvault.Note, error) {
 	var n mentorvault.Note
 	var vis string
-	if err := s.Scan(&n.ID, &n.RelationshipID, &n.AuthorID, &vis, bytesCol{&n.BodySealed},
+	if err := s.Scan(&n.ID, &n.RelationshipID, &n.AuthorID, stringCol{&n.MeetingID}, &vis, bytesCol{&n.BodySealed},
 		timeCol{&n.CreatedAt}, timeCol{&n.UpdatedAt}); err != nil {
 		return nil, err
 	}
@@ -38,16 +42,20 @@ func (tx *Tx) FindNoteByID(ctx context.Context, id string) (*mentorvault.Note, e
 	return n, nil
 }
 
-// FindNotes returns one relationship's notes, newest first: with ReaderID,
-// only shared notes and the reader's own; with Before, only notes older
-// than that ID. Limit defaults to 50, at most 500. Returns EINVALID without
-// a RelationshipID.
+// FindNotes returns one relationship's notes, newest first: with MeetingID,
+// only that session's notes; with ReaderID, only shared notes and the
+// reader's own; with Before, only notes older than that ID. Limit defaults
+// to 50, at most 500. Returns EINVALID without a RelationshipID.
 func (tx *Tx) FindNotes(ctx context.Context, f mentorvault.NoteFilter) ([]*mentorvault.Note, error) {
 	if f.RelationshipID == "" {
 		return nil, mentorvault.Errorf(mentorvault.EINVALID, "a relationship is required to list notes")
 	}
 	q := `SELECT ` + noteColumns + ` FROM notes WHERE relationship_id = ?`
 	args := []any{f.RelationshipID}
+	if f.MeetingID != "" {
+		q += ` AND meeting_id = ?`
+		args = append(args, f.MeetingID)
+	}
 	if f.ReaderID != "" {
 		q += ` AND (visibility = ? OR author_id = ?)`
 		args = append(args, string(mentorvault.VisibilityShared), f.ReaderID)
@@ -62,11 +70,11 @@ func (tx *Tx) FindNotes(ctx context.Context, f mentorvault.NoteFilter) ([]*mento
 	return collect(rows, err, "find notes", func(r *sql.Rows) (*mentorvault.Note, error) { return scanNote(r) })
 }
 
-// UpdateNote stores Visibility, BodySealed and UpdatedAt. Returns ENOTFOUND.
+// UpdateNote stores Visibility, BodySealed, UpdatedAt and MeetingID. Returns ENOTFOUND.
 func (tx *Tx) UpdateNote(ctx context.Context, n *mentorvault.Note) error {
 	return tx.execOne(ctx, "update note", "note",
-		`UPDATE notes SET visibility = ?, body_sealed = ?, updated_at = ? WHERE id = ?`,
-		string(n.Visibility), n.BodySealed, tx.d.timeArg(n.UpdatedAt), n.ID)
+		`UPDATE notes SET visibility = ?, body_sealed = ?, updated_at = ?, meeting_id = ? WHERE id = ?`,
+		string(n.Visibility), n.BodySealed, tx.d.timeArg(n.UpdatedAt), nullString(n.MeetingID), n.ID)
 }
 
 // DeleteNote deletes a note. Returns ENOTFOUND.

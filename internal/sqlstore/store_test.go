@@ -48,6 +48,15 @@ func TestStore(t *testing.T) {
 		{"AgreementSignatures", testAgreementSignatures},
 		{"AgreementComments", testAgreementComments},
 		{"Reviews", testReviews},
+		{"Meetings", testMeetings},
+		{"MeetingsForUser", testMeetingsForUser},
+		{"ReminderAcks", testReminderAcks},
+		{"MeetingNotes", testMeetingNotes},
+		{"Goals", testGoals},
+		{"Commitments", testCommitments},
+		{"Feedback", testFeedback},
+		{"Notifications", testNotifications},
+		{"CalendarFeeds", testCalendarFeeds},
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"Rollback", testRollback},
@@ -671,14 +680,27 @@ func testNotes(t *testing.T, db *sqlstore.DB) {
 	wantCode(t, err, mentorvault.ENOTFOUND)
 	wantCode(t, tx.DeleteNote(ctx, n3.ID), mentorvault.ENOTFOUND)
 
-	wantCode(t, tx.CreateNote(ctx, n2), mentorvault.ECONFLICT)
+	commit(t, tx)
+
+	// CreateNote takes no savepoint (it is on the hot path), so on
+	// PostgreSQL a failure leaves its transaction fit only for Rollback:
+	// every failure gets a transaction of its own.
+	createFails := func(n *mentorvault.Note, code string) {
+		t.Helper()
+		tx := begin(t, db)
+		wantCode(t, tx.CreateNote(ctx, n), code)
+		ok(t, tx.Rollback())
+	}
+	createFails(n2, mentorvault.ECONFLICT)
 	orphan := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: mentorvault.NewID(), AuthorID: f.mentor.ID,
 		Visibility: mentorvault.VisibilityShared, BodySealed: []byte("x"), CreatedAt: t0, UpdatedAt: t0}
-	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+	createFails(orphan, mentorvault.EINVALID)
 	orphan.RelationshipID, orphan.AuthorID = f.rel.ID, mentorvault.NewID()
-	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
-	orphan.AuthorID, orphan.Visibility = f.mentor.ID, "public"
-	wantCode(t, tx.CreateNote(ctx, orphan), mentorvault.EINVALID)
+	createFails(orphan, mentorvault.EINVALID)
+	orphan.AuthorID, orphan.MeetingID = f.mentor.ID, mentorvault.NewID()
+	createFails(orphan, mentorvault.EINVALID)
+	orphan.MeetingID, orphan.Visibility = "", "public"
+	createFails(orphan, mentorvault.EINVALID)
 }
 
 func testProgrammeSettings(t *testing.T, db *sqlstore.DB) {
@@ -1152,15 +1174,16 @@ func testRollback(t *testing.T, db *sqlstore.DB) {
 }
 
 // A constraint error undoes only the failed statement, on every backend, so
-// a service can still record the failure and commit.
+// a service can still record the failure and commit. (Not so for CreateNote
+// and InsertAuditEvent, which take no savepoint.)
 func testErrorKeepsTx(t *testing.T, db *sqlstore.DB) {
 	f := seed(t, db)
 	tx := begin(t, db)
 	dup := *f.mentor
 	dup.ID = mentorvault.NewID()
 	wantCode(t, tx.CreateUser(ctx, &dup), mentorvault.ECONFLICT)
-	wantCode(t, tx.CreateNote(ctx, &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: mentorvault.NewID(), AuthorID: f.mentor.ID,
-		Visibility: mentorvault.VisibilityShared, BodySealed: []byte("x"), CreatedAt: t0, UpdatedAt: t0}), mentorvault.EINVALID)
+	wantCode(t, tx.CreateMeeting(ctx, &mentorvault.Meeting{ID: mentorvault.NewID(), RelationshipID: mentorvault.NewID(), StartsAt: t0, Minutes: 60,
+		Status: mentorvault.MeetingScheduled, CreatedByID: f.mentor.ID, CreatedAt: t0, UpdatedAt: t0}), mentorvault.EINVALID)
 	o := &mentorvault.Org{ID: mentorvault.NewID(), Name: "After", CreatedAt: us(t0)}
 	ok(t, tx.CreateOrg(ctx, o))
 	evs := chain(t, tx, 1)
@@ -1183,7 +1206,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 2 || heads != 1 {
+	if versions != 3 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)
@@ -1246,4 +1269,554 @@ func TestOpenRejectsUnknownScheme(t *testing.T) {
 	if err == nil {
 		t.Error("OpenSQLite(\"\") succeeded")
 	}
+}
+
+// --- meetings, goals, commitments, feedback, notifications, calendar feeds ---
+
+func newMeeting(t *testing.T, tx mentorvault.Tx, relID, byID string, start time.Time, minutes int, status mentorvault.MeetingStatus) *mentorvault.Meeting {
+	t.Helper()
+	m := &mentorvault.Meeting{
+		ID: mentorvault.NewID(), RelationshipID: relID, StartsAt: us(start), Minutes: minutes, Location: "Room 4",
+		Agenda: mentorvault.NewSecret("plaintext agenda"), AgendaSealed: []byte("sealed agenda"), Status: status,
+		CreatedByID: byID, CreatedAt: us(t0), UpdatedAt: us(t0),
+	}
+	ok(t, tx.CreateMeeting(ctx, m))
+	m.Agenda = mentorvault.Secret{} // the store keeps the ciphertext only
+	return m
+}
+
+// otherRel creates a relationship of mentorID and menteeID.
+func otherRel(t *testing.T, tx mentorvault.Tx, f *fixture, mentorID, menteeID, programmeID string) *mentorvault.Relationship {
+	t.Helper()
+	r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, ProgrammeID: programmeID, Kind: mentorvault.KindMentoring,
+		MentorID: mentorID, MenteeID: menteeID, ProposedByID: mentorID, Status: mentorvault.StatusActive,
+		CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateRelationship(ctx, r))
+	return r
+}
+
+func testMeetings(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	h := time.Hour
+	m1 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(-48*h), 60, mentorvault.MeetingScheduled)           // over, outcome not recorded
+	m2 := newMeeting(t, tx, f.rel.ID, f.mentee.ID, t0.Add(-30*time.Minute), 60, mentorvault.MeetingScheduled) // under way
+	m3 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(24*h), 60, mentorvault.MeetingCancelledLate)
+	m4 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(48*h), 45, mentorvault.MeetingScheduled)
+	m5 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(48*h), 90, mentorvault.MeetingScheduled) // same start as m4
+	m6 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(-72*h), 60, mentorvault.MeetingHeld)
+	other := otherRel(t, tx, f, f.manager.ID, f.other.ID, "")
+	newMeeting(t, tx, other.ID, f.manager.ID, t0.Add(h), 60, mentorvault.MeetingScheduled)
+	newMeeting(t, tx, other.ID, f.manager.ID, t0.Add(-h), 30, mentorvault.MeetingHeld)
+
+	got, err := tx.FindMeetingByID(ctx, m4.ID)
+	ok(t, err)
+	equal(t, got, m4)
+	if !got.Agenda.IsZero() {
+		t.Fatal("the store returned a plaintext agenda")
+	}
+	_, err = tx.FindMeetingByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	now := us(t0)
+	later := us(t0.Add(30 * time.Minute)) // m2 has just ended
+	type M = []*mentorvault.Meeting
+	for _, c := range []struct {
+		name   string
+		filter mentorvault.MeetingFilter
+		want   M
+	}{
+		{"upcoming", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now}, M{m2, m4, m5}},
+		{"past", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now}, M{m3, m1, m6}},
+		{"upcoming page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2}, M{m2, m4}},
+		{"upcoming page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2, Before: m4.ID}, M{m5}},
+		{"past page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 2}, M{m3, m1}},
+		{"past page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 2, Before: m1.ID}, M{m6}},
+		{"past end", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Before: m6.ID}, nil},
+		{"upcoming later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: later}, M{m4, m5}},
+		{"past later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: later}, M{m3, m2, m1, m6}},
+		{"past later page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: later, Before: m3.ID, Limit: 1}, M{m2}},
+		{"all over", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now.Add(100 * h)}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := tx.FindMeetings(ctx, c.filter)
+			ok(t, err)
+			equal(t, got, c.want)
+		})
+	}
+	_, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{})
+	wantCode(t, err, mentorvault.EINVALID)
+	_, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: other.ID, Now: now, Before: m1.ID})
+	wantCode(t, err, mentorvault.EINVALID)
+
+	// Cancelling the meeting under way moves it to the past.
+	upd := *m2
+	ok(t, upd.Cancel(f.mentee.ID, 24, now))
+	ok(t, tx.UpdateMeeting(ctx, &upd))
+	got, err = tx.FindMeetingByID(ctx, m2.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	if got.Status != mentorvault.MeetingCancelledLate || got.Sequence != 1 || got.CancelledByID != f.mentee.ID {
+		t.Fatalf("cancelled meeting stored as %+v", got)
+	}
+	list, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now})
+	ok(t, err)
+	equal(t, list, M{m4, m5})
+
+	// Rescheduling changes the end too.
+	upd4 := *m4
+	ok(t, upd4.Reschedule(us(t0.Add(-2*h)), 60, "https://meet.example.org/x", now))
+	upd4.AgendaSealed = []byte("resealed")
+	ok(t, tx.UpdateMeeting(ctx, &upd4))
+	got, err = tx.FindMeetingByID(ctx, m4.ID)
+	ok(t, err)
+	equal(t, got, &upd4)
+	list, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now})
+	ok(t, err)
+	equal(t, list, M{m5})
+
+	missing := upd4
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateMeeting(ctx, &missing), mentorvault.ENOTFOUND)
+	wantCode(t, tx.CreateMeeting(ctx, m1), mentorvault.ECONFLICT)
+	bad := *m1
+	bad.ID, bad.Status = mentorvault.NewID(), "postponed"
+	wantCode(t, tx.CreateMeeting(ctx, &bad), mentorvault.EINVALID)
+	bad.Status, bad.CreatedByID = mentorvault.MeetingScheduled, mentorvault.NewID()
+	wantCode(t, tx.CreateMeeting(ctx, &bad), mentorvault.EINVALID)
+}
+
+func testMeetingsForUser(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	h := time.Hour
+	// f.mentor mentors f.rel and is the mentee of asMentee.
+	asMentee := otherRel(t, tx, f, f.manager.ID, f.mentor.ID, "")
+	strangers := otherRel(t, tx, f, f.manager.ID, f.other.ID, "")
+	newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(-h), 30, mentorvault.MeetingScheduled) // started before since
+	a := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(48*h), 60, mentorvault.MeetingScheduled)
+	newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(2*h), 60, mentorvault.MeetingCancelledInTime)
+	b := newMeeting(t, tx, asMentee.ID, f.manager.ID, t0.Add(24*h), 60, mentorvault.MeetingScheduled)
+	c := newMeeting(t, tx, f.rel.ID, f.mentee.ID, us(t0), 60, mentorvault.MeetingScheduled) // starts exactly at since
+	s := newMeeting(t, tx, strangers.ID, f.manager.ID, t0.Add(3*h), 60, mentorvault.MeetingScheduled)
+
+	type M = []*mentorvault.Meeting
+	got, err := tx.FindMeetingsForUser(ctx, f.mentor.ID, us(t0), 0)
+	ok(t, err)
+	equal(t, got, M{c, b, a})
+	got, err = tx.FindMeetingsForUser(ctx, f.mentor.ID, us(t0), 2)
+	ok(t, err)
+	equal(t, got, M{c, b})
+	got, err = tx.FindMeetingsForUser(ctx, f.mentee.ID, us(t0.Add(h)), 0)
+	ok(t, err)
+	equal(t, got, M{a})
+	got, err = tx.FindMeetingsForUser(ctx, f.manager.ID, us(t0), 0)
+	ok(t, err)
+	equal(t, got, M{s, b})
+	got, err = tx.FindMeetingsForUser(ctx, mentorvault.NewID(), us(t0), 0)
+	ok(t, err)
+	equal(t, got, M(nil))
+}
+
+func testReminderAcks(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	m := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0, 60, mentorvault.MeetingScheduled)
+	m0 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(-24*time.Hour), 60, mentorvault.MeetingHeld)
+	other := otherRel(t, tx, f, f.manager.ID, f.other.ID, "")
+	om := newMeeting(t, tx, other.ID, f.manager.ID, t0, 60, mentorvault.MeetingScheduled)
+	ok(t, tx.UpsertReminderAck(ctx, &mentorvault.ReminderAck{MeetingID: om.ID, UserID: f.manager.ID, ShownAt: us(t0)}))
+
+	shown := us(t0)
+	a := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentor.ID, ShownAt: shown}
+	ok(t, tx.UpsertReminderAck(ctx, a))
+	equal(t, a, &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentor.ID, ShownAt: shown})
+
+	// Shown again and acknowledged: the first shown time stays.
+	acked := us(t0.Add(6 * time.Minute))
+	a = &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentor.ID, ShownAt: us(t0.Add(5 * time.Minute)), AcknowledgedAt: &acked}
+	ok(t, tx.UpsertReminderAck(ctx, a))
+	wantMentor := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentor.ID, ShownAt: shown, AcknowledgedAt: &acked}
+	equal(t, a, wantMentor)
+	// Shown once more without acknowledging: the acknowledgement stays.
+	a = &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentor.ID, ShownAt: us(t0.Add(9 * time.Minute))}
+	ok(t, tx.UpsertReminderAck(ctx, a))
+	equal(t, a, wantMentor)
+
+	wantMentee := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentee.ID, ShownAt: us(t0.Add(time.Minute))}
+	ok(t, tx.UpsertReminderAck(ctx, &mentorvault.ReminderAck{MeetingID: m.ID, UserID: f.mentee.ID, ShownAt: wantMentee.ShownAt}))
+	earlier := &mentorvault.ReminderAck{MeetingID: m0.ID, UserID: f.mentee.ID, ShownAt: us(t0.Add(-24 * time.Hour)), AcknowledgedAt: ptr(us(t0.Add(-23 * time.Hour)))}
+	ok(t, tx.UpsertReminderAck(ctx, &mentorvault.ReminderAck{MeetingID: m0.ID, UserID: f.mentee.ID, ShownAt: earlier.ShownAt, AcknowledgedAt: earlier.AcknowledgedAt}))
+
+	want := []*mentorvault.ReminderAck{wantMentor, wantMentee}
+	if f.mentee.ID < f.mentor.ID {
+		want = []*mentorvault.ReminderAck{wantMentee, wantMentor}
+	}
+	got, err := tx.FindReminderAcks(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, got, append([]*mentorvault.ReminderAck{earlier}, want...))
+
+	wantCode(t, tx.UpsertReminderAck(ctx, &mentorvault.ReminderAck{MeetingID: mentorvault.NewID(), UserID: f.mentor.ID, ShownAt: shown}), mentorvault.EINVALID)
+	wantCode(t, tx.UpsertReminderAck(ctx, &mentorvault.ReminderAck{MeetingID: m.ID, UserID: mentorvault.NewID(), ShownAt: shown}), mentorvault.EINVALID)
+}
+
+func testMeetingNotes(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	m := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0, 60, mentorvault.MeetingHeld)
+	m2 := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(time.Hour), 60, mentorvault.MeetingScheduled)
+	mk := func(author *mentorvault.User, vis mentorvault.Visibility, meetingID string) *mentorvault.Note {
+		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, AuthorID: author.ID, MeetingID: meetingID, Visibility: vis,
+			BodySealed: []byte("sealed"), CreatedAt: us(t0), UpdatedAt: us(t0)}
+		ok(t, tx.CreateNote(ctx, n))
+		return n
+	}
+	n1 := mk(f.mentor, mentorvault.VisibilityShared, m.ID)
+	n2 := mk(f.mentor, mentorvault.VisibilityShared, "")
+	n3 := mk(f.mentee, mentorvault.VisibilityPrivate, m.ID)
+	n4 := mk(f.mentee, mentorvault.VisibilityShared, m2.ID)
+
+	got, err := tx.FindNoteByID(ctx, n1.ID)
+	ok(t, err)
+	equal(t, got, n1)
+	got, err = tx.FindNoteByID(ctx, n2.ID)
+	ok(t, err)
+	equal(t, got, n2)
+
+	type N = []*mentorvault.Note
+	for _, c := range []struct {
+		name   string
+		filter mentorvault.NoteFilter
+		want   N
+	}{
+		{"meeting", mentorvault.NoteFilter{RelationshipID: f.rel.ID, MeetingID: m.ID}, N{n3, n1}},
+		{"meeting, mentor reads", mentorvault.NoteFilter{RelationshipID: f.rel.ID, MeetingID: m.ID, ReaderID: f.mentor.ID}, N{n1}},
+		{"other meeting", mentorvault.NoteFilter{RelationshipID: f.rel.ID, MeetingID: m2.ID}, N{n4}},
+		{"all", mentorvault.NoteFilter{RelationshipID: f.rel.ID}, N{n4, n3, n2, n1}},
+		{"unknown meeting", mentorvault.NoteFilter{RelationshipID: f.rel.ID, MeetingID: mentorvault.NewID()}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := tx.FindNotes(ctx, c.filter)
+			ok(t, err)
+			equal(t, got, c.want)
+		})
+	}
+
+	upd := *n1
+	upd.MeetingID, upd.UpdatedAt = "", us(t0.Add(time.Hour))
+	ok(t, tx.UpdateNote(ctx, &upd))
+	got, err = tx.FindNoteByID(ctx, n1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	list, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: f.rel.ID, MeetingID: m.ID})
+	ok(t, err)
+	equal(t, list, N{n3})
+}
+
+func testGoals(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	mk := func(relID, byID string, at time.Time) *mentorvault.Goal {
+		g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: relID, Title: mentorvault.NewSecret("plaintext title"),
+			TitleSealed: []byte("sealed title"), Status: mentorvault.GoalActive, CreatedByID: byID, CreatedAt: us(at), UpdatedAt: us(at)}
+		ok(t, tx.CreateGoal(ctx, g))
+		g.Title = mentorvault.Secret{}
+		return g
+	}
+	g1 := mk(f.rel.ID, f.mentee.ID, t0)
+	g2 := mk(f.rel.ID, f.mentor.ID, t0.Add(time.Hour))
+	other := otherRel(t, tx, f, f.manager.ID, f.other.ID, "")
+	og := mk(other.ID, f.other.ID, t0)
+
+	got, err := tx.FindGoalByID(ctx, g1.ID)
+	ok(t, err)
+	equal(t, got, g1)
+	if !got.Title.IsZero() {
+		t.Fatal("the store returned a plaintext title")
+	}
+	_, err = tx.FindGoalByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	upd := *g1
+	upd.Status, upd.TitleSealed, upd.UpdatedAt = mentorvault.GoalAchieved, []byte("resealed"), us(t0.Add(2*time.Hour))
+	ok(t, tx.UpdateGoal(ctx, &upd))
+	list, err := tx.FindGoals(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Goal{&upd, g2})
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateGoal(ctx, &missing), mentorvault.ENOTFOUND)
+	bad := *g2
+	bad.ID, bad.Status = mentorvault.NewID(), "paused"
+	wantCode(t, tx.CreateGoal(ctx, &bad), mentorvault.EINVALID)
+	wantCode(t, tx.CreateGoal(ctx, g2), mentorvault.ECONFLICT)
+
+	prog := func(goalID, authorID string, at time.Time) *mentorvault.GoalProgress {
+		return &mentorvault.GoalProgress{ID: mentorvault.NewID(), GoalID: goalID, AuthorID: authorID,
+			Body: mentorvault.NewSecret("plaintext progress"), BodySealed: []byte("sealed progress"), CreatedAt: us(at)}
+	}
+	p2 := prog(g2.ID, f.mentor.ID, t0.Add(2*time.Hour))
+	p1 := prog(g1.ID, f.mentee.ID, t0.Add(time.Hour))
+	ok(t, tx.CreateGoalProgress(ctx, p2))
+	ok(t, tx.CreateGoalProgress(ctx, p1))
+	ok(t, tx.CreateGoalProgress(ctx, prog(og.ID, f.other.ID, t0)))
+	p1.Body, p2.Body = mentorvault.Secret{}, mentorvault.Secret{}
+	ps, err := tx.FindGoalProgress(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, ps, []*mentorvault.GoalProgress{p1, p2})
+	wantCode(t, tx.CreateGoalProgress(ctx, prog(mentorvault.NewID(), f.mentor.ID, t0)), mentorvault.EINVALID)
+	wantCode(t, tx.CreateGoalProgress(ctx, prog(g1.ID, mentorvault.NewID(), t0)), mentorvault.EINVALID)
+	wantCode(t, tx.CreateGoalProgress(ctx, p1), mentorvault.ECONFLICT)
+}
+
+func testCommitments(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, TitleSealed: []byte("t"), Status: mentorvault.GoalActive,
+		CreatedByID: f.mentee.ID, CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateGoal(ctx, g))
+	m := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0, 60, mentorvault.MeetingHeld)
+	mk := func(owner, proposer, goalID, meetingID string, due time.Time, status mentorvault.CommitmentStatus) *mentorvault.Commitment {
+		c := &mentorvault.Commitment{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, OwnerID: owner, ProposedByID: proposer,
+			GoalID: goalID, MeetingID: meetingID, Description: mentorvault.NewSecret("plaintext promise"), DescriptionSealed: []byte("sealed promise"),
+			DueAt: us(due), Status: status, CreatedAt: us(t0), UpdatedAt: us(t0)}
+		ok(t, tx.CreateCommitment(ctx, c))
+		c.Description = mentorvault.Secret{}
+		return c
+	}
+	c1 := mk(f.mentee.ID, f.mentee.ID, "", "", t0.Add(72*time.Hour), mentorvault.CommitmentOpen)
+	c2 := mk(f.mentee.ID, f.mentor.ID, g.ID, m.ID, t0.Add(24*time.Hour), mentorvault.CommitmentProposed)
+	c3 := mk(f.mentor.ID, f.mentor.ID, "", m.ID, t0.Add(48*time.Hour), mentorvault.CommitmentOpen)
+
+	got, err := tx.FindCommitmentByID(ctx, c2.ID)
+	ok(t, err)
+	equal(t, got, c2)
+	if !got.Description.IsZero() {
+		t.Fatal("the store returned a plaintext description")
+	}
+	_, err = tx.FindCommitmentByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	list, err := tx.FindCommitments(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Commitment{c2, c3, c1})
+
+	// Kept, moved earlier and linked to the goal.
+	upd := *c1
+	ok(t, upd.Close(mentorvault.CommitmentKept, f.mentee.ID, us(t0.Add(time.Hour))))
+	upd.DueAt, upd.GoalID, upd.DescriptionSealed = us(t0), g.ID, []byte("resealed")
+	ok(t, tx.UpdateCommitment(ctx, &upd))
+	got, err = tx.FindCommitmentByID(ctx, c1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	list, err = tx.FindCommitments(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Commitment{&upd, c2, c3})
+	// Unlinked from the goal.
+	upd.GoalID = ""
+	ok(t, tx.UpdateCommitment(ctx, &upd))
+	got, err = tx.FindCommitmentByID(ctx, c1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateCommitment(ctx, &missing), mentorvault.ENOTFOUND)
+	bad := *c3
+	bad.ID, bad.GoalID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateCommitment(ctx, &bad), mentorvault.EINVALID)
+	bad.GoalID, bad.MeetingID = "", mentorvault.NewID()
+	wantCode(t, tx.CreateCommitment(ctx, &bad), mentorvault.EINVALID)
+	bad.MeetingID, bad.Status = "", "broken"
+	wantCode(t, tx.CreateCommitment(ctx, &bad), mentorvault.EINVALID)
+	wantCode(t, tx.CreateCommitment(ctx, c3), mentorvault.ECONFLICT)
+	upd.Status = "broken"
+	wantCode(t, tx.UpdateCommitment(ctx, &upd), mentorvault.EINVALID)
+}
+
+func testFeedback(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	sameProg := otherRel(t, tx, f, f.manager.ID, f.other.ID, f.prog.ID)
+	informal := otherRel(t, tx, f, f.other.ID, f.manager.ID, "")
+	req := func(rel *mentorvault.Relationship, at time.Time) *mentorvault.FeedbackRequest {
+		r := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, MentorID: rel.MentorID, MenteeID: rel.MenteeID,
+			ProgrammeID: rel.ProgrammeID, RequestedAt: us(at)}
+		ok(t, tx.CreateFeedbackRequest(ctx, r))
+		return r
+	}
+	r1 := req(f.rel, t0)
+	r2 := req(f.rel, t0.Add(time.Hour))
+	r3 := req(sameProg, t0)
+	r4 := req(informal, t0)
+
+	got, err := tx.FindFeedbackRequestByID(ctx, r1.ID)
+	ok(t, err)
+	equal(t, got, r1)
+	got, err = tx.FindFeedbackRequestByID(ctx, r4.ID)
+	ok(t, err)
+	equal(t, got, r4)
+	_, err = tx.FindFeedbackRequestByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	reqs, err := tx.FindFeedbackRequests(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, reqs, []*mentorvault.FeedbackRequest{r1, r2})
+	wantCode(t, tx.CreateFeedbackRequest(ctx, r1), mentorvault.ECONFLICT)
+
+	answer := func(r *mentorvault.FeedbackRequest, at time.Time) *mentorvault.FeedbackResponse {
+		return &mentorvault.FeedbackResponse{RequestID: r.ID, RelationshipID: r.RelationshipID, ProgrammeID: r.ProgrammeID,
+			Answer: mentorvault.FeedbackAnswer{Ratings: map[string]int{"listening": 5}, Text: "plaintext"},
+			Sealed: []byte("sealed answer " + r.ID), CreatedAt: us(at)}
+	}
+	stored := func(r *mentorvault.FeedbackResponse) *mentorvault.FeedbackResponse {
+		v := *r
+		v.Answer = mentorvault.FeedbackAnswer{}
+		return &v
+	}
+	a1 := answer(r1, t0.Add(2*time.Hour))
+	ok(t, tx.CreateFeedbackResponse(ctx, a1))
+	got, err = tx.FindFeedbackRequestByID(ctx, r1.ID)
+	ok(t, err)
+	want := *r1
+	want.AnsweredAt = ptr(a1.CreatedAt)
+	equal(t, got, &want)
+
+	// Answered twice: ECONFLICT, and nothing changes.
+	wantCode(t, tx.CreateFeedbackResponse(ctx, answer(r1, t0.Add(3*time.Hour))), mentorvault.ECONFLICT)
+	got, err = tx.FindFeedbackRequestByID(ctx, r1.ID)
+	ok(t, err)
+	equal(t, got, &want)
+	wantCode(t, tx.CreateFeedbackResponse(ctx, answer(&mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: f.rel.ID}, t0)),
+		mentorvault.EINVALID)
+	// A response the schema refuses leaves its request unanswered.
+	broken := answer(r2, t0)
+	broken.ProgrammeID = mentorvault.NewID()
+	wantCode(t, tx.CreateFeedbackResponse(ctx, broken), mentorvault.EINVALID)
+	got, err = tx.FindFeedbackRequestByID(ctx, r2.ID)
+	ok(t, err)
+	equal(t, got, r2)
+
+	a3 := answer(r3, t0.Add(time.Hour))
+	a4 := answer(r4, t0.Add(time.Hour))
+	ok(t, tx.CreateFeedbackResponse(ctx, a3))
+	ok(t, tx.CreateFeedbackResponse(ctx, a4))
+
+	resps, err := tx.FindFeedbackResponses(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, resps, []*mentorvault.FeedbackResponse{stored(a1)})
+	resps, err = tx.FindProgrammeFeedback(ctx, f.prog.ID)
+	ok(t, err)
+	equal(t, resps, []*mentorvault.FeedbackResponse{stored(a3), stored(a1)})
+	resps, err = tx.FindFeedbackResponses(ctx, informal.ID)
+	ok(t, err)
+	equal(t, resps, []*mentorvault.FeedbackResponse{stored(a4)})
+	resps, err = tx.FindProgrammeFeedback(ctx, mentorvault.NewID())
+	ok(t, err)
+	equal(t, resps, []*mentorvault.FeedbackResponse(nil))
+}
+
+func testNotifications(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	mk := func(user *mentorvault.User, key string, at time.Time) *mentorvault.Notification {
+		return &mentorvault.Notification{ID: mentorvault.NewID(), UserID: user.ID, Kind: mentorvault.NotifyMeetingUpcoming,
+			RelationshipID: f.rel.ID, RefID: mentorvault.NewID(), Text: "A session with Mentee starts soon", Link: "/relationships/" + f.rel.ID,
+			DedupeKey: key, CreatedAt: us(at)}
+	}
+	n1 := mk(f.mentor, "meeting.upcoming:1", t0)
+	n2 := mk(f.mentor, "meeting.upcoming:2", t0.Add(time.Minute))
+	n3 := mk(f.mentor, "", t0.Add(2*time.Minute))
+	n3.RelationshipID, n3.RefID, n3.Link = "", "", ""
+	n4 := mk(f.mentor, "", t0.Add(3*time.Minute))
+	n5 := mk(f.mentee, "meeting.upcoming:1", t0) // same key, other user
+	for _, n := range []*mentorvault.Notification{n1, n2, n3, n4, n5} {
+		ok(t, tx.CreateNotification(ctx, n))
+	}
+	// The same key again is a silent no-op.
+	ok(t, tx.CreateNotification(ctx, mk(f.mentor, "meeting.upcoming:1", t0.Add(time.Hour))))
+
+	type N = []*mentorvault.Notification
+	list, err := tx.FindNotifications(ctx, f.mentor.ID, 0)
+	ok(t, err)
+	equal(t, list, N{n4, n3, n2, n1})
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 2)
+	ok(t, err)
+	equal(t, list, N{n4, n3})
+	count := func(u *mentorvault.User, want int) {
+		t.Helper()
+		n, err := tx.CountUnreadNotifications(ctx, u.ID)
+		ok(t, err)
+		if n != want {
+			t.Fatalf("%s has %d unread notifications, want %d", u.Name, n, want)
+		}
+	}
+	count(f.mentor, 4)
+	count(f.mentee, 1)
+	count(f.other, 0)
+
+	read := us(t0.Add(time.Hour))
+	ok(t, tx.MarkNotificationsRead(ctx, f.mentor.ID, n2.ID, read))
+	ok(t, tx.MarkNotificationsRead(ctx, f.mentor.ID, n2.ID, read.Add(time.Hour))) // keeps the first time
+	count(f.mentor, 3)
+	wantCode(t, tx.MarkNotificationsRead(ctx, f.mentee.ID, n1.ID, read), mentorvault.ENOTFOUND) // not hers
+	wantCode(t, tx.MarkNotificationsRead(ctx, f.mentor.ID, mentorvault.NewID(), read), mentorvault.ENOTFOUND)
+	count(f.mentor, 3)
+
+	all := us(t0.Add(2 * time.Hour))
+	ok(t, tx.MarkNotificationsRead(ctx, f.mentor.ID, "", all))
+	count(f.mentor, 0)
+	count(f.mentee, 1)
+	ok(t, tx.MarkNotificationsRead(ctx, f.other.ID, "", all)) // none to mark
+	n1.ReadAt, n2.ReadAt, n3.ReadAt, n4.ReadAt = &all, &read, &all, &all
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 0)
+	ok(t, err)
+	equal(t, list, N{n4, n3, n2, n1})
+
+	wantCode(t, tx.CreateNotification(ctx, n3), mentorvault.ECONFLICT)
+	orphan := mk(f.mentor, "x", t0)
+	orphan.UserID = mentorvault.NewID()
+	wantCode(t, tx.CreateNotification(ctx, orphan), mentorvault.EINVALID)
+}
+
+func testCalendarFeeds(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	mk := func(u *mentorvault.User, token string, detailed bool, at time.Time) *mentorvault.CalendarFeed {
+		h := sha256.Sum256([]byte(token))
+		c := &mentorvault.CalendarFeed{ID: mentorvault.NewID(), UserID: u.ID, TokenHash: h[:], Detailed: detailed, CreatedAt: us(at)}
+		ok(t, tx.CreateCalendarFeed(ctx, c))
+		return c
+	}
+	c1 := mk(f.mentor, "one", true, t0)
+	c2 := mk(f.mentor, "two", false, t0.Add(time.Hour))
+	mk(f.mentee, "three", false, t0)
+
+	h1 := sha256.Sum256([]byte("one"))
+	got, err := tx.FindCalendarFeedByHash(ctx, h1[:])
+	ok(t, err)
+	equal(t, got, c1)
+	list, err := tx.FindCalendarFeeds(ctx, f.mentor.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.CalendarFeed{c2, c1})
+
+	at := us(t0.Add(2 * time.Hour))
+	ok(t, tx.RevokeCalendarFeed(ctx, c1.ID, at))
+	ok(t, tx.RevokeCalendarFeed(ctx, c1.ID, at.Add(time.Hour))) // keeps the first time
+	c1.RevokedAt = &at
+	got, err = tx.FindCalendarFeedByHash(ctx, h1[:])
+	ok(t, err)
+	equal(t, got, c1)
+	h2 := sha256.Sum256([]byte("two"))
+	got, err = tx.FindCalendarFeedByHash(ctx, h2[:])
+	ok(t, err)
+	equal(t, got, c2)
+
+	missing := sha256.Sum256([]byte("missing"))
+	_, err = tx.FindCalendarFeedByHash(ctx, missing[:])
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	wantCode(t, tx.RevokeCalendarFeed(ctx, mentorvault.NewID(), at), mentorvault.ENOTFOUND)
+	dup := *c2
+	dup.ID = mentorvault.NewID()
+	wantCode(t, tx.CreateCalendarFeed(ctx, &dup), mentorvault.ECONFLICT)
+	dup.TokenHash, dup.UserID = []byte("other hash"), mentorvault.NewID()
+	wantCode(t, tx.CreateCalendarFeed(ctx, &dup), mentorvault.EINVALID)
 }

@@ -1,0 +1,143 @@
+package mentorvault
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// FeedbackQuestions are the rating questions of the feedback form on the
+// mentor's approach, each answered 1 (not at all) to 5 (very much).
+var FeedbackQuestions = []struct{ Key, Text string }{
+	{"listening", "My mentor listens to me and understands what I mean."},
+	{"safety", "I feel safe to speak freely in our sessions."},
+	{"challenge", "My mentor challenges me in a way that helps me grow."},
+	{"reliability", "My mentor is reliable: sessions happen, promises are kept."},
+	{"usefulness", "Our sessions are useful to me."},
+}
+
+// FeedbackRequest is a mentor asking their mentee how the mentoring is landing.
+type FeedbackRequest struct {
+	ID             string
+	RelationshipID string
+	MentorID       string
+	MenteeID       string
+	ProgrammeID    string // for anonymous programme aggregates; "" when informal
+	RequestedAt    time.Time
+	AnsweredAt     *time.Time
+}
+
+// FeedbackAnswer is the mentee's answer: ratings and free text, sealed
+// together; only the mentor reads it, the programme sees only aggregates.
+type FeedbackAnswer struct {
+	Ratings map[string]int `json:"ratings"`
+	Text    string         `json:"text"`
+}
+
+// Validate checks every rating is 1–5 for a known question, all answered. Returns EINVALID.
+func (a *FeedbackAnswer) Validate() error {
+	f := map[string]string{}
+	for _, q := range FeedbackQuestions {
+		v, ok := a.Ratings[q.Key]
+		if !ok || v < 1 || v > 5 {
+			f["ratings."+q.Key] = "must be a number from 1 to 5"
+		}
+	}
+	for k := range a.Ratings {
+		known := false
+		for _, q := range FeedbackQuestions {
+			known = known || q.Key == k
+		}
+		if !known {
+			f["ratings."+k] = "is not a question of the form"
+		}
+	}
+	switch {
+	case !utf8.ValidString(a.Text) || strings.ContainsRune(a.Text, 0):
+		f["text"] = "must be valid UTF-8 text"
+	case len(a.Text) > MaxCommitmentBytes:
+		f["text"] = fmt.Sprintf("is too long (at most %d bytes)", MaxCommitmentBytes)
+	}
+	if len(f) > 0 {
+		return Invalid("the feedback is not valid", f)
+	}
+	return nil
+}
+
+// FeedbackResponse is a stored answer; Sealed holds the FeedbackAnswer JSON.
+type FeedbackResponse struct {
+	RequestID      string
+	RelationshipID string
+	ProgrammeID    string
+	Answer         FeedbackAnswer // plaintext inside an authorised call only
+	Sealed         []byte
+	CreatedAt      time.Time
+}
+
+// Aggregate is one programme-level figure and how many responses stand behind it.
+type Aggregate struct {
+	Key       string
+	Text      string
+	Responses int
+	Mean      float64
+	Withheld  bool // fewer than the programme's k responses: the figure is not shown
+}
+
+// AggregateFeedback averages each question over answers, withholding every
+// figure that fewer than k responses stand behind.
+func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
+	out := make([]Aggregate, len(FeedbackQuestions))
+	for i, q := range FeedbackQuestions {
+		sum, n := 0, 0
+		for _, a := range answers {
+			if v, ok := a.Ratings[q.Key]; ok {
+				sum, n = sum+v, n+1
+			}
+		}
+		out[i] = Aggregate{Key: q.Key, Text: q.Text, Responses: n}
+		if n < k || n == 0 {
+			out[i].Withheld = true
+			continue
+		}
+		out[i].Mean = float64(sum) / float64(n)
+	}
+	return out
+}
+
+// Notification kinds.
+const (
+	NotifyMeetingUpcoming   = "meeting.upcoming"
+	NotifyMeetingChanged    = "meeting.changed"
+	NotifyReviewDue         = "review.due"
+	NotifyCommitmentDue     = "commitment.due"
+	NotifyCommitmentPropose = "commitment.proposed"
+	NotifyFeedbackRequested = "feedback.requested"
+	NotifyAgreementSign     = "agreement.to_sign"
+)
+
+// Notification is an in-app message to one user. Its text never carries
+// content: it names the relationship and the kind of event only.
+type Notification struct {
+	ID             string
+	UserID         string
+	Kind           string
+	RelationshipID string
+	RefID          string // the meeting, commitment, … it is about
+	Text           string
+	Link           string
+	DedupeKey      string // one notification per key and user
+	CreatedAt      time.Time
+	ReadAt         *time.Time
+}
+
+// CalendarFeed is a user's private calendar subscription; only the token's
+// SHA-256 is stored.
+type CalendarFeed struct {
+	ID        string
+	UserID    string
+	TokenHash []byte
+	Detailed  bool // the user opted in to titles naming the other party
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}

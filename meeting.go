@@ -1,0 +1,144 @@
+package mentorvault
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MeetingStatus is where a meeting stands. Scheduled is the only open state;
+// the others are outcomes.
+type MeetingStatus string
+
+const (
+	MeetingScheduled       MeetingStatus = "scheduled"
+	MeetingHeld            MeetingStatus = "held"
+	MeetingCancelledInTime MeetingStatus = "cancelled_in_time"
+	MeetingCancelledLate   MeetingStatus = "cancelled_late" // with less notice than the agreement asks
+	MeetingMissed          MeetingStatus = "missed"
+)
+
+// Limits on meetings.
+const (
+	MaxMeetingMinutes = 480
+	MaxLocationBytes  = 500
+	MaxAgendaBytes    = 8 << 10
+)
+
+// Meeting is a mentoring session of a relationship. Its agenda is sealed;
+// time, length and place are not content (they reach the pair's calendars).
+type Meeting struct {
+	ID             string
+	RelationshipID string
+	StartsAt       time.Time
+	Minutes        int
+	Location       string // a place or a video link
+	Agenda         Secret
+	AgendaSealed   []byte
+	Status         MeetingStatus
+	Sequence       int // bumped on every change, for calendar clients (RFC 5545 SEQUENCE)
+	CreatedByID    string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CancelledByID  string
+	CancelledAt    *time.Time
+}
+
+// EndsAt is when the meeting is planned to end.
+func (m *Meeting) EndsAt() time.Time { return m.StartsAt.Add(time.Duration(m.Minutes) * time.Minute) }
+
+// ValidateMeetingInput checks a meeting's time, length, place and agenda.
+// Returns EINVALID.
+func ValidateMeetingInput(start time.Time, minutes int, location, agenda string) error {
+	f := map[string]string{}
+	if start.IsZero() {
+		f["starts_at"] = "is required (RFC 3339, e.g. 2026-12-01T10:00:00Z)"
+	}
+	if minutes < 5 || minutes > MaxMeetingMinutes {
+		f["minutes"] = "must be from 5 to 480"
+	}
+	switch {
+	case !utf8.ValidString(location) || strings.ContainsAny(location, "\x00\r\n"):
+		f["location"] = "must be one line of valid UTF-8 text"
+	case len(location) > MaxLocationBytes:
+		f["location"] = "is too long (at most 500 bytes)"
+	case strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://"):
+		if u, err := url.Parse(location); err != nil || u.Host == "" {
+			f["location"] = "is not a valid link"
+		}
+	}
+	switch {
+	case !utf8.ValidString(agenda) || strings.ContainsRune(agenda, 0):
+		f["agenda"] = "must be valid UTF-8 text"
+	case len(agenda) > MaxAgendaBytes:
+		f["agenda"] = "is too long (at most 8 KiB)"
+	}
+	if len(f) > 0 {
+		return Invalid("the meeting is not valid", f)
+	}
+	return nil
+}
+
+// Reschedule moves a scheduled meeting. Returns ECONFLICT once it has an outcome.
+func (m *Meeting) Reschedule(start time.Time, minutes int, location string, now time.Time) error {
+	if m.Status != MeetingScheduled {
+		return Errorf(ECONFLICT, "a meeting that is %s cannot be rescheduled", strings.ReplaceAll(string(m.Status), "_", " "))
+	}
+	m.StartsAt, m.Minutes, m.Location, m.UpdatedAt = start, minutes, location, now
+	m.Sequence++
+	return nil
+}
+
+// Cancel cancels a scheduled meeting: in time if at least noticeHours remain
+// before it starts (the notice the signed agreement asks), late otherwise.
+// Returns ECONFLICT once it has an outcome.
+func (m *Meeting) Cancel(byID string, noticeHours int, now time.Time) error {
+	if m.Status != MeetingScheduled {
+		return Errorf(ECONFLICT, "a meeting that is %s cannot be cancelled", strings.ReplaceAll(string(m.Status), "_", " "))
+	}
+	m.Status = MeetingCancelledInTime
+	if m.StartsAt.Sub(now) < time.Duration(noticeHours)*time.Hour {
+		m.Status = MeetingCancelledLate
+	}
+	t := now
+	m.CancelledByID, m.CancelledAt, m.UpdatedAt = byID, &t, now
+	m.Sequence++
+	return nil
+}
+
+// RecordOutcome records that a scheduled meeting was held or missed, once
+// it has started. Returns EINVALID for another outcome, ECONFLICT otherwise.
+func (m *Meeting) RecordOutcome(outcome MeetingStatus, now time.Time) error {
+	if outcome != MeetingHeld && outcome != MeetingMissed {
+		return Invalid("the outcome is not valid", map[string]string{"outcome": `must be "held" or "missed" (cancel a meeting to cancel it)`})
+	}
+	if m.Status != MeetingScheduled {
+		return Errorf(ECONFLICT, "the meeting is already %s", strings.ReplaceAll(string(m.Status), "_", " "))
+	}
+	if now.Before(m.StartsAt) {
+		return Errorf(ECONFLICT, "the meeting has not started yet")
+	}
+	m.Status, m.UpdatedAt = outcome, now
+	m.Sequence++
+	return nil
+}
+
+// MeetingFilter selects a relationship's meetings. Upcoming are scheduled
+// meetings ending after Now, soonest first; past are the rest, latest first.
+type MeetingFilter struct {
+	RelationshipID string
+	Upcoming       bool
+	Now            time.Time
+	Before         string // ID cursor for paging past meetings
+	Limit          int
+}
+
+// ReminderAck records that the confidentiality reminder was shown to a
+// party at the start of a meeting, and when they acknowledged it.
+type ReminderAck struct {
+	MeetingID      string
+	UserID         string
+	ShownAt        time.Time
+	AcknowledgedAt *time.Time
+}

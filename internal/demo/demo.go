@@ -5,6 +5,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/service"
@@ -142,11 +143,109 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 			return false, err
 		}
 	}
+	if err := seedHabits(ctx, svc, as, rel.ID, users); err != nil {
+		return false, fmt.Errorf("demo meetings: %w", err)
+	}
 	// A second pair, only proposed: Ivan offers to mentor Judy.
 	if _, err := svc.ProposeRelationship(ctx, as("ivan"), service.ProposeInput{OtherEmail: users["judy"].Email, MyRole: "mentor", ProgrammeID: prog.ID}); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// seedHabits gives alice and bob a history: past sessions (held, one
+// cancelled late, one missed), upcoming ones, a goal, commitments in each
+// state, a completed review and answered feedback.
+func seedHabits(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*mentorvault.User) error {
+	now := time.Now().UTC().Truncate(time.Hour)
+	day := 24 * time.Hour
+	type past struct {
+		ago     time.Duration
+		outcome mentorvault.MeetingStatus
+		agenda  string
+	}
+	var held []*mentorvault.Meeting
+	for _, p := range []past{
+		{42 * day, mentorvault.MeetingHeld, "Getting started: what Bob wants from mentoring."},
+		{28 * day, mentorvault.MeetingHeld, "Delegation: what to hand over first."},
+		{14 * day, mentorvault.MeetingMissed, "Feedback conversations."},
+		{7 * day, mentorvault.MeetingHeld, "Preparing the planning meeting."},
+	} {
+		m, err := svc.ScheduleMeeting(ctx, as("alice"), relID, service.MeetingInput{StartsAt: now.Add(-p.ago), Minutes: 45, Location: "Room 3.12", Agenda: p.agenda})
+		if err != nil {
+			return err
+		}
+		if p.outcome == mentorvault.MeetingHeld {
+			for _, who := range []string{"alice", "bob"} {
+				if _, err := svc.AcknowledgeReminder(ctx, as(who), relID, m.ID); err != nil {
+					return err
+				}
+			}
+			held = append(held, m)
+		}
+		if _, err := svc.RecordMeetingOutcome(ctx, as("bob"), relID, m.ID, p.outcome); err != nil {
+			return err
+		}
+	}
+	if _, err := svc.CreateSessionNote(ctx, as("alice"), relID, held[len(held)-1].ID,
+		"Bob will open the planning meeting himself and hand the release checklist to Priya.", mentorvault.VisibilityShared); err != nil {
+		return err
+	}
+	// Cancelled with less notice than the agreed 24 hours.
+	late, err := svc.ScheduleMeeting(ctx, as("bob"), relID, service.MeetingInput{StartsAt: now.Add(6 * time.Hour), Minutes: 30, Location: "https://meet.example/northwind-alice-bob"})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.CancelMeeting(ctx, as("bob"), relID, late.ID); err != nil {
+		return err
+	}
+	for _, in := range []service.MeetingInput{
+		{StartsAt: now.Add(3*day + 10*time.Hour), Minutes: 45, Location: "https://meet.example/northwind-alice-bob", Agenda: "How the planning meeting went; giving feedback that lands."},
+		{StartsAt: now.Add(17*day + 10*time.Hour), Minutes: 45, Location: "Room 3.12", Agenda: "Review our expectations."},
+	} {
+		if _, err := svc.ScheduleMeeting(ctx, as("alice"), relID, in); err != nil {
+			return err
+		}
+	}
+	goal, err := svc.CreateGoal(ctx, as("bob"), relID, "Run the weekly planning meeting with confidence")
+	if err != nil {
+		return err
+	}
+	if _, err := svc.AddGoalProgress(ctx, as("bob"), relID, goal.ID, "Opened the meeting myself twice; still nervous about pushback.", ""); err != nil {
+		return err
+	}
+	type promise struct {
+		owner, by, text string
+		due             time.Duration
+		to              mentorvault.CommitmentStatus
+	}
+	for _, c := range []promise{
+		{"bob", "bob", "Hand the release checklist to Priya.", -10 * day, mentorvault.CommitmentKept},
+		{"alice", "alice", "Send Bob the article on delegation.", -20 * day, mentorvault.CommitmentKept},
+		{"bob", "bob", "Ask the team for feedback on the planning meeting.", -5 * day, mentorvault.CommitmentMissed},
+		{"bob", "bob", "Write down three things to delegate next month.", 4 * day, mentorvault.CommitmentOpen},
+		{"bob", "alice", "Try opening with the goals of the meeting.", 6 * day, mentorvault.CommitmentProposed},
+		{"alice", "alice", "Introduce Bob to the platform team lead.", -3 * day, mentorvault.CommitmentDropped},
+	} {
+		cm, err := svc.CreateCommitment(ctx, as(c.by), relID, service.CommitmentInput{OwnerID: users[c.owner].ID, Description: c.text, DueAt: now.Add(c.due), GoalID: goal.ID})
+		if err != nil {
+			return err
+		}
+		if c.to != mentorvault.CommitmentOpen && c.to != mentorvault.CommitmentProposed {
+			if _, err := svc.UpdateCommitment(ctx, as(c.owner), relID, cm.ID, c.to); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := svc.RecordReview(ctx, as("bob"), relID, mentorvault.ReviewHolds, "Fortnightly still suits me; the agendas help.", false); err != nil {
+		return err
+	}
+	fr, err := svc.RequestFeedback(ctx, as("alice"), relID)
+	if err != nil {
+		return err
+	}
+	ratings := map[string]int{"listening": 5, "safety": 5, "challenge": 4, "reliability": 4, "usefulness": 5}
+	return svc.AnswerFeedback(ctx, as("bob"), relID, fr.ID, mentorvault.FeedbackAnswer{Ratings: ratings, Text: "Alice asks the questions I avoid. I would like a bit more challenge."})
 }
 
 // Guidelines are the demo programme's guidelines (Markdown).

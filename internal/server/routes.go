@@ -42,6 +42,31 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"PUT", "/api/v1/programmes/{id}/settings", s.apiUpdateProgrammeSettings},
 		{"POST", "/api/v1/programmes/{id}/guidelines", s.apiPublishGuidelines},
 		{"GET", "/api/v1/programmes/{id}/guidelines/{version}", s.apiGuidelines},
+		{"GET", "/api/v1/relationships/{id}/meetings", s.apiMeetings},
+		{"POST", "/api/v1/relationships/{id}/meetings", s.apiScheduleMeeting},
+		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}", s.apiMeeting},
+		{"PUT", "/api/v1/relationships/{id}/meetings/{meetingID}", s.apiRescheduleMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/cancel", s.apiCancelMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/outcome", s.apiMeetingOutcome},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/start", s.apiStartMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/reminder-ack", s.apiAckReminder},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/notes", s.apiMeetingNote},
+		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}/ics", s.apiMeetingICS},
+		{"GET", "/api/v1/relationships/{id}/commitments", s.apiCommitments},
+		{"POST", "/api/v1/relationships/{id}/commitments", s.apiCreateCommitment},
+		{"PATCH", "/api/v1/relationships/{id}/commitments/{commitmentID}", s.apiUpdateCommitment},
+		{"GET", "/api/v1/relationships/{id}/goals", s.apiGoals},
+		{"POST", "/api/v1/relationships/{id}/goals", s.apiCreateGoal},
+		{"POST", "/api/v1/relationships/{id}/goals/{goalID}/progress", s.apiGoalProgress},
+		{"GET", "/api/v1/relationships/{id}/feedback", s.apiFeedback},
+		{"POST", "/api/v1/relationships/{id}/feedback", s.apiRequestFeedback},
+		{"POST", "/api/v1/relationships/{id}/feedback/{requestID}/answer", s.apiAnswerFeedback},
+		{"GET", "/api/v1/programmes/{id}/feedback", s.apiFeedbackAggregates},
+		{"GET", "/api/v1/notifications", s.apiNotifications},
+		{"POST", "/api/v1/notifications/read", s.apiMarkNotificationsRead},
+		{"GET", "/api/v1/calendar-feeds", s.apiCalendarFeeds},
+		{"POST", "/api/v1/calendar-feeds", s.apiCreateCalendarFeed},
+		{"DELETE", "/api/v1/calendar-feeds/{feedID}", s.apiRevokeCalendarFeed},
 		{"GET", "/api/v1/tokens", s.apiTokens},
 		{"POST", "/api/v1/tokens", s.apiCreateToken},
 		{"DELETE", "/api/v1/tokens/{id}", s.apiRevokeToken},
@@ -64,6 +89,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	mux.Handle("/api/", s.api(s.apiNotFound))
 
+	mux.Handle("GET /calendar/{file}", s.plain(s.calendarFeed))
 	mux.Handle("GET /static/{file}", s.static())
 	mux.Handle("GET /login", s.page(s.webLoginForm))
 	mux.Handle("POST /login", s.page(s.webLogin))

@@ -55,6 +55,10 @@ func (s *Service) openNote(ctx context.Context, tx mentorvault.Tx, key []byte, n
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (not a party, or the relationship is
 // not active) or EINVALID.
 func (s *Service) CreateNote(ctx context.Context, p mentorvault.Principal, relID, body string, vis mentorvault.Visibility) (*mentorvault.Note, error) {
+	return s.createNote(ctx, p, relID, "", body, vis)
+}
+
+func (s *Service) createNote(ctx context.Context, p mentorvault.Principal, relID, meetingID, body string, vis mentorvault.Visibility) (*mentorvault.Note, error) {
 	if err := mentorvault.ValidateNoteInput(body, vis); err != nil {
 		return nil, err
 	}
@@ -78,11 +82,16 @@ func (s *Service) CreateNote(ctx context.Context, p mentorvault.Principal, relID
 			}
 			return err
 		}
+		if meetingID != "" {
+			if _, err := loadMeeting(ctx, tx, rel, meetingID); err != nil {
+				return err
+			}
+		}
 		key, err := s.dataKey(ctx, tx, rel.ID)
 		if err != nil {
 			return err
 		}
-		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: rel.ID, AuthorID: a.user.ID, Visibility: vis,
+		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: rel.ID, AuthorID: a.user.ID, MeetingID: meetingID, Visibility: vis,
 			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
 		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
 			return err

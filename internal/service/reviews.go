@@ -29,13 +29,20 @@ type ReviewStatus struct {
 	Last   *mentorvault.Review
 }
 
-// ReviewsView is the pair's reviews, opened, and who is due.
+// ReviewsView is the pair's reviews, opened, who is due, and the pair's own
+// figures to review against: meetings held against planned, late
+// cancellations, commitments kept, sessions begun with the reminder.
 type ReviewsView struct {
-	Reviews     []*mentorvault.Review
-	EveryWeeks  int
-	Mentor      ReviewStatus
-	Mentee      ReviewStatus
-	InForceFrom *time.Time
+	Reviews      []*mentorvault.Review
+	EveryWeeks   int
+	Mentor       ReviewStatus
+	Mentee       ReviewStatus
+	InForceFrom  *time.Time
+	Meetings     mentorvault.MeetingFigures
+	MentorKept   mentorvault.FollowThrough
+	MenteeKept   mentorvault.FollowThrough
+	SessionsHeld int // held meetings…
+	WithReminder int // …of which began with the reminder shown to both
 }
 
 // For returns the status of userID.
@@ -129,6 +136,40 @@ func (s *Service) reviews(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 	if inForce != nil {
 		out.InForceFrom = inForce.InForceAt
 	}
+	var ms []*mentorvault.Meeting
+	for _, upcoming := range []bool{true, false} {
+		page, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: rel.ID, Upcoming: upcoming, Now: tx.Now(), Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, page...)
+	}
+	out.Meetings = mentorvault.FiguresOf(ms, tx.Now())
+	acks, err := tx.FindReminderAcks(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	shown := map[string]int{}
+	for _, ak := range acks {
+		out.Meetings.RemindersShown++
+		if ak.AcknowledgedAt != nil {
+			out.Meetings.RemindersAcknowledged++
+		}
+		shown[ak.MeetingID]++
+	}
+	for _, m := range ms {
+		if m.Status == mentorvault.MeetingHeld {
+			out.SessionsHeld++
+			if shown[m.ID] >= 2 {
+				out.WithReminder++
+			}
+		}
+	}
+	cs, err := tx.FindCommitments(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.MentorKept, out.MenteeKept = mentorvault.FollowThroughOf(cs, rel.MentorID), mentorvault.FollowThroughOf(cs, rel.MenteeID)
 	return out, nil
 }
 

@@ -24,6 +24,8 @@ type Options struct {
 	SessionTTL     time.Duration // absolute session lifetime; default 12h
 	SessionIdle    time.Duration // idle timeout; default 2h
 	Logger         *slog.Logger
+	// Notifiers receive every notification after the in-app one (e.g. email).
+	Notifiers []Notifier
 }
 
 // Service is the one entry point to mentorvault's data.
@@ -34,6 +36,7 @@ type Service struct {
 	opts      Options
 	log       *slog.Logger
 	dummyHash string // verified against for unknown emails, so both take the same time
+	notifiers []Notifier
 }
 
 // New returns a Service over its dependencies.
@@ -54,7 +57,8 @@ func New(store mentorvault.Store, authz *policy.Authorizer, keys *seal.Keyring, 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: store, authz: authz, keys: keys, opts: opts, log: opts.Logger, dummyHash: dummy}, nil
+	return &Service{store: store, authz: authz, keys: keys, opts: opts, log: opts.Logger, dummyHash: dummy,
+		notifiers: append([]Notifier{InApp{}}, opts.Notifiers...)}, nil
 }
 
 // Store returns the service's store (for health checks and the operator CLI).
@@ -223,7 +227,8 @@ func (s *Service) record(ctx context.Context, tx mentorvault.Tx, a actor, action
 }
 
 func relResource(r *mentorvault.Relationship) policy.Relationship {
-	return policy.Relationship{ID: r.ID, OrgID: r.OrgID, ProgrammeID: r.ProgrammeID, MentorID: r.MentorID, MenteeID: r.MenteeID, Status: string(r.Status)}
+	return policy.Relationship{ID: r.ID, OrgID: r.OrgID, ProgrammeID: r.ProgrammeID, MentorID: r.MentorID, MenteeID: r.MenteeID,
+		Status: string(r.Status), Kind: string(r.Kind)}
 }
 
 func noteResource(r *mentorvault.Relationship, n *mentorvault.Note) policy.Note {

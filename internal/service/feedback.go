@@ -1,0 +1,218 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+func feedbackAD(r *mentorvault.FeedbackResponse) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "feedback", RecordID: r.RequestID, Field: "answer"}
+}
+
+func feedbackResource(rel *mentorvault.Relationship, fr *mentorvault.FeedbackRequest) policy.Feedback {
+	return policy.Feedback{ID: fr.ID, AskerID: fr.MentorID, AnswererID: fr.MenteeID, Relationship: relResource(rel)}
+}
+
+// RequestFeedback asks the other party how the caller's mentoring is
+// landing. In a mentoring relationship only the mentor asks. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT (a request is open).
+func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, relID string) (*mentorvault.FeedbackRequest, error) {
+	var out *mentorvault.FeedbackRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.RequestFeedback, relID)
+		if err != nil {
+			return err
+		}
+		reqs, err := tx.FindFeedbackRequests(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range reqs {
+			if r.MentorID == a.user.ID && r.AnsweredAt == nil {
+				return mentorvault.Errorf(mentorvault.ECONFLICT, "you already asked; the answer is still open")
+			}
+		}
+		fr := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, MentorID: a.user.ID, MenteeID: rel.Partner(a.user.ID),
+			ProgrammeID: rel.ProgrammeID, RequestedAt: tx.Now()}
+		if err := tx.CreateFeedbackRequest(ctx, fr); err != nil {
+			return err
+		}
+		out = fr
+		if err := s.notify(ctx, tx, fr.MenteeID, mentorvault.NotifyFeedbackRequested, rel.ID, fr.ID,
+			a.user.Name+" asks how their mentoring is working for you (a short form; only they read your answer).",
+			"/relationships/"+rel.ID+"/feedback", "feedback.requested:"+fr.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "feedback.request", target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}, "")
+	})
+	return out, err
+}
+
+// FeedbackView is what the caller sees of feedback in a relationship: the
+// requests they must answer, and the answers to their own requests.
+type FeedbackView struct {
+	ToAnswer []*mentorvault.FeedbackRequest
+	Asked    []*mentorvault.FeedbackRequest
+	Answers  map[string]*mentorvault.FeedbackResponse // by request ID, only for the caller's own requests
+}
+
+// Feedback returns the caller's feedback requests and answers. Only the
+// asker reads an answer. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID string) (*FeedbackView, error) {
+	var out *FeedbackView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ListFeedback, relID)
+		if err != nil {
+			return err
+		}
+		reqs, err := tx.FindFeedbackRequests(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		resps, err := tx.FindFeedbackResponses(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		byReq := map[string]*mentorvault.FeedbackResponse{}
+		for _, r := range resps {
+			byReq[r.RequestID] = r
+		}
+		out = &FeedbackView{Answers: map[string]*mentorvault.FeedbackResponse{}}
+		var key []byte
+		for _, fr := range reqs {
+			switch a.user.ID {
+			case fr.MenteeID:
+				if fr.AnsweredAt == nil {
+					out.ToAnswer = append(out.ToAnswer, fr)
+				}
+			case fr.MentorID:
+				out.Asked = append(out.Asked, fr)
+				resp := byReq[fr.ID]
+				if resp == nil {
+					continue
+				}
+				if err := s.authorize(ctx, tx, a, policy.ReadFeedback, feedbackResource(rel, fr), target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}, always); err != nil {
+					return err
+				}
+				if key == nil {
+					if key, err = s.dataKey(ctx, tx, rel.ID); err != nil {
+						return err
+					}
+				}
+				if err := s.openFeedback(key, resp); err != nil {
+					return err
+				}
+				out.Answers[fr.ID] = resp
+			}
+		}
+		return s.record(ctx, tx, a, "feedback.read", relTarget(rel), fmt.Sprintf("answers=%d", len(out.Answers)))
+	})
+	return out, err
+}
+
+func (s *Service) openFeedback(key []byte, r *mentorvault.FeedbackResponse) error {
+	sec, err := s.keys.Open(key, feedbackAD(r), r.Sealed)
+	if err != nil {
+		return mentorvault.Internal(fmt.Errorf("open feedback %s: %w", r.RequestID, err))
+	}
+	return json.Unmarshal([]byte(sec.Reveal()), &r.Answer)
+}
+
+// AnswerFeedback records the asked party's answer, sealed. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT (answered).
+func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, relID, requestID string, ans mentorvault.FeedbackAnswer) error {
+	if err := ans.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.AnswerFeedback)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		fr, err := tx.FindFeedbackRequestByID(ctx, requestID)
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && fr.RelationshipID != rel.ID) || !mentorvault.ValidID(requestID) {
+			return mentorvault.Errorf(mentorvault.ENOTFOUND, "feedback request not found")
+		} else if err != nil {
+			return err
+		}
+		t := target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}
+		if err := s.authorize(ctx, tx, a, policy.AnswerFeedback, feedbackResource(rel, fr), t, s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(ans)
+		if err != nil {
+			return err
+		}
+		r := &mentorvault.FeedbackResponse{RequestID: fr.ID, RelationshipID: rel.ID, ProgrammeID: fr.ProgrammeID, CreatedAt: tx.Now()}
+		if r.Sealed, err = s.keys.Seal(key, feedbackAD(r), mentorvault.NewSecret(string(b))); err != nil {
+			return err
+		}
+		if err := tx.CreateFeedbackResponse(ctx, r); err != nil {
+			if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+				return mentorvault.Errorf(mentorvault.ECONFLICT, "this request is already answered")
+			}
+			return err
+		}
+		return s.record(ctx, tx, a, "feedback.answer", t, "")
+	})
+}
+
+// FeedbackAggregates returns a programme's anonymous feedback figures, each
+// withheld unless at least the programme's k responses stand behind it.
+// Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principal, programmeID string) ([]mentorvault.Aggregate, int, error) {
+	var (
+		out []mentorvault.Aggregate
+		k   int
+	)
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, prog, err := s.programmeCall(ctx, tx, p, policy.ViewFeedbackAggregates, programmeID)
+		if err != nil {
+			return err
+		}
+		st, err := tx.FindProgrammeSettings(ctx, prog.ID)
+		if err != nil {
+			return err
+		}
+		k = st.KThreshold
+		resps, err := tx.FindProgrammeFeedback(ctx, prog.ID)
+		if err != nil {
+			return err
+		}
+		keys := map[string][]byte{}
+		var answers []mentorvault.FeedbackAnswer
+		for _, r := range resps {
+			key, ok := keys[r.RelationshipID]
+			if !ok {
+				if key, err = tx.FindDataKey(ctx, r.RelationshipID); err != nil {
+					keys[r.RelationshipID] = nil
+					continue // shredded: its answers are gone
+				}
+				keys[r.RelationshipID] = key
+			}
+			if key == nil {
+				continue
+			}
+			if err := s.openFeedback(key, r); err != nil {
+				return err
+			}
+			answers = append(answers, r.Answer)
+		}
+		out = mentorvault.AggregateFeedback(answers, k)
+		return s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
+	})
+	return out, k, err
+}

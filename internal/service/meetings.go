@@ -1,0 +1,410 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+func agendaAD(m *mentorvault.Meeting) seal.AD {
+	return seal.AD{RelationshipID: m.RelationshipID, Record: "meeting", RecordID: m.ID, Field: "agenda"}
+}
+
+func meetingTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "meeting", id: id}
+}
+
+// MeetingInput is a meeting to schedule or reschedule.
+type MeetingInput struct {
+	StartsAt time.Time
+	Minutes  int
+	Location string
+	Agenda   string
+}
+
+// relCall resolves the actor and relationship and decides act, with the
+// reason a party is refused spelled out.
+func (s *Service) relCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, error) {
+	a, err := s.resolve(ctx, tx, p, act)
+	if err != nil {
+		return a, nil, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return a, nil, err
+	}
+	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
+		if rel.IsParty(a.subj.UserID) {
+			switch rel.Status {
+			case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this opens once you have both signed the confidentiality agreement")}
+			default:
+				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this cannot be done while the relationship is %s", rel.Status)}
+			}
+		}
+		return a, nil, err
+	}
+	return a, rel, nil
+}
+
+// inForce returns the agreement version in force, opened, or nil.
+func (s *Service) inForce(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (*mentorvault.AgreementVersion, error) {
+	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if v.State == mentorvault.AgreementInForce {
+			return v, s.openVersion(key, v)
+		}
+	}
+	return nil, nil
+}
+
+func (s *Service) openMeeting(key []byte, m *mentorvault.Meeting) error {
+	if len(m.AgendaSealed) == 0 {
+		return nil
+	}
+	ag, err := s.keys.Open(key, agendaAD(m), m.AgendaSealed)
+	if err != nil {
+		return mentorvault.Internal(fmt.Errorf("open meeting %s agenda: %w", m.ID, err))
+	}
+	m.Agenda = ag
+	return nil
+}
+
+func (s *Service) sealAgenda(key []byte, m *mentorvault.Meeting, agenda string) error {
+	m.Agenda, m.AgendaSealed = mentorvault.NewSecret(agenda), nil
+	if agenda == "" {
+		return nil
+	}
+	var err error
+	m.AgendaSealed, err = s.keys.Seal(key, agendaAD(m), m.Agenda)
+	return err
+}
+
+// ScheduleMeeting plans a session; the other party is notified. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (not active, not a party) or EINVALID.
+func (s *Service) ScheduleMeeting(ctx context.Context, p mentorvault.Principal, relID string, in MeetingInput) (*mentorvault.Meeting, error) {
+	if err := mentorvault.ValidateMeetingInput(in.StartsAt, in.Minutes, in.Location, in.Agenda); err != nil {
+		return nil, err
+	}
+	var out *mentorvault.Meeting
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ScheduleMeeting, relID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		m := &mentorvault.Meeting{ID: mentorvault.NewID(), RelationshipID: rel.ID, StartsAt: in.StartsAt.UTC().Truncate(time.Minute), Minutes: in.Minutes,
+			Location: in.Location, Status: mentorvault.MeetingScheduled, CreatedByID: a.user.ID, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if err := s.sealAgenda(key, m, in.Agenda); err != nil {
+			return err
+		}
+		if err := tx.CreateMeeting(ctx, m); err != nil {
+			return err
+		}
+		out = m
+		if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyMeetingChanged, m.ID,
+			fmt.Sprintf("%s scheduled a mentoring session for %s.", a.user.Name, m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			meetingLink(rel.ID, m.ID), "meeting.scheduled:"+m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "meeting.schedule", meetingTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+func meetingLink(relID, meetingID string) string {
+	return "/relationships/" + relID + "/meetings/" + meetingID
+}
+
+// MeetingPage is a page of a relationship's meetings, agendas opened.
+type MeetingPage struct {
+	Meetings   []*mentorvault.Meeting
+	NextBefore string // cursor for more past meetings, "" when there are none
+}
+
+// Meetings lists a relationship's upcoming meetings (soonest first) or past
+// ones (latest first, paged by the before cursor). Returns
+// EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID string, upcoming bool, before string, limit int) (*MeetingPage, error) {
+	if before != "" && !mentorvault.ValidID(before) {
+		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a meeting ID"})
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var out *MeetingPage
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ListMeetings, relID)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: rel.ID, Upcoming: upcoming, Now: tx.Now(), Before: before, Limit: limit + 1})
+		if err != nil {
+			return err
+		}
+		out = &MeetingPage{}
+		if len(ms) > limit {
+			ms = ms[:limit]
+			out.NextBefore = ms[limit-1].ID
+		}
+		if len(ms) > 0 {
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := s.openMeeting(key, m); err != nil {
+					return err
+				}
+			}
+		}
+		out.Meetings = ms
+		which := "past"
+		if upcoming {
+			which = "upcoming"
+		}
+		return s.record(ctx, tx, a, "meeting.list", relTarget(rel), fmt.Sprintf("%s; count=%d", which, len(ms)))
+	})
+	return out, err
+}
+
+// MeetingView is one meeting with its session notes and who saw the reminder.
+type MeetingView struct {
+	*mentorvault.Meeting
+	Notes        []*mentorvault.Note
+	Acks         []*mentorvault.ReminderAck
+	NoticeHours  int // the cancellation notice of the agreement in force
+	CancelIsLate bool
+}
+
+// Meeting returns one meeting, its agenda and the caller's readable session
+// notes. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) Meeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*MeetingView, error) {
+	var out *MeetingView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ListMeetings, relID)
+		if err != nil {
+			return err
+		}
+		m, err := loadMeeting(ctx, tx, rel, meetingID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openMeeting(key, m); err != nil {
+			return err
+		}
+		out = &MeetingView{Meeting: m}
+		notes, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: rel.ID, MeetingID: m.ID, ReaderID: a.user.ID, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, n := range notes {
+			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), always); err != nil {
+				return err
+			}
+			if err := s.openNote(ctx, tx, key, n); err != nil {
+				return err
+			}
+		}
+		out.Notes = notes
+		acks, err := tx.FindReminderAcks(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		for _, ak := range acks {
+			if ak.MeetingID == m.ID {
+				out.Acks = append(out.Acks, ak)
+			}
+		}
+		if v, err := s.inForce(ctx, tx, rel, key); err != nil {
+			return err
+		} else if v != nil {
+			out.NoticeHours = v.Terms.Expectations.CancellationNoticeHours
+		}
+		out.CancelIsLate = m.StartsAt.Sub(tx.Now()) < time.Duration(out.NoticeHours)*time.Hour
+		return s.record(ctx, tx, a, "meeting.read", meetingTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+func loadMeeting(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Meeting, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "meeting not found")
+	if !mentorvault.ValidID(id) {
+		return nil, notFound
+	}
+	m, err := tx.FindMeetingByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && m.RelationshipID != rel.ID) {
+		return nil, notFound
+	}
+	return m, err
+}
+
+// changeMeeting loads a meeting for an update, applies change and stores it.
+func (s *Service) changeMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID, action string,
+	change func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error)) (*mentorvault.Meeting, error) {
+	var out *mentorvault.Meeting
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.UpdateMeeting, relID)
+		if err != nil {
+			return err
+		}
+		m, err := loadMeeting(ctx, tx, rel, meetingID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openMeeting(key, m); err != nil {
+			return err
+		}
+		note, err := change(tx, a, rel, key, m)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateMeeting(ctx, m); err != nil {
+			return err
+		}
+		out = m
+		if note != "" {
+			if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyMeetingChanged, m.ID, note, meetingLink(rel.ID, m.ID),
+				fmt.Sprintf("meeting.%s:%s:%d", action, m.ID, m.Sequence)); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, a, "meeting."+action, meetingTarget(rel, m.ID), "status="+string(m.Status))
+	})
+	return out, err
+}
+
+// RescheduleMeeting moves a scheduled meeting (and may change its agenda).
+// Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) RescheduleMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string, in MeetingInput) (*mentorvault.Meeting, error) {
+	if err := mentorvault.ValidateMeetingInput(in.StartsAt, in.Minutes, in.Location, in.Agenda); err != nil {
+		return nil, err
+	}
+	return s.changeMeeting(ctx, p, relID, meetingID, "reschedule", func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error) {
+		if err := m.Reschedule(in.StartsAt.UTC().Truncate(time.Minute), in.Minutes, in.Location, tx.Now()); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s moved your mentoring session to %s.", a.user.Name, m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")), s.sealAgenda(key, m, in.Agenda)
+	})
+}
+
+// CancelMeeting cancels a scheduled meeting: late if with less notice than
+// the agreement in force asks. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN or ECONFLICT.
+func (s *Service) CancelMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*mentorvault.Meeting, error) {
+	return s.changeMeeting(ctx, p, relID, meetingID, "cancel", func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error) {
+		notice := 0
+		if v, err := s.inForce(ctx, tx, rel, key); err != nil {
+			return "", err
+		} else if v != nil {
+			notice = v.Terms.Expectations.CancellationNoticeHours
+		}
+		if err := m.Cancel(a.user.ID, notice, tx.Now()); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s cancelled the mentoring session of %s.", a.user.Name, m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")), nil
+	})
+}
+
+// RecordMeetingOutcome records that a meeting was held or missed. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) RecordMeetingOutcome(ctx context.Context, p mentorvault.Principal, relID, meetingID string, outcome mentorvault.MeetingStatus) (*mentorvault.Meeting, error) {
+	return s.changeMeeting(ctx, p, relID, meetingID, "outcome", func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error) {
+		return "", m.RecordOutcome(outcome, tx.Now())
+	})
+}
+
+// SessionStart is what opening a session shows first: the reminder of the
+// agreement in force.
+type SessionStart struct {
+	Meeting  *mentorvault.Meeting
+	Reminder mentorvault.Reminder
+	Ack      *mentorvault.ReminderAck
+}
+
+// StartMeeting opens a session: it generates the confidentiality reminder
+// from the agreement in force and records that it was shown to the caller.
+// Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) StartMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*SessionStart, error) {
+	return s.reminder(ctx, p, relID, meetingID, false)
+}
+
+// AcknowledgeReminder records that the caller read the reminder. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) AcknowledgeReminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*SessionStart, error) {
+	return s.reminder(ctx, p, relID, meetingID, true)
+}
+
+func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string, ack bool) (*SessionStart, error) {
+	var out *SessionStart
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.StartMeeting, relID)
+		if err != nil {
+			return err
+		}
+		m, err := loadMeeting(ctx, tx, rel, meetingID)
+		if err != nil {
+			return err
+		}
+		if m.Status != mentorvault.MeetingScheduled && m.Status != mentorvault.MeetingHeld {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "the meeting was %s", m.Status)
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.openMeeting(key, m); err != nil {
+			return err
+		}
+		v, err := s.inForce(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "there is no signed agreement to remind you of")
+		}
+		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		ak := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: a.user.ID, ShownAt: now}
+		if ack {
+			ak.AcknowledgedAt = &now
+		}
+		if err := tx.UpsertReminderAck(ctx, ak); err != nil {
+			return err
+		}
+		out = &SessionStart{Meeting: m, Reminder: v.Terms.Reminder(header(vs[0], v.Number)), Ack: ak}
+		action := "meeting.start"
+		if ack {
+			action = "meeting.reminder_ack"
+		}
+		return s.record(ctx, tx, a, action, meetingTarget(rel, m.ID), fmt.Sprintf("agreement_version=%d", v.Number))
+	})
+	return out, err
+}
+
+// CreateSessionNote writes a note that belongs to a meeting. Returns what
+// CreateNote returns, and ENOTFOUND for a meeting of another relationship.
+func (s *Service) CreateSessionNote(ctx context.Context, p mentorvault.Principal, relID, meetingID, body string, vis mentorvault.Visibility) (*mentorvault.Note, error) {
+	return s.createNote(ctx, p, relID, meetingID, body, vis)
+}

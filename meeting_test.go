@@ -1,0 +1,221 @@
+package mentorvault_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+func TestCancellationNotice(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		notice int // hours the agreement asks
+		at     time.Time
+		want   mentorvault.MeetingStatus
+	}{
+		{"a day ahead, 24h notice", 24, start.Add(-24 * time.Hour), mentorvault.MeetingCancelledInTime},
+		{"a minute short of 24h", 24, start.Add(-24*time.Hour + time.Minute), mentorvault.MeetingCancelledLate},
+		{"a week ahead, 48h notice", 48, start.Add(-7 * 24 * time.Hour), mentorvault.MeetingCancelledInTime},
+		{"an hour ahead, no notice asked", 0, start.Add(-time.Hour), mentorvault.MeetingCancelledInTime},
+		{"after the start, no notice asked", 0, start.Add(time.Minute), mentorvault.MeetingCancelledLate},
+		{"an hour ahead, 2h notice", 2, start.Add(-time.Hour), mentorvault.MeetingCancelledLate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mentorvault.Meeting{StartsAt: start, Minutes: 45, Status: mentorvault.MeetingScheduled}
+			if err := m.Cancel("u1", tc.notice, tc.at); err != nil {
+				t.Fatal(err)
+			}
+			if m.Status != tc.want || m.CancelledByID != "u1" || m.CancelledAt == nil || m.Sequence != 1 {
+				t.Fatalf("got %+v", m)
+			}
+		})
+	}
+}
+
+func TestMeetingTransitions(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	before, after := start.Add(-time.Hour), start.Add(time.Hour)
+	type op func(m *mentorvault.Meeting) error
+	for _, tc := range []struct {
+		name string
+		from mentorvault.MeetingStatus
+		do   op
+		want mentorvault.MeetingStatus
+		code string
+	}{
+		{"held after the start", mentorvault.MeetingScheduled, func(m *mentorvault.Meeting) error { return m.RecordOutcome(mentorvault.MeetingHeld, after) }, mentorvault.MeetingHeld, ""},
+		{"missed after the start", mentorvault.MeetingScheduled, func(m *mentorvault.Meeting) error { return m.RecordOutcome(mentorvault.MeetingMissed, after) }, mentorvault.MeetingMissed, ""},
+		{"not held before it starts", mentorvault.MeetingScheduled, func(m *mentorvault.Meeting) error { return m.RecordOutcome(mentorvault.MeetingHeld, before) }, "", mentorvault.ECONFLICT},
+		{"outcome must be held or missed", mentorvault.MeetingScheduled, func(m *mentorvault.Meeting) error {
+			return m.RecordOutcome(mentorvault.MeetingCancelledLate, after)
+		}, "", mentorvault.EINVALID},
+		{"held twice", mentorvault.MeetingHeld, func(m *mentorvault.Meeting) error { return m.RecordOutcome(mentorvault.MeetingHeld, after) }, "", mentorvault.ECONFLICT},
+		{"cancel a held meeting", mentorvault.MeetingHeld, func(m *mentorvault.Meeting) error { return m.Cancel("u", 24, before) }, "", mentorvault.ECONFLICT},
+		{"cancel twice", mentorvault.MeetingCancelledInTime, func(m *mentorvault.Meeting) error { return m.Cancel("u", 24, before) }, "", mentorvault.ECONFLICT},
+		{"reschedule", mentorvault.MeetingScheduled, func(m *mentorvault.Meeting) error { return m.Reschedule(start.Add(48*time.Hour), 30, "Room 2", before) }, mentorvault.MeetingScheduled, ""},
+		{"reschedule a missed meeting", mentorvault.MeetingMissed, func(m *mentorvault.Meeting) error { return m.Reschedule(start, 30, "", before) }, "", mentorvault.ECONFLICT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mentorvault.Meeting{StartsAt: start, Minutes: 45, Status: tc.from}
+			err := tc.do(&m)
+			if tc.code != "" {
+				if mentorvault.ErrorCode(err) != tc.code || m.Status != tc.from || m.Sequence != 0 {
+					t.Fatalf("want %s and no change, got %v %+v", tc.code, err, m)
+				}
+				return
+			}
+			if err != nil || m.Status != tc.want || m.Sequence != 1 {
+				t.Fatalf("got %v %+v", err, m)
+			}
+		})
+	}
+}
+
+func TestValidateMeetingInput(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		start    time.Time
+		minutes  int
+		location string
+		agenda   string
+		field    string
+	}{
+		{start, 45, "https://meet.example/abc", "Delegation", ""},
+		{time.Time{}, 45, "", "", "starts_at"},
+		{start, 2, "", "", "minutes"},
+		{start, 600, "", "", "minutes"},
+		{start, 45, "line one\nline two", "", "location"},
+		{start, 45, "https://", "", "location"},
+		{start, 45, "", "\xff", "agenda"},
+	} {
+		err := mentorvault.ValidateMeetingInput(tc.start, tc.minutes, tc.location, tc.agenda)
+		if tc.field == "" && err != nil || tc.field != "" && mentorvault.ErrorFields(err)[tc.field] == "" {
+			t.Errorf("%+v: %v", tc, err)
+		}
+	}
+}
+
+func TestRates(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	ms := func(sts ...mentorvault.MeetingStatus) []*mentorvault.Meeting {
+		var out []*mentorvault.Meeting
+		for i, s := range sts {
+			out = append(out, &mentorvault.Meeting{Status: s, StartsAt: now.Add(time.Duration(i-len(sts)) * 24 * time.Hour)})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		in   []*mentorvault.Meeting
+		want mentorvault.MeetingFigures
+	}{
+		{"nothing", nil, mentorvault.MeetingFigures{}},
+		{"all held", ms(mentorvault.MeetingHeld, mentorvault.MeetingHeld), mentorvault.MeetingFigures{Planned: 2, Held: 2}},
+		{"in-time cancellations are not planned", ms(mentorvault.MeetingHeld, mentorvault.MeetingCancelledInTime), mentorvault.MeetingFigures{Planned: 1, Held: 1, CancelledInTime: 1}},
+		{"late cancellations and misses count as planned", ms(mentorvault.MeetingHeld, mentorvault.MeetingCancelledLate, mentorvault.MeetingMissed),
+			mentorvault.MeetingFigures{Planned: 3, Held: 1, CancelledLate: 1, Missed: 1}},
+		{"a past meeting without an outcome is planned, not held", ms(mentorvault.MeetingScheduled), mentorvault.MeetingFigures{Planned: 1}},
+		{"future meetings are upcoming", []*mentorvault.Meeting{{Status: mentorvault.MeetingScheduled, StartsAt: now.Add(time.Hour)}}, mentorvault.MeetingFigures{Upcoming: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mentorvault.FiguresOf(tc.in, now); got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+
+	cs := func(owner string, sts ...mentorvault.CommitmentStatus) []*mentorvault.Commitment {
+		var out []*mentorvault.Commitment
+		for _, s := range sts {
+			out = append(out, &mentorvault.Commitment{OwnerID: owner, Status: s})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		in       []*mentorvault.Commitment
+		rate     float64
+		ok       bool
+		kept, op int
+	}{
+		{"none decided", cs("a", mentorvault.CommitmentOpen, mentorvault.CommitmentProposed), 0, false, 0, 1},
+		{"all kept", cs("a", mentorvault.CommitmentKept, mentorvault.CommitmentKept), 1, true, 2, 0},
+		{"dropped does not count", cs("a", mentorvault.CommitmentKept, mentorvault.CommitmentDropped, mentorvault.CommitmentMissed), 0.5, true, 1, 0},
+		{"other owner ignored", append(cs("a", mentorvault.CommitmentMissed), cs("b", mentorvault.CommitmentKept, mentorvault.CommitmentKept)...), 0, true, 0, 0},
+		{"three of four", cs("a", mentorvault.CommitmentKept, mentorvault.CommitmentKept, mentorvault.CommitmentKept, mentorvault.CommitmentMissed), 0.75, true, 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := mentorvault.FollowThroughOf(tc.in, "a")
+			rate, ok := f.Rate()
+			if rate != tc.rate || ok != tc.ok || f.Kept != tc.kept || f.Open != tc.op {
+				t.Fatalf("got %+v rate %v %v", f, rate, ok)
+			}
+		})
+	}
+}
+
+func TestCommitmentTransitions(t *testing.T) {
+	now := time.Now()
+	c := &mentorvault.Commitment{OwnerID: "bob", ProposedByID: "alice", Status: mentorvault.CommitmentProposed}
+	if err := c.Accept("alice", now); mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN {
+		t.Fatalf("the proposer accepted on the owner's behalf: %v", err)
+	}
+	if err := c.Close(mentorvault.CommitmentKept, "bob", now); mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
+		t.Fatalf("kept before accepted: %v", err)
+	}
+	if err := c.Accept("bob", now); err != nil || c.Status != mentorvault.CommitmentOpen {
+		t.Fatalf("accept: %v", err)
+	}
+	if err := c.Close(mentorvault.CommitmentKept, "alice", now); mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN {
+		t.Fatalf("the other party marked it kept: %v", err)
+	}
+	if err := c.Close("done", "bob", now); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+		t.Fatalf("unknown status: %v", err)
+	}
+	if err := c.Close(mentorvault.CommitmentKept, "bob", now); err != nil || c.ClosedAt == nil {
+		t.Fatalf("kept: %v", err)
+	}
+	if err := c.Close(mentorvault.CommitmentDropped, "alice", now); mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
+		t.Fatalf("dropped after kept: %v", err)
+	}
+}
+
+func TestFeedbackKThreshold(t *testing.T) {
+	answer := func(v int) mentorvault.FeedbackAnswer {
+		r := map[string]int{}
+		for _, q := range mentorvault.FeedbackQuestions {
+			r[q.Key] = v
+		}
+		return mentorvault.FeedbackAnswer{Ratings: r}
+	}
+	four := []mentorvault.FeedbackAnswer{answer(5), answer(4), answer(3), answer(4)}
+	for _, a := range mentorvault.AggregateFeedback(four, 5) {
+		if !a.Withheld || a.Mean != 0 || a.Responses != 4 {
+			t.Fatalf("4 responses under k=5 must be withheld: %+v", a)
+		}
+	}
+	five := append(four, answer(4))
+	for _, a := range mentorvault.AggregateFeedback(five, 5) {
+		if a.Withheld || a.Mean != 4 || a.Responses != 5 {
+			t.Fatalf("5 responses at k=5: %+v", a)
+		}
+	}
+	if got := mentorvault.AggregateFeedback(nil, 2); !got[0].Withheld {
+		t.Fatal("no responses must be withheld")
+	}
+	bad := answer(6)
+	if err := bad.Validate(); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+		t.Fatalf("rating 6: %v", err)
+	}
+	partial := mentorvault.FeedbackAnswer{Ratings: map[string]int{"listening": 3}}
+	if err := partial.Validate(); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+		t.Fatalf("unanswered questions: %v", err)
+	}
+	ok := answer(3)
+	ok.Text = "Helpful sessions."
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -96,9 +96,9 @@ func statusHelp(s mentorvault.RelationshipStatus) string {
 	case mentorvault.StatusProposed:
 		return "Waiting for the invited person to accept."
 	case mentorvault.StatusAccepted:
-		return "Accepted. Both of you now agree the confidentiality terms."
+		return "Accepted. Next, the two of you draft and sign your confidentiality agreement."
 	case mentorvault.StatusAgreeing:
-		return "One of you has agreed the terms; waiting for the other."
+		return "Drafting the confidentiality agreement: the relationship starts when you both sign the same version."
 	case mentorvault.StatusActive:
 		return "Active: notes and meetings are open to the two of you."
 	case mentorvault.StatusPaused:

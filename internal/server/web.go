@@ -475,6 +475,19 @@ var actionWords = map[string]string{
 	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
 	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship",
 	"relationship.view": "viewed the relationship",
+	"agreement.read": "opened the agreement", "agreement.draft": "started a draft of the agreement",
+	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
+	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
+	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",
+	"agreement.export": "downloaded the agreement", "agreement.status": "looked at the agreement's status",
+	"review.read": "opened the reviews", "review.record": "recorded a review of expectations",
+	"meeting.schedule": "scheduled a meeting", "meeting.list": "listed the meetings", "meeting.read": "opened a meeting",
+	"meeting.reschedule": "rescheduled a meeting", "meeting.cancel": "cancelled a meeting", "meeting.outcome": "recorded a meeting's outcome",
+	"meeting.start": "started a session (reminder shown)", "meeting.reminder_ack": "acknowledged the confidentiality reminder",
+	"meeting.ics": "downloaded a calendar entry", "commitment.create": "recorded a commitment", "commitment.update": "updated a commitment",
+	"commitment.list": "listed the commitments", "goal.create": "added a goal", "goal.update": "updated a goal", "goal.list": "opened the goals",
+	"feedback.request": "asked for feedback", "feedback.answer": "answered a feedback request", "feedback.read": "opened the feedback",
+	"feedback.list": "opened the feedback",
 }
 
 func describeAction(a string) string {

@@ -475,7 +475,7 @@ var actionWords = map[string]string{
 	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
 	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship",
 	"relationship.view": "viewed the relationship",
-	"agreement.read": "opened the agreement", "agreement.draft": "started a draft of the agreement",
+	"agreement.read":    "opened the agreement", "agreement.draft": "started a draft of the agreement",
 	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
 	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
 	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",

@@ -87,6 +87,13 @@ func openAPIRouter(t testing.TB, base string) routers.Router {
 	return r
 }
 
+func init() {
+	// Non-JSON documents the API serves: checked for status and content type only.
+	for _, ct := range []string{"text/calendar", "text/markdown", "application/pdf"} {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
+}
+
 var placeholder = regexp.MustCompile(`\{(\w+)\}`)
 
 func (f *fixture) path(p string) string {

@@ -110,7 +110,7 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 				out.Answers[fr.ID] = resp
 			}
 		}
-		return s.record(ctx, tx, a, "feedback.read", relTarget(rel), fmt.Sprintf("answers=%d", len(out.Answers)))
+		return s.record(ctx, tx, a, "feedback.list", relTarget(rel), fmt.Sprintf("answers=%d", len(out.Answers)))
 	})
 	return out, err
 }

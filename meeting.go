@@ -124,8 +124,9 @@ func (m *Meeting) RecordOutcome(outcome MeetingStatus, now time.Time) error {
 	return nil
 }
 
-// MeetingFilter selects a relationship's meetings. Upcoming are scheduled
-// meetings ending after Now, soonest first; past are the rest, latest first.
+// MeetingFilter selects a relationship's meetings. Upcoming are meetings
+// ending after Now (in progress, planned or cancelled), soonest first; past
+// are those that ended by Now, latest first.
 type MeetingFilter struct {
 	RelationshipID string
 	Upcoming       bool

@@ -74,12 +74,17 @@ func (tx *Tx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]
 	}
 	q := `SELECT ` + meetingColumns + ` FROM meetings m WHERE m.relationship_id = ?`
 	args := []any{f.RelationshipID}
+	// Both lists are ranges of the (relationship_id, starts_at) index: a
+	// meeting lasts at most MaxMeetingMinutes, so one that ends after now
+	// started after now minus that.
+	earliest := now.Add(-mentorvault.MaxMeetingMinutes * time.Minute)
 	if f.Upcoming {
-		q += ` AND m.status = ? AND m.ends_at > ?`
+		q += ` AND m.starts_at > ? AND m.ends_at > ?`
+		args = append(args, tx.d.timeArg(earliest), tx.d.timeArg(now))
 	} else {
-		q += ` AND (m.status <> ? OR m.ends_at <= ?)`
+		q += ` AND m.starts_at <= ? AND m.ends_at <= ?`
+		args = append(args, tx.d.timeArg(now), tx.d.timeArg(now))
 	}
-	args = append(args, string(mentorvault.MeetingScheduled), tx.d.timeArg(now))
 	if f.Before != "" {
 		var start time.Time
 		err := tx.queryRow(ctx, `SELECT starts_at FROM meetings WHERE id = ? AND relationship_id = ?`, f.Before, f.RelationshipID).Scan(timeCol{&start})

@@ -37,33 +37,37 @@ const canonicalVersion = "mentorvault-audit/v1"
 // prefixes make the encoding unambiguous: no two different events encode to
 // the same bytes. Every field but Hash is covered.
 func Hash(e *mentorvault.AuditEvent) []byte {
-	h := sha256.New()
-	h.Write(e.PrevHash)
-	h.Write(canonical(e))
-	return h.Sum(nil)
+	sum := hash(e)
+	return sum[:]
 }
 
-func canonical(e *mentorvault.AuditEvent) []byte {
-	strs := []string{e.ActorID, e.Action, e.Outcome, e.OrgID, e.RelationshipID, e.ResourceType, e.ResourceID, e.Detail}
-	n := 4 + len(canonicalVersion) + 8 + 4 + len(e.ID) + 8 + 4 + len(e.PrevHash)
-	for _, s := range strs {
-		n += 4 + len(s)
-	}
-	b := make([]byte, 0, n)
-	putStr := func(s string) {
-		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
-		b = append(b, s...)
-	}
-	putStr(canonicalVersion)
+// hash is Hash without the allocation of its result. The pre-image,
+// PrevHash || canonical(e), is built in a buffer on the stack (typical
+// events need ~200 bytes; longer ones grow it on the heap) and hashed in
+// one call, so hashing an event allocates nothing.
+func hash(e *mentorvault.AuditEvent) [sha256.Size]byte {
+	var buf [512]byte
+	b := append(buf[:0], e.PrevHash...)
+	b = appendCanonical(b, e)
+	return sha256.Sum256(b)
+}
+
+// appendCanonical appends canonical(e) to b.
+func appendCanonical(b []byte, e *mentorvault.AuditEvent) []byte {
+	b = appendStr(b, canonicalVersion)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Seq))
-	putStr(e.ID)
+	b = appendStr(b, e.ID)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.At.UnixMicro()))
-	for _, s := range strs {
-		putStr(s)
+	for _, s := range [...]string{e.ActorID, e.Action, e.Outcome, e.OrgID, e.RelationshipID, e.ResourceType, e.ResourceID, e.Detail} {
+		b = appendStr(b, s)
 	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(e.PrevHash)))
-	b = append(b, e.PrevHash...)
-	return b
+	return append(b, e.PrevHash...)
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
 }
 
 // Append adds e to the end of the chain inside tx: it locks the head, sets
@@ -150,7 +154,7 @@ func (v *Verifier) Next(e *mentorvault.AuditEvent) error {
 		v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("%s (seq %d to %d missing)", ReasonGap, want, e.Seq-1)}
 	case !bytes.Equal(e.PrevHash, v.head.Hash):
 		v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ReasonPrevHash}
-	case !bytes.Equal(Hash(e), e.Hash):
+	case !hashEqual(e):
 		v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ReasonHash}
 	}
 	if v.err != nil {
@@ -158,6 +162,12 @@ func (v *Verifier) Next(e *mentorvault.AuditEvent) error {
 	}
 	v.head = mentorvault.AuditHead{Seq: e.Seq, Hash: e.Hash}
 	return nil
+}
+
+// hashEqual reports whether e.Hash is Hash(e), without allocating.
+func hashEqual(e *mentorvault.AuditEvent) bool {
+	sum := hash(e)
+	return bytes.Equal(sum[:], e.Hash)
 }
 
 // Head returns the end of the chain verified so far.

@@ -29,19 +29,33 @@ func (tx *Tx) LockAuditHead(ctx context.Context) (mentorvault.AuditHead, error) 
 // head was not locked; unlike the Create methods (see Tx.write) it takes no
 // savepoint, as it is on every request's path, so on PostgreSQL a failure
 // leaves the transaction fit only for Rollback.
+//
+// On PostgreSQL it is one statement (one round trip): the UPDATE of the
+// head takes the inserted row's seq and hash from a data-modifying WITH, so
+// if the insert fails nothing is changed, as with the two statements SQLite
+// runs (it has no data-modifying WITH; its statements cost no round trip).
 func (tx *Tx) InsertAuditEvent(ctx context.Context, e *mentorvault.AuditEvent) error {
-	_, err := tx.exec(ctx, `INSERT INTO audit_events (seq, id, at, actor_id, action, outcome, org_id, relationship_id,
-	resource_type, resource_id, detail, prev_hash, hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.ID, tx.d.timeArg(e.At), nullString(e.ActorID), e.Action, e.Outcome, nullString(e.OrgID),
+	args := []any{e.Seq, e.ID, tx.d.timeArg(e.At), nullString(e.ActorID), e.Action, e.Outcome, nullString(e.OrgID),
 		nullString(e.RelationshipID), nullString(e.ResourceType), nullString(e.ResourceID), nullString(e.Detail),
-		e.PrevHash, e.Hash)
-	if err != nil {
+		e.PrevHash, e.Hash}
+	if tx.d.name == "postgres" {
+		_, err := tx.exec(ctx, `WITH e AS (
+	`+insertAuditEvent+`
+	RETURNING seq, hash
+)
+UPDATE audit_head SET seq = e.seq, hash = e.hash FROM e WHERE audit_head.id = 1`, args...)
 		return mapError("insert audit event", "audit event", err)
 	}
-	_, err = tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	if _, err := tx.exec(ctx, insertAuditEvent, args...); err != nil {
+		return mapError("insert audit event", "audit event", err)
+	}
+	_, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
 	return mapError("advance audit head", "audit head", err)
 }
+
+const insertAuditEvent = `INSERT INTO audit_events (seq, id, at, actor_id, action, outcome, org_id, relationship_id,
+	resource_type, resource_id, detail, prev_hash, hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // FindAuditEvents lists the events f selects, by Seq (ascending unless
 // Descending). Limit defaults to 100, at most 10000.

@@ -35,8 +35,9 @@ var migrationFS embed.FS
 
 // DB is a mentorvault.Store on SQLite or PostgreSQL.
 type DB struct {
-	db *sql.DB
-	d  dialect
+	db    *sql.DB
+	d     dialect
+	stmts *stmtCache // nil: statements are not cached (PostgreSQL, see newDB)
 
 	mu  sync.RWMutex
 	now func() time.Time
@@ -130,7 +131,13 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*DB, error) {
 }
 
 func newDB(sdb *sql.DB, d dialect) *DB {
-	return &DB{db: sdb, d: d, now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{db: sdb, d: d, now: func() time.Time { return time.Now().UTC() }}
+	// pgx caches prepared statements per connection itself (its default
+	// query exec mode, cache_statement); modernc.org/sqlite does not.
+	if d.name == "sqlite" {
+		db.stmts = newStmtCache(sdb)
+	}
+	return db
 }
 
 // SQLDB returns the underlying handle, for benchmarks and tamper tests.
@@ -157,8 +164,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the database and its cached statements.
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // BeginTx starts a read-write transaction whose Now is the clock's time,
 // in UTC and truncated to microseconds (the precision both backends store).
@@ -174,7 +184,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	return &Tx{tx: stx, d: db.d, now: now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{tx: stx, d: db.d, now: now().UTC().Truncate(time.Microsecond), stmts: db.stmts}, nil
 }
 
 // Migrate applies the embedded migrations not yet recorded in

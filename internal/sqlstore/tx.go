@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -12,9 +14,23 @@ import (
 
 // Tx is a read-write transaction; it implements mentorvault.Tx.
 type Tx struct {
-	tx  *sql.Tx
-	d   dialect
-	now time.Time
+	tx    *sql.Tx
+	d     dialect
+	now   time.Time
+	stmts *stmtCache // nil: statements are not cached
+
+	mu sync.Mutex // guards the fields below
+	// unprepared are the queries this transaction ran without a cached
+	// statement; they are prepared once it has ended (see stmtCache).
+	unprepared []string
+	// rows are the result sets of cached queries handed out, so that a
+	// query is not run again on its statement while those rows are open.
+	rows []cachedRows
+}
+
+type cachedRows struct {
+	query string
+	rows  *sql.Rows
 }
 
 var _ mentorvault.Tx = (*Tx)(nil)
@@ -24,7 +40,9 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
-	if err := tx.tx.Commit(); err != nil {
+	err := tx.tx.Commit()
+	tx.ended()
+	if err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
 	return nil
@@ -33,14 +51,75 @@ func (tx *Tx) Commit() error {
 // Rollback discards the transaction. After Commit or an earlier Rollback it
 // does nothing, so callers can always defer it.
 func (tx *Tx) Rollback() error {
-	if err := tx.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+	err := tx.tx.Rollback()
+	tx.ended()
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("sqlstore: rollback: %w", err)
 	}
 	return nil
 }
 
+// ended runs once the transaction has released its connection: it prepares
+// the queries the transaction found uncached.
+func (tx *Tx) ended() {
+	if tx.stmts == nil {
+		return
+	}
+	tx.mu.Lock()
+	queries := tx.unprepared
+	tx.unprepared, tx.rows = nil, nil
+	tx.mu.Unlock()
+	tx.stmts.prepare(queries)
+}
+
+// stmt returns query's cached statement bound to this transaction, or nil
+// if query is to be run directly: statements are not cached, query is not
+// cached yet (it is noted, to be prepared when the transaction ends), or
+// rows of an earlier run of it in this transaction are still open (the
+// driver keeps one SQLite statement per prepared query, so a second run
+// would reset the first one's rows).
+//
+// A *sql.Row (queryRow) holds its statement until it is scanned: scan it
+// before the next statement, as every caller does.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	busy := false
+	open := tx.rows[:0]
+	for _, r := range tx.rows {
+		if _, err := r.rows.Columns(); err != nil {
+			continue // closed
+		}
+		open = append(open, r)
+		busy = busy || r.query == query
+	}
+	clear(tx.rows[len(open):])
+	tx.rows = open
+	if busy {
+		return nil
+	}
+	ps := tx.stmts.get(query)
+	if ps == nil {
+		if !slices.Contains(tx.unprepared, query) && !tx.stmts.full() {
+			tx.unprepared = append(tx.unprepared, query)
+		}
+		return nil
+	}
+	// Binding to the transaction's connection reuses the driver statement
+	// database/sql keeps for that connection; only the first use on a
+	// connection prepares it (on that connection, without the pool).
+	return tx.tx.StmtContext(ctx, ps)
+}
+
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.d.rebind(query), args...)
+	q := tx.d.rebind(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
 }
 
 // write runs a statement that may violate a constraint. If it fails, the
@@ -65,11 +144,107 @@ func (tx *Tx) write(ctx context.Context, query string, args ...any) (sql.Result,
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.d.rebind(query), args...)
+	q := tx.d.rebind(query)
+	st := tx.stmt(ctx, q)
+	if st == nil {
+		return tx.tx.QueryContext(ctx, q, args...)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err == nil {
+		tx.mu.Lock()
+		tx.rows = append(tx.rows, cachedRows{q, rows})
+		tx.mu.Unlock()
+	}
+	return rows, err
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.d.rebind(query), args...)
+	q := tx.d.rebind(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// maxCachedStmts bounds the statement cache. The package's queries are
+// fixed texts, or a few optional WHERE clauses combined, so well under
+// this; past it, further queries simply run unprepared.
+const maxCachedStmts = 256
+
+// stmtCache holds statements prepared on the pool, keyed by query text, for
+// SQLite: modernc.org/sqlite keeps a prepared statement's compiled program,
+// but parses and plans a statement run directly anew on every call, and
+// database/sql caches nothing.
+//
+// A statement is prepared (DB.PrepareContext) only when the preparing
+// goroutine holds no connection: with SQLite's single connection, preparing
+// on the pool inside a transaction would wait for the connection that
+// transaction holds, for ever. So a transaction runs an uncached query
+// directly and notes it, and once it has committed or rolled back, and so
+// released its connection, it prepares the noted queries on the pool. From
+// then on transactions bind the cached statement to their connection with
+// sql.Tx.StmtContext, which reuses the driver statement database/sql keeps
+// per connection.
+type stmtCache struct {
+	db *sql.DB
+
+	mu     sync.RWMutex
+	m      map[string]*sql.Stmt
+	closed bool
+}
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: make(map[string]*sql.Stmt)}
+}
+
+func (c *stmtCache) get(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[query]
+}
+
+func (c *stmtCache) full() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.closed || len(c.m) >= maxCachedStmts
+}
+
+// prepare prepares and caches the queries not cached yet. The caller must
+// hold no connection of the pool. A query that fails to prepare stays
+// uncached (it runs directly, and failed the same way there).
+func (c *stmtCache) prepare(queries []string) {
+	for _, q := range queries {
+		if c.full() || c.get(q) != nil {
+			continue
+		}
+		st, err := c.db.PrepareContext(context.Background(), q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if c.closed || len(c.m) >= maxCachedStmts || c.m[q] != nil {
+			c.mu.Unlock()
+			st.Close()
+			continue
+		}
+		c.m[q] = st
+		c.mu.Unlock()
+	}
+}
+
+// close closes the cached statements; the cache stays empty. A nil cache
+// does nothing.
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	for q, st := range c.m {
+		st.Close()
+		delete(c.m, q)
+	}
 }
 
 // execOne runs an UPDATE or DELETE of one record and returns ENOTFOUND if it

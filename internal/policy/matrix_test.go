@@ -21,6 +21,8 @@ var update = flag.Bool("update", false, "rewrite docs/access-matrix.md from the 
 //	ivan mentors judy in P (R2, active).
 //	judy proposed to mentor bob in P (R3, proposed: not in the directory yet).
 //	alice asked bob for feedback on her mentoring in R1 (F1).
+//	bob consults erin, P's supervisor, about a concern in R1 (C1).
+//	a disclosure in R1 to dave is scheduled (D1); another was delivered (D2).
 //	carol coordinates P; erin supervises P; frank is a requester; grace is an
 //	org admin; heidi is a member with no relationship; mallory is an org
 //	admin of globex.
@@ -63,6 +65,11 @@ var (
 
 	f1 = policy.Feedback{ID: "F1", AskerID: "alice", AnswererID: "bob", Relationship: r1}
 
+	c1 = policy.Consultation{ID: "C1", ConsultantID: "bob", SupervisorID: "erin", ProgrammeID: progP, OrgID: acme}
+
+	d1 = policy.Disclosure{ID: "D1", RecipientUserID: "dave", State: "scheduled", Relationship: r1}
+	d2 = policy.Disclosure{ID: "D2", RecipientUserID: "dave", State: "delivered", Relationship: r1}
+
 	pP = policy.Programme{ID: progP, OrgID: acme}
 	pG = policy.Programme{ID: progG, OrgID: globex}
 
@@ -81,11 +88,14 @@ var (
 		policy.ScheduleMeeting, policy.ListMeetings, policy.UpdateMeeting, policy.StartMeeting,
 		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments,
 		policy.CreateGoal, policy.ListGoals, policy.RequestFeedback, policy.ListFeedback,
+		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
 	}
-	noteActions      = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
-	feedbackActions  = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
-	programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
-	accountActions   = []policy.Action{policy.ManageAccount}
+	consultationActions = []policy.Action{policy.ReadConsultation, policy.PostConsultation}
+	disclosureActions   = []policy.Action{policy.ReadDisclosure}
+	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
+	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
+	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
+	accountActions      = []policy.Action{policy.ManageAccount}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -137,52 +147,52 @@ var matrix = []table{
 	{
 		title: "Own relationship R1 (alice mentors bob in P, active)", resource: r1, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   A   A   A",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Other relationship R2 (ivan mentors judy in P, active)", resource: r2, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
 		title: "Proposed relationship R3 (judy proposed to mentor bob in P; not yet in the directory)", resource: r3, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls
-			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
+			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
 		},
 	},
 	{
@@ -271,6 +281,57 @@ var matrix = []table{
 		},
 	},
 	{
+		title: "bob's consultation with erin, P's supervisor, about a concern in R1 (C1): not alice, not the coordinator, not the org admin", resource: c1, actions: consultationActions,
+		rows: map[string]string{
+			//                     read post
+			"member":              "D    D",
+			"mentor":              "D    D",
+			"mentee":              "A    A",
+			"coordinator":         "D    D",
+			"supervisor":          "A    A",
+			"line manager":        "D    D",
+			"requester":           "D    D",
+			"org admin":           "D    D",
+			"other pair's mentor": "D    D",
+			"other-org user":      "D    D",
+			"anonymous":           "D    D",
+		},
+	},
+	{
+		title: "A disclosure in R1 to dave, scheduled (D1): the parties see it, the recipient not yet", resource: d1, actions: disclosureActions,
+		rows: map[string]string{
+			//                     read
+			"member":              "D",
+			"mentor":              "A",
+			"mentee":              "A",
+			"coordinator":         "D",
+			"supervisor":          "D",
+			"line manager":        "D",
+			"requester":           "D",
+			"org admin":           "D",
+			"other pair's mentor": "D",
+			"other-org user":      "D",
+			"anonymous":           "D",
+		},
+	},
+	{
+		title: "A disclosure in R1 to dave, delivered (D2): the parties and the recipient", resource: d2, actions: disclosureActions,
+		rows: map[string]string{
+			//                     read
+			"member":              "D",
+			"mentor":              "A",
+			"mentee":              "A",
+			"coordinator":         "D",
+			"supervisor":          "D",
+			"line manager":        "A",
+			"requester":           "D",
+			"org admin":           "D",
+			"other pair's mentor": "D",
+			"other-org user":      "D",
+			"anonymous":           "D",
+		},
+	},
+	{
 		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
 			//                     view edit aggr
@@ -342,13 +403,14 @@ var matrix = []table{
 
 // statusColumns and statusRows are the expected decisions of a party
 // (alice, R1's mentor), the other party (bob), a member (heidi) and the
-// programme's coordinator (carol) on R1, alice's private note N1 and alice's
-// feedback request F1 in every status of R1. The coordinator gets the
-// agreement status and nothing of the agreement itself.
+// programme's coordinator (carol) on R1, alice's private note N1, alice's
+// feedback request F1 and the scheduled disclosure D1 in every status of R1.
+// The coordinator gets the agreement status and nothing of the agreement
+// itself, nor of concerns.
 var statusColumns = []struct {
 	who string
 	act policy.Action
-	on  string // "" for R1 itself, "note" for N1, "feedback" for F1
+	on  string // "" for R1 itself, "note" for N1, "feedback" for F1, "disclosure" for D1
 }{
 	{"alice", policy.ViewRelationship, ""},
 	{"alice", policy.CreateNote, ""},
@@ -387,19 +449,26 @@ var statusColumns = []struct {
 	{"carol", policy.ReadAgreement, ""},
 	{"carol", policy.ReadReviews, ""},
 	{"carol", policy.ListMeetings, ""},
+	{"alice", policy.RaiseConcern, ""},
+	{"alice", policy.ReadConcerns, ""},
+	{"alice", policy.ActOnConcern, ""},
+	{"alice", policy.StartConsultation, ""},
+	{"alice", policy.ReadDisclosure, "disclosure"},
+	{"carol", policy.ReadConcerns, ""},
+	{"carol", policy.StartConsultation, ""},
 }
 
 var statusRows = []struct{ status, cells string }{
-	//            alice:                                                                                                                             bob:      heidi:    carol:
-	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls
-	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
-	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D"},
-	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D"},
-	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D"},
-	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D"},
-	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D"},
-	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
-	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D"},
+	//            alice:                                                                                                                             bob:      heidi:    carol: alice:               carol:
+	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls     crs crd cac cst dsr  crd cst
+	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
+	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D"},
+	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D"},
+	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D"},
+	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D"},
+	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D       D   A   A   A   A    D   D"},
+	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
+	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
 }
 
 func subjectOf(t testing.TB, who string) policy.Subject {
@@ -516,6 +585,8 @@ func TestStatusDependentCells(t *testing.T) {
 			note.Relationship = rel
 			fb := f1
 			fb.Relationship = rel
+			disc := d1
+			disc.Relationship = rel
 			want := cells(t, row.cells, len(statusColumns))
 			for i, c := range statusColumns {
 				var res policy.Resource = rel
@@ -524,6 +595,8 @@ func TestStatusDependentCells(t *testing.T) {
 					res = note
 				case "feedback":
 					res = fb
+				case "disclosure":
+					res = disc
 				}
 				check(t, a, subjectOf(t, c.who), c.act, res, want[i])
 			}
@@ -575,6 +648,56 @@ func TestPeerRelationship(t *testing.T) {
 	check(t, a, heidi, policy.RequestFeedback, unknown, false)
 }
 
+// TestConsultationsAndDisclosures: a closed consultation is read, not posted
+// to; a supervisor who no longer supervises its programme sees nothing; only
+// a relationship in a programme has a supervisor to consult; a disclosure
+// made outside the system has no recipient to read it, and one withdrawn
+// before delivery never reaches its recipient.
+func TestConsultationsAndDisclosures(t *testing.T) {
+	a := mustNew(t)
+	alice, bob, erin, dave := subjectOf(t, "alice"), subjectOf(t, "bob"), subjectOf(t, "erin"), subjectOf(t, "dave")
+
+	closed := c1
+	closed.Closed = true
+	check(t, a, bob, policy.ReadConsultation, closed, true)
+	check(t, a, erin, policy.ReadConsultation, closed, true)
+	check(t, a, bob, policy.PostConsultation, closed, false)
+	check(t, a, erin, policy.PostConsultation, closed, false)
+	check(t, a, alice, policy.ReadConsultation, closed, false)
+
+	former := erin
+	former.Supervises = nil // no longer supervises P
+	check(t, a, former, policy.ReadConsultation, c1, false)
+	check(t, a, former, policy.PostConsultation, c1, false)
+	elsewhere := c1
+	elsewhere.ProgrammeID = "Q" // a programme erin does not supervise
+	check(t, a, erin, policy.ReadConsultation, elsewhere, false)
+	check(t, a, bob, policy.ReadConsultation, elsewhere, true)
+	check(t, a, subjectOf(t, "carol"), policy.ReadConsultation, c1, false) // coordinates P, is not consulted
+
+	informal := policy.Relationship{ID: "R9", OrgID: acme, MentorID: "alice", MenteeID: "heidi", Status: "active"}
+	check(t, a, alice, policy.StartConsultation, informal, false)
+	check(t, a, alice, policy.RaiseConcern, informal, true)
+	paused := r1
+	paused.Status = "paused"
+	check(t, a, bob, policy.StartConsultation, paused, true)
+	check(t, a, erin, policy.StartConsultation, paused, false)
+
+	outside := d2
+	outside.RecipientUserID = "" // disclosed outside the system
+	check(t, a, alice, policy.ReadDisclosure, outside, true)
+	check(t, a, dave, policy.ReadDisclosure, outside, false)
+	withdrawn := d1
+	withdrawn.State = "withdrawn"
+	check(t, a, dave, policy.ReadDisclosure, withdrawn, false)
+	check(t, a, bob, policy.ReadDisclosure, withdrawn, true)
+	inClosed := d2
+	inClosed.Relationship.Status = "closed"
+	check(t, a, dave, policy.ReadDisclosure, inClosed, true)
+	check(t, a, alice, policy.ReadDisclosure, inClosed, true)
+	check(t, a, dave, policy.ReadConcerns, r1, false) // the disclosure, not the concern
+}
+
 func TestAccessMatrixDoc(t *testing.T) {
 	got := renderMarkdown(t)
 	path := filepath.Join("..", "..", "docs", "access-matrix.md")
@@ -608,7 +731,9 @@ content and lifecycle actions are for the two parties only, the agreement status
 parties and the programme's coordinators only, a private note is its author's alone, feedback
 answers are read by the asker alone and answered by the one asked alone, only the mentor asks for
 feedback in a mentoring relationship (either partner in a peer one), feedback aggregates are for
-the programme's coordinators and the org's admins only, an account is its user's alone). A
+the programme's coordinators and the org's admins only, an account is its user's alone, a
+consultation is its consultant's and its supervisor's alone, a disclosure is read by the parties
+and, once delivered, by its recipient alone). A
 policy evaluation error is a deny too. The service layer writes every denial to the
 audit log. The tables below are the fixture the access-matrix test asserts, cell by cell: ✅
 allowed, — denied. Which party may take which lifecycle action in which status is checked
@@ -621,7 +746,12 @@ heidi is a member with no relationship; mallory is an org admin of another organ
 which has a programme G. alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
 threshold by the service). An account is a user's own profile, API tokens, notifications and
-calendar feeds. Meetings, commitments, goals and feedback are content: the pair only. A relationship becomes active only when both parties have signed the same
+calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.
+Concerns (` + "`concern.*`" + `: raising one, the steps the pair record on it, its disclosure plan and
+notices) are content too. bob consults erin, P's supervisor, about a concern in R1 (C1); the thread
+is bob's and erin's alone (` + "`consultation.start`" + ` is taken on the relationship, by a party, only
+in a programme). A disclosure in R1 to dave is scheduled (D1, its notice period running) and another
+was delivered (D2): the parties see both, dave only the delivered one. A relationship becomes active only when both parties have signed the same
 version of its confidentiality agreement (the ` + "`agreement.*`" + ` actions; ` + "`agreement.status`" + `
 is the bare "version N signed by both on DATE").
 `)
@@ -643,7 +773,7 @@ is the bare "version N signed by both on DATE").
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("\n## By status of R1\n\nWhat a party, the other party, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note N1, feedback actions on F1). The coordinator gets the agreement status, never the agreement or the reviews.\n\n| status | ")
+	b.WriteString("\n## By status of R1\n\nWhat a party, the other party, a member and the coordinator may do as R1 moves through its lifecycle (note actions on alice's private note N1, feedback actions on F1, `disclosure.read` on the scheduled disclosure D1). The coordinator gets the agreement status, never the agreement, the reviews or the concerns.\n\n| status | ")
 	for _, c := range statusColumns {
 		fmt.Fprintf(&b, "%s `%s` | ", c.who, c.act)
 	}

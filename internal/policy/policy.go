@@ -62,6 +62,13 @@ const (
 	AnswerFeedback         Action = "feedback.answer"       // Feedback; the answerer, relationship active or paused
 	ReadFeedback           Action = "feedback.read"         // Feedback; the asker, not proposed/declined/withdrawn
 	ListFeedback           Action = "feedback.list"         // Relationship; parties, not proposed/declined/withdrawn (who asked whom, when)
+	RaiseConcern           Action = "concern.raise"         // Relationship; parties, active or paused
+	ReadConcerns           Action = "concern.read"          // Relationship; parties, not proposed/declined/withdrawn (concerns, their steps and disclosures)
+	ActOnConcern           Action = "concern.act"           // Relationship; parties, active, paused or closed (view, plan, sign, file/withdraw a notice, outcome)
+	StartConsultation      Action = "consultation.start"    // Relationship; parties, in a programme, active, paused or closed
+	ReadConsultation       Action = "consultation.read"     // Consultation; its consultant, or its supervisor if they supervise its programme
+	PostConsultation       Action = "consultation.post"     // Consultation; as consultation.read, while not closed
+	ReadDisclosure         Action = "disclosure.read"       // Disclosure; the parties always, the recipient once delivered
 	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
 	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
 	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
@@ -82,6 +89,8 @@ var Actions = []Action{
 	CreateCommitment, UpdateCommitment, ListCommitments,
 	CreateGoal, ListGoals,
 	RequestFeedback, AnswerFeedback, ReadFeedback, ListFeedback,
+	RaiseConcern, ReadConcerns, ActOnConcern, StartConsultation,
+	ReadConsultation, PostConsultation, ReadDisclosure,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
@@ -89,7 +98,10 @@ var Actions = []Action{
 
 // actionGroups puts actions into the Cedar action groups the policies use.
 // AgreementStatus is deliberately in no group: the coordinator may read it;
-// so is ViewFeedbackAggregates (a programme action, anonymous aggregates).
+// so is ViewFeedbackAggregates (a programme action, anonymous aggregates);
+// so are ReadConsultation, PostConsultation and ReadDisclosure: their
+// resources are not the relationship, and walls.cedar has a wall for each
+// (a supervisor and a recipient are not parties).
 var actionGroups = map[Action][]string{
 	AcceptRelationship:   {"lifecycle"},
 	DeclineRelationship:  {"lifecycle"},
@@ -123,6 +135,10 @@ var actionGroups = map[Action][]string{
 	AnswerFeedback:       {"content"},
 	ReadFeedback:         {"content"},
 	ListFeedback:         {"content"},
+	RaiseConcern:         {"content"},
+	ReadConcerns:         {"content"},
+	ActOnConcern:         {"content"},
+	StartConsultation:    {"content"},
 }
 
 // Subject is the principal as policy sees it. A zero UserID is anonymous.
@@ -135,7 +151,8 @@ type Subject struct {
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
-// Relationship, Note, Feedback or Account (or a pointer to one).
+// Relationship, Note, Feedback, Consultation, Disclosure or Account (or a
+// pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
@@ -170,6 +187,25 @@ type Feedback struct {
 	Relationship            Relationship
 }
 
+// Consultation is a party's consultation with a programme supervisor about a
+// concern as a resource: ConsultantID is the consulting party, SupervisorID
+// the supervisor consulted, ProgrammeID the programme they must supervise.
+// It deliberately carries no relationship: identities are withheld from the
+// supervisor by default. A closed consultation is read, not posted to.
+type Consultation struct {
+	ID, ConsultantID, SupervisorID, ProgrammeID, OrgID string
+	Closed                                             bool
+}
+
+// Disclosure is one disclosure of a concern as a resource: what is said, to
+// whom, when. RecipientUserID is "" when the recipient is not a user (a
+// disclosure made outside the system); State is the disclosure's state, and
+// the recipient reads it only once it is "delivered".
+type Disclosure struct {
+	ID, RecipientUserID, State string
+	Relationship               Relationship
+}
+
 // Account is a user's own account data as a resource: profile, API tokens,
 // notifications, calendar feeds.
 type Account struct{ UserID, OrgID string }
@@ -179,6 +215,8 @@ func (Programme) isResource()    {}
 func (Relationship) isResource() {}
 func (Note) isResource()         {}
 func (Feedback) isResource()     {}
+func (Consultation) isResource() {}
+func (Disclosure) isResource()   {}
 func (Account) isResource()      {}
 
 // Decision is the outcome of one request: whether it is allowed, and the IDs
@@ -255,6 +293,8 @@ const (
 	typeRelationship cedar.EntityType = "Relationship"
 	typeNote         cedar.EntityType = "Note"
 	typeFeedback     cedar.EntityType = "Feedback"
+	typeConsultation cedar.EntityType = "Consultation"
+	typeDisclosure   cedar.EntityType = "Disclosure"
 	typeAccount      cedar.EntityType = "Account"
 )
 
@@ -311,6 +351,20 @@ func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, err
 			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addFeedback(*r)
+	case Consultation:
+		resource = ents.addConsultation(r)
+	case *Consultation:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addConsultation(*r)
+	case Disclosure:
+		resource = ents.addDisclosure(r)
+	case *Disclosure:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addDisclosure(*r)
 	case Account:
 		resource = ents.addAccount(r)
 	case *Account:
@@ -433,6 +487,28 @@ func (e entities) addFeedback(f Feedback) cedar.EntityUID {
 		"asker":        cedar.NewEntityUID(typeUser, cedar.String(f.AskerID)),
 		"answerer":     cedar.NewEntityUID(typeUser, cedar.String(f.AnswererID)),
 	})
+}
+
+func (e entities) addConsultation(c Consultation) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typeConsultation, cedar.String(c.ID)), cedar.RecordMap{
+		"consultant": cedar.NewEntityUID(typeUser, cedar.String(c.ConsultantID)),
+		"supervisor": cedar.NewEntityUID(typeUser, cedar.String(c.SupervisorID)),
+		"programme":  cedar.NewEntityUID(typeProgramme, cedar.String(c.ProgrammeID)),
+		"org":        cedar.NewEntityUID(typeOrg, cedar.String(c.OrgID)),
+		"closed":     cedar.Boolean(c.Closed),
+	})
+}
+
+func (e entities) addDisclosure(d Disclosure) cedar.EntityUID {
+	rel := e.addRelationship(d.Relationship)
+	attrs := cedar.RecordMap{
+		"relationship": rel,
+		"state":        cedar.String(d.State),
+	}
+	if d.RecipientUserID != "" {
+		attrs["recipient"] = cedar.NewEntityUID(typeUser, cedar.String(d.RecipientUserID)) // policies test `has recipient`
+	}
+	return e.add(cedar.NewEntityUID(typeDisclosure, cedar.String(d.ID)), attrs)
 }
 
 func (e entities) addAccount(a Account) cedar.EntityUID {

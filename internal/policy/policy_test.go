@@ -57,6 +57,10 @@ func orgOf(res policy.Resource) string {
 		return r.Relationship.OrgID
 	case policy.Feedback:
 		return r.Relationship.OrgID
+	case policy.Consultation:
+		return r.OrgID
+	case policy.Disclosure:
+		return r.Relationship.OrgID
 	case policy.Account:
 		return r.OrgID
 	}
@@ -83,6 +87,7 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments, policy.ListFeedback,
 		policy.CreateGoal, policy.ListGoals,
 		policy.RequestFeedback, policy.AnswerFeedback, policy.ReadFeedback,
+		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
 	} {
 		partyOnly[act] = true
 	}
@@ -99,6 +104,13 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				fb, onFeedback := tb.resource.(policy.Feedback)
 				prog, onProgramme := tb.resource.(policy.Programme)
 				acc, onAccount := tb.resource.(policy.Account)
+				con, onConsultation := tb.resource.(policy.Consultation)
+				disc, onDisclosure := tb.resource.(policy.Disclosure)
+				consultationAct := act == policy.ReadConsultation || act == policy.PostConsultation
+				consulted := onConsultation && (r.s.UserID == con.ConsultantID ||
+					(r.s.UserID == con.SupervisorID && slices.Contains(r.s.Supervises, con.ProgrammeID)))
+				discParty := onDisclosure && (r.s.UserID == disc.Relationship.MentorID || r.s.UserID == disc.Relationship.MenteeID)
+				discRecipient := onDisclosure && r.s.UserID == disc.RecipientUserID && disc.State == "delivered"
 				var why string
 				switch {
 				case r.s.UserID == "":
@@ -121,6 +133,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "feedback aggregates outside the coordinators and org admins"
 				case onAccount && r.s.UserID != acc.UserID:
 					why = "someone else's account"
+				case (onConsultation || consultationAct) && !consulted:
+					why = "consultation outside its consultant and supervisor"
+				case (onDisclosure || act == policy.ReadDisclosure) && !(discParty || discRecipient):
+					why = "disclosure outside the parties and its delivered recipient"
 				}
 				if why != "" && d.Allowed {
 					t.Errorf("%s %s on %s allowed despite the wall (%s)", r.who, act, tb.title, why)
@@ -174,6 +190,22 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"user manages own account", "alice", policy.ManageAccount, accAlice, true, []string{"account.manage.self"}},
 		{"org admin manages someone's account", "grace", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner"}},
 		{"outsider manages an account", "mallory", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner", "forbid.cross-org"}},
+		{"party raises a concern", "bob", policy.RaiseConcern, r1, true, []string{"concern.raise.party"}},
+		{"coordinator reads concerns", "carol", policy.ReadConcerns, r1, false, []string{"forbid.party-only.non-party"}},
+		{"supervisor acts on a concern", "erin", policy.ActOnConcern, r1, false, []string{"forbid.party-only.non-party"}},
+		{"party starts a consultation", "alice", policy.StartConsultation, r1, true, []string{"consultation.start.party"}},
+		{"consultant reads the consultation", "bob", policy.ReadConsultation, c1, true, []string{"consultation.read.consultant"}},
+		{"supervisor posts to the consultation", "erin", policy.PostConsultation, c1, true, []string{"consultation.post.supervisor"}},
+		{"other party reads the consultation", "alice", policy.ReadConsultation, c1, false, []string{"forbid.consultation.outsider"}},
+		{"coordinator reads the consultation", "carol", policy.ReadConsultation, c1, false, []string{"forbid.consultation.outsider"}},
+		{"org admin reads the consultation", "grace", policy.ReadConsultation, c1, false, []string{"forbid.consultation.outsider"}},
+		{"outsider reads the consultation", "mallory", policy.ReadConsultation, c1, false, []string{"forbid.consultation.outsider", "forbid.cross-org"}},
+		{"consultation read on a relationship", "bob", policy.ReadConsultation, r1, false, []string{"forbid.consultation.outsider"}},
+		{"party reads a scheduled disclosure", "alice", policy.ReadDisclosure, d1, true, []string{"disclosure.read.party"}},
+		{"recipient reads a scheduled disclosure", "dave", policy.ReadDisclosure, d1, false, []string{"forbid.disclosure.outsider"}},
+		{"recipient reads a delivered disclosure", "dave", policy.ReadDisclosure, d2, true, []string{"disclosure.read.recipient"}},
+		{"coordinator reads a delivered disclosure", "carol", policy.ReadDisclosure, d2, false, []string{"forbid.disclosure.outsider"}},
+		{"recipient lists concerns", "dave", policy.ReadConcerns, r1, false, []string{"forbid.party-only.non-party"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -238,7 +270,21 @@ func TestBadRequests(t *testing.T) {
 	if d, err := a.Authorize(alice, policy.ManageAccount, nilAccount); err == nil || d.Allowed {
 		t.Errorf("nil *Account: %+v, %v; want deny and error", d, err)
 	}
+	var nilConsultation *policy.Consultation
+	if d, err := a.Authorize(alice, policy.ReadConsultation, nilConsultation); err == nil || d.Allowed {
+		t.Errorf("nil *Consultation: %+v, %v; want deny and error", d, err)
+	}
+	var nilDisclosure *policy.Disclosure
+	if d, err := a.Authorize(alice, policy.ReadDisclosure, nilDisclosure); err == nil || d.Allowed {
+		t.Errorf("nil *Disclosure: %+v, %v; want deny and error", d, err)
+	}
 	// Pointers work like values.
+	if d, err := a.Authorize(subjectOf(t, "bob"), policy.ReadConsultation, &c1); err != nil || !d.Allowed {
+		t.Errorf("*Consultation: %+v, %v; want allow", d, err)
+	}
+	if d, err := a.Authorize(alice, policy.ReadDisclosure, &d1); err != nil || !d.Allowed {
+		t.Errorf("*Disclosure: %+v, %v; want allow", d, err)
+	}
 	if d, err := a.Authorize(alice, policy.ReadFeedback, &f1); err != nil || !d.Allowed {
 		t.Errorf("*Feedback: %+v, %v; want allow", d, err)
 	}
@@ -286,9 +332,14 @@ func TestNoEvaluationErrors(t *testing.T) {
 		resources = append(resources, r,
 			policy.Note{ID: "N", AuthorID: "alice", Visibility: "shared", Relationship: r},
 			policy.Feedback{ID: "F", AskerID: "alice", AnswererID: "bob", Relationship: r},
-			policy.Feedback{Relationship: r})
+			policy.Feedback{Relationship: r},
+			policy.Disclosure{ID: "D", RecipientUserID: "dave", State: "delivered", Relationship: r},
+			policy.Disclosure{ID: "D", State: "delivered", Relationship: r},
+			policy.Disclosure{Relationship: r})
 	}
-	resources = append(resources, policy.Org{}, policy.Programme{}, policy.Account{}, accAlice, policy.Account{UserID: "alice"})
+	resources = append(resources, policy.Org{}, policy.Programme{}, policy.Account{}, accAlice, policy.Account{UserID: "alice"},
+		policy.Consultation{}, policy.Consultation{ID: "C", ConsultantID: "bob", SupervisorID: "erin", Closed: true},
+		policy.Consultation{ID: "C", ConsultantID: "bob", SupervisorID: "erin", ProgrammeID: progG, OrgID: acme})
 	for _, tb := range matrix {
 		resources = append(resources, tb.resource)
 	}

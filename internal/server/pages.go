@@ -120,6 +120,7 @@ type base struct {
 	UserName string
 	CSRF     string
 	Nav      string
+	Unread   int // unread notifications, for the header
 }
 
 func (s *Server) base(r *http.Request, title string) base {
@@ -129,6 +130,10 @@ func (s *Server) base(r *http.Request, title string) base {
 		if me, err := s.svc.Me(r.Context(), principal(r)); err == nil {
 			b.UserName = me.User.Name
 		}
+		// The header's count is a courtesy: a failure never fails the page.
+		if n, err := s.svc.UnreadNotifications(r.Context(), principal(r)); err == nil {
+			b.Unread = n
+		}
 	}
 	switch {
 	case r.URL.Path == "/":
@@ -137,6 +142,8 @@ func (s *Server) base(r *http.Request, title string) base {
 		b.Nav = "directory"
 	case strings.HasPrefix(r.URL.Path, "/settings"):
 		b.Nav = "settings"
+	case strings.HasPrefix(r.URL.Path, "/notifications"):
+		b.Nav = "notifications"
 	}
 	return b
 }

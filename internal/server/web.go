@@ -283,6 +283,7 @@ type relationshipPage struct {
 	NoteError  string
 	Status     string
 	Agreement  *agreementPanel // nil: nothing about the agreement to show this viewer
+	Habits     *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
 }
 
 type actionButton struct {
@@ -331,6 +332,9 @@ func (s *Server) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		return pg, nil
 	}
 	pg.Other = v.Other(p.UserID)
+	if pg.Habits, err = s.habitsPanel(r, v); err != nil {
+		return nil, err
+	}
 	notes, err := s.svc.ListNotes(r.Context(), p, v.ID, "", 200)
 	switch {
 	case err == nil:
@@ -544,6 +548,8 @@ type settingsPage struct {
 	Tokens   []*mentorvault.APIToken
 	NewToken string
 	Error    string
+	Calendar *calendarPanel
+	Done     string
 }
 
 func (s *Server) settingsPage(r *http.Request) (*settingsPage, error) {
@@ -555,7 +561,7 @@ func (s *Server) settingsPage(r *http.Request) (*settingsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &settingsPage{base: s.base(r, "Settings"), Me: me, Tokens: ts}, nil
+	return &settingsPage{base: s.base(r, "Settings"), Me: me, Tokens: ts, Calendar: s.calendarPanel(r), Done: r.URL.Query().Get("done")}, nil
 }
 
 func (s *Server) webSettings(w http.ResponseWriter, r *http.Request) error {

@@ -905,6 +905,7 @@ type programmePage struct {
 	MinNotice, ReviewWeeks, KThreshold, RetentionDays, TplMinutes, TplNotice string
 	NextVersion                                                              int
 	TemplateSummary                                                          string
+	Feedback                                                                 *feedbackAggs // anonymous feedback figures; nil for those who may not see them
 }
 
 func (s *Server) programmePage(r *http.Request) (*programmePage, error) {
@@ -933,6 +934,7 @@ func (s *Server) programmePage(r *http.Request) (*programmePage, error) {
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
+	pg.Feedback = s.feedbackAggs(r, pv.ID)
 	return pg, nil
 }
 

@@ -166,4 +166,43 @@ type Tx interface {
 	FindCalendarFeedByHash(ctx context.Context, hash []byte) (*CalendarFeed, error)
 	FindCalendarFeeds(ctx context.Context, userID string) ([]*CalendarFeed, error)
 	RevokeCalendarFeed(ctx context.Context, id string, at time.Time) error
+
+	CreateConcern(ctx context.Context, c *Concern) error
+	// UpdateConcern stores Status, UpdatedAt and ClosedAt.
+	UpdateConcern(ctx context.Context, c *Concern) error
+	FindConcernByID(ctx context.Context, id string) (*Concern, error)
+	// FindConcerns lists a relationship's concerns, newest first.
+	FindConcerns(ctx context.Context, relationshipID string) ([]*Concern, error)
+	CreateConcernStep(ctx context.Context, s *ConcernStep) error
+	// FindConcernSteps lists a concern's steps, oldest first.
+	FindConcernSteps(ctx context.Context, concernID string) ([]*ConcernStep, error)
+
+	CreateDisclosure(ctx context.Context, d *Disclosure) error
+	// UpdateDisclosure stores State, EffectiveAt, MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
+	UpdateDisclosure(ctx context.Context, d *Disclosure) error
+	FindDisclosureByID(ctx context.Context, id string) (*Disclosure, error)
+	// FindDisclosures lists a concern's disclosures, oldest first.
+	FindDisclosures(ctx context.Context, concernID string) ([]*Disclosure, error)
+	// FindDeliveredDisclosures lists the disclosures delivered to a user, newest first.
+	FindDeliveredDisclosures(ctx context.Context, recipientUserID string) ([]*Disclosure, error)
+
+	CreateConsultation(ctx context.Context, c *Consultation) error
+	// UpdateConsultation stores ClosedAt.
+	UpdateConsultation(ctx context.Context, c *Consultation) error
+	FindConsultationByID(ctx context.Context, id string) (*Consultation, error)
+	// FindConsultations lists consultations by consultant (consultantID != "") or by supervisor, newest first.
+	FindConsultations(ctx context.Context, consultantID, supervisorID string) ([]*Consultation, error)
+	CreateConsultationMessage(ctx context.Context, m *ConsultationMessage) error
+	// FindConsultationMessages lists a consultation's messages, oldest first.
+	FindConsultationMessages(ctx context.Context, consultationID string) ([]*ConsultationMessage, error)
+
+	CreateJob(ctx context.Context, j *Job) error
+	// ClaimDueJob returns the oldest job due at now that is not done, locked
+	// for this transaction (on PostgreSQL other transactions skip it); ENOTFOUND if none.
+	ClaimDueJob(ctx context.Context, now time.Time) (*Job, error)
+	CompleteJob(ctx context.Context, id string, at time.Time) error
+	// RetryJob records a failure and moves the job to runAt.
+	RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error
+	// FindJobs lists the jobs about refID (for tests and operators).
+	FindJobs(ctx context.Context, refID string) ([]*Job, error)
 }

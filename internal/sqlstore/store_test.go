@@ -57,6 +57,13 @@ func TestStore(t *testing.T) {
 		{"Feedback", testFeedback},
 		{"Notifications", testNotifications},
 		{"CalendarFeeds", testCalendarFeeds},
+		{"Concerns", testConcerns},
+		{"ConcernSteps", testConcernSteps},
+		{"Disclosures", testDisclosures},
+		{"Consultations", testConsultations},
+		{"Jobs", testJobs},
+		{"JobsClaimedOnce", testJobsClaimedOnce},
+		{"JobsSkipLocked", testJobsSkipLocked},
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"Rollback", testRollback},
@@ -1206,7 +1213,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 3 || heads != 1 {
+	if versions != 4 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)
@@ -1821,4 +1828,543 @@ func testCalendarFeeds(t *testing.T, db *sqlstore.DB) {
 	wantCode(t, tx.CreateCalendarFeed(ctx, &dup), mentorvault.ECONFLICT)
 	dup.TokenHash, dup.UserID = []byte("other hash"), mentorvault.NewID()
 	wantCode(t, tx.CreateCalendarFeed(ctx, &dup), mentorvault.EINVALID)
+}
+
+// --- concerns, disclosures, consultations, jobs ---
+
+func newConcern(t *testing.T, tx mentorvault.Tx, relID, byID string, at time.Time) *mentorvault.Concern {
+	t.Helper()
+	c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: relID, RaisedByID: byID, Category: mentorvault.ConcernDangerToOthers,
+		Description: mentorvault.NewSecret("plaintext concern"), DescriptionSealed: []byte("sealed concern"), Imminent: true,
+		Status: mentorvault.ConcernOpen, CreatedAt: us(at), UpdatedAt: us(at)}
+	ok(t, tx.CreateConcern(ctx, c))
+	c.Description = mentorvault.Secret{} // the store keeps the ciphertext only
+	return c
+}
+
+func testConcerns(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	other := otherRel(t, tx, f, f.manager.ID, f.other.ID, f.prog.ID)
+	c1 := newConcern(t, tx, f.rel.ID, f.mentee.ID, t0)
+	c2 := newConcern(t, tx, f.rel.ID, f.mentor.ID, t0.Add(time.Hour))
+	c3 := newConcern(t, tx, other.ID, f.other.ID, t0.Add(2*time.Hour))
+	c4 := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, RaisedByID: f.mentor.ID, Category: mentorvault.ConcernTradeSecrets,
+		DescriptionSealed: []byte("s4"), Status: mentorvault.ConcernOpen, CreatedAt: us(t0.Add(time.Hour)), UpdatedAt: us(t0.Add(time.Hour))}
+	ok(t, tx.CreateConcern(ctx, c4))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	got, err := tx.FindConcernByID(ctx, c1.ID)
+	ok(t, err)
+	equal(t, got, c1)
+	if !got.Description.IsZero() {
+		t.Fatal("the store returned a plaintext description")
+	}
+	got, err = tx.FindConcernByID(ctx, c4.ID)
+	ok(t, err)
+	equal(t, got, c4)
+	_, err = tx.FindConcernByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+
+	// Newest first; equal times by ID, descending.
+	same := []*mentorvault.Concern{c2, c4}
+	if same[0].ID < same[1].ID {
+		same[0], same[1] = same[1], same[0]
+	}
+	list, err := tx.FindConcerns(ctx, f.rel.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Concern{same[0], same[1], c1})
+	list, err = tx.FindConcerns(ctx, other.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Concern{c3})
+	list, err = tx.FindConcerns(ctx, mentorvault.NewID())
+	ok(t, err)
+	equal(t, list, []*mentorvault.Concern(nil))
+
+	// Closing stores the outcome; only Status, UpdatedAt and ClosedAt change.
+	upd := *c1
+	ok(t, upd.Close(mentorvault.ConcernResolved, us(t0.Add(3*time.Hour))))
+	changed := upd
+	changed.Category, changed.DescriptionSealed, changed.Imminent = mentorvault.ConcernOther, []byte("ignored"), false
+	ok(t, tx.UpdateConcern(ctx, &changed))
+	got, err = tx.FindConcernByID(ctx, c1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateConcern(ctx, &missing), mentorvault.ENOTFOUND)
+	bad := upd
+	bad.Status = "forgotten"
+	wantCode(t, tx.UpdateConcern(ctx, &bad), mentorvault.EINVALID)
+	bad = *c3
+	bad.ID, bad.RelationshipID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateConcern(ctx, &bad), mentorvault.EINVALID)
+	bad.RelationshipID, bad.RaisedByID = c3.RelationshipID, mentorvault.NewID()
+	wantCode(t, tx.CreateConcern(ctx, &bad), mentorvault.EINVALID)
+	bad.RaisedByID, bad.Category = c3.RaisedByID, "gossip"
+	wantCode(t, tx.CreateConcern(ctx, &bad), mentorvault.EINVALID)
+	bad.Category, bad.Status = c3.Category, "pending"
+	wantCode(t, tx.CreateConcern(ctx, &bad), mentorvault.EINVALID)
+	bad.Status, bad.DescriptionSealed = c3.Status, nil
+	wantCode(t, tx.CreateConcern(ctx, &bad), mentorvault.EINVALID)
+	wantCode(t, tx.CreateConcern(ctx, c3), mentorvault.ECONFLICT)
+	bad.DescriptionSealed = []byte("x")
+	ok(t, tx.CreateConcern(ctx, &bad)) // the transaction is still usable
+}
+
+func testConcernSteps(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	c := newConcern(t, tx, f.rel.ID, f.mentee.ID, t0)
+	other := newConcern(t, tx, f.rel.ID, f.mentor.ID, t0)
+	mk := func(concernID, authorID string, kind mentorvault.ConcernStepKind, at time.Time) *mentorvault.ConcernStep {
+		s := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: concernID, AuthorID: authorID, Kind: kind,
+			Answer: "yes", Body: mentorvault.NewSecret("plaintext view"), Sealed: []byte("sealed " + string(kind)), CreatedAt: us(at)}
+		ok(t, tx.CreateConcernStep(ctx, s))
+		s.Answer, s.Body = "", mentorvault.Secret{} // sealed together in Sealed, never stored in the clear
+		return s
+	}
+	s2 := mk(c.ID, f.mentor.ID, mentorvault.StepDuties, t0.Add(2*time.Hour))
+	s1 := mk(c.ID, f.mentee.ID, mentorvault.StepEthicalView, t0.Add(time.Hour))
+	s3 := mk(c.ID, f.mentee.ID, mentorvault.StepComment, t0.Add(3*time.Hour))
+	o1 := mk(other.ID, f.mentor.ID, mentorvault.StepComment, t0)
+
+	list, err := tx.FindConcernSteps(ctx, c.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.ConcernStep{s1, s2, s3})
+	for _, s := range list {
+		if s.Answer != "" || !s.Body.IsZero() {
+			t.Fatal("the store returned a plaintext step")
+		}
+	}
+	list, err = tx.FindConcernSteps(ctx, other.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.ConcernStep{o1})
+	list, err = tx.FindConcernSteps(ctx, mentorvault.NewID())
+	ok(t, err)
+	equal(t, list, []*mentorvault.ConcernStep(nil))
+
+	bad := *s1
+	bad.ID, bad.ConcernID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateConcernStep(ctx, &bad), mentorvault.EINVALID)
+	bad.ConcernID, bad.AuthorID = c.ID, mentorvault.NewID()
+	wantCode(t, tx.CreateConcernStep(ctx, &bad), mentorvault.EINVALID)
+	bad.AuthorID, bad.Kind = f.mentee.ID, "vote"
+	wantCode(t, tx.CreateConcernStep(ctx, &bad), mentorvault.EINVALID)
+	wantCode(t, tx.CreateConcernStep(ctx, s2), mentorvault.ECONFLICT)
+}
+
+func testDisclosures(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	c := newConcern(t, tx, f.rel.ID, f.mentee.ID, t0)
+	c2 := newConcern(t, tx, f.rel.ID, f.mentor.ID, t0)
+	mk := func(concernID string, kind mentorvault.DisclosureKind, recipientUserID, recipientName string, at time.Time, state mentorvault.DisclosureState) *mentorvault.Disclosure {
+		d := &mentorvault.Disclosure{ID: mentorvault.NewID(), ConcernID: concernID, RelationshipID: f.rel.ID, Kind: kind, DiscloserID: f.mentor.ID,
+			RecipientUserID: recipientUserID, RecipientName: recipientName, How: "in person",
+			Content: mentorvault.NewSecret("plaintext disclosure"), ContentSealed: []byte("sealed disclosure"),
+			EffectiveAt: us(at.Add(48 * time.Hour)), State: state, CreatedAt: us(at), UpdatedAt: us(at)}
+		ok(t, tx.CreateDisclosure(ctx, d))
+		d.Content = mentorvault.Secret{}
+		return d
+	}
+	plan := mk(c.ID, mentorvault.DisclosurePlan, f.manager.ID, "", t0.Add(time.Hour), mentorvault.DisclosureAwaitingSignatures)
+	notice := mk(c.ID, mentorvault.DisclosureNotice, "", "Pat at Northwind", t0, mentorvault.DisclosureScheduled)
+	notice.Imminent = true
+	ok(t, tx.UpdateDisclosure(ctx, notice)) // Imminent is not updated
+	notice.Imminent = false
+	d3 := mk(c2.ID, mentorvault.DisclosureNotice, f.manager.ID, "", t0, mentorvault.DisclosureScheduled)
+	d4 := mk(c2.ID, mentorvault.DisclosureNotice, f.manager.ID, "", t0.Add(time.Minute), mentorvault.DisclosureScheduled)
+	d5 := mk(c2.ID, mentorvault.DisclosureNotice, f.other.ID, "", t0.Add(2*time.Minute), mentorvault.DisclosureScheduled)
+	imminent := &mentorvault.Disclosure{ID: mentorvault.NewID(), ConcernID: c2.ID, RelationshipID: f.rel.ID, Kind: mentorvault.DisclosureNotice,
+		DiscloserID: f.mentee.ID, RecipientUserID: f.manager.ID, RecipientName: "also named", How: "by phone", ContentSealed: []byte("now"),
+		EffectiveAt: us(t0), Imminent: true, State: mentorvault.DisclosureDelivered, MenteeSignedAt: ptr(us(t0)),
+		CreatedAt: us(t0.Add(3 * time.Minute)), UpdatedAt: us(t0.Add(3 * time.Minute)), DeliveredAt: ptr(us(t0.Add(3 * time.Minute)))}
+	ok(t, tx.CreateDisclosure(ctx, imminent))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	for _, want := range []*mentorvault.Disclosure{plan, notice, imminent} {
+		got, err := tx.FindDisclosureByID(ctx, want.ID)
+		ok(t, err)
+		equal(t, got, want)
+		if !got.Content.IsZero() {
+			t.Fatal("the store returned plaintext content")
+		}
+	}
+	_, err := tx.FindDisclosureByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	list, err := tx.FindDisclosures(ctx, c.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Disclosure{notice, plan})
+	list, err = tx.FindDisclosures(ctx, c2.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Disclosure{d3, d4, d5, imminent})
+
+	// Both sign the plan: scheduled, moved later.
+	upd := *plan
+	upd.MentorSignedAt, upd.MenteeSignedAt = ptr(us(t0.Add(2*time.Hour))), ptr(us(t0.Add(3*time.Hour)))
+	upd.State, upd.EffectiveAt, upd.UpdatedAt = mentorvault.DisclosureScheduled, us(t0.Add(96*time.Hour)), us(t0.Add(3*time.Hour))
+	changed := upd
+	changed.How, changed.RecipientName, changed.ContentSealed, changed.Kind = "changed", "changed", []byte("changed"), mentorvault.DisclosureNotice
+	ok(t, tx.UpdateDisclosure(ctx, &changed))
+	got, err := tx.FindDisclosureByID(ctx, plan.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+
+	// Nothing delivered to the manager yet but the imminent one.
+	delivered, err := tx.FindDeliveredDisclosures(ctx, f.manager.ID)
+	ok(t, err)
+	equal(t, delivered, []*mentorvault.Disclosure{imminent})
+	// Deliver d3 late and d4 early: newest delivered first.
+	deliver := func(d *mentorvault.Disclosure, at time.Time) *mentorvault.Disclosure {
+		v := *d
+		ok(t, v.Deliver(us(at)))
+		ok(t, tx.UpdateDisclosure(ctx, &v))
+		return &v
+	}
+	v3 := deliver(d3, t0.Add(72*time.Hour))
+	v4 := deliver(d4, t0.Add(50*time.Hour))
+	v5 := deliver(d5, t0.Add(80*time.Hour))
+	w := *notice
+	ok(t, w.Withdraw(us(t0.Add(time.Hour))))
+	ok(t, tx.UpdateDisclosure(ctx, &w))
+	got, err = tx.FindDisclosureByID(ctx, notice.ID)
+	ok(t, err)
+	equal(t, got, &w)
+	delivered, err = tx.FindDeliveredDisclosures(ctx, f.manager.ID)
+	ok(t, err)
+	equal(t, delivered, []*mentorvault.Disclosure{v3, v4, imminent})
+	delivered, err = tx.FindDeliveredDisclosures(ctx, f.other.ID)
+	ok(t, err)
+	equal(t, delivered, []*mentorvault.Disclosure{v5})
+	// A scheduled one (the plan) is not delivered; nor is anything to a stranger.
+	upd.RecipientUserID = f.manager.ID
+	delivered, err = tx.FindDeliveredDisclosures(ctx, f.mentee.ID)
+	ok(t, err)
+	equal(t, delivered, []*mentorvault.Disclosure(nil))
+
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateDisclosure(ctx, &missing), mentorvault.ENOTFOUND)
+	badState := upd
+	badState.State = "lost"
+	wantCode(t, tx.UpdateDisclosure(ctx, &badState), mentorvault.EINVALID)
+	bad := *d5
+	bad.ID = mentorvault.NewID()
+	for name, mod := range map[string]func(*mentorvault.Disclosure){
+		"concern":        func(d *mentorvault.Disclosure) { d.ConcernID = mentorvault.NewID() },
+		"relationship":   func(d *mentorvault.Disclosure) { d.RelationshipID = mentorvault.NewID() },
+		"discloser":      func(d *mentorvault.Disclosure) { d.DiscloserID = mentorvault.NewID() },
+		"recipient user": func(d *mentorvault.Disclosure) { d.RecipientUserID = mentorvault.NewID() },
+		"no recipient":   func(d *mentorvault.Disclosure) { d.RecipientUserID, d.RecipientName = "", "" },
+		"kind":           func(d *mentorvault.Disclosure) { d.Kind = "rumour" },
+		"state":          func(d *mentorvault.Disclosure) { d.State = "lost" },
+		"content":        func(d *mentorvault.Disclosure) { d.ContentSealed = nil },
+	} {
+		b := bad
+		mod(&b)
+		if err := tx.CreateDisclosure(ctx, &b); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+			t.Fatalf("%s: error %v, want EINVALID", name, err)
+		}
+	}
+	wantCode(t, tx.CreateDisclosure(ctx, d5), mentorvault.ECONFLICT)
+	ok(t, tx.CreateDisclosure(ctx, &bad))
+}
+
+func testConsultations(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	c := newConcern(t, tx, f.rel.ID, f.mentee.ID, t0)
+	mk := func(consultant *mentorvault.User, role string, supervisor *mentorvault.User, concernID string, at time.Time) *mentorvault.Consultation {
+		v := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: f.rel.ID, ConsultantID: consultant.ID, ConsultantRole: role,
+			SupervisorID: supervisor.ID, ProgrammeID: f.prog.ID, ConcernID: concernID, CreatedAt: us(at)}
+		ok(t, tx.CreateConsultation(ctx, v))
+		return v
+	}
+	k1 := mk(f.mentee, "mentee", f.manager, c.ID, t0)
+	k2 := mk(f.mentee, "mentee", f.other, "", t0.Add(time.Hour))
+	k3 := mk(f.mentor, "mentor", f.manager, "", t0.Add(2*time.Hour))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	for _, want := range []*mentorvault.Consultation{k1, k2} {
+		got, err := tx.FindConsultationByID(ctx, want.ID)
+		ok(t, err)
+		equal(t, got, want)
+	}
+	_, err := tx.FindConsultationByID(ctx, mentorvault.NewID())
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	list, err := tx.FindConsultations(ctx, f.mentee.ID, "")
+	ok(t, err)
+	equal(t, list, []*mentorvault.Consultation{k2, k1})
+	list, err = tx.FindConsultations(ctx, f.mentee.ID, f.manager.ID) // the consultant wins
+	ok(t, err)
+	equal(t, list, []*mentorvault.Consultation{k2, k1})
+	list, err = tx.FindConsultations(ctx, "", f.manager.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Consultation{k3, k1})
+	list, err = tx.FindConsultations(ctx, "", f.mentee.ID)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Consultation(nil))
+
+	upd := *k1
+	upd.ClosedAt = ptr(us(t0.Add(5 * time.Hour)))
+	changed := upd
+	changed.ConsultantRole, changed.SupervisorID = "partner", f.other.ID
+	ok(t, tx.UpdateConsultation(ctx, &changed))
+	got, err := tx.FindConsultationByID(ctx, k1.ID)
+	ok(t, err)
+	equal(t, got, &upd)
+	missing := upd
+	missing.ID = mentorvault.NewID()
+	wantCode(t, tx.UpdateConsultation(ctx, &missing), mentorvault.ENOTFOUND)
+
+	bad := *k3
+	bad.ID = mentorvault.NewID()
+	for name, mod := range map[string]func(*mentorvault.Consultation){
+		"relationship": func(v *mentorvault.Consultation) { v.RelationshipID = mentorvault.NewID() },
+		"consultant":   func(v *mentorvault.Consultation) { v.ConsultantID = mentorvault.NewID() },
+		"supervisor":   func(v *mentorvault.Consultation) { v.SupervisorID = mentorvault.NewID() },
+		"programme":    func(v *mentorvault.Consultation) { v.ProgrammeID = mentorvault.NewID() },
+		"concern":      func(v *mentorvault.Consultation) { v.ConcernID = mentorvault.NewID() },
+		"role":         func(v *mentorvault.Consultation) { v.ConsultantRole = "bystander" },
+	} {
+		b := bad
+		mod(&b)
+		if err := tx.CreateConsultation(ctx, &b); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+			t.Fatalf("%s: error %v, want EINVALID", name, err)
+		}
+	}
+	wantCode(t, tx.CreateConsultation(ctx, k3), mentorvault.ECONFLICT)
+
+	// Messages: ciphertext only, oldest first, per consultation.
+	msg := func(consultationID string, fromSupervisor bool, at time.Time) *mentorvault.ConsultationMessage {
+		m := &mentorvault.ConsultationMessage{ID: mentorvault.NewID(), ConsultationID: consultationID, FromSupervisor: fromSupervisor,
+			Body: mentorvault.NewSecret("plaintext message"), BodySealed: []byte("sealed message"), CreatedAt: us(at)}
+		ok(t, tx.CreateConsultationMessage(ctx, m))
+		m.Body = mentorvault.Secret{}
+		return m
+	}
+	m2 := msg(k1.ID, true, t0.Add(2*time.Hour))
+	m1 := msg(k1.ID, false, t0.Add(time.Hour))
+	m3 := msg(k2.ID, false, t0)
+	msgs, err := tx.FindConsultationMessages(ctx, k1.ID)
+	ok(t, err)
+	equal(t, msgs, []*mentorvault.ConsultationMessage{m1, m2})
+	for _, m := range msgs {
+		if !m.Body.IsZero() {
+			t.Fatal("the store returned a plaintext message")
+		}
+	}
+	msgs, err = tx.FindConsultationMessages(ctx, k2.ID)
+	ok(t, err)
+	equal(t, msgs, []*mentorvault.ConsultationMessage{m3})
+	badMsg := *m3
+	badMsg.ID, badMsg.ConsultationID = mentorvault.NewID(), mentorvault.NewID()
+	wantCode(t, tx.CreateConsultationMessage(ctx, &badMsg), mentorvault.EINVALID)
+	badMsg.ConsultationID, badMsg.BodySealed = k2.ID, nil
+	wantCode(t, tx.CreateConsultationMessage(ctx, &badMsg), mentorvault.EINVALID)
+	wantCode(t, tx.CreateConsultationMessage(ctx, m3), mentorvault.ECONFLICT)
+}
+
+func newJob(t *testing.T, tx mentorvault.Tx, refID string, runAt time.Time) *mentorvault.Job {
+	t.Helper()
+	j := &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: refID, RunAt: us(runAt), CreatedAt: us(t0)}
+	ok(t, tx.CreateJob(ctx, j))
+	return j
+}
+
+func testJobs(t *testing.T, db *sqlstore.DB) {
+	tx := begin(t, db)
+	ref := mentorvault.NewID()
+	_, err := tx.ClaimDueJob(ctx, t0)
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	later := newJob(t, tx, ref, t0.Add(time.Hour))
+	due2 := newJob(t, tx, ref, t0.Add(-time.Minute))
+	due1 := newJob(t, tx, mentorvault.NewID(), t0.Add(-time.Hour))
+	atNow := newJob(t, tx, ref, t0)
+	done := &mentorvault.Job{ID: mentorvault.NewID(), Kind: "other", RefID: ref, RunAt: us(t0.Add(-2 * time.Hour)), Attempts: 2,
+		LastError: "was down", CreatedAt: us(t0), DoneAt: ptr(us(t0))}
+	ok(t, tx.CreateJob(ctx, done))
+	commit(t, tx)
+
+	tx = begin(t, db)
+	jobs, err := tx.FindJobs(ctx, ref)
+	ok(t, err)
+	equal(t, jobs, []*mentorvault.Job{done, due2, atNow, later})
+	jobs, err = tx.FindJobs(ctx, mentorvault.NewID())
+	ok(t, err)
+	equal(t, jobs, []*mentorvault.Job(nil))
+
+	// Due and undone jobs, oldest first; a job due exactly now is due.
+	claim := func(now time.Time) *mentorvault.Job {
+		t.Helper()
+		j, err := tx.ClaimDueJob(ctx, now)
+		ok(t, err)
+		return j
+	}
+	equal(t, claim(us(t0)), due1)
+	_, err = tx.ClaimDueJob(ctx, us(t0.Add(-3*time.Hour)))
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	ok(t, tx.CompleteJob(ctx, due1.ID, us(t0.Add(time.Second))))
+	equal(t, claim(us(t0)), due2)
+	ok(t, tx.CompleteJob(ctx, due2.ID, us(t0.Add(time.Second))))
+	equal(t, claim(us(t0)), atNow)
+
+	// A failure moves the job later and counts the attempt.
+	ok(t, tx.RetryJob(ctx, atNow.ID, us(t0.Add(2*time.Hour)), "recipient unreachable"))
+	retried := *atNow
+	retried.Attempts, retried.RunAt, retried.LastError = 1, us(t0.Add(2*time.Hour)), "recipient unreachable"
+	_, err = tx.ClaimDueJob(ctx, us(t0))
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	equal(t, claim(us(t0.Add(time.Hour))), later)
+	equal(t, claim(us(t0.Add(3*time.Hour))), later) // not done yet: still the oldest
+	ok(t, tx.RetryJob(ctx, atNow.ID, us(t0.Add(30*time.Minute)), "again"))
+	retried.Attempts, retried.RunAt, retried.LastError = 2, us(t0.Add(30*time.Minute)), "again"
+	equal(t, claim(us(t0.Add(3*time.Hour))), &retried)
+	ok(t, tx.CompleteJob(ctx, later.ID, us(t0.Add(4*time.Hour))))
+	ok(t, tx.CompleteJob(ctx, atNow.ID, us(t0.Add(4*time.Hour))))
+	_, err = tx.ClaimDueJob(ctx, us(t0.Add(100*time.Hour)))
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	commit(t, tx)
+
+	tx = begin(t, db)
+	jobs, err = tx.FindJobs(ctx, ref)
+	ok(t, err)
+	retried.DoneAt = ptr(us(t0.Add(4 * time.Hour)))
+	doneLater := *later
+	doneLater.DoneAt = ptr(us(t0.Add(4 * time.Hour)))
+	doneDue2 := *due2
+	doneDue2.DoneAt = ptr(us(t0.Add(time.Second)))
+	equal(t, jobs, []*mentorvault.Job{done, &doneDue2, &retried, &doneLater})
+
+	wantCode(t, tx.CompleteJob(ctx, mentorvault.NewID(), us(t0)), mentorvault.ENOTFOUND)
+	wantCode(t, tx.RetryJob(ctx, mentorvault.NewID(), us(t0), "x"), mentorvault.ENOTFOUND)
+	wantCode(t, tx.CreateJob(ctx, later), mentorvault.ECONFLICT)
+	bad := *later
+	bad.ID, bad.Kind = mentorvault.NewID(), ""
+	wantCode(t, tx.CreateJob(ctx, &bad), mentorvault.EINVALID)
+	bad.Kind, bad.Attempts = "k", -1
+	wantCode(t, tx.CreateJob(ctx, &bad), mentorvault.EINVALID)
+}
+
+// Workers looping claim → complete over due jobs complete each exactly once.
+// On SQLite transactions take turns; on PostgreSQL they run at once and
+// skip the jobs others hold.
+func testJobsClaimedOnce(t *testing.T, db *sqlstore.DB) {
+	const jobs, workers = 20, 6
+	tx := begin(t, db)
+	for i := 0; i < jobs; i++ {
+		newJob(t, tx, "ref", t0.Add(-time.Duration(i)*time.Second))
+	}
+	commit(t, tx)
+
+	var mu sync.Mutex
+	completions := map[string]int{}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				id, err := claimAndComplete(db)
+				if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+					return
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				completions[id]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if len(completions) != jobs {
+		t.Fatalf("%d jobs completed, want %d", len(completions), jobs)
+	}
+	for id, n := range completions {
+		if n != 1 {
+			t.Fatalf("job %s completed %d times", id, n)
+		}
+	}
+	tx = begin(t, db)
+	all, err := tx.FindJobs(ctx, "ref")
+	ok(t, err)
+	for _, j := range all {
+		if j.DoneAt == nil {
+			t.Fatalf("job %s is not done", j.ID)
+		}
+	}
+}
+
+func claimAndComplete(db *sqlstore.DB) (string, error) {
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	j, err := tx.ClaimDueJob(ctx, tx.Now())
+	if err != nil {
+		return "", err
+	}
+	time.Sleep(time.Millisecond) // hold the claim while others try
+	if err := tx.CompleteJob(ctx, j.ID, tx.Now()); err != nil {
+		return "", err
+	}
+	return j.ID, tx.Commit()
+}
+
+// Two transactions claiming at once get different jobs, and a completed job
+// is not claimed again. PostgreSQL only: SQLite has one writer at a time.
+func testJobsSkipLocked(t *testing.T, db *sqlstore.DB) {
+	if db.Dialect() != "postgres" {
+		t.Skip("SQLite serialises writers: no two transactions claim at once")
+	}
+	tx := begin(t, db)
+	j1 := newJob(t, tx, "ref", t0.Add(-2*time.Hour))
+	j2 := newJob(t, tx, "ref", t0.Add(-time.Hour))
+	commit(t, tx)
+
+	a, b := begin(t, db), begin(t, db)
+	ga, err := a.ClaimDueJob(ctx, us(t0))
+	ok(t, err)
+	equal(t, ga.ID, j1.ID)
+	gb, err := b.ClaimDueJob(ctx, us(t0)) // skips j1, which a holds
+	ok(t, err)
+	equal(t, gb.ID, j2.ID)
+	// A third finds nothing left to claim.
+	c := begin(t, db)
+	_, err = c.ClaimDueJob(ctx, us(t0))
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	ok(t, c.Rollback())
+
+	// a completes j1; b gives j2 up without completing it.
+	ok(t, a.CompleteJob(ctx, j1.ID, us(t0)))
+	commit(t, a)
+	ok(t, b.Rollback())
+	c = begin(t, db)
+	gc, err := c.ClaimDueJob(ctx, us(t0))
+	ok(t, err)
+	equal(t, gc.ID, j2.ID) // j1 is done: never claimed again
+	// While c holds j2, a new claimant finds nothing: j1 is done.
+	d := begin(t, db)
+	_, err = d.ClaimDueJob(ctx, us(t0))
+	wantCode(t, err, mentorvault.ENOTFOUND)
+	ok(t, d.Rollback())
+	ok(t, c.CompleteJob(ctx, j2.ID, us(t0)))
+	commit(t, c)
+	d = begin(t, db)
+	_, err = d.ClaimDueJob(ctx, us(t0))
+	wantCode(t, err, mentorvault.ENOTFOUND)
 }

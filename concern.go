@@ -1,0 +1,245 @@
+package mentorvault
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Breaking confidentiality without surprise (DESIGN.md §5): a party raises a
+// concern, the pair work it through step by step, either may consult a
+// supervisor, and any disclosure reaches the other party before it takes
+// effect — at the same time only for an imminent danger.
+
+// ConcernCategory is what a concern is about.
+type ConcernCategory string
+
+const (
+	ConcernDangerToMentee ConcernCategory = "danger_to_mentee"
+	ConcernDangerToOthers ConcernCategory = "danger_to_others"
+	ConcernUnlawful       ConcernCategory = "unlawful_conduct"
+	ConcernTheft          ConcernCategory = "theft"
+	ConcernTradeSecrets   ConcernCategory = "trade_secrets" // passing trade secrets to outsiders
+	ConcernHarmToOrg      ConcernCategory = "harm_to_organisation"
+	ConcernOther          ConcernCategory = "other"
+)
+
+// ConcernCategories lists the categories in display order.
+var ConcernCategories = []ConcernCategory{ConcernDangerToMentee, ConcernDangerToOthers, ConcernUnlawful, ConcernTheft, ConcernTradeSecrets, ConcernHarmToOrg, ConcernOther}
+
+// ExceptionsFor names the agreement exceptions a category may fall under.
+func ExceptionsFor(c ConcernCategory) []ExceptionKind {
+	switch c {
+	case ConcernDangerToMentee, ConcernDangerToOthers:
+		return []ExceptionKind{ExcDutyOfCare}
+	case ConcernUnlawful, ConcernTheft, ConcernTradeSecrets:
+		return []ExceptionKind{ExcDutyInLaw}
+	case ConcernHarmToOrg:
+		return []ExceptionKind{ExcDutyToOrg}
+	}
+	return nil
+}
+
+// ConcernStatus is where a concern stands.
+type ConcernStatus string
+
+const (
+	ConcernOpen      ConcernStatus = "open"
+	ConcernDisclosed ConcernStatus = "disclosed" // outcome: a disclosure was made
+	ConcernResolved  ConcernStatus = "resolved"  // outcome: resolved without disclosure
+	ConcernWithdrawn ConcernStatus = "withdrawn" // outcome: the raiser withdrew it
+)
+
+// Concern is a party's concern that confidentiality may have to be broken.
+// Its description is sealed.
+type Concern struct {
+	ID                string
+	RelationshipID    string
+	RaisedByID        string
+	Category          ConcernCategory
+	Description       Secret
+	DescriptionSealed []byte
+	Imminent          bool // an imminent danger: a disclosure may take effect at once
+	Status            ConcernStatus
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	ClosedAt          *time.Time
+}
+
+// MaxConcernText bounds a concern's texts.
+const MaxConcernText = 8 << 10
+
+// ValidateConcernText checks a free text of the protocol. Returns EINVALID.
+func ValidateConcernText(field, s string) error {
+	msg := ""
+	switch {
+	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
+		msg = "must be valid UTF-8 text"
+	case strings.TrimSpace(s) == "":
+		msg = "must not be empty"
+	case len(s) > MaxConcernText:
+		msg = "is too long (at most 8 KiB)"
+	}
+	if msg != "" {
+		return Invalid("the "+strings.ReplaceAll(field, "_", " ")+" is not valid", map[string]string{field: msg})
+	}
+	return nil
+}
+
+// Close records the concern's outcome. Returns ECONFLICT once it is closed,
+// EINVALID for an unknown outcome.
+func (c *Concern) Close(outcome ConcernStatus, now time.Time) error {
+	switch outcome {
+	case ConcernDisclosed, ConcernResolved, ConcernWithdrawn:
+	default:
+		return Invalid("the outcome is not valid", map[string]string{"outcome": `must be "disclosed", "resolved" or "withdrawn"`})
+	}
+	if c.Status != ConcernOpen {
+		return Errorf(ECONFLICT, "the concern is already %s", c.Status)
+	}
+	t := now
+	c.Status, c.UpdatedAt, c.ClosedAt = outcome, now, &t
+	return nil
+}
+
+// ConcernStepKind is one step of working a concern through together.
+type ConcernStepKind string
+
+const (
+	StepEthicalView ConcernStepKind = "ethical_view" // is there an ethical issue? each party's view
+	StepDuties      ConcernStepKind = "duties"       // responsibilities and duties of care
+	StepComment     ConcernStepKind = "comment"
+)
+
+// ConcernStep is a recorded, sealed step.
+type ConcernStep struct {
+	ID        string
+	ConcernID string
+	AuthorID  string
+	Kind      ConcernStepKind
+	Answer    string // for StepEthicalView: "yes", "no" or "unsure" (sealed with Body)
+	Body      Secret
+	Sealed    []byte // sealed JSON of Answer and Body
+	CreatedAt time.Time
+}
+
+// DisclosureKind says how a disclosure came about.
+type DisclosureKind string
+
+const (
+	DisclosurePlan   DisclosureKind = "plan"   // the joint plan both sign
+	DisclosureNotice DisclosureKind = "notice" // one party's notice, when they cannot agree
+)
+
+// DisclosureState is where a disclosure stands.
+type DisclosureState string
+
+const (
+	DisclosureAwaitingSignatures DisclosureState = "awaiting_signatures" // a plan one party has not signed yet
+	DisclosureScheduled          DisclosureState = "scheduled"           // takes effect at EffectiveAt
+	DisclosureDelivered          DisclosureState = "delivered"
+	DisclosureWithdrawn          DisclosureState = "withdrawn"
+)
+
+// Disclosure is what will be said, to whom, how and when. Content is
+// sealed; the recipient reads it only once delivered.
+type Disclosure struct {
+	ID              string
+	ConcernID       string
+	RelationshipID  string
+	Kind            DisclosureKind
+	DiscloserID     string
+	RecipientUserID string // a user of the organisation, who receives it in-app; or
+	RecipientName   string // someone outside the system, to whom it is made outside
+	How             string // how it will be made (not sealed: e.g. "in person", "by phone")
+	Content         Secret
+	ContentSealed   []byte
+	EffectiveAt     time.Time
+	Imminent        bool
+	State           DisclosureState
+	MentorSignedAt  *time.Time // plans: both parties sign
+	MenteeSignedAt  *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	DeliveredAt     *time.Time
+	WithdrawnAt     *time.Time
+}
+
+// EarliestEffective is when a notice filed at now may take effect: after the
+// minimum notice, or at once for an imminent danger.
+func EarliestEffective(now time.Time, minNoticeHours int, imminent bool) time.Time {
+	if imminent {
+		return now
+	}
+	return now.Add(time.Duration(minNoticeHours) * time.Hour)
+}
+
+// Withdraw withdraws a disclosure that has not taken effect. Returns ECONFLICT otherwise.
+func (d *Disclosure) Withdraw(now time.Time) error {
+	if d.State != DisclosureScheduled && d.State != DisclosureAwaitingSignatures {
+		return Errorf(ECONFLICT, "the disclosure is already %s", d.State)
+	}
+	if d.State == DisclosureScheduled && !now.Before(d.EffectiveAt) {
+		return Errorf(ECONFLICT, "the disclosure has taken effect and cannot be withdrawn")
+	}
+	t := now
+	d.State, d.UpdatedAt, d.WithdrawnAt = DisclosureWithdrawn, now, &t
+	return nil
+}
+
+// Deliver makes a scheduled disclosure take effect at now. Returns ECONFLICT
+// when it is not scheduled or not yet due.
+func (d *Disclosure) Deliver(now time.Time) error {
+	if d.State != DisclosureScheduled {
+		return Errorf(ECONFLICT, "the disclosure is %s", d.State)
+	}
+	if now.Before(d.EffectiveAt) {
+		return Errorf(ECONFLICT, "the disclosure takes effect at %s", d.EffectiveAt.Format(time.RFC3339))
+	}
+	t := now
+	d.State, d.UpdatedAt, d.DeliveredAt = DisclosureDelivered, now, &t
+	return nil
+}
+
+// Consultation is a thread between one party and a programme supervisor.
+// The supervisor does not learn who is consulting or about which
+// relationship: they see the role and programme only.
+type Consultation struct {
+	ID             string
+	RelationshipID string // never shown to the supervisor
+	ConsultantID   string // never shown to the supervisor
+	ConsultantRole string // "mentor", "mentee" or "partner": what the supervisor sees
+	SupervisorID   string
+	ProgrammeID    string
+	ConcernID      string // optional
+	CreatedAt      time.Time
+	ClosedAt       *time.Time
+}
+
+// ConsultationMessage is one sealed message of a consultation.
+type ConsultationMessage struct {
+	ID             string
+	ConsultationID string
+	FromSupervisor bool // the author is shown as "the supervisor" or "the consulting party"
+	Body           Secret
+	BodySealed     []byte
+	CreatedAt      time.Time
+}
+
+// Job is durable scheduled work (a disclosure taking effect after its
+// notice): stored in the database, run once, by whichever instance gets it.
+type Job struct {
+	ID        string
+	Kind      string
+	RefID     string
+	RunAt     time.Time
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	DoneAt    *time.Time
+}
+
+// Job kinds.
+const (
+	JobDeliverDisclosure = "disclosure.deliver"
+)

@@ -15,6 +15,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/audit"
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/server"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -33,6 +34,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.BoolVar(&trustProxy, "trust-proxy", false, "trust X-Forwarded-Proto/For from a reverse proxy in front")
 	fs.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (serve HTTPS directly)")
 	fs.StringVar(&tlsKey, "tls-key", "", "TLS key file")
+	var jobEvery time.Duration
+	fs.DurationVar(&jobEvery, "job-interval", 5*time.Second, "how often to look for due scheduled work (disclosures after their notice)")
 	if err := parse(fs, args, getenv); err != nil {
 		return helpOK(err)
 	}
@@ -91,8 +94,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	var wg sync.WaitGroup
 	cpCtx, stopCP := context.WithCancel(context.Background())
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); cp.loop(cpCtx, 10*time.Second) }()
+	go func() { defer wg.Done(); runJobs(cpCtx, a.svc, log, jobEvery) }()
 
 	select {
 	case err = <-errc:
@@ -110,6 +114,25 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("stopped")
 	return err
+}
+
+// runJobs runs due durable jobs now and then until ctx ends. Jobs live in
+// the database, so work scheduled before a restart runs after it, once.
+func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := svc.RunDueJobs(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scheduled work failed", "err", err.Error())
+		} else if n > 0 {
+			log.Info("scheduled work done", "jobs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // helpOK turns a --help request into success.

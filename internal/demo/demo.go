@@ -146,6 +146,9 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	if err := seedHabits(ctx, svc, as, rel.ID, users); err != nil {
 		return false, fmt.Errorf("demo meetings: %w", err)
 	}
+	if err := seedConcern(ctx, svc, as, rel.ID, users); err != nil {
+		return false, fmt.Errorf("demo concern: %w", err)
+	}
 	// A second pair, only proposed: Ivan offers to mentor Judy.
 	if _, err := svc.ProposeRelationship(ctx, as("ivan"), service.ProposeInput{OtherEmail: users["judy"].Email, MyRole: "mentor", ProgrammeID: prog.ID}); err != nil {
 		return false, err
@@ -246,6 +249,40 @@ func seedHabits(ctx context.Context, svc *service.Service, as func(string) mento
 	}
 	ratings := map[string]int{"listening": 5, "safety": 5, "challenge": 4, "reliability": 4, "usefulness": 5}
 	return svc.AnswerFeedback(ctx, as("bob"), relID, fr.ID, mentorvault.FeedbackAnswer{Ratings: ratings, Text: "Alice asks the questions I avoid. I would like a bit more challenge."})
+}
+
+// seedConcern records a concern alice raised and the pair resolved without
+// disclosure, and an open consultation bob started with erin, the
+// programme's supervisor, who answered.
+func seedConcern(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*mentorvault.User) error {
+	c, err := svc.RaiseConcern(ctx, as("alice"), relID, mentorvault.ConcernDangerToMentee,
+		"Bob said he has been working every weekend and is not sleeping. I want to be sure he is safe.", false)
+	if err != nil {
+		return err
+	}
+	for _, st := range []struct {
+		who, answer, body string
+		kind              mentorvault.ConcernStepKind
+	}{
+		{"bob", "no", "I am tired, not in danger. The release is over next week.", mentorvault.StepEthicalView},
+		{"alice", "unsure", "I would feel better if Bob spoke to someone about his workload.", mentorvault.StepEthicalView},
+		{"bob", "", "I will talk to Dave about the weekend work myself this week.", mentorvault.StepDuties},
+		{"alice", "", "Agreed: no disclosure. We check in at our next session.", mentorvault.StepComment},
+	} {
+		if _, err := svc.RecordConcernStep(ctx, as(st.who), relID, c.ID, st.kind, st.answer, st.body); err != nil {
+			return err
+		}
+	}
+	if _, err := svc.CloseConcern(ctx, as("alice"), relID, c.ID, mentorvault.ConcernResolved, ""); err != nil {
+		return err
+	}
+	con, err := svc.StartConsultation(ctx, as("bob"), relID, users["erin"].ID, "",
+		"My mentor was worried about my workload. How much should I share with my manager about what I discuss in mentoring?")
+	if err != nil {
+		return err
+	}
+	return svc.PostConsultationMessage(ctx, as("erin"), con.ID,
+		"That is yours to decide. Your agreement lets you share the topics you work on, never the details. Would it help to plan what you want Dave to know?")
 }
 
 // Guidelines are the demo programme's guidelines (Markdown).

@@ -1,0 +1,292 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+func consultationAD(c *mentorvault.Consultation, m *mentorvault.ConsultationMessage) seal.AD {
+	return seal.AD{RelationshipID: c.RelationshipID, Record: "consultation_message", RecordID: m.ID, Field: "body"}
+}
+
+func consultationResource(c *mentorvault.Consultation, orgID string) policy.Consultation {
+	return policy.Consultation{ID: c.ID, ConsultantID: c.ConsultantID, SupervisorID: c.SupervisorID, ProgrammeID: c.ProgrammeID, OrgID: orgID, Closed: c.ClosedAt != nil}
+}
+
+// Consultation events are not tied to the relationship in the audit log:
+// the other party must not learn from their access log that a consultation
+// happened. They stay on the tamper-evident chain.
+func consultationTarget(orgID, id string) target {
+	return target{orgID: orgID, typ: "consultation", id: id}
+}
+
+// Supervisors lists the supervisors a party of relID may consult: those of
+// the relationship's programme. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) Supervisors(ctx context.Context, p mentorvault.Principal, relID string) ([]Person, error) {
+	var out []Person
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		_, rel, err := s.relCall(ctx, tx, p, policy.StartConsultation, relID)
+		if err != nil {
+			return err
+		}
+		out, err = supervisorsOf(ctx, tx, rel.ProgrammeID)
+		return err
+	})
+	return out, err
+}
+
+func supervisorsOf(ctx context.Context, tx mentorvault.Tx, programmeID string) ([]Person, error) {
+	roles, err := tx.FindProgrammeRoles(ctx, "", programmeID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Person
+	for _, r := range roles {
+		if r.Role == mentorvault.RoleSupervisor {
+			u, err := tx.FindUserByID(ctx, r.UserID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Person{ID: u.ID, Name: u.Name, Email: u.Email})
+		}
+	}
+	return out, nil
+}
+
+// StartConsultation opens a thread with a supervisor of the relationship's
+// programme, with a first message. The supervisor sees "a mentor/mentee in
+// programme X", never who or which relationship. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
+func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal, relID, supervisorID, concernID, message string) (*mentorvault.Consultation, error) {
+	if err := mentorvault.ValidateConcernText("message", message); err != nil {
+		return nil, err
+	}
+	var out *mentorvault.Consultation
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.StartConsultation, relID)
+		if err != nil {
+			return err
+		}
+		sups, err := supervisorsOf(ctx, tx, rel.ProgrammeID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, sp := range sups {
+			found = found || sp.ID == supervisorID
+		}
+		if !found {
+			return mentorvault.Invalid("the consultation is not valid", map[string]string{"supervisor_id": "is not a supervisor of this programme"})
+		}
+		if concernID != "" {
+			if _, err := loadConcern(ctx, tx, rel, concernID); err != nil {
+				return mentorvault.Invalid("the consultation is not valid", map[string]string{"concern_id": "is not a concern of this relationship"})
+			}
+		}
+		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		if err != nil {
+			return err
+		}
+		c := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: rel.ID, ConsultantID: a.user.ID, ConsultantRole: vs[0].Role(a.user.ID),
+			SupervisorID: supervisorID, ProgrammeID: rel.ProgrammeID, ConcernID: concernID, CreatedAt: tx.Now()}
+		if err := tx.CreateConsultation(ctx, c); err != nil {
+			return err
+		}
+		if err := s.addMessage(ctx, tx, c, false, message); err != nil {
+			return err
+		}
+		out = c
+		if err := s.notify(ctx, tx, supervisorID, "consultation.started", "", c.ID,
+			fmt.Sprintf("A %s in %s asks for your guidance, in confidence.", c.ConsultantRole, vs[0].ProgrammeName), "/consultations/"+c.ID, "consultation.started:"+c.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "consultation.start", consultationTarget(rel.OrgID, c.ID), "")
+	})
+	return out, err
+}
+
+func (s *Service) addMessage(ctx context.Context, tx mentorvault.Tx, c *mentorvault.Consultation, fromSupervisor bool, body string) error {
+	key, err := s.dataKey(ctx, tx, c.RelationshipID)
+	if err != nil {
+		return err
+	}
+	m := &mentorvault.ConsultationMessage{ID: mentorvault.NewID(), ConsultationID: c.ID, FromSupervisor: fromSupervisor, CreatedAt: tx.Now(), Body: mentorvault.NewSecret(body)}
+	if m.BodySealed, err = s.keys.Seal(key, consultationAD(c, m), m.Body); err != nil {
+		return err
+	}
+	return tx.CreateConsultationMessage(ctx, m)
+}
+
+// ConsultationView is a consultation as its reader may see it. For the
+// supervisor the consultant and relationship are withheld.
+type ConsultationView struct {
+	ID             string
+	Mine           bool   // the caller is the consulting party
+	ConsultantRole string // what the supervisor sees: "mentor", "mentee" or "partner"
+	ProgrammeName  string
+	Supervisor     Person
+	RelationshipID string // only for the consulting party
+	Closed         bool
+	CreatedAt      string
+	Messages       []*mentorvault.ConsultationMessage
+}
+
+func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a actor, c *mentorvault.Consultation, withMessages bool) (*ConsultationView, error) {
+	prog, err := tx.FindProgrammeByID(ctx, c.ProgrammeID)
+	if err != nil {
+		return nil, err
+	}
+	sup, err := tx.FindUserByID(ctx, c.SupervisorID)
+	if err != nil {
+		return nil, err
+	}
+	v := &ConsultationView{ID: c.ID, Mine: c.ConsultantID == a.user.ID, ConsultantRole: c.ConsultantRole, ProgrammeName: prog.Name,
+		Supervisor: Person{ID: sup.ID, Name: sup.Name, Email: sup.Email}, Closed: c.ClosedAt != nil, CreatedAt: c.CreatedAt.Format("2 Jan 2006")}
+	if v.Mine {
+		v.RelationshipID = c.RelationshipID
+	}
+	if !withMessages {
+		return v, nil
+	}
+	key, err := s.dataKey(ctx, tx, c.RelationshipID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := tx.FindConsultationMessages(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Body, err = s.keys.Open(key, consultationAD(c, m), m.BodySealed); err != nil {
+			return nil, mentorvault.Internal(fmt.Errorf("open consultation message %s: %w", m.ID, err))
+		}
+	}
+	v.Messages = ms
+	return v, nil
+}
+
+// Consultations lists the caller's consultations: those they started and
+// those they supervise. Returns EUNAUTHENTICATED.
+func (s *Service) Consultations(ctx context.Context, p mentorvault.Principal) ([]*ConsultationView, error) {
+	var out []*ConsultationView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		mine, err := tx.FindConsultations(ctx, a.user.ID, "")
+		if err != nil {
+			return err
+		}
+		theirs, err := tx.FindConsultations(ctx, "", a.user.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range append(mine, theirs...) {
+			res := consultationResource(c, a.user.OrgID)
+			if err := s.authorize(ctx, tx, a, policy.ReadConsultation, res, consultationTarget(a.user.OrgID, c.ID), always); err != nil {
+				return err
+			}
+			v, err := s.consultationView(ctx, tx, a, c, false)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// loadConsultation loads a consultation and decides act on it; a
+// consultation the caller may not read is not_found.
+func (s *Service) loadConsultation(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, id string) (actor, *mentorvault.Consultation, error) {
+	a, err := s.resolve(ctx, tx, p, act)
+	if err != nil {
+		return a, nil, err
+	}
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "consultation not found")
+	if !mentorvault.ValidID(id) {
+		return a, nil, notFound
+	}
+	c, err := tx.FindConsultationByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return a, nil, notFound
+	} else if err != nil {
+		return a, nil, err
+	}
+	rel, err := tx.FindRelationshipByID(ctx, c.RelationshipID)
+	if err != nil {
+		return a, nil, err
+	}
+	res := consultationResource(c, rel.OrgID)
+	err = s.authorize(ctx, tx, a, act, res, consultationTarget(rel.OrgID, c.ID), s.unless(a, policy.ReadConsultation, res))
+	if err != nil && c.ClosedAt != nil && mentorvault.ErrorCode(err) == mentorvault.EFORBIDDEN {
+		err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this consultation is closed")}
+	}
+	return a, c, err
+}
+
+// Consultation returns a consultation thread. Returns EUNAUTHENTICATED or ENOTFOUND.
+func (s *Service) Consultation(ctx context.Context, p mentorvault.Principal, id string) (*ConsultationView, error) {
+	var out *ConsultationView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, c, err := s.loadConsultation(ctx, tx, p, policy.ReadConsultation, id)
+		if err != nil {
+			return err
+		}
+		if out, err = s.consultationView(ctx, tx, a, c, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "consultation.read", consultationTarget(a.user.OrgID, c.ID), "")
+	})
+	return out, err
+}
+
+// PostConsultationMessage adds a message to a consultation, from the
+// consulting party or the supervisor; the other is notified. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (closed) or EINVALID.
+func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Principal, id, body string) error {
+	if err := mentorvault.ValidateConcernText("message", body); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, c, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
+		if err != nil {
+			return err
+		}
+		fromSup := a.user.ID == c.SupervisorID
+		if err := s.addMessage(ctx, tx, c, fromSup, body); err != nil {
+			return err
+		}
+		to, text := c.SupervisorID, "The "+c.ConsultantRole+" you are advising wrote again."
+		if fromSup {
+			to, text = c.ConsultantID, "Your mentoring supervisor replied to your consultation."
+		}
+		if err := s.notify(ctx, tx, to, "consultation.message", "", c.ID, text, "/consultations/"+c.ID, "consultation.message:"+c.ID+":"+tx.Now().Format("20060102150405.000000")); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "consultation.post", consultationTarget(a.user.OrgID, c.ID), "")
+	})
+}
+
+// CloseConsultation ends a consultation (its consulting party or supervisor).
+// Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) CloseConsultation(ctx context.Context, p mentorvault.Principal, id string) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, c, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
+		if err != nil {
+			return err
+		}
+		t := tx.Now()
+		c.ClosedAt = &t
+		if err := tx.UpdateConsultation(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "consultation.close", consultationTarget(a.user.OrgID, c.ID), "")
+	})
+}

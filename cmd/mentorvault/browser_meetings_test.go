@@ -114,6 +114,10 @@ func TestBrowserMeeting(t *testing.T) {
 		t.Fatalf("the commitments page: %s", txt)
 	}
 	alice.shot("meetings-commitments")
+	alice.open(relPath + "/feedback")
+	if st := alice.nav("ask for feedback", chromedp.Click(chromedp.CSS(`form[action$="/feedback"] button`))); st != 200 {
+		t.Fatalf("asking for feedback: status %d: %s", st, alice.pageText())
+	}
 
 	// --- Bob sees the shared note and Alice's acknowledgement. ---
 	bob := newUser(t, browser, srv.URL, "bob")
@@ -137,7 +141,21 @@ func TestBrowserMeeting(t *testing.T) {
 	}
 	bob.shot("meetings-notifications")
 	bob.open(relPath + "/feedback")
+	if txt := bob.text(".feedback-form"); !strings.Contains(txt, "Only your mentor reads your answers") {
+		t.Fatalf("bob's feedback form: %s", txt)
+	}
 	bob.shot("meetings-feedback-mentee")
+	for _, q := range []string{"listening", "safety", "challenge", "reliability", "usefulness"} {
+		bob.do("rate "+q, chromedp.Click(chromedp.CSS(`input[name=q_`+q+`][value="4"]`)))
+	}
+	if st := bob.nav("send feedback", chromedp.Click(chromedp.CSS(`.feedback-form button[type=submit]`))); st != 200 {
+		t.Fatalf("answering feedback: status %d: %s", st, bob.pageText())
+	}
+	alice.open(relPath + "/feedback")
+	if txt := alice.text("main"); !strings.Contains(txt, "4 of 5") {
+		t.Fatalf("alice does not see bob's ratings: %s", txt)
+	}
+	alice.shot("meetings-feedback-mentor")
 
 	// --- Carol, the coordinator, cannot open the meeting. ---
 	carol := newUser(t, browser, srv.URL, "carol")

@@ -205,4 +205,34 @@ type Tx interface {
 	RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error
 	// FindJobs lists the jobs about refID (for tests and operators).
 	FindJobs(ctx context.Context, refID string) ([]*Job, error)
+
+	// CreateInputRequest stores a request with its sealed question (never Question).
+	CreateInputRequest(ctx context.Context, r *InputRequest) error
+	// UpdateInputRequest stores Status, DeclineReply and UpdatedAt.
+	UpdateInputRequest(ctx context.Context, r *InputRequest) error
+	FindInputRequestByID(ctx context.Context, id string) (*InputRequest, error)
+	// FindInputRequests lists requests by relationship (relationshipID != "") or by requester, newest first.
+	FindInputRequests(ctx context.Context, relationshipID, requesterID string) ([]*InputRequest, error)
+
+	// CreateStatement stores a statement with its sealed body and comment (never Body or Comment).
+	CreateStatement(ctx context.Context, st *Statement) error
+	// UpdateStatement stores State, BodySealed, CommentSealed, ReleaseAt, UpdatedAt, ReleasedAt and WithdrawnAt.
+	UpdateStatement(ctx context.Context, st *Statement) error
+	FindStatementByID(ctx context.Context, id string) (*Statement, error)
+	// FindStatements lists a relationship's statements, newest first.
+	FindStatements(ctx context.Context, relationshipID string) ([]*Statement, error)
+	// FindStatementsForRecipient lists the released or withdrawn statements addressed to a user, newest first.
+	FindStatementsForRecipient(ctx context.Context, recipientUserID string) ([]*Statement, error)
+
+	// CreateThreeWay stores a three-way meeting with its sealed brief (never Brief).
+	CreateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
+	// UpdateThreeWay stores BriefSealed, StartsAt, Minutes, Location, State, MentorAgreedAt, MenteeAgreedAt and UpdatedAt.
+	UpdateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
+	FindThreeWayByID(ctx context.Context, id string) (*ThreeWayMeeting, error)
+	// FindThreeWays lists three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.
+	FindThreeWays(ctx context.Context, relationshipID, managerID string) ([]*ThreeWayMeeting, error)
+	// CreateThreeWayNote stores a note's ciphertext (never Body).
+	CreateThreeWayNote(ctx context.Context, n *ThreeWayNote) error
+	// FindThreeWayNotes lists a three-way meeting's notes, oldest first.
+	FindThreeWayNotes(ctx context.Context, threeWayID string) ([]*ThreeWayNote, error)
 }

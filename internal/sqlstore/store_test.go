@@ -64,6 +64,9 @@ func TestStore(t *testing.T) {
 		{"Jobs", testJobs},
 		{"JobsClaimedOnce", testJobsClaimedOnce},
 		{"JobsSkipLocked", testJobsSkipLocked},
+		{"InputRequests", testInputRequests},
+		{"Statements", testStatements},
+		{"ThreeWays", testThreeWays},
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"Rollback", testRollback},
@@ -1213,7 +1216,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 4 || heads != 1 {
+	if versions != 5 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)

@@ -1,0 +1,214 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// nullBytes stores an empty ciphertext as NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// CreateInputRequest stores a request with its sealed question (never
+// Question). Returns ECONFLICT for a duplicate ID and EINVALID for an
+// unknown relationship or user, or a status the schema refuses.
+func (tx *Tx) CreateInputRequest(ctx context.Context, r *mentorvault.InputRequest) error {
+	d := tx.d
+	_, err := tx.write(ctx, `INSERT INTO input_requests (id, relationship_id, requester_id, asked_id, subject_id, purpose, question_sealed,
+	deadline, status, decline_reply, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.RelationshipID, r.RequesterID, r.AskedID, r.SubjectID, r.Purpose, r.QuestionSealed,
+		d.timeArg(r.Deadline), string(r.Status), r.DeclineReply, d.timeArg(r.CreatedAt), d.timeArg(r.UpdatedAt))
+	return mapError("create input request", "input request", err)
+}
+
+// UpdateInputRequest stores Status, DeclineReply and UpdatedAt. Returns ENOTFOUND.
+func (tx *Tx) UpdateInputRequest(ctx context.Context, r *mentorvault.InputRequest) error {
+	return tx.execOne(ctx, "update input request", "input request",
+		`UPDATE input_requests SET status = ?, decline_reply = ?, updated_at = ? WHERE id = ?`,
+		string(r.Status), r.DeclineReply, tx.d.timeArg(r.UpdatedAt), r.ID)
+}
+
+const inputRequestColumns = `id, relationship_id, requester_id, asked_id, subject_id, purpose, question_sealed, deadline, status,
+	decline_reply, created_at, updated_at`
+
+func scanInputRequest(s interface{ Scan(...any) error }) (*mentorvault.InputRequest, error) {
+	var r mentorvault.InputRequest
+	var status string
+	if err := s.Scan(&r.ID, &r.RelationshipID, &r.RequesterID, &r.AskedID, &r.SubjectID, &r.Purpose, bytesCol{&r.QuestionSealed},
+		timeCol{&r.Deadline}, &status, &r.DeclineReply, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}); err != nil {
+		return nil, err
+	}
+	r.Status = mentorvault.RequestStatus(status)
+	return &r, nil
+}
+
+// FindInputRequestByID returns a request with its sealed question, or ENOTFOUND.
+func (tx *Tx) FindInputRequestByID(ctx context.Context, id string) (*mentorvault.InputRequest, error) {
+	r, err := scanInputRequest(tx.queryRow(ctx, `SELECT `+inputRequestColumns+` FROM input_requests WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find input request", "input request", err)
+	}
+	return r, nil
+}
+
+// FindInputRequests lists requests by relationship (relationshipID != "")
+// or by requester, newest first.
+func (tx *Tx) FindInputRequests(ctx context.Context, relationshipID, requesterID string) ([]*mentorvault.InputRequest, error) {
+	col, arg := "relationship_id", relationshipID
+	if relationshipID == "" {
+		col, arg = "requester_id", requesterID
+	}
+	rows, err := tx.query(ctx, `SELECT `+inputRequestColumns+` FROM input_requests WHERE `+col+` = ? ORDER BY created_at DESC, id DESC`, arg)
+	return collect(rows, err, "find input requests", func(r *sql.Rows) (*mentorvault.InputRequest, error) { return scanInputRequest(r) })
+}
+
+// CreateStatement stores a statement with its sealed body and comment
+// (never Body or Comment). Returns ECONFLICT for a duplicate ID and EINVALID
+// for an unknown relationship, request or user, or a kind, recipient kind or
+// state the schema refuses.
+func (tx *Tx) CreateStatement(ctx context.Context, st *mentorvault.Statement) error {
+	d := tx.d
+	_, err := tx.write(ctx, `INSERT INTO statements (id, relationship_id, kind, request_id, author_id, subject_id, recipient_user_id, recipient_kind,
+	purpose, body_sealed, comment_sealed, state, release_at, created_at, updated_at, released_at, withdrawn_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.ID, st.RelationshipID, st.Kind, nullString(st.RequestID), st.AuthorID, st.SubjectID, st.RecipientUserID, string(st.RecipientKind),
+		st.Purpose, st.BodySealed, nullBytes(st.CommentSealed), string(st.State), d.nullTimeArg(st.ReleaseAt),
+		d.timeArg(st.CreatedAt), d.timeArg(st.UpdatedAt), d.nullTimeArg(st.ReleasedAt), d.nullTimeArg(st.WithdrawnAt))
+	return mapError("create statement", "statement", err)
+}
+
+// UpdateStatement stores State, BodySealed, CommentSealed, ReleaseAt,
+// UpdatedAt, ReleasedAt and WithdrawnAt. Returns ENOTFOUND.
+func (tx *Tx) UpdateStatement(ctx context.Context, st *mentorvault.Statement) error {
+	d := tx.d
+	return tx.execOne(ctx, "update statement", "statement",
+		`UPDATE statements SET state = ?, body_sealed = ?, comment_sealed = ?, release_at = ?, updated_at = ?, released_at = ?, withdrawn_at = ?
+WHERE id = ?`,
+		string(st.State), st.BodySealed, nullBytes(st.CommentSealed), d.nullTimeArg(st.ReleaseAt), d.timeArg(st.UpdatedAt),
+		d.nullTimeArg(st.ReleasedAt), d.nullTimeArg(st.WithdrawnAt), st.ID)
+}
+
+const statementColumns = `id, relationship_id, kind, request_id, author_id, subject_id, recipient_user_id, recipient_kind, purpose,
+	body_sealed, comment_sealed, state, release_at, created_at, updated_at, released_at, withdrawn_at`
+
+func scanStatement(s interface{ Scan(...any) error }) (*mentorvault.Statement, error) {
+	var st mentorvault.Statement
+	var rk, state string
+	if err := s.Scan(&st.ID, &st.RelationshipID, &st.Kind, stringCol{&st.RequestID}, &st.AuthorID, &st.SubjectID, &st.RecipientUserID, &rk,
+		&st.Purpose, bytesCol{&st.BodySealed}, bytesCol{&st.CommentSealed}, &state, nullTimeCol{&st.ReleaseAt},
+		timeCol{&st.CreatedAt}, timeCol{&st.UpdatedAt}, nullTimeCol{&st.ReleasedAt}, nullTimeCol{&st.WithdrawnAt}); err != nil {
+		return nil, err
+	}
+	st.RecipientKind, st.State = mentorvault.Recipient(rk), mentorvault.StatementState(state)
+	return &st, nil
+}
+
+// FindStatementByID returns a statement with its ciphertexts, or ENOTFOUND.
+func (tx *Tx) FindStatementByID(ctx context.Context, id string) (*mentorvault.Statement, error) {
+	st, err := scanStatement(tx.queryRow(ctx, `SELECT `+statementColumns+` FROM statements WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find statement", "statement", err)
+	}
+	return st, nil
+}
+
+// FindStatements lists a relationship's statements, newest first.
+func (tx *Tx) FindStatements(ctx context.Context, relationshipID string) ([]*mentorvault.Statement, error) {
+	rows, err := tx.query(ctx, `SELECT `+statementColumns+` FROM statements WHERE relationship_id = ? ORDER BY created_at DESC, id DESC`, relationshipID)
+	return collect(rows, err, "find statements", func(r *sql.Rows) (*mentorvault.Statement, error) { return scanStatement(r) })
+}
+
+// FindStatementsForRecipient lists the statements released to a user (and
+// those since withdrawn), newest release first. Drafts never appear.
+func (tx *Tx) FindStatementsForRecipient(ctx context.Context, recipientUserID string) ([]*mentorvault.Statement, error) {
+	rows, err := tx.query(ctx, `SELECT `+statementColumns+` FROM statements
+WHERE recipient_user_id = ? AND released_at IS NOT NULL ORDER BY released_at DESC, id DESC`, recipientUserID)
+	return collect(rows, err, "find statements for recipient", func(r *sql.Rows) (*mentorvault.Statement, error) { return scanStatement(r) })
+}
+
+// CreateThreeWay stores a three-way meeting with its sealed brief (never
+// Brief). Returns ECONFLICT for a duplicate ID and EINVALID for an unknown
+// relationship or user, or a state or length the schema refuses.
+func (tx *Tx) CreateThreeWay(ctx context.Context, m *mentorvault.ThreeWayMeeting) error {
+	d := tx.d
+	_, err := tx.write(ctx, `INSERT INTO three_way_meetings (id, relationship_id, manager_id, proposed_by_id, brief_sealed, starts_at, minutes,
+	location, state, mentor_agreed_at, mentee_agreed_at, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.RelationshipID, m.ManagerID, m.ProposedByID, m.BriefSealed, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State),
+		d.nullTimeArg(m.MentorAgreedAt), d.nullTimeArg(m.MenteeAgreedAt), d.timeArg(m.CreatedAt), d.timeArg(m.UpdatedAt))
+	return mapError("create three-way meeting", "three-way meeting", err)
+}
+
+// UpdateThreeWay stores BriefSealed, StartsAt, Minutes, Location, State,
+// MentorAgreedAt, MenteeAgreedAt and UpdatedAt. Returns ENOTFOUND.
+func (tx *Tx) UpdateThreeWay(ctx context.Context, m *mentorvault.ThreeWayMeeting) error {
+	d := tx.d
+	return tx.execOne(ctx, "update three-way meeting", "three-way meeting",
+		`UPDATE three_way_meetings SET brief_sealed = ?, starts_at = ?, minutes = ?, location = ?, state = ?, mentor_agreed_at = ?,
+	mentee_agreed_at = ?, updated_at = ?
+WHERE id = ?`,
+		m.BriefSealed, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State), d.nullTimeArg(m.MentorAgreedAt),
+		d.nullTimeArg(m.MenteeAgreedAt), d.timeArg(m.UpdatedAt), m.ID)
+}
+
+const threeWayColumns = `id, relationship_id, manager_id, proposed_by_id, brief_sealed, starts_at, minutes, location, state,
+	mentor_agreed_at, mentee_agreed_at, created_at, updated_at`
+
+func scanThreeWay(s interface{ Scan(...any) error }) (*mentorvault.ThreeWayMeeting, error) {
+	var m mentorvault.ThreeWayMeeting
+	var state string
+	if err := s.Scan(&m.ID, &m.RelationshipID, &m.ManagerID, &m.ProposedByID, bytesCol{&m.BriefSealed}, timeCol{&m.StartsAt}, &m.Minutes,
+		&m.Location, &state, nullTimeCol{&m.MentorAgreedAt}, nullTimeCol{&m.MenteeAgreedAt}, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}); err != nil {
+		return nil, err
+	}
+	m.State = mentorvault.ThreeWayState(state)
+	return &m, nil
+}
+
+// FindThreeWayByID returns a three-way meeting with its sealed brief, or ENOTFOUND.
+func (tx *Tx) FindThreeWayByID(ctx context.Context, id string) (*mentorvault.ThreeWayMeeting, error) {
+	m, err := scanThreeWay(tx.queryRow(ctx, `SELECT `+threeWayColumns+` FROM three_way_meetings WHERE id = ?`, id))
+	if err != nil {
+		return nil, findErr("find three-way meeting", "three-way meeting", err)
+	}
+	return m, nil
+}
+
+// FindThreeWays lists three-way meetings by relationship (relationshipID !=
+// "") or by line manager, soonest first.
+func (tx *Tx) FindThreeWays(ctx context.Context, relationshipID, managerID string) ([]*mentorvault.ThreeWayMeeting, error) {
+	col, arg := "relationship_id", relationshipID
+	if relationshipID == "" {
+		col, arg = "manager_id", managerID
+	}
+	rows, err := tx.query(ctx, `SELECT `+threeWayColumns+` FROM three_way_meetings WHERE `+col+` = ? ORDER BY starts_at, id`, arg)
+	return collect(rows, err, "find three-way meetings", func(r *sql.Rows) (*mentorvault.ThreeWayMeeting, error) { return scanThreeWay(r) })
+}
+
+// CreateThreeWayNote stores a note's ciphertext (never Body). Returns
+// ECONFLICT for a duplicate ID and EINVALID for an unknown meeting or user.
+func (tx *Tx) CreateThreeWayNote(ctx context.Context, n *mentorvault.ThreeWayNote) error {
+	_, err := tx.write(ctx, `INSERT INTO three_way_notes (id, three_way_id, author_id, body_sealed, created_at) VALUES (?, ?, ?, ?, ?)`,
+		n.ID, n.ThreeWayID, n.AuthorID, n.BodySealed, tx.d.timeArg(n.CreatedAt))
+	return mapError("create three-way note", "three-way note", err)
+}
+
+// FindThreeWayNotes lists a three-way meeting's notes (ciphertext only), oldest first.
+func (tx *Tx) FindThreeWayNotes(ctx context.Context, threeWayID string) ([]*mentorvault.ThreeWayNote, error) {
+	rows, err := tx.query(ctx, `SELECT id, three_way_id, author_id, body_sealed, created_at FROM three_way_notes
+WHERE three_way_id = ? ORDER BY created_at, id`, threeWayID)
+	return collect(rows, err, "find three-way notes", func(r *sql.Rows) (*mentorvault.ThreeWayNote, error) {
+		var n mentorvault.ThreeWayNote
+		if err := r.Scan(&n.ID, &n.ThreeWayID, &n.AuthorID, bytesCol{&n.BodySealed}, timeCol{&n.CreatedAt}); err != nil {
+			return nil, err
+		}
+		return &n, nil
+	})
+}

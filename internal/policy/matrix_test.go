@@ -54,9 +54,9 @@ var roles = []role{
 }
 
 var (
-	r1 = policy.Relationship{ID: "R1", OrgID: acme, ProgrammeID: progP, MentorID: "alice", MenteeID: "bob", Status: "active", Kind: "mentoring"}
+	r1 = policy.Relationship{ID: "R1", OrgID: acme, ProgrammeID: progP, MentorID: "alice", MenteeID: "bob", Status: "active", Kind: "mentoring", Managers: []string{"dave"}}
 	r2 = policy.Relationship{ID: "R2", OrgID: acme, ProgrammeID: progP, MentorID: "ivan", MenteeID: "judy", Status: "active", Kind: "mentoring"}
-	r3 = policy.Relationship{ID: "R3", OrgID: acme, ProgrammeID: progP, MentorID: "judy", MenteeID: "bob", Status: "proposed", Kind: "mentoring"}
+	r3 = policy.Relationship{ID: "R3", OrgID: acme, ProgrammeID: progP, MentorID: "judy", MenteeID: "bob", Status: "proposed", Kind: "mentoring", Managers: []string{"dave"}}
 
 	n1 = policy.Note{ID: "N1", AuthorID: "alice", Visibility: "private", Relationship: r1}
 	n2 = policy.Note{ID: "N2", AuthorID: "alice", Visibility: "shared", Relationship: r1}
@@ -69,6 +69,12 @@ var (
 
 	d1 = policy.Disclosure{ID: "D1", RecipientUserID: "dave", State: "scheduled", Relationship: r1}
 	d2 = policy.Disclosure{ID: "D2", RecipientUserID: "dave", State: "delivered", Relationship: r1}
+
+	q1 = policy.InputRequest{ID: "Q1", RequesterID: "frank", Relationship: r1}
+	s1 = policy.Statement{ID: "S1", AuthorID: "alice", SubjectID: "bob", RecipientUserID: "frank", Relationship: r1}
+	s2 = policy.Statement{ID: "S2", AuthorID: "alice", SubjectID: "bob", RecipientUserID: "frank", Released: true, Relationship: r1}
+	t1 = policy.ThreeWay{ID: "T1", ManagerID: "dave", State: "proposed", Relationship: r1}
+	t2 = policy.ThreeWay{ID: "T2", ManagerID: "dave", State: "agreed", Agreed: true, Relationship: r1}
 
 	pP = policy.Programme{ID: progP, OrgID: acme}
 	pG = policy.Programme{ID: progG, OrgID: globex}
@@ -89,7 +95,11 @@ var (
 		policy.CreateCommitment, policy.UpdateCommitment, policy.ListCommitments,
 		policy.CreateGoal, policy.ListGoals, policy.RequestFeedback, policy.ListFeedback,
 		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
+		policy.RequestInput, policy.ReadThirdParty, policy.ActThirdParty,
 	}
+	requestActions      = []policy.Action{policy.ReadInputRequest}
+	statementActions    = []policy.Action{policy.WriteStatement, policy.DecideStatement, policy.ReceiveStatement}
+	threeWayActions     = []policy.Action{policy.ReadThreeWay, policy.ActThreeWay, policy.NoteThreeWay}
 	consultationActions = []policy.Action{policy.ReadConsultation, policy.PostConsultation}
 	disclosureActions   = []policy.Action{policy.ReadDisclosure}
 	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
@@ -147,52 +157,52 @@ var matrix = []table{
 	{
 		title: "Own relationship R1 (alice mentors bob in P, active)", resource: r1, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   A   A   A",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst ireq tprd tpac
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A  D    A    A",
+			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   A   A   A  D    A    A",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  A    D    D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  A    D    D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
 	{
 		title: "Other relationship R2 (ivan mentors judy in P, active)", resource: r2, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
-			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst ireq tprd tpac
+			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"mentor":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"mentee":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"requester":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  A    D    D",
+			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A  D    A    A",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
 	{
 		title: "Proposed relationship R3 (judy proposed to mentor bob in P; not yet in the directory)", resource: r3, actions: relActions,
 		rows: map[string]string{
-			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst
-			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
-			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D",
+			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst ireq tprd tpac
+			"member":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"mentor":              "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"mentee":              "A    A   A   A   A   A   A   A   D   D   D   D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"supervisor":          "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"line manager":        "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"requester":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
 	{
@@ -332,6 +342,91 @@ var matrix = []table{
 		},
 	},
 	{
+		title: "frank's request to alice for input about bob in R1 (Q1): the requester reads its status; the pair see it on the relationship", resource: q1, actions: requestActions,
+		rows: map[string]string{
+			//                     read
+			"member":              "D",
+			"mentor":              "D",
+			"mentee":              "D",
+			"coordinator":         "D",
+			"supervisor":          "D",
+			"line manager":        "D",
+			"requester":           "A",
+			"org admin":           "D",
+			"other pair's mentor": "D",
+			"other-org user":      "D",
+			"anonymous":           "D",
+		},
+	},
+	{
+		title: "alice's draft statement for frank about bob in R1 (S1): the pair only; never the requester", resource: s1, actions: statementActions,
+		rows: map[string]string{
+			//                     write decide receive
+			"member":              "D    D    D",
+			"mentor":              "A    D    D",
+			"mentee":              "D    A    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "alice's statement for frank about bob in R1, released (S2): the requester reads it; nobody else outside the pair", resource: s2, actions: statementActions,
+		rows: map[string]string{
+			//                     write decide receive
+			"member":              "D    D    D",
+			"mentor":              "A    D    D",
+			"mentee":              "D    A    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    A",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "A three-way meeting with dave, bob's line manager, brief not yet agreed (T1): the pair only", resource: t1, actions: threeWayActions,
+		rows: map[string]string{
+			//                     read act note
+			"member":              "D    D    D",
+			"mentor":              "A    A    D",
+			"mentee":              "A    A    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "A three-way meeting with dave, brief agreed by both (T2): the pair, and dave the brief, the meeting and the notes for the three", resource: t2, actions: threeWayActions,
+		rows: map[string]string{
+			//                     read act note
+			"member":              "D    D    D",
+			"mentor":              "A    A    A",
+			"mentee":              "A    A    A",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "A    D    A",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
 		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
 			//                     view edit aggr
@@ -456,19 +551,23 @@ var statusColumns = []struct {
 	{"alice", policy.ReadDisclosure, "disclosure"},
 	{"carol", policy.ReadConcerns, ""},
 	{"carol", policy.StartConsultation, ""},
+	{"alice", policy.ReadThirdParty, ""},
+	{"alice", policy.ActThirdParty, ""},
+	{"frank", policy.RequestInput, ""},
+	{"carol", policy.ReadThirdParty, ""},
 }
 
 var statusRows = []struct{ status, cells string }{
 	//            alice:                                                                                                                             bob:      heidi:    carol: alice:               carol:
-	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls     crs crd cac cst dsr  crd cst
-	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
-	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D"},
-	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D"},
-	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D"},
-	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D"},
-	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D       D   A   A   A   A    D   D"},
-	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
-	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D"},
+	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls     crs crd cac cst dsr  crd cst tprd tpac ireq tprd
+	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
+	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
+	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
+	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    A    D"},
+	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    D    D"},
+	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D       D   A   A   A   A    D   D    A    D    D    D"},
+	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
+	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
 }
 
 func subjectOf(t testing.TB, who string) policy.Subject {

@@ -69,6 +69,16 @@ const (
 	ReadConsultation       Action = "consultation.read"     // Consultation; its consultant, or its supervisor if they supervise its programme
 	PostConsultation       Action = "consultation.post"     // Consultation; as consultation.read, while not closed
 	ReadDisclosure         Action = "disclosure.read"       // Disclosure; the parties always, the recipient once delivered
+	RequestInput           Action = "input.request"         // Relationship; a requester or a party's line manager, not a party, status active
+	ReadInputRequest       Action = "input.read"            // InputRequest; its requester (the parties read requests with thirdparty.read)
+	ReadThirdParty         Action = "thirdparty.read"       // Relationship; parties, not proposed/declined/withdrawn (requests, statements, findings, releases, three-way meetings)
+	ActThirdParty          Action = "thirdparty.act"        // Relationship; parties, active or paused (decline a request, draft a statement or summary, propose a three-way brief)
+	WriteStatement         Action = "statement.write"       // Statement; its author, active or paused (edit, show to the subject, withdraw)
+	DecideStatement        Action = "statement.decide"      // Statement; its subject, active or paused (approve, ask for changes, refuse or object)
+	ReceiveStatement       Action = "statement.receive"     // Statement; its recipient, once released
+	ReadThreeWay           Action = "threeway.read"         // ThreeWay; the parties, and the line manager once both agreed the brief
+	ActThreeWay            Action = "threeway.act"          // ThreeWay; the parties, active or paused (agree, revise, cancel, mark held)
+	NoteThreeWay           Action = "threeway.note"         // ThreeWay; the three, once both agreed the brief and until it is cancelled
 	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
 	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
 	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
@@ -91,6 +101,9 @@ var Actions = []Action{
 	RequestFeedback, AnswerFeedback, ReadFeedback, ListFeedback,
 	RaiseConcern, ReadConcerns, ActOnConcern, StartConsultation,
 	ReadConsultation, PostConsultation, ReadDisclosure,
+	RequestInput, ReadInputRequest, ReadThirdParty, ActThirdParty,
+	WriteStatement, DecideStatement, ReceiveStatement,
+	ReadThreeWay, ActThreeWay, NoteThreeWay,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
@@ -101,7 +114,10 @@ var Actions = []Action{
 // so is ViewFeedbackAggregates (a programme action, anonymous aggregates);
 // so are ReadConsultation, PostConsultation and ReadDisclosure: their
 // resources are not the relationship, and walls.cedar has a wall for each
-// (a supervisor and a recipient are not parties).
+// (a supervisor and a recipient are not parties). RequestInput,
+// ReadInputRequest, ReceiveStatement, ReadThreeWay and NoteThreeWay are for
+// people outside the pair (a requester, a recipient, the line manager) and
+// have walls of their own too.
 var actionGroups = map[Action][]string{
 	AcceptRelationship:   {"lifecycle"},
 	DeclineRelationship:  {"lifecycle"},
@@ -139,6 +155,11 @@ var actionGroups = map[Action][]string{
 	ReadConcerns:         {"content"},
 	ActOnConcern:         {"content"},
 	StartConsultation:    {"content"},
+	ReadThirdParty:       {"content"},
+	ActThirdParty:        {"content"},
+	WriteStatement:       {"content"},
+	DecideStatement:      {"content"},
+	ActThreeWay:          {"content"},
 }
 
 // Subject is the principal as policy sees it. A zero UserID is anonymous.
@@ -151,8 +172,8 @@ type Subject struct {
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
-// Relationship, Note, Feedback, Consultation, Disclosure or Account (or a
-// pointer to one).
+// Relationship, Note, Feedback, Consultation, Disclosure, InputRequest,
+// Statement, ThreeWay or Account (or a pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
@@ -167,10 +188,15 @@ type Programme struct{ ID, OrgID string }
 // Kind is a mentorvault.RelationshipKind value ("mentoring" or "peer"); in a
 // peer relationship MentorID and MenteeID are the two partners. Any kind
 // other than "peer" (including "") is treated as mentoring, the stricter.
+//
+// Managers are the parties' line managers. The service fills them in only
+// for RequestInput (a line manager may ask for input); elsewhere they are
+// empty and no policy reads them.
 type Relationship struct {
 	ID, OrgID, ProgrammeID, MentorID, MenteeID string
 	Status                                     string
 	Kind                                       string
+	Managers                                   []string
 }
 
 // Note is a note as a resource, with the relationship it belongs to.
@@ -206,6 +232,31 @@ type Disclosure struct {
 	Relationship               Relationship
 }
 
+// InputRequest is a third party's request for input about one party as a
+// resource: its requester reads it (status, the decline reply).
+type InputRequest struct {
+	ID, RequesterID string
+	Relationship    Relationship
+}
+
+// Statement is a statement for a third party (an answer to a request or a
+// shared summary) as a resource. Released is true once it was released
+// (also after a withdrawal, which the recipient is shown).
+type Statement struct {
+	ID, AuthorID, SubjectID, RecipientUserID string
+	Released                                 bool
+	Relationship                             Relationship
+}
+
+// ThreeWay is a three-way meeting with the mentee's line manager as a
+// resource. Agreed is true once both parties agreed its brief; State is a
+// mentorvault.ThreeWayState value.
+type ThreeWay struct {
+	ID, ManagerID, State string
+	Agreed               bool
+	Relationship         Relationship
+}
+
 // Account is a user's own account data as a resource: profile, API tokens,
 // notifications, calendar feeds.
 type Account struct{ UserID, OrgID string }
@@ -217,6 +268,9 @@ func (Note) isResource()         {}
 func (Feedback) isResource()     {}
 func (Consultation) isResource() {}
 func (Disclosure) isResource()   {}
+func (InputRequest) isResource() {}
+func (Statement) isResource()    {}
+func (ThreeWay) isResource()     {}
 func (Account) isResource()      {}
 
 // Decision is the outcome of one request: whether it is allowed, and the IDs
@@ -296,6 +350,9 @@ const (
 	typeConsultation cedar.EntityType = "Consultation"
 	typeDisclosure   cedar.EntityType = "Disclosure"
 	typeAccount      cedar.EntityType = "Account"
+	typeInputRequest cedar.EntityType = "InputRequest"
+	typeStatement    cedar.EntityType = "Statement"
+	typeThreeWay     cedar.EntityType = "ThreeWay"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -365,6 +422,27 @@ func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, err
 			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addDisclosure(*r)
+	case InputRequest:
+		resource = ents.addInputRequest(r)
+	case *InputRequest:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addInputRequest(*r)
+	case Statement:
+		resource = ents.addStatement(r)
+	case *Statement:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addStatement(*r)
+	case ThreeWay:
+		resource = ents.addThreeWay(r)
+	case *ThreeWay:
+		if r == nil {
+			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addThreeWay(*r)
 	case Account:
 		resource = ents.addAccount(r)
 	case *Account:
@@ -428,6 +506,16 @@ func programmes(ids []string) cedar.Set {
 	return cedar.NewSet(vs...)
 }
 
+func users(ids []string) cedar.Set {
+	vs := make([]cedar.Value, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			vs = append(vs, cedar.NewEntityUID(typeUser, cedar.String(id)))
+		}
+	}
+	return cedar.NewSet(vs...)
+}
+
 func (e entities) addUser(s Subject) cedar.EntityUID {
 	return e.add(cedar.NewEntityUID(typeUser, cedar.String(s.UserID)), cedar.RecordMap{
 		"org":         cedar.NewEntityUID(typeOrg, cedar.String(s.OrgID)),
@@ -464,6 +552,7 @@ func (e entities) addRelationship(r Relationship) cedar.EntityUID {
 		"status":     cedar.String(r.Status),
 		"listed":     cedar.Boolean(mentorvault.RelationshipStatus(r.Status).Listed()),
 		"kind":       cedar.String(r.Kind),
+		"managers":   users(r.Managers),
 	}
 	if r.MentorID != "" {
 		attrs["mentor"] = cedar.NewEntityUID(typeUser, cedar.String(r.MentorID)) // policies test `has mentor`
@@ -509,6 +598,35 @@ func (e entities) addDisclosure(d Disclosure) cedar.EntityUID {
 		attrs["recipient"] = cedar.NewEntityUID(typeUser, cedar.String(d.RecipientUserID)) // policies test `has recipient`
 	}
 	return e.add(cedar.NewEntityUID(typeDisclosure, cedar.String(d.ID)), attrs)
+}
+
+func (e entities) addInputRequest(r InputRequest) cedar.EntityUID {
+	rel := e.addRelationship(r.Relationship)
+	return e.add(cedar.NewEntityUID(typeInputRequest, cedar.String(r.ID)), cedar.RecordMap{
+		"relationship": rel,
+		"requester":    cedar.NewEntityUID(typeUser, cedar.String(r.RequesterID)),
+	})
+}
+
+func (e entities) addStatement(st Statement) cedar.EntityUID {
+	rel := e.addRelationship(st.Relationship)
+	return e.add(cedar.NewEntityUID(typeStatement, cedar.String(st.ID)), cedar.RecordMap{
+		"relationship": rel,
+		"author":       cedar.NewEntityUID(typeUser, cedar.String(st.AuthorID)),
+		"subject":      cedar.NewEntityUID(typeUser, cedar.String(st.SubjectID)),
+		"recipient":    cedar.NewEntityUID(typeUser, cedar.String(st.RecipientUserID)),
+		"released":     cedar.Boolean(st.Released),
+	})
+}
+
+func (e entities) addThreeWay(m ThreeWay) cedar.EntityUID {
+	rel := e.addRelationship(m.Relationship)
+	return e.add(cedar.NewEntityUID(typeThreeWay, cedar.String(m.ID)), cedar.RecordMap{
+		"relationship": rel,
+		"manager":      cedar.NewEntityUID(typeUser, cedar.String(m.ManagerID)),
+		"state":        cedar.String(m.State),
+		"agreed":       cedar.Boolean(m.Agreed),
+	})
 }
 
 func (e entities) addAccount(a Account) cedar.EntityUID {

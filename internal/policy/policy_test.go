@@ -41,6 +41,10 @@ func parties(res policy.Resource) (rel policy.Relationship, author string, priva
 		return r.Relationship, r.AuthorID, r.Visibility != "shared", true
 	case policy.Feedback:
 		return r.Relationship, "", false, true
+	case policy.Statement:
+		return r.Relationship, "", false, true
+	case policy.ThreeWay:
+		return r.Relationship, "", false, true
 	}
 	return policy.Relationship{}, "", false, false
 }
@@ -60,6 +64,12 @@ func orgOf(res policy.Resource) string {
 	case policy.Consultation:
 		return r.OrgID
 	case policy.Disclosure:
+		return r.Relationship.OrgID
+	case policy.InputRequest:
+		return r.Relationship.OrgID
+	case policy.Statement:
+		return r.Relationship.OrgID
+	case policy.ThreeWay:
 		return r.Relationship.OrgID
 	case policy.Account:
 		return r.OrgID
@@ -88,6 +98,7 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 		policy.CreateGoal, policy.ListGoals,
 		policy.RequestFeedback, policy.AnswerFeedback, policy.ReadFeedback,
 		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
+		policy.ReadThirdParty, policy.ActThirdParty, policy.WriteStatement, policy.DecideStatement, policy.ActThreeWay,
 	} {
 		partyOnly[act] = true
 	}
@@ -111,6 +122,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					(r.s.UserID == con.SupervisorID && slices.Contains(r.s.Supervises, con.ProgrammeID)))
 				discParty := onDisclosure && (r.s.UserID == disc.Relationship.MentorID || r.s.UserID == disc.Relationship.MenteeID)
 				discRecipient := onDisclosure && r.s.UserID == disc.RecipientUserID && disc.State == "delivered"
+				req, onRequest := tb.resource.(policy.InputRequest)
+				st, onStatement := tb.resource.(policy.Statement)
+				tw, onThreeWay := tb.resource.(policy.ThreeWay)
+				mayAsk := onRel && (r.s.Requester || slices.Contains(rel.Managers, r.s.UserID)) && !isParty
 				var why string
 				switch {
 				case r.s.UserID == "":
@@ -137,6 +152,21 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "consultation outside its consultant and supervisor"
 				case (onDisclosure || act == policy.ReadDisclosure) && !(discParty || discRecipient):
 					why = "disclosure outside the parties and its delivered recipient"
+				case act == policy.RequestInput && !mayAsk:
+					why = "input requested by someone who is neither a requester nor a party's line manager, or by a party"
+				case (onRequest || act == policy.ReadInputRequest) && !(onRequest && (r.s.UserID == req.RequesterID ||
+					r.s.UserID == req.Relationship.MentorID || r.s.UserID == req.Relationship.MenteeID)):
+					why = "input request outside its requester and the pair"
+				case act == policy.WriteStatement && !(onStatement && r.s.UserID == st.AuthorID):
+					why = "statement written by someone other than its author"
+				case act == policy.DecideStatement && !(onStatement && r.s.UserID == st.SubjectID):
+					why = "statement decided by someone other than its subject"
+				case (onStatement || act == policy.ReceiveStatement) && !(onStatement && (isParty ||
+					(act == policy.ReceiveStatement && r.s.UserID == st.RecipientUserID && st.Released))):
+					why = "statement outside the pair and its recipient once released"
+				case (onThreeWay || act == policy.ReadThreeWay || act == policy.NoteThreeWay) && !(onThreeWay && (isParty ||
+					(r.s.UserID == tw.ManagerID && tw.Agreed && (act == policy.ReadThreeWay || act == policy.NoteThreeWay)))):
+					why = "three-way meeting outside the pair and the line manager of an agreed brief"
 				}
 				if why != "" && d.Allowed {
 					t.Errorf("%s %s on %s allowed despite the wall (%s)", r.who, act, tb.title, why)

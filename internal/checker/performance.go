@@ -1,0 +1,298 @@
+package checker
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The performance lexicon: language that reviews the person as an employee
+// rather than speaking of them as a mentee. Each rule belongs to a family
+// with its own explanation and suggestion. Choices, so that they can be
+// argued with:
+//
+//   - Traits ("disorganised", "unprofessional", "incompetent", "lazy",
+//     "sloppy", "unmotivated", "underperforms", "poor/top performer",
+//     "lacks the skills", "not competent", "out of her depth", "not a team
+//     player", "difficult to work with", "misses deadlines") are flagged
+//     wherever they occur, negated or not: "she is not disorganised" still
+//     judges her as an employee. Words that are also said of things
+//     ("unreliable", "careless", "slow", "weak", "difficult") are flagged only
+//     when said of a person ("she is unreliable", "unreliable as an
+//     employee"), so "the video link was unreliable" passes. Evaluative
+//     employee nouns ("an excellent engineer", "a valuable asset", "a strong
+//     performer") are flagged, except as an aspiration ("she wants to become
+//     a strong manager").
+//   - Ratings ("7/10", "3 out of 5" unless a count of something, "four
+//     stars", "I'd rate her", "meets/exceeds/below expectations", "ranked
+//     first", "top 10%"), peer comparisons ("better than his colleagues",
+//     "compared with her peers", "the strongest on the team", "ahead of her
+//     peers"), verdicts on promotion or suitability ("should (not) be
+//     promoted", "(not) ready for promotion", "deserves the promotion",
+//     "recommend her for the role", "(not) promotable", "the right person for
+//     the role") and talk of job performance ("her performance", "performed
+//     well", "performance review", "as an employee") are flagged — positive
+//     or negative alike, because the panel decides and the mentor speaks only
+//     as a mentor. "Ready for more responsibility" or "ready to lead" is
+//     growth, and passes.
+//   - Refusals are honest limits, not judgements: in these four families a
+//     match is not flagged when the sentence says, before it, that the
+//     author will not or cannot judge ("I will not rate her", "I cannot
+//     comment on her performance", "it is not for me to say whether she
+//     should be promoted"). A refusal does not excuse a trait ("I cannot say
+//     she is lazy" is still flagged) or a verdict stated outright ("I would
+//     not recommend her for promotion" is a verdict).
+type family int
+
+const (
+	famTrait family = iota
+	famEmployee
+	famRating
+	famComparison
+	famVerdict
+	famPerformance
+)
+
+// rule is one pattern of the lexicon. guarded rules are skipped after a
+// refusal; skip, when set, vetoes a match given the text before and after it.
+type rule struct {
+	fam     family
+	re      *regexp.Regexp
+	guarded bool
+	skip    func(before, after, match string) bool
+}
+
+func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
+
+// Shared pieces of patterns.
+const (
+	apos    = `['’]`
+	name    = `(?-i:[A-Z][a-z]+)` // a capitalised word, perhaps a name
+	beVerb  = `(?:is|was|are|were|can\s+be|could\s+be|has\s+been|have\s+been|had\s+been|seems?|seemed|appears?|appeared|comes?\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be)`
+	degree  = `(?:(?:very|quite|rather|often|sometimes|a\s+bit|a\s+little|somewhat|too|so|really|extremely|fairly|generally|always|frequently|occasionally|not\s+very|pretty)\s+)*`
+	peers   = `(?:colleagues?|peers?|team-?mates?|co-?workers?|others|anyone\s+else|everyone\s+else|the\s+rest|rest\s+of\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort)|people\s+(?:in|on)\s+(?:the|his|her|their|our)\s+(?:team|group|department)|other\s+(?:members?|people|engineers|analysts|staff|candidates|mentees|employees|team\s+members))`
+	peerPre = `(?:(?:most|many|all|any|some|other|of|his|her|their|the|its|our)\s+)*`
+	article = `(?:(?:a|an|the|this|that|her|his|their)\s+)?`
+)
+
+var rules = []rule{
+	// Traits: judgements of the person as an employee.
+	{fam: famTrait, re: rx(`\b(?:dis|un)organi[sz](?:ed|ation)\b`)},
+	{fam: famTrait, re: rx(`\bunprofessional(?:ly|ism)?\b`)},
+	{fam: famTrait, re: rx(`\bincompeten(?:t|ce|cy)\b`)},
+	{fam: famTrait, re: rx(`\b(?:lazy|laziness|sloppy|sloppiness|unmotivated|work-?shy)\b`)},
+	{fam: famTrait, re: rx(`\bunder-?(?:perform|achiev)\w*`)},
+	{fam: famTrait, re: rx(`\b(?:poor|low|weak|bad|under|top|high|strong|star|average|mediocre|solid|best|worst|good|great|stellar)[\s-]+performers?\b`)},
+	{fam: famTrait, re: rx(`\bhigh[\s-]potential\b|\bhi-?po\b`)},
+	{fam: famTrait, re: rx(`\black(?:s|ed|ing)?\s+(?:the\s+|any\s+|some\s+)?(?:necessary\s+|required\s+|right\s+|basic\s+|core\s+|technical\s+|leadership\s+|people\s+|management\s+|communication\s+|relevant\s+)?(?:skills?|skill-?set|abilit(?:y|ies)|competenc(?:e|es|y|ies)|capabilit(?:y|ies)|experience|knowledge|drive|motivation|commitment|maturity|judge?ment|initiative|professionalism|work\s+ethic)\b`)},
+	{fam: famTrait, re: rx(`\black\s+of\s+(?:the\s+)?(?:necessary\s+|required\s+|basic\s+|technical\s+|leadership\s+|relevant\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|commitment|motivation|drive|initiative|professionalism|experience)\b`)},
+	{fam: famTrait, re: rx(`\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+)?(?:necessary\s+|required\s+|right\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|what\s+it\s+takes)\b`)},
+	{fam: famTrait, re: rx(`\b(?:not|isn` + apos + `t|wasn` + apos + `t|never\s+been)\s+(?:very\s+|really\s+|particularly\s+|fully\s+)?(?:competent|capable|up\s+to\s+(?:the|his|her|their|our)\s+(?:job|task|role|standard|mark))\b`)},
+	{fam: famTrait, re: rx(`\bout\s+of\s+(?:his|her|their)\s+depth\b`)},
+	{fam: famTrait, re: rx(`\bnot\s+(?:a\s+|much\s+of\s+a\s+)?team[\s-]player\b`)},
+	{fam: famTrait, re: rx(`\b(?:difficult|hard|impossible)\s+to\s+(?:work\s+with|manage)\b`)},
+	{fam: famTrait, re: rx(`\b(?:attitude\s+problems?|(?:bad|poor|negative)\s+attitude)\b`)},
+	{fam: famTrait, re: rx(`\bmiss(?:es|ed|ing)?\s+(?:\w+\s+)?(?:deadlines|targets)\b`)},
+	{fam: famTrait, re: rx(`\b(?:he|she|they)\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|inefficient|unproductive|arrogant|abrasive|rude|aggressive|difficult|slow|mediocre|disappointing|weak|average|hopeless|useless|a\s+liability|a\s+problem|not\s+(?:good|strong)\s+enough)\b`)},
+	{fam: famTrait, re: rx(`\b` + name + `\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|arrogant|abrasive|rude|aggressive|hopeless|useless|a\s+liability)\b`), skip: notAPerson},
+	{fam: famTrait, re: rx(`\bunreliable\s+(?:as\s+an?\s+)?(?:employee|worker|colleague|team\s+member|member\s+of\s+staff)\b`)},
+
+	// Evaluative employee nouns: "an excellent engineer", "a valuable asset".
+	{fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
+		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) }},
+
+	// Ratings.
+	{fam: famRating, guarded: true, re: rx(`(?:^|[^\w/.,])\d{1,3}(?:\.\d+)?\s*/\s*(?:5|10|20|100)\b`), skip: notScore},
+	{fam: famRating, guarded: true, re: rx(`\b(?:\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+out\s+of\s+(?:5|10|20|100|five|ten|twenty|a\s+hundred)\b`), skip: countOfThings},
+	{fam: famRating, guarded: true, re: rx(`\b(?:\d(?:\.\d)?|one|two|three|four|five)[\s-]+stars?\b`)},
+	{fam: famRating, guarded: true, re: rx(`\b(?:rate|rates|rated|rating|score|scores|scored|grade|grades|graded|rank|ranks|ranked)\s+(?:him|her|them|` + name + `)\b`)},
+	{fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`)},
+	{fam: famRating, guarded: true, re: rx(`\b(?:meets|met|exceeds|exceeded|exceeding|above|below|beneath|short\s+of|(?:fails|failed|does\s+not|did\s+not|doesn` + apos + `t|didn` + apos + `t)\s+(?:to\s+)?meet)\s+(?:all\s+|most\s+|the\s+|some\s+)?expectations\b`)},
+	{fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent|per\s+cent)|half|quartile|tier|decile)\b|\bnine[\s-]box\b`)},
+
+	// Comparisons with peers.
+	{fam: famComparison, guarded: true, re: rx(`\b(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\s+than\s+` + peerPre + peers + `\b`)},
+	{fam: famComparison, guarded: true, re: rx(`\bcompared\s+(?:to|with)\s+` + peerPre + `(?:` + peers + `|team|cohort)\b`)},
+	{fam: famComparison, guarded: true, re: rx(`\b(?:best|worst|strongest|weakest|brightest|most\s+(?:able|capable|talented|promising|productive|effective)|least\s+(?:able|capable|talented|promising|productive|effective))\s+(?:\w+\s+){0,2}?(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|peers)\b`)},
+	{fam: famComparison, guarded: true, re: rx(`\b(?:ahead\s+of|behind|on\s+a\s+par\s+with|on\s+par\s+with|outperform\w*|outshine\w*|lags?\s+behind|lagging\s+behind)\s+(?:most\s+of\s+|all\s+of\s+)?(?:his|her|their|the)\s+(?:peers|colleagues|team-?mates|co-?workers|cohort|team)\b`)},
+	{fam: famComparison, guarded: true, re: rx(`\b(?:one\s+of\s+the|among\s+the)\s+(?:best|strongest|weakest|worst|top|brightest|most\s+(?:able|capable|talented|promising))\s+(?:\w+\s+)?(?:people|engineers|members|performers|candidates|employees|staff|analysts|developers|colleagues|managers|mentees)\b`)},
+
+	// Verdicts on promotion or suitability.
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*be\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:un)?promotable\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:un)?suit(?:able|ed)\s+for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|strongest|weakest|obvious)\s+(?:person|candidate|choice|fit)\s+for\s+` + article + `(?:role|job|position|promotion|post)\b`)},
+
+	// Job performance.
+	{fam: famPerformance, guarded: true, re: rx(`\b(?:his|her|their|` + name + apos + `s)\s+(?:(?:job|work|overall|recent|current|day-to-day|general|actual)\s+)?performance\b`),
+		skip: func(_, after, _ string) bool {
+			return strings.HasPrefix(strings.ToLower(strings.TrimSpace(after)), "anxiety")
+		}},
+	{fam: famPerformance, guarded: true, re: rx(`\b(?:poor|weak|bad|low|disappointing|unsatisfactory|mediocre|strong|excellent|outstanding|exceptional|good|great|solid|average|inconsistent|high)\s+(?:job\s+|work\s+)?performance\b`)},
+	{fam: famPerformance, guarded: true, re: rx(`\bperformance\s+(?:reviews?|ratings?|appraisals?|issues?|problems?|concerns?|improvement|management|record|levels?|targets?|scores?)\b`)},
+	{fam: famPerformance, guarded: true, re: rx(`\bperform(?:s|ed|ing)?\s+(?:very\s+|really\s+|quite\s+|extremely\s+|consistently\s+)?(?:well|poorly|badly|strongly|weakly|brilliantly|excellently|adequately|below|above)\b`)},
+	{fam: famPerformance, guarded: true, re: rx(`\bappraisals?\b|\bas\s+an?\s+(?:employee|worker|member\s+of\s+staff|staff\s+member)\b|(?-i:\bPIPs?\b)|\bperformance\s+improvement\s+plan\b`)},
+}
+
+// notAPerson vetoes a capitalised subject that is plainly not a person.
+func notAPerson(_, _, match string) bool {
+	switch firstWord(match) {
+	case "it", "this", "that", "there", "here", "what", "which", "who", "everything", "nothing", "something", "travel", "video", "the":
+		return true
+	}
+	return false
+}
+
+// aspiration: an evaluative employee noun as something to become.
+var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\s+to\s+be)\s+(?:an?\s+)?$`)
+
+// refusal: the author says they will not or cannot judge; before a guarded
+// match it turns the match into an honest limit.
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b`)
+
+// notScore vetoes "N/M" that is a date or a part of a larger number
+// ("12/10/2025"), or whose numerator exceeds its denominator.
+func notScore(_, after, match string) bool {
+	if strings.HasPrefix(after, "/") || (after != "" && (after[0] >= '0' && after[0] <= '9')) {
+		return true
+	}
+	m := strings.TrimLeftFunc(match, func(r rune) bool { return !unicode.IsDigit(r) })
+	num, den, _ := strings.Cut(m, "/")
+	return atof(num) > atof(strings.TrimSpace(den))
+}
+
+func atof(s string) float64 {
+	s = strings.TrimSpace(s)
+	v, frac, div := 0.0, false, 1.0
+	for _, c := range s {
+		switch {
+		case c == '.':
+			frac = true
+		case c >= '0' && c <= '9':
+			if frac {
+				div *= 10
+				v += float64(c-'0') / div
+			} else {
+				v = v*10 + float64(c-'0')
+			}
+		}
+	}
+	return v
+}
+
+// scoreWords may follow "3 out of 5" in a rating ("8 out of 10 for teamwork").
+var scoreWords = map[string]bool{"for": true, "on": true, "in": true, "overall": true, "as": true, "at": true, "stars": true, "star": true, "points": true, "marks": true, "when": true, "from": true, "and": true, "but": true, "or": true}
+
+// countOfThings vetoes "N out of M" that counts something ("8 out of 10
+// sessions", "3 out of 5 of our meetings"): that is attendance, not a score.
+func countOfThings(_, after, _ string) bool {
+	w := firstWord(after)
+	return w != "" && !scoreWords[w]
+}
+
+func firstWord(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	end := 0
+	for end < len(s) {
+		r, w := utf8.DecodeRuneInString(s[end:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		end += w
+	}
+	return strings.ToLower(s[:end])
+}
+
+// perfMatch is one accepted match of the lexicon in a sentence.
+type perfMatch struct {
+	start, end int
+	fam        family
+}
+
+// performanceMatches returns the non-overlapping lexicon matches in s, in
+// order of position (the earlier, then the longer, wins an overlap).
+func performanceMatches(s string) []perfMatch {
+	var all []perfMatch
+	refusedAt := -1 // where the first refusal starts, or -1
+	if loc := refusal.FindStringIndex(s); loc != nil {
+		refusedAt = loc[0]
+	}
+	for _, r := range rules {
+		for _, loc := range r.re.FindAllStringIndex(s, -1) {
+			start, end := loc[0], loc[1]
+			// Patterns that start with a non-word guard character: trim it.
+			for start < end {
+				c, w := utf8.DecodeRuneInString(s[start:])
+				if unicode.IsLetter(c) || unicode.IsDigit(c) {
+					break
+				}
+				start += w
+			}
+			if r.guarded && refusedAt >= 0 && refusedAt < start {
+				continue
+			}
+			if r.skip != nil && r.skip(s[:start], s[end:], s[start:end]) {
+				continue
+			}
+			all = append(all, perfMatch{start, end, r.fam})
+		}
+	}
+	if len(all) < 2 {
+		return all
+	}
+	sortMatches(all)
+	out := all[:1]
+	for _, m := range all[1:] {
+		if m.start < out[len(out)-1].end {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func sortMatches(ms []perfMatch) {
+	// insertion sort: a sentence has few matches
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && less(ms[j], ms[j-1]); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+func less(a, b perfMatch) bool {
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	if a.end != b.end {
+		return a.end > b.end
+	}
+	return a.fam < b.fam
+}
+
+// Explanations and suggestions per family: plain English, the same for
+// the same match.
+func perfText(f family, match string) (explanation, suggestion string) {
+	q := "“" + match + "”"
+	switch f {
+	case famTrait, famEmployee:
+		return q + " judges the person as an employee. A mentor speaks of them as a mentee: what you worked on together, their growth and their engagement.",
+			"Leave the judgement out, or describe what you saw in your sessions instead (for example, what they worked on and how they grew)."
+	case famRating:
+		return q + " is a rating, which is performance-review language. A mentor does not rate the person they mentor.",
+			"Remove the rating; describe their engagement and growth in words, or say honestly what you cannot judge."
+	case famComparison:
+		return q + " compares the person with others. A mentor sees them only as a mentee, so a comparison with peers reads as a performance judgement.",
+			"Remove the comparison and speak of their own growth over the time you worked together."
+	case famVerdict:
+		return q + " gives a verdict on promotion or suitability for a role. That decision belongs to the panel; a mentor speaks of the person as a mentee.",
+			"Say what you saw as their mentor (for example, growth, engagement, readiness for more responsibility) and leave the decision to the panel."
+	default:
+		return q + " speaks of the person's performance at work, which a mentor is not placed to review.",
+			"Leave their work performance to those who manage it; speak of what you worked on together and how they grew, or say what you cannot judge."
+	}
+}

@@ -93,6 +93,7 @@ type ConcernView struct {
 	Disclosures []*mentorvault.Disclosure
 	Exceptions  []mentorvault.Exception // of the agreement in force, matching the category
 	MinNotice   int                     // hours, from the programme
+	Recipients  map[string]Person       // the users its disclosures are addressed to, by ID
 }
 
 // Concerns lists a relationship's concerns, opened. Returns
@@ -186,9 +187,19 @@ func (s *Service) concernView(ctx context.Context, tx mentorvault.Tx, rel *mento
 	if err != nil {
 		return nil, err
 	}
+	v.Recipients = map[string]Person{}
 	for _, d := range ds {
 		if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
 			return nil, mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
+		}
+		if id := d.RecipientUserID; id != "" {
+			if _, ok := v.Recipients[id]; !ok {
+				u, err := tx.FindUserByID(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				v.Recipients[id] = Person{ID: u.ID, Name: u.Name, Email: u.Email}
+			}
 		}
 	}
 	v.Disclosures = ds
@@ -695,6 +706,8 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 		switch j.Kind {
 		case mentorvault.JobDeliverDisclosure:
 			jobErr = s.runDelivery(ctx, tx, j)
+		case mentorvault.JobReleaseStatement:
+			jobErr = s.runStatementRelease(ctx, tx, j)
 		default:
 			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
 		}

@@ -1,0 +1,1072 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/checker"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+// Third parties (DESIGN.md §2.4, §5): a requester asks a party for input
+// about the other; the asked party declines or drafts a statement; the
+// checker explains what in it may not belong; the subject consents, or —
+// where a signed clause pre-authorises it — sees it for the programme's
+// notice window before it is released. The recipient reads only released
+// statements; the pair see every step. Shared summaries take the same path
+// without a request.
+
+func questionAD(r *mentorvault.InputRequest) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
+}
+
+func statementBodyAD(st *mentorvault.Statement) seal.AD {
+	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "body"}
+}
+
+func statementCommentAD(st *mentorvault.Statement) seal.AD {
+	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "comment"}
+}
+
+func requestTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "input request", id: id}
+}
+
+func statementTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "statement", id: id}
+}
+
+func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
+	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, Relationship: relResource(rel)}
+}
+
+func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
+	return policy.Statement{ID: st.ID, AuthorID: st.AuthorID, SubjectID: st.SubjectID, RecipientUserID: st.RecipientUserID,
+		Released: st.ReleasedAt != nil, Relationship: relResource(rel)}
+}
+
+func thirdPartyLink(relID string) string { return "/relationships/" + relID + "/third-parties" }
+
+func statementLink(relID, id string) string { return thirdPartyLink(relID) + "/statements/" + id }
+
+// partyOf is the agreement's name for a party of rel.
+func partyOf(rel *mentorvault.Relationship, userID string) mentorvault.Party {
+	if userID == rel.MentorID {
+		return mentorvault.PartyMentor
+	}
+	return mentorvault.PartyMentee
+}
+
+// InputRequestInput is a requester's request for input about one party.
+type InputRequestInput struct {
+	AskedID    string // the party asked (a user ID), or
+	AskedEmail string // their email
+	Purpose    string // e.g. "promotion to team lead"
+	Question   string
+	Deadline   time.Time
+}
+
+// RequestInput asks a party for input about the other. The caller must be
+// a requester (HR, a promotion panel) or a line manager of a party. Both
+// parties are told at once who asks and for what purpose. It returns the
+// request as the requester sees it. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN or EINVALID.
+func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, relID string, in InputRequestInput) (*MyRequest, error) {
+	f := map[string]string{}
+	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
+		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
+	}
+	if err := mentorvault.ValidateText("question", in.Question, 4<<10); err != nil {
+		f["question"] = mentorvault.ErrorFields(err)["question"]
+	}
+	if in.Deadline.IsZero() {
+		f["deadline"] = "is required (RFC 3339, e.g. 2026-12-15T17:00:00Z)"
+	}
+	if (in.AskedID == "") == (in.AskedEmail == "") {
+		f["asked_id"] = "name the party asked: asked_id or asked_email, one of them"
+	}
+	if len(f) > 0 {
+		return nil, mentorvault.Invalid("the request is not valid", f)
+	}
+	var out *MyRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.resolve(ctx, tx, p, policy.RequestInput)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		res := relResource(rel)
+		for _, id := range []string{rel.MentorID, rel.MenteeID} {
+			u, err := tx.FindUserByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if u.ManagerID != "" {
+				res.Managers = append(res.Managers, u.ManagerID)
+			}
+		}
+		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
+			return err
+		}
+		asked := in.AskedID
+		if in.AskedEmail != "" {
+			if u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.AskedEmail)); err == nil {
+				asked = u.ID
+			}
+		}
+		if !rel.IsParty(asked) {
+			return mentorvault.Invalid("the request is not valid", map[string]string{"asked_id": "must be one of the two people in the relationship"})
+		}
+		if !in.Deadline.After(tx.Now()) {
+			return mentorvault.Invalid("the request is not valid", map[string]string{"deadline": "must be in the future"})
+		}
+		r := &mentorvault.InputRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, RequesterID: a.user.ID, AskedID: asked,
+			SubjectID: rel.Partner(asked), Purpose: strings.TrimSpace(in.Purpose), Question: mentorvault.NewSecret(in.Question),
+			Deadline: in.Deadline.UTC().Truncate(time.Second), Status: mentorvault.RequestOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
+			return err
+		}
+		if err := tx.CreateInputRequest(ctx, r); err != nil {
+			return err
+		}
+		names, err := names(ctx, tx, r.AskedID, r.SubjectID)
+		if err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.AskedID, "input.requested", rel.ID, r.ID,
+			fmt.Sprintf("%s asked you for input about %s (%s). You may decline; nothing is shared without %s's consent.",
+				a.user.Name, names[r.SubjectID], r.Purpose, names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.SubjectID, "input.requested", rel.ID, r.ID,
+			fmt.Sprintf("%s asked %s for input about you (%s). You will see any statement before it is released.",
+				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			return err
+		}
+		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: in.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
+			RelationshipID: rel.ID}
+		if out.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+			return err
+		}
+		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
+	})
+	return out, err
+}
+
+// names maps user IDs to names.
+func names(ctx context.Context, tx mentorvault.Tx, ids ...string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if _, ok := out[id]; ok || id == "" {
+			continue
+		}
+		u, err := tx.FindUserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = u.Name
+	}
+	return out, nil
+}
+
+func person(ctx context.Context, tx mentorvault.Tx, id string) (Person, error) {
+	u, err := tx.FindUserByID(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	return Person{ID: u.ID, Name: u.Name, Email: u.Email}, nil
+}
+
+// RequestView is an input request with its people named, as the pair see it.
+type RequestView struct {
+	*mentorvault.InputRequest
+	Requester, Asked, Subject Person
+	StatementID               string // the statement answering it, if one was drafted
+}
+
+// StatementView is a statement as the pair see it: the body and the
+// subject's comment opened, the checker's findings, the people named.
+type StatementView struct {
+	*mentorvault.Statement
+	Author, Subject, Recipient Person
+	Check                      checker.Result
+}
+
+// ThirdPartyView is everything third parties asked of a relationship and
+// everything prepared for them, as the pair see it.
+type ThirdPartyView struct {
+	Requests   []*RequestView
+	Statements []*StatementView
+	ThreeWays  []*ThreeWayView
+	Manager    *Person // the mentee's line manager, who can join a three-way meeting (nil if none)
+}
+
+// ThirdParties lists a relationship's input requests, statements (drafts,
+// findings, comments, release records) and three-way meetings. Returns
+// EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, relID string) (*ThirdPartyView, error) {
+	var out *ThirdPartyView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		v := &ThirdPartyView{}
+		reqs, err := tx.FindInputRequests(ctx, rel.ID, "")
+		if err != nil {
+			return err
+		}
+		sts, err := tx.FindStatements(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		answered := map[string]string{}
+		for _, st := range sts {
+			if st.RequestID != "" && answered[st.RequestID] == "" {
+				answered[st.RequestID] = st.ID // newest first: the latest statement
+			}
+		}
+		for _, r := range reqs {
+			rv, err := s.requestView(ctx, tx, key, r)
+			if err != nil {
+				return err
+			}
+			rv.StatementID = answered[r.ID]
+			v.Requests = append(v.Requests, rv)
+		}
+		var cx *checkContext
+		for _, st := range sts {
+			if cx == nil {
+				if cx, err = s.checkContext(ctx, tx, rel, key); err != nil {
+					return err
+				}
+			}
+			sv, err := s.statementView(ctx, tx, rel, key, cx, st)
+			if err != nil {
+				return err
+			}
+			v.Statements = append(v.Statements, sv)
+		}
+		tws, err := tx.FindThreeWays(ctx, rel.ID, "")
+		if err != nil {
+			return err
+		}
+		for _, m := range tws {
+			tv, err := s.threeWayView(ctx, tx, rel, key, m, false)
+			if err != nil {
+				return err
+			}
+			v.ThreeWays = append(v.ThreeWays, tv)
+		}
+		if mgr, err := menteeManager(ctx, tx, rel); err != nil {
+			return err
+		} else if mgr != nil {
+			v.Manager = &Person{ID: mgr.ID, Name: mgr.Name, Email: mgr.Email}
+		}
+		out = v
+		return s.record(ctx, tx, a, "thirdparty.read", relTarget(rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws)))
+	})
+	return out, err
+}
+
+func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
+	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+	if err != nil {
+		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+	}
+	r.Question = q
+	v := &RequestView{InputRequest: r}
+	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
+		return nil, err
+	}
+	if v.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+		return nil, err
+	}
+	if v.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// checkContext is what the checker needs of a relationship: the agreement
+// in force (its clauses and the kept-confidential items).
+type checkContext struct {
+	rel   *mentorvault.Relationship
+	terms *mentorvault.AgreementTerms
+}
+
+func (s *Service) checkContext(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (*checkContext, error) {
+	inf, err := s.inForce(ctx, tx, rel, key)
+	if err != nil {
+		return nil, err
+	}
+	cx := &checkContext{rel: rel}
+	if inf != nil {
+		cx.terms = &inf.Terms
+	}
+	return cx, nil
+}
+
+// check runs the statement checker on body as written by author about subject for the recipient.
+func (cx *checkContext) check(ctx context.Context, tx mentorvault.Tx, st *mentorvault.Statement, body string, now time.Time) (checker.Result, error) {
+	in := checker.Input{Text: body, Terms: cx.terms, Author: partyOf(cx.rel, st.AuthorID), Recipient: st.RecipientKind, At: now, EndedAt: cx.rel.EndedAt}
+	if cx.terms != nil {
+		subject := partyOf(cx.rel, st.SubjectID)
+		for _, it := range cx.terms.KeptConfidential {
+			if it.Party == subject {
+				in.KeptItems = append(in.KeptItems, it.Text)
+			}
+		}
+	}
+	if st.RecipientKind == mentorvault.ToNamedPerson {
+		u, err := tx.FindUserByID(ctx, st.RecipientUserID)
+		if err != nil {
+			return checker.Result{}, err
+		}
+		in.RecipientName = u.Name
+	}
+	return checker.Check(in), nil
+}
+
+func (s *Service) openStatement(key []byte, st *mentorvault.Statement) error {
+	b, err := s.keys.Open(key, statementBodyAD(st), st.BodySealed)
+	if err != nil {
+		return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+	}
+	st.Body = b
+	if len(st.CommentSealed) > 0 {
+		c, err := s.keys.Open(key, statementCommentAD(st), st.CommentSealed)
+		if err != nil {
+			return mentorvault.Internal(fmt.Errorf("open statement %s comment: %w", st.ID, err))
+		}
+		st.Comment = c
+	}
+	return nil
+}
+
+func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, cx *checkContext, st *mentorvault.Statement) (*StatementView, error) {
+	if err := s.openStatement(key, st); err != nil {
+		return nil, err
+	}
+	v := &StatementView{Statement: st}
+	var err error
+	if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
+		return nil, err
+	}
+	if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
+		return nil, err
+	}
+	if v.Recipient, err = person(ctx, tx, st.RecipientUserID); err != nil {
+		return nil, err
+	}
+	at := tx.Now()
+	if st.ReleasedAt != nil {
+		at = *st.ReleasedAt
+	}
+	if v.Check, err = cx.check(ctx, tx, st, st.Body.Reveal(), at); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Statement returns one statement as the pair see it, with the checker's
+// findings. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		st, err := loadStatement(ctx, tx, rel, id)
+		if err != nil {
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		cx, err := s.checkContext(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "statement.read", statementTarget(rel, st.ID), "")
+	})
+	return out, err
+}
+
+func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Statement, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "statement not found")
+	if !mentorvault.ValidID(id) {
+		return nil, notFound
+	}
+	st, err := tx.FindStatementByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && st.RelationshipID != rel.ID) {
+		return nil, notFound
+	}
+	return st, err
+}
+
+func loadRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.InputRequest, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "input request not found")
+	if !mentorvault.ValidID(id) {
+		return nil, notFound
+	}
+	r, err := tx.FindInputRequestByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && r.RelationshipID != rel.ID) {
+		return nil, notFound
+	}
+	return r, err
+}
+
+// DeclineRequest declines an open request with reply, or with the neutral
+// standard reply when reply is empty (declining must not read as a
+// negative signal). Only the party asked answers. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, relID, requestID, reply string) (*mentorvault.InputRequest, error) {
+	if reply != "" {
+		if err := mentorvault.ValidateText("reply", reply, 2<<10); err != nil {
+			return nil, err
+		}
+	}
+	var out *mentorvault.InputRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		r, err := loadRequest(ctx, tx, rel, requestID)
+		if err != nil {
+			return err
+		}
+		if r.AskedID != a.user.ID {
+			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the person asked can answer this request")
+		}
+		if err := s.openDrafts(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := r.Decline(reply, tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.UpdateInputRequest(ctx, r); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.RequesterID, "input.declined", "", r.ID,
+			fmt.Sprintf("%s replied to your request (%s).", a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.SubjectID, "input.declined", rel.ID, r.ID,
+			fmt.Sprintf("%s declined the request for input about you (%s).", a.user.Name, r.Purpose), thirdPartyLink(rel.ID), "input.declined:"+r.ID); err != nil {
+			return err
+		}
+		out = r
+		return s.record(ctx, tx, a, "input.decline", requestTarget(rel, r.ID), "")
+	})
+	return out, err
+}
+
+// openDrafts refuses to decline a request that has a statement in progress.
+func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorvault.InputRequest) error {
+	sts, err := tx.FindStatements(ctx, r.RelationshipID)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if st.RequestID == r.ID && st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "a statement for this request is %s", strings.ReplaceAll(string(st.State), "_", " "))
+		}
+	}
+	return nil
+}
+
+// recipientKind says who a recipient is to the pair, in the agreement's terms.
+func recipientKind(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, u *mentorvault.User) (mentorvault.Recipient, error) {
+	mgr, err := menteeManager(ctx, tx, rel)
+	if err != nil {
+		return "", err
+	}
+	if mgr != nil && mgr.ID == u.ID {
+		return mentorvault.ToLineManager, nil
+	}
+	if rel.ProgrammeID != "" {
+		roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+		if err != nil {
+			return "", err
+		}
+		for _, r := range roles {
+			if r.ProgrammeID != rel.ProgrammeID {
+				continue
+			}
+			switch r.Role {
+			case mentorvault.RoleCoordinator:
+				return mentorvault.ToCoordinator, nil
+			case mentorvault.RoleSupervisor:
+				return mentorvault.ToSupervisor, nil
+			}
+		}
+	}
+	if u.Requester {
+		return mentorvault.ToPromotionHR, nil
+	}
+	return mentorvault.ToNamedPerson, nil
+}
+
+// menteeManager is the mentee's line manager, or nil.
+func menteeManager(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (*mentorvault.User, error) {
+	mentee, err := tx.FindUserByID(ctx, rel.MenteeID)
+	if err != nil || mentee.ManagerID == "" {
+		return nil, err
+	}
+	return tx.FindUserByID(ctx, mentee.ManagerID)
+}
+
+// DraftStatement starts the answer to an open request, as a draft only the
+// pair can read. Only the party asked drafts. Returns EUNAUTHENTICATED,
+// ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, relID, requestID, body string) (*StatementView, error) {
+	if err := mentorvault.ValidateStatementText(body); err != nil {
+		return nil, err
+	}
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		r, err := loadRequest(ctx, tx, rel, requestID)
+		if err != nil {
+			return err
+		}
+		if r.AskedID != a.user.ID {
+			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the person asked can answer this request")
+		}
+		if r.Status != mentorvault.RequestOpen {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
+		}
+		if err := s.openDrafts(ctx, tx, r); err != nil {
+			return err
+		}
+		requester, err := tx.FindUserByID(ctx, r.RequesterID)
+		if err != nil {
+			return err
+		}
+		rk, err := recipientKind(ctx, tx, rel, requester)
+		if err != nil {
+			return err
+		}
+		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementInput, RequestID: r.ID,
+			AuthorID: a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
+			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		out, err = s.createStatement(ctx, tx, a, rel, st, body)
+		return err
+	})
+	return out, err
+}
+
+// SummaryInput is a shared summary for a named third party.
+type SummaryInput struct {
+	RecipientEmail string // typically the mentee's line manager
+	Purpose        string // e.g. "goals and progress"
+	Body           string
+}
+
+// PrepareSummary drafts a shared summary for a named member of the
+// organisation outside the pair (typically the mentee's line manager: goals
+// and progress, what the mentee may say about the mentor's advice). It goes
+// through the checker, the other party's consent and release like an
+// answer to a request. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
+func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, relID string, in SummaryInput) (*StatementView, error) {
+	f := map[string]string{}
+	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
+		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
+	}
+	if err := mentorvault.ValidateStatementText(in.Body); err != nil {
+		f["body"] = mentorvault.ErrorFields(err)["body"]
+	}
+	if strings.TrimSpace(in.RecipientEmail) == "" {
+		f["recipient_email"] = "is required"
+	}
+	if len(f) > 0 {
+		return nil, mentorvault.Invalid("the summary is not valid", f)
+	}
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
+		switch {
+		case err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND:
+			return err
+		case err != nil || u.OrgID != rel.OrgID || u.DisabledAt != nil:
+			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "is not a member of the organisation"})
+		case rel.IsParty(u.ID):
+			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "must be someone outside the two of you"})
+		}
+		rk, err := recipientKind(ctx, tx, rel, u)
+		if err != nil {
+			return err
+		}
+		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementSummary,
+			AuthorID: a.user.ID, SubjectID: rel.Partner(a.user.ID), RecipientUserID: u.ID, RecipientKind: rk, Purpose: strings.TrimSpace(in.Purpose),
+			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		out, err = s.createStatement(ctx, tx, a, rel, st, in.Body)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, st *mentorvault.Statement, body string) (*StatementView, error) {
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	st.Body = mentorvault.NewSecret(body)
+	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
+		return nil, err
+	}
+	if err := tx.CreateStatement(ctx, st); err != nil {
+		return nil, err
+	}
+	cx, err := s.checkContext(ctx, tx, rel, key)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.statementView(ctx, tx, rel, key, cx, st)
+	if err != nil {
+		return nil, err
+	}
+	what := "an answer to " + v.Recipient.Name + "'s request"
+	if st.Kind == mentorvault.StatementSummary {
+		what = "a summary for " + v.Recipient.Name
+	}
+	if err := s.notifyPartner(ctx, tx, a, rel, "statement.draft", st.ID,
+		fmt.Sprintf("%s started drafting %s (%s). You will be asked before anything is released.", a.user.Name, what, st.Purpose),
+		statementLink(rel.ID, st.ID), "statement.draft:"+st.ID); err != nil {
+		return nil, err
+	}
+	return v, s.record(ctx, tx, a, "statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings)))
+}
+
+// statementCall resolves the actor, the relationship and a statement, and
+// decides act on the statement.
+func (s *Service) statementCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID, id string) (actor, *mentorvault.Relationship, *mentorvault.Statement, []byte, error) {
+	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	st, err := loadStatement(ctx, tx, rel, id)
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	if err := s.authorize(ctx, tx, a, act, statementResource(rel, st), statementTarget(rel, st.ID), never); err != nil {
+		return a, nil, nil, nil, err
+	}
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	return a, rel, st, key, s.openStatement(key, st)
+}
+
+// EditStatement replaces a draft's text (also after the subject asked for
+// changes). Only the author edits. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, relID, id, body string) (*StatementView, error) {
+	if err := mentorvault.ValidateStatementText(body); err != nil {
+		return nil, err
+	}
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+		if err != nil {
+			return err
+		}
+		if err := st.Edit(tx.Now()); err != nil {
+			return err
+		}
+		st.Body = mentorvault.NewSecret(body)
+		if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
+			return err
+		}
+		if err := tx.UpdateStatement(ctx, st); err != nil {
+			return err
+		}
+		cx, err := s.checkContext(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "statement.edit", statementTarget(rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings)))
+	})
+	return out, err
+}
+
+// SubmitStatement shows a draft to its subject. When the checker finds the
+// statement entirely within what a signed clause lets the author tell this
+// recipient without asking, it is pre-authorised: released after the
+// programme's notice window unless the subject objects first. Otherwise it
+// waits for the subject's consent. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN or ECONFLICT.
+func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+		if err != nil {
+			return err
+		}
+		cx, err := s.checkContext(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		res, err := cx.check(ctx, tx, st, st.Body.Reveal(), tx.Now())
+		if err != nil {
+			return err
+		}
+		settings, _, err := settingsFor(ctx, tx, rel)
+		if err != nil {
+			return err
+		}
+		window := time.Duration(settings.MinNoticeHours) * time.Hour
+		if err := st.Submit(res.PreAuthorised, window, tx.Now()); err != nil {
+			return err
+		}
+		st.Comment, st.CommentSealed = mentorvault.Secret{}, nil
+		if err := tx.UpdateStatement(ctx, st); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s (%s). Read it and approve, ask for changes or refuse.",
+			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose)
+		if st.State == mentorvault.StatementPreAuthorised {
+			if err := tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
+				RunAt: *st.ReleaseAt, CreatedAt: tx.Now()}); err != nil {
+				return err
+			}
+			text = fmt.Sprintf("%s prepared a statement about you for %s (%s) that your signed agreement allows. It will be released on %s unless you object before then.",
+				a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+		}
+		if err := s.notify(ctx, tx, st.SubjectID, "statement.submitted", rel.ID, st.ID, text, statementLink(rel.ID, st.ID),
+			fmt.Sprintf("statement.submitted:%s:%d", st.ID, st.UpdatedAt.UnixNano())); err != nil {
+			return err
+		}
+		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "statement.submit", statementTarget(rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings)))
+	})
+	return out, err
+}
+
+func personName(ctx context.Context, tx mentorvault.Tx, id string) string {
+	u, err := tx.FindUserByID(ctx, id)
+	if err != nil {
+		return "someone"
+	}
+	return u.Name
+}
+
+// DecideStatement is the subject's answer: "approve" releases it to the
+// recipient; "changes" sends it back to the author with comment; "refuse"
+// ends it. On a pre-authorised statement "changes" and "refuse" are the
+// subject's objection within the window. Returns EUNAUTHENTICATED,
+// ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, relID, id, decision, comment string) (*StatementView, error) {
+	switch decision {
+	case "approve", "refuse":
+		if comment != "" {
+			if err := mentorvault.ValidateText("comment", comment, 4<<10); err != nil {
+				return nil, err
+			}
+		}
+	case "changes":
+		if err := mentorvault.ValidateText("comment", comment, 4<<10); err != nil {
+			return nil, mentorvault.Invalid("say what should change", map[string]string{"comment": "tell the author what to change"})
+		}
+	default:
+		return nil, mentorvault.Invalid("the decision is not valid", map[string]string{"decision": `must be "approve", "changes" or "refuse"`})
+	}
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.DecideStatement, relID, id)
+		if err != nil {
+			return err
+		}
+		if err := st.Decide(decision, tx.Now()); err != nil {
+			return err
+		}
+		st.Comment, st.CommentSealed = mentorvault.NewSecret(comment), nil
+		if comment != "" {
+			if st.CommentSealed, err = s.keys.Seal(key, statementCommentAD(st), st.Comment); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateStatement(ctx, st); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, "statement."+decision, statementTarget(rel, st.ID), "state="+string(st.State)); err != nil {
+			return err
+		}
+		if st.State == mentorvault.StatementReleased {
+			if err := s.released(ctx, tx, rel, st); err != nil {
+				return err
+			}
+		} else {
+			words := map[string]string{"changes": "asked for changes to", "refuse": "refused"}[decision]
+			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s (%s).",
+				a.user.Name, words, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID),
+				fmt.Sprintf("statement.%s:%s:%d", decision, st.ID, st.UpdatedAt.UnixNano())); err != nil {
+				return err
+			}
+		}
+		cx, err := s.checkContext(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		out, err = s.statementView(ctx, tx, rel, key, cx, st)
+		return err
+	})
+	return out, err
+}
+
+// released completes a release in the caller's transaction: the request is
+// answered, the recipient and both parties are told, and it is audited.
+func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
+	if st.RequestID != "" {
+		r, err := tx.FindInputRequestByID(ctx, st.RequestID)
+		if err != nil {
+			return err
+		}
+		if r.Status == mentorvault.RequestOpen {
+			r.Status, r.UpdatedAt = mentorvault.RequestAnswered, tx.Now()
+			if err := tx.UpdateInputRequest(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	nm, err := names(ctx, tx, st.AuthorID, st.SubjectID, st.RecipientUserID)
+	if err != nil {
+		return err
+	}
+	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
+		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
+		"statement.released:"+st.ID); err != nil {
+		return err
+	}
+	for _, uid := range []string{st.AuthorID, st.SubjectID} {
+		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
+			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
+			return err
+		}
+	}
+	sys := actor{p: mentorvault.Principal{Via: "service"}}
+	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
+}
+
+// WithdrawStatement withdraws a released statement; the recipient sees
+// that it was withdrawn and can no longer read it. Only the author
+// withdraws. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
+	var out *StatementView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+		if err != nil {
+			return err
+		}
+		if err := st.Withdraw(tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.UpdateStatement(ctx, st); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
+			fmt.Sprintf("%s withdrew the statement released to you (%s).", a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
+			return err
+		}
+		if err := s.notifyPartner(ctx, tx, a, rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
+			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
+			return err
+		}
+		cx, err := s.checkContext(ctx, tx, rel, key)
+		if err != nil {
+			return err
+		}
+		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "statement.withdraw", statementTarget(rel, st.ID), "")
+	})
+	return out, err
+}
+
+// runStatementRelease releases the job's statement if it is still
+// pre-authorised (an objection in the window leaves it as it is).
+func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
+	st, err := tx.FindStatementByID(ctx, j.RefID)
+	if err != nil {
+		return err
+	}
+	if st.State != mentorvault.StatementPreAuthorised {
+		return nil
+	}
+	if err := st.ReleaseIfDue(tx.Now()); err != nil {
+		return err
+	}
+	if err := tx.UpdateStatement(ctx, st); err != nil {
+		return err
+	}
+	rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
+	if err != nil {
+		return err
+	}
+	return s.released(ctx, tx, rel, st)
+}
+
+// MyRequest is a request as its requester sees it: who was asked about
+// whom, for what, and what became of it — never a draft or a comment.
+type MyRequest struct {
+	ID, Purpose, Question, DeclineReply string
+	Status                              mentorvault.RequestStatus
+	Deadline, CreatedAt                 time.Time
+	RelationshipID                      string
+	Asked, Subject                      Person
+	StatementID                         string // the released statement, if any
+}
+
+// MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
+func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
+	var out []*MyRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID)
+		if err != nil {
+			return err
+		}
+		released := map[string]string{}
+		if sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID); err != nil {
+			return err
+		} else {
+			for _, st := range sts {
+				if st.RequestID != "" && st.State == mentorvault.StatementReleased {
+					released[st.RequestID] = st.ID
+				}
+			}
+		}
+		for _, r := range reqs {
+			rel, err := tx.FindRelationshipByID(ctx, r.RelationshipID)
+			if err != nil {
+				return err
+			}
+			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
+				return err
+			}
+			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
+				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
+			if key, err := s.dataKey(ctx, tx, rel.ID); err == nil {
+				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+				if err != nil {
+					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+				}
+				m.Question = q.Reveal()
+			}
+			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+				return err
+			}
+			if m.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+				return err
+			}
+			out = append(out, m)
+			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ReceivedStatement is a statement as its recipient sees it: the released
+// text (empty once withdrawn), who wrote it about whom, and when.
+type ReceivedStatement struct {
+	ID, Kind, Purpose, RequestID string
+	Body                         mentorvault.Secret // zero once withdrawn
+	Author, Subject              Person
+	ReleasedAt                   time.Time
+	WithdrawnAt                  *time.Time
+}
+
+// ReceivedStatements lists the statements released to the caller, newest
+// first. Each read is audited on the relationship, so the pair see it.
+// Returns EUNAUTHENTICATED.
+func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principal) ([]*ReceivedStatement, error) {
+	var out []*ReceivedStatement
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID)
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
+			if err != nil {
+				return err
+			}
+			t := statementTarget(rel, st.ID)
+			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
+				return err
+			}
+			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
+			if st.State == mentorvault.StatementReleased {
+				key, err := s.dataKey(ctx, tx, rel.ID)
+				if err != nil {
+					continue // shredded
+				}
+				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
+					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+				}
+			}
+			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
+				return err
+			}
+			if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
+				return err
+			}
+			out = append(out, v)
+			if err := s.record(ctx, tx, a, "statement.receive", t, "state="+string(st.State)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

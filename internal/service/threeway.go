@@ -1,0 +1,400 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+// Three-way meetings with the mentee's line manager: one party proposes a
+// brief (what may be revealed, and how) and a time; once both parties
+// agreed that exact brief, the line manager sees the brief, the meeting and
+// the notes marked for the three of them. The pair's own notes stay theirs.
+
+func briefAD(m *mentorvault.ThreeWayMeeting) seal.AD {
+	return seal.AD{RelationshipID: m.RelationshipID, Record: "three_way", RecordID: m.ID, Field: "brief"}
+}
+
+func threeWayNoteAD(relID string, n *mentorvault.ThreeWayNote) seal.AD {
+	return seal.AD{RelationshipID: relID, Record: "three_way_note", RecordID: n.ID, Field: "body"}
+}
+
+func threeWayTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "three-way meeting", id: id}
+}
+
+func threeWayResource(rel *mentorvault.Relationship, m *mentorvault.ThreeWayMeeting) policy.ThreeWay {
+	return policy.ThreeWay{ID: m.ID, ManagerID: m.ManagerID, State: string(m.State),
+		Agreed: m.MentorAgreedAt != nil && m.MenteeAgreedAt != nil, Relationship: relResource(rel)}
+}
+
+func threeWayLink(id string) string { return "/three-way/" + id }
+
+// MaxBriefBytes bounds a three-way brief and its notes.
+const MaxBriefBytes = 8 << 10
+
+// ThreeWayInput is a three-way meeting's brief and time.
+type ThreeWayInput struct {
+	Brief    string // what may be revealed, and how
+	StartsAt time.Time
+	Minutes  int
+	Location string
+}
+
+func (in ThreeWayInput) validate() error {
+	f := map[string]string{}
+	if err := mentorvault.ValidateMeetingInput(in.StartsAt, in.Minutes, in.Location, ""); err != nil {
+		f = mentorvault.ErrorFields(err)
+	}
+	if err := mentorvault.ValidateText("brief", in.Brief, MaxBriefBytes); err != nil {
+		f["brief"] = mentorvault.ErrorFields(err)["brief"]
+	}
+	if len(f) > 0 {
+		return mentorvault.Invalid("the three-way meeting is not valid", f)
+	}
+	return nil
+}
+
+// ThreeWayView is a three-way meeting, opened, with its people and notes.
+type ThreeWayView struct {
+	*mentorvault.ThreeWayMeeting
+	Mentor, Mentee, Manager Person
+	Notes                   []*ThreeWayNoteView
+}
+
+// ThreeWayNoteView is a note for the three, with its author named.
+type ThreeWayNoteView struct {
+	*mentorvault.ThreeWayNote
+	Author Person
+}
+
+func (s *Service) threeWayView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, m *mentorvault.ThreeWayMeeting, withNotes bool) (*ThreeWayView, error) {
+	b, err := s.keys.Open(key, briefAD(m), m.BriefSealed)
+	if err != nil {
+		return nil, mentorvault.Internal(fmt.Errorf("open three-way brief %s: %w", m.ID, err))
+	}
+	m.Brief = b
+	v := &ThreeWayView{ThreeWayMeeting: m}
+	if v.Mentor, err = person(ctx, tx, rel.MentorID); err != nil {
+		return nil, err
+	}
+	if v.Mentee, err = person(ctx, tx, rel.MenteeID); err != nil {
+		return nil, err
+	}
+	if v.Manager, err = person(ctx, tx, m.ManagerID); err != nil {
+		return nil, err
+	}
+	if !withNotes {
+		return v, nil
+	}
+	ns, err := tx.FindThreeWayNotes(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range ns {
+		if n.Body, err = s.keys.Open(key, threeWayNoteAD(rel.ID, n), n.BodySealed); err != nil {
+			return nil, mentorvault.Internal(fmt.Errorf("open three-way note %s: %w", n.ID, err))
+		}
+		nv := &ThreeWayNoteView{ThreeWayNote: n}
+		if nv.Author, err = person(ctx, tx, n.AuthorID); err != nil {
+			return nil, err
+		}
+		v.Notes = append(v.Notes, nv)
+	}
+	return v, nil
+}
+
+// ProposeThreeWay proposes a three-way meeting with the mentee's line
+// manager: the brief and the time, agreed by the proposer; the other party
+// agrees next. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or
+// ECONFLICT (the mentee has no line manager).
+func (s *Service) ProposeThreeWay(ctx context.Context, p mentorvault.Principal, relID string, in ThreeWayInput) (*ThreeWayView, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	var out *ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		mgr, err := menteeManager(ctx, tx, rel)
+		if err != nil {
+			return err
+		}
+		if mgr == nil {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee has no line manager on record to invite")
+		}
+		if rel.IsParty(mgr.ID) {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee's line manager is already in this relationship")
+		}
+		m := &mentorvault.ThreeWayMeeting{ID: mentorvault.NewID(), RelationshipID: rel.ID, ManagerID: mgr.ID, ProposedByID: a.user.ID,
+			StartsAt: in.StartsAt.UTC().Truncate(time.Minute), Minutes: in.Minutes, Location: in.Location, State: mentorvault.ThreeWayProposed,
+			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if err := m.Revise(rel, a.user.ID, tx.Now()); err != nil { // the proposer agrees to their own brief
+			return err
+		}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if m.BriefSealed, err = s.keys.Seal(key, briefAD(m), mentorvault.NewSecret(in.Brief)); err != nil {
+			return err
+		}
+		if err := tx.CreateThreeWay(ctx, m); err != nil {
+			return err
+		}
+		if err := s.notifyPartner(ctx, tx, a, rel, "threeway.proposed", m.ID,
+			fmt.Sprintf("%s proposed a three-way meeting with %s. Read the brief: %s sees nothing until you both agree it.", a.user.Name, mgr.Name, mgr.Name),
+			thirdPartyLink(rel.ID), fmt.Sprintf("threeway.proposed:%s:%d", m.ID, m.UpdatedAt.UnixNano())); err != nil {
+			return err
+		}
+		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "threeway.propose", threeWayTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+func loadThreeWay(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.ThreeWayMeeting, *mentorvault.Relationship, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "three-way meeting not found")
+	if !mentorvault.ValidID(id) {
+		return nil, nil, notFound
+	}
+	m, err := tx.FindThreeWayByID(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil, nil, notFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	rel, err := tx.FindRelationshipByID(ctx, m.RelationshipID)
+	return m, rel, err
+}
+
+// threeWayCall resolves the actor and a three-way meeting and decides act
+// on it. A meeting the actor may not read is not found.
+func (s *Service) threeWayCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, id string) (actor, *mentorvault.Relationship, *mentorvault.ThreeWayMeeting, []byte, error) {
+	a, err := s.resolve(ctx, tx, p, act)
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	m, rel, err := loadThreeWay(ctx, tx, id)
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	res := threeWayResource(rel, m)
+	hidden := always
+	if act != policy.ReadThreeWay {
+		hidden = s.unless(a, policy.ReadThreeWay, res)
+	}
+	if err := s.authorize(ctx, tx, a, act, res, threeWayTarget(rel, m.ID), hidden); err != nil {
+		return a, nil, nil, nil, err
+	}
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	return a, rel, m, key, err
+}
+
+// ThreeWay returns a three-way meeting with its brief and its notes for
+// the three, to the pair and — once both agreed the brief — to the line
+// manager. Returns EUNAUTHENTICATED or ENOTFOUND.
+func (s *Service) ThreeWay(ctx context.Context, p mentorvault.Principal, id string) (*ThreeWayView, error) {
+	var out *ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.ReadThreeWay, id)
+		if err != nil {
+			return err
+		}
+		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "threeway.read", threeWayTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+// MyThreeWays lists the three-way meetings the caller was invited to as a
+// line manager whose brief both parties agreed. Returns EUNAUTHENTICATED.
+func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*ThreeWayView, error) {
+	var out []*ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.FindThreeWays(ctx, "", a.user.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			rel, err := tx.FindRelationshipByID(ctx, m.RelationshipID)
+			if err != nil {
+				return err
+			}
+			d, err := s.authz.Authorize(a.subj, policy.ReadThreeWay, threeWayResource(rel, m))
+			if err != nil || !d.Allowed {
+				continue // not agreed yet: the line manager does not learn of it
+			}
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			if err != nil {
+				continue // shredded
+			}
+			v, err := s.threeWayView(ctx, tx, rel, key, m, false)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+			if err := s.record(ctx, tx, a, "threeway.read", threeWayTarget(rel, m.ID), ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ReviseThreeWay changes a proposed brief or time; the other party must
+// agree again. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) ReviseThreeWay(ctx context.Context, p mentorvault.Principal, id string, in ThreeWayInput) (*ThreeWayView, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	var out *ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.ActThreeWay, id)
+		if err != nil {
+			return err
+		}
+		if err := m.Revise(rel, a.user.ID, tx.Now()); err != nil {
+			return err
+		}
+		m.StartsAt, m.Minutes, m.Location = in.StartsAt.UTC().Truncate(time.Minute), in.Minutes, in.Location
+		if m.BriefSealed, err = s.keys.Seal(key, briefAD(m), mentorvault.NewSecret(in.Brief)); err != nil {
+			return err
+		}
+		if err := tx.UpdateThreeWay(ctx, m); err != nil {
+			return err
+		}
+		if err := s.notifyPartner(ctx, tx, a, rel, "threeway.proposed", m.ID, a.user.Name+" changed the brief of the three-way meeting: read it and agree again.",
+			thirdPartyLink(rel.ID), fmt.Sprintf("threeway.proposed:%s:%d", m.ID, m.UpdatedAt.UnixNano())); err != nil {
+			return err
+		}
+		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "threeway.revise", threeWayTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+// AgreeThreeWay records the caller's agreement to the brief; once both
+// agreed, the line manager is invited and sees the brief. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) AgreeThreeWay(ctx context.Context, p mentorvault.Principal, id string) (*ThreeWayView, error) {
+	var out *ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.ActThreeWay, id)
+		if err != nil {
+			return err
+		}
+		if err := m.Agree(rel, a.user.ID, tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.UpdateThreeWay(ctx, m); err != nil {
+			return err
+		}
+		if m.State == mentorvault.ThreeWayAgreed {
+			nm, err := names(ctx, tx, rel.MentorID, rel.MenteeID)
+			if err != nil {
+				return err
+			}
+			if err := s.notify(ctx, tx, m.ManagerID, "threeway.invited", "", m.ID,
+				fmt.Sprintf("%s and %s invite you to a three-way mentoring meeting on %s. Read the brief they agreed.", nm[rel.MentorID], nm[rel.MenteeID],
+					m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")), threeWayLink(m.ID), "threeway.invited:"+m.ID); err != nil {
+				return err
+			}
+			if err := s.notifyPartner(ctx, tx, a, rel, "threeway.agreed", m.ID, a.user.Name+" agreed the brief: the line manager is invited.",
+				thirdPartyLink(rel.ID), "threeway.agreed:"+m.ID); err != nil {
+				return err
+			}
+		}
+		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "threeway.agree", threeWayTarget(rel, m.ID), "state="+string(m.State))
+	})
+	return out, err
+}
+
+// FinishThreeWay records that the meeting was held or cancelled. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) FinishThreeWay(ctx context.Context, p mentorvault.Principal, id string, to mentorvault.ThreeWayState) (*ThreeWayView, error) {
+	var out *ThreeWayView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.ActThreeWay, id)
+		if err != nil {
+			return err
+		}
+		wasAgreed := m.State == mentorvault.ThreeWayAgreed
+		if err := m.Finish(to, tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.UpdateThreeWay(ctx, m); err != nil {
+			return err
+		}
+		if to == mentorvault.ThreeWayCancelled && wasAgreed {
+			if err := s.notify(ctx, tx, m.ManagerID, "threeway.cancelled", "", m.ID, "The three-way mentoring meeting on "+
+				m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")+" was cancelled.", threeWayLink(m.ID), "threeway.cancelled:"+m.ID); err != nil {
+				return err
+			}
+		}
+		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "threeway."+string(to), threeWayTarget(rel, m.ID), "")
+	})
+	return out, err
+}
+
+// AddThreeWayNote adds a note marked for the three of them (the pair and
+// the line manager), once the brief is agreed. Returns EUNAUTHENTICATED,
+// ENOTFOUND, EFORBIDDEN or EINVALID.
+func (s *Service) AddThreeWayNote(ctx context.Context, p mentorvault.Principal, id, body string) (*ThreeWayNoteView, error) {
+	if err := mentorvault.ValidateText("body", body, MaxBriefBytes); err != nil {
+		return nil, err
+	}
+	var out *ThreeWayNoteView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.NoteThreeWay, id)
+		if err != nil {
+			return err
+		}
+		n := &mentorvault.ThreeWayNote{ID: mentorvault.NewID(), ThreeWayID: m.ID, AuthorID: a.user.ID, Body: mentorvault.NewSecret(body), CreatedAt: tx.Now()}
+		if n.BodySealed, err = s.keys.Seal(key, threeWayNoteAD(rel.ID, n), n.Body); err != nil {
+			return err
+		}
+		if err := tx.CreateThreeWayNote(ctx, n); err != nil {
+			return err
+		}
+		for _, uid := range []string{rel.MentorID, rel.MenteeID, m.ManagerID} {
+			if uid == a.user.ID {
+				continue
+			}
+			relID, link := rel.ID, threeWayLink(m.ID)
+			if uid == m.ManagerID {
+				relID = ""
+			}
+			if err := s.notify(ctx, tx, uid, "threeway.note", relID, m.ID, a.user.Name+" added a note to the three-way meeting.", link,
+				"threeway.note:"+n.ID); err != nil {
+				return err
+			}
+		}
+		out = &ThreeWayNoteView{ThreeWayNote: n, Author: Person{ID: a.user.ID, Name: a.user.Name, Email: a.user.Email}}
+		return s.record(ctx, tx, a, "threeway.note", threeWayTarget(rel, m.ID), "")
+	})
+	return out, err
+}

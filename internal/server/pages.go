@@ -121,6 +121,8 @@ type base struct {
 	CSRF     string
 	Nav      string
 	Unread   int // unread notifications, for the header
+	// Supervises: the header offers the consultations of a supervisor.
+	Supervises bool
 }
 
 func (s *Server) base(r *http.Request, title string) base {
@@ -128,7 +130,7 @@ func (s *Server) base(r *http.Request, title string) base {
 	if sess := sessionFrom(r.Context()); sess != nil {
 		b.SignedIn, b.CSRF = true, sess.CSRFToken
 		if me, err := s.svc.Me(r.Context(), principal(r)); err == nil {
-			b.UserName = me.User.Name
+			b.UserName, b.Supervises = me.User.Name, me.Supervises
 		}
 		// The header's count is a courtesy: a failure never fails the page.
 		if n, err := s.svc.UnreadNotifications(r.Context(), principal(r)); err == nil {
@@ -144,6 +146,8 @@ func (s *Server) base(r *http.Request, title string) base {
 		b.Nav = "settings"
 	case strings.HasPrefix(r.URL.Path, "/notifications"):
 		b.Nav = "notifications"
+	case strings.HasPrefix(r.URL.Path, "/consultations"):
+		b.Nav = "consultations"
 	}
 	return b
 }

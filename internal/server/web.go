@@ -492,6 +492,11 @@ var actionWords = map[string]string{
 	"commitment.list": "listed the commitments", "goal.create": "added a goal", "goal.update": "updated a goal", "goal.list": "opened the goals",
 	"feedback.request": "asked for feedback", "feedback.answer": "answered a feedback request", "feedback.read": "opened the feedback",
 	"feedback.list": "opened the feedback",
+	"concern.raise": "raised a concern", "concern.read": "opened the concerns", "concern.step": "recorded a step on a concern",
+	"concern.close": "recorded a concern's outcome", "disclosure.plan": "proposed a joint disclosure plan",
+	"disclosure.sign": "signed a disclosure plan", "disclosure.notice": "filed a disclosure notice",
+	"disclosure.withdraw": "withdrew a disclosure", "disclosure.delivered": "made a disclosure (it took effect)",
+	"disclosure.read": "read what was disclosed to them",
 }
 
 func describeAction(a string) string {

@@ -149,6 +149,9 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	if err := seedConcern(ctx, svc, as, rel.ID, users); err != nil {
 		return false, fmt.Errorf("demo concern: %w", err)
 	}
+	if err := seedThirdParty(ctx, svc, as, rel.ID); err != nil {
+		return false, fmt.Errorf("demo input requests: %w", err)
+	}
 	// A second pair, only proposed: Ivan offers to mentor Judy.
 	if _, err := svc.ProposeRelationship(ctx, as("ivan"), service.ProposeInput{OtherEmail: users["judy"].Email, MyRole: "mentor", ProgrammeID: prog.ID}); err != nil {
 		return false, err
@@ -283,6 +286,43 @@ func seedConcern(ctx context.Context, svc *service.Service, as func(string) ment
 	}
 	return svc.PostConsultationMessage(ctx, as("erin"), con.ID,
 		"That is yours to decide. Your agreement lets you share the topics you work on, never the details. Would it help to plan what you want Dave to know?")
+}
+
+// seedThirdParty: frank (HR) asked alice for input about bob for a
+// promotion; bob approved her statement and it was released. Frank then
+// asked again for a nomination; alice's draft answer is still with her, and
+// the checker has findings on it (one of bob's kept-confidential items and
+// a comparison with his peers).
+func seedThirdParty(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string) error {
+	now := time.Now().UTC()
+	r, err := svc.RequestInput(ctx, as("frank"), relID, service.InputRequestInput{AskedEmail: "alice@northwind.example",
+		Purpose: "promotion to team lead", Question: "Could you tell the promotion panel how Bob has developed as a leader?",
+		Deadline: now.Add(10 * 24 * time.Hour)})
+	if err != nil {
+		return err
+	}
+	st, err := svc.DraftStatement(ctx, as("alice"), relID, r.ID,
+		"I have mentored Bob since the autumn. We worked on delegation and on running planning meetings, and he engaged fully with our sessions. "+
+			"I have seen him grow in confidence in leading his team's planning.")
+	if err != nil {
+		return err
+	}
+	if _, err := svc.SubmitStatement(ctx, as("alice"), relID, st.ID); err != nil {
+		return err
+	}
+	if _, err := svc.DecideStatement(ctx, as("bob"), relID, st.ID, "approve", ""); err != nil {
+		return err
+	}
+	r2, err := svc.RequestInput(ctx, as("frank"), relID, service.InputRequestInput{AskedEmail: "alice@northwind.example",
+		Purpose: "nomination for the leadership programme", Question: "Is Bob ready for the leadership programme?",
+		Deadline: now.Add(21 * 24 * time.Hour)})
+	if err != nil {
+		return err
+	}
+	_, err = svc.DraftStatement(ctx, as("alice"), relID, r2.ID,
+		"Bob is a stronger performer than his peers. He has been open with me about his health, and he keeps going. "+
+			"We worked on giving feedback that lands.")
+	return err
 }
 
 // Guidelines are the demo programme's guidelines (Markdown).

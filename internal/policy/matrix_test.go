@@ -70,7 +70,7 @@ var (
 	d1 = policy.Disclosure{ID: "D1", RecipientUserID: "dave", State: "scheduled", Relationship: r1}
 	d2 = policy.Disclosure{ID: "D2", RecipientUserID: "dave", State: "delivered", Relationship: r1}
 
-	q1 = policy.InputRequest{ID: "Q1", RequesterID: "frank", Relationship: r1}
+	q1 = policy.InputRequest{ID: "Q1", RequesterID: "frank", AskedID: "alice", Relationship: r1}
 	s1 = policy.Statement{ID: "S1", AuthorID: "alice", SubjectID: "bob", RecipientUserID: "frank", Relationship: r1}
 	s2 = policy.Statement{ID: "S2", AuthorID: "alice", SubjectID: "bob", RecipientUserID: "frank", Released: true, Relationship: r1}
 	t1 = policy.ThreeWay{ID: "T1", ManagerID: "dave", State: "proposed", Relationship: r1}
@@ -97,7 +97,7 @@ var (
 		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
 		policy.RequestInput, policy.ReadThirdParty, policy.ActThirdParty,
 	}
-	requestActions      = []policy.Action{policy.ReadInputRequest}
+	requestActions      = []policy.Action{policy.ReadInputRequest, policy.AnswerRequest}
 	statementActions    = []policy.Action{policy.WriteStatement, policy.DecideStatement, policy.ReceiveStatement}
 	threeWayActions     = []policy.Action{policy.ReadThreeWay, policy.ActThreeWay, policy.NoteThreeWay}
 	consultationActions = []policy.Action{policy.ReadConsultation, policy.PostConsultation}
@@ -344,18 +344,18 @@ var matrix = []table{
 	{
 		title: "frank's request to alice for input about bob in R1 (Q1): the requester reads its status; the pair see it on the relationship", resource: q1, actions: requestActions,
 		rows: map[string]string{
-			//                     read
-			"member":              "D",
-			"mentor":              "D",
-			"mentee":              "D",
-			"coordinator":         "D",
-			"supervisor":          "D",
-			"line manager":        "D",
-			"requester":           "A",
-			"org admin":           "D",
-			"other pair's mentor": "D",
-			"other-org user":      "D",
-			"anonymous":           "D",
+			//                     read answer
+			"member":              "D    D",
+			"mentor":              "D    A",
+			"mentee":              "D    D",
+			"coordinator":         "D    D",
+			"supervisor":          "D    D",
+			"line manager":        "D    D",
+			"requester":           "A    D",
+			"org admin":           "D    D",
+			"other pair's mentor": "D    D",
+			"other-org user":      "D    D",
+			"anonymous":           "D    D",
 		},
 	},
 	{

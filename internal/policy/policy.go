@@ -71,6 +71,7 @@ const (
 	ReadDisclosure         Action = "disclosure.read"       // Disclosure; the parties always, the recipient once delivered
 	RequestInput           Action = "input.request"         // Relationship; a requester or a party's line manager, not a party, status active
 	ReadInputRequest       Action = "input.read"            // InputRequest; its requester (the parties read requests with thirdparty.read)
+	AnswerRequest          Action = "input.answer"          // InputRequest; the party asked, active or paused (decline, draft the answer)
 	ReadThirdParty         Action = "thirdparty.read"       // Relationship; parties, not proposed/declined/withdrawn (requests, statements, findings, releases, three-way meetings)
 	ActThirdParty          Action = "thirdparty.act"        // Relationship; parties, active or paused (decline a request, draft a statement or summary, propose a three-way brief)
 	WriteStatement         Action = "statement.write"       // Statement; its author, active or paused (edit, show to the subject, withdraw)
@@ -101,7 +102,7 @@ var Actions = []Action{
 	RequestFeedback, AnswerFeedback, ReadFeedback, ListFeedback,
 	RaiseConcern, ReadConcerns, ActOnConcern, StartConsultation,
 	ReadConsultation, PostConsultation, ReadDisclosure,
-	RequestInput, ReadInputRequest, ReadThirdParty, ActThirdParty,
+	RequestInput, ReadInputRequest, AnswerRequest, ReadThirdParty, ActThirdParty,
 	WriteStatement, DecideStatement, ReceiveStatement,
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
@@ -157,6 +158,7 @@ var actionGroups = map[Action][]string{
 	StartConsultation:    {"content"},
 	ReadThirdParty:       {"content"},
 	ActThirdParty:        {"content"},
+	AnswerRequest:        {"content"},
 	WriteStatement:       {"content"},
 	DecideStatement:      {"content"},
 	ActThreeWay:          {"content"},
@@ -235,8 +237,8 @@ type Disclosure struct {
 // InputRequest is a third party's request for input about one party as a
 // resource: its requester reads it (status, the decline reply).
 type InputRequest struct {
-	ID, RequesterID string
-	Relationship    Relationship
+	ID, RequesterID, AskedID string
+	Relationship             Relationship
 }
 
 // Statement is a statement for a third party (an answer to a request or a
@@ -605,6 +607,7 @@ func (e entities) addInputRequest(r InputRequest) cedar.EntityUID {
 	return e.add(cedar.NewEntityUID(typeInputRequest, cedar.String(r.ID)), cedar.RecordMap{
 		"relationship": rel,
 		"requester":    cedar.NewEntityUID(typeUser, cedar.String(r.RequesterID)),
+		"asked":        cedar.NewEntityUID(typeUser, cedar.String(r.AskedID)),
 	})
 }
 

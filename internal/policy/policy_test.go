@@ -41,6 +41,8 @@ func parties(res policy.Resource) (rel policy.Relationship, author string, priva
 		return r.Relationship, r.AuthorID, r.Visibility != "shared", true
 	case policy.Feedback:
 		return r.Relationship, "", false, true
+	case policy.InputRequest:
+		return r.Relationship, "", false, true
 	case policy.Statement:
 		return r.Relationship, "", false, true
 	case policy.ThreeWay:
@@ -98,7 +100,7 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 		policy.CreateGoal, policy.ListGoals,
 		policy.RequestFeedback, policy.AnswerFeedback, policy.ReadFeedback,
 		policy.RaiseConcern, policy.ReadConcerns, policy.ActOnConcern, policy.StartConsultation,
-		policy.ReadThirdParty, policy.ActThirdParty, policy.WriteStatement, policy.DecideStatement, policy.ActThreeWay,
+		policy.ReadThirdParty, policy.ActThirdParty, policy.AnswerRequest, policy.WriteStatement, policy.DecideStatement, policy.ActThreeWay,
 	} {
 		partyOnly[act] = true
 	}
@@ -157,6 +159,8 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				case (onRequest || act == policy.ReadInputRequest) && !(onRequest && (r.s.UserID == req.RequesterID ||
 					r.s.UserID == req.Relationship.MentorID || r.s.UserID == req.Relationship.MenteeID)):
 					why = "input request outside its requester and the pair"
+				case act == policy.AnswerRequest && !(onRequest && r.s.UserID == req.AskedID):
+					why = "request answered by someone other than the party asked"
 				case act == policy.WriteStatement && !(onStatement && r.s.UserID == st.AuthorID):
 					why = "statement written by someone other than its author"
 				case act == policy.DecideStatement && !(onStatement && r.s.UserID == st.SubjectID):

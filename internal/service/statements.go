@@ -41,7 +41,24 @@ func statementTarget(rel *mentorvault.Relationship, id string) target {
 }
 
 func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
-	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, Relationship: relResource(rel)}
+	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
+}
+
+// answerCall resolves the actor, the relationship and a request the actor
+// answers (decides input.answer: the party asked).
+func (s *Service) answerCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID, requestID string) (actor, *mentorvault.Relationship, *mentorvault.InputRequest, error) {
+	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	r, err := loadRequest(ctx, tx, rel, requestID)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	if err := s.authorize(ctx, tx, a, policy.AnswerRequest, requestResource(rel, r), requestTarget(rel, r.ID), never); err != nil {
+		return a, nil, nil, err
+	}
+	return a, rel, r, nil
 }
 
 func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
@@ -452,16 +469,9 @@ func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, r
 	}
 	var out *mentorvault.InputRequest
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
 		if err != nil {
 			return err
-		}
-		r, err := loadRequest(ctx, tx, rel, requestID)
-		if err != nil {
-			return err
-		}
-		if r.AskedID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the person asked can answer this request")
 		}
 		if err := s.openDrafts(ctx, tx, r); err != nil {
 			return err
@@ -550,16 +560,9 @@ func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, r
 	}
 	var out *StatementView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
 		if err != nil {
 			return err
-		}
-		r, err := loadRequest(ctx, tx, rel, requestID)
-		if err != nil {
-			return err
-		}
-		if r.AskedID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the person asked can answer this request")
 		}
 		if r.Status != mentorvault.RequestOpen {
 			return mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)

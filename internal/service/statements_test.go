@@ -236,7 +236,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 		}
 		for _, want := range []string{"input.request:ok", "statement.draft:ok", "statement.submit:ok", "statement.changes:ok", "statement.edit:ok",
 			"statement.approve:ok", "statement.release:ok", "statement.receive:ok", "statement.withdraw:ok", "statement.refuse:ok", "input.decline:ok",
-			"input.read:ok", "thirdparty.read:denied", "statement.write:denied", "input.request:denied"} {
+			"input.read:ok", "thirdparty.read:denied", "statement.write:denied", "input.request:denied", "input.answer:denied"} {
 			if !slices.Contains(actions, want) {
 				t.Errorf("no %s event on the relationship's log", want)
 			}

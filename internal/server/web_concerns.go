@@ -624,7 +624,7 @@ func (s *Server) webConsultForm(w http.ResponseWriter, r *http.Request) error {
 func consultMessage(pg *consultStartPage, f consultForm) string {
 	var b strings.Builder
 	if pg.Concern != nil && f.ShareCategory {
-		b.WriteString("The concern is about " + strings.ToLower(pg.Concern.Category[:1]) + pg.Concern.Category[1:])
+		b.WriteString("The concern is about " + pg.Concern.About)
 		if pg.Concern.Imminent {
 			b.WriteString(", and it was raised as an imminent danger")
 		}

@@ -63,6 +63,7 @@ func Check(in Input) Result {
 	topicSentences := 0
 	for _, s := range splitSentences(in.Text) {
 		toks := tokenize(s)
+		low := lowerASCII(s)
 		var fs []finding
 
 		// Kept items.
@@ -77,7 +78,7 @@ func Check(in Input) Result {
 		}
 
 		// Performance language.
-		for _, m := range performanceMatches(s) {
+		for _, m := range performanceMatches(s, low) {
 			expl, sugg := perfText(m.fam, s[m.start:m.end])
 			fs = append(fs, finding{pos: m.start, Finding: Finding{
 				Kind: KindPerformance, Sentence: s, Match: s[m.start:m.end], Explanation: expl, Suggestion: sugg,
@@ -85,7 +86,7 @@ func Check(in Input) Result {
 		}
 
 		// Topics against the signed clauses.
-		kind, cands := classify(s, toks, c.items)
+		kind, cands := classify(s, low, toks, c.items)
 		if kind == kindContent {
 			topicSentences++
 			var deciding *candidate

@@ -57,6 +57,7 @@ const (
 // rule is one pattern of the lexicon. guarded rules are skipped after a
 // refusal; skip, when set, vetoes a match given the text before and after it.
 type rule struct {
+	any     []string // a cheap prefilter: the ASCII-lowered sentence contains one of these
 	fam     family
 	re      *regexp.Regexp
 	guarded bool
@@ -64,6 +65,43 @@ type rule struct {
 }
 
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
+
+// prefilter is off only in tests that check it changes no result.
+var prefilter = true
+
+// kw splits a "|"-separated keyword list.
+func kw(s string) []string { return strings.Split(s, "|") }
+
+// containsAny reports whether low contains one of the keywords (all when
+// there are none). Patterns are only run when it does: a substring search
+// costs far less than a regular expression.
+func containsAny(low string, keys []string) bool {
+	if len(keys) == 0 || !prefilter {
+		return true
+	}
+	for _, k := range keys {
+		if strings.Contains(low, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII lower-cases ASCII letters only, so byte offsets stay those of s.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; 'A' <= c && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
 
 // Shared pieces of patterns.
 const (
@@ -78,64 +116,65 @@ const (
 
 var rules = []rule{
 	// Traits: judgements of the person as an employee.
-	{fam: famTrait, re: rx(`\b(?:dis|un)organi[sz](?:ed|ation)\b`)},
-	{fam: famTrait, re: rx(`\bunprofessional(?:ly|ism)?\b`)},
-	{fam: famTrait, re: rx(`\bincompeten(?:t|ce|cy)\b`)},
-	{fam: famTrait, re: rx(`\b(?:lazy|laziness|sloppy|sloppiness|unmotivated|work-?shy)\b`)},
-	{fam: famTrait, re: rx(`\bunder-?(?:perform|achiev)\w*`)},
-	{fam: famTrait, re: rx(`\b(?:poor|low|weak|bad|under|top|high|strong|star|average|mediocre|solid|best|worst|good|great|stellar)[\s-]+performers?\b`)},
-	{fam: famTrait, re: rx(`\bhigh[\s-]potential\b|\bhi-?po\b`)},
-	{fam: famTrait, re: rx(`\black(?:s|ed|ing)?\s+(?:the\s+|any\s+|some\s+)?(?:necessary\s+|required\s+|right\s+|basic\s+|core\s+|technical\s+|leadership\s+|people\s+|management\s+|communication\s+|relevant\s+)?(?:skills?|skill-?set|abilit(?:y|ies)|competenc(?:e|es|y|ies)|capabilit(?:y|ies)|experience|knowledge|drive|motivation|commitment|maturity|judge?ment|initiative|professionalism|work\s+ethic)\b`)},
-	{fam: famTrait, re: rx(`\black\s+of\s+(?:the\s+)?(?:necessary\s+|required\s+|basic\s+|technical\s+|leadership\s+|relevant\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|commitment|motivation|drive|initiative|professionalism|experience)\b`)},
-	{fam: famTrait, re: rx(`\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+)?(?:necessary\s+|required\s+|right\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|what\s+it\s+takes)\b`)},
-	{fam: famTrait, re: rx(`\b(?:not|isn` + apos + `t|wasn` + apos + `t|never\s+been)\s+(?:very\s+|really\s+|particularly\s+|fully\s+)?(?:competent|capable|up\s+to\s+(?:the|his|her|their|our)\s+(?:job|task|role|standard|mark))\b`)},
-	{fam: famTrait, re: rx(`\bout\s+of\s+(?:his|her|their)\s+depth\b`)},
-	{fam: famTrait, re: rx(`\bnot\s+(?:a\s+|much\s+of\s+a\s+)?team[\s-]player\b`)},
-	{fam: famTrait, re: rx(`\b(?:difficult|hard|impossible)\s+to\s+(?:work\s+with|manage)\b`)},
-	{fam: famTrait, re: rx(`\b(?:attitude\s+problems?|(?:bad|poor|negative)\s+attitude)\b`)},
-	{fam: famTrait, re: rx(`\bmiss(?:es|ed|ing)?\s+(?:\w+\s+)?(?:deadlines|targets)\b`)},
-	{fam: famTrait, re: rx(`\b(?:he|she|they)\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|inefficient|unproductive|arrogant|abrasive|rude|aggressive|difficult|slow|mediocre|disappointing|weak|average|hopeless|useless|a\s+liability|a\s+problem|not\s+(?:good|strong)\s+enough)\b`)},
-	{fam: famTrait, re: rx(`\b` + name + `\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|arrogant|abrasive|rude|aggressive|hopeless|useless|a\s+liability)\b`), skip: notAPerson},
-	{fam: famTrait, re: rx(`\bunreliable\s+(?:as\s+an?\s+)?(?:employee|worker|colleague|team\s+member|member\s+of\s+staff)\b`)},
+	{any: kw("organi"), fam: famTrait, re: rx(`\b(?:dis|un)organi[sz](?:ed|ation)\b`)},
+	{any: kw("unprofessional"), fam: famTrait, re: rx(`\bunprofessional(?:ly|ism)?\b`)},
+	{any: kw("incompeten"), fam: famTrait, re: rx(`\bincompeten(?:t|ce|cy)\b`)},
+	{any: kw("lazy|lazi|slopp|unmotivated|shy"), fam: famTrait, re: rx(`\b(?:lazy|laziness|sloppy|sloppiness|unmotivated|work-?shy)\b`)},
+	{any: kw("under"), fam: famTrait, re: rx(`\bunder-?(?:perform|achiev)\w*`)},
+	{any: kw("performer"), fam: famTrait, re: rx(`\b(?:poor|low|weak|bad|under|top|high|strong|star|average|mediocre|solid|best|worst|good|great|stellar)[\s-]+performers?\b`)},
+	{any: kw("potential|hipo|hi-po"), fam: famTrait, re: rx(`\bhigh[\s-]potential\b|\bhi-?po\b`)},
+	{any: kw("lack"), fam: famTrait, re: rx(`\black(?:s|ed|ing)?\s+(?:the\s+|any\s+|some\s+)?(?:necessary\s+|required\s+|right\s+|basic\s+|core\s+|technical\s+|leadership\s+|people\s+|management\s+|communication\s+|relevant\s+)?(?:skills?|skill-?set|abilit(?:y|ies)|competenc(?:e|es|y|ies)|capabilit(?:y|ies)|experience|knowledge|drive|motivation|commitment|maturity|judge?ment|initiative|professionalism|work\s+ethic)\b`)},
+	{any: kw("lack"), fam: famTrait, re: rx(`\black\s+of\s+(?:the\s+)?(?:necessary\s+|required\s+|basic\s+|technical\s+|leadership\s+|relevant\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|commitment|motivation|drive|initiative|professionalism|experience)\b`)},
+	{any: kw("have"), fam: famTrait, re: rx(`\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+)?(?:necessary\s+|required\s+|right\s+)?(?:skills?|abilit(?:y|ies)|competence|capabilit(?:y|ies)|what\s+it\s+takes)\b`)},
+	{any: kw("competent|capable|up"), fam: famTrait, re: rx(`\b(?:not|isn` + apos + `t|wasn` + apos + `t|never\s+been)\s+(?:very\s+|really\s+|particularly\s+|fully\s+)?(?:competent|capable|up\s+to\s+(?:the|his|her|their|our)\s+(?:job|task|role|standard|mark))\b`)},
+	{any: kw("depth"), fam: famTrait, re: rx(`\bout\s+of\s+(?:his|her|their)\s+depth\b`)},
+	{any: kw("player"), fam: famTrait, re: rx(`\bnot\s+(?:a\s+|much\s+of\s+a\s+)?team[\s-]player\b`)},
+	{any: kw("difficult|hard|impossible"), fam: famTrait, re: rx(`\b(?:difficult|hard|impossible)\s+to\s+(?:work\s+with|manage)\b`)},
+	{any: kw("attitude"), fam: famTrait, re: rx(`\b(?:attitude\s+problems?|(?:bad|poor|negative)\s+attitude)\b`)},
+	{any: kw("deadlines|targets"), fam: famTrait, re: rx(`\bmiss(?:es|ed|ing)?\s+(?:\w+\s+)?(?:deadlines|targets)\b`)},
+	{any: kw("unreliable|careless|inefficient|unproductive|arrogant|abrasive|rude|aggressive|difficult|slow|mediocre|disappointing|weak|average|hopeless|useless|liability|problem|enough"), fam: famTrait, re: rx(`\b(?:he|she|they)\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|inefficient|unproductive|arrogant|abrasive|rude|aggressive|difficult|slow|mediocre|disappointing|weak|average|hopeless|useless|a\s+liability|a\s+problem|not\s+(?:good|strong)\s+enough)\b`)},
+	{any: kw("unreliable|careless|arrogant|abrasive|rude|aggressive|hopeless|useless|liability"), fam: famTrait, re: rx(`\b` + name + `\s+` + beVerb + `\s+` + degree + `(?:unreliable|careless|arrogant|abrasive|rude|aggressive|hopeless|useless|a\s+liability)\b`), skip: notAPerson},
+	{any: kw("unreliable"), fam: famTrait, re: rx(`\bunreliable\s+(?:as\s+an?\s+)?(?:employee|worker|colleague|team\s+member|member\s+of\s+staff)\b`)},
 
 	// Evaluative employee nouns: "an excellent engineer", "a valuable asset".
-	{fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
+	{any: kw("employee|worker|hire|asset|member|colleague|engineer|developer|analyst|manager|contributor|professional"), fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
 		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) }},
 
 	// Ratings.
-	{fam: famRating, guarded: true, re: rx(`(?:^|[^\w/.,])\d{1,3}(?:\.\d+)?\s*/\s*(?:5|10|20|100)\b`), skip: notScore},
-	{fam: famRating, guarded: true, re: rx(`\b(?:\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+out\s+of\s+(?:5|10|20|100|five|ten|twenty|a\s+hundred)\b`), skip: countOfThings},
-	{fam: famRating, guarded: true, re: rx(`\b(?:\d(?:\.\d)?|one|two|three|four|five)[\s-]+stars?\b`)},
-	{fam: famRating, guarded: true, re: rx(`\b(?:rate|rates|rated|rating|score|scores|scored|grade|grades|graded|rank|ranks|ranked)\s+(?:him|her|them|` + name + `)\b`)},
-	{fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`)},
-	{fam: famRating, guarded: true, re: rx(`\b(?:meets|met|exceeds|exceeded|exceeding|above|below|beneath|short\s+of|(?:fails|failed|does\s+not|did\s+not|doesn` + apos + `t|didn` + apos + `t)\s+(?:to\s+)?meet)\s+(?:all\s+|most\s+|the\s+|some\s+)?expectations\b`)},
-	{fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent|per\s+cent)|half|quartile|tier|decile)\b|\bnine[\s-]box\b`)},
+	{any: kw("/"), fam: famRating, guarded: true, re: rx(`(?:^|[^\w/.,])\d{1,3}(?:\.\d+)?\s*/\s*(?:5|10|20|100)\b`), skip: notScore},
+	{any: kw("out"), fam: famRating, guarded: true, re: rx(`\b(?:\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+out\s+of\s+(?:5|10|20|100|five|ten|twenty|a\s+hundred)\b`), skip: countOfThings},
+	{any: kw("star"), fam: famRating, guarded: true, re: rx(`\b(?:\d(?:\.\d)?|one|two|three|four|five)[\s-]+stars?\b`)},
+	{any: kw("rate|rating|score|grade|rank"), fam: famRating, guarded: true, re: rx(`\b(?:rate|rates|rated|rating|score|scores|scored|grade|grades|graded|rank|ranks|ranked)\s+(?:him|her|them|` + name + `)\b`)},
+	{any: kw("rating"), fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`)},
+	{any: kw("expectations"), fam: famRating, guarded: true, re: rx(`\b(?:meets|met|exceeds|exceeded|exceeding|above|below|beneath|short\s+of|(?:fails|failed|does\s+not|did\s+not|doesn` + apos + `t|didn` + apos + `t)\s+(?:to\s+)?meet)\s+(?:all\s+|most\s+|the\s+|some\s+)?expectations\b`)},
+	{any: kw("rank|top|bottom|nine"), fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent|per\s+cent)|half|quartile|tier|decile)\b|\bnine[\s-]box\b`)},
 
 	// Comparisons with peers.
-	{fam: famComparison, guarded: true, re: rx(`\b(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\s+than\s+` + peerPre + peers + `\b`)},
-	{fam: famComparison, guarded: true, re: rx(`\bcompared\s+(?:to|with)\s+` + peerPre + `(?:` + peers + `|team|cohort)\b`)},
-	{fam: famComparison, guarded: true, re: rx(`\b(?:best|worst|strongest|weakest|brightest|most\s+(?:able|capable|talented|promising|productive|effective)|least\s+(?:able|capable|talented|promising|productive|effective))\s+(?:\w+\s+){0,2}?(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|peers)\b`)},
-	{fam: famComparison, guarded: true, re: rx(`\b(?:ahead\s+of|behind|on\s+a\s+par\s+with|on\s+par\s+with|outperform\w*|outshine\w*|lags?\s+behind|lagging\s+behind)\s+(?:most\s+of\s+|all\s+of\s+)?(?:his|her|their|the)\s+(?:peers|colleagues|team-?mates|co-?workers|cohort|team)\b`)},
-	{fam: famComparison, guarded: true, re: rx(`\b(?:one\s+of\s+the|among\s+the)\s+(?:best|strongest|weakest|worst|top|brightest|most\s+(?:able|capable|talented|promising))\s+(?:\w+\s+)?(?:people|engineers|members|performers|candidates|employees|staff|analysts|developers|colleagues|managers|mentees)\b`)},
+	{any: kw("than"), fam: famComparison, guarded: true, re: rx(`\b(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\s+than\s+` + peerPre + peers + `\b`)},
+	{any: kw("compared"), fam: famComparison, guarded: true, re: rx(`\bcompared\s+(?:to|with)\s+` + peerPre + `(?:` + peers + `|team|cohort)\b`)},
+	{any: kw("team|group|department|cohort|unit|peers"), fam: famComparison, guarded: true, re: rx(`\b(?:best|worst|strongest|weakest|brightest|most\s+(?:able|capable|talented|promising|productive|effective)|least\s+(?:able|capable|talented|promising|productive|effective))\s+(?:\w+\s+){0,2}?(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|peers)\b`)},
+	{any: kw("peers|colleagues|mates|workers|cohort|team"), fam: famComparison, guarded: true, re: rx(`\b(?:ahead\s+of|behind|on\s+a\s+par\s+with|on\s+par\s+with|outperform\w*|outshine\w*|lags?\s+behind|lagging\s+behind)\s+(?:most\s+of\s+|all\s+of\s+)?(?:his|her|their|the)\s+(?:peers|colleagues|team-?mates|co-?workers|cohort|team)\b`)},
+	{any: kw("one|among"), fam: famComparison, guarded: true, re: rx(`\b(?:one\s+of\s+the|among\s+the)\s+(?:best|strongest|weakest|worst|top|brightest|most\s+(?:able|capable|talented|promising))\s+(?:\w+\s+)?(?:people|engineers|members|performers|candidates|employees|staff|analysts|developers|colleagues|managers|mentees)\b`)},
 
 	// Verdicts on promotion or suitability.
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*be\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:un)?promotable\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:un)?suit(?:able|ed)\s+for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
-	{fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|strongest|weakest|obvious)\s+(?:person|candidate|choice|fit)\s+for\s+` + article + `(?:role|job|position|promotion|post)\b`)},
+	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*be\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
+	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
+	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
+	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{any: kw("promotable"), fam: famVerdict, guarded: true, re: rx(`\b(?:un)?promotable\b`)},
+	{any: kw("suit"), fam: famVerdict, guarded: true, re: rx(`\b(?:un)?suit(?:able|ed)\s+for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{any: kw("person|candidate|choice|fit"), fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|strongest|weakest|obvious)\s+(?:person|candidate|choice|fit)\s+for\s+` + article + `(?:role|job|position|promotion|post)\b`)},
 
 	// Job performance.
-	{fam: famPerformance, guarded: true, re: rx(`\b(?:his|her|their|` + name + apos + `s)\s+(?:(?:job|work|overall|recent|current|day-to-day|general|actual)\s+)?performance\b`),
+	{any: kw("performance"), fam: famPerformance, guarded: true, re: rx(`\b(?:his|her|their|` + name + apos + `s)\s+(?:(?:job|work|overall|recent|current|day-to-day|general|actual)\s+)?performance\b`),
 		skip: func(_, after, _ string) bool {
 			return strings.HasPrefix(strings.ToLower(strings.TrimSpace(after)), "anxiety")
 		}},
-	{fam: famPerformance, guarded: true, re: rx(`\b(?:poor|weak|bad|low|disappointing|unsatisfactory|mediocre|strong|excellent|outstanding|exceptional|good|great|solid|average|inconsistent|high)\s+(?:job\s+|work\s+)?performance\b`)},
-	{fam: famPerformance, guarded: true, re: rx(`\bperformance\s+(?:reviews?|ratings?|appraisals?|issues?|problems?|concerns?|improvement|management|record|levels?|targets?|scores?)\b`)},
-	{fam: famPerformance, guarded: true, re: rx(`\bperform(?:s|ed|ing)?\s+(?:very\s+|really\s+|quite\s+|extremely\s+|consistently\s+)?(?:well|poorly|badly|strongly|weakly|brilliantly|excellently|adequately|below|above)\b`)},
-	{fam: famPerformance, guarded: true, re: rx(`\bappraisals?\b|\bas\s+an?\s+(?:employee|worker|member\s+of\s+staff|staff\s+member)\b|(?-i:\bPIPs?\b)|\bperformance\s+improvement\s+plan\b`)},
+	{any: kw("performance"), fam: famPerformance, guarded: true, re: rx(`\b(?:poor|weak|bad|low|disappointing|unsatisfactory|mediocre|strong|excellent|outstanding|exceptional|good|great|solid|average|inconsistent|high)\s+(?:job\s+|work\s+)?performance\b`)},
+	{any: kw("performance"), fam: famPerformance, guarded: true, re: rx(`\bperformance\s+(?:reviews?|ratings?|appraisals?|issues?|problems?|concerns?|improvement|management|record|levels?|targets?|scores?)\b`)},
+	{any: kw("perform"), fam: famPerformance, guarded: true, re: rx(`\bperform(?:s|ed|ing)?\s+(?:very\s+|really\s+|quite\s+|extremely\s+|consistently\s+)?(?:well|poorly|badly|strongly|weakly|brilliantly|excellently|adequately|below|above)\b`),
+		skip: func(_, after, _ string) bool { return practice.MatchString(after) }},
+	{any: kw("appraisal|employee|worker|staff|pip|improvement"), fam: famPerformance, guarded: true, re: rx(`\bappraisals?\b|\bas\s+an?\s+(?:employee|worker|member\s+of\s+staff|staff\s+member)\b|(?-i:\bPIPs?\b)|\bperformance\s+improvement\s+plan\b`)},
 }
 
 // notAPerson vetoes a capitalised subject that is plainly not a person.
@@ -147,12 +186,18 @@ func notAPerson(_, _, match string) bool {
 	return false
 }
 
+// practice: what follows "performed well" is a mentoring exercise ("in the
+// mock interview we practised"), not work.
+var practice = rx(`\b(?:mock|practi[sc]e|practi[sc]ed|role-?play|rehearsal|exercise|sessions?)\b`)
+
 // aspiration: an evaluative employee noun as something to become.
 var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\s+to\s+be)\s+(?:an?\s+)?$`)
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
 var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b`)
+
+var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether")
 
 // notScore vetoes "N/M" that is a date or a part of a larger number
 // ("12/10/2025"), or whose numerator exceeds its denominator.
@@ -215,13 +260,18 @@ type perfMatch struct {
 
 // performanceMatches returns the non-overlapping lexicon matches in s, in
 // order of position (the earlier, then the longer, wins an overlap).
-func performanceMatches(s string) []perfMatch {
+func performanceMatches(s, low string) []perfMatch {
 	var all []perfMatch
 	refusedAt := -1 // where the first refusal starts, or -1
-	if loc := refusal.FindStringIndex(s); loc != nil {
-		refusedAt = loc[0]
+	if containsAny(low, refusalKeys) {
+		if loc := refusal.FindStringIndex(s); loc != nil {
+			refusedAt = loc[0]
+		}
 	}
 	for _, r := range rules {
+		if !containsAny(low, r.any) {
+			continue
+		}
 		for _, loc := range r.re.FindAllStringIndex(s, -1) {
 			start, end := loc[0], loc[1]
 			// Patterns that start with a non-word guard character: trim it.

@@ -75,6 +75,15 @@ var (
 	topicsRe = rx(`\b(?:work(?:ed|ing)?\s+(?:on|through|together\s+on)|focus(?:ed|sed|es|ing)?\s+on|topics?|goals?|themes?|objectives?|discuss(?:ed|ing)?|talked\s+(?:about|through)|explor(?:ed|ing)|looked\s+at|covered|aim(?:s|ed)?\s+(?:to|at|was)|wanted\s+to\s+(?:improve|develop|work|build|get\s+better)|areas?\s+(?:such\s+as|like|of)|practi[sc](?:ed|ing))\b`)
 )
 
+// Prefilters for the patterns above (see containsAny).
+var (
+	limitKeys      = kw("not|n't|n’t|cant|unable|decline|rather|picture|only|confidential|private|between")
+	framingKeys    = kw("happy|glad|pleased|available|please|free|hesitate|questions|writing|response|reply|asked|mentor")
+	attendanceKeys = kw("we|met|attend|miss|cancel|resched|postpon|skip|session|meeting|call|every|each|once|twice|often|punctual|show|time|came")
+	growthKeys     = kw("grew|grow|confiden|readiness|ready|progress|developed|engag|improved|learn|matur|stepped|awareness|reflect|feedback|committed|commitment|prepared|curio|resilien|assured|initiative|ownership|strides|blossomed|flourished")
+	topicsKeys     = kw("work|focus|topic|goal|theme|objective|discuss|talked|explor|looked|covered|aim|wanted|area|practi")
+)
+
 // sentenceKind is what topic detection makes of a sentence.
 type sentenceKind int
 
@@ -92,8 +101,8 @@ type candidate struct {
 
 // classify returns the sentence's kind and, for content, its topics in
 // order: item, attendance, growth, topics and goals, or everything alone.
-func classify(s string, toks []token, items []phrase) (sentenceKind, []candidate) {
-	if limitRe.MatchString(s) {
+func classify(s, low string, toks []token, items []phrase) (sentenceKind, []candidate) {
+	if containsAny(low, limitKeys) && limitRe.MatchString(s) {
 		return kindLimit, nil
 	}
 	bare := strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -111,19 +120,19 @@ func classify(s string, toks []token, items []phrase) (sentenceKind, []candidate
 			cs = append(cs, candidate{mentorvault.WhatItem, p.text})
 		}
 	}
-	if attendanceRe.MatchString(s) {
+	if containsAny(low, attendanceKeys) && attendanceRe.MatchString(s) {
 		cs = append(cs, candidate{what: mentorvault.WhatAttendance})
 	}
-	if growthRe.MatchString(s) {
+	if containsAny(low, growthKeys) && growthRe.MatchString(s) {
 		cs = append(cs, candidate{what: mentorvault.WhatGrowth})
 	}
-	if topicsRe.MatchString(s) {
+	if containsAny(low, topicsKeys) && topicsRe.MatchString(s) {
 		cs = append(cs, candidate{what: mentorvault.WhatTopicsGoals})
 	}
 	if len(cs) > 0 {
 		return kindContent, cs
 	}
-	if framingRe.MatchString(s) {
+	if containsAny(low, framingKeys) && framingRe.MatchString(s) {
 		return kindCourtesy, nil
 	}
 	return kindContent, []candidate{{what: mentorvault.WhatEverything}}

@@ -139,15 +139,32 @@ func newPhrase(text string) phrase {
 }
 
 // need is how many of a phrase's content words a sentence must contain: all
-// of them for up to three (and whenever strict), else at least half and at
-// least three — so a long item ("my mother's illness and the time off it
-// took") is still recognised when a sentence repeats its core.
+// of them for one or two, two of three, and for longer items at least half
+// and at least three — so "mental health struggles" is recognised in "her
+// mental health", and a long item ("my mother's illness and the time off it
+// took") when a sentence repeats its core. strict (a clause's named item,
+// which decides what is allowed) always needs all of them.
 func (p phrase) need(strict bool) int {
 	n := len(p.stems)
-	if strict || n <= 3 {
+	switch {
+	case strict || n <= 2:
 		return n
+	case n == 3:
+		return 2
 	}
 	return max(3, (n+1)/2)
+}
+
+// weakWords are common enough that matching only them says nothing: a
+// partial match of an item must include at least one other word ("my
+// illness last year" is not matched by "last year" alone).
+var weakWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`time year month week day last first next new old work job team
+		people person thing way lot get make go say tell like good bad big small long`) {
+		weakWords[stem(w)] = true
+	}
 }
 
 // match reports whether the sentence's words contain the phrase, and the
@@ -168,6 +185,15 @@ func (p phrase) match(sentence string, toks []token, strict bool) (string, bool)
 	}
 	if len(hits) < p.need(strict) {
 		return "", false
+	}
+	if len(hits) < len(p.stems) {
+		strong := false
+		for _, h := range hits {
+			strong = strong || !weakWords[toks[h].stem]
+		}
+		if !strong {
+			return "", false
+		}
 	}
 	sort.Ints(hits)
 	var parts []string

@@ -1,0 +1,313 @@
+package checker_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/checker"
+)
+
+func withDefaults(in checker.Input) checker.Input {
+	if in.Author == "" {
+		in.Author = mentor
+	}
+	if in.Recipient == "" {
+		in.Recipient = hr
+	}
+	if in.At.IsZero() {
+		in.At = now
+	}
+	return in
+}
+
+func got(r checker.Result) []want {
+	var ws []want
+	for _, f := range r.Findings {
+		ws = append(ws, want{f.Kind, f.Sentence, f.Match})
+	}
+	return ws
+}
+
+func TestCorpus(t *testing.T) {
+	names := map[string]bool{}
+	for _, tc := range corpus {
+		if names[tc.name] {
+			t.Fatalf("duplicate case name %q", tc.name)
+		}
+		names[tc.name] = true
+		t.Run(tc.name, func(t *testing.T) {
+			r := checker.Check(withDefaults(tc.in))
+			if g := got(r); !slices.Equal(g, tc.want) {
+				t.Errorf("findings:\n got  %q\n want %q", g, tc.want)
+				for _, f := range r.Findings {
+					t.Logf("%s: %s", f.Kind, f.Explanation)
+				}
+			}
+			if !slices.Equal(r.Topics, tc.topics) {
+				t.Errorf("topics: got %v, want %v", r.Topics, tc.topics)
+			}
+			if r.PreAuthorised != tc.pre {
+				t.Errorf("pre-authorised: got %v, want %v", r.PreAuthorised, tc.pre)
+			}
+		})
+	}
+	if len(corpus) < 30 {
+		t.Errorf("the corpus has %d statements, want at least 30", len(corpus))
+	}
+}
+
+// TestNotAllowedExplanations: each reason a topic may not go is explained
+// from the signed clauses, in words both parties can read.
+func TestNotAllowedExplanations(t *testing.T) {
+	tests := []struct {
+		name        string
+		in          checker.Input
+		explanation []string // substrings
+		suggestion  string   // substring
+	}{
+		{"no clause", checker.Input{Text: "She told me she is thinking of leaving.", Terms: topicsToManager, Recipient: lm},
+			[]string{"This shares details from the mentoring.", "No signed clause lets the mentor share this with the mentee's line manager"}, "ask the mentee for consent"},
+		{"permission", checker.Input{Text: "She grew in confidence.", Terms: topicsToManager},
+			[]string{"observations of growth and engagement", "only with the mentee's permission each time", "promotion panels and HR"}, "Ask the mentee for permission"},
+		{"exception", checker.Input{Text: "She told me something that worried me.", Terms: exceptionOnly, Recipient: mentorvault.ToSupervisor},
+			[]string{"only when one of its exceptions applies", "the mentoring supervisor"}, "raise a concern"},
+		{"recipient mismatch", checker.Input{Text: "We met twelve times this year.", Terms: attendanceToCoordinator},
+			[]string{"meeting attendance", "covers this for the programme coordinator", "none lets the mentor share it with promotion panels and HR"}, "the subject decides"},
+		{"expired", checker.Input{Text: "We worked on delegation.", Terms: duringOnly, Recipient: lm, EndedAt: &endedLastMonth},
+			[]string{"the topics and goals worked on", "ended with the relationship"}, "the subject decides"},
+		{"no agreement", checker.Input{Text: "We worked on delegation.", Terms: nil},
+			[]string{"No signed agreement is in force"}, "the subject decides"},
+		{"mentee writes", checker.Input{Text: "He grew in confidence.", Terms: advocacy, Author: mentee},
+			[]string{"No signed clause lets the mentee share this"}, "ask the mentor for consent"},
+		{"named person", checker.Input{Text: "She won the mentoring award.", Terms: namedItem, Recipient: mentorvault.ToNamedPerson, RecipientName: "Sam  Ortiz"},
+			[]string{"“the mentoring award”", "with Sam Ortiz"}, "the subject decides"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := checker.Check(withDefaults(tc.in))
+			if len(r.Findings) != 1 || r.Findings[0].Kind != checker.KindNotAllowed {
+				t.Fatalf("want one not_allowed finding, got %+v", r.Findings)
+			}
+			f := r.Findings[0]
+			for _, s := range tc.explanation {
+				if !strings.Contains(f.Explanation, s) {
+					t.Errorf("explanation %q does not say %q", f.Explanation, s)
+				}
+			}
+			if !strings.Contains(f.Suggestion, tc.suggestion) {
+				t.Errorf("suggestion %q does not say %q", f.Suggestion, tc.suggestion)
+			}
+		})
+	}
+}
+
+// internalCode looks like an identifier: snake_case values of the domain.
+var internalCode = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
+
+// TestPlainEnglish: over the whole corpus, every finding explains itself in
+// plain English, names no internal code, and carries a suggestion.
+func TestPlainEnglish(t *testing.T) {
+	kinds := map[string]bool{}
+	for _, tc := range corpus {
+		for _, f := range checker.Check(withDefaults(tc.in)).Findings {
+			kinds[f.Kind] = true
+			for field, s := range map[string]string{"explanation": f.Explanation, "suggestion": f.Suggestion} {
+				if strings.TrimSpace(s) == "" {
+					t.Errorf("%s: %s finding has no %s", tc.name, f.Kind, field)
+				}
+				if c := internalCode.FindString(s); c != "" {
+					t.Errorf("%s: %s names the internal code %q: %s", tc.name, field, c, s)
+				}
+				if !strings.HasSuffix(s, ".") {
+					t.Errorf("%s: %s is not a full sentence: %q", tc.name, field, s)
+				}
+			}
+			if f.Match == "" {
+				t.Errorf("%s: %s finding has no match", tc.name, f.Kind)
+			}
+			if f.Kind == checker.KindNotAllowed {
+				continue
+			}
+			for _, part := range strings.Split(f.Match, " … ") {
+				if !strings.Contains(f.Sentence, part) {
+					t.Errorf("%s: match %q is not in its sentence %q", tc.name, f.Match, f.Sentence)
+				}
+			}
+		}
+	}
+	for _, k := range []string{checker.KindKeptItem, checker.KindPerformance, checker.KindNotAllowed} {
+		if !kinds[k] {
+			t.Errorf("the corpus never produces a %s finding", k)
+		}
+	}
+}
+
+// TestDeterministic: the same input gives the same output, in Go and in
+// JSON, and clean results are [] rather than null.
+func TestDeterministic(t *testing.T) {
+	for _, tc := range corpus {
+		in := withDefaults(tc.in)
+		a, b := checker.Check(in), checker.Check(in)
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: two runs differ:\n%+v\n%+v", tc.name, a, b)
+		}
+	}
+	j, err := json.Marshal(checker.Check(checker.Input{Text: "", Terms: advocacy, Author: mentor, Recipient: hr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"findings":[],"topics":[],"pre_authorised":false}`; string(j) != want {
+		t.Errorf("empty statement: got %s, want %s", j, want)
+	}
+}
+
+// TestSentences: findings quote the sentence as written, trimmed, and
+// abbreviations, decimals, initials and list numbers do not split one.
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		name, text, sentence string
+	}{
+		{"decimal", "She scored 4.5 on the scale. She is lazy.", "She is lazy."},
+		{"initial", "We read J. Smith on leading teams and she is lazy.", "We read J. Smith on leading teams and she is lazy."},
+		{"list number", "1. She is lazy.", "1. She is lazy."},
+		{"etc. before lower case", "We covered planning, feedback etc. and she is lazy.", "We covered planning, feedback etc. and she is lazy."},
+		{"etc. at the end", "We covered planning, feedback etc. She is lazy.", "She is lazy."},
+		{"closing quote", "She said \"I am lazy.\" We laughed.", "She said \"I am lazy.\""},
+		{"question", "Is she lazy? No.", "Is she lazy?"},
+		{"ellipsis in a sentence", "She was lazy... at first, she says.", "She was lazy... at first, she says."},
+		{"crlf", "We met.\r\nShe is lazy\r\n", "She is lazy"},
+		{"curly apostrophe", "She’s lazy, I’m afraid.", "She’s lazy, I’m afraid."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := checker.Check(checker.Input{Text: tc.text, Terms: advocacy, Author: mentor, Recipient: hr, At: now})
+			var perfSentences []string
+			for _, f := range r.Findings {
+				if f.Kind == checker.KindPerformance {
+					perfSentences = append(perfSentences, f.Sentence)
+				}
+			}
+			if !slices.Equal(perfSentences, []string{tc.sentence}) {
+				t.Errorf("got %q, want [%q]", perfSentences, tc.sentence)
+			}
+		})
+	}
+}
+
+// TestKeptItemForms: simple word forms match both ways; other words do not.
+func TestKeptItemForms(t *testing.T) {
+	tests := []struct {
+		item, text string
+		match      string // "" for no match
+	}{
+		{"divorce", "She divorced in May.", "divorced"},
+		{"divorce", "Divorces are hard.", "Divorces"},
+		{"my divorce", "Her divorce’s timing was bad.", "divorce’s"},
+		{"the parties", "She likes a party.", "party"},
+		{"party", "He partied too hard.", "partied"},
+		{"planning", "We planned it.", "planned"},
+		{"stress", "She was stressed.", "stressed"},
+		{"stressed", "Stresses at home.", "Stresses"},
+		{"self-doubt", "Her self doubt faded.", "self doubt"},
+		{"art", "She is an artist.", ""},
+		{"art", "We start soon.", ""},
+		{"his father's illness", "Her father is ill.", ""},
+		{"his father's illness", "The illness of her father.", "illness of her father"},
+		{"IVF treatment", "The ivf treatments went well.", "ivf treatments"},
+		{"IVF treatment", "The ivf went well.", ""},                 // two content words: both must appear
+		{"mental health struggles", "Her struggles were real.", ""}, // three: two of them must appear
+		{"my illness last year", "Last year she moved.", ""},
+		{"  ", "Anything at all.", ""},
+		{"the", "The end.", ""},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s/%s", tc.item, tc.text), func(t *testing.T) {
+			r := checker.Check(checker.Input{Text: tc.text, KeptItems: []string{tc.item}, Terms: advocacy, Author: mentor, Recipient: hr, At: now})
+			var m string
+			for _, f := range r.Findings {
+				if f.Kind == checker.KindKeptItem {
+					m = f.Match
+				}
+			}
+			if m != tc.match {
+				t.Errorf("match %q, want %q", m, tc.match)
+			}
+		})
+	}
+}
+
+func FuzzCheck(f *testing.F) {
+	for _, tc := range corpus {
+		f.Add(tc.in.Text, strings.Join(tc.in.KeptItems, "|"))
+	}
+	f.Add("e.g.... ?!  1. \n\r\u2028 … 10/10 / 5/ out of", "|||")
+	f.Add("\xff\xfe. a.\xc3", "\xff")
+	f.Fuzz(func(t *testing.T, text, items string) {
+		in := checker.Input{Text: text, KeptItems: strings.Split(items, "|"), Terms: namedItem, Author: mentor, Recipient: hr, At: now}
+		r := checker.Check(in)
+		if r.Findings == nil || r.Topics == nil {
+			t.Fatal("nil findings or topics")
+		}
+		for _, fd := range r.Findings {
+			if !strings.Contains(text, fd.Sentence) || strings.TrimSpace(fd.Sentence) == "" {
+				t.Fatalf("sentence %q is not a non-empty substring of the input", fd.Sentence)
+			}
+			if fd.Kind != checker.KindNotAllowed && !strings.Contains(fd.Sentence, strings.Split(fd.Match, " … ")[0]) {
+				t.Fatalf("match %q not in sentence %q", fd.Match, fd.Sentence)
+			}
+		}
+		if r.PreAuthorised && (len(r.Findings) > 0 || len(r.Topics) == 0) {
+			t.Fatalf("pre-authorised with findings or without topics: %+v", r)
+		}
+		if !reflect.DeepEqual(r, checker.Check(in)) {
+			t.Fatal("not deterministic")
+		}
+		checker.SetPrefilter(false)
+		defer checker.SetPrefilter(true)
+		if slow := checker.Check(in); !reflect.DeepEqual(r, slow) {
+			t.Fatalf("the prefilter changed the result:\n%+v\n%+v", r, slow)
+		}
+	})
+}
+
+// TestPrefilter: the keyword prefilters only save time; every result is the
+// same without them.
+func TestPrefilter(t *testing.T) {
+	texts := []string{letter, "I can’t rate her. She CANT be RATED. Bob's Performance. PIP. One   of the  best engineers.",
+		"She is  ready   for   PROMOTION; she stepped  up. We met  on  time, came to all sessions; he is work-shy."}
+	for _, tc := range corpus {
+		texts = append(texts, tc.in.Text)
+	}
+	for _, text := range texts {
+		in := checker.Input{Text: text, KeptItems: []string{"divorce"}, Terms: namedItem, Author: mentor, Recipient: hr, At: now}
+		fast := checker.Check(in)
+		checker.SetPrefilter(false)
+		slow := checker.Check(in)
+		checker.SetPrefilter(true)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%q: with prefilter %+v, without %+v", text, fast, slow)
+		}
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	long := strings.Repeat(letter+"\nShe is disorganised, 6/10, and better than her peers. Her divorce was hard.\n", 30) // ~16 KiB, the maximum statement
+	for _, bc := range []struct {
+		name, text string
+	}{{"letter", letter}, {"16KiB", long[:min(len(long), mentorvault.MaxStatementBytes)]}} {
+		in := checker.Input{Text: bc.text, KeptItems: []string{"my divorce", "the restructuring in Lisbon", "health"}, Terms: namedItem, Author: mentor, Recipient: hr, At: now}
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				checker.Check(in)
+			}
+		})
+	}
+}

@@ -305,6 +305,24 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	var audit map[string]any
 	alice.mustDo("GET", "/api/v1/relationships/"+relID+"/audit", nil, http.StatusOK, &audit)
 
+	// Third parties: the requester's question, a statement, the subject's
+	// comment, a three-way brief and a note for the three are sealed too.
+	frank := newVaultClient(t, srv.URL, cliToken(t, dir, "frank@northwind.example"))
+	dave := newVaultClient(t, srv.URL, cliToken(t, dir, "dave@northwind.example"))
+	mark := func() string { m := "PLAINTEXT-MARKER-" + randHex(t, 12); scan.add(m); return m }
+	var req struct{ ID string }
+	frank.mustDo("POST", "/api/v1/relationships/"+relID+"/input-requests", map[string]string{"asked_email": "alice@northwind.example",
+		"purpose": "promotion", "question": "Question " + mark(), "deadline": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)}, http.StatusCreated, &req)
+	var st struct{ ID string }
+	alice.mustDo("POST", "/api/v1/relationships/"+relID+"/input-requests/"+req.ID+"/statement", map[string]string{"body": "Statement " + mark()}, http.StatusCreated, &st)
+	alice.mustDo("POST", "/api/v1/relationships/"+relID+"/statements/"+st.ID+"/submit", nil, http.StatusOK, nil)
+	bob.mustDo("POST", "/api/v1/relationships/"+relID+"/statements/"+st.ID+"/decision", map[string]string{"decision": "changes", "comment": "Comment " + mark()}, http.StatusOK, nil)
+	var tw struct{ ID string }
+	bob.mustDo("POST", "/api/v1/relationships/"+relID+"/three-way-meetings", map[string]any{"brief": "Brief " + mark(),
+		"starts_at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339), "minutes": 30}, http.StatusCreated, &tw)
+	alice.mustDo("POST", "/api/v1/three-way-meetings/"+tw.ID+"/agree", nil, http.StatusOK, nil)
+	dave.mustDo("POST", "/api/v1/three-way-meetings/"+tw.ID+"/notes", map[string]string{"body": "Three-way note " + mark()}, http.StatusCreated, nil)
+
 	// While the server runs, recent writes sit in the WAL, not yet checkpointed.
 	files, size := scan.scanDir("running", dir)
 	t.Logf("scanned %d files, %d bytes while serving: %v", files, size, listFiles(t, dir))

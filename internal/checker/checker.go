@@ -53,10 +53,14 @@ type Finding struct {
 type Result struct {
 	Findings      []Finding                    `json:"findings"`       // never nil: [] when clean
 	Topics        []mentorvault.DisclosureWhat `json:"topics"`         // topics detected, in first-seen order, no repeats
-	PreAuthorised bool                         `json:"pre_authorised"` // true only when there are no findings, at least one topic was detected, and every sentence's topic is allowed by a signed clause with condition "always" for this author and recipient
+	PreAuthorised bool                         `json:"pre_authorised"` // true only when there are no findings, at least one topic was detected, and every sentence's topic is allowed by a signed clause with condition "always" for this author and recipient (Terms.MayDisclose(...).Allowed with PermissionGiven=false, ExceptionApplies=false)
 }
 
 // Check runs every rule over in.Text. Deterministic: same input, same output.
+// A sentence with several topics (see classify) is allowed only when all of
+// them are, and Topics lists every topic detected. Kept items and
+// performance language are checked in every sentence, courtesies and
+// honest limits included; only topics skip those.
 func Check(in Input) Result {
 	res := Result{Findings: []Finding{}, Topics: []mentorvault.DisclosureWhat{}}
 	c := newRun(in)

@@ -150,6 +150,13 @@ var corpus = []corpusCase{
 	{name: "mock interview practice", in: checker.Input{Text: "He performed well in the mock interview we practised.", Terms: advocacy},
 		topics: ts(tTopics), pre: true},
 
+	{name: "readiness for a role is growth", in: checker.Input{Text: "In my view she is ready to take on a team lead role.", Terms: advocacy},
+		topics: ts(tGrowth), pre: true},
+	{name: "more comfortable is growth", in: checker.Input{Text: "He has become much more comfortable giving difficult feedback, and acted on the feedback he asked for.", Terms: advocacy},
+		topics: ts(tGrowth), pre: true},
+	{name: "mentee writes a summary for their manager", in: checker.Input{Text: "My mentor and I worked on my goals for the year.", Terms: topicsToManager, Author: mentee, Recipient: lm},
+		topics: ts(tTopics), pre: true},
+
 	// Kept items.
 	{name: "kept item word form", in: checker.Input{Text: "He was divorcing at the time, and we worked on his focus.", KeptItems: []string{"my divorce"}, Terms: advocacy},
 		want:   []want{kept("He was divorcing at the time, and we worked on his focus.", "divorcing")},
@@ -227,6 +234,12 @@ var corpus = []corpusCase{
 	{name: "ready for promotion is a verdict", in: checker.Input{Text: "She is ready for promotion.", Terms: advocacy},
 		want:   []want{perf("She is ready for promotion.", "ready for promotion")},
 		topics: ts(tGrowth)},
+	{name: "would make a great team lead is a verdict", in: checker.Input{Text: "She would make a great team lead.", Terms: advocacy},
+		want:   []want{perf("She would make a great team lead.", "would make a great team lead"), notAllowed("She would make a great team lead.", details)},
+		topics: ts(tAll)},
+	{name: "bottom ten percent", in: checker.Input{Text: "He is in the bottom 10% of his team.", Terms: advocacy},
+		want:   []want{perf("He is in the bottom 10% of his team.", "bottom 10%"), notAllowed("He is in the bottom 10% of his team.", details)},
+		topics: ts(tAll)},
 	{name: "should not be promoted", in: checker.Input{Text: "He should not be promoted yet.", Terms: advocacy},
 		want:   []want{perf("He should not be promoted yet.", "should not be promoted"), notAllowed("He should not be promoted yet.", details)},
 		topics: ts(tAll)},

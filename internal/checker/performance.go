@@ -13,7 +13,8 @@ import (
 // argued with:
 //
 //   - Traits ("disorganised", "unprofessional", "incompetent", "lazy",
-//     "sloppy", "unmotivated", "underperforms", "poor/top performer",
+//     "sloppy", "unmotivated", "slow learner", "underperforms", "poor/top
+//     performer", "high potential",
 //     "lacks the skills", "not competent", "out of her depth", "not a team
 //     player", "difficult to work with", "misses deadlines") are flagged
 //     wherever they occur, negated or not: "she is not disorganised" still
@@ -30,8 +31,9 @@ import (
 //     "compared with her peers", "the strongest on the team", "ahead of her
 //     peers"), verdicts on promotion or suitability ("should (not) be
 //     promoted", "(not) ready for promotion", "deserves the promotion",
-//     "recommend her for the role", "(not) promotable", "the right person for
-//     the role") and talk of job performance ("her performance", "performed
+//     "recommend her for the role", "would make a great team lead", "(not)
+//     promotable", "not suited to the role", "the right person for the
+//     role") and talk of job performance ("her performance", "performed
 //     well", "performance review", "as an employee") are flagged — positive
 //     or negative alike, because the panel decides and the mentor speaks only
 //     as a mentor. "Ready for more responsibility" or "ready to lead" is
@@ -119,7 +121,7 @@ var rules = []rule{
 	{any: kw("organi"), fam: famTrait, re: rx(`\b(?:dis|un)organi[sz](?:ed|ation)\b`)},
 	{any: kw("unprofessional"), fam: famTrait, re: rx(`\bunprofessional(?:ly|ism)?\b`)},
 	{any: kw("incompeten"), fam: famTrait, re: rx(`\bincompeten(?:t|ce|cy)\b`)},
-	{any: kw("lazy|lazi|slopp|unmotivated|shy"), fam: famTrait, re: rx(`\b(?:lazy|laziness|sloppy|sloppiness|unmotivated|work-?shy)\b`)},
+	{any: kw("lazy|lazi|slopp|unmotivated|shy|learner"), fam: famTrait, re: rx(`\b(?:lazy|laziness|sloppy|sloppiness|unmotivated|work-?shy|slow\s+learner)\b`)},
 	{any: kw("under"), fam: famTrait, re: rx(`\bunder-?(?:perform|achiev)\w*`)},
 	{any: kw("performer"), fam: famTrait, re: rx(`\b(?:poor|low|weak|bad|under|top|high|strong|star|average|mediocre|solid|best|worst|good|great|stellar)[\s-]+performers?\b`)},
 	{any: kw("potential|hipo|hi-po"), fam: famTrait, re: rx(`\bhigh[\s-]potential\b|\bhi-?po\b`)},
@@ -137,7 +139,7 @@ var rules = []rule{
 	{any: kw("unreliable"), fam: famTrait, re: rx(`\bunreliable\s+(?:as\s+an?\s+)?(?:employee|worker|colleague|team\s+member|member\s+of\s+staff)\b`)},
 
 	// Evaluative employee nouns: "an excellent engineer", "a valuable asset".
-	{any: kw("employee|worker|hire|asset|member|colleague|engineer|developer|analyst|manager|contributor|professional"), fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
+	{any: kw("employee|worker|hire|asset|member|colleague|engineer|developer|analyst|manager|contributor|professional"), fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
 		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) }},
 
 	// Ratings.
@@ -147,7 +149,7 @@ var rules = []rule{
 	{any: kw("rate|rating|score|grade|rank"), fam: famRating, guarded: true, re: rx(`\b(?:rate|rates|rated|rating|score|scores|scored|grade|grades|graded|rank|ranks|ranked)\s+(?:him|her|them|` + name + `)\b`)},
 	{any: kw("rating"), fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`)},
 	{any: kw("expectations"), fam: famRating, guarded: true, re: rx(`\b(?:meets|met|exceeds|exceeded|exceeding|above|below|beneath|short\s+of|(?:fails|failed|does\s+not|did\s+not|doesn` + apos + `t|didn` + apos + `t)\s+(?:to\s+)?meet)\s+(?:all\s+|most\s+|the\s+|some\s+)?expectations\b`)},
-	{any: kw("rank|top|bottom|nine"), fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent|per\s+cent)|half|quartile|tier|decile)\b|\bnine[\s-]box\b`)},
+	{any: kw("rank|top|bottom|nine"), fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent\b|per\s+cent\b)|(?:half|quartile|tier|decile)\b)|\bnine[\s-]box\b`)},
 
 	// Comparisons with peers.
 	{any: kw("than"), fam: famComparison, guarded: true, re: rx(`\b(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\s+than\s+` + peerPre + peers + `\b`)},
@@ -160,9 +162,10 @@ var rules = []rule{
 	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*be\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
-	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:\w+\s+){0,2}?(?:promotion|role|position|job|post)\b`)},
+	{any: kw("make|be"), fam: famVerdict, guarded: true, re: rx(`\bwould\s+(?:make|be)\s+an?\s+(?:great|good|excellent|strong|poor|bad|weak|terrible|natural|fine|brilliant|outstanding)\s+(?:\w+\s+)?(?:lead|leader|manager|head|director|supervisor|principal|partner)\b`)},
 	{any: kw("promotable"), fam: famVerdict, guarded: true, re: rx(`\b(?:un)?promotable\b`)},
-	{any: kw("suit"), fam: famVerdict, guarded: true, re: rx(`\b(?:un)?suit(?:able|ed)\s+for\s+` + article + `(?:promotion|role|position|job|post)\b`)},
+	{any: kw("suit"), fam: famVerdict, guarded: true, re: rx(`\b(?:un)?suit(?:able|ed)\s+(?:for|to)\s+` + article + `(?:\w+\s+){0,2}?(?:promotion|role|position|job|post)\b`)},
 	{any: kw("person|candidate|choice|fit"), fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|strongest|weakest|obvious)\s+(?:person|candidate|choice|fit)\s+for\s+` + article + `(?:role|job|position|promotion|post)\b`)},
 
 	// Job performance.
@@ -252,6 +255,10 @@ func firstWord(s string) string {
 	return strings.ToLower(s[:end])
 }
 
+// skipWindow bounds the text a veto looks at on either side of a match, so
+// that a long sentence with many matches stays linear.
+const skipWindow = 80
+
 // perfMatch is one accepted match of the lexicon in a sentence.
 type perfMatch struct {
 	start, end int
@@ -285,7 +292,7 @@ func performanceMatches(s, low string) []perfMatch {
 			if r.guarded && refusedAt >= 0 && refusedAt < start {
 				continue
 			}
-			if r.skip != nil && r.skip(s[:start], s[end:], s[start:end]) {
+			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {
 				continue
 			}
 			all = append(all, perfMatch{start, end, r.fam})

@@ -20,7 +20,7 @@ import (
 //     item's content words, in any simple word form), attendance (meeting
 //     counts and frequency, attendance, missed or cancelled sessions),
 //     growth (grew, confidence, readiness, progress, engagement, improved,
-//     learned) and topics and goals (worked on, focused on, goals, topics,
+//     learned, more comfortable, acted on feedback, proactive) and topics and goals (worked on, focused on, goals, topics,
 //     discussed, explored). A sentence may carry several; it is allowed only
 //     if every one is, and the first that is not decides its finding;
 //  4. with no cue, an offer or framing sentence ("I am happy to answer
@@ -71,7 +71,7 @@ var (
 		`|\b(?:every|each)\s+(?:week|two\s+weeks|fortnight|month|other\s+week)\b|\b(?:once|twice)\s+a\s+(?:week|month|fortnight)\b` +
 		`|\bas\s+often\s+as\b|\b(?:punctual|no-?shows?)\b|\bon\s+time\b` +
 		`|\bcame\s+to\s+(?:every|all|most|each|half)\s+(?:of\s+(?:our|the)\s+)?(?:sessions?|meetings?)\b`)
-	growthRe = rx(`\b(?:grew|grow|grown|grows|growing|growth|confiden(?:t|ce|tly)|self-?confiden(?:t|ce)|readiness|ready\s+(?:for|to)|progress(?:ed|es|ing)?|developed|engag(?:ed|ement|ing|es)|improved|learned|learnt|matured?|maturity|stepped\s+up|self-?awareness|reflective|reflected|open\s+to\s+feedback|committed|commitment|came\s+prepared|well\s+prepared|curious|curiosity|resilien(?:t|ce)|assured|initiative|took\s+ownership|strides|blossomed|flourished)\b`)
+	growthRe = rx(`\b(?:grew|grow|grown|grows|growing|growth|confiden(?:t|ce|tly)|self-?confiden(?:t|ce)|readiness|ready\s+(?:for|to)|progress(?:ed|es|ing)?|developed|engag(?:ed|ement|ing|es)|improved|learned|learnt|matured?|maturity|stepped\s+up|self-?awareness|reflective|reflected|open\s+to\s+feedback|committed|commitment|came\s+prepared|well\s+prepared|curious|curiosity|resilien(?:t|ce)|assured|initiative|took\s+ownership|strides|blossomed|flourished|(?:more|increasingly)\s+(?:comfortable|at\s+ease|assured|willing)|(?:has|have|had)\s+become|acted\s+on|(?:asked|asks|sought|seeks|welcomed|welcomes)\s+(?:for\s+)?feedback|proactive(?:ly)?|took\s+on|taken\s+on|candid|candour|candor)\b`)
 	topicsRe = rx(`\b(?:work(?:ed|ing)?\s+(?:on|through|together\s+on)|focus(?:ed|sed|es|ing)?\s+on|topics?|goals?|themes?|objectives?|discuss(?:ed|ing)?|talked\s+(?:about|through)|explor(?:ed|ing)|looked\s+at|covered|aim(?:s|ed)?\s+(?:to|at|was)|wanted\s+to\s+(?:improve|develop|work|build|get\s+better)|areas?\s+(?:such\s+as|like|of)|practi[sc](?:ed|ing))\b`)
 )
 
@@ -80,7 +80,7 @@ var (
 	limitKeys      = kw("not|n't|n’t|cant|unable|decline|rather|picture|only|confidential|private|between")
 	framingKeys    = kw("happy|glad|pleased|available|please|free|hesitate|questions|writing|response|reply|asked|mentor")
 	attendanceKeys = kw("we|met|attend|miss|cancel|resched|postpon|skip|session|meeting|call|every|each|once|twice|often|punctual|show|time|came")
-	growthKeys     = kw("grew|grow|confiden|readiness|ready|progress|developed|engag|improved|learn|matur|stepped|awareness|reflect|feedback|committed|commitment|prepared|curio|resilien|assured|initiative|ownership|strides|blossomed|flourished")
+	growthKeys     = kw("grew|grow|confiden|readiness|ready|progress|developed|engag|improved|learn|matur|stepped|awareness|reflect|feedback|committed|commitment|prepared|curio|resilien|assured|initiative|ownership|strides|blossomed|flourished|comfortable|ease|willing|become|acted|proactive|took|taken|candi|cando")
 	topicsKeys     = kw("work|focus|topic|goal|theme|objective|discuss|talked|explor|looked|covered|aim|wanted|area|practi")
 )
 

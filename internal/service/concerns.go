@@ -142,15 +142,7 @@ func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, i
 }
 
 func loadConcern(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Concern, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "concern not found")
-	if !mentorvault.ValidID(id) {
-		return nil, notFound
-	}
-	c, err := tx.FindConcernByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && c.RelationshipID != rel.ID) {
-		return nil, notFound
-	}
-	return c, err
+	return loadIn(ctx, rel, id, "concern", tx.FindConcernByID, func(c *mentorvault.Concern) string { return c.RelationshipID })
 }
 
 type stepSealed struct {
@@ -403,15 +395,7 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 }
 
 func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Disclosure, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "disclosure not found")
-	if !mentorvault.ValidID(id) {
-		return nil, notFound
-	}
-	d, err := tx.FindDisclosureByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && d.RelationshipID != rel.ID) {
-		return nil, notFound
-	}
-	return d, err
+	return loadIn(ctx, rel, id, "disclosure", tx.FindDisclosureByID, func(d *mentorvault.Disclosure) string { return d.RelationshipID })
 }
 
 // SignDisclosurePlan adds the caller's signature to a plan; with both it is

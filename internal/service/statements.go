@@ -433,28 +433,26 @@ func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID,
 	return out, err
 }
 
-func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Statement, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "statement not found")
+// loadIn loads a record of rel by id with find; one that does not exist,
+// belongs to another relationship or has a malformed ID is not found.
+func loadIn[T any](ctx context.Context, rel *mentorvault.Relationship, id, what string, find func(context.Context, string) (*T, error), relOf func(*T) string) (*T, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", what)
 	if !mentorvault.ValidID(id) {
 		return nil, notFound
 	}
-	st, err := tx.FindStatementByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && st.RelationshipID != rel.ID) {
+	v, err := find(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && relOf(v) != rel.ID) {
 		return nil, notFound
 	}
-	return st, err
+	return v, err
+}
+
+func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Statement, error) {
+	return loadIn(ctx, rel, id, "statement", tx.FindStatementByID, func(st *mentorvault.Statement) string { return st.RelationshipID })
 }
 
 func loadRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.InputRequest, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "input request not found")
-	if !mentorvault.ValidID(id) {
-		return nil, notFound
-	}
-	r, err := tx.FindInputRequestByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && r.RelationshipID != rel.ID) {
-		return nil, notFound
-	}
-	return r, err
+	return loadIn(ctx, rel, id, "input request", tx.FindInputRequestByID, func(r *mentorvault.InputRequest) string { return r.RelationshipID })
 }
 
 // DeclineRequest declines an open request with reply, or with the neutral

@@ -804,7 +804,11 @@ func (s *Server) threeWayPage(r *http.Request) (*threeWayPage, error) {
 		if a.at != nil {
 			pg.Agreements = append(pg.Agreements, name+" agreed this brief on "+fmtWhen(*a.at)+".")
 		} else if tw.State == mentorvault.ThreeWayProposed {
-			pg.Agreements = append(pg.Agreements, name+" has not agreed this brief yet.")
+			has := " has"
+			if a.who.ID == p.UserID {
+				has = " have"
+			}
+			pg.Agreements = append(pg.Agreements, name+has+" not agreed this brief yet.")
 		}
 	}
 	running := true

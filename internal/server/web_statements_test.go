@@ -197,6 +197,27 @@ func TestWebThirdPartyPages(t *testing.T) {
 	if st, page := getPage(t, dave, twPath); st != http.StatusNotFound || strings.Contains(page, "web-brief-mark") {
 		t.Fatalf("dave before bob agreed: %d", st)
 	}
+	if st, page := getPage(t, bob, twPath); st != http.StatusOK || !strings.Contains(page, "web-brief-mark") || !strings.Contains(page, "Change the brief or the time") ||
+		!strings.Contains(page, "Agree the brief") || !strings.Contains(page, "You have not agreed this brief yet") {
+		t.Fatalf("bob's view of the proposed meeting: %d %s", st, page)
+	}
+	if st, _, page := postTo(t, bob, twPath+"/revise", url.Values{"csrf_token": {bc}, "brief": {" "}, "starts_at": {when}, "tz": {"UTC"}, "minutes": {"30"}}); st != http.StatusBadRequest ||
+		!strings.Contains(page, "Write the brief") {
+		t.Fatalf("revising without a brief: %d %s", st, page)
+	}
+	// A summary for Dave goes through the same consent.
+	st, sumPath, _ := postTo(t, bob, tp+"/summaries", url.Values{"csrf_token": {bc}, "recipient_email": {"dave@northwind.example"}, "purpose": {"goals and progress"},
+		"body": {"web-summary-mark: we work on delegation."}})
+	if st != http.StatusSeeOther || !strings.HasPrefix(sumPath, tp+"/statements/") {
+		t.Fatalf("bob preparing a summary: %d → %s", st, sumPath)
+	}
+	if st, page := getPage(t, alice, sumPath); st != http.StatusOK || !strings.Contains(page, "Summary for Dave Dawson") || !strings.Contains(page, "web-summary-mark") {
+		t.Fatalf("alice's view of bob's summary: %d %s", st, page)
+	}
+	if st, _, page := postTo(t, bob, tp+"/summaries", url.Values{"csrf_token": {bc}, "recipient_email": {"alice@northwind.example"}, "purpose": {"x"}, "body": {"web-kept-body"}}); st != http.StatusBadRequest ||
+		!strings.Contains(page, "must be someone outside the two of you") || !strings.Contains(page, "web-kept-body") {
+		t.Fatalf("a summary for alice herself: %d %s", st, page)
+	}
 	if st, _, _ := postTo(t, bob, twPath+"/agree", url.Values{"csrf_token": {bc}}); st != http.StatusSeeOther {
 		t.Fatalf("bob agreeing: %d", st)
 	}
@@ -215,8 +236,14 @@ func TestWebThirdPartyPages(t *testing.T) {
 	if st, _, _ := postTo(t, dave, twPath+"/notes", url.Values{"csrf_token": {dc}, "body": {"web-three-note"}}); st != http.StatusSeeOther {
 		t.Fatalf("dave's note: %d", st)
 	}
-	if _, page := getPage(t, bob, twPath); !strings.Contains(page, "web-three-note") {
-		t.Fatal("bob does not see dave's note")
+	if _, page := getPage(t, bob, twPath); !strings.Contains(page, "web-three-note") || !strings.Contains(page, "Mark as held") {
+		t.Fatal("bob does not see dave's note, or cannot mark the meeting held")
+	}
+	if st, _, _ := postTo(t, bob, twPath+"/outcome", url.Values{"csrf_token": {bc}, "outcome": {"held"}}); st != http.StatusSeeOther {
+		t.Fatalf("marking the three-way meeting held: %d", st)
+	}
+	if _, page := getPage(t, dave, twPath); !strings.Contains(page, ">Held<") {
+		t.Fatalf("dave does not see the meeting as held: %s", page)
 	}
 
 	// Outsiders: none of the pair's pages.

@@ -275,6 +275,7 @@ type relationshipPage struct {
 	MyRole     string
 	Other      service.Person
 	IsParty    bool
+	MayAsk     bool // the viewer may ask a party for input (a requester, or a party's line manager)
 	Actions    []actionButton
 	Notes      []noteView
 	NotesError string
@@ -329,6 +330,7 @@ func (s *Server) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		return nil, err
 	}
 	if !pg.IsParty {
+		pg.MayAsk = s.svc.MayRequestInput(r.Context(), p, v.ID)
 		return pg, nil
 	}
 	pg.Other = v.Other(p.UserID)

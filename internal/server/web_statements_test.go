@@ -271,6 +271,13 @@ func TestWebThirdPartyPages(t *testing.T) {
 	if st, _, _ := postTo(t, heidi, rel+"/input-requests", ask); st != http.StatusForbidden {
 		t.Fatalf("heidi asking for input: %d", st)
 	}
+	// The relationship page offers the form only to those who may ask.
+	if st, page := getPage(t, heidi, rel); st != http.StatusOK || strings.Contains(page, `id="ask-input"`) {
+		t.Fatalf("heidi's relationship page (%d) offers to ask for input", st)
+	}
+	if st, page := getPage(t, frank, rel); st != http.StatusOK || !strings.Contains(page, `id="ask-input"`) {
+		t.Fatalf("frank's relationship page (%d) does not offer to ask for input", st)
+	}
 
 	// Frank asks Bob about Alice; Bob declines with the neutral reply, which Frank reads.
 	ask.Set("csrf_token", fc)

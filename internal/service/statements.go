@@ -119,15 +119,9 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return err
 		}
-		res := relResource(rel)
-		for _, id := range []string{rel.MentorID, rel.MenteeID} {
-			u, err := tx.FindUserByID(ctx, id)
-			if err != nil {
-				return err
-			}
-			if u.ManagerID != "" {
-				res.Managers = append(res.Managers, u.ManagerID)
-			}
+		res, err := inputRequestResource(ctx, tx, rel)
+		if err != nil {
+			return err
 		}
 		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
 			return err
@@ -182,6 +176,49 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
 	})
 	return out, err
+}
+
+// inputRequestResource is rel as input.request sees it: with the parties' line managers.
+func inputRequestResource(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (policy.Relationship, error) {
+	res := relResource(rel)
+	for _, id := range []string{rel.MentorID, rel.MenteeID} {
+		u, err := tx.FindUserByID(ctx, id)
+		if err != nil {
+			return res, err
+		}
+		if u.ManagerID != "" {
+			res.Managers = append(res.Managers, u.ManagerID)
+		}
+	}
+	return res, nil
+}
+
+// MayRequestInput tells the web page whether to offer the caller the form
+// to ask for input about relID: a hint asked of the same policy, not a
+// decision (RequestInput decides and audits). It is false on any error.
+func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
+	may := false
+	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
+		if p.Anonymous() {
+			return nil
+		}
+		a, err := s.resolve(ctx, tx, p, policy.RequestInput)
+		if err != nil {
+			return err
+		}
+		rel, err := loadRel(ctx, tx, relID)
+		if err != nil {
+			return err
+		}
+		res, err := inputRequestResource(ctx, tx, rel)
+		if err != nil {
+			return err
+		}
+		d, err := s.authz.Authorize(a.subj, policy.RequestInput, res)
+		may = err == nil && d.Allowed
+		return nil
+	})
+	return may
 }
 
 // names maps user IDs to names.

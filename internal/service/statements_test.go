@@ -210,6 +210,14 @@ func TestInputRequestConsentPaths(t *testing.T) {
 		}
 
 		// Who may ask: requesters and the parties' line managers, never a party or a member.
+		for who, want := range map[string]bool{"frank": true, "dave": true, "heidi": false, "carol": false, "alice": false, "bob": false, "": false} {
+			if got := e.Svc.MayRequestInput(ctx, e.As(who), rel); got != want {
+				t.Errorf("MayRequestInput(%q) = %v, want %v", who, got, want)
+			}
+		}
+		if e.Svc.MayRequestInput(ctx, e.As("frank"), e.Proposed.ID) {
+			t.Error("frank is offered to ask about a proposal")
+		}
 		_, err = e.Svc.RequestInput(ctx, e.As("dave"), rel, service.InputRequestInput{AskedEmail: "alice@northwind.example", Purpose: "what Bob works on",
 			Question: "What is Bob working on?", Deadline: time.Now().Add(time.Hour)})
 		if err != nil {

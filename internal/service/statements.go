@@ -441,6 +441,15 @@ func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *men
 	return v, nil
 }
 
+// viewStatement is statementView for one statement, against the agreement in force.
+func (s *Service) viewStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, st *mentorvault.Statement) (*StatementView, error) {
+	cx, err := s.checkContext(ctx, tx, rel, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.statementView(ctx, tx, rel, key, cx, st)
+}
+
 // Statement returns one statement as the pair see it, with the checker's
 // findings. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
@@ -458,11 +467,7 @@ func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID,
 		if err != nil {
 			return err
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
-		if err != nil {
-			return err
-		}
-		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "statement.read", statementTarget(rel, st.ID), "")
@@ -688,11 +693,7 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 	if err := tx.CreateStatement(ctx, st); err != nil {
 		return nil, err
 	}
-	cx, err := s.checkContext(ctx, tx, rel, key)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.statementView(ctx, tx, rel, key, cx, st)
+	v, err := s.viewStatement(ctx, tx, rel, key, st)
 	if err != nil {
 		return nil, err
 	}
@@ -752,11 +753,7 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 		if err := tx.UpdateStatement(ctx, st); err != nil {
 			return err
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
-		if err != nil {
-			return err
-		}
-		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "statement.edit", statementTarget(rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings)))
@@ -880,11 +877,7 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 				return err
 			}
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
-		if err != nil {
-			return err
-		}
-		out, err = s.statementView(ctx, tx, rel, key, cx, st)
+		out, err = s.viewStatement(ctx, tx, rel, key, st)
 		return err
 	})
 	return out, err
@@ -949,11 +942,7 @@ func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal
 			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
 			return err
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
-		if err != nil {
-			return err
-		}
-		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
+		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "statement.withdraw", statementTarget(rel, st.ID), "")

@@ -111,15 +111,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 	}
 	var out *MyRequest
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.RequestInput)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, relID)
-		if err != nil {
-			return err
-		}
-		res, err := inputRequestResource(ctx, tx, rel)
+		a, rel, res, err := s.inputRequestCall(ctx, tx, p, relID)
 		if err != nil {
 			return err
 		}
@@ -193,6 +185,21 @@ func inputRequestResource(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 	return res, nil
 }
 
+// inputRequestCall resolves the actor and the relationship with what
+// input.request decides on (the parties' line managers).
+func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (actor, *mentorvault.Relationship, policy.Relationship, error) {
+	a, err := s.resolve(ctx, tx, p, policy.RequestInput)
+	if err != nil {
+		return a, nil, policy.Relationship{}, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return a, nil, policy.Relationship{}, err
+	}
+	res, err := inputRequestResource(ctx, tx, rel)
+	return a, rel, res, err
+}
+
 // MayRequestInput tells the web page whether to offer the caller the form
 // to ask for input about relID: a hint asked of the same policy, not a
 // decision (RequestInput decides and audits). It is false on any error.
@@ -202,15 +209,7 @@ func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, 
 		if p.Anonymous() {
 			return nil
 		}
-		a, err := s.resolve(ctx, tx, p, policy.RequestInput)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, relID)
-		if err != nil {
-			return err
-		}
-		res, err := inputRequestResource(ctx, tx, rel)
+		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
 		if err != nil {
 			return err
 		}

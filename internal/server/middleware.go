@@ -1,32 +1,17 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
 )
-
-type ctxKey int
-
-const (
-	keyRequestID ctxKey = iota
-	keySession
-)
-
-func requestID(ctx context.Context) string { s, _ := ctx.Value(keyRequestID).(string); return s }
-
-func sessionFrom(ctx context.Context) *mentorvault.Session {
-	s, _ := ctx.Value(keySession).(*mentorvault.Session)
-	return s
-}
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -62,7 +47,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		_, _ = rand.Read(b)
 		id := hex.EncodeToString(b)
 		w.Header().Set("X-Request-ID", id)
-		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx := httpx.WithRequestID(r.Context(), id)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -75,10 +60,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
+			route := s.pattern(r)
 			d := time.Since(start)
 			s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 			s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
@@ -102,31 +84,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		h.Set("Cache-Control", "no-store")
-		if s.tls(r) {
+		if s.edge.TLS(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// tls reports whether the request reached us over TLS (directly, or through
-// a proxy the operator trusts to say so).
-func (s *Server) tls(r *http.Request) bool {
-	return r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
-}
-
-// clientAddr is the client's IP address, for login rate limits.
-func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // authenticate resolves the bearer token or session cookie into a principal
@@ -135,31 +97,31 @@ func (s *Server) clientAddr(r *http.Request) string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		p := mentorvault.Principal{RequestID: requestID(ctx)}
+		p := mentorvault.Principal{RequestID: httpx.RequestID(ctx)}
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				s.writeAPIError(w, r, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "use an Authorization: Bearer <token> header"))
+				httpx.WriteError(s.log, w, r, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "use an Authorization: Bearer <token> header"))
 				return
 			}
 			tp, err := s.svc.AuthenticateToken(ctx, strings.TrimSpace(tok))
 			if err != nil {
-				s.writeAPIError(w, r, err)
+				httpx.WriteError(s.log, w, r, err)
 				return
 			}
 			tp.RequestID = p.RequestID
 			p = tp
-		} else if c, err := r.Cookie(s.sessionCookieName(r)); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(s.edge.SessionCookieName(r)); err == nil && c.Value != "" {
 			sp, sess, err := s.svc.AuthenticateSession(ctx, c.Value)
 			switch {
 			case err == nil:
 				sp.RequestID = p.RequestID
 				p = sp
-				ctx = context.WithValue(ctx, keySession, sess)
+				ctx = httpx.WithSession(ctx, sess)
 			case mentorvault.ErrorCode(err) == mentorvault.EUNAUTHENTICATED:
-				s.clearSessionCookie(w, r)
+				s.edge.ClearSessionCookie(w, r)
 			default:
-				s.logError(r, err)
+				httpx.LogError(s.log, r, err)
 				http.Error(w, "the service is unavailable; try again shortly", http.StatusServiceUnavailable)
 				return
 			}
@@ -168,19 +130,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) sessionCookieName(r *http.Request) string {
-	if s.tls(r) {
-		return "__Host-mv_session"
+// pattern is the route pattern that serves r ("unmatched" if none), for logs
+// and metrics: a bounded set of labels that never carries an ID.
+func (s *Server) pattern(r *http.Request) string {
+	if s.mux == nil {
+		return "unmatched"
 	}
-	return "mv_session"
-}
-
-func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, Secure: s.tls(r), SameSite: http.SameSiteLaxMode})
-}
-
-func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.tls(r), SameSite: http.SameSiteLaxMode})
+	if _, p := s.mux.Handler(r); p != "" {
+		return p
+	}
+	return "unmatched"
 }

@@ -2,234 +2,268 @@ package server
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/api"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/web"
 )
 
 // apiRoute is one route of the JSON API; the OpenAPI document must describe
 // exactly these (a test checks).
 type apiRoute struct {
 	Method, Path string
-	h            func(http.ResponseWriter, *http.Request) error
+	h            httpx.HandlerFunc
 }
 
-func (s *Server) apiRoutes() []apiRoute {
+// apiRoutes lists every route of the JSON API.
+func apiRoutes(a *api.Handler) []apiRoute {
 	rs := []apiRoute{
-		{"GET", "/api/v1/me", s.apiMe},
-		{"GET", "/api/v1/directory", s.apiDirectory},
-		{"GET", "/api/v1/relationships", s.apiMyRelationships},
-		{"POST", "/api/v1/relationships", s.apiPropose},
-		{"GET", "/api/v1/relationships/{id}", s.apiRelationship},
-		{"GET", "/api/v1/relationships/{id}/notes", s.apiListNotes},
-		{"POST", "/api/v1/relationships/{id}/notes", s.apiCreateNote},
-		{"GET", "/api/v1/relationships/{id}/notes/{noteID}", s.apiReadNote},
-		{"PATCH", "/api/v1/relationships/{id}/notes/{noteID}", s.apiUpdateNote},
-		{"DELETE", "/api/v1/relationships/{id}/notes/{noteID}", s.apiDeleteNote},
-		{"GET", "/api/v1/relationships/{id}/audit", s.apiAudit},
-		{"GET", "/api/v1/relationships/{id}/agreement", s.apiAgreement},
-		{"GET", "/api/v1/relationships/{id}/agreement/status", s.apiAgreementStatus},
-		{"POST", "/api/v1/relationships/{id}/agreement/drafts", s.apiStartDraft},
-		{"PUT", "/api/v1/relationships/{id}/agreement/versions/{versionID}", s.apiUpdateDraft},
-		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/sign", s.apiSign},
-		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/verify", s.apiVerify},
-		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/diff", s.apiDiff},
-		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/comments", s.apiComment},
-		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/export", s.apiExport},
-		{"GET", "/api/v1/relationships/{id}/reviews", s.apiReviews},
-		{"POST", "/api/v1/relationships/{id}/reviews", s.apiRecordReview},
-		{"GET", "/api/v1/agreement-presets", s.apiPresets},
-		{"GET", "/api/v1/programmes/{id}", s.apiProgramme},
-		{"PUT", "/api/v1/programmes/{id}/settings", s.apiUpdateProgrammeSettings},
-		{"POST", "/api/v1/programmes/{id}/guidelines", s.apiPublishGuidelines},
-		{"GET", "/api/v1/programmes/{id}/guidelines/{version}", s.apiGuidelines},
-		{"GET", "/api/v1/relationships/{id}/meetings", s.apiMeetings},
-		{"POST", "/api/v1/relationships/{id}/meetings", s.apiScheduleMeeting},
-		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}", s.apiMeeting},
-		{"PUT", "/api/v1/relationships/{id}/meetings/{meetingID}", s.apiRescheduleMeeting},
-		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/cancel", s.apiCancelMeeting},
-		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/outcome", s.apiMeetingOutcome},
-		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/start", s.apiStartMeeting},
-		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/reminder-ack", s.apiAckReminder},
-		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/notes", s.apiMeetingNote},
-		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}/ics", s.apiMeetingICS},
-		{"GET", "/api/v1/relationships/{id}/commitments", s.apiCommitments},
-		{"POST", "/api/v1/relationships/{id}/commitments", s.apiCreateCommitment},
-		{"PATCH", "/api/v1/relationships/{id}/commitments/{commitmentID}", s.apiUpdateCommitment},
-		{"GET", "/api/v1/relationships/{id}/goals", s.apiGoals},
-		{"POST", "/api/v1/relationships/{id}/goals", s.apiCreateGoal},
-		{"POST", "/api/v1/relationships/{id}/goals/{goalID}/progress", s.apiGoalProgress},
-		{"GET", "/api/v1/relationships/{id}/feedback", s.apiFeedback},
-		{"POST", "/api/v1/relationships/{id}/feedback", s.apiRequestFeedback},
-		{"POST", "/api/v1/relationships/{id}/feedback/{requestID}/answer", s.apiAnswerFeedback},
-		{"GET", "/api/v1/programmes/{id}/feedback", s.apiFeedbackAggregates},
-		{"GET", "/api/v1/notifications", s.apiNotifications},
-		{"POST", "/api/v1/notifications/read", s.apiMarkNotificationsRead},
-		{"GET", "/api/v1/calendar-feeds", s.apiCalendarFeeds},
-		{"POST", "/api/v1/calendar-feeds", s.apiCreateCalendarFeed},
-		{"DELETE", "/api/v1/calendar-feeds/{feedID}", s.apiRevokeCalendarFeed},
-		{"GET", "/api/v1/relationships/{id}/concerns", s.apiConcerns},
-		{"POST", "/api/v1/relationships/{id}/concerns", s.apiRaiseConcern},
-		{"GET", "/api/v1/relationships/{id}/concerns/{concernID}", s.apiConcern},
-		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/steps", s.apiConcernStep},
-		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/plans", s.apiProposePlan},
-		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/notices", s.apiFileNotice},
-		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/close", s.apiCloseConcern},
-		{"POST", "/api/v1/relationships/{id}/disclosures/{disclosureID}/sign", s.apiSignPlan},
-		{"POST", "/api/v1/relationships/{id}/disclosures/{disclosureID}/withdraw", s.apiWithdrawDisclosure},
-		{"GET", "/api/v1/relationships/{id}/supervisors", s.apiSupervisors},
-		{"POST", "/api/v1/relationships/{id}/consultations", s.apiStartConsultation},
-		{"GET", "/api/v1/consultations", s.apiConsultations},
-		{"GET", "/api/v1/consultations/{consultationID}", s.apiConsultation},
-		{"POST", "/api/v1/consultations/{consultationID}/messages", s.apiPostConsultation},
-		{"POST", "/api/v1/consultations/{consultationID}/close", s.apiCloseConsultation},
-		{"GET", "/api/v1/disclosures", s.apiReceivedDisclosures},
-		{"POST", "/api/v1/relationships/{id}/input-requests", s.apiRequestInput},
-		{"GET", "/api/v1/input-requests", s.apiMyRequests},
-		{"GET", "/api/v1/relationships/{id}/third-parties", s.apiThirdParties},
-		{"POST", "/api/v1/relationships/{id}/input-requests/{requestID}/decline", s.apiDeclineRequest},
-		{"POST", "/api/v1/relationships/{id}/input-requests/{requestID}/statement", s.apiDraftStatement},
-		{"POST", "/api/v1/relationships/{id}/summaries", s.apiPrepareSummary},
-		{"GET", "/api/v1/relationships/{id}/statements/{statementID}", s.apiStatement},
-		{"PUT", "/api/v1/relationships/{id}/statements/{statementID}", s.apiEditStatement},
-		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/submit", s.apiSubmitStatement},
-		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/decision", s.apiDecideStatement},
-		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/withdraw", s.apiWithdrawStatement},
-		{"GET", "/api/v1/statements", s.apiReceivedStatements},
-		{"POST", "/api/v1/relationships/{id}/three-way-meetings", s.apiProposeThreeWay},
-		{"GET", "/api/v1/three-way-meetings", s.apiMyThreeWays},
-		{"GET", "/api/v1/three-way-meetings/{threeWayID}", s.apiThreeWay},
-		{"PUT", "/api/v1/three-way-meetings/{threeWayID}", s.apiReviseThreeWay},
-		{"POST", "/api/v1/three-way-meetings/{threeWayID}/agree", s.apiAgreeThreeWay},
-		{"POST", "/api/v1/three-way-meetings/{threeWayID}/outcome", s.apiThreeWayOutcome},
-		{"POST", "/api/v1/three-way-meetings/{threeWayID}/notes", s.apiThreeWayNote},
-		{"GET", "/api/v1/tokens", s.apiTokens},
-		{"POST", "/api/v1/tokens", s.apiCreateToken},
-		{"DELETE", "/api/v1/tokens/{id}", s.apiRevokeToken},
+		{"GET", "/api/v1/me", a.Me},
+		{"GET", "/api/v1/directory", a.Directory},
+		{"GET", "/api/v1/relationships", a.MyRelationships},
+		{"POST", "/api/v1/relationships", a.Propose},
+		{"GET", "/api/v1/relationships/{id}", a.Relationship},
+		{"GET", "/api/v1/relationships/{id}/notes", a.ListNotes},
+		{"POST", "/api/v1/relationships/{id}/notes", a.CreateNote},
+		{"GET", "/api/v1/relationships/{id}/notes/{noteID}", a.ReadNote},
+		{"PATCH", "/api/v1/relationships/{id}/notes/{noteID}", a.UpdateNote},
+		{"DELETE", "/api/v1/relationships/{id}/notes/{noteID}", a.DeleteNote},
+		{"GET", "/api/v1/relationships/{id}/audit", a.Audit},
+		{"GET", "/api/v1/relationships/{id}/agreement", a.Agreement},
+		{"GET", "/api/v1/relationships/{id}/agreement/status", a.AgreementStatus},
+		{"POST", "/api/v1/relationships/{id}/agreement/drafts", a.StartDraft},
+		{"PUT", "/api/v1/relationships/{id}/agreement/versions/{versionID}", a.UpdateDraft},
+		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/sign", a.Sign},
+		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/verify", a.Verify},
+		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/diff", a.Diff},
+		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/comments", a.Comment},
+		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/export", a.Export},
+		{"GET", "/api/v1/relationships/{id}/reviews", a.Reviews},
+		{"POST", "/api/v1/relationships/{id}/reviews", a.RecordReview},
+		{"GET", "/api/v1/agreement-presets", a.Presets},
+		{"GET", "/api/v1/programmes/{id}", a.Programme},
+		{"PUT", "/api/v1/programmes/{id}/settings", a.UpdateProgrammeSettings},
+		{"POST", "/api/v1/programmes/{id}/guidelines", a.PublishGuidelines},
+		{"GET", "/api/v1/programmes/{id}/guidelines/{version}", a.Guidelines},
+		{"GET", "/api/v1/relationships/{id}/meetings", a.Meetings},
+		{"POST", "/api/v1/relationships/{id}/meetings", a.ScheduleMeeting},
+		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}", a.Meeting},
+		{"PUT", "/api/v1/relationships/{id}/meetings/{meetingID}", a.RescheduleMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/cancel", a.CancelMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/outcome", a.MeetingOutcome},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/start", a.StartMeeting},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/reminder-ack", a.AckReminder},
+		{"POST", "/api/v1/relationships/{id}/meetings/{meetingID}/notes", a.MeetingNote},
+		{"GET", "/api/v1/relationships/{id}/meetings/{meetingID}/ics", a.MeetingICS},
+		{"GET", "/api/v1/relationships/{id}/commitments", a.Commitments},
+		{"POST", "/api/v1/relationships/{id}/commitments", a.CreateCommitment},
+		{"PATCH", "/api/v1/relationships/{id}/commitments/{commitmentID}", a.UpdateCommitment},
+		{"GET", "/api/v1/relationships/{id}/goals", a.Goals},
+		{"POST", "/api/v1/relationships/{id}/goals", a.CreateGoal},
+		{"POST", "/api/v1/relationships/{id}/goals/{goalID}/progress", a.GoalProgress},
+		{"GET", "/api/v1/relationships/{id}/feedback", a.Feedback},
+		{"POST", "/api/v1/relationships/{id}/feedback", a.RequestFeedback},
+		{"POST", "/api/v1/relationships/{id}/feedback/{requestID}/answer", a.AnswerFeedback},
+		{"GET", "/api/v1/programmes/{id}/feedback", a.FeedbackAggregates},
+		{"GET", "/api/v1/notifications", a.Notifications},
+		{"POST", "/api/v1/notifications/read", a.MarkNotificationsRead},
+		{"GET", "/api/v1/calendar-feeds", a.CalendarFeeds},
+		{"POST", "/api/v1/calendar-feeds", a.CreateCalendarFeed},
+		{"DELETE", "/api/v1/calendar-feeds/{feedID}", a.RevokeCalendarFeed},
+		{"GET", "/api/v1/relationships/{id}/concerns", a.Concerns},
+		{"POST", "/api/v1/relationships/{id}/concerns", a.RaiseConcern},
+		{"GET", "/api/v1/relationships/{id}/concerns/{concernID}", a.Concern},
+		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/steps", a.ConcernStep},
+		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/plans", a.ProposePlan},
+		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/notices", a.FileNotice},
+		{"POST", "/api/v1/relationships/{id}/concerns/{concernID}/close", a.CloseConcern},
+		{"POST", "/api/v1/relationships/{id}/disclosures/{disclosureID}/sign", a.SignPlan},
+		{"POST", "/api/v1/relationships/{id}/disclosures/{disclosureID}/withdraw", a.WithdrawDisclosure},
+		{"GET", "/api/v1/relationships/{id}/supervisors", a.Supervisors},
+		{"POST", "/api/v1/relationships/{id}/consultations", a.StartConsultation},
+		{"GET", "/api/v1/consultations", a.Consultations},
+		{"GET", "/api/v1/consultations/{consultationID}", a.Consultation},
+		{"POST", "/api/v1/consultations/{consultationID}/messages", a.PostConsultation},
+		{"POST", "/api/v1/consultations/{consultationID}/close", a.CloseConsultation},
+		{"GET", "/api/v1/disclosures", a.ReceivedDisclosures},
+		{"POST", "/api/v1/relationships/{id}/input-requests", a.RequestInput},
+		{"GET", "/api/v1/input-requests", a.MyRequests},
+		{"GET", "/api/v1/relationships/{id}/third-parties", a.ThirdParties},
+		{"POST", "/api/v1/relationships/{id}/input-requests/{requestID}/decline", a.DeclineRequest},
+		{"POST", "/api/v1/relationships/{id}/input-requests/{requestID}/statement", a.DraftStatement},
+		{"POST", "/api/v1/relationships/{id}/summaries", a.PrepareSummary},
+		{"GET", "/api/v1/relationships/{id}/statements/{statementID}", a.Statement},
+		{"PUT", "/api/v1/relationships/{id}/statements/{statementID}", a.EditStatement},
+		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/submit", a.SubmitStatement},
+		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/decision", a.DecideStatement},
+		{"POST", "/api/v1/relationships/{id}/statements/{statementID}/withdraw", a.WithdrawStatement},
+		{"GET", "/api/v1/statements", a.ReceivedStatements},
+		{"POST", "/api/v1/relationships/{id}/three-way-meetings", a.ProposeThreeWay},
+		{"GET", "/api/v1/three-way-meetings", a.MyThreeWays},
+		{"GET", "/api/v1/three-way-meetings/{threeWayID}", a.ThreeWay},
+		{"PUT", "/api/v1/three-way-meetings/{threeWayID}", a.ReviseThreeWay},
+		{"POST", "/api/v1/three-way-meetings/{threeWayID}/agree", a.AgreeThreeWay},
+		{"POST", "/api/v1/three-way-meetings/{threeWayID}/outcome", a.ThreeWayOutcome},
+		{"POST", "/api/v1/three-way-meetings/{threeWayID}/notes", a.ThreeWayNote},
+		{"GET", "/api/v1/tokens", a.Tokens},
+		{"POST", "/api/v1/tokens", a.CreateToken},
+		{"DELETE", "/api/v1/tokens/{id}", a.RevokeToken},
 	}
-	for _, a := range mentorvault.LifecycleActions {
-		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(a), s.apiLifecycle(a)})
+	for _, act := range mentorvault.LifecycleActions {
+		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})
 	}
 	return rs
 }
 
-// routes lists every route of the server.
-func (s *Server) routes(mux *http.ServeMux) {
-	mux.Handle("GET /healthz", s.plain(s.healthz))
-	mux.Handle("GET /readyz", s.plain(s.readyz))
+// routes registers every route of the server: this is the one page that
+// lists them all.
+func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
+	mux.Handle("GET /healthz", httpx.Plain(s.log, s.healthz))
+	mux.Handle("GET /readyz", httpx.Plain(s.log, s.readyz))
 	mux.Handle("GET /metrics", s.metricsHandler())
 
-	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	for _, rt := range s.apiRoutes() {
-		mux.Handle(rt.Method+" "+rt.Path, s.api(rt.h))
+	mux.HandleFunc("GET /api/v1/openapi.json", a.OpenAPI)
+	for _, rt := range s.apiRoutes {
+		mux.Handle(rt.Method+" "+rt.Path, httpx.API(s.log, rt.h))
 	}
-	mux.Handle("/api/", s.api(s.apiNotFound))
+	mux.Handle("/api/", httpx.API(s.log, s.apiNotFound))
 
-	mux.Handle("GET /calendar/{file}", s.plain(s.calendarFeed))
-	mux.Handle("GET /static/{file}", s.static())
-	mux.Handle("GET /login", s.page(s.webLoginForm))
-	mux.Handle("POST /login", s.page(s.webLogin))
-	mux.Handle("POST /logout", s.form(s.webLogout))
-	mux.Handle("GET /{$}", s.page(s.webHome))
-	mux.Handle("GET /directory", s.page(s.webDirectory))
-	mux.Handle("GET /relationships/new", s.page(s.webProposeForm))
-	mux.Handle("POST /relationships", s.form(s.webPropose))
-	mux.Handle("GET /relationships/{id}", s.page(s.webRelationship))
-	mux.Handle("POST /relationships/{id}/lifecycle", s.form(s.webLifecycle))
-	mux.Handle("POST /relationships/{id}/notes", s.form(s.webCreateNote))
-	mux.Handle("GET /relationships/{id}/notes/{noteID}/edit", s.page(s.webEditNote))
-	mux.Handle("POST /relationships/{id}/notes/{noteID}", s.form(s.webUpdateNote))
-	mux.Handle("POST /relationships/{id}/notes/{noteID}/delete", s.form(s.webDeleteNote))
-	mux.Handle("GET /relationships/{id}/audit", s.page(s.webAudit))
-	mux.Handle("GET /relationships/{id}/agreement", s.page(s.webAgreement))
-	mux.Handle("POST /relationships/{id}/agreement/drafts", s.form(s.webStartDraft))
-	mux.Handle("GET /relationships/{id}/agreement/edit", s.page(s.webAgreementEdit))
-	mux.Handle("POST /relationships/{id}/agreement/edit", s.form(s.webAgreementSave))
-	mux.Handle("GET /relationships/{id}/agreement/versions/{versionID}/diff", s.page(s.webAgreementDiff))
-	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/sign", s.form(s.webSignAgreement))
-	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/comments", s.form(s.webCommentAgreement))
-	mux.Handle("POST /relationships/{id}/agreement/reviews", s.form(s.webRecordReview))
-	mux.Handle("GET /programmes/{id}", s.page(s.webProgramme))
-	mux.Handle("POST /programmes/{id}/guidelines", s.form(s.webPublishGuidelines))
-	mux.Handle("POST /programmes/{id}/settings", s.form(s.webProgrammeSettings))
-	mux.Handle("GET /relationships/{id}/meetings", s.page(s.webMeetings))
-	mux.Handle("POST /relationships/{id}/meetings", s.form(s.webScheduleMeeting))
-	mux.Handle("GET /relationships/{id}/meetings/{meetingID}", s.page(s.webMeeting))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/start", s.form(s.webStartMeeting))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/reminder-ack", s.form(s.webAckReminder))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/notes", s.form(s.webSessionNote))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/commitments", s.form(s.webMeetingCommitment))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/reschedule", s.form(s.webRescheduleMeeting))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/cancel", s.form(s.webCancelMeeting))
-	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/outcome", s.form(s.webMeetingOutcome))
-	mux.Handle("GET /relationships/{id}/commitments", s.page(s.webCommitments))
-	mux.Handle("POST /relationships/{id}/commitments", s.form(s.webCreateCommitment))
-	mux.Handle("POST /relationships/{id}/commitments/{commitmentID}", s.form(s.webUpdateCommitment))
-	mux.Handle("GET /relationships/{id}/goals", s.page(s.webGoals))
-	mux.Handle("POST /relationships/{id}/goals", s.form(s.webCreateGoal))
-	mux.Handle("POST /relationships/{id}/goals/{goalID}/progress", s.form(s.webGoalProgress))
-	mux.Handle("GET /relationships/{id}/feedback", s.page(s.webFeedback))
-	mux.Handle("POST /relationships/{id}/feedback", s.form(s.webRequestFeedback))
-	mux.Handle("POST /relationships/{id}/feedback/{requestID}/answer", s.form(s.webAnswerFeedback))
-	mux.Handle("GET /notifications", s.page(s.webNotifications))
-	mux.Handle("POST /notifications/read", s.form(s.webMarkNotificationsRead))
-	mux.Handle("POST /notifications/{notificationID}/open", s.form(s.webOpenNotification))
-	mux.Handle("GET /settings", s.page(s.webSettings))
-	mux.Handle("POST /settings/calendar-feeds", s.form(s.webCreateCalendarFeed))
-	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", s.form(s.webRevokeCalendarFeed))
-	mux.Handle("POST /settings/tokens", s.form(s.webCreateToken))
-	mux.Handle("POST /settings/tokens/{id}/revoke", s.form(s.webRevokeToken))
-	mux.Handle("GET /relationships/{id}/concerns", s.page(s.webConcerns))
-	mux.Handle("POST /relationships/{id}/concerns", s.form(s.webRaiseConcern))
-	mux.Handle("GET /relationships/{id}/concerns/{concernID}", s.page(s.webConcern))
-	mux.Handle("POST /relationships/{id}/concerns/{concernID}/steps", s.form(s.webConcernStep))
-	mux.Handle("POST /relationships/{id}/concerns/{concernID}/plans", s.form(s.webProposePlan))
-	mux.Handle("POST /relationships/{id}/concerns/{concernID}/notices", s.form(s.webFileNotice))
-	mux.Handle("POST /relationships/{id}/concerns/{concernID}/close", s.form(s.webCloseConcern))
-	mux.Handle("POST /relationships/{id}/disclosures/{disclosureID}/sign", s.form(s.webSignPlan))
-	mux.Handle("POST /relationships/{id}/disclosures/{disclosureID}/withdraw", s.form(s.webWithdrawDisclosure))
-	mux.Handle("GET /relationships/{id}/consultations/new", s.page(s.webConsultForm))
-	mux.Handle("POST /relationships/{id}/consultations", s.form(s.webStartConsultation))
-	mux.Handle("GET /consultations", s.page(s.webConsultations))
-	mux.Handle("GET /consultations/{consultationID}", s.page(s.webConsultation))
-	mux.Handle("POST /consultations/{consultationID}/messages", s.form(s.webPostConsultation))
-	mux.Handle("POST /consultations/{consultationID}/close", s.form(s.webCloseConsultation))
-	mux.Handle("GET /disclosures", s.page(s.webDisclosures))
-	mux.Handle("GET /relationships/{id}/input-requests/new", s.page(s.webAskForm))
-	mux.Handle("POST /relationships/{id}/input-requests", s.form(s.webRequestInput))
-	mux.Handle("GET /requests", s.page(s.webMyRequests))
-	mux.Handle("GET /statements", s.page(s.webReceivedStatements))
-	mux.Handle("GET /relationships/{id}/third-parties", s.page(s.webThirdParties))
-	mux.Handle("POST /relationships/{id}/third-parties/requests/{requestID}/decline", s.form(s.webDeclineRequest))
-	mux.Handle("POST /relationships/{id}/third-parties/requests/{requestID}/statement", s.form(s.webDraftStatement))
-	mux.Handle("POST /relationships/{id}/third-parties/summaries", s.form(s.webPrepareSummary))
-	mux.Handle("POST /relationships/{id}/third-parties/three-way", s.form(s.webProposeThreeWay))
-	mux.Handle("GET /relationships/{id}/third-parties/statements/{statementID}", s.page(s.webStatement))
-	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}", s.form(s.webEditStatement))
-	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/submit", s.form(s.webSubmitStatement))
-	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/decision", s.form(s.webDecideStatement))
-	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/withdraw", s.form(s.webWithdrawStatement))
-	mux.Handle("GET /three-way/{threeWayID}", s.page(s.webThreeWay))
-	mux.Handle("POST /three-way/{threeWayID}/agree", s.form(s.webAgreeThreeWay))
-	mux.Handle("POST /three-way/{threeWayID}/revise", s.form(s.webReviseThreeWay))
-	mux.Handle("POST /three-way/{threeWayID}/outcome", s.form(s.webThreeWayOutcome))
-	mux.Handle("POST /three-way/{threeWayID}/notes", s.form(s.webThreeWayNote))
-	mux.Handle("/", s.page(s.webNotFound))
+	mux.Handle("GET /calendar/{file}", httpx.Plain(s.log, a.CalendarFeed))
+	mux.Handle("GET /static/{file}", w.Static())
+	mux.Handle("GET /login", w.Page(w.LoginForm))
+	mux.Handle("POST /login", w.Page(w.Login))
+	mux.Handle("POST /logout", w.Form(w.Logout))
+	mux.Handle("GET /{$}", w.Page(w.Home))
+	mux.Handle("GET /directory", w.Page(w.Directory))
+	mux.Handle("GET /relationships/new", w.Page(w.ProposeForm))
+	mux.Handle("POST /relationships", w.Form(w.Propose))
+	mux.Handle("GET /relationships/{id}", w.Page(w.Relationship))
+	mux.Handle("POST /relationships/{id}/lifecycle", w.Form(w.Lifecycle))
+	mux.Handle("POST /relationships/{id}/notes", w.Form(w.CreateNote))
+	mux.Handle("GET /relationships/{id}/notes/{noteID}/edit", w.Page(w.EditNote))
+	mux.Handle("POST /relationships/{id}/notes/{noteID}", w.Form(w.UpdateNote))
+	mux.Handle("POST /relationships/{id}/notes/{noteID}/delete", w.Form(w.DeleteNote))
+	mux.Handle("GET /relationships/{id}/audit", w.Page(w.Audit))
+	mux.Handle("GET /relationships/{id}/agreement", w.Page(w.Agreement))
+	mux.Handle("POST /relationships/{id}/agreement/drafts", w.Form(w.StartDraft))
+	mux.Handle("GET /relationships/{id}/agreement/edit", w.Page(w.AgreementEdit))
+	mux.Handle("POST /relationships/{id}/agreement/edit", w.Form(w.AgreementSave))
+	mux.Handle("GET /relationships/{id}/agreement/versions/{versionID}/diff", w.Page(w.AgreementDiff))
+	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/sign", w.Form(w.SignAgreement))
+	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/comments", w.Form(w.CommentAgreement))
+	mux.Handle("POST /relationships/{id}/agreement/reviews", w.Form(w.RecordReview))
+	mux.Handle("GET /programmes/{id}", w.Page(w.Programme))
+	mux.Handle("POST /programmes/{id}/guidelines", w.Form(w.PublishGuidelines))
+	mux.Handle("POST /programmes/{id}/settings", w.Form(w.ProgrammeSettings))
+	mux.Handle("GET /relationships/{id}/meetings", w.Page(w.Meetings))
+	mux.Handle("POST /relationships/{id}/meetings", w.Form(w.ScheduleMeeting))
+	mux.Handle("GET /relationships/{id}/meetings/{meetingID}", w.Page(w.Meeting))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/start", w.Form(w.StartMeeting))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/reminder-ack", w.Form(w.AckReminder))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/notes", w.Form(w.SessionNote))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/commitments", w.Form(w.MeetingCommitment))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/reschedule", w.Form(w.RescheduleMeeting))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/cancel", w.Form(w.CancelMeeting))
+	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/outcome", w.Form(w.MeetingOutcome))
+	mux.Handle("GET /relationships/{id}/commitments", w.Page(w.Commitments))
+	mux.Handle("POST /relationships/{id}/commitments", w.Form(w.CreateCommitment))
+	mux.Handle("POST /relationships/{id}/commitments/{commitmentID}", w.Form(w.UpdateCommitment))
+	mux.Handle("GET /relationships/{id}/goals", w.Page(w.Goals))
+	mux.Handle("POST /relationships/{id}/goals", w.Form(w.CreateGoal))
+	mux.Handle("POST /relationships/{id}/goals/{goalID}/progress", w.Form(w.GoalProgress))
+	mux.Handle("GET /relationships/{id}/feedback", w.Page(w.Feedback))
+	mux.Handle("POST /relationships/{id}/feedback", w.Form(w.RequestFeedback))
+	mux.Handle("POST /relationships/{id}/feedback/{requestID}/answer", w.Form(w.AnswerFeedback))
+	mux.Handle("GET /notifications", w.Page(w.Notifications))
+	mux.Handle("POST /notifications/read", w.Form(w.MarkNotificationsRead))
+	mux.Handle("POST /notifications/{notificationID}/open", w.Form(w.OpenNotification))
+	mux.Handle("GET /settings", w.Page(w.Settings))
+	mux.Handle("POST /settings/calendar-feeds", w.Form(w.CreateCalendarFeed))
+	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", w.Form(w.RevokeCalendarFeed))
+	mux.Handle("POST /settings/tokens", w.Form(w.CreateToken))
+	mux.Handle("POST /settings/tokens/{id}/revoke", w.Form(w.RevokeToken))
+	mux.Handle("GET /relationships/{id}/concerns", w.Page(w.Concerns))
+	mux.Handle("POST /relationships/{id}/concerns", w.Form(w.RaiseConcern))
+	mux.Handle("GET /relationships/{id}/concerns/{concernID}", w.Page(w.Concern))
+	mux.Handle("POST /relationships/{id}/concerns/{concernID}/steps", w.Form(w.ConcernStep))
+	mux.Handle("POST /relationships/{id}/concerns/{concernID}/plans", w.Form(w.ProposePlan))
+	mux.Handle("POST /relationships/{id}/concerns/{concernID}/notices", w.Form(w.FileNotice))
+	mux.Handle("POST /relationships/{id}/concerns/{concernID}/close", w.Form(w.CloseConcern))
+	mux.Handle("POST /relationships/{id}/disclosures/{disclosureID}/sign", w.Form(w.SignPlan))
+	mux.Handle("POST /relationships/{id}/disclosures/{disclosureID}/withdraw", w.Form(w.WithdrawDisclosure))
+	mux.Handle("GET /relationships/{id}/consultations/new", w.Page(w.ConsultForm))
+	mux.Handle("POST /relationships/{id}/consultations", w.Form(w.StartConsultation))
+	mux.Handle("GET /consultations", w.Page(w.Consultations))
+	mux.Handle("GET /consultations/{consultationID}", w.Page(w.Consultation))
+	mux.Handle("POST /consultations/{consultationID}/messages", w.Form(w.PostConsultation))
+	mux.Handle("POST /consultations/{consultationID}/close", w.Form(w.CloseConsultation))
+	mux.Handle("GET /disclosures", w.Page(w.Disclosures))
+	mux.Handle("GET /relationships/{id}/input-requests/new", w.Page(w.AskForm))
+	mux.Handle("POST /relationships/{id}/input-requests", w.Form(w.RequestInput))
+	mux.Handle("GET /requests", w.Page(w.MyRequests))
+	mux.Handle("GET /statements", w.Page(w.ReceivedStatements))
+	mux.Handle("GET /relationships/{id}/third-parties", w.Page(w.ThirdParties))
+	mux.Handle("POST /relationships/{id}/third-parties/requests/{requestID}/decline", w.Form(w.DeclineRequest))
+	mux.Handle("POST /relationships/{id}/third-parties/requests/{requestID}/statement", w.Form(w.DraftStatement))
+	mux.Handle("POST /relationships/{id}/third-parties/summaries", w.Form(w.PrepareSummary))
+	mux.Handle("POST /relationships/{id}/third-parties/three-way", w.Form(w.ProposeThreeWay))
+	mux.Handle("GET /relationships/{id}/third-parties/statements/{statementID}", w.Page(w.Statement))
+	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}", w.Form(w.EditStatement))
+	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/submit", w.Form(w.SubmitStatement))
+	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/decision", w.Form(w.DecideStatement))
+	mux.Handle("POST /relationships/{id}/third-parties/statements/{statementID}/withdraw", w.Form(w.WithdrawStatement))
+	mux.Handle("GET /three-way/{threeWayID}", w.Page(w.ThreeWay))
+	mux.Handle("POST /three-way/{threeWayID}/agree", w.Form(w.AgreeThreeWay))
+	mux.Handle("POST /three-way/{threeWayID}/revise", w.Form(w.ReviseThreeWay))
+	mux.Handle("POST /three-way/{threeWayID}/outcome", w.Form(w.ThreeWayOutcome))
+	mux.Handle("POST /three-way/{threeWayID}/notes", w.Form(w.ThreeWayNote))
+	mux.Handle("/", w.Page(w.NotFound))
 }
 
-// plain adapts an error-returning handler that writes its own response.
-func (s *Server) plain(h func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.logError(r, err)
+// apiNotFound answers a request no API route takes: 405 with every method
+// the path allows in Allow, or 404.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
+	var methods []string
+	for _, rt := range s.apiRoutes {
+		if pathMatches(rt.Path, r.URL.Path) && !slices.Contains(methods, rt.Method) {
+			methods = append(methods, rt.Method)
 		}
-	})
+	}
+	if r.URL.Path == "/api/v1/openapi.json" {
+		methods = append(methods, http.MethodGet)
+	}
+	if len(methods) > 0 {
+		if slices.Contains(methods, http.MethodGet) {
+			methods = append(methods, http.MethodHead)
+		}
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		return &mentorvault.Error{Code: httpx.CodeMethod, Message: "method " + r.Method + " is not allowed here"}
+	}
+	return mentorvault.Errorf(mentorvault.ENOTFOUND, "no such API endpoint; see /api/v1/openapi.json")
+}
+
+// pathMatches reports whether path fits a route pattern with {wildcards}.
+func pathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if !strings.HasPrefix(ps[i], "{") && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // APIRoutes lists the API's routes as "METHOD /path/{param}", for the test
 // that holds the OpenAPI document to the routes actually served.
 func (s *Server) APIRoutes() []string {
 	var out []string
-	for _, rt := range s.apiRoutes() {
+	for _, rt := range s.apiRoutes {
 		out = append(out, rt.Method+" "+rt.Path)
 	}
 	return append(out, "GET /api/v1/openapi.json")

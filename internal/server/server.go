@@ -1,6 +1,8 @@
-// Package server serves mentorvault over HTTP: the server-rendered web app,
-// the JSON API under /api/v1 and the operational endpoints. Handlers only
-// translate between HTTP and internal/service; access is decided there.
+// Package server assembles mentorvault's HTTP front: New wires the handlers
+// of internal/api (JSON under /api/v1) and internal/web (pages) into one
+// mux (routes.go lists every route), behind the middleware every request
+// passes (request IDs, logs and metrics by route pattern, security headers,
+// CSRF protection, authentication), with /healthz, /readyz and /metrics.
 package server
 
 import (
@@ -13,8 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/api"
+	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web"
 )
 
 // Config holds the server's dependencies and settings.
@@ -27,14 +31,17 @@ type Config struct {
 	Checkpoint func() string
 }
 
-// Server is the HTTP front of mentorvault.
+// Server is the HTTP front of mentorvault: the routes of internal/api and
+// internal/web behind the middleware every request passes.
 type Server struct {
-	cfg     Config
-	svc     *service.Service
-	log     *slog.Logger
-	metrics *metrics
-	pages   *pages
-	handler http.Handler
+	cfg       Config
+	svc       *service.Service
+	log       *slog.Logger
+	edge      httpx.Edge
+	metrics   *metrics
+	apiRoutes []apiRoute
+	mux       *http.ServeMux
+	handler   http.Handler
 }
 
 type metrics struct {
@@ -63,15 +70,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Checkpoint == nil {
 		cfg.Checkpoint = func() string { return "" }
 	}
-	pg, err := parsePages()
+	edge := httpx.Edge{TrustProxy: cfg.TrustProxy}
+	w, err := web.New(cfg.Service, cfg.Logger, edge, cfg.Checkpoint)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, svc: cfg.Service, log: cfg.Logger, metrics: newMetrics(), pages: pg}
-	mux := http.NewServeMux()
-	s.routes(mux)
+	a := api.New(cfg.Service, cfg.Logger, edge, cfg.Checkpoint)
+	s := &Server{cfg: cfg, svc: cfg.Service, log: cfg.Logger, edge: edge, metrics: newMetrics(), apiRoutes: apiRoutes(a)}
+	s.mux = http.NewServeMux()
+	s.routes(s.mux, a, w)
 	csrf := http.NewCrossOriginProtection()
-	s.handler = s.observe(s.secure(csrf.Handler(s.authenticate(mux))))
+	s.handler = s.observe(s.secure(csrf.Handler(s.authenticate(s.mux))))
 	return s, nil
 }
 
@@ -101,6 +110,3 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
 }
-
-// principal is the caller of a request.
-func principal(r *http.Request) mentorvault.Principal { return mentorvault.PrincipalFrom(r.Context()) }

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"net/http"
@@ -7,15 +7,9 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
-
-// The web pages of breaking confidentiality without surprise (DESIGN.md §5):
-// a relationship's concerns and the form to raise one, a concern worked
-// through step by step with its joint plan and disclosure notices,
-// consultations with a supervisor, and the recipient's inbox of what was
-// disclosed to them. Every decision is the service's; these pages only show
-// what it returns to its reader.
 
 func concernPath(relID, id string) string { return relPath(relID) + "/concerns/" + url.PathEscape(id) }
 
@@ -52,8 +46,6 @@ func disclosureStateLabel(d *mentorvault.Disclosure) string {
 
 var answerWords = map[string]string{"yes": "Yes, there is an ethical issue", "no": "No ethical issue", "unsure": "Unsure"}
 
-// --- the list of a relationship's concerns and the raise form ---
-
 type concernRow struct {
 	ID, RelID, Category, Status, StatusLabel, RaisedBy, When string
 	About                                                    string // the category in a sentence: "danger to the mentee"
@@ -89,17 +81,17 @@ func canConsult(v *service.RelationshipView) bool {
 	return v.ProgrammeID != "" && (v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused || v.Status == mentorvault.StatusClosed)
 }
 
-func (s *Server) concernsPage(r *http.Request) (*concernsPage, error) {
-	p := principal(r)
-	v, err := s.svc.Relationship(r.Context(), p, r.PathValue("id"))
+func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.svc.Concerns(r.Context(), p, v.ID)
+	cs, err := h.svc.Concerns(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, s.hideFromOutsider(v, p, err)
+		return nil, h.hideFromOutsider(v, p, err)
 	}
-	pg := &concernsPage{base: s.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done"),
+	pg := &concernsPage{base: h.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done"),
 		CanRaise: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, CanConsult: canConsult(v)}
 	for _, c := range cs { // newest first
 		pg.Rows = append(pg.Rows, concernRowOf(c.Concern, v, p.UserID))
@@ -115,21 +107,21 @@ func (pg *concernsPage) setCategories(sel string) {
 	}
 }
 
-func (s *Server) webConcerns(w http.ResponseWriter, r *http.Request) error {
-	pg, err := s.concernsPage(r)
+func (h *Handler) Concerns(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.concernsPage(r)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "concerns.html", pg)
+	h.render(w, r, http.StatusOK, "concerns.html", pg)
 	return nil
 }
 
-func (s *Server) webRaiseConcern(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) RaiseConcern(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	f := raiseForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"), Imminent: r.PostFormValue("imminent") == "yes"}
-	c, err := s.svc.RaiseConcern(r.Context(), principal(r), id, mentorvault.ConcernCategory(f.Category), f.Description, f.Imminent)
+	c, err := h.svc.RaiseConcern(r.Context(), httpx.Principal(r), id, mentorvault.ConcernCategory(f.Category), f.Description, f.Imminent)
 	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := s.concernsPage(r)
+		pg, perr := h.concernsPage(r)
 		if perr != nil {
 			return perr
 		}
@@ -144,7 +136,7 @@ func (s *Server) webRaiseConcern(w http.ResponseWriter, r *http.Request) error {
 		}
 		pg.Form = f
 		pg.setCategories(f.Category)
-		s.render(w, r, http.StatusBadRequest, "concerns.html", pg)
+		h.render(w, r, http.StatusBadRequest, "concerns.html", pg)
 		return nil
 	} else if err != nil {
 		return err
@@ -152,8 +144,6 @@ func (s *Server) webRaiseConcern(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, concernPath(id, c.ID)+"?done=raised", http.StatusSeeOther)
 	return nil
 }
-
-// --- one concern ---
 
 type concernExcRow struct {
 	Label, Text string
@@ -243,20 +233,20 @@ func earliestNotice(now time.Time, hours int) time.Time {
 	return t
 }
 
-func (s *Server) concernPage(r *http.Request) (*concernPage, error) {
-	p := principal(r)
-	v, err := s.svc.Relationship(r.Context(), p, r.PathValue("id"))
+func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	cv, err := s.svc.Concern(r.Context(), p, v.ID, r.PathValue("concernID"))
+	cv, err := h.svc.Concern(r.Context(), p, v.ID, r.PathValue("concernID"))
 	if err != nil {
-		return nil, s.hideFromOutsider(v, p, err)
+		return nil, h.hideFromOutsider(v, p, err)
 	}
 	me := p.UserID
 	now := time.Now()
 	row := concernRowOf(cv.Concern, v, me)
-	pg := &concernPage{base: s.base(r, "Concern: "+row.Category), Rel: v, Other: v.Other(me), C: row,
+	pg := &concernPage{base: h.base(r, "Concern: "+row.Category), Rel: v, Other: v.Other(me), C: row,
 		Description: cv.Description.Reveal(), MinNotice: cv.MinNotice, IsRaiser: cv.RaisedByID == me, Done: r.URL.Query().Get("done"),
 		CanConsult: canConsult(v), PlanForm: newDisclosureForm(time.Time{}), NoticeForm: newDisclosureForm(earliestNotice(now, cv.MinNotice))}
 	pg.Earliest = fmtWhen(now.Add(time.Duration(cv.MinNotice) * time.Hour))
@@ -337,38 +327,38 @@ func (s *Server) concernPage(r *http.Request) (*concernPage, error) {
 	return pg, nil
 }
 
-func (s *Server) webConcern(w http.ResponseWriter, r *http.Request) error {
-	pg, err := s.concernPage(r)
+func (h *Handler) Concern(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.concernPage(r)
 	if err != nil {
 		return err
 	}
-	s.renderConcern(w, r, http.StatusOK, pg)
+	h.renderConcern(w, r, http.StatusOK, pg)
 	return nil
 }
 
 // renderConcern renders the concern page, its two disclosure forms told
 // which page they are on.
-func (s *Server) renderConcern(w http.ResponseWriter, r *http.Request, status int, pg *concernPage) {
+func (h *Handler) renderConcern(w http.ResponseWriter, r *http.Request, status int, pg *concernPage) {
 	for _, f := range []*disclosureForm{&pg.PlanForm, &pg.NoticeForm} {
 		f.RelID, f.ConcernID, f.CSRF, f.OtherName, f.Imminent = pg.Rel.ID, pg.C.ID, pg.CSRF, pg.Other.Name, pg.C.Imminent
 	}
 	pg.PlanForm.Notice, pg.PlanForm.Prefix = false, "plan"
 	pg.NoticeForm.Notice, pg.NoticeForm.Prefix = true, "notice"
-	s.render(w, r, status, "concern.html", pg)
+	h.render(w, r, status, "concern.html", pg)
 }
 
 func thisConcern(r *http.Request) string {
 	return concernPath(r.PathValue("id"), r.PathValue("concernID"))
 }
 
-func (s *Server) webConcernStep(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) ConcernStep(w http.ResponseWriter, r *http.Request) error {
 	f := stepForm{Answer: r.PostFormValue("answer"), Body: r.PostFormValue("body"), Kind: r.PostFormValue("kind"), For: "step"}
 	if f.Kind == string(mentorvault.StepEthicalView) {
 		f.For = "view"
 	}
-	_, err := s.svc.RecordConcernStep(r.Context(), principal(r), r.PathValue("id"), r.PathValue("concernID"), mentorvault.ConcernStepKind(f.Kind), f.Answer, f.Body)
+	_, err := h.svc.RecordConcernStep(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), mentorvault.ConcernStepKind(f.Kind), f.Answer, f.Body)
 	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := s.concernPage(r)
+		pg, perr := h.concernPage(r)
 		if perr != nil {
 			return perr
 		}
@@ -384,7 +374,7 @@ func (s *Server) webConcernStep(w http.ResponseWriter, r *http.Request) error {
 			f.Error = fieldsMessage(err)
 		}
 		pg.StepForm = f
-		s.renderConcern(w, r, http.StatusBadRequest, pg)
+		h.renderConcern(w, r, http.StatusBadRequest, pg)
 		return nil
 	} else if err != nil {
 		return err
@@ -405,7 +395,7 @@ func parseDisclosure(r *http.Request, v *service.RelationshipView, notice bool) 
 	}
 	f.TZs = tzOptions(f.TZ)
 	in := service.DisclosureInput{How: f.How, Content: f.Content, Imminent: f.AtOnce}
-	me := principal(r).UserID
+	me := httpx.Principal(r).UserID
 	if !notice && f.Discloser == "other" {
 		in.DiscloserID = v.Other(me).ID
 	} else {
@@ -463,9 +453,9 @@ func (f *disclosureForm) fail(err error) bool {
 	return true
 }
 
-func (s *Server) webDisclosureForm(w http.ResponseWriter, r *http.Request, notice bool) error {
-	p := principal(r)
-	v, err := s.svc.Relationship(r.Context(), p, r.PathValue("id"))
+func (h *Handler) webDisclosureForm(w http.ResponseWriter, r *http.Request, notice bool) error {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -473,9 +463,9 @@ func (s *Server) webDisclosureForm(w http.ResponseWriter, r *http.Request, notic
 	if ok {
 		var d *mentorvault.Disclosure
 		if notice {
-			d, err = s.svc.FileDisclosureNotice(r.Context(), p, v.ID, r.PathValue("concernID"), in)
+			d, err = h.svc.FileDisclosureNotice(r.Context(), p, v.ID, r.PathValue("concernID"), in)
 		} else {
-			d, err = s.svc.ProposeDisclosurePlan(r.Context(), p, v.ID, r.PathValue("concernID"), in)
+			d, err = h.svc.ProposeDisclosurePlan(r.Context(), p, v.ID, r.PathValue("concernID"), in)
 		}
 		if err == nil {
 			done := "plan"
@@ -489,10 +479,10 @@ func (s *Server) webDisclosureForm(w http.ResponseWriter, r *http.Request, notic
 			return nil
 		}
 		if !f.fail(err) {
-			return s.hideFromOutsider(v, p, err)
+			return h.hideFromOutsider(v, p, err)
 		}
 	}
-	pg, err := s.concernPage(r)
+	pg, err := h.concernPage(r)
 	if err != nil {
 		return err
 	}
@@ -501,55 +491,28 @@ func (s *Server) webDisclosureForm(w http.ResponseWriter, r *http.Request, notic
 	} else {
 		pg.PlanForm = f
 	}
-	s.renderConcern(w, r, http.StatusBadRequest, pg)
+	h.renderConcern(w, r, http.StatusBadRequest, pg)
 	return nil
 }
 
-func (s *Server) webProposePlan(w http.ResponseWriter, r *http.Request) error {
-	return s.webDisclosureForm(w, r, false)
+func (h *Handler) ProposePlan(w http.ResponseWriter, r *http.Request) error {
+	return h.webDisclosureForm(w, r, false)
 }
 
-func (s *Server) webFileNotice(w http.ResponseWriter, r *http.Request) error {
-	return s.webDisclosureForm(w, r, true)
+func (h *Handler) FileNotice(w http.ResponseWriter, r *http.Request) error {
+	return h.webDisclosureForm(w, r, true)
 }
 
-func (s *Server) webSignPlan(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	d, err := s.svc.SignDisclosurePlan(r.Context(), principal(r), id, r.PathValue("disclosureID"))
-	if err != nil {
-		return err
-	}
-	done := "signed"
-	switch d.State {
-	case mentorvault.DisclosureScheduled:
-		done = "plan-agreed"
-	case mentorvault.DisclosureDelivered:
-		done = "disclosed"
-	}
-	http.Redirect(w, r, concernPath(id, d.ConcernID)+"?done="+done+"#d-"+d.ID, http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) webWithdrawDisclosure(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	d, err := s.svc.WithdrawDisclosure(r.Context(), principal(r), id, r.PathValue("disclosureID"))
-	if err != nil {
-		return err
-	}
-	http.Redirect(w, r, concernPath(id, d.ConcernID)+"?done=withdrawn#d-"+d.ID, http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) webCloseConcern(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) CloseConcern(w http.ResponseWriter, r *http.Request) error {
 	outcome, then := mentorvault.ConcernStatus(r.PostFormValue("outcome")), mentorvault.LifecycleAction(r.PostFormValue("relationship"))
-	_, err := s.svc.CloseConcern(r.Context(), principal(r), r.PathValue("id"), r.PathValue("concernID"), outcome, then)
+	_, err := h.svc.CloseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), outcome, then)
 	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || c == mentorvault.ECONFLICT {
-		pg, perr := s.concernPage(r)
+		pg, perr := h.concernPage(r)
 		if perr != nil {
 			return perr
 		}
 		pg.CloseError = mentorvault.ErrorMessage(err) + "."
-		s.renderConcern(w, r, statusOf(c), pg)
+		h.renderConcern(w, r, httpx.Status(c), pg)
 		return nil
 	} else if err != nil {
 		return err
@@ -559,277 +522,5 @@ func (s *Server) webCloseConcern(w http.ResponseWriter, r *http.Request) error {
 		done = "closed-" + string(then)
 	}
 	http.Redirect(w, r, thisConcern(r)+"?done="+done, http.StatusSeeOther)
-	return nil
-}
-
-// --- starting a consultation ---
-
-type consultForm struct {
-	SupervisorID, Message         string
-	ShareCategory, ShareDescribed bool
-	Error                         string
-	Fields                        map[string]string
-}
-
-type consultStartPage struct {
-	base
-	Rel         *service.RelationshipView
-	MyRole      string
-	Supervisors []opt
-	Concern     *concernRow
-	Description string
-	Form        consultForm
-}
-
-func (s *Server) consultStartPage(r *http.Request, concernID string) (*consultStartPage, error) {
-	p := principal(r)
-	v, err := s.svc.Relationship(r.Context(), p, r.PathValue("id"))
-	if err != nil {
-		return nil, err
-	}
-	sups, err := s.svc.Supervisors(r.Context(), p, v.ID)
-	if err != nil {
-		return nil, s.hideFromOutsider(v, p, err)
-	}
-	pg := &consultStartPage{base: s.base(r, "Consult a supervisor"), Rel: v, MyRole: v.Role(p.UserID),
-		Form: consultForm{ShareCategory: true, Fields: map[string]string{}}}
-	for _, sp := range sups {
-		pg.Supervisors = append(pg.Supervisors, opt{Value: sp.ID, Label: sp.Name})
-	}
-	if len(sups) == 1 {
-		pg.Supervisors[0].Selected = true
-	}
-	if concernID != "" {
-		cv, err := s.svc.Concern(r.Context(), p, v.ID, concernID)
-		if err != nil {
-			return nil, s.hideFromOutsider(v, p, err)
-		}
-		row := concernRowOf(cv.Concern, v, p.UserID)
-		pg.Concern, pg.Description = &row, cv.Description.Reveal()
-	}
-	return pg, nil
-}
-
-func (s *Server) webConsultForm(w http.ResponseWriter, r *http.Request) error {
-	pg, err := s.consultStartPage(r, r.URL.Query().Get("concern"))
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "consultation_new.html", pg)
-	return nil
-}
-
-// consultMessage is the first message as the consulting party chose to
-// compose it: only the parts they ticked, and their own words.
-func consultMessage(pg *consultStartPage, f consultForm) string {
-	var b strings.Builder
-	if pg.Concern != nil && f.ShareCategory {
-		b.WriteString("The concern is about " + pg.Concern.About)
-		if pg.Concern.Imminent {
-			b.WriteString(", and it was raised as an imminent danger")
-		}
-		b.WriteString(".\n\n")
-	}
-	if pg.Concern != nil && f.ShareDescribed {
-		b.WriteString("The concern as it was raised:\n" + pg.Description + "\n\n")
-	}
-	b.WriteString(strings.TrimSpace(f.Message))
-	return b.String()
-}
-
-func (s *Server) webStartConsultation(w http.ResponseWriter, r *http.Request) error {
-	concernID := r.PostFormValue("concern_id")
-	pg, err := s.consultStartPage(r, concernID)
-	if err != nil {
-		return err
-	}
-	f := consultForm{SupervisorID: r.PostFormValue("supervisor_id"), Message: r.PostFormValue("message"),
-		ShareCategory: r.PostFormValue("share_category") == "yes", ShareDescribed: r.PostFormValue("share_description") == "yes", Fields: map[string]string{}}
-	for i := range pg.Supervisors {
-		pg.Supervisors[i].Selected = pg.Supervisors[i].Value == f.SupervisorID
-	}
-	if strings.TrimSpace(f.Message) == "" {
-		f.Error, f.Fields["message"] = "Please write your question.", "Write what you would like the supervisor's guidance on."
-	} else {
-		c, err := s.svc.StartConsultation(r.Context(), principal(r), pg.Rel.ID, f.SupervisorID, concernID, consultMessage(pg, f))
-		if err == nil {
-			http.Redirect(w, r, "/consultations/"+url.PathEscape(c.ID)+"?done=started", http.StatusSeeOther)
-			return nil
-		}
-		if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
-			return err
-		}
-		f.Error = mentorvault.ErrorMessage(err) + "."
-		for k, m := range mentorvault.ErrorFields(err) {
-			switch k {
-			case "supervisor_id":
-				f.Fields[k] = "Choose a supervisor from the list."
-			case "message":
-				f.Fields[k] = "Your message " + m + " (with what you chose to share)."
-			default:
-				f.Fields[k] = k + " " + m + "."
-			}
-		}
-	}
-	pg.Form = f
-	s.render(w, r, http.StatusBadRequest, "consultation_new.html", pg)
-	return nil
-}
-
-// --- consultations: the list and one thread ---
-
-type consultationRow struct {
-	ID, Title, Programme, Started string
-	Closed                        bool
-}
-
-type consultationsPage struct {
-	base
-	Mine, Theirs []consultationRow
-}
-
-func roleNoun(role string) string {
-	if role == "" {
-		return "party"
-	}
-	return role
-}
-
-func article(w string) string {
-	if strings.ContainsRune("aeiou", rune(w[0])) {
-		return "An " + w
-	}
-	return "A " + w
-}
-
-func (s *Server) webConsultations(w http.ResponseWriter, r *http.Request) error {
-	vs, err := s.svc.Consultations(r.Context(), principal(r))
-	if err != nil {
-		return err
-	}
-	pg := &consultationsPage{base: s.base(r, "Consultations")}
-	for _, v := range vs {
-		row := consultationRow{ID: v.ID, Programme: v.ProgrammeName, Started: v.CreatedAt, Closed: v.Closed}
-		if v.Mine {
-			row.Title = "With " + v.Supervisor.Name + ", supervisor"
-			pg.Mine = append(pg.Mine, row)
-		} else {
-			row.Title = article(roleNoun(v.ConsultantRole)) + " in " + v.ProgrammeName
-			pg.Theirs = append(pg.Theirs, row)
-		}
-	}
-	s.render(w, r, http.StatusOK, "consultations.html", pg)
-	return nil
-}
-
-type messageRow struct {
-	From, When, Body string
-	Mine             bool
-}
-
-// consultationPage is one consultation's thread.
-type consultationPage struct {
-	base
-	ID       string
-	Heading  string
-	Mine     bool
-	Closed   bool
-	RelID    string
-	Role     string
-	Messages []messageRow
-	Reply    string
-	Error    string
-	Done     string
-}
-
-func (s *Server) consultationPage(r *http.Request) (*consultationPage, error) {
-	v, err := s.svc.Consultation(r.Context(), principal(r), r.PathValue("consultationID"))
-	if err != nil {
-		return nil, err
-	}
-	pg := &consultationPage{base: s.base(r, "Consultation"), ID: v.ID, Mine: v.Mine, Closed: v.Closed, RelID: v.RelationshipID,
-		Role: roleNoun(v.ConsultantRole), Done: r.URL.Query().Get("done")}
-	if v.Mine {
-		pg.Heading = "Your consultation with " + v.Supervisor.Name
-	} else {
-		pg.Heading = article(pg.Role) + " in " + v.ProgrammeName + " asks for your guidance"
-	}
-	for _, m := range v.Messages {
-		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body.Reveal(), Mine: m.FromSupervisor != v.Mine}
-		switch {
-		case row.Mine:
-			row.From = "You"
-		case m.FromSupervisor:
-			row.From = v.Supervisor.Name + " (supervisor)"
-		default:
-			row.From = "The " + pg.Role
-		}
-		pg.Messages = append(pg.Messages, row)
-	}
-	return pg, nil
-}
-
-func (s *Server) webConsultation(w http.ResponseWriter, r *http.Request) error {
-	pg, err := s.consultationPage(r)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "consultation.html", pg)
-	return nil
-}
-
-func (s *Server) webPostConsultation(w http.ResponseWriter, r *http.Request) error {
-	id, body := r.PathValue("consultationID"), r.PostFormValue("body")
-	err := s.svc.PostConsultationMessage(r.Context(), principal(r), id, body)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := s.consultationPage(r)
-		if perr != nil {
-			return perr
-		}
-		pg.Reply, pg.Error = body, "Your message "+mentorvault.ErrorFields(err)["message"]+"."
-		s.render(w, r, http.StatusBadRequest, "consultation.html", pg)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/consultations/"+url.PathEscape(id)+"?done=sent#reply", http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) webCloseConsultation(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("consultationID")
-	if err := s.svc.CloseConsultation(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/consultations/"+url.PathEscape(id)+"?done=closed", http.StatusSeeOther)
-	return nil
-}
-
-// --- what was disclosed to me ---
-
-type receivedRow struct {
-	ID, From, How, Content, Delivered string
-	Imminent                          bool
-}
-
-type disclosuresPage struct {
-	base
-	Rows []receivedRow
-}
-
-func (s *Server) webDisclosures(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.svc.ReceivedDisclosures(r.Context(), principal(r))
-	if err != nil {
-		return err
-	}
-	pg := &disclosuresPage{base: s.base(r, "Disclosures received")}
-	for _, d := range ds { // newest first
-		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content.Reveal(), Imminent: d.Imminent}
-		if d.DeliveredAt != nil {
-			row.Delivered = fmtWhen(*d.DeliveredAt)
-		}
-		pg.Rows = append(pg.Rows, row)
-	}
-	s.render(w, r, http.StatusOK, "disclosures.html", pg)
 	return nil
 }

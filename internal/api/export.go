@@ -1,4 +1,4 @@
-package server
+package api
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/go-pdf/fpdf"
-
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/service"
 )

@@ -1,4 +1,4 @@
-package server
+package api
 
 import (
 	"encoding/hex"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
@@ -58,8 +59,8 @@ func commentOut(c *mentorvault.AgreementComment) commentJSON {
 	return commentJSON{ID: c.ID, VersionID: c.VersionID, Section: c.Section, AuthorID: c.AuthorID, Body: c.Body.Reveal(), CreatedAt: c.CreatedAt}
 }
 
-func (s *Server) apiAgreement(w http.ResponseWriter, r *http.Request) error {
-	av, err := s.svc.Agreement(r.Context(), principal(r), r.PathValue("id"))
+func (h *Handler) Agreement(w http.ResponseWriter, r *http.Request) error {
+	av, err := h.svc.Agreement(r.Context(), httpx.Principal(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -89,16 +90,16 @@ func (s *Server) apiAgreement(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range av.Settings.MandatoryExceptions {
 		out.MandatoryExc = append(out.MandatoryExc, string(k))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func (s *Server) apiStartDraft(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.svc.StartDraft(r.Context(), principal(r), r.PathValue("id"))
+func (h *Handler) StartDraft(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.svc.StartDraft(r.Context(), httpx.Principal(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, versionOut(v))
+	httpx.WriteJSON(w, http.StatusCreated, versionOut(v))
 	return nil
 }
 
@@ -110,12 +111,12 @@ func parseHash(field, s string) ([]byte, error) {
 	return b, nil
 }
 
-func (s *Server) apiUpdateDraft(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) UpdateDraft(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		BaseHash string                      `json:"base_hash"`
 		Terms    *mentorvault.AgreementTerms `json:"terms"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	if err := httpx.Decode(w, r, &in); err != nil {
 		return err
 	}
 	base, err := parseHash("base_hash", in.BaseHash)
@@ -125,48 +126,48 @@ func (s *Server) apiUpdateDraft(w http.ResponseWriter, r *http.Request) error {
 	if in.Terms == nil {
 		return mentorvault.Invalid("the request is not valid", map[string]string{"terms": "is required"})
 	}
-	v, err := s.svc.UpdateDraft(r.Context(), principal(r), r.PathValue("id"), r.PathValue("versionID"), base, *in.Terms)
+	v, err := h.svc.UpdateDraft(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), base, *in.Terms)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, versionOut(v))
+	httpx.WriteJSON(w, http.StatusOK, versionOut(v))
 	return nil
 }
 
-func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) Sign(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Hash     string `json:"hash"`
 		Password string `json:"password"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	if err := httpx.Decode(w, r, &in); err != nil {
 		return err
 	}
-	h, err := parseHash("hash", in.Hash)
+	sum, err := parseHash("hash", in.Hash)
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.SignAgreement(r.Context(), principal(r), r.PathValue("id"), r.PathValue("versionID"), h, in.Password)
+	v, err := h.svc.SignAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), sum, in.Password)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, versionOut(v))
+	httpx.WriteJSON(w, http.StatusOK, versionOut(v))
 	return nil
 }
 
-func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.svc.VerifyAgreement(r.Context(), principal(r), r.PathValue("id"), r.PathValue("versionID"))
+func (h *Handler) Verify(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.svc.VerifyAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"))
 	if err != nil {
 		return err
 	}
 	if v.Problems == nil {
 		v.Problems = []string{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v.Version, "hash": hex.EncodeToString(v.Hash), "ok": v.OK, "problems": v.Problems})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": v.Version, "hash": hex.EncodeToString(v.Hash), "ok": v.OK, "problems": v.Problems})
 	return nil
 }
 
-func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) error {
-	lines, from, to, err := s.svc.AgreementDiff(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("from"), r.PathValue("versionID"))
+func (h *Handler) Diff(w http.ResponseWriter, r *http.Request) error {
+	lines, from, to, err := h.svc.AgreementDiff(r.Context(), httpx.Principal(r), r.PathValue("id"), r.URL.Query().Get("from"), r.PathValue("versionID"))
 	if err != nil {
 		return err
 	}
@@ -186,27 +187,27 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) error {
 		op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
 		out.Lines = append(out.Lines, lineJSON{op, l.Text})
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func (s *Server) apiComment(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) Comment(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Section string `json:"section"`
 		Body    string `json:"body"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	if err := httpx.Decode(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.svc.CommentAgreement(r.Context(), principal(r), r.PathValue("id"), r.PathValue("versionID"), in.Section, in.Body)
+	c, err := h.svc.CommentAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), in.Section, in.Body)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, commentOut(c))
+	httpx.WriteJSON(w, http.StatusCreated, commentOut(c))
 	return nil
 }
 
-func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) Export(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = "markdown"
@@ -214,19 +215,19 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if format != "markdown" && format != "pdf" {
 		return mentorvault.Invalid("the query is not valid", map[string]string{"format": `must be "markdown" or "pdf"`})
 	}
-	v, rv, err := s.svc.ExportAgreement(r.Context(), principal(r), r.PathValue("id"), r.PathValue("versionID"), format)
+	v, rv, err := h.svc.ExportAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), format)
 	if err != nil {
 		return err
 	}
 	return writeExport(w, format, v, rv)
 }
 
-func (s *Server) apiAgreementStatus(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.svc.AgreementStatusOf(r.Context(), principal(r), r.PathValue("id"))
+func (h *Handler) AgreementStatus(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.svc.AgreementStatusOf(r.Context(), httpx.Principal(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"in_force_version": st.InForceVersion, "signed_at": st.SignedAt,
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"in_force_version": st.InForceVersion, "signed_at": st.SignedAt,
 		"draft_version": st.DraftVersion, "draft_since": st.DraftSince, "summary": statusSummary(st)})
 	return nil
 }
@@ -246,63 +247,8 @@ func statusSummary(st *service.AgreementStatus) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-type reviewJSON struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	VersionID string    `json:"version_id"`
-	Answer    string    `json:"answer"`
-	Notes     string    `json:"notes"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func reviewOut(rv *mentorvault.Review) reviewJSON {
-	return reviewJSON{ID: rv.ID, UserID: rv.UserID, VersionID: rv.VersionID, Answer: rv.Answer, Notes: rv.Notes.Reveal(), CreatedAt: rv.CreatedAt}
-}
-
-func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.svc.Reviews(r.Context(), principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	type dueJSON struct {
-		UserID string     `json:"user_id"`
-		Due    bool       `json:"due"`
-		DueAt  *time.Time `json:"due_at"`
-	}
-	out := struct {
-		Reviews    []reviewJSON `json:"reviews"`
-		EveryWeeks int          `json:"every_weeks"`
-		Status     []dueJSON    `json:"status"`
-	}{Reviews: []reviewJSON{}, EveryWeeks: v.EveryWeeks}
-	for _, rv := range v.Reviews {
-		out.Reviews = append(out.Reviews, reviewOut(rv))
-	}
-	for _, st := range []service.ReviewStatus{v.Mentor, v.Mentee} {
-		out.Status = append(out.Status, dueJSON{st.UserID, st.Due, st.DueAt})
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
-}
-
-func (s *Server) apiRecordReview(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Answer string `json:"answer"`
-		Notes  string `json:"notes"`
-		Amend  bool   `json:"amend"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	rv, err := s.svc.RecordReview(r.Context(), principal(r), r.PathValue("id"), in.Answer, in.Notes, in.Amend)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, reviewOut(rv))
-	return nil
-}
-
-func (s *Server) apiPresets(w http.ResponseWriter, r *http.Request) error {
-	if principal(r).Anonymous() {
+func (h *Handler) Presets(w http.ResponseWriter, r *http.Request) error {
+	if httpx.Principal(r).Anonymous() {
 		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 	}
 	type presetJSON struct {
@@ -318,81 +264,6 @@ func (s *Server) apiPresets(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, presetJSON{p.Name, p.Label, cl})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"presets": out, "standard_exceptions": mentorvault.StandardExceptions()})
-	return nil
-}
-
-type programmeFullJSON struct {
-	ID         string                        `json:"id"`
-	Name       string                        `json:"name"`
-	Settings   mentorvault.ProgrammeSettings `json:"settings"`
-	Guidelines *guidelinesJSON               `json:"guidelines"`
-	CanEdit    bool                          `json:"can_edit"`
-}
-
-type guidelinesJSON struct {
-	Version   int       `json:"version"`
-	Body      string    `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func guidelinesOut(g *mentorvault.Guidelines) *guidelinesJSON {
-	if g == nil {
-		return nil
-	}
-	return &guidelinesJSON{Version: g.Version, Body: g.Body, CreatedAt: g.CreatedAt}
-}
-
-func programmeOut(v *service.ProgrammeView) programmeFullJSON {
-	return programmeFullJSON{ID: v.ID, Name: v.Name, Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.CanEdit}
-}
-
-func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.svc.Programme(r.Context(), principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, programmeOut(v))
-	return nil
-}
-
-func (s *Server) apiUpdateProgrammeSettings(w http.ResponseWriter, r *http.Request) error {
-	var in mentorvault.ProgrammeSettings
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.svc.UpdateProgrammeSettings(r.Context(), principal(r), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, programmeOut(v))
-	return nil
-}
-
-func (s *Server) apiPublishGuidelines(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	g, err := s.svc.PublishGuidelines(r.Context(), principal(r), r.PathValue("id"), in.Body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, guidelinesOut(g))
-	return nil
-}
-
-func (s *Server) apiGuidelines(w http.ResponseWriter, r *http.Request) error {
-	n, err := parseSeq(r.PathValue("version"))
-	if err != nil {
-		return mentorvault.Errorf(mentorvault.ENOTFOUND, "guidelines version not found")
-	}
-	g, err := s.svc.Guidelines(r.Context(), principal(r), r.PathValue("id"), int(n))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, guidelinesOut(g))
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"presets": out, "standard_exceptions": mentorvault.StandardExceptions()})
 	return nil
 }

@@ -1,0 +1,89 @@
+// Package api serves mentorvault's JSON API under /api/v1: one file per
+// capability, the OpenAPI document beside them. Handlers translate between
+// JSON and internal/service; access is decided there.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+// Handler serves the JSON API: one file per capability, each handler
+// translating between JSON and internal/service, where access is decided.
+type Handler struct {
+	svc        *service.Service
+	log        *slog.Logger
+	edge       httpx.Edge
+	checkpoint func() string
+}
+
+// New returns the API's handlers. checkpoint returns the latest audit
+// checkpoint to show the parties ("" if none).
+func New(svc *service.Service, log *slog.Logger, edge httpx.Edge, checkpoint func() string) *Handler {
+	return &Handler{svc: svc, log: log, edge: edge, checkpoint: checkpoint}
+}
+
+type personJSON struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type programmeJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type relationshipJSON struct {
+	ID             string         `json:"id"`
+	Kind           string         `json:"kind"`
+	Status         string         `json:"status"`
+	Programme      *programmeJSON `json:"programme"`
+	Mentor         personJSON     `json:"mentor"`
+	Mentee         personJSON     `json:"mentee"`
+	ProposedBy     string         `json:"proposed_by"`
+	MentorAgreedAt *time.Time     `json:"mentor_agreed_at"`
+	MenteeAgreedAt *time.Time     `json:"mentee_agreed_at"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+	StartedAt      *time.Time     `json:"started_at"`
+	EndedAt        *time.Time     `json:"ended_at"`
+}
+
+func person(p service.Person) personJSON { return personJSON(p) }
+
+func relJSON(v *service.RelationshipView) relationshipJSON {
+	out := relationshipJSON{ID: v.ID, Kind: string(v.Kind), Status: string(v.Status), Mentor: person(v.Mentor), Mentee: person(v.Mentee),
+		ProposedBy: v.ProposedByID, MentorAgreedAt: v.MentorAgreedAt, MenteeAgreedAt: v.MenteeAgreedAt,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, StartedAt: v.StartedAt, EndedAt: v.EndedAt}
+	if v.ProgrammeID != "" {
+		out.Programme = &programmeJSON{ID: v.ProgrammeID, Name: v.ProgrammeName}
+	}
+	return out
+}
+
+func relsJSON(vs []*service.RelationshipView) []relationshipJSON {
+	out := make([]relationshipJSON, len(vs))
+	for i, v := range vs {
+		out[i] = relJSON(v)
+	}
+	return out
+}
+
+func queryLimit(r *http.Request) (int, error) {
+	q := r.URL.Query().Get("limit")
+	if q == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 || n > 500 {
+		return 0, mentorvault.Invalid("the query is not valid", map[string]string{"limit": "must be a number from 1 to 500"})
+	}
+	return n, nil
+}

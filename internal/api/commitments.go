@@ -1,0 +1,105 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+type commitmentJSON struct {
+	ID          string     `json:"id"`
+	OwnerID     string     `json:"owner_id"`
+	ProposedBy  string     `json:"proposed_by"`
+	GoalID      *string    `json:"goal_id"`
+	MeetingID   *string    `json:"meeting_id"`
+	Description string     `json:"description"`
+	DueAt       time.Time  `json:"due_at"`
+	Status      string     `json:"status"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ClosedAt    *time.Time `json:"closed_at"`
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func commitmentOut(c *mentorvault.Commitment) commitmentJSON {
+	return commitmentJSON{ID: c.ID, OwnerID: c.OwnerID, ProposedBy: c.ProposedByID, GoalID: optString(c.GoalID), MeetingID: optString(c.MeetingID),
+		Description: c.Description.Reveal(), DueAt: c.DueAt, Status: string(c.Status), CreatedAt: c.CreatedAt, ClosedAt: c.ClosedAt}
+}
+
+type followJSON struct {
+	Kept   int      `json:"kept"`
+	Missed int      `json:"missed"`
+	Open   int      `json:"open"`
+	Rate   *float64 `json:"rate"`
+}
+
+func followOut(f mentorvault.FollowThrough) followJSON {
+	out := followJSON{Kept: f.Kept, Missed: f.Missed, Open: f.Open}
+	if r, ok := f.Rate(); ok {
+		out.Rate = &r
+	}
+	return out
+}
+
+func (h *Handler) Commitments(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.svc.Commitments(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Commitments []commitmentJSON `json:"commitments"`
+		Mentor      followJSON       `json:"mentor_follow_through"`
+		Mentee      followJSON       `json:"mentee_follow_through"`
+	}{Commitments: []commitmentJSON{}, Mentor: followOut(v.Mentor), Mentee: followOut(v.Mentee)}
+	for _, c := range v.Commitments {
+		out.Commitments = append(out.Commitments, commitmentOut(c))
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) CreateCommitment(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		OwnerID     string     `json:"owner_id"`
+		Description string     `json:"description"`
+		DueAt       *time.Time `json:"due_at"`
+		GoalID      string     `json:"goal_id"`
+		MeetingID   string     `json:"meeting_id"`
+	}
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	ci := service.CommitmentInput{OwnerID: in.OwnerID, Description: in.Description, GoalID: in.GoalID, MeetingID: in.MeetingID}
+	if in.DueAt != nil {
+		ci.DueAt = *in.DueAt
+	}
+	c, err := h.svc.CreateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), ci)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, commitmentOut(c))
+	return nil
+}
+
+func (h *Handler) UpdateCommitment(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := h.svc.UpdateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("commitmentID"), mentorvault.CommitmentStatus(in.Status))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, commitmentOut(c))
+	return nil
+}

@@ -1,0 +1,128 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+type requestJSON struct {
+	ID           string     `json:"id"`
+	Requester    personJSON `json:"requester"`
+	Asked        personJSON `json:"asked"`
+	Subject      personJSON `json:"subject"`
+	Purpose      string     `json:"purpose"`
+	Question     string     `json:"question"`
+	Deadline     time.Time  `json:"deadline"`
+	Status       string     `json:"status"`
+	DeclineReply string     `json:"decline_reply"`
+	StatementID  *string    `json:"statement_id"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// requestOut is where a request's question enters a response to the pair.
+func requestOut(v *service.RequestView) requestJSON {
+	return requestJSON{ID: v.ID, Requester: person(v.Requester), Asked: person(v.Asked), Subject: person(v.Subject), Purpose: v.Purpose,
+		Question: v.Question.Reveal(), Deadline: v.Deadline, Status: string(v.Status), DeclineReply: v.DeclineReply,
+		StatementID: optString(v.StatementID), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+}
+
+func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.svc.ThirdParties(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Requests   []requestJSON   `json:"requests"`
+		Statements []statementJSON `json:"statements"`
+		ThreeWays  []threeWayJSON  `json:"three_way_meetings"`
+		Manager    *personJSON     `json:"line_manager"`
+	}{Requests: []requestJSON{}, Statements: []statementJSON{}, ThreeWays: []threeWayJSON{}}
+	for _, q := range v.Requests {
+		out.Requests = append(out.Requests, requestOut(q))
+	}
+	for _, st := range v.Statements {
+		out.Statements = append(out.Statements, statementOut(st))
+	}
+	for _, m := range v.ThreeWays {
+		out.ThreeWays = append(out.ThreeWays, threeWayOut(m))
+	}
+	if v.Manager != nil {
+		p := person(*v.Manager)
+		out.Manager = &p
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type myRequestJSON struct {
+	ID             string     `json:"id"`
+	RelationshipID string     `json:"relationship_id"`
+	Asked          personJSON `json:"asked"`
+	Subject        personJSON `json:"subject"`
+	Purpose        string     `json:"purpose"`
+	Question       string     `json:"question"`
+	Deadline       time.Time  `json:"deadline"`
+	Status         string     `json:"status"`
+	DeclineReply   string     `json:"decline_reply"`
+	StatementID    *string    `json:"statement_id"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+func myRequestOut(m *service.MyRequest) myRequestJSON {
+	return myRequestJSON{ID: m.ID, RelationshipID: m.RelationshipID, Asked: person(m.Asked), Subject: person(m.Subject), Purpose: m.Purpose,
+		Question: m.Question, Deadline: m.Deadline, Status: string(m.Status), DeclineReply: m.DeclineReply, StatementID: optString(m.StatementID),
+		CreatedAt: m.CreatedAt}
+}
+
+func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		AskedID    string     `json:"asked_id"`
+		AskedEmail string     `json:"asked_email"`
+		Purpose    string     `json:"purpose"`
+		Question   string     `json:"question"`
+		Deadline   *time.Time `json:"deadline"`
+	}
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	si := service.InputRequestInput{AskedID: in.AskedID, AskedEmail: in.AskedEmail, Purpose: in.Purpose, Question: in.Question}
+	if in.Deadline != nil {
+		si.Deadline = *in.Deadline
+	}
+	m, err := h.svc.RequestInput(r.Context(), httpx.Principal(r), r.PathValue("id"), si)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, myRequestOut(m))
+	return nil
+}
+
+func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
+	ms, err := h.svc.MyRequests(r.Context(), httpx.Principal(r))
+	if err != nil {
+		return err
+	}
+	out := []myRequestJSON{}
+	for _, m := range ms {
+		out = append(out, myRequestOut(m))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"requests": out})
+	return nil
+}
+
+func (h *Handler) DeclineRequest(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Reply string `json:"reply"`
+	}
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	if _, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Reply); err != nil {
+		return err
+	}
+	return h.ThirdParties(w, r)
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+type ratingRow struct {
+	Text  string
+	Value int
+	Stars []bool
+}
+
+type askedRow struct {
+	RequestedAt, AnsweredAt string
+	Answered                bool
+	Ratings                 []ratingRow
+	Text                    string
+}
+
+type questionRow struct {
+	Key, Text string
+	Selected  int
+	Error     bool
+}
+
+type toAnswerRow struct {
+	ID, RequestedAt string
+	Questions       []questionRow
+	Text            string
+	Error           string
+}
+
+type feedbackPage struct {
+	base
+	Rel         *service.RelationshipView
+	Other       service.Person
+	Active      bool
+	Done        string
+	CanAsk      bool
+	OpenRequest bool
+	Asked       []askedRow
+	ToAnswer    []toAnswerRow
+	Scale       []int
+}
+
+func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	fv, err := h.svc.Feedback(r.Context(), p, v.ID)
+	if err != nil {
+		return nil, h.hideFromOutsider(v, p, err)
+	}
+	pg := &feedbackPage{base: h.base(r, "Feedback on the mentoring"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive,
+		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}}
+	role := v.Role(p.UserID)
+	pg.CanAsk = pg.Active && (role == "mentor" || role == "partner")
+	for i := len(fv.Asked) - 1; i >= 0; i-- {
+		fr := fv.Asked[i]
+		row := askedRow{RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
+		if a := fv.Answers[fr.ID]; a != nil {
+			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Answer.Text
+			for _, q := range mentorvault.FeedbackQuestions {
+				n := a.Answer.Ratings[q.Key]
+				rr := ratingRow{Text: q.Text, Value: n}
+				for k := 1; k <= 5; k++ {
+					rr.Stars = append(rr.Stars, k <= n)
+				}
+				row.Ratings = append(row.Ratings, rr)
+			}
+		} else {
+			pg.OpenRequest = true
+		}
+		pg.Asked = append(pg.Asked, row)
+	}
+	for _, fr := range fv.ToAnswer {
+		row := toAnswerRow{ID: fr.ID, RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
+		for _, q := range mentorvault.FeedbackQuestions {
+			row.Questions = append(row.Questions, questionRow{Key: q.Key, Text: q.Text})
+		}
+		pg.ToAnswer = append(pg.ToAnswer, row)
+	}
+	return pg, nil
+}
+
+func (h *Handler) Feedback(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.feedbackPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "feedback.html", pg)
+	return nil
+}
+
+func (h *Handler) RequestFeedback(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := h.svc.RequestFeedback(r.Context(), httpx.Principal(r), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, relPath(id)+"/feedback?done=asked", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
+	id, rid := r.PathValue("id"), r.PathValue("requestID")
+	ans := mentorvault.FeedbackAnswer{Ratings: map[string]int{}, Text: r.PostFormValue("text")}
+	for _, q := range mentorvault.FeedbackQuestions {
+		if n, err := strconv.Atoi(r.PostFormValue("q_" + q.Key)); err == nil {
+			ans.Ratings[q.Key] = n
+		}
+	}
+	err := h.svc.AnswerFeedback(r.Context(), httpx.Principal(r), id, rid, ans)
+	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
+		pg, perr := h.feedbackPage(r)
+		if perr != nil {
+			return perr
+		}
+		fields := mentorvault.ErrorFields(err)
+		for i := range pg.ToAnswer {
+			if pg.ToAnswer[i].ID != rid {
+				continue
+			}
+			row := &pg.ToAnswer[i]
+			row.Text, row.Error = ans.Text, "Please answer every question with a rating from 1 to 5."
+			if t := fields["text"]; t != "" {
+				row.Error = "Your comments " + t + "."
+			}
+			for j := range row.Questions {
+				row.Questions[j].Selected = ans.Ratings[row.Questions[j].Key]
+				row.Questions[j].Error = fields["ratings."+row.Questions[j].Key] != ""
+			}
+		}
+		h.render(w, r, http.StatusBadRequest, "feedback.html", pg)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, relPath(id)+"/feedback?done=answered", http.StatusSeeOther)
+	return nil
+}
+
+type aggRow struct {
+	Text      string
+	Responses int
+	Mean      string
+	Withheld  bool
+}
+
+type feedbackAggs struct {
+	K    int
+	Rows []aggRow
+}
+
+// feedbackAggs is the programme's anonymous feedback figures for those who
+// may see them, nil for everyone else.
+func (h *Handler) feedbackAggs(r *http.Request, programmeID string) *feedbackAggs {
+	as, k, err := h.svc.FeedbackAggregates(r.Context(), httpx.Principal(r), programmeID)
+	if err != nil {
+		if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+			httpx.LogError(h.log, r, err)
+		}
+		return nil
+	}
+	out := &feedbackAggs{K: k}
+	for _, a := range as {
+		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld})
+	}
+	return out
+}

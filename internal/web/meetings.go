@@ -1,0 +1,474 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+const whenFmt = "Mon 2 Jan 2006, 15:04 MST"
+
+// timeZones are the zones the meeting forms offer; times entered are read in
+// the chosen zone, and every time is shown in UTC.
+var timeZones = []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
+	"Europe/Amsterdam", "Europe/Warsaw", "Europe/Helsinki", "America/New_York", "America/Chicago", "America/Denver",
+	"America/Los_Angeles", "America/Sao_Paulo", "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+	"Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"}
+
+type meetingForm struct {
+	When, TZ, Minutes, Location, Agenda string
+	Error                               string
+	Fields                              map[string]string
+	TZs                                 []opt
+}
+
+func newMeetingForm() meetingForm {
+	return meetingForm{TZ: "UTC", Minutes: "45", TZs: tzOptions("UTC"), Fields: map[string]string{}}
+}
+
+func meetingFormFrom(m *mentorvault.Meeting) meetingForm {
+	f := newMeetingForm()
+	f.When, f.Minutes, f.Location, f.Agenda = m.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(m.Minutes), m.Location, m.Agenda.Reveal()
+	return f
+}
+
+// parse reads the posted form; errors are kept in f for showing again.
+func (f *meetingForm) parse(r *http.Request) (service.MeetingInput, bool) {
+	f.When, f.TZ, f.Minutes = strings.TrimSpace(r.PostFormValue("starts_at")), r.PostFormValue("tz"), strings.TrimSpace(r.PostFormValue("minutes"))
+	f.Location, f.Agenda = strings.TrimSpace(r.PostFormValue("location")), r.PostFormValue("agenda")
+	f.Fields = map[string]string{}
+	if f.TZ == "" {
+		f.TZ = "UTC"
+	}
+	f.TZs = tzOptions(f.TZ)
+	var in service.MeetingInput
+	loc, err := time.LoadLocation(f.TZ)
+	known := false
+	for _, z := range timeZones {
+		known = known || z == f.TZ
+	}
+	if err != nil || !known {
+		f.Fields["tz"] = "Choose a time zone from the list."
+		loc = time.UTC
+	}
+	switch {
+	case f.When == "":
+		f.Fields["starts_at"] = "Enter the date and time the meeting starts."
+	default:
+		t, err := time.ParseInLocation("2006-01-02T15:04", f.When, loc)
+		if err != nil {
+			t, err = time.ParseInLocation("2006-01-02T15:04:05", f.When, loc)
+		}
+		if err != nil {
+			f.Fields["starts_at"] = "Enter a date and time like 2026-03-01 14:30."
+		}
+		in.StartsAt = t
+	}
+	n, err := strconv.Atoi(f.Minutes)
+	if err != nil {
+		f.Fields["minutes"] = "Enter the length in minutes, from 5 to 480."
+	}
+	in.Minutes, in.Location, in.Agenda = n, f.Location, f.Agenda
+	if len(f.Fields) > 0 {
+		f.Error = "Please correct the meeting details below."
+		return in, false
+	}
+	return in, true
+}
+
+// fail keeps a service's EINVALID in the form; it reports whether err was one.
+func (f *meetingForm) fail(err error) bool {
+	if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+		return false
+	}
+	f.Error = mentorvault.ErrorMessage(err) + "."
+	if f.Fields == nil {
+		f.Fields = map[string]string{}
+	}
+	names := map[string]string{"starts_at": "The start", "minutes": "The length", "location": "The place or link", "agenda": "The agenda"}
+	for k, v := range mentorvault.ErrorFields(err) {
+		if k == "starts_at" {
+			v = "is required"
+		}
+		f.Fields[k] = names[k] + " " + v + "."
+	}
+	return true
+}
+
+type meetingRow struct {
+	ID, RelID, When, Ends, Length string
+	Location                      string
+	LocationIsLink                bool
+	Status, StatusLabel           string
+	HasAgenda                     bool
+	Past                          bool
+}
+
+func meetingStatusLabel(s mentorvault.MeetingStatus) string {
+	switch s {
+	case mentorvault.MeetingScheduled:
+		return "Scheduled"
+	case mentorvault.MeetingHeld:
+		return "Held"
+	case mentorvault.MeetingCancelledInTime:
+		return "Cancelled in time"
+	case mentorvault.MeetingCancelledLate:
+		return "Cancelled late"
+	case mentorvault.MeetingMissed:
+		return "Missed"
+	}
+	return string(s)
+}
+
+func meetingRowOf(m *mentorvault.Meeting, now time.Time) meetingRow {
+	return meetingRow{ID: m.ID, RelID: m.RelationshipID, When: fmtWhen(m.StartsAt), Ends: m.EndsAt().UTC().Format("15:04 MST"), Length: fmt.Sprintf("%d minutes", m.Minutes),
+		Location: m.Location, LocationIsLink: strings.HasPrefix(m.Location, "https://") || strings.HasPrefix(m.Location, "http://"),
+		Status: string(m.Status), StatusLabel: meetingStatusLabel(m.Status), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now)}
+}
+
+type figuresView struct {
+	Planned, Held, CancelledInTime, CancelledLate, Missed, Upcoming int
+	MentorName, MenteeName                                          string
+	MentorKept, MenteeKept                                          string
+	SessionsHeld, WithReminder                                      int
+}
+
+func followThroughText(f mentorvault.FollowThrough) string {
+	rate, ok := f.Rate()
+	if !ok {
+		s := "not enough decided yet"
+		if f.Open > 0 {
+			s += fmt.Sprintf(" (%d open)", f.Open)
+		}
+		return s
+	}
+	s := fmt.Sprintf("%d of %d kept (%d%%)", f.Kept, f.Kept+f.Missed, int(math.Round(rate*100)))
+	if f.Open > 0 {
+		s += fmt.Sprintf(", %d open", f.Open)
+	}
+	return s
+}
+
+func figuresOf(rv *service.ReviewsView, v *service.RelationshipView) *figuresView {
+	m := rv.Meetings
+	return &figuresView{Planned: m.Planned, Held: m.Held, CancelledInTime: m.CancelledInTime, CancelledLate: m.CancelledLate, Missed: m.Missed,
+		Upcoming: m.Upcoming, MentorName: v.Mentor.Name, MenteeName: v.Mentee.Name,
+		MentorKept: followThroughText(rv.MentorKept), MenteeKept: followThroughText(rv.MenteeKept),
+		SessionsHeld: rv.SessionsHeld, WithReminder: rv.WithReminder}
+}
+
+type habitsPanel struct {
+	Upcoming    []meetingRow
+	Error       string
+	CanSchedule bool
+	Form        meetingForm
+	Figures     *figuresView
+}
+
+// habitsPanel is the meetings section of a party's relationship page; nil
+// when there is nothing to show yet (the relationship has not started).
+func (h *Handler) habitsPanel(r *http.Request, v *service.RelationshipView) (*habitsPanel, error) {
+	p := httpx.Principal(r)
+	if !v.IsParty(p.UserID) || v.StartedAt == nil {
+		return nil, nil
+	}
+	hp := &habitsPanel{CanSchedule: v.Status == mentorvault.StatusActive, Form: newMeetingForm()}
+	page, err := h.svc.Meetings(r.Context(), p, v.ID, true, "", 5)
+	switch {
+	case err == nil:
+		now := time.Now()
+		for _, m := range page.Meetings {
+			hp.Upcoming = append(hp.Upcoming, meetingRowOf(m, now))
+		}
+	case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
+		return nil, err
+	default:
+		hp.Error = mentorvault.ErrorMessage(err)
+	}
+	if rv, err := h.svc.Reviews(r.Context(), p, v.ID); err == nil {
+		hp.Figures = figuresOf(rv, v)
+	} else if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+		return nil, err
+	}
+	return hp, nil
+}
+
+func (h *Handler) ScheduleMeeting(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	f := newMeetingForm()
+	in, ok := f.parse(r)
+	if ok {
+		m, err := h.svc.ScheduleMeeting(r.Context(), httpx.Principal(r), id, in)
+		if err == nil {
+			http.Redirect(w, r, relPath(id)+"/meetings/"+m.ID+"?done=scheduled", http.StatusSeeOther)
+			return nil
+		}
+		if !f.fail(err) {
+			return err
+		}
+	}
+	pg, err := h.relationshipPage(r)
+	if err != nil {
+		return err
+	}
+	if pg.Habits == nil {
+		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "meetings open once you have both signed the confidentiality agreement")
+	}
+	pg.Habits.Form = f
+	h.render(w, r, http.StatusBadRequest, "relationship.html", pg)
+	return nil
+}
+
+type meetingsPage struct {
+	base
+	Rel        *service.RelationshipView
+	Upcoming   []meetingRow
+	Past       []meetingRow
+	NextBefore string
+	Older      bool
+}
+
+func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	before := r.URL.Query().Get("before")
+	pg := &meetingsPage{base: h.base(r, "Meetings"), Rel: v, Older: before != ""}
+	now := time.Now()
+	if before == "" {
+		up, err := h.svc.Meetings(r.Context(), p, v.ID, true, "", 100)
+		if err != nil {
+			return h.hideFromOutsider(v, p, err)
+		}
+		for _, m := range up.Meetings {
+			pg.Upcoming = append(pg.Upcoming, meetingRowOf(m, now))
+		}
+	}
+	past, err := h.svc.Meetings(r.Context(), p, v.ID, false, before, 25)
+	if err != nil {
+		return h.hideFromOutsider(v, p, err)
+	}
+	for _, m := range past.Meetings {
+		pg.Past = append(pg.Past, meetingRowOf(m, now))
+	}
+	pg.NextBefore = past.NextBefore
+	h.render(w, r, http.StatusOK, "meetings.html", pg)
+	return nil
+}
+
+type ackRow struct {
+	Who, Shown, Acknowledged string
+}
+
+type meetingPage struct {
+	base
+	Rel          *service.RelationshipView
+	Other        service.Person
+	M            meetingRow
+	Agenda       string
+	Done         string
+	Active       bool
+	Scheduled    bool
+	Startable    bool
+	Started      bool // it is past the start time
+	CanRecord    bool
+	InProgress   bool // the viewer acknowledged the reminder
+	MyAckAt      string
+	CancelIsLate bool
+	NoticeHours  int
+	Acks         []ackRow
+	OtherAcked   bool
+	Notes        []noteView
+	NoteBody     string
+	NoteVis      string
+	NoteError    string
+	Commitments  []commitmentRow
+	CForm        commitmentForm
+	RForm        meetingForm
+	ICS          string
+	CancelledBy  string
+}
+
+func nameOf(v *service.RelationshipView, userID, me string) string {
+	switch userID {
+	case me:
+		return "You"
+	case v.MentorID:
+		return v.Mentor.Name
+	case v.MenteeID:
+		return v.Mentee.Name
+	}
+	return "Someone"
+}
+
+func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	mv, err := h.svc.Meeting(r.Context(), p, v.ID, r.PathValue("meetingID"))
+	if err != nil {
+		return nil, h.hideFromOutsider(v, p, err)
+	}
+	now := time.Now()
+	pg := &meetingPage{base: h.base(r, "Mentoring session "+mv.StartsAt.UTC().Format("2 Jan 2006")), Rel: v, Other: v.Other(p.UserID),
+		M: meetingRowOf(mv.Meeting, now), Agenda: mv.Agenda.Reveal(), Done: r.URL.Query().Get("done"),
+		Active: v.Status == mentorvault.StatusActive, Scheduled: mv.Status == mentorvault.MeetingScheduled,
+		Started: !now.Before(mv.StartsAt), CancelIsLate: mv.CancelIsLate, NoticeHours: mv.NoticeHours, NoteVis: "shared",
+		CForm: commitmentForm{Owner: "me"}, RForm: meetingFormFrom(mv.Meeting),
+		ICS: "/api/v1/relationships/" + url.PathEscape(v.ID) + "/meetings/" + url.PathEscape(mv.ID) + "/ics"}
+	pg.Startable = pg.Active && (mv.Status == mentorvault.MeetingScheduled || mv.Status == mentorvault.MeetingHeld)
+	pg.CanRecord = pg.Scheduled && pg.Started && (pg.Active || v.Status == mentorvault.StatusPaused)
+	if mv.CancelledByID != "" {
+		pg.CancelledBy = nameOf(v, mv.CancelledByID, p.UserID)
+	}
+	for _, who := range []string{v.MentorID, v.MenteeID} {
+		row := ackRow{Who: nameOf(v, who, p.UserID)}
+		for _, ak := range mv.Acks {
+			if ak.UserID != who {
+				continue
+			}
+			row.Shown = fmtWhen(ak.ShownAt)
+			if ak.AcknowledgedAt != nil {
+				row.Acknowledged = fmtWhen(*ak.AcknowledgedAt)
+				if who == p.UserID {
+					pg.InProgress, pg.MyAckAt = true, row.Acknowledged
+				} else {
+					pg.OtherAcked = true
+				}
+			}
+		}
+		pg.Acks = append(pg.Acks, row)
+	}
+	for _, n := range mv.Notes {
+		nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body.Reveal(), Mine: n.AuthorID == p.UserID,
+			CreatedAt: fmtWhen(n.CreatedAt), UpdatedAt: fmtWhen(n.UpdatedAt), Edited: n.UpdatedAt.After(n.CreatedAt), AuthorName: nameOf(v, n.AuthorID, p.UserID)}
+		pg.Notes = append(pg.Notes, nv)
+	}
+	cv, err := h.svc.Commitments(r.Context(), p, v.ID)
+	if err != nil && mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+		return nil, err
+	}
+	if cv != nil {
+		for _, c := range cv.Commitments {
+			if c.MeetingID == mv.ID {
+				pg.Commitments = append(pg.Commitments, commitmentRowOf(c, v, p.UserID, now))
+			}
+		}
+	}
+	return pg, nil
+}
+
+func (h *Handler) Meeting(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.meetingPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "meeting.html", pg)
+	return nil
+}
+
+func meetingPath(r *http.Request) string {
+	return relPath(r.PathValue("id")) + "/meetings/" + url.PathEscape(r.PathValue("meetingID"))
+}
+
+type reminderPage struct {
+	base
+	Rel      *service.RelationshipView
+	Other    service.Person
+	M        meetingRow
+	Reminder mentorvault.Reminder
+}
+
+func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	st, err := h.svc.StartMeeting(r.Context(), p, v.ID, r.PathValue("meetingID"))
+	if err != nil {
+		return h.hideFromOutsider(v, p, err)
+	}
+	h.render(w, r, http.StatusOK, "meeting_reminder.html", &reminderPage{base: h.base(r, "Before you begin"), Rel: v, Other: v.Other(p.UserID),
+		M: meetingRowOf(st.Meeting, time.Now()), Reminder: st.Reminder})
+	return nil
+}
+
+func (h *Handler) AckReminder(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.svc.AcknowledgeReminder(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, meetingPath(r)+"?done=started", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) SessionNote(w http.ResponseWriter, r *http.Request) error {
+	body, vis := r.PostFormValue("body"), r.PostFormValue("visibility")
+	_, err := h.svc.CreateSessionNote(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), body, mentorvault.Visibility(vis))
+	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
+		pg, perr := h.meetingPage(r)
+		if perr != nil {
+			return perr
+		}
+		pg.NoteBody, pg.NoteVis, pg.NoteError = body, vis, fieldsMessage(err)
+		h.render(w, r, http.StatusBadRequest, "meeting.html", pg)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, meetingPath(r)+"?done=note#session-notes", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) RescheduleMeeting(w http.ResponseWriter, r *http.Request) error {
+	f := newMeetingForm()
+	in, ok := f.parse(r)
+	if ok {
+		_, err := h.svc.RescheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), in)
+		if err == nil {
+			http.Redirect(w, r, meetingPath(r)+"?done=rescheduled", http.StatusSeeOther)
+			return nil
+		}
+		if !f.fail(err) {
+			return err
+		}
+	}
+	pg, err := h.meetingPage(r)
+	if err != nil {
+		return err
+	}
+	pg.RForm = f
+	h.render(w, r, http.StatusBadRequest, "meeting.html", pg)
+	return nil
+}
+
+func (h *Handler) CancelMeeting(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.svc.CancelMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"))
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, meetingPath(r)+"?done="+string(m.Status), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) MeetingOutcome(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.svc.RecordMeetingOutcome(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), mentorvault.MeetingStatus(r.PostFormValue("outcome")))
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, meetingPath(r)+"?done="+string(m.Status), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,318 @@
+// Package web serves mentorvault's server-rendered pages: one file per
+// capability, page.go with what every page shares, templates and static
+// assets embedded. Handlers build pages from internal/service's views.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+// Handler serves the web pages: one file per capability, each page built
+// from the views internal/service returns, where access is decided.
+type Handler struct {
+	svc        *service.Service
+	log        *slog.Logger
+	edge       httpx.Edge
+	pages      *pages
+	checkpoint func() string
+}
+
+// New parses the templates (once) and returns the web pages' handlers.
+// checkpoint returns the latest audit checkpoint to show the parties.
+func New(svc *service.Service, log *slog.Logger, edge httpx.Edge, checkpoint func() string) (*Handler, error) {
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{svc: svc, log: log, edge: edge, pages: pg, checkpoint: checkpoint}, nil
+}
+
+// Page adapts an error-returning page handler: unauthenticated visitors are
+// sent to the login page; other errors render the error page.
+func (h *Handler) Page(next httpx.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := next(w, r); err != nil {
+			h.renderError(w, r, err)
+		}
+	})
+}
+
+// Form adapts a handler of a signed-in user's form post: it bounds and
+// parses the body and checks the session's CSRF token first.
+func (h *Handler) Form(next httpx.HandlerFunc) http.Handler {
+	return h.Page(func(w http.ResponseWriter, r *http.Request) error {
+		sess := httpx.Session(r.Context())
+		if sess == nil {
+			return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+		}
+		if err := httpx.ParseForm(w, r); err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf_token")), []byte(sess.CSRFToken)) != 1 {
+			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "this form has expired or did not come from mentorvault; go back, reload the page and try again")
+		}
+		return next(w, r)
+	})
+}
+
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := mentorvault.ErrorCode(err)
+	if code == mentorvault.EUNAUTHENTICATED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	httpx.LogError(h.log, r, err)
+	status := httpx.Status(code)
+	title := map[int]string{400: "That did not work", 401: "Please sign in", 403: "Not allowed", 404: "Not found",
+		409: "That cannot be done now", 413: "Too large", 415: "Unsupported request", 429: "Slow down"}[status]
+	if title == "" {
+		title = "Something went wrong"
+	}
+	h.render(w, r, status, "error.html", &errorPage{base: h.base(r, title), Status: status, Message: mentorvault.ErrorMessage(err)})
+}
+
+type errorPage struct {
+	base
+	Status  int
+	Message string
+}
+
+func (h *Handler) NotFound(w http.ResponseWriter, r *http.Request) error {
+	return mentorvault.Errorf(mentorvault.ENOTFOUND, "there is no page at this address")
+}
+
+func fieldsMessage(err error) string {
+	msg := mentorvault.ErrorMessage(err)
+	for f, m := range mentorvault.ErrorFields(err) {
+		msg += ": " + f + " " + m
+	}
+	return msg
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds the parsed templates (one set per page, each with the layout)
+// and the content-hashed names of the static assets.
+type pages struct {
+	byName map[string]*template.Template
+	assets map[string]string // "app.css" → "app.3f2a….css"
+	files  map[string]string // hashed name → file name
+}
+
+func parsePages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]string{}}
+	entries, err := fs.ReadDir(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := staticFS.ReadFile("static/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(e.Name())
+		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		p.assets[e.Name()], p.files[hashed] = hashed, e.Name()
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			h, ok := p.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return "/static/" + h, nil
+		},
+		"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.Format("2 Jan 2006")
+		},
+		"title": func(s string) string {
+			r, n := utf8.DecodeRuneInString(s)
+			if n == 0 {
+				return s
+			}
+			return string(unicode.ToUpper(r)) + s[n:]
+		},
+		"statusHelp": statusHelp,
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", base, err)
+		}
+		p.byName[base] = t
+	}
+	return p, nil
+}
+
+func statusHelp(s mentorvault.RelationshipStatus) string {
+	switch s {
+	case mentorvault.StatusProposed:
+		return "Waiting for the invited person to accept."
+	case mentorvault.StatusAccepted:
+		return "Accepted. Next, the two of you draft and sign your confidentiality agreement."
+	case mentorvault.StatusAgreeing:
+		return "Drafting the confidentiality agreement: the relationship starts when you both sign the same version."
+	case mentorvault.StatusActive:
+		return "Active: notes and meetings are open to the two of you."
+	case mentorvault.StatusPaused:
+		return "Paused: nothing new can be written until it resumes."
+	case mentorvault.StatusClosed:
+		return "Closed."
+	case mentorvault.StatusDeclined:
+		return "Declined."
+	case mentorvault.StatusWithdrawn:
+		return "Withdrawn."
+	}
+	return ""
+}
+
+// base is the data every page gets.
+type base struct {
+	Title    string
+	SignedIn bool
+	UserName string
+	CSRF     string
+	Nav      string
+	Unread   int // unread notifications, for the header
+	// Supervises: the header offers the consultations of a supervisor.
+	Supervises bool
+}
+
+func (h *Handler) base(r *http.Request, title string) base {
+	b := base{Title: title}
+	if sess := httpx.Session(r.Context()); sess != nil {
+		b.SignedIn, b.CSRF = true, sess.CSRFToken
+		if me, err := h.svc.Me(r.Context(), httpx.Principal(r)); err == nil {
+			b.UserName, b.Supervises = me.User.Name, me.Supervises
+		}
+		// The header's count is a courtesy: a failure never fails the page.
+		if n, err := h.svc.UnreadNotifications(r.Context(), httpx.Principal(r)); err == nil {
+			b.Unread = n
+		}
+	}
+	switch {
+	case r.URL.Path == "/":
+		b.Nav = "home"
+	case strings.HasPrefix(r.URL.Path, "/directory"):
+		b.Nav = "directory"
+	case strings.HasPrefix(r.URL.Path, "/settings"):
+		b.Nav = "settings"
+	case strings.HasPrefix(r.URL.Path, "/notifications"):
+		b.Nav = "notifications"
+	case strings.HasPrefix(r.URL.Path, "/consultations"):
+		b.Nav = "consultations"
+	}
+	return b
+}
+
+// render executes a page into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := h.pages.byName[name]
+	var buf bytes.Buffer
+	if !ok {
+		h.log.ErrorContext(r.Context(), "no such template", "template", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		h.log.ErrorContext(r.Context(), "render failed", "request_id", httpx.RequestID(r.Context()), "template", name, "err", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// static serves the embedded assets under their content-hashed names, cached for a year.
+func (h *Handler) Static() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := h.pages.files[r.PathValue("file")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		b, _ := staticFS.ReadFile("static/" + name)
+		switch path.Ext(name) {
+		case ".css":
+			w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		case ".js":
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		case ".svg":
+			w.Header().Set("Content-Type", "image/svg+xml")
+		}
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		_, _ = w.Write(b)
+	})
+}
+
+func tzOptions(sel string) []opt {
+	if sel == "" {
+		sel = "UTC"
+	}
+	out := make([]opt, len(timeZones))
+	for i, z := range timeZones {
+		out[i] = opt{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == sel}
+	}
+	return out
+}
+
+func fmtWhen(t time.Time) string { return t.UTC().Format(whenFmt) }
+
+func relPath(id string) string { return "/relationships/" + url.PathEscape(id) }
+
+// hideFromOutsider answers "not found" to someone outside the pair who asks
+// for the pair's content: they learn nothing of what exists in it.
+func (h *Handler) hideFromOutsider(v *service.RelationshipView, p mentorvault.Principal, err error) error {
+	if mentorvault.ErrorCode(err) == mentorvault.EFORBIDDEN && !v.IsParty(p.UserID) {
+		return mentorvault.Errorf(mentorvault.ENOTFOUND, "there is no page at this address")
+	}
+	return err
+}

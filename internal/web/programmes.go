@@ -1,0 +1,140 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+type programmePage struct {
+	base
+	Prog                                                                     *service.ProgrammeView
+	GuidelinesHTML                                                           template.HTML
+	Done                                                                     string
+	Mandatory                                                                []opt
+	Frequencies                                                              []opt
+	Draft                                                                    string // guidelines being written
+	GuidelinesErr                                                            string
+	SettingsErr                                                              string
+	Fields                                                                   map[string]string
+	MinNotice, ReviewWeeks, KThreshold, RetentionDays, TplMinutes, TplNotice string
+	NextVersion                                                              int
+	TemplateSummary                                                          string
+	Feedback                                                                 *feedbackAggs // anonymous feedback figures; nil for those who may not see them
+}
+
+func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
+	pv, err := h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	pg := &programmePage{base: h.base(r, pv.Name), Prog: pv, Done: r.URL.Query().Get("done"), Fields: map[string]string{}}
+	if pv.Guidelines != nil {
+		pg.GuidelinesHTML, pg.Draft = renderMarkdown(pv.Guidelines.Body), pv.Guidelines.Body
+	}
+	st := pv.Settings
+	pg.NextVersion = 1
+	if pv.Guidelines != nil {
+		pg.NextVersion = pv.Guidelines.Version + 1
+	}
+	x := st.Template.Expectations
+	pg.TemplateSummary = "meetings " + mentorvault.Label(x.MeetingFrequency)
+	if x.MeetingFrequency == "" {
+		pg.TemplateSummary = "meetings as the pair agree"
+	}
+	if x.MeetingMinutes > 0 {
+		pg.TemplateSummary += fmt.Sprintf(" of %d minutes", x.MeetingMinutes)
+	}
+	pg.TemplateSummary += fmt.Sprintf(", %d hours' notice to cancel", x.CancellationNoticeHours)
+	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
+	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
+	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
+	pg.Feedback = h.feedbackAggs(r, pv.ID)
+	return pg, nil
+}
+
+func (pg *programmePage) setOptions(mandatory []mentorvault.ExceptionKind, freq string) {
+	pg.Mandatory = nil
+	for _, k := range mentorvault.ExceptionKinds {
+		if k == mentorvault.ExcOther {
+			continue
+		}
+		pg.Mandatory = append(pg.Mandatory, opt{Value: string(k), Label: mentorvault.Label(string(k)), Selected: slices.Contains(mandatory, k)})
+	}
+	pg.Frequencies = options(mentorvault.MeetingFrequencies, freq, func(s string) string { return title(mentorvault.Label(s)) })
+}
+
+func (h *Handler) Programme(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.programmePage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "programme.html", pg)
+	return nil
+}
+
+func (h *Handler) PublishGuidelines(w http.ResponseWriter, r *http.Request) error {
+	id, body := r.PathValue("id"), r.PostFormValue("body")
+	_, err := h.svc.PublishGuidelines(r.Context(), httpx.Principal(r), id, body)
+	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
+		pg, perr := h.programmePage(r)
+		if perr != nil {
+			return perr
+		}
+		pg.Draft, pg.GuidelinesErr = body, "The guidelines "+mentorvault.ErrorFields(err)["body"]+"."
+		h.render(w, r, http.StatusBadRequest, "programme.html", pg)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/programmes/"+url.PathEscape(id)+"?done=guidelines", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) ProgrammeSettings(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	pg, err := h.programmePage(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostFormValue
+	st := pg.Prog.Settings
+	local := map[string]string{}
+	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = f("min_notice_hours"), f("review_every_weeks"), f("k_threshold"), f("retention_days")
+	pg.TplMinutes, pg.TplNotice = f("template_minutes"), f("template_notice_hours")
+	st.MinNoticeHours = atoiField(pg.MinNotice, "min_notice_hours", local)
+	st.ReviewEveryWeeks = atoiField(pg.ReviewWeeks, "review_every_weeks", local)
+	st.KThreshold = atoiField(pg.KThreshold, "k_threshold", local)
+	st.RetentionDays = atoiField(pg.RetentionDays, "retention_days", local)
+	st.Template.Expectations.MeetingMinutes = atoiField(pg.TplMinutes, "template.expectations.meeting_minutes", local)
+	st.Template.Expectations.CancellationNoticeHours = atoiField(pg.TplNotice, "template.expectations.cancellation_notice_hours", local)
+	st.Template.Expectations.MeetingFrequency = f("template_frequency")
+	st.Template.Expectations.ReviewEveryWeeks = st.ReviewEveryWeeks
+	st.MandatoryExceptions = nil
+	for _, k := range r.PostForm["mandatory"] {
+		st.MandatoryExceptions = append(st.MandatoryExceptions, mentorvault.ExceptionKind(k))
+	}
+	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
+	if len(local) == 0 {
+		_, err = h.svc.UpdateProgrammeSettings(r.Context(), httpx.Principal(r), id, st)
+		if err == nil {
+			http.Redirect(w, r, "/programmes/"+url.PathEscape(id)+"?done=settings", http.StatusSeeOther)
+			return nil
+		}
+		if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+			return err
+		}
+		local = mentorvault.ErrorFields(err)
+	}
+	pg.Fields = local
+	pg.SettingsErr = "Some settings need another look; nothing is saved yet."
+	h.render(w, r, http.StatusBadRequest, "programme.html", pg)
+	return nil
+}

@@ -1,0 +1,246 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+type homePage struct {
+	base
+	Active, Pending, Ended []*service.RelationshipView
+}
+
+func (h *Handler) Home(w http.ResponseWriter, r *http.Request) error {
+	vs, err := h.svc.MyRelationships(r.Context(), httpx.Principal(r))
+	if err != nil {
+		return err
+	}
+	p := &homePage{base: h.base(r, "My mentoring")}
+	for _, v := range vs {
+		switch v.Status {
+		case mentorvault.StatusActive, mentorvault.StatusPaused:
+			p.Active = append(p.Active, v)
+		case mentorvault.StatusProposed, mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+			p.Pending = append(p.Pending, v)
+		default:
+			p.Ended = append(p.Ended, v)
+		}
+	}
+	h.render(w, r, http.StatusOK, "home.html", p)
+	return nil
+}
+
+type directoryPage struct {
+	base
+	Relationships []*service.RelationshipView
+	Query         string
+}
+
+func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
+	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r))
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
+	p := &directoryPage{base: h.base(r, "Directory"), Query: q}
+	for _, v := range vs {
+		if q == "" || strings.Contains(strings.ToLower(v.Mentor.Name+" "+v.Mentor.Email+" "+v.Mentee.Name+" "+v.Mentee.Email+" "+v.ProgrammeName), q) {
+			p.Relationships = append(p.Relationships, v)
+		}
+	}
+	h.render(w, r, http.StatusOK, "directory.html", p)
+	return nil
+}
+
+type proposePage struct {
+	base
+	Programmes  []*mentorvault.Programme
+	OtherEmail  string
+	MyRole      string
+	ProgrammeID string
+	Error       string
+	Fields      map[string]string
+}
+
+func (h *Handler) proposePage(r *http.Request) (*proposePage, error) {
+	me, err := h.svc.Me(r.Context(), httpx.Principal(r))
+	if err != nil {
+		return nil, err
+	}
+	return &proposePage{base: h.base(r, "Propose a mentoring relationship"), Programmes: me.Programmes, MyRole: "mentee"}, nil
+}
+
+func (h *Handler) ProposeForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.proposePage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "propose.html", p)
+	return nil
+}
+
+func (h *Handler) Propose(w http.ResponseWriter, r *http.Request) error {
+	in := service.ProposeInput{OtherEmail: r.PostFormValue("other_email"), MyRole: r.PostFormValue("my_role"), ProgrammeID: r.PostFormValue("programme_id")}
+	v, err := h.svc.ProposeRelationship(r.Context(), httpx.Principal(r), in)
+	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || c == mentorvault.ECONFLICT {
+		p, perr := h.proposePage(r)
+		if perr != nil {
+			return perr
+		}
+		p.OtherEmail, p.MyRole, p.ProgrammeID = in.OtherEmail, in.MyRole, in.ProgrammeID
+		p.Error, p.Fields = mentorvault.ErrorMessage(err), mentorvault.ErrorFields(err)
+		h.render(w, r, httpx.Status(c), "propose.html", p)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/relationships/"+v.ID, http.StatusSeeOther)
+	return nil
+}
+
+type noteView struct {
+	ID, Visibility, Body string
+	Mine                 bool
+	AuthorName           string
+	CreatedAt, UpdatedAt string
+	Edited               bool
+}
+
+type relationshipPage struct {
+	base
+	Rel        *service.RelationshipView
+	MyRole     string
+	Other      service.Person
+	IsParty    bool
+	MayAsk     bool // the viewer may ask a party for input (a requester, or a party's line manager)
+	Actions    []actionButton
+	Notes      []noteView
+	NotesError string
+	NoteBody   string
+	NoteVis    string
+	NoteError  string
+	Status     string
+	Agreement  *agreementPanel // nil: nothing about the agreement to show this viewer
+	Habits     *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
+}
+
+type actionButton struct {
+	Action, Label, Help string
+	Danger              bool
+}
+
+// actionsFor lists the lifecycle actions that make sense for userID now;
+// the service and policy still decide when one is pressed.
+func actionsFor(v *service.RelationshipView, userID string) []actionButton {
+	if !v.IsParty(userID) {
+		return nil
+	}
+	proposer := v.ProposedByID == userID
+	var out []actionButton
+	switch v.Status {
+	case mentorvault.StatusProposed:
+		if proposer {
+			out = append(out, actionButton{"withdraw", "Withdraw the proposal", "", true})
+		} else {
+			out = append(out, actionButton{"accept", "Accept", "", false}, actionButton{"decline", "Decline", "Declining is private between you two.", true})
+		}
+	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+		out = append(out, actionButton{"withdraw", "Withdraw", "", true})
+	case mentorvault.StatusActive:
+		out = append(out, actionButton{"pause", "Pause", "", false}, actionButton{"close", "Close the relationship", "", true})
+	case mentorvault.StatusPaused:
+		out = append(out, actionButton{"resume", "Resume", "", false}, actionButton{"close", "Close the relationship", "", true})
+	}
+	return out
+}
+
+func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), IsParty: v.IsParty(p.UserID),
+		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
+	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
+	if pg.Agreement, err = h.agreementPanelFor(r, v); err != nil {
+		return nil, err
+	}
+	if !pg.IsParty {
+		pg.MayAsk = h.svc.MayRequestInput(r.Context(), p, v.ID)
+		return pg, nil
+	}
+	pg.Other = v.Other(p.UserID)
+	if pg.Habits, err = h.habitsPanel(r, v); err != nil {
+		return nil, err
+	}
+	notes, err := h.svc.ListNotes(r.Context(), p, v.ID, "", 200)
+	switch {
+	case err == nil:
+		for _, n := range notes {
+			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body.Reveal(), Mine: n.AuthorID == p.UserID,
+				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
+				Edited: n.UpdatedAt.After(n.CreatedAt)}
+			nv.AuthorName = v.Other(p.UserID).Name
+			if nv.Mine {
+				nv.AuthorName = "You"
+			}
+			pg.Notes = append(pg.Notes, nv)
+		}
+	case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
+		return nil, err
+	default:
+		pg.NotesError = mentorvault.ErrorMessage(err)
+	}
+	return pg, nil
+}
+
+func (h *Handler) Relationship(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.relationshipPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "relationship.html", pg)
+	return nil
+}
+
+func (h *Handler) Lifecycle(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := h.svc.Transition(r.Context(), httpx.Principal(r), id, mentorvault.LifecycleAction(r.PostFormValue("action"))); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/relationships/"+id+"?done="+url.QueryEscape(r.PostFormValue("action")), http.StatusSeeOther)
+	return nil
+}
+
+var actionWords = map[string]string{
+	"note.create": "wrote a note", "note.read": "read a note", "note.list": "opened the notes",
+	"note.update": "changed a note", "note.delete": "deleted a note", "audit.read": "viewed this access log",
+	"relationship.propose": "proposed the relationship", "relationship.accept": "accepted the relationship",
+	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
+	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship",
+	"relationship.view": "viewed the relationship",
+	"agreement.read":    "opened the agreement", "agreement.draft": "started a draft of the agreement",
+	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
+	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
+	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",
+	"agreement.export": "downloaded the agreement", "agreement.status": "looked at the agreement's status",
+	"review.read": "opened the reviews", "review.record": "recorded a review of expectations",
+	"meeting.schedule": "scheduled a meeting", "meeting.list": "listed the meetings", "meeting.read": "opened a meeting",
+	"meeting.reschedule": "rescheduled a meeting", "meeting.cancel": "cancelled a meeting", "meeting.outcome": "recorded a meeting's outcome",
+	"meeting.start": "started a session (reminder shown)", "meeting.reminder_ack": "acknowledged the confidentiality reminder",
+	"meeting.ics": "downloaded a calendar entry", "commitment.create": "recorded a commitment", "commitment.update": "updated a commitment",
+	"commitment.list": "listed the commitments", "goal.create": "added a goal", "goal.update": "updated a goal", "goal.list": "opened the goals",
+	"feedback.request": "asked for feedback", "feedback.answer": "answered a feedback request", "feedback.read": "opened the feedback",
+	"feedback.list": "opened the feedback",
+	"concern.raise": "raised a concern", "concern.read": "opened the concerns", "concern.step": "recorded a step on a concern",
+	"concern.close": "recorded a concern's outcome", "disclosure.plan": "proposed a joint disclosure plan",
+	"disclosure.sign": "signed a disclosure plan", "disclosure.notice": "filed a disclosure notice",
+	"disclosure.withdraw": "withdrew a disclosure", "disclosure.delivered": "made a disclosure (it took effect)",
+	"disclosure.read": "read what was disclosed to them",
+}

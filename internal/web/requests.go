@@ -1,0 +1,267 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+func thirdPartyPath(relID string) string { return relPath(relID) + "/third-parties" }
+
+func requestStatusLabel(s mentorvault.RequestStatus) string {
+	switch s {
+	case mentorvault.RequestOpen:
+		return "Waiting for an answer"
+	case mentorvault.RequestDeclined:
+		return "Declined"
+	case mentorvault.RequestAnswered:
+		return "Answered: a statement was released"
+	}
+	return string(s)
+}
+
+type askForm struct {
+	formState
+	Asked, Purpose, Question, Deadline string
+}
+
+type askPage struct {
+	base
+	Rel  *service.RelationshipView
+	Form askForm
+}
+
+func (h *Handler) AskForm(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.svc.Relationship(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if v.IsParty(httpx.Principal(r).UserID) {
+		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "the two of you do not ask each other for input: a requester or a line manager does")
+	}
+	h.render(w, r, http.StatusOK, "request_new.html", &askPage{base: h.base(r, "Ask for input"), Rel: v, Form: askForm{Asked: v.Mentor.Email}})
+	return nil
+}
+
+func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	f := askForm{Asked: r.PostFormValue("asked_email"), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
+		Question: r.PostFormValue("question"), Deadline: strings.TrimSpace(r.PostFormValue("deadline"))}
+	f.Fields = map[string]string{}
+	in := service.InputRequestInput{AskedEmail: f.Asked, Purpose: f.Purpose, Question: f.Question}
+	if f.Deadline == "" {
+		f.Fields["deadline"] = "Enter the date by which you need an answer."
+	} else if d, err := time.Parse("2006-01-02", f.Deadline); err != nil {
+		f.Fields["deadline"] = "Enter a date like 2026-03-01."
+	} else {
+		in.Deadline = d.Add(24*time.Hour - time.Second) // the end of that day, UTC
+	}
+	if len(f.Fields) == 0 {
+		_, err := h.svc.RequestInput(r.Context(), p, v.ID, in)
+		if err == nil {
+			http.Redirect(w, r, "/requests?done=asked", http.StatusSeeOther)
+			return nil
+		}
+		if !f.fail(err, askNames) {
+			return err
+		}
+	} else {
+		f.Error = "Please correct the request below."
+	}
+	h.render(w, r, http.StatusBadRequest, "request_new.html", &askPage{base: h.base(r, "Ask for input"), Rel: v, Form: f})
+	return nil
+}
+
+type myRequestRow struct {
+	ID, RelID, Asked, Subject, Purpose, Question, Deadline string
+	Created, Status, StatusLabel, DeclineReply             string
+	Body, ReleasedAt, WithdrawnAt                          string
+}
+
+type requestsPage struct {
+	base
+	Rows      []myRequestRow
+	Requester bool
+	Done      string
+}
+
+func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	mine, err := h.svc.MyRequests(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var received []*service.ReceivedStatement
+	if len(mine) > 0 {
+		if received, err = h.svc.ReceivedStatements(r.Context(), p); err != nil {
+			return err
+		}
+	}
+	pg := &requestsPage{base: h.base(r, "My requests"), Done: r.URL.Query().Get("done")}
+	pg.Nav = "statements"
+	if m, err := h.svc.Me(r.Context(), p); err == nil {
+		pg.Requester = m.User.Requester
+	}
+	for _, q := range mine {
+		row := myRequestRow{ID: q.ID, RelID: q.RelationshipID, Asked: q.Asked.Name, Subject: q.Subject.Name, Purpose: q.Purpose, Question: q.Question,
+			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
+			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply}
+		for _, rs := range received { // newest first: the latest answer to this request
+			if rs.RequestID != q.ID {
+				continue
+			}
+			row.ReleasedAt = fmtWhen(rs.ReleasedAt)
+			if rs.WithdrawnAt != nil {
+				row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
+				row.StatusLabel = "The answer was withdrawn"
+			} else {
+				row.Body = rs.Body.Reveal()
+			}
+			break
+		}
+		pg.Rows = append(pg.Rows, row)
+	}
+	h.render(w, r, http.StatusOK, "requests.html", pg)
+	return nil
+}
+
+type requestRow struct {
+	ID, Requester, RequesterEmail, Asked, Subject, Purpose, Question string
+	Deadline, Created, Status, StatusLabel, DeclineReply             string
+	StatementID, StatementLabel                                      string
+	Mine, CanAnswer                                                  bool
+	Draft, Decline                                                   string
+	DraftForm, DeclineForm                                           formState
+}
+
+type thirdPartiesPage struct {
+	base
+	Rel        *service.RelationshipView
+	Other      service.Person
+	Me         string
+	CanAct     bool
+	Requests   []*requestRow
+	Statements []statementRow
+	ThreeWays  []threeWayRow
+	Manager    *service.Person
+	Summary    summaryForm
+	TW         threeWayForm
+	Neutral    string
+	Done       string
+	Error      string // a refused action whose form is no longer shown
+}
+
+func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	tp, err := h.svc.ThirdParties(r.Context(), p, v.ID)
+	if err != nil {
+		return nil, h.hideFromOutsider(v, p, err)
+	}
+	pg := &thirdPartiesPage{base: h.base(r, "Third parties"), Rel: v, Other: v.Other(p.UserID), Me: p.UserID, Manager: tp.Manager,
+		CanAct: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, Neutral: mentorvault.NeutralDecline,
+		Done: r.URL.Query().Get("done"), TW: newThreeWayForm()}
+	if tp.Manager != nil {
+		pg.Summary.RecipientEmail = tp.Manager.Email
+		pg.Summary.Purpose = "goals and progress"
+	}
+	states := map[string]*service.StatementView{}
+	for _, st := range tp.Statements {
+		states[st.ID] = st
+		row := statementRow{ID: st.ID, Kind: st.Kind, Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), Recipient: st.Recipient.Name,
+			Purpose: st.Purpose, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name),
+			Updated: fmtWhen(st.UpdatedAt), Findings: len(st.Check.Findings)}
+		if st.ReleasedAt != nil {
+			row.Release = "Released to " + st.Recipient.Name + " on " + fmtWhen(*st.ReleasedAt)
+			if st.WithdrawnAt != nil {
+				row.Release += "; withdrawn on " + fmtWhen(*st.WithdrawnAt)
+			}
+		}
+		pg.Statements = append(pg.Statements, row)
+	}
+	for _, q := range tp.Requests {
+		row := &requestRow{ID: q.ID, Requester: q.Requester.Name, RequesterEmail: q.Requester.Email, Asked: me(q.Asked, p.UserID),
+			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question.Reveal(),
+			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
+			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
+			Mine: q.AskedID == p.UserID, Decline: mentorvault.NeutralDecline}
+		busy := false
+		if st := states[q.StatementID]; st != nil {
+			row.StatementLabel = statementStateLabel(st.Statement, st.Subject.Name)
+			busy = st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn
+		}
+		row.CanAnswer = row.Mine && pg.CanAct && q.Status == mentorvault.RequestOpen && !busy
+		pg.Requests = append(pg.Requests, row)
+	}
+	for _, tw := range tp.ThreeWays {
+		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID))
+	}
+	return pg, nil
+}
+
+func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.thirdPartiesPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "third_parties.html", pg)
+	return nil
+}
+
+// rerenderThirdParties shows the third-party page again with a refused
+// form's input and problem, set by keep.
+func (h *Handler) rerenderThirdParties(w http.ResponseWriter, r *http.Request, f formState, keep func(*thirdPartiesPage)) error {
+	pg, err := h.thirdPartiesPage(r)
+	if err != nil {
+		return err
+	}
+	keep(pg)
+	h.render(w, r, f.Status, "third_parties.html", pg)
+	return nil
+}
+
+// requestForm puts a refused answer's problem in its request's form, or at
+// the top of the page when that form is no longer offered.
+func (pg *thirdPartiesPage) requestForm(id string, f formState, set func(*requestRow)) {
+	if q := pg.request(id); q != nil && q.CanAnswer {
+		set(q)
+		return
+	}
+	pg.Error = f.Error
+}
+
+func (pg *thirdPartiesPage) request(id string) *requestRow {
+	for _, q := range pg.Requests {
+		if q.ID == id {
+			return q
+		}
+	}
+	return nil
+}
+
+func (h *Handler) DeclineRequest(w http.ResponseWriter, r *http.Request) error {
+	id, reqID, reply := r.PathValue("id"), r.PathValue("requestID"), r.PostFormValue("reply")
+	_, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), id, reqID, reply)
+	if err == nil {
+		http.Redirect(w, r, thirdPartyPath(id)+"?done=declined#requests", http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, map[string]string{"reply": "the reply"}) {
+		return err
+	}
+	return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
+		pg.requestForm(reqID, f, func(q *requestRow) { q.Decline, q.DeclineForm = reply, f })
+	})
+}

@@ -1,0 +1,380 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/checker"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+func statementPath(relID, id string) string {
+	return thirdPartyPath(relID) + "/statements/" + url.PathEscape(id)
+}
+
+// formState keeps what was typed into a refused form and why it was refused.
+type formState struct {
+	Error  string
+	Fields map[string]string
+	Status int // the HTTP status of the page that shows the problem
+}
+
+// fail keeps a service's EINVALID or ECONFLICT in the form, the field
+// messages prefixed with their plain names; it reports whether err was one.
+func (f *formState) fail(err error, names map[string]string) bool {
+	c := mentorvault.ErrorCode(err)
+	if c != mentorvault.EINVALID && c != mentorvault.ECONFLICT {
+		return false
+	}
+	f.Error, f.Status = title(mentorvault.ErrorMessage(err))+".", httpx.Status(c)
+	if f.Fields == nil {
+		f.Fields = map[string]string{}
+	}
+	for k, v := range mentorvault.ErrorFields(err) {
+		name := strings.ReplaceAll(k, "_", " ")
+		if n, ok := names[k]; ok {
+			name = n
+		}
+		f.Fields[k] = title(name) + " " + v + "."
+	}
+	return true
+}
+
+func statementStateLabel(st *mentorvault.Statement, subject string) string {
+	switch st.State {
+	case mentorvault.StatementDraft:
+		return "Draft"
+	case mentorvault.StatementAwaitingConsent:
+		return "Waiting for " + subject + "’s consent"
+	case mentorvault.StatementChangesRequested:
+		return subject + " asked for changes"
+	case mentorvault.StatementPreAuthorised:
+		if st.ReleaseAt != nil {
+			return "Released " + fmtWhen(*st.ReleaseAt) + " unless " + subject + " objects"
+		}
+		return "Pre-authorised"
+	case mentorvault.StatementRefused:
+		return "Refused by " + subject
+	case mentorvault.StatementReleased:
+		return "Released"
+	case mentorvault.StatementWithdrawn:
+		return "Withdrawn"
+	}
+	return string(st.State)
+}
+
+func stRecipientLabel(r mentorvault.Recipient) string {
+	switch r {
+	case mentorvault.ToLineManager:
+		return "the mentee’s line manager"
+	case mentorvault.ToPromotionHR:
+		return "HR or a promotion panel"
+	case mentorvault.ToCoordinator:
+		return "the programme coordinator"
+	case mentorvault.ToSupervisor:
+		return "a mentoring supervisor"
+	}
+	return "a named person"
+}
+
+func topicLabel(w mentorvault.DisclosureWhat) string {
+	switch w {
+	case mentorvault.WhatTopicsGoals:
+		return "the topics and goals you work on"
+	case mentorvault.WhatGrowth:
+		return "growth and engagement as a mentee"
+	case mentorvault.WhatAttendance:
+		return "meeting attendance"
+	case mentorvault.WhatItem:
+		return "a specific item"
+	}
+	return "details of the mentoring"
+}
+
+// me is how a page names a person to its reader: "you" for the reader.
+func me(p service.Person, userID string) string {
+	if p.ID == userID {
+		return "you"
+	}
+	return p.Name
+}
+
+var askNames = map[string]string{"asked_id": "who you ask", "asked_email": "who you ask"}
+
+type receivedStatementRow struct {
+	ID, Kind, Author, Subject, Purpose, Body, ReleasedAt, WithdrawnAt string
+}
+
+type receivedPage struct {
+	base
+	Rows      []receivedStatementRow
+	ThreeWays []threeWayRow
+	Requester bool
+}
+
+func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	got, err := h.svc.ReceivedStatements(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	tws, err := h.svc.MyThreeWays(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	pg := &receivedPage{base: h.base(r, "Statements for me")}
+	pg.Nav = "statements"
+	if m, err := h.svc.Me(r.Context(), p); err == nil {
+		pg.Requester = m.User.Requester
+	}
+	for _, rs := range got {
+		row := receivedStatementRow{ID: rs.ID, Kind: rs.Kind, Author: rs.Author.Name, Subject: rs.Subject.Name, Purpose: rs.Purpose, ReleasedAt: fmtWhen(rs.ReleasedAt)}
+		if rs.WithdrawnAt != nil {
+			row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
+		} else {
+			row.Body = rs.Body.Reveal()
+		}
+		pg.Rows = append(pg.Rows, row)
+	}
+	for _, tw := range tws {
+		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID))
+	}
+	h.render(w, r, http.StatusOK, "received_statements.html", pg)
+	return nil
+}
+
+type statementRow struct {
+	ID, Kind, Author, Subject, Recipient, Purpose, State, StateLabel string
+	Updated, Release                                                 string
+	Findings                                                         int
+}
+
+type summaryForm struct {
+	formState
+	RecipientEmail, Purpose, Body string
+}
+
+func (h *Handler) DraftStatement(w http.ResponseWriter, r *http.Request) error {
+	id, reqID, body := r.PathValue("id"), r.PathValue("requestID"), r.PostFormValue("body")
+	st, err := h.svc.DraftStatement(r.Context(), httpx.Principal(r), id, reqID, body)
+	if err == nil {
+		http.Redirect(w, r, statementPath(id, st.ID)+"?done=drafted", http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, map[string]string{"body": "the statement"}) {
+		return err
+	}
+	return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
+		pg.requestForm(reqID, f, func(q *requestRow) { q.Draft, q.DraftForm = body, f })
+	})
+}
+
+func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	in := service.SummaryInput{RecipientEmail: strings.TrimSpace(r.PostFormValue("recipient_email")), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
+		Body: r.PostFormValue("body")}
+	st, err := h.svc.PrepareSummary(r.Context(), httpx.Principal(r), id, in)
+	if err == nil {
+		http.Redirect(w, r, statementPath(id, st.ID)+"?done=drafted", http.StatusSeeOther)
+		return nil
+	}
+	f := summaryForm{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: in.Body}
+	if !f.fail(err, map[string]string{"recipient_email": "the recipient's email", "body": "the summary"}) {
+		return err
+	}
+	return h.rerenderThirdParties(w, r, f.formState, func(pg *thirdPartiesPage) {
+		if pg.Summary = f; !pg.CanAct {
+			pg.Error = f.Error
+		}
+	})
+}
+
+type findingView struct {
+	Sentence, Match, Explanation, Suggestion string
+}
+
+type findingGroup struct {
+	Kind, Heading string
+	Findings      []findingView
+}
+
+type statementPage struct {
+	base
+	Rel                 *service.RelationshipView
+	St                  *service.StatementView
+	Body, Comment       string
+	Kind                string
+	State, StateLabel   string
+	Author, Subject     string // as the reader is named: "you" or the name
+	SubjectName         string
+	Recipient           service.Person
+	RecipientKind       string
+	Groups              []findingGroup
+	Findings            int
+	Topics              []string
+	ReleaseAt           string
+	ReleasedAt          string
+	WithdrawnAt         string
+	IsAuthor, IsSubject bool
+	CanEdit, CanDecide  bool
+	CanWithdraw         bool
+	PreAuthorised       bool
+	Draft               string
+	EditForm            formState
+	Comment2            string
+	DecideForm          formState
+	Done                string
+	Error               string // a refused action whose form is no longer shown
+}
+
+func findingGroups(res checker.Result, subject string) []findingGroup {
+	heads := []struct{ kind, heading string }{
+		{checker.KindKeptItem, "Things " + subject + " asked to keep confidential"},
+		{checker.KindPerformance, "Sounds like a performance review, not mentoring"},
+		{checker.KindNotAllowed, "Not covered by your signed agreement for this recipient"},
+	}
+	var out []findingGroup
+	for _, h := range heads {
+		g := findingGroup{Kind: h.kind, Heading: h.heading}
+		for _, f := range res.Findings {
+			if f.Kind == h.kind {
+				g.Findings = append(g.Findings, findingView{Sentence: f.Sentence, Match: f.Match, Explanation: f.Explanation, Suggestion: f.Suggestion})
+			}
+		}
+		if len(g.Findings) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.svc.Statement(r.Context(), p, v.ID, r.PathValue("statementID"))
+	if err != nil {
+		return nil, h.hideFromOutsider(v, p, err)
+	}
+	running := v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused
+	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body.Reveal(), Comment: st.Comment.Reveal(),
+		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name),
+		Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), SubjectName: st.Subject.Name, Recipient: st.Recipient,
+		RecipientKind: stRecipientLabel(st.RecipientKind), Groups: findingGroups(st.Check, st.Subject.Name), Findings: len(st.Check.Findings),
+		IsAuthor: st.AuthorID == p.UserID, IsSubject: st.SubjectID == p.UserID, PreAuthorised: st.State == mentorvault.StatementPreAuthorised,
+		Done: r.URL.Query().Get("done")}
+	if st.Kind == mentorvault.StatementSummary {
+		pg.Title = "Summary for " + st.Recipient.Name
+	}
+	pg.Draft = pg.Body
+	for _, t := range st.Check.Topics {
+		pg.Topics = append(pg.Topics, topicLabel(t))
+	}
+	if st.ReleaseAt != nil {
+		pg.ReleaseAt = fmtWhen(*st.ReleaseAt)
+	}
+	if st.ReleasedAt != nil {
+		pg.ReleasedAt = fmtWhen(*st.ReleasedAt)
+	}
+	if st.WithdrawnAt != nil {
+		pg.WithdrawnAt = fmtWhen(*st.WithdrawnAt)
+	}
+	editable := st.State == mentorvault.StatementDraft || st.State == mentorvault.StatementChangesRequested
+	pg.CanEdit = running && pg.IsAuthor && editable
+	pg.CanDecide = running && pg.IsSubject && (st.State == mentorvault.StatementAwaitingConsent || st.State == mentorvault.StatementPreAuthorised)
+	pg.CanWithdraw = running && pg.IsAuthor && st.State == mentorvault.StatementReleased
+	return pg, nil
+}
+
+func (h *Handler) Statement(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.statementPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "statement.html", pg)
+	return nil
+}
+
+func (h *Handler) rerenderStatement(w http.ResponseWriter, r *http.Request, f formState, keep func(*statementPage)) error {
+	pg, err := h.statementPage(r)
+	if err != nil {
+		return err
+	}
+	keep(pg)
+	h.render(w, r, f.Status, "statement.html", pg)
+	return nil
+}
+
+func (h *Handler) EditStatement(w http.ResponseWriter, r *http.Request) error {
+	id, stID, body := r.PathValue("id"), r.PathValue("statementID"), r.PostFormValue("body")
+	_, err := h.svc.EditStatement(r.Context(), httpx.Principal(r), id, stID, body)
+	if err == nil {
+		http.Redirect(w, r, statementPath(id, stID)+"?done=saved", http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, map[string]string{"body": "the statement"}) {
+		return err
+	}
+	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
+		if pg.Draft, pg.EditForm = body, f; !pg.CanEdit {
+			pg.Error = f.Error
+		}
+	})
+}
+
+func (h *Handler) SubmitStatement(w http.ResponseWriter, r *http.Request) error {
+	id, stID := r.PathValue("id"), r.PathValue("statementID")
+	st, err := h.svc.SubmitStatement(r.Context(), httpx.Principal(r), id, stID)
+	if err == nil {
+		done := "submitted"
+		if st.State == mentorvault.StatementPreAuthorised {
+			done = "pre_authorised"
+		}
+		http.Redirect(w, r, statementPath(id, stID)+"?done="+done, http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, nil) {
+		return err
+	}
+	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
+		if pg.EditForm = f; !pg.CanEdit {
+			pg.Error = f.Error
+		}
+	})
+}
+
+func (h *Handler) DecideStatement(w http.ResponseWriter, r *http.Request) error {
+	id, stID := r.PathValue("id"), r.PathValue("statementID")
+	decision, comment := r.PostFormValue("decision"), strings.TrimSpace(r.PostFormValue("comment"))
+	_, err := h.svc.DecideStatement(r.Context(), httpx.Principal(r), id, stID, decision, comment)
+	if err == nil {
+		http.Redirect(w, r, statementPath(id, stID)+"?done="+url.QueryEscape(decision), http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, map[string]string{"comment": "your comment"}) {
+		return err
+	}
+	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
+		if pg.Comment2, pg.DecideForm = comment, f; !pg.CanDecide {
+			pg.Error = f.Error
+		}
+	})
+}
+
+func (h *Handler) WithdrawStatement(w http.ResponseWriter, r *http.Request) error {
+	id, stID := r.PathValue("id"), r.PathValue("statementID")
+	if _, err := h.svc.WithdrawStatement(r.Context(), httpx.Principal(r), id, stID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, statementPath(id, stID)+"?done=withdrawn", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
+)
+
+func threeWayPath(id string) string { return "/three-way/" + url.PathEscape(id) }
+
+type threeWayRow struct {
+	ID, When, Length, Location, State, StateLabel, With string
+	Agreed                                              string
+}
+
+func threeWayStateLabel(m *mentorvault.ThreeWayMeeting) string {
+	switch m.State {
+	case mentorvault.ThreeWayProposed:
+		return "Brief not agreed yet"
+	case mentorvault.ThreeWayAgreed:
+		return "Brief agreed"
+	case mentorvault.ThreeWayHeld:
+		return "Held"
+	case mentorvault.ThreeWayCancelled:
+		return "Cancelled"
+	}
+	return string(m.State)
+}
+
+func threeWayRowOf(v *service.ThreeWayView, userID string) threeWayRow {
+	row := threeWayRow{ID: v.ID, When: fmtWhen(v.StartsAt), Length: strconv.Itoa(v.Minutes) + " minutes", Location: v.Location, State: string(v.State),
+		StateLabel: threeWayStateLabel(v.ThreeWayMeeting), With: v.Mentor.Name + ", " + v.Mentee.Name + " and " + v.Manager.Name}
+	var agreed []string
+	if v.MentorAgreedAt != nil {
+		agreed = append(agreed, me(v.Mentor, userID))
+	}
+	if v.MenteeAgreedAt != nil {
+		agreed = append(agreed, me(v.Mentee, userID))
+	}
+	if len(agreed) > 0 {
+		row.Agreed = "agreed by " + strings.Join(agreed, " and ")
+	}
+	return row
+}
+
+type threeWayForm struct {
+	meetingForm
+	Brief      string
+	BriefError string
+	Conflict   bool // the service refused it as it stands (ECONFLICT)
+}
+
+func newThreeWayForm() threeWayForm {
+	f := threeWayForm{meetingForm: newMeetingForm()}
+	f.Minutes = "45"
+	return f
+}
+
+// parse reads a three-way meeting's form; problems are kept in f.
+func (f *threeWayForm) parse(r *http.Request) (service.ThreeWayInput, bool) {
+	in, ok := f.meetingForm.parse(r)
+	f.Brief = r.PostFormValue("brief")
+	if strings.TrimSpace(f.Brief) == "" {
+		f.BriefError, ok = "Write the brief: what may be said in the meeting, and how.", false
+		if f.Error == "" {
+			f.Error = "Please correct the meeting details below."
+		}
+	}
+	return service.ThreeWayInput{Brief: f.Brief, StartsAt: in.StartsAt, Minutes: in.Minutes, Location: in.Location}, ok
+}
+
+func (f *threeWayForm) fail(err error) bool {
+	if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+		f.Error, f.Conflict = title(mentorvault.ErrorMessage(err))+".", true
+		return true
+	}
+	if !f.meetingForm.fail(err) {
+		return false
+	}
+	if v := mentorvault.ErrorFields(err)["brief"]; v != "" {
+		f.BriefError = "The brief " + v + "."
+		delete(f.Fields, "brief")
+	}
+	return true
+}
+
+func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	f := newThreeWayForm()
+	in, ok := f.parse(r)
+	if ok {
+		tw, err := h.svc.ProposeThreeWay(r.Context(), httpx.Principal(r), id, in)
+		if err == nil {
+			http.Redirect(w, r, threeWayPath(tw.ID)+"?done=proposed", http.StatusSeeOther)
+			return nil
+		}
+		if !f.fail(err) {
+			return err
+		}
+	}
+	status := http.StatusBadRequest
+	if f.Conflict {
+		status = http.StatusConflict
+	}
+	return h.rerenderThirdParties(w, r, formState{Status: status}, func(pg *thirdPartiesPage) {
+		if pg.TW = f; !pg.CanAct || pg.Manager == nil {
+			pg.Error = f.Error
+		}
+	})
+}
+
+type threeWayNoteRow struct {
+	ID, Author, When, Body string
+}
+
+type threeWayPage struct {
+	base
+	TW                 threeWayRow
+	RelID              string
+	Mentor, Mentee     string
+	Manager            string
+	Brief              string
+	Agreements         []string
+	IsParty, IsManager bool
+	CanAgree           bool
+	CanRevise          bool
+	CanHold, CanCancel bool
+	CanNote            bool
+	Notes              []threeWayNoteRow
+	NoteBody           string
+	NoteForm           formState
+	RForm              threeWayForm
+	Done               string
+	Error              string // a refused action whose form is no longer shown
+}
+
+func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
+	p := httpx.Principal(r)
+	tw, err := h.svc.ThreeWay(r.Context(), p, r.PathValue("threeWayID"))
+	if err != nil {
+		return nil, err
+	}
+	pg := &threeWayPage{base: h.base(r, "Three-way meeting"), TW: threeWayRowOf(tw, p.UserID), RelID: tw.RelationshipID,
+		Mentor: tw.Mentor.Name, Mentee: tw.Mentee.Name, Manager: tw.Manager.Name, Brief: tw.Brief.Reveal(),
+		IsParty: p.UserID == tw.Mentor.ID || p.UserID == tw.Mentee.ID, IsManager: p.UserID == tw.ManagerID, Done: r.URL.Query().Get("done")}
+	if !pg.IsParty {
+		pg.Nav = "statements"
+	}
+	for _, a := range []struct {
+		who service.Person
+		at  *time.Time
+	}{{tw.Mentor, tw.MentorAgreedAt}, {tw.Mentee, tw.MenteeAgreedAt}} {
+		name := title(me(a.who, p.UserID))
+		if a.at != nil {
+			pg.Agreements = append(pg.Agreements, name+" agreed this brief on "+fmtWhen(*a.at)+".")
+		} else if tw.State == mentorvault.ThreeWayProposed {
+			has := " has"
+			if a.who.ID == p.UserID {
+				has = " have"
+			}
+			pg.Agreements = append(pg.Agreements, name+has+" not agreed this brief yet.")
+		}
+	}
+	running := true
+	if v, err := h.svc.Relationship(r.Context(), p, tw.RelationshipID); err == nil {
+		running = v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused
+	} else if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+		return nil, err
+	}
+	proposed, agreed := tw.State == mentorvault.ThreeWayProposed, tw.State == mentorvault.ThreeWayAgreed
+	pg.CanAgree = running && pg.IsParty && proposed && !((p.UserID == tw.Mentor.ID && tw.MentorAgreedAt != nil) || (p.UserID == tw.Mentee.ID && tw.MenteeAgreedAt != nil))
+	pg.CanRevise = running && pg.IsParty && proposed
+	pg.CanHold = running && pg.IsParty && agreed
+	pg.CanCancel = running && pg.IsParty && (proposed || agreed)
+	pg.CanNote = running && (pg.IsParty || pg.IsManager) && (agreed || tw.State == mentorvault.ThreeWayHeld)
+	for _, n := range tw.Notes {
+		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body.Reveal()})
+	}
+	pg.RForm = newThreeWayForm()
+	pg.RForm.When, pg.RForm.Minutes, pg.RForm.Location, pg.RForm.Brief = tw.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(tw.Minutes), tw.Location, pg.Brief
+	return pg, nil
+}
+
+func (h *Handler) ThreeWay(w http.ResponseWriter, r *http.Request) error {
+	pg, err := h.threeWayPage(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "three_way.html", pg)
+	return nil
+}
+
+func (h *Handler) rerenderThreeWay(w http.ResponseWriter, r *http.Request, status int, keep func(*threeWayPage)) error {
+	pg, err := h.threeWayPage(r)
+	if err != nil {
+		return err
+	}
+	keep(pg)
+	h.render(w, r, status, "three_way.html", pg)
+	return nil
+}
+
+func (h *Handler) AgreeThreeWay(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("threeWayID")
+	if _, err := h.svc.AgreeThreeWay(r.Context(), httpx.Principal(r), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, threeWayPath(id)+"?done=agreed", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) ReviseThreeWay(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("threeWayID")
+	f := newThreeWayForm()
+	in, ok := f.parse(r)
+	if ok {
+		_, err := h.svc.ReviseThreeWay(r.Context(), httpx.Principal(r), id, in)
+		if err == nil {
+			http.Redirect(w, r, threeWayPath(id)+"?done=revised", http.StatusSeeOther)
+			return nil
+		}
+		if !f.fail(err) {
+			return err
+		}
+	}
+	status := http.StatusBadRequest
+	if f.Conflict {
+		status = http.StatusConflict
+	}
+	return h.rerenderThreeWay(w, r, status, func(pg *threeWayPage) {
+		if pg.RForm = f; !pg.CanRevise {
+			pg.Error = f.Error
+		}
+	})
+}
+
+func (h *Handler) ThreeWayOutcome(w http.ResponseWriter, r *http.Request) error {
+	id, to := r.PathValue("threeWayID"), mentorvault.ThreeWayState(r.PostFormValue("outcome"))
+	if _, err := h.svc.FinishThreeWay(r.Context(), httpx.Principal(r), id, to); err != nil {
+		return err
+	}
+	http.Redirect(w, r, threeWayPath(id)+"?done="+url.QueryEscape(string(to)), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) ThreeWayNote(w http.ResponseWriter, r *http.Request) error {
+	id, body := r.PathValue("threeWayID"), r.PostFormValue("body")
+	_, err := h.svc.AddThreeWayNote(r.Context(), httpx.Principal(r), id, body)
+	if err == nil {
+		http.Redirect(w, r, threeWayPath(id)+"?done=note#notes", http.StatusSeeOther)
+		return nil
+	}
+	var f formState
+	if !f.fail(err, map[string]string{"body": "the note"}) {
+		return err
+	}
+	return h.rerenderThreeWay(w, r, f.Status, func(pg *threeWayPage) {
+		if pg.NoteBody, pg.NoteForm = body, f; !pg.CanNote {
+			pg.Error = f.Error
+		}
+	})
+}

@@ -428,3 +428,43 @@ func BenchmarkAuthorize(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 }
+
+func TestAllow(t *testing.T) {
+	a := mustNew(t)
+	got, err := a.Allow(subjectOf(t, "bob"), r1, policy.RelationshipActions...)
+	if err != nil {
+		t.Fatalf("Allow: %v", err)
+	}
+	for _, act := range policy.RelationshipActions {
+		d, err := a.Authorize(subjectOf(t, "bob"), act, r1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Has(act) != d.Allowed {
+			t.Errorf("Allow says %s is %v, Authorize %v", act, got.Has(act), d.Allowed)
+		}
+	}
+	if !got.Has(policy.SignAgreement) || !got.Has(policy.AgreementStatus) {
+		t.Errorf("bob, a party, should sign and read the status: %v", got)
+	}
+	carol, err := a.Allow(subjectOf(t, "carol"), r1, policy.RelationshipActions...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if carol.Has(policy.ListNotes) || carol.Has(policy.ScheduleMeeting) || !carol.Has(policy.AgreementStatus) {
+		t.Errorf("carol, the coordinator, sees the status and no content: %v", carol)
+	}
+	if ok, err := got.Can("agreement.sign"); err != nil || !ok {
+		t.Errorf("Can(agreement.sign) = %v, %v", ok, err)
+	}
+	if _, err := got.Can("agreement.sing"); err == nil {
+		t.Error("Can accepted an action that does not exist: a typo in a template must fail the page")
+	}
+	seen := map[policy.Action]bool{}
+	for _, act := range policy.RelationshipActions {
+		if seen[act] || !slices.Contains(policy.Actions, act) {
+			t.Errorf("RelationshipActions: %s repeated or unknown", act)
+		}
+		seen[act] = true
+	}
+}

@@ -271,10 +271,6 @@ func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, re
 	return &VersionView{AgreementVersion: v}, s.record(ctx, tx, a, "agreement.draft", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; %s", v.Number, detail))
 }
 
-func agreementTarget(rel *mentorvault.Relationship, versionID string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "agreement", id: versionID}
-}
-
 // withMandatory marks the programme's mandatory exceptions, adding the
 // standard wording for any that are missing.
 func withMandatory(exs []mentorvault.Exception, mandatory []mentorvault.ExceptionKind) []mentorvault.Exception {

@@ -24,10 +24,6 @@ func disclosureAD(d *mentorvault.Disclosure) seal.AD {
 	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: "content"}
 }
 
-func concernTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "concern", id: id}
-}
-
 func disclosureResource(rel *mentorvault.Relationship, d *mentorvault.Disclosure) policy.Disclosure {
 	return policy.Disclosure{ID: d.ID, RecipientUserID: d.RecipientUserID, State: string(d.State), Relationship: relResource(rel)}
 }

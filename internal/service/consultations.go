@@ -17,13 +17,6 @@ func consultationResource(c *mentorvault.Consultation, orgID string) policy.Cons
 	return policy.Consultation{ID: c.ID, ConsultantID: c.ConsultantID, SupervisorID: c.SupervisorID, ProgrammeID: c.ProgrammeID, OrgID: orgID, Closed: c.ClosedAt != nil}
 }
 
-// Consultation events are not tied to the relationship in the audit log:
-// the other party must not learn from their access log that a consultation
-// happened. They stay on the tamper-evident chain.
-func consultationTarget(orgID, id string) target {
-	return target{orgID: orgID, typ: "consultation", id: id}
-}
-
 // Supervisors lists the supervisors a party of relID may consult: those of
 // the relationship's programme. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Supervisors(ctx context.Context, p mentorvault.Principal, relID string) ([]Person, error) {

@@ -14,55 +14,12 @@ func agendaAD(m *mentorvault.Meeting) seal.AD {
 	return seal.AD{RelationshipID: m.RelationshipID, Record: "meeting", RecordID: m.ID, Field: "agenda"}
 }
 
-func meetingTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "meeting", id: id}
-}
-
 // MeetingInput is a meeting to schedule or reschedule.
 type MeetingInput struct {
 	StartsAt time.Time
 	Minutes  int
 	Location string
 	Agenda   string
-}
-
-// relCall resolves the actor and relationship and decides act, with the
-// reason a party is refused spelled out.
-func (s *Service) relCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, error) {
-	a, err := s.resolve(ctx, tx, p, act)
-	if err != nil {
-		return a, nil, err
-	}
-	rel, err := loadRel(ctx, tx, relID)
-	if err != nil {
-		return a, nil, err
-	}
-	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
-		if rel.IsParty(a.subj.UserID) {
-			switch rel.Status {
-			case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this opens once you have both signed the confidentiality agreement")}
-			default:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this cannot be done while the relationship is %s", rel.Status)}
-			}
-		}
-		return a, nil, err
-	}
-	return a, rel, nil
-}
-
-// inForce returns the agreement version in force, opened, or nil.
-func (s *Service) inForce(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (*mentorvault.AgreementVersion, error) {
-	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vs {
-		if v.State == mentorvault.AgreementInForce {
-			return v, s.openVersion(key, v)
-		}
-	}
-	return nil, nil
 }
 
 func (s *Service) openMeeting(key []byte, m *mentorvault.Meeting) error {

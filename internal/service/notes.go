@@ -13,14 +13,6 @@ func noteAD(n *mentorvault.Note) seal.AD {
 	return seal.AD{RelationshipID: n.RelationshipID, Record: "note", RecordID: n.ID, Field: "body"}
 }
 
-// loadRel finds a relationship or answers not_found.
-func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Relationship, error) {
-	if !mentorvault.ValidID(id) {
-		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
-	}
-	return tx.FindRelationshipByID(ctx, id)
-}
-
 // loadNote finds a note of the relationship or answers not_found.
 func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Note, error) {
 	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "note not found")
@@ -32,14 +24,6 @@ func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relations
 		return nil, notFound
 	}
 	return n, err
-}
-
-func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
-	k, err := tx.FindDataKey(ctx, relID)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return nil, mentorvault.Errorf(mentorvault.ECONFLICT, "this relationship's content has been erased")
-	}
-	return k, err
 }
 
 func (s *Service) openNote(ctx context.Context, tx mentorvault.Tx, key []byte, n *mentorvault.Note) error {

@@ -32,14 +32,6 @@ func statementCommentAD(st *mentorvault.Statement) seal.AD {
 	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "comment"}
 }
 
-func requestTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "input request", id: id}
-}
-
-func statementTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "statement", id: id}
-}
-
 func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
 	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
 }
@@ -218,30 +210,6 @@ func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, 
 		return nil
 	})
 	return may
-}
-
-// names maps user IDs to names.
-func names(ctx context.Context, tx mentorvault.Tx, ids ...string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
-	for _, id := range ids {
-		if _, ok := out[id]; ok || id == "" {
-			continue
-		}
-		u, err := tx.FindUserByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.Name
-	}
-	return out, nil
-}
-
-func person(ctx context.Context, tx mentorvault.Tx, id string) (Person, error) {
-	u, err := tx.FindUserByID(ctx, id)
-	if err != nil {
-		return Person{}, err
-	}
-	return Person{ID: u.ID, Name: u.Name, Email: u.Email}, nil
 }
 
 // RequestView is an input request with its people named, as the pair see it.
@@ -472,20 +440,6 @@ func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID,
 		return s.record(ctx, tx, a, "statement.read", statementTarget(rel, st.ID), "")
 	})
 	return out, err
-}
-
-// loadIn loads a record of rel by id with find; one that does not exist,
-// belongs to another relationship or has a malformed ID is not found.
-func loadIn[T any](ctx context.Context, rel *mentorvault.Relationship, id, what string, find func(context.Context, string) (*T, error), relOf func(*T) string) (*T, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", what)
-	if !mentorvault.ValidID(id) {
-		return nil, notFound
-	}
-	v, err := find(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && relOf(v) != rel.ID) {
-		return nil, notFound
-	}
-	return v, err
 }
 
 func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Statement, error) {
@@ -813,14 +767,6 @@ func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, 
 		return s.record(ctx, tx, a, "statement.submit", statementTarget(rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings)))
 	})
 	return out, err
-}
-
-func personName(ctx context.Context, tx mentorvault.Tx, id string) string {
-	u, err := tx.FindUserByID(ctx, id)
-	if err != nil {
-		return "someone"
-	}
-	return u.Name
 }
 
 // DecideStatement is the subject's answer: "approve" releases it to the

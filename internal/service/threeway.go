@@ -23,10 +23,6 @@ func threeWayNoteAD(relID string, n *mentorvault.ThreeWayNote) seal.AD {
 	return seal.AD{RelationshipID: relID, Record: "three_way_note", RecordID: n.ID, Field: "body"}
 }
 
-func threeWayTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "three-way meeting", id: id}
-}
-
 func threeWayResource(rel *mentorvault.Relationship, m *mentorvault.ThreeWayMeeting) policy.ThreeWay {
 	return policy.ThreeWay{ID: m.ID, ManagerID: m.ManagerID, State: string(m.State),
 		Agreed: m.MentorAgreedAt != nil && m.MenteeAgreedAt != nil, Relationship: relResource(rel)}

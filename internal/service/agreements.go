@@ -135,34 +135,36 @@ func current(vs []*VersionView) (inForce, draft *VersionView) {
 	return inForce, draft
 }
 
-// agreementCall resolves the actor and relationship and decides act.
-func (s *Service) agreementCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, *RelationshipView, error) {
-	a, err := s.resolve(ctx, tx, p, act)
-	if err != nil {
-		return a, nil, nil, err
-	}
-	rel, err := loadRel(ctx, tx, relID)
-	if err != nil {
-		return a, nil, nil, err
-	}
-	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
-		if rel.IsParty(a.subj.UserID) {
-			switch act {
-			case policy.ReadAgreement, policy.ExportAgreement, policy.ReadReviews:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "there is no agreement yet: the pair draft it once the relationship is accepted (it is %s)", rel.Status)}
-			case policy.RecordReview:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "reviews are for active relationships (this one is %s)", rel.Status)}
-			default:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "the agreement cannot be changed while the relationship is %s", rel.Status)}
-			}
+// agreementRefusal tells a party why act on the agreement is refused.
+func agreementRefusal(act policy.Action) refusal {
+	return func(a actor, rel *mentorvault.Relationship, err error) error {
+		if !rel.IsParty(a.subj.UserID) {
+			return err
 		}
-		return a, nil, nil, err
+		switch act {
+		case policy.ReadAgreement, policy.ExportAgreement, policy.ReadReviews:
+			return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "there is no agreement yet: the pair draft it once the relationship is accepted (it is %s)", rel.Status)}
+		case policy.RecordReview:
+			return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "reviews are for active relationships (this one is %s)", rel.Status)}
+		default:
+			return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "the agreement cannot be changed while the relationship is %s", rel.Status)}
+		}
 	}
+}
+
+// agreementRelCall is openRel with the agreement's refusal, for calls of
+// their own shape.
+func (s *Service) agreementRelCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, error) {
+	return s.openRel(ctx, tx, p, act, relID, agreementRefusal(act))
+}
+
+// relView returns the relationship's view (names of the parties, programme).
+func relView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (*RelationshipView, error) {
 	vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
 	if err != nil {
-		return a, nil, nil, err
+		return nil, err
 	}
-	return a, rel, vs[0], nil
+	return vs[0], nil
 }
 
 // Agreement returns the relationship's agreement: every version, the one in
@@ -170,36 +172,36 @@ func (s *Service) agreementCall(ctx context.Context, tx mentorvault.Tx, p mentor
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Agreement(ctx context.Context, p mentorvault.Principal, relID string) (*AgreementView, error) {
 	var out *AgreementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, rv, err := s.agreementCall(ctx, tx, p, policy.ReadAgreement, relID)
+	err := s.relOp(ctx, p, policy.ReadAgreement, relID, agreementRefusal(policy.ReadAgreement), func(o *op) (event, error) {
+		rv, err := relView(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		out = &AgreementView{Rel: rv}
-		if out.Versions, err = s.loadVersions(ctx, tx, rel, key); err != nil {
-			return err
+		if out.Versions, err = s.loadVersions(o.ctx, o.tx, o.rel, key); err != nil {
+			return event{}, err
 		}
 		out.InForce, out.Draft = current(out.Versions)
-		comments, err := tx.FindAgreementComments(ctx, rel.ID)
+		comments, err := o.tx.FindAgreementComments(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, c := range comments {
 			body, err := s.keys.Open(key, commentAD(c), c.BodySealed)
 			if err != nil {
-				return mentorvault.Internal(fmt.Errorf("open comment %s: %w", c.ID, err))
+				return event{}, mentorvault.Internal(fmt.Errorf("open comment %s: %w", c.ID, err))
 			}
 			c.Body = body
 		}
 		out.Comments = comments
-		if out.Settings, out.Guidelines, err = settingsFor(ctx, tx, rel); err != nil {
-			return err
+		if out.Settings, out.Guidelines, err = settingsFor(o.ctx, o.tx, o.rel); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "agreement.read", relTarget(rel), "")
+		return event{"agreement.read", relTarget(o.rel), ""}, nil
 	})
 	return out, err
 }
@@ -214,7 +216,11 @@ func commentAD(c *mentorvault.AgreementComment) seal.AD {
 func (s *Service) StartDraft(ctx context.Context, p mentorvault.Principal, relID string) (*VersionView, error) {
 	var out *VersionView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, rv, err := s.agreementCall(ctx, tx, p, policy.EditAgreement, relID)
+		a, rel, err := s.agreementRelCall(ctx, tx, p, policy.EditAgreement, relID)
+		if err != nil {
+			return err
+		}
+		rv, err := relView(ctx, tx, rel)
 		if err != nil {
 			return err
 		}
@@ -304,57 +310,57 @@ func (s *Service) UpdateDraft(ctx context.Context, p mentorvault.Principal, relI
 		return nil, err
 	}
 	var out *VersionView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, rv, err := s.agreementCall(ctx, tx, p, policy.EditAgreement, relID)
+	err := s.relOp(ctx, p, policy.EditAgreement, relID, agreementRefusal(policy.EditAgreement), func(o *op) (event, error) {
+		rv, err := relView(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		v, err := s.draftVersion(ctx, tx, rel, key, versionID)
+		v, err := s.draftVersion(o.ctx, o.tx, o.rel, key, versionID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if !bytes.Equal(baseHash, v.Hash) {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the draft changed since you opened it; look at the changes and make your edit again")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the draft changed since you opened it; look at the changes and make your edit again")
 		}
-		st, g, err := settingsFor(ctx, tx, rel)
+		st, g, err := settingsFor(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, k := range st.MandatoryExceptions {
 			if !slices.ContainsFunc(terms.Exceptions, func(e mentorvault.Exception) bool { return e.Kind == k }) {
-				return mentorvault.Invalid("the agreement is not valid", map[string]string{"exceptions": fmt.Sprintf("the programme requires the %q exception", mentorvault.Label(string(k)))})
+				return event{}, mentorvault.Invalid("the agreement is not valid", map[string]string{"exceptions": fmt.Sprintf("the programme requires the %q exception", mentorvault.Label(string(k)))})
 			}
 		}
 		if terms.GuidelinesVersion != 0 && (g == nil || terms.GuidelinesVersion > g.Version) {
-			return mentorvault.Invalid("the agreement is not valid", map[string]string{"guidelines_version": "no such version of the programme guidelines"})
+			return event{}, mentorvault.Invalid("the agreement is not valid", map[string]string{"guidelines_version": "no such version of the programme guidelines"})
 		}
 		terms.Exceptions = withMandatory(terms.Exceptions, st.MandatoryExceptions)
 		old := v.Hash
-		v.Terms, v.UpdatedByID, v.UpdatedAt = terms, a.user.ID, tx.Now()
+		v.Terms, v.UpdatedByID, v.UpdatedAt = terms, o.a.user.ID, o.tx.Now()
 		if err := s.sealVersion(key, rv, v); err != nil {
-			return err
+			return event{}, err
 		}
 		cleared := 0
 		if !bytes.Equal(old, v.Hash) {
-			sigs, err := tx.FindAgreementSignatures(ctx, v.ID)
+			sigs, err := o.tx.FindAgreementSignatures(o.ctx, v.ID)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			if cleared = len(sigs); cleared > 0 {
-				if err := tx.DeleteAgreementSignatures(ctx, v.ID); err != nil {
-					return err
+				if err := o.tx.DeleteAgreementSignatures(o.ctx, v.ID); err != nil {
+					return event{}, err
 				}
 			}
 		}
-		if err := tx.UpdateAgreementVersion(ctx, v); err != nil {
-			return err
+		if err := o.tx.UpdateAgreementVersion(o.ctx, v); err != nil {
+			return event{}, err
 		}
 		out = &VersionView{AgreementVersion: v}
-		return s.record(ctx, tx, a, "agreement.edit", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; signatures_cleared=%d", v.Number, cleared))
+		return event{"agreement.edit", agreementTarget(o.rel, v.ID), fmt.Sprintf("version=%d; signatures_cleared=%d", v.Number, cleared)}, nil
 	})
 	return out, err
 }
@@ -419,7 +425,11 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 
 	var out *VersionView
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, rv, err := s.agreementCall(ctx, tx, p, policy.SignAgreement, relID)
+		a, rel, err := s.agreementRelCall(ctx, tx, p, policy.SignAgreement, relID)
+		if err != nil {
+			return err
+		}
+		rv, err := relView(ctx, tx, rel)
 		if err != nil {
 			return err
 		}
@@ -512,18 +522,14 @@ type Verification struct {
 // ENOTFOUND or EFORBIDDEN.
 func (s *Service) VerifyAgreement(ctx context.Context, p mentorvault.Principal, relID, versionID string) (*Verification, error) {
 	var out *Verification
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, _, err := s.agreementCall(ctx, tx, p, policy.ReadAgreement, relID)
+	err := s.relOp(ctx, p, policy.ReadAgreement, relID, agreementRefusal(policy.ReadAgreement), func(o *op) (event, error) {
+		v, err := s.findVersion(o.ctx, o.tx, o.rel, versionID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		v, err := s.findVersion(ctx, tx, rel, versionID)
+		key, err := o.key()
 		if err != nil {
-			return err
-		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		out = &Verification{Version: v.Number, Hash: v.Hash}
 		text, oerr := s.keys.Open(key, termsAD(v, "text"), v.TextSealed)
@@ -532,9 +538,9 @@ func (s *Service) VerifyAgreement(ctx context.Context, p mentorvault.Principal, 
 		} else if got := mentorvault.AgreementHash(text.Reveal()); !bytes.Equal(got, v.Hash) {
 			out.Problems = append(out.Problems, "the stored text does not match the version's hash")
 		}
-		sigs, err := tx.FindAgreementSignatures(ctx, v.ID)
+		sigs, err := o.tx.FindAgreementSignatures(o.ctx, v.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if v.State != mentorvault.AgreementDraft && len(sigs) < 2 {
 			out.Problems = append(out.Problems, "a signed version lacks a signature")
@@ -545,7 +551,7 @@ func (s *Service) VerifyAgreement(ctx context.Context, p mentorvault.Principal, 
 			}
 		}
 		out.OK = len(out.Problems) == 0
-		return s.record(ctx, tx, a, "agreement.verify", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; ok=%v", v.Number, out.OK))
+		return event{"agreement.verify", agreementTarget(o.rel, v.ID), fmt.Sprintf("version=%d; ok=%v", v.Number, out.OK)}, nil
 	})
 	return out, err
 }
@@ -564,18 +570,14 @@ func (s *Service) AgreementDiff(ctx context.Context, p mentorvault.Principal, re
 		out      []DiffLine
 		from, to *VersionView
 	)
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, _, err := s.agreementCall(ctx, tx, p, policy.ReadAgreement, relID)
+	err := s.relOp(ctx, p, policy.ReadAgreement, relID, agreementRefusal(policy.ReadAgreement), func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		vs, err := s.loadVersions(o.ctx, o.tx, o.rel, key)
 		if err != nil {
-			return err
-		}
-		vs, err := s.loadVersions(ctx, tx, rel, key)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		for i, v := range vs {
 			if v.ID == toID {
@@ -589,14 +591,14 @@ func (s *Service) AgreementDiff(ctx context.Context, p mentorvault.Principal, re
 			}
 		}
 		if to == nil || (fromID != "" && from == nil) {
-			return mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
+			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
 		}
 		old := ""
 		if from != nil {
 			old = from.Text.Reveal()
 		}
 		out = diffLines(old, to.Text.Reveal())
-		return s.record(ctx, tx, a, "agreement.diff", agreementTarget(rel, to.ID), "")
+		return event{"agreement.diff", agreementTarget(o.rel, to.ID), ""}, nil
 	})
 	return out, from, to, err
 }
@@ -665,29 +667,25 @@ func (s *Service) CommentAgreement(ctx context.Context, p mentorvault.Principal,
 		return nil, mentorvault.Invalid("the comment is not valid", f)
 	}
 	var out *mentorvault.AgreementComment
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, _, err := s.agreementCall(ctx, tx, p, policy.CommentAgreement, relID)
+	err := s.relOp(ctx, p, policy.CommentAgreement, relID, agreementRefusal(policy.CommentAgreement), func(o *op) (event, error) {
+		v, err := s.findVersion(o.ctx, o.tx, o.rel, versionID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		v, err := s.findVersion(ctx, tx, rel, versionID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		c := &mentorvault.AgreementComment{ID: mentorvault.NewID(), RelationshipID: rel.ID, VersionID: v.ID, Section: section,
-			AuthorID: a.user.ID, CreatedAt: tx.Now()}
+		c := &mentorvault.AgreementComment{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, VersionID: v.ID, Section: section,
+			AuthorID: o.a.user.ID, CreatedAt: o.tx.Now()}
 		if c.BodySealed, err = s.keys.Seal(key, commentAD(c), mentorvault.NewSecret(body)); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateAgreementComment(ctx, c); err != nil {
-			return err
+		if err := o.tx.CreateAgreementComment(o.ctx, c); err != nil {
+			return event{}, err
 		}
 		c.Body, out = mentorvault.NewSecret(body), c
-		return s.record(ctx, tx, a, "agreement.comment", target{orgID: rel.OrgID, relID: rel.ID, typ: "agreement_comment", id: c.ID}, "section="+section)
+		return event{"agreement.comment", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "agreement_comment", id: c.ID}, "section=" + section}, nil
 	})
 	return out, err
 }
@@ -743,18 +741,18 @@ func (s *Service) ExportAgreement(ctx context.Context, p mentorvault.Principal, 
 		out *VersionView
 		rv  *RelationshipView
 	)
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, r, err := s.agreementCall(ctx, tx, p, policy.ExportAgreement, relID)
+	err := s.relOp(ctx, p, policy.ExportAgreement, relID, agreementRefusal(policy.ExportAgreement), func(o *op) (event, error) {
+		r, err := relView(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		vs, err := s.loadVersions(ctx, tx, rel, key)
+		vs, err := s.loadVersions(o.ctx, o.tx, o.rel, key)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, v := range vs {
 			if v.ID == versionID {
@@ -762,10 +760,10 @@ func (s *Service) ExportAgreement(ctx context.Context, p mentorvault.Principal, 
 			}
 		}
 		if out == nil {
-			return mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
+			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
 		}
 		rv = r
-		return s.record(ctx, tx, a, "agreement.export", agreementTarget(rel, out.ID), fmt.Sprintf("version=%d; format=%s", out.Number, format))
+		return event{"agreement.export", agreementTarget(o.rel, out.ID), fmt.Sprintf("version=%d; format=%s", out.Number, format)}, nil
 	})
 	return out, rv, err
 }

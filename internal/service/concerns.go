@@ -49,32 +49,28 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 		return nil, err
 	}
 	var out *mentorvault.Concern
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.RaiseConcern, relID)
+	err := s.relOp(ctx, p, policy.RaiseConcern, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: rel.ID, RaisedByID: a.user.ID, Category: cat, Imminent: imminent,
-			Status: mentorvault.ConcernOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now(), Description: mentorvault.NewSecret(description)}
+		c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, RaisedByID: o.a.user.ID, Category: cat, Imminent: imminent,
+			Status: mentorvault.ConcernOpen, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now(), Description: mentorvault.NewSecret(description)}
 		if c.DescriptionSealed, err = s.keys.Seal(key, concernAD(c), c.Description); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateConcern(ctx, c); err != nil {
-			return err
+		if err := o.tx.CreateConcern(o.ctx, c); err != nil {
+			return event{}, err
 		}
 		out = c
-		text := fmt.Sprintf("%s raised a concern about %s. Nothing is disclosed without notice to you.", a.user.Name, categoryWords[cat])
+		text := fmt.Sprintf("%s raised a concern about %s. Nothing is disclosed without notice to you.", o.a.user.Name, categoryWords[cat])
 		if imminent {
-			text = fmt.Sprintf("%s raised an urgent concern about %s (imminent danger).", a.user.Name, categoryWords[cat])
+			text = fmt.Sprintf("%s raised an urgent concern about %s (imminent danger).", o.a.user.Name, categoryWords[cat])
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.raised", c.ID, text, concernLink(rel.ID, c.ID), "concern.raised:"+c.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.raised", c.ID, text, concernLink(o.rel.ID, c.ID), "concern.raised:"+c.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.raise", concernTarget(rel, c.ID), fmt.Sprintf("category=%s; imminent=%v", cat, imminent))
+		return event{"concern.raise", concernTarget(o.rel, c.ID), fmt.Sprintf("category=%s; imminent=%v", cat, imminent)}, nil
 	})
 	return out, err
 }
@@ -96,23 +92,19 @@ type ConcernView struct {
 // EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID string) ([]*ConcernView, error) {
 	var out []*ConcernView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadConcerns, relID)
+	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
+		cs, err := o.tx.FindConcerns(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
-		}
-		cs, err := tx.FindConcerns(ctx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, c := range cs {
-			v, err := s.concernView(ctx, tx, rel, c)
+			v, err := s.concernView(o.ctx, o.tx, o.rel, c)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			out = append(out, v)
 		}
-		return s.record(ctx, tx, a, "concern.read", relTarget(rel), fmt.Sprintf("count=%d", len(out)))
+		return event{"concern.read", relTarget(o.rel), fmt.Sprintf("count=%d", len(out))}, nil
 	})
 	return out, err
 }
@@ -120,19 +112,15 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 // Concern returns one concern, opened. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, id string) (*ConcernView, error) {
 	var out *ConcernView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadConcerns, relID)
+	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
+		c, err := loadConcern(o.ctx, o.tx, o.rel, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		c, err := loadConcern(ctx, tx, rel, id)
-		if err != nil {
-			return err
+		if out, err = s.concernView(o.ctx, o.tx, o.rel, c); err != nil {
+			return event{}, err
 		}
-		if out, err = s.concernView(ctx, tx, rel, c); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "concern.read", concernTarget(rel, c.ID), "")
+		return event{"concern.read", concernTarget(o.rel, c.ID), ""}, nil
 	})
 	return out, err
 }
@@ -208,21 +196,18 @@ func (s *Service) concernView(ctx context.Context, tx mentorvault.Tx, rel *mento
 	return v, nil
 }
 
-// concernCall resolves actor, relationship and an open concern for a step of the protocol.
-func (s *Service) concernCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID, concernID string) (actor, *mentorvault.Relationship, *mentorvault.Concern, []byte, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
+// openConcern loads an open concern of the operation's relationship, for a
+// step of the protocol, with the relationship's data key.
+func (s *Service) openConcern(o *op, concernID string) (*mentorvault.Concern, []byte, error) {
+	c, err := loadConcern(o.ctx, o.tx, o.rel, concernID)
 	if err != nil {
-		return a, nil, nil, nil, err
-	}
-	c, err := loadConcern(ctx, tx, rel, concernID)
-	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
 	if c.Status != mentorvault.ConcernOpen {
-		return a, nil, nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
+		return nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
 	}
-	key, err := s.dataKey(ctx, tx, rel.ID)
-	return a, rel, c, key, err
+	key, err := o.key()
+	return c, key, err
 }
 
 // RecordConcernStep records a step of working the concern through: each
@@ -250,28 +235,28 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 		return nil, mentorvault.Invalid("the step is not valid", f)
 	}
 	var out *mentorvault.ConcernStep
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: c.ID, AuthorID: a.user.ID, Kind: kind, Answer: answer, Body: mentorvault.NewSecret(body), CreatedAt: tx.Now()}
+		st := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: c.ID, AuthorID: o.a.user.ID, Kind: kind, Answer: answer, Body: mentorvault.NewSecret(body), CreatedAt: o.tx.Now()}
 		b, err := json.Marshal(stepSealed{Answer: answer, Body: body})
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if st.Sealed, err = s.keys.Seal(key, stepAD(rel.ID, st), mentorvault.NewSecret(string(b))); err != nil {
-			return err
+		if st.Sealed, err = s.keys.Seal(key, stepAD(o.rel.ID, st), mentorvault.NewSecret(string(b))); err != nil {
+			return event{}, err
 		}
-		if err := tx.CreateConcernStep(ctx, st); err != nil {
-			return err
+		if err := o.tx.CreateConcernStep(o.ctx, st); err != nil {
+			return event{}, err
 		}
 		out = st
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.step", c.ID, a.user.Name+" added to the concern you are working through.", concernLink(rel.ID, c.ID),
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.step", c.ID, o.a.user.Name+" added to the concern you are working through.", concernLink(o.rel.ID, c.ID),
 			"concern.step:"+st.ID); err != nil {
-			return err
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.step", concernTarget(rel, c.ID), "kind="+string(kind))
+		return event{"concern.step", concernTarget(o.rel, c.ID), "kind=" + string(kind)}, nil
 	})
 	return out, err
 }
@@ -363,29 +348,29 @@ func signPlan(rel *mentorvault.Relationship, d *mentorvault.Disclosure, userID s
 // EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		d, err := s.newDisclosure(ctx, tx, a, rel, c, key, mentorvault.DisclosurePlan, in)
+		d, err := s.newDisclosure(o.ctx, o.tx, o.a, o.rel, c, key, mentorvault.DisclosurePlan, in)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if d.EffectiveAt.Before(tx.Now()) {
-			d.EffectiveAt = tx.Now()
+		if d.EffectiveAt.Before(o.tx.Now()) {
+			d.EffectiveAt = o.tx.Now()
 		}
 		d.State = mentorvault.DisclosureAwaitingSignatures
-		signPlan(rel, d, a.user.ID, tx.Now())
-		if err := tx.CreateDisclosure(ctx, d); err != nil {
-			return err
+		signPlan(o.rel, d, o.a.user.ID, o.tx.Now())
+		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
 		}
 		out = d
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.plan", d.ID, a.user.Name+" proposed a joint disclosure plan for you to read and sign.",
-			concernLink(rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.plan", d.ID, o.a.user.Name+" proposed a joint disclosure plan for you to read and sign.",
+			concernLink(o.rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "disclosure.plan", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "concern="+c.ID)
+		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "concern=" + c.ID}, nil
 	})
 	return out, err
 }
@@ -399,32 +384,28 @@ func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rel
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
 		if err != nil {
-			return err
-		}
-		d, err := loadDisclosure(ctx, tx, rel, disclosureID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if d.Kind != mentorvault.DisclosurePlan || d.State != mentorvault.DisclosureAwaitingSignatures {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "only a plan awaiting signatures can be signed")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "only a plan awaiting signatures can be signed")
 		}
-		if (a.user.ID == rel.MentorID && d.MentorSignedAt != nil) || (a.user.ID == rel.MenteeID && d.MenteeSignedAt != nil) {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "you have already signed this plan")
+		if (o.a.user.ID == o.rel.MentorID && d.MentorSignedAt != nil) || (o.a.user.ID == o.rel.MenteeID && d.MenteeSignedAt != nil) {
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you have already signed this plan")
 		}
-		d.UpdatedAt = tx.Now()
-		if signPlan(rel, d, a.user.ID, tx.Now()) {
-			if err := s.schedule(ctx, tx, rel, d); err != nil {
-				return err
+		d.UpdatedAt = o.tx.Now()
+		if signPlan(o.rel, d, o.a.user.ID, o.tx.Now()) {
+			if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+				return event{}, err
 			}
 		}
-		if err := tx.UpdateDisclosure(ctx, d); err != nil {
-			return err
+		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
 		}
 		out = d
-		return s.record(ctx, tx, a, "disclosure.sign", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "state="+string(d.State))
+		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "state=" + string(d.State)}, nil
 	})
 	return out, err
 }
@@ -437,49 +418,48 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		in.DiscloserID = ""
-		d, err := s.newDisclosure(ctx, tx, a, rel, c, key, mentorvault.DisclosureNotice, in)
+		d, err := s.newDisclosure(o.ctx, o.tx, o.a, o.rel, c, key, mentorvault.DisclosureNotice, in)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if in.Imminent && !c.Imminent {
-			return mentorvault.Invalid("the notice is not valid", map[string]string{"imminent": "only a concern raised as an imminent danger can skip the notice period"})
+			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"imminent": "only a concern raised as an imminent danger can skip the notice period"})
 		}
-		st, _, err := settingsFor(ctx, tx, rel)
+		st, _, err := settingsFor(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		d.Imminent = in.Imminent
-		if d.Imminent && d.EffectiveAt.Before(tx.Now()) {
-			d.EffectiveAt = tx.Now() // "now" on the filer's clock: at once
+		if d.Imminent && d.EffectiveAt.Before(o.tx.Now()) {
+			d.EffectiveAt = o.tx.Now() // "now" on the filer's clock: at once
 		}
-		earliest := mentorvault.EarliestEffective(tx.Now(), st.MinNoticeHours, d.Imminent)
+		earliest := mentorvault.EarliestEffective(o.tx.Now(), st.MinNoticeHours, d.Imminent)
 		if d.EffectiveAt.Before(earliest) {
-			return mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
+			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
 				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
 		}
-		if err := s.schedule(ctx, tx, rel, d); err != nil {
-			return err
+		if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+			return event{}, err
 		}
-		if err := tx.CreateDisclosure(ctx, d); err != nil {
-			return err
+		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
 		}
 		out = d
 		text := fmt.Sprintf("%s filed a disclosure notice: it takes effect on %s unless withdrawn. Read exactly what will be said, and to whom.",
-			a.user.Name, d.EffectiveAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+			o.a.user.Name, d.EffectiveAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 		if d.Imminent {
-			text = a.user.Name + " made an urgent disclosure because of an imminent danger. Read exactly what was said, and to whom."
+			text = o.a.user.Name + " made an urgent disclosure because of an imminent danger. Read exactly what was said, and to whom."
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.notice", d.ID, text, concernLink(rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.notice", d.ID, text, concernLink(o.rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "disclosure.notice", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
-			fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent))
+		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent)}, nil
 	})
 	return out, err
 }
@@ -489,30 +469,26 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 // ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		d, err := loadDisclosure(ctx, tx, rel, disclosureID)
-		if err != nil {
-			return err
+		if d.Kind == mentorvault.DisclosureNotice && d.DiscloserID != o.a.user.ID {
+			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
 		}
-		if d.Kind == mentorvault.DisclosureNotice && d.DiscloserID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
+		if err := d.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := d.Withdraw(tx.Now()); err != nil {
-			return err
-		}
-		if err := tx.UpdateDisclosure(ctx, d); err != nil {
-			return err
+		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
 		}
 		out = d
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.withdrawn", d.ID, a.user.Name+" withdrew a disclosure before it took effect.",
-			concernLink(rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.withdrawn", d.ID, o.a.user.Name+" withdrew a disclosure before it took effect.",
+			concernLink(o.rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "disclosure.withdraw", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "")
+		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, ""}, nil
 	})
 	return out, err
 }
@@ -552,17 +528,17 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		return nil, mentorvault.Invalid("the outcome is not valid", map[string]string{"relationship": `must be "", "pause" or "close"`})
 	}
 	var out *mentorvault.Concern
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, _, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, _, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
+		if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != o.a.user.ID {
+			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
 		}
-		ds, err := tx.FindDisclosures(ctx, c.ID)
+		ds, err := o.tx.FindDisclosures(o.ctx, c.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		pending, delivered := false, false
 		for _, d := range ds {
@@ -571,36 +547,36 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		}
 		switch {
 		case pending:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
 		case outcome == mentorvault.ConcernDisclosed && !delivered:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
 		case outcome != mentorvault.ConcernDisclosed && delivered:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
 		}
-		if err := c.Close(outcome, tx.Now()); err != nil {
-			return err
+		if err := c.Close(outcome, o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := tx.UpdateConcern(ctx, c); err != nil {
-			return err
+		if err := o.tx.UpdateConcern(o.ctx, c); err != nil {
+			return event{}, err
 		}
-		if then != "" && rel.Status != mentorvault.StatusClosed {
-			from := rel.Status
-			if err := rel.Apply(then, a.user.ID, tx.Now()); err != nil {
-				return err
+		if then != "" && o.rel.Status != mentorvault.StatusClosed {
+			from := o.rel.Status
+			if err := o.rel.Apply(then, o.a.user.ID, o.tx.Now()); err != nil {
+				return event{}, err
 			}
-			if err := tx.UpdateRelationship(ctx, rel); err != nil {
-				return err
+			if err := o.tx.UpdateRelationship(o.ctx, o.rel); err != nil {
+				return event{}, err
 			}
-			if err := s.record(ctx, tx, a, "relationship."+string(then), relTarget(rel), fmt.Sprintf("from=%s; to=%s; after concern", from, rel.Status)); err != nil {
-				return err
+			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
+				return event{}, err
 			}
 		}
 		out = c
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.closed", c.ID, a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
-			concernLink(rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.closed", c.ID, o.a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
+			concernLink(o.rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.close", concernTarget(rel, c.ID), "outcome="+string(outcome))
+		return event{"concern.close", concernTarget(o.rel, c.ID), "outcome=" + string(outcome)}, nil
 	})
 	return out, err
 }

@@ -59,45 +59,41 @@ func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal
 		return nil, err
 	}
 	var out *mentorvault.Consultation
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.StartConsultation, relID)
+	err := s.relOp(ctx, p, policy.StartConsultation, relID, partyRefusal, func(o *op) (event, error) {
+		sups, err := supervisorsOf(o.ctx, o.tx, o.rel.ProgrammeID)
 		if err != nil {
-			return err
-		}
-		sups, err := supervisorsOf(ctx, tx, rel.ProgrammeID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		found := false
 		for _, sp := range sups {
 			found = found || sp.ID == supervisorID
 		}
 		if !found {
-			return mentorvault.Invalid("the consultation is not valid", map[string]string{"supervisor_id": "is not a supervisor of this programme"})
+			return event{}, mentorvault.Invalid("the consultation is not valid", map[string]string{"supervisor_id": "is not a supervisor of this programme"})
 		}
 		if concernID != "" {
-			if _, err := loadConcern(ctx, tx, rel, concernID); err != nil {
-				return mentorvault.Invalid("the consultation is not valid", map[string]string{"concern_id": "is not a concern of this relationship"})
+			if _, err := loadConcern(o.ctx, o.tx, o.rel, concernID); err != nil {
+				return event{}, mentorvault.Invalid("the consultation is not valid", map[string]string{"concern_id": "is not a concern of this relationship"})
 			}
 		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		vs, err := views(o.ctx, o.tx, o.rel.OrgID, []*mentorvault.Relationship{o.rel})
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		c := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: rel.ID, ConsultantID: a.user.ID, ConsultantRole: vs[0].Role(a.user.ID),
-			SupervisorID: supervisorID, ProgrammeID: rel.ProgrammeID, ConcernID: concernID, CreatedAt: tx.Now()}
-		if err := tx.CreateConsultation(ctx, c); err != nil {
-			return err
+		c := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, ConsultantID: o.a.user.ID, ConsultantRole: vs[0].Role(o.a.user.ID),
+			SupervisorID: supervisorID, ProgrammeID: o.rel.ProgrammeID, ConcernID: concernID, CreatedAt: o.tx.Now()}
+		if err := o.tx.CreateConsultation(o.ctx, c); err != nil {
+			return event{}, err
 		}
-		if err := s.addMessage(ctx, tx, c, false, message); err != nil {
-			return err
+		if err := s.addMessage(o.ctx, o.tx, c, false, message); err != nil {
+			return event{}, err
 		}
 		out = c
-		if err := s.notify(ctx, tx, supervisorID, "consultation.started", "", c.ID,
+		if err := s.notify(o.ctx, o.tx, supervisorID, "consultation.started", "", c.ID,
 			fmt.Sprintf("A %s in %s asks for your guidance, in confidence.", c.ConsultantRole, vs[0].ProgrammeName), "/consultations/"+c.ID, "consultation.started:"+c.ID); err != nil {
-			return err
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "consultation.start", consultationTarget(rel.OrgID, c.ID), "")
+		return event{"consultation.start", consultationTarget(o.rel.OrgID, c.ID), ""}, nil
 	})
 	return out, err
 }

@@ -36,21 +36,17 @@ func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest)
 	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
 }
 
-// answerCall resolves the actor, the relationship and a request the actor
+// answerable loads a request of the operation's relationship that the actor
 // answers (decides input.answer: the party asked).
-func (s *Service) answerCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID, requestID string) (actor, *mentorvault.Relationship, *mentorvault.InputRequest, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+func (s *Service) answerable(o *op, requestID string) (*mentorvault.InputRequest, error) {
+	r, err := loadRequest(o.ctx, o.tx, o.rel, requestID)
 	if err != nil {
-		return a, nil, nil, err
+		return nil, err
 	}
-	r, err := loadRequest(ctx, tx, rel, requestID)
-	if err != nil {
-		return a, nil, nil, err
+	if err := s.authorize(o.ctx, o.tx, o.a, policy.AnswerRequest, requestResource(o.rel, r), requestTarget(o.rel, r.ID), never); err != nil {
+		return nil, err
 	}
-	if err := s.authorize(ctx, tx, a, policy.AnswerRequest, requestResource(rel, r), requestTarget(rel, r.ID), never); err != nil {
-		return a, nil, nil, err
-	}
-	return a, rel, r, nil
+	return r, nil
 }
 
 func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
@@ -241,23 +237,19 @@ type ThirdPartyView struct {
 // EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, relID string) (*ThirdPartyView, error) {
 	var out *ThirdPartyView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
-		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		v := &ThirdPartyView{}
-		reqs, err := tx.FindInputRequests(ctx, rel.ID, "")
+		reqs, err := o.tx.FindInputRequests(o.ctx, o.rel.ID, "")
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		sts, err := tx.FindStatements(ctx, rel.ID)
+		sts, err := o.tx.FindStatements(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		answered := map[string]string{}
 		for _, st := range sts {
@@ -266,9 +258,9 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 			}
 		}
 		for _, r := range reqs {
-			rv, err := s.requestView(ctx, tx, key, r)
+			rv, err := s.requestView(o.ctx, o.tx, key, r)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			rv.StatementID = answered[r.ID]
 			v.Requests = append(v.Requests, rv)
@@ -276,34 +268,34 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		var cx *checkContext
 		for _, st := range sts {
 			if cx == nil {
-				if cx, err = s.checkContext(ctx, tx, rel, key); err != nil {
-					return err
+				if cx, err = s.checkContext(o.ctx, o.tx, o.rel, key); err != nil {
+					return event{}, err
 				}
 			}
-			sv, err := s.statementView(ctx, tx, rel, key, cx, st)
+			sv, err := s.statementView(o.ctx, o.tx, o.rel, key, cx, st)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			v.Statements = append(v.Statements, sv)
 		}
-		tws, err := tx.FindThreeWays(ctx, rel.ID, "")
+		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "")
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, m := range tws {
-			tv, err := s.threeWayView(ctx, tx, rel, key, m, false)
+			tv, err := s.threeWayView(o.ctx, o.tx, o.rel, key, m, false)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			v.ThreeWays = append(v.ThreeWays, tv)
 		}
-		if mgr, err := menteeManager(ctx, tx, rel); err != nil {
-			return err
+		if mgr, err := menteeManager(o.ctx, o.tx, o.rel); err != nil {
+			return event{}, err
 		} else if mgr != nil {
 			v.Manager = &Person{ID: mgr.ID, Name: mgr.Name, Email: mgr.Email}
 		}
 		out = v
-		return s.record(ctx, tx, a, "thirdparty.read", relTarget(rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws)))
+		return event{"thirdparty.read", relTarget(o.rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws))}, nil
 	})
 	return out, err
 }
@@ -421,23 +413,19 @@ func (s *Service) viewStatement(ctx context.Context, tx mentorvault.Tx, rel *men
 // findings. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, err := loadStatement(o.ctx, o.tx, o.rel, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st, err := loadStatement(ctx, tx, rel, id)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "statement.read", statementTarget(rel, st.ID), "")
+		return event{"statement.read", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
 }
@@ -461,30 +449,30 @@ func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, r
 		}
 	}
 	var out *mentorvault.InputRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		r, err := s.answerable(o, requestID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := s.openDrafts(ctx, tx, r); err != nil {
-			return err
+		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {
+			return event{}, err
 		}
-		if err := r.Decline(reply, tx.Now()); err != nil {
-			return err
+		if err := r.Decline(reply, o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := tx.UpdateInputRequest(ctx, r); err != nil {
-			return err
+		if err := o.tx.UpdateInputRequest(o.ctx, r); err != nil {
+			return event{}, err
 		}
-		if err := s.notify(ctx, tx, r.RequesterID, "input.declined", "", r.ID,
-			fmt.Sprintf("%s replied to your request (%s).", a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
-			return err
+		if err := s.notify(o.ctx, o.tx, r.RequesterID, "input.declined", "", r.ID,
+			fmt.Sprintf("%s replied to your request (%s).", o.a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
+			return event{}, err
 		}
-		if err := s.notify(ctx, tx, r.SubjectID, "input.declined", rel.ID, r.ID,
-			fmt.Sprintf("%s declined the request for input about you (%s).", a.user.Name, r.Purpose), thirdPartyLink(rel.ID), "input.declined:"+r.ID); err != nil {
-			return err
+		if err := s.notify(o.ctx, o.tx, r.SubjectID, "input.declined", o.rel.ID, r.ID,
+			fmt.Sprintf("%s declined the request for input about you (%s).", o.a.user.Name, r.Purpose), thirdPartyLink(o.rel.ID), "input.declined:"+r.ID); err != nil {
+			return event{}, err
 		}
 		out = r
-		return s.record(ctx, tx, a, "input.decline", requestTarget(rel, r.ID), "")
+		return event{"input.decline", requestTarget(o.rel, r.ID), ""}, nil
 	})
 	return out, err
 }
@@ -552,30 +540,34 @@ func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, r
 		return nil, err
 	}
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		r, err := s.answerable(o, requestID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if r.Status != mentorvault.RequestOpen {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
 		}
-		if err := s.openDrafts(ctx, tx, r); err != nil {
-			return err
+		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {
+			return event{}, err
 		}
-		requester, err := tx.FindUserByID(ctx, r.RequesterID)
+		requester, err := o.tx.FindUserByID(o.ctx, r.RequesterID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		rk, err := recipientKind(ctx, tx, rel, requester)
+		rk, err := recipientKind(o.ctx, o.tx, o.rel, requester)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementInput, RequestID: r.ID,
-			AuthorID: a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
-			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		out, err = s.createStatement(ctx, tx, a, rel, st, body)
-		return err
+		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Kind: mentorvault.StatementInput, RequestID: r.ID,
+			AuthorID: o.a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
+			State: mentorvault.StatementDraft, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		v, ev, err := s.createStatement(o.ctx, o.tx, o.a, o.rel, st, body)
+		if err != nil {
+			return event{}, err
+		}
+		out = v
+		return ev, nil
 	})
 	return out, err
 }
@@ -607,48 +599,48 @@ func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, r
 		return nil, mentorvault.Invalid("the summary is not valid", f)
 	}
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
-		if err != nil {
-			return err
-		}
-		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
+	err := s.relOp(ctx, p, policy.ActThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		u, err := o.tx.FindUserByEmail(o.ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
 		switch {
 		case err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND:
-			return err
-		case err != nil || u.OrgID != rel.OrgID || u.DisabledAt != nil:
-			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "is not a member of the organisation"})
-		case rel.IsParty(u.ID):
-			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "must be someone outside the two of you"})
+			return event{}, err
+		case err != nil || u.OrgID != o.rel.OrgID || u.DisabledAt != nil:
+			return event{}, mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "is not a member of the organisation"})
+		case o.rel.IsParty(u.ID):
+			return event{}, mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "must be someone outside the two of you"})
 		}
-		rk, err := recipientKind(ctx, tx, rel, u)
+		rk, err := recipientKind(o.ctx, o.tx, o.rel, u)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementSummary,
-			AuthorID: a.user.ID, SubjectID: rel.Partner(a.user.ID), RecipientUserID: u.ID, RecipientKind: rk, Purpose: strings.TrimSpace(in.Purpose),
-			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		out, err = s.createStatement(ctx, tx, a, rel, st, in.Body)
-		return err
+		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Kind: mentorvault.StatementSummary,
+			AuthorID: o.a.user.ID, SubjectID: o.rel.Partner(o.a.user.ID), RecipientUserID: u.ID, RecipientKind: rk, Purpose: strings.TrimSpace(in.Purpose),
+			State: mentorvault.StatementDraft, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		v, ev, err := s.createStatement(o.ctx, o.tx, o.a, o.rel, st, in.Body)
+		if err != nil {
+			return event{}, err
+		}
+		out = v
+		return ev, nil
 	})
 	return out, err
 }
 
-func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, st *mentorvault.Statement, body string) (*StatementView, error) {
+func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, st *mentorvault.Statement, body string) (*StatementView, event, error) {
 	key, err := s.dataKey(ctx, tx, rel.ID)
 	if err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	st.Body = mentorvault.NewSecret(body)
 	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	if err := tx.CreateStatement(ctx, st); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	v, err := s.viewStatement(ctx, tx, rel, key, st)
 	if err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	what := "an answer to " + v.Recipient.Name + "'s request"
 	if st.Kind == mentorvault.StatementSummary {
@@ -657,30 +649,26 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 	if err := s.notifyPartner(ctx, tx, a, rel, "statement.draft", st.ID,
 		fmt.Sprintf("%s started drafting %s (%s). You will be asked before anything is released.", a.user.Name, what, st.Purpose),
 		statementLink(rel.ID, st.ID), "statement.draft:"+st.ID); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
-	return v, s.record(ctx, tx, a, "statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings)))
+	return v, event{"statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings))}, nil
 }
 
-// statementCall resolves the actor, the relationship and a statement, and
-// decides act on the statement.
-func (s *Service) statementCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID, id string) (actor, *mentorvault.Relationship, *mentorvault.Statement, []byte, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+// openStatementFor loads a statement of the operation's relationship,
+// decides act on it, and opens it.
+func (s *Service) openStatementFor(o *op, act policy.Action, id string) (*mentorvault.Statement, []byte, error) {
+	st, err := loadStatement(o.ctx, o.tx, o.rel, id)
 	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
-	st, err := loadStatement(ctx, tx, rel, id)
+	if err := s.authorize(o.ctx, o.tx, o.a, act, statementResource(o.rel, st), statementTarget(o.rel, st.ID), never); err != nil {
+		return nil, nil, err
+	}
+	key, err := o.key()
 	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
-	if err := s.authorize(ctx, tx, a, act, statementResource(rel, st), statementTarget(rel, st.ID), never); err != nil {
-		return a, nil, nil, nil, err
-	}
-	key, err := s.dataKey(ctx, tx, rel.ID)
-	if err != nil {
-		return a, nil, nil, nil, err
-	}
-	return a, rel, st, key, s.openStatement(key, st)
+	return st, key, s.openStatement(key, st)
 }
 
 // EditStatement replaces a draft's text (also after the subject asked for
@@ -691,25 +679,25 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 		return nil, err
 	}
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := st.Edit(tx.Now()); err != nil {
-			return err
+		if err := st.Edit(o.tx.Now()); err != nil {
+			return event{}, err
 		}
 		st.Body = mentorvault.NewSecret(body)
 		if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.edit", statementTarget(rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings)))
+		return event{"statement.edit", statementTarget(o.rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings))}, nil
 	})
 	return out, err
 }
@@ -722,49 +710,49 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 // EFORBIDDEN or ECONFLICT.
 func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
+		cx, err := s.checkContext(o.ctx, o.tx, o.rel, key)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		res, err := cx.check(ctx, tx, st, st.Body.Reveal(), tx.Now())
+		res, err := cx.check(o.ctx, o.tx, st, st.Body.Reveal(), o.tx.Now())
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		settings, _, err := settingsFor(ctx, tx, rel)
+		settings, _, err := settingsFor(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		window := time.Duration(settings.MinNoticeHours) * time.Hour
-		if err := st.Submit(res.PreAuthorised, window, tx.Now()); err != nil {
-			return err
+		if err := st.Submit(res.PreAuthorised, window, o.tx.Now()); err != nil {
+			return event{}, err
 		}
 		st.Comment, st.CommentSealed = mentorvault.Secret{}, nil
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
 		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s (%s). Read it and approve, ask for changes or refuse.",
-			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose)
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose)
 		if st.State == mentorvault.StatementPreAuthorised {
-			if err := tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
-				RunAt: *st.ReleaseAt, CreatedAt: tx.Now()}); err != nil {
-				return err
+			if err := o.tx.CreateJob(o.ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
+				RunAt: *st.ReleaseAt, CreatedAt: o.tx.Now()}); err != nil {
+				return event{}, err
 			}
 			text = fmt.Sprintf("%s prepared a statement about you for %s (%s) that your signed agreement allows. It will be released on %s unless you object before then.",
-				a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 		}
-		if err := s.notify(ctx, tx, st.SubjectID, "statement.submitted", rel.ID, st.ID, text, statementLink(rel.ID, st.ID),
+		if err := s.notify(o.ctx, o.tx, st.SubjectID, "statement.submitted", o.rel.ID, st.ID, text, statementLink(o.rel.ID, st.ID),
 			fmt.Sprintf("statement.submitted:%s:%d", st.ID, st.UpdatedAt.UnixNano())); err != nil {
-			return err
+			return event{}, err
 		}
-		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
-			return err
+		if out, err = s.statementView(o.ctx, o.tx, o.rel, key, cx, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.submit", statementTarget(rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings)))
+		return event{"statement.submit", statementTarget(o.rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings))}, nil
 	})
 	return out, err
 }
@@ -791,7 +779,11 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 	}
 	var out *StatementView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.DecideStatement, relID, id)
+		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		st, key, err := s.openStatementFor(&op{s: s, ctx: ctx, tx: tx, a: a, rel: rel}, policy.DecideStatement, id)
 		if err != nil {
 			return err
 		}
@@ -868,29 +860,29 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 // withdraws. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := st.Withdraw(tx.Now()); err != nil {
-			return err
+		if err := st.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
-		if err := s.notify(ctx, tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
-			fmt.Sprintf("%s withdrew the statement released to you (%s).", a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
-			return err
+		if err := s.notify(o.ctx, o.tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
+			fmt.Sprintf("%s withdrew the statement released to you (%s).", o.a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
+			return event{}, err
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
-			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.withdraw", statementTarget(rel, st.ID), "")
+		return event{"statement.withdraw", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
 }

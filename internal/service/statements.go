@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -20,33 +19,12 @@ import (
 // statements; the pair see every step. Shared summaries take the same path
 // without a request.
 
-func questionAD(r *mentorvault.InputRequest) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
-}
-
 func statementBodyAD(st *mentorvault.Statement) seal.AD {
 	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "body"}
 }
 
 func statementCommentAD(st *mentorvault.Statement) seal.AD {
 	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "comment"}
-}
-
-func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
-	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
-}
-
-// answerable loads a request of the operation's relationship that the actor
-// answers (decides input.answer: the party asked).
-func (s *Service) answerable(o *op, requestID string) (*mentorvault.InputRequest, error) {
-	r, err := loadRequest(o.ctx, o.tx, o.rel, requestID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(o.ctx, o.tx, o.a, policy.AnswerRequest, requestResource(o.rel, r), requestTarget(o.rel, r.ID), never); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
@@ -64,155 +42,6 @@ func partyOf(rel *mentorvault.Relationship, userID string) mentorvault.Party {
 		return mentorvault.PartyMentor
 	}
 	return mentorvault.PartyMentee
-}
-
-// InputRequestInput is a requester's request for input about one party.
-type InputRequestInput struct {
-	AskedID    string // the party asked (a user ID), or
-	AskedEmail string // their email
-	Purpose    string // e.g. "promotion to team lead"
-	Question   string
-	Deadline   time.Time
-}
-
-// RequestInput asks a party for input about the other. The caller must be
-// a requester (HR, a promotion panel) or a line manager of a party. Both
-// parties are told at once who asks and for what purpose. It returns the
-// request as the requester sees it. Returns EUNAUTHENTICATED, ENOTFOUND,
-// EFORBIDDEN or EINVALID.
-func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, relID string, in InputRequestInput) (*MyRequest, error) {
-	f := map[string]string{}
-	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
-		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
-	}
-	if err := mentorvault.ValidateText("question", in.Question, 4<<10); err != nil {
-		f["question"] = mentorvault.ErrorFields(err)["question"]
-	}
-	if in.Deadline.IsZero() {
-		f["deadline"] = "is required (RFC 3339, e.g. 2026-12-15T17:00:00Z)"
-	}
-	if (in.AskedID == "") == (in.AskedEmail == "") {
-		f["asked_id"] = "name the party asked: asked_id or asked_email, one of them"
-	}
-	if len(f) > 0 {
-		return nil, mentorvault.Invalid("the request is not valid", f)
-	}
-	var out *MyRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, res, err := s.inputRequestCall(ctx, tx, p, relID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
-			return err
-		}
-		asked := in.AskedID
-		if in.AskedEmail != "" {
-			if u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.AskedEmail)); err == nil {
-				asked = u.ID
-			}
-		}
-		if !rel.IsParty(asked) {
-			return mentorvault.Invalid("the request is not valid", map[string]string{"asked_id": "must be one of the two people in the relationship"})
-		}
-		if !in.Deadline.After(tx.Now()) {
-			return mentorvault.Invalid("the request is not valid", map[string]string{"deadline": "must be in the future"})
-		}
-		r := &mentorvault.InputRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, RequesterID: a.user.ID, AskedID: asked,
-			SubjectID: rel.Partner(asked), Purpose: strings.TrimSpace(in.Purpose), Question: mentorvault.NewSecret(in.Question),
-			Deadline: in.Deadline.UTC().Truncate(time.Second), Status: mentorvault.RequestOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
-			return err
-		}
-		if err := tx.CreateInputRequest(ctx, r); err != nil {
-			return err
-		}
-		names, err := names(ctx, tx, r.AskedID, r.SubjectID)
-		if err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.AskedID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked you for input about %s (%s). You may decline; nothing is shared without %s's consent.",
-				a.user.Name, names[r.SubjectID], r.Purpose, names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.SubjectID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked %s for input about you (%s). You will see any statement before it is released.",
-				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
-			return err
-		}
-		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: in.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
-			RelationshipID: rel.ID}
-		if out.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-			return err
-		}
-		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
-	})
-	return out, err
-}
-
-// inputRequestResource is rel as input.request sees it: with the parties' line managers.
-func inputRequestResource(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (policy.Relationship, error) {
-	res := relResource(rel)
-	for _, id := range []string{rel.MentorID, rel.MenteeID} {
-		u, err := tx.FindUserByID(ctx, id)
-		if err != nil {
-			return res, err
-		}
-		if u.ManagerID != "" {
-			res.Managers = append(res.Managers, u.ManagerID)
-		}
-	}
-	return res, nil
-}
-
-// inputRequestCall resolves the actor and the relationship with what
-// input.request decides on (the parties' line managers).
-func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (actor, *mentorvault.Relationship, policy.Relationship, error) {
-	a, err := s.resolve(ctx, tx, p, policy.RequestInput)
-	if err != nil {
-		return a, nil, policy.Relationship{}, err
-	}
-	rel, err := loadRel(ctx, tx, relID)
-	if err != nil {
-		return a, nil, policy.Relationship{}, err
-	}
-	res, err := inputRequestResource(ctx, tx, rel)
-	return a, rel, res, err
-}
-
-// MayRequestInput tells the web page whether to offer the caller the form
-// to ask for input about relID: a hint asked of the same policy, not a
-// decision (RequestInput decides and audits). It is false on any error.
-func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
-	may := false
-	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if p.Anonymous() {
-			return nil
-		}
-		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
-		if err != nil {
-			return err
-		}
-		d, err := s.authz.Authorize(a.subj, policy.RequestInput, res)
-		may = err == nil && d.Allowed
-		return nil
-	})
-	return may
-}
-
-// RequestView is an input request with its people named, as the pair see it.
-type RequestView struct {
-	*mentorvault.InputRequest
-	Requester, Asked, Subject Person
-	StatementID               string // the statement answering it, if one was drafted
 }
 
 // StatementView is a statement as the pair see it: the body and the
@@ -298,25 +127,6 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		return event{"thirdparty.read", relTarget(o.rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws))}, nil
 	})
 	return out, err
-}
-
-func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
-	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-	if err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
-	}
-	r.Question = q
-	v := &RequestView{InputRequest: r}
-	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
-		return nil, err
-	}
-	if v.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-		return nil, err
-	}
-	if v.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-		return nil, err
-	}
-	return v, nil
 }
 
 // checkContext is what the checker needs of a relationship: the agreement
@@ -434,63 +244,6 @@ func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rela
 	return loadIn(ctx, rel, id, "statement", tx.FindStatementByID, func(st *mentorvault.Statement) string { return st.RelationshipID })
 }
 
-func loadRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.InputRequest, error) {
-	return loadIn(ctx, rel, id, "input request", tx.FindInputRequestByID, func(r *mentorvault.InputRequest) string { return r.RelationshipID })
-}
-
-// DeclineRequest declines an open request with reply, or with the neutral
-// standard reply when reply is empty (declining must not read as a
-// negative signal). Only the party asked answers. Returns
-// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
-func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, relID, requestID, reply string) (*mentorvault.InputRequest, error) {
-	if reply != "" {
-		if err := mentorvault.ValidateText("reply", reply, 2<<10); err != nil {
-			return nil, err
-		}
-	}
-	var out *mentorvault.InputRequest
-	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
-		r, err := s.answerable(o, requestID)
-		if err != nil {
-			return event{}, err
-		}
-		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {
-			return event{}, err
-		}
-		if err := r.Decline(reply, o.tx.Now()); err != nil {
-			return event{}, err
-		}
-		if err := o.tx.UpdateInputRequest(o.ctx, r); err != nil {
-			return event{}, err
-		}
-		if err := s.notify(o.ctx, o.tx, r.RequesterID, "input.declined", "", r.ID,
-			fmt.Sprintf("%s replied to your request (%s).", o.a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
-			return event{}, err
-		}
-		if err := s.notify(o.ctx, o.tx, r.SubjectID, "input.declined", o.rel.ID, r.ID,
-			fmt.Sprintf("%s declined the request for input about you (%s).", o.a.user.Name, r.Purpose), thirdPartyLink(o.rel.ID), "input.declined:"+r.ID); err != nil {
-			return event{}, err
-		}
-		out = r
-		return event{"input.decline", requestTarget(o.rel, r.ID), ""}, nil
-	})
-	return out, err
-}
-
-// openDrafts refuses to decline a request that has a statement in progress.
-func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorvault.InputRequest) error {
-	sts, err := tx.FindStatements(ctx, r.RelationshipID)
-	if err != nil {
-		return err
-	}
-	for _, st := range sts {
-		if st.RequestID == r.ID && st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a statement for this request is %s", strings.ReplaceAll(string(st.State), "_", " "))
-		}
-	}
-	return nil
-}
-
 // recipientKind says who a recipient is to the pair, in the agreement's terms.
 func recipientKind(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, u *mentorvault.User) (mentorvault.Recipient, error) {
 	mgr, err := menteeManager(ctx, tx, rel)
@@ -563,60 +316,6 @@ func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, r
 			AuthorID: o.a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
 			State: mentorvault.StatementDraft, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
 		v, ev, err := s.createStatement(o.ctx, o.tx, o.a, o.rel, st, body)
-		if err != nil {
-			return event{}, err
-		}
-		out = v
-		return ev, nil
-	})
-	return out, err
-}
-
-// SummaryInput is a shared summary for a named third party.
-type SummaryInput struct {
-	RecipientEmail string // typically the mentee's line manager
-	Purpose        string // e.g. "goals and progress"
-	Body           string
-}
-
-// PrepareSummary drafts a shared summary for a named member of the
-// organisation outside the pair (typically the mentee's line manager: goals
-// and progress, what the mentee may say about the mentor's advice). It goes
-// through the checker, the other party's consent and release like an
-// answer to a request. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
-func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, relID string, in SummaryInput) (*StatementView, error) {
-	f := map[string]string{}
-	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
-		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
-	}
-	if err := mentorvault.ValidateStatementText(in.Body); err != nil {
-		f["body"] = mentorvault.ErrorFields(err)["body"]
-	}
-	if strings.TrimSpace(in.RecipientEmail) == "" {
-		f["recipient_email"] = "is required"
-	}
-	if len(f) > 0 {
-		return nil, mentorvault.Invalid("the summary is not valid", f)
-	}
-	var out *StatementView
-	err := s.relOp(ctx, p, policy.ActThirdParty, relID, partyRefusal, func(o *op) (event, error) {
-		u, err := o.tx.FindUserByEmail(o.ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
-		switch {
-		case err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND:
-			return event{}, err
-		case err != nil || u.OrgID != o.rel.OrgID || u.DisabledAt != nil:
-			return event{}, mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "is not a member of the organisation"})
-		case o.rel.IsParty(u.ID):
-			return event{}, mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "must be someone outside the two of you"})
-		}
-		rk, err := recipientKind(o.ctx, o.tx, o.rel, u)
-		if err != nil {
-			return event{}, err
-		}
-		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Kind: mentorvault.StatementSummary,
-			AuthorID: o.a.user.ID, SubjectID: o.rel.Partner(o.a.user.ID), RecipientUserID: u.ID, RecipientKind: rk, Purpose: strings.TrimSpace(in.Purpose),
-			State: mentorvault.StatementDraft, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
-		v, ev, err := s.createStatement(o.ctx, o.tx, o.a, o.rel, st, in.Body)
 		if err != nil {
 			return event{}, err
 		}
@@ -820,41 +519,6 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 	return out, err
 }
 
-// released completes a release in the caller's transaction: the request is
-// answered, the recipient and both parties are told, and it is audited.
-func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
-	if st.RequestID != "" {
-		r, err := tx.FindInputRequestByID(ctx, st.RequestID)
-		if err != nil {
-			return err
-		}
-		if r.Status == mentorvault.RequestOpen {
-			r.Status, r.UpdatedAt = mentorvault.RequestAnswered, tx.Now()
-			if err := tx.UpdateInputRequest(ctx, r); err != nil {
-				return err
-			}
-		}
-	}
-	nm, err := names(ctx, tx, st.AuthorID, st.SubjectID, st.RecipientUserID)
-	if err != nil {
-		return err
-	}
-	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
-		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
-		"statement.released:"+st.ID); err != nil {
-		return err
-	}
-	for _, uid := range []string{st.AuthorID, st.SubjectID} {
-		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
-			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
-			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
-			return err
-		}
-	}
-	sys := actor{p: mentorvault.Principal{Via: "service"}}
-	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
-}
-
 // WithdrawStatement withdraws a released statement; the recipient sees
 // that it was withdrawn and can no longer read it. Only the author
 // withdraws. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
@@ -883,154 +547,6 @@ func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal
 			return event{}, err
 		}
 		return event{"statement.withdraw", statementTarget(o.rel, st.ID), ""}, nil
-	})
-	return out, err
-}
-
-// runStatementRelease releases the job's statement if it is still
-// pre-authorised (an objection in the window leaves it as it is).
-func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
-	st, err := tx.FindStatementByID(ctx, j.RefID)
-	if err != nil {
-		return err
-	}
-	if st.State != mentorvault.StatementPreAuthorised {
-		return nil
-	}
-	if err := st.ReleaseIfDue(tx.Now()); err != nil {
-		return err
-	}
-	if err := tx.UpdateStatement(ctx, st); err != nil {
-		return err
-	}
-	rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-	if err != nil {
-		return err
-	}
-	return s.released(ctx, tx, rel, st)
-}
-
-// MyRequest is a request as its requester sees it: who was asked about
-// whom, for what, and what became of it — never a draft or a comment.
-type MyRequest struct {
-	ID, Purpose, Question, DeclineReply string
-	Status                              mentorvault.RequestStatus
-	Deadline, CreatedAt                 time.Time
-	RelationshipID                      string
-	Asked, Subject                      Person
-	StatementID                         string // the released statement, if any
-}
-
-// MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
-func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
-	var out []*MyRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.account(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID)
-		if err != nil {
-			return err
-		}
-		released := map[string]string{}
-		if sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID); err != nil {
-			return err
-		} else {
-			for _, st := range sts {
-				if st.RequestID != "" && st.State == mentorvault.StatementReleased {
-					released[st.RequestID] = st.ID
-				}
-			}
-		}
-		for _, r := range reqs {
-			rel, err := tx.FindRelationshipByID(ctx, r.RelationshipID)
-			if err != nil {
-				return err
-			}
-			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
-				return err
-			}
-			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
-				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			if key, err := s.dataKey(ctx, tx, rel.ID); err == nil {
-				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-				if err != nil {
-					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
-				}
-				m.Question = q.Reveal()
-			}
-			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-				return err
-			}
-			if m.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-				return err
-			}
-			out = append(out, m)
-			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-// ReceivedStatement is a statement as its recipient sees it: the released
-// text (empty once withdrawn), who wrote it about whom, and when.
-type ReceivedStatement struct {
-	ID, Kind, Purpose, RequestID string
-	Body                         mentorvault.Secret // zero once withdrawn
-	Author, Subject              Person
-	ReleasedAt                   time.Time
-	WithdrawnAt                  *time.Time
-}
-
-// ReceivedStatements lists the statements released to the caller, newest
-// first. Each read is audited on the relationship, so the pair see it.
-// Returns EUNAUTHENTICATED.
-func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principal) ([]*ReceivedStatement, error) {
-	var out []*ReceivedStatement
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.account(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID)
-		if err != nil {
-			return err
-		}
-		for _, st := range sts {
-			rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-			if err != nil {
-				return err
-			}
-			t := statementTarget(rel, st.ID)
-			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
-				return err
-			}
-			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
-			if st.State == mentorvault.StatementReleased {
-				key, err := s.dataKey(ctx, tx, rel.ID)
-				if err != nil {
-					continue // shredded
-				}
-				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
-				}
-			}
-			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
-				return err
-			}
-			if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
-				return err
-			}
-			out = append(out, v)
-			if err := s.record(ctx, tx, a, "statement.receive", t, "state="+string(st.State)); err != nil {
-				return err
-			}
-		}
-		return nil
 	})
 	return out, err
 }

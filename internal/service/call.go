@@ -185,10 +185,18 @@ func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Re
 	return tx.FindRelationshipByID(ctx, id)
 }
 
+// errErased is the cause of the conflict dataKey returns for a relationship
+// whose data key was destroyed (crypto-shredded at the end of retention).
+// A call that lists records across relationships skips those, and only
+// those (errors.Is(err, errErased)); any other failure is an error.
+var errErased = errors.New("data key destroyed")
+
+// dataKey returns the relationship's data key. A destroyed key is a conflict
+// wrapping errErased.
 func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
 	k, err := tx.FindDataKey(ctx, relID)
 	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return nil, mentorvault.Errorf(mentorvault.ECONFLICT, "this relationship's content has been erased")
+		return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
 	}
 	return k, err
 }

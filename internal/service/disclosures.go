@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -332,8 +333,11 @@ func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Princip
 				return err
 			}
 			key, err := s.dataKey(ctx, tx, rel.ID)
+			if errors.Is(err, errErased) {
+				continue // shredded: its content is gone with its key
+			}
 			if err != nil {
-				continue // shredded
+				return err
 			}
 			if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
 				return mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))

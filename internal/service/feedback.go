@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/mentorvault/mentorvault"
@@ -189,9 +190,13 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 		for _, r := range resps {
 			key, ok := keys[r.RelationshipID]
 			if !ok {
-				if key, err = tx.FindDataKey(ctx, r.RelationshipID); err != nil {
+				key, err = s.dataKey(ctx, tx, r.RelationshipID)
+				if errors.Is(err, errErased) {
 					keys[r.RelationshipID] = nil
 					continue // shredded: its answers are gone
+				}
+				if err != nil {
+					return err
 				}
 				keys[r.RelationshipID] = key
 			}

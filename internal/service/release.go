@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -107,8 +108,11 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
 			if st.State == mentorvault.StatementReleased {
 				key, err := s.dataKey(ctx, tx, rel.ID)
+				if errors.Is(err, errErased) {
+					continue // shredded: the statement is gone with its key
+				}
 				if err != nil {
-					continue // shredded
+					return err
 				}
 				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
 					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))

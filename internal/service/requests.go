@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -305,7 +306,11 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 			}
 			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
 				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			if key, err := s.dataKey(ctx, tx, rel.ID); err == nil {
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			if err != nil && !errors.Is(err, errErased) {
+				return err
+			}
+			if err == nil { // a shredded request keeps its existence, not its question
 				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
 				if err != nil {
 					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -232,8 +233,11 @@ func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*
 				continue // not agreed yet: the line manager does not learn of it
 			}
 			key, err := s.dataKey(ctx, tx, rel.ID)
+			if errors.Is(err, errErased) {
+				continue // shredded: its content is gone with its key
+			}
 			if err != nil {
-				continue // shredded
+				return err
 			}
 			v, err := s.threeWayView(ctx, tx, rel, key, m, false)
 			if err != nil {

@@ -36,7 +36,7 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 	if !slices.Contains(mentorvault.ConcernCategories, cat) {
 		return nil, mentorvault.Invalid("the concern is not valid", map[string]string{"category": "must be one of danger_to_mentee, danger_to_others, unlawful_conduct, theft, trade_secrets, harm_to_organisation, other"})
 	}
-	if err := mentorvault.ValidateConcernText("description", description); err != nil {
+	if err := mentorvault.ValidateText("description", description, mentorvault.MaxConcernText); err != nil {
 		return nil, err
 	}
 	var out *mentorvault.Concern
@@ -219,7 +219,7 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 	default:
 		f["kind"] = "must be ethical_view, duties or comment"
 	}
-	if err := mentorvault.ValidateConcernText("body", body); err != nil && (kind != mentorvault.StepEthicalView || body != "") {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxConcernText); err != nil && (kind != mentorvault.StepEthicalView || body != "") {
 		f["body"] = mentorvault.ErrorFields(err)["body"]
 	}
 	if len(f) > 0 {

@@ -55,7 +55,7 @@ func supervisorsOf(ctx context.Context, tx mentorvault.Tx, programmeID string) (
 // programme X", never who or which relationship. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal, relID, supervisorID, concernID, message string) (*mentorvault.Consultation, error) {
-	if err := mentorvault.ValidateConcernText("message", message); err != nil {
+	if err := mentorvault.ValidateText("message", message, mentorvault.MaxConcernText); err != nil {
 		return nil, err
 	}
 	var out *mentorvault.Consultation
@@ -240,7 +240,7 @@ func (s *Service) Consultation(ctx context.Context, p mentorvault.Principal, id 
 // consulting party or the supervisor; the other is notified. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (closed) or EINVALID.
 func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Principal, id, body string) error {
-	if err := mentorvault.ValidateConcernText("message", body); err != nil {
+	if err := mentorvault.ValidateText("message", body, mentorvault.MaxConcernText); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {

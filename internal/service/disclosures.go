@@ -37,7 +37,7 @@ type DisclosureInput struct {
 
 func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, c *mentorvault.Concern, key []byte, kind mentorvault.DisclosureKind, in DisclosureInput) (*mentorvault.Disclosure, error) {
 	f := map[string]string{}
-	if err := mentorvault.ValidateConcernText("content", in.Content); err != nil {
+	if err := mentorvault.ValidateText("content", in.Content, mentorvault.MaxConcernText); err != nil {
 		f["content"] = mentorvault.ErrorFields(err)["content"]
 	}
 	if len(in.How) > 500 {
@@ -64,7 +64,7 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 			d.RecipientUserID = u.ID
 		}
 	case in.RecipientName != "":
-		if err := mentorvault.ValidateConcernText("recipient_name", in.RecipientName); err != nil || len(in.RecipientName) > 200 {
+		if err := mentorvault.ValidateText("recipient_name", in.RecipientName, mentorvault.MaxConcernText); err != nil || len(in.RecipientName) > 200 {
 			f["recipient_name"] = "must be a name of at most 200 characters"
 		}
 		d.RecipientName = in.RecipientName

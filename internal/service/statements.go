@@ -289,7 +289,7 @@ func menteeManager(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rela
 // pair can read. Only the party asked drafts. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, relID, requestID, body string) (*StatementView, error) {
-	if err := mentorvault.ValidateStatementText(body); err != nil {
+	if err := validateStatementBody(body); err != nil {
 		return nil, err
 	}
 	var out *StatementView
@@ -374,7 +374,7 @@ func (s *Service) openStatementFor(o *op, act policy.Action, id string) (*mentor
 // changes). Only the author edits. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, relID, id, body string) (*StatementView, error) {
-	if err := mentorvault.ValidateStatementText(body); err != nil {
+	if err := validateStatementBody(body); err != nil {
 		return nil, err
 	}
 	var out *StatementView
@@ -549,4 +549,13 @@ func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal
 		return event{"statement.withdraw", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
+}
+
+// validateStatementBody checks a statement's text; the error speaks of the
+// statement. Returns EINVALID.
+func validateStatementBody(body string) error {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxStatementBytes); err != nil {
+		return mentorvault.Invalid("the statement is not valid", mentorvault.ErrorFields(err))
+	}
+	return nil
 }

@@ -29,7 +29,7 @@ func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, r
 	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
 		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
 	}
-	if err := mentorvault.ValidateStatementText(in.Body); err != nil {
+	if err := mentorvault.ValidateText("body", in.Body, mentorvault.MaxStatementBytes); err != nil {
 		f["body"] = mentorvault.ErrorFields(err)["body"]
 	}
 	if strings.TrimSpace(in.RecipientEmail) == "" {

@@ -2,7 +2,8 @@
 // one shape, inside one database transaction: identify the actor, load the
 // resource, authorise (policy.Authorize; a denial is audited and committed),
 // open or seal the confidential fields, change the store, append the audit
-// event, commit. The web handlers, the API and the CLI all come through here.
+// event, commit. call.go holds that shape (relOp runs it for an operation on
+// a relationship). The web handlers, the API and the CLI all come through here.
 package service
 
 import (

@@ -1,9 +1,7 @@
 package mentorvault
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // CommitmentStatus is where a promise stands.
@@ -35,23 +33,6 @@ type Commitment struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	ClosedAt          *time.Time
-}
-
-// ValidateText checks a short sealed text (a commitment, a goal, a progress note). Returns EINVALID.
-func ValidateText(field, s string, max int) error {
-	msg := ""
-	switch {
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-		msg = "must be valid UTF-8 text"
-	case strings.TrimSpace(s) == "":
-		msg = "must not be empty"
-	case len(s) > max:
-		msg = "is too long"
-	}
-	if msg != "" {
-		return Invalid("the "+strings.ReplaceAll(field, "_", " ")+" is not valid", map[string]string{field: msg})
-	}
-	return nil
 }
 
 // Accept is the owner taking on a commitment the other party proposed.

@@ -1,9 +1,7 @@
 package mentorvault
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Breaking confidentiality without surprise (DESIGN.md §5): a party raises a
@@ -68,23 +66,6 @@ type Concern struct {
 
 // MaxConcernText bounds a concern's texts.
 const MaxConcernText = 8 << 10
-
-// ValidateConcernText checks a free text of the protocol. Returns EINVALID.
-func ValidateConcernText(field, s string) error {
-	msg := ""
-	switch {
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-		msg = "must be valid UTF-8 text"
-	case strings.TrimSpace(s) == "":
-		msg = "must not be empty"
-	case len(s) > MaxConcernText:
-		msg = "is too long (at most 8 KiB)"
-	}
-	if msg != "" {
-		return Invalid("the "+strings.ReplaceAll(field, "_", " ")+" is not valid", map[string]string{field: msg})
-	}
-	return nil
-}
 
 // Close records the concern's outcome. Returns ECONFLICT once it is closed,
 // EINVALID for an unknown outcome.

@@ -1,9 +1,7 @@
 package mentorvault
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Visibility of a note: private to its author, or shared with the pair.
@@ -35,15 +33,8 @@ type Note struct {
 // ValidateNoteInput checks a note's body and visibility. Returns EINVALID.
 func ValidateNoteInput(body string, vis Visibility) error {
 	fields := map[string]string{}
-	switch {
-	case !utf8.ValidString(body):
-		fields["body"] = "must be valid UTF-8 text"
-	case strings.TrimSpace(body) == "":
-		fields["body"] = "must not be empty"
-	case len(body) > MaxNoteBytes:
-		fields["body"] = "is too long (at most 64 KiB)"
-	case strings.ContainsRune(body, 0):
-		fields["body"] = "must not contain NUL characters"
+	if err := ValidateText("body", body, MaxNoteBytes); err != nil {
+		fields["body"] = ErrorFields(err)["body"]
 	}
 	if vis != VisibilityPrivate && vis != VisibilityShared {
 		fields["visibility"] = `must be "private" or "shared"`

@@ -122,23 +122,6 @@ func (r *InputRequest) Decline(reply string, now time.Time) error {
 	return nil
 }
 
-// ValidateStatementText checks a statement's body. Returns EINVALID.
-func ValidateStatementText(s string) error {
-	msg := ""
-	switch {
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-		msg = "must be valid UTF-8 text"
-	case strings.TrimSpace(s) == "":
-		msg = "must not be empty"
-	case len(s) > MaxStatementBytes:
-		msg = "is too long (at most 16 KiB)"
-	}
-	if msg != "" {
-		return Invalid("the statement is not valid", map[string]string{"body": msg})
-	}
-	return nil
-}
-
 // Edit replaces the text while the author may still change it.
 func (s *Statement) Edit(now time.Time) error {
 	switch s.State {

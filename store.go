@@ -26,72 +26,48 @@ type Tx interface {
 	Commit() error
 	Rollback() error
 
+	OrgStore
+	ProgrammeStore
+	UserStore
+	SessionStore
+	TokenStore
+	LoginLimitStore
+	RelationshipStore
+	DataKeyStore
+	NoteStore
+	AuditStore
+	AgreementStore
+	ReviewStore
+	MeetingStore
+	CommitmentStore
+	GoalStore
+	FeedbackStore
+	NotificationStore
+	CalendarFeedStore
+	ConcernStore
+	DisclosureStore
+	ConsultationStore
+	JobStore
+	InputRequestStore
+	StatementStore
+	ThreeWayStore
+}
+
+// OrgStore stores organisations.
+type OrgStore interface {
 	CreateOrg(ctx context.Context, o *Org) error
 	FindOrgByID(ctx context.Context, id string) (*Org, error)
 	FindOrgs(ctx context.Context) ([]*Org, error)
+}
 
+// ProgrammeStore stores programmes, their roles, settings and guidelines.
+type ProgrammeStore interface {
 	CreateProgramme(ctx context.Context, p *Programme) error
 	FindProgrammeByID(ctx context.Context, id string) (*Programme, error)
 	FindProgrammes(ctx context.Context, orgID string) ([]*Programme, error)
 	AddProgrammeRole(ctx context.Context, r ProgrammeRole) error
 	// FindProgrammeRoles lists roles by user (userID != "") or by programme (programmeID != "").
 	FindProgrammeRoles(ctx context.Context, userID, programmeID string) ([]ProgrammeRole, error)
-
-	CreateUser(ctx context.Context, u *User) error
-	FindUserByID(ctx context.Context, id string) (*User, error)
-	FindUserByEmail(ctx context.Context, email string) (*User, error)
-	FindUsers(ctx context.Context, orgID string) ([]*User, error)
-	UpdateUserPassword(ctx context.Context, id, hash string) error
-
-	CreateSession(ctx context.Context, s *Session) error
-	FindSessionByHash(ctx context.Context, hash []byte) (*Session, error)
-	TouchSession(ctx context.Context, id string, at time.Time) error
-	DeleteSession(ctx context.Context, id string) error
-	DeleteUserSessions(ctx context.Context, userID string) error
-
-	CreateAPIToken(ctx context.Context, t *APIToken) error
-	FindAPITokenByHash(ctx context.Context, hash []byte) (*APIToken, error)
-	FindAPITokens(ctx context.Context, userID string) ([]*APIToken, error)
-	TouchAPIToken(ctx context.Context, id string, at time.Time) error
-	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
-
-	// RecordLoginFailure notes a failed login under key (e.g. "acct:…|addr:…").
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
-	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
-	ClearLoginFailures(ctx context.Context, key string) error
-	DeleteLoginFailuresBefore(ctx context.Context, before time.Time) error
-
-	CreateRelationship(ctx context.Context, r *Relationship) error
-	FindRelationshipByID(ctx context.Context, id string) (*Relationship, error)
-	FindRelationships(ctx context.Context, f RelationshipFilter) ([]*Relationship, error)
-	// UpdateRelationship stores the status, agreement times, start/end and UpdatedAt.
-	UpdateRelationship(ctx context.Context, r *Relationship) error
-
-	// CreateDataKey stores a relationship's wrapped data keyset.
-	CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
-	// FindDataKey returns the wrapped keyset; ENOTFOUND if none or destroyed.
-	FindDataKey(ctx context.Context, relationshipID string) ([]byte, error)
-	UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
-	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
-	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
-
-	CreateNote(ctx context.Context, n *Note) error
-	FindNoteByID(ctx context.Context, id string) (*Note, error)
-	// FindNotes returns notes newest first.
-	FindNotes(ctx context.Context, f NoteFilter) ([]*Note, error)
-	// UpdateNote stores Visibility, BodySealed, UpdatedAt and MeetingID.
-	UpdateNote(ctx context.Context, n *Note) error
-	DeleteNote(ctx context.Context, id string) error
-
-	// LockAuditHead returns the chain's head and holds it until the
-	// transaction ends, so that appends from concurrent transactions (and
-	// server instances) serialise.
-	LockAuditHead(ctx context.Context) (AuditHead, error)
-	// InsertAuditEvent stores an event whose Seq, PrevHash and Hash the caller
-	// computed from the locked head, and advances the head.
-	InsertAuditEvent(ctx context.Context, e *AuditEvent) error
-	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
-
 	// UpdateProgrammeSettings stores p's settings (as JSON) and guidelines version.
 	UpdateProgrammeSettings(ctx context.Context, programmeID string, s ProgrammeSettings) error
 	// FindProgrammeSettings returns the stored settings, or DefaultProgrammeSettings when none were saved.
@@ -100,7 +76,95 @@ type Tx interface {
 	CreateGuidelines(ctx context.Context, g *Guidelines) error
 	// FindGuidelines returns a version, or the latest when version is 0; ENOTFOUND if none.
 	FindGuidelines(ctx context.Context, programmeID string, version int) (*Guidelines, error)
+}
 
+// UserStore stores user accounts.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *User) error
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	UpdateUserPassword(ctx context.Context, id, hash string) error
+	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
+	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
+}
+
+// SessionStore stores sign-in sessions by the hash of their token.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	FindSessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+}
+
+// TokenStore stores API tokens by the hash of their secret.
+type TokenStore interface {
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	FindAPITokenByHash(ctx context.Context, hash []byte) (*APIToken, error)
+	FindAPITokens(ctx context.Context, userID string) ([]*APIToken, error)
+	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+}
+
+// LoginLimitStore counts failed logins and password re-entries, for rate limits.
+type LoginLimitStore interface {
+	// RecordLoginFailure notes a failed login under key (e.g. "acct:…|addr:…").
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+	DeleteLoginFailuresBefore(ctx context.Context, before time.Time) error
+}
+
+// RelationshipStore stores relationships and their lifecycle.
+type RelationshipStore interface {
+	CreateRelationship(ctx context.Context, r *Relationship) error
+	FindRelationshipByID(ctx context.Context, id string) (*Relationship, error)
+	FindRelationships(ctx context.Context, f RelationshipFilter) ([]*Relationship, error)
+	// UpdateRelationship stores the status, agreement times, start/end and UpdatedAt.
+	UpdateRelationship(ctx context.Context, r *Relationship) error
+}
+
+// DataKeyStore stores relationships' wrapped data keysets and destroys them.
+type DataKeyStore interface {
+	// CreateDataKey stores a relationship's wrapped data keyset.
+	CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
+	// FindDataKey returns the wrapped keyset; ENOTFOUND if none or destroyed.
+	FindDataKey(ctx context.Context, relationshipID string) ([]byte, error)
+	UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
+	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
+	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
+}
+
+// NoteStore stores sealed notes.
+type NoteStore interface {
+	CreateNote(ctx context.Context, n *Note) error
+	FindNoteByID(ctx context.Context, id string) (*Note, error)
+	// FindNotes returns notes newest first.
+	FindNotes(ctx context.Context, f NoteFilter) ([]*Note, error)
+	// UpdateNote stores Visibility, BodySealed, UpdatedAt and MeetingID.
+	UpdateNote(ctx context.Context, n *Note) error
+	DeleteNote(ctx context.Context, id string) error
+	// CreateThreeWayNote stores a note's ciphertext (never Body).
+	CreateThreeWayNote(ctx context.Context, n *ThreeWayNote) error
+	// FindThreeWayNotes lists a three-way meeting's notes, oldest first.
+	FindThreeWayNotes(ctx context.Context, threeWayID string) ([]*ThreeWayNote, error)
+}
+
+// AuditStore appends to and reads the hash-chained audit log.
+type AuditStore interface {
+	// LockAuditHead returns the chain's head and holds it until the
+	// transaction ends, so that appends from concurrent transactions (and
+	// server instances) serialise.
+	LockAuditHead(ctx context.Context) (AuditHead, error)
+	// InsertAuditEvent stores an event whose Seq, PrevHash and Hash the caller
+	// computed from the locked head, and advances the head.
+	InsertAuditEvent(ctx context.Context, e *AuditEvent) error
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+}
+
+// AgreementStore stores agreement versions, their signatures and comments.
+type AgreementStore interface {
 	CreateAgreementVersion(ctx context.Context, v *AgreementVersion) error
 	// UpdateAgreementVersion stores State, TermsSealed, TextSealed, Hash, UpdatedByID, UpdatedAt and InForceAt.
 	UpdateAgreementVersion(ctx context.Context, v *AgreementVersion) error
@@ -114,28 +178,39 @@ type Tx interface {
 	CreateAgreementComment(ctx context.Context, c *AgreementComment) error
 	// FindAgreementComments lists a relationship's comments, oldest first.
 	FindAgreementComments(ctx context.Context, relationshipID string) ([]*AgreementComment, error)
+}
+
+// ReviewStore stores the pair's periodic reviews of their expectations.
+type ReviewStore interface {
 	CreateReview(ctx context.Context, r *Review) error
 	// FindReviews lists a relationship's reviews, oldest first.
 	FindReviews(ctx context.Context, relationshipID string) ([]*Review, error)
+}
 
+// MeetingStore stores meetings and the reminders shown for them.
+type MeetingStore interface {
 	CreateMeeting(ctx context.Context, m *Meeting) error
 	// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, Status, Sequence, UpdatedAt, CancelledByID, CancelledAt.
 	UpdateMeeting(ctx context.Context, m *Meeting) error
 	FindMeetingByID(ctx context.Context, id string) (*Meeting, error)
 	FindMeetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
-	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
-	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
 	// UpsertReminderAck records that the reminder was shown (and, if AcknowledgedAt is set, acknowledged).
 	UpsertReminderAck(ctx context.Context, a *ReminderAck) error
 	FindReminderAcks(ctx context.Context, relationshipID string) ([]*ReminderAck, error)
+}
 
+// CommitmentStore stores commitments.
+type CommitmentStore interface {
 	CreateCommitment(ctx context.Context, c *Commitment) error
 	// UpdateCommitment stores Status, UpdatedAt, ClosedAt, DescriptionSealed, DueAt, GoalID.
 	UpdateCommitment(ctx context.Context, c *Commitment) error
 	FindCommitmentByID(ctx context.Context, id string) (*Commitment, error)
 	// FindCommitments lists a relationship's commitments by due date.
 	FindCommitments(ctx context.Context, relationshipID string) ([]*Commitment, error)
+}
 
+// GoalStore stores goals and their progress notes.
+type GoalStore interface {
 	CreateGoal(ctx context.Context, g *Goal) error
 	// UpdateGoal stores Status, TitleSealed, UpdatedAt.
 	UpdateGoal(ctx context.Context, g *Goal) error
@@ -144,7 +219,10 @@ type Tx interface {
 	CreateGoalProgress(ctx context.Context, p *GoalProgress) error
 	// FindGoalProgress lists a relationship's progress notes, oldest first.
 	FindGoalProgress(ctx context.Context, relationshipID string) ([]*GoalProgress, error)
+}
 
+// FeedbackStore stores feedback requests and their sealed answers.
+type FeedbackStore interface {
 	CreateFeedbackRequest(ctx context.Context, r *FeedbackRequest) error
 	FindFeedbackRequests(ctx context.Context, relationshipID string) ([]*FeedbackRequest, error)
 	FindFeedbackRequestByID(ctx context.Context, id string) (*FeedbackRequest, error)
@@ -153,7 +231,10 @@ type Tx interface {
 	FindFeedbackResponses(ctx context.Context, relationshipID string) ([]*FeedbackResponse, error)
 	// FindProgrammeFeedback lists every response of a programme's relationships.
 	FindProgrammeFeedback(ctx context.Context, programmeID string) ([]*FeedbackResponse, error)
+}
 
+// NotificationStore stores in-app notifications.
+type NotificationStore interface {
 	// CreateNotification stores n unless the user already has one with its DedupeKey (then it is a no-op).
 	CreateNotification(ctx context.Context, n *Notification) error
 	// FindNotifications lists a user's notifications, newest first.
@@ -161,12 +242,18 @@ type Tx interface {
 	CountUnreadNotifications(ctx context.Context, userID string) (int, error)
 	// MarkNotificationsRead marks the user's notifications read (all when id is "").
 	MarkNotificationsRead(ctx context.Context, userID, id string, at time.Time) error
+}
 
+// CalendarFeedStore stores calendar feeds by the hash of their token.
+type CalendarFeedStore interface {
 	CreateCalendarFeed(ctx context.Context, f *CalendarFeed) error
 	FindCalendarFeedByHash(ctx context.Context, hash []byte) (*CalendarFeed, error)
 	FindCalendarFeeds(ctx context.Context, userID string) ([]*CalendarFeed, error)
 	RevokeCalendarFeed(ctx context.Context, id string, at time.Time) error
+}
 
+// ConcernStore stores concerns and the steps of working them through.
+type ConcernStore interface {
 	CreateConcern(ctx context.Context, c *Concern) error
 	// UpdateConcern stores Status, UpdatedAt and ClosedAt.
 	UpdateConcern(ctx context.Context, c *Concern) error
@@ -176,7 +263,10 @@ type Tx interface {
 	CreateConcernStep(ctx context.Context, s *ConcernStep) error
 	// FindConcernSteps lists a concern's steps, oldest first.
 	FindConcernSteps(ctx context.Context, concernID string) ([]*ConcernStep, error)
+}
 
+// DisclosureStore stores disclosure plans and notices.
+type DisclosureStore interface {
 	CreateDisclosure(ctx context.Context, d *Disclosure) error
 	// UpdateDisclosure stores State, EffectiveAt, MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
 	UpdateDisclosure(ctx context.Context, d *Disclosure) error
@@ -185,7 +275,10 @@ type Tx interface {
 	FindDisclosures(ctx context.Context, concernID string) ([]*Disclosure, error)
 	// FindDeliveredDisclosures lists the disclosures delivered to a user, newest first.
 	FindDeliveredDisclosures(ctx context.Context, recipientUserID string) ([]*Disclosure, error)
+}
 
+// ConsultationStore stores consultations with a supervisor and their messages.
+type ConsultationStore interface {
 	CreateConsultation(ctx context.Context, c *Consultation) error
 	// UpdateConsultation stores ClosedAt.
 	UpdateConsultation(ctx context.Context, c *Consultation) error
@@ -195,7 +288,10 @@ type Tx interface {
 	CreateConsultationMessage(ctx context.Context, m *ConsultationMessage) error
 	// FindConsultationMessages lists a consultation's messages, oldest first.
 	FindConsultationMessages(ctx context.Context, consultationID string) ([]*ConsultationMessage, error)
+}
 
+// JobStore stores durable background jobs and hands them out one at a time.
+type JobStore interface {
 	CreateJob(ctx context.Context, j *Job) error
 	// ClaimDueJob returns the oldest job due at now that is not done, locked
 	// for this transaction (on PostgreSQL other transactions skip it); ENOTFOUND if none.
@@ -205,7 +301,10 @@ type Tx interface {
 	RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error
 	// FindJobs lists the jobs about refID (for tests and operators).
 	FindJobs(ctx context.Context, refID string) ([]*Job, error)
+}
 
+// InputRequestStore stores third parties' requests for input.
+type InputRequestStore interface {
 	// CreateInputRequest stores a request with its sealed question (never Question).
 	CreateInputRequest(ctx context.Context, r *InputRequest) error
 	// UpdateInputRequest stores Status, DeclineReply and UpdatedAt.
@@ -213,7 +312,10 @@ type Tx interface {
 	FindInputRequestByID(ctx context.Context, id string) (*InputRequest, error)
 	// FindInputRequests lists requests by relationship (relationshipID != "") or by requester, newest first.
 	FindInputRequests(ctx context.Context, relationshipID, requesterID string) ([]*InputRequest, error)
+}
 
+// StatementStore stores statements for third parties.
+type StatementStore interface {
 	// CreateStatement stores a statement with its sealed body and comment (never Body or Comment).
 	CreateStatement(ctx context.Context, st *Statement) error
 	// UpdateStatement stores State, BodySealed, CommentSealed, ReleaseAt, UpdatedAt, ReleasedAt and WithdrawnAt.
@@ -223,7 +325,10 @@ type Tx interface {
 	FindStatements(ctx context.Context, relationshipID string) ([]*Statement, error)
 	// FindStatementsForRecipient lists the released or withdrawn statements addressed to a user, newest first.
 	FindStatementsForRecipient(ctx context.Context, recipientUserID string) ([]*Statement, error)
+}
 
+// ThreeWayStore stores three-way meetings with a line manager and their notes.
+type ThreeWayStore interface {
 	// CreateThreeWay stores a three-way meeting with its sealed brief (never Brief).
 	CreateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
 	// UpdateThreeWay stores BriefSealed, StartsAt, Minutes, Location, State, MentorAgreedAt, MenteeAgreedAt and UpdatedAt.
@@ -231,8 +336,4 @@ type Tx interface {
 	FindThreeWayByID(ctx context.Context, id string) (*ThreeWayMeeting, error)
 	// FindThreeWays lists three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.
 	FindThreeWays(ctx context.Context, relationshipID, managerID string) ([]*ThreeWayMeeting, error)
-	// CreateThreeWayNote stores a note's ciphertext (never Body).
-	CreateThreeWayNote(ctx context.Context, n *ThreeWayNote) error
-	// FindThreeWayNotes lists a three-way meeting's notes, oldest first.
-	FindThreeWayNotes(ctx context.Context, threeWayID string) ([]*ThreeWayNote, error)
 }

@@ -146,17 +146,13 @@ func (s *Service) CalendarFeedEvents(ctx context.Context, token, baseURL string)
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) MeetingCalendar(ctx context.Context, p mentorvault.Principal, relID, meetingID, baseURL string) (calendar.Event, error) {
 	var out calendar.Event
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListMeetings, relID)
+	err := s.relOp(ctx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
+		m, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID)
 		if err != nil {
-			return err
-		}
-		m, err := loadMeeting(ctx, tx, rel, meetingID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		out = calendarEvent(m, "Mentoring session", baseURL)
-		return s.record(ctx, tx, a, "meeting.ics", meetingTarget(rel, m.ID), "")
+		return event{"meeting.ics", meetingTarget(o.rel, m.ID), ""}, nil
 	})
 	return out, err
 }

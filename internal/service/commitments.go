@@ -42,51 +42,47 @@ func (s *Service) CreateCommitment(ctx context.Context, p mentorvault.Principal,
 		return nil, mentorvault.Invalid("the commitment is not valid", map[string]string{"due_at": "is required"})
 	}
 	var out *mentorvault.Commitment
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.CreateCommitment, relID)
-		if err != nil {
-			return err
-		}
+	err := s.relOp(ctx, p, policy.CreateCommitment, relID, partyRefusal, func(o *op) (event, error) {
 		if in.OwnerID == "" {
-			in.OwnerID = a.user.ID
+			in.OwnerID = o.a.user.ID
 		}
-		if !rel.IsParty(in.OwnerID) {
-			return mentorvault.Invalid("the commitment is not valid", map[string]string{"owner_id": "must be one of the pair"})
+		if !o.rel.IsParty(in.OwnerID) {
+			return event{}, mentorvault.Invalid("the commitment is not valid", map[string]string{"owner_id": "must be one of the pair"})
 		}
 		if in.GoalID != "" {
-			if g, err := tx.FindGoalByID(ctx, in.GoalID); err != nil || g.RelationshipID != rel.ID {
-				return mentorvault.Invalid("the commitment is not valid", map[string]string{"goal_id": "is not a goal of this relationship"})
+			if g, err := o.tx.FindGoalByID(o.ctx, in.GoalID); err != nil || g.RelationshipID != o.rel.ID {
+				return event{}, mentorvault.Invalid("the commitment is not valid", map[string]string{"goal_id": "is not a goal of this relationship"})
 			}
 		}
 		if in.MeetingID != "" {
-			if _, err := loadMeeting(ctx, tx, rel, in.MeetingID); err != nil {
-				return mentorvault.Invalid("the commitment is not valid", map[string]string{"meeting_id": "is not a meeting of this relationship"})
+			if _, err := loadMeeting(o.ctx, o.tx, o.rel, in.MeetingID); err != nil {
+				return event{}, mentorvault.Invalid("the commitment is not valid", map[string]string{"meeting_id": "is not a meeting of this relationship"})
 			}
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		c := &mentorvault.Commitment{ID: mentorvault.NewID(), RelationshipID: rel.ID, OwnerID: in.OwnerID, ProposedByID: a.user.ID,
-			GoalID: in.GoalID, MeetingID: in.MeetingID, DueAt: in.DueAt.UTC(), Status: mentorvault.CommitmentOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		if c.OwnerID != a.user.ID {
+		c := &mentorvault.Commitment{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, OwnerID: in.OwnerID, ProposedByID: o.a.user.ID,
+			GoalID: in.GoalID, MeetingID: in.MeetingID, DueAt: in.DueAt.UTC(), Status: mentorvault.CommitmentOpen, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		if c.OwnerID != o.a.user.ID {
 			c.Status = mentorvault.CommitmentProposed
 		}
 		c.Description = mentorvault.NewSecret(in.Description)
 		if c.DescriptionSealed, err = s.keys.Seal(key, commitmentAD(c), c.Description); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateCommitment(ctx, c); err != nil {
-			return err
+		if err := o.tx.CreateCommitment(o.ctx, c); err != nil {
+			return event{}, err
 		}
 		out = c
 		if c.Status == mentorvault.CommitmentProposed {
-			if err := s.notify(ctx, tx, c.OwnerID, mentorvault.NotifyCommitmentPropose, rel.ID, c.ID,
-				a.user.Name+" proposed a commitment for you to accept.", "/relationships/"+rel.ID+"/commitments", "commitment.proposed:"+c.ID); err != nil {
-				return err
+			if err := s.notify(o.ctx, o.tx, c.OwnerID, mentorvault.NotifyCommitmentPropose, o.rel.ID, c.ID,
+				o.a.user.Name+" proposed a commitment for you to accept.", "/relationships/"+o.rel.ID+"/commitments", "commitment.proposed:"+c.ID); err != nil {
+				return event{}, err
 			}
 		}
-		return s.record(ctx, tx, a, "commitment.create", target{orgID: rel.OrgID, relID: rel.ID, typ: "commitment", id: c.ID}, "status="+string(c.Status))
+		return event{"commitment.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "commitment", id: c.ID}, "status=" + string(c.Status)}, nil
 	})
 	return out, err
 }
@@ -102,17 +98,13 @@ type CommitmentsView struct {
 // EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Commitments(ctx context.Context, p mentorvault.Principal, relID string) (*CommitmentsView, error) {
 	var out *CommitmentsView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListCommitments, relID)
+	err := s.relOp(ctx, p, policy.ListCommitments, relID, partyRefusal, func(o *op) (event, error) {
+		cs, err := s.commitments(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		cs, err := s.commitments(ctx, tx, rel)
-		if err != nil {
-			return err
-		}
-		out = &CommitmentsView{Commitments: cs, Mentor: mentorvault.FollowThroughOf(cs, rel.MentorID), Mentee: mentorvault.FollowThroughOf(cs, rel.MenteeID)}
-		return s.record(ctx, tx, a, "commitment.list", relTarget(rel), fmt.Sprintf("count=%d", len(cs)))
+		out = &CommitmentsView{Commitments: cs, Mentor: mentorvault.FollowThroughOf(cs, o.rel.MentorID), Mentee: mentorvault.FollowThroughOf(cs, o.rel.MenteeID)}
+		return event{"commitment.list", relTarget(o.rel), fmt.Sprintf("count=%d", len(cs))}, nil
 	})
 	return out, err
 }
@@ -141,30 +133,26 @@ func (s *Service) commitments(ctx context.Context, tx mentorvault.Tx, rel *mento
 // EINVALID or ECONFLICT.
 func (s *Service) UpdateCommitment(ctx context.Context, p mentorvault.Principal, relID, id string, to mentorvault.CommitmentStatus) (*mentorvault.Commitment, error) {
 	var out *mentorvault.Commitment
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.UpdateCommitment, relID)
-		if err != nil {
-			return err
-		}
-		c, err := tx.FindCommitmentByID(ctx, id)
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && c.RelationshipID != rel.ID) || !mentorvault.ValidID(id) {
-			return mentorvault.Errorf(mentorvault.ENOTFOUND, "commitment not found")
+	err := s.relOp(ctx, p, policy.UpdateCommitment, relID, partyRefusal, func(o *op) (event, error) {
+		c, err := o.tx.FindCommitmentByID(o.ctx, id)
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && c.RelationshipID != o.rel.ID) || !mentorvault.ValidID(id) {
+			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "commitment not found")
 		} else if err != nil {
-			return err
+			return event{}, err
 		}
 		if to == mentorvault.CommitmentOpen {
-			err = c.Accept(a.user.ID, tx.Now())
+			err = c.Accept(o.a.user.ID, o.tx.Now())
 		} else {
-			err = c.Close(to, a.user.ID, tx.Now())
+			err = c.Close(to, o.a.user.ID, o.tx.Now())
 		}
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.UpdateCommitment(ctx, c); err != nil {
-			return err
+		if err := o.tx.UpdateCommitment(o.ctx, c); err != nil {
+			return event{}, err
 		}
 		out = c
-		return s.record(ctx, tx, a, "commitment.update", target{orgID: rel.OrgID, relID: rel.ID, typ: "commitment", id: c.ID}, "status="+string(c.Status))
+		return event{"commitment.update", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "commitment", id: c.ID}, "status=" + string(c.Status)}, nil
 	})
 	return out, err
 }
@@ -182,25 +170,21 @@ func (s *Service) CreateGoal(ctx context.Context, p mentorvault.Principal, relID
 		return nil, err
 	}
 	var out *mentorvault.Goal
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.CreateGoal, relID)
+	err := s.relOp(ctx, p, policy.CreateGoal, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: rel.ID, Status: mentorvault.GoalActive, CreatedByID: a.user.ID,
-			CreatedAt: tx.Now(), UpdatedAt: tx.Now(), Title: mentorvault.NewSecret(title)}
+		g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Status: mentorvault.GoalActive, CreatedByID: o.a.user.ID,
+			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now(), Title: mentorvault.NewSecret(title)}
 		if g.TitleSealed, err = s.keys.Seal(key, goalAD(g), g.Title); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateGoal(ctx, g); err != nil {
-			return err
+		if err := o.tx.CreateGoal(o.ctx, g); err != nil {
+			return event{}, err
 		}
 		out = g
-		return s.record(ctx, tx, a, "goal.create", target{orgID: rel.OrgID, relID: rel.ID, typ: "goal", id: g.ID}, "")
+		return event{"goal.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, ""}, nil
 	})
 	return out, err
 }
@@ -234,36 +218,32 @@ func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, 
 		return nil, mentorvault.Invalid("nothing to record", map[string]string{"body": "write a progress note or change the status"})
 	}
 	var out *mentorvault.GoalProgress
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.CreateGoal, relID)
+	err := s.relOp(ctx, p, policy.CreateGoal, relID, partyRefusal, func(o *op) (event, error) {
+		g, err := loadGoal(o.ctx, o.tx, o.rel, goalID)
 		if err != nil {
-			return err
-		}
-		g, err := loadGoal(ctx, tx, rel, goalID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if status != "" && status != g.Status {
-			g.Status, g.UpdatedAt = status, tx.Now()
-			if err := tx.UpdateGoal(ctx, g); err != nil {
-				return err
+			g.Status, g.UpdatedAt = status, o.tx.Now()
+			if err := o.tx.UpdateGoal(o.ctx, g); err != nil {
+				return event{}, err
 			}
 		}
 		if body != "" {
-			key, err := s.dataKey(ctx, tx, rel.ID)
+			key, err := o.key()
 			if err != nil {
-				return err
+				return event{}, err
 			}
-			pr := &mentorvault.GoalProgress{ID: mentorvault.NewID(), GoalID: g.ID, AuthorID: a.user.ID, CreatedAt: tx.Now(), Body: mentorvault.NewSecret(body)}
-			if pr.BodySealed, err = s.keys.Seal(key, progressAD(rel.ID, pr), pr.Body); err != nil {
-				return err
+			pr := &mentorvault.GoalProgress{ID: mentorvault.NewID(), GoalID: g.ID, AuthorID: o.a.user.ID, CreatedAt: o.tx.Now(), Body: mentorvault.NewSecret(body)}
+			if pr.BodySealed, err = s.keys.Seal(key, progressAD(o.rel.ID, pr), pr.Body); err != nil {
+				return event{}, err
 			}
-			if err := tx.CreateGoalProgress(ctx, pr); err != nil {
-				return err
+			if err := o.tx.CreateGoalProgress(o.ctx, pr); err != nil {
+				return event{}, err
 			}
 			out = pr
 		}
-		return s.record(ctx, tx, a, "goal.update", target{orgID: rel.OrgID, relID: rel.ID, typ: "goal", id: g.ID}, "status="+string(g.Status))
+		return event{"goal.update", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, "status=" + string(g.Status)}, nil
 	})
 	return out, err
 }
@@ -272,44 +252,40 @@ func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, 
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Goals(ctx context.Context, p mentorvault.Principal, relID string) ([]*GoalView, error) {
 	var out []*GoalView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListGoals, relID)
+	err := s.relOp(ctx, p, policy.ListGoals, relID, partyRefusal, func(o *op) (event, error) {
+		gs, err := o.tx.FindGoals(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
-		}
-		gs, err := tx.FindGoals(ctx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if len(gs) > 0 {
-			key, err := s.dataKey(ctx, tx, rel.ID)
+			key, err := o.key()
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			byID := map[string]*GoalView{}
 			for _, g := range gs {
 				if g.Title, err = s.keys.Open(key, goalAD(g), g.TitleSealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open goal %s: %w", g.ID, err))
+					return event{}, mentorvault.Internal(fmt.Errorf("open goal %s: %w", g.ID, err))
 				}
 				v := &GoalView{Goal: g}
 				byID[g.ID] = v
 				out = append(out, v)
 			}
-			prs, err := tx.FindGoalProgress(ctx, rel.ID)
+			prs, err := o.tx.FindGoalProgress(o.ctx, o.rel.ID)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			for _, pr := range prs {
-				if pr.Body, err = s.keys.Open(key, progressAD(rel.ID, pr), pr.BodySealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open goal progress %s: %w", pr.ID, err))
+				if pr.Body, err = s.keys.Open(key, progressAD(o.rel.ID, pr), pr.BodySealed); err != nil {
+					return event{}, mentorvault.Internal(fmt.Errorf("open goal progress %s: %w", pr.ID, err))
 				}
 				if v := byID[pr.GoalID]; v != nil {
 					v.Progress = append(v.Progress, pr)
 				}
 			}
-			cs, err := s.commitments(ctx, tx, rel)
+			cs, err := s.commitments(o.ctx, o.tx, o.rel)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			for _, c := range cs {
 				if v := byID[c.GoalID]; v != nil {
@@ -317,7 +293,7 @@ func (s *Service) Goals(ctx context.Context, p mentorvault.Principal, relID stri
 				}
 			}
 		}
-		return s.record(ctx, tx, a, "goal.list", relTarget(rel), fmt.Sprintf("count=%d", len(out)))
+		return event{"goal.list", relTarget(o.rel), fmt.Sprintf("count=%d", len(out))}, nil
 	})
 	return out, err
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
@@ -18,18 +17,6 @@ func concernAD(c *mentorvault.Concern) seal.AD {
 
 func stepAD(relID string, s *mentorvault.ConcernStep) seal.AD {
 	return seal.AD{RelationshipID: relID, Record: "concern_step", RecordID: s.ID, Field: "body"}
-}
-
-func disclosureAD(d *mentorvault.Disclosure) seal.AD {
-	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: "content"}
-}
-
-func concernTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "concern", id: id}
-}
-
-func disclosureResource(rel *mentorvault.Relationship, d *mentorvault.Disclosure) policy.Disclosure {
-	return policy.Disclosure{ID: d.ID, RecipientUserID: d.RecipientUserID, State: string(d.State), Relationship: relResource(rel)}
 }
 
 var categoryWords = map[mentorvault.ConcernCategory]string{
@@ -49,36 +36,32 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 	if !slices.Contains(mentorvault.ConcernCategories, cat) {
 		return nil, mentorvault.Invalid("the concern is not valid", map[string]string{"category": "must be one of danger_to_mentee, danger_to_others, unlawful_conduct, theft, trade_secrets, harm_to_organisation, other"})
 	}
-	if err := mentorvault.ValidateConcernText("description", description); err != nil {
+	if err := mentorvault.ValidateText("description", description, mentorvault.MaxConcernText); err != nil {
 		return nil, err
 	}
 	var out *mentorvault.Concern
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.RaiseConcern, relID)
+	err := s.relOp(ctx, p, policy.RaiseConcern, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: rel.ID, RaisedByID: a.user.ID, Category: cat, Imminent: imminent,
-			Status: mentorvault.ConcernOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now(), Description: mentorvault.NewSecret(description)}
+		c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, RaisedByID: o.a.user.ID, Category: cat, Imminent: imminent,
+			Status: mentorvault.ConcernOpen, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now(), Description: mentorvault.NewSecret(description)}
 		if c.DescriptionSealed, err = s.keys.Seal(key, concernAD(c), c.Description); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateConcern(ctx, c); err != nil {
-			return err
+		if err := o.tx.CreateConcern(o.ctx, c); err != nil {
+			return event{}, err
 		}
 		out = c
-		text := fmt.Sprintf("%s raised a concern about %s. Nothing is disclosed without notice to you.", a.user.Name, categoryWords[cat])
+		text := fmt.Sprintf("%s raised a concern about %s. Nothing is disclosed without notice to you.", o.a.user.Name, categoryWords[cat])
 		if imminent {
-			text = fmt.Sprintf("%s raised an urgent concern about %s (imminent danger).", a.user.Name, categoryWords[cat])
+			text = fmt.Sprintf("%s raised an urgent concern about %s (imminent danger).", o.a.user.Name, categoryWords[cat])
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.raised", c.ID, text, concernLink(rel.ID, c.ID), "concern.raised:"+c.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.raised", c.ID, text, concernLink(o.rel.ID, c.ID), "concern.raised:"+c.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.raise", concernTarget(rel, c.ID), fmt.Sprintf("category=%s; imminent=%v", cat, imminent))
+		return event{"concern.raise", concernTarget(o.rel, c.ID), fmt.Sprintf("category=%s; imminent=%v", cat, imminent)}, nil
 	})
 	return out, err
 }
@@ -100,23 +83,19 @@ type ConcernView struct {
 // EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID string) ([]*ConcernView, error) {
 	var out []*ConcernView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadConcerns, relID)
+	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
+		cs, err := o.tx.FindConcerns(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
-		}
-		cs, err := tx.FindConcerns(ctx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, c := range cs {
-			v, err := s.concernView(ctx, tx, rel, c)
+			v, err := s.concernView(o.ctx, o.tx, o.rel, c)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			out = append(out, v)
 		}
-		return s.record(ctx, tx, a, "concern.read", relTarget(rel), fmt.Sprintf("count=%d", len(out)))
+		return event{"concern.read", relTarget(o.rel), fmt.Sprintf("count=%d", len(out))}, nil
 	})
 	return out, err
 }
@@ -124,19 +103,15 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 // Concern returns one concern, opened. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, id string) (*ConcernView, error) {
 	var out *ConcernView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadConcerns, relID)
+	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
+		c, err := loadConcern(o.ctx, o.tx, o.rel, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		c, err := loadConcern(ctx, tx, rel, id)
-		if err != nil {
-			return err
+		if out, err = s.concernView(o.ctx, o.tx, o.rel, c); err != nil {
+			return event{}, err
 		}
-		if out, err = s.concernView(ctx, tx, rel, c); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "concern.read", concernTarget(rel, c.ID), "")
+		return event{"concern.read", concernTarget(o.rel, c.ID), ""}, nil
 	})
 	return out, err
 }
@@ -212,21 +187,18 @@ func (s *Service) concernView(ctx context.Context, tx mentorvault.Tx, rel *mento
 	return v, nil
 }
 
-// concernCall resolves actor, relationship and an open concern for a step of the protocol.
-func (s *Service) concernCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID, concernID string) (actor, *mentorvault.Relationship, *mentorvault.Concern, []byte, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
+// openConcern loads an open concern of the operation's relationship, for a
+// step of the protocol, with the relationship's data key.
+func (s *Service) openConcern(o *op, concernID string) (*mentorvault.Concern, []byte, error) {
+	c, err := loadConcern(o.ctx, o.tx, o.rel, concernID)
 	if err != nil {
-		return a, nil, nil, nil, err
-	}
-	c, err := loadConcern(ctx, tx, rel, concernID)
-	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
 	if c.Status != mentorvault.ConcernOpen {
-		return a, nil, nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
+		return nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
 	}
-	key, err := s.dataKey(ctx, tx, rel.ID)
-	return a, rel, c, key, err
+	key, err := o.key()
+	return c, key, err
 }
 
 // RecordConcernStep records a step of working the concern through: each
@@ -247,305 +219,37 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 	default:
 		f["kind"] = "must be ethical_view, duties or comment"
 	}
-	if err := mentorvault.ValidateConcernText("body", body); err != nil && (kind != mentorvault.StepEthicalView || body != "") {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxConcernText); err != nil && (kind != mentorvault.StepEthicalView || body != "") {
 		f["body"] = mentorvault.ErrorFields(err)["body"]
 	}
 	if len(f) > 0 {
 		return nil, mentorvault.Invalid("the step is not valid", f)
 	}
 	var out *mentorvault.ConcernStep
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: c.ID, AuthorID: a.user.ID, Kind: kind, Answer: answer, Body: mentorvault.NewSecret(body), CreatedAt: tx.Now()}
+		st := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: c.ID, AuthorID: o.a.user.ID, Kind: kind, Answer: answer, Body: mentorvault.NewSecret(body), CreatedAt: o.tx.Now()}
 		b, err := json.Marshal(stepSealed{Answer: answer, Body: body})
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if st.Sealed, err = s.keys.Seal(key, stepAD(rel.ID, st), mentorvault.NewSecret(string(b))); err != nil {
-			return err
+		if st.Sealed, err = s.keys.Seal(key, stepAD(o.rel.ID, st), mentorvault.NewSecret(string(b))); err != nil {
+			return event{}, err
 		}
-		if err := tx.CreateConcernStep(ctx, st); err != nil {
-			return err
+		if err := o.tx.CreateConcernStep(o.ctx, st); err != nil {
+			return event{}, err
 		}
 		out = st
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.step", c.ID, a.user.Name+" added to the concern you are working through.", concernLink(rel.ID, c.ID),
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.step", c.ID, o.a.user.Name+" added to the concern you are working through.", concernLink(o.rel.ID, c.ID),
 			"concern.step:"+st.ID); err != nil {
-			return err
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.step", concernTarget(rel, c.ID), "kind="+string(kind))
+		return event{"concern.step", concernTarget(o.rel, c.ID), "kind=" + string(kind)}, nil
 	})
 	return out, err
-}
-
-// DisclosureInput is what will be disclosed, to whom, how and when.
-type DisclosureInput struct {
-	DiscloserID    string // plans: who of the pair discloses ("" = the caller)
-	RecipientEmail string // a user of the organisation, or
-	RecipientName  string // someone outside the system
-	How            string
-	Content        string
-	EffectiveAt    time.Time
-	Imminent       bool // notices only, and only for a concern raised as imminent
-}
-
-func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, c *mentorvault.Concern, key []byte, kind mentorvault.DisclosureKind, in DisclosureInput) (*mentorvault.Disclosure, error) {
-	f := map[string]string{}
-	if err := mentorvault.ValidateConcernText("content", in.Content); err != nil {
-		f["content"] = mentorvault.ErrorFields(err)["content"]
-	}
-	if len(in.How) > 500 {
-		f["how"] = "is too long"
-	}
-	d := &mentorvault.Disclosure{ID: mentorvault.NewID(), ConcernID: c.ID, RelationshipID: rel.ID, Kind: kind, DiscloserID: a.user.ID,
-		How: in.How, EffectiveAt: in.EffectiveAt.UTC(), CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-	if kind == mentorvault.DisclosurePlan && in.DiscloserID != "" {
-		if !rel.IsParty(in.DiscloserID) {
-			f["discloser_id"] = "must be one of the pair"
-		}
-		d.DiscloserID = in.DiscloserID
-	}
-	switch {
-	case in.RecipientEmail != "" && in.RecipientName != "":
-		f["recipient"] = "give a user's email or an outside recipient's name, not both"
-	case in.RecipientEmail != "":
-		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
-		if err != nil || u.OrgID != rel.OrgID {
-			f["recipient_email"] = "is not a member of the organisation"
-		} else if rel.IsParty(u.ID) {
-			f["recipient_email"] = "must be someone outside the pair"
-		} else {
-			d.RecipientUserID = u.ID
-		}
-	case in.RecipientName != "":
-		if err := mentorvault.ValidateConcernText("recipient_name", in.RecipientName); err != nil || len(in.RecipientName) > 200 {
-			f["recipient_name"] = "must be a name of at most 200 characters"
-		}
-		d.RecipientName = in.RecipientName
-	default:
-		f["recipient"] = "say to whom: a user's email or an outside recipient's name"
-	}
-	if in.EffectiveAt.IsZero() {
-		f["effective_at"] = "is required"
-	}
-	if len(f) > 0 {
-		return nil, mentorvault.Invalid("the disclosure is not valid", f)
-	}
-	d.Content = mentorvault.NewSecret(in.Content)
-	var err error
-	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// schedule makes a disclosure take effect at its time: at once (in this
-// transaction) when due now, otherwise through a durable job.
-func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
-	d.State = mentorvault.DisclosureScheduled
-	if !d.EffectiveAt.After(tx.Now()) {
-		return s.deliver(ctx, tx, rel, d)
-	}
-	return tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: d.ID, RunAt: d.EffectiveAt, CreatedAt: tx.Now()})
-}
-
-func signPlan(rel *mentorvault.Relationship, d *mentorvault.Disclosure, userID string, now time.Time) bool {
-	t := now
-	if userID == rel.MentorID {
-		d.MentorSignedAt = &t
-	} else {
-		d.MenteeSignedAt = &t
-	}
-	return d.MentorSignedAt != nil && d.MenteeSignedAt != nil
-}
-
-// ProposeDisclosurePlan proposes the joint disclosure plan (who discloses
-// what, to whom, how and when), signed by the proposer; it takes effect once
-// the other party signs too. Returns EUNAUTHENTICATED, ENOTFOUND,
-// EFORBIDDEN, EINVALID or ECONFLICT.
-func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
-	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
-		if err != nil {
-			return err
-		}
-		d, err := s.newDisclosure(ctx, tx, a, rel, c, key, mentorvault.DisclosurePlan, in)
-		if err != nil {
-			return err
-		}
-		if d.EffectiveAt.Before(tx.Now()) {
-			d.EffectiveAt = tx.Now()
-		}
-		d.State = mentorvault.DisclosureAwaitingSignatures
-		signPlan(rel, d, a.user.ID, tx.Now())
-		if err := tx.CreateDisclosure(ctx, d); err != nil {
-			return err
-		}
-		out = d
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.plan", d.ID, a.user.Name+" proposed a joint disclosure plan for you to read and sign.",
-			concernLink(rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "disclosure.plan", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "concern="+c.ID)
-	})
-	return out, err
-}
-
-func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Disclosure, error) {
-	return loadIn(ctx, rel, id, "disclosure", tx.FindDisclosureByID, func(d *mentorvault.Disclosure) string { return d.RelationshipID })
-}
-
-// SignDisclosurePlan adds the caller's signature to a plan; with both it is
-// scheduled (or takes effect at once if its time has come). Returns
-// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
-func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
-	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
-		if err != nil {
-			return err
-		}
-		d, err := loadDisclosure(ctx, tx, rel, disclosureID)
-		if err != nil {
-			return err
-		}
-		if d.Kind != mentorvault.DisclosurePlan || d.State != mentorvault.DisclosureAwaitingSignatures {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "only a plan awaiting signatures can be signed")
-		}
-		if (a.user.ID == rel.MentorID && d.MentorSignedAt != nil) || (a.user.ID == rel.MenteeID && d.MenteeSignedAt != nil) {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "you have already signed this plan")
-		}
-		d.UpdatedAt = tx.Now()
-		if signPlan(rel, d, a.user.ID, tx.Now()) {
-			if err := s.schedule(ctx, tx, rel, d); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateDisclosure(ctx, d); err != nil {
-			return err
-		}
-		out = d
-		return s.record(ctx, tx, a, "disclosure.sign", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "state="+string(d.State))
-	})
-	return out, err
-}
-
-// FileDisclosureNotice files one party's notice when the pair cannot agree:
-// exactly what will be said, to whom and when. The other party receives it
-// at once; it cannot take effect before the programme's minimum notice,
-// except for an imminent danger, when it may take effect at once and the
-// notice is delivered at the same time, marked as such. Returns
-// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
-func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
-	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, key, err := s.concernCall(ctx, tx, p, relID, concernID)
-		if err != nil {
-			return err
-		}
-		in.DiscloserID = ""
-		d, err := s.newDisclosure(ctx, tx, a, rel, c, key, mentorvault.DisclosureNotice, in)
-		if err != nil {
-			return err
-		}
-		if in.Imminent && !c.Imminent {
-			return mentorvault.Invalid("the notice is not valid", map[string]string{"imminent": "only a concern raised as an imminent danger can skip the notice period"})
-		}
-		st, _, err := settingsFor(ctx, tx, rel)
-		if err != nil {
-			return err
-		}
-		d.Imminent = in.Imminent
-		if d.Imminent && d.EffectiveAt.Before(tx.Now()) {
-			d.EffectiveAt = tx.Now() // "now" on the filer's clock: at once
-		}
-		earliest := mentorvault.EarliestEffective(tx.Now(), st.MinNoticeHours, d.Imminent)
-		if d.EffectiveAt.Before(earliest) {
-			return mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
-				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
-		}
-		if err := s.schedule(ctx, tx, rel, d); err != nil {
-			return err
-		}
-		if err := tx.CreateDisclosure(ctx, d); err != nil {
-			return err
-		}
-		out = d
-		text := fmt.Sprintf("%s filed a disclosure notice: it takes effect on %s unless withdrawn. Read exactly what will be said, and to whom.",
-			a.user.Name, d.EffectiveAt.Format("Mon 2 Jan 2006, 15:04 MST"))
-		if d.Imminent {
-			text = a.user.Name + " made an urgent disclosure because of an imminent danger. Read exactly what was said, and to whom."
-		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.notice", d.ID, text, concernLink(rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "disclosure.notice", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
-			fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent))
-	})
-	return out, err
-}
-
-// WithdrawDisclosure withdraws a plan or notice before it takes effect: a
-// notice by its discloser, a plan by either party. Returns EUNAUTHENTICATED,
-// ENOTFOUND, EFORBIDDEN or ECONFLICT.
-func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
-	var out *mentorvault.Disclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActOnConcern, relID)
-		if err != nil {
-			return err
-		}
-		d, err := loadDisclosure(ctx, tx, rel, disclosureID)
-		if err != nil {
-			return err
-		}
-		if d.Kind == mentorvault.DisclosureNotice && d.DiscloserID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
-		}
-		if err := d.Withdraw(tx.Now()); err != nil {
-			return err
-		}
-		if err := tx.UpdateDisclosure(ctx, d); err != nil {
-			return err
-		}
-		out = d
-		if err := s.notifyPartner(ctx, tx, a, rel, "disclosure.withdrawn", d.ID, a.user.Name+" withdrew a disclosure before it took effect.",
-			concernLink(rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "disclosure.withdraw", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}, "")
-	})
-	return out, err
-}
-
-// deliver makes a scheduled disclosure take effect: the recipient, if a
-// user, receives it in-app; one to someone outside is recorded as made;
-// both parties are told. Runs in the caller's transaction.
-func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
-	if err := d.Deliver(tx.Now()); err != nil {
-		return err
-	}
-	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
-	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
-		text := "A disclosure about your relationship has now been made"
-		if d.RecipientName != "" {
-			text += " (outside mentorvault, to " + d.RecipientName + ")"
-		}
-		if err := s.notify(ctx, tx, uid, "disclosure.delivered", rel.ID, d.ID, text+".", concernLink(rel.ID, d.ConcernID), "disclosure.delivered:"+d.ID); err != nil {
-			return err
-		}
-	}
-	if d.RecipientUserID != "" {
-		if err := s.notify(ctx, tx, d.RecipientUserID, "disclosure.received", "", d.ID, "You have received a confidential disclosure from a mentoring relationship.",
-			"/disclosures", "disclosure.received:"+d.ID); err != nil {
-			return err
-		}
-	}
-	return s.record(ctx, tx, sys, "disclosure.delivered", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
-		fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent))
 }
 
 // CloseConcern records the concern's outcome (disclosed, resolved without
@@ -556,17 +260,17 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		return nil, mentorvault.Invalid("the outcome is not valid", map[string]string{"relationship": `must be "", "pause" or "close"`})
 	}
 	var out *mentorvault.Concern
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, c, _, err := s.concernCall(ctx, tx, p, relID, concernID)
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, _, err := s.openConcern(o, concernID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != a.user.ID {
-			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
+		if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != o.a.user.ID {
+			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
 		}
-		ds, err := tx.FindDisclosures(ctx, c.ID)
+		ds, err := o.tx.FindDisclosures(o.ctx, c.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		pending, delivered := false, false
 		for _, d := range ds {
@@ -575,161 +279,36 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		}
 		switch {
 		case pending:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
 		case outcome == mentorvault.ConcernDisclosed && !delivered:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
 		case outcome != mentorvault.ConcernDisclosed && delivered:
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
 		}
-		if err := c.Close(outcome, tx.Now()); err != nil {
-			return err
+		if err := c.Close(outcome, o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := tx.UpdateConcern(ctx, c); err != nil {
-			return err
+		if err := o.tx.UpdateConcern(o.ctx, c); err != nil {
+			return event{}, err
 		}
-		if then != "" && rel.Status != mentorvault.StatusClosed {
-			from := rel.Status
-			if err := rel.Apply(then, a.user.ID, tx.Now()); err != nil {
-				return err
+		if then != "" && o.rel.Status != mentorvault.StatusClosed {
+			from := o.rel.Status
+			if err := o.rel.Apply(then, o.a.user.ID, o.tx.Now()); err != nil {
+				return event{}, err
 			}
-			if err := tx.UpdateRelationship(ctx, rel); err != nil {
-				return err
+			if err := o.tx.UpdateRelationship(o.ctx, o.rel); err != nil {
+				return event{}, err
 			}
-			if err := s.record(ctx, tx, a, "relationship."+string(then), relTarget(rel), fmt.Sprintf("from=%s; to=%s; after concern", from, rel.Status)); err != nil {
-				return err
+			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
+				return event{}, err
 			}
 		}
 		out = c
-		if err := s.notifyPartner(ctx, tx, a, rel, "concern.closed", c.ID, a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
-			concernLink(rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.closed", c.ID, o.a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
+			concernLink(o.rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "concern.close", concernTarget(rel, c.ID), "outcome="+string(outcome))
+		return event{"concern.close", concernTarget(o.rel, c.ID), "outcome=" + string(outcome)}, nil
 	})
 	return out, err
-}
-
-// ReceivedDisclosure is a disclosure delivered to the caller, opened.
-type ReceivedDisclosure struct {
-	*mentorvault.Disclosure
-	From     Person // the discloser
-	Imminent bool
-}
-
-// ReceivedDisclosures lists what was disclosed to the caller — only what was
-// delivered to them, nothing else of the relationship. Returns EUNAUTHENTICATED.
-func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Principal) ([]*ReceivedDisclosure, error) {
-	var out []*ReceivedDisclosure
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.account(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		ds, err := tx.FindDeliveredDisclosures(ctx, a.user.ID)
-		if err != nil {
-			return err
-		}
-		for _, d := range ds {
-			rel, err := tx.FindRelationshipByID(ctx, d.RelationshipID)
-			if err != nil {
-				return err
-			}
-			t := target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}
-			if err := s.authorize(ctx, tx, a, policy.ReadDisclosure, disclosureResource(rel, d), t, always); err != nil {
-				return err
-			}
-			key, err := s.dataKey(ctx, tx, rel.ID)
-			if err != nil {
-				continue // shredded
-			}
-			if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
-				return mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
-			}
-			from, err := tx.FindUserByID(ctx, d.DiscloserID)
-			if err != nil {
-				return err
-			}
-			out = append(out, &ReceivedDisclosure{Disclosure: d, From: Person{ID: from.ID, Name: from.Name, Email: from.Email}, Imminent: d.Imminent})
-			if err := s.record(ctx, tx, a, "disclosure.read", t, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-// RunDueJobs runs every durable job that is due, each in its own
-// transaction, and reports how many it ran. Safe on several instances at
-// once: a job is claimed under a lock and completed in the same transaction
-// as its effect, so it takes effect exactly once, also across restarts.
-func (s *Service) RunDueJobs(ctx context.Context) (int, error) {
-	n := 0
-	for {
-		ran, err := s.runOneJob(ctx)
-		if err != nil || !ran {
-			return n, err
-		}
-		n++
-	}
-}
-
-func (s *Service) runOneJob(ctx context.Context) (bool, error) {
-	var (
-		job    *mentorvault.Job
-		jobErr error
-	)
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		j, err := tx.ClaimDueJob(ctx, tx.Now())
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		job = j
-		switch j.Kind {
-		case mentorvault.JobDeliverDisclosure:
-			jobErr = s.runDelivery(ctx, tx, j)
-		case mentorvault.JobReleaseStatement:
-			jobErr = s.runStatementRelease(ctx, tx, j)
-		default:
-			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
-		}
-		if jobErr != nil {
-			return jobErr
-		}
-		return tx.CompleteJob(ctx, j.ID, tx.Now())
-	})
-	if job == nil {
-		return false, err
-	}
-	if jobErr != nil {
-		// The effect rolled back with its transaction; record the failure and retry later.
-		s.log.ErrorContext(ctx, "job failed; will retry", "job", job.ID, "kind", job.Kind, "err", jobErr.Error())
-		rerr := s.inTx(ctx, func(tx mentorvault.Tx) error {
-			return tx.RetryJob(ctx, job.ID, tx.Now().Add(time.Minute<<min(job.Attempts, 6)), mentorvault.ErrorMessage(jobErr))
-		})
-		return rerr == nil, rerr
-	}
-	return true, err
-}
-
-// runDelivery delivers the job's disclosure if it is still scheduled; a
-// withdrawn one is left as it is.
-func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
-	d, err := tx.FindDisclosureByID(ctx, j.RefID)
-	if err != nil {
-		return err
-	}
-	if d.State != mentorvault.DisclosureScheduled {
-		return nil
-	}
-	rel, err := tx.FindRelationshipByID(ctx, d.RelationshipID)
-	if err != nil {
-		return err
-	}
-	if err := s.deliver(ctx, tx, rel, d); err != nil {
-		return err
-	}
-	return tx.UpdateDisclosure(ctx, d)
 }

@@ -17,13 +17,6 @@ func consultationResource(c *mentorvault.Consultation, orgID string) policy.Cons
 	return policy.Consultation{ID: c.ID, ConsultantID: c.ConsultantID, SupervisorID: c.SupervisorID, ProgrammeID: c.ProgrammeID, OrgID: orgID, Closed: c.ClosedAt != nil}
 }
 
-// Consultation events are not tied to the relationship in the audit log:
-// the other party must not learn from their access log that a consultation
-// happened. They stay on the tamper-evident chain.
-func consultationTarget(orgID, id string) target {
-	return target{orgID: orgID, typ: "consultation", id: id}
-}
-
 // Supervisors lists the supervisors a party of relID may consult: those of
 // the relationship's programme. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Supervisors(ctx context.Context, p mentorvault.Principal, relID string) ([]Person, error) {
@@ -62,49 +55,45 @@ func supervisorsOf(ctx context.Context, tx mentorvault.Tx, programmeID string) (
 // programme X", never who or which relationship. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal, relID, supervisorID, concernID, message string) (*mentorvault.Consultation, error) {
-	if err := mentorvault.ValidateConcernText("message", message); err != nil {
+	if err := mentorvault.ValidateText("message", message, mentorvault.MaxConcernText); err != nil {
 		return nil, err
 	}
 	var out *mentorvault.Consultation
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.StartConsultation, relID)
+	err := s.relOp(ctx, p, policy.StartConsultation, relID, partyRefusal, func(o *op) (event, error) {
+		sups, err := supervisorsOf(o.ctx, o.tx, o.rel.ProgrammeID)
 		if err != nil {
-			return err
-		}
-		sups, err := supervisorsOf(ctx, tx, rel.ProgrammeID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		found := false
 		for _, sp := range sups {
 			found = found || sp.ID == supervisorID
 		}
 		if !found {
-			return mentorvault.Invalid("the consultation is not valid", map[string]string{"supervisor_id": "is not a supervisor of this programme"})
+			return event{}, mentorvault.Invalid("the consultation is not valid", map[string]string{"supervisor_id": "is not a supervisor of this programme"})
 		}
 		if concernID != "" {
-			if _, err := loadConcern(ctx, tx, rel, concernID); err != nil {
-				return mentorvault.Invalid("the consultation is not valid", map[string]string{"concern_id": "is not a concern of this relationship"})
+			if _, err := loadConcern(o.ctx, o.tx, o.rel, concernID); err != nil {
+				return event{}, mentorvault.Invalid("the consultation is not valid", map[string]string{"concern_id": "is not a concern of this relationship"})
 			}
 		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		vs, err := views(o.ctx, o.tx, o.rel.OrgID, []*mentorvault.Relationship{o.rel})
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		c := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: rel.ID, ConsultantID: a.user.ID, ConsultantRole: vs[0].Role(a.user.ID),
-			SupervisorID: supervisorID, ProgrammeID: rel.ProgrammeID, ConcernID: concernID, CreatedAt: tx.Now()}
-		if err := tx.CreateConsultation(ctx, c); err != nil {
-			return err
+		c := &mentorvault.Consultation{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, ConsultantID: o.a.user.ID, ConsultantRole: vs[0].Role(o.a.user.ID),
+			SupervisorID: supervisorID, ProgrammeID: o.rel.ProgrammeID, ConcernID: concernID, CreatedAt: o.tx.Now()}
+		if err := o.tx.CreateConsultation(o.ctx, c); err != nil {
+			return event{}, err
 		}
-		if err := s.addMessage(ctx, tx, c, false, message); err != nil {
-			return err
+		if err := s.addMessage(o.ctx, o.tx, c, false, message); err != nil {
+			return event{}, err
 		}
 		out = c
-		if err := s.notify(ctx, tx, supervisorID, "consultation.started", "", c.ID,
+		if err := s.notify(o.ctx, o.tx, supervisorID, "consultation.started", "", c.ID,
 			fmt.Sprintf("A %s in %s asks for your guidance, in confidence.", c.ConsultantRole, vs[0].ProgrammeName), "/consultations/"+c.ID, "consultation.started:"+c.ID); err != nil {
-			return err
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "consultation.start", consultationTarget(rel.OrgID, c.ID), "")
+		return event{"consultation.start", consultationTarget(o.rel.OrgID, c.ID), ""}, nil
 	})
 	return out, err
 }
@@ -251,7 +240,7 @@ func (s *Service) Consultation(ctx context.Context, p mentorvault.Principal, id 
 // consulting party or the supervisor; the other is notified. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (closed) or EINVALID.
 func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Principal, id, body string) error {
-	if err := mentorvault.ValidateConcernText("message", body); err != nil {
+	if err := mentorvault.ValidateText("message", body, mentorvault.MaxConcernText); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/mentorvault/mentorvault"
@@ -23,32 +24,28 @@ func feedbackResource(rel *mentorvault.Relationship, fr *mentorvault.FeedbackReq
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT (a request is open).
 func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, relID string) (*mentorvault.FeedbackRequest, error) {
 	var out *mentorvault.FeedbackRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.RequestFeedback, relID)
+	err := s.relOp(ctx, p, policy.RequestFeedback, relID, partyRefusal, func(o *op) (event, error) {
+		reqs, err := o.tx.FindFeedbackRequests(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
-		}
-		reqs, err := tx.FindFeedbackRequests(ctx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, r := range reqs {
-			if r.MentorID == a.user.ID && r.AnsweredAt == nil {
-				return mentorvault.Errorf(mentorvault.ECONFLICT, "you already asked; the answer is still open")
+			if r.MentorID == o.a.user.ID && r.AnsweredAt == nil {
+				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you already asked; the answer is still open")
 			}
 		}
-		fr := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, MentorID: a.user.ID, MenteeID: rel.Partner(a.user.ID),
-			ProgrammeID: rel.ProgrammeID, RequestedAt: tx.Now()}
-		if err := tx.CreateFeedbackRequest(ctx, fr); err != nil {
-			return err
+		fr := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, MentorID: o.a.user.ID, MenteeID: o.rel.Partner(o.a.user.ID),
+			ProgrammeID: o.rel.ProgrammeID, RequestedAt: o.tx.Now()}
+		if err := o.tx.CreateFeedbackRequest(o.ctx, fr); err != nil {
+			return event{}, err
 		}
 		out = fr
-		if err := s.notify(ctx, tx, fr.MenteeID, mentorvault.NotifyFeedbackRequested, rel.ID, fr.ID,
-			a.user.Name+" asks how their mentoring is working for you (a short form; only they read your answer).",
-			"/relationships/"+rel.ID+"/feedback", "feedback.requested:"+fr.ID); err != nil {
-			return err
+		if err := s.notify(o.ctx, o.tx, fr.MenteeID, mentorvault.NotifyFeedbackRequested, o.rel.ID, fr.ID,
+			o.a.user.Name+" asks how their mentoring is working for you (a short form; only they read your answer).",
+			"/relationships/"+o.rel.ID+"/feedback", "feedback.requested:"+fr.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "feedback.request", target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}, "")
+		return event{"feedback.request", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "feedback", id: fr.ID}, ""}, nil
 	})
 	return out, err
 }
@@ -65,18 +62,14 @@ type FeedbackView struct {
 // asker reads an answer. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID string) (*FeedbackView, error) {
 	var out *FeedbackView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListFeedback, relID)
+	err := s.relOp(ctx, p, policy.ListFeedback, relID, partyRefusal, func(o *op) (event, error) {
+		reqs, err := o.tx.FindFeedbackRequests(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		reqs, err := tx.FindFeedbackRequests(ctx, rel.ID)
+		resps, err := o.tx.FindFeedbackResponses(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
-		}
-		resps, err := tx.FindFeedbackResponses(ctx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		byReq := map[string]*mentorvault.FeedbackResponse{}
 		for _, r := range resps {
@@ -85,7 +78,7 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 		out = &FeedbackView{Answers: map[string]*mentorvault.FeedbackResponse{}}
 		var key []byte
 		for _, fr := range reqs {
-			switch a.user.ID {
+			switch o.a.user.ID {
 			case fr.MenteeID:
 				if fr.AnsweredAt == nil {
 					out.ToAnswer = append(out.ToAnswer, fr)
@@ -96,21 +89,21 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 				if resp == nil {
 					continue
 				}
-				if err := s.authorize(ctx, tx, a, policy.ReadFeedback, feedbackResource(rel, fr), target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}, always); err != nil {
-					return err
+				if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadFeedback, feedbackResource(o.rel, fr), target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "feedback", id: fr.ID}, always); err != nil {
+					return event{}, err
 				}
 				if key == nil {
-					if key, err = s.dataKey(ctx, tx, rel.ID); err != nil {
-						return err
+					if key, err = o.key(); err != nil {
+						return event{}, err
 					}
 				}
 				if err := s.openFeedback(key, resp); err != nil {
-					return err
+					return event{}, err
 				}
 				out.Answers[fr.ID] = resp
 			}
 		}
-		return s.record(ctx, tx, a, "feedback.list", relTarget(rel), fmt.Sprintf("answers=%d", len(out.Answers)))
+		return event{"feedback.list", relTarget(o.rel), fmt.Sprintf("answers=%d", len(out.Answers))}, nil
 	})
 	return out, err
 }
@@ -197,9 +190,13 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 		for _, r := range resps {
 			key, ok := keys[r.RelationshipID]
 			if !ok {
-				if key, err = tx.FindDataKey(ctx, r.RelationshipID); err != nil {
+				key, err = s.dataKey(ctx, tx, r.RelationshipID)
+				if errors.Is(err, errErased) {
 					keys[r.RelationshipID] = nil
 					continue // shredded: its answers are gone
+				}
+				if err != nil {
+					return err
 				}
 				keys[r.RelationshipID] = key
 			}

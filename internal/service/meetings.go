@@ -14,55 +14,12 @@ func agendaAD(m *mentorvault.Meeting) seal.AD {
 	return seal.AD{RelationshipID: m.RelationshipID, Record: "meeting", RecordID: m.ID, Field: "agenda"}
 }
 
-func meetingTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "meeting", id: id}
-}
-
 // MeetingInput is a meeting to schedule or reschedule.
 type MeetingInput struct {
 	StartsAt time.Time
 	Minutes  int
 	Location string
 	Agenda   string
-}
-
-// relCall resolves the actor and relationship and decides act, with the
-// reason a party is refused spelled out.
-func (s *Service) relCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, error) {
-	a, err := s.resolve(ctx, tx, p, act)
-	if err != nil {
-		return a, nil, err
-	}
-	rel, err := loadRel(ctx, tx, relID)
-	if err != nil {
-		return a, nil, err
-	}
-	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
-		if rel.IsParty(a.subj.UserID) {
-			switch rel.Status {
-			case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this opens once you have both signed the confidentiality agreement")}
-			default:
-				err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this cannot be done while the relationship is %s", rel.Status)}
-			}
-		}
-		return a, nil, err
-	}
-	return a, rel, nil
-}
-
-// inForce returns the agreement version in force, opened, or nil.
-func (s *Service) inForce(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (*mentorvault.AgreementVersion, error) {
-	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vs {
-		if v.State == mentorvault.AgreementInForce {
-			return v, s.openVersion(key, v)
-		}
-	}
-	return nil, nil
 }
 
 func (s *Service) openMeeting(key []byte, m *mentorvault.Meeting) error {
@@ -94,30 +51,26 @@ func (s *Service) ScheduleMeeting(ctx context.Context, p mentorvault.Principal, 
 		return nil, err
 	}
 	var out *mentorvault.Meeting
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ScheduleMeeting, relID)
+	err := s.relOp(ctx, p, policy.ScheduleMeeting, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		m := &mentorvault.Meeting{ID: mentorvault.NewID(), RelationshipID: rel.ID, StartsAt: in.StartsAt.UTC().Truncate(time.Minute), Minutes: in.Minutes,
-			Location: in.Location, Status: mentorvault.MeetingScheduled, CreatedByID: a.user.ID, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		m := &mentorvault.Meeting{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, StartsAt: in.StartsAt.UTC().Truncate(time.Minute), Minutes: in.Minutes,
+			Location: in.Location, Status: mentorvault.MeetingScheduled, CreatedByID: o.a.user.ID, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
 		if err := s.sealAgenda(key, m, in.Agenda); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateMeeting(ctx, m); err != nil {
-			return err
+		if err := o.tx.CreateMeeting(o.ctx, m); err != nil {
+			return event{}, err
 		}
 		out = m
-		if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyMeetingChanged, m.ID,
-			fmt.Sprintf("%s scheduled a mentoring session for %s.", a.user.Name, m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")),
-			meetingLink(rel.ID, m.ID), "meeting.scheduled:"+m.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, mentorvault.NotifyMeetingChanged, m.ID,
+			fmt.Sprintf("%s scheduled a mentoring session for %s.", o.a.user.Name, m.StartsAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			meetingLink(o.rel.ID, m.ID), "meeting.scheduled:"+m.ID); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "meeting.schedule", meetingTarget(rel, m.ID), "")
+		return event{"meeting.schedule", meetingTarget(o.rel, m.ID), ""}, nil
 	})
 	return out, err
 }
@@ -143,14 +96,10 @@ func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID s
 		limit = 50
 	}
 	var out *MeetingPage
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListMeetings, relID)
+	err := s.relOp(ctx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
+		ms, err := o.tx.FindMeetings(o.ctx, mentorvault.MeetingFilter{RelationshipID: o.rel.ID, Upcoming: upcoming, Now: o.tx.Now(), Before: before, Limit: limit + 1})
 		if err != nil {
-			return err
-		}
-		ms, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: rel.ID, Upcoming: upcoming, Now: tx.Now(), Before: before, Limit: limit + 1})
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		out = &MeetingPage{}
 		if len(ms) > limit {
@@ -158,13 +107,13 @@ func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID s
 			out.NextBefore = ms[limit-1].ID
 		}
 		if len(ms) > 0 {
-			key, err := s.dataKey(ctx, tx, rel.ID)
+			key, err := o.key()
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			for _, m := range ms {
 				if err := s.openMeeting(key, m); err != nil {
-					return err
+					return event{}, err
 				}
 			}
 		}
@@ -173,7 +122,7 @@ func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID s
 		if upcoming {
 			which = "upcoming"
 		}
-		return s.record(ctx, tx, a, "meeting.list", relTarget(rel), fmt.Sprintf("%s; count=%d", which, len(ms)))
+		return event{"meeting.list", relTarget(o.rel), fmt.Sprintf("%s; count=%d", which, len(ms))}, nil
 	})
 	return out, err
 }
@@ -191,52 +140,48 @@ type MeetingView struct {
 // notes. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Meeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*MeetingView, error) {
 	var out *MeetingView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ListMeetings, relID)
+	err := s.relOp(ctx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
+		m, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		m, err := loadMeeting(ctx, tx, rel, meetingID)
+		key, err := o.key()
 		if err != nil {
-			return err
-		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if err := s.openMeeting(key, m); err != nil {
-			return err
+			return event{}, err
 		}
 		out = &MeetingView{Meeting: m}
-		notes, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: rel.ID, MeetingID: m.ID, ReaderID: a.user.ID, Limit: 500})
+		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, MeetingID: m.ID, ReaderID: o.a.user.ID, Limit: 500})
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, n := range notes {
-			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), always); err != nil {
-				return err
+			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, noteResource(o.rel, n), noteTarget(o.rel, n.ID), always); err != nil {
+				return event{}, err
 			}
-			if err := s.openNote(ctx, tx, key, n); err != nil {
-				return err
+			if err := s.openNote(o.ctx, o.tx, key, n); err != nil {
+				return event{}, err
 			}
 		}
 		out.Notes = notes
-		acks, err := tx.FindReminderAcks(ctx, rel.ID)
+		acks, err := o.tx.FindReminderAcks(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, ak := range acks {
 			if ak.MeetingID == m.ID {
 				out.Acks = append(out.Acks, ak)
 			}
 		}
-		if v, err := s.inForce(ctx, tx, rel, key); err != nil {
-			return err
+		if v, err := s.inForce(o.ctx, o.tx, o.rel, key); err != nil {
+			return event{}, err
 		} else if v != nil {
 			out.NoticeHours = v.Terms.Expectations.CancellationNoticeHours
 		}
-		out.CancelIsLate = m.StartsAt.Sub(tx.Now()) < time.Duration(out.NoticeHours)*time.Hour
-		return s.record(ctx, tx, a, "meeting.read", meetingTarget(rel, m.ID), "")
+		out.CancelIsLate = m.StartsAt.Sub(o.tx.Now()) < time.Duration(out.NoticeHours)*time.Hour
+		return event{"meeting.read", meetingTarget(o.rel, m.ID), ""}, nil
 	})
 	return out, err
 }
@@ -257,37 +202,33 @@ func loadMeeting(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relati
 func (s *Service) changeMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID, action string,
 	change func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error)) (*mentorvault.Meeting, error) {
 	var out *mentorvault.Meeting
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.UpdateMeeting, relID)
+	err := s.relOp(ctx, p, policy.UpdateMeeting, relID, partyRefusal, func(o *op) (event, error) {
+		m, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		m, err := loadMeeting(ctx, tx, rel, meetingID)
+		key, err := o.key()
 		if err != nil {
-			return err
-		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if err := s.openMeeting(key, m); err != nil {
-			return err
+			return event{}, err
 		}
-		note, err := change(tx, a, rel, key, m)
+		note, err := change(o.tx, o.a, o.rel, key, m)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.UpdateMeeting(ctx, m); err != nil {
-			return err
+		if err := o.tx.UpdateMeeting(o.ctx, m); err != nil {
+			return event{}, err
 		}
 		out = m
 		if note != "" {
-			if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyMeetingChanged, m.ID, note, meetingLink(rel.ID, m.ID),
+			if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, mentorvault.NotifyMeetingChanged, m.ID, note, meetingLink(o.rel.ID, m.ID),
 				fmt.Sprintf("meeting.%s:%s:%d", action, m.ID, m.Sequence)); err != nil {
-				return err
+				return event{}, err
 			}
 		}
-		return s.record(ctx, tx, a, "meeting."+action, meetingTarget(rel, m.ID), "status="+string(m.Status))
+		return event{"meeting." + action, meetingTarget(o.rel, m.ID), "status=" + string(m.Status)}, nil
 	})
 	return out, err
 }
@@ -355,50 +296,46 @@ func (s *Service) AcknowledgeReminder(ctx context.Context, p mentorvault.Princip
 
 func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string, ack bool) (*SessionStart, error) {
 	var out *SessionStart
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.StartMeeting, relID)
+	err := s.relOp(ctx, p, policy.StartMeeting, relID, partyRefusal, func(o *op) (event, error) {
+		m, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID)
 		if err != nil {
-			return err
-		}
-		m, err := loadMeeting(ctx, tx, rel, meetingID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if m.Status != mentorvault.MeetingScheduled && m.Status != mentorvault.MeetingHeld {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the meeting was %s", m.Status)
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the meeting was %s", m.Status)
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if err := s.openMeeting(key, m); err != nil {
-			return err
+			return event{}, err
 		}
-		v, err := s.inForce(ctx, tx, rel, key)
+		v, err := s.inForce(o.ctx, o.tx, o.rel, key)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if v == nil {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "there is no signed agreement to remind you of")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "there is no signed agreement to remind you of")
 		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+		vs, err := views(o.ctx, o.tx, o.rel.OrgID, []*mentorvault.Relationship{o.rel})
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		now := tx.Now()
-		ak := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: a.user.ID, ShownAt: now}
+		now := o.tx.Now()
+		ak := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: o.a.user.ID, ShownAt: now}
 		if ack {
 			ak.AcknowledgedAt = &now
 		}
-		if err := tx.UpsertReminderAck(ctx, ak); err != nil {
-			return err
+		if err := o.tx.UpsertReminderAck(o.ctx, ak); err != nil {
+			return event{}, err
 		}
 		out = &SessionStart{Meeting: m, Reminder: v.Terms.Reminder(header(vs[0], v.Number)), Ack: ak}
 		action := "meeting.start"
 		if ack {
 			action = "meeting.reminder_ack"
 		}
-		return s.record(ctx, tx, a, action, meetingTarget(rel, m.ID), fmt.Sprintf("agreement_version=%d", v.Number))
+		return event{action, meetingTarget(o.rel, m.ID), fmt.Sprintf("agreement_version=%d", v.Number)}, nil
 	})
 	return out, err
 }

@@ -13,14 +13,6 @@ func noteAD(n *mentorvault.Note) seal.AD {
 	return seal.AD{RelationshipID: n.RelationshipID, Record: "note", RecordID: n.ID, Field: "body"}
 }
 
-// loadRel finds a relationship or answers not_found.
-func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Relationship, error) {
-	if !mentorvault.ValidID(id) {
-		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
-	}
-	return tx.FindRelationshipByID(ctx, id)
-}
-
 // loadNote finds a note of the relationship or answers not_found.
 func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Note, error) {
 	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "note not found")
@@ -32,14 +24,6 @@ func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relations
 		return nil, notFound
 	}
 	return n, err
-}
-
-func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
-	k, err := tx.FindDataKey(ctx, relID)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return nil, mentorvault.Errorf(mentorvault.ECONFLICT, "this relationship's content has been erased")
-	}
-	return k, err
 }
 
 func (s *Service) openNote(ctx context.Context, tx mentorvault.Tx, key []byte, n *mentorvault.Note) error {
@@ -63,47 +47,41 @@ func (s *Service) createNote(ctx context.Context, p mentorvault.Principal, relID
 		return nil, err
 	}
 	var out *mentorvault.Note
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.CreateNote)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, relID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizeRel(ctx, tx, a, policy.CreateNote, rel); err != nil {
-			switch {
-			case !rel.IsParty(a.subj.UserID):
-			case rel.Status == mentorvault.StatusAccepted || rel.Status == mentorvault.StatusAgreeing:
-				return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes open once you have both signed the confidentiality agreement")}
-			case rel.Status != mentorvault.StatusActive:
-				return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes can be written only while the relationship is active (it is %s)", rel.Status)}
-			}
-			return err
-		}
+	err := s.relOp(ctx, p, policy.CreateNote, relID, noteRefusal, func(o *op) (event, error) {
 		if meetingID != "" {
-			if _, err := loadMeeting(ctx, tx, rel, meetingID); err != nil {
-				return err
+			if _, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID); err != nil {
+				return event{}, err
 			}
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: rel.ID, AuthorID: a.user.ID, MeetingID: meetingID, Visibility: vis,
-			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, AuthorID: o.a.user.ID, MeetingID: meetingID, Visibility: vis,
+			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
 		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateNote(ctx, n); err != nil {
-			return err
+		if err := o.tx.CreateNote(o.ctx, n); err != nil {
+			return event{}, err
 		}
 		n.Body = mentorvault.NewSecret(body)
 		out = n
-		return s.record(ctx, tx, a, "note.create", noteTarget(rel, n.ID), "visibility="+string(vis))
+		return event{"note.create", noteTarget(o.rel, n.ID), "visibility=" + string(vis)}, nil
 	})
 	return out, err
+}
+
+// noteRefusal tells a party why they cannot write a note yet, or any more.
+func noteRefusal(a actor, rel *mentorvault.Relationship, err error) error {
+	switch {
+	case !rel.IsParty(a.subj.UserID):
+	case rel.Status == mentorvault.StatusAccepted || rel.Status == mentorvault.StatusAgreeing:
+		return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes open once you have both signed the confidentiality agreement")}
+	case rel.Status != mentorvault.StatusActive:
+		return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "notes can be written only while the relationship is active (it is %s)", rel.Status)}
+	}
+	return err
 }
 
 // ListNotes returns the notes of a relationship the caller may read (shared
@@ -114,39 +92,28 @@ func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID,
 		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
 	}
 	var out []*mentorvault.Note
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.ListNotes)
+	err := s.relOp(ctx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
+		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: before, Limit: limit})
 		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, relID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizeRel(ctx, tx, a, policy.ListNotes, rel); err != nil {
-			return err
-		}
-		notes, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: rel.ID, ReaderID: a.user.ID, Before: before, Limit: limit})
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		var key []byte
 		if len(notes) > 0 {
-			if key, err = s.dataKey(ctx, tx, rel.ID); err != nil {
-				return err
+			if key, err = o.key(); err != nil {
+				return event{}, err
 			}
 		}
 		for _, n := range notes {
 			// The store filtered by reader; policy decides each note again.
-			if err := s.authorize(ctx, tx, a, policy.ReadNote, noteResource(rel, n), noteTarget(rel, n.ID), always); err != nil {
-				return err
+			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, noteResource(o.rel, n), noteTarget(o.rel, n.ID), always); err != nil {
+				return event{}, err
 			}
-			if err := s.openNote(ctx, tx, key, n); err != nil {
-				return err
+			if err := s.openNote(o.ctx, o.tx, key, n); err != nil {
+				return event{}, err
 			}
 		}
 		out = notes
-		return s.record(ctx, tx, a, "note.list", relTarget(rel), fmt.Sprintf("count=%d", len(notes)))
+		return event{"note.list", relTarget(o.rel), fmt.Sprintf("count=%d", len(notes))}, nil
 	})
 	return out, err
 }

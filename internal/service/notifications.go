@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -86,8 +87,11 @@ func (s *Service) refreshDue(ctx context.Context, tx mentorvault.Tx, u *mentorva
 	}
 	for _, rel := range rels {
 		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
+		if errors.Is(err, errErased) {
 			continue // shredded: nothing is due any more
+		}
+		if err != nil {
+			return err
 		}
 		v, err := s.inForce(ctx, tx, rel, key)
 		if err != nil {

@@ -23,10 +23,6 @@ func progResource(p *mentorvault.Programme) policy.Programme {
 	return policy.Programme{ID: p.ID, OrgID: p.OrgID}
 }
 
-func progTarget(p *mentorvault.Programme) target {
-	return target{orgID: p.OrgID, typ: "programme", id: p.ID}
-}
-
 // programmeCall resolves the actor and programme and decides act.
 func (s *Service) programmeCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, id string) (actor, *mentorvault.Programme, error) {
 	a, err := s.resolve(ctx, tx, p, act)

@@ -84,16 +84,13 @@ func reviewStatus(rel *mentorvault.Relationship, inForce *mentorvault.AgreementV
 // is due. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Reviews(ctx context.Context, p mentorvault.Principal, relID string) (*ReviewsView, error) {
 	var out *ReviewsView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, _, err := s.agreementCall(ctx, tx, p, policy.ReadReviews, relID)
+	err := s.relOp(ctx, p, policy.ReadReviews, relID, agreementRefusal(policy.ReadReviews), func(o *op) (event, error) {
+		v, err := s.reviews(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		out, err = s.reviews(ctx, tx, rel)
-		if err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "review.read", relTarget(rel), "")
+		out = v
+		return event{"review.read", relTarget(o.rel), ""}, nil
 	})
 	return out, err
 }
@@ -197,7 +194,11 @@ func (s *Service) RecordReview(ctx context.Context, p mentorvault.Principal, rel
 	}
 	var out *mentorvault.Review
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, rv, err := s.agreementCall(ctx, tx, p, policy.RecordReview, relID)
+		a, rel, err := s.agreementRelCall(ctx, tx, p, policy.RecordReview, relID)
+		if err != nil {
+			return err
+		}
+		rv, err := relView(ctx, tx, rel)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -20,45 +19,12 @@ import (
 // statements; the pair see every step. Shared summaries take the same path
 // without a request.
 
-func questionAD(r *mentorvault.InputRequest) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
-}
-
 func statementBodyAD(st *mentorvault.Statement) seal.AD {
 	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "body"}
 }
 
 func statementCommentAD(st *mentorvault.Statement) seal.AD {
 	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "comment"}
-}
-
-func requestTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "input request", id: id}
-}
-
-func statementTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "statement", id: id}
-}
-
-func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
-	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
-}
-
-// answerCall resolves the actor, the relationship and a request the actor
-// answers (decides input.answer: the party asked).
-func (s *Service) answerCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID, requestID string) (actor, *mentorvault.Relationship, *mentorvault.InputRequest, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
-	if err != nil {
-		return a, nil, nil, err
-	}
-	r, err := loadRequest(ctx, tx, rel, requestID)
-	if err != nil {
-		return a, nil, nil, err
-	}
-	if err := s.authorize(ctx, tx, a, policy.AnswerRequest, requestResource(rel, r), requestTarget(rel, r.ID), never); err != nil {
-		return a, nil, nil, err
-	}
-	return a, rel, r, nil
 }
 
 func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
@@ -76,179 +42,6 @@ func partyOf(rel *mentorvault.Relationship, userID string) mentorvault.Party {
 		return mentorvault.PartyMentor
 	}
 	return mentorvault.PartyMentee
-}
-
-// InputRequestInput is a requester's request for input about one party.
-type InputRequestInput struct {
-	AskedID    string // the party asked (a user ID), or
-	AskedEmail string // their email
-	Purpose    string // e.g. "promotion to team lead"
-	Question   string
-	Deadline   time.Time
-}
-
-// RequestInput asks a party for input about the other. The caller must be
-// a requester (HR, a promotion panel) or a line manager of a party. Both
-// parties are told at once who asks and for what purpose. It returns the
-// request as the requester sees it. Returns EUNAUTHENTICATED, ENOTFOUND,
-// EFORBIDDEN or EINVALID.
-func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, relID string, in InputRequestInput) (*MyRequest, error) {
-	f := map[string]string{}
-	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
-		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
-	}
-	if err := mentorvault.ValidateText("question", in.Question, 4<<10); err != nil {
-		f["question"] = mentorvault.ErrorFields(err)["question"]
-	}
-	if in.Deadline.IsZero() {
-		f["deadline"] = "is required (RFC 3339, e.g. 2026-12-15T17:00:00Z)"
-	}
-	if (in.AskedID == "") == (in.AskedEmail == "") {
-		f["asked_id"] = "name the party asked: asked_id or asked_email, one of them"
-	}
-	if len(f) > 0 {
-		return nil, mentorvault.Invalid("the request is not valid", f)
-	}
-	var out *MyRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, res, err := s.inputRequestCall(ctx, tx, p, relID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
-			return err
-		}
-		asked := in.AskedID
-		if in.AskedEmail != "" {
-			if u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.AskedEmail)); err == nil {
-				asked = u.ID
-			}
-		}
-		if !rel.IsParty(asked) {
-			return mentorvault.Invalid("the request is not valid", map[string]string{"asked_id": "must be one of the two people in the relationship"})
-		}
-		if !in.Deadline.After(tx.Now()) {
-			return mentorvault.Invalid("the request is not valid", map[string]string{"deadline": "must be in the future"})
-		}
-		r := &mentorvault.InputRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, RequesterID: a.user.ID, AskedID: asked,
-			SubjectID: rel.Partner(asked), Purpose: strings.TrimSpace(in.Purpose), Question: mentorvault.NewSecret(in.Question),
-			Deadline: in.Deadline.UTC().Truncate(time.Second), Status: mentorvault.RequestOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
-		}
-		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
-			return err
-		}
-		if err := tx.CreateInputRequest(ctx, r); err != nil {
-			return err
-		}
-		names, err := names(ctx, tx, r.AskedID, r.SubjectID)
-		if err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.AskedID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked you for input about %s (%s). You may decline; nothing is shared without %s's consent.",
-				a.user.Name, names[r.SubjectID], r.Purpose, names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.SubjectID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked %s for input about you (%s). You will see any statement before it is released.",
-				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
-			return err
-		}
-		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: in.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
-			RelationshipID: rel.ID}
-		if out.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-			return err
-		}
-		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
-	})
-	return out, err
-}
-
-// inputRequestResource is rel as input.request sees it: with the parties' line managers.
-func inputRequestResource(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (policy.Relationship, error) {
-	res := relResource(rel)
-	for _, id := range []string{rel.MentorID, rel.MenteeID} {
-		u, err := tx.FindUserByID(ctx, id)
-		if err != nil {
-			return res, err
-		}
-		if u.ManagerID != "" {
-			res.Managers = append(res.Managers, u.ManagerID)
-		}
-	}
-	return res, nil
-}
-
-// inputRequestCall resolves the actor and the relationship with what
-// input.request decides on (the parties' line managers).
-func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (actor, *mentorvault.Relationship, policy.Relationship, error) {
-	a, err := s.resolve(ctx, tx, p, policy.RequestInput)
-	if err != nil {
-		return a, nil, policy.Relationship{}, err
-	}
-	rel, err := loadRel(ctx, tx, relID)
-	if err != nil {
-		return a, nil, policy.Relationship{}, err
-	}
-	res, err := inputRequestResource(ctx, tx, rel)
-	return a, rel, res, err
-}
-
-// MayRequestInput tells the web page whether to offer the caller the form
-// to ask for input about relID: a hint asked of the same policy, not a
-// decision (RequestInput decides and audits). It is false on any error.
-func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
-	may := false
-	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if p.Anonymous() {
-			return nil
-		}
-		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
-		if err != nil {
-			return err
-		}
-		d, err := s.authz.Authorize(a.subj, policy.RequestInput, res)
-		may = err == nil && d.Allowed
-		return nil
-	})
-	return may
-}
-
-// names maps user IDs to names.
-func names(ctx context.Context, tx mentorvault.Tx, ids ...string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
-	for _, id := range ids {
-		if _, ok := out[id]; ok || id == "" {
-			continue
-		}
-		u, err := tx.FindUserByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.Name
-	}
-	return out, nil
-}
-
-func person(ctx context.Context, tx mentorvault.Tx, id string) (Person, error) {
-	u, err := tx.FindUserByID(ctx, id)
-	if err != nil {
-		return Person{}, err
-	}
-	return Person{ID: u.ID, Name: u.Name, Email: u.Email}, nil
-}
-
-// RequestView is an input request with its people named, as the pair see it.
-type RequestView struct {
-	*mentorvault.InputRequest
-	Requester, Asked, Subject Person
-	StatementID               string // the statement answering it, if one was drafted
 }
 
 // StatementView is a statement as the pair see it: the body and the
@@ -273,23 +66,19 @@ type ThirdPartyView struct {
 // EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, relID string) (*ThirdPartyView, error) {
 	var out *ThirdPartyView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		key, err := o.key()
 		if err != nil {
-			return err
-		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		v := &ThirdPartyView{}
-		reqs, err := tx.FindInputRequests(ctx, rel.ID, "")
+		reqs, err := o.tx.FindInputRequests(o.ctx, o.rel.ID, "")
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		sts, err := tx.FindStatements(ctx, rel.ID)
+		sts, err := o.tx.FindStatements(o.ctx, o.rel.ID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		answered := map[string]string{}
 		for _, st := range sts {
@@ -298,9 +87,9 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 			}
 		}
 		for _, r := range reqs {
-			rv, err := s.requestView(ctx, tx, key, r)
+			rv, err := s.requestView(o.ctx, o.tx, key, r)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			rv.StatementID = answered[r.ID]
 			v.Requests = append(v.Requests, rv)
@@ -308,55 +97,36 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		var cx *checkContext
 		for _, st := range sts {
 			if cx == nil {
-				if cx, err = s.checkContext(ctx, tx, rel, key); err != nil {
-					return err
+				if cx, err = s.checkContext(o.ctx, o.tx, o.rel, key); err != nil {
+					return event{}, err
 				}
 			}
-			sv, err := s.statementView(ctx, tx, rel, key, cx, st)
+			sv, err := s.statementView(o.ctx, o.tx, o.rel, key, cx, st)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			v.Statements = append(v.Statements, sv)
 		}
-		tws, err := tx.FindThreeWays(ctx, rel.ID, "")
+		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "")
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		for _, m := range tws {
-			tv, err := s.threeWayView(ctx, tx, rel, key, m, false)
+			tv, err := s.threeWayView(o.ctx, o.tx, o.rel, key, m, false)
 			if err != nil {
-				return err
+				return event{}, err
 			}
 			v.ThreeWays = append(v.ThreeWays, tv)
 		}
-		if mgr, err := menteeManager(ctx, tx, rel); err != nil {
-			return err
+		if mgr, err := menteeManager(o.ctx, o.tx, o.rel); err != nil {
+			return event{}, err
 		} else if mgr != nil {
 			v.Manager = &Person{ID: mgr.ID, Name: mgr.Name, Email: mgr.Email}
 		}
 		out = v
-		return s.record(ctx, tx, a, "thirdparty.read", relTarget(rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws)))
+		return event{"thirdparty.read", relTarget(o.rel), fmt.Sprintf("requests=%d; statements=%d; three_way=%d", len(reqs), len(sts), len(tws))}, nil
 	})
 	return out, err
-}
-
-func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
-	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-	if err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
-	}
-	r.Question = q
-	v := &RequestView{InputRequest: r}
-	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
-		return nil, err
-	}
-	if v.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-		return nil, err
-	}
-	if v.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-		return nil, err
-	}
-	return v, nil
 }
 
 // checkContext is what the checker needs of a relationship: the agreement
@@ -453,100 +223,25 @@ func (s *Service) viewStatement(ctx context.Context, tx mentorvault.Tx, rel *men
 // findings. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, err := loadStatement(o.ctx, o.tx, o.rel, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st, err := loadStatement(ctx, tx, rel, id)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "statement.read", statementTarget(rel, st.ID), "")
+		return event{"statement.read", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
-}
-
-// loadIn loads a record of rel by id with find; one that does not exist,
-// belongs to another relationship or has a malformed ID is not found.
-func loadIn[T any](ctx context.Context, rel *mentorvault.Relationship, id, what string, find func(context.Context, string) (*T, error), relOf func(*T) string) (*T, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", what)
-	if !mentorvault.ValidID(id) {
-		return nil, notFound
-	}
-	v, err := find(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && relOf(v) != rel.ID) {
-		return nil, notFound
-	}
-	return v, err
 }
 
 func loadStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Statement, error) {
 	return loadIn(ctx, rel, id, "statement", tx.FindStatementByID, func(st *mentorvault.Statement) string { return st.RelationshipID })
-}
-
-func loadRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.InputRequest, error) {
-	return loadIn(ctx, rel, id, "input request", tx.FindInputRequestByID, func(r *mentorvault.InputRequest) string { return r.RelationshipID })
-}
-
-// DeclineRequest declines an open request with reply, or with the neutral
-// standard reply when reply is empty (declining must not read as a
-// negative signal). Only the party asked answers. Returns
-// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
-func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, relID, requestID, reply string) (*mentorvault.InputRequest, error) {
-	if reply != "" {
-		if err := mentorvault.ValidateText("reply", reply, 2<<10); err != nil {
-			return nil, err
-		}
-	}
-	var out *mentorvault.InputRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
-		if err != nil {
-			return err
-		}
-		if err := s.openDrafts(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := r.Decline(reply, tx.Now()); err != nil {
-			return err
-		}
-		if err := tx.UpdateInputRequest(ctx, r); err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.RequesterID, "input.declined", "", r.ID,
-			fmt.Sprintf("%s replied to your request (%s).", a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
-			return err
-		}
-		if err := s.notify(ctx, tx, r.SubjectID, "input.declined", rel.ID, r.ID,
-			fmt.Sprintf("%s declined the request for input about you (%s).", a.user.Name, r.Purpose), thirdPartyLink(rel.ID), "input.declined:"+r.ID); err != nil {
-			return err
-		}
-		out = r
-		return s.record(ctx, tx, a, "input.decline", requestTarget(rel, r.ID), "")
-	})
-	return out, err
-}
-
-// openDrafts refuses to decline a request that has a statement in progress.
-func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorvault.InputRequest) error {
-	sts, err := tx.FindStatements(ctx, r.RelationshipID)
-	if err != nil {
-		return err
-	}
-	for _, st := range sts {
-		if st.RequestID == r.ID && st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "a statement for this request is %s", strings.ReplaceAll(string(st.State), "_", " "))
-		}
-	}
-	return nil
 }
 
 // recipientKind says who a recipient is to the pair, in the agreement's terms.
@@ -594,107 +289,57 @@ func menteeManager(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rela
 // pair can read. Only the party asked drafts. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, relID, requestID, body string) (*StatementView, error) {
-	if err := mentorvault.ValidateStatementText(body); err != nil {
+	if err := validateStatementBody(body); err != nil {
 		return nil, err
 	}
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, r, err := s.answerCall(ctx, tx, p, relID, requestID)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		r, err := s.answerable(o, requestID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if r.Status != mentorvault.RequestOpen {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
 		}
-		if err := s.openDrafts(ctx, tx, r); err != nil {
-			return err
+		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {
+			return event{}, err
 		}
-		requester, err := tx.FindUserByID(ctx, r.RequesterID)
+		requester, err := o.tx.FindUserByID(o.ctx, r.RequesterID)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		rk, err := recipientKind(ctx, tx, rel, requester)
+		rk, err := recipientKind(o.ctx, o.tx, o.rel, requester)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementInput, RequestID: r.ID,
-			AuthorID: a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
-			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		out, err = s.createStatement(ctx, tx, a, rel, st, body)
-		return err
+		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Kind: mentorvault.StatementInput, RequestID: r.ID,
+			AuthorID: o.a.user.ID, SubjectID: r.SubjectID, RecipientUserID: r.RequesterID, RecipientKind: rk, Purpose: r.Purpose,
+			State: mentorvault.StatementDraft, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		v, ev, err := s.createStatement(o.ctx, o.tx, o.a, o.rel, st, body)
+		if err != nil {
+			return event{}, err
+		}
+		out = v
+		return ev, nil
 	})
 	return out, err
 }
 
-// SummaryInput is a shared summary for a named third party.
-type SummaryInput struct {
-	RecipientEmail string // typically the mentee's line manager
-	Purpose        string // e.g. "goals and progress"
-	Body           string
-}
-
-// PrepareSummary drafts a shared summary for a named member of the
-// organisation outside the pair (typically the mentee's line manager: goals
-// and progress, what the mentee may say about the mentor's advice). It goes
-// through the checker, the other party's consent and release like an
-// answer to a request. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
-func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, relID string, in SummaryInput) (*StatementView, error) {
-	f := map[string]string{}
-	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
-		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
-	}
-	if err := mentorvault.ValidateStatementText(in.Body); err != nil {
-		f["body"] = mentorvault.ErrorFields(err)["body"]
-	}
-	if strings.TrimSpace(in.RecipientEmail) == "" {
-		f["recipient_email"] = "is required"
-	}
-	if len(f) > 0 {
-		return nil, mentorvault.Invalid("the summary is not valid", f)
-	}
-	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
-		if err != nil {
-			return err
-		}
-		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
-		switch {
-		case err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND:
-			return err
-		case err != nil || u.OrgID != rel.OrgID || u.DisabledAt != nil:
-			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "is not a member of the organisation"})
-		case rel.IsParty(u.ID):
-			return mentorvault.Invalid("the summary is not valid", map[string]string{"recipient_email": "must be someone outside the two of you"})
-		}
-		rk, err := recipientKind(ctx, tx, rel, u)
-		if err != nil {
-			return err
-		}
-		st := &mentorvault.Statement{ID: mentorvault.NewID(), RelationshipID: rel.ID, Kind: mentorvault.StatementSummary,
-			AuthorID: a.user.ID, SubjectID: rel.Partner(a.user.ID), RecipientUserID: u.ID, RecipientKind: rk, Purpose: strings.TrimSpace(in.Purpose),
-			State: mentorvault.StatementDraft, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		out, err = s.createStatement(ctx, tx, a, rel, st, in.Body)
-		return err
-	})
-	return out, err
-}
-
-func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, st *mentorvault.Statement, body string) (*StatementView, error) {
+func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, st *mentorvault.Statement, body string) (*StatementView, event, error) {
 	key, err := s.dataKey(ctx, tx, rel.ID)
 	if err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	st.Body = mentorvault.NewSecret(body)
 	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	if err := tx.CreateStatement(ctx, st); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	v, err := s.viewStatement(ctx, tx, rel, key, st)
 	if err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
 	what := "an answer to " + v.Recipient.Name + "'s request"
 	if st.Kind == mentorvault.StatementSummary {
@@ -703,59 +348,55 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 	if err := s.notifyPartner(ctx, tx, a, rel, "statement.draft", st.ID,
 		fmt.Sprintf("%s started drafting %s (%s). You will be asked before anything is released.", a.user.Name, what, st.Purpose),
 		statementLink(rel.ID, st.ID), "statement.draft:"+st.ID); err != nil {
-		return nil, err
+		return nil, event{}, err
 	}
-	return v, s.record(ctx, tx, a, "statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings)))
+	return v, event{"statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings))}, nil
 }
 
-// statementCall resolves the actor, the relationship and a statement, and
-// decides act on the statement.
-func (s *Service) statementCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID, id string) (actor, *mentorvault.Relationship, *mentorvault.Statement, []byte, error) {
-	a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+// openStatementFor loads a statement of the operation's relationship,
+// decides act on it, and opens it.
+func (s *Service) openStatementFor(o *op, act policy.Action, id string) (*mentorvault.Statement, []byte, error) {
+	st, err := loadStatement(o.ctx, o.tx, o.rel, id)
 	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
-	st, err := loadStatement(ctx, tx, rel, id)
+	if err := s.authorize(o.ctx, o.tx, o.a, act, statementResource(o.rel, st), statementTarget(o.rel, st.ID), never); err != nil {
+		return nil, nil, err
+	}
+	key, err := o.key()
 	if err != nil {
-		return a, nil, nil, nil, err
+		return nil, nil, err
 	}
-	if err := s.authorize(ctx, tx, a, act, statementResource(rel, st), statementTarget(rel, st.ID), never); err != nil {
-		return a, nil, nil, nil, err
-	}
-	key, err := s.dataKey(ctx, tx, rel.ID)
-	if err != nil {
-		return a, nil, nil, nil, err
-	}
-	return a, rel, st, key, s.openStatement(key, st)
+	return st, key, s.openStatement(key, st)
 }
 
 // EditStatement replaces a draft's text (also after the subject asked for
 // changes). Only the author edits. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, relID, id, body string) (*StatementView, error) {
-	if err := mentorvault.ValidateStatementText(body); err != nil {
+	if err := validateStatementBody(body); err != nil {
 		return nil, err
 	}
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := st.Edit(tx.Now()); err != nil {
-			return err
+		if err := st.Edit(o.tx.Now()); err != nil {
+			return event{}, err
 		}
 		st.Body = mentorvault.NewSecret(body)
 		if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.edit", statementTarget(rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings)))
+		return event{"statement.edit", statementTarget(o.rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings))}, nil
 	})
 	return out, err
 }
@@ -768,59 +409,51 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 // EFORBIDDEN or ECONFLICT.
 func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		cx, err := s.checkContext(ctx, tx, rel, key)
+		cx, err := s.checkContext(o.ctx, o.tx, o.rel, key)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		res, err := cx.check(ctx, tx, st, st.Body.Reveal(), tx.Now())
+		res, err := cx.check(o.ctx, o.tx, st, st.Body.Reveal(), o.tx.Now())
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		settings, _, err := settingsFor(ctx, tx, rel)
+		settings, _, err := settingsFor(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		window := time.Duration(settings.MinNoticeHours) * time.Hour
-		if err := st.Submit(res.PreAuthorised, window, tx.Now()); err != nil {
-			return err
+		if err := st.Submit(res.PreAuthorised, window, o.tx.Now()); err != nil {
+			return event{}, err
 		}
 		st.Comment, st.CommentSealed = mentorvault.Secret{}, nil
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
 		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s (%s). Read it and approve, ask for changes or refuse.",
-			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose)
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose)
 		if st.State == mentorvault.StatementPreAuthorised {
-			if err := tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
-				RunAt: *st.ReleaseAt, CreatedAt: tx.Now()}); err != nil {
-				return err
+			if err := o.tx.CreateJob(o.ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
+				RunAt: *st.ReleaseAt, CreatedAt: o.tx.Now()}); err != nil {
+				return event{}, err
 			}
 			text = fmt.Sprintf("%s prepared a statement about you for %s (%s) that your signed agreement allows. It will be released on %s unless you object before then.",
-				a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 		}
-		if err := s.notify(ctx, tx, st.SubjectID, "statement.submitted", rel.ID, st.ID, text, statementLink(rel.ID, st.ID),
+		if err := s.notify(o.ctx, o.tx, st.SubjectID, "statement.submitted", o.rel.ID, st.ID, text, statementLink(o.rel.ID, st.ID),
 			fmt.Sprintf("statement.submitted:%s:%d", st.ID, st.UpdatedAt.UnixNano())); err != nil {
-			return err
+			return event{}, err
 		}
-		if out, err = s.statementView(ctx, tx, rel, key, cx, st); err != nil {
-			return err
+		if out, err = s.statementView(o.ctx, o.tx, o.rel, key, cx, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.submit", statementTarget(rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings)))
+		return event{"statement.submit", statementTarget(o.rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings))}, nil
 	})
 	return out, err
-}
-
-func personName(ctx context.Context, tx mentorvault.Tx, id string) string {
-	u, err := tx.FindUserByID(ctx, id)
-	if err != nil {
-		return "someone"
-	}
-	return u.Name
 }
 
 // DecideStatement is the subject's answer: "approve" releases it to the
@@ -845,7 +478,11 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 	}
 	var out *StatementView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.DecideStatement, relID, id)
+		a, rel, err := s.relCall(ctx, tx, p, policy.ReadThirdParty, relID)
+		if err != nil {
+			return err
+		}
+		st, key, err := s.openStatementFor(&op{s: s, ctx: ctx, tx: tx, a: a, rel: rel}, policy.DecideStatement, id)
 		if err != nil {
 			return err
 		}
@@ -882,217 +519,43 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 	return out, err
 }
 
-// released completes a release in the caller's transaction: the request is
-// answered, the recipient and both parties are told, and it is audited.
-func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
-	if st.RequestID != "" {
-		r, err := tx.FindInputRequestByID(ctx, st.RequestID)
-		if err != nil {
-			return err
-		}
-		if r.Status == mentorvault.RequestOpen {
-			r.Status, r.UpdatedAt = mentorvault.RequestAnswered, tx.Now()
-			if err := tx.UpdateInputRequest(ctx, r); err != nil {
-				return err
-			}
-		}
-	}
-	nm, err := names(ctx, tx, st.AuthorID, st.SubjectID, st.RecipientUserID)
-	if err != nil {
-		return err
-	}
-	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
-		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
-		"statement.released:"+st.ID); err != nil {
-		return err
-	}
-	for _, uid := range []string{st.AuthorID, st.SubjectID} {
-		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
-			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
-			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
-			return err
-		}
-	}
-	sys := actor{p: mentorvault.Principal{Via: "service"}}
-	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
-}
-
 // WithdrawStatement withdraws a released statement; the recipient sees
 // that it was withdrawn and can no longer read it. Only the author
 // withdraws. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, st, key, err := s.statementCall(ctx, tx, p, policy.WriteStatement, relID, id)
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		st, key, err := s.openStatementFor(o, policy.WriteStatement, id)
 		if err != nil {
-			return err
+			return event{}, err
 		}
-		if err := st.Withdraw(tx.Now()); err != nil {
-			return err
+		if err := st.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
 		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
+		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
+			return event{}, err
 		}
-		if err := s.notify(ctx, tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
-			fmt.Sprintf("%s withdrew the statement released to you (%s).", a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
-			return err
+		if err := s.notify(o.ctx, o.tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
+			fmt.Sprintf("%s withdrew the statement released to you (%s).", o.a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
+			return event{}, err
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
-			a.user.Name, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
+			return event{}, err
 		}
-		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
-			return err
+		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "statement.withdraw", statementTarget(rel, st.ID), "")
+		return event{"statement.withdraw", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
 }
 
-// runStatementRelease releases the job's statement if it is still
-// pre-authorised (an objection in the window leaves it as it is).
-func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
-	st, err := tx.FindStatementByID(ctx, j.RefID)
-	if err != nil {
-		return err
+// validateStatementBody checks a statement's text; the error speaks of the
+// statement. Returns EINVALID.
+func validateStatementBody(body string) error {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxStatementBytes); err != nil {
+		return mentorvault.Invalid("the statement is not valid", mentorvault.ErrorFields(err))
 	}
-	if st.State != mentorvault.StatementPreAuthorised {
-		return nil
-	}
-	if err := st.ReleaseIfDue(tx.Now()); err != nil {
-		return err
-	}
-	if err := tx.UpdateStatement(ctx, st); err != nil {
-		return err
-	}
-	rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-	if err != nil {
-		return err
-	}
-	return s.released(ctx, tx, rel, st)
-}
-
-// MyRequest is a request as its requester sees it: who was asked about
-// whom, for what, and what became of it — never a draft or a comment.
-type MyRequest struct {
-	ID, Purpose, Question, DeclineReply string
-	Status                              mentorvault.RequestStatus
-	Deadline, CreatedAt                 time.Time
-	RelationshipID                      string
-	Asked, Subject                      Person
-	StatementID                         string // the released statement, if any
-}
-
-// MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
-func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
-	var out []*MyRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.account(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID)
-		if err != nil {
-			return err
-		}
-		released := map[string]string{}
-		if sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID); err != nil {
-			return err
-		} else {
-			for _, st := range sts {
-				if st.RequestID != "" && st.State == mentorvault.StatementReleased {
-					released[st.RequestID] = st.ID
-				}
-			}
-		}
-		for _, r := range reqs {
-			rel, err := tx.FindRelationshipByID(ctx, r.RelationshipID)
-			if err != nil {
-				return err
-			}
-			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
-				return err
-			}
-			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
-				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			if key, err := s.dataKey(ctx, tx, rel.ID); err == nil {
-				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-				if err != nil {
-					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
-				}
-				m.Question = q.Reveal()
-			}
-			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
-				return err
-			}
-			if m.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
-				return err
-			}
-			out = append(out, m)
-			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-// ReceivedStatement is a statement as its recipient sees it: the released
-// text (empty once withdrawn), who wrote it about whom, and when.
-type ReceivedStatement struct {
-	ID, Kind, Purpose, RequestID string
-	Body                         mentorvault.Secret // zero once withdrawn
-	Author, Subject              Person
-	ReleasedAt                   time.Time
-	WithdrawnAt                  *time.Time
-}
-
-// ReceivedStatements lists the statements released to the caller, newest
-// first. Each read is audited on the relationship, so the pair see it.
-// Returns EUNAUTHENTICATED.
-func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principal) ([]*ReceivedStatement, error) {
-	var out []*ReceivedStatement
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.account(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID)
-		if err != nil {
-			return err
-		}
-		for _, st := range sts {
-			rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-			if err != nil {
-				return err
-			}
-			t := statementTarget(rel, st.ID)
-			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
-				return err
-			}
-			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
-			if st.State == mentorvault.StatementReleased {
-				key, err := s.dataKey(ctx, tx, rel.ID)
-				if err != nil {
-					continue // shredded
-				}
-				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
-				}
-			}
-			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
-				return err
-			}
-			if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
-				return err
-			}
-			out = append(out, v)
-			if err := s.record(ctx, tx, a, "statement.receive", t, "state="+string(st.State)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
+	return nil
 }

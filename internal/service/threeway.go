@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,10 +22,6 @@ func briefAD(m *mentorvault.ThreeWayMeeting) seal.AD {
 
 func threeWayNoteAD(relID string, n *mentorvault.ThreeWayNote) seal.AD {
 	return seal.AD{RelationshipID: relID, Record: "three_way_note", RecordID: n.ID, Field: "body"}
-}
-
-func threeWayTarget(rel *mentorvault.Relationship, id string) target {
-	return target{orgID: rel.OrgID, relID: rel.ID, typ: "three-way meeting", id: id}
 }
 
 func threeWayResource(rel *mentorvault.Relationship, m *mentorvault.ThreeWayMeeting) policy.ThreeWay {
@@ -117,46 +114,42 @@ func (s *Service) ProposeThreeWay(ctx context.Context, p mentorvault.Principal, 
 		return nil, err
 	}
 	var out *ThreeWayView
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, rel, err := s.relCall(ctx, tx, p, policy.ActThirdParty, relID)
+	err := s.relOp(ctx, p, policy.ActThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		mgr, err := menteeManager(o.ctx, o.tx, o.rel)
 		if err != nil {
-			return err
-		}
-		mgr, err := menteeManager(ctx, tx, rel)
-		if err != nil {
-			return err
+			return event{}, err
 		}
 		if mgr == nil {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee has no line manager on record to invite")
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee has no line manager on record to invite")
 		}
-		if rel.IsParty(mgr.ID) {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee's line manager is already in this relationship")
+		if o.rel.IsParty(mgr.ID) {
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the mentee's line manager is already in this relationship")
 		}
-		m := &mentorvault.ThreeWayMeeting{ID: mentorvault.NewID(), RelationshipID: rel.ID, ManagerID: mgr.ID, ProposedByID: a.user.ID,
+		m := &mentorvault.ThreeWayMeeting{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, ManagerID: mgr.ID, ProposedByID: o.a.user.ID,
 			StartsAt: in.StartsAt.UTC().Truncate(time.Minute), Minutes: in.Minutes, Location: in.Location, State: mentorvault.ThreeWayProposed,
-			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-		if err := m.Revise(rel, a.user.ID, tx.Now()); err != nil { // the proposer agrees to their own brief
-			return err
+			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		if err := m.Revise(o.rel, o.a.user.ID, o.tx.Now()); err != nil { // the proposer agrees to their own brief
+			return event{}, err
 		}
-		key, err := s.dataKey(ctx, tx, rel.ID)
+		key, err := o.key()
 		if err != nil {
-			return err
+			return event{}, err
 		}
 		if m.BriefSealed, err = s.keys.Seal(key, briefAD(m), mentorvault.NewSecret(in.Brief)); err != nil {
-			return err
+			return event{}, err
 		}
-		if err := tx.CreateThreeWay(ctx, m); err != nil {
-			return err
+		if err := o.tx.CreateThreeWay(o.ctx, m); err != nil {
+			return event{}, err
 		}
-		if err := s.notifyPartner(ctx, tx, a, rel, "threeway.proposed", m.ID,
-			fmt.Sprintf("%s proposed a three-way meeting with %s. Read the brief: %s sees nothing until you both agree it.", a.user.Name, mgr.Name, mgr.Name),
-			thirdPartyLink(rel.ID), fmt.Sprintf("threeway.proposed:%s:%d", m.ID, m.UpdatedAt.UnixNano())); err != nil {
-			return err
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "threeway.proposed", m.ID,
+			fmt.Sprintf("%s proposed a three-way meeting with %s. Read the brief: %s sees nothing until you both agree it.", o.a.user.Name, mgr.Name, mgr.Name),
+			thirdPartyLink(o.rel.ID), fmt.Sprintf("threeway.proposed:%s:%d", m.ID, m.UpdatedAt.UnixNano())); err != nil {
+			return event{}, err
 		}
-		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
-			return err
+		if out, err = s.threeWayView(o.ctx, o.tx, o.rel, key, m, true); err != nil {
+			return event{}, err
 		}
-		return s.record(ctx, tx, a, "threeway.propose", threeWayTarget(rel, m.ID), "")
+		return event{"threeway.propose", threeWayTarget(o.rel, m.ID), ""}, nil
 	})
 	return out, err
 }
@@ -240,8 +233,11 @@ func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*
 				continue // not agreed yet: the line manager does not learn of it
 			}
 			key, err := s.dataKey(ctx, tx, rel.ID)
+			if errors.Is(err, errErased) {
+				continue // shredded: its content is gone with its key
+			}
 			if err != nil {
-				continue // shredded
+				return err
 			}
 			v, err := s.threeWayView(ctx, tx, rel, key, m, false)
 			if err != nil {

@@ -1,0 +1,395 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/audit"
+	"github.com/mentorvault/mentorvault/internal/policy"
+)
+
+// This file holds the shape every service call shares: the transaction, the
+// actor, the one authorisation decision, the audit event, and the shared
+// loads and lookups.
+
+// denied wraps the error returned for a refused request. Its audit event is
+// already appended; inTx commits the transaction so the denial is recorded.
+type denied struct{ err *mentorvault.Error }
+
+// inTx runs fn in a transaction and commits it when fn succeeds or when fn
+// was denied (to keep the denial's audit event).
+func (s *Service) inTx(ctx context.Context, fn func(tx mentorvault.Tx) error) error {
+	tx, err := s.store.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	err = fn(tx)
+	var d denied
+	if err != nil && !errors.As(err, &d) {
+		return err
+	}
+	if cerr := tx.Commit(); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// actor is the principal resolved against the store.
+type actor struct {
+	p    mentorvault.Principal
+	user *mentorvault.User // nil when anonymous
+	subj policy.Subject
+}
+
+// resolve loads the principal's user and roles. An anonymous principal, or
+// one whose account is gone or disabled, is refused and the refusal audited.
+func (s *Service) resolve(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action) (actor, error) {
+	a := actor{p: p}
+	if !p.Anonymous() {
+		u, err := tx.FindUserByID(ctx, p.UserID)
+		if err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+			return a, err
+		}
+		if err == nil && u.DisabledAt == nil {
+			roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+			if err != nil {
+				return a, err
+			}
+			a.user = u
+			a.subj = policy.Subject{UserID: u.ID, OrgID: u.OrgID, OrgAdmin: u.OrgAdmin, Requester: u.Requester}
+			for _, r := range roles {
+				switch r.Role {
+				case mentorvault.RoleCoordinator:
+					a.subj.Coordinates = append(a.subj.Coordinates, r.ProgrammeID)
+				case mentorvault.RoleSupervisor:
+					a.subj.Supervises = append(a.subj.Supervises, r.ProgrammeID)
+				}
+			}
+			return a, nil
+		}
+	}
+	if err := s.appendEvent(ctx, tx, a, string(act), mentorvault.OutcomeDenied, target{}, "not signed in"); err != nil {
+		return a, err
+	}
+	return a, denied{mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")}
+}
+
+// target names the record an action is about, for the audit log.
+type target struct {
+	orgID, relID, typ, id string
+}
+
+func relTarget(r *mentorvault.Relationship) target {
+	return target{orgID: r.OrgID, relID: r.ID, typ: "relationship", id: r.ID}
+}
+
+func noteTarget(r *mentorvault.Relationship, noteID string) target {
+	return target{orgID: r.OrgID, relID: r.ID, typ: "note", id: noteID}
+}
+
+// authorize is the one place access is decided. A denial is appended to the
+// audit log and answered with not_found when the actor may not even know the
+// resource exists (hidden reports that, and is asked only on denial),
+// forbidden otherwise.
+func (s *Service) authorize(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, res policy.Resource, t target, hidden func() bool) error {
+	d, err := s.authz.Authorize(a.subj, act, res)
+	if err == nil && d.Allowed {
+		return nil
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "policy evaluation failed; denying", "action", string(act), "err", err)
+	}
+	if aerr := s.appendEvent(ctx, tx, a, string(act), mentorvault.OutcomeDenied, t, ""); aerr != nil {
+		return aerr
+	}
+	if hidden() {
+		return denied{mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", t.typ)}
+	}
+	return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "you do not have access to this %s", t.typ)}
+}
+
+// always and never answer authorize's hidden question.
+func always() bool { return true }
+func never() bool  { return false }
+
+// unless returns a hidden function that is true when the actor may not take
+// the action see on the resource (a policy question asked only after a denial).
+func (s *Service) unless(a actor, see policy.Action, res policy.Resource) func() bool {
+	return func() bool {
+		d, err := s.authz.Authorize(a.subj, see, res)
+		return err != nil || !d.Allowed
+	}
+}
+
+// authorizeRel decides an action on a relationship: not_found if the actor
+// may not view the relationship at all, forbidden if they may see it exists
+// but not do this.
+func (s *Service) authorizeRel(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, r *mentorvault.Relationship) error {
+	res := relResource(r)
+	hidden := always
+	if act != policy.ViewRelationship {
+		hidden = s.unless(a, policy.ViewRelationship, res)
+	}
+	return s.authorize(ctx, tx, a, act, res, relTarget(r), hidden)
+}
+
+func (s *Service) appendEvent(ctx context.Context, tx mentorvault.Tx, a actor, action, outcome string, t target, detail string) error {
+	via := a.p.Via
+	if via == "" {
+		via = "anonymous"
+	}
+	if detail == "" {
+		detail = "via=" + via
+	} else {
+		detail = "via=" + via + "; " + detail
+	}
+	orgID := t.orgID
+	if orgID == "" && a.user != nil {
+		orgID = a.user.OrgID
+	}
+	actorID := ""
+	if a.user != nil {
+		actorID = a.user.ID
+	} else if a.p.UserID != "" {
+		actorID = a.p.UserID
+	}
+	return audit.Append(ctx, tx, &mentorvault.AuditEvent{
+		ActorID:        actorID,
+		Action:         action,
+		Outcome:        outcome,
+		OrgID:          orgID,
+		RelationshipID: t.relID,
+		ResourceType:   t.typ,
+		ResourceID:     t.id,
+		Detail:         detail,
+	})
+}
+
+// record appends the audit event of an allowed action.
+func (s *Service) record(ctx context.Context, tx mentorvault.Tx, a actor, action string, t target, detail string) error {
+	return s.appendEvent(ctx, tx, a, action, mentorvault.OutcomeOK, t, detail)
+}
+
+func relResource(r *mentorvault.Relationship) policy.Relationship {
+	return policy.Relationship{ID: r.ID, OrgID: r.OrgID, ProgrammeID: r.ProgrammeID, MentorID: r.MentorID, MenteeID: r.MenteeID,
+		Status: string(r.Status), Kind: string(r.Kind)}
+}
+
+// loadRel finds a relationship or answers not_found.
+func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Relationship, error) {
+	if !mentorvault.ValidID(id) {
+		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
+	}
+	return tx.FindRelationshipByID(ctx, id)
+}
+
+// errErased is the cause of the conflict dataKey returns for a relationship
+// whose data key was destroyed (crypto-shredded at the end of retention).
+// A call that lists records across relationships skips those, and only
+// those (errors.Is(err, errErased)); any other failure is an error.
+var errErased = errors.New("data key destroyed")
+
+// dataKey returns the relationship's data key. A destroyed key is a conflict
+// wrapping errErased.
+func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
+	k, err := tx.FindDataKey(ctx, relID)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
+	}
+	return k, err
+}
+
+func meetingTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "meeting", id: id}
+}
+
+// refusal turns authorizeRel's denial into one that tells a party why they
+// are refused. It is asked only on denial, and returns err unchanged for
+// anyone the message would tell too much (a non-party).
+type refusal func(a actor, rel *mentorvault.Relationship, err error) error
+
+// partyRefusal is the common refusal: a party is told that the relationship
+// is not (yet, or any more) in a state that allows the action.
+func partyRefusal(a actor, rel *mentorvault.Relationship, err error) error {
+	if !rel.IsParty(a.subj.UserID) {
+		return err
+	}
+	switch rel.Status {
+	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+		return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this opens once you have both signed the confidentiality agreement")}
+	default:
+		return denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this cannot be done while the relationship is %s", rel.Status)}
+	}
+}
+
+// openRel resolves the actor, loads the relationship (a malformed or unknown
+// ID is not_found) and decides act on it. A denial is audited by authorize
+// and, when refuse is not nil, reworded by it for a party.
+func (s *Service) openRel(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string, refuse refusal) (actor, *mentorvault.Relationship, error) {
+	a, err := s.resolve(ctx, tx, p, act)
+	if err != nil {
+		return a, nil, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return a, nil, err
+	}
+	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
+		if refuse != nil {
+			err = refuse(a, rel, err)
+		}
+		return a, nil, err
+	}
+	return a, rel, nil
+}
+
+// relCall is openRel with the common party refusal, for calls that need the
+// actor and relationship inside a transaction of their own shape.
+func (s *Service) relCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, relID string) (actor, *mentorvault.Relationship, error) {
+	return s.openRel(ctx, tx, p, act, relID, partyRefusal)
+}
+
+// op is one allowed operation on a relationship in progress: its
+// transaction, actor and relationship, and the relationship's data key once
+// the operation asks for it.
+type op struct {
+	s   *Service
+	ctx context.Context
+	tx  mentorvault.Tx
+	a   actor
+	rel *mentorvault.Relationship
+	k   []byte
+}
+
+// key returns the relationship's data key, loading it on first use, so an
+// operation that opens nothing never reads it. A destroyed key is the
+// conflict dataKey returns.
+func (o *op) key() ([]byte, error) {
+	if o.k == nil {
+		k, err := o.s.dataKey(o.ctx, o.tx, o.rel.ID)
+		if err != nil {
+			return nil, err
+		}
+		o.k = k
+	}
+	return o.k, nil
+}
+
+// event is the audit event an operation appends once its change is made.
+type event struct {
+	action string
+	t      target
+	detail string
+}
+
+// relOp runs the common call shape in one transaction: resolve the actor,
+// load the relationship, authorise act on it (a denial is audited, committed
+// and answered not_found to one who may not view the relationship, forbidden
+// otherwise, reworded by refuse when it is not nil), run fn, and append fn's
+// audit event last, so the audit head is touched as late as possible.
+func (s *Service) relOp(ctx context.Context, p mentorvault.Principal, act policy.Action, relID string, refuse refusal, fn func(o *op) (event, error)) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, err := s.openRel(ctx, tx, p, act, relID, refuse)
+		if err != nil {
+			return err
+		}
+		ev, err := fn(&op{s: s, ctx: ctx, tx: tx, a: a, rel: rel})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ev.action, ev.t, ev.detail)
+	})
+}
+
+// inForce returns the agreement version in force, opened, or nil.
+func (s *Service) inForce(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (*mentorvault.AgreementVersion, error) {
+	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if v.State == mentorvault.AgreementInForce {
+			return v, s.openVersion(key, v)
+		}
+	}
+	return nil, nil
+}
+
+func agreementTarget(rel *mentorvault.Relationship, versionID string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "agreement", id: versionID}
+}
+
+func concernTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "concern", id: id}
+}
+
+func requestTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "input request", id: id}
+}
+
+func statementTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "statement", id: id}
+}
+
+// loadIn loads a record of rel by id with find; one that does not exist,
+// belongs to another relationship or has a malformed ID is not found.
+func loadIn[T any](ctx context.Context, rel *mentorvault.Relationship, id, what string, find func(context.Context, string) (*T, error), relOf func(*T) string) (*T, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", what)
+	if !mentorvault.ValidID(id) {
+		return nil, notFound
+	}
+	v, err := find(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && relOf(v) != rel.ID) {
+		return nil, notFound
+	}
+	return v, err
+}
+
+// names maps user IDs to names.
+func names(ctx context.Context, tx mentorvault.Tx, ids ...string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if _, ok := out[id]; ok || id == "" {
+			continue
+		}
+		u, err := tx.FindUserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = u.Name
+	}
+	return out, nil
+}
+
+func person(ctx context.Context, tx mentorvault.Tx, id string) (Person, error) {
+	u, err := tx.FindUserByID(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	return Person{ID: u.ID, Name: u.Name, Email: u.Email}, nil
+}
+
+func personName(ctx context.Context, tx mentorvault.Tx, id string) string {
+	u, err := tx.FindUserByID(ctx, id)
+	if err != nil {
+		return "someone"
+	}
+	return u.Name
+}
+
+func threeWayTarget(rel *mentorvault.Relationship, id string) target {
+	return target{orgID: rel.OrgID, relID: rel.ID, typ: "three-way meeting", id: id}
+}
+
+// Consultation events are not tied to the relationship in the audit log:
+// the other party must not learn from their access log that a consultation
+// happened. They stay on the tamper-evident chain.
+func consultationTarget(orgID, id string) target {
+	return target{orgID: orgID, typ: "consultation", id: id}
+}
+
+func progTarget(p *mentorvault.Programme) target {
+	return target{orgID: p.OrgID, typ: "programme", id: p.ID}
+}

@@ -1,0 +1,357 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+// Disclosure plans and notices: the last steps of breaking confidentiality.
+// A plan both parties sign, or a notice one files, takes effect only after the
+// other party has had it for the notice period (at once only for imminent
+// danger); delivery is a durable job.
+
+func disclosureAD(d *mentorvault.Disclosure) seal.AD {
+	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: "content"}
+}
+
+func disclosureResource(rel *mentorvault.Relationship, d *mentorvault.Disclosure) policy.Disclosure {
+	return policy.Disclosure{ID: d.ID, RecipientUserID: d.RecipientUserID, State: string(d.State), Relationship: relResource(rel)}
+}
+
+// DisclosureInput is what will be disclosed, to whom, how and when.
+type DisclosureInput struct {
+	DiscloserID    string // plans: who of the pair discloses ("" = the caller)
+	RecipientEmail string // a user of the organisation, or
+	RecipientName  string // someone outside the system
+	How            string
+	Content        string
+	EffectiveAt    time.Time
+	Imminent       bool // notices only, and only for a concern raised as imminent
+}
+
+func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, c *mentorvault.Concern, key []byte, kind mentorvault.DisclosureKind, in DisclosureInput) (*mentorvault.Disclosure, error) {
+	f := map[string]string{}
+	if err := mentorvault.ValidateText("content", in.Content, mentorvault.MaxConcernText); err != nil {
+		f["content"] = mentorvault.ErrorFields(err)["content"]
+	}
+	if len(in.How) > 500 {
+		f["how"] = "is too long"
+	}
+	d := &mentorvault.Disclosure{ID: mentorvault.NewID(), ConcernID: c.ID, RelationshipID: rel.ID, Kind: kind, DiscloserID: a.user.ID,
+		How: in.How, EffectiveAt: in.EffectiveAt.UTC(), CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+	if kind == mentorvault.DisclosurePlan && in.DiscloserID != "" {
+		if !rel.IsParty(in.DiscloserID) {
+			f["discloser_id"] = "must be one of the pair"
+		}
+		d.DiscloserID = in.DiscloserID
+	}
+	switch {
+	case in.RecipientEmail != "" && in.RecipientName != "":
+		f["recipient"] = "give a user's email or an outside recipient's name, not both"
+	case in.RecipientEmail != "":
+		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.RecipientEmail))
+		if err != nil || u.OrgID != rel.OrgID {
+			f["recipient_email"] = "is not a member of the organisation"
+		} else if rel.IsParty(u.ID) {
+			f["recipient_email"] = "must be someone outside the pair"
+		} else {
+			d.RecipientUserID = u.ID
+		}
+	case in.RecipientName != "":
+		if err := mentorvault.ValidateText("recipient_name", in.RecipientName, mentorvault.MaxConcernText); err != nil || len(in.RecipientName) > 200 {
+			f["recipient_name"] = "must be a name of at most 200 characters"
+		}
+		d.RecipientName = in.RecipientName
+	default:
+		f["recipient"] = "say to whom: a user's email or an outside recipient's name"
+	}
+	if in.EffectiveAt.IsZero() {
+		f["effective_at"] = "is required"
+	}
+	if len(f) > 0 {
+		return nil, mentorvault.Invalid("the disclosure is not valid", f)
+	}
+	d.Content = mentorvault.NewSecret(in.Content)
+	var err error
+	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// schedule makes a disclosure take effect at its time: at once (in this
+// transaction) when due now, otherwise through a durable job.
+func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+	d.State = mentorvault.DisclosureScheduled
+	if !d.EffectiveAt.After(tx.Now()) {
+		return s.deliver(ctx, tx, rel, d)
+	}
+	return tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: d.ID, RunAt: d.EffectiveAt, CreatedAt: tx.Now()})
+}
+
+func signPlan(rel *mentorvault.Relationship, d *mentorvault.Disclosure, userID string, now time.Time) bool {
+	t := now
+	if userID == rel.MentorID {
+		d.MentorSignedAt = &t
+	} else {
+		d.MenteeSignedAt = &t
+	}
+	return d.MentorSignedAt != nil && d.MenteeSignedAt != nil
+}
+
+// ProposeDisclosurePlan proposes the joint disclosure plan (who discloses
+// what, to whom, how and when), signed by the proposer; it takes effect once
+// the other party signs too. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
+	var out *mentorvault.Disclosure
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
+		if err != nil {
+			return event{}, err
+		}
+		d, err := s.newDisclosure(o.ctx, o.tx, o.a, o.rel, c, key, mentorvault.DisclosurePlan, in)
+		if err != nil {
+			return event{}, err
+		}
+		if d.EffectiveAt.Before(o.tx.Now()) {
+			d.EffectiveAt = o.tx.Now()
+		}
+		d.State = mentorvault.DisclosureAwaitingSignatures
+		signPlan(o.rel, d, o.a.user.ID, o.tx.Now())
+		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
+		}
+		out = d
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.plan", d.ID, o.a.user.Name+" proposed a joint disclosure plan for you to read and sign.",
+			concernLink(o.rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
+			return event{}, err
+		}
+		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "concern=" + c.ID}, nil
+	})
+	return out, err
+}
+
+func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Disclosure, error) {
+	return loadIn(ctx, rel, id, "disclosure", tx.FindDisclosureByID, func(d *mentorvault.Disclosure) string { return d.RelationshipID })
+}
+
+// SignDisclosurePlan adds the caller's signature to a plan; with both it is
+// scheduled (or takes effect at once if its time has come). Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
+	var out *mentorvault.Disclosure
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		if err != nil {
+			return event{}, err
+		}
+		if d.Kind != mentorvault.DisclosurePlan || d.State != mentorvault.DisclosureAwaitingSignatures {
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "only a plan awaiting signatures can be signed")
+		}
+		if (o.a.user.ID == o.rel.MentorID && d.MentorSignedAt != nil) || (o.a.user.ID == o.rel.MenteeID && d.MenteeSignedAt != nil) {
+			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you have already signed this plan")
+		}
+		d.UpdatedAt = o.tx.Now()
+		if signPlan(o.rel, d, o.a.user.ID, o.tx.Now()) {
+			if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+				return event{}, err
+			}
+		}
+		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
+		}
+		out = d
+		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "state=" + string(d.State)}, nil
+	})
+	return out, err
+}
+
+// FileDisclosureNotice files one party's notice when the pair cannot agree:
+// exactly what will be said, to whom and when. The other party receives it
+// at once; it cannot take effect before the programme's minimum notice,
+// except for an imminent danger, when it may take effect at once and the
+// notice is delivered at the same time, marked as such. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
+	var out *mentorvault.Disclosure
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		c, key, err := s.openConcern(o, concernID)
+		if err != nil {
+			return event{}, err
+		}
+		in.DiscloserID = ""
+		d, err := s.newDisclosure(o.ctx, o.tx, o.a, o.rel, c, key, mentorvault.DisclosureNotice, in)
+		if err != nil {
+			return event{}, err
+		}
+		if in.Imminent && !c.Imminent {
+			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"imminent": "only a concern raised as an imminent danger can skip the notice period"})
+		}
+		st, _, err := settingsFor(o.ctx, o.tx, o.rel)
+		if err != nil {
+			return event{}, err
+		}
+		d.Imminent = in.Imminent
+		if d.Imminent && d.EffectiveAt.Before(o.tx.Now()) {
+			d.EffectiveAt = o.tx.Now() // "now" on the filer's clock: at once
+		}
+		earliest := mentorvault.EarliestEffective(o.tx.Now(), st.MinNoticeHours, d.Imminent)
+		if d.EffectiveAt.Before(earliest) {
+			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
+				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
+		}
+		if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+			return event{}, err
+		}
+		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
+		}
+		out = d
+		text := fmt.Sprintf("%s filed a disclosure notice: it takes effect on %s unless withdrawn. Read exactly what will be said, and to whom.",
+			o.a.user.Name, d.EffectiveAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+		if d.Imminent {
+			text = o.a.user.Name + " made an urgent disclosure because of an imminent danger. Read exactly what was said, and to whom."
+		}
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.notice", d.ID, text, concernLink(o.rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
+			return event{}, err
+		}
+		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent)}, nil
+	})
+	return out, err
+}
+
+// WithdrawDisclosure withdraws a plan or notice before it takes effect: a
+// notice by its discloser, a plan by either party. Returns EUNAUTHENTICATED,
+// ENOTFOUND, EFORBIDDEN or ECONFLICT.
+func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
+	var out *mentorvault.Disclosure
+	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
+		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		if err != nil {
+			return event{}, err
+		}
+		if d.Kind == mentorvault.DisclosureNotice && d.DiscloserID != o.a.user.ID {
+			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
+		}
+		if err := d.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
+		}
+		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
+			return event{}, err
+		}
+		out = d
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.withdrawn", d.ID, o.a.user.Name+" withdrew a disclosure before it took effect.",
+			concernLink(o.rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
+			return event{}, err
+		}
+		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, ""}, nil
+	})
+	return out, err
+}
+
+// deliver makes a scheduled disclosure take effect: the recipient, if a
+// user, receives it in-app; one to someone outside is recorded as made;
+// both parties are told. Runs in the caller's transaction.
+func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+	if err := d.Deliver(tx.Now()); err != nil {
+		return err
+	}
+	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
+	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
+		text := "A disclosure about your relationship has now been made"
+		if d.RecipientName != "" {
+			text += " (outside mentorvault, to " + d.RecipientName + ")"
+		}
+		if err := s.notify(ctx, tx, uid, "disclosure.delivered", rel.ID, d.ID, text+".", concernLink(rel.ID, d.ConcernID), "disclosure.delivered:"+d.ID); err != nil {
+			return err
+		}
+	}
+	if d.RecipientUserID != "" {
+		if err := s.notify(ctx, tx, d.RecipientUserID, "disclosure.received", "", d.ID, "You have received a confidential disclosure from a mentoring relationship.",
+			"/disclosures", "disclosure.received:"+d.ID); err != nil {
+			return err
+		}
+	}
+	return s.record(ctx, tx, sys, "disclosure.delivered", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
+		fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent))
+}
+
+// runDelivery delivers the job's disclosure if it is still scheduled; a
+// withdrawn one is left as it is.
+func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
+	d, err := tx.FindDisclosureByID(ctx, j.RefID)
+	if err != nil {
+		return err
+	}
+	if d.State != mentorvault.DisclosureScheduled {
+		return nil
+	}
+	rel, err := tx.FindRelationshipByID(ctx, d.RelationshipID)
+	if err != nil {
+		return err
+	}
+	if err := s.deliver(ctx, tx, rel, d); err != nil {
+		return err
+	}
+	return tx.UpdateDisclosure(ctx, d)
+}
+
+// ReceivedDisclosure is a disclosure delivered to the caller, opened.
+type ReceivedDisclosure struct {
+	*mentorvault.Disclosure
+	From     Person // the discloser
+	Imminent bool
+}
+
+// ReceivedDisclosures lists what was disclosed to the caller — only what was
+// delivered to them, nothing else of the relationship. Returns EUNAUTHENTICATED.
+func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Principal) ([]*ReceivedDisclosure, error) {
+	var out []*ReceivedDisclosure
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		ds, err := tx.FindDeliveredDisclosures(ctx, a.user.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			rel, err := tx.FindRelationshipByID(ctx, d.RelationshipID)
+			if err != nil {
+				return err
+			}
+			t := target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID}
+			if err := s.authorize(ctx, tx, a, policy.ReadDisclosure, disclosureResource(rel, d), t, always); err != nil {
+				return err
+			}
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			if errors.Is(err, errErased) {
+				continue // shredded: its content is gone with its key
+			}
+			if err != nil {
+				return err
+			}
+			if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
+				return mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
+			}
+			from, err := tx.FindUserByID(ctx, d.DiscloserID)
+			if err != nil {
+				return err
+			}
+			out = append(out, &ReceivedDisclosure{Disclosure: d, From: Person{ID: from.ID, Name: from.Name, Email: from.Email}, Imminent: d.Imminent})
+			if err := s.record(ctx, tx, a, "disclosure.read", t, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,135 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+)
+
+// Release: a statement reaches its recipient when the subject approves it,
+// or, under a pre-authorising clause, when the subject has seen it for the
+// agreed window (a durable job, safe on several instances).
+
+// released completes a release in the caller's transaction: the request is
+// answered, the recipient and both parties are told, and it is audited.
+func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
+	if st.RequestID != "" {
+		r, err := tx.FindInputRequestByID(ctx, st.RequestID)
+		if err != nil {
+			return err
+		}
+		if r.Status == mentorvault.RequestOpen {
+			r.Status, r.UpdatedAt = mentorvault.RequestAnswered, tx.Now()
+			if err := tx.UpdateInputRequest(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	nm, err := names(ctx, tx, st.AuthorID, st.SubjectID, st.RecipientUserID)
+	if err != nil {
+		return err
+	}
+	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
+		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
+		"statement.released:"+st.ID); err != nil {
+		return err
+	}
+	for _, uid := range []string{st.AuthorID, st.SubjectID} {
+		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
+			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
+			return err
+		}
+	}
+	sys := actor{p: mentorvault.Principal{Via: "service"}}
+	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
+}
+
+// runStatementRelease releases the job's statement if it is still
+// pre-authorised (an objection in the window leaves it as it is).
+func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
+	st, err := tx.FindStatementByID(ctx, j.RefID)
+	if err != nil {
+		return err
+	}
+	if st.State != mentorvault.StatementPreAuthorised {
+		return nil
+	}
+	if err := st.ReleaseIfDue(tx.Now()); err != nil {
+		return err
+	}
+	if err := tx.UpdateStatement(ctx, st); err != nil {
+		return err
+	}
+	rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
+	if err != nil {
+		return err
+	}
+	return s.released(ctx, tx, rel, st)
+}
+
+// ReceivedStatement is a statement as its recipient sees it: the released
+// text (empty once withdrawn), who wrote it about whom, and when.
+type ReceivedStatement struct {
+	ID, Kind, Purpose, RequestID string
+	Body                         mentorvault.Secret // zero once withdrawn
+	Author, Subject              Person
+	ReleasedAt                   time.Time
+	WithdrawnAt                  *time.Time
+}
+
+// ReceivedStatements lists the statements released to the caller, newest
+// first. Each read is audited on the relationship, so the pair see it.
+// Returns EUNAUTHENTICATED.
+func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principal) ([]*ReceivedStatement, error) {
+	var out []*ReceivedStatement
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID)
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
+			if err != nil {
+				return err
+			}
+			t := statementTarget(rel, st.ID)
+			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
+				return err
+			}
+			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
+			if st.State == mentorvault.StatementReleased {
+				key, err := s.dataKey(ctx, tx, rel.ID)
+				if errors.Is(err, errErased) {
+					continue // shredded: the statement is gone with its key
+				}
+				if err != nil {
+					return err
+				}
+				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
+					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+				}
+			}
+			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
+				return err
+			}
+			if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
+				return err
+			}
+			out = append(out, v)
+			if err := s.record(ctx, tx, a, "statement.receive", t, "state="+string(st.State)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,334 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/policy"
+	"github.com/mentorvault/mentorvault/internal/seal"
+)
+
+// Input requests: a third party (a requester) asks a party of a
+// relationship for input about the other; the pair see that it exists, the
+// asked party declines or drafts a statement, the requester sees only what
+// is released.
+
+func questionAD(r *mentorvault.InputRequest) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
+}
+
+func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
+	return policy.InputRequest{ID: r.ID, RequesterID: r.RequesterID, AskedID: r.AskedID, Relationship: relResource(rel)}
+}
+
+// answerable loads a request of the operation's relationship that the actor
+// answers (decides input.answer: the party asked).
+func (s *Service) answerable(o *op, requestID string) (*mentorvault.InputRequest, error) {
+	r, err := loadRequest(o.ctx, o.tx, o.rel, requestID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(o.ctx, o.tx, o.a, policy.AnswerRequest, requestResource(o.rel, r), requestTarget(o.rel, r.ID), never); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// InputRequestInput is a requester's request for input about one party.
+type InputRequestInput struct {
+	AskedID    string // the party asked (a user ID), or
+	AskedEmail string // their email
+	Purpose    string // e.g. "promotion to team lead"
+	Question   string
+	Deadline   time.Time
+}
+
+// RequestInput asks a party for input about the other. The caller must be
+// a requester (HR, a promotion panel) or a line manager of a party. Both
+// parties are told at once who asks and for what purpose. It returns the
+// request as the requester sees it. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN or EINVALID.
+func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, relID string, in InputRequestInput) (*MyRequest, error) {
+	f := map[string]string{}
+	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
+		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
+	}
+	if err := mentorvault.ValidateText("question", in.Question, 4<<10); err != nil {
+		f["question"] = mentorvault.ErrorFields(err)["question"]
+	}
+	if in.Deadline.IsZero() {
+		f["deadline"] = "is required (RFC 3339, e.g. 2026-12-15T17:00:00Z)"
+	}
+	if (in.AskedID == "") == (in.AskedEmail == "") {
+		f["asked_id"] = "name the party asked: asked_id or asked_email, one of them"
+	}
+	if len(f) > 0 {
+		return nil, mentorvault.Invalid("the request is not valid", f)
+	}
+	var out *MyRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, res, err := s.inputRequestCall(ctx, tx, p, relID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
+			return err
+		}
+		asked := in.AskedID
+		if in.AskedEmail != "" {
+			if u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.AskedEmail)); err == nil {
+				asked = u.ID
+			}
+		}
+		if !rel.IsParty(asked) {
+			return mentorvault.Invalid("the request is not valid", map[string]string{"asked_id": "must be one of the two people in the relationship"})
+		}
+		if !in.Deadline.After(tx.Now()) {
+			return mentorvault.Invalid("the request is not valid", map[string]string{"deadline": "must be in the future"})
+		}
+		r := &mentorvault.InputRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, RequesterID: a.user.ID, AskedID: asked,
+			SubjectID: rel.Partner(asked), Purpose: strings.TrimSpace(in.Purpose), Question: mentorvault.NewSecret(in.Question),
+			Deadline: in.Deadline.UTC().Truncate(time.Second), Status: mentorvault.RequestOpen, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		key, err := s.dataKey(ctx, tx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
+			return err
+		}
+		if err := tx.CreateInputRequest(ctx, r); err != nil {
+			return err
+		}
+		names, err := names(ctx, tx, r.AskedID, r.SubjectID)
+		if err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.AskedID, "input.requested", rel.ID, r.ID,
+			fmt.Sprintf("%s asked you for input about %s (%s). You may decline; nothing is shared without %s's consent.",
+				a.user.Name, names[r.SubjectID], r.Purpose, names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, r.SubjectID, "input.requested", rel.ID, r.ID,
+			fmt.Sprintf("%s asked %s for input about you (%s). You will see any statement before it is released.",
+				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			return err
+		}
+		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: in.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
+			RelationshipID: rel.ID}
+		if out.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+			return err
+		}
+		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
+	})
+	return out, err
+}
+
+// inputRequestResource is rel as input.request sees it: with the parties' line managers.
+func inputRequestResource(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (policy.Relationship, error) {
+	res := relResource(rel)
+	for _, id := range []string{rel.MentorID, rel.MenteeID} {
+		u, err := tx.FindUserByID(ctx, id)
+		if err != nil {
+			return res, err
+		}
+		if u.ManagerID != "" {
+			res.Managers = append(res.Managers, u.ManagerID)
+		}
+	}
+	return res, nil
+}
+
+// inputRequestCall resolves the actor and the relationship with what
+// input.request decides on (the parties' line managers).
+func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (actor, *mentorvault.Relationship, policy.Relationship, error) {
+	a, err := s.resolve(ctx, tx, p, policy.RequestInput)
+	if err != nil {
+		return a, nil, policy.Relationship{}, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return a, nil, policy.Relationship{}, err
+	}
+	res, err := inputRequestResource(ctx, tx, rel)
+	return a, rel, res, err
+}
+
+// MayRequestInput tells the web page whether to offer the caller the form
+// to ask for input about relID: a hint asked of the same policy, not a
+// decision (RequestInput decides and audits). It is false on any error.
+func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
+	may := false
+	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
+		if p.Anonymous() {
+			return nil
+		}
+		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
+		if err != nil {
+			return err
+		}
+		d, err := s.authz.Authorize(a.subj, policy.RequestInput, res)
+		may = err == nil && d.Allowed
+		return nil
+	})
+	return may
+}
+
+// RequestView is an input request with its people named, as the pair see it.
+type RequestView struct {
+	*mentorvault.InputRequest
+	Requester, Asked, Subject Person
+	StatementID               string // the statement answering it, if one was drafted
+}
+
+func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
+	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+	if err != nil {
+		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+	}
+	r.Question = q
+	v := &RequestView{InputRequest: r}
+	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
+		return nil, err
+	}
+	if v.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+		return nil, err
+	}
+	if v.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func loadRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.InputRequest, error) {
+	return loadIn(ctx, rel, id, "input request", tx.FindInputRequestByID, func(r *mentorvault.InputRequest) string { return r.RelationshipID })
+}
+
+// DeclineRequest declines an open request with reply, or with the neutral
+// standard reply when reply is empty (declining must not read as a
+// negative signal). Only the party asked answers. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
+func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, relID, requestID, reply string) (*mentorvault.InputRequest, error) {
+	if reply != "" {
+		if err := mentorvault.ValidateText("reply", reply, 2<<10); err != nil {
+			return nil, err
+		}
+	}
+	var out *mentorvault.InputRequest
+	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+		r, err := s.answerable(o, requestID)
+		if err != nil {
+			return event{}, err
+		}
+		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {
+			return event{}, err
+		}
+		if err := r.Decline(reply, o.tx.Now()); err != nil {
+			return event{}, err
+		}
+		if err := o.tx.UpdateInputRequest(o.ctx, r); err != nil {
+			return event{}, err
+		}
+		if err := s.notify(o.ctx, o.tx, r.RequesterID, "input.declined", "", r.ID,
+			fmt.Sprintf("%s replied to your request (%s).", o.a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
+			return event{}, err
+		}
+		if err := s.notify(o.ctx, o.tx, r.SubjectID, "input.declined", o.rel.ID, r.ID,
+			fmt.Sprintf("%s declined the request for input about you (%s).", o.a.user.Name, r.Purpose), thirdPartyLink(o.rel.ID), "input.declined:"+r.ID); err != nil {
+			return event{}, err
+		}
+		out = r
+		return event{"input.decline", requestTarget(o.rel, r.ID), ""}, nil
+	})
+	return out, err
+}
+
+// openDrafts refuses to decline a request that has a statement in progress.
+func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorvault.InputRequest) error {
+	sts, err := tx.FindStatements(ctx, r.RelationshipID)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if st.RequestID == r.ID && st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn {
+			return mentorvault.Errorf(mentorvault.ECONFLICT, "a statement for this request is %s", strings.ReplaceAll(string(st.State), "_", " "))
+		}
+	}
+	return nil
+}
+
+// MyRequest is a request as its requester sees it: who was asked about
+// whom, for what, and what became of it — never a draft or a comment.
+type MyRequest struct {
+	ID, Purpose, Question, DeclineReply string
+	Status                              mentorvault.RequestStatus
+	Deadline, CreatedAt                 time.Time
+	RelationshipID                      string
+	Asked, Subject                      Person
+	StatementID                         string // the released statement, if any
+}
+
+// MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
+func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
+	var out []*MyRequest
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID)
+		if err != nil {
+			return err
+		}
+		released := map[string]string{}
+		if sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID); err != nil {
+			return err
+		} else {
+			for _, st := range sts {
+				if st.RequestID != "" && st.State == mentorvault.StatementReleased {
+					released[st.RequestID] = st.ID
+				}
+			}
+		}
+		for _, r := range reqs {
+			rel, err := tx.FindRelationshipByID(ctx, r.RelationshipID)
+			if err != nil {
+				return err
+			}
+			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
+				return err
+			}
+			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
+				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			if err != nil && !errors.Is(err, errErased) {
+				return err
+			}
+			if err == nil { // a shredded request keeps its existence, not its question
+				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+				if err != nil {
+					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+				}
+				m.Question = q.Reveal()
+			}
+			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+				return err
+			}
+			if m.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+				return err
+			}
+			out = append(out, m)
+			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

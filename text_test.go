@@ -1,0 +1,49 @@
+package mentorvault_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+func TestValidateText(t *testing.T) {
+	tests := []struct {
+		name, field, s string
+		max            int
+		msg            string // the field's problem; "" when valid
+		summary        string
+	}{
+		{"plain", "body", "We talked about delegation.", 100, "", ""},
+		{"exactly max", "body", strings.Repeat("a", 10), 10, "", ""},
+		{"multi-byte at max", "body", "ééééé", 10, "", ""},
+		{"empty", "body", "", 100, "must not be empty", "the body is not valid"},
+		{"blank", "title", " \t\n ", 100, "must not be empty", "the title is not valid"},
+		{"invalid UTF-8", "body", "a\xffb", 100, "must be valid UTF-8 text", "the body is not valid"},
+		{"NUL", "body", "a\x00b", 100, "must be valid UTF-8 text", "the body is not valid"},
+		{"too long, bytes", "description", strings.Repeat("a", 2001), 2000, "is too long (at most 2000 bytes)", "the description is not valid"},
+		{"too long, KiB", "body", strings.Repeat("a", 16<<10+1), 16 << 10, "is too long (at most 16 KiB)", "the body is not valid"},
+		{"too long counts bytes", "body", "ééééé!", 10, "is too long (at most 10 bytes)", "the body is not valid"},
+		{"field with underscore", "recipient_name", "", 100, "must not be empty", "the recipient name is not valid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := mentorvault.ValidateText(tt.field, tt.s, tt.max)
+			if tt.msg == "" {
+				if err != nil {
+					t.Fatalf("got %v, want valid", err)
+				}
+				return
+			}
+			if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+				t.Fatalf("got %v, want invalid", err)
+			}
+			if got := mentorvault.ErrorFields(err)[tt.field]; got != tt.msg {
+				t.Errorf("field %s: got %q, want %q", tt.field, got, tt.msg)
+			}
+			if got := mentorvault.ErrorMessage(err); got != tt.summary {
+				t.Errorf("message: got %q, want %q", got, tt.summary)
+			}
+		})
+	}
+}

@@ -25,7 +25,8 @@ const MaxAPIBody = 256 << 10
 func API(log *slog.Logger, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sess := Session(r.Context()); sess != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sess.CSRFToken)) != 1 {
+			// An empty token would match a missing header: never accept it.
+			if sess.CSRFToken == "" || subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sess.CSRFToken)) != 1 {
 				WriteError(log, w, r, mentorvault.Errorf(mentorvault.EFORBIDDEN, "missing or wrong X-CSRF-Token header"))
 				return
 			}

@@ -59,19 +59,17 @@ func commentOut(c *mentorvault.AgreementComment) commentJSON {
 	return commentJSON{ID: c.ID, VersionID: c.VersionID, Section: c.Section, AuthorID: c.AuthorID, Body: c.Body.Reveal(), CreatedAt: c.CreatedAt}
 }
 
-func (h *Handler) Agreement(w http.ResponseWriter, r *http.Request) error {
-	av, err := h.svc.Agreement(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Versions          []versionJSON `json:"versions"`
-		InForceVersionID  *string       `json:"in_force_version_id"`
-		DraftVersionID    *string       `json:"draft_version_id"`
-		Comments          []commentJSON `json:"comments"`
-		GuidelinesVersion int           `json:"guidelines_version"`
-		MandatoryExc      []string      `json:"mandatory_exceptions"`
-	}{Versions: []versionJSON{}, Comments: []commentJSON{}, MandatoryExc: []string{}}
+type agreementJSON struct {
+	Versions          []versionJSON `json:"versions"`
+	InForceVersionID  *string       `json:"in_force_version_id"`
+	DraftVersionID    *string       `json:"draft_version_id"`
+	Comments          []commentJSON `json:"comments"`
+	GuidelinesVersion int           `json:"guidelines_version"`
+	MandatoryExc      []string      `json:"mandatory_exceptions"`
+}
+
+func agreementOut(av *service.AgreementView) agreementJSON {
+	out := agreementJSON{Versions: []versionJSON{}, Comments: []commentJSON{}, MandatoryExc: []string{}}
 	for _, v := range av.Versions {
 		out.Versions = append(out.Versions, versionOut(v))
 	}
@@ -90,17 +88,23 @@ func (h *Handler) Agreement(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range av.Settings.MandatoryExceptions {
 		out.MandatoryExc = append(out.MandatoryExc, string(k))
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
+// Agreement serves GET /api/v1/relationships/{id}/agreement: every version,
+// which is in force and which is being drafted, and the comments.
+func (h *Handler) Agreement(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (agreementJSON, error) {
+		return asJSON(agreementOut)(h.svc.Agreement(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
+}
+
+// StartDraft serves POST /api/v1/relationships/{id}/agreement/drafts: 201
+// with the new draft version.
 func (h *Handler) StartDraft(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.StartDraft(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, versionOut(v))
-	return nil
+	return httpx.Call(http.StatusCreated, func(r *http.Request) (versionJSON, error) {
+		return asJSON(versionOut)(h.svc.StartDraft(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
 }
 
 func parseHash(field, s string) ([]byte, error) {
@@ -111,102 +115,102 @@ func parseHash(field, s string) ([]byte, error) {
 	return b, nil
 }
 
+type draftUpdateJSON struct {
+	BaseHash string                      `json:"base_hash"`
+	Terms    *mentorvault.AgreementTerms `json:"terms"`
+}
+
+// UpdateDraft serves PUT /api/v1/relationships/{id}/agreement/versions/{versionID}:
+// replaces the draft's terms if base_hash is still its hash (else ECONFLICT).
 func (h *Handler) UpdateDraft(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		BaseHash string                      `json:"base_hash"`
-		Terms    *mentorvault.AgreementTerms `json:"terms"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	base, err := parseHash("base_hash", in.BaseHash)
-	if err != nil {
-		return err
-	}
-	if in.Terms == nil {
-		return mentorvault.Invalid("the request is not valid", map[string]string{"terms": "is required"})
-	}
-	v, err := h.svc.UpdateDraft(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), base, *in.Terms)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, versionOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in draftUpdateJSON) (versionJSON, error) {
+		base, err := parseHash("base_hash", in.BaseHash)
+		if err != nil {
+			return versionJSON{}, err
+		}
+		if in.Terms == nil {
+			return versionJSON{}, mentorvault.Invalid("the request is not valid", map[string]string{"terms": "is required"})
+		}
+		return asJSON(versionOut)(h.svc.UpdateDraft(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), base, *in.Terms))
+	})(w, r)
 }
 
+type signJSON struct {
+	Hash     string `json:"hash"`
+	Password string `json:"password"`
+}
+
+// Sign serves POST /api/v1/relationships/{id}/agreement/versions/{versionID}/sign:
+// the caller signs the version whose hash they saw, re-entering their password.
 func (h *Handler) Sign(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Hash     string `json:"hash"`
-		Password string `json:"password"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	sum, err := parseHash("hash", in.Hash)
-	if err != nil {
-		return err
-	}
-	v, err := h.svc.SignAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), sum, in.Password)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, versionOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in signJSON) (versionJSON, error) {
+		sum, err := parseHash("hash", in.Hash)
+		if err != nil {
+			return versionJSON{}, err
+		}
+		return asJSON(versionOut)(h.svc.SignAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), sum, in.Password))
+	})(w, r)
 }
 
+// Verify serves GET /api/v1/relationships/{id}/agreement/versions/{versionID}/verify:
+// whether the version's text and signatures still match their hashes.
 func (h *Handler) Verify(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.VerifyAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"))
-	if err != nil {
-		return err
-	}
-	if v.Problems == nil {
-		v.Problems = []string{}
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": v.Version, "hash": hex.EncodeToString(v.Hash), "ok": v.OK, "problems": v.Problems})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(v *service.Verification) map[string]any {
+			if v.Problems == nil {
+				v.Problems = []string{}
+			}
+			return map[string]any{"version": v.Version, "hash": hex.EncodeToString(v.Hash), "ok": v.OK, "problems": v.Problems}
+		})(h.svc.VerifyAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID")))
+	})(w, r)
 }
 
+type diffLineJSON struct {
+	Op   string `json:"op"`
+	Text string `json:"text"`
+}
+
+type diffJSON struct {
+	From  *int           `json:"from_version"`
+	To    int            `json:"to_version"`
+	Lines []diffLineJSON `json:"lines"`
+}
+
+// Diff serves GET /api/v1/relationships/{id}/agreement/versions/{versionID}/diff:
+// the lines changed from ?from= (by default the version before) to this one.
 func (h *Handler) Diff(w http.ResponseWriter, r *http.Request) error {
-	lines, from, to, err := h.svc.AgreementDiff(r.Context(), httpx.Principal(r), r.PathValue("id"), r.URL.Query().Get("from"), r.PathValue("versionID"))
-	if err != nil {
-		return err
-	}
-	type lineJSON struct {
-		Op   string `json:"op"`
-		Text string `json:"text"`
-	}
-	out := struct {
-		From  *int       `json:"from_version"`
-		To    int        `json:"to_version"`
-		Lines []lineJSON `json:"lines"`
-	}{To: to.Number, Lines: []lineJSON{}}
-	if from != nil {
-		out.From = &from.Number
-	}
-	for _, l := range lines {
-		op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
-		out.Lines = append(out.Lines, lineJSON{op, l.Text})
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return httpx.Get(func(r *http.Request) (diffJSON, error) {
+		lines, from, to, err := h.svc.AgreementDiff(r.Context(), httpx.Principal(r), r.PathValue("id"), r.URL.Query().Get("from"), r.PathValue("versionID"))
+		if err != nil {
+			return diffJSON{}, err
+		}
+		out := diffJSON{To: to.Number, Lines: []diffLineJSON{}}
+		if from != nil {
+			out.From = &from.Number
+		}
+		for _, l := range lines {
+			op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
+			out.Lines = append(out.Lines, diffLineJSON{op, l.Text})
+		}
+		return out, nil
+	})(w, r)
 }
 
+type commentInputJSON struct {
+	Section string `json:"section"`
+	Body    string `json:"body"`
+}
+
+// Comment serves POST /api/v1/relationships/{id}/agreement/versions/{versionID}/comments:
+// 201 with the comment on a section.
 func (h *Handler) Comment(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Section string `json:"section"`
-		Body    string `json:"body"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.svc.CommentAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), in.Section, in.Body)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, commentOut(c))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in commentInputJSON) (commentJSON, error) {
+		return asJSON(commentOut)(h.svc.CommentAgreement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("versionID"), in.Section, in.Body))
+	})(w, r)
 }
 
+// Export serves GET /api/v1/relationships/{id}/agreement/versions/{versionID}/export:
+// the version as Markdown (the default) or PDF, as ?format= asks.
 func (h *Handler) Export(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format == "" {
@@ -222,14 +226,16 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) error {
 	return writeExport(w, format, v, rv)
 }
 
+// AgreementStatus serves GET /api/v1/relationships/{id}/agreement/status:
+// what others (line managers, coordinators) may know of the agreement —
+// versions and dates, never its terms.
 func (h *Handler) AgreementStatus(w http.ResponseWriter, r *http.Request) error {
-	st, err := h.svc.AgreementStatusOf(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"in_force_version": st.InForceVersion, "signed_at": st.SignedAt,
-		"draft_version": st.DraftVersion, "draft_since": st.DraftSince, "summary": statusSummary(st)})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(st *service.AgreementStatus) map[string]any {
+			return map[string]any{"in_force_version": st.InForceVersion, "signed_at": st.SignedAt,
+				"draft_version": st.DraftVersion, "draft_since": st.DraftSince, "summary": statusSummary(st)}
+		})(h.svc.AgreementStatusOf(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
 }
 
 // statusSummary is the one sentence others may read about an agreement.
@@ -247,23 +253,27 @@ func statusSummary(st *service.AgreementStatus) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+type presetJSON struct {
+	Name    string               `json:"name"`
+	Label   string               `json:"label"`
+	Clauses []mentorvault.Clause `json:"clauses"`
+}
+
+// Presets serves GET /api/v1/agreement-presets: the clause presets and the
+// standard exceptions to confidentiality. Returns EUNAUTHENTICATED.
 func (h *Handler) Presets(w http.ResponseWriter, r *http.Request) error {
-	if httpx.Principal(r).Anonymous() {
-		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-	}
-	type presetJSON struct {
-		Name    string               `json:"name"`
-		Label   string               `json:"label"`
-		Clauses []mentorvault.Clause `json:"clauses"`
-	}
-	out := []presetJSON{}
-	for _, p := range mentorvault.Presets {
-		cl, _ := mentorvault.PresetClauses(p.Name)
-		if cl == nil {
-			cl = []mentorvault.Clause{}
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		if httpx.Principal(r).Anonymous() {
+			return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 		}
-		out = append(out, presetJSON{p.Name, p.Label, cl})
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"presets": out, "standard_exceptions": mentorvault.StandardExceptions()})
-	return nil
+		out := []presetJSON{}
+		for _, p := range mentorvault.Presets {
+			cl, _ := mentorvault.PresetClauses(p.Name)
+			if cl == nil {
+				cl = []mentorvault.Clause{}
+			}
+			out = append(out, presetJSON{p.Name, p.Label, cl})
+		}
+		return map[string]any{"presets": out, "standard_exceptions": mentorvault.StandardExceptions()}, nil
+	})(w, r)
 }

@@ -5,11 +5,8 @@ package api
 
 import (
 	"log/slog"
-	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
@@ -76,14 +73,15 @@ func relsJSON(vs []*service.RelationshipView) []relationshipJSON {
 	return out
 }
 
-func queryLimit(r *http.Request) (int, error) {
-	q := r.URL.Query().Get("limit")
-	if q == "" {
-		return 50, nil
+// asJSON lifts f, which maps a service result to its JSON, over the
+// service's (result, error) pair, so a handler reads
+// asJSON(noteOut)(h.svc.ReadNote(…)); an error passes through as it is.
+func asJSON[T, J any](f func(T) J) func(T, error) (J, error) {
+	return func(v T, err error) (J, error) {
+		if err != nil {
+			var zero J
+			return zero, err
+		}
+		return f(v), nil
 	}
-	n, err := strconv.Atoi(q)
-	if err != nil || n < 1 || n > 500 {
-		return 0, mentorvault.Invalid("the query is not valid", map[string]string{"limit": "must be a number from 1 to 500"})
-	}
-	return n, nil
 }

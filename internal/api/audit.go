@@ -3,10 +3,8 @@ package api
 import (
 	"encoding/hex"
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 )
 
@@ -22,38 +20,39 @@ type auditEventJSON struct {
 	Hash         string      `json:"hash"`
 }
 
+type auditJSON struct {
+	Events     []auditEventJSON `json:"events"`
+	Head       map[string]any   `json:"head"`
+	Checkpoint string           `json:"checkpoint"`
+	NextBefore *int64           `json:"next_before"`
+}
+
+// Audit serves GET /api/v1/relationships/{id}/audit: a page of the
+// relationship's audit events, newest first, before the event number
+// ?before=, with the chain's head and latest checkpoint. Returns EINVALID
+// for a bad limit or before.
 func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryLimit(r)
-	if err != nil {
-		return err
-	}
-	var before int64
-	if b := r.URL.Query().Get("before"); b != "" {
-		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before < 1 {
-			return mentorvault.Invalid("the query is not valid", map[string]string{"before": "must be a positive event number"})
+	return httpx.Paged(func(r *http.Request, p httpx.Page) (auditJSON, error) {
+		before, err := p.BeforeSeq()
+		if err != nil {
+			return auditJSON{}, err
 		}
-	}
-	page, err := h.svc.RelationshipAudit(r.Context(), httpx.Principal(r), r.PathValue("id"), before, limit)
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Events     []auditEventJSON `json:"events"`
-		Head       map[string]any   `json:"head"`
-		Checkpoint string           `json:"checkpoint"`
-		NextBefore *int64           `json:"next_before"`
-	}{Events: []auditEventJSON{}, Head: map[string]any{"seq": page.Head.Seq, "hash": hex.EncodeToString(page.Head.Hash)}, Checkpoint: h.checkpoint()}
-	for _, e := range page.Entries {
-		ej := auditEventJSON{Seq: e.Seq, At: e.At, Action: e.Action, Outcome: e.Outcome, ResourceType: e.ResourceType,
-			ResourceID: e.ResourceID, Detail: e.Detail, Hash: hex.EncodeToString(e.Hash)}
-		if e.ActorID != "" {
-			ej.Actor = &personJSON{ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail}
+		page, err := h.svc.RelationshipAudit(r.Context(), httpx.Principal(r), r.PathValue("id"), before, p.Limit)
+		if err != nil {
+			return auditJSON{}, err
 		}
-		out.Events = append(out.Events, ej)
-	}
-	if page.NextBefore != 0 {
-		out.NextBefore = &page.NextBefore
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+		out := auditJSON{Events: []auditEventJSON{}, Head: map[string]any{"seq": page.Head.Seq, "hash": hex.EncodeToString(page.Head.Hash)}, Checkpoint: h.checkpoint()}
+		for _, e := range page.Entries {
+			ej := auditEventJSON{Seq: e.Seq, At: e.At, Action: e.Action, Outcome: e.Outcome, ResourceType: e.ResourceType,
+				ResourceID: e.ResourceID, Detail: e.Detail, Hash: hex.EncodeToString(e.Hash)}
+			if e.ActorID != "" {
+				ej.Actor = &personJSON{ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail}
+			}
+			out.Events = append(out.Events, ej)
+		}
+		if page.NextBefore != 0 {
+			out.NextBefore = &page.NextBefore
+		}
+		return out, nil
+	})(w, r)
 }

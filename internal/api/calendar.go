@@ -24,8 +24,9 @@ func writeICS(w http.ResponseWriter, name, filename string, events []calendar.Ev
 	return err
 }
 
-// calendarFeed serves a private calendar subscription: authorised by the
-// secret token in its URL, since calendar apps send no credentials.
+// CalendarFeed serves GET /calendar/{file}, a private calendar subscription:
+// authorised by the secret token in its URL, since calendar apps send no
+// credentials; an unknown or revoked token is a plain 404.
 func (h *Handler) CalendarFeed(w http.ResponseWriter, r *http.Request) error {
 	token, _ := strings.CutSuffix(r.PathValue("file"), ".ics")
 	evs, err := h.svc.CalendarFeedEvents(r.Context(), token, h.edge.BaseURL(r))
@@ -47,38 +48,39 @@ type feedJSON struct {
 	RevokedAt *time.Time `json:"revoked_at"`
 }
 
+// CalendarFeeds serves GET /api/v1/calendar-feeds: the caller's feeds,
+// without their secret URLs.
 func (h *Handler) CalendarFeeds(w http.ResponseWriter, r *http.Request) error {
-	fs, err := h.svc.CalendarFeeds(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	out := []feedJSON{}
-	for _, f := range fs {
-		out = append(out, feedJSON{ID: f.ID, Detailed: f.Detailed, CreatedAt: f.CreatedAt, RevokedAt: f.RevokedAt})
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"feeds": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(fs []*mentorvault.CalendarFeed) map[string]any {
+			out := []feedJSON{}
+			for _, f := range fs {
+				out = append(out, feedJSON{ID: f.ID, Detailed: f.Detailed, CreatedAt: f.CreatedAt, RevokedAt: f.RevokedAt})
+			}
+			return map[string]any{"feeds": out}
+		})(h.svc.CalendarFeeds(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+type feedInputJSON struct {
+	Detailed bool `json:"detailed"`
+}
+
+// CreateCalendarFeed serves POST /api/v1/calendar-feeds: 201 with the feed
+// and its secret URL, shown only this once.
 func (h *Handler) CreateCalendarFeed(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Detailed bool `json:"detailed"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	raw, f, err := h.svc.CreateCalendarFeed(r.Context(), httpx.Principal(r), in.Detailed)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, feedJSON{ID: f.ID, Detailed: f.Detailed, URL: h.edge.BaseURL(r) + "/calendar/" + raw + ".ics", CreatedAt: f.CreatedAt})
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in feedInputJSON) (feedJSON, error) {
+		raw, f, err := h.svc.CreateCalendarFeed(r.Context(), httpx.Principal(r), in.Detailed)
+		if err != nil {
+			return feedJSON{}, err
+		}
+		return feedJSON{ID: f.ID, Detailed: f.Detailed, URL: h.edge.BaseURL(r) + "/calendar/" + raw + ".ics", CreatedAt: f.CreatedAt}, nil
+	})(w, r)
 }
 
+// RevokeCalendarFeed serves DELETE /api/v1/calendar-feeds/{feedID}: 204.
 func (h *Handler) RevokeCalendarFeed(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.RevokeCalendarFeed(r.Context(), httpx.Principal(r), r.PathValue("feedID")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return httpx.NoContent(func(r *http.Request) error {
+		return h.svc.RevokeCalendarFeed(r.Context(), httpx.Principal(r), r.PathValue("feedID"))
+	})(w, r)
 }

@@ -49,57 +49,56 @@ func followOut(f mentorvault.FollowThrough) followJSON {
 	return out
 }
 
-func (h *Handler) Commitments(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Commitments(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Commitments []commitmentJSON `json:"commitments"`
-		Mentor      followJSON       `json:"mentor_follow_through"`
-		Mentee      followJSON       `json:"mentee_follow_through"`
-	}{Commitments: []commitmentJSON{}, Mentor: followOut(v.Mentor), Mentee: followOut(v.Mentee)}
+type commitmentsJSON struct {
+	Commitments []commitmentJSON `json:"commitments"`
+	Mentor      followJSON       `json:"mentor_follow_through"`
+	Mentee      followJSON       `json:"mentee_follow_through"`
+}
+
+func commitmentsOut(v *service.CommitmentsView) commitmentsJSON {
+	out := commitmentsJSON{Commitments: []commitmentJSON{}, Mentor: followOut(v.Mentor), Mentee: followOut(v.Mentee)}
 	for _, c := range v.Commitments {
 		out.Commitments = append(out.Commitments, commitmentOut(c))
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
+// Commitments serves GET /api/v1/relationships/{id}/commitments: the
+// commitments with each party's follow-through.
+func (h *Handler) Commitments(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (commitmentsJSON, error) {
+		return asJSON(commitmentsOut)(h.svc.Commitments(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
+}
+
+type commitmentInputJSON struct {
+	OwnerID     string     `json:"owner_id"`
+	Description string     `json:"description"`
+	DueAt       *time.Time `json:"due_at"`
+	GoalID      string     `json:"goal_id"`
+	MeetingID   string     `json:"meeting_id"`
+}
+
+// CreateCommitment serves POST /api/v1/relationships/{id}/commitments: 201
+// with the commitment.
 func (h *Handler) CreateCommitment(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		OwnerID     string     `json:"owner_id"`
-		Description string     `json:"description"`
-		DueAt       *time.Time `json:"due_at"`
-		GoalID      string     `json:"goal_id"`
-		MeetingID   string     `json:"meeting_id"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	ci := service.CommitmentInput{OwnerID: in.OwnerID, Description: in.Description, GoalID: in.GoalID, MeetingID: in.MeetingID}
-	if in.DueAt != nil {
-		ci.DueAt = *in.DueAt
-	}
-	c, err := h.svc.CreateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), ci)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, commitmentOut(c))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in commitmentInputJSON) (commitmentJSON, error) {
+		ci := service.CommitmentInput{OwnerID: in.OwnerID, Description: in.Description, GoalID: in.GoalID, MeetingID: in.MeetingID}
+		if in.DueAt != nil {
+			ci.DueAt = *in.DueAt
+		}
+		return asJSON(commitmentOut)(h.svc.CreateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), ci))
+	})(w, r)
 }
 
+type commitmentUpdateJSON struct {
+	Status string `json:"status"`
+}
+
+// UpdateCommitment serves PATCH /api/v1/relationships/{id}/commitments/{commitmentID}:
+// sets its status (kept, missed, …).
 func (h *Handler) UpdateCommitment(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Status string `json:"status"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.svc.UpdateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("commitmentID"), mentorvault.CommitmentStatus(in.Status))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, commitmentOut(c))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in commitmentUpdateJSON) (commitmentJSON, error) {
+		return asJSON(commitmentOut)(h.svc.UpdateCommitment(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("commitmentID"), mentorvault.CommitmentStatus(in.Status)))
+	})(w, r)
 }

@@ -75,71 +75,66 @@ func concernOut(v *service.ConcernView) concernJSON {
 	return out
 }
 
+// Concerns serves GET /api/v1/relationships/{id}/concerns: the concerns the
+// caller may see, with their steps and disclosures.
 func (h *Handler) Concerns(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Concerns(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := []concernJSON{}
-	for _, v := range vs {
-		out = append(out, concernOut(v))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"concerns": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(vs []*service.ConcernView) map[string]any {
+			out := []concernJSON{}
+			for _, v := range vs {
+				out = append(out, concernOut(v))
+			}
+			return map[string]any{"concerns": out}
+		})(h.svc.Concerns(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
 }
 
+type concernInputJSON struct {
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	Imminent    bool   `json:"imminent"`
+}
+
+// RaiseConcern serves POST /api/v1/relationships/{id}/concerns: 201 with the
+// concern as the caller now sees it.
 func (h *Handler) RaiseConcern(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Category    string `json:"category"`
-		Description string `json:"description"`
-		Imminent    bool   `json:"imminent"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.svc.RaiseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), mentorvault.ConcernCategory(in.Category), in.Description, in.Imminent)
-	if err != nil {
-		return err
-	}
-	v, err := h.svc.Concern(r.Context(), httpx.Principal(r), r.PathValue("id"), c.ID)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, concernOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in concernInputJSON) (concernJSON, error) {
+		c, err := h.svc.RaiseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), mentorvault.ConcernCategory(in.Category), in.Description, in.Imminent)
+		if err != nil {
+			return concernJSON{}, err
+		}
+		return h.concern(r, c.ID)
+	})(w, r)
 }
 
+// concern is the concern id of the relationship in the address, as the
+// caller sees it.
+func (h *Handler) concern(r *http.Request, id string) (concernJSON, error) {
+	return asJSON(concernOut)(h.svc.Concern(r.Context(), httpx.Principal(r), r.PathValue("id"), id))
+}
+
+// Concern serves GET /api/v1/relationships/{id}/concerns/{concernID}.
 func (h *Handler) Concern(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Concern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, concernOut(v))
-	return nil
+	return httpx.Get(func(r *http.Request) (concernJSON, error) {
+		return h.concern(r, r.PathValue("concernID"))
+	})(w, r)
 }
 
+type concernStepJSON struct {
+	Kind   string `json:"kind"`
+	Answer string `json:"answer"`
+	Body   string `json:"body"`
+}
+
+// ConcernStep serves POST /api/v1/relationships/{id}/concerns/{concernID}/steps:
+// 201 with the concern and the step recorded.
 func (h *Handler) ConcernStep(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Kind   string `json:"kind"`
-		Answer string `json:"answer"`
-		Body   string `json:"body"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := h.svc.RecordConcernStep(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), mentorvault.ConcernStepKind(in.Kind), in.Answer, in.Body); err != nil {
-		return err
-	}
-	return h.concernCreated(w, r)
-}
-
-func (h *Handler) concernCreated(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Concern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, concernOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in concernStepJSON) (concernJSON, error) {
+		if _, err := h.svc.RecordConcernStep(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), mentorvault.ConcernStepKind(in.Kind), in.Answer, in.Body); err != nil {
+			return concernJSON{}, err
+		}
+		return h.concern(r, r.PathValue("concernID"))
+	})(w, r)
 }
 
 type disclosureInputJSON struct {
@@ -161,48 +156,35 @@ func (in disclosureInputJSON) input() service.DisclosureInput {
 	return out
 }
 
+// ProposePlan serves POST /api/v1/relationships/{id}/concerns/{concernID}/plans:
+// 201 with a disclosure plan for both parties to sign.
 func (h *Handler) ProposePlan(w http.ResponseWriter, r *http.Request) error {
-	var in disclosureInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.ProposeDisclosurePlan(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, disclosureOut(d))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in disclosureInputJSON) (disclosureJSON, error) {
+		return asJSON(disclosureOut)(h.svc.ProposeDisclosurePlan(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.input()))
+	})(w, r)
 }
 
+// FileNotice serves POST /api/v1/relationships/{id}/concerns/{concernID}/notices:
+// 201 with a disclosure one party makes under an exception, after notice.
 func (h *Handler) FileNotice(w http.ResponseWriter, r *http.Request) error {
-	var in disclosureInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.FileDisclosureNotice(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, disclosureOut(d))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in disclosureInputJSON) (disclosureJSON, error) {
+		return asJSON(disclosureOut)(h.svc.FileDisclosureNotice(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.input()))
+	})(w, r)
 }
 
+type closeConcernJSON struct {
+	Outcome      string `json:"outcome"`
+	Relationship string `json:"relationship"`
+}
+
+// CloseConcern serves POST /api/v1/relationships/{id}/concerns/{concernID}/close:
+// records the outcome and what becomes of the relationship.
 func (h *Handler) CloseConcern(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Outcome      string `json:"outcome"`
-		Relationship string `json:"relationship"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := h.svc.CloseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"),
-		mentorvault.ConcernStatus(in.Outcome), mentorvault.LifecycleAction(in.Relationship)); err != nil {
-		return err
-	}
-	v, err := h.svc.Concern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, concernOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in closeConcernJSON) (concernJSON, error) {
+		if _, err := h.svc.CloseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"),
+			mentorvault.ConcernStatus(in.Outcome), mentorvault.LifecycleAction(in.Relationship)); err != nil {
+			return concernJSON{}, err
+		}
+		return h.concern(r, r.PathValue("concernID"))
+	})(w, r)
 }

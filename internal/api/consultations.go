@@ -38,79 +38,82 @@ func consultationOut(v *service.ConsultationView) consultationJSON {
 	return out
 }
 
+// Supervisors serves GET /api/v1/relationships/{id}/supervisors: whom the
+// caller may consult about this relationship.
 func (h *Handler) Supervisors(w http.ResponseWriter, r *http.Request) error {
-	ps, err := h.svc.Supervisors(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := []personJSON{}
-	for _, p := range ps {
-		out = append(out, person(p))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"supervisors": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(ps []service.Person) map[string]any {
+			out := []personJSON{}
+			for _, p := range ps {
+				out = append(out, person(p))
+			}
+			return map[string]any{"supervisors": out}
+		})(h.svc.Supervisors(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
 }
 
+type consultationInputJSON struct {
+	SupervisorID string `json:"supervisor_id"`
+	ConcernID    string `json:"concern_id"`
+	Message      string `json:"message"`
+}
+
+// StartConsultation serves POST /api/v1/relationships/{id}/consultations:
+// 201 with the consultation and its first message.
 func (h *Handler) StartConsultation(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		SupervisorID string `json:"supervisor_id"`
-		ConcernID    string `json:"concern_id"`
-		Message      string `json:"message"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.svc.StartConsultation(r.Context(), httpx.Principal(r), r.PathValue("id"), in.SupervisorID, in.ConcernID, in.Message)
-	if err != nil {
-		return err
-	}
-	v, err := h.svc.Consultation(r.Context(), httpx.Principal(r), c.ID)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, consultationOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in consultationInputJSON) (consultationJSON, error) {
+		c, err := h.svc.StartConsultation(r.Context(), httpx.Principal(r), r.PathValue("id"), in.SupervisorID, in.ConcernID, in.Message)
+		if err != nil {
+			return consultationJSON{}, err
+		}
+		return h.consultation(r, c.ID)
+	})(w, r)
 }
 
+func (h *Handler) consultation(r *http.Request, id string) (consultationJSON, error) {
+	return asJSON(consultationOut)(h.svc.Consultation(r.Context(), httpx.Principal(r), id))
+}
+
+// Consultations serves GET /api/v1/consultations: those the caller started
+// or supervises, without their messages.
 func (h *Handler) Consultations(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Consultations(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	out := []consultationJSON{}
-	for _, v := range vs {
-		out = append(out, consultationOut(v))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"consultations": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(vs []*service.ConsultationView) map[string]any {
+			out := []consultationJSON{}
+			for _, v := range vs {
+				out = append(out, consultationOut(v))
+			}
+			return map[string]any{"consultations": out}
+		})(h.svc.Consultations(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+// Consultation serves GET /api/v1/consultations/{consultationID}: the
+// consultation with its messages.
 func (h *Handler) Consultation(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Consultation(r.Context(), httpx.Principal(r), r.PathValue("consultationID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, consultationOut(v))
-	return nil
+	return httpx.Get(func(r *http.Request) (consultationJSON, error) {
+		return h.consultation(r, r.PathValue("consultationID"))
+	})(w, r)
 }
 
+type consultationMessageJSON struct {
+	Body string `json:"body"`
+}
+
+// PostConsultation serves POST /api/v1/consultations/{consultationID}/messages:
+// adds a message and answers the consultation, as Consultation.
 func (h *Handler) PostConsultation(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := h.svc.PostConsultationMessage(r.Context(), httpx.Principal(r), r.PathValue("consultationID"), in.Body); err != nil {
-		return err
-	}
-	return h.Consultation(w, r)
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in consultationMessageJSON) (consultationJSON, error) {
+		if err := h.svc.PostConsultationMessage(r.Context(), httpx.Principal(r), r.PathValue("consultationID"), in.Body); err != nil {
+			return consultationJSON{}, err
+		}
+		return h.consultation(r, r.PathValue("consultationID"))
+	})(w, r)
 }
 
+// CloseConsultation serves POST /api/v1/consultations/{consultationID}/close: 204.
 func (h *Handler) CloseConsultation(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.CloseConsultation(r.Context(), httpx.Principal(r), r.PathValue("consultationID")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return httpx.NoContent(func(r *http.Request) error {
+		return h.svc.CloseConsultation(r.Context(), httpx.Principal(r), r.PathValue("consultationID"))
+	})(w, r)
 }

@@ -6,27 +6,27 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
-func (h *Handler) Goals(w http.ResponseWriter, r *http.Request) error {
-	gs, err := h.svc.Goals(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	type progressJSON struct {
-		ID        string    `json:"id"`
-		AuthorID  string    `json:"author_id"`
-		Body      string    `json:"body"`
-		CreatedAt time.Time `json:"created_at"`
-	}
-	type goalJSON struct {
-		ID          string           `json:"id"`
-		Title       string           `json:"title"`
-		Status      string           `json:"status"`
-		CreatedAt   time.Time        `json:"created_at"`
-		Progress    []progressJSON   `json:"progress"`
-		Commitments []commitmentJSON `json:"commitments"`
-	}
+type progressJSON struct {
+	ID        string    `json:"id"`
+	AuthorID  string    `json:"author_id"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type goalJSON struct {
+	ID          string           `json:"id"`
+	Title       string           `json:"title"`
+	Status      string           `json:"status"`
+	CreatedAt   time.Time        `json:"created_at"`
+	Progress    []progressJSON   `json:"progress"`
+	Commitments []commitmentJSON `json:"commitments"`
+}
+
+// goalsOut is where goal titles and progress notes enter an API response.
+func goalsOut(gs []*service.GoalView) map[string]any {
 	out := []goalJSON{}
 	for _, g := range gs {
 		gj := goalJSON{ID: g.ID, Title: g.Title.Reveal(), Status: string(g.Status), CreatedAt: g.CreatedAt, Progress: []progressJSON{}, Commitments: []commitmentJSON{}}
@@ -38,36 +38,44 @@ func (h *Handler) Goals(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, gj)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"goals": out})
-	return nil
+	return map[string]any{"goals": out}
 }
 
+// Goals serves GET /api/v1/relationships/{id}/goals: the goals with their
+// progress and commitments.
+func (h *Handler) Goals(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(h.goals)(w, r)
+}
+
+func (h *Handler) goals(r *http.Request) (map[string]any, error) {
+	return asJSON(goalsOut)(h.svc.Goals(r.Context(), httpx.Principal(r), r.PathValue("id")))
+}
+
+type goalInputJSON struct {
+	Title string `json:"title"`
+}
+
+// CreateGoal serves POST /api/v1/relationships/{id}/goals: 201 with the goal.
 func (h *Handler) CreateGoal(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Title string `json:"title"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	g, err := h.svc.CreateGoal(r.Context(), httpx.Principal(r), r.PathValue("id"), in.Title)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"id": g.ID, "title": g.Title.Reveal(), "status": g.Status, "created_at": g.CreatedAt})
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in goalInputJSON) (map[string]any, error) {
+		return asJSON(func(g *mentorvault.Goal) map[string]any {
+			return map[string]any{"id": g.ID, "title": g.Title.Reveal(), "status": g.Status, "created_at": g.CreatedAt}
+		})(h.svc.CreateGoal(r.Context(), httpx.Principal(r), r.PathValue("id"), in.Title))
+	})(w, r)
 }
 
+type goalProgressJSON struct {
+	Body   string `json:"body"`
+	Status string `json:"status"`
+}
+
+// GoalProgress serves POST /api/v1/relationships/{id}/goals/{goalID}/progress:
+// records progress (and perhaps a new status) and answers every goal, as Goals.
 func (h *Handler) GoalProgress(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Body   string `json:"body"`
-		Status string `json:"status"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	_, err := h.svc.AddGoalProgress(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("goalID"), in.Body, mentorvault.GoalStatus(in.Status))
-	if err != nil {
-		return err
-	}
-	return h.Goals(w, r)
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in goalProgressJSON) (map[string]any, error) {
+		if _, err := h.svc.AddGoalProgress(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("goalID"), in.Body, mentorvault.GoalStatus(in.Status)); err != nil {
+			return nil, err
+		}
+		return h.goals(r)
+	})(w, r)
 }

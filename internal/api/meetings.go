@@ -50,112 +50,102 @@ func (in meetingInputJSON) input() service.MeetingInput {
 	return out
 }
 
+// ScheduleMeeting serves POST /api/v1/relationships/{id}/meetings: 201 with the meeting.
 func (h *Handler) ScheduleMeeting(w http.ResponseWriter, r *http.Request) error {
-	var in meetingInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.ScheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, meetingOut(m))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in meetingInputJSON) (meetingJSON, error) {
+		return asJSON(meetingOut)(h.svc.ScheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), in.input()))
+	})(w, r)
 }
 
+type meetingsJSON struct {
+	Meetings   []meetingJSON `json:"meetings"`
+	NextBefore *string       `json:"next_before"`
+}
+
+// Meetings serves GET /api/v1/relationships/{id}/meetings: a page of the
+// upcoming (the default) or past meetings, as ?when= asks; EINVALID for
+// another when.
 func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryLimit(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	when := q.Get("when")
-	if when == "" {
-		when = "upcoming"
-	}
-	if when != "upcoming" && when != "past" {
-		return mentorvault.Invalid("the query is not valid", map[string]string{"when": `must be "upcoming" or "past"`})
-	}
-	page, err := h.svc.Meetings(r.Context(), httpx.Principal(r), r.PathValue("id"), when == "upcoming", q.Get("before"), limit)
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Meetings   []meetingJSON `json:"meetings"`
-		NextBefore *string       `json:"next_before"`
-	}{Meetings: []meetingJSON{}}
-	for _, m := range page.Meetings {
-		out.Meetings = append(out.Meetings, meetingOut(m))
-	}
-	if page.NextBefore != "" {
-		out.NextBefore = &page.NextBefore
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return httpx.Paged(func(r *http.Request, p httpx.Page) (meetingsJSON, error) {
+		when := r.URL.Query().Get("when")
+		if when == "" {
+			when = "upcoming"
+		}
+		if when != "upcoming" && when != "past" {
+			return meetingsJSON{}, mentorvault.Invalid("the query is not valid", map[string]string{"when": `must be "upcoming" or "past"`})
+		}
+		page, err := h.svc.Meetings(r.Context(), httpx.Principal(r), r.PathValue("id"), when == "upcoming", p.Before, p.Limit)
+		if err != nil {
+			return meetingsJSON{}, err
+		}
+		out := meetingsJSON{Meetings: []meetingJSON{}}
+		for _, m := range page.Meetings {
+			out.Meetings = append(out.Meetings, meetingOut(m))
+		}
+		if page.NextBefore != "" {
+			out.NextBefore = &page.NextBefore
+		}
+		return out, nil
+	})(w, r)
 }
 
-func (h *Handler) Meeting(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Meeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"))
-	if err != nil {
-		return err
-	}
-	type ackJSON struct {
-		UserID         string     `json:"user_id"`
-		ShownAt        time.Time  `json:"shown_at"`
-		AcknowledgedAt *time.Time `json:"acknowledged_at"`
-	}
-	out := struct {
-		meetingJSON
-		Notes              []noteJSON `json:"notes"`
-		Reminders          []ackJSON  `json:"reminders"`
-		CancellationNotice int        `json:"cancellation_notice_hours"`
-		CancelNowIsLate    bool       `json:"cancel_now_is_late"`
-	}{meetingJSON: meetingOut(v.Meeting), Notes: []noteJSON{}, Reminders: []ackJSON{}, CancellationNotice: v.NoticeHours, CancelNowIsLate: v.CancelIsLate}
+type ackJSON struct {
+	UserID         string     `json:"user_id"`
+	ShownAt        time.Time  `json:"shown_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+}
+
+type meetingViewJSON struct {
+	meetingJSON
+	Notes              []noteJSON `json:"notes"`
+	Reminders          []ackJSON  `json:"reminders"`
+	CancellationNotice int        `json:"cancellation_notice_hours"`
+	CancelNowIsLate    bool       `json:"cancel_now_is_late"`
+}
+
+func meetingViewOut(v *service.MeetingView) meetingViewJSON {
+	out := meetingViewJSON{meetingJSON: meetingOut(v.Meeting), Notes: []noteJSON{}, Reminders: []ackJSON{}, CancellationNotice: v.NoticeHours, CancelNowIsLate: v.CancelIsLate}
 	for _, n := range v.Notes {
 		out.Notes = append(out.Notes, noteOut(n))
 	}
 	for _, a := range v.Acks {
 		out.Reminders = append(out.Reminders, ackJSON{a.UserID, a.ShownAt, a.AcknowledgedAt})
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
+// Meeting serves GET /api/v1/relationships/{id}/meetings/{meetingID}: the
+// meeting with its notes, reminder acknowledgements and cancellation terms.
+func (h *Handler) Meeting(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (meetingViewJSON, error) {
+		return asJSON(meetingViewOut)(h.svc.Meeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID")))
+	})(w, r)
+}
+
+// RescheduleMeeting serves PUT /api/v1/relationships/{id}/meetings/{meetingID}.
 func (h *Handler) RescheduleMeeting(w http.ResponseWriter, r *http.Request) error {
-	var in meetingInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.RescheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, meetingOut(m))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in meetingInputJSON) (meetingJSON, error) {
+		return asJSON(meetingOut)(h.svc.RescheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), in.input()))
+	})(w, r)
 }
 
+// CancelMeeting serves POST /api/v1/relationships/{id}/meetings/{meetingID}/cancel.
 func (h *Handler) CancelMeeting(w http.ResponseWriter, r *http.Request) error {
-	m, err := h.svc.CancelMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, meetingOut(m))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (meetingJSON, error) {
+		return asJSON(meetingOut)(h.svc.CancelMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID")))
+	})(w, r)
 }
 
+type outcomeJSON struct {
+	Outcome string `json:"outcome"`
+}
+
+// MeetingOutcome serves POST /api/v1/relationships/{id}/meetings/{meetingID}/outcome:
+// records whether the meeting was held.
 func (h *Handler) MeetingOutcome(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Outcome string `json:"outcome"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.RecordMeetingOutcome(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), mentorvault.MeetingStatus(in.Outcome))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, meetingOut(m))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in outcomeJSON) (meetingJSON, error) {
+		return asJSON(meetingOut)(h.svc.RecordMeetingOutcome(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), mentorvault.MeetingStatus(in.Outcome)))
+	})(w, r)
 }
 
 type reminderJSON struct {
@@ -172,43 +162,34 @@ func reminderOut(st *service.SessionStart) reminderJSON {
 		Exceptions: st.Reminder.Exceptions, ShownAt: st.Ack.ShownAt, AcknowledgedAt: st.Ack.AcknowledgedAt}
 }
 
+// StartMeeting serves POST /api/v1/relationships/{id}/meetings/{meetingID}/start:
+// the confidentiality reminder to show as the session begins.
 func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
-	st, err := h.svc.StartMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, reminderOut(st))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (reminderJSON, error) {
+		return asJSON(reminderOut)(h.svc.StartMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID")))
+	})(w, r)
 }
 
+// AckReminder serves POST /api/v1/relationships/{id}/meetings/{meetingID}/reminder-ack.
 func (h *Handler) AckReminder(w http.ResponseWriter, r *http.Request) error {
-	st, err := h.svc.AcknowledgeReminder(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, reminderOut(st))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (reminderJSON, error) {
+		return asJSON(reminderOut)(h.svc.AcknowledgeReminder(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID")))
+	})(w, r)
 }
 
+// MeetingNote serves POST /api/v1/relationships/{id}/meetings/{meetingID}/notes:
+// 201 with the session note.
 func (h *Handler) MeetingNote(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Body       *string `json:"body"`
-		Visibility string  `json:"visibility"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if in.Body == nil {
-		return mentorvault.Invalid("the note is not valid", map[string]string{"body": "is required"})
-	}
-	n, err := h.svc.CreateSessionNote(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), *in.Body, mentorvault.Visibility(in.Visibility))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, noteOut(n))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in noteInputJSON) (noteJSON, error) {
+		if in.Body == nil {
+			return noteJSON{}, mentorvault.Invalid("the note is not valid", map[string]string{"body": "is required"})
+		}
+		return asJSON(noteOut)(h.svc.CreateSessionNote(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), *in.Body, mentorvault.Visibility(in.Visibility)))
+	})(w, r)
 }
 
+// MeetingICS serves GET /api/v1/relationships/{id}/meetings/{meetingID}/ics:
+// the meeting as an iCalendar file.
 func (h *Handler) MeetingICS(w http.ResponseWriter, r *http.Request) error {
 	ev, err := h.svc.MeetingCalendar(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), h.edge.BaseURL(r))
 	if err != nil {

@@ -4,45 +4,48 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 )
 
-func (h *Handler) Notifications(w http.ResponseWriter, r *http.Request) error {
-	ns, err := h.svc.Notifications(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	type nJSON struct {
-		ID             string     `json:"id"`
-		Kind           string     `json:"kind"`
-		RelationshipID *string    `json:"relationship_id"`
-		Text           string     `json:"text"`
-		Link           string     `json:"link"`
-		CreatedAt      time.Time  `json:"created_at"`
-		ReadAt         *time.Time `json:"read_at"`
-	}
-	out := []nJSON{}
+type notificationJSON struct {
+	ID             string     `json:"id"`
+	Kind           string     `json:"kind"`
+	RelationshipID *string    `json:"relationship_id"`
+	Text           string     `json:"text"`
+	Link           string     `json:"link"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ReadAt         *time.Time `json:"read_at"`
+}
+
+func notificationsOut(ns []*mentorvault.Notification) map[string]any {
+	out := []notificationJSON{}
 	unread := 0
 	for _, n := range ns {
-		out = append(out, nJSON{n.ID, n.Kind, optString(n.RelationshipID), n.Text, n.Link, n.CreatedAt, n.ReadAt})
+		out = append(out, notificationJSON{n.ID, n.Kind, optString(n.RelationshipID), n.Text, n.Link, n.CreatedAt, n.ReadAt})
 		if n.ReadAt == nil {
 			unread++
 		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"notifications": out, "unread": unread})
-	return nil
+	return map[string]any{"notifications": out, "unread": unread}
 }
 
+// Notifications serves GET /api/v1/notifications: the caller's
+// notifications and how many are unread.
+func (h *Handler) Notifications(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(notificationsOut)(h.svc.Notifications(r.Context(), httpx.Principal(r)))
+	})(w, r)
+}
+
+type markReadJSON struct {
+	ID string `json:"id"`
+}
+
+// MarkNotificationsRead serves POST /api/v1/notifications/read: marks one
+// notification read, or all when no id is sent; 204.
 func (h *Handler) MarkNotificationsRead(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		ID string `json:"id"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := h.svc.MarkNotificationsRead(r.Context(), httpx.Principal(r), in.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return httpx.JSONNoContent(func(r *http.Request, in markReadJSON) error {
+		return h.svc.MarkNotificationsRead(r.Context(), httpx.Principal(r), in.ID)
+	})(w, r)
 }

@@ -34,52 +34,41 @@ func programmeOut(v *service.ProgrammeView) programmeFullJSON {
 	return programmeFullJSON{ID: v.ID, Name: v.Name, Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.CanEdit}
 }
 
+// Programme serves GET /api/v1/programmes/{id}: its settings, latest
+// guidelines and whether the caller may edit them.
 func (h *Handler) Programme(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, programmeOut(v))
-	return nil
+	return httpx.Get(func(r *http.Request) (programmeFullJSON, error) {
+		return asJSON(programmeOut)(h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
 }
 
+// UpdateProgrammeSettings serves PUT /api/v1/programmes/{id}/settings.
 func (h *Handler) UpdateProgrammeSettings(w http.ResponseWriter, r *http.Request) error {
-	var in mentorvault.ProgrammeSettings
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.UpdateProgrammeSettings(r.Context(), httpx.Principal(r), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, programmeOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in mentorvault.ProgrammeSettings) (programmeFullJSON, error) {
+		return asJSON(programmeOut)(h.svc.UpdateProgrammeSettings(r.Context(), httpx.Principal(r), r.PathValue("id"), in))
+	})(w, r)
 }
 
+type guidelinesInputJSON struct {
+	Body string `json:"body"`
+}
+
+// PublishGuidelines serves POST /api/v1/programmes/{id}/guidelines: 201 with
+// the new version of the guidelines.
 func (h *Handler) PublishGuidelines(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	g, err := h.svc.PublishGuidelines(r.Context(), httpx.Principal(r), r.PathValue("id"), in.Body)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, guidelinesOut(g))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in guidelinesInputJSON) (*guidelinesJSON, error) {
+		return asJSON(guidelinesOut)(h.svc.PublishGuidelines(r.Context(), httpx.Principal(r), r.PathValue("id"), in.Body))
+	})(w, r)
 }
 
+// Guidelines serves GET /api/v1/programmes/{id}/guidelines/{version}; a
+// version that is not a positive number is ENOTFOUND.
 func (h *Handler) Guidelines(w http.ResponseWriter, r *http.Request) error {
-	n, err := httpx.ParseSeq(r.PathValue("version"))
-	if err != nil {
-		return mentorvault.Errorf(mentorvault.ENOTFOUND, "guidelines version not found")
-	}
-	g, err := h.svc.Guidelines(r.Context(), httpx.Principal(r), r.PathValue("id"), int(n))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, guidelinesOut(g))
-	return nil
+	return httpx.Get(func(r *http.Request) (*guidelinesJSON, error) {
+		n, err := httpx.ParseSeq(r.PathValue("version"))
+		if err != nil {
+			return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "guidelines version not found")
+		}
+		return asJSON(guidelinesOut)(h.svc.Guidelines(r.Context(), httpx.Principal(r), r.PathValue("id"), int(n)))
+	})(w, r)
 }

@@ -8,26 +8,25 @@ import (
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
-func (h *Handler) Me(w http.ResponseWriter, r *http.Request) error {
-	me, err := h.svc.Me(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	type roleJSON struct {
-		ProgrammeID   string `json:"programme_id"`
-		ProgrammeName string `json:"programme_name"`
-		Role          string `json:"role"`
-	}
-	out := struct {
-		ID        string        `json:"id"`
-		Email     string        `json:"email"`
-		Name      string        `json:"name"`
-		Org       programmeJSON `json:"org"`
-		Manager   *personJSON   `json:"manager"`
-		OrgAdmin  bool          `json:"org_admin"`
-		Requester bool          `json:"requester"`
-		Roles     []roleJSON    `json:"programme_roles"`
-	}{ID: me.User.ID, Email: me.User.Email, Name: me.User.Name, Org: programmeJSON{ID: me.User.OrgID, Name: me.OrgName},
+type roleJSON struct {
+	ProgrammeID   string `json:"programme_id"`
+	ProgrammeName string `json:"programme_name"`
+	Role          string `json:"role"`
+}
+
+type meJSON struct {
+	ID        string        `json:"id"`
+	Email     string        `json:"email"`
+	Name      string        `json:"name"`
+	Org       programmeJSON `json:"org"`
+	Manager   *personJSON   `json:"manager"`
+	OrgAdmin  bool          `json:"org_admin"`
+	Requester bool          `json:"requester"`
+	Roles     []roleJSON    `json:"programme_roles"`
+}
+
+func meOut(me *service.Me) meJSON {
+	out := meJSON{ID: me.User.ID, Email: me.User.Email, Name: me.User.Name, Org: programmeJSON{ID: me.User.OrgID, Name: me.OrgName},
 		OrgAdmin: me.User.OrgAdmin, Requester: me.User.Requester, Roles: []roleJSON{}}
 	if me.Manager != nil {
 		m := person(*me.Manager)
@@ -36,62 +35,65 @@ func (h *Handler) Me(w http.ResponseWriter, r *http.Request) error {
 	for _, ro := range me.Roles {
 		out.Roles = append(out.Roles, roleJSON{ro.ProgrammeID, me.ProgNames[ro.ProgrammeID], ro.Role})
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
+// Me serves GET /api/v1/me: the caller, their organisation, line manager
+// and programme roles.
+func (h *Handler) Me(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (meJSON, error) {
+		return asJSON(meOut)(h.svc.Me(r.Context(), httpx.Principal(r)))
+	})(w, r)
+}
+
+func relationshipsOut(vs []*service.RelationshipView) map[string]any {
+	return map[string]any{"relationships": relsJSON(vs)}
+}
+
+// Directory serves GET /api/v1/directory: the relationships the caller may
+// know exist (those of their programmes and reports).
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"relationships": relsJSON(vs)})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(relationshipsOut)(h.svc.Directory(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+// MyRelationships serves GET /api/v1/relationships: those the caller is a party to.
 func (h *Handler) MyRelationships(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.MyRelationships(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"relationships": relsJSON(vs)})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(relationshipsOut)(h.svc.MyRelationships(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+type proposeJSON struct {
+	OtherEmail  string `json:"other_email"`
+	MyRole      string `json:"my_role"`
+	ProgrammeID string `json:"programme_id"`
+}
+
+// Propose serves POST /api/v1/relationships: 201 with the proposed
+// relationship and its address in Location.
 func (h *Handler) Propose(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		OtherEmail  string `json:"other_email"`
-		MyRole      string `json:"my_role"`
-		ProgrammeID string `json:"programme_id"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.ProposeRelationship(r.Context(), httpx.Principal(r), service.ProposeInput(in))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/relationships/"+v.ID)
-	httpx.WriteJSON(w, http.StatusCreated, relJSON(v))
-	return nil
-}
-
-func (h *Handler) Relationship(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Relationship(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, relJSON(v))
-	return nil
-}
-
-func (h *Handler) Lifecycle(a mentorvault.LifecycleAction) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		v, err := h.svc.Transition(r.Context(), httpx.Principal(r), r.PathValue("id"), a)
+	return httpx.Created(func(r *http.Request, in proposeJSON) (relationshipJSON, string, error) {
+		v, err := h.svc.ProposeRelationship(r.Context(), httpx.Principal(r), service.ProposeInput(in))
 		if err != nil {
-			return err
+			return relationshipJSON{}, "", err
 		}
-		httpx.WriteJSON(w, http.StatusOK, relJSON(v))
-		return nil
-	}
+		return relJSON(v), "/api/v1/relationships/" + v.ID, nil
+	})(w, r)
+}
+
+// Relationship serves GET /api/v1/relationships/{id}.
+func (h *Handler) Relationship(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (relationshipJSON, error) {
+		return asJSON(relJSON)(h.svc.Relationship(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
+}
+
+// Lifecycle is the handler of POST /api/v1/relationships/{id}/{action} for
+// one lifecycle action (accept, decline, withdraw, pause, resume, close).
+func (h *Handler) Lifecycle(a mentorvault.LifecycleAction) func(http.ResponseWriter, *http.Request) error {
+	return httpx.Call(http.StatusOK, func(r *http.Request) (relationshipJSON, error) {
+		return asJSON(relJSON)(h.svc.Transition(r.Context(), httpx.Principal(r), r.PathValue("id"), a))
+	})
 }

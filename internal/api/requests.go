@@ -30,17 +30,15 @@ func requestOut(v *service.RequestView) requestJSON {
 		StatementID: optString(v.StatementID), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 
-func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.ThirdParties(r.Context(), httpx.Principal(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Requests   []requestJSON   `json:"requests"`
-		Statements []statementJSON `json:"statements"`
-		ThreeWays  []threeWayJSON  `json:"three_way_meetings"`
-		Manager    *personJSON     `json:"line_manager"`
-	}{Requests: []requestJSON{}, Statements: []statementJSON{}, ThreeWays: []threeWayJSON{}}
+type thirdPartiesJSON struct {
+	Requests   []requestJSON   `json:"requests"`
+	Statements []statementJSON `json:"statements"`
+	ThreeWays  []threeWayJSON  `json:"three_way_meetings"`
+	Manager    *personJSON     `json:"line_manager"`
+}
+
+func thirdPartiesOut(v *service.ThirdPartyView) thirdPartiesJSON {
+	out := thirdPartiesJSON{Requests: []requestJSON{}, Statements: []statementJSON{}, ThreeWays: []threeWayJSON{}}
 	for _, q := range v.Requests {
 		out.Requests = append(out.Requests, requestOut(q))
 	}
@@ -54,8 +52,17 @@ func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
 		p := person(*v.Manager)
 		out.Manager = &p
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
+}
+
+// ThirdParties serves GET /api/v1/relationships/{id}/third-parties: the
+// pair's input requests, statements, three-way meetings and line manager.
+func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(h.thirdParties)(w, r)
+}
+
+func (h *Handler) thirdParties(r *http.Request) (thirdPartiesJSON, error) {
+	return asJSON(thirdPartiesOut)(h.svc.ThirdParties(r.Context(), httpx.Principal(r), r.PathValue("id")))
 }
 
 type myRequestJSON struct {
@@ -78,51 +85,50 @@ func myRequestOut(m *service.MyRequest) myRequestJSON {
 		CreatedAt: m.CreatedAt}
 }
 
+type inputRequestJSON struct {
+	AskedID    string     `json:"asked_id"`
+	AskedEmail string     `json:"asked_email"`
+	Purpose    string     `json:"purpose"`
+	Question   string     `json:"question"`
+	Deadline   *time.Time `json:"deadline"`
+}
+
+// RequestInput serves POST /api/v1/relationships/{id}/input-requests: 201
+// with the request for a statement about the pair.
 func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		AskedID    string     `json:"asked_id"`
-		AskedEmail string     `json:"asked_email"`
-		Purpose    string     `json:"purpose"`
-		Question   string     `json:"question"`
-		Deadline   *time.Time `json:"deadline"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	si := service.InputRequestInput{AskedID: in.AskedID, AskedEmail: in.AskedEmail, Purpose: in.Purpose, Question: in.Question}
-	if in.Deadline != nil {
-		si.Deadline = *in.Deadline
-	}
-	m, err := h.svc.RequestInput(r.Context(), httpx.Principal(r), r.PathValue("id"), si)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, myRequestOut(m))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in inputRequestJSON) (myRequestJSON, error) {
+		si := service.InputRequestInput{AskedID: in.AskedID, AskedEmail: in.AskedEmail, Purpose: in.Purpose, Question: in.Question}
+		if in.Deadline != nil {
+			si.Deadline = *in.Deadline
+		}
+		return asJSON(myRequestOut)(h.svc.RequestInput(r.Context(), httpx.Principal(r), r.PathValue("id"), si))
+	})(w, r)
 }
 
+// MyRequests serves GET /api/v1/input-requests: the requests the caller made.
 func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
-	ms, err := h.svc.MyRequests(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	out := []myRequestJSON{}
-	for _, m := range ms {
-		out = append(out, myRequestOut(m))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"requests": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(ms []*service.MyRequest) map[string]any {
+			out := []myRequestJSON{}
+			for _, m := range ms {
+				out = append(out, myRequestOut(m))
+			}
+			return map[string]any{"requests": out}
+		})(h.svc.MyRequests(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+type declineJSON struct {
+	Reply string `json:"reply"`
+}
+
+// DeclineRequest serves POST /api/v1/relationships/{id}/input-requests/{requestID}/decline:
+// answers the pair's third parties, as ThirdParties.
 func (h *Handler) DeclineRequest(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Reply string `json:"reply"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Reply); err != nil {
-		return err
-	}
-	return h.ThirdParties(w, r)
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in declineJSON) (thirdPartiesJSON, error) {
+		if _, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Reply); err != nil {
+			return thirdPartiesJSON{}, err
+		}
+		return h.thirdParties(r)
+	})(w, r)
 }

@@ -43,90 +43,69 @@ type statementBodyJSON struct {
 	Body string `json:"body"`
 }
 
+// DraftStatement serves POST /api/v1/relationships/{id}/input-requests/{requestID}/statement:
+// 201 with the draft statement answering the request.
 func (h *Handler) DraftStatement(w http.ResponseWriter, r *http.Request) error {
-	var in statementBodyJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.DraftStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Body)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, statementOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in statementBodyJSON) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.DraftStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Body))
+	})(w, r)
 }
 
+type summaryInputJSON struct {
+	RecipientEmail string `json:"recipient_email"`
+	Purpose        string `json:"purpose"`
+	Body           string `json:"body"`
+}
+
+// PrepareSummary serves POST /api/v1/relationships/{id}/summaries: 201 with
+// a draft summary for a line manager.
 func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		RecipientEmail string `json:"recipient_email"`
-		Purpose        string `json:"purpose"`
-		Body           string `json:"body"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.PrepareSummary(r.Context(), httpx.Principal(r), r.PathValue("id"), service.SummaryInput{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: in.Body})
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, statementOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in summaryInputJSON) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.PrepareSummary(r.Context(), httpx.Principal(r), r.PathValue("id"), service.SummaryInput(in)))
+	})(w, r)
 }
 
+// Statement serves GET /api/v1/relationships/{id}/statements/{statementID}.
 func (h *Handler) Statement(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Statement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, statementOut(v))
-	return nil
+	return httpx.Get(func(r *http.Request) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.Statement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID")))
+	})(w, r)
 }
 
+// EditStatement serves PUT /api/v1/relationships/{id}/statements/{statementID}:
+// replaces the draft's text.
 func (h *Handler) EditStatement(w http.ResponseWriter, r *http.Request) error {
-	var in statementBodyJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.EditStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"), in.Body)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, statementOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in statementBodyJSON) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.EditStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"), in.Body))
+	})(w, r)
 }
 
+// SubmitStatement serves POST /api/v1/relationships/{id}/statements/{statementID}/submit:
+// the author hands the draft to the subject for a decision.
 func (h *Handler) SubmitStatement(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.SubmitStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, statementOut(v))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.SubmitStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID")))
+	})(w, r)
 }
 
+type decisionJSON struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+// DecideStatement serves POST /api/v1/relationships/{id}/statements/{statementID}/decision:
+// the subject approves or declines its release.
 func (h *Handler) DecideStatement(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Decision string `json:"decision"`
-		Comment  string `json:"comment"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.DecideStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"), in.Decision, in.Comment)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, statementOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in decisionJSON) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.DecideStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"), in.Decision, in.Comment))
+	})(w, r)
 }
 
+// WithdrawStatement serves POST /api/v1/relationships/{id}/statements/{statementID}/withdraw.
 func (h *Handler) WithdrawStatement(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.WithdrawStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, statementOut(v))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (statementJSON, error) {
+		return asJSON(statementOut)(h.svc.WithdrawStatement(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("statementID")))
+	})(w, r)
 }
 
 type receivedJSON struct {
@@ -155,15 +134,16 @@ func receivedOut(v *service.ReceivedStatement) receivedJSON {
 	return out
 }
 
+// ReceivedStatements serves GET /api/v1/statements: the statements released
+// to the caller (withdrawn ones without their text).
 func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.ReceivedStatements(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	out := []receivedJSON{}
-	for _, v := range vs {
-		out = append(out, receivedOut(v))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"statements": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(vs []*service.ReceivedStatement) map[string]any {
+			out := []receivedJSON{}
+			for _, v := range vs {
+				out = append(out, receivedOut(v))
+			}
+			return map[string]any{"statements": out}
+		})(h.svc.ReceivedStatements(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }

@@ -65,87 +65,65 @@ func (in threeWayInputJSON) input() service.ThreeWayInput {
 	return out
 }
 
+// ProposeThreeWay serves POST /api/v1/relationships/{id}/three-way-meetings:
+// 201 with a meeting of the pair and the mentee's line manager.
 func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error {
-	var in threeWayInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.ProposeThreeWay(r.Context(), httpx.Principal(r), r.PathValue("id"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, threeWayOut(v))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in threeWayInputJSON) (threeWayJSON, error) {
+		return asJSON(threeWayOut)(h.svc.ProposeThreeWay(r.Context(), httpx.Principal(r), r.PathValue("id"), in.input()))
+	})(w, r)
 }
 
+// MyThreeWays serves GET /api/v1/three-way-meetings: those the caller is one of the three in.
 func (h *Handler) MyThreeWays(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.MyThreeWays(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	out := []threeWayJSON{}
-	for _, v := range vs {
-		out = append(out, threeWayOut(v))
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"three_way_meetings": out})
-	return nil
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		return asJSON(func(vs []*service.ThreeWayView) map[string]any {
+			out := []threeWayJSON{}
+			for _, v := range vs {
+				out = append(out, threeWayOut(v))
+			}
+			return map[string]any{"three_way_meetings": out}
+		})(h.svc.MyThreeWays(r.Context(), httpx.Principal(r)))
+	})(w, r)
 }
 
+// ThreeWay serves GET /api/v1/three-way-meetings/{threeWayID}.
 func (h *Handler) ThreeWay(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.ThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, threeWayOut(v))
-	return nil
+	return httpx.Get(func(r *http.Request) (threeWayJSON, error) {
+		return asJSON(threeWayOut)(h.svc.ThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID")))
+	})(w, r)
 }
 
+// ReviseThreeWay serves PUT /api/v1/three-way-meetings/{threeWayID}: a
+// revised proposal, which the others agree to afresh.
 func (h *Handler) ReviseThreeWay(w http.ResponseWriter, r *http.Request) error {
-	var in threeWayInputJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.ReviseThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), in.input())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, threeWayOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in threeWayInputJSON) (threeWayJSON, error) {
+		return asJSON(threeWayOut)(h.svc.ReviseThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), in.input()))
+	})(w, r)
 }
 
+// AgreeThreeWay serves POST /api/v1/three-way-meetings/{threeWayID}/agree.
 func (h *Handler) AgreeThreeWay(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.AgreeThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, threeWayOut(v))
-	return nil
+	return httpx.Call(http.StatusOK, func(r *http.Request) (threeWayJSON, error) {
+		return asJSON(threeWayOut)(h.svc.AgreeThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID")))
+	})(w, r)
 }
 
+type threeWayStateJSON struct {
+	State string `json:"state"`
+}
+
+// ThreeWayOutcome serves POST /api/v1/three-way-meetings/{threeWayID}/outcome:
+// records whether it was held or cancelled.
 func (h *Handler) ThreeWayOutcome(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		State string `json:"state"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.FinishThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), mentorvault.ThreeWayState(in.State))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, threeWayOut(v))
-	return nil
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in threeWayStateJSON) (threeWayJSON, error) {
+		return asJSON(threeWayOut)(h.svc.FinishThreeWay(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), mentorvault.ThreeWayState(in.State)))
+	})(w, r)
 }
 
+// ThreeWayNote serves POST /api/v1/three-way-meetings/{threeWayID}/notes:
+// 201 with a note the three share.
 func (h *Handler) ThreeWayNote(w http.ResponseWriter, r *http.Request) error {
-	var in statementBodyJSON
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	n, err := h.svc.AddThreeWayNote(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), in.Body)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, threeWayNoteOut(n))
-	return nil
+	return httpx.JSON(http.StatusCreated, func(r *http.Request, in statementBodyJSON) (threeWayNoteJSON, error) {
+		return asJSON(threeWayNoteOut)(h.svc.AddThreeWayNote(r.Context(), httpx.Principal(r), r.PathValue("threeWayID"), in.Body))
+	})(w, r)
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +25,8 @@ const MaxAPIBody = 256 << 10
 func API(log *slog.Logger, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sess := Session(r.Context()); sess != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sess.CSRFToken)) != 1 {
+			// An empty token would match a missing header: never accept it.
+			if sess.CSRFToken == "" || subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sess.CSRFToken)) != 1 {
 				WriteError(log, w, r, mentorvault.Errorf(mentorvault.EFORBIDDEN, "missing or wrong X-CSRF-Token header"))
 				return
 			}
@@ -36,7 +38,9 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 }
 
 // JSON is the handler of an API operation that takes a JSON body In and
-// answers Out with status: decode, call, encode in one place.
+// answers Out with status: decode, call, encode in one place. Decode's codes
+// (invalid, unsupported_media_type, too_large) come back before call runs;
+// call's error comes back as it is.
 func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
@@ -52,17 +56,126 @@ func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error
 	}
 }
 
+// Created is the handler of an API operation that takes a JSON body In,
+// creates a resource and answers it with 201 Created and its address in
+// Location. Errors as for JSON.
+func Created[In, Out any](call func(r *http.Request, in In) (out Out, location string, err error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		out, loc, err := call(r, in)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", loc)
+		WriteJSON(w, http.StatusCreated, out)
+		return nil
+	}
+}
+
+// JSONNoContent is the handler of an API operation that takes a JSON body In
+// and answers 204 No Content. Errors as for JSON.
+func JSONNoContent[In any](call func(r *http.Request, in In) error) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		if err := call(r, in); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
 // Get is the handler of an API operation without a body that answers Out
-// with 200 OK.
+// with 200 OK; call's error comes back as it is.
 func Get[Out any](call func(r *http.Request) (Out, error)) HandlerFunc {
+	return Call(http.StatusOK, call)
+}
+
+// Call is the handler of an API operation without a body (an action such as
+// "sign" or "cancel") that answers Out with status; call's error comes back
+// as it is.
+func Call[Out any](status int, call func(r *http.Request) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		out, err := call(r)
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusOK, out)
+		WriteJSON(w, status, out)
 		return nil
 	}
+}
+
+// NoContent is the handler of an API operation without a body that answers
+// 204 No Content; call's error comes back as it is.
+func NoContent(call func(r *http.Request) error) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := call(r); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+// Page is what a list's query asks for: at most Limit items, starting
+// before the cursor Before ("" for the first page).
+type Page struct {
+	Limit  int
+	Before string
+}
+
+// Page sizes: DefaultLimit when the query names none, at most MaxLimit.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// ParsePage reads limit and before from the query. Returns EINVALID for a
+// limit that is not a number from 1 to MaxLimit.
+func ParsePage(r *http.Request) (Page, error) {
+	q := r.URL.Query()
+	p := Page{Limit: DefaultLimit, Before: q.Get("before")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			return Page{}, mentorvault.Invalid("the query is not valid", map[string]string{"limit": "must be a number from 1 to 500"})
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+// BeforeSeq is the page's cursor as an event number, 0 for the first page.
+// Returns EINVALID when it is not a positive number.
+func (p Page) BeforeSeq() (int64, error) {
+	if p.Before == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(p.Before, 10, 64)
+	if err != nil || n < 1 {
+		return 0, mentorvault.Invalid("the query is not valid", map[string]string{"before": "must be a positive event number"})
+	}
+	return n, nil
+}
+
+// Paged is the handler of a list operation without a body that answers Out
+// with 200 OK for the page its query asks for. Returns EINVALID for a bad
+// limit before call runs; call's error comes back as it is.
+func Paged[Out any](call func(r *http.Request, p Page) (Out, error)) HandlerFunc {
+	return Get(func(r *http.Request) (Out, error) {
+		p, err := ParsePage(r)
+		if err != nil {
+			var zero Out
+			return zero, err
+		}
+		return call(r, p)
+	})
 }
 
 // ErrorBody is the JSON shape of every API error.

@@ -8,6 +8,18 @@ import (
 	"github.com/mentorvault/mentorvault"
 )
 
+// Review is a review of the agreement: do its expectations still hold
+// (answer), notes, and whether to amend it now (amend "yes").
+type Review struct {
+	Answer, Notes string
+	Amend         bool
+}
+
+// ParseReview reads an agreement review's form (answer, notes, amend).
+func ParseReview(v url.Values) (Review, Problems) {
+	return Review{Answer: v.Get("answer"), Notes: v.Get("notes"), Amend: v.Get("amend") == "yes"}, nil
+}
+
 // RowCount is how many rows of a repeated part the agreement editor posted
 // (clause_rows, kept_rows, exception_rows): 0 unless a count, and never
 // more than the agreement may hold and a few blank rows.

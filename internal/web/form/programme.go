@@ -6,10 +6,13 @@ import (
 	"github.com/mentorvault/mentorvault"
 )
 
+// ParseGuidelines reads a programme's guidelines being published (body, Markdown).
+func ParseGuidelines(v url.Values) (string, Problems) { return v.Get("body"), nil }
+
 // ParseProgrammeSettings reads a programme's settings form over st, the
 // settings in force: the numbers (blank is 0), the agreement template's
 // meetings, and the mandatory exceptions; the settings' own validation
-// judges the values.
+// judges the values. Problems are keyed as the settings' own are.
 func ParseProgrammeSettings(v url.Values, st mentorvault.ProgrammeSettings) (mentorvault.ProgrammeSettings, Problems) {
 	p := Problems{}
 	st.MinNoticeHours = Int(v.Get("min_notice_hours"), "min_notice_hours", p)

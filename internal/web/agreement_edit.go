@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type clauseRow struct {
@@ -261,32 +263,12 @@ func (h *Handler) AgreementEdit(w http.ResponseWriter, r *http.Request) error {
 
 // rowIndexes returns the row numbers the form holds for prefix (e.g.
 // "clauses"), in order, from its count field.
-func rowCount(r *http.Request, name string) int {
-	n, err := strconv.Atoi(r.PostFormValue(name))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return min(n, mentorvault.MaxAgreementItems+10)
-}
-
-func atoiField(v, field string, errs map[string]string) int {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		errs[field] = "must be a whole number"
-	}
-	return n
-}
-
 // fromForm reads the editor's form into the page (as typed, so a problem
 // never loses anything) and into terms. termRow maps each term index back
 // to its row on the page, so the service's error paths find their field.
-func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionKind) (t mentorvault.AgreementTerms, local map[string]string, clauseAt, keptAt, excAt []int) {
+func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionKind) (t mentorvault.AgreementTerms, local form.Problems, clauseAt, keptAt, excAt []int) {
 	f := r.PostFormValue
-	local = map[string]string{}
+	local = form.Problems{}
 	pg.ChannelsOn = map[string]bool{}
 	for _, c := range r.PostForm["channels"] {
 		pg.ChannelsOn[c] = true
@@ -295,9 +277,9 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 	x := &t.Expectations
 	x.MeetingFrequency = f("frequency")
 	pg.Minutes, pg.NoticeHours, pg.ReviewWeeks = f("minutes"), f("notice_hours"), f("review_weeks")
-	x.MeetingMinutes = atoiField(pg.Minutes, "expectations.meeting_minutes", local)
-	x.CancellationNoticeHours = atoiField(pg.NoticeHours, "expectations.cancellation_notice_hours", local)
-	x.ReviewEveryWeeks = atoiField(pg.ReviewWeeks, "expectations.review_every_weeks", local)
+	x.MeetingMinutes = form.Int(pg.Minutes, "expectations.meeting_minutes", local)
+	x.CancellationNoticeHours = form.Int(pg.NoticeHours, "expectations.cancellation_notice_hours", local)
+	x.ReviewEveryWeeks = form.Int(pg.ReviewWeeks, "expectations.review_every_weeks", local)
 	pg.Late, pg.ScopeIn, pg.ScopeOut, pg.Goals, pg.EndDate = f("late_cancellation"), f("scope_in"), f("scope_out"), f("goals"), strings.TrimSpace(f("end_date"))
 	x.LateCancellation, x.ScopeIn, x.ScopeOut, x.Goals, x.EndDate = pg.Late, pg.ScopeIn, pg.ScopeOut, pg.Goals, pg.EndDate
 	pg.fillExpectationOptions(x.MeetingFrequency)
@@ -314,7 +296,7 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 			clauseAt = append(clauseAt, i)
 		}
 	} else {
-		for i := 0; i < rowCount(r, "clause_rows"); i++ {
+		for i := 0; i < form.RowCount(r.PostForm, "clause_rows"); i++ {
 			p := fmt.Sprintf("clauses[%d].", i)
 			row := clauseRow{Index: len(pg.Clauses), Discloser: f(p + "discloser"), What: f(p + "what"), Item: f(p + "item"), Recipient: f(p + "recipient"),
 				RecipientName: f(p + "recipient_name"), Condition: f(p + "condition"), Until: f(p + "until"), Months: f(p + "months"),
@@ -332,7 +314,7 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 				c.RecipientName = strings.TrimSpace(row.RecipientName)
 			}
 			if c.Until == mentorvault.UntilMonthsAfter {
-				c.Months = atoiField(row.Months, "months", row.Errs)
+				c.Months = form.Int(row.Months, "months", row.Errs)
 				if c.Months == 0 && len(row.Errs) == 0 {
 					row.Errs["months"] = "say how many months (1 to 120)"
 				}
@@ -349,7 +331,7 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 			pg.Clauses = append(pg.Clauses, row)
 		}
 	}
-	for i := 0; i < rowCount(r, "kept_rows"); i++ {
+	for i := 0; i < form.RowCount(r.PostForm, "kept_rows"); i++ {
 		p := fmt.Sprintf("kept_confidential[%d].", i)
 		row := keptRow{Index: len(pg.Kept), Party: f(p + "party"), Text: f(p + "text"), Remove: f(p+"remove") == "yes"}
 		if strings.TrimSpace(row.Text) == "" {
@@ -362,7 +344,7 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 		pg.fillKept(&row)
 		pg.Kept = append(pg.Kept, row)
 	}
-	for i := 0; i < rowCount(r, "exception_rows"); i++ {
+	for i := 0; i < form.RowCount(r.PostForm, "exception_rows"); i++ {
 		p := fmt.Sprintf("exceptions[%d].", i)
 		row := excRow{Index: len(pg.Excs), Kind: f(p + "kind"), Text: f(p + "text"), Remove: f(p+"remove") == "yes"}
 		row.Mandatory = slices.Contains(mandatory, mentorvault.ExceptionKind(row.Kind))
@@ -391,11 +373,9 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 // placeErrors puts each error (keyed by its path in the terms) next to its field.
 func (pg *editPage) placeErrors(errs map[string]string, clauseAt, keptAt, excAt []int) {
 	for k, v := range errs {
-		var i int
-		var field string
 		switch {
-		case scanRow(k, "clauses", &i, &field):
-			if i < len(clauseAt) {
+		case isRow(k, "clauses"):
+			if i, field, _ := form.ScanRow(k, "clauses"); i < len(clauseAt) {
 				row := &pg.Clauses[clauseAt[i]]
 				if row.Errs == nil {
 					row.Errs = map[string]string{}
@@ -403,8 +383,8 @@ func (pg *editPage) placeErrors(errs map[string]string, clauseAt, keptAt, excAt 
 				row.Errs[field] = v
 				continue
 			}
-		case scanRow(k, "kept_confidential", &i, &field):
-			if i < len(keptAt) {
+		case isRow(k, "kept_confidential"):
+			if i, field, _ := form.ScanRow(k, "kept_confidential"); i < len(keptAt) {
 				row := &pg.Kept[keptAt[i]]
 				if row.Errs == nil {
 					row.Errs = map[string]string{}
@@ -412,8 +392,8 @@ func (pg *editPage) placeErrors(errs map[string]string, clauseAt, keptAt, excAt 
 				row.Errs[field] = v
 				continue
 			}
-		case scanRow(k, "exceptions", &i, &field):
-			if i < len(excAt) {
+		case isRow(k, "exceptions"):
+			if i, field, _ := form.ScanRow(k, "exceptions"); i < len(excAt) {
 				row := &pg.Excs[excAt[i]]
 				if row.Errs == nil {
 					row.Errs = map[string]string{}
@@ -426,24 +406,8 @@ func (pg *editPage) placeErrors(errs map[string]string, clauseAt, keptAt, excAt 
 	}
 }
 
-// scanRow parses "clauses[2].recipient" (or a local "clauses[2].months",
-// already in page-row numbers — those are placed before the service runs).
-func scanRow(k, prefix string, i *int, field *string) bool {
-	rest, ok := strings.CutPrefix(k, prefix+"[")
-	if !ok {
-		return false
-	}
-	num, f, ok := strings.Cut(rest, "].")
-	if !ok {
-		return false
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil {
-		return false
-	}
-	*i, *field = n, f
-	return true
-}
+// isRow reports whether k is the path of a field of one of prefix's rows.
+func isRow(k, prefix string) bool { _, _, ok := form.ScanRow(k, prefix); return ok }
 
 func (h *Handler) AgreementSave(w http.ResponseWriter, r *http.Request) error {
 	pg, av, err := h.editBase(r)
@@ -454,48 +418,43 @@ func (h *Handler) AgreementSave(w http.ResponseWriter, r *http.Request) error {
 		pg.VersionID = vid
 	}
 	pg.BaseHash = r.PostFormValue("base_hash")
-	terms, local, clauseAt, keptAt, excAt := pg.fromForm(r, av.Settings.MandatoryExceptions)
-	if len(local) > 0 {
-		// Row-level problems found here are already in page-row numbers.
-		for k, v := range local {
-			var i int
-			var field string
-			if scanRow(k, "clauses", &i, &field) && i < len(pg.Clauses) {
-				if pg.Clauses[i].Errs == nil {
-					pg.Clauses[i].Errs = map[string]string{}
-				}
-				pg.Clauses[i].Errs[field] = v
-				continue
-			}
-			pg.Fields[k] = v
-		}
+	var clauseAt, keptAt, excAt []int
+	parse := func(url.Values) (t mentorvault.AgreementTerms, local form.Problems) {
+		t, local, clauseAt, keptAt, excAt = pg.fromForm(r, av.Settings.MandatoryExceptions)
+		return t, local
+	}
+	return submit(w, r, parse, func(terms mentorvault.AgreementTerms) (string, error) {
+		base, _ := hex.DecodeString(pg.BaseHash)
+		_, err := h.svc.UpdateDraft(r.Context(), httpx.Principal(r), pg.Rel.ID, pg.VersionID, base, terms)
+		return agreementPath(pg.Rel.ID) + "?done=saved", err
+	}, func(bad refused) error {
 		pg.Error = "Some answers need another look; nothing is saved yet. The problems are marked below."
+		switch {
+		case bad.Err == nil:
+			// Row-level problems found here are already in page-row numbers.
+			for k, v := range bad.Problems {
+				if i, field, ok := form.ScanRow(k, "clauses"); ok && i < len(pg.Clauses) {
+					if pg.Clauses[i].Errs == nil {
+						pg.Clauses[i].Errs = map[string]string{}
+					}
+					pg.Clauses[i].Errs[field] = v
+					continue
+				}
+				pg.Fields[k] = v
+			}
+		case mentorvault.ErrorCode(bad.Err) == mentorvault.EINVALID:
+			pg.placeErrors(mentorvault.ErrorFields(bad.Err), clauseAt, keptAt, excAt)
+		default: // ECONFLICT
+			pg.Conflict = true
+			pg.Error = pg.Other.Name + " changed the draft while you were editing, so your changes are not saved yet. They are all still in the form below. Look at what changed, then save again to replace the draft with what is in this form."
+			// Saving again is a deliberate choice made after seeing the message.
+			pg.BaseHash, pg.VersionID = hex.EncodeToString(av.Draft.Hash), av.Draft.ID
+		}
 		pg.listOtherFields()
 		pg.addBlankRows()
-		h.render(w, r, http.StatusBadRequest, "agreement_edit.html", pg)
+		h.render(w, r, bad.status(), "agreement_edit.html", pg)
 		return nil
-	}
-	base, _ := hex.DecodeString(pg.BaseHash)
-	_, err = h.svc.UpdateDraft(r.Context(), httpx.Principal(r), pg.Rel.ID, pg.VersionID, base, terms)
-	switch mentorvault.ErrorCode(err) {
-	case "":
-		http.Redirect(w, r, agreementPath(pg.Rel.ID)+"?done=saved", http.StatusSeeOther)
-		return nil
-	case mentorvault.EINVALID:
-		pg.placeErrors(mentorvault.ErrorFields(err), clauseAt, keptAt, excAt)
-		pg.Error = "Some answers need another look; nothing is saved yet. The problems are marked below."
-	case mentorvault.ECONFLICT:
-		pg.Conflict = true
-		pg.Error = pg.Other.Name + " changed the draft while you were editing, so your changes are not saved yet. They are all still in the form below. Look at what changed, then save again to replace the draft with what is in this form."
-		// Saving again is a deliberate choice made after seeing the message.
-		pg.BaseHash, pg.VersionID = hex.EncodeToString(av.Draft.Hash), av.Draft.ID
-	default:
-		return err
-	}
-	pg.listOtherFields()
-	pg.addBlankRows()
-	h.render(w, r, httpx.Status(mentorvault.ErrorCode(err)), "agreement_edit.html", pg)
-	return nil
+	}, mentorvault.ECONFLICT)
 }
 
 func (pg *editPage) listOtherFields() {

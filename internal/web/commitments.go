@@ -10,6 +10,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type commitmentRow struct {
@@ -40,25 +41,32 @@ func commitmentRowOf(c *mentorvault.Commitment, v *service.RelationshipView, me 
 	return row
 }
 
-// commitmentInput reads the commitment form; owner is "me" or "other".
-func (h *Handler) commitmentInput(r *http.Request, v *service.RelationshipView) (service.CommitmentInput, commitmentForm, error) {
-	me := httpx.Principal(r).UserID
-	f := commitmentForm{Owner: r.PostFormValue("owner"), Description: r.PostFormValue("description"), Due: strings.TrimSpace(r.PostFormValue("due")), GoalID: r.PostFormValue("goal_id")}
-	in := service.CommitmentInput{OwnerID: me, Description: f.Description, GoalID: f.GoalID}
-	if f.Owner == "other" {
-		in.OwnerID = v.Other(me).ID
-	} else {
+// typedCommitment is the commitment form as it was posted, to show again.
+func typedCommitment(v url.Values) commitmentForm {
+	f := commitmentForm{Owner: v.Get("owner"), Description: v.Get("description"), Due: strings.TrimSpace(v.Get("due")), GoalID: v.Get("goal_id")}
+	if f.Owner != "other" {
 		f.Owner = "me"
 	}
-	if f.Due == "" {
-		return in, f, mentorvault.Invalid("the commitment is not valid", map[string]string{"due": "is required: by when is it promised?"})
+	return f
+}
+
+// parseCommitment reads the commitment form of a party of v.
+func parseCommitment(r *http.Request, v *service.RelationshipView) func(url.Values) (service.CommitmentInput, form.Problems) {
+	me := httpx.Principal(r).UserID
+	return func(vals url.Values) (service.CommitmentInput, form.Problems) {
+		return form.ParseCommitment(vals, me, v.Other(me).ID)
 	}
-	d, err := time.Parse("2006-01-02", f.Due)
-	if err != nil {
-		return in, f, mentorvault.Invalid("the commitment is not valid", map[string]string{"due": "must be a date like 2026-03-01"})
+}
+
+// refusedCommitment is the typed form with why it was refused, in one message.
+func refusedCommitment(v url.Values, bad refused) commitmentForm {
+	f := typedCommitment(v)
+	err := bad.Err
+	if err == nil {
+		err = mentorvault.Invalid("the commitment is not valid", bad.Problems)
 	}
-	in.DueAt = d.Add(24*time.Hour - time.Minute) // by the end of that day (UTC)
-	return in, f, nil
+	f.Error = commitmentError(err)
+	return f
 }
 
 func commitmentError(err error) string {
@@ -81,25 +89,19 @@ func (h *Handler) MeetingCommitment(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	in, f, err := h.commitmentInput(r, v)
-	if err == nil {
+	return submit(w, r, parseCommitment(r, v), func(in service.CommitmentInput) (string, error) {
 		in.MeetingID = r.PathValue("meetingID")
-		_, err = h.svc.CreateCommitment(r.Context(), p, v.ID, in)
-	}
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.meetingPage(r)
-		if perr != nil {
-			return perr
+		_, err := h.svc.CreateCommitment(r.Context(), p, v.ID, in)
+		return meetingPath(r) + "?done=commitment#session-commitments", err
+	}, func(bad refused) error {
+		pg, err := h.meetingPage(r)
+		if err != nil {
+			return err
 		}
-		f.Error = commitmentError(err)
-		pg.CForm = f
-		h.render(w, r, http.StatusBadRequest, "meeting.html", pg)
+		pg.CForm = refusedCommitment(r.PostForm, bad)
+		h.render(w, r, bad.status(), "meeting.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, meetingPath(r)+"?done=commitment#session-commitments", http.StatusSeeOther)
-	return nil
+	})
 }
 
 type partyFigure struct {
@@ -163,31 +165,26 @@ func (h *Handler) CreateCommitment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	in, f, err := h.commitmentInput(r, v)
-	if err == nil {
-		_, err = h.svc.CreateCommitment(r.Context(), p, v.ID, in)
-	}
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.commitmentsPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, parseCommitment(r, v), func(in service.CommitmentInput) (string, error) {
+		if _, err := h.svc.CreateCommitment(r.Context(), p, v.ID, in); err != nil {
+			return "", err
 		}
-		f.Error = commitmentError(err)
-		pg.Form = f
+		if in.GoalID != "" && r.PostFormValue("back") == "goals" {
+			return relPath(v.ID) + "/goals?done=commitment#goal-" + url.PathEscape(in.GoalID), nil
+		}
+		return relPath(v.ID) + "/commitments?done=created#commitments", nil
+	}, func(bad refused) error {
+		pg, err := h.commitmentsPage(r)
+		if err != nil {
+			return err
+		}
+		pg.Form = refusedCommitment(r.PostForm, bad)
 		for i := range pg.Goals {
-			pg.Goals[i].Selected = pg.Goals[i].Value == f.GoalID
+			pg.Goals[i].Selected = pg.Goals[i].Value == pg.Form.GoalID
 		}
-		h.render(w, r, http.StatusBadRequest, "commitments.html", pg)
+		h.render(w, r, bad.status(), "commitments.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	back := relPath(v.ID) + "/commitments?done=created#commitments"
-	if f.GoalID != "" && r.PostFormValue("back") == "goals" {
-		back = relPath(v.ID) + "/goals?done=commitment#goal-" + url.PathEscape(f.GoalID)
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) UpdateCommitment(w http.ResponseWriter, r *http.Request) error {

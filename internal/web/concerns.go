@@ -9,6 +9,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 func concernPath(relID, id string) string { return relPath(relID) + "/concerns/" + url.PathEscape(id) }
@@ -118,31 +119,32 @@ func (h *Handler) Concerns(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) RaiseConcern(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	f := raiseForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"), Imminent: r.PostFormValue("imminent") == "yes"}
-	c, err := h.svc.RaiseConcern(r.Context(), httpx.Principal(r), id, mentorvault.ConcernCategory(f.Category), f.Description, f.Imminent)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.concernsPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseConcern, func(in form.Concern) (string, error) {
+		c, err := h.svc.RaiseConcern(r.Context(), httpx.Principal(r), id, in.Category, in.Description, in.Imminent)
+		if err != nil {
+			return "", err
 		}
-		f.Error, f.Fields = "Please correct the concern below.", map[string]string{}
-		names := map[string]string{"category": "Choose what the concern is about.", "description": "The description "}
-		for k, m := range mentorvault.ErrorFields(err) {
+		return concernPath(id, c.ID) + "?done=raised", nil
+	}, func(bad refused) error {
+		pg, err := h.concernsPage(r)
+		if err != nil {
+			return err
+		}
+		in, _ := form.ParseConcern(r.PostForm)
+		f := raiseForm{Category: string(in.Category), Description: in.Description, Imminent: in.Imminent,
+			Error: "Please correct the concern below.", Fields: map[string]string{}}
+		for k, m := range mentorvault.ErrorFields(bad.Err) {
 			if k == "category" {
-				f.Fields[k] = names[k]
+				f.Fields[k] = "Choose what the concern is about."
 			} else {
-				f.Fields[k] = names[k] + m + "."
+				f.Fields[k] = map[string]string{"description": "The description "}[k] + m + "."
 			}
 		}
 		pg.Form = f
 		pg.setCategories(f.Category)
-		h.render(w, r, http.StatusBadRequest, "concerns.html", pg)
+		h.render(w, r, bad.status(), "concerns.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, concernPath(id, c.ID)+"?done=raised", http.StatusSeeOther)
-	return nil
+	})
 }
 
 type concernExcRow struct {
@@ -352,17 +354,20 @@ func thisConcern(r *http.Request) string {
 }
 
 func (h *Handler) ConcernStep(w http.ResponseWriter, r *http.Request) error {
-	f := stepForm{Answer: r.PostFormValue("answer"), Body: r.PostFormValue("body"), Kind: r.PostFormValue("kind"), For: "step"}
-	if f.Kind == string(mentorvault.StepEthicalView) {
-		f.For = "view"
-	}
-	_, err := h.svc.RecordConcernStep(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), mentorvault.ConcernStepKind(f.Kind), f.Answer, f.Body)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.concernPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseConcernStep, func(in form.ConcernStep) (string, error) {
+		_, err := h.svc.RecordConcernStep(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.Kind, in.Answer, in.Body)
+		return thisConcern(r) + "?done=step#steps", err
+	}, func(bad refused) error {
+		pg, err := h.concernPage(r)
+		if err != nil {
+			return err
 		}
-		fields := mentorvault.ErrorFields(err)
+		in, _ := form.ParseConcernStep(r.PostForm)
+		f := stepForm{Answer: in.Answer, Body: in.Body, Kind: string(in.Kind), For: "step"}
+		if in.Kind == mentorvault.StepEthicalView {
+			f.For = "view"
+		}
+		fields := mentorvault.ErrorFields(bad.Err)
 		switch {
 		case fields["answer"] != "":
 			f.Error = "Choose yes, no or unsure."
@@ -371,72 +376,37 @@ func (h *Handler) ConcernStep(w http.ResponseWriter, r *http.Request) error {
 		case fields["body"] != "":
 			f.Error = "The text " + fields["body"] + "."
 		default:
-			f.Error = fieldsMessage(err)
+			f.Error = fieldsMessage(bad.Err)
 		}
 		pg.StepForm = f
-		h.renderConcern(w, r, http.StatusBadRequest, pg)
+		h.renderConcern(w, r, bad.status(), pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, thisConcern(r)+"?done=step#steps", http.StatusSeeOther)
-	return nil
+	})
 }
 
-// parseDisclosure reads the plan or notice form; problems found here are
-// kept in f, the service's in the caller.
-func parseDisclosure(r *http.Request, v *service.RelationshipView, notice bool) (service.DisclosureInput, disclosureForm, bool) {
-	f := disclosureForm{Discloser: r.PostFormValue("discloser"), To: r.PostFormValue("to"), Email: strings.TrimSpace(r.PostFormValue("recipient_email")),
-		Name: strings.TrimSpace(r.PostFormValue("recipient_name")), How: strings.TrimSpace(r.PostFormValue("how")), Content: r.PostFormValue("content"),
-		When: strings.TrimSpace(r.PostFormValue("effective_at")), TZ: r.PostFormValue("tz"), AtOnce: notice && r.PostFormValue("at_once") == "yes",
+// typedDisclosure is the plan or notice form as it was posted, to show again.
+func typedDisclosure(v url.Values, notice bool) disclosureForm {
+	f := disclosureForm{Discloser: v.Get("discloser"), To: v.Get("to"), Email: strings.TrimSpace(v.Get("recipient_email")),
+		Name: strings.TrimSpace(v.Get("recipient_name")), How: strings.TrimSpace(v.Get("how")), Content: v.Get("content"),
+		When: strings.TrimSpace(v.Get("effective_at")), TZ: form.Zone(v.Get("tz")), AtOnce: notice && v.Get("at_once") == "yes",
 		Fields: map[string]string{}}
-	if f.TZ == "" {
-		f.TZ = "UTC"
-	}
 	f.TZs = tzOptions(f.TZ)
-	in := service.DisclosureInput{How: f.How, Content: f.Content, Imminent: f.AtOnce}
-	me := httpx.Principal(r).UserID
-	if !notice && f.Discloser == "other" {
-		in.DiscloserID = v.Other(me).ID
-	} else {
+	if notice || f.Discloser != "other" {
 		f.Discloser = "me"
 	}
-	if f.To == "outside" {
-		in.RecipientName = f.Name
-	} else {
-		f.To, in.RecipientEmail = "member", f.Email
-		if f.Email == "" {
-			f.Fields["recipient_email"] = "Enter the email of the person in your organisation who will be told."
-		}
+	if f.To != "outside" {
+		f.To = "member"
 	}
-	switch {
-	case f.AtOnce:
-		in.EffectiveAt = time.Now()
-	case f.When == "" && !notice:
-		in.EffectiveAt = time.Now() // a plan takes effect when both have signed
-	case f.When == "":
-		f.Fields["effective_at"] = "Enter when the disclosure will take effect."
-	default:
-		loc, err := time.LoadLocation(f.TZ)
-		known := false
-		for _, z := range timeZones {
-			known = known || z == f.TZ
-		}
-		if err != nil || !known {
-			f.Fields["tz"] = "Choose a time zone from the list."
-			loc = time.UTC
-		}
-		t, err := time.ParseInLocation("2006-01-02T15:04", f.When, loc)
-		if err != nil {
-			f.Fields["effective_at"] = "Enter a date and time like 2026-03-01 14:30."
-		}
-		in.EffectiveAt = t
+	return f
+}
+
+// refuse shows why the form was refused: its own problems, or the service's.
+func (f *disclosureForm) refuse(bad refused) {
+	if bad.Err != nil {
+		f.fail(bad.Err)
+		return
 	}
-	if len(f.Fields) > 0 {
-		f.Error = "Please correct the details below."
-		return in, f, false
-	}
-	return in, f, true
+	f.Error, f.Fields = "Please correct the details below.", bad.Problems
 }
 
 // failDisclosure keeps a service's EINVALID in the form; it reports whether err was one.
@@ -459,40 +429,43 @@ func (h *Handler) webDisclosureForm(w http.ResponseWriter, r *http.Request, noti
 	if err != nil {
 		return err
 	}
-	in, f, ok := parseDisclosure(r, v, notice)
-	if ok {
+	parse := func(vals url.Values) (service.DisclosureInput, form.Problems) {
+		return form.ParseDisclosure(vals, notice, v.Other(p.UserID).ID, time.Now())
+	}
+	return submit(w, r, parse, func(in service.DisclosureInput) (string, error) {
 		var d *mentorvault.Disclosure
+		var err error
 		if notice {
 			d, err = h.svc.FileDisclosureNotice(r.Context(), p, v.ID, r.PathValue("concernID"), in)
 		} else {
 			d, err = h.svc.ProposeDisclosurePlan(r.Context(), p, v.ID, r.PathValue("concernID"), in)
 		}
-		if err == nil {
-			done := "plan"
-			if notice {
-				done = "notice"
-				if d.State == mentorvault.DisclosureDelivered {
-					done = "disclosed"
-				}
+		if err != nil {
+			return "", h.hideFromOutsider(v, p, err)
+		}
+		done := "plan"
+		if notice {
+			done = "notice"
+			if d.State == mentorvault.DisclosureDelivered {
+				done = "disclosed"
 			}
-			http.Redirect(w, r, thisConcern(r)+"?done="+done+"#d-"+d.ID, http.StatusSeeOther)
-			return nil
 		}
-		if !f.fail(err) {
-			return h.hideFromOutsider(v, p, err)
+		return thisConcern(r) + "?done=" + done + "#d-" + d.ID, nil
+	}, func(bad refused) error {
+		pg, err := h.concernPage(r)
+		if err != nil {
+			return err
 		}
-	}
-	pg, err := h.concernPage(r)
-	if err != nil {
-		return err
-	}
-	if notice {
-		pg.NoticeForm = f
-	} else {
-		pg.PlanForm = f
-	}
-	h.renderConcern(w, r, http.StatusBadRequest, pg)
-	return nil
+		f := typedDisclosure(r.PostForm, notice)
+		f.refuse(bad)
+		if notice {
+			pg.NoticeForm = f
+		} else {
+			pg.PlanForm = f
+		}
+		h.renderConcern(w, r, bad.status(), pg)
+		return nil
+	})
 }
 
 func (h *Handler) ProposePlan(w http.ResponseWriter, r *http.Request) error {
@@ -504,23 +477,20 @@ func (h *Handler) FileNotice(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) CloseConcern(w http.ResponseWriter, r *http.Request) error {
-	outcome, then := mentorvault.ConcernStatus(r.PostFormValue("outcome")), mentorvault.LifecycleAction(r.PostFormValue("relationship"))
-	_, err := h.svc.CloseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), outcome, then)
-	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || c == mentorvault.ECONFLICT {
-		pg, perr := h.concernPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseConcernClose, func(in form.ConcernClose) (string, error) {
+		_, err := h.svc.CloseConcern(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("concernID"), in.Outcome, in.Then)
+		done := "closed"
+		if in.Then != "" {
+			done = "closed-" + string(in.Then)
 		}
-		pg.CloseError = mentorvault.ErrorMessage(err) + "."
-		h.renderConcern(w, r, httpx.Status(c), pg)
+		return thisConcern(r) + "?done=" + done, err
+	}, func(bad refused) error {
+		pg, err := h.concernPage(r)
+		if err != nil {
+			return err
+		}
+		pg.CloseError = mentorvault.ErrorMessage(bad.Err) + "."
+		h.renderConcern(w, r, bad.status(), pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	done := "closed"
-	if then != "" {
-		done = "closed-" + string(then)
-	}
-	http.Redirect(w, r, thisConcern(r)+"?done="+done, http.StatusSeeOther)
-	return nil
+	}, mentorvault.ECONFLICT)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type consultForm struct {
@@ -84,42 +85,42 @@ func consultMessage(pg *consultStartPage, f consultForm) string {
 }
 
 func (h *Handler) StartConsultation(w http.ResponseWriter, r *http.Request) error {
-	concernID := r.PostFormValue("concern_id")
-	pg, err := h.consultStartPage(r, concernID)
+	pg, err := h.consultStartPage(r, r.PostFormValue("concern_id"))
 	if err != nil {
 		return err
 	}
-	f := consultForm{SupervisorID: r.PostFormValue("supervisor_id"), Message: r.PostFormValue("message"),
-		ShareCategory: r.PostFormValue("share_category") == "yes", ShareDescribed: r.PostFormValue("share_description") == "yes", Fields: map[string]string{}}
+	in, _ := form.ParseConsultation(r.PostForm)
+	f := consultForm{SupervisorID: in.SupervisorID, Message: in.Message, ShareCategory: in.ShareCategory, ShareDescribed: in.ShareDescription,
+		Fields: map[string]string{}}
 	for i := range pg.Supervisors {
 		pg.Supervisors[i].Selected = pg.Supervisors[i].Value == f.SupervisorID
 	}
-	if strings.TrimSpace(f.Message) == "" {
-		f.Error, f.Fields["message"] = "Please write your question.", "Write what you would like the supervisor's guidance on."
-	} else {
-		c, err := h.svc.StartConsultation(r.Context(), httpx.Principal(r), pg.Rel.ID, f.SupervisorID, concernID, consultMessage(pg, f))
-		if err == nil {
-			http.Redirect(w, r, "/consultations/"+url.PathEscape(c.ID)+"?done=started", http.StatusSeeOther)
-			return nil
+	return submit(w, r, form.ParseConsultation, func(in form.Consultation) (string, error) {
+		c, err := h.svc.StartConsultation(r.Context(), httpx.Principal(r), pg.Rel.ID, in.SupervisorID, in.ConcernID, consultMessage(pg, f))
+		if err != nil {
+			return "", err
 		}
-		if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
-			return err
-		}
-		f.Error = mentorvault.ErrorMessage(err) + "."
-		for k, m := range mentorvault.ErrorFields(err) {
-			switch k {
-			case "supervisor_id":
-				f.Fields[k] = "Choose a supervisor from the list."
-			case "message":
-				f.Fields[k] = "Your message " + m + " (with what you chose to share)."
-			default:
-				f.Fields[k] = k + " " + m + "."
+		return "/consultations/" + url.PathEscape(c.ID) + "?done=started", nil
+	}, func(bad refused) error {
+		if bad.Err == nil {
+			f.Error, f.Fields = "Please write your question.", bad.Problems
+		} else {
+			f.Error = mentorvault.ErrorMessage(bad.Err) + "."
+			for k, m := range mentorvault.ErrorFields(bad.Err) {
+				switch k {
+				case "supervisor_id":
+					f.Fields[k] = "Choose a supervisor from the list."
+				case "message":
+					f.Fields[k] = "Your message " + m + " (with what you chose to share)."
+				default:
+					f.Fields[k] = k + " " + m + "."
+				}
 			}
 		}
-	}
-	pg.Form = f
-	h.render(w, r, http.StatusBadRequest, "consultation_new.html", pg)
-	return nil
+		pg.Form = f
+		h.render(w, r, bad.status(), "consultation_new.html", pg)
+		return nil
+	})
 }
 
 type consultationRow struct {
@@ -223,21 +224,19 @@ func (h *Handler) Consultation(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) PostConsultation(w http.ResponseWriter, r *http.Request) error {
-	id, body := r.PathValue("consultationID"), r.PostFormValue("body")
-	err := h.svc.PostConsultationMessage(r.Context(), httpx.Principal(r), id, body)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.consultationPage(r)
-		if perr != nil {
-			return perr
+	id := r.PathValue("consultationID")
+	return submit(w, r, form.ParseReply, func(body string) (string, error) {
+		err := h.svc.PostConsultationMessage(r.Context(), httpx.Principal(r), id, body)
+		return "/consultations/" + url.PathEscape(id) + "?done=sent#reply", err
+	}, func(bad refused) error {
+		pg, err := h.consultationPage(r)
+		if err != nil {
+			return err
 		}
-		pg.Reply, pg.Error = body, "Your message "+mentorvault.ErrorFields(err)["message"]+"."
-		h.render(w, r, http.StatusBadRequest, "consultation.html", pg)
+		pg.Reply, pg.Error = r.PostFormValue("body"), "Your message "+mentorvault.ErrorFields(bad.Err)["message"]+"."
+		h.render(w, r, bad.status(), "consultation.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/consultations/"+url.PathEscape(id)+"?done=sent#reply", http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) CloseConsultation(w http.ResponseWriter, r *http.Request) error {

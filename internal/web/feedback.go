@@ -3,12 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type ratingRow struct {
@@ -112,19 +112,16 @@ func (h *Handler) RequestFeedback(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
 	id, rid := r.PathValue("id"), r.PathValue("requestID")
-	ans := mentorvault.FeedbackAnswer{Ratings: map[string]int{}, Text: r.PostFormValue("text")}
-	for _, q := range mentorvault.FeedbackQuestions {
-		if n, err := strconv.Atoi(r.PostFormValue("q_" + q.Key)); err == nil {
-			ans.Ratings[q.Key] = n
+	return submit(w, r, form.ParseFeedback, func(ans mentorvault.FeedbackAnswer) (string, error) {
+		err := h.svc.AnswerFeedback(r.Context(), httpx.Principal(r), id, rid, ans)
+		return relPath(id) + "/feedback?done=answered", err
+	}, func(bad refused) error {
+		pg, err := h.feedbackPage(r)
+		if err != nil {
+			return err
 		}
-	}
-	err := h.svc.AnswerFeedback(r.Context(), httpx.Principal(r), id, rid, ans)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.feedbackPage(r)
-		if perr != nil {
-			return perr
-		}
-		fields := mentorvault.ErrorFields(err)
+		ans, _ := form.ParseFeedback(r.PostForm)
+		fields := mentorvault.ErrorFields(bad.Err)
 		for i := range pg.ToAnswer {
 			if pg.ToAnswer[i].ID != rid {
 				continue
@@ -139,13 +136,9 @@ func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
 				row.Questions[j].Error = fields["ratings."+row.Questions[j].Key] != ""
 			}
 		}
-		h.render(w, r, http.StatusBadRequest, "feedback.html", pg)
+		h.render(w, r, bad.status(), "feedback.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, relPath(id)+"/feedback?done=answered", http.StatusSeeOther)
-	return nil
+	})
 }
 
 type aggRow struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type progressRow struct {
@@ -70,41 +71,40 @@ func (h *Handler) Goals(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) CreateGoal(w http.ResponseWriter, r *http.Request) error {
-	id, t := r.PathValue("id"), r.PostFormValue("title")
-	g, err := h.svc.CreateGoal(r.Context(), httpx.Principal(r), id, t)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.goalsPage(r)
-		if perr != nil {
-			return perr
+	id := r.PathValue("id")
+	return submit(w, r, form.ParseGoal, func(title string) (string, error) {
+		g, err := h.svc.CreateGoal(r.Context(), httpx.Principal(r), id, title)
+		if err != nil {
+			return "", err
 		}
-		pg.NewTitle, pg.Error = t, "The goal "+mentorvault.ErrorFields(err)["title"]+"."
-		h.render(w, r, http.StatusBadRequest, "goals.html", pg)
+		return relPath(id) + "/goals?done=created#goal-" + g.ID, nil
+	}, func(bad refused) error {
+		pg, err := h.goalsPage(r)
+		if err != nil {
+			return err
+		}
+		pg.NewTitle, pg.Error = r.PostFormValue("title"), "The goal "+mentorvault.ErrorFields(bad.Err)["title"]+"."
+		h.render(w, r, bad.status(), "goals.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, relPath(id)+"/goals?done=created#goal-"+g.ID, http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) GoalProgress(w http.ResponseWriter, r *http.Request) error {
 	id, gid := r.PathValue("id"), r.PathValue("goalID")
-	_, err := h.svc.AddGoalProgress(r.Context(), httpx.Principal(r), id, gid, strings.TrimSpace(r.PostFormValue("body")), mentorvault.GoalStatus(r.PostFormValue("status")))
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.goalsPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseProgress, func(in form.Progress) (string, error) {
+		_, err := h.svc.AddGoalProgress(r.Context(), httpx.Principal(r), id, gid, in.Body, in.Status)
+		return relPath(id) + "/goals?done=progress#goal-" + url.PathEscape(gid), err
+	}, func(bad refused) error {
+		pg, err := h.goalsPage(r)
+		if err != nil {
+			return err
 		}
 		pg.ErrorGoal = gid
 		pg.Error = "Write a progress note or choose a new status."
-		if f := mentorvault.ErrorFields(err); f["body"] != "" && !strings.HasPrefix(f["body"], "write") {
+		if f := mentorvault.ErrorFields(bad.Err); f["body"] != "" && !strings.HasPrefix(f["body"], "write") {
 			pg.Error = "The progress note " + f["body"] + "."
 		}
-		h.render(w, r, http.StatusBadRequest, "goals.html", pg)
+		h.render(w, r, bad.status(), "goals.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, relPath(id)+"/goals?done=progress#goal-"+url.PathEscape(gid), http.StatusSeeOther)
-	return nil
+	})
 }

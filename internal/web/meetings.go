@@ -13,16 +13,10 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 const whenFmt = "Mon 2 Jan 2006, 15:04 MST"
-
-// timeZones are the zones the meeting forms offer; times entered are read in
-// the chosen zone, and every time is shown in UTC.
-var timeZones = []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
-	"Europe/Amsterdam", "Europe/Warsaw", "Europe/Helsinki", "America/New_York", "America/Chicago", "America/Denver",
-	"America/Los_Angeles", "America/Sao_Paulo", "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
-	"Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"}
 
 type meetingForm struct {
 	When, TZ, Minutes, Location, Agenda string
@@ -41,48 +35,21 @@ func meetingFormFrom(m *mentorvault.Meeting) meetingForm {
 	return f
 }
 
-// parse reads the posted form; errors are kept in f for showing again.
-func (f *meetingForm) parse(r *http.Request) (service.MeetingInput, bool) {
-	f.When, f.TZ, f.Minutes = strings.TrimSpace(r.PostFormValue("starts_at")), r.PostFormValue("tz"), strings.TrimSpace(r.PostFormValue("minutes"))
-	f.Location, f.Agenda = strings.TrimSpace(r.PostFormValue("location")), r.PostFormValue("agenda")
-	f.Fields = map[string]string{}
-	if f.TZ == "" {
-		f.TZ = "UTC"
-	}
+// typedMeeting is the meeting form as it was posted, to show again.
+func typedMeeting(v url.Values) meetingForm {
+	f := meetingForm{When: strings.TrimSpace(v.Get("starts_at")), TZ: form.Zone(v.Get("tz")), Minutes: strings.TrimSpace(v.Get("minutes")),
+		Location: strings.TrimSpace(v.Get("location")), Agenda: v.Get("agenda"), Fields: map[string]string{}}
 	f.TZs = tzOptions(f.TZ)
-	var in service.MeetingInput
-	loc, err := time.LoadLocation(f.TZ)
-	known := false
-	for _, z := range timeZones {
-		known = known || z == f.TZ
+	return f
+}
+
+// refuse shows why the form was refused: its own problems, or the service's.
+func (f *meetingForm) refuse(bad refused) {
+	if bad.Err == nil {
+		f.Error, f.Fields = "Please correct the meeting details below.", bad.Problems
+		return
 	}
-	if err != nil || !known {
-		f.Fields["tz"] = "Choose a time zone from the list."
-		loc = time.UTC
-	}
-	switch {
-	case f.When == "":
-		f.Fields["starts_at"] = "Enter the date and time the meeting starts."
-	default:
-		t, err := time.ParseInLocation("2006-01-02T15:04", f.When, loc)
-		if err != nil {
-			t, err = time.ParseInLocation("2006-01-02T15:04:05", f.When, loc)
-		}
-		if err != nil {
-			f.Fields["starts_at"] = "Enter a date and time like 2026-03-01 14:30."
-		}
-		in.StartsAt = t
-	}
-	n, err := strconv.Atoi(f.Minutes)
-	if err != nil {
-		f.Fields["minutes"] = "Enter the length in minutes, from 5 to 480."
-	}
-	in.Minutes, in.Location, in.Agenda = n, f.Location, f.Agenda
-	if len(f.Fields) > 0 {
-		f.Error = "Please correct the meeting details below."
-		return in, false
-	}
-	return in, true
+	f.fail(bad.Err)
 }
 
 // fail keeps a service's EINVALID in the form; it reports whether err was one.
@@ -204,28 +171,25 @@ func (h *Handler) habitsPanel(r *http.Request, v *service.RelationshipView) (*ha
 
 func (h *Handler) ScheduleMeeting(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	f := newMeetingForm()
-	in, ok := f.parse(r)
-	if ok {
+	return submit(w, r, form.ParseMeeting, func(in service.MeetingInput) (string, error) {
 		m, err := h.svc.ScheduleMeeting(r.Context(), httpx.Principal(r), id, in)
-		if err == nil {
-			http.Redirect(w, r, relPath(id)+"/meetings/"+m.ID+"?done=scheduled", http.StatusSeeOther)
-			return nil
+		if err != nil {
+			return "", err
 		}
-		if !f.fail(err) {
+		return relPath(id) + "/meetings/" + m.ID + "?done=scheduled", nil
+	}, func(bad refused) error {
+		pg, err := h.relationshipPage(r)
+		if err != nil {
 			return err
 		}
-	}
-	pg, err := h.relationshipPage(r)
-	if err != nil {
-		return err
-	}
-	if pg.Habits == nil {
-		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "meetings open once you have both signed the confidentiality agreement")
-	}
-	pg.Habits.Form = f
-	h.render(w, r, http.StatusBadRequest, "relationship.html", pg)
-	return nil
+		if pg.Habits == nil {
+			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "meetings open once you have both signed the confidentiality agreement")
+		}
+		pg.Habits.Form = typedMeeting(r.PostForm)
+		pg.Habits.Form.refuse(bad)
+		h.render(w, r, bad.status(), "relationship.html", pg)
+		return nil
+	})
 }
 
 type meetingsPage struct {
@@ -416,43 +380,34 @@ func (h *Handler) AckReminder(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) SessionNote(w http.ResponseWriter, r *http.Request) error {
-	body, vis := r.PostFormValue("body"), r.PostFormValue("visibility")
-	_, err := h.svc.CreateSessionNote(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), body, mentorvault.Visibility(vis))
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.meetingPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseNote, func(n form.Note) (string, error) {
+		_, err := h.svc.CreateSessionNote(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), n.Body, n.Visibility)
+		return meetingPath(r) + "?done=note#session-notes", err
+	}, func(bad refused) error {
+		pg, err := h.meetingPage(r)
+		if err != nil {
+			return err
 		}
-		pg.NoteBody, pg.NoteVis, pg.NoteError = body, vis, fieldsMessage(err)
-		h.render(w, r, http.StatusBadRequest, "meeting.html", pg)
+		pg.NoteBody, pg.NoteVis, pg.NoteError = r.PostFormValue("body"), r.PostFormValue("visibility"), fieldsMessage(bad.Err)
+		h.render(w, r, bad.status(), "meeting.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, meetingPath(r)+"?done=note#session-notes", http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) RescheduleMeeting(w http.ResponseWriter, r *http.Request) error {
-	f := newMeetingForm()
-	in, ok := f.parse(r)
-	if ok {
+	return submit(w, r, form.ParseMeeting, func(in service.MeetingInput) (string, error) {
 		_, err := h.svc.RescheduleMeeting(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("meetingID"), in)
-		if err == nil {
-			http.Redirect(w, r, meetingPath(r)+"?done=rescheduled", http.StatusSeeOther)
-			return nil
-		}
-		if !f.fail(err) {
+		return meetingPath(r) + "?done=rescheduled", err
+	}, func(bad refused) error {
+		pg, err := h.meetingPage(r)
+		if err != nil {
 			return err
 		}
-	}
-	pg, err := h.meetingPage(r)
-	if err != nil {
-		return err
-	}
-	pg.RForm = f
-	h.render(w, r, http.StatusBadRequest, "meeting.html", pg)
-	return nil
+		pg.RForm = typedMeeting(r.PostForm)
+		pg.RForm.refuse(bad)
+		h.render(w, r, bad.status(), "meeting.html", pg)
+		return nil
+	})
 }
 
 func (h *Handler) CancelMeeting(w http.ResponseWriter, r *http.Request) error {

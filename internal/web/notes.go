@@ -6,25 +6,24 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 func (h *Handler) CreateNote(w http.ResponseWriter, r *http.Request) error {
-	id, body, vis := r.PathValue("id"), r.PostFormValue("body"), r.PostFormValue("visibility")
-	_, err := h.svc.CreateNote(r.Context(), httpx.Principal(r), id, body, mentorvault.Visibility(vis))
-	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID {
+	id := r.PathValue("id")
+	return submit(w, r, form.ParseNote, func(n form.Note) (string, error) {
+		_, err := h.svc.CreateNote(r.Context(), httpx.Principal(r), id, n.Body, n.Visibility)
+		return "/relationships/" + id + "?done=note#notes", err
+	}, func(bad refused) error {
 		// Keep what was typed: render the page again with the problem.
-		pg, perr := h.relationshipPage(r)
-		if perr != nil {
-			return perr
+		pg, err := h.relationshipPage(r)
+		if err != nil {
+			return err
 		}
-		pg.NoteBody, pg.NoteVis, pg.NoteError = body, vis, fieldsMessage(err)
-		h.render(w, r, http.StatusBadRequest, "relationship.html", pg)
+		pg.NoteBody, pg.NoteVis, pg.NoteError = r.PostFormValue("body"), r.PostFormValue("visibility"), fieldsMessage(bad.Err)
+		h.render(w, r, bad.status(), "relationship.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/relationships/"+id+"?done=note#notes", http.StatusSeeOther)
-	return nil
+	})
 }
 
 type editNotePage struct {
@@ -54,21 +53,19 @@ func (h *Handler) EditNote(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) UpdateNote(w http.ResponseWriter, r *http.Request) error {
 	p := httpx.Principal(r)
 	id, noteID := r.PathValue("id"), r.PathValue("noteID")
-	body, vis := r.PostFormValue("body"), mentorvault.Visibility(r.PostFormValue("visibility"))
-	_, err := h.svc.UpdateNote(r.Context(), p, id, noteID, mentorvault.NoteUpdate{Body: &body, Visibility: &vis})
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		v, verr := h.svc.Relationship(r.Context(), p, id)
-		if verr != nil {
-			return verr
+	return submit(w, r, form.ParseNote, func(n form.Note) (string, error) {
+		_, err := h.svc.UpdateNote(r.Context(), p, id, noteID, mentorvault.NoteUpdate{Body: &n.Body, Visibility: &n.Visibility})
+		return "/relationships/" + id + "?done=saved#note-" + noteID, err
+	}, func(bad refused) error {
+		v, err := h.svc.Relationship(r.Context(), p, id)
+		if err != nil {
+			return err
 		}
-		h.render(w, r, http.StatusBadRequest, "note_edit.html", &editNotePage{base: h.base(r, "Edit note"), Rel: v, NoteID: noteID,
-			Body: body, Visibility: string(vis), Error: fieldsMessage(err)})
+		n, _ := form.ParseNote(r.PostForm)
+		h.render(w, r, bad.status(), "note_edit.html", &editNotePage{base: h.base(r, "Edit note"), Rel: v, NoteID: noteID,
+			Body: n.Body, Visibility: string(n.Visibility), Error: fieldsMessage(bad.Err)})
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/relationships/"+id+"?done=saved#note-"+noteID, http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) DeleteNote(w http.ResponseWriter, r *http.Request) error {

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 // Handler serves the web pages: one file per capability, each page built
@@ -74,6 +76,45 @@ func (h *Handler) Form(next httpx.HandlerFunc) http.Handler {
 		}
 		return next(w, r)
 	})
+}
+
+// refused is why a posted form was not accepted, for the page that shows
+// it again: the problems its parser found, or else the service's refusal.
+type refused struct {
+	Problems form.Problems // found by the form's parser; empty when the service refused
+	Err      error         // the service's EINVALID, or another code the page shows beside the form
+}
+
+// status is the HTTP status of the page that shows the refusal again: 400
+// for the form's own problems, the service's code's otherwise.
+func (f refused) status() int {
+	if f.Err == nil {
+		return http.StatusBadRequest
+	}
+	return httpx.Status(mentorvault.ErrorCode(f.Err))
+}
+
+// submit is what every page's form post does: parse the posted form; if it
+// has no problems, call the service with it and, on success, redirect (303)
+// to the address call returns. Problems parse finds, a service's EINVALID,
+// or a refusal with one of the codes shows, go to rerender, which shows the
+// page again with what was typed; any other error is returned to the
+// adapter.
+func submit[In any](w http.ResponseWriter, r *http.Request, parse func(url.Values) (In, form.Problems),
+	call func(In) (redirect string, err error), rerender func(refused) error, shows ...string) error {
+	in, problems := parse(r.PostForm)
+	if len(problems) > 0 {
+		return rerender(refused{Problems: problems})
+	}
+	to, err := call(in)
+	if err == nil {
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return nil
+	}
+	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || slices.Contains(shows, c) {
+		return rerender(refused{Err: err})
+	}
+	return err
 }
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
@@ -297,8 +338,8 @@ func tzOptions(sel string) []opt {
 	if sel == "" {
 		sel = "UTC"
 	}
-	out := make([]opt, len(timeZones))
-	for i, z := range timeZones {
+	out := make([]opt, len(form.TimeZones))
+	for i, z := range form.TimeZones {
 		out[i] = opt{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == sel}
 	}
 	return out

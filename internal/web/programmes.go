@@ -11,6 +11,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type programmePage struct {
@@ -81,21 +82,19 @@ func (h *Handler) Programme(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) PublishGuidelines(w http.ResponseWriter, r *http.Request) error {
-	id, body := r.PathValue("id"), r.PostFormValue("body")
-	_, err := h.svc.PublishGuidelines(r.Context(), httpx.Principal(r), id, body)
-	if mentorvault.ErrorCode(err) == mentorvault.EINVALID {
-		pg, perr := h.programmePage(r)
-		if perr != nil {
-			return perr
+	id := r.PathValue("id")
+	return submit(w, r, form.ParseGuidelines, func(body string) (string, error) {
+		_, err := h.svc.PublishGuidelines(r.Context(), httpx.Principal(r), id, body)
+		return "/programmes/" + url.PathEscape(id) + "?done=guidelines", err
+	}, func(bad refused) error {
+		pg, err := h.programmePage(r)
+		if err != nil {
+			return err
 		}
-		pg.Draft, pg.GuidelinesErr = body, "The guidelines "+mentorvault.ErrorFields(err)["body"]+"."
-		h.render(w, r, http.StatusBadRequest, "programme.html", pg)
+		pg.Draft, pg.GuidelinesErr = r.PostFormValue("body"), "The guidelines "+mentorvault.ErrorFields(bad.Err)["body"]+"."
+		h.render(w, r, bad.status(), "programme.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/programmes/"+url.PathEscape(id)+"?done=guidelines", http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *Handler) ProgrammeSettings(w http.ResponseWriter, r *http.Request) error {
@@ -104,37 +103,24 @@ func (h *Handler) ProgrammeSettings(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f := r.PostFormValue
-	st := pg.Prog.Settings
-	local := map[string]string{}
-	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = f("min_notice_hours"), f("review_every_weeks"), f("k_threshold"), f("retention_days")
-	pg.TplMinutes, pg.TplNotice = f("template_minutes"), f("template_notice_hours")
-	st.MinNoticeHours = atoiField(pg.MinNotice, "min_notice_hours", local)
-	st.ReviewEveryWeeks = atoiField(pg.ReviewWeeks, "review_every_weeks", local)
-	st.KThreshold = atoiField(pg.KThreshold, "k_threshold", local)
-	st.RetentionDays = atoiField(pg.RetentionDays, "retention_days", local)
-	st.Template.Expectations.MeetingMinutes = atoiField(pg.TplMinutes, "template.expectations.meeting_minutes", local)
-	st.Template.Expectations.CancellationNoticeHours = atoiField(pg.TplNotice, "template.expectations.cancellation_notice_hours", local)
-	st.Template.Expectations.MeetingFrequency = f("template_frequency")
-	st.Template.Expectations.ReviewEveryWeeks = st.ReviewEveryWeeks
-	st.MandatoryExceptions = nil
-	for _, k := range r.PostForm["mandatory"] {
-		st.MandatoryExceptions = append(st.MandatoryExceptions, mentorvault.ExceptionKind(k))
+	parse := func(v url.Values) (mentorvault.ProgrammeSettings, form.Problems) {
+		return form.ParseProgrammeSettings(v, pg.Prog.Settings)
 	}
-	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
-	if len(local) == 0 {
-		_, err = h.svc.UpdateProgrammeSettings(r.Context(), httpx.Principal(r), id, st)
-		if err == nil {
-			http.Redirect(w, r, "/programmes/"+url.PathEscape(id)+"?done=settings", http.StatusSeeOther)
-			return nil
+	return submit(w, r, parse, func(st mentorvault.ProgrammeSettings) (string, error) {
+		_, err := h.svc.UpdateProgrammeSettings(r.Context(), httpx.Principal(r), id, st)
+		return "/programmes/" + url.PathEscape(id) + "?done=settings", err
+	}, func(bad refused) error {
+		f := r.PostFormValue
+		pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = f("min_notice_hours"), f("review_every_weeks"), f("k_threshold"), f("retention_days")
+		pg.TplMinutes, pg.TplNotice = f("template_minutes"), f("template_notice_hours")
+		st, _ := parse(r.PostForm)
+		pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
+		pg.Fields = bad.Problems
+		if bad.Err != nil {
+			pg.Fields = mentorvault.ErrorFields(bad.Err)
 		}
-		if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
-			return err
-		}
-		local = mentorvault.ErrorFields(err)
-	}
-	pg.Fields = local
-	pg.SettingsErr = "Some settings need another look; nothing is saved yet."
-	h.render(w, r, http.StatusBadRequest, "programme.html", pg)
-	return nil
+		pg.SettingsErr = "Some settings need another look; nothing is saved yet."
+		h.render(w, r, bad.status(), "programme.html", pg)
+		return nil
+	})
 }

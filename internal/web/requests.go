@@ -3,11 +3,11 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 func thirdPartyPath(relID string) string { return relPath(relID) + "/third-parties" }
@@ -53,31 +53,21 @@ func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := askForm{Asked: r.PostFormValue("asked_email"), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
-		Question: r.PostFormValue("question"), Deadline: strings.TrimSpace(r.PostFormValue("deadline"))}
-	f.Fields = map[string]string{}
-	in := service.InputRequestInput{AskedEmail: f.Asked, Purpose: f.Purpose, Question: f.Question}
-	if f.Deadline == "" {
-		f.Fields["deadline"] = "Enter the date by which you need an answer."
-	} else if d, err := time.Parse("2006-01-02", f.Deadline); err != nil {
-		f.Fields["deadline"] = "Enter a date like 2026-03-01."
-	} else {
-		in.Deadline = d.Add(24*time.Hour - time.Second) // the end of that day, UTC
-	}
-	if len(f.Fields) == 0 {
+	return submit(w, r, form.ParseInputRequest, func(in service.InputRequestInput) (string, error) {
 		_, err := h.svc.RequestInput(r.Context(), p, v.ID, in)
-		if err == nil {
-			http.Redirect(w, r, "/requests?done=asked", http.StatusSeeOther)
-			return nil
+		return "/requests?done=asked", err
+	}, func(bad refused) error {
+		f := askForm{Asked: r.PostFormValue("asked_email"), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
+			Question: r.PostFormValue("question"), Deadline: strings.TrimSpace(r.PostFormValue("deadline"))}
+		if bad.Err == nil {
+			f.Error, f.Fields = "Please correct the request below.", bad.Problems
+		} else {
+			f.fail(bad.Err, askNames)
 		}
-		if !f.fail(err, askNames) {
-			return err
-		}
-	} else {
-		f.Error = "Please correct the request below."
-	}
-	h.render(w, r, http.StatusBadRequest, "request_new.html", &askPage{base: h.base(r, "Ask for input"), Rel: v, Form: f})
-	return nil
+		// The form's page answers 400 even for a conflict, which it explains.
+		h.render(w, r, http.StatusBadRequest, "request_new.html", &askPage{base: h.base(r, "Ask for input"), Rel: v, Form: f})
+		return nil
+	}, mentorvault.ECONFLICT)
 }
 
 type myRequestRow struct {
@@ -251,17 +241,15 @@ func (pg *thirdPartiesPage) request(id string) *requestRow {
 }
 
 func (h *Handler) DeclineRequest(w http.ResponseWriter, r *http.Request) error {
-	id, reqID, reply := r.PathValue("id"), r.PathValue("requestID"), r.PostFormValue("reply")
-	_, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), id, reqID, reply)
-	if err == nil {
-		http.Redirect(w, r, thirdPartyPath(id)+"?done=declined#requests", http.StatusSeeOther)
-		return nil
-	}
-	var f formState
-	if !f.fail(err, map[string]string{"reply": "the reply"}) {
-		return err
-	}
-	return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
-		pg.requestForm(reqID, f, func(q *requestRow) { q.Decline, q.DeclineForm = reply, f })
-	})
+	id, reqID := r.PathValue("id"), r.PathValue("requestID")
+	return submit(w, r, form.ParseDecline, func(reply string) (string, error) {
+		_, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), id, reqID, reply)
+		return thirdPartyPath(id) + "?done=declined#requests", err
+	}, func(bad refused) error {
+		var f formState
+		f.fail(bad.Err, map[string]string{"reply": "the reply"})
+		return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
+			pg.requestForm(reqID, f, func(q *requestRow) { q.Decline, q.DeclineForm = r.PostFormValue("reply"), f })
+		})
+	}, mentorvault.ECONFLICT)
 }

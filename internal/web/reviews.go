@@ -5,6 +5,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 type reviewView struct {
@@ -13,29 +14,26 @@ type reviewView struct {
 
 func (h *Handler) RecordReview(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	answer, notes, amend := r.PostFormValue("answer"), r.PostFormValue("notes"), r.PostFormValue("amend") == "yes"
-	_, err := h.svc.RecordReview(r.Context(), httpx.Principal(r), id, answer, notes, amend)
-	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || c == mentorvault.ECONFLICT {
-		pg, perr := h.agreementPage(r)
-		if perr != nil {
-			return perr
+	return submit(w, r, form.ParseReview, func(in form.Review) (string, error) {
+		_, err := h.svc.RecordReview(r.Context(), httpx.Principal(r), id, in.Answer, in.Notes, in.Amend)
+		if in.Amend {
+			return agreementPath(id) + "/edit?done=review", err
 		}
-		pg.ReviewAnswer, pg.ReviewNotes, pg.ReviewAmend = answer, notes, amend
-		pg.ReviewError = mentorvault.ErrorMessage(err)
-		if f := mentorvault.ErrorFields(err); f["answer"] != "" {
+		return agreementPath(id) + "?done=review#reviews", err
+	}, func(bad refused) error {
+		pg, err := h.agreementPage(r)
+		if err != nil {
+			return err
+		}
+		in, _ := form.ParseReview(r.PostForm)
+		pg.ReviewAnswer, pg.ReviewNotes, pg.ReviewAmend = in.Answer, in.Notes, in.Amend
+		pg.ReviewError = mentorvault.ErrorMessage(bad.Err)
+		if f := mentorvault.ErrorFields(bad.Err); f["answer"] != "" {
 			pg.ReviewError = "Choose whether our agreed expectations still hold."
 		} else if f["notes"] != "" {
 			pg.ReviewError = "Notes " + f["notes"] + "."
 		}
-		h.render(w, r, httpx.Status(c), "agreement.html", pg)
+		h.render(w, r, bad.status(), "agreement.html", pg)
 		return nil
-	} else if err != nil {
-		return err
-	}
-	if amend {
-		http.Redirect(w, r, agreementPath(id)+"/edit?done=review", http.StatusSeeOther)
-		return nil
-	}
-	http.Redirect(w, r, agreementPath(id)+"?done=review#reviews", http.StatusSeeOther)
-	return nil
+	}, mentorvault.ECONFLICT)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/checker"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 func statementPath(relID, id string) string {
@@ -158,39 +159,40 @@ type summaryForm struct {
 }
 
 func (h *Handler) DraftStatement(w http.ResponseWriter, r *http.Request) error {
-	id, reqID, body := r.PathValue("id"), r.PathValue("requestID"), r.PostFormValue("body")
-	st, err := h.svc.DraftStatement(r.Context(), httpx.Principal(r), id, reqID, body)
-	if err == nil {
-		http.Redirect(w, r, statementPath(id, st.ID)+"?done=drafted", http.StatusSeeOther)
-		return nil
-	}
-	var f formState
-	if !f.fail(err, map[string]string{"body": "the statement"}) {
-		return err
-	}
-	return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
-		pg.requestForm(reqID, f, func(q *requestRow) { q.Draft, q.DraftForm = body, f })
-	})
+	id, reqID := r.PathValue("id"), r.PathValue("requestID")
+	return submit(w, r, form.ParseStatement, func(body string) (string, error) {
+		st, err := h.svc.DraftStatement(r.Context(), httpx.Principal(r), id, reqID, body)
+		if err != nil {
+			return "", err
+		}
+		return statementPath(id, st.ID) + "?done=drafted", nil
+	}, func(bad refused) error {
+		var f formState
+		f.fail(bad.Err, map[string]string{"body": "the statement"})
+		return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
+			pg.requestForm(reqID, f, func(q *requestRow) { q.Draft, q.DraftForm = r.PostFormValue("body"), f })
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	in := service.SummaryInput{RecipientEmail: strings.TrimSpace(r.PostFormValue("recipient_email")), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
-		Body: r.PostFormValue("body")}
-	st, err := h.svc.PrepareSummary(r.Context(), httpx.Principal(r), id, in)
-	if err == nil {
-		http.Redirect(w, r, statementPath(id, st.ID)+"?done=drafted", http.StatusSeeOther)
-		return nil
-	}
-	f := summaryForm{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: in.Body}
-	if !f.fail(err, map[string]string{"recipient_email": "the recipient's email", "body": "the summary"}) {
-		return err
-	}
-	return h.rerenderThirdParties(w, r, f.formState, func(pg *thirdPartiesPage) {
-		if pg.Summary = f; !pg.CanAct {
-			pg.Error = f.Error
+	return submit(w, r, form.ParseSummary, func(in service.SummaryInput) (string, error) {
+		st, err := h.svc.PrepareSummary(r.Context(), httpx.Principal(r), id, in)
+		if err != nil {
+			return "", err
 		}
-	})
+		return statementPath(id, st.ID) + "?done=drafted", nil
+	}, func(bad refused) error {
+		in, _ := form.ParseSummary(r.PostForm)
+		f := summaryForm{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: in.Body}
+		f.fail(bad.Err, map[string]string{"recipient_email": "the recipient's email", "body": "the summary"})
+		return h.rerenderThirdParties(w, r, f.formState, func(pg *thirdPartiesPage) {
+			if pg.Summary = f; !pg.CanAct {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 type findingView struct {
@@ -312,21 +314,19 @@ func (h *Handler) rerenderStatement(w http.ResponseWriter, r *http.Request, f fo
 }
 
 func (h *Handler) EditStatement(w http.ResponseWriter, r *http.Request) error {
-	id, stID, body := r.PathValue("id"), r.PathValue("statementID"), r.PostFormValue("body")
-	_, err := h.svc.EditStatement(r.Context(), httpx.Principal(r), id, stID, body)
-	if err == nil {
-		http.Redirect(w, r, statementPath(id, stID)+"?done=saved", http.StatusSeeOther)
-		return nil
-	}
-	var f formState
-	if !f.fail(err, map[string]string{"body": "the statement"}) {
-		return err
-	}
-	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
-		if pg.Draft, pg.EditForm = body, f; !pg.CanEdit {
-			pg.Error = f.Error
-		}
-	})
+	id, stID := r.PathValue("id"), r.PathValue("statementID")
+	return submit(w, r, form.ParseStatement, func(body string) (string, error) {
+		_, err := h.svc.EditStatement(r.Context(), httpx.Principal(r), id, stID, body)
+		return statementPath(id, stID) + "?done=saved", err
+	}, func(bad refused) error {
+		var f formState
+		f.fail(bad.Err, map[string]string{"body": "the statement"})
+		return h.rerenderStatement(w, r, f, func(pg *statementPage) {
+			if pg.Draft, pg.EditForm = r.PostFormValue("body"), f; !pg.CanEdit {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 func (h *Handler) SubmitStatement(w http.ResponseWriter, r *http.Request) error {
@@ -353,21 +353,19 @@ func (h *Handler) SubmitStatement(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) DecideStatement(w http.ResponseWriter, r *http.Request) error {
 	id, stID := r.PathValue("id"), r.PathValue("statementID")
-	decision, comment := r.PostFormValue("decision"), strings.TrimSpace(r.PostFormValue("comment"))
-	_, err := h.svc.DecideStatement(r.Context(), httpx.Principal(r), id, stID, decision, comment)
-	if err == nil {
-		http.Redirect(w, r, statementPath(id, stID)+"?done="+url.QueryEscape(decision), http.StatusSeeOther)
-		return nil
-	}
-	var f formState
-	if !f.fail(err, map[string]string{"comment": "your comment"}) {
-		return err
-	}
-	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
-		if pg.Comment2, pg.DecideForm = comment, f; !pg.CanDecide {
-			pg.Error = f.Error
-		}
-	})
+	return submit(w, r, form.ParseDecision, func(d form.Decision) (string, error) {
+		_, err := h.svc.DecideStatement(r.Context(), httpx.Principal(r), id, stID, d.Decision, d.Comment)
+		return statementPath(id, stID) + "?done=" + url.QueryEscape(d.Decision), err
+	}, func(bad refused) error {
+		d, _ := form.ParseDecision(r.PostForm)
+		var f formState
+		f.fail(bad.Err, map[string]string{"comment": "your comment"})
+		return h.rerenderStatement(w, r, f, func(pg *statementPage) {
+			if pg.Comment2, pg.DecideForm = d.Comment, f; !pg.CanDecide {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 func (h *Handler) WithdrawStatement(w http.ResponseWriter, r *http.Request) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
 func threeWayPath(id string) string { return "/three-way/" + url.PathEscape(id) }
@@ -62,17 +63,23 @@ func newThreeWayForm() threeWayForm {
 	return f
 }
 
-// parse reads a three-way meeting's form; problems are kept in f.
-func (f *threeWayForm) parse(r *http.Request) (service.ThreeWayInput, bool) {
-	in, ok := f.meetingForm.parse(r)
-	f.Brief = r.PostFormValue("brief")
-	if strings.TrimSpace(f.Brief) == "" {
-		f.BriefError, ok = "Write the brief: what may be said in the meeting, and how.", false
-		if f.Error == "" {
-			f.Error = "Please correct the meeting details below."
+// typedThreeWay is a three-way meeting's form as it was posted, to show again.
+func typedThreeWay(v url.Values) threeWayForm {
+	return threeWayForm{meetingForm: typedMeeting(v), Brief: v.Get("brief")}
+}
+
+// refuse shows why the form was refused: its own problems, or the service's.
+func (f *threeWayForm) refuse(bad refused) {
+	if bad.Err != nil {
+		f.fail(bad.Err)
+		return
+	}
+	f.Error, f.BriefError = "Please correct the meeting details below.", bad.Problems["brief"]
+	for k, v := range bad.Problems {
+		if k != "brief" {
+			f.Fields[k] = v
 		}
 	}
-	return service.ThreeWayInput{Brief: f.Brief, StartsAt: in.StartsAt, Minutes: in.Minutes, Location: in.Location}, ok
 }
 
 func (f *threeWayForm) fail(err error) bool {
@@ -91,28 +98,21 @@ func (f *threeWayForm) fail(err error) bool {
 }
 
 func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	f := newThreeWayForm()
-	in, ok := f.parse(r)
-	if ok {
-		tw, err := h.svc.ProposeThreeWay(r.Context(), httpx.Principal(r), id, in)
-		if err == nil {
-			http.Redirect(w, r, threeWayPath(tw.ID)+"?done=proposed", http.StatusSeeOther)
-			return nil
+	return submit(w, r, form.ParseThreeWay, func(in service.ThreeWayInput) (string, error) {
+		tw, err := h.svc.ProposeThreeWay(r.Context(), httpx.Principal(r), r.PathValue("id"), in)
+		if err != nil {
+			return "", err
 		}
-		if !f.fail(err) {
-			return err
-		}
-	}
-	status := http.StatusBadRequest
-	if f.Conflict {
-		status = http.StatusConflict
-	}
-	return h.rerenderThirdParties(w, r, formState{Status: status}, func(pg *thirdPartiesPage) {
-		if pg.TW = f; !pg.CanAct || pg.Manager == nil {
-			pg.Error = f.Error
-		}
-	})
+		return threeWayPath(tw.ID) + "?done=proposed", nil
+	}, func(bad refused) error {
+		f := typedThreeWay(r.PostForm)
+		f.refuse(bad)
+		return h.rerenderThirdParties(w, r, formState{Status: bad.status()}, func(pg *thirdPartiesPage) {
+			if pg.TW = f; !pg.CanAct || pg.Manager == nil {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 type threeWayNoteRow struct {
@@ -217,27 +217,18 @@ func (h *Handler) AgreeThreeWay(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) ReviseThreeWay(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("threeWayID")
-	f := newThreeWayForm()
-	in, ok := f.parse(r)
-	if ok {
+	return submit(w, r, form.ParseThreeWay, func(in service.ThreeWayInput) (string, error) {
 		_, err := h.svc.ReviseThreeWay(r.Context(), httpx.Principal(r), id, in)
-		if err == nil {
-			http.Redirect(w, r, threeWayPath(id)+"?done=revised", http.StatusSeeOther)
-			return nil
-		}
-		if !f.fail(err) {
-			return err
-		}
-	}
-	status := http.StatusBadRequest
-	if f.Conflict {
-		status = http.StatusConflict
-	}
-	return h.rerenderThreeWay(w, r, status, func(pg *threeWayPage) {
-		if pg.RForm = f; !pg.CanRevise {
-			pg.Error = f.Error
-		}
-	})
+		return threeWayPath(id) + "?done=revised", err
+	}, func(bad refused) error {
+		f := typedThreeWay(r.PostForm)
+		f.refuse(bad)
+		return h.rerenderThreeWay(w, r, bad.status(), func(pg *threeWayPage) {
+			if pg.RForm = f; !pg.CanRevise {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }
 
 func (h *Handler) ThreeWayOutcome(w http.ResponseWriter, r *http.Request) error {
@@ -250,19 +241,17 @@ func (h *Handler) ThreeWayOutcome(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) ThreeWayNote(w http.ResponseWriter, r *http.Request) error {
-	id, body := r.PathValue("threeWayID"), r.PostFormValue("body")
-	_, err := h.svc.AddThreeWayNote(r.Context(), httpx.Principal(r), id, body)
-	if err == nil {
-		http.Redirect(w, r, threeWayPath(id)+"?done=note#notes", http.StatusSeeOther)
-		return nil
-	}
-	var f formState
-	if !f.fail(err, map[string]string{"body": "the note"}) {
-		return err
-	}
-	return h.rerenderThreeWay(w, r, f.Status, func(pg *threeWayPage) {
-		if pg.NoteBody, pg.NoteForm = body, f; !pg.CanNote {
-			pg.Error = f.Error
-		}
-	})
+	id := r.PathValue("threeWayID")
+	return submit(w, r, form.ParseNote, func(n form.Note) (string, error) {
+		_, err := h.svc.AddThreeWayNote(r.Context(), httpx.Principal(r), id, n.Body)
+		return threeWayPath(id) + "?done=note#notes", err
+	}, func(bad refused) error {
+		var f formState
+		f.fail(bad.Err, map[string]string{"body": "the note"})
+		return h.rerenderThreeWay(w, r, f.Status, func(pg *threeWayPage) {
+			if pg.NoteBody, pg.NoteForm = r.PostFormValue("body"), f; !pg.CanNote {
+				pg.Error = f.Error
+			}
+		})
+	}, mentorvault.ECONFLICT)
 }

@@ -1,0 +1,32 @@
+package form
+
+import (
+	"net/url"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// ParseGuidelines reads a programme's guidelines being published (body, Markdown).
+func ParseGuidelines(v url.Values) (string, Problems) { return v.Get("body"), nil }
+
+// ParseProgrammeSettings reads a programme's settings form over st, the
+// settings in force: the numbers (blank is 0), the agreement template's
+// meetings, and the mandatory exceptions; the settings' own validation
+// judges the values. Problems are keyed as the settings' own are.
+func ParseProgrammeSettings(v url.Values, st mentorvault.ProgrammeSettings) (mentorvault.ProgrammeSettings, Problems) {
+	p := Problems{}
+	st.MinNoticeHours = Int(v.Get("min_notice_hours"), "min_notice_hours", p)
+	st.ReviewEveryWeeks = Int(v.Get("review_every_weeks"), "review_every_weeks", p)
+	st.KThreshold = Int(v.Get("k_threshold"), "k_threshold", p)
+	st.RetentionDays = Int(v.Get("retention_days"), "retention_days", p)
+	x := &st.Template.Expectations
+	x.MeetingMinutes = Int(v.Get("template_minutes"), "template.expectations.meeting_minutes", p)
+	x.CancellationNoticeHours = Int(v.Get("template_notice_hours"), "template.expectations.cancellation_notice_hours", p)
+	x.MeetingFrequency = v.Get("template_frequency")
+	x.ReviewEveryWeeks = st.ReviewEveryWeeks
+	st.MandatoryExceptions = nil
+	for _, k := range v["mandatory"] {
+		st.MandatoryExceptions = append(st.MandatoryExceptions, mentorvault.ExceptionKind(k))
+	}
+	return st, p
+}

@@ -146,7 +146,7 @@ func FuzzParseGoal(f *testing.F) {
 
 func TestParseStatement(t *testing.T) {
 	body, _ := form.ParseStatement(values("body", "She prepares well."))
-	if err := mentorvault.ValidateStatementText(body); err != nil {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxStatementBytes); err != nil {
 		t.Errorf("refused: %v", err)
 	}
 	s, _ := form.ParseSummary(values("recipient_email", " m@example.org ", "purpose", " goals ", "body", "b"))
@@ -164,7 +164,7 @@ func FuzzParseStatement(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body, purpose, decision, reply string) {
 		b, p := form.ParseStatement(values("body", body))
 		keysIn(t, p)
-		keysIn(t, mentorvault.ErrorFields(mentorvault.ValidateStatementText(b)), "body")
+		keysIn(t, mentorvault.ErrorFields(mentorvault.ValidateText("body", b, mentorvault.MaxStatementBytes)), "body")
 		s, p := form.ParseSummary(values("purpose", purpose, "body", body))
 		keysIn(t, p)
 		keysIn(t, mentorvault.ErrorFields(mentorvault.ValidatePurpose(s.Purpose)), "purpose")

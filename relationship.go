@@ -130,7 +130,7 @@ func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Ti
 	wrongState := func() error {
 		return Errorf(ECONFLICT, "cannot %s a relationship that is %s", action, from)
 	}
-	to := from
+	var to RelationshipStatus
 	switch action {
 	case ActAccept, ActDecline:
 		if from != StatusProposed {

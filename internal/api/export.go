@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -11,6 +12,19 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
+
+// The PDF is set in DejaVu Sans, embedded, so names and text beyond Latin-1
+// print as written; fpdf's core fonts would turn them into "?".
+// See fonts/README.md for the source and licence.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+// pdfFont is the family name the export registers the embedded font under.
+const pdfFont = "DejaVuSans"
 
 // signatureBlock words who signed a version, when, and over which hash.
 func signatureBlock(v *service.VersionView, rv *service.RelationshipView) []string {
@@ -52,41 +66,42 @@ func writeExport(w http.ResponseWriter, format string, v *service.VersionView, r
 	pdf.SetCreator("mentorvault", true)
 	pdf.SetMargins(20, 20, 20)
 	pdf.SetAutoPageBreak(true, 20)
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: characters outside it print as "?"
+	pdf.AddUTF8FontFromBytes(pdfFont, "", fontRegular)
+	pdf.AddUTF8FontFromBytes(pdfFont, "B", fontBold)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-14)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 6, tr(fmt.Sprintf("Version %d · SHA-256 %x · page %d", v.Number, v.Hash, pdf.PageNo())), "", 0, "C", false, 0, "")
+		pdf.SetFont(pdfFont, "", 8)
+		pdf.CellFormat(0, 6, fmt.Sprintf("Version %d · SHA-256 %x · page %d", v.Number, v.Hash, pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
 	for _, line := range strings.Split(text, "\n") {
 		plain := strings.NewReplacer(`\`, "", "**", "").Replace(line)
 		switch {
 		case strings.HasPrefix(line, "# "):
-			pdf.SetFont("Helvetica", "B", 16)
-			pdf.MultiCell(0, 8, tr(strings.TrimPrefix(plain, "# ")), "", "L", false)
+			pdf.SetFont(pdfFont, "B", 16)
+			pdf.MultiCell(0, 8, strings.TrimPrefix(plain, "# "), "", "L", false)
 			pdf.Ln(2)
 		case strings.HasPrefix(line, "## "):
 			pdf.Ln(2)
-			pdf.SetFont("Helvetica", "B", 13)
-			pdf.MultiCell(0, 7, tr(strings.TrimPrefix(plain, "## ")), "", "L", false)
+			pdf.SetFont(pdfFont, "B", 13)
+			pdf.MultiCell(0, 7, strings.TrimPrefix(plain, "## "), "", "L", false)
 		case strings.HasPrefix(line, "### "):
-			pdf.SetFont("Helvetica", "B", 11)
-			pdf.MultiCell(0, 6, tr(strings.TrimPrefix(plain, "### ")), "", "L", false)
+			pdf.SetFont(pdfFont, "B", 11)
+			pdf.MultiCell(0, 6, strings.TrimPrefix(plain, "### "), "", "L", false)
 		case strings.TrimSpace(line) == "":
 			pdf.Ln(2)
 		default:
-			pdf.SetFont("Helvetica", "", 10)
-			pdf.MultiCell(0, 5, tr(plain), "", "L", false)
+			pdf.SetFont(pdfFont, "", 10)
+			pdf.MultiCell(0, 5, plain, "", "L", false)
 		}
 	}
 	pdf.Ln(6)
-	pdf.SetFont("Helvetica", "B", 13)
+	pdf.SetFont(pdfFont, "B", 13)
 	pdf.MultiCell(0, 7, "Signatures", "", "L", false)
-	pdf.SetFont("Helvetica", "", 10)
-	pdf.MultiCell(0, 5, tr(fmt.Sprintf("Status: %s. SHA-256 of the canonical text: %x", state, v.Hash)), "", "L", false)
+	pdf.SetFont(pdfFont, "", 10)
+	pdf.MultiCell(0, 5, fmt.Sprintf("Status: %s. SHA-256 of the canonical text: %x", state, v.Hash), "", "L", false)
 	for _, l := range signatureBlock(v, rv) {
-		pdf.MultiCell(0, 5, tr(l), "", "L", false)
+		pdf.MultiCell(0, 5, l, "", "L", false)
 	}
 	if err := pdf.Output(&b); err != nil {
 		return mentorvault.Internal(err)

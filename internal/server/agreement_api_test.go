@@ -1,11 +1,16 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
@@ -147,6 +152,19 @@ func TestAgreementAPI(t *testing.T) {
 					}
 				}
 			}
+			// Names beyond Latin-1 print as written in the PDF: the export sets
+			// them in the embedded DejaVu Sans, not a core font that would turn
+			// them into "?".
+			for key, name := range map[string]string{"heidi": "Zoë Ålund Łukasz Żółw", "ivan": "Дмитрий 李雷"} {
+				if _, err := f.env.DB.SQLDB().Exec(f.env.DB.Rebind("UPDATE users SET name = ? WHERE id = ?"), name, f.env.Users[key].ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r = f.do(t, "ivan", "GET", "/api/v1/relationships/{pair}/agreement/versions/{draft}/export?format=pdf", "", nil)
+			if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("pdf export: %d %s", r.status, r.header.Get("Content-Type"))
+			}
+			checkPDFText(t, r.body, []string{"Zoë", "Ålund", "Łukasz", "Żółw", "Дмитрий", "李雷"})
 			r = f.do(t, "ivan", "GET", "/api/v1/relationships/{pair}/agreement/versions/{draft}/verify", "", nil)
 			if !strings.Contains(string(r.body), `"ok":true`) {
 				t.Fatalf("verify: %s", r.body)
@@ -159,5 +177,69 @@ func TestAgreementAPI(t *testing.T) {
 				t.Fatalf("coordinator reads reviews: %d", r.status)
 			}
 		})
+	}
+}
+
+// checkPDFText asserts that a PDF from the export sets its text in the
+// embedded UTF-8 font and that each word reaches a content stream as its own
+// code points (fpdf writes UTF-16BE with Identity-H), not as "?". It also
+// checks the fonts' CID→glyph maps give each non-Han letter a real glyph;
+// DejaVu Sans has no Han ideographs, so those print as missing-glyph boxes
+// until a CJK fallback font is added (internal/api/fonts/README.md).
+func checkPDFText(t *testing.T, pdf []byte, words []string) {
+	t.Helper()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", pdf)
+	}
+	if !bytes.Contains(pdf, []byte("/BaseFont /utf8dejavusans")) || !bytes.Contains(pdf, []byte("/FontFile2")) {
+		t.Fatalf("the PDF does not embed DejaVu Sans")
+	}
+	if bytes.Contains(pdf, []byte("/Helvetica")) {
+		t.Fatalf("the PDF still uses the Latin-1 core font Helvetica")
+	}
+	var content []byte
+	var cidToGID [][]byte // one per font
+	for rest := pdf; ; {
+		i := bytes.Index(rest, []byte("stream\n"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("stream\n"):]
+		j := bytes.Index(rest, []byte("endstream"))
+		if j < 0 {
+			break
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(rest[:j]))
+		if err == nil {
+			if b, err := io.ReadAll(zr); err == nil {
+				if len(b) == 256*256*2 {
+					cidToGID = append(cidToGID, b)
+				} else {
+					content = append(content, b...)
+				}
+			}
+		}
+		rest = rest[j+len("endstream"):]
+	}
+	if cidToGID == nil {
+		t.Fatalf("no CIDToGIDMap in the PDF")
+	}
+	escape := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, "\r", `\r`)
+	for _, w := range words {
+		var be []byte
+		for _, u := range utf16.Encode([]rune(w)) {
+			be = append(be, byte(u>>8), byte(u))
+		}
+		if !bytes.Contains(content, []byte(escape.Replace(string(be)))) {
+			t.Errorf("%q is not in the PDF's text", w)
+		}
+		for _, c := range w {
+			if unicode.Is(unicode.Han, c) {
+				continue
+			}
+			if !slices.ContainsFunc(cidToGID, func(m []byte) bool { return m[2*c] != 0 || m[2*c+1] != 0 }) {
+				t.Errorf("%q in %q has no glyph in the embedded font", c, w)
+			}
+		}
 	}
 }

@@ -93,7 +93,8 @@ func (s *Server) secure(next http.Handler) http.Handler {
 
 // authenticate resolves the bearer token or session cookie into a principal
 // in the request context. A bad bearer token is refused at once; a stale
-// cookie just leaves the request anonymous.
+// cookie is cleared and leaves the request anonymous; a failure to check
+// either is an internal error (500), never a sign-out.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -121,13 +122,25 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			case mentorvault.ErrorCode(err) == mentorvault.EUNAUTHENTICATED:
 				s.edge.ClearSessionCookie(w, r)
 			default:
-				httpx.LogError(s.log, r, err)
-				http.Error(w, "the service is unavailable; try again shortly", http.StatusServiceUnavailable)
+				// The session could not be checked (the store failed): an
+				// error, logged, and the cookie stays, since it may be valid.
+				s.fail(w, r, err)
 				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(mentorvault.WithPrincipal(ctx, p)))
 	})
+}
+
+// fail answers a request the middleware cannot pass on with err's status
+// from httpx.Status and its safe message, logging an internal error: the
+// JSON error under /api/, the HTML error page elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+		httpx.WriteError(s.log, w, r, err)
+		return
+	}
+	s.pages.Page(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
 }
 
 // pattern is the route pattern that serves r ("unmatched" if none), for logs

@@ -40,6 +40,7 @@ type Server struct {
 	edge      httpx.Edge
 	metrics   *metrics
 	apiRoutes []apiRoute
+	pages     *web.Handler // renders the error page of a request the middleware refuses
 	mux       *http.ServeMux
 	handler   http.Handler
 }
@@ -76,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	a := api.New(cfg.Service, cfg.Logger, edge, cfg.Checkpoint)
-	s := &Server{cfg: cfg, svc: cfg.Service, log: cfg.Logger, edge: edge, metrics: newMetrics(), apiRoutes: apiRoutes(a)}
+	s := &Server{cfg: cfg, svc: cfg.Service, log: cfg.Logger, edge: edge, metrics: newMetrics(), apiRoutes: apiRoutes(a), pages: w}
 	s.mux = http.NewServeMux()
 	s.routes(s.mux, a, w)
 	csrf := http.NewCrossOriginProtection()

@@ -184,6 +184,12 @@ func TestAPIScenarios(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			f := startFixture(t, mvtest.New(t, b.Open(t)))
 			const js = "application/json"
+			f.ids["proposedMentor"], f.ids["proposedMentee"] = f.env.Proposed.MentorID, f.env.Proposed.MenteeID
+			// bodyLacks lists, by case, what the body must not carry ({placeholders} expanded).
+			bodyLacks := map[string][]string{
+				"directory hides proposals": {"{proposed}", "{proposedMentor}", "{proposedMentee}",
+					f.env.Users["ivan"].Email, f.env.Users["judy"].Email, `"status":"proposed"`},
+			}
 			for _, tc := range []struct {
 				name         string
 				as           string
@@ -197,7 +203,7 @@ func TestAPIScenarios(t *testing.T) {
 				{"me", "bob", "GET", "/api/v1/me", "", "", 200, "", nil, `"email":"bob@northwind.example"`},
 				{"me anonymous", "", "GET", "/api/v1/me", "", "", 401, "unauthenticated", nil, ""},
 				{"directory lists the active pair with emails", "heidi", "GET", "/api/v1/directory", "", "", 200, "", nil, `"email":"alice@northwind.example"`},
-				{"directory hides proposals", "heidi", "GET", "/api/v1/directory", "", "", 200, "", nil, ""},
+				{"directory hides proposals", "heidi", "GET", "/api/v1/directory", "", "", 200, "", nil, `"status":"active"`},
 				{"relationship public facts", "carol", "GET", "/api/v1/relationships/{rel}", "", "", 200, "", nil, `"status":"active"`},
 				{"unlisted proposal is hidden from a member", "heidi", "GET", "/api/v1/relationships/{proposed}", "", "", 404, "not_found", []string{"relationship.view:denied"}, ""},
 				{"unknown relationship", "alice", "GET", "/api/v1/relationships/{unknown}", "", "", 404, "not_found", nil, ""},
@@ -272,6 +278,11 @@ func TestAPIScenarios(t *testing.T) {
 					}
 					if tc.bodyContains != "" && !strings.Contains(string(res.body), tc.bodyContains) {
 						t.Fatalf("body lacks %q: %.300s", tc.bodyContains, res.body)
+					}
+					for _, lack := range bodyLacks[tc.name] {
+						if lack = f.path(lack); strings.Contains(string(res.body), lack) {
+							t.Fatalf("body carries %q: %.300s", lack, res.body)
+						}
 					}
 					if got := contentEvents(res.events); !slices.Equal(got, tc.events) {
 						t.Fatalf("audit events %v, want %v", got, tc.events)

@@ -157,8 +157,15 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (mentor
 			}
 			return denied{unauth}
 		}
+		// A store failure is internal, not a sign-out: only a missing or
+		// disabled account ends the session.
 		u, err := tx.FindUserByID(ctx, sess.UserID)
-		if err != nil || u.DisabledAt != nil {
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return unauth
+		} else if err != nil {
+			return err
+		}
+		if u.DisabledAt != nil {
 			return unauth
 		}
 		if now.Sub(sess.LastSeenAt) > sessionTouchEvery {

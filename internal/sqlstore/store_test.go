@@ -140,7 +140,6 @@ type fixture struct {
 	prog                           *mentorvault.Programme
 	mentor, mentee, manager, other *mentorvault.User
 	rel                            *mentorvault.Relationship
-	mentorID, menteeID, relationID string
 }
 
 var userSeq int

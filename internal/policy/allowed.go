@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Allowed is the set of actions one principal may take on one resource, as
@@ -66,4 +67,16 @@ var RelationshipActions = []Action{
 	RequestFeedback, ListFeedback,
 	RaiseConcern, ReadConcerns, ActOnConcern, StartConsultation,
 	RequestInput, ReadThirdParty, ActThirdParty,
+}
+
+// partyOnlyWall is the forbid that keeps everyone outside the pair away
+// from the pair's content (walls.cedar).
+const partyOnlyWall = "forbid.party-only.non-party"
+
+// OutsideThePair reports whether d refused a content action because the
+// principal is outside the pair (the party-only wall determined it). Such a
+// principal may not know what the pair's content holds, so the refusal is
+// answered as not found, the same by the web and the API.
+func OutsideThePair(act Action, d Decision) bool {
+	return !d.Allowed && slices.Contains(actionGroups[act], "content") && slices.Contains(d.Policies, partyOnlyWall)
 }

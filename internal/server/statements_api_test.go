@@ -46,14 +46,14 @@ func TestThirdPartyAPI(t *testing.T) {
 					`{"asked_email":"alice@northwind.example","purpose":"x","question":"y"}`, 400, nil, "deadline", nil},
 				{"unknown field", "frank", "POST", "/api/v1/relationships/{rel}/input-requests", `{"asked":"alice"}`, 400, nil, "unknown field", nil},
 				{"requester's requests", "frank", "GET", "/api/v1/input-requests", "", 200, []string{"input.read:ok", "input.read:ok", "input.read:ok"}, "API-QUESTION", nil},
-				{"requester cannot see the pair's side", "frank", "GET", "/api/v1/relationships/{rel}/third-parties", "", 403, []string{"thirdparty.read:denied"}, "", nil},
-				{"coordinator cannot either", "carol", "GET", "/api/v1/relationships/{rel}/third-parties", "", 403, []string{"thirdparty.read:denied"}, "", nil},
+				{"requester cannot see the pair's side", "frank", "GET", "/api/v1/relationships/{rel}/third-parties", "", 404, []string{"thirdparty.read:denied"}, "", nil},
+				{"coordinator cannot either", "carol", "GET", "/api/v1/relationships/{rel}/third-parties", "", 404, []string{"thirdparty.read:denied"}, "", nil},
 				{"the subject sees the request", "bob", "GET", "/api/v1/relationships/{rel}/third-parties", "", 200, []string{"thirdparty.read:ok"}, "API-QUESTION", nil},
 				{"the subject may not answer", "bob", "POST", "/api/v1/relationships/{rel}/input-requests/{req}/statement", `{"body":"x"}`, 403, []string{"input.answer:denied"}, "", nil},
 				{"the asked party drafts", "alice", "POST", "/api/v1/relationships/{rel}/input-requests/{req}/statement",
 					`{"body":"API-DRAFT Bob is a poor performer. He told me about his health."}`, 201, []string{"statement.draft:ok"}, `"kind":"kept_item"`, capture("st")},
 				{"a second draft for the same request", "alice", "POST", "/api/v1/relationships/{rel}/input-requests/{req}/statement", `{"body":"again"}`, 409, nil, "", nil},
-				{"the requester cannot read the draft", "frank", "GET", "/api/v1/relationships/{rel}/statements/{st}", "", 403, []string{"thirdparty.read:denied"}, "", nil},
+				{"the requester cannot read the draft", "frank", "GET", "/api/v1/relationships/{rel}/statements/{st}", "", 404, []string{"thirdparty.read:denied"}, "", nil},
 				{"the draft is not released", "frank", "GET", "/api/v1/statements", "", 200, []string{"statement.receive:ok"}, `"statements":[{`, nil},
 				{"the subject reads the findings", "bob", "GET", "/api/v1/relationships/{rel}/statements/{st}", "", 200, []string{"statement.read:ok"}, `"kind":"performance"`, nil},
 				{"the subject may not edit", "bob", "PUT", "/api/v1/relationships/{rel}/statements/{st}", `{"body":"x"}`, 403, []string{"statement.write:denied"}, "", nil},
@@ -84,7 +84,7 @@ func TestThirdPartyAPI(t *testing.T) {
 				{"the coordinator sees nothing", "carol", "GET", "/api/v1/three-way-meetings/{tw}", "", 404, []string{"threeway.read:denied"}, "", nil},
 				{"held", "alice", "POST", "/api/v1/three-way-meetings/{tw}/outcome", `{"state":"held"}`, 200, []string{"threeway.held:ok"}, `"state":"held"`, nil},
 				{"a bad outcome", "alice", "POST", "/api/v1/three-way-meetings/{tw}/outcome", `{"state":"postponed"}`, 400, nil, "", nil},
-				{"the line manager still may not read the pair's notes", "dave", "GET", "/api/v1/relationships/{rel}/notes", "", 403, []string{"note.list:denied"}, "", nil},
+				{"the line manager still may not read the pair's notes", "dave", "GET", "/api/v1/relationships/{rel}/notes", "", 404, []string{"note.list:denied"}, "", nil},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					var body []byte

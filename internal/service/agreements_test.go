@@ -316,7 +316,7 @@ func TestReviews(t *testing.T) {
 	if err != nil || av.Draft == nil || av.Draft.Number != 2 {
 		t.Fatalf("amendment from review: %v", err)
 	}
-	if _, err := e.Svc.Reviews(ctx, e.As("carol"), e.Rel.ID); mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN {
+	if _, err := e.Svc.Reviews(ctx, e.As("carol"), e.Rel.ID); mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 		t.Fatalf("coordinator read reviews: %v", err)
 	}
 }

@@ -89,17 +89,43 @@ func noteTarget(r *mentorvault.Relationship, noteID string) target {
 	return target{orgID: r.OrgID, relID: r.ID, typ: "note", id: noteID}
 }
 
+// decide is the one way the service asks Cedar. An evaluation error is a
+// bug in a policy or a resource: it is logged, and the action denied.
+func (s *Service) decide(ctx context.Context, a actor, act policy.Action, res policy.Resource) policy.Decision {
+	d, err := s.authz.Authorize(a.subj, act, res)
+	if err != nil {
+		s.log.ErrorContext(ctx, "policy evaluation failed; denying", "action", string(act), "err", err)
+		return policy.Decision{}
+	}
+	return d
+}
+
+// may reports whether the actor may take act on res, without auditing: for
+// questions asked after a decision (what to hide) and for what a view offers.
+func (s *Service) may(ctx context.Context, a actor, act policy.Action, res policy.Resource) bool {
+	return s.decide(ctx, a, act, res).Allowed
+}
+
+// allowed decides each of acts on res for the actor, for a view to carry
+// (policy.Allowed); evaluation errors are logged and deny.
+func (s *Service) allowed(ctx context.Context, a actor, res policy.Resource, acts ...policy.Action) policy.Allowed {
+	out := make(policy.Allowed, len(acts))
+	for _, act := range acts {
+		if s.may(ctx, a, act, res) {
+			out[act] = true
+		}
+	}
+	return out
+}
+
 // authorize is the one place access is decided. A denial is appended to the
 // audit log and answered with not_found when the actor may not even know the
 // resource exists (hidden reports that, and is asked only on denial),
 // forbidden otherwise.
 func (s *Service) authorize(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, res policy.Resource, t target, hidden func() bool) error {
-	d, err := s.authz.Authorize(a.subj, act, res)
-	if err == nil && d.Allowed {
+	d := s.decide(ctx, a, act, res)
+	if d.Allowed {
 		return nil
-	}
-	if err != nil {
-		s.log.ErrorContext(ctx, "policy evaluation failed; denying", "action", string(act), "err", err)
 	}
 	if aerr := s.appendEvent(ctx, tx, a, string(act), mentorvault.OutcomeDenied, t, ""); aerr != nil {
 		return aerr
@@ -116,21 +142,21 @@ func never() bool  { return false }
 
 // unless returns a hidden function that is true when the actor may not take
 // the action see on the resource (a policy question asked only after a denial).
-func (s *Service) unless(a actor, see policy.Action, res policy.Resource) func() bool {
-	return func() bool {
-		d, err := s.authz.Authorize(a.subj, see, res)
-		return err != nil || !d.Allowed
-	}
+func (s *Service) unless(ctx context.Context, a actor, see policy.Action, res policy.Resource) func() bool {
+	return func() bool { return !s.may(ctx, a, see, res) }
 }
 
 // authorizeRel decides an action on a relationship: not_found if the actor
-// may not view the relationship at all, forbidden if they may see it exists
-// but not do this.
+// may not view the relationship at all, or is refused its content by the
+// party-only wall (they may not learn what the pair's content holds);
+// forbidden if they may see it exists but not do this.
 func (s *Service) authorizeRel(ctx context.Context, tx mentorvault.Tx, a actor, act policy.Action, r *mentorvault.Relationship) error {
 	res := relResource(r)
 	hidden := always
 	if act != policy.ViewRelationship {
-		hidden = s.unless(a, policy.ViewRelationship, res)
+		hidden = func() bool {
+			return !s.may(ctx, a, policy.ViewRelationship, res) || policy.OutsideThePair(act, s.decide(ctx, a, act, res))
+		}
 	}
 	return s.authorize(ctx, tx, a, act, res, relTarget(r), hidden)
 }

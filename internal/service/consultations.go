@@ -213,7 +213,7 @@ func (s *Service) loadConsultation(ctx context.Context, tx mentorvault.Tx, p men
 		return a, nil, err
 	}
 	res := consultationResource(c, rel.OrgID)
-	err = s.authorize(ctx, tx, a, act, res, consultationTarget(rel.OrgID, c.ID), s.unless(a, policy.ReadConsultation, res))
+	err = s.authorize(ctx, tx, a, act, res, consultationTarget(rel.OrgID, c.ID), s.unless(ctx, a, policy.ReadConsultation, res))
 	if err != nil && c.ClosedAt != nil && mentorvault.ErrorCode(err) == mentorvault.EFORBIDDEN {
 		err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this consultation is closed")}
 	}

@@ -138,7 +138,7 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 			return err
 		}
 		t := target{orgID: rel.OrgID, relID: rel.ID, typ: "feedback", id: fr.ID}
-		if err := s.authorize(ctx, tx, a, policy.AnswerFeedback, feedbackResource(rel, fr), t, s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
+		if err := s.authorize(ctx, tx, a, policy.AnswerFeedback, feedbackResource(rel, fr), t, s.unless(ctx, a, policy.ViewRelationship, relResource(rel))); err != nil {
 			return err
 		}
 		key, err := s.dataKey(ctx, tx, rel.ID)

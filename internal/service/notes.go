@@ -182,7 +182,7 @@ func (s *Service) loadNoteFor(ctx context.Context, tx mentorvault.Tx, p mentorva
 	// but not change is forbidden, with the reason.
 	hidden := always
 	if act != policy.ReadNote {
-		hidden = s.unless(a, policy.ReadNote, res)
+		hidden = s.unless(ctx, a, policy.ReadNote, res)
 	}
 	if err := s.authorize(ctx, tx, a, act, res, noteTarget(rel, n.ID), hidden); err != nil {
 		switch {

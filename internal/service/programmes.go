@@ -36,7 +36,7 @@ func (s *Service) programmeCall(ctx context.Context, tx mentorvault.Tx, p mentor
 	if err != nil {
 		return a, nil, err
 	}
-	return a, prog, s.authorize(ctx, tx, a, act, progResource(prog), progTarget(prog), s.unless(a, policy.ViewProgramme, progResource(prog)))
+	return a, prog, s.authorize(ctx, tx, a, act, progResource(prog), progTarget(prog), s.unless(ctx, a, policy.ViewProgramme, progResource(prog)))
 }
 
 // Programme returns a programme's settings and guidelines to members of its
@@ -57,8 +57,7 @@ func (s *Service) Programme(ctx context.Context, p mentorvault.Principal, id str
 		} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 			return err
 		}
-		d, err := s.authz.Authorize(a.subj, policy.EditProgramme, progResource(prog))
-		out.CanEdit = err == nil && d.Allowed
+		out.CanEdit = s.may(ctx, a, policy.EditProgramme, progResource(prog))
 		return nil
 	})
 	return out, err

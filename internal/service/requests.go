@@ -75,7 +75,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(a, policy.ViewRelationship, relResource(rel))); err != nil {
+		if err := s.authorize(ctx, tx, a, policy.RequestInput, res, relTarget(rel), s.unless(ctx, a, policy.ViewRelationship, relResource(rel))); err != nil {
 			return err
 		}
 		asked := in.AskedID
@@ -173,8 +173,7 @@ func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, 
 		if err != nil {
 			return err
 		}
-		d, err := s.authz.Authorize(a.subj, policy.RequestInput, res)
-		may = err == nil && d.Allowed
+		may = s.may(ctx, a, policy.RequestInput, res)
 		return nil
 	})
 	return may

@@ -70,16 +70,19 @@ func TestServiceAccessMatrix(t *testing.T) {
 		}
 		// Expected outcome per role, one letter per op in the order above:
 		// A allowed, N not found, F forbidden, U unauthenticated, C conflict
-		// (allowed by policy, refused by the state machine).
+		// (allowed by policy, refused by the state machine). Anyone outside
+		// the pair is refused the pair's content as not found: they may not
+		// learn what it holds; a lifecycle action on a relationship they can
+		// see is forbidden.
 		expect := map[string]string{
 			"alice": "ANAAAAN" + "AAAC",
 			"bob":   "ANAANAA" + "AFAC",
-			"carol": "AAAFNNN" + "FNFF",
-			"erin":  "ANAFNNN" + "FNFF",
-			"dave":  "ANAFNNN" + "FNFF",
-			"frank": "ANAFNNN" + "FNFF",
-			"grace": "ANAFNNN" + "FNFF",
-			"heidi": "ANAFNNN" + "FNFF",
+			"carol": "AAANNNN" + "NNNF",
+			"erin":  "ANANNNN" + "NNNF",
+			"dave":  "ANANNNN" + "NNNF",
+			"frank": "ANANNNN" + "NNNF",
+			"grace": "ANANNNN" + "NNNF",
+			"heidi": "ANANNNN" + "NNNF",
 			"":      "UUUUUUU" + "UUUU",
 		}
 		for _, role := range []string{"alice", "bob", "carol", "erin", "dave", "frank", "grace", "heidi", ""} {

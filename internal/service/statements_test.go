@@ -102,7 +102,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 		}
 		for _, who := range []string{"carol", "heidi", "dave", "frank", "grace", "erin"} {
 			_, err := e.Svc.ThirdParties(ctx, e.As(who), rel)
-			wantErr(t, err, mentorvault.EFORBIDDEN)
+			wantErr(t, err, mentorvault.ENOTFOUND) // outside the pair: they may not learn what it holds
 		}
 		// Only the one asked answers; the subject does not draft about themselves.
 		_, err := e.Svc.DraftStatement(ctx, e.As("bob"), rel, r.ID, "Bob says hi.")
@@ -124,7 +124,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 			t.Fatal("bob does not see the draft with its findings")
 		}
 		_, err = e.Svc.Statement(ctx, e.As("frank"), rel, st.ID)
-		wantErr(t, err, mentorvault.EFORBIDDEN)
+		wantErr(t, err, mentorvault.ENOTFOUND)
 		if got := must[[]*service.ReceivedStatement](t)(e.Svc.ReceivedStatements(ctx, e.As("frank"))); len(got) != before {
 			t.Fatalf("frank received a draft: %d statements, %d before", len(got), before)
 		}
@@ -338,7 +338,7 @@ func TestThreeWayMeeting(t *testing.T) {
 		in := service.ThreeWayInput{Brief: "We may say Bob works on delegation; nothing about the reorganisation.", StartsAt: time.Now().Add(48 * time.Hour),
 			Minutes: 30, Location: "Room 4"}
 		_, err := e.Svc.ProposeThreeWay(ctx, e.As("dave"), rel, in)
-		wantErr(t, err, mentorvault.EFORBIDDEN)
+		wantErr(t, err, mentorvault.ENOTFOUND)
 		bad := in
 		bad.Brief, bad.Minutes = "", 1
 		_, err = e.Svc.ProposeThreeWay(ctx, e.As("bob"), rel, bad)

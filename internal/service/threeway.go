@@ -183,7 +183,7 @@ func (s *Service) threeWayCall(ctx context.Context, tx mentorvault.Tx, p mentorv
 	res := threeWayResource(rel, m)
 	hidden := always
 	if act != policy.ReadThreeWay {
-		hidden = s.unless(a, policy.ReadThreeWay, res)
+		hidden = s.unless(ctx, a, policy.ReadThreeWay, res)
 	}
 	if err := s.authorize(ctx, tx, a, act, res, threeWayTarget(rel, m.ID), hidden); err != nil {
 		return a, nil, nil, nil, err
@@ -228,8 +228,7 @@ func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*
 			if err != nil {
 				return err
 			}
-			d, err := s.authz.Authorize(a.subj, policy.ReadThreeWay, threeWayResource(rel, m))
-			if err != nil || !d.Allowed {
+			if !s.may(ctx, a, policy.ReadThreeWay, threeWayResource(rel, m)) {
 				continue // not agreed yet: the line manager does not learn of it
 			}
 			key, err := s.dataKey(ctx, tx, rel.ID)

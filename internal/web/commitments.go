@@ -130,7 +130,7 @@ func (h *Handler) commitmentsPage(r *http.Request) (*commitmentsPage, error) {
 	}
 	cv, err := h.svc.Commitments(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &commitmentsPage{base: h.base(r, "Commitments"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive,
 		Done: r.URL.Query().Get("done"), Form: commitmentForm{Owner: "me"}}

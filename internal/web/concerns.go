@@ -90,7 +90,7 @@ func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
 	}
 	cs, err := h.svc.Concerns(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &concernsPage{base: h.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done"),
 		CanRaise: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, CanConsult: canConsult(v)}
@@ -243,7 +243,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 	}
 	cv, err := h.svc.Concern(r.Context(), p, v.ID, r.PathValue("concernID"))
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	me := p.UserID
 	now := time.Now()
@@ -441,7 +441,7 @@ func (h *Handler) webDisclosureForm(w http.ResponseWriter, r *http.Request, noti
 			d, err = h.svc.ProposeDisclosurePlan(r.Context(), p, v.ID, r.PathValue("concernID"), in)
 		}
 		if err != nil {
-			return "", h.hideFromOutsider(v, p, err)
+			return "", err
 		}
 		done := "plan"
 		if notice {

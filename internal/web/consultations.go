@@ -36,7 +36,7 @@ func (h *Handler) consultStartPage(r *http.Request, concernID string) (*consultS
 	}
 	sups, err := h.svc.Supervisors(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &consultStartPage{base: h.base(r, "Consult a supervisor"), Rel: v, MyRole: v.Role(p.UserID),
 		Form: consultForm{ShareCategory: true, Fields: map[string]string{}}}
@@ -49,7 +49,7 @@ func (h *Handler) consultStartPage(r *http.Request, concernID string) (*consultS
 	if concernID != "" {
 		cv, err := h.svc.Concern(r.Context(), p, v.ID, concernID)
 		if err != nil {
-			return nil, h.hideFromOutsider(v, p, err)
+			return nil, err
 		}
 		row := concernRowOf(cv.Concern, v, p.UserID)
 		pg.Concern, pg.Description = &row, cv.Description.Reveal()

@@ -58,7 +58,7 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 	}
 	fv, err := h.svc.Feedback(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &feedbackPage{base: h.base(r, "Feedback on the mentoring"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive,
 		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}}

@@ -43,7 +43,7 @@ func (h *Handler) goalsPage(r *http.Request) (*goalsPage, error) {
 	}
 	gs, err := h.svc.Goals(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &goalsPage{base: h.base(r, "Goals"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive, Done: r.URL.Query().Get("done")}
 	now := time.Now()

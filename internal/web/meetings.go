@@ -213,7 +213,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 	if before == "" {
 		up, err := h.svc.Meetings(r.Context(), p, v.ID, true, "", 100)
 		if err != nil {
-			return h.hideFromOutsider(v, p, err)
+			return err
 		}
 		for _, m := range up.Meetings {
 			pg.Upcoming = append(pg.Upcoming, meetingRowOf(m, now))
@@ -221,7 +221,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 	}
 	past, err := h.svc.Meetings(r.Context(), p, v.ID, false, before, 25)
 	if err != nil {
-		return h.hideFromOutsider(v, p, err)
+		return err
 	}
 	for _, m := range past.Meetings {
 		pg.Past = append(pg.Past, meetingRowOf(m, now))
@@ -284,7 +284,7 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 	}
 	mv, err := h.svc.Meeting(r.Context(), p, v.ID, r.PathValue("meetingID"))
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	now := time.Now()
 	pg := &meetingPage{base: h.base(r, "Mentoring session "+mv.StartsAt.UTC().Format("2 Jan 2006")), Rel: v, Other: v.Other(p.UserID),
@@ -364,7 +364,7 @@ func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, err := h.svc.StartMeeting(r.Context(), p, v.ID, r.PathValue("meetingID"))
 	if err != nil {
-		return h.hideFromOutsider(v, p, err)
+		return err
 	}
 	h.render(w, r, http.StatusOK, "meeting_reminder.html", &reminderPage{base: h.base(r, "Before you begin"), Rel: v, Other: v.Other(p.UserID),
 		M: meetingRowOf(st.Meeting, time.Now()), Reminder: st.Reminder})

@@ -348,12 +348,3 @@ func tzOptions(sel string) []opt {
 func fmtWhen(t time.Time) string { return t.UTC().Format(whenFmt) }
 
 func relPath(id string) string { return "/relationships/" + url.PathEscape(id) }
-
-// hideFromOutsider answers "not found" to someone outside the pair who asks
-// for the pair's content: they learn nothing of what exists in it.
-func (h *Handler) hideFromOutsider(v *service.RelationshipView, p mentorvault.Principal, err error) error {
-	if mentorvault.ErrorCode(err) == mentorvault.EFORBIDDEN && !v.IsParty(p.UserID) {
-		return mentorvault.Errorf(mentorvault.ENOTFOUND, "there is no page at this address")
-	}
-	return err
-}

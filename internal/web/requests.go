@@ -157,7 +157,7 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	}
 	tp, err := h.svc.ThirdParties(r.Context(), p, v.ID)
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	pg := &thirdPartiesPage{base: h.base(r, "Third parties"), Rel: v, Other: v.Other(p.UserID), Me: p.UserID, Manager: tp.Manager,
 		CanAct: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, Neutral: mentorvault.NeutralDecline,

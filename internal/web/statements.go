@@ -262,7 +262,7 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 	}
 	st, err := h.svc.Statement(r.Context(), p, v.ID, r.PathValue("statementID"))
 	if err != nil {
-		return nil, h.hideFromOutsider(v, p, err)
+		return nil, err
 	}
 	running := v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused
 	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body.Reveal(), Comment: st.Comment.Reveal(),

@@ -38,10 +38,14 @@ var actionIndex = func() map[Action]int {
 // evaluation errored is denied and its error returned (joined with the
 // others'): the caller logs it as the bug it is.
 func (a *Authorizer) Allow(s Subject, r Resource, acts ...Action) (Allowed, error) {
+	ents, principal, resource, err := a.request(s, r)
+	if err != nil {
+		return Allowed{}, err
+	}
 	out := make(Allowed, len(acts))
 	var errs []error
 	for _, act := range acts {
-		d, err := a.Authorize(s, act, r)
+		d, err := a.decide(ents, principal, act, resource)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -364,10 +364,15 @@ var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
 // errored: Cedar silently skips an erroring policy (a forbid among them), so
 // the caller must treat the error as a bug (EINTERNAL) and deny.
 func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, error) {
-	actionUID, ok := a.known[act]
-	if !ok {
-		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unknown action %q", string(act)))
+	ents, principal, resource, err := a.request(s, r)
+	if err != nil {
+		return Decision{}, err
 	}
+	return a.decide(ents, principal, act, resource)
+}
+
+// request builds the entities of one principal and one resource.
+func (a *Authorizer) request(s Subject, r Resource) (entities, cedar.EntityUID, cedar.EntityUID, error) {
 	ents := entities{actions: a.actions, own: make(cedar.EntityMap, 3)}
 	principal := anonymous
 	if s.UserID != "" {
@@ -379,81 +384,90 @@ func (a *Authorizer) Authorize(s Subject, act Action, r Resource) (Decision, err
 		resource = cedar.NewEntityUID(typeOrg, cedar.String(r.ID))
 	case *Org:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = cedar.NewEntityUID(typeOrg, cedar.String(r.ID))
 	case Programme:
 		resource = ents.addProgramme(r)
 	case *Programme:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addProgramme(*r)
 	case Relationship:
 		resource = ents.addRelationship(r)
 	case *Relationship:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addRelationship(*r)
 	case Note:
 		resource = ents.addNote(r)
 	case *Note:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addNote(*r)
 	case Feedback:
 		resource = ents.addFeedback(r)
 	case *Feedback:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addFeedback(*r)
 	case Consultation:
 		resource = ents.addConsultation(r)
 	case *Consultation:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addConsultation(*r)
 	case Disclosure:
 		resource = ents.addDisclosure(r)
 	case *Disclosure:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addDisclosure(*r)
 	case InputRequest:
 		resource = ents.addInputRequest(r)
 	case *InputRequest:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addInputRequest(*r)
 	case Statement:
 		resource = ents.addStatement(r)
 	case *Statement:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addStatement(*r)
 	case ThreeWay:
 		resource = ents.addThreeWay(r)
 	case *ThreeWay:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addThreeWay(*r)
 	case Account:
 		resource = ents.addAccount(r)
 	case *Account:
 		if r == nil {
-			return Decision{}, mentorvault.Internal(errors.New("policy: nil resource"))
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addAccount(*r)
 	default:
-		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unsupported resource %T", r))
+		return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(fmt.Errorf("policy: unsupported resource %T", r))
+	}
+	return ents, principal, resource, nil
+}
+
+// decide evaluates one action over prepared entities.
+func (a *Authorizer) decide(ents entities, principal cedar.EntityUID, act Action, resource cedar.EntityUID) (Decision, error) {
+	actionUID, ok := a.known[act]
+	if !ok {
+		return Decision{}, mentorvault.Internal(fmt.Errorf("policy: unknown action %q", string(act)))
 	}
 	dec, diag := cedar.Authorize(a.policies, ents, cedar.Request{
 		Principal: principal,

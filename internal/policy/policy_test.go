@@ -468,3 +468,15 @@ func TestAllow(t *testing.T) {
 		seen[act] = true
 	}
 }
+
+// BenchmarkAllowRelationship is what a relationship page costs in policy:
+// every relationship action decided for one viewer.
+func BenchmarkAllowRelationship(b *testing.B) {
+	a := mustNew(b)
+	s := subjectOf(b, "bob")
+	for b.Loop() {
+		if _, err := a.Allow(s, r1, policy.RelationshipActions...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

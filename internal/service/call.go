@@ -109,11 +109,9 @@ func (s *Service) may(ctx context.Context, a actor, act policy.Action, res polic
 // allowed decides each of acts on res for the actor, for a view to carry
 // (policy.Allowed); evaluation errors are logged and deny.
 func (s *Service) allowed(ctx context.Context, a actor, res policy.Resource, acts ...policy.Action) policy.Allowed {
-	out := make(policy.Allowed, len(acts))
-	for _, act := range acts {
-		if s.may(ctx, a, act, res) {
-			out[act] = true
-		}
+	out, err := s.authz.Allow(a.subj, res, acts...)
+	if err != nil {
+		s.log.ErrorContext(ctx, "policy evaluation failed; denying", "err", err)
 	}
 	return out
 }

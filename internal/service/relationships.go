@@ -24,6 +24,9 @@ type RelationshipView struct {
 	Mentee        Person
 	ProposedBy    Person
 	ProgrammeName string // "" for informal
+	// Allowed holds what Cedar lets the viewer do to the relationship
+	// (policy.RelationshipActions); filled in by Relationship, nil in lists.
+	Allowed policy.Allowed
 }
 
 // Role returns "mentor", "mentee" or "partner" for a party, "" for others.
@@ -172,6 +175,7 @@ func (s *Service) Relationship(ctx context.Context, p mentorvault.Principal, id 
 			return err
 		}
 		out = vs[0]
+		out.Allowed = s.allowed(ctx, a, relResource(rel), policy.RelationshipActions...)
 		return nil
 	})
 	return out, err

@@ -211,6 +211,9 @@ func parsePages() (*pages, error) {
 			return string(unicode.ToUpper(r)) + s[n:]
 		},
 		"statusHelp": statusHelp,
+		// reveal is the one way a template shows sealed text: a page holds
+		// content as mentorvault.Secret, which prints "[sealed]" anywhere else.
+		"reveal": func(s mentorvault.Secret) string { return s.Reveal() },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -217,7 +218,8 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Decode reads a JSON object into v: the content type must be JSON, the body
-// at most MaxAPIBody, valid UTF-8, one object, and without unknown fields.
+// at most MaxAPIBody, valid UTF-8, one object, without unknown fields, and
+// without a member given twice or spelled in another case than its field.
 // Returns EINVALID, or the edge codes for a wrong media type or a body too large.
 func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -254,5 +256,5 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return mentorvault.Errorf(mentorvault.EINVALID, "send exactly one JSON object")
 	}
-	return nil
+	return checkNames(body, reflect.TypeOf(v))
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
@@ -82,6 +83,9 @@ func TestDecode(t *testing.T) {
 		{"truncated", "application/json", `{"body":"x"`, mentorvault.EINVALID, "not valid JSON"},
 		{"wrong type", "application/json", `{"n":"two"}`, mentorvault.EINVALID, `field "n" has the wrong type`},
 		{"not an object", "application/json", `[1,2]`, mentorvault.EINVALID, "wrong type"},
+		{"duplicate member", "application/json", `{"body":"hello","body":"other"}`, mentorvault.EINVALID, `field "body" is given twice`},
+		{"member in another case", "application/json", `{"Body":"hello"}`, mentorvault.EINVALID, `field "body" is spelled "Body"`},
+		{"both cases", "application/json", `{"body":"hello","BODY":"x"}`, mentorvault.EINVALID, `spelled "BODY"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRequest(t, "POST", "/api/v1/x", tc.contentType, tc.body)
@@ -468,6 +472,49 @@ func TestAPICSRF(t *testing.T) {
 			}
 			if e := errorBody(t, w); e.Code != mentorvault.EFORBIDDEN || !strings.Contains(e.Message, "X-CSRF-Token") {
 				t.Errorf("error = %+v", e)
+			}
+		})
+	}
+}
+
+// TestDecodeNamesNested holds the name checks to nested objects, arrays of
+// objects, maps, embedded structs and types that decode themselves.
+func TestDecodeNamesNested(t *testing.T) {
+	type clause struct {
+		What string `json:"what"`
+	}
+	type Common struct {
+		Note string `json:"note"`
+	}
+	type in struct {
+		Common
+		Clauses []clause          `json:"clauses"`
+		Meta    map[string]string `json:"meta"`
+		Inner   *clause           `json:"inner"`
+		When    time.Time         `json:"when"`
+		Any     any               `json:"any"`
+	}
+	for _, tc := range []struct {
+		name, body, message string // message "" for success
+	}{
+		{"ok", `{"note":"n","clauses":[{"what":"topics"}],"meta":{"A":"1","a":"2"},"inner":{"what":"x"},"when":"2026-01-02T03:04:05Z","any":{"X":1,"x":2}}`, ""},
+		{"duplicate below any", `{"any":{"X":1,"X":2}}`, `field "any.X" is given twice`},
+		{"nested case", `{"clauses":[{"what":"a"},{"What":"b"}]}`, `field "clauses[1].what" is spelled "What"`},
+		{"nested duplicate", `{"inner":{"what":"a","what":"b"}}`, `field "inner.what" is given twice`},
+		{"embedded case", `{"Note":"n"}`, `field "note" is spelled "Note"`},
+		{"map duplicate", `{"meta":{"k":"1","k":"2"}}`, `field "meta.k" is given twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var v in
+			err := httpx.Decode(httptest.NewRecorder(), newRequest(t, "POST", "/api/v1/x", "application/json", tc.body), &v)
+			if tc.message == "" {
+				if err != nil {
+					t.Fatalf("Decode: %v", err)
+				}
+				return
+			}
+			if mentorvault.ErrorCode(err) != mentorvault.EINVALID || !strings.Contains(mentorvault.ErrorMessage(err), tc.message) {
+				t.Fatalf("got %v, want invalid with %q", err, tc.message)
 			}
 		})
 	}

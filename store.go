@@ -120,6 +120,12 @@ type LoginLimitStore interface {
 type RelationshipStore interface {
 	CreateRelationship(ctx context.Context, r *Relationship) error
 	FindRelationshipByID(ctx context.Context, id string) (*Relationship, error)
+	// LockRelationshipByID is FindRelationshipByID that also holds the
+	// relationship's row until the transaction ends (SELECT … FOR UPDATE on
+	// PostgreSQL; SQLite's single writer already serialises), so that an
+	// operation that reads state, decides and writes is never interleaved
+	// with another on the same relationship, on any instance.
+	LockRelationshipByID(ctx context.Context, id string) (*Relationship, error)
 	FindRelationships(ctx context.Context, f RelationshipFilter) ([]*Relationship, error)
 	// UpdateRelationship stores the status, agreement times, start/end and UpdatedAt.
 	UpdateRelationship(ctx context.Context, r *Relationship) error

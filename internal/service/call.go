@@ -201,12 +201,16 @@ func relResource(r *mentorvault.Relationship) policy.Relationship {
 		Status: string(r.Status), Kind: string(r.Kind)}
 }
 
-// loadRel finds a relationship or answers not_found.
+// loadRel finds a relationship or answers not_found, and holds its lock for
+// the rest of the transaction: every call that decides on a relationship
+// loads it here, so two operations on one relationship (two signatures, a
+// transition and a note) take turns on every instance and each decides on
+// what the other committed. This is the one serialising mechanism.
 func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Relationship, error) {
 	if !mentorvault.ValidID(id) {
 		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
 	}
-	return tx.FindRelationshipByID(ctx, id)
+	return tx.LockRelationshipByID(ctx, id)
 }
 
 // errErased is the cause of the conflict dataKey returns for a relationship

@@ -46,6 +46,16 @@ func (tx *Tx) FindRelationshipByID(ctx context.Context, id string) (*mentorvault
 	return r, nil
 }
 
+// LockRelationshipByID finds a relationship and locks its row until the
+// transaction ends.
+func (tx *Tx) LockRelationshipByID(ctx context.Context, id string) (*mentorvault.Relationship, error) {
+	r, err := scanRelationship(tx.queryRow(ctx, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`+tx.d.forUpdate(), id))
+	if err != nil {
+		return nil, findErr("lock relationship", "relationship", err)
+	}
+	return r, nil
+}
+
 // FindRelationships lists the relationships f selects, oldest first.
 func (tx *Tx) FindRelationships(ctx context.Context, f mentorvault.RelationshipFilter) ([]*mentorvault.Relationship, error) {
 	var where []string

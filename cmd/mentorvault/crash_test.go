@@ -63,8 +63,15 @@ type childServer struct {
 // waits until it answers /healthz. It is killed when the test ends.
 func startChildServer(t *testing.T, bin, dir string) *childServer {
 	t.Helper()
+	return startServeProcess(t, bin, "--data", dir, "--demo")
+}
+
+// startServeProcess starts `bin serve --addr 127.0.0.1:0 args…` and waits until it
+// answers /healthz. It is killed when the test ends.
+func startServeProcess(t *testing.T, bin string, args ...string) *childServer {
+	t.Helper()
 	cs := &childServer{Logs: &syncBuffer{}, done: make(chan struct{})}
-	cs.cmd = exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--demo")
+	cs.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cs.cmd.Env = childEnv()
 	cs.cmd.Stderr = cs.Logs
 	stdout, err := cs.cmd.StdoutPipe()

@@ -65,6 +65,25 @@ func OpenSQLite(t testing.TB) *sqlstore.DB {
 // unreachable, or fails it in CI (CI=true).
 func OpenPostgres(t testing.TB) *sqlstore.DB {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := sqlstore.OpenPostgres(ctx, PostgresSchemaURL(t))
+	if err != nil {
+		t.Fatalf("sqlstoretest: open postgres: %v", err)
+	}
+	t.Cleanup(func() { db.Close() }) // runs before the schema is dropped
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("sqlstoretest: migrate postgres: %v", err)
+	}
+	return db
+}
+
+// PostgresSchemaURL creates a new, empty schema, dropped when the test
+// ends, and returns a database URL whose connections use it (for tests that
+// start mentorvault processes on PostgreSQL). It skips the test if the
+// server is unreachable, or fails it in CI (CI=true).
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := postgresURL()
 	if err := postgresReachable(); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -108,15 +127,7 @@ func OpenPostgres(t testing.TB) *sqlstore.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := sqlstore.OpenPostgres(ctx, u.String())
-	if err != nil {
-		t.Fatalf("sqlstoretest: open postgres: %v", err)
-	}
-	t.Cleanup(func() { db.Close() }) // runs before the schema is dropped
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("sqlstoretest: migrate postgres: %v", err)
-	}
-	return db
+	return u.String()
 }
 
 func postgresURL() string {

@@ -114,6 +114,15 @@ type LoginLimitStore interface {
 	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
 	DeleteLoginFailuresBefore(ctx context.Context, before time.Time) error
+	// ReserveLoginAttempt counts an attempt before its password is checked:
+	// if fewer than max failures are recorded under key at or after since,
+	// it records one at at and reports true. It holds key's lock until the
+	// transaction ends, so concurrent attempts, on any instance, are counted
+	// one after another and no more than max reach the password check.
+	ReserveLoginAttempt(ctx context.Context, key string, since, at time.Time, max int) (bool, error)
+	// ReleaseLoginAttempt forgets one reservation of key made at at (the
+	// attempt succeeded).
+	ReleaseLoginAttempt(ctx context.Context, key string, at time.Time) error
 }
 
 // RelationshipStore stores relationships and their lifecycle.

@@ -43,39 +43,58 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 	}
 	pairKey, addrKey := "acct:"+email+"|addr:"+addr, "addr:"+addr
 	var (
-		user    *mentorvault.User
-		limited bool
+		user       *mentorvault.User
+		limited    bool
+		reservedAt time.Time
 	)
-	// Read phase: nothing is written, and the password hash is checked
-	// outside any transaction so a slow hash never holds the database.
-	tx, err := s.store.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	since := tx.Now().Add(-LoginWindow)
-	nPair, err := tx.CountLoginFailures(ctx, pairKey, since)
-	if err == nil {
-		var nAddr int
-		nAddr, err = tx.CountLoginFailures(ctx, addrKey, since)
-		limited = nPair >= MaxFailuresPerPair || nAddr >= MaxFailuresPerAddr
-	}
-	if err == nil {
+	// Reserve: the attempt is counted, in a write transaction holding the
+	// keys' locks, before the password is checked, so that however many
+	// attempts arrive at once no more than the limits reach the check. The
+	// slow hash itself runs outside any transaction.
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		reservedAt = tx.Now()
+		since := reservedAt.Add(-LoginWindow)
+		okPair, err := tx.ReserveLoginAttempt(ctx, pairKey, since, reservedAt, MaxFailuresPerPair)
+		if err != nil {
+			return err
+		}
+		okAddr, err := tx.ReserveLoginAttempt(ctx, addrKey, since, reservedAt, MaxFailuresPerAddr)
+		if err != nil {
+			return err
+		}
+		limited = !okPair || !okAddr
+		if limited && okPair {
+			if err := tx.ReleaseLoginAttempt(ctx, pairKey, reservedAt); err != nil {
+				return err
+			}
+		}
+		if limited && okAddr {
+			if err := tx.ReleaseLoginAttempt(ctx, addrKey, reservedAt); err != nil {
+				return err
+			}
+		}
 		user, err = tx.FindUserByEmail(ctx, email)
 		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 			user, err = nil, nil
 		}
-	}
-	_ = tx.Rollback()
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 
-	hash := s.dummyHash
-	if user != nil && user.DisabledAt == nil {
-		hash = user.PasswordHash
+	ok := false
+	if !limited {
+		hash := s.dummyHash
+		if user != nil && user.DisabledAt == nil {
+			hash = user.PasswordHash
+		}
+		match, verr := s.verifyPassword(ctx, hash, password)
+		if verr != nil && ctx.Err() != nil {
+			return nil, verr
+		}
+		ok = match && verr == nil && user != nil && user.DisabledAt == nil
 	}
-	ok, verr := auth.VerifyPassword(hash, password)
-	ok = ok && verr == nil && user != nil && user.DisabledAt == nil && !limited
 
 	var out *LoginResult
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
@@ -90,18 +109,17 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 				mentorvault.Errorf(mentorvault.ETOOMANY, rateLimitedLoginMsg))
 		}
 		if !ok {
-			for _, k := range []string{pairKey, addrKey} {
-				if err := tx.RecordLoginFailure(ctx, k, tx.Now()); err != nil {
-					return err
-				}
-			}
+			// The reserved attempts stay recorded as failures.
 			return s.record2(ctx, tx, a, "login", mentorvault.OutcomeFailed, t, "",
 				mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, badCredentialsMsg))
 		}
 		if err := tx.ClearLoginFailures(ctx, pairKey); err != nil {
 			return err
 		}
-		if err := tx.DeleteLoginFailuresBefore(ctx, since); err != nil {
+		if err := tx.ReleaseLoginAttempt(ctx, addrKey, reservedAt); err != nil {
+			return err
+		}
+		if err := tx.DeleteLoginFailuresBefore(ctx, reservedAt.Add(-LoginWindow)); err != nil {
 			return err
 		}
 		sess, token, err := s.newSession(ctx, tx, user.ID)

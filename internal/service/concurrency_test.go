@@ -7,6 +7,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 // concurrently runs fs at the same moment and returns their errors.
@@ -40,8 +41,14 @@ func TestConcurrentSigning(t *testing.T) {
 				t.Fatal(err)
 			}
 			errs := concurrently(
-				func() error { _, err := e.Svc.SignAgreement(ctx, e.As("frank"), rel.ID, d.ID, d.Hash, demo.Password); return err },
-				func() error { _, err := e.Svc.SignAgreement(ctx, e.As("heidi"), rel.ID, d.ID, d.Hash, demo.Password); return err },
+				func() error {
+					_, err := e.Svc.SignAgreement(ctx, e.As("frank"), rel.ID, d.ID, d.Hash, demo.Password)
+					return err
+				},
+				func() error {
+					_, err := e.Svc.SignAgreement(ctx, e.As("heidi"), rel.ID, d.ID, d.Hash, demo.Password)
+					return err
+				},
 			)
 			for _, err := range errs {
 				if err != nil {
@@ -93,6 +100,46 @@ func TestConcurrentTransitions(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+		}
+	})
+}
+
+// TestConcurrentWrongPasswords sends forty wrong passwords for one account
+// from one address at once: no more than the limit reach the password check
+// (each such attempt is a "failed" login on the audit log; the rest are
+// refused as rate limited before any hashing), and the right password is
+// refused too until the window passes.
+func TestConcurrentWrongPasswords(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		before := e.Head(t)
+		fs := make([]func() error, 40)
+		for i := range fs {
+			fs[i] = func() error {
+				_, err := e.Svc.Login(ctx, "alice@northwind.example", "wrong-password", "203.0.113.7")
+				return err
+			}
+		}
+		codes := map[string]int{}
+		for _, err := range concurrently(fs...) {
+			codes[mentorvault.ErrorCode(err)]++
+		}
+		if codes[mentorvault.EUNAUTHENTICATED] > service.MaxFailuresPerPair || codes[mentorvault.EUNAUTHENTICATED]+codes[mentorvault.ETOOMANY] != len(fs) {
+			t.Fatalf("outcomes %v: at most %d may reach the password check, the rest rate limited", codes, service.MaxFailuresPerPair)
+		}
+		checked := 0
+		for _, ev := range e.Events(t, before) {
+			if ev.Action == "login" && ev.Outcome == mentorvault.OutcomeFailed {
+				checked++
+			}
+		}
+		if checked != codes[mentorvault.EUNAUTHENTICATED] || checked > service.MaxFailuresPerPair {
+			t.Fatalf("%d attempts reached the password check (audit), %d answered 'not correct'", checked, codes[mentorvault.EUNAUTHENTICATED])
+		}
+		if _, err := e.Svc.Login(ctx, "alice@northwind.example", demo.Password, "203.0.113.7"); mentorvault.ErrorCode(err) != mentorvault.ETOOMANY {
+			t.Fatalf("the right password right after: %v, want rate limited", err)
+		}
+		if _, err := e.Svc.Login(ctx, "alice@northwind.example", demo.Password, "198.51.100.1"); err != nil {
+			t.Fatalf("the owner from elsewhere is not locked out: %v", err)
 		}
 	})
 }

@@ -7,7 +7,9 @@
 package service
 
 import (
+	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -34,6 +36,10 @@ type Service struct {
 	opts      Options
 	log       *slog.Logger
 	dummyHash string // verified against for unknown emails, so both take the same time
+	// hashing bounds the password hashes computed at once (each takes the
+	// argon2id memory cost, 64 MiB by default) to the CPUs, so a burst of
+	// sign-ins queues instead of exhausting memory.
+	hashing   chan struct{}
 	notifiers []Notifier
 }
 
@@ -56,7 +62,7 @@ func New(store mentorvault.Store, authz *policy.Authorizer, keys *seal.Keyring, 
 		return nil, err
 	}
 	return &Service{store: store, authz: authz, keys: keys, opts: opts, log: opts.Logger, dummyHash: dummy,
-		notifiers: append([]Notifier{InApp{}}, opts.Notifiers...)}, nil
+		notifiers: append([]Notifier{InApp{}}, opts.Notifiers...), hashing: make(chan struct{}, runtime.NumCPU())}, nil
 }
 
 // Store returns the service's store (for health checks and the operator CLI).
@@ -67,4 +73,16 @@ func (d denied) Unwrap() error { return d.err }
 
 func noteResource(r *mentorvault.Relationship, n *mentorvault.Note) policy.Note {
 	return policy.Note{ID: n.ID, AuthorID: n.AuthorID, Visibility: string(n.Visibility), Relationship: relResource(r)}
+}
+
+// verifyPassword checks password against hash under the hashing semaphore.
+// A request that gives up while it waits is not hashed at all.
+func (s *Service) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.hashing }()
+	return auth.VerifyPassword(hash, password)
 }

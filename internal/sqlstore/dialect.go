@@ -58,6 +58,24 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
+// keyLock is a statement that takes a transaction-scoped lock on the text
+// of its one argument ("" if the writer lock already serialises).
+func (d dialect) keyLock() string {
+	if d.name == "postgres" {
+		return "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+	}
+	return ""
+}
+
+// rowID names a table's physical row identifier, for deleting one of
+// several identical rows.
+func (d dialect) rowID() string {
+	if d.name == "postgres" {
+		return "ctid"
+	}
+	return "rowid"
+}
+
 // migrationLock is a statement run first in every migration transaction so
 // that several instances migrating at once take turns ("" if not needed).
 func (d dialect) migrationLock() string {

@@ -166,6 +166,29 @@ func (tx *Tx) ClearLoginFailures(ctx context.Context, key string) error {
 	return mapError("clear login failures", "login failure", err)
 }
 
+// ReserveLoginAttempt records an attempt under key if fewer than max
+// failures are recorded since since. On PostgreSQL a transaction-scoped
+// advisory lock on the key makes concurrent reservations take turns; SQLite's
+// single writer already does.
+func (tx *Tx) ReserveLoginAttempt(ctx context.Context, key string, since, at time.Time, max int) (bool, error) {
+	if lock := tx.d.keyLock(); lock != "" {
+		if _, err := tx.exec(ctx, lock, key); err != nil {
+			return false, mapError("lock login key", "login failure", err)
+		}
+	}
+	n, err := tx.CountLoginFailures(ctx, key, since)
+	if err != nil || n >= max {
+		return false, err
+	}
+	return true, tx.RecordLoginFailure(ctx, key, at)
+}
+
+// ReleaseLoginAttempt deletes one failure recorded under key at at.
+func (tx *Tx) ReleaseLoginAttempt(ctx context.Context, key string, at time.Time) error {
+	_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE `+tx.d.rowID()+` IN (SELECT `+tx.d.rowID()+` FROM login_failures WHERE key = ? AND at = ? LIMIT 1)`, key, tx.d.timeArg(at))
+	return mapError("release login attempt", "login failure", err)
+}
+
 // DeleteLoginFailuresBefore forgets every failure older than before.
 func (tx *Tx) DeleteLoginFailuresBefore(ctx context.Context, before time.Time) error {
 	_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE at < ?`, tx.d.timeArg(before))

@@ -223,4 +223,7 @@ type Job struct {
 // Job kinds.
 const (
 	JobDeliverDisclosure = "disclosure.deliver"
+	// JobPurge deletes what has served its time (expired sessions, old
+	// login failures); one recurring job, rescheduled after each run.
+	JobPurge = "maintenance.purge"
 )

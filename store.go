@@ -96,6 +96,9 @@ type SessionStore interface {
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteStaleSessions deletes the sessions that expired before now or
+	// were last seen before idleSince, and returns how many.
+	DeleteStaleSessions(ctx context.Context, now, idleSince time.Time) (int, error)
 }
 
 // TokenStore stores API tokens by the hash of their secret.
@@ -312,6 +315,8 @@ type JobStore interface {
 	// for this transaction (on PostgreSQL other transactions skip it); ENOTFOUND if none.
 	ClaimDueJob(ctx context.Context, now time.Time) (*Job, error)
 	CompleteJob(ctx context.Context, id string, at time.Time) error
+	// RescheduleJob moves a recurring job to its next run, still pending.
+	RescheduleJob(ctx context.Context, id string, runAt time.Time) error
 	// RetryJob records a failure and moves the job to runAt.
 	RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error
 	// FindJobs lists the jobs about refID (for tests and operators).

@@ -119,6 +119,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 // runJobs runs due durable jobs now and then until ctx ends. Jobs live in
 // the database, so work scheduled before a restart runs after it, once.
 func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger, every time.Duration) {
+	if err := svc.SchedulePurge(ctx); err != nil && ctx.Err() == nil {
+		log.Error("scheduling the purge job failed", "err", err.Error())
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

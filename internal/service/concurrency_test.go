@@ -3,6 +3,7 @@ package service_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/demo"
@@ -140,6 +141,66 @@ func TestConcurrentWrongPasswords(t *testing.T) {
 		}
 		if _, err := e.Svc.Login(ctx, "alice@northwind.example", demo.Password, "198.51.100.1"); err != nil {
 			t.Fatalf("the owner from elsewhere is not locked out: %v", err)
+		}
+	})
+}
+
+// TestPurgeJob schedules the recurring purge from two instances (one job),
+// runs it and finds expired sessions and old login failures gone, the live
+// session kept, and the job pending again an hour on.
+func TestPurgeJob(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		if _, err := e.Svc.Login(ctx, "alice@northwind.example", "wrong", "192.0.2.1"); mentorvault.ErrorCode(err) != mentorvault.EUNAUTHENTICATED {
+			t.Fatal(err)
+		}
+		live, err := e.Svc.Login(ctx, "bob@northwind.example", demo.Password, "192.0.2.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := e.DB.BeginTx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := tx.Now().Add(-48 * time.Hour)
+		stale := &mentorvault.Session{ID: mentorvault.NewID(), TokenHash: []byte("stale-session-hash-0123456789abc"), UserID: e.Users["carol"].ID,
+			CSRFToken: "mvc_x", CreatedAt: old, ExpiresAt: old.Add(time.Hour), LastSeenAt: old}
+		if err := tx.CreateSession(ctx, stale); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.RecordLoginFailure(ctx, "addr:192.0.2.9", old); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // two instances starting
+			if err := e.Svc.SchedulePurge(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.Svc.RunDueJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tx, err = e.DB.BeginTx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.FindSessionByHash(ctx, stale.TokenHash); mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+			t.Errorf("the expired session is still there: %v", err)
+		}
+		if _, err := tx.FindSessionByHash(ctx, live.Session.TokenHash); err != nil {
+			t.Errorf("the live session was purged: %v", err)
+		}
+		if n, err := tx.CountLoginFailures(ctx, "addr:192.0.2.9", old.Add(-time.Hour)); err != nil || n != 0 {
+			t.Errorf("old login failures: %d, %v", n, err)
+		}
+		if n, err := tx.CountLoginFailures(ctx, "addr:192.0.2.1", tx.Now().Add(-time.Hour)); err != nil || n != 1 {
+			t.Errorf("a recent failure was purged: %d, %v", n, err)
+		}
+		jobs, err := tx.FindJobs(ctx, "job-maintenance-purge")
+		if err != nil || len(jobs) != 1 || jobs[0].DoneAt != nil || !jobs[0].RunAt.After(tx.Now().Add(50*time.Minute)) {
+			t.Fatalf("one purge job, pending an hour on: %+v, %v", jobs, err)
 		}
 	})
 }

@@ -44,6 +44,10 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 			jobErr = s.runDelivery(ctx, tx, j)
 		case mentorvault.JobReleaseStatement:
 			jobErr = s.runStatementRelease(ctx, tx, j)
+		case mentorvault.JobPurge:
+			if jobErr = s.runPurge(ctx, tx); jobErr == nil {
+				return tx.RescheduleJob(ctx, j.ID, tx.Now().Add(PurgeEvery))
+			}
 		default:
 			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
 		}
@@ -64,4 +68,37 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 		return rerr == nil, rerr
 	}
 	return true, err
+}
+
+// PurgeEvery is how often the purge job runs.
+const PurgeEvery = time.Hour
+
+// purgeJobID is the one recurring purge job's ID: scheduling it again, from
+// any instance, finds it there.
+const purgeJobID = "job-maintenance-purge"
+
+// SchedulePurge makes sure the recurring purge job exists; every instance
+// calls it at start-up, and all but the first find it scheduled.
+func (s *Service) SchedulePurge(ctx context.Context) error {
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		if jobs, err := tx.FindJobs(ctx, purgeJobID); err != nil || len(jobs) > 0 {
+			return err
+		}
+		return tx.CreateJob(ctx, &mentorvault.Job{ID: purgeJobID, Kind: mentorvault.JobPurge, RefID: purgeJobID, RunAt: tx.Now(), CreatedAt: tx.Now()})
+	})
+	if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+		return nil // another instance scheduled it meanwhile
+	}
+	return err
+}
+
+// runPurge deletes what has served its time: sessions past their lifetime or
+// idle timeout, and login failures older than the rate-limit window. What it
+// deletes is no content and no audit: the audit log keeps every sign-in.
+func (s *Service) runPurge(ctx context.Context, tx mentorvault.Tx) error {
+	now := tx.Now()
+	if _, err := tx.DeleteStaleSessions(ctx, now, now.Add(-s.opts.SessionIdle)); err != nil {
+		return err
+	}
+	return tx.DeleteLoginFailuresBefore(ctx, now.Add(-LoginWindow))
 }

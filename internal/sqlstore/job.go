@@ -56,6 +56,12 @@ func (tx *Tx) CompleteJob(ctx context.Context, id string, at time.Time) error {
 	return tx.execOne(ctx, "complete job", "job", `UPDATE jobs SET done_at = ? WHERE id = ?`, tx.d.timeArg(at), id)
 }
 
+// RescheduleJob moves a recurring job to runAt and clears its error.
+// Returns ENOTFOUND.
+func (tx *Tx) RescheduleJob(ctx context.Context, id string, runAt time.Time) error {
+	return tx.execOne(ctx, "reschedule job", "job", `UPDATE jobs SET run_at = ?, attempts = 0, last_error = '' WHERE id = ?`, tx.d.timeArg(runAt), id)
+}
+
 // RetryJob records a failed attempt with its error and moves the job to
 // runAt. Returns ENOTFOUND.
 func (tx *Tx) RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error {

@@ -93,6 +93,16 @@ func (tx *Tx) DeleteSession(ctx context.Context, id string) error {
 	return mapError("delete session", "session", err)
 }
 
+// DeleteStaleSessions deletes expired and idle sessions.
+func (tx *Tx) DeleteStaleSessions(ctx context.Context, now, idleSince time.Time) (int, error) {
+	res, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?`, tx.d.timeArg(now), tx.d.timeArg(idleSince))
+	if err != nil {
+		return 0, mapError("delete stale sessions", "session", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // DeleteUserSessions ends every session of a user.
 func (tx *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
 	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)

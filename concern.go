@@ -67,6 +67,10 @@ type Concern struct {
 // MaxConcernText bounds a concern's texts.
 const MaxConcernText = 8 << 10
 
+// IsOpen reports whether the concern is still being worked through: only an
+// open concern takes steps, disclosures and an outcome.
+func (c *Concern) IsOpen() bool { return c.Status == ConcernOpen }
+
 // Close records the concern's outcome. Returns ECONFLICT once it is closed,
 // EINVALID for an unknown outcome.
 func (c *Concern) Close(outcome ConcernStatus, now time.Time) error {
@@ -75,7 +79,7 @@ func (c *Concern) Close(outcome ConcernStatus, now time.Time) error {
 	default:
 		return Invalid("the outcome is not valid", map[string]string{"outcome": `must be "disclosed", "resolved" or "withdrawn"`})
 	}
-	if c.Status != ConcernOpen {
+	if !c.IsOpen() {
 		return Errorf(ECONFLICT, "the concern is already %s", c.Status)
 	}
 	t := now
@@ -155,13 +159,77 @@ func EarliestEffective(now time.Time, minNoticeHours int, imminent bool) time.Ti
 	return now.Add(time.Duration(minNoticeHours) * time.Hour)
 }
 
-// Withdraw withdraws a disclosure that has not taken effect. Returns ECONFLICT otherwise.
-func (d *Disclosure) Withdraw(now time.Time) error {
-	if d.State != DisclosureScheduled && d.State != DisclosureAwaitingSignatures {
+// Pending reports whether the disclosure still waits to take effect: a plan
+// awaiting signatures, or a scheduled disclosure its job has not delivered.
+// A concern's outcome waits for it.
+func (d *Disclosure) Pending() bool {
+	return d.State == DisclosureAwaitingSignatures || d.State == DisclosureScheduled
+}
+
+// SignedBy reports whether the party userID of r has signed the plan.
+func (d *Disclosure) SignedBy(r *Relationship, userID string) bool {
+	if userID == r.MentorID {
+		return d.MentorSignedAt != nil
+	}
+	return d.MenteeSignedAt != nil
+}
+
+func (d *Disclosure) signable(r *Relationship, userID string) error {
+	if d.Kind != DisclosurePlan || d.State != DisclosureAwaitingSignatures {
+		return Errorf(ECONFLICT, "only a plan awaiting signatures can be signed")
+	}
+	if d.SignedBy(r, userID) {
+		return Errorf(ECONFLICT, "you have already signed this plan")
+	}
+	return nil
+}
+
+// CanSign reports whether the plan awaits the signature of the party userID
+// of r (what Sign checks).
+func (d *Disclosure) CanSign(r *Relationship, userID string) bool {
+	return d.signable(r, userID) == nil
+}
+
+// Sign adds the signature of the party userID of r at now and reports
+// whether both parties have now signed. Returns ECONFLICT for a disclosure
+// that is not a plan awaiting signatures, or that userID has signed.
+func (d *Disclosure) Sign(r *Relationship, userID string, now time.Time) (bool, error) {
+	if err := d.signable(r, userID); err != nil {
+		return false, err
+	}
+	t := now
+	if userID == r.MentorID {
+		d.MentorSignedAt = &t
+	} else {
+		d.MenteeSignedAt = &t
+	}
+	return d.MentorSignedAt != nil && d.MenteeSignedAt != nil, nil
+}
+
+func (d *Disclosure) withdrawable(now time.Time) error {
+	if !d.Pending() {
 		return Errorf(ECONFLICT, "the disclosure is already %s", d.State)
 	}
 	if d.State == DisclosureScheduled && !now.Before(d.EffectiveAt) {
 		return Errorf(ECONFLICT, "the disclosure has taken effect and cannot be withdrawn")
+	}
+	return nil
+}
+
+// CanWithdraw reports whether the disclosure can still be withdrawn at now
+// (what Withdraw checks).
+func (d *Disclosure) CanWithdraw(now time.Time) bool { return d.withdrawable(now) == nil }
+
+// MayBeWithdrawnBy reports whether userID, one of the pair, may withdraw the
+// disclosure: a notice only its discloser, a plan either party.
+func (d *Disclosure) MayBeWithdrawnBy(userID string) bool {
+	return d.Kind == DisclosurePlan || d.DiscloserID == userID
+}
+
+// Withdraw withdraws a disclosure that has not taken effect. Returns ECONFLICT otherwise.
+func (d *Disclosure) Withdraw(now time.Time) error {
+	if err := d.withdrawable(now); err != nil {
+		return err
 	}
 	t := now
 	d.State, d.UpdatedAt, d.WithdrawnAt = DisclosureWithdrawn, now, &t

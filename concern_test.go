@@ -101,3 +101,74 @@ func TestConcernOutcome(t *testing.T) {
 		t.Errorf("other: %v", got)
 	}
 }
+
+// TestDisclosureSigning checks that CanSign answers as Sign decides: a plan
+// awaiting signatures takes each party's signature once, and nothing else
+// is signed.
+func TestDisclosureSigning(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	rel := &mentorvault.Relationship{MentorID: "mentor", MenteeID: "mentee"}
+	d := &mentorvault.Disclosure{Kind: mentorvault.DisclosurePlan, State: mentorvault.DisclosureAwaitingSignatures}
+	for i, s := range []struct {
+		who  string
+		both bool
+		code string
+	}{
+		{"mentor", false, ""},
+		{"mentor", false, mentorvault.ECONFLICT},
+		{"mentee", true, ""},
+		{"mentee", false, mentorvault.ECONFLICT},
+	} {
+		can := d.CanSign(rel, s.who)
+		both, err := d.Sign(rel, s.who, now)
+		if mentorvault.ErrorCode(err) != s.code || both != s.both || can != (s.code == "") || !d.SignedBy(rel, s.who) {
+			t.Fatalf("step %d, %s signs: can %v, both %v, %v; want %q", i, s.who, can, both, err, s.code)
+		}
+	}
+	for _, other := range []*mentorvault.Disclosure{
+		{Kind: mentorvault.DisclosureNotice, State: mentorvault.DisclosureAwaitingSignatures},
+		{Kind: mentorvault.DisclosurePlan, State: mentorvault.DisclosureScheduled},
+		{Kind: mentorvault.DisclosurePlan, State: mentorvault.DisclosureWithdrawn},
+	} {
+		if _, err := other.Sign(rel, "mentor", now); other.CanSign(rel, "mentor") || mentorvault.ErrorCode(err) != mentorvault.ECONFLICT || other.SignedBy(rel, "mentor") {
+			t.Errorf("signing a %s %s: %v", other.State, other.Kind, err)
+		}
+	}
+}
+
+// TestDisclosureWithdrawable checks that CanWithdraw and Pending answer as
+// Withdraw decides, and who may withdraw what.
+func TestDisclosureWithdrawable(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	effective := t0.Add(72 * time.Hour)
+	for _, tc := range []struct {
+		state            mentorvault.DisclosureState
+		at               time.Time
+		pending, canDraw bool
+	}{
+		{mentorvault.DisclosureAwaitingSignatures, effective.Add(time.Hour), true, true},
+		{mentorvault.DisclosureScheduled, t0, true, true},
+		{mentorvault.DisclosureScheduled, effective, true, false},
+		{mentorvault.DisclosureDelivered, t0, false, false},
+		{mentorvault.DisclosureWithdrawn, t0, false, false},
+	} {
+		d := &mentorvault.Disclosure{State: tc.state, EffectiveAt: effective}
+		if d.Pending() != tc.pending || d.CanWithdraw(tc.at) != tc.canDraw {
+			t.Errorf("%s at %s: pending %v, can withdraw %v", tc.state, tc.at, d.Pending(), d.CanWithdraw(tc.at))
+		}
+		if err := d.Withdraw(tc.at); (err == nil) != tc.canDraw {
+			t.Errorf("%s at %s: CanWithdraw %v but Withdraw: %v", tc.state, tc.at, tc.canDraw, err)
+		}
+	}
+	notice := &mentorvault.Disclosure{Kind: mentorvault.DisclosureNotice, DiscloserID: "filer"}
+	plan := &mentorvault.Disclosure{Kind: mentorvault.DisclosurePlan, DiscloserID: "filer"}
+	if !notice.MayBeWithdrawnBy("filer") || notice.MayBeWithdrawnBy("other") || !plan.MayBeWithdrawnBy("filer") || !plan.MayBeWithdrawnBy("other") {
+		t.Error("a notice is withdrawn by its filer only, a plan by either party")
+	}
+	for st, open := range map[mentorvault.ConcernStatus]bool{mentorvault.ConcernOpen: true, mentorvault.ConcernResolved: false,
+		mentorvault.ConcernDisclosed: false, mentorvault.ConcernWithdrawn: false} {
+		if (&mentorvault.Concern{Status: st}).IsOpen() != open {
+			t.Errorf("a %s concern: IsOpen %v", st, !open)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func concernOut(v *service.ConcernView) concernJSON {
 		out.Steps = append(out.Steps, stepJSON{st.ID, st.AuthorID, string(st.Kind), st.Answer, st.Body.Reveal(), st.CreatedAt})
 	}
 	for _, d := range v.Disclosures {
-		out.Disclosures = append(out.Disclosures, disclosureOut(d))
+		out.Disclosures = append(out.Disclosures, disclosureOut(d.Disclosure))
 	}
 	return out
 }

@@ -69,14 +69,31 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 func concernLink(relID, id string) string { return "/relationships/" + relID + "/concerns/" + id }
 
 // ConcernView is a concern, opened, with its steps, disclosures and the
-// exceptions of the agreement in force that its category may fall under.
+// exceptions of the agreement in force that its category may fall under,
+// and what its state lets the viewer do next. Whether Cedar lets the viewer
+// act on the concern at all is the relationship's concern.act
+// (RelationshipView.Allowed).
 type ConcernView struct {
 	*mentorvault.Concern
 	Steps       []*mentorvault.ConcernStep
-	Disclosures []*mentorvault.Disclosure
+	Disclosures []*DisclosureView
 	Exceptions  []mentorvault.Exception // of the agreement in force, matching the category
 	MinNotice   int                     // hours, from the programme
 	Recipients  map[string]Person       // the users its disclosures are addressed to, by ID
+	Pending     bool                    // a disclosure is awaiting signatures or scheduled: the outcome waits
+	// Outcomes are the outcomes the viewer may record now, in the order a
+	// page offers them: what CloseConcern accepts (closeCheck). Empty while
+	// a disclosure is pending or once the concern is closed.
+	Outcomes []mentorvault.ConcernStatus
+}
+
+// DisclosureView is a disclosure of a concern, opened, with what its state
+// lets the viewer do to it now (the checks SignDisclosurePlan and
+// WithdrawDisclosure make).
+type DisclosureView struct {
+	*mentorvault.Disclosure
+	Signable     bool // a plan awaiting the viewer's signature
+	Withdrawable bool // not yet in effect, and the viewer may withdraw it (a notice only its discloser)
 }
 
 // Concerns lists a relationship's concerns, opened. Returns
@@ -89,7 +106,7 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 			return event{}, err
 		}
 		for _, c := range cs {
-			v, err := s.concernView(o.ctx, o.tx, o.rel, c)
+			v, err := s.concernView(o, c)
 			if err != nil {
 				return event{}, err
 			}
@@ -108,7 +125,7 @@ func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, i
 		if err != nil {
 			return event{}, err
 		}
-		if out, err = s.concernView(o.ctx, o.tx, o.rel, c); err != nil {
+		if out, err = s.concernView(o, c); err != nil {
 			return event{}, err
 		}
 		return event{"concern.read", concernTarget(o.rel, c.ID), ""}, nil
@@ -125,8 +142,9 @@ type stepSealed struct {
 	Body   string `json:"body"`
 }
 
-func (s *Service) concernView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, c *mentorvault.Concern) (*ConcernView, error) {
-	key, err := s.dataKey(ctx, tx, rel.ID)
+func (s *Service) concernView(o *op, c *mentorvault.Concern) (*ConcernView, error) {
+	ctx, tx, rel, me, now := o.ctx, o.tx, o.rel, o.a.user.ID, o.tx.Now()
+	key, err := o.key()
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +186,17 @@ func (s *Service) concernView(ctx context.Context, tx mentorvault.Tx, rel *mento
 				v.Recipients[id] = Person{ID: u.ID, Name: u.Name, Email: u.Email}
 			}
 		}
+		v.Disclosures = append(v.Disclosures, &DisclosureView{Disclosure: d, Signable: d.CanSign(rel, me),
+			Withdrawable: d.CanWithdraw(now) && d.MayBeWithdrawnBy(me)})
+		v.Pending = v.Pending || d.Pending()
 	}
-	v.Disclosures = ds
+	if c.IsOpen() {
+		for _, oc := range []mentorvault.ConcernStatus{mentorvault.ConcernDisclosed, mentorvault.ConcernResolved, mentorvault.ConcernWithdrawn} {
+			if closeCheck(c, ds, me, oc) == nil {
+				v.Outcomes = append(v.Outcomes, oc)
+			}
+		}
+	}
 	if inf, err := s.inForce(ctx, tx, rel, key); err != nil {
 		return nil, err
 	} else if inf != nil {
@@ -194,7 +221,7 @@ func (s *Service) openConcern(o *op, concernID string) (*mentorvault.Concern, []
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.Status != mentorvault.ConcernOpen {
+	if !c.IsOpen() {
 		return nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
 	}
 	key, err := o.key()
@@ -265,25 +292,12 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return event{}, err
 		}
-		if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != o.a.user.ID {
-			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
-		}
 		ds, err := o.tx.FindDisclosures(o.ctx, c.ID)
 		if err != nil {
 			return event{}, err
 		}
-		pending, delivered := false, false
-		for _, d := range ds {
-			pending = pending || d.State == mentorvault.DisclosureScheduled || d.State == mentorvault.DisclosureAwaitingSignatures
-			delivered = delivered || d.State == mentorvault.DisclosureDelivered
-		}
-		switch {
-		case pending:
-			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
-		case outcome == mentorvault.ConcernDisclosed && !delivered:
-			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
-		case outcome != mentorvault.ConcernDisclosed && delivered:
-			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
+		if err := closeCheck(c, ds, o.a.user.ID, outcome); err != nil {
+			return event{}, err
 		}
 		if err := c.Close(outcome, o.tx.Now()); err != nil {
 			return event{}, err
@@ -311,4 +325,28 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		return event{"concern.close", concernTarget(o.rel, c.ID), "outcome=" + string(outcome)}, nil
 	})
 	return out, err
+}
+
+// closeCheck says why userID may not record outcome on the open concern c,
+// whose disclosures are ds, or returns nil: the rule CloseConcern enforces
+// and a concern's view offers its outcomes from. That only the raiser
+// withdraws a concern is enforced here, not by Cedar.
+func closeCheck(c *mentorvault.Concern, ds []*mentorvault.Disclosure, userID string, outcome mentorvault.ConcernStatus) error {
+	if outcome == mentorvault.ConcernWithdrawn && c.RaisedByID != userID {
+		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who raised the concern can withdraw it")
+	}
+	pending, delivered := false, false
+	for _, d := range ds {
+		pending = pending || d.Pending()
+		delivered = delivered || d.State == mentorvault.DisclosureDelivered
+	}
+	switch {
+	case pending:
+		return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure is still pending: withdraw it or let it take effect first")
+	case outcome == mentorvault.ConcernDisclosed && !delivered:
+		return mentorvault.Errorf(mentorvault.ECONFLICT, "no disclosure has taken effect")
+	case outcome != mentorvault.ConcernDisclosed && delivered:
+		return mentorvault.Errorf(mentorvault.ECONFLICT, "a disclosure has taken effect: the outcome is disclosed")
+	}
+	return nil
 }

@@ -122,9 +122,17 @@ type ConsultationView struct {
 	Closed         bool
 	CreatedAt      string
 	Messages       []*mentorvault.ConsultationMessage
+	// Allowed holds what Cedar lets the viewer do to the consultation
+	// (consultationActions): reading it, and posting to or closing it while
+	// it is open.
+	Allowed policy.Allowed
 }
 
-func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a actor, c *mentorvault.Consultation, withMessages bool) (*ConsultationView, error) {
+// consultationActions are the actions whose resource is a Consultation:
+// what a consultation's page may offer its viewer.
+var consultationActions = []policy.Action{policy.ReadConsultation, policy.PostConsultation}
+
+func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a actor, c *mentorvault.Consultation, res policy.Consultation, withMessages bool) (*ConsultationView, error) {
 	prog, err := tx.FindProgrammeByID(ctx, c.ProgrammeID)
 	if err != nil {
 		return nil, err
@@ -134,7 +142,8 @@ func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a act
 		return nil, err
 	}
 	v := &ConsultationView{ID: c.ID, Mine: c.ConsultantID == a.user.ID, ConsultantRole: c.ConsultantRole, ProgrammeName: prog.Name,
-		Supervisor: Person{ID: sup.ID, Name: sup.Name, Email: sup.Email}, Closed: c.ClosedAt != nil, CreatedAt: c.CreatedAt.Format("2 Jan 2006")}
+		Supervisor: Person{ID: sup.ID, Name: sup.Name, Email: sup.Email}, Closed: c.ClosedAt != nil, CreatedAt: c.CreatedAt.Format("2 Jan 2006"),
+		Allowed: s.allowed(ctx, a, res, consultationActions...)}
 	if v.Mine {
 		v.RelationshipID = c.RelationshipID
 	}
@@ -180,7 +189,7 @@ func (s *Service) Consultations(ctx context.Context, p mentorvault.Principal) ([
 			if err := s.authorize(ctx, tx, a, policy.ReadConsultation, res, consultationTarget(a.user.OrgID, c.ID), always); err != nil {
 				return err
 			}
-			v, err := s.consultationView(ctx, tx, a, c, false)
+			v, err := s.consultationView(ctx, tx, a, c, res, false)
 			if err != nil {
 				return err
 			}
@@ -192,43 +201,45 @@ func (s *Service) Consultations(ctx context.Context, p mentorvault.Principal) ([
 }
 
 // loadConsultation loads a consultation and decides act on it; a
-// consultation the caller may not read is not_found.
-func (s *Service) loadConsultation(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, id string) (actor, *mentorvault.Consultation, error) {
+// consultation the caller may not read is not_found. It returns the
+// consultation as a resource too, for a view's Allowed.
+func (s *Service) loadConsultation(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action, id string) (actor, *mentorvault.Consultation, policy.Consultation, error) {
+	var res policy.Consultation
 	a, err := s.resolve(ctx, tx, p, act)
 	if err != nil {
-		return a, nil, err
+		return a, nil, res, err
 	}
 	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "consultation not found")
 	if !mentorvault.ValidID(id) {
-		return a, nil, notFound
+		return a, nil, res, notFound
 	}
 	c, err := tx.FindConsultationByID(ctx, id)
 	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return a, nil, notFound
+		return a, nil, res, notFound
 	} else if err != nil {
-		return a, nil, err
+		return a, nil, res, err
 	}
 	rel, err := tx.FindRelationshipByID(ctx, c.RelationshipID)
 	if err != nil {
-		return a, nil, err
+		return a, nil, res, err
 	}
-	res := consultationResource(c, rel.OrgID)
+	res = consultationResource(c, rel.OrgID)
 	err = s.authorize(ctx, tx, a, act, res, consultationTarget(rel.OrgID, c.ID), s.unless(ctx, a, policy.ReadConsultation, res))
 	if err != nil && c.ClosedAt != nil && mentorvault.ErrorCode(err) == mentorvault.EFORBIDDEN {
 		err = denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "this consultation is closed")}
 	}
-	return a, c, err
+	return a, c, res, err
 }
 
 // Consultation returns a consultation thread. Returns EUNAUTHENTICATED or ENOTFOUND.
 func (s *Service) Consultation(ctx context.Context, p mentorvault.Principal, id string) (*ConsultationView, error) {
 	var out *ConsultationView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, c, err := s.loadConsultation(ctx, tx, p, policy.ReadConsultation, id)
+		a, c, res, err := s.loadConsultation(ctx, tx, p, policy.ReadConsultation, id)
 		if err != nil {
 			return err
 		}
-		if out, err = s.consultationView(ctx, tx, a, c, true); err != nil {
+		if out, err = s.consultationView(ctx, tx, a, c, res, true); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "consultation.read", consultationTarget(a.user.OrgID, c.ID), "")
@@ -244,7 +255,7 @@ func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Pri
 		return err
 	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, c, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
+		a, c, _, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
 		if err != nil {
 			return err
 		}
@@ -267,7 +278,7 @@ func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Pri
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) CloseConsultation(ctx context.Context, p mentorvault.Principal, id string) error {
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, c, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
+		a, c, _, err := s.loadConsultation(ctx, tx, p, policy.PostConsultation, id)
 		if err != nil {
 			return err
 		}

@@ -95,16 +95,6 @@ func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 	return tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: d.ID, RunAt: d.EffectiveAt, CreatedAt: tx.Now()})
 }
 
-func signPlan(rel *mentorvault.Relationship, d *mentorvault.Disclosure, userID string, now time.Time) bool {
-	t := now
-	if userID == rel.MentorID {
-		d.MentorSignedAt = &t
-	} else {
-		d.MenteeSignedAt = &t
-	}
-	return d.MentorSignedAt != nil && d.MenteeSignedAt != nil
-}
-
 // ProposeDisclosurePlan proposes the joint disclosure plan (who discloses
 // what, to whom, how and when), signed by the proposer; it takes effect once
 // the other party signs too. Returns EUNAUTHENTICATED, ENOTFOUND,
@@ -124,7 +114,9 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 			d.EffectiveAt = o.tx.Now()
 		}
 		d.State = mentorvault.DisclosureAwaitingSignatures
-		signPlan(o.rel, d, o.a.user.ID, o.tx.Now())
+		if _, err := d.Sign(o.rel, o.a.user.ID, o.tx.Now()); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
 			return event{}, err
 		}
@@ -152,14 +144,12 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 		if err != nil {
 			return event{}, err
 		}
-		if d.Kind != mentorvault.DisclosurePlan || d.State != mentorvault.DisclosureAwaitingSignatures {
-			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "only a plan awaiting signatures can be signed")
-		}
-		if (o.a.user.ID == o.rel.MentorID && d.MentorSignedAt != nil) || (o.a.user.ID == o.rel.MenteeID && d.MenteeSignedAt != nil) {
-			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you have already signed this plan")
+		both, err := d.Sign(o.rel, o.a.user.ID, o.tx.Now())
+		if err != nil {
+			return event{}, err
 		}
 		d.UpdatedAt = o.tx.Now()
-		if signPlan(o.rel, d, o.a.user.ID, o.tx.Now()) {
+		if both {
 			if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
 				return event{}, err
 			}
@@ -237,7 +227,7 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 		if err != nil {
 			return event{}, err
 		}
-		if d.Kind == mentorvault.DisclosureNotice && d.DiscloserID != o.a.user.ID {
+		if !d.MayBeWithdrawnBy(o.a.user.ID) { // ownership, enforced here rather than by Cedar
 			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
 		}
 		if err := d.Withdraw(o.tx.Now()); err != nil {

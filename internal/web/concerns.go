@@ -45,18 +45,25 @@ func disclosureStateLabel(d *mentorvault.Disclosure) string {
 	return string(d.State)
 }
 
+var outcomeWords = map[mentorvault.ConcernStatus]string{
+	mentorvault.ConcernDisclosed: "Disclosed: a disclosure has been made",
+	mentorvault.ConcernResolved:  "Resolved without disclosure",
+	mentorvault.ConcernWithdrawn: "Withdrawn: I no longer have this concern",
+}
+
 var answerWords = map[string]string{"yes": "Yes, there is an ethical issue", "no": "No ethical issue", "unsure": "Unsure"}
 
 type concernRow struct {
 	ID, RelID, Category, Status, StatusLabel, RaisedBy, When string
 	About                                                    string // the category in a sentence: "danger to the mentee"
-	Imminent, Open                                           bool
+	Imminent                                                 bool
+	Open                                                     bool // the concern takes steps, disclosures and an outcome (Concern.IsOpen)
 }
 
 func concernRowOf(c *mentorvault.Concern, v *service.RelationshipView, me string) concernRow {
 	return concernRow{ID: c.ID, RelID: c.RelationshipID, Category: title(service.CategoryLabel(c.Category)), About: service.CategoryLabel(c.Category), Status: string(c.Status),
 		StatusLabel: concernStatusLabel(c.Status), RaisedBy: nameOf(v, c.RaisedByID, me), When: fmtWhen(c.CreatedAt),
-		Imminent: c.Imminent, Open: c.Status == mentorvault.ConcernOpen}
+		Imminent: c.Imminent, Open: c.IsOpen()}
 }
 
 type raiseForm struct {
@@ -66,20 +73,16 @@ type raiseForm struct {
 	Fields                map[string]string
 }
 
+// concernsPage lists a relationship's concerns; what it offers (raising one,
+// consulting a supervisor) comes from Rel.Allowed.
 type concernsPage struct {
 	base
 	Rel        *service.RelationshipView
 	Other      service.Person
 	Rows       []concernRow
-	CanRaise   bool
-	CanConsult bool
 	Categories []opt
 	Form       raiseForm
 	Done       string
-}
-
-func canConsult(v *service.RelationshipView) bool {
-	return v.ProgrammeID != "" && (v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused || v.Status == mentorvault.StatusClosed)
 }
 
 func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
@@ -92,8 +95,7 @@ func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &concernsPage{base: h.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done"),
-		CanRaise: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, CanConsult: canConsult(v)}
+	pg := &concernsPage{base: h.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done")}
 	for _, c := range cs { // newest first
 		pg.Rows = append(pg.Rows, concernRowOf(c.Concern, v, p.UserID))
 	}
@@ -157,16 +159,21 @@ type viewRow struct {
 }
 
 type stepRow struct {
-	Who, Kind, KindLabel, Answer, AnswerLabel, Body, When string
+	Who, Kind, KindLabel, Answer, AnswerLabel, When string
+	Body                                            mentorvault.Secret
 }
 
 type disclosureRow struct {
 	ID, Kind, KindLabel, State, StateLabel string
-	Discloser, To, How, Content            string
+	Discloser, To, How                     string
+	Content                                mentorvault.Secret
 	When, Filed, Delivered                 string
 	Imminent, Outside                      bool
 	Signatures                             []string
-	CanSign, CanWithdraw                   bool
+	// Signable and Withdrawable are what the disclosure's state lets the
+	// viewer do (service.DisclosureView); the page offers them only where
+	// Cedar allows concern.act.
+	Signable, Withdrawable bool
 }
 
 // disclosureForm is the form of a joint plan or of a notice, with what the
@@ -187,23 +194,23 @@ type stepForm struct {
 	For                       string // "view" or "step": which form the error belongs to
 }
 
+// concernPage is one concern. What it offers comes from Rel.Allowed
+// (concern.act, consultation.start) and from what the concern's state allows
+// (C.Open, Pending, the outcomes and each disclosure's Signable and
+// Withdrawable), both decided by the service.
 type concernPage struct {
 	base
 	Rel            *service.RelationshipView
 	Other          service.Person
 	C              concernRow
-	Description    string
+	Description    mentorvault.Secret
 	Exceptions     []concernExcRow
 	MinNotice      int
 	Earliest       string
 	Views          []viewRow
 	Steps          []stepRow
 	Disclosures    []disclosureRow
-	CanAct         bool
-	IsRaiser       bool
-	Pending        bool
-	Delivered      bool
-	CanConsult     bool
+	Pending        bool // a disclosure is pending: the outcome waits
 	StepForm       stepForm
 	PlanForm       disclosureForm
 	NoticeForm     disclosureForm
@@ -249,17 +256,16 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 	now := time.Now()
 	row := concernRowOf(cv.Concern, v, me)
 	pg := &concernPage{base: h.base(r, "Concern: "+row.Category), Rel: v, Other: v.Other(me), C: row,
-		Description: cv.Description.Reveal(), MinNotice: cv.MinNotice, IsRaiser: cv.RaisedByID == me, Done: r.URL.Query().Get("done"),
-		CanConsult: canConsult(v), PlanForm: newDisclosureForm(time.Time{}), NoticeForm: newDisclosureForm(earliestNotice(now, cv.MinNotice))}
+		Description: cv.Description, MinNotice: cv.MinNotice, Pending: cv.Pending, Done: r.URL.Query().Get("done"),
+		PlanForm: newDisclosureForm(time.Time{}), NoticeForm: newDisclosureForm(earliestNotice(now, cv.MinNotice))}
 	pg.Earliest = fmtWhen(now.Add(time.Duration(cv.MinNotice) * time.Hour))
-	pg.CanAct = row.Open && (v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused || v.Status == mentorvault.StatusClosed)
 	for _, e := range cv.Exceptions {
 		pg.Exceptions = append(pg.Exceptions, concernExcRow{Label: exceptionWords[e.Kind], Text: e.Text, Mandatory: e.Mandatory})
 	}
 	latest := map[string]*mentorvault.ConcernStep{}
 	for _, st := range cv.Steps {
 		sr := stepRow{Who: nameOf(v, st.AuthorID, me), Kind: string(st.Kind), Answer: st.Answer, AnswerLabel: answerWords[st.Answer],
-			Body: st.Body.Reveal(), When: fmtWhen(st.CreatedAt)}
+			Body: st.Body, When: fmtWhen(st.CreatedAt)}
 		switch st.Kind {
 		case mentorvault.StepEthicalView:
 			sr.KindLabel = "View on the ethical issue"
@@ -279,9 +285,9 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 		pg.Views = append(pg.Views, vr)
 	}
 	for _, d := range cv.Disclosures {
-		dr := disclosureRow{ID: d.ID, Kind: string(d.Kind), State: string(d.State), StateLabel: disclosureStateLabel(d),
-			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content.Reveal(), When: fmtWhen(d.EffectiveAt),
-			Filed: fmtWhen(d.CreatedAt), Imminent: d.Imminent, Outside: d.RecipientName != ""}
+		dr := disclosureRow{ID: d.ID, Kind: string(d.Kind), State: string(d.State), StateLabel: disclosureStateLabel(d.Disclosure),
+			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content, When: fmtWhen(d.EffectiveAt),
+			Filed: fmtWhen(d.CreatedAt), Imminent: d.Imminent, Outside: d.RecipientName != "", Signable: d.Signable, Withdrawable: d.Withdrawable}
 		dr.KindLabel = "Disclosure notice"
 		if d.Kind == mentorvault.DisclosurePlan {
 			dr.KindLabel = "Joint disclosure plan"
@@ -305,26 +311,11 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 					dr.Signatures = append(dr.Signatures, nameOf(v, sig.who, me)+": not signed yet")
 				}
 			}
-			mine := d.MentorSignedAt
-			if me == v.MenteeID {
-				mine = d.MenteeSignedAt
-			}
-			dr.CanSign = pg.CanAct && d.State == mentorvault.DisclosureAwaitingSignatures && mine == nil
 		}
-		pending := d.State == mentorvault.DisclosureAwaitingSignatures || (d.State == mentorvault.DisclosureScheduled && now.Before(d.EffectiveAt))
-		dr.CanWithdraw = pg.CanAct && pending && (d.Kind == mentorvault.DisclosurePlan || d.DiscloserID == me)
-		pg.Pending = pg.Pending || d.State == mentorvault.DisclosureAwaitingSignatures || d.State == mentorvault.DisclosureScheduled
-		pg.Delivered = pg.Delivered || d.State == mentorvault.DisclosureDelivered
 		pg.Disclosures = append(pg.Disclosures, dr)
 	}
-	switch {
-	case pg.Delivered:
-		pg.OutcomeOptions = []opt{{Value: string(mentorvault.ConcernDisclosed), Label: "Disclosed: a disclosure has been made", Selected: true}}
-	default:
-		pg.OutcomeOptions = []opt{{Value: string(mentorvault.ConcernResolved), Label: "Resolved without disclosure", Selected: true}}
-		if pg.IsRaiser {
-			pg.OutcomeOptions = append(pg.OutcomeOptions, opt{Value: string(mentorvault.ConcernWithdrawn), Label: "Withdrawn: I no longer have this concern"})
-		}
+	for i, oc := range cv.Outcomes {
+		pg.OutcomeOptions = append(pg.OutcomeOptions, opt{Value: string(oc), Label: outcomeWords[oc], Selected: i == 0})
 	}
 	return pg, nil
 }

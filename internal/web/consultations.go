@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -24,7 +25,7 @@ type consultStartPage struct {
 	MyRole      string
 	Supervisors []opt
 	Concern     *concernRow
-	Description string
+	Description mentorvault.Secret // the concern's, to share if the consulting party ticks it
 	Form        consultForm
 }
 
@@ -52,7 +53,7 @@ func (h *Handler) consultStartPage(r *http.Request, concernID string) (*consultS
 			return nil, err
 		}
 		row := concernRowOf(cv.Concern, v, p.UserID)
-		pg.Concern, pg.Description = &row, cv.Description.Reveal()
+		pg.Concern, pg.Description = &row, cv.Description
 	}
 	return pg, nil
 }
@@ -78,7 +79,9 @@ func consultMessage(pg *consultStartPage, f consultForm) string {
 		b.WriteString(".\n\n")
 	}
 	if pg.Concern != nil && f.ShareDescribed {
-		b.WriteString("The concern as it was raised:\n" + pg.Description + "\n\n")
+		// Revealed to compose the first message, which the service seals
+		// again: the party chose to share the concern word for word.
+		b.WriteString("The concern as it was raised:\n" + pg.Description.Reveal() + "\n\n")
 	}
 	b.WriteString(strings.TrimSpace(f.Message))
 	return b.String()
@@ -168,17 +171,20 @@ func (h *Handler) Consultations(w http.ResponseWriter, r *http.Request) error {
 }
 
 type messageRow struct {
-	From, When, Body string
-	Mine             bool
+	From, When string
+	Body       mentorvault.Secret
+	Mine       bool
 }
 
-// consultationPage is one consultation's thread.
+// consultationPage is one consultation's thread. Replying and closing are
+// offered from Allowed (consultation.post), as Cedar decided for the viewer.
 type consultationPage struct {
 	base
 	ID       string
 	Heading  string
 	Mine     bool
 	Closed   bool
+	Allowed  policy.Allowed
 	RelID    string
 	Role     string
 	Messages []messageRow
@@ -192,7 +198,7 @@ func (h *Handler) consultationPage(r *http.Request) (*consultationPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &consultationPage{base: h.base(r, "Consultation"), ID: v.ID, Mine: v.Mine, Closed: v.Closed, RelID: v.RelationshipID,
+	pg := &consultationPage{base: h.base(r, "Consultation"), ID: v.ID, Mine: v.Mine, Closed: v.Closed, Allowed: v.Allowed, RelID: v.RelationshipID,
 		Role: roleNoun(v.ConsultantRole), Done: r.URL.Query().Get("done")}
 	if v.Mine {
 		pg.Heading = "Your consultation with " + v.Supervisor.Name
@@ -200,7 +206,7 @@ func (h *Handler) consultationPage(r *http.Request) (*consultationPage, error) {
 		pg.Heading = article(pg.Role) + " in " + v.ProgrammeName + " asks for your guidance"
 	}
 	for _, m := range v.Messages {
-		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body.Reveal(), Mine: m.FromSupervisor != v.Mine}
+		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body, Mine: m.FromSupervisor != v.Mine}
 		switch {
 		case row.Mine:
 			row.From = "You"

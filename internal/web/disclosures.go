@@ -35,8 +35,9 @@ func (h *Handler) WithdrawDisclosure(w http.ResponseWriter, r *http.Request) err
 }
 
 type receivedRow struct {
-	ID, From, How, Content, Delivered string
-	Imminent                          bool
+	ID, From, How, Delivered string
+	Content                  mentorvault.Secret
+	Imminent                 bool
 }
 
 type disclosuresPage struct {
@@ -51,7 +52,7 @@ func (h *Handler) Disclosures(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := &disclosuresPage{base: h.base(r, "Disclosures received")}
 	for _, d := range ds { // newest first
-		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content.Reveal(), Imminent: d.Imminent}
+		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content, Imminent: d.Imminent}
 		if d.DeliveredAt != nil {
 			row.Delivered = fmtWhen(*d.DeliveredAt)
 		}

@@ -264,11 +264,11 @@ func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, n
 		out *mentorvault.APIToken
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		u, err := tx.FindUserByID(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		raw, out, err = s.createToken(ctx, tx, actor{p: p, user: u}, u, name)
+		raw, out, err = s.createToken(ctx, tx, a, a.user, name)
 		return err
 	})
 	return raw, out, err
@@ -290,8 +290,11 @@ func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*me
 	}
 	var out []*mentorvault.APIToken
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		var err error
-		out, err = tx.FindAPITokens(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		out, err = tx.FindAPITokens(ctx, a.user.ID)
 		return err
 	})
 	return out, err
@@ -303,7 +306,11 @@ func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, i
 		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
-		toks, err := tx.FindAPITokens(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		toks, err := tx.FindAPITokens(ctx, a.user.ID)
 		if err != nil {
 			return err
 		}
@@ -314,11 +321,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, i
 						return err
 					}
 				}
-				u, err := tx.FindUserByID(ctx, p.UserID)
-				if err != nil {
-					return err
-				}
-				return s.record(ctx, tx, actor{p: p, user: u}, "token.revoke", target{orgID: u.OrgID, typ: "token", id: id}, "")
+				return s.record(ctx, tx, a, "token.revoke", target{orgID: a.user.OrgID, typ: "token", id: id}, "")
 			}
 		}
 		return mentorvault.Errorf(mentorvault.ENOTFOUND, "token not found")
@@ -344,12 +347,11 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 	}
 	var out *Me
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		u, err := tx.FindUserByID(ctx, p.UserID)
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-			return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-		} else if err != nil {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
 			return err
 		}
+		u := a.user
 		org, err := tx.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
 			return err

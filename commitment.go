@@ -35,6 +35,30 @@ type Commitment struct {
 	ClosedAt          *time.Time
 }
 
+// CanAccept reports whether byID may accept the commitment as it stands: it
+// is proposed and byID would make the promise. Ownership is decided here,
+// not by Cedar (commitment.update lets either party act on the record).
+func (c *Commitment) CanAccept(byID string) bool {
+	return c.Status == CommitmentProposed && byID == c.OwnerID
+}
+
+// CanClose reports whether byID may mark the commitment kept or missed: it
+// is open and byID made the promise.
+func (c *Commitment) CanClose(byID string) bool {
+	return c.Status == CommitmentOpen && byID == c.OwnerID
+}
+
+// CanDrop reports whether the commitment may be dropped (by either party):
+// it is open or proposed.
+func (c *Commitment) CanDrop() bool {
+	return c.Status == CommitmentOpen || c.Status == CommitmentProposed
+}
+
+// IsOverdue reports whether an open commitment's due date has passed by now.
+func (c *Commitment) IsOverdue(now time.Time) bool {
+	return c.Status == CommitmentOpen && c.DueAt.Before(now)
+}
+
 // Accept is the owner taking on a commitment the other party proposed.
 func (c *Commitment) Accept(byID string, now time.Time) error {
 	if byID != c.OwnerID {
@@ -59,7 +83,7 @@ func (c *Commitment) Close(to CommitmentStatus, byID string, now time.Time) erro
 			return Errorf(EFORBIDDEN, "only the person who made the promise marks it %s", to)
 		}
 	case CommitmentDropped:
-		if c.Status != CommitmentOpen && c.Status != CommitmentProposed {
+		if !c.CanDrop() {
 			return Errorf(ECONFLICT, "the commitment is already %s", c.Status)
 		}
 	default:

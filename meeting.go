@@ -80,9 +80,24 @@ func ValidateMeetingInput(start time.Time, minutes int, location, agenda string)
 	return nil
 }
 
+// Open reports whether the meeting is still scheduled: only an open meeting
+// is rescheduled, cancelled or given an outcome.
+func (m *Meeting) Open() bool { return m.Status == MeetingScheduled }
+
+// Startable reports whether a session may be opened on the meeting (its
+// confidentiality reminder shown): while it is scheduled, or once held.
+func (m *Meeting) Startable() bool { return m.Status == MeetingScheduled || m.Status == MeetingHeld }
+
+// Started reports whether the meeting's start time has come by now.
+func (m *Meeting) Started(now time.Time) bool { return !now.Before(m.StartsAt) }
+
+// CanRecordOutcome reports whether an outcome (held or missed) may be
+// recorded now: the meeting is open and has begun.
+func (m *Meeting) CanRecordOutcome(now time.Time) bool { return m.Open() && m.Started(now) }
+
 // Reschedule moves a scheduled meeting. Returns ECONFLICT once it has an outcome.
 func (m *Meeting) Reschedule(start time.Time, minutes int, location string, now time.Time) error {
-	if m.Status != MeetingScheduled {
+	if !m.Open() {
 		return Errorf(ECONFLICT, "a meeting that is %s cannot be rescheduled", strings.ReplaceAll(string(m.Status), "_", " "))
 	}
 	m.StartsAt, m.Minutes, m.Location, m.UpdatedAt = start, minutes, location, now
@@ -94,7 +109,7 @@ func (m *Meeting) Reschedule(start time.Time, minutes int, location string, now 
 // before it starts (the notice the signed agreement asks), late otherwise.
 // Returns ECONFLICT once it has an outcome.
 func (m *Meeting) Cancel(byID string, noticeHours int, now time.Time) error {
-	if m.Status != MeetingScheduled {
+	if !m.Open() {
 		return Errorf(ECONFLICT, "a meeting that is %s cannot be cancelled", strings.ReplaceAll(string(m.Status), "_", " "))
 	}
 	m.Status = MeetingCancelledInTime
@@ -113,10 +128,10 @@ func (m *Meeting) RecordOutcome(outcome MeetingStatus, now time.Time) error {
 	if outcome != MeetingHeld && outcome != MeetingMissed {
 		return Invalid("the outcome is not valid", map[string]string{"outcome": `must be "held" or "missed" (cancel a meeting to cancel it)`})
 	}
-	if m.Status != MeetingScheduled {
+	if !m.Open() {
 		return Errorf(ECONFLICT, "the meeting is already %s", strings.ReplaceAll(string(m.Status), "_", " "))
 	}
-	if now.Before(m.StartsAt) {
+	if !m.Started(now) {
 		return Errorf(ECONFLICT, "the meeting has not started yet")
 	}
 	m.Status, m.UpdatedAt = outcome, now
@@ -133,6 +148,7 @@ type MeetingFilter struct {
 	Now            time.Time
 	Before         string // ID cursor for paging past meetings
 	Limit          int
+	Offset         int // meetings to skip after the cursor
 }
 
 // ReminderAck records that the confidentiality reminder was shown to a

@@ -74,7 +74,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 		if when != "upcoming" && when != "past" {
 			return meetingsJSON{}, mentorvault.Invalid("the query is not valid", map[string]string{"when": `must be "upcoming" or "past"`})
 		}
-		page, err := h.svc.Meetings(r.Context(), httpx.Principal(r), r.PathValue("id"), when == "upcoming", p.Before, p.Limit)
+		page, err := h.svc.Meetings(r.Context(), httpx.Principal(r), r.PathValue("id"), service.MeetingFilter{Upcoming: when == "upcoming", Before: p.Before, Limit: p.Limit})
 		if err != nil {
 			return meetingsJSON{}, err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 type notificationJSON struct {
@@ -34,7 +35,7 @@ func notificationsOut(ns []*mentorvault.Notification) map[string]any {
 // notifications and how many are unread.
 func (h *Handler) Notifications(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Get(func(r *http.Request) (map[string]any, error) {
-		return asJSON(notificationsOut)(h.svc.Notifications(r.Context(), httpx.Principal(r)))
+		return asJSON(notificationsOut)(h.svc.Notifications(r.Context(), httpx.Principal(r), service.NotificationFilter{}))
 	})(w, r)
 }
 

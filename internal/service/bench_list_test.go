@@ -9,6 +9,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/seal"
+	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
@@ -67,7 +68,7 @@ func BenchmarkListHistory(b *testing.B) {
 		for _, upcoming := range []bool{true, false} {
 			b.Run(fmt.Sprintf("meetings-upcoming=%v/records=%d", upcoming, n), func(b *testing.B) {
 				for b.Loop() {
-					p, err := e.Svc.Meetings(ctx, e.As("bob"), e.Rel.ID, upcoming, "", 50)
+					p, err := e.Svc.Meetings(ctx, e.As("bob"), e.Rel.ID, service.MeetingFilter{Upcoming: upcoming, Limit: 50})
 					if err != nil || len(p.Meetings) != 50 {
 						b.Fatalf("%v %d", err, len(p.Meetings))
 					}

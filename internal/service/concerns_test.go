@@ -49,7 +49,7 @@ func TestConcernProtocol(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Bob is told at once.
-		ns, _ := e.Svc.Notifications(ctx, e.As("bob"))
+		ns, _ := e.Svc.Notifications(ctx, e.As("bob"), service.NotificationFilter{})
 		told := false
 		for _, n := range ns {
 			if n.RefID == c.ID {
@@ -176,7 +176,7 @@ func TestImminentDangerAndPlans(t *testing.T) {
 	if err != nil || d.State != mentorvault.DisclosureDelivered || !d.Imminent {
 		t.Fatalf("imminent notice: %v %+v", err, d)
 	}
-	ns, _ := e.Svc.Notifications(ctx, e.As("alice"))
+	ns, _ := e.Svc.Notifications(ctx, e.As("alice"), service.NotificationFilter{})
 	found := false
 	for _, n := range ns {
 		found = found || (n.Kind == "disclosure.notice" && strings.Contains(n.Text, "imminent danger"))

@@ -56,6 +56,9 @@ type FeedbackView struct {
 	ToAnswer []*mentorvault.FeedbackRequest
 	Asked    []*mentorvault.FeedbackRequest
 	Answers  map[string]*mentorvault.FeedbackResponse // by request ID, only for the caller's own requests
+	// Allowed is, by request ID, what Cedar lets the caller do to each
+	// request to answer (feedback.answer on the Feedback resource).
+	Allowed map[string]policy.Allowed
 }
 
 // Feedback returns the caller's feedback requests and answers. Only the
@@ -75,13 +78,14 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 		for _, r := range resps {
 			byReq[r.RequestID] = r
 		}
-		out = &FeedbackView{Answers: map[string]*mentorvault.FeedbackResponse{}}
+		out = &FeedbackView{Answers: map[string]*mentorvault.FeedbackResponse{}, Allowed: map[string]policy.Allowed{}}
 		var key []byte
 		for _, fr := range reqs {
 			switch o.a.user.ID {
 			case fr.MenteeID:
 				if fr.AnsweredAt == nil {
 					out.ToAnswer = append(out.ToAnswer, fr)
+					out.Allowed[fr.ID] = s.allowed(o.ctx, o.a, feedbackResource(o.rel, fr), policy.AnswerFeedback)
 				}
 			case fr.MentorID:
 				out.Asked = append(out.Asked, fr)

@@ -85,19 +85,35 @@ type MeetingPage struct {
 	NextBefore string // cursor for more past meetings, "" when there are none
 }
 
-// Meetings lists a relationship's upcoming meetings (soonest first) or past
-// ones (latest first, paged by the before cursor). Returns
-// EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
-func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID string, upcoming bool, before string, limit int) (*MeetingPage, error) {
-	if before != "" && !mentorvault.ValidID(before) {
+// MeetingFilter selects a page of a relationship's meetings: the upcoming
+// ones (soonest first) or the past ones (latest first), after the Before
+// cursor (a meeting ID), skipping Offset, at most Limit (50 when 0, at
+// most 200).
+type MeetingFilter struct {
+	Upcoming bool
+	Before   string
+	Limit    int
+	Offset   int
+}
+
+// Meetings lists a relationship's upcoming or past meetings as f selects.
+// Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID (a malformed
+// cursor or a negative offset).
+func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID string, f MeetingFilter) (*MeetingPage, error) {
+	if f.Before != "" && !mentorvault.ValidID(f.Before) {
 		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a meeting ID"})
 	}
+	if f.Offset < 0 {
+		return nil, mentorvault.Invalid("the query is not valid", map[string]string{"offset": "must not be negative"})
+	}
+	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
 	var out *MeetingPage
 	err := s.relOp(ctx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
-		ms, err := o.tx.FindMeetings(o.ctx, mentorvault.MeetingFilter{RelationshipID: o.rel.ID, Upcoming: upcoming, Now: o.tx.Now(), Before: before, Limit: limit + 1})
+		ms, err := o.tx.FindMeetings(o.ctx, mentorvault.MeetingFilter{RelationshipID: o.rel.ID, Upcoming: f.Upcoming, Now: o.tx.Now(), Before: f.Before,
+			Limit: limit + 1, Offset: f.Offset})
 		if err != nil {
 			return event{}, err
 		}
@@ -119,7 +135,7 @@ func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID s
 		}
 		out.Meetings = ms
 		which := "past"
-		if upcoming {
+		if f.Upcoming {
 			which = "upcoming"
 		}
 		return event{"meeting.list", relTarget(o.rel), fmt.Sprintf("%s; count=%d", which, len(ms))}, nil
@@ -301,7 +317,7 @@ func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, 
 		if err != nil {
 			return event{}, err
 		}
-		if m.Status != mentorvault.MeetingScheduled && m.Status != mentorvault.MeetingHeld {
+		if !m.Startable() {
 			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the meeting was %s", m.Status)
 		}
 		key, err := o.key()

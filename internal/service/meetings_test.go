@@ -24,7 +24,7 @@ func TestMeetingsAndReminder(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Bob is notified; the notification names no content.
-		ns, err := e.Svc.Notifications(ctx, e.As("bob"))
+		ns, err := e.Svc.Notifications(ctx, e.As("bob"), service.NotificationFilter{})
 		if err != nil || len(ns) == 0 || !strings.Contains(ns[0].Text, "scheduled a mentoring session") || strings.Contains(ns[0].Text, "AGENDA") {
 			t.Fatalf("bob's notifications: %v %+v", err, ns)
 		}
@@ -338,7 +338,7 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 	if first < 2 || count() != first {
 		t.Fatalf("due notifications: %d then %d", first, count())
 	}
-	ns, _ := e.Svc.Notifications(ctx, e.As("alice"))
+	ns, _ := e.Svc.Notifications(ctx, e.As("alice"), service.NotificationFilter{})
 	kinds := map[string]bool{}
 	for _, n := range ns {
 		kinds[n.Kind] = true
@@ -354,7 +354,7 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 	}
 	// Reviews fall due after the cadence.
 	db.SetClock(func() time.Time { return now.AddDate(0, 0, 7*8+1) })
-	ns, _ = e.Svc.Notifications(ctx, e.As("bob"))
+	ns, _ = e.Svc.Notifications(ctx, e.As("bob"), service.NotificationFilter{})
 	found := false
 	for _, n := range ns {
 		found = found || n.Kind == mentorvault.NotifyReviewDue

@@ -135,9 +135,29 @@ func (s *Service) refreshDue(ctx context.Context, tx mentorvault.Tx, u *mentorva
 	return nil
 }
 
+// NotificationFilter selects a page of the caller's notifications, newest
+// first: Offset skipped, then at most Limit (200 when 0, at most 500).
+type NotificationFilter struct {
+	Limit  int
+	Offset int
+}
+
+// maxNotifications bounds a page of notifications, and how far a page may
+// reach (the store lists at most this many).
+const maxNotifications = 500
+
 // Notifications brings the caller's due notifications up to date and lists
-// them, newest first. Returns EUNAUTHENTICATED.
-func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal) ([]*mentorvault.Notification, error) {
+// the page of them f selects, newest first. Returns EUNAUTHENTICATED, or
+// EINVALID for a negative offset.
+func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal, f NotificationFilter) ([]*mentorvault.Notification, error) {
+	if f.Offset < 0 {
+		return nil, mentorvault.Invalid("the query is not valid", map[string]string{"offset": "must not be negative"})
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	limit = min(limit, maxNotifications)
 	var out []*mentorvault.Notification
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)
@@ -147,8 +167,16 @@ func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal) ([
 		if err := s.refreshDue(ctx, tx, a.user); err != nil {
 			return err
 		}
-		out, err = tx.FindNotifications(ctx, a.user.ID, 200)
-		return err
+		if f.Offset >= maxNotifications {
+			return nil
+		}
+		// The store pages by limit alone: read through the offset and skip it.
+		ns, err := tx.FindNotifications(ctx, a.user.ID, min(f.Offset+limit, maxNotifications))
+		if err != nil {
+			return err
+		}
+		out = ns[min(f.Offset, len(ns)):]
+		return nil
 	})
 	return out, err
 }

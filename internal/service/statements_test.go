@@ -42,7 +42,7 @@ func kinds(fs []checker.Finding) []string {
 
 func notified(t *testing.T, e *mvtest.Env, who, refID, contains string) bool {
 	t.Helper()
-	ns, err := e.Svc.Notifications(ctx, e.As(who))
+	ns, err := e.Svc.Notifications(ctx, e.As(who), service.NotificationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

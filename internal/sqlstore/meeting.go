@@ -106,8 +106,8 @@ func (tx *Tx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]
 	} else {
 		q += ` ORDER BY m.starts_at DESC, m.id DESC`
 	}
-	q += ` LIMIT ?`
-	args = append(args, clampLimit(f.Limit, 50, 500))
+	q += ` LIMIT ? OFFSET ?`
+	args = append(args, clampLimit(f.Limit, 50, 500), max(f.Offset, 0))
 	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, "find meetings", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
 }

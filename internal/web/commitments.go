@@ -13,10 +13,17 @@ import (
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
+// commitmentRow is a commitment as a page lists it. Its buttons show when
+// Cedar allows commitment.update on the relationship (the page's
+// Rel.Allowed) and the commitment's own state allows the step for the viewer
+// (its CanAccept, CanClose and CanDrop, which the service's Accept and Close
+// apply too), both asked by the template.
 type commitmentRow struct {
-	ID, Description, OwnerName, Due, Status, StatusLabel string
-	Mine, CanAccept, CanClose, CanDrop, Overdue          bool
-	MeetingID, GoalID                                    string
+	*mentorvault.Commitment
+	Me             string // the viewer, of whom CanAccept and CanClose ask
+	OwnerName, Due string
+	StatusLabel    string
+	Overdue        bool
 }
 
 type commitmentForm struct {
@@ -25,19 +32,14 @@ type commitmentForm struct {
 }
 
 func commitmentRowOf(c *mentorvault.Commitment, v *service.RelationshipView, me string, now time.Time) commitmentRow {
-	row := commitmentRow{ID: c.ID, Description: c.Description.Reveal(), OwnerName: nameOf(v, c.OwnerID, me), Due: c.DueAt.UTC().Format("Mon 2 Jan 2006"),
-		Status: string(c.Status), StatusLabel: title(string(c.Status)), Mine: c.OwnerID == me, MeetingID: c.MeetingID, GoalID: c.GoalID}
+	row := commitmentRow{Commitment: c, Me: me, OwnerName: nameOf(v, c.OwnerID, me), Due: c.DueAt.UTC().Format("Mon 2 Jan 2006"),
+		StatusLabel: title(string(c.Status)), Overdue: c.IsOverdue(now)}
 	if c.Status == mentorvault.CommitmentProposed {
 		row.StatusLabel = "Proposed — waiting for " + nameOf(v, c.OwnerID, me)
-		if row.Mine {
+		if c.OwnerID == me {
 			row.StatusLabel = "Proposed to you"
 		}
 	}
-	active := v.Status == mentorvault.StatusActive
-	row.CanAccept = active && row.Mine && c.Status == mentorvault.CommitmentProposed
-	row.CanClose = active && row.Mine && c.Status == mentorvault.CommitmentOpen
-	row.CanDrop = active && (c.Status == mentorvault.CommitmentOpen || c.Status == mentorvault.CommitmentProposed)
-	row.Overdue = c.Status == mentorvault.CommitmentOpen && c.DueAt.Before(now)
 	return row
 }
 
@@ -104,20 +106,29 @@ func (h *Handler) MeetingCommitment(w http.ResponseWriter, r *http.Request) erro
 	})
 }
 
+// goalOpt is a goal to choose in the commitment form; its label is the
+// goal's sealed title.
+type goalOpt struct {
+	Value    string
+	Label    mentorvault.Secret
+	Selected bool
+}
+
 type partyFigure struct {
 	Name, Text string
 }
 
+// commitmentsPage offers the new-commitment form when Cedar allows
+// commitment.create (Rel.Allowed).
 type commitmentsPage struct {
 	base
 	Rel         *service.RelationshipView
 	Other       service.Person
-	Active      bool
 	Done        string
 	Rows        []commitmentRow
 	FollowUp    []partyFigure
 	Form        commitmentForm
-	Goals       []opt
+	Goals       []goalOpt
 	ListError   string
 	OtherIsName string
 }
@@ -132,7 +143,7 @@ func (h *Handler) commitmentsPage(r *http.Request) (*commitmentsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &commitmentsPage{base: h.base(r, "Commitments"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive,
+	pg := &commitmentsPage{base: h.base(r, "Commitments"), Rel: v, Other: v.Other(p.UserID),
 		Done: r.URL.Query().Get("done"), Form: commitmentForm{Owner: "me"}}
 	now := time.Now()
 	for _, c := range cv.Commitments {
@@ -140,10 +151,10 @@ func (h *Handler) commitmentsPage(r *http.Request) (*commitmentsPage, error) {
 	}
 	pg.FollowUp = []partyFigure{{nameOf(v, v.MentorID, p.UserID), followThroughText(cv.Mentor)}, {nameOf(v, v.MenteeID, p.UserID), followThroughText(cv.Mentee)}}
 	if gs, err := h.svc.Goals(r.Context(), p, v.ID); err == nil {
-		pg.Goals = []opt{{Value: "", Label: "No goal"}}
+		pg.Goals = []goalOpt{{Value: "", Label: mentorvault.NewSecret("No goal")}}
 		for _, g := range gs {
 			if g.Status == mentorvault.GoalActive {
-				pg.Goals = append(pg.Goals, opt{Value: g.ID, Label: g.Title.Reveal()})
+				pg.Goals = append(pg.Goals, goalOpt{Value: g.ID, Label: g.Title})
 			}
 		}
 	}

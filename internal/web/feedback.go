@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -21,7 +22,7 @@ type askedRow struct {
 	RequestedAt, AnsweredAt string
 	Answered                bool
 	Ratings                 []ratingRow
-	Text                    string
+	Text                    mentorvault.Secret
 }
 
 type questionRow struct {
@@ -30,20 +31,23 @@ type questionRow struct {
 	Error     bool
 }
 
+// toAnswerRow is a request the viewer is asked to answer; its form shows
+// when Cedar allows feedback.answer on it (Allowed).
 type toAnswerRow struct {
 	ID, RequestedAt string
+	Allowed         policy.Allowed
 	Questions       []questionRow
-	Text            string
+	Text            mentorvault.Secret // the comments typed, shown again
 	Error           string
 }
 
+// feedbackPage offers to ask for feedback when Cedar allows
+// feedback.request (Rel.Allowed).
 type feedbackPage struct {
 	base
 	Rel         *service.RelationshipView
 	Other       service.Person
-	Active      bool
 	Done        string
-	CanAsk      bool
 	OpenRequest bool
 	Asked       []askedRow
 	ToAnswer    []toAnswerRow
@@ -60,15 +64,13 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &feedbackPage{base: h.base(r, "Feedback on the mentoring"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive,
+	pg := &feedbackPage{base: h.base(r, "Feedback on the mentoring"), Rel: v, Other: v.Other(p.UserID),
 		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}}
-	role := v.Role(p.UserID)
-	pg.CanAsk = pg.Active && (role == "mentor" || role == "partner")
 	for i := len(fv.Asked) - 1; i >= 0; i-- {
 		fr := fv.Asked[i]
 		row := askedRow{RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
 		if a := fv.Answers[fr.ID]; a != nil {
-			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Answer.Text
+			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), mentorvault.NewSecret(a.Answer.Text)
 			for _, q := range mentorvault.FeedbackQuestions {
 				n := a.Answer.Ratings[q.Key]
 				rr := ratingRow{Text: q.Text, Value: n}
@@ -83,7 +85,7 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		pg.Asked = append(pg.Asked, row)
 	}
 	for _, fr := range fv.ToAnswer {
-		row := toAnswerRow{ID: fr.ID, RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
+		row := toAnswerRow{ID: fr.ID, RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006"), Allowed: fv.Allowed[fr.ID]}
 		for _, q := range mentorvault.FeedbackQuestions {
 			row.Questions = append(row.Questions, questionRow{Key: q.Key, Text: q.Text})
 		}
@@ -127,7 +129,7 @@ func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			row := &pg.ToAnswer[i]
-			row.Text, row.Error = ans.Text, "Please answer every question with a rating from 1 to 5."
+			row.Text, row.Error = mentorvault.NewSecret(ans.Text), "Please answer every question with a rating from 1 to 5."
 			if t := fields["text"]; t != "" {
 				row.Error = "Your comments " + t + "."
 			}

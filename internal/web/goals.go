@@ -14,20 +14,24 @@ import (
 )
 
 type progressRow struct {
-	Who, When, Body string
+	Who, When string
+	Body      mentorvault.Secret
 }
 
 type goalRow struct {
-	ID, Title, Status, StatusLabel string
-	Progress                       []progressRow
-	Commitments                    []commitmentRow
+	ID                  string
+	Title               mentorvault.Secret
+	Status, StatusLabel string
+	Progress            []progressRow
+	Commitments         []commitmentRow
 }
 
+// goalsPage offers the goal forms when Cedar allows goal.create
+// (Rel.Allowed).
 type goalsPage struct {
 	base
 	Rel       *service.RelationshipView
 	Other     service.Person
-	Active    bool
 	Done      string
 	Goals     []goalRow
 	NewTitle  string
@@ -45,13 +49,13 @@ func (h *Handler) goalsPage(r *http.Request) (*goalsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &goalsPage{base: h.base(r, "Goals"), Rel: v, Other: v.Other(p.UserID), Active: v.Status == mentorvault.StatusActive, Done: r.URL.Query().Get("done")}
+	pg := &goalsPage{base: h.base(r, "Goals"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done")}
 	now := time.Now()
 	for _, g := range gs {
-		row := goalRow{ID: g.ID, Title: g.Title.Reveal(), Status: string(g.Status), StatusLabel: title(string(g.Status))}
+		row := goalRow{ID: g.ID, Title: g.Title, Status: string(g.Status), StatusLabel: title(string(g.Status))}
 		for i := len(g.Progress) - 1; i >= 0; i-- {
 			pr := g.Progress[i]
-			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: pr.CreatedAt.UTC().Format("2 Jan 2006"), Body: pr.Body.Reveal()})
+			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: pr.CreatedAt.UTC().Format("2 Jan 2006"), Body: pr.Body})
 		}
 		for _, c := range g.Commitments {
 			row.Commitments = append(row.Commitments, commitmentRowOf(c, v, p.UserID, now))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -19,10 +20,11 @@ import (
 const whenFmt = "Mon 2 Jan 2006, 15:04 MST"
 
 type meetingForm struct {
-	When, TZ, Minutes, Location, Agenda string
-	Error                               string
-	Fields                              map[string]string
-	TZs                                 []opt
+	When, TZ, Minutes, Location string
+	Agenda                      mentorvault.Secret // sealed content, shown again with reveal
+	Error                       string
+	Fields                      map[string]string
+	TZs                         []opt
 }
 
 func newMeetingForm() meetingForm {
@@ -31,14 +33,14 @@ func newMeetingForm() meetingForm {
 
 func meetingFormFrom(m *mentorvault.Meeting) meetingForm {
 	f := newMeetingForm()
-	f.When, f.Minutes, f.Location, f.Agenda = m.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(m.Minutes), m.Location, m.Agenda.Reveal()
+	f.When, f.Minutes, f.Location, f.Agenda = m.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(m.Minutes), m.Location, m.Agenda
 	return f
 }
 
 // typedMeeting is the meeting form as it was posted, to show again.
 func typedMeeting(v url.Values) meetingForm {
 	f := meetingForm{When: strings.TrimSpace(v.Get("starts_at")), TZ: form.Zone(v.Get("tz")), Minutes: strings.TrimSpace(v.Get("minutes")),
-		Location: strings.TrimSpace(v.Get("location")), Agenda: v.Get("agenda"), Fields: map[string]string{}}
+		Location: strings.TrimSpace(v.Get("location")), Agenda: mentorvault.NewSecret(v.Get("agenda")), Fields: map[string]string{}}
 	f.TZs = tzOptions(f.TZ)
 	return f
 }
@@ -133,23 +135,26 @@ func figuresOf(rv *service.ReviewsView, v *service.RelationshipView) *figuresVie
 		SessionsHeld: rv.SessionsHeld, WithReminder: rv.WithReminder}
 }
 
+// habitsPanel is the meetings section of a relationship page. Whether it
+// offers to schedule a meeting is the relationship's Allowed
+// (meeting.schedule), asked by the template.
 type habitsPanel struct {
-	Upcoming    []meetingRow
-	Error       string
-	CanSchedule bool
-	Form        meetingForm
-	Figures     *figuresView
+	Upcoming []meetingRow
+	Error    string
+	Form     meetingForm
+	Figures  *figuresView
 }
 
-// habitsPanel is the meetings section of a party's relationship page; nil
-// when there is nothing to show yet (the relationship has not started).
+// habitsPanel is the meetings section of the relationship page for one whom
+// Cedar lets list its meetings; nil when there is nothing to show yet (the
+// relationship has not started) or they may not.
 func (h *Handler) habitsPanel(r *http.Request, v *service.RelationshipView) (*habitsPanel, error) {
 	p := httpx.Principal(r)
-	if !v.IsParty(p.UserID) || v.StartedAt == nil {
+	if !v.Allowed.Has(policy.ListMeetings) || v.StartedAt == nil {
 		return nil, nil
 	}
-	hp := &habitsPanel{CanSchedule: v.Status == mentorvault.StatusActive, Form: newMeetingForm()}
-	page, err := h.svc.Meetings(r.Context(), p, v.ID, true, "", 5)
+	hp := &habitsPanel{Form: newMeetingForm()}
+	page, err := h.svc.Meetings(r.Context(), p, v.ID, service.MeetingFilter{Upcoming: true, Limit: 5})
 	switch {
 	case err == nil:
 		now := time.Now()
@@ -211,7 +216,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 	pg := &meetingsPage{base: h.base(r, "Meetings"), Rel: v, Older: before != ""}
 	now := time.Now()
 	if before == "" {
-		up, err := h.svc.Meetings(r.Context(), p, v.ID, true, "", 100)
+		up, err := h.svc.Meetings(r.Context(), p, v.ID, service.MeetingFilter{Upcoming: true, Limit: 100})
 		if err != nil {
 			return err
 		}
@@ -219,7 +224,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 			pg.Upcoming = append(pg.Upcoming, meetingRowOf(m, now))
 		}
 	}
-	past, err := h.svc.Meetings(r.Context(), p, v.ID, false, before, 25)
+	past, err := h.svc.Meetings(r.Context(), p, v.ID, service.MeetingFilter{Before: before, Limit: 25})
 	if err != nil {
 		return err
 	}
@@ -235,25 +240,33 @@ type ackRow struct {
 	Who, Shown, Acknowledged string
 }
 
+// sessionNote is a session note as the meeting page shows it.
+type sessionNote struct {
+	ID, Visibility string
+	Body           mentorvault.Secret
+	AuthorName     string
+	CreatedAt      string
+}
+
+// meetingPage is one meeting. Its buttons show when Cedar allows the action
+// on the relationship (Rel.Allowed) and the meeting's own state allows it
+// (Meeting's Open, Startable, CanRecordOutcome), both asked by the template.
 type meetingPage struct {
 	base
 	Rel          *service.RelationshipView
 	Other        service.Person
 	M            meetingRow
-	Agenda       string
+	Meeting      *mentorvault.Meeting
+	Now          time.Time
+	Agenda       mentorvault.Secret
 	Done         string
-	Active       bool
-	Scheduled    bool
-	Startable    bool
-	Started      bool // it is past the start time
-	CanRecord    bool
 	InProgress   bool // the viewer acknowledged the reminder
 	MyAckAt      string
 	CancelIsLate bool
 	NoticeHours  int
 	Acks         []ackRow
 	OtherAcked   bool
-	Notes        []noteView
+	Notes        []sessionNote
 	NoteBody     string
 	NoteVis      string
 	NoteError    string
@@ -288,13 +301,10 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 	}
 	now := time.Now()
 	pg := &meetingPage{base: h.base(r, "Mentoring session "+mv.StartsAt.UTC().Format("2 Jan 2006")), Rel: v, Other: v.Other(p.UserID),
-		M: meetingRowOf(mv.Meeting, now), Agenda: mv.Agenda.Reveal(), Done: r.URL.Query().Get("done"),
-		Active: v.Status == mentorvault.StatusActive, Scheduled: mv.Status == mentorvault.MeetingScheduled,
-		Started: !now.Before(mv.StartsAt), CancelIsLate: mv.CancelIsLate, NoticeHours: mv.NoticeHours, NoteVis: "shared",
+		M: meetingRowOf(mv.Meeting, now), Meeting: mv.Meeting, Now: now, Agenda: mv.Agenda, Done: r.URL.Query().Get("done"),
+		CancelIsLate: mv.CancelIsLate, NoticeHours: mv.NoticeHours, NoteVis: "shared",
 		CForm: commitmentForm{Owner: "me"}, RForm: meetingFormFrom(mv.Meeting),
 		ICS: "/api/v1/relationships/" + url.PathEscape(v.ID) + "/meetings/" + url.PathEscape(mv.ID) + "/ics"}
-	pg.Startable = pg.Active && (mv.Status == mentorvault.MeetingScheduled || mv.Status == mentorvault.MeetingHeld)
-	pg.CanRecord = pg.Scheduled && pg.Started && (pg.Active || v.Status == mentorvault.StatusPaused)
 	if mv.CancelledByID != "" {
 		pg.CancelledBy = nameOf(v, mv.CancelledByID, p.UserID)
 	}
@@ -317,9 +327,8 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 		pg.Acks = append(pg.Acks, row)
 	}
 	for _, n := range mv.Notes {
-		nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body.Reveal(), Mine: n.AuthorID == p.UserID,
-			CreatedAt: fmtWhen(n.CreatedAt), UpdatedAt: fmtWhen(n.UpdatedAt), Edited: n.UpdatedAt.After(n.CreatedAt), AuthorName: nameOf(v, n.AuthorID, p.UserID)}
-		pg.Notes = append(pg.Notes, nv)
+		pg.Notes = append(pg.Notes, sessionNote{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, CreatedAt: fmtWhen(n.CreatedAt),
+			AuthorName: nameOf(v, n.AuthorID, p.UserID)})
 	}
 	cv, err := h.svc.Commitments(r.Context(), p, v.ID)
 	if err != nil && mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {

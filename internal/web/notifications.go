@@ -6,6 +6,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 type notificationRow struct {
@@ -20,7 +21,7 @@ type notificationsPage struct {
 }
 
 func (h *Handler) Notifications(w http.ResponseWriter, r *http.Request) error {
-	ns, err := h.svc.Notifications(r.Context(), httpx.Principal(r))
+	ns, err := h.svc.Notifications(r.Context(), httpx.Principal(r), service.NotificationFilter{})
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (h *Handler) MarkNotificationsRead(w http.ResponseWriter, r *http.Request) 
 // webOpenNotification marks one notification read and follows its link.
 func (h *Handler) OpenNotification(w http.ResponseWriter, r *http.Request) error {
 	p, id := httpx.Principal(r), r.PathValue("notificationID")
-	ns, err := h.svc.Notifications(r.Context(), p)
+	ns, err := h.svc.Notifications(r.Context(), p, service.NotificationFilter{})
 	if err != nil {
 		return err
 	}

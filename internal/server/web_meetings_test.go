@@ -1,0 +1,86 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
+)
+
+// The meeting, commitment, goal and feedback pages offer a button only when
+// Cedar allows its action for the viewer (the relationship's Allowed, or the
+// feedback request's) and the record's own state allows it.
+func TestWebButtonsFollowCedarAndState(t *testing.T) {
+	ctx := context.Background()
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	f := startFixture(t, e)
+	rel := "/relationships/" + e.Rel.ID
+	m, err := e.Svc.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, service.MeetingInput{StartsAt: time.Now().UTC().Add(72 * time.Hour), Minutes: 45, Agenda: "AGENDA-X"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.Svc.CreateCommitment(ctx, e.As("alice"), e.Rel.ID, service.CommitmentInput{OwnerID: e.Users["bob"].ID, Description: "PROMISE-X", DueAt: time.Now().Add(96 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("alice"), e.Rel.ID); err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := newWeb(t, f.ts.URL), newWeb(t, f.ts.URL)
+	alice.login("alice@northwind.example")
+	bob.login("bob@northwind.example")
+	page := func(w *web, path string) string {
+		t.Helper()
+		st, body := w.get(path)
+		if st != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, st)
+		}
+		return body
+	}
+	accept := `name="status" value="open"`
+	check := func(state string, want map[string]bool, body string) {
+		t.Helper()
+		for s, shown := range want {
+			if strings.Contains(body, s) != shown {
+				t.Errorf("%s: %q shown %v, want %v", state, s, !shown, shown)
+			}
+		}
+	}
+	meeting := rel + "/meetings/" + m.ID
+
+	// Active: everything the state allows is offered.
+	check("active, bob's meeting page", map[string]bool{"Start session": true, "Move the meeting": true, "Cancel the meeting": true,
+		"Mark as held": false, "Save note": true, "Add commitment": true, "AGENDA-X": true}, page(bob, meeting))
+	check("active, bob's commitments", map[string]bool{accept: true, `id="c-` + c.ID + `"`: true, "Record the commitment": true}, page(bob, rel+"/commitments"))
+	check("active, alice's commitments", map[string]bool{accept: false, `value="dropped"`: true}, page(alice, rel+"/commitments"))
+	check("active, goals", map[string]bool{"Add goal": true}, page(bob, rel+"/goals"))
+	check("active, alice's feedback", map[string]bool{"You have asked; the answer is still open.": true}, page(alice, rel+"/feedback"))
+	check("active, bob's feedback", map[string]bool{"Send my feedback": true, "Ask for feedback": false}, page(bob, rel+"/feedback"))
+	check("active, relationship", map[string]bool{"Schedule the meeting": true}, page(bob, rel))
+
+	// Paused: meetings may be moved and commitments settled, nothing new begun.
+	if _, err := e.Svc.Transition(ctx, e.As("alice"), e.Rel.ID, mentorvault.ActPause); err != nil {
+		t.Fatal(err)
+	}
+	check("paused, meeting page", map[string]bool{"Start session": false, "Move the meeting": true, "Cancel the meeting": true,
+		"Save note": false, "Add commitment": false}, page(bob, meeting))
+	check("paused, bob's commitments", map[string]bool{accept: true, "Record the commitment": false}, page(bob, rel+"/commitments"))
+	check("paused, goals", map[string]bool{"Add goal": false}, page(bob, rel+"/goals"))
+	check("paused, alice's feedback", map[string]bool{"Ask " + e.Users["bob"].Name: false}, page(alice, rel+"/feedback"))
+	check("paused, bob's feedback", map[string]bool{"Send my feedback": true}, page(bob, rel+"/feedback"))
+	check("paused, relationship", map[string]bool{"Schedule the meeting": false}, page(bob, rel))
+
+	// Closed: the record stays readable, and nothing is offered.
+	if _, err := e.Svc.Transition(ctx, e.As("alice"), e.Rel.ID, mentorvault.ActClose); err != nil {
+		t.Fatal(err)
+	}
+	check("closed, meeting page", map[string]bool{"Start session": false, "Move the meeting": false, "Cancel the meeting": false, "AGENDA-X": true}, page(bob, meeting))
+	check("closed, bob's commitments", map[string]bool{accept: false, `value="dropped"`: false, "PROMISE-X": true}, page(bob, rel+"/commitments"))
+	check("closed, bob's feedback", map[string]bool{"Send my feedback": false}, page(bob, rel+"/feedback"))
+}

@@ -49,10 +49,36 @@ func partyOf(rel *mentorvault.Relationship, userID string) mentorvault.Party {
 type StatementView struct {
 	*mentorvault.Statement
 	Author, Subject, Recipient Person
-	Check                      checker.Result
+	Check                      Check
 	// Allowed holds what Cedar lets the viewer do to the statement
 	// (StatementActions); Statement sets it, and it is nil elsewhere.
 	Allowed policy.Allowed
+}
+
+// Check is the statement checker's answer as a view carries it: what it
+// noticed, the topics it found, whether a signed clause pre-authorises the
+// statement.
+type Check struct {
+	Findings      []Finding // never nil
+	Topics        []mentorvault.DisclosureWhat
+	PreAuthorised bool
+}
+
+// Finding is one thing the checker noticed. Its sentence and the words it
+// matched are quoted from the sealed text, so they stay Secrets.
+type Finding struct {
+	Kind                    string
+	Sentence, Match         mentorvault.Secret
+	Explanation, Suggestion string
+}
+
+func checkOf(r checker.Result) Check {
+	out := Check{Findings: make([]Finding, 0, len(r.Findings)), Topics: r.Topics, PreAuthorised: r.PreAuthorised}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, Finding{Kind: f.Kind, Sentence: mentorvault.NewSecret(f.Sentence), Match: mentorvault.NewSecret(f.Match),
+			Explanation: f.Explanation, Suggestion: f.Suggestion})
+	}
+	return out
 }
 
 // StatementActions are the actions a statement's page may offer its viewer.
@@ -232,9 +258,11 @@ func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *men
 	if st.ReleasedAt != nil {
 		at = *st.ReleasedAt
 	}
-	if v.Check, err = cx.check(ctx, tx, st, st.Body.Reveal(), at); err != nil {
+	res, err := cx.check(ctx, tx, st, st.Body.Reveal(), at)
+	if err != nil {
 		return nil, err
 	}
+	v.Check = checkOf(res)
 	return v, nil
 }
 

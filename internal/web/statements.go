@@ -199,7 +199,8 @@ func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
 }
 
 type findingView struct {
-	Sentence, Match, Explanation, Suggestion string
+	Sentence, Match         mentorvault.Secret
+	Explanation, Suggestion string
 }
 
 type findingGroup struct {
@@ -233,7 +234,7 @@ type statementPage struct {
 	Error             string // a refused action whose form is no longer shown
 }
 
-func findingGroups(res checker.Result, subject string) []findingGroup {
+func findingGroups(res service.Check, subject string) []findingGroup {
 	heads := []struct{ kind, heading string }{
 		{checker.KindKeptItem, "Things " + subject + " asked to keep confidential"},
 		{checker.KindPerformance, "Sounds like a performance review, not mentoring"},

@@ -164,19 +164,7 @@ func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p men
 // to ask for input about relID: a hint asked of the same policy, not a
 // decision (RequestInput decides and audits). It is false on any error.
 func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
-	may := false
-	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if p.Anonymous() {
-			return nil
-		}
-		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
-		if err != nil {
-			return err
-		}
-		may = s.may(ctx, a, policy.RequestInput, res)
-		return nil
-	})
-	return may
+	return !p.Anonymous() && s.AskInput(ctx, p, relID) == nil // anonymous: no refusal to audit
 }
 
 // AskInput decides, for the page that offers the form, whether the caller

@@ -109,10 +109,14 @@ func ValidatePurpose(s string) error {
 	return nil
 }
 
+// Open reports whether the request still waits for an answer: the party
+// asked may decline it or draft a statement.
+func (r *InputRequest) Open() bool { return r.Status == RequestOpen }
+
 // Decline answers an open request with a reply (the neutral one by default).
 // Returns ECONFLICT once it was answered or declined.
 func (r *InputRequest) Decline(reply string, now time.Time) error {
-	if r.Status != RequestOpen {
+	if !r.Open() {
 		return Errorf(ECONFLICT, "the request is already %s", r.Status)
 	}
 	if strings.TrimSpace(reply) == "" {
@@ -122,10 +126,31 @@ func (r *InputRequest) Decline(reply string, now time.Time) error {
 	return nil
 }
 
+// Editable reports whether the author may still change the text and show
+// it to the subject: a draft, or one the subject asked to change.
+func (s *Statement) Editable() bool {
+	return s.State == StatementDraft || s.State == StatementChangesRequested
+}
+
+// Decidable reports whether the subject has a decision to make: their
+// consent is asked, or a pre-authorised release awaits its window.
+func (s *Statement) Decidable() bool {
+	return s.State == StatementAwaitingConsent || s.State == StatementPreAuthorised
+}
+
+// Withdrawable reports whether the author may withdraw it: it is released.
+func (s *Statement) Withdrawable() bool { return s.State == StatementReleased }
+
+// InProgress reports whether the statement still stands as an answer
+// (neither refused nor withdrawn): its request cannot be declined or
+// answered again meanwhile.
+func (s *Statement) InProgress() bool {
+	return s.State != StatementRefused && s.State != StatementWithdrawn
+}
+
 // Edit replaces the text while the author may still change it.
 func (s *Statement) Edit(now time.Time) error {
-	switch s.State {
-	case StatementDraft, StatementChangesRequested:
+	if s.Editable() {
 		s.State, s.UpdatedAt = StatementDraft, now
 		return nil
 	}
@@ -136,7 +161,7 @@ func (s *Statement) Edit(now time.Time) error {
 // signed clause pre-authorises it — for a window after which it is released
 // unless they object.
 func (s *Statement) Submit(preAuthorised bool, window time.Duration, now time.Time) error {
-	if s.State != StatementDraft && s.State != StatementChangesRequested {
+	if !s.Editable() {
 		return Errorf(ECONFLICT, "only a draft can be shown to the subject (this one is %s)", s.State)
 	}
 	s.UpdatedAt = now
@@ -153,7 +178,7 @@ func (s *Statement) Submit(preAuthorised bool, window time.Duration, now time.Ti
 // back to the author, "refuse" ends it. On a pre-authorised statement,
 // "changes" and "refuse" are the subject's objection within the window.
 func (s *Statement) Decide(decision string, now time.Time) error {
-	if s.State != StatementAwaitingConsent && s.State != StatementPreAuthorised {
+	if !s.Decidable() {
 		return Errorf(ECONFLICT, "the statement is %s: there is nothing to decide", strings.ReplaceAll(string(s.State), "_", " "))
 	}
 	if s.State == StatementPreAuthorised && s.ReleaseAt != nil && !now.Before(*s.ReleaseAt) {
@@ -192,7 +217,7 @@ func (s *Statement) ReleaseIfDue(now time.Time) error {
 
 // Withdraw withdraws a released statement (by its author); the recipient sees that it was withdrawn.
 func (s *Statement) Withdraw(now time.Time) error {
-	if s.State != StatementReleased {
+	if !s.Withdrawable() {
 		return Errorf(ECONFLICT, "only a released statement can be withdrawn (this one is %s)", s.State)
 	}
 	t := now
@@ -241,10 +266,32 @@ func (m *ThreeWayMeeting) AgreedBy(rel *Relationship, userID string) bool {
 	return userID == rel.MenteeID && m.MenteeAgreedAt != nil
 }
 
+// AwaitsAgreement reports whether the brief is proposed and not yet agreed
+// by both: it may still be agreed or revised.
+func (m *ThreeWayMeeting) AwaitsAgreement() bool { return m.State == ThreeWayProposed }
+
+// CanAgree reports whether the party may still agree the brief: it awaits
+// agreement and they have not agreed it yet.
+func (m *ThreeWayMeeting) CanAgree(rel *Relationship, userID string) bool {
+	return m.AwaitsAgreement() && !m.AgreedBy(rel, userID)
+}
+
+// CanFinish reports whether the meeting may now be marked to (held or
+// cancelled): held once its brief is agreed, cancelled until it is over.
+func (m *ThreeWayMeeting) CanFinish(to ThreeWayState) bool {
+	switch to {
+	case ThreeWayHeld:
+		return m.State == ThreeWayAgreed
+	case ThreeWayCancelled:
+		return m.State == ThreeWayProposed || m.State == ThreeWayAgreed
+	}
+	return false
+}
+
 // Agree records a party's agreement to the brief; with both it is agreed.
 // Returns ECONFLICT unless the brief awaits agreement or when the party agreed already.
 func (m *ThreeWayMeeting) Agree(rel *Relationship, userID string, now time.Time) error {
-	if m.State != ThreeWayProposed {
+	if !m.AwaitsAgreement() {
 		return Errorf(ECONFLICT, "the three-way meeting is %s", m.State)
 	}
 	if m.AgreedBy(rel, userID) {
@@ -266,7 +313,7 @@ func (m *ThreeWayMeeting) Agree(rel *Relationship, userID string, now time.Time)
 // Revise changes the brief or the time before it was agreed by both: the
 // other party must agree again. Returns ECONFLICT once agreed.
 func (m *ThreeWayMeeting) Revise(rel *Relationship, userID string, now time.Time) error {
-	if m.State != ThreeWayProposed {
+	if !m.AwaitsAgreement() {
 		return Errorf(ECONFLICT, "an agreed brief cannot be changed: cancel this meeting and propose a new one")
 	}
 	t := now
@@ -286,9 +333,10 @@ func (m *ThreeWayMeeting) Finish(to ThreeWayState, now time.Time) error {
 		return Invalid("the outcome is not valid", map[string]string{"state": `must be "held" or "cancelled"`})
 	}
 	switch {
+	case m.CanFinish(to):
 	case m.State == ThreeWayHeld || m.State == ThreeWayCancelled:
 		return Errorf(ECONFLICT, "the three-way meeting is already %s", m.State)
-	case to == ThreeWayHeld && m.State != ThreeWayAgreed:
+	default: // held before both agreed the brief
 		return Errorf(ECONFLICT, "only a meeting whose brief both agreed can be held")
 	}
 	m.State, m.UpdatedAt = to, now

@@ -84,3 +84,65 @@ func TestStatementConsentPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestStatementStateChecks: what a statement's state allows (the pages'
+// buttons) agrees with what its transitions accept.
+func TestStatementStateChecks(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	later := now.Add(time.Hour)
+	for _, state := range []mentorvault.StatementState{mentorvault.StatementDraft, mentorvault.StatementAwaitingConsent,
+		mentorvault.StatementChangesRequested, mentorvault.StatementPreAuthorised, mentorvault.StatementRefused,
+		mentorvault.StatementReleased, mentorvault.StatementWithdrawn} {
+		t.Run(string(state), func(t *testing.T) {
+			st := func() *mentorvault.Statement { return &mentorvault.Statement{State: state, ReleaseAt: &later} }
+			if got, want := st().Editable(), st().Edit(now) == nil; got != want {
+				t.Errorf("Editable = %v, Edit accepts %v", got, want)
+			}
+			if got, want := st().Editable(), st().Submit(false, time.Hour, now) == nil; got != want {
+				t.Errorf("Editable = %v, Submit accepts %v", got, want)
+			}
+			if got, want := st().Decidable(), st().Decide("refuse", now) == nil; got != want {
+				t.Errorf("Decidable = %v, Decide accepts %v", got, want)
+			}
+			if got, want := st().Withdrawable(), st().Withdraw(now) == nil; got != want {
+				t.Errorf("Withdrawable = %v, Withdraw accepts %v", got, want)
+			}
+			over := state == mentorvault.StatementRefused || state == mentorvault.StatementWithdrawn
+			if st().InProgress() == over {
+				t.Errorf("InProgress = %v", st().InProgress())
+			}
+		})
+	}
+	r := &mentorvault.InputRequest{Status: mentorvault.RequestOpen}
+	if !r.Open() || r.Decline("", now) != nil || r.Open() || r.Decline("", now) == nil {
+		t.Error("an open request declines once, then is no longer open")
+	}
+}
+
+// TestThreeWayStateChecks: what a three-way meeting's state allows agrees
+// with what Agree, Revise and Finish accept.
+func TestThreeWayStateChecks(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	rel := &mentorvault.Relationship{MentorID: "m", MenteeID: "e"}
+	for _, state := range []mentorvault.ThreeWayState{mentorvault.ThreeWayProposed, mentorvault.ThreeWayAgreed,
+		mentorvault.ThreeWayHeld, mentorvault.ThreeWayCancelled} {
+		t.Run(string(state), func(t *testing.T) {
+			tw := func() *mentorvault.ThreeWayMeeting {
+				return &mentorvault.ThreeWayMeeting{State: state, MenteeAgreedAt: &now}
+			}
+			if got, want := tw().AwaitsAgreement(), tw().Revise(rel, "m", now) == nil; got != want {
+				t.Errorf("AwaitsAgreement = %v, Revise accepts %v", got, want)
+			}
+			for _, who := range []string{"m", "e"} {
+				if got, want := tw().CanAgree(rel, who), tw().Agree(rel, who, now) == nil; got != want {
+					t.Errorf("CanAgree(%s) = %v, Agree accepts %v", who, got, want)
+				}
+			}
+			for _, to := range []mentorvault.ThreeWayState{mentorvault.ThreeWayHeld, mentorvault.ThreeWayCancelled, mentorvault.ThreeWayAgreed} {
+				if got, want := tw().CanFinish(to), tw().Finish(to, now) == nil; got != want {
+					t.Errorf("CanFinish(%s) = %v, Finish accepts %v", to, got, want)
+				}
+			}
+		})
+	}
+}

@@ -81,7 +81,7 @@ type myRequestJSON struct {
 
 func myRequestOut(m *service.MyRequest) myRequestJSON {
 	return myRequestJSON{ID: m.ID, RelationshipID: m.RelationshipID, Asked: person(m.Asked), Subject: person(m.Subject), Purpose: m.Purpose,
-		Question: m.Question, Deadline: m.Deadline, Status: string(m.Status), DeclineReply: m.DeclineReply, StatementID: optString(m.StatementID),
+		Question: m.Question.Reveal(), Deadline: m.Deadline, Status: string(m.Status), DeclineReply: m.DeclineReply, StatementID: optString(m.StatementID),
 		CreatedAt: m.CreatedAt}
 }
 

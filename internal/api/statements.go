@@ -5,29 +5,28 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault"
-	"github.com/mentorvault/mentorvault/internal/checker"
 	"github.com/mentorvault/mentorvault/internal/httpx"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 type statementJSON struct {
-	ID            string         `json:"id"`
-	Kind          string         `json:"kind"`
-	RequestID     *string        `json:"request_id"`
-	Author        personJSON     `json:"author"`
-	Subject       personJSON     `json:"subject"`
-	Recipient     personJSON     `json:"recipient"`
-	RecipientKind string         `json:"recipient_kind"`
-	Purpose       string         `json:"purpose"`
-	Body          string         `json:"body"`
-	Comment       string         `json:"comment"`
-	State         string         `json:"state"`
-	ReleaseAt     *time.Time     `json:"release_at"`
-	Check         checker.Result `json:"check"`
-	CreatedAt     time.Time      `json:"created_at"`
-	UpdatedAt     time.Time      `json:"updated_at"`
-	ReleasedAt    *time.Time     `json:"released_at"`
-	WithdrawnAt   *time.Time     `json:"withdrawn_at"`
+	ID            string     `json:"id"`
+	Kind          string     `json:"kind"`
+	RequestID     *string    `json:"request_id"`
+	Author        personJSON `json:"author"`
+	Subject       personJSON `json:"subject"`
+	Recipient     personJSON `json:"recipient"`
+	RecipientKind string     `json:"recipient_kind"`
+	Purpose       string     `json:"purpose"`
+	Body          string     `json:"body"`
+	Comment       string     `json:"comment"`
+	State         string     `json:"state"`
+	ReleaseAt     *time.Time `json:"release_at"`
+	Check         checkJSON  `json:"check"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	ReleasedAt    *time.Time `json:"released_at"`
+	WithdrawnAt   *time.Time `json:"withdrawn_at"`
 }
 
 // statementOut is where a statement's text, comment and findings enter a
@@ -35,8 +34,35 @@ type statementJSON struct {
 func statementOut(v *service.StatementView) statementJSON {
 	return statementJSON{ID: v.ID, Kind: v.Kind, RequestID: optString(v.RequestID), Author: person(v.Author), Subject: person(v.Subject),
 		Recipient: person(v.Recipient), RecipientKind: string(v.RecipientKind), Purpose: v.Purpose, Body: v.Body.Reveal(), Comment: v.Comment.Reveal(),
-		State: string(v.State), ReleaseAt: v.ReleaseAt, Check: v.Check, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		State: string(v.State), ReleaseAt: v.ReleaseAt, Check: checkOut(v.Check), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		ReleasedAt: v.ReleasedAt, WithdrawnAt: v.WithdrawnAt}
+}
+
+type checkJSON struct {
+	Findings      []findingJSON                `json:"findings"`
+	Topics        []mentorvault.DisclosureWhat `json:"topics"`
+	PreAuthorised bool                         `json:"pre_authorised"`
+}
+
+type findingJSON struct {
+	Kind        string `json:"kind"`
+	Sentence    string `json:"sentence"`
+	Match       string `json:"match"`
+	Explanation string `json:"explanation"`
+	Suggestion  string `json:"suggestion"`
+}
+
+// checkOut is where the checker's quotes of a statement enter a response to the pair.
+func checkOut(c service.Check) checkJSON {
+	out := checkJSON{Findings: []findingJSON{}, Topics: c.Topics, PreAuthorised: c.PreAuthorised}
+	if out.Topics == nil {
+		out.Topics = []mentorvault.DisclosureWhat{}
+	}
+	for _, f := range c.Findings {
+		out.Findings = append(out.Findings, findingJSON{Kind: f.Kind, Sentence: f.Sentence.Reveal(), Match: f.Match.Reveal(),
+			Explanation: f.Explanation, Suggestion: f.Suggestion})
+	}
+	return out
 }
 
 type statementBodyJSON struct {

@@ -117,7 +117,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
 			return err
 		}
-		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: in.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
+		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: r.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
 			RelationshipID: rel.ID}
 		if out.Asked, err = person(ctx, tx, r.AskedID); err != nil {
 			return err
@@ -164,19 +164,30 @@ func (s *Service) inputRequestCall(ctx context.Context, tx mentorvault.Tx, p men
 // to ask for input about relID: a hint asked of the same policy, not a
 // decision (RequestInput decides and audits). It is false on any error.
 func (s *Service) MayRequestInput(ctx context.Context, p mentorvault.Principal, relID string) bool {
-	may := false
-	_ = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if p.Anonymous() {
-			return nil
-		}
-		a, _, res, err := s.inputRequestCall(ctx, tx, p, relID)
+	return !p.Anonymous() && s.AskInput(ctx, p, relID) == nil // anonymous: no refusal to audit
+}
+
+// AskInput decides, for the page that offers the form, whether the caller
+// may ask for input about relID: Cedar's input.request, asked without
+// auditing (RequestInput decides and audits the request itself). A party
+// is told that the pair do not ask each other. Returns EUNAUTHENTICATED,
+// ENOTFOUND or EFORBIDDEN.
+func (s *Service) AskInput(ctx context.Context, p mentorvault.Principal, relID string) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, rel, res, err := s.inputRequestCall(ctx, tx, p, relID)
 		if err != nil {
 			return err
 		}
-		may = s.may(ctx, a, policy.RequestInput, res)
-		return nil
+		switch {
+		case s.may(ctx, a, policy.RequestInput, res):
+			return nil
+		case rel.IsParty(a.user.ID):
+			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "the two of you do not ask each other for input: a requester or a line manager does")
+		case !s.may(ctx, a, policy.ViewRelationship, relResource(rel)):
+			return mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
+		}
+		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "you do not have access to this relationship")
 	})
-	return may
 }
 
 // RequestView is an input request with its people named, as the pair see it.
@@ -184,6 +195,19 @@ type RequestView struct {
 	*mentorvault.InputRequest
 	Requester, Asked, Subject Person
 	StatementID               string // the statement answering it, if one was drafted
+	// Allowed holds what Cedar lets the viewer do to the request
+	// (input.answer); ThirdParties sets it.
+	Allowed policy.Allowed
+	// busy is true while a statement answering it is in progress
+	// (Statement.InProgress), which openDrafts refuses too.
+	busy bool
+}
+
+// CanAnswer reports whether the viewer may decline the request or draft
+// its answer: Cedar allows input.answer, the request is open and no
+// statement answering it is in progress.
+func (v *RequestView) CanAnswer() bool {
+	return v.Allowed.Has(policy.AnswerRequest) && v.Open() && !v.busy
 }
 
 func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
@@ -255,7 +279,7 @@ func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorva
 		return err
 	}
 	for _, st := range sts {
-		if st.RequestID == r.ID && st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn {
+		if st.RequestID == r.ID && st.InProgress() {
 			return mentorvault.Errorf(mentorvault.ECONFLICT, "a statement for this request is %s", strings.ReplaceAll(string(st.State), "_", " "))
 		}
 	}
@@ -265,12 +289,13 @@ func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorva
 // MyRequest is a request as its requester sees it: who was asked about
 // whom, for what, and what became of it — never a draft or a comment.
 type MyRequest struct {
-	ID, Purpose, Question, DeclineReply string
-	Status                              mentorvault.RequestStatus
-	Deadline, CreatedAt                 time.Time
-	RelationshipID                      string
-	Asked, Subject                      Person
-	StatementID                         string // the released statement, if any
+	ID, Purpose, DeclineReply string
+	Question                  mentorvault.Secret // zero once its relationship's content was erased
+	Status                    mentorvault.RequestStatus
+	Deadline, CreatedAt       time.Time
+	RelationshipID            string
+	Asked, Subject            Person
+	StatementID               string // the released statement, if any
 }
 
 // MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
@@ -314,7 +339,7 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 				if err != nil {
 					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
 				}
-				m.Question = q.Reveal()
+				m.Question = q
 			}
 			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
 				return err

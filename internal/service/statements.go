@@ -49,7 +49,57 @@ func partyOf(rel *mentorvault.Relationship, userID string) mentorvault.Party {
 type StatementView struct {
 	*mentorvault.Statement
 	Author, Subject, Recipient Person
-	Check                      checker.Result
+	Check                      Check
+	// Allowed holds what Cedar lets the viewer do to the statement
+	// (StatementActions); Statement sets it, and it is nil elsewhere.
+	Allowed policy.Allowed
+}
+
+// Check is the statement checker's answer as a view carries it: what it
+// noticed, the topics it found, whether a signed clause pre-authorises the
+// statement.
+type Check struct {
+	Findings      []Finding // never nil
+	Topics        []mentorvault.DisclosureWhat
+	PreAuthorised bool
+}
+
+// Finding is one thing the checker noticed. Its sentence and the words it
+// matched are quoted from the sealed text, so they stay Secrets.
+type Finding struct {
+	Kind                    string
+	Sentence, Match         mentorvault.Secret
+	Explanation, Suggestion string
+}
+
+func checkOf(r checker.Result) Check {
+	out := Check{Findings: make([]Finding, 0, len(r.Findings)), Topics: r.Topics, PreAuthorised: r.PreAuthorised}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, Finding{Kind: f.Kind, Sentence: mentorvault.NewSecret(f.Sentence), Match: mentorvault.NewSecret(f.Match),
+			Explanation: f.Explanation, Suggestion: f.Suggestion})
+	}
+	return out
+}
+
+// StatementActions are the actions a statement's page may offer its viewer.
+var StatementActions = []policy.Action{policy.WriteStatement, policy.DecideStatement}
+
+// CanEdit reports whether the viewer may change the text and show it to the
+// subject: Cedar allows statement.write and the statement is still editable.
+func (v *StatementView) CanEdit() bool {
+	return v.Allowed.Has(policy.WriteStatement) && v.Editable()
+}
+
+// CanDecide reports whether the viewer may approve, ask for changes or
+// refuse: Cedar allows statement.decide and there is a decision to make.
+func (v *StatementView) CanDecide() bool {
+	return v.Allowed.Has(policy.DecideStatement) && v.Decidable()
+}
+
+// CanWithdraw reports whether the viewer may withdraw it: Cedar allows
+// statement.write and it is released.
+func (v *StatementView) CanWithdraw() bool {
+	return v.Allowed.Has(policy.WriteStatement) && v.Withdrawable()
 }
 
 // ThirdPartyView is everything third parties asked of a relationship and
@@ -80,10 +130,13 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return event{}, err
 		}
-		answered := map[string]string{}
+		answered, busy := map[string]string{}, map[string]bool{}
 		for _, st := range sts {
 			if st.RequestID != "" && answered[st.RequestID] == "" {
 				answered[st.RequestID] = st.ID // newest first: the latest statement
+			}
+			if st.RequestID != "" && st.InProgress() {
+				busy[st.RequestID] = true
 			}
 		}
 		for _, r := range reqs {
@@ -91,7 +144,8 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 			if err != nil {
 				return event{}, err
 			}
-			rv.StatementID = answered[r.ID]
+			rv.StatementID, rv.busy = answered[r.ID], busy[r.ID]
+			rv.Allowed = s.allowed(o.ctx, o.a, requestResource(o.rel, r), policy.AnswerRequest)
 			v.Requests = append(v.Requests, rv)
 		}
 		var cx *checkContext
@@ -204,9 +258,11 @@ func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *men
 	if st.ReleasedAt != nil {
 		at = *st.ReleasedAt
 	}
-	if v.Check, err = cx.check(ctx, tx, st, st.Body.Reveal(), at); err != nil {
+	res, err := cx.check(ctx, tx, st, st.Body.Reveal(), at)
+	if err != nil {
 		return nil, err
 	}
+	v.Check = checkOf(res)
 	return v, nil
 }
 
@@ -220,7 +276,7 @@ func (s *Service) viewStatement(ctx context.Context, tx mentorvault.Tx, rel *men
 }
 
 // Statement returns one statement as the pair see it, with the checker's
-// findings. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+// findings and what the caller may do to it (Allowed). Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID, id string) (*StatementView, error) {
 	var out *StatementView
 	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
@@ -235,6 +291,7 @@ func (s *Service) Statement(ctx context.Context, p mentorvault.Principal, relID,
 		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
 			return event{}, err
 		}
+		out.Allowed = s.allowed(o.ctx, o.a, statementResource(o.rel, st), StatementActions...)
 		return event{"statement.read", statementTarget(o.rel, st.ID), ""}, nil
 	})
 	return out, err
@@ -298,7 +355,7 @@ func (s *Service) DraftStatement(ctx context.Context, p mentorvault.Principal, r
 		if err != nil {
 			return event{}, err
 		}
-		if r.Status != mentorvault.RequestOpen {
+		if !r.Open() {
 			return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "the request is already %s", r.Status)
 		}
 		if err := s.openDrafts(o.ctx, o.tx, r); err != nil {

@@ -29,7 +29,7 @@ func must[T any](t *testing.T) func(T, error) T {
 	}
 }
 
-func kinds(fs []checker.Finding) []string {
+func kinds(fs []service.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		if !slices.Contains(out, f.Kind) {

@@ -61,7 +61,40 @@ type ThreeWayView struct {
 	*mentorvault.ThreeWayMeeting
 	Mentor, Mentee, Manager Person
 	Notes                   []*ThreeWayNoteView
+	// Allowed holds what Cedar lets the viewer do to the meeting
+	// (ThreeWayActions); ThreeWay sets it, and it is nil elsewhere.
+	Allowed policy.Allowed
+	// mayAgree is the meeting's own state for the viewer
+	// (ThreeWayMeeting.CanAgree): the brief awaits their agreement.
+	mayAgree bool
 }
+
+// ThreeWayActions are the actions a three-way meeting's page may offer its viewer.
+var ThreeWayActions = []policy.Action{policy.ReadThreeWay, policy.ActThreeWay, policy.NoteThreeWay}
+
+// CanAgree reports whether the viewer may agree the brief: Cedar allows
+// threeway.act and the brief awaits their agreement.
+func (v *ThreeWayView) CanAgree() bool { return v.Allowed.Has(policy.ActThreeWay) && v.mayAgree }
+
+// CanRevise reports whether the viewer may change the brief or the time:
+// Cedar allows threeway.act and the brief is not yet agreed by both.
+func (v *ThreeWayView) CanRevise() bool {
+	return v.Allowed.Has(policy.ActThreeWay) && v.AwaitsAgreement()
+}
+
+// CanHold reports whether the viewer may mark the meeting held.
+func (v *ThreeWayView) CanHold() bool {
+	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayHeld)
+}
+
+// CanCancel reports whether the viewer may cancel the meeting.
+func (v *ThreeWayView) CanCancel() bool {
+	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayCancelled)
+}
+
+// CanNote reports whether the viewer may add a note for the three (Cedar's
+// threeway.note also asks that the brief be agreed and the meeting not cancelled).
+func (v *ThreeWayView) CanNote() bool { return v.Allowed.Has(policy.NoteThreeWay) }
 
 // ThreeWayNoteView is a note for the three, with its author named.
 type ThreeWayNoteView struct {
@@ -194,7 +227,7 @@ func (s *Service) threeWayCall(ctx context.Context, tx mentorvault.Tx, p mentorv
 
 // ThreeWay returns a three-way meeting with its brief and its notes for
 // the three, to the pair and — once both agreed the brief — to the line
-// manager. Returns EUNAUTHENTICATED or ENOTFOUND.
+// manager, with what the caller may do to it (Allowed). Returns EUNAUTHENTICATED or ENOTFOUND.
 func (s *Service) ThreeWay(ctx context.Context, p mentorvault.Principal, id string) (*ThreeWayView, error) {
 	var out *ThreeWayView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
@@ -205,6 +238,8 @@ func (s *Service) ThreeWay(ctx context.Context, p mentorvault.Principal, id stri
 		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
 			return err
 		}
+		out.Allowed = s.allowed(ctx, a, threeWayResource(rel, m), ThreeWayActions...)
+		out.mayAgree = m.CanAgree(rel, a.user.ID)
 		return s.record(ctx, tx, a, "threeway.read", threeWayTarget(rel, m.ID), "")
 	})
 	return out, err

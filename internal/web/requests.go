@@ -26,7 +26,8 @@ func requestStatusLabel(s mentorvault.RequestStatus) string {
 
 type askForm struct {
 	formState
-	Asked, Purpose, Question, Deadline string
+	Asked, Purpose, Deadline string
+	Question                 mentorvault.Secret // as typed, shown again when refused
 }
 
 type askPage struct {
@@ -40,8 +41,8 @@ func (h *Handler) AskForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.IsParty(httpx.Principal(r).UserID) {
-		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "the two of you do not ask each other for input: a requester or a line manager does")
+	if err := h.svc.AskInput(r.Context(), httpx.Principal(r), v.ID); err != nil {
+		return err
 	}
 	h.render(w, r, http.StatusOK, "request_new.html", &askPage{base: h.base(r, "Ask for input"), Rel: v, Form: askForm{Asked: v.Mentor.Email}})
 	return nil
@@ -58,7 +59,7 @@ func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
 		return "/requests?done=asked", err
 	}, func(bad refused) error {
 		f := askForm{Asked: r.PostFormValue("asked_email"), Purpose: strings.TrimSpace(r.PostFormValue("purpose")),
-			Question: r.PostFormValue("question"), Deadline: strings.TrimSpace(r.PostFormValue("deadline"))}
+			Question: mentorvault.NewSecret(r.PostFormValue("question")), Deadline: strings.TrimSpace(r.PostFormValue("deadline"))}
 		if bad.Err == nil {
 			f.Error, f.Fields = "Please correct the request below.", bad.Problems
 		} else {
@@ -71,9 +72,10 @@ func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
 }
 
 type myRequestRow struct {
-	ID, RelID, Asked, Subject, Purpose, Question, Deadline string
-	Created, Status, StatusLabel, DeclineReply             string
-	Body, ReleasedAt, WithdrawnAt                          string
+	ID, RelID, Asked, Subject, Purpose, Deadline string
+	Created, Status, StatusLabel, DeclineReply   string
+	ReleasedAt, WithdrawnAt                      string
+	Question, Body                               mentorvault.Secret
 }
 
 type requestsPage struct {
@@ -113,7 +115,7 @@ func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 				row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
 				row.StatusLabel = "The answer was withdrawn"
 			} else {
-				row.Body = rs.Body.Reveal()
+				row.Body = rs.Body
 			}
 			break
 		}
@@ -124,12 +126,14 @@ func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 }
 
 type requestRow struct {
-	ID, Requester, RequesterEmail, Asked, Subject, Purpose, Question string
-	Deadline, Created, Status, StatusLabel, DeclineReply             string
-	StatementID, StatementLabel                                      string
-	Mine, CanAnswer                                                  bool
-	Draft, Decline                                                   string
-	DraftForm, DeclineForm                                           formState
+	ID, Requester, RequesterEmail, Asked, Subject, Purpose string
+	Deadline, Created, Status, StatusLabel, DeclineReply   string
+	StatementID, StatementLabel                            string
+	Question                                               mentorvault.Secret
+	CanAnswer                                              bool               // service.RequestView.CanAnswer: Cedar and the request's state
+	Draft                                                  mentorvault.Secret // a refused draft, shown again
+	Decline                                                string
+	DraftForm, DeclineForm                                 formState
 }
 
 type thirdPartiesPage struct {
@@ -137,7 +141,6 @@ type thirdPartiesPage struct {
 	Rel        *service.RelationshipView
 	Other      service.Person
 	Me         string
-	CanAct     bool
 	Requests   []*requestRow
 	Statements []statementRow
 	ThreeWays  []threeWayRow
@@ -160,8 +163,8 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 		return nil, err
 	}
 	pg := &thirdPartiesPage{base: h.base(r, "Third parties"), Rel: v, Other: v.Other(p.UserID), Me: p.UserID, Manager: tp.Manager,
-		CanAct: v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused, Neutral: mentorvault.NeutralDecline,
-		Done: r.URL.Query().Get("done"), TW: newThreeWayForm()}
+		Neutral: mentorvault.NeutralDecline,
+		Done:    r.URL.Query().Get("done"), TW: newThreeWayForm()}
 	if tp.Manager != nil {
 		pg.Summary.RecipientEmail = tp.Manager.Email
 		pg.Summary.Purpose = "goals and progress"
@@ -182,16 +185,13 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	}
 	for _, q := range tp.Requests {
 		row := &requestRow{ID: q.ID, Requester: q.Requester.Name, RequesterEmail: q.Requester.Email, Asked: me(q.Asked, p.UserID),
-			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question.Reveal(),
+			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question,
 			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
-			Mine: q.AskedID == p.UserID, Decline: mentorvault.NeutralDecline}
-		busy := false
+			CanAnswer: q.CanAnswer(), Decline: mentorvault.NeutralDecline}
 		if st := states[q.StatementID]; st != nil {
 			row.StatementLabel = statementStateLabel(st.Statement, st.Subject.Name)
-			busy = st.State != mentorvault.StatementRefused && st.State != mentorvault.StatementWithdrawn
 		}
-		row.CanAnswer = row.Mine && pg.CanAct && q.Status == mentorvault.RequestOpen && !busy
 		pg.Requests = append(pg.Requests, row)
 	}
 	for _, tw := range tp.ThreeWays {

@@ -8,6 +8,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/checker"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -106,7 +107,8 @@ func me(p service.Person, userID string) string {
 var askNames = map[string]string{"asked_id": "who you ask", "asked_email": "who you ask"}
 
 type receivedStatementRow struct {
-	ID, Kind, Author, Subject, Purpose, Body, ReleasedAt, WithdrawnAt string
+	ID, Kind, Author, Subject, Purpose, ReleasedAt, WithdrawnAt string
+	Body                                                        mentorvault.Secret // zero once withdrawn
 }
 
 type receivedPage struct {
@@ -136,7 +138,7 @@ func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) err
 		if rs.WithdrawnAt != nil {
 			row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
 		} else {
-			row.Body = rs.Body.Reveal()
+			row.Body = rs.Body
 		}
 		pg.Rows = append(pg.Rows, row)
 	}
@@ -155,7 +157,8 @@ type statementRow struct {
 
 type summaryForm struct {
 	formState
-	RecipientEmail, Purpose, Body string
+	RecipientEmail, Purpose string
+	Body                    mentorvault.Secret // as typed, shown again when refused
 }
 
 func (h *Handler) DraftStatement(w http.ResponseWriter, r *http.Request) error {
@@ -170,7 +173,7 @@ func (h *Handler) DraftStatement(w http.ResponseWriter, r *http.Request) error {
 		var f formState
 		f.fail(bad.Err, map[string]string{"body": "the statement"})
 		return h.rerenderThirdParties(w, r, f, func(pg *thirdPartiesPage) {
-			pg.requestForm(reqID, f, func(q *requestRow) { q.Draft, q.DraftForm = r.PostFormValue("body"), f })
+			pg.requestForm(reqID, f, func(q *requestRow) { q.Draft, q.DraftForm = mentorvault.NewSecret(r.PostFormValue("body")), f })
 		})
 	}, mentorvault.ECONFLICT)
 }
@@ -185,10 +188,10 @@ func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
 		return statementPath(id, st.ID) + "?done=drafted", nil
 	}, func(bad refused) error {
 		in, _ := form.ParseSummary(r.PostForm)
-		f := summaryForm{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: in.Body}
+		f := summaryForm{RecipientEmail: in.RecipientEmail, Purpose: in.Purpose, Body: mentorvault.NewSecret(in.Body)}
 		f.fail(bad.Err, map[string]string{"recipient_email": "the recipient's email", "body": "the summary"})
 		return h.rerenderThirdParties(w, r, f.formState, func(pg *thirdPartiesPage) {
-			if pg.Summary = f; !pg.CanAct {
+			if pg.Summary = f; !pg.Rel.Allowed.Has(policy.ActThirdParty) {
 				pg.Error = f.Error
 			}
 		})
@@ -196,7 +199,8 @@ func (h *Handler) PrepareSummary(w http.ResponseWriter, r *http.Request) error {
 }
 
 type findingView struct {
-	Sentence, Match, Explanation, Suggestion string
+	Sentence, Match         mentorvault.Secret
+	Explanation, Suggestion string
 }
 
 type findingGroup struct {
@@ -206,34 +210,31 @@ type findingGroup struct {
 
 type statementPage struct {
 	base
-	Rel                 *service.RelationshipView
-	St                  *service.StatementView
-	Body, Comment       string
-	Kind                string
-	State, StateLabel   string
-	Author, Subject     string // as the reader is named: "you" or the name
-	SubjectName         string
-	Recipient           service.Person
-	RecipientKind       string
-	Groups              []findingGroup
-	Findings            int
-	Topics              []string
-	ReleaseAt           string
-	ReleasedAt          string
-	WithdrawnAt         string
-	IsAuthor, IsSubject bool
-	CanEdit, CanDecide  bool
-	CanWithdraw         bool
-	PreAuthorised       bool
-	Draft               string
-	EditForm            formState
-	Comment2            string
-	DecideForm          formState
-	Done                string
-	Error               string // a refused action whose form is no longer shown
+	Rel               *service.RelationshipView
+	St                *service.StatementView // its CanEdit, CanDecide and CanWithdraw decide the forms shown
+	Body, Comment     mentorvault.Secret
+	Kind              string
+	State, StateLabel string
+	Author, Subject   string // as the reader is named: "you" or the name
+	SubjectName       string
+	Recipient         service.Person
+	RecipientKind     string
+	Groups            []findingGroup
+	Findings          int
+	Topics            []string
+	ReleaseAt         string
+	ReleasedAt        string
+	WithdrawnAt       string
+	PreAuthorised     bool
+	Draft             mentorvault.Secret // the text in the edit form: the body, or a refused edit
+	EditForm          formState
+	Comment2          mentorvault.Secret // a refused decision's comment, shown again
+	DecideForm        formState
+	Done              string
+	Error             string // a refused action whose form is no longer shown
 }
 
-func findingGroups(res checker.Result, subject string) []findingGroup {
+func findingGroups(res service.Check, subject string) []findingGroup {
 	heads := []struct{ kind, heading string }{
 		{checker.KindKeptItem, "Things " + subject + " asked to keep confidential"},
 		{checker.KindPerformance, "Sounds like a performance review, not mentoring"},
@@ -264,13 +265,12 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	running := v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused
-	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body.Reveal(), Comment: st.Comment.Reveal(),
+	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body, Comment: st.Comment,
 		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name),
 		Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), SubjectName: st.Subject.Name, Recipient: st.Recipient,
 		RecipientKind: stRecipientLabel(st.RecipientKind), Groups: findingGroups(st.Check, st.Subject.Name), Findings: len(st.Check.Findings),
-		IsAuthor: st.AuthorID == p.UserID, IsSubject: st.SubjectID == p.UserID, PreAuthorised: st.State == mentorvault.StatementPreAuthorised,
-		Done: r.URL.Query().Get("done")}
+		PreAuthorised: st.State == mentorvault.StatementPreAuthorised,
+		Done:          r.URL.Query().Get("done")}
 	if st.Kind == mentorvault.StatementSummary {
 		pg.Title = "Summary for " + st.Recipient.Name
 	}
@@ -287,10 +287,6 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 	if st.WithdrawnAt != nil {
 		pg.WithdrawnAt = fmtWhen(*st.WithdrawnAt)
 	}
-	editable := st.State == mentorvault.StatementDraft || st.State == mentorvault.StatementChangesRequested
-	pg.CanEdit = running && pg.IsAuthor && editable
-	pg.CanDecide = running && pg.IsSubject && (st.State == mentorvault.StatementAwaitingConsent || st.State == mentorvault.StatementPreAuthorised)
-	pg.CanWithdraw = running && pg.IsAuthor && st.State == mentorvault.StatementReleased
 	return pg, nil
 }
 
@@ -322,7 +318,7 @@ func (h *Handler) EditStatement(w http.ResponseWriter, r *http.Request) error {
 		var f formState
 		f.fail(bad.Err, map[string]string{"body": "the statement"})
 		return h.rerenderStatement(w, r, f, func(pg *statementPage) {
-			if pg.Draft, pg.EditForm = r.PostFormValue("body"), f; !pg.CanEdit {
+			if pg.Draft, pg.EditForm = mentorvault.NewSecret(r.PostFormValue("body")), f; !pg.St.CanEdit() {
 				pg.Error = f.Error
 			}
 		})
@@ -345,7 +341,7 @@ func (h *Handler) SubmitStatement(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return h.rerenderStatement(w, r, f, func(pg *statementPage) {
-		if pg.EditForm = f; !pg.CanEdit {
+		if pg.EditForm = f; !pg.St.CanEdit() {
 			pg.Error = f.Error
 		}
 	})
@@ -361,7 +357,7 @@ func (h *Handler) DecideStatement(w http.ResponseWriter, r *http.Request) error 
 		var f formState
 		f.fail(bad.Err, map[string]string{"comment": "your comment"})
 		return h.rerenderStatement(w, r, f, func(pg *statementPage) {
-			if pg.Comment2, pg.DecideForm = d.Comment, f; !pg.CanDecide {
+			if pg.Comment2, pg.DecideForm = mentorvault.NewSecret(d.Comment), f; !pg.St.CanDecide() {
 				pg.Error = f.Error
 			}
 		})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -52,7 +53,7 @@ func threeWayRowOf(v *service.ThreeWayView, userID string) threeWayRow {
 
 type threeWayForm struct {
 	meetingForm
-	Brief      string
+	Brief      mentorvault.Secret
 	BriefError string
 	Conflict   bool // the service refused it as it stands (ECONFLICT)
 }
@@ -65,7 +66,7 @@ func newThreeWayForm() threeWayForm {
 
 // typedThreeWay is a three-way meeting's form as it was posted, to show again.
 func typedThreeWay(v url.Values) threeWayForm {
-	return threeWayForm{meetingForm: typedMeeting(v), Brief: v.Get("brief")}
+	return threeWayForm{meetingForm: typedMeeting(v), Brief: mentorvault.NewSecret(v.Get("brief"))}
 }
 
 // refuse shows why the form was refused: its own problems, or the service's.
@@ -108,7 +109,7 @@ func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error 
 		f := typedThreeWay(r.PostForm)
 		f.refuse(bad)
 		return h.rerenderThirdParties(w, r, formState{Status: bad.status()}, func(pg *thirdPartiesPage) {
-			if pg.TW = f; !pg.CanAct || pg.Manager == nil {
+			if pg.TW = f; !pg.Rel.Allowed.Has(policy.ActThirdParty) || pg.Manager == nil {
 				pg.Error = f.Error
 			}
 		})
@@ -116,28 +117,29 @@ func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error 
 }
 
 type threeWayNoteRow struct {
-	ID, Author, When, Body string
+	ID, Author, When string
+	Body             mentorvault.Secret
 }
 
 type threeWayPage struct {
 	base
-	TW                 threeWayRow
-	RelID              string
-	Mentor, Mentee     string
-	Manager            string
-	Brief              string
-	Agreements         []string
-	IsParty, IsManager bool
-	CanAgree           bool
-	CanRevise          bool
-	CanHold, CanCancel bool
-	CanNote            bool
-	Notes              []threeWayNoteRow
-	NoteBody           string
-	NoteForm           formState
-	RForm              threeWayForm
-	Done               string
-	Error              string // a refused action whose form is no longer shown
+	View           *service.ThreeWayView // its CanAgree, CanRevise, CanHold, CanCancel and CanNote decide the forms shown
+	TW             threeWayRow
+	RelID          string
+	Mentor, Mentee string
+	Manager        string
+	Brief          mentorvault.Secret
+	Agreements     []string
+	// RelAllowed is what Cedar lets the reader do to the relationship (nil
+	// when they may not view it): the pair may read its third-party page,
+	// the line manager may not.
+	RelAllowed policy.Allowed
+	Notes      []threeWayNoteRow
+	NoteBody   mentorvault.Secret // a refused note, shown again
+	NoteForm   formState
+	RForm      threeWayForm
+	Done       string
+	Error      string // a refused action whose form is no longer shown
 }
 
 func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
@@ -146,10 +148,14 @@ func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &threeWayPage{base: h.base(r, "Three-way meeting"), TW: threeWayRowOf(tw, p.UserID), RelID: tw.RelationshipID,
-		Mentor: tw.Mentor.Name, Mentee: tw.Mentee.Name, Manager: tw.Manager.Name, Brief: tw.Brief.Reveal(),
-		IsParty: p.UserID == tw.Mentor.ID || p.UserID == tw.Mentee.ID, IsManager: p.UserID == tw.ManagerID, Done: r.URL.Query().Get("done")}
-	if !pg.IsParty {
+	pg := &threeWayPage{base: h.base(r, "Three-way meeting"), View: tw, TW: threeWayRowOf(tw, p.UserID), RelID: tw.RelationshipID,
+		Mentor: tw.Mentor.Name, Mentee: tw.Mentee.Name, Manager: tw.Manager.Name, Brief: tw.Brief, Done: r.URL.Query().Get("done")}
+	if v, err := h.svc.Relationship(r.Context(), p, tw.RelationshipID); err == nil {
+		pg.RelAllowed = v.Allowed
+	} else if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+		return nil, err
+	}
+	if !pg.RelAllowed.Has(policy.ReadThirdParty) {
 		pg.Nav = "statements"
 	}
 	for _, a := range []struct {
@@ -167,20 +173,8 @@ func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
 			pg.Agreements = append(pg.Agreements, name+has+" not agreed this brief yet.")
 		}
 	}
-	running := true
-	if v, err := h.svc.Relationship(r.Context(), p, tw.RelationshipID); err == nil {
-		running = v.Status == mentorvault.StatusActive || v.Status == mentorvault.StatusPaused
-	} else if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
-		return nil, err
-	}
-	proposed, agreed := tw.State == mentorvault.ThreeWayProposed, tw.State == mentorvault.ThreeWayAgreed
-	pg.CanAgree = running && pg.IsParty && proposed && !((p.UserID == tw.Mentor.ID && tw.MentorAgreedAt != nil) || (p.UserID == tw.Mentee.ID && tw.MenteeAgreedAt != nil))
-	pg.CanRevise = running && pg.IsParty && proposed
-	pg.CanHold = running && pg.IsParty && agreed
-	pg.CanCancel = running && pg.IsParty && (proposed || agreed)
-	pg.CanNote = running && (pg.IsParty || pg.IsManager) && (agreed || tw.State == mentorvault.ThreeWayHeld)
 	for _, n := range tw.Notes {
-		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body.Reveal()})
+		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body})
 	}
 	pg.RForm = newThreeWayForm()
 	pg.RForm.When, pg.RForm.Minutes, pg.RForm.Location, pg.RForm.Brief = tw.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(tw.Minutes), tw.Location, pg.Brief
@@ -224,7 +218,7 @@ func (h *Handler) ReviseThreeWay(w http.ResponseWriter, r *http.Request) error {
 		f := typedThreeWay(r.PostForm)
 		f.refuse(bad)
 		return h.rerenderThreeWay(w, r, bad.status(), func(pg *threeWayPage) {
-			if pg.RForm = f; !pg.CanRevise {
+			if pg.RForm = f; !pg.View.CanRevise() {
 				pg.Error = f.Error
 			}
 		})
@@ -249,7 +243,7 @@ func (h *Handler) ThreeWayNote(w http.ResponseWriter, r *http.Request) error {
 		var f formState
 		f.fail(bad.Err, map[string]string{"body": "the note"})
 		return h.rerenderThreeWay(w, r, f.Status, func(pg *threeWayPage) {
-			if pg.NoteBody, pg.NoteForm = r.PostFormValue("body"), f; !pg.CanNote {
+			if pg.NoteBody, pg.NoteForm = mentorvault.NewSecret(r.PostFormValue("body")), f; !pg.View.CanNote() {
 				pg.Error = f.Error
 			}
 		})

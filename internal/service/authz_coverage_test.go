@@ -94,6 +94,9 @@ var authzAllowlist = map[string]string{
 	// A hint for the web page, asked of Cedar through may (not audited):
 	// it returns only that bool, and RequestInput decides and audits.
 	"Service.MayRequestInput": "a may hint; RequestInput decides",
+	// The same question for the ask-for-input form: it returns only whether
+	// (or why not) the form may be shown; RequestInput decides and audits.
+	"Service.AskInput": "a may hint for the form; RequestInput decides",
 }
 
 // storeTypes are the store's interfaces in the root package; a method of any

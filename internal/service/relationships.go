@@ -175,7 +175,12 @@ func (s *Service) Relationship(ctx context.Context, p mentorvault.Principal, id 
 			return err
 		}
 		out = vs[0]
-		out.Allowed = s.allowed(ctx, a, relResource(rel), policy.RelationshipActions...)
+		// With the parties' line managers, whom input.request asks about.
+		res, err := inputRequestResource(ctx, tx, rel)
+		if err != nil {
+			return err
+		}
+		out.Allowed = s.allowed(ctx, a, res, policy.RelationshipActions...)
 		return nil
 	})
 	return out, err

@@ -190,6 +190,10 @@ var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
 	mentorvault.ActClose:    policy.CloseRelationship,
 }
 
+// LifecycleAction is the policy action that decides the lifecycle action a
+// ("" for an unknown one), for a view to look it up in RelationshipView.Allowed.
+func LifecycleAction(a mentorvault.LifecycleAction) policy.Action { return lifecycleActions[a] }
+
 // Transition performs a lifecycle action. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN, EINVALID (unknown action) or ECONFLICT (not allowed
 // from the current status, with a message that says why).

@@ -49,7 +49,10 @@ func TestServiceAccessMatrix(t *testing.T) {
 			{"view relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, rel); return err }},
 			{"view proposed relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, e.Proposed.ID); return err }},
 			{"directory", func(p mentorvault.Principal) error { _, err := e.Svc.Directory(ctx, p); return err }},
-			{"list notes", func(p mentorvault.Principal) error { _, err := e.Svc.ListNotes(ctx, p, rel, "", 50); return err }},
+			{"list notes", func(p mentorvault.Principal) error {
+				_, err := e.Svc.ListNotes(ctx, p, rel, service.NoteFilter{Limit: 50})
+				return err
+			}},
 			{"read alice's private note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, alicePriv.ID); return err }},
 			{"read alice's shared note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, aliceShared.ID); return err }},
 			{"read bob's private note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, bobPriv.ID); return err }},
@@ -182,7 +185,7 @@ func TestNotesNeedAnActiveRelationship(t *testing.T) {
 			t.Fatalf("note in a paused relationship: %v", err)
 		}
 		// Reading still works while paused.
-		if _, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 10); err != nil {
+		if _, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 10}); err != nil {
 			t.Fatal(err)
 		}
 		// Proposed relationships take no notes either.
@@ -371,7 +374,7 @@ func TestShreddedKeyMakesContentUnreadable(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 10)
+	_, err = e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 10})
 	if mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
 		t.Fatalf("notes after crypto-shredding: %v", err)
 	}
@@ -380,7 +383,7 @@ func TestShreddedKeyMakesContentUnreadable(t *testing.T) {
 func TestNotePaging(t *testing.T) {
 	db := sqlstoretest.OpenSQLite(t)
 	e := mvtest.New(t, db)
-	demoNotes, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 500)
+	demoNotes, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +394,7 @@ func TestNotePaging(t *testing.T) {
 	}
 	seen, before := 0, ""
 	for {
-		ns, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, before, 10)
+		ns, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Before: before, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -317,7 +317,7 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 		pg.Acks = append(pg.Acks, row)
 	}
 	for _, n := range mv.Notes {
-		nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body.Reveal(), Mine: n.AuthorID == p.UserID,
+		nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Mine: n.AuthorID == p.UserID,
 			CreatedAt: fmtWhen(n.CreatedAt), UpdatedAt: fmtWhen(n.UpdatedAt), Edited: n.UpdatedAt.After(n.CreatedAt), AuthorName: nameOf(v, n.AuthorID, p.UserID)}
 		pg.Notes = append(pg.Notes, nv)
 	}

@@ -36,6 +36,12 @@ func (s RelationshipStatus) Listed() bool {
 	return false
 }
 
+// AwaitsAgreement reports whether a relationship in this status starts when
+// both parties sign the same agreement version (Activate).
+func (s RelationshipStatus) AwaitsAgreement() bool {
+	return s == StatusAccepted || s == StatusAgreeing
+}
+
 // LifecycleAction is something a party does to a relationship's status.
 type LifecycleAction string
 
@@ -228,14 +234,14 @@ func (r *Relationship) StartAgreeing(now time.Time) {
 // active; an active or paused one stays as it is (an amendment). Returns
 // ECONFLICT for any other status.
 func (r *Relationship) Activate(mentorSigned, menteeSigned, now time.Time) error {
-	switch r.Status {
-	case StatusAccepted, StatusAgreeing:
+	switch {
+	case r.Status.AwaitsAgreement():
 		r.Status = StatusActive
 		if r.StartedAt == nil {
 			t := now
 			r.StartedAt = &t
 		}
-	case StatusActive, StatusPaused:
+	case r.Status == StatusActive || r.Status == StatusPaused:
 	default:
 		return Errorf(ECONFLICT, "an agreement cannot come into force while the relationship is %s", r.Status)
 	}

@@ -174,7 +174,7 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
-	if pg.Agreement, err = h.agreementPanelFor(r, v); err != nil {
+	if pg.Agreement, err = h.agreementPanelFor(r, v, pg.Party); err != nil {
 		return nil, err
 	}
 	if !pg.Party {

@@ -30,7 +30,21 @@ const (
 type LoginResult struct {
 	Session *mentorvault.Session
 	Token   string
-	User    *mentorvault.User
+	User    *Account
+}
+
+// Account is a user as the service shows them to themselves: never their
+// password hash (no view carries a mentorvault.User).
+type Account struct {
+	ID, Name, Email string
+	OrgID           string
+	ManagerID       string // "" if none
+	OrgAdmin        bool
+	Requester       bool // may ask the pair for input (HR, promotion panels)
+}
+
+func accountOf(u *mentorvault.User) *Account {
+	return &Account{ID: u.ID, Name: u.Name, Email: u.Email, OrgID: u.OrgID, ManagerID: u.ManagerID, OrgAdmin: u.OrgAdmin, Requester: u.Requester}
 }
 
 // Login checks an email and password and starts a session. Unknown emails and
@@ -108,7 +122,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 		if err != nil {
 			return err
 		}
-		out = &LoginResult{Session: sess, Token: token, User: user}
+		out = &LoginResult{Session: sess, Token: token, User: accountOf(user)}
 		return s.record(ctx, tx, a, "login", t, "")
 	})
 	return out, err
@@ -232,25 +246,23 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorva
 }
 
 // CreateAPIToken issues a bearer token for the caller. The token is returned
-// once and stored only as a hash. Returns EUNAUTHENTICATED or EINVALID.
+// once and stored only as a hash. Returns EUNAUTHENTICATED, EFORBIDDEN or
+// EINVALID.
 func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, name string) (string, *mentorvault.APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", nil, mentorvault.Invalid("the token is not valid", map[string]string{"name": "is required (at most 100 characters)"})
-	}
-	if p.Anonymous() {
-		return "", nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 	}
 	var (
 		raw string
 		out *mentorvault.APIToken
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		u, err := tx.FindUserByID(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		raw, out, err = s.createToken(ctx, tx, actor{p: p, user: u}, u, name)
+		raw, out, err = s.createToken(ctx, tx, a, a.user, name)
 		return err
 	})
 	return raw, out, err
@@ -265,27 +277,30 @@ func (s *Service) createToken(ctx context.Context, tx mentorvault.Tx, a actor, u
 	return raw, t, s.record(ctx, tx, a, "token.create", target{orgID: u.OrgID, typ: "token", id: t.ID}, "")
 }
 
-// APITokens lists the caller's tokens (never their secrets). Returns EUNAUTHENTICATED.
+// APITokens lists the caller's tokens (never their secrets). Returns
+// EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*mentorvault.APIToken, error) {
-	if p.Anonymous() {
-		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-	}
 	var out []*mentorvault.APIToken
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		var err error
-		out, err = tx.FindAPITokens(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		out, err = tx.FindAPITokens(ctx, a.user.ID)
 		return err
 	})
 	return out, err
 }
 
-// RevokeAPIToken revokes one of the caller's tokens. Returns EUNAUTHENTICATED or ENOTFOUND.
+// RevokeAPIToken revokes one of the caller's tokens. Returns
+// EUNAUTHENTICATED, EFORBIDDEN or ENOTFOUND.
 func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, id string) error {
-	if p.Anonymous() {
-		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
-		toks, err := tx.FindAPITokens(ctx, p.UserID)
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		toks, err := tx.FindAPITokens(ctx, a.user.ID)
 		if err != nil {
 			return err
 		}
@@ -296,11 +311,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, i
 						return err
 					}
 				}
-				u, err := tx.FindUserByID(ctx, p.UserID)
-				if err != nil {
-					return err
-				}
-				return s.record(ctx, tx, actor{p: p, user: u}, "token.revoke", target{orgID: u.OrgID, typ: "token", id: id}, "")
+				return s.record(ctx, tx, a, "token.revoke", target{orgID: a.user.OrgID, typ: "token", id: id}, "")
 			}
 		}
 		return mentorvault.Errorf(mentorvault.ENOTFOUND, "token not found")
@@ -309,7 +320,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, i
 
 // Me is the caller's own account and roles.
 type Me struct {
-	User        *mentorvault.User
+	User        *Account
 	OrgName     string
 	Manager     *Person
 	Programmes  []*mentorvault.Programme
@@ -319,19 +330,15 @@ type Me struct {
 	Supervises  bool
 }
 
-// Me returns the caller's account. Returns EUNAUTHENTICATED.
+// Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) {
-	if p.Anonymous() {
-		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-	}
 	var out *Me
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		u, err := tx.FindUserByID(ctx, p.UserID)
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-			return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
-		} else if err != nil {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
 			return err
 		}
+		u := a.user
 		org, err := tx.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
 			return err
@@ -344,7 +351,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 		if err != nil {
 			return err
 		}
-		out = &Me{User: u, OrgName: org.Name, Programmes: progs, Roles: roles, ProgNames: map[string]string{}}
+		out = &Me{User: accountOf(u), OrgName: org.Name, Programmes: progs, Roles: roles, ProgNames: map[string]string{}}
 		for _, p := range progs {
 			out.ProgNames[p.ID] = p.Name
 		}

@@ -343,7 +343,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 		if err != nil {
 			return err
 		}
-		roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+		roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: u.ID})
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 		}{
 			{"view relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, rel); return err }},
 			{"view proposed relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, e.Proposed.ID); return err }},
-			{"directory", func(p mentorvault.Principal) error { _, err := e.Svc.Directory(ctx, p); return err }},
+			{"directory", func(p mentorvault.Principal) error { _, err := e.Svc.Directory(ctx, p, service.DirectoryFilter{}); return err }},
 			{"list notes", func(p mentorvault.Principal) error {
 				_, err := e.Svc.ListNotes(ctx, p, rel, service.NoteFilter{Limit: 50})
 				return err
@@ -65,7 +65,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 				_, err := e.Svc.UpdateNote(ctx, p, rel, aliceShared.ID, mentorvault.NoteUpdate{Body: &b})
 				return err
 			}},
-			{"read audit log", func(p mentorvault.Principal) error { _, err := e.Svc.RelationshipAudit(ctx, p, rel, 0, 10); return err }},
+			{"read audit log", func(p mentorvault.Principal) error { _, err := e.Svc.RelationshipAudit(ctx, p, rel, service.AuditFilter{Limit: 10}); return err }},
 			{"resume (a lifecycle action)", func(p mentorvault.Principal) error {
 				_, err := e.Svc.Transition(ctx, p, rel, mentorvault.ActResume)
 				return err
@@ -168,7 +168,7 @@ func TestNotesLifecycleAndAudit(t *testing.T) {
 			t.Fatalf("audit events\n got: %s\nwant: %s", strings.Join(actions, " "), want)
 		}
 		// The pair reads them on the relationship's log.
-		page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, 0, 100)
+		page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, service.AuditFilter{Limit: 100})
 		if err != nil || len(page.Entries) == 0 || page.Entries[0].Action != "audit.read" || page.Head.Seq == 0 {
 			t.Fatalf("relationship audit: %v %+v", err, page)
 		}
@@ -207,7 +207,7 @@ func TestProposeAcceptAgreeThroughService(t *testing.T) {
 		}
 		// Not in the directory until accepted.
 		inDir := func() bool {
-			vs, err := e.Svc.Directory(ctx, e.As("carol"))
+			vs, err := e.Svc.Directory(ctx, e.As("carol"), service.DirectoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -43,7 +43,7 @@ type directoryPage struct {
 }
 
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r))
+	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{})
 	if err != nil {
 		return err
 	}

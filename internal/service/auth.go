@@ -253,6 +253,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, n
 	if name == "" || len(name) > 100 {
 		return "", nil, mentorvault.Invalid("the token is not valid", map[string]string{"name": "is required (at most 100 characters)"})
 	}
+	if p.Anonymous() {
+		return "", nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
 	var (
 		raw string
 		out *mentorvault.APIToken
@@ -280,6 +283,9 @@ func (s *Service) createToken(ctx context.Context, tx mentorvault.Tx, a actor, u
 // APITokens lists the caller's tokens (never their secrets). Returns
 // EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*mentorvault.APIToken, error) {
+	if p.Anonymous() {
+		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
 	var out []*mentorvault.APIToken
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)
@@ -295,6 +301,9 @@ func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*me
 // RevokeAPIToken revokes one of the caller's tokens. Returns
 // EUNAUTHENTICATED, EFORBIDDEN or ENOTFOUND.
 func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, id string) error {
+	if p.Anonymous() {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
@@ -332,6 +341,12 @@ type Me struct {
 
 // Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) {
+	// Someone not signed in is answered at once and not audited (every
+	// signed-out page asks who is there); a signed-in caller goes through
+	// Cedar's account.manage.
+	if p.Anonymous() {
+		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
 	var out *Me
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)

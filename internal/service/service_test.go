@@ -48,7 +48,10 @@ func TestServiceAccessMatrix(t *testing.T) {
 		}{
 			{"view relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, rel); return err }},
 			{"view proposed relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, e.Proposed.ID); return err }},
-			{"directory", func(p mentorvault.Principal) error { _, err := e.Svc.Directory(ctx, p, service.DirectoryFilter{}); return err }},
+			{"directory", func(p mentorvault.Principal) error {
+				_, err := e.Svc.Directory(ctx, p, service.DirectoryFilter{})
+				return err
+			}},
 			{"list notes", func(p mentorvault.Principal) error {
 				_, err := e.Svc.ListNotes(ctx, p, rel, service.NoteFilter{Limit: 50})
 				return err
@@ -65,7 +68,10 @@ func TestServiceAccessMatrix(t *testing.T) {
 				_, err := e.Svc.UpdateNote(ctx, p, rel, aliceShared.ID, mentorvault.NoteUpdate{Body: &b})
 				return err
 			}},
-			{"read audit log", func(p mentorvault.Principal) error { _, err := e.Svc.RelationshipAudit(ctx, p, rel, service.AuditFilter{Limit: 10}); return err }},
+			{"read audit log", func(p mentorvault.Principal) error {
+				_, err := e.Svc.RelationshipAudit(ctx, p, rel, service.AuditFilter{Limit: 10})
+				return err
+			}},
 			{"resume (a lifecycle action)", func(p mentorvault.Principal) error {
 				_, err := e.Svc.Transition(ctx, p, rel, mentorvault.ActResume)
 				return err

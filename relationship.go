@@ -36,6 +36,12 @@ func (s RelationshipStatus) Listed() bool {
 	return false
 }
 
+// AwaitsAgreement reports whether a relationship in this status starts when
+// both parties sign the same agreement version (Activate).
+func (s RelationshipStatus) AwaitsAgreement() bool {
+	return s == StatusAccepted || s == StatusAgreeing
+}
+
 // LifecycleAction is something a party does to a relationship's status.
 type LifecycleAction string
 
@@ -123,56 +129,9 @@ func (r *Relationship) Validate() error {
 // EFORBIDDEN for the wrong party, EINVALID for an unknown action). Whether the
 // actor may act on the relationship at all is decided by policy beforehand.
 func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Time) error {
-	if !r.IsParty(actorID) {
-		return Errorf(EFORBIDDEN, "only the two parties can change the relationship's status")
-	}
-	from := r.Status
-	wrongState := func() error {
-		return Errorf(ECONFLICT, "cannot %s a relationship that is %s", action, from)
-	}
-	var to RelationshipStatus
-	switch action {
-	case ActAccept, ActDecline:
-		if from != StatusProposed {
-			return wrongState()
-		}
-		if actorID == r.ProposedByID {
-			return Errorf(EFORBIDDEN, "you proposed this relationship; the other party decides whether to %s it", action)
-		}
-		to = StatusAccepted
-		if action == ActDecline {
-			to = StatusDeclined
-		}
-	case ActWithdraw:
-		switch from {
-		case StatusProposed:
-			if actorID != r.ProposedByID {
-				return Errorf(EFORBIDDEN, "only the person who proposed the relationship can withdraw it; you can decline it")
-			}
-		case StatusAccepted, StatusAgreeing:
-		default:
-			return wrongState()
-		}
-		to = StatusWithdrawn
-	case ActPause:
-		if from != StatusActive {
-			return wrongState()
-		}
-		to = StatusPaused
-	case ActResume:
-		if from != StatusPaused {
-			return wrongState()
-		}
-		to = StatusActive
-	case ActClose:
-		switch from {
-		case StatusAccepted, StatusAgreeing, StatusActive, StatusPaused:
-		default:
-			return wrongState()
-		}
-		to = StatusClosed
-	default:
-		return Errorf(EINVALID, "unknown action %q", string(action))
+	to, err := r.next(action, actorID)
+	if err != nil {
+		return err
 	}
 	r.Status = to
 	r.UpdatedAt = now
@@ -182,6 +141,84 @@ func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Ti
 		r.EndedAt = &t
 	}
 	return nil
+}
+
+// CanApply reports whether the lifecycle table lets actorID take action now
+// (Apply would succeed). It is domain state, not access: policy decides
+// beforehand whether the actor may act on the relationship at all.
+func (r *Relationship) CanApply(action LifecycleAction, actorID string) bool {
+	_, err := r.next(action, actorID)
+	return err == nil
+}
+
+// Offers lists, in the order a page shows them, the lifecycle actions
+// actorID can take now. Before the relationship starts, ending it is
+// withdrawing (Apply accepts close there too, so it is not offered twice).
+func (r *Relationship) Offers(actorID string) []LifecycleAction {
+	var out []LifecycleAction
+	for _, a := range LifecycleActions {
+		if a == ActClose && r.CanApply(ActWithdraw, actorID) {
+			continue
+		}
+		if r.CanApply(a, actorID) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// next is the lifecycle table: the status action by actorID leads to, or
+// why it cannot be taken.
+func (r *Relationship) next(action LifecycleAction, actorID string) (RelationshipStatus, error) {
+	if !r.IsParty(actorID) {
+		return "", Errorf(EFORBIDDEN, "only the two parties can change the relationship's status")
+	}
+	from := r.Status
+	wrongState := func() (RelationshipStatus, error) {
+		return "", Errorf(ECONFLICT, "cannot %s a relationship that is %s", action, from)
+	}
+	switch action {
+	case ActAccept, ActDecline:
+		if from != StatusProposed {
+			return wrongState()
+		}
+		if actorID == r.ProposedByID {
+			return "", Errorf(EFORBIDDEN, "you proposed this relationship; the other party decides whether to %s it", action)
+		}
+		if action == ActDecline {
+			return StatusDeclined, nil
+		}
+		return StatusAccepted, nil
+	case ActWithdraw:
+		switch from {
+		case StatusProposed:
+			if actorID != r.ProposedByID {
+				return "", Errorf(EFORBIDDEN, "only the person who proposed the relationship can withdraw it; you can decline it")
+			}
+		case StatusAccepted, StatusAgreeing:
+		default:
+			return wrongState()
+		}
+		return StatusWithdrawn, nil
+	case ActPause:
+		if from != StatusActive {
+			return wrongState()
+		}
+		return StatusPaused, nil
+	case ActResume:
+		if from != StatusPaused {
+			return wrongState()
+		}
+		return StatusActive, nil
+	case ActClose:
+		switch from {
+		case StatusAccepted, StatusAgreeing, StatusActive, StatusPaused:
+		default:
+			return wrongState()
+		}
+		return StatusClosed, nil
+	}
+	return "", Errorf(EINVALID, "unknown action %q", string(action))
 }
 
 // StartAgreeing moves an accepted relationship to agreeing when the pair
@@ -197,14 +234,14 @@ func (r *Relationship) StartAgreeing(now time.Time) {
 // active; an active or paused one stays as it is (an amendment). Returns
 // ECONFLICT for any other status.
 func (r *Relationship) Activate(mentorSigned, menteeSigned, now time.Time) error {
-	switch r.Status {
-	case StatusAccepted, StatusAgreeing:
+	switch {
+	case r.Status.AwaitsAgreement():
 		r.Status = StatusActive
 		if r.StartedAt == nil {
 			t := now
 			r.StartedAt = &t
 		}
-	case StatusActive, StatusPaused:
+	case r.Status == StatusActive || r.Status == StatusPaused:
 	default:
 		return Errorf(ECONFLICT, "an agreement cannot come into force while the relationship is %s", r.Status)
 	}

@@ -1,6 +1,7 @@
 package mentorvault_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -167,5 +168,36 @@ func TestActivateBySignatures(t *testing.T) {
 	r.StartAgreeing(now)
 	if r.Status != mentorvault.StatusActive {
 		t.Errorf("StartAgreeing on an active relationship changed it to %s", r.Status)
+	}
+}
+
+func TestLifecycleOffers(t *testing.T) {
+	const mentor, mentee = "m1", "m2"
+	A := func(as ...mentorvault.LifecycleAction) []mentorvault.LifecycleAction { return as }
+	for _, tc := range []struct {
+		status mentorvault.RelationshipStatus
+		actor  string
+		want   []mentorvault.LifecycleAction
+	}{
+		{mentorvault.StatusProposed, mentor, A(mentorvault.ActAccept, mentorvault.ActDecline)},
+		{mentorvault.StatusProposed, mentee, A(mentorvault.ActWithdraw)},
+		{mentorvault.StatusAccepted, mentor, A(mentorvault.ActWithdraw)},
+		{mentorvault.StatusAgreeing, mentee, A(mentorvault.ActWithdraw)},
+		{mentorvault.StatusActive, mentor, A(mentorvault.ActPause, mentorvault.ActClose)},
+		{mentorvault.StatusPaused, mentee, A(mentorvault.ActResume, mentorvault.ActClose)},
+		{mentorvault.StatusClosed, mentor, nil},
+		{mentorvault.StatusActive, "x", nil},
+	} {
+		r := mentorvault.Relationship{ID: "r", Kind: mentorvault.KindMentoring, MentorID: mentor, MenteeID: mentee, ProposedByID: mentee, Status: tc.status}
+		got := r.Offers(tc.actor)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s, %s: Offers = %v, want %v", tc.status, tc.actor, got, tc.want)
+		}
+		for _, a := range mentorvault.LifecycleActions {
+			c := r
+			if r.CanApply(a, tc.actor) != (c.Apply(a, tc.actor, time.Now()) == nil) {
+				t.Errorf("%s, %s, %s: CanApply disagrees with Apply", tc.status, tc.actor, a)
+			}
+		}
 	}
 }

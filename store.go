@@ -60,14 +60,21 @@ type OrgStore interface {
 	FindOrgs(ctx context.Context) ([]*Org, error)
 }
 
+// ProgrammeRoleFilter selects programme roles. Zero fields do not filter.
+type ProgrammeRoleFilter struct {
+	UserID      string
+	ProgrammeID string
+	Role        string // RoleCoordinator or RoleSupervisor
+}
+
 // ProgrammeStore stores programmes, their roles, settings and guidelines.
 type ProgrammeStore interface {
 	CreateProgramme(ctx context.Context, p *Programme) error
 	FindProgrammeByID(ctx context.Context, id string) (*Programme, error)
 	FindProgrammes(ctx context.Context, orgID string) ([]*Programme, error)
 	AddProgrammeRole(ctx context.Context, r ProgrammeRole) error
-	// FindProgrammeRoles lists roles by user (userID != "") or by programme (programmeID != "").
-	FindProgrammeRoles(ctx context.Context, userID, programmeID string) ([]ProgrammeRole, error)
+	// FindProgrammeRoles lists the roles f selects, ordered by programme, user and role.
+	FindProgrammeRoles(ctx context.Context, f ProgrammeRoleFilter) ([]ProgrammeRole, error)
 	// UpdateProgrammeSettings stores p's settings (as JSON) and guidelines version.
 	UpdateProgrammeSettings(ctx context.Context, programmeID string, s ProgrammeSettings) error
 	// FindProgrammeSettings returns the stored settings, or DefaultProgrammeSettings when none were saved.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 type auditEventJSON struct {
@@ -37,7 +38,7 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return auditJSON{}, err
 		}
-		page, err := h.svc.RelationshipAudit(r.Context(), httpx.Principal(r), r.PathValue("id"), before, p.Limit)
+		page, err := h.svc.RelationshipAudit(r.Context(), httpx.Principal(r), r.PathValue("id"), service.AuditFilter{BeforeSeq: before, Limit: p.Limit})
 		if err != nil {
 			return auditJSON{}, err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 type noteJSON struct {
@@ -53,13 +54,13 @@ type notesJSON struct {
 // the caller may read, newest first.
 func (h *Handler) ListNotes(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Paged(func(r *http.Request, p httpx.Page) (notesJSON, error) {
-		ns, err := h.svc.ListNotes(r.Context(), httpx.Principal(r), r.PathValue("id"), p.Before, p.Limit)
+		ns, err := h.svc.ListNotes(r.Context(), httpx.Principal(r), r.PathValue("id"), service.NoteFilter{Before: p.Before, Limit: p.Limit})
 		if err != nil {
 			return notesJSON{}, err
 		}
 		out := notesJSON{Notes: make([]noteJSON, len(ns))}
 		for i, n := range ns {
-			out.Notes[i] = noteOut(n)
+			out.Notes[i] = noteOut(n.Note)
 		}
 		if len(ns) == p.Limit {
 			out.NextBefore = &ns[len(ns)-1].ID

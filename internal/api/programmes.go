@@ -6,6 +6,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
@@ -31,7 +32,7 @@ func guidelinesOut(g *mentorvault.Guidelines) *guidelinesJSON {
 }
 
 func programmeOut(v *service.ProgrammeView) programmeFullJSON {
-	return programmeFullJSON{ID: v.ID, Name: v.Name, Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.CanEdit}
+	return programmeFullJSON{ID: v.ID, Name: v.Name, Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.Allowed.Has(policy.EditProgramme)}
 }
 
 // Programme serves GET /api/v1/programmes/{id}: its settings, latest

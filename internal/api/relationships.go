@@ -54,7 +54,7 @@ func relationshipsOut(vs []*service.RelationshipView) map[string]any {
 // know exist (those of their programmes and reports).
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Get(func(r *http.Request) (map[string]any, error) {
-		return asJSON(relationshipsOut)(h.svc.Directory(r.Context(), httpx.Principal(r)))
+		return asJSON(relationshipsOut)(h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{}))
 	})(w, r)
 }
 

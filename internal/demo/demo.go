@@ -57,7 +57,7 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	users := map[string]*mentorvault.User{}
+	users := map[string]*service.Account{}
 	for _, p := range People {
 		mgr := ""
 		if p.Manager != "" {
@@ -162,7 +162,7 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 // seedHabits gives alice and bob a history: past sessions (held, one
 // cancelled late, one missed), upcoming ones, a goal, commitments in each
 // state, a completed review and answered feedback.
-func seedHabits(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*mentorvault.User) error {
+func seedHabits(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*service.Account) error {
 	now := time.Now().UTC().Truncate(time.Hour)
 	day := 24 * time.Hour
 	type past struct {
@@ -257,7 +257,7 @@ func seedHabits(ctx context.Context, svc *service.Service, as func(string) mento
 // seedConcern records a concern alice raised and the pair resolved without
 // disclosure, and an open consultation bob started with erin, the
 // programme's supervisor, who answered.
-func seedConcern(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*mentorvault.User) error {
+func seedConcern(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*service.Account) error {
 	c, err := svc.RaiseConcern(ctx, as("alice"), relID, mentorvault.ConcernDangerToMentee,
 		"Bob said he has been working every weekend and is not sleeping. I want to be sure he is safe.", false)
 	if err != nil {

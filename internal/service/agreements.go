@@ -110,6 +110,7 @@ func (s *Service) Agreement(ctx context.Context, p mentorvault.Principal, relID 
 		if err != nil {
 			return event{}, err
 		}
+		rv.Allowed = s.allowed(o.ctx, o.a, relResource(o.rel), policy.RelationshipActions...)
 		out = &AgreementView{Rel: rv}
 		if out.Versions, err = s.loadVersions(o.ctx, o.tx, o.rel, key); err != nil {
 			return event{}, err

@@ -8,6 +8,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
@@ -329,7 +330,7 @@ func TestProgrammeSettings(t *testing.T) {
 	}
 	prog := me.Programmes[0].ID
 	pv, err := e.Svc.Programme(ctx, e.As("heidi"), prog)
-	if err != nil || pv.Guidelines == nil || pv.Guidelines.Version != 1 || pv.CanEdit {
+	if err != nil || pv.Guidelines == nil || pv.Guidelines.Version != 1 || pv.Allowed.Has(policy.EditProgramme) {
 		t.Fatalf("member view: %v %+v", err, pv)
 	}
 	st := pv.Settings
@@ -339,7 +340,7 @@ func TestProgrammeSettings(t *testing.T) {
 		t.Fatalf("member edits settings: %v", err)
 	}
 	pv, err = e.Svc.UpdateProgrammeSettings(ctx, e.As("carol"), prog, st)
-	if err != nil || pv.Settings.MinNoticeHours != 48 || !pv.CanEdit {
+	if err != nil || pv.Settings.MinNoticeHours != 48 || !pv.Allowed.Has(policy.EditProgramme) {
 		t.Fatalf("coordinator edits settings: %v %+v", err, pv)
 	}
 	bad := st

@@ -23,12 +23,23 @@ type AuditPage struct {
 	NextBefore int64
 }
 
+// AuditFilter selects a page of a relationship's access log, newest first.
+type AuditFilter struct {
+	BeforeSeq int64 // events before this number (0 for the newest)
+	Limit     int   // at most this many; 0 or more than 500 means 100
+	Offset    int   // skip this many first
+}
+
 // RelationshipAudit returns the access log of a relationship: who did what,
-// when, and every denied attempt. Only the pair may read it. beforeSeq pages
-// back (0 for the newest). Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
-func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal, relID string, beforeSeq int64, limit int) (*AuditPage, error) {
+// when, and every denied attempt. Only the pair may read it. Returns
+// EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID (a negative offset).
+func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal, relID string, f AuditFilter) (*AuditPage, error) {
+	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
+	}
+	if f.Offset < 0 {
+		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"offset": "must not be negative"})
 	}
 	var out *AuditPage
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
@@ -47,10 +58,11 @@ func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal
 		if err := s.record(ctx, tx, a, "audit.read", relTarget(rel), ""); err != nil {
 			return err
 		}
-		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: beforeSeq, Limit: limit + 1, Descending: true})
+		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: f.BeforeSeq, Limit: f.Offset + limit + 1, Descending: true})
 		if err != nil {
 			return err
 		}
+		evs = evs[min(f.Offset, len(evs)):]
 		head, err := tx.LockAuditHead(ctx)
 		if err != nil {
 			return err

@@ -30,7 +30,21 @@ const (
 type LoginResult struct {
 	Session *mentorvault.Session
 	Token   string
-	User    *mentorvault.User
+	User    *Account
+}
+
+// Account is a user as the service shows them to themselves: never their
+// password hash (no view carries a mentorvault.User).
+type Account struct {
+	ID, Name, Email string
+	OrgID           string
+	ManagerID       string // "" if none
+	OrgAdmin        bool
+	Requester       bool // may ask the pair for input (HR, promotion panels)
+}
+
+func accountOf(u *mentorvault.User) *Account {
+	return &Account{ID: u.ID, Name: u.Name, Email: u.Email, OrgID: u.OrgID, ManagerID: u.ManagerID, OrgAdmin: u.OrgAdmin, Requester: u.Requester}
 }
 
 // Login checks an email and password and starts a session. Unknown emails and
@@ -126,7 +140,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 		if err != nil {
 			return err
 		}
-		out = &LoginResult{Session: sess, Token: token, User: user}
+		out = &LoginResult{Session: sess, Token: token, User: accountOf(user)}
 		return s.record(ctx, tx, a, "login", t, "")
 	})
 	return out, err
@@ -250,7 +264,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorva
 }
 
 // CreateAPIToken issues a bearer token for the caller. The token is returned
-// once and stored only as a hash. Returns EUNAUTHENTICATED or EINVALID.
+// once and stored only as a hash. Returns EUNAUTHENTICATED, EFORBIDDEN or
+// EINVALID.
 func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, name string) (string, *mentorvault.APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
@@ -283,7 +298,8 @@ func (s *Service) createToken(ctx context.Context, tx mentorvault.Tx, a actor, u
 	return raw, t, s.record(ctx, tx, a, "token.create", target{orgID: u.OrgID, typ: "token", id: t.ID}, "")
 }
 
-// APITokens lists the caller's tokens (never their secrets). Returns EUNAUTHENTICATED.
+// APITokens lists the caller's tokens (never their secrets). Returns
+// EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*mentorvault.APIToken, error) {
 	if p.Anonymous() {
 		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
@@ -300,7 +316,8 @@ func (s *Service) APITokens(ctx context.Context, p mentorvault.Principal) ([]*me
 	return out, err
 }
 
-// RevokeAPIToken revokes one of the caller's tokens. Returns EUNAUTHENTICATED or ENOTFOUND.
+// RevokeAPIToken revokes one of the caller's tokens. Returns
+// EUNAUTHENTICATED, EFORBIDDEN or ENOTFOUND.
 func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, id string) error {
 	if p.Anonymous() {
 		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
@@ -330,7 +347,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, p mentorvault.Principal, i
 
 // Me is the caller's own account and roles.
 type Me struct {
-	User        *mentorvault.User
+	User        *Account
 	OrgName     string
 	Manager     *Person
 	Programmes  []*mentorvault.Programme
@@ -340,8 +357,11 @@ type Me struct {
 	Supervises  bool
 }
 
-// Me returns the caller's account. Returns EUNAUTHENTICATED.
+// Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
 func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) {
+	// Someone not signed in is answered at once and not audited (every
+	// signed-out page asks who is there); a signed-in caller goes through
+	// Cedar's account.manage.
 	if p.Anonymous() {
 		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 	}
@@ -356,7 +376,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 		if err != nil {
 			return err
 		}
-		roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+		roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: u.ID})
 		if err != nil {
 			return err
 		}
@@ -364,7 +384,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 		if err != nil {
 			return err
 		}
-		out = &Me{User: u, OrgName: org.Name, Programmes: progs, Roles: roles, ProgNames: map[string]string{}}
+		out = &Me{User: accountOf(u), OrgName: org.Name, Programmes: progs, Roles: roles, ProgNames: map[string]string{}}
 		for _, p := range progs {
 			out.ProgNames[p.ID] = p.Name
 		}

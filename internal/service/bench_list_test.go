@@ -59,7 +59,7 @@ func BenchmarkListHistory(b *testing.B) {
 		ctx := context.Background()
 		b.Run(fmt.Sprintf("notes/records=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				ns, err := e.Svc.ListNotes(ctx, e.As("bob"), e.Rel.ID, "", 50)
+				ns, err := e.Svc.ListNotes(ctx, e.As("bob"), e.Rel.ID, service.NoteFilter{Limit: 50})
 				if err != nil || len(ns) != 50 {
 					b.Fatalf("%v %d", err, len(ns))
 				}

@@ -53,7 +53,7 @@ func (s *Service) resolve(ctx context.Context, tx mentorvault.Tx, p mentorvault.
 			return a, err
 		}
 		if err == nil && u.DisabledAt == nil {
-			roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+			roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: u.ID})
 			if err != nil {
 				return a, err
 			}

@@ -275,7 +275,7 @@ func TestConsultationIsAnonymous(t *testing.T) {
 		}
 	}
 	// The other party's access log does not show it.
-	page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, 0, 500)
+	page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, service.AuditFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

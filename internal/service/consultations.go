@@ -33,7 +33,7 @@ func (s *Service) Supervisors(ctx context.Context, p mentorvault.Principal, relI
 }
 
 func supervisorsOf(ctx context.Context, tx mentorvault.Tx, programmeID string) ([]Person, error) {
-	roles, err := tx.FindProgrammeRoles(ctx, "", programmeID)
+	roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: programmeID})
 	if err != nil {
 		return nil, err
 	}

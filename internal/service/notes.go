@@ -84,39 +84,67 @@ func noteRefusal(a actor, rel *mentorvault.Relationship, err error) error {
 	return err
 }
 
+// NoteFilter selects a page of a relationship's notes, newest first.
+type NoteFilter struct {
+	Before string // note ID cursor: notes older than this one ("" for the newest)
+	Limit  int    // at most this many (0: no limit)
+	Offset int    // skip this many first
+}
+
+// NoteView is a note, opened, with what Cedar lets the viewer do to it
+// (read, update, delete).
+type NoteView struct {
+	*mentorvault.Note
+	Allowed policy.Allowed
+}
+
 // ListNotes returns the notes of a relationship the caller may read (shared
-// notes and their own private ones), newest first, opened. before is a note ID
-// cursor ("" for the newest). Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
-func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID, before string, limit int) ([]*mentorvault.Note, error) {
-	if before != "" && !mentorvault.ValidID(before) {
+// notes and their own private ones), newest first, opened, each with what the
+// caller may do to it. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or
+// EINVALID (a bad cursor, limit or offset).
+func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID string, f NoteFilter) ([]*NoteView, error) {
+	if f.Before != "" && !mentorvault.ValidID(f.Before) {
 		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
 	}
-	var out []*mentorvault.Note
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	}
+	var out []*NoteView
 	err := s.relOp(ctx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
-		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: before, Limit: limit})
+		limit := f.Limit
+		if limit > 0 {
+			limit += f.Offset
+		}
+		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: f.Before, Limit: limit})
 		if err != nil {
 			return event{}, err
 		}
+		notes = notes[min(f.Offset, len(notes)):]
 		var key []byte
 		if len(notes) > 0 {
 			if key, err = o.key(); err != nil {
 				return event{}, err
 			}
 		}
+		out = make([]*NoteView, 0, len(notes))
 		for _, n := range notes {
 			// The store filtered by reader; policy decides each note again.
-			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, noteResource(o.rel, n), noteTarget(o.rel, n.ID), always); err != nil {
+			res := noteResource(o.rel, n)
+			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, res, noteTarget(o.rel, n.ID), always); err != nil {
 				return event{}, err
 			}
 			if err := s.openNote(o.ctx, o.tx, key, n); err != nil {
 				return event{}, err
 			}
+			out = append(out, &NoteView{Note: n, Allowed: s.allowed(o.ctx, o.a, res, noteActions...)})
 		}
-		out = notes
 		return event{"note.list", relTarget(o.rel), fmt.Sprintf("count=%d", len(notes))}, nil
 	})
 	return out, err
 }
+
+// noteActions are what a note's view says the viewer may do to it.
+var noteActions = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
 
 // ReadNote returns one note, opened. A note the caller may not read is
 // not_found. Returns EUNAUTHENTICATED or ENOTFOUND.

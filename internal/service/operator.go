@@ -57,8 +57,9 @@ type NewUser struct {
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
-// OperatorAddUser creates an account. Returns EINVALID or ECONFLICT (email taken).
-func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*mentorvault.User, error) {
+// OperatorAddUser creates an account and returns it (without its password
+// hash). Returns EINVALID or ECONFLICT (email taken).
+func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, error) {
 	if len(in.Password) < MinPasswordLen || len(in.Password) > maxPasswordBytes {
 		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": "must be at least 10 characters"})
 	}
@@ -91,7 +92,10 @@ func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*mentorvault
 		}
 		return s.record(ctx, tx, operatorActor(), "user.create", target{orgID: u.OrgID, typ: "user", id: u.ID}, "")
 	})
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return accountOf(u), nil
 }
 
 // OperatorCreateProgramme creates a programme. Returns EINVALID.

@@ -16,8 +16,13 @@ type ProgrammeView struct {
 	*mentorvault.Programme
 	Settings   mentorvault.ProgrammeSettings
 	Guidelines *mentorvault.Guidelines // latest, nil if none
-	CanEdit    bool
+	// Allowed holds what Cedar lets the viewer do to the programme
+	// (programmeActions: edit it, see its anonymous feedback figures).
+	Allowed policy.Allowed
 }
+
+// programmeActions are what a programme's view says the viewer may do.
+var programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
 
 func progResource(p *mentorvault.Programme) policy.Programme {
 	return policy.Programme{ID: p.ID, OrgID: p.OrgID}
@@ -57,7 +62,7 @@ func (s *Service) Programme(ctx context.Context, p mentorvault.Principal, id str
 		} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 			return err
 		}
-		out.CanEdit = s.may(ctx, a, policy.EditProgramme, progResource(prog))
+		out.Allowed = s.allowed(ctx, a, progResource(prog), programmeActions...)
 		return nil
 	})
 	return out, err

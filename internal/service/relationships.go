@@ -195,6 +195,10 @@ var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
 	mentorvault.ActClose:    policy.CloseRelationship,
 }
 
+// LifecycleAction is the policy action that decides the lifecycle action a
+// ("" for an unknown one), for a view to look it up in RelationshipView.Allowed.
+func LifecycleAction(a mentorvault.LifecycleAction) policy.Action { return lifecycleActions[a] }
+
 // Transition performs a lifecycle action. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN, EINVALID (unknown action) or ECONFLICT (not allowed
 // from the current status, with a message that says why).
@@ -237,10 +241,19 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 	return out, err
 }
 
+// DirectoryFilter selects a page of the directory. Zero fields do not limit.
+type DirectoryFilter struct {
+	Limit  int // at most this many (0: all)
+	Offset int // skip this many first
+}
+
 // Directory lists every relationship of the caller's organisation that is
 // accepted, being agreed, active or paused: existence is public to members.
-// Returns EUNAUTHENTICATED or EFORBIDDEN.
-func (s *Service) Directory(ctx context.Context, p mentorvault.Principal) ([]*RelationshipView, error) {
+// Returns EUNAUTHENTICATED, EFORBIDDEN or EINVALID (a negative limit or offset).
+func (s *Service) Directory(ctx context.Context, p mentorvault.Principal, f DirectoryFilter) ([]*RelationshipView, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	}
 	var out []*RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.resolve(ctx, tx, p, policy.ViewDirectory)
@@ -255,6 +268,10 @@ func (s *Service) Directory(ctx context.Context, p mentorvault.Principal) ([]*Re
 			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}})
 		if err != nil {
 			return err
+		}
+		rels = rels[min(f.Offset, len(rels)):]
+		if f.Limit > 0 && len(rels) > f.Limit {
+			rels = rels[:f.Limit]
 		}
 		out, err = views(ctx, tx, org, rels)
 		return err

@@ -48,8 +48,14 @@ func TestServiceAccessMatrix(t *testing.T) {
 		}{
 			{"view relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, rel); return err }},
 			{"view proposed relationship", func(p mentorvault.Principal) error { _, err := e.Svc.Relationship(ctx, p, e.Proposed.ID); return err }},
-			{"directory", func(p mentorvault.Principal) error { _, err := e.Svc.Directory(ctx, p); return err }},
-			{"list notes", func(p mentorvault.Principal) error { _, err := e.Svc.ListNotes(ctx, p, rel, "", 50); return err }},
+			{"directory", func(p mentorvault.Principal) error {
+				_, err := e.Svc.Directory(ctx, p, service.DirectoryFilter{})
+				return err
+			}},
+			{"list notes", func(p mentorvault.Principal) error {
+				_, err := e.Svc.ListNotes(ctx, p, rel, service.NoteFilter{Limit: 50})
+				return err
+			}},
 			{"read alice's private note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, alicePriv.ID); return err }},
 			{"read alice's shared note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, aliceShared.ID); return err }},
 			{"read bob's private note", func(p mentorvault.Principal) error { _, err := e.Svc.ReadNote(ctx, p, rel, bobPriv.ID); return err }},
@@ -62,7 +68,10 @@ func TestServiceAccessMatrix(t *testing.T) {
 				_, err := e.Svc.UpdateNote(ctx, p, rel, aliceShared.ID, mentorvault.NoteUpdate{Body: &b})
 				return err
 			}},
-			{"read audit log", func(p mentorvault.Principal) error { _, err := e.Svc.RelationshipAudit(ctx, p, rel, 0, 10); return err }},
+			{"read audit log", func(p mentorvault.Principal) error {
+				_, err := e.Svc.RelationshipAudit(ctx, p, rel, service.AuditFilter{Limit: 10})
+				return err
+			}},
 			{"resume (a lifecycle action)", func(p mentorvault.Principal) error {
 				_, err := e.Svc.Transition(ctx, p, rel, mentorvault.ActResume)
 				return err
@@ -165,7 +174,7 @@ func TestNotesLifecycleAndAudit(t *testing.T) {
 			t.Fatalf("audit events\n got: %s\nwant: %s", strings.Join(actions, " "), want)
 		}
 		// The pair reads them on the relationship's log.
-		page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, 0, 100)
+		page, err := e.Svc.RelationshipAudit(ctx, e.As("alice"), rel, service.AuditFilter{Limit: 100})
 		if err != nil || len(page.Entries) == 0 || page.Entries[0].Action != "audit.read" || page.Head.Seq == 0 {
 			t.Fatalf("relationship audit: %v %+v", err, page)
 		}
@@ -182,7 +191,7 @@ func TestNotesNeedAnActiveRelationship(t *testing.T) {
 			t.Fatalf("note in a paused relationship: %v", err)
 		}
 		// Reading still works while paused.
-		if _, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 10); err != nil {
+		if _, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 10}); err != nil {
 			t.Fatal(err)
 		}
 		// Proposed relationships take no notes either.
@@ -204,7 +213,7 @@ func TestProposeAcceptAgreeThroughService(t *testing.T) {
 		}
 		// Not in the directory until accepted.
 		inDir := func() bool {
-			vs, err := e.Svc.Directory(ctx, e.As("carol"))
+			vs, err := e.Svc.Directory(ctx, e.As("carol"), service.DirectoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +380,7 @@ func TestShreddedKeyMakesContentUnreadable(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 10)
+	_, err = e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 10})
 	if mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
 		t.Fatalf("notes after crypto-shredding: %v", err)
 	}
@@ -380,7 +389,7 @@ func TestShreddedKeyMakesContentUnreadable(t *testing.T) {
 func TestNotePaging(t *testing.T) {
 	db := sqlstoretest.OpenSQLite(t)
 	e := mvtest.New(t, db)
-	demoNotes, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, "", 500)
+	demoNotes, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +400,7 @@ func TestNotePaging(t *testing.T) {
 	}
 	seen, before := 0, ""
 	for {
-		ns, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, before, 10)
+		ns, err := e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Before: before, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -311,7 +311,7 @@ func recipientKind(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rela
 		return mentorvault.ToLineManager, nil
 	}
 	if rel.ProgrammeID != "" {
-		roles, err := tx.FindProgrammeRoles(ctx, u.ID, "")
+		roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: u.ID})
 		if err != nil {
 			return "", err
 		}

@@ -381,7 +381,7 @@ func TestThreeWayMeeting(t *testing.T) {
 			t.Fatalf("alice sees the notes for the three: %+v", av.Notes)
 		}
 		// The pair's own notes stay theirs.
-		_, err = e.Svc.ListNotes(ctx, e.As("dave"), rel, "", 50)
+		_, err = e.Svc.ListNotes(ctx, e.As("dave"), rel, service.NoteFilter{Limit: 50})
 		if mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 			t.Fatalf("dave lists the pair's notes: %v", err)
 		}

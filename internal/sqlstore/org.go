@@ -81,16 +81,19 @@ func (tx *Tx) AddProgrammeRole(ctx context.Context, r mentorvault.ProgrammeRole)
 	return mapError("add programme role", "programme role", err)
 }
 
-// FindProgrammeRoles lists roles by user (userID != "") and/or by programme
-// (programmeID != ""), ordered by programme, user and role.
-func (tx *Tx) FindProgrammeRoles(ctx context.Context, userID, programmeID string) ([]mentorvault.ProgrammeRole, error) {
+// FindProgrammeRoles lists the roles f selects (by user, programme and/or
+// role), ordered by programme, user and role.
+func (tx *Tx) FindProgrammeRoles(ctx context.Context, f mentorvault.ProgrammeRoleFilter) ([]mentorvault.ProgrammeRole, error) {
 	var where []string
 	var args []any
-	if userID != "" {
-		where, args = append(where, "user_id = ?"), append(args, userID)
+	if f.UserID != "" {
+		where, args = append(where, "user_id = ?"), append(args, f.UserID)
 	}
-	if programmeID != "" {
-		where, args = append(where, "programme_id = ?"), append(args, programmeID)
+	if f.ProgrammeID != "" {
+		where, args = append(where, "programme_id = ?"), append(args, f.ProgrammeID)
+	}
+	if f.Role != "" {
+		where, args = append(where, "role = ?"), append(args, f.Role)
 	}
 	q := `SELECT programme_id, user_id, role FROM programme_roles`
 	if len(where) > 0 {

@@ -254,7 +254,7 @@ func testProgrammes(t *testing.T, db *sqlstore.DB) {
 	wantCode(t, tx.AddProgrammeRole(ctx, mentorvault.ProgrammeRole{ProgrammeID: f.prog.ID, UserID: f.other.ID, Role: "king"}), mentorvault.EINVALID)
 	wantCode(t, tx.AddProgrammeRole(ctx, mentorvault.ProgrammeRole{ProgrammeID: mentorvault.NewID(), UserID: f.other.ID, Role: mentorvault.RoleCoordinator}), mentorvault.EINVALID)
 
-	byUser, err := tx.FindProgrammeRoles(ctx, f.manager.ID, "")
+	byUser, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: f.manager.ID})
 	ok(t, err)
 	if len(byUser) != 3 {
 		t.Fatalf("roles of manager: %+v", byUser)
@@ -264,14 +264,29 @@ func testProgrammes(t *testing.T, db *sqlstore.DB) {
 			t.Fatalf("role of another user: %+v", r)
 		}
 	}
-	byProg, err := tx.FindProgrammeRoles(ctx, "", f.prog.ID)
+	byProg, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: f.prog.ID})
 	ok(t, err)
 	if len(byProg) != 3 {
 		t.Fatalf("roles in programme: %+v", byProg)
 	}
-	both, err := tx.FindProgrammeRoles(ctx, f.other.ID, f.prog.ID)
+	both, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: f.other.ID, ProgrammeID: f.prog.ID})
 	ok(t, err)
 	equal(t, both, []mentorvault.ProgrammeRole{roles[2]})
+	for _, want := range roles {
+		byRole, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{UserID: want.UserID, ProgrammeID: want.ProgrammeID, Role: want.Role})
+		ok(t, err)
+		equal(t, byRole, []mentorvault.ProgrammeRole{want})
+	}
+	supervisors, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: f.prog.ID, Role: mentorvault.RoleSupervisor})
+	ok(t, err)
+	if len(supervisors) != 2 || supervisors[0].Role != mentorvault.RoleSupervisor || supervisors[1].Role != mentorvault.RoleSupervisor {
+		t.Fatalf("supervisors of the programme: %+v", supervisors)
+	}
+	all, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{})
+	ok(t, err)
+	if len(all) < len(roles) {
+		t.Fatalf("all roles: %+v", all)
+	}
 }
 
 func testUsers(t *testing.T, db *sqlstore.DB) {

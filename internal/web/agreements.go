@@ -12,6 +12,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/yuin/goldmark"
 )
@@ -71,8 +72,9 @@ type versionRow struct {
 }
 
 type commentView struct {
-	Section, Author, Date, Body string
-	Version                     int
+	Section, Author, Date string
+	Body                  mentorvault.Secret
+	Version               int
 }
 
 type sigLine struct {
@@ -86,7 +88,7 @@ type agreementPage struct {
 	MyRole  string
 	Other   service.Person
 	Done    string
-	CanEdit bool // the relationship is in a state where the agreement may change
+	CanEdit bool // Cedar lets the viewer change the agreement (the relationship runs and has not closed)
 
 	InForce     *service.VersionView
 	InForceHTML template.HTML
@@ -163,10 +165,8 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	rv := av.Rel
 	pg := &agreementPage{base: h.base(r, "Confidentiality agreement"), Rel: rv, MyRole: rv.Role(p.UserID), Other: rv.Other(p.UserID),
 		Done: r.URL.Query().Get("done"), Sections: sectionOptions("")}
-	switch rv.Status {
-	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused:
-		pg.CanEdit = true
-	}
+	pg.CanEdit = rv.Allowed.Has(policy.EditAgreement)
+	// The agreement's text is Markdown, rendered here: the page's only Reveals.
 	if v := av.InForce; v != nil {
 		pg.InForce, pg.InForceHTML, pg.InForceHash = v, renderMarkdown(v.Text.Reveal()), hex.EncodeToString(v.Hash)
 		pg.InForceSigs = sigLines(v, rv, p.UserID)
@@ -198,7 +198,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	}
 	for _, c := range av.Comments {
 		pg.Comments = append(pg.Comments, commentView{Section: sectionTitles[c.Section], Author: personName(rv, c.AuthorID, p.UserID),
-			Date: c.CreatedAt.Format("2 Jan 2006, 15:04"), Body: c.Body.Reveal(), Version: num[c.VersionID]})
+			Date: c.CreatedAt.Format("2 Jan 2006, 15:04"), Body: c.Body, Version: num[c.VersionID]})
 	}
 	if vid := r.URL.Query().Get("verify"); vid != "" {
 		ver, err := h.svc.VerifyAgreement(r.Context(), p, rv.ID, vid)
@@ -220,7 +220,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 				rev := rs.Reviews[i]
 				pg.Reviews = append(pg.Reviews, reviewView{Author: personName(rv, rev.UserID, p.UserID), Date: rev.CreatedAt.Format(dateFmt),
 					Answer: map[string]string{mentorvault.ReviewHolds: "Still hold", mentorvault.ReviewPartly: "Partly hold", mentorvault.ReviewNotHolds: "Do not hold"}[rev.Answer],
-					Notes:  rev.Notes.Reveal()})
+					Notes:  rev.Notes})
 			}
 		case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
 			return nil, err
@@ -359,14 +359,12 @@ func itoa0(n int) string {
 	return strconv.Itoa(n)
 }
 
-// agreementPanel is what the relationship page shows about the agreement:
-// the pair get the status and a link; the programme's coordinator only the
-// status line; everyone else nothing.
+// agreementPanel is what the relationship page shows about the agreement.
 type agreementPanel struct {
 	Summary string
 	Party   bool // the viewer is one of the pair
-	Link    bool // and may open the agreement page
-	Starts  bool // notes open once both have signed
+	Link    bool // Cedar lets them read the agreement: the page links to it
+	Starts  bool // signing starts the relationship: notes open once both have signed
 }
 
 func agreementSummary(st *service.AgreementStatus) string {
@@ -382,28 +380,15 @@ func agreementSummary(st *service.AgreementStatus) string {
 	return "No agreement yet."
 }
 
-// agreementPanelFor decides what the viewer may see, and asks the service
-// only when the viewer is a party or coordinates the relationship's
-// programme (asking otherwise would be refused, and audited as refused).
-func (h *Handler) agreementPanelFor(r *http.Request, v *service.RelationshipView) (*agreementPanel, error) {
-	p := httpx.Principal(r)
-	if !v.IsParty(p.UserID) {
-		if v.ProgrammeID == "" {
-			return nil, nil
-		}
-		me, err := h.svc.Me(r.Context(), p)
-		if err != nil {
-			return nil, err
-		}
-		coordinates := false
-		for _, role := range me.Roles {
-			coordinates = coordinates || (role.Role == mentorvault.RoleCoordinator && role.ProgrammeID == v.ProgrammeID)
-		}
-		if !coordinates {
-			return nil, nil
-		}
+// agreementPanelFor asks the service for the agreement's status only when
+// Cedar lets the viewer see it (the pair, or a coordinator of the
+// relationship's programme): asking otherwise would be refused, and audited
+// as refused. party says whether the viewer is one of the pair.
+func (h *Handler) agreementPanelFor(r *http.Request, v *service.RelationshipView, party bool) (*agreementPanel, error) {
+	if !v.Allowed.Has(policy.AgreementStatus) {
+		return nil, nil
 	}
-	st, err := h.svc.AgreementStatusOf(r.Context(), p, v.ID)
+	st, err := h.svc.AgreementStatusOf(r.Context(), httpx.Principal(r), v.ID)
 	switch c := mentorvault.ErrorCode(err); {
 	case err == nil:
 	case c == mentorvault.EFORBIDDEN || c == mentorvault.ENOTFOUND:
@@ -411,14 +396,8 @@ func (h *Handler) agreementPanelFor(r *http.Request, v *service.RelationshipView
 	default:
 		return nil, err
 	}
-	ap := &agreementPanel{Summary: agreementSummary(st), Party: v.IsParty(p.UserID)}
-	switch v.Status {
-	case mentorvault.StatusProposed, mentorvault.StatusDeclined, mentorvault.StatusWithdrawn:
-	default:
-		ap.Link = ap.Party
-	}
-	ap.Starts = v.Status == mentorvault.StatusAccepted || v.Status == mentorvault.StatusAgreeing
-	return ap, nil
+	return &agreementPanel{Summary: agreementSummary(st), Party: party, Link: v.Allowed.Has(policy.ReadAgreement),
+		Starts: v.Allowed.Has(policy.SignAgreement) && v.Status.AwaitsAgreement()}, nil
 }
 
 // shownFields are the error keys the editor shows next to a field.

@@ -47,7 +47,7 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) error {
 			return perr
 		}
 	}
-	page, err := h.svc.RelationshipAudit(r.Context(), p, v.ID, before, 100)
+	page, err := h.svc.RelationshipAudit(r.Context(), p, v.ID, service.AuditFilter{BeforeSeq: before, Limit: 100})
 	if err != nil {
 		return err
 	}

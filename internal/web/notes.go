@@ -30,7 +30,7 @@ type editNotePage struct {
 	base
 	Rel        *service.RelationshipView
 	NoteID     string
-	Body       string
+	Body       mentorvault.Secret
 	Visibility string
 	Error      string
 }
@@ -46,7 +46,7 @@ func (h *Handler) EditNote(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "note_edit.html", &editNotePage{base: h.base(r, "Edit note"), Rel: v, NoteID: n.ID,
-		Body: n.Body.Reveal(), Visibility: string(n.Visibility)})
+		Body: n.Body, Visibility: string(n.Visibility)})
 	return nil
 }
 
@@ -63,7 +63,7 @@ func (h *Handler) UpdateNote(w http.ResponseWriter, r *http.Request) error {
 		}
 		n, _ := form.ParseNote(r.PostForm)
 		h.render(w, r, bad.status(), "note_edit.html", &editNotePage{base: h.base(r, "Edit note"), Rel: v, NoteID: noteID,
-			Body: n.Body, Visibility: string(n.Visibility), Error: fieldsMessage(bad.Err)})
+			Body: mentorvault.NewSecret(n.Body), Visibility: string(n.Visibility), Error: fieldsMessage(bad.Err)})
 		return nil
 	})
 }

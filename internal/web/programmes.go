@@ -10,6 +10,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -57,7 +58,9 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
-	pg.Feedback = h.feedbackAggs(r, pv.ID)
+	if pv.Allowed.Has(policy.ViewFeedbackAggregates) {
+		pg.Feedback = h.feedbackAggs(r, pv.ID)
+	}
 	return pg, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
@@ -42,7 +43,7 @@ type directoryPage struct {
 }
 
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r))
+	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{})
 	if err != nil {
 		return err
 	}
@@ -104,8 +105,10 @@ func (h *Handler) Propose(w http.ResponseWriter, r *http.Request) error {
 }
 
 type noteView struct {
-	ID, Visibility, Body string
-	Mine                 bool
+	ID, Visibility       string
+	Body                 mentorvault.Secret
+	Mine                 bool           // the viewer wrote it (how it is labelled, not what they may do)
+	Allowed              policy.Allowed // what Cedar lets the viewer do to the note (nil: nothing)
 	AuthorName           string
 	CreatedAt, UpdatedAt string
 	Edited               bool
@@ -116,7 +119,7 @@ type relationshipPage struct {
 	Rel        *service.RelationshipView
 	MyRole     string
 	Other      service.Person
-	IsParty    bool
+	Party      bool // Cedar lets the viewer change the relationship's status: they are one of the pair
 	MayAsk     bool // the viewer may ask a party for input (a requester, or a party's line manager)
 	Actions    []actionButton
 	Notes      []noteView
@@ -134,27 +137,30 @@ type actionButton struct {
 	Danger              bool
 }
 
-// actionsFor lists the lifecycle actions that make sense for userID now;
-// the service and policy still decide when one is pressed.
+// lifecycleButtons is how the page shows each lifecycle action.
+var lifecycleButtons = map[mentorvault.LifecycleAction]actionButton{
+	mentorvault.ActAccept:   {"accept", "Accept", "", false},
+	mentorvault.ActDecline:  {"decline", "Decline", "Declining is private between you two.", true},
+	mentorvault.ActWithdraw: {"withdraw", "Withdraw", "", true},
+	mentorvault.ActPause:    {"pause", "Pause", "", false},
+	mentorvault.ActResume:   {"resume", "Resume", "", false},
+	mentorvault.ActClose:    {"close", "Close the relationship", "", true},
+}
+
+// actionsFor lists the lifecycle actions to offer userID: those Cedar allows
+// (v.Allowed) that the lifecycle table offers now (Relationship.Offers). The
+// service decides again when one is pressed.
 func actionsFor(v *service.RelationshipView, userID string) []actionButton {
-	if !v.IsParty(userID) {
-		return nil
-	}
-	proposer := v.ProposedByID == userID
 	var out []actionButton
-	switch v.Status {
-	case mentorvault.StatusProposed:
-		if proposer {
-			out = append(out, actionButton{"withdraw", "Withdraw the proposal", "", true})
-		} else {
-			out = append(out, actionButton{"accept", "Accept", "", false}, actionButton{"decline", "Decline", "Declining is private between you two.", true})
+	for _, a := range v.Offers(userID) {
+		if !v.Allowed.Has(service.LifecycleAction(a)) {
+			continue
 		}
-	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
-		out = append(out, actionButton{"withdraw", "Withdraw", "", true})
-	case mentorvault.StatusActive:
-		out = append(out, actionButton{"pause", "Pause", "", false}, actionButton{"close", "Close the relationship", "", true})
-	case mentorvault.StatusPaused:
-		out = append(out, actionButton{"resume", "Resume", "", false}, actionButton{"close", "Close the relationship", "", true})
+		b := lifecycleButtons[a]
+		if a == mentorvault.ActWithdraw && v.Status == mentorvault.StatusProposed {
+			b.Label = "Withdraw the proposal"
+		}
+		out = append(out, b)
 	}
 	return out
 }
@@ -165,13 +171,13 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), IsParty: v.IsParty(p.UserID),
+	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
-	if pg.Agreement, err = h.agreementPanelFor(r, v); err != nil {
+	if pg.Agreement, err = h.agreementPanelFor(r, v, pg.Party); err != nil {
 		return nil, err
 	}
-	if !pg.IsParty {
+	if !pg.Party {
 		pg.MayAsk = h.svc.MayRequestInput(r.Context(), p, v.ID)
 		return pg, nil
 	}
@@ -179,11 +185,11 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	if pg.Habits, err = h.habitsPanel(r, v); err != nil {
 		return nil, err
 	}
-	notes, err := h.svc.ListNotes(r.Context(), p, v.ID, "", 200)
+	notes, err := h.svc.ListNotes(r.Context(), p, v.ID, service.NoteFilter{Limit: 200})
 	switch {
 	case err == nil:
 		for _, n := range notes {
-			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body.Reveal(), Mine: n.AuthorID == p.UserID,
+			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
 				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
 				Edited: n.UpdatedAt.After(n.CreatedAt)}
 			nv.AuthorName = v.Other(p.UserID).Name

@@ -9,7 +9,8 @@ import (
 )
 
 type reviewView struct {
-	Author, Date, Answer, Notes string
+	Author, Date, Answer string
+	Notes                mentorvault.Secret
 }
 
 func (h *Handler) RecordReview(w http.ResponseWriter, r *http.Request) error {

@@ -10,12 +10,17 @@ import (
 )
 
 type feedbackRequestJSON struct {
-	ID          string                      `json:"id"`
-	AskerID     string                      `json:"asker_id"`
-	AnswererID  string                      `json:"answerer_id"`
-	RequestedAt time.Time                   `json:"requested_at"`
-	AnsweredAt  *time.Time                  `json:"answered_at"`
-	Answer      *mentorvault.FeedbackAnswer `json:"answer"`
+	ID          string              `json:"id"`
+	AskerID     string              `json:"asker_id"`
+	AnswererID  string              `json:"answerer_id"`
+	RequestedAt time.Time           `json:"requested_at"`
+	AnsweredAt  *time.Time          `json:"answered_at"`
+	Answer      *feedbackAnswerJSON `json:"answer"`
+}
+
+type feedbackAnswerJSON struct {
+	Ratings map[string]int `json:"ratings"`
+	Text    string         `json:"text"`
 }
 
 type feedbackJSON struct {
@@ -33,7 +38,7 @@ func feedbackOut(v *service.FeedbackView) feedbackJSON {
 	for _, fr := range v.Asked {
 		rj := feedbackRequestJSON{fr.ID, fr.MentorID, fr.MenteeID, fr.RequestedAt, fr.AnsweredAt, nil}
 		if a := v.Answers[fr.ID]; a != nil {
-			rj.Answer = &a.Answer
+			rj.Answer = &feedbackAnswerJSON{Ratings: a.Ratings, Text: a.Text.Reveal()}
 		}
 		out.Asked = append(out.Asked, rj)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
@@ -50,12 +51,21 @@ func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, 
 	return out, err
 }
 
+// AnswerView is an answer to a feedback request, opened: the ratings, and
+// the comment kept sealed as a Secret.
+type AnswerView struct {
+	RequestID string
+	Ratings   map[string]int
+	Text      mentorvault.Secret
+	CreatedAt time.Time
+}
+
 // FeedbackView is what the caller sees of feedback in a relationship: the
 // requests they must answer, and the answers to their own requests.
 type FeedbackView struct {
 	ToAnswer []*mentorvault.FeedbackRequest
 	Asked    []*mentorvault.FeedbackRequest
-	Answers  map[string]*mentorvault.FeedbackResponse // by request ID, only for the caller's own requests
+	Answers  map[string]*AnswerView // by request ID, only for the caller's own requests
 	// Allowed is, by request ID, what Cedar lets the caller do to each
 	// request to answer (feedback.answer on the Feedback resource).
 	Allowed map[string]policy.Allowed
@@ -78,7 +88,7 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 		for _, r := range resps {
 			byReq[r.RequestID] = r
 		}
-		out = &FeedbackView{Answers: map[string]*mentorvault.FeedbackResponse{}, Allowed: map[string]policy.Allowed{}}
+		out = &FeedbackView{Answers: map[string]*AnswerView{}, Allowed: map[string]policy.Allowed{}}
 		var key []byte
 		for _, fr := range reqs {
 			switch o.a.user.ID {
@@ -104,7 +114,8 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 				if err := s.openFeedback(key, resp); err != nil {
 					return event{}, err
 				}
-				out.Answers[fr.ID] = resp
+				out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, Ratings: resp.Answer.Ratings,
+					Text: mentorvault.NewSecret(resp.Answer.Text), CreatedAt: resp.CreatedAt}
 			}
 		}
 		return event{"feedback.list", relTarget(o.rel), fmt.Sprintf("answers=%d", len(out.Answers))}, nil

@@ -199,7 +199,7 @@ func TestFeedbackOnlyTheMentorReadsAndAggregatesNeedK(t *testing.T) {
 		t.Fatalf("answered twice: %v", err)
 	}
 	fv, err := e.Svc.Feedback(ctx, e.As("alice"), e.Rel.ID)
-	if err != nil || fv.Answers[fr.ID] == nil || fv.Answers[fr.ID].Answer.Text != answer.Text {
+	if err != nil || fv.Answers[fr.ID] == nil || fv.Answers[fr.ID].Text.Reveal() != answer.Text {
 		t.Fatalf("alice reads the answer: %v %+v", err, fv)
 	}
 	fv, err = e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID)

@@ -70,9 +70,9 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		fr := fv.Asked[i]
 		row := askedRow{RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
 		if a := fv.Answers[fr.ID]; a != nil {
-			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), mentorvault.NewSecret(a.Answer.Text)
+			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Text
 			for _, q := range mentorvault.FeedbackQuestions {
-				n := a.Answer.Ratings[q.Key]
+				n := a.Ratings[q.Key]
 				rr := ratingRow{Text: q.Text, Value: n}
 				for k := 1; k <= 5; k++ {
 					rr.Stars = append(rr.Stars, k <= n)

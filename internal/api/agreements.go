@@ -190,7 +190,7 @@ func (h *Handler) Diff(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, l := range lines {
 			op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
-			out.Lines = append(out.Lines, diffLineJSON{op, l.Text})
+			out.Lines = append(out.Lines, diffLineJSON{op, l.Text.Reveal()})
 		}
 		return out, nil
 	})(w, r)

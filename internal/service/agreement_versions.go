@@ -436,7 +436,7 @@ func (s *Service) VerifyAgreement(ctx context.Context, p mentorvault.Principal, 
 // DiffLine is one line of a line diff: Op is ' ' (same), '-' (removed) or '+' (added).
 type DiffLine struct {
 	Op   byte
-	Text string
+	Text mentorvault.Secret
 }
 
 // AgreementDiff compares the canonical texts of two versions; an empty
@@ -506,21 +506,21 @@ func diffLines(a, b string) []DiffLine {
 	for i < n && j < m {
 		switch {
 		case x[i] == y[j]:
-			out = append(out, DiffLine{' ', x[i]})
+			out = append(out, DiffLine{' ', mentorvault.NewSecret(x[i])})
 			i, j = i+1, j+1
 		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, DiffLine{'-', x[i]})
+			out = append(out, DiffLine{'-', mentorvault.NewSecret(x[i])})
 			i++
 		default:
-			out = append(out, DiffLine{'+', y[j]})
+			out = append(out, DiffLine{'+', mentorvault.NewSecret(y[j])})
 			j++
 		}
 	}
 	for ; i < n; i++ {
-		out = append(out, DiffLine{'-', x[i]})
+		out = append(out, DiffLine{'-', mentorvault.NewSecret(x[i])})
 	}
 	for ; j < m; j++ {
-		out = append(out, DiffLine{'+', y[j]})
+		out = append(out, DiffLine{'+', mentorvault.NewSecret(y[j])})
 	}
 	return out
 }

@@ -165,8 +165,8 @@ func TestSigning(t *testing.T) {
 		}
 		var removed, added bool
 		for _, l := range lines {
-			removed = removed || (l.Op == '-' && strings.Contains(l.Text, "30 minutes"))
-			added = added || (l.Op == '+' && strings.Contains(l.Text, "90 minutes"))
+			removed = removed || (l.Op == '-' && strings.Contains(l.Text.Reveal(), "30 minutes"))
+			added = added || (l.Op == '+' && strings.Contains(l.Text.Reveal(), "90 minutes"))
 		}
 		if !removed || !added {
 			t.Fatalf("diff lacks the change: %+v", lines)

@@ -304,7 +304,8 @@ func (h *Handler) CommentAgreement(w http.ResponseWriter, r *http.Request) error
 }
 
 type diffLine struct {
-	Op, Text string
+	Op   string
+	Text mentorvault.Secret
 }
 
 type diffPage struct {

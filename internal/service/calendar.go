@@ -96,6 +96,7 @@ func (s *Service) CalendarFeedEvents(ctx context.Context, token, baseURL string)
 	}
 	var out []calendar.Event
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		f, err := tx.FindCalendarFeedByHash(ctx, auth.TokenHash(token))
 		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 			return unauth

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/audit"
@@ -19,7 +21,44 @@ type denied struct{ err *mentorvault.Error }
 
 // inTx runs fn in a transaction and commits it when fn succeeds or when fn
 // was denied (to keep the denial's audit event).
+//
+// A transaction the database aborted because it lost a race with another
+// (mentorvault.ErrLostRace: a deadlock, a serialisation failure) is run
+// again from the start, up to txAttempts times in all, after a short
+// jittered pause. So fn must be re-runnable: everything it does goes through
+// tx (and so rolled back with it), and what it hands out through captured
+// variables it sets afresh on every run (a list starts empty). Once the
+// attempts are spent the caller is told to try again (ECONFLICT).
 func (s *Service) inTx(ctx context.Context, fn func(tx mentorvault.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		if !errors.Is(err, mentorvault.ErrLostRace) {
+			return err
+		}
+		if attempt == txAttempts {
+			s.log.WarnContext(ctx, "transaction lost a race on every attempt", "attempts", attempt, "err", err)
+			return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "someone else was changing this at the same moment; try again", Err: err}
+		}
+		s.log.InfoContext(ctx, "transaction lost a race; running it again", "attempt", attempt, "err", err)
+		pause := time.Duration(rand.Int64N(int64(txRetryPause << attempt)))
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return errors.Join(ctx.Err(), err)
+		}
+	}
+}
+
+// txAttempts is how many times inTx runs a transaction that keeps losing a
+// race; txRetryPause is the scale of the random pause between runs (up to
+// 2, 4, 8 … times it), so that two that deadlocked do not meet again.
+const (
+	txAttempts   = 5
+	txRetryPause = 5 * time.Millisecond
+)
+
+// tryTx is one run of inTx's transaction.
+func (s *Service) tryTx(ctx context.Context, fn func(tx mentorvault.Tx) error) error {
 	tx, err := s.store.BeginTx(ctx)
 	if err != nil {
 		return err
@@ -211,6 +250,35 @@ func loadRel(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.Re
 		return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "relationship not found")
 	}
 	return tx.LockRelationshipByID(ctx, id)
+}
+
+// lockRecord loads a record that is reached by its own ID (a three-way
+// meeting, a consultation, a job's disclosure or statement) the way loadRel
+// loads a relationship: it resolves the record's relationship, takes that
+// relationship's lock, and only then reads the record again, so what the
+// caller decides on is what the relationship's previous holder committed.
+// One that does not exist or has a malformed ID is not found (what names it).
+func lockRecord[T any](ctx context.Context, tx mentorvault.Tx, id, what string, find func(context.Context, string) (*T, error), relOf func(*T) string) (*T, *mentorvault.Relationship, error) {
+	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "%s not found", what)
+	if !mentorvault.ValidID(id) {
+		return nil, nil, notFound
+	}
+	v, err := find(ctx, id)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil, nil, notFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	rel, err := loadRel(ctx, tx, relOf(v))
+	if err != nil {
+		return nil, nil, err
+	}
+	// Read again under the lock: the first read only named the relationship
+	// (which a record never changes).
+	if v, err = find(ctx, id); mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil, nil, notFound
+	}
+	return v, rel, err
 }
 
 // errErased is the cause of the conflict dataKey returns for a relationship

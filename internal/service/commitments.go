@@ -253,6 +253,7 @@ func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, 
 func (s *Service) Goals(ctx context.Context, p mentorvault.Principal, relID string) ([]*GoalView, error) {
 	var out []*GoalView
 	err := s.relOp(ctx, p, policy.ListGoals, relID, partyRefusal, func(o *op) (event, error) {
+		out = nil // inTx may run this again: start afresh
 		gs, err := o.tx.FindGoals(o.ctx, o.rel.ID)
 		if err != nil {
 			return event{}, err

@@ -101,6 +101,7 @@ type DisclosureView struct {
 func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID string) ([]*ConcernView, error) {
 	var out []*ConcernView
 	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
+		out = nil // inTx may run this again: start afresh
 		cs, err := o.tx.FindConcerns(o.ctx, o.rel.ID)
 		if err != nil {
 			return event{}, err

@@ -172,6 +172,7 @@ func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a act
 func (s *Service) Consultations(ctx context.Context, p mentorvault.Principal) ([]*ConsultationView, error) {
 	var out []*ConsultationView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err
@@ -209,17 +210,7 @@ func (s *Service) loadConsultation(ctx context.Context, tx mentorvault.Tx, p men
 	if err != nil {
 		return a, nil, res, err
 	}
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "consultation not found")
-	if !mentorvault.ValidID(id) {
-		return a, nil, res, notFound
-	}
-	c, err := tx.FindConsultationByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return a, nil, res, notFound
-	} else if err != nil {
-		return a, nil, res, err
-	}
-	rel, err := tx.FindRelationshipByID(ctx, c.RelationshipID)
+	c, rel, err := lockRecord(ctx, tx, id, "consultation", tx.FindConsultationByID, func(c *mentorvault.Consultation) string { return c.RelationshipID })
 	if err != nil {
 		return a, nil, res, err
 	}

@@ -276,16 +276,12 @@ func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 // runDelivery delivers the job's disclosure if it is still scheduled; a
 // withdrawn one is left as it is.
 func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
-	d, err := tx.FindDisclosureByID(ctx, j.RefID)
+	d, rel, err := lockRecord(ctx, tx, j.RefID, "disclosure", tx.FindDisclosureByID, func(d *mentorvault.Disclosure) string { return d.RelationshipID })
 	if err != nil {
 		return err
 	}
 	if d.State != mentorvault.DisclosureScheduled {
 		return nil
-	}
-	rel, err := tx.FindRelationshipByID(ctx, d.RelationshipID)
-	if err != nil {
-		return err
 	}
 	if err := s.deliver(ctx, tx, rel, d); err != nil {
 		return err
@@ -305,6 +301,7 @@ type ReceivedDisclosure struct {
 func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Principal) ([]*ReceivedDisclosure, error) {
 	var out []*ReceivedDisclosure
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err

@@ -32,6 +32,7 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 		jobErr error
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		job, jobErr = nil, nil // inTx may run this again: start afresh
 		j, err := tx.ClaimDueJob(ctx, tx.Now())
 		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 			return nil
@@ -39,22 +40,28 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 			return err
 		}
 		job = j
+		// The job is completed (or rescheduled) before its effect, in the
+		// same transaction, so that the effect's audit event is the
+		// transaction's last write (the audit head is held the least).
 		switch j.Kind {
-		case mentorvault.JobDeliverDisclosure:
-			jobErr = s.runDelivery(ctx, tx, j)
-		case mentorvault.JobReleaseStatement:
-			jobErr = s.runStatementRelease(ctx, tx, j)
-		case mentorvault.JobPurge:
-			if jobErr = s.runPurge(ctx, tx); jobErr == nil {
-				return tx.RescheduleJob(ctx, j.ID, tx.Now().Add(PurgeEvery))
+		case mentorvault.JobDeliverDisclosure, mentorvault.JobReleaseStatement:
+			if err := tx.CompleteJob(ctx, j.ID, tx.Now()); err != nil {
+				return err
 			}
+			if j.Kind == mentorvault.JobDeliverDisclosure {
+				jobErr = s.runDelivery(ctx, tx, j)
+			} else {
+				jobErr = s.runStatementRelease(ctx, tx, j)
+			}
+		case mentorvault.JobPurge:
+			if err := tx.RescheduleJob(ctx, j.ID, tx.Now().Add(PurgeEvery)); err != nil {
+				return err
+			}
+			jobErr = s.runPurge(ctx, tx)
 		default:
 			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
 		}
-		if jobErr != nil {
-			return jobErr
-		}
-		return tx.CompleteJob(ctx, j.ID, tx.Now())
+		return jobErr
 	})
 	if job == nil {
 		return false, err

@@ -52,7 +52,7 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 // runStatementRelease releases the job's statement if it is still
 // pre-authorised (an objection in the window leaves it as it is).
 func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
-	st, err := tx.FindStatementByID(ctx, j.RefID)
+	st, rel, err := lockRecord(ctx, tx, j.RefID, "statement", tx.FindStatementByID, func(st *mentorvault.Statement) string { return st.RelationshipID })
 	if err != nil {
 		return err
 	}
@@ -63,10 +63,6 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 		return err
 	}
 	if err := tx.UpdateStatement(ctx, st); err != nil {
-		return err
-	}
-	rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-	if err != nil {
 		return err
 	}
 	return s.released(ctx, tx, rel, st)
@@ -88,6 +84,7 @@ type ReceivedStatement struct {
 func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principal) ([]*ReceivedStatement, error) {
 	var out []*ReceivedStatement
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err

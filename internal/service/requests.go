@@ -302,6 +302,7 @@ type MyRequest struct {
 func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
 	var out []*MyRequest
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err

@@ -188,18 +188,7 @@ func (s *Service) ProposeThreeWay(ctx context.Context, p mentorvault.Principal, 
 }
 
 func loadThreeWay(ctx context.Context, tx mentorvault.Tx, id string) (*mentorvault.ThreeWayMeeting, *mentorvault.Relationship, error) {
-	notFound := mentorvault.Errorf(mentorvault.ENOTFOUND, "three-way meeting not found")
-	if !mentorvault.ValidID(id) {
-		return nil, nil, notFound
-	}
-	m, err := tx.FindThreeWayByID(ctx, id)
-	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return nil, nil, notFound
-	} else if err != nil {
-		return nil, nil, err
-	}
-	rel, err := tx.FindRelationshipByID(ctx, m.RelationshipID)
-	return m, rel, err
+	return lockRecord(ctx, tx, id, "three-way meeting", tx.FindThreeWayByID, func(m *mentorvault.ThreeWayMeeting) string { return m.RelationshipID })
 }
 
 // threeWayCall resolves the actor and a three-way meeting and decides act
@@ -250,6 +239,7 @@ func (s *Service) ThreeWay(ctx context.Context, p mentorvault.Principal, id stri
 func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*ThreeWayView, error) {
 	var out []*ThreeWayView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err

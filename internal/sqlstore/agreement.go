@@ -14,7 +14,7 @@ import (
 func (tx *Tx) UpdateProgrammeSettings(ctx context.Context, programmeID string, s mentorvault.ProgrammeSettings) error {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("sqlstore: update programme settings: %w", err)
+		return wrapErr("update programme settings", err)
 	}
 	return tx.execOne(ctx, "update programme settings", "programme",
 		`UPDATE programmes SET settings_json = ? WHERE id = ?`, string(b), programmeID)

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -16,7 +15,7 @@ func (tx *Tx) LockAuditHead(ctx context.Context) (mentorvault.AuditHead, error) 
 	var h mentorvault.AuditHead
 	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.d.forUpdate()).Scan(&h.Seq, bytesCol{&h.Hash})
 	if err != nil {
-		return mentorvault.AuditHead{}, fmt.Errorf("sqlstore: lock audit head: %w", err)
+		return mentorvault.AuditHead{}, wrapErr("lock audit head", err)
 	}
 	if len(h.Hash) == 0 {
 		h.Hash = nil

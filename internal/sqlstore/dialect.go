@@ -195,6 +195,38 @@ func constraint(err error) int {
 	return constraintNone
 }
 
+// lostRace reports whether err is the database aborting the transaction
+// because it lost a race with another (by SQLSTATE, never the text):
+// PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001).
+// SQLite has neither: its IMMEDIATE transactions take the one write lock
+// first, and wait for it (busy_timeout).
+func lostRace(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// raceError is an error that lostRace recognised: it is still the
+// database's error, and it is mentorvault.ErrLostRace too.
+type raceError struct {
+	op  string
+	err error
+}
+
+func (e *raceError) Error() string   { return "sqlstore: " + e.op + ": " + e.err.Error() }
+func (e *raceError) Unwrap() []error { return []error{mentorvault.ErrLostRace, e.err} }
+
+// wrapErr wraps a database error with op as context, marking one that lost
+// a race (see lostRace) as mentorvault.ErrLostRace.
+func wrapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if lostRace(err) {
+		return &raceError{op: op, err: err}
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
 // mapError turns a database error from an operation on thing (e.g. "note")
 // into a domain error: ECONFLICT for a duplicate, EINVALID for a reference to
 // a missing record or a value the schema refuses; anything else is wrapped
@@ -204,7 +236,7 @@ func mapError(op, thing string, err error) error {
 		return nil
 	}
 	var de *mentorvault.Error
-	if errors.As(err, &de) {
+	if errors.As(err, &de) || errors.Is(err, mentorvault.ErrLostRace) {
 		return err
 	}
 	switch constraint(err) {
@@ -215,5 +247,5 @@ func mapError(op, thing string, err error) error {
 	case constraintCheck:
 		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " has a missing or invalid value", Err: err}
 	}
-	return fmt.Errorf("sqlstore: %s: %w", op, err)
+	return wrapErr(op, err)
 }

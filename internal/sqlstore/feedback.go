@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/mentorvault/mentorvault"
 )
@@ -56,7 +55,7 @@ func (tx *Tx) CreateFeedbackResponse(ctx context.Context, r *mentorvault.Feedbac
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlstore: %s: %w", op, err)
+		return wrapErr(op, err)
 	}
 	if n == 0 {
 		var one int
@@ -65,7 +64,7 @@ func (tx *Tx) CreateFeedbackResponse(ctx context.Context, r *mentorvault.Feedbac
 		case errors.Is(err, sql.ErrNoRows):
 			return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the feedback response refers to a request that does not exist"}
 		case err != nil:
-			return fmt.Errorf("sqlstore: %s: %w", op, err)
+			return wrapErr(op, err)
 		}
 		return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "the feedback request was already answered"}
 	}
@@ -74,7 +73,7 @@ func (tx *Tx) CreateFeedbackResponse(ctx context.Context, r *mentorvault.Feedbac
 	if err != nil {
 		// Undo the answered mark so that the failure changes nothing.
 		if _, uerr := tx.exec(ctx, `UPDATE feedback_requests SET answered_at = NULL WHERE id = ?`, r.RequestID); uerr != nil {
-			return fmt.Errorf("sqlstore: %s: %w", op, errors.Join(err, uerr))
+			return wrapErr(op, errors.Join(err, uerr))
 		}
 		return mapError(op, thing, err)
 	}

@@ -43,7 +43,7 @@ func (tx *Tx) Commit() error {
 	err := tx.tx.Commit()
 	tx.ended()
 	if err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
+		return wrapErr("commit", err)
 	}
 	return nil
 }
@@ -256,7 +256,7 @@ func (tx *Tx) execOne(ctx context.Context, op, thing, query string, args ...any)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlstore: %s: %w", op, err)
+		return wrapErr(op, err)
 	}
 	if n == 0 {
 		return notFound(thing)
@@ -322,19 +322,19 @@ func (c bytesCol) Scan(src any) error {
 // collect scans every row with scan.
 func collect[T any](rows *sql.Rows, err error, op string, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: %s: %w", op, err)
+		return nil, wrapErr(op, err)
 	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: %s: %w", op, err)
+			return nil, wrapErr(op, err)
 		}
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: %s: %w", op, err)
+		return nil, wrapErr(op, err)
 	}
 	return out, nil
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The confidentiality agreement (DESIGN.md §3): structured terms the pair
@@ -179,8 +178,8 @@ func (t *AgreementTerms) Validate() error {
 	f := map[string]string{}
 	text := func(path, s string, required bool) {
 		switch {
-		case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-			f[path] = "must be valid UTF-8 text"
+		case textProblem(s, !strings.HasSuffix(path, "recipient_name")) != "":
+			f[path] = textProblem(s, !strings.HasSuffix(path, "recipient_name"))
 		case len(s) > MaxAgreementText:
 			f[path] = fmt.Sprintf("is too long (at most %d bytes)", MaxAgreementText)
 		case required && strings.TrimSpace(s) == "":
@@ -253,8 +252,10 @@ func (t *AgreementTerms) Validate() error {
 		f["expectations.review_every_weeks"] = "must be from 0 (no reviews) to 104"
 	}
 	if x.EndDate != "" {
-		if _, err := time.Parse("2006-01-02", x.EndDate); err != nil || !isoDate.MatchString(x.EndDate) {
+		if d, err := time.Parse("2006-01-02", x.EndDate); err != nil || !isoDate.MatchString(x.EndDate) {
 			f["expectations.end_date"] = "must be a date like 2027-06-30"
+		} else if ValidateTime("end_date", d) != nil {
+			f["expectations.end_date"] = ErrorFields(ValidateTime("end_date", d))["end_date"]
 		}
 	}
 	text("expectations.late_cancellation", x.LateCancellation, false)

@@ -2,9 +2,7 @@ package mentorvault
 
 import (
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // FeedbackQuestions are the rating questions of the feedback form on the
@@ -54,8 +52,8 @@ func (a *FeedbackAnswer) Validate() error {
 		}
 	}
 	switch {
-	case !utf8.ValidString(a.Text) || strings.ContainsRune(a.Text, 0):
-		f["text"] = "must be valid UTF-8 text"
+	case !CleanText(a.Text):
+		f["text"] = textProblem(a.Text, true)
 	case len(a.Text) > MaxCommitmentBytes:
 		f["text"] = fmt.Sprintf("is too long (at most %d bytes)", MaxCommitmentBytes)
 	}

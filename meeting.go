@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MeetingStatus is where a meeting stands. Scheduled is the only open state;
@@ -54,13 +53,15 @@ func ValidateMeetingInput(start time.Time, minutes int, location, agenda string)
 	f := map[string]string{}
 	if start.IsZero() {
 		f["starts_at"] = "is required (RFC 3339, e.g. 2026-12-01T10:00:00Z)"
+	} else if err := ValidateTime("starts_at", start); err != nil {
+		f["starts_at"] = ErrorFields(err)["starts_at"]
 	}
 	if minutes < 5 || minutes > MaxMeetingMinutes {
 		f["minutes"] = "must be from 5 to 480"
 	}
 	switch {
-	case !utf8.ValidString(location) || strings.ContainsAny(location, "\x00\r\n"):
-		f["location"] = "must be one line of valid UTF-8 text"
+	case !CleanLine(location):
+		f["location"] = textProblem(location, false)
 	case len(location) > MaxLocationBytes:
 		f["location"] = "is too long (at most 500 bytes)"
 	case strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://"):
@@ -69,8 +70,8 @@ func ValidateMeetingInput(start time.Time, minutes int, location, agenda string)
 		}
 	}
 	switch {
-	case !utf8.ValidString(agenda) || strings.ContainsRune(agenda, 0):
-		f["agenda"] = "must be valid UTF-8 text"
+	case !CleanText(agenda):
+		f["agenda"] = textProblem(agenda, true)
 	case len(agenda) > MaxAgendaBytes:
 		f["agenda"] = "is too long (at most 8 KiB)"
 	}

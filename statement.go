@@ -3,7 +3,6 @@ package mentorvault
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Third parties (DESIGN.md §5): a requester asks one party for input about
@@ -96,8 +95,8 @@ const MaxPurposeBytes = 300
 func ValidatePurpose(s string) error {
 	msg := ""
 	switch {
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0) || strings.ContainsAny(s, "\r\n"):
-		msg = "must be one line of valid UTF-8 text"
+	case !CleanLine(s):
+		msg = textProblem(s, false)
 	case strings.TrimSpace(s) == "":
 		msg = "must not be empty"
 	case len(s) > MaxPurposeBytes:

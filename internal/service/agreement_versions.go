@@ -282,6 +282,9 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 	if len(hash) != 32 {
 		return nil, mentorvault.Invalid("the signature is not valid", map[string]string{"hash": "must be the agreement's SHA-256 in hex"})
 	}
+	if err := mentorvault.ValidateLines("password", password); err != nil {
+		return nil, err
+	}
 	// Step-up: check the password outside any transaction (the hash is slow).
 	var user *mentorvault.User
 	var failures int

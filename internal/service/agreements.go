@@ -146,6 +146,9 @@ const MaxCommentBytes = 4000
 // CommentAgreement adds a comment on a section of a version. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) CommentAgreement(ctx context.Context, p mentorvault.Principal, relID, versionID, section, body string) (*mentorvault.AgreementComment, error) {
+	if err := lines(p, "section", section); err != nil {
+		return nil, err
+	}
 	f := map[string]string{}
 	if !slices.Contains(mentorvault.AgreementSections, section) {
 		f["section"] = "must be one of " + strings.Join(mentorvault.AgreementSections, ", ")

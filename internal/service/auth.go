@@ -51,6 +51,9 @@ func accountOf(u *mentorvault.User) *Account {
 // wrong passwords get the same answer after the same work. Returns
 // EUNAUTHENTICATED, ETOOMANY or EINVALID.
 func (s *Service) Login(ctx context.Context, email, password, addr string) (*LoginResult, error) {
+	if err := mentorvault.ValidateLines("email", email, "password", password); err != nil {
+		return nil, err
+	}
 	email = mentorvault.NormalizeEmail(email)
 	if email == "" || password == "" || len(password) > maxPasswordBytes || len(email) > 320 {
 		return nil, mentorvault.Errorf(mentorvault.EINVALID, "enter your email and password")
@@ -267,12 +270,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorva
 // once and stored only as a hash. Returns EUNAUTHENTICATED, EFORBIDDEN or
 // EINVALID.
 func (s *Service) CreateAPIToken(ctx context.Context, p mentorvault.Principal, name string) (string, *mentorvault.APIToken, error) {
+	if p.Anonymous() {
+		return "", nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", nil, mentorvault.Invalid("the token is not valid", map[string]string{"name": "is required (at most 100 characters)"})
 	}
-	if p.Anonymous() {
-		return "", nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	if err := mentorvault.ValidateLine("name", name, 100); err != nil {
+		return "", nil, err
 	}
 	var (
 		raw string

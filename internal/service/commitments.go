@@ -35,6 +35,12 @@ type CommitmentInput struct {
 // CreateCommitment records a promise. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN or EINVALID.
 func (s *Service) CreateCommitment(ctx context.Context, p mentorvault.Principal, relID string, in CommitmentInput) (*mentorvault.Commitment, error) {
+	if err := lines(p, "owner_id", in.OwnerID, "goal_id", in.GoalID, "meeting_id", in.MeetingID); err != nil {
+		return nil, err
+	}
+	if err := mentorvault.ValidateTime("due_at", in.DueAt); err != nil {
+		return nil, err
+	}
 	if err := mentorvault.ValidateText("description", in.Description, mentorvault.MaxCommitmentBytes); err != nil {
 		return nil, err
 	}
@@ -132,6 +138,9 @@ func (s *Service) commitments(ctx context.Context, tx mentorvault.Tx, rel *mento
 // kept, missed or dropped. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN,
 // EINVALID or ECONFLICT.
 func (s *Service) UpdateCommitment(ctx context.Context, p mentorvault.Principal, relID, id string, to mentorvault.CommitmentStatus) (*mentorvault.Commitment, error) {
+	if err := lines(p, "status", string(to)); err != nil {
+		return nil, err
+	}
 	var out *mentorvault.Commitment
 	err := s.relOp(ctx, p, policy.UpdateCommitment, relID, partyRefusal, func(o *op) (event, error) {
 		c, err := o.tx.FindCommitmentByID(o.ctx, id)
@@ -166,7 +175,7 @@ type GoalView struct {
 
 // CreateGoal adds a goal. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) CreateGoal(ctx context.Context, p mentorvault.Principal, relID, title string) (*mentorvault.Goal, error) {
-	if err := mentorvault.ValidateText("title", title, mentorvault.MaxCommitmentBytes); err != nil {
+	if err := mentorvault.ValidateLine("title", title, mentorvault.MaxCommitmentBytes); err != nil {
 		return nil, err
 	}
 	var out *mentorvault.Goal
@@ -204,6 +213,9 @@ func loadGoal(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relations
 // marks it achieved, dropped or active again. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, relID, goalID, body string, status mentorvault.GoalStatus) (*mentorvault.GoalProgress, error) {
+	if err := lines(p, "status", string(status)); err != nil {
+		return nil, err
+	}
 	if body != "" {
 		if err := mentorvault.ValidateText("body", body, mentorvault.MaxCommitmentBytes); err != nil {
 			return nil, err

@@ -33,6 +33,9 @@ func CategoryLabel(c mentorvault.ConcernCategory) string { return categoryWords[
 // The other party is notified at once. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN or EINVALID.
 func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, relID string, cat mentorvault.ConcernCategory, description string, imminent bool) (*mentorvault.Concern, error) {
+	if err := lines(p, "category", string(cat)); err != nil {
+		return nil, err
+	}
 	if !slices.Contains(mentorvault.ConcernCategories, cat) {
 		return nil, mentorvault.Invalid("the concern is not valid", map[string]string{"category": "must be one of danger_to_mentee, danger_to_others, unlawful_conduct, theft, trade_secrets, harm_to_organisation, other"})
 	}
@@ -234,6 +237,9 @@ func (s *Service) openConcern(o *op, concernID string) (*mentorvault.Concern, []
 // unsure), responsibilities and duties, or a comment. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal, relID, concernID string, kind mentorvault.ConcernStepKind, answer, body string) (*mentorvault.ConcernStep, error) {
+	if err := lines(p, "kind", string(kind), "answer", answer); err != nil {
+		return nil, err
+	}
 	f := map[string]string{}
 	switch kind {
 	case mentorvault.StepEthicalView:
@@ -284,6 +290,9 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 // disclosure, or withdrawn) and may pause or close the relationship.
 // Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, relID, concernID string, outcome mentorvault.ConcernStatus, then mentorvault.LifecycleAction) (*mentorvault.Concern, error) {
+	if err := lines(p, "outcome", string(outcome), "relationship", string(then)); err != nil {
+		return nil, err
+	}
 	if then != "" && then != mentorvault.ActPause && then != mentorvault.ActClose {
 		return nil, mentorvault.Invalid("the outcome is not valid", map[string]string{"relationship": `must be "", "pause" or "close"`})
 	}

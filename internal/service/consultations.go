@@ -55,6 +55,9 @@ func supervisorsOf(ctx context.Context, tx mentorvault.Tx, programmeID string) (
 // programme X", never who or which relationship. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal, relID, supervisorID, concernID, message string) (*mentorvault.Consultation, error) {
+	if err := lines(p, "supervisor_id", supervisorID, "concern_id", concernID); err != nil {
+		return nil, err
+	}
 	if err := mentorvault.ValidateText("message", message, mentorvault.MaxConcernText); err != nil {
 		return nil, err
 	}

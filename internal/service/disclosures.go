@@ -35,6 +35,19 @@ type DisclosureInput struct {
 	Imminent       bool // notices only, and only for a concern raised as imminent
 }
 
+// check refuses, before anything is loaded, control characters in the
+// input's single-line values and in how, and an implausible date. Returns
+// EUNAUTHENTICATED or EINVALID.
+func (in DisclosureInput) check(p mentorvault.Principal) error {
+	if err := lines(p, "discloser_id", in.DiscloserID, "recipient_email", in.RecipientEmail, "recipient_name", in.RecipientName); err != nil {
+		return err
+	}
+	if !mentorvault.CleanText(in.How) {
+		return mentorvault.Invalid("the disclosure is not valid", map[string]string{"how": "must be valid UTF-8 text without control characters"})
+	}
+	return mentorvault.ValidateTime("effective_at", in.EffectiveAt)
+}
+
 func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, c *mentorvault.Concern, key []byte, kind mentorvault.DisclosureKind, in DisclosureInput) (*mentorvault.Disclosure, error) {
 	f := map[string]string{}
 	if err := mentorvault.ValidateText("content", in.Content, mentorvault.MaxConcernText); err != nil {
@@ -64,7 +77,7 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 			d.RecipientUserID = u.ID
 		}
 	case in.RecipientName != "":
-		if err := mentorvault.ValidateText("recipient_name", in.RecipientName, mentorvault.MaxConcernText); err != nil || len(in.RecipientName) > 200 {
+		if err := mentorvault.ValidateLine("recipient_name", in.RecipientName, mentorvault.MaxConcernText); err != nil || len(in.RecipientName) > 200 {
 			f["recipient_name"] = "must be a name of at most 200 characters"
 		}
 		d.RecipientName = in.RecipientName
@@ -100,6 +113,9 @@ func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 // the other party signs too. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
+	if err := in.check(p); err != nil {
+		return nil, err
+	}
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
 		c, key, err := s.openConcern(o, concernID)
@@ -170,6 +186,9 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 // notice is delivered at the same time, marked as such. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Principal, relID, concernID string, in DisclosureInput) (*mentorvault.Disclosure, error) {
+	if err := in.check(p); err != nil {
+		return nil, err
+	}
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
 		c, key, err := s.openConcern(o, concernID)

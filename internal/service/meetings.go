@@ -284,6 +284,9 @@ func (s *Service) CancelMeeting(ctx context.Context, p mentorvault.Principal, re
 // RecordMeetingOutcome records that a meeting was held or missed. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) RecordMeetingOutcome(ctx context.Context, p mentorvault.Principal, relID, meetingID string, outcome mentorvault.MeetingStatus) (*mentorvault.Meeting, error) {
+	if err := lines(p, "outcome", string(outcome)); err != nil {
+		return nil, err
+	}
 	return s.changeMeeting(ctx, p, relID, meetingID, "outcome", func(tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, m *mentorvault.Meeting) (string, error) {
 		return "", m.RecordOutcome(outcome, tx.Now())
 	})

@@ -231,6 +231,16 @@ func (s *Service) UpdateNote(ctx context.Context, p mentorvault.Principal, relID
 	if upd.Body == nil && upd.Visibility == nil {
 		return nil, mentorvault.Invalid("nothing to change", map[string]string{"body": "give a body or a visibility"})
 	}
+	if upd.Body != nil {
+		if err := mentorvault.ValidateText("body", *upd.Body, mentorvault.MaxNoteBytes); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Visibility != nil {
+		if err := lines(p, "visibility", string(*upd.Visibility)); err != nil {
+			return nil, err
+		}
+	}
 	var out *mentorvault.Note
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, rel, n, err := s.loadNoteFor(ctx, tx, p, policy.UpdateNote, relID, noteID)

@@ -202,6 +202,9 @@ func (s *Service) UnreadNotifications(ctx context.Context, p mentorvault.Princip
 // MarkNotificationsRead marks one (id) or all ("") of the caller's
 // notifications read. Returns EUNAUTHENTICATED.
 func (s *Service) MarkNotificationsRead(ctx context.Context, p mentorvault.Principal, id string) error {
+	if err := lines(p, "id", id); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)
 		if err != nil {

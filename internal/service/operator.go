@@ -17,6 +17,9 @@ func operatorActor() actor { return actor{p: mentorvault.Principal{Via: "cli"}} 
 
 // OperatorCreateOrg creates an organisation. Returns EINVALID.
 func (s *Service) OperatorCreateOrg(ctx context.Context, name string) (*mentorvault.Org, error) {
+	if err := mentorvault.ValidateLines("name", name); err != nil {
+		return nil, err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
 		return nil, mentorvault.Invalid("the organisation is not valid", map[string]string{"name": "is required (at most 200 characters)"})
@@ -60,6 +63,9 @@ const MinPasswordLen = 10
 // OperatorAddUser creates an account and returns it (without its password
 // hash). Returns EINVALID or ECONFLICT (email taken).
 func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, error) {
+	if err := mentorvault.ValidateLines("org_id", in.OrgID, "email", in.Email, "name", in.Name, "password", in.Password, "manager_email", in.ManagerEmail); err != nil {
+		return nil, err
+	}
 	if len(in.Password) < MinPasswordLen || len(in.Password) > maxPasswordBytes {
 		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": "must be at least 10 characters"})
 	}
@@ -100,6 +106,9 @@ func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, er
 
 // OperatorCreateProgramme creates a programme. Returns EINVALID.
 func (s *Service) OperatorCreateProgramme(ctx context.Context, orgID, name string) (*mentorvault.Programme, error) {
+	if err := mentorvault.ValidateLines("org_id", orgID, "name", name); err != nil {
+		return nil, err
+	}
 	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name)}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -116,6 +125,9 @@ func (s *Service) OperatorCreateProgramme(ctx context.Context, orgID, name strin
 
 // OperatorAddProgrammeRole makes a user coordinator or supervisor of a programme. Returns EINVALID.
 func (s *Service) OperatorAddProgrammeRole(ctx context.Context, programmeID, email, role string) error {
+	if err := mentorvault.ValidateLines("programme_id", programmeID, "email", email, "role", role); err != nil {
+		return err
+	}
 	if role != mentorvault.RoleCoordinator && role != mentorvault.RoleSupervisor {
 		return mentorvault.Invalid("the role is not valid", map[string]string{"role": `must be "coordinator" or "supervisor"`})
 	}
@@ -137,6 +149,9 @@ func (s *Service) OperatorAddProgrammeRole(ctx context.Context, programmeID, ema
 
 // OperatorCreateToken issues an API token for the user with email. Returns EINVALID.
 func (s *Service) OperatorCreateToken(ctx context.Context, email, name string) (string, *mentorvault.APIToken, error) {
+	if err := mentorvault.ValidateLines("email", email, "name", name); err != nil {
+		return "", nil, err
+	}
 	var (
 		raw string
 		out *mentorvault.APIToken

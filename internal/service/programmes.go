@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
@@ -110,8 +109,8 @@ func (s *Service) UpdateProgrammeSettings(ctx context.Context, p mentorvault.Pri
 // (Markdown). Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) PublishGuidelines(ctx context.Context, p mentorvault.Principal, id, body string) (*mentorvault.Guidelines, error) {
 	switch {
-	case !utf8.ValidString(body) || strings.ContainsRune(body, 0):
-		return nil, mentorvault.Invalid("the guidelines are not valid", map[string]string{"body": "must be valid UTF-8 text"})
+	case !mentorvault.CleanText(body):
+		return nil, mentorvault.Invalid("the guidelines are not valid", map[string]string{"body": "must be valid UTF-8 text without control characters"})
 	case strings.TrimSpace(body) == "":
 		return nil, mentorvault.Invalid("the guidelines are not valid", map[string]string{"body": "must not be empty"})
 	case len(body) > mentorvault.MaxGuidelinesBytes:

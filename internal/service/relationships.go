@@ -88,6 +88,9 @@ type ProposeInput struct {
 // member and creates its data key. Returns EUNAUTHENTICATED, EFORBIDDEN,
 // EINVALID or ECONFLICT (an open relationship between the two already exists).
 func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Principal, in ProposeInput) (*RelationshipView, error) {
+	if err := lines(p, "other_email", in.OtherEmail, "my_role", in.MyRole, "programme_id", in.ProgrammeID); err != nil {
+		return nil, err
+	}
 	var out *RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.resolve(ctx, tx, p, policy.ProposeRelationship)
@@ -102,6 +105,13 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 			return mentorvault.Invalid("the relationship is not valid", map[string]string{"other_email": "is not a member of your organisation"})
 		} else if err != nil {
 			return err
+		}
+		if other.ID == a.user.ID {
+			what := "mentor yourself or be your own mentee"
+			if in.MyRole == "partner" {
+				what = "be your own peer partner"
+			}
+			return mentorvault.Invalid("You cannot "+what+": invite someone else.", map[string]string{"other_email": "is your own address; invite someone else"})
 		}
 		r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: a.user.OrgID, ProgrammeID: in.ProgrammeID,
 			ProposedByID: a.user.ID, Status: mentorvault.StatusProposed, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
@@ -124,17 +134,22 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 				return mentorvault.Invalid("the relationship is not valid", map[string]string{"programme_id": "is not a programme of your organisation"})
 			}
 		}
-		open, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: a.user.ID,
-			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusProposed, mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}})
+		// One pair, one open relationship, whatever its programme or kind.
+		// The unique index relationships_listed_pair backs this check: of two
+		// proposals at the same moment, the second to commit fails on it.
+		open, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: a.user.ID, Statuses: openStatuses})
 		if err != nil {
 			return err
 		}
 		for _, o := range open {
-			if o.IsParty(other.ID) && o.ProgrammeID == r.ProgrammeID {
-				return mentorvault.Errorf(mentorvault.ECONFLICT, "you already have an open relationship with this person here")
+			if o.IsParty(other.ID) {
+				return pairTaken(other, o)
 			}
 		}
 		if err := tx.CreateRelationship(ctx, r); err != nil {
+			if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+				return pairTaken(other, nil)
+			}
 			return err
 		}
 		wrapped, err := s.keys.NewDataKey(r.ID)
@@ -152,6 +167,29 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), "kind="+string(r.Kind))
 	})
 	return out, err
+}
+
+// openStatuses are the statuses in which a relationship holds its pair: the
+// same two people have at most one relationship in any of them (the unique
+// index relationships_listed_pair lists the same).
+var openStatuses = []mentorvault.RelationshipStatus{mentorvault.StatusProposed, mentorvault.StatusAccepted,
+	mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}
+
+// pairTaken is the conflict of proposing to someone the caller already has
+// an open relationship with (o, when known), said in words.
+func pairTaken(other *mentorvault.User, o *mentorvault.Relationship) error {
+	name := strings.TrimSpace(other.Name)
+	if name == "" {
+		name = "this person"
+	}
+	if o == nil {
+		return mentorvault.Errorf(mentorvault.ECONFLICT, "You and %s already have an open relationship.", name)
+	}
+	kind := "mentoring"
+	if o.Kind == mentorvault.KindPeer {
+		kind = "peer mentoring"
+	}
+	return mentorvault.Errorf(mentorvault.ECONFLICT, "You and %s already have a %s relationship (%s).", name, kind, o.Status)
 }
 
 // Relationship returns a relationship's public view. Returns

@@ -53,7 +53,13 @@ type InputRequestInput struct {
 // request as the requester sees it. Returns EUNAUTHENTICATED, ENOTFOUND,
 // EFORBIDDEN or EINVALID.
 func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, relID string, in InputRequestInput) (*MyRequest, error) {
+	if err := lines(p, "asked_id", in.AskedID, "asked_email", in.AskedEmail); err != nil {
+		return nil, err
+	}
 	f := map[string]string{}
+	if err := mentorvault.ValidateTime("deadline", in.Deadline); err != nil {
+		f["deadline"] = mentorvault.ErrorFields(err)["deadline"]
+	}
 	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
 		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]
 	}

@@ -176,6 +176,9 @@ func (s *Service) reviews(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT (no
 // agreement in force).
 func (s *Service) RecordReview(ctx context.Context, p mentorvault.Principal, relID, answer, notes string, amend bool) (*mentorvault.Review, error) {
+	if err := lines(p, "answer", answer); err != nil {
+		return nil, err
+	}
 	f := map[string]string{}
 	switch answer {
 	case mentorvault.ReviewHolds, mentorvault.ReviewPartly, mentorvault.ReviewNotHolds:

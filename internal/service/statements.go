@@ -519,6 +519,9 @@ func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, 
 // subject's objection within the window. Returns EUNAUTHENTICATED,
 // ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, relID, id, decision, comment string) (*StatementView, error) {
+	if err := lines(p, "decision", decision); err != nil {
+		return nil, err
+	}
 	switch decision {
 	case "approve", "refuse":
 		if comment != "" {

@@ -25,6 +25,9 @@ type SummaryInput struct {
 // through the checker, the other party's consent and release like an
 // answer to a request. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID.
 func (s *Service) PrepareSummary(ctx context.Context, p mentorvault.Principal, relID string, in SummaryInput) (*StatementView, error) {
+	if err := lines(p, "recipient_email", in.RecipientEmail); err != nil {
+		return nil, err
+	}
 	f := map[string]string{}
 	if err := mentorvault.ValidatePurpose(in.Purpose); err != nil {
 		f["purpose"] = mentorvault.ErrorFields(err)["purpose"]

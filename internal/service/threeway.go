@@ -353,6 +353,9 @@ func (s *Service) AgreeThreeWay(ctx context.Context, p mentorvault.Principal, id
 // FinishThreeWay records that the meeting was held or cancelled. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN, EINVALID or ECONFLICT.
 func (s *Service) FinishThreeWay(ctx context.Context, p mentorvault.Principal, id string, to mentorvault.ThreeWayState) (*ThreeWayView, error) {
+	if err := lines(p, "state", string(to)); err != nil {
+		return nil, err
+	}
 	var out *ThreeWayView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, rel, m, key, err := s.threeWayCall(ctx, tx, p, policy.ActThreeWay, id)

@@ -165,6 +165,7 @@ const (
 	constraintUnique
 	constraintForeignKey
 	constraintCheck
+	constraintCharacters // a value the database's text type cannot hold
 )
 
 // constraint classifies err by the database's error code, never its text.
@@ -190,6 +191,8 @@ func constraint(err error) int {
 			return constraintForeignKey
 		case "23514", "23502": // check_violation, not_null_violation
 			return constraintCheck
+		case "22021", "22P05": // character_not_in_repertoire (e.g. NUL in text), untranslatable_character
+			return constraintCharacters
 		}
 	}
 	return constraintNone
@@ -229,7 +232,8 @@ func wrapErr(op string, err error) error {
 
 // mapError turns a database error from an operation on thing (e.g. "note")
 // into a domain error: ECONFLICT for a duplicate, EINVALID for a reference to
-// a missing record or a value the schema refuses; anything else is wrapped
+// a missing record, a value the schema refuses or characters the database
+// cannot store (PostgreSQL's NUL in text); anything else is wrapped
 // with op as context.
 func mapError(op, thing string, err error) error {
 	if err == nil {
@@ -246,6 +250,10 @@ func mapError(op, thing string, err error) error {
 		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " refers to a record that does not exist", Err: err}
 	case constraintCheck:
 		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " has a missing or invalid value", Err: err}
+	case constraintCharacters:
+		// The service refuses control characters first; this is the net
+		// under it, so that a value PostgreSQL cannot store is never a 500.
+		return &mentorvault.Error{Code: mentorvault.EINVALID, Message: "the " + thing + " has characters that cannot be stored", Err: err}
 	}
 	return wrapErr(op, err)
 }

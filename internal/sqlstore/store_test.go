@@ -1230,7 +1230,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 5 || heads != 1 {
+	if versions != 6 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)
@@ -1663,7 +1663,7 @@ func testFeedback(t *testing.T, db *sqlstore.DB) {
 	f := seed(t, db)
 	tx := begin(t, db)
 	sameProg := otherRel(t, tx, f, f.manager.ID, f.other.ID, f.prog.ID)
-	informal := otherRel(t, tx, f, f.other.ID, f.manager.ID, "")
+	informal := otherRel(t, tx, f, f.other.ID, f.mentor.ID, "") // another pair: one pair holds one open relationship
 	req := func(rel *mentorvault.Relationship, at time.Time) *mentorvault.FeedbackRequest {
 		r := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: rel.ID, MentorID: rel.MentorID, MenteeID: rel.MenteeID,
 			ProgrammeID: rel.ProgrammeID, RequestedAt: us(at)}

@@ -17,17 +17,26 @@ package service_test
 // after it, and must then decide on what that one committed.
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/audit"
+	"github.com/mentorvault/mentorvault/internal/auth"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/sqlstore"
+	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
 // opsWorkers is how many calls race in one round.
@@ -733,6 +742,185 @@ func TestConcurrentDeclineAndDraft(t *testing.T) {
 				}
 				return nil
 			})
+		}
+		verifyChain(t, e)
+	})
+}
+
+// TestLostRaceIsRunAgain provokes a real deadlock on PostgreSQL between a
+// service call and another transaction: the other holds the audit head and
+// then asks for the relationship the call holds while waiting for the head.
+// The server aborts the call's transaction (the other one waits longer
+// before it looks for deadlocks); the service runs it again, and the note is
+// written once, audited once.
+func TestLostRaceIsRunAgain(t *testing.T) {
+	dbURL := sqlstoretest.PostgresSchemaURL(t)
+	db, err := sqlstore.OpenPostgres(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	e := mvtest.NewWithLogger(t, db, slog.New(slog.NewTextHandler(&logs, nil)))
+	raw, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	other, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	for _, q := range []string{`SET LOCAL deadlock_timeout = '30s'`, `SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE`} {
+		if _, err := other.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var otherPID int
+	if err := other.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&otherPID); err != nil {
+		t.Fatal(err)
+	}
+	head := e.Head(t)
+	done := make(chan error, 1)
+	var note *mentorvault.Note
+	go func() {
+		n, err := e.Svc.CreateNote(ctx, e.As("alice"), e.Rel.ID, "written once", mentorvault.VisibilityShared)
+		note = n
+		done <- err
+	}()
+	// Wait until the call holds the relationship and waits for the head.
+	for waiting := 0; waiting == 0; {
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, otherPID).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the call finished while the audit head was held: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if _, err := other.ExecContext(ctx, `SELECT id FROM relationships WHERE id = $1 FOR UPDATE`, e.Rel.ID); err != nil {
+		t.Fatalf("the other transaction lost the deadlock instead: %v", err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the call that lost the race: %v, want it run again and succeeding", err)
+	}
+	if !strings.Contains(logs.String(), "lost a race; running it again") {
+		t.Fatalf("the call was not run again; log:\n%s", logs.String())
+	}
+	evs := okEvents(t, e, head, "note.create", "")
+	if len(evs) != 1 || evs[0].ResourceID != note.ID {
+		t.Fatalf("note.create events after the retry: %+v, want exactly one, of note %s", evs, note.ID)
+	}
+	count := 0
+	for _, n := range must[[]*service.NoteView](t)(e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 500})) {
+		if n.Body.Reveal() == "written once" {
+			count++
+		}
+	}
+	if count != 1 {
+		t.Fatalf("%d copies of the note, want 1", count)
+	}
+	verifyChain(t, e)
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+
+// racyStore is a store whose commits lose a race (ErrLostRace) while lose
+// is above zero, counting the transactions begun.
+type racyStore struct {
+	mentorvault.Store
+	mu           sync.Mutex
+	lose, begins int
+}
+
+func (s *racyStore) BeginTx(ctx context.Context) (mentorvault.Tx, error) {
+	tx, err := s.Store.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.begins++
+	s.mu.Unlock()
+	return &racyTx{Tx: tx, s: s}, nil
+}
+
+type racyTx struct {
+	mentorvault.Tx
+	s *racyStore
+}
+
+func (tx *racyTx) Commit() error {
+	tx.s.mu.Lock()
+	lose := tx.s.lose > 0
+	if lose {
+		tx.s.lose--
+	}
+	tx.s.mu.Unlock()
+	if lose {
+		tx.Tx.Rollback()
+		return fmt.Errorf("racyStore: %w", mentorvault.ErrLostRace)
+	}
+	return tx.Tx.Commit()
+}
+
+// TestLostRaceRetries runs calls whose transactions lose races: one that
+// loses twice is run again until it commits, once; one that loses every time
+// is given up after a few runs with a conflict that says to try again, and
+// leaves nothing behind.
+func TestLostRaceRetries(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		authz, err := policy.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		racy := &racyStore{Store: e.DB}
+		svc, err := service.New(racy, authz, e.Keys, service.Options{PasswordParams: auth.TestParams, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := e.Head(t)
+		racy.lose = 2
+		n, err := svc.CreateNote(ctx, e.As("bob"), e.Rel.ID, "after two lost races", mentorvault.VisibilityShared)
+		if err != nil {
+			t.Fatalf("a call that lost twice: %v", err)
+		}
+		if racy.begins != 3 {
+			t.Fatalf("%d transactions for a call that lost twice, want 3", racy.begins)
+		}
+		if evs := okEvents(t, e, head, "note.create", ""); len(evs) != 1 || evs[0].ResourceID != n.ID {
+			t.Fatalf("note.create events: %+v, want one", evs)
+		}
+
+		head, racy.begins, racy.lose = e.Head(t), 0, 1000
+		_, err = svc.CreateNote(ctx, e.As("bob"), e.Rel.ID, "never written", mentorvault.VisibilityShared)
+		racy.lose = 0
+		if mentorvault.ErrorCode(err) != mentorvault.ECONFLICT || !errors.Is(err, mentorvault.ErrLostRace) || !strings.Contains(mentorvault.ErrorMessage(err), "try again") {
+			t.Fatalf("a call that always loses: %v, want a conflict saying to try again", err)
+		}
+		if racy.begins < 2 || racy.begins > 10 {
+			t.Fatalf("%d transactions for a call that always loses, want a few", racy.begins)
+		}
+		if evs := e.Events(t, head); len(evs) != 0 {
+			t.Fatalf("a call that never committed left audit events: %+v", evs)
 		}
 		verifyChain(t, e)
 	})

@@ -11,7 +11,8 @@ package service_test
 // Several races are against time as well as against each other (an
 // objection against the release job, a withdrawal against the delivery
 // job). There the store's clock ticks forward with every transaction, so
-// that the calls of one round straddle the deadline: on PostgreSQL a
+// that the calls of one round straddle the deadline (at a different point
+// in each round): on PostgreSQL a
 // transaction takes its time before it waits for the relationship's lock,
 // so one that began before the deadline may decide after one that began
 // after it, and must then decide on what that one committed.
@@ -233,6 +234,7 @@ func TestConcurrentObjectionAndRelease(t *testing.T) {
 		other := instance(t, e)
 		rel := e.Rel.ID
 		decisions := []string{"refuse", "changes"}
+		tally := map[string]int{}
 		for round := range 20 {
 			st := must[*service.StatementView](t)(e.Svc.PrepareSummary(ctx, e.As("bob"), rel, service.SummaryInput{RecipientEmail: "dave@northwind.example",
 				Purpose: fmt.Sprintf("goals %d", round), Body: "We worked on delegation and on running planning meetings."}))
@@ -241,7 +243,8 @@ func TestConcurrentObjectionAndRelease(t *testing.T) {
 				t.Fatalf("round %d: submitted summary is %s", round, st.State)
 			}
 			head, end := e.Head(t), *st.ReleaseAt
-			clk.set(end.Add(-3*time.Millisecond), time.Millisecond)
+			// The first 0…8 transactions begun are before the deadline.
+			clk.set(end.Add(-time.Duration(round%(opsWorkers+1))*time.Millisecond), time.Millisecond)
 			errs := atOnce(opsWorkers, func(i int) error {
 				switch i {
 				case 0:
@@ -280,7 +283,9 @@ func TestConcurrentObjectionAndRelease(t *testing.T) {
 				t.Fatalf("round %d: objected to, and the summary is %s (dave received it: %v)", round, got.State, received)
 			}
 			oneJob(t, e, round, st.ID)
+			tally[string(got.State)]++
 		}
+		t.Logf("outcomes over the rounds: %v", tally)
 		verifyChain(t, e)
 	})
 }
@@ -367,6 +372,7 @@ func TestConcurrentPlanSignatures(t *testing.T) {
 func TestConcurrentNoticesAndClose(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
 		rel := e.Rel.ID
+		tally := map[string]int{}
 		for round := range 20 {
 			c, err := e.Svc.RaiseConcern(ctx, e.As("alice"), rel, mentorvault.ConcernHarmToOrg, fmt.Sprintf("Figures are passed on (%d).", round), false)
 			if err != nil {
@@ -393,6 +399,7 @@ func TestConcurrentNoticesAndClose(t *testing.T) {
 			}
 			filed := winners(t, round, "notice", notices, mentorvault.ECONFLICT)
 			closed := winners(t, round, "close", closes, mentorvault.ECONFLICT)
+			tally[map[bool]string{true: "closed first", false: "filed first"}[closed == 1]]++
 			if closed > 1 || closed == 1 && filed > 0 || closed == 0 && filed != len(notices) {
 				t.Fatalf("round %d: %d notices filed, %d closes: not a serial outcome (%v)", round, filed, closed, errs)
 			}
@@ -420,6 +427,7 @@ func TestConcurrentNoticesAndClose(t *testing.T) {
 				return nil
 			})
 		}
+		t.Logf("outcomes over the rounds: %v", tally)
 		verifyChain(t, e)
 	})
 }
@@ -437,6 +445,7 @@ func TestConcurrentWithdrawAndDelivery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		tally := map[string]int{}
 		for round := range 20 {
 			d, err := e.Svc.FileDisclosureNotice(ctx, e.As("alice"), rel, c.ID, service.DisclosureInput{RecipientEmail: "dave@northwind.example",
 				How: "in person", Content: fmt.Sprintf("notice %d", round), EffectiveAt: clk.Now().Add(73 * time.Hour)})
@@ -444,7 +453,8 @@ func TestConcurrentWithdrawAndDelivery(t *testing.T) {
 				t.Fatal(err)
 			}
 			head, at := e.Head(t), d.EffectiveAt
-			clk.set(at.Add(-3*time.Millisecond), time.Millisecond)
+			// The first 0…8 transactions begun are before the deadline.
+			clk.set(at.Add(-time.Duration(round%(opsWorkers+1))*time.Millisecond), time.Millisecond)
 			errs := atOnce(opsWorkers, func(i int) error {
 				switch i {
 				case 0:
@@ -488,7 +498,9 @@ func TestConcurrentWithdrawAndDelivery(t *testing.T) {
 				return nil
 			})
 			oneJob(t, e, round, d.ID)
+			tally[map[bool]string{true: "withdrawn", false: "delivered"}[withdrawn == 1]]++
 		}
+		t.Logf("outcomes over the rounds: %v", tally)
 		verifyChain(t, e)
 	})
 }
@@ -699,6 +711,7 @@ func TestConcurrentNotesAndPause(t *testing.T) {
 func TestConcurrentDeclineAndDraft(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
 		rel := e.Rel.ID
+		tally := map[string]int{}
 		for round := range 20 {
 			r := request(t, e, "frank", fmt.Sprintf("decline race %d", round))
 			errs := atOnce(opsWorkers, func(i int) error {
@@ -719,6 +732,7 @@ func TestConcurrentDeclineAndDraft(t *testing.T) {
 			}
 			declined := winners(t, round, "decline", declines, mentorvault.ECONFLICT)
 			drafted := winners(t, round, "draft", drafts, mentorvault.ECONFLICT)
+			tally[map[bool]string{true: "declined", false: "drafted"}[declined == 1]]++
 			if declined > 1 || declined == 1 && drafted > 0 || declined == 0 && drafted == 0 {
 				t.Fatalf("round %d: %d declines and %d drafts succeeded", round, declined, drafted)
 			}
@@ -743,6 +757,7 @@ func TestConcurrentDeclineAndDraft(t *testing.T) {
 				return nil
 			})
 		}
+		t.Logf("outcomes over the rounds: %v", tally)
 		verifyChain(t, e)
 	})
 }

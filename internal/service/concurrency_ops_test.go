@@ -33,6 +33,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/audit"
 	"github.com/mentorvault/mentorvault/internal/auth"
+	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
@@ -937,6 +938,82 @@ func TestLostRaceRetries(t *testing.T) {
 		if evs := e.Events(t, head); len(evs) != 0 {
 			t.Fatalf("a call that never committed left audit events: %+v", evs)
 		}
+		verifyChain(t, e)
+	})
+}
+
+// TestConcurrentSignAndEdit has the mentee sign the draft the mentor has
+// signed while the mentor edits it: either the signature came first (the
+// version is in force, the relationship active, every edit refused) or one
+// edit did (the mentor's signature cleared, every signature of the old text
+// refused): no version comes into force, and no signature stands, over a
+// text its signer did not read.
+func TestConcurrentSignAndEdit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		tally := map[string]int{}
+		for round := range 10 {
+			rel := newPair(t, e)
+			d := must[*service.VersionView](t)(e.Svc.StartDraft(ctx, e.As("frank"), rel.ID))
+			must[*service.VersionView](t)(e.Svc.SignAgreement(ctx, e.As("frank"), rel.ID, d.ID, d.Hash, demo.Password))
+			errs := atOnce(opsWorkers, func(i int) error {
+				if i%2 == 0 {
+					_, err := e.Svc.SignAgreement(ctx, e.As("heidi"), rel.ID, d.ID, d.Hash, demo.Password)
+					return err
+				}
+				// The signature checks the password first: the edits start
+				// later and later over the rounds, to meet it at every point.
+				time.Sleep(time.Duration(round) * 3 * time.Millisecond)
+				terms := d.Terms
+				terms.Expectations.CancellationNoticeHours = 24 + i
+				_, err := e.Svc.UpdateDraft(ctx, e.As("frank"), rel.ID, d.ID, d.Hash, terms)
+				return err
+			})
+			var signs, edits []error
+			for i, err := range errs {
+				if i%2 == 0 {
+					signs = append(signs, err)
+				} else {
+					edits = append(edits, err)
+				}
+			}
+			signed := winners(t, round, "signature", signs, mentorvault.ECONFLICT)
+			edited := winners(t, round, "edit", edits, mentorvault.ECONFLICT, mentorvault.EFORBIDDEN)
+			if signed+edited != 1 {
+				t.Fatalf("round %d: %d signatures and %d edits succeeded, want exactly one of them: %v", round, signed, edited, errs)
+			}
+			av := must[*service.AgreementView](t)(e.Svc.Agreement(ctx, e.As("frank"), rel.ID))
+			st := status(t, e, rel.ID)
+			switch {
+			case signed == 1 && (av.InForce == nil || av.InForce.ID != d.ID || !bytes.Equal(av.InForce.Hash, d.Hash) || st != mentorvault.StatusActive):
+				t.Fatalf("round %d: signed, and the relationship is %s with %+v in force", round, st, av.InForce)
+			case edited == 1 && (av.InForce != nil || av.Draft == nil || bytes.Equal(av.Draft.Hash, d.Hash) || st != mentorvault.StatusAgreeing):
+				t.Fatalf("round %d: edited, and the relationship is %s with %+v in force", round, st, av.InForce)
+			}
+			read(t, e, func(tx mentorvault.Tx) error {
+				v, err := tx.FindAgreementVersionByID(ctx, d.ID)
+				if err != nil {
+					return err
+				}
+				sigs, err := tx.FindAgreementSignatures(ctx, d.ID)
+				if err != nil {
+					return err
+				}
+				for _, sig := range sigs {
+					if !bytes.Equal(sig.Hash, v.Hash) {
+						t.Fatalf("round %d: a signature over %x stands on a version whose text is %x", round, sig.Hash, v.Hash)
+					}
+				}
+				if want := map[bool]int{true: 2, false: 0}[signed == 1]; len(sigs) != want {
+					t.Fatalf("round %d: %d signatures, want %d", round, len(sigs), want)
+				}
+				return nil
+			})
+			tally[map[bool]string{true: "signed first", false: "edited first"}[signed == 1]]++
+			if _, err := e.Svc.Transition(ctx, e.As("frank"), rel.ID, mentorvault.ActClose); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("outcomes over the rounds: %v", tally)
 		verifyChain(t, e)
 	})
 }

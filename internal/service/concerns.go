@@ -315,15 +315,12 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err := o.tx.UpdateConcern(o.ctx, c); err != nil {
 			return event{}, err
 		}
-		if then != "" && o.rel.Status != mentorvault.StatusClosed {
-			from := o.rel.Status
+		transitioned, from := then != "" && o.rel.Status != mentorvault.StatusClosed, o.rel.Status
+		if transitioned {
 			if err := o.rel.Apply(then, o.a.user.ID, o.tx.Now()); err != nil {
 				return event{}, err
 			}
 			if err := o.tx.UpdateRelationship(o.ctx, o.rel); err != nil {
-				return event{}, err
-			}
-			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
 				return event{}, err
 			}
 		}
@@ -331,6 +328,12 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.closed", c.ID, o.a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
 			concernLink(o.rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
 			return event{}, err
+		}
+		// After every other write, just before relOp appends the concern's event.
+		if transitioned {
+			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
+				return event{}, err
+			}
 		}
 		return event{"concern.close", concernTarget(o.rel, c.ID), "outcome=" + string(outcome)}, nil
 	})

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mentorvault/mentorvault"
@@ -32,10 +33,69 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 				return
 			}
 		}
+		if err := checkPath(r); err != nil {
+			WriteError(log, w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			WriteError(log, w, r, err)
 		}
 	})
+}
+
+// signedIn refuses an anonymous request to an operation that takes a body:
+// who is asking is answered before what was sent, so an anonymous caller
+// learns nothing from how its body is judged. Returns EUNAUTHENTICATED.
+func signedIn(r *http.Request) error {
+	if Principal(r).Anonymous() {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	return nil
+}
+
+// checkPath refuses a path whose wildcards (IDs, versions) carry a control
+// character or are not valid UTF-8, naming the wildcard, so that such an ID
+// is refused alike on every backend (PostgreSQL cannot even compare a NUL)
+// instead of being looked up. An anonymous caller is told to sign in first.
+// Returns EINVALID or EUNAUTHENTICATED.
+func checkPath(r *http.Request) error {
+	fields := map[string]string{}
+	first := ""
+	for _, name := range PathWildcards(r.Pattern) {
+		if msg := mentorvault.TextProblem(r.PathValue(name), false); msg != "" {
+			if first == "" {
+				first = name
+			}
+			fields[name] = msg
+		}
+	}
+	if first == "" {
+		return nil
+	}
+	if err := signedIn(r); err != nil {
+		return err
+	}
+	return mentorvault.Invalid("the address is not valid: its "+first+" is not valid", fields)
+}
+
+// PathWildcards lists the names of the wildcards of a ServeMux pattern
+// ("POST /a/{id}/b/{rest...}" → id, rest), for checking their values.
+func PathWildcards(pattern string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(pattern, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(pattern[i:], '}')
+		if j < 0 {
+			return out
+		}
+		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" && name != "" {
+			out = append(out, name)
+		}
+		pattern = pattern[i+j+1:]
+	}
 }
 
 // JSON is the handler of an API operation that takes a JSON body In and
@@ -45,6 +105,9 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -63,6 +126,9 @@ func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error
 func Created[In, Out any](call func(r *http.Request, in In) (out Out, location string, err error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -81,6 +147,9 @@ func Created[In, Out any](call func(r *http.Request, in In) (out Out, location s
 func JSONNoContent[In any](call func(r *http.Request, in In) error) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -236,12 +305,18 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return mentorvault.Errorf(mentorvault.EINVALID, "the request body is not valid UTF-8")
 	}
+	if err := checkStrings(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
+		var pe *time.ParseError
 		switch {
+		case errors.As(err, &pe):
+			return badTime(body, reflect.TypeOf(v))
 		case errors.As(err, &se):
 			return mentorvault.Errorf(mentorvault.EINVALID, "the request body is not valid JSON (at byte %d)", se.Offset)
 		case errors.As(err, &te):

@@ -28,9 +28,12 @@ type noteOut struct {
 	Body string `json:"body"`
 }
 
+// newRequest is a request from a signed-in caller (an anonymous one is
+// refused before its body is read: see TestAnonymousBeforeBody).
 func newRequest(t *testing.T, method, target, contentType, body string) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r = r.WithContext(mentorvault.WithPrincipal(r.Context(), mentorvault.Principal{UserID: "u1", OrgID: "o1", Via: "test"}))
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)
 	}

@@ -833,3 +833,42 @@ func errorText(page string) string {
 	}
 	return strings.TrimSpace(tagRE.ReplaceAllString(page, " "))
 }
+
+// TestProposeOneself: proposing oneself as mentor, mentee or partner is
+// refused in words, on the field, in the API and on the web form alike, on
+// both backends, and nothing is written.
+func TestProposeOneself(t *testing.T) {
+	for _, b := range sqlstoretest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := startFixture(t, mvtest.New(t, b.Open(t)))
+			for _, tc := range []struct{ role, says string }{
+				{"mentee", "cannot mentor yourself"}, {"mentor", "cannot mentor yourself"}, {"partner", "cannot be your own peer partner"},
+			} {
+				t.Run("api "+tc.role, func(t *testing.T) {
+					before, counts := f.env.Head(t), f.rowCounts(t)
+					r := f.do(t, "heidi", "POST", "/api/v1/relationships", "application/json",
+						[]byte(`{"other_email":"Heidi@northwind.example","my_role":"`+tc.role+`"}`))
+					_, fields := fieldsOf(r.body)
+					if r.status != 400 || !strings.Contains(fields["other_email"], tc.says) || !strings.Contains(string(r.body), "You "+tc.says) {
+						t.Errorf("status %d, want 400 saying %q on other_email: %s", r.status, tc.says, r.body)
+					}
+					if w := f.writes(t, before, counts); len(w) > 0 {
+						t.Errorf("a refused proposal wrote %v", w)
+					}
+				})
+				t.Run("web "+tc.role, func(t *testing.T) {
+					w := newWeb(t, f.ts.URL)
+					csrf := w.login("heidi@northwind.example")
+					before, counts := f.env.Head(t), f.rowCounts(t)
+					st, _, page := postTo(t, w, "/relationships", url.Values{"csrf_token": {csrf}, "other_email": {"heidi@northwind.example"}, "my_role": {tc.role}})
+					if st != 400 || !strings.Contains(page, "You "+tc.says) || !strings.Contains(page, `value="heidi@northwind.example"`) {
+						t.Errorf("status %d, want the form again saying %q: %s", st, tc.says, errorText(page))
+					}
+					if w := f.writes(t, before, counts); len(w) > 0 {
+						t.Errorf("a refused proposal wrote %v", w)
+					}
+				})
+			}
+		})
+	}
+}

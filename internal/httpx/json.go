@@ -33,7 +33,7 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 				return
 			}
 		}
-		if err := checkPath(r); err != nil {
+		if err := CheckPath(r); err != nil {
 			WriteError(log, w, r, err)
 			return
 		}
@@ -53,12 +53,12 @@ func signedIn(r *http.Request) error {
 	return nil
 }
 
-// checkPath refuses a path whose wildcards (IDs, versions) carry a control
+// CheckPath refuses a path whose wildcards (IDs, versions) carry a control
 // character or are not valid UTF-8, naming the wildcard, so that such an ID
 // is refused alike on every backend (PostgreSQL cannot even compare a NUL)
 // instead of being looked up. An anonymous caller is told to sign in first.
 // Returns EINVALID or EUNAUTHENTICATED.
-func checkPath(r *http.Request) error {
+func CheckPath(r *http.Request) error {
 	fields := map[string]string{}
 	first := ""
 	for _, name := range PathWildcards(r.Pattern) {

@@ -22,8 +22,10 @@ import (
 const MaxAPIBody = 256 << 10
 
 // API adapts an error-returning API handler: errors become the JSON error
-// body. Cookie-authenticated requests that change state must carry the
-// session's CSRF token in X-CSRF-Token; bearer-token requests need none.
+// body, and a path ID with a control character is refused (CheckPath)
+// before the handler runs. Cookie-authenticated requests that change state
+// must carry the session's CSRF token in X-CSRF-Token; bearer-token
+// requests need none.
 func API(log *slog.Logger, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sess := Session(r.Context()); sess != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -75,7 +77,7 @@ func CheckPath(r *http.Request) error {
 	if err := signedIn(r); err != nil {
 		return err
 	}
-	return mentorvault.Invalid("the address is not valid: its "+first+" is not valid", fields)
+	return mentorvault.Invalid("the "+first+" in the address is not valid", fields)
 }
 
 // PathWildcards lists the names of the wildcards of a ServeMux pattern
@@ -99,7 +101,8 @@ func PathWildcards(pattern string) []string {
 }
 
 // JSON is the handler of an API operation that takes a JSON body In and
-// answers Out with status: decode, call, encode in one place. Decode's codes
+// answers Out with status: decode, call, encode in one place. An anonymous
+// caller is answered unauthenticated before the body is read; Decode's codes
 // (invalid, unsupported_media_type, too_large) come back before call runs;
 // call's error comes back as it is.
 func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error)) HandlerFunc {
@@ -287,8 +290,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Decode reads a JSON object into v: the content type must be JSON, the body
-// at most MaxAPIBody, valid UTF-8, one object, without unknown fields, and
-// without a member given twice or spelled in another case than its field.
+// at most MaxAPIBody, valid UTF-8, one object, without unknown fields,
+// without a member given twice or spelled in another case than its field,
+// and without a control character (but tab and line breaks) in any string;
+// a date that does not parse is named.
 // Returns EINVALID, or the edge codes for a wrong media type or a body too large.
 func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))

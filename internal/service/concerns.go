@@ -123,6 +123,9 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 
 // Concern returns one concern, opened. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, id string) (*ConcernView, error) {
+	if err := lines(p, "concern_id", id); err != nil {
+		return nil, err
+	}
 	var out *ConcernView
 	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
 		c, err := loadConcern(o.ctx, o.tx, o.rel, id)

@@ -36,14 +36,11 @@ type DisclosureInput struct {
 }
 
 // check refuses, before anything is loaded, control characters in the
-// input's single-line values and in how, and an implausible date. Returns
-// EUNAUTHENTICATED or EINVALID.
+// input's single-line values (how is one line too: "in person", "by
+// phone"), and an implausible date. Returns EUNAUTHENTICATED or EINVALID.
 func (in DisclosureInput) check(p mentorvault.Principal) error {
-	if err := lines(p, "discloser_id", in.DiscloserID, "recipient_email", in.RecipientEmail, "recipient_name", in.RecipientName); err != nil {
+	if err := lines(p, "discloser_id", in.DiscloserID, "recipient_email", in.RecipientEmail, "recipient_name", in.RecipientName, "how", in.How); err != nil {
 		return err
-	}
-	if !mentorvault.CleanText(in.How) {
-		return mentorvault.Invalid("the disclosure is not valid", map[string]string{"how": "must be valid UTF-8 text without control characters"})
 	}
 	return mentorvault.ValidateTime("effective_at", in.EffectiveAt)
 }

@@ -531,7 +531,10 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 		}
 	case "changes":
 		if err := mentorvault.ValidateText("comment", comment, 4<<10); err != nil {
-			return nil, mentorvault.Invalid("say what should change", map[string]string{"comment": "tell the author what to change"})
+			if mentorvault.CleanText(comment) && len(comment) <= 4<<10 { // blank
+				return nil, mentorvault.Invalid("say what should change", map[string]string{"comment": "tell the author what to change"})
+			}
+			return nil, err // a control character or too long: say which
 		}
 	default:
 		return nil, mentorvault.Invalid("the decision is not valid", map[string]string{"decision": `must be "approve", "changes" or "refuse"`})

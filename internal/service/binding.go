@@ -168,6 +168,108 @@ var sealedKinds = []sealedKind{
 	{"note", eachNote},
 }
 
+// partiesAD is the associated data of a relationship's party binding: an
+// empty value sealed with the relationship's own key, bound to who may ever
+// read its content. The parties never change in a relationship's life, so
+// its version is always 1.
+func partiesAD(relID, orgID, programmeID, mentorID, menteeID string) seal.AD {
+	return seal.AD{RelationshipID: relID, Record: "relationship", RecordID: relID, Field: "parties", Version: 1,
+		Bind: []seal.Binding{{Name: "org", Value: orgID}, {Name: "programme", Value: programmeID}, {Name: "mentor", Value: mentorID}, {Name: "mentee", Value: menteeID}}}
+}
+
+func relPartiesAD(r *mentorvault.Relationship) seal.AD {
+	return partiesAD(r.ID, r.OrgID, r.ProgrammeID, r.MentorID, r.MenteeID)
+}
+
+// bindParties seals a new relationship's party binding with its key and
+// stores it; the returned field goes into the creating write's audit event.
+func (s *Service) bindParties(ctx context.Context, tx mentorvault.Tx, r *mentorvault.Relationship, wrapped []byte) (sealedField, error) {
+	ad := relPartiesAD(r)
+	b, err := s.keys.Seal(wrapped, ad, mentorvault.Secret{})
+	if err != nil {
+		return sealedField{}, err
+	}
+	if err := tx.SetPartyBinding(ctx, r.ID, b, tx.Now()); err != nil {
+		return sealedField{}, err
+	}
+	return sealedField{ad, b}, nil
+}
+
+// checkParties opens k's party binding for the parties the row holds now.
+func (s *Service) checkParties(ctx context.Context, relID string, k *mentorvault.BoundDataKey) error {
+	if k.Binding == nil {
+		return s.damaged(ctx, "relationship", relID, seal.ErrOpen)
+	}
+	_, err := s.keys.Open(k.Wrapped, partiesAD(relID, k.OrgID, k.ProgrammeID, k.MentorID, k.MenteeID), k.Binding)
+	if err != nil {
+		return s.damaged(ctx, "relationship", relID, err)
+	}
+	return nil
+}
+
+// BindLegacyParties gives every live key made before party bindings its
+// binding, each audited as a system write. It runs once per database (the
+// upgrade step "bind-parties"; later calls do nothing), so a binding removed
+// outside mentorvault afterwards is never silently rebound: such a key stays
+// damaged. serve calls it at start-up, before it listens.
+func (s *Service) BindLegacyParties(ctx context.Context) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		n = 0
+		first, err := tx.StartUpgradeStep(ctx, "bind-parties", tx.Now())
+		if err != nil || !first {
+			return err
+		}
+		bindings, err := tx.FindPartyBindings(ctx)
+		if err != nil {
+			return err
+		}
+		for relID, b := range bindings {
+			if b != nil {
+				continue
+			}
+			k, err := tx.FindBoundDataKey(ctx, relID)
+			if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+				continue // erased: nothing to bind
+			}
+			if err != nil {
+				return err
+			}
+			r, err := tx.FindRelationshipByID(ctx, relID)
+			if err != nil {
+				return err
+			}
+			f, err := s.bindParties(ctx, tx, r, k.Wrapped)
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, actor{p: mentorvault.Principal{Via: "upgrade"}}, "relationship.bind", relTarget(r), withSeal("parties bound to the key", f)); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// eachParties lists a relationship's party binding for VerifySealed.
+func eachParties(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	k, err := tx.FindBoundDataKey(ctx, rel.ID)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		return nil // erased
+	}
+	if err != nil {
+		return err
+	}
+	version := 0
+	if k.Binding != nil {
+		version = 1
+	}
+	yield(sealedRecord{record: "relationship", id: rel.ID, version: version, fields: []sealedField{{relPartiesAD(rel), k.Binding}}})
+	return nil
+}
+
 // VerifySealed compares every live sealed record of every relationship with
 // its last audited write in sa: a record with no audited write (while sealed
 // with bindings), another version, or another digest for any field (its
@@ -187,6 +289,9 @@ func (s *Service) VerifySealed(ctx context.Context, sa *SealedAudit) (SealedRepo
 	}
 	for _, rel := range rels {
 		err := s.readOnly(ctx, func(tx mentorvault.Tx) error {
+			if err := eachParties(ctx, tx, rel, func(r sealedRecord) { rep.check(sa, rel, r) }); err != nil {
+				return fmt.Errorf("read the party binding of relationship %s: %w", rel.ID, err)
+			}
 			for _, k := range sealedKinds {
 				if err := k.each(ctx, tx, rel, func(r sealedRecord) { rep.check(sa, rel, r) }); err != nil {
 					return fmt.Errorf("list %s records of relationship %s: %w", k.record, rel.ID, err)

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,5 +161,86 @@ func TestTamperNoteBinding(t *testing.T) {
 			change(t, e, func(tx mentorvault.Tx) error { return tx.UpdateNote(ctx, f.sharedV1) })
 			wantReported(t, e, "note", "rolled back", f.shared.ID)
 		})
+	})
+}
+
+// rawExec runs q on the database behind the service's back; "?" marks
+// arguments on both backends.
+func rawExec(t *testing.T, e *mvtest.Env, q string, args ...any) {
+	t.Helper()
+	if e.DB.Dialect() == "postgres" {
+		for i := 1; strings.Contains(q, "?"); i++ {
+			q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
+		}
+	}
+	if _, err := e.DB.SQLDB().ExecContext(ctx, q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestTamperRelationshipParties: a relationship's key opens only for the
+// parties it was made for. Changing the mentee, the mentor or the
+// programme outside mentorvault, or removing the binding, makes every read of
+// the pair's content answer damaged, and audit verify names the
+// relationship.
+func TestTamperRelationshipParties(t *testing.T) {
+	cases := []struct {
+		name, q string
+		arg     func(e *mvtest.Env) any
+		why     string
+	}{
+		{"mentee swapped", `UPDATE relationships SET mentee_id = ? WHERE id = ?`, func(e *mvtest.Env) any { return e.Users["carol"].ID }, "differs from its last audited write"},
+		{"mentor swapped", `UPDATE relationships SET mentor_id = ? WHERE id = ?`, func(e *mvtest.Env) any { return e.Users["carol"].ID }, "differs from its last audited write"},
+		{"binding removed", `UPDATE data_keys SET parties_sealed = ? WHERE relationship_id = ?`, func(*mvtest.Env) any { return nil }, "rolled back or edited"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+				n := must[*mentorvault.Note](t)(e.Svc.CreateNote(ctx, e.As("bob"), e.Rel.ID, "shared with alice", mentorvault.VisibilityShared))
+				rawExec(t, e, tc.q, tc.arg(e), e.Rel.ID)
+				for _, who := range []string{"alice", "bob", "carol"} {
+					_, err := e.Svc.ReadNote(ctx, e.As(who), e.Rel.ID, n.ID)
+					if err == nil {
+						t.Errorf("%s read a note of a relationship whose parties were changed", who)
+					} else if c := mentorvault.ErrorCode(err); c != mentorvault.ECONFLICT && c != mentorvault.ENOTFOUND {
+						t.Errorf("%s: got %v, want damaged or not found", who, err)
+					}
+				}
+				// Whoever the row names as a party now is told it is damaged.
+				_, err := e.Svc.ListNotes(ctx, e.As("carol"), e.Rel.ID, service.NoteFilter{})
+				if tc.name != "binding removed" {
+					wantDamaged(t, "carol lists the notes", err)
+				}
+				wantReported(t, e, "relationship", tc.why, e.Rel.ID)
+			})
+		})
+	}
+}
+
+// TestBindLegacyParties: keys made before bindings are bound once, at the
+// first start after the upgrade; a binding removed later is not rebound.
+func TestBindLegacyParties(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		n := must[*mentorvault.Note](t)(e.Svc.CreateNote(ctx, e.As("bob"), e.Rel.ID, "written before the upgrade", mentorvault.VisibilityShared))
+		rawExec(t, e, `UPDATE data_keys SET parties_sealed = NULL`)
+		if _, err := e.Svc.ReadNote(ctx, e.As("alice"), e.Rel.ID, n.ID); mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
+			t.Fatalf("read before binding: %v, want damaged", err)
+		}
+		bound := must[int](t)(e.Svc.BindLegacyParties(ctx))
+		if bound == 0 {
+			t.Fatal("BindLegacyParties bound nothing")
+		}
+		if got := must[*mentorvault.Note](t)(e.Svc.ReadNote(ctx, e.As("alice"), e.Rel.ID, n.ID)); got.Body.Reveal() != "written before the upgrade" {
+			t.Fatalf("after binding the note reads %q", got.Body.Reveal())
+		}
+		if rep := sealedReport(t, e); len(rep.Problems) > 0 {
+			t.Fatalf("after binding: %v", rep.Problems)
+		}
+		rawExec(t, e, `UPDATE data_keys SET parties_sealed = NULL WHERE relationship_id = ?`, e.Rel.ID)
+		if again := must[int](t)(e.Svc.BindLegacyParties(ctx)); again != 0 {
+			t.Fatalf("the upgrade step ran twice: bound %d", again)
+		}
+		_, err := e.Svc.ReadNote(ctx, e.As("alice"), e.Rel.ID, n.ID)
+		wantDamaged(t, "read after the binding was removed", err)
 	})
 }

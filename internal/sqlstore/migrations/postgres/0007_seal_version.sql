@@ -21,3 +21,15 @@ ALTER TABLE reviews ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE statements ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE three_way_meetings ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE three_way_notes ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 0;
+-- A relationship's data key carries a token sealed with that key and bound
+-- to the relationship's organisation, programme, mentor and mentee: a party
+-- changed outside mentorvault makes the token, and so all of the pair's
+-- content, refuse to open.
+ALTER TABLE data_keys ADD COLUMN parties_sealed BYTEA;
+-- One-time upgrade steps that need the keys, so run by the service rather
+-- than by a migration (e.g. binding keys made before bindings to their
+-- parties). A step recorded here never runs again.
+CREATE TABLE upgrade_steps (
+	name    TEXT PRIMARY KEY,
+	done_at TEXT NOT NULL
+);

@@ -257,3 +257,11 @@ type RelationshipFilter struct {
 	Statuses    []RelationshipStatus
 	Limit       int
 }
+
+// BoundDataKey is a relationship's live wrapped data keyset, the sealed token
+// that binds it to the relationship's parties (nil for a key made before
+// bindings), and those parties as the relationship row holds them now.
+type BoundDataKey struct {
+	Wrapped, Binding                       []byte
+	OrgID, ProgrammeID, MentorID, MenteeID string
+}

@@ -159,12 +159,16 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 		if err := tx.CreateDataKey(ctx, r.ID, wrapped, tx.Now()); err != nil {
 			return err
 		}
+		parties, err := s.bindParties(ctx, tx, r, wrapped)
+		if err != nil {
+			return err
+		}
 		vs, err := views(ctx, tx, r.OrgID, []*mentorvault.Relationship{r})
 		if err != nil {
 			return err
 		}
 		out = vs[0]
-		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), "kind="+string(r.Kind))
+		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), withSeal("kind="+string(r.Kind), parties))
 	})
 	return out, err
 }

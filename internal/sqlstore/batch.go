@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -201,10 +200,7 @@ func (w *writer) batch(first *pendingOp, last int) int {
 	conf := w.config()
 	ops := []*pendingOp{first}
 	b := &batchTx{db: w.db}
-	err := b.begin()
-	if err == nil {
-		err = b.run(first)
-	}
+	err := b.run(first)
 	var deadline <-chan time.Time
 	if conf.MaxDelay > 0 && last > 1 {
 		t := time.NewTimer(conf.MaxDelay)
@@ -222,7 +218,7 @@ func (w *writer) batch(first *pendingOp, last int) int {
 		ops = append(ops, p)
 		err = b.run(p)
 	}
-	if err == nil {
+	if err == nil && b.tx != nil {
 		err = b.commit()
 		if err != nil {
 			for _, p := range ops {
@@ -281,34 +277,59 @@ func (w *writer) next(deadline <-chan time.Time) *pendingOp {
 // batchTx is the transaction a batch shares.
 type batchTx struct {
 	db         *DB
-	tx         *sql.Tx
+	tx         *sql.Tx // nil until the first operation, and after one alone in it failed
+	n          int     // operations run in tx
 	unprepared []string
 }
 
-// opSavepoint is the savepoint each batched operation runs in; the
-// statement savepoints of Tx.write nest inside it.
+// opSavepoint is the savepoint each batched operation but the first runs
+// in; the statement savepoints of Tx.write nest inside it.
 const opSavepoint = "sqlstore_op"
 
 func (b *batchTx) begin() error {
 	tx, err := b.db.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+		return wrapErr("begin", err)
 	}
-	b.tx = tx
+	b.tx, b.n = tx, 0
 	return nil
 }
 
-// run runs p in a savepoint, recording fn's error (or panic) in p. It
-// returns an error only if the savepoint itself failed, which leaves the
-// transaction unusable.
+// run runs p, recording fn's error (or panic) in p, and undoes its work
+// unless it is kept. The first operation of a transaction needs no
+// savepoint (a lone caller pays for none): if it fails, the transaction is
+// rolled back and the next operation begins another. Every later one runs
+// in a savepoint. run returns an error only if the transaction could not
+// be begun or a savepoint failed, which leaves the transaction unusable.
 func (b *batchTx) run(p *pendingOp) error {
 	ctx := context.Background()
-	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT "+opSavepoint); err != nil {
-		return wrapErr("savepoint", err)
+	if b.tx == nil {
+		if err := b.begin(); err != nil {
+			return err
+		}
+	}
+	first := b.n == 0
+	if !first {
+		if _, err := b.tx.ExecContext(ctx, "SAVEPOINT "+opSavepoint); err != nil {
+			return wrapErr("savepoint", err)
+		}
 	}
 	tx := b.db.opTx(b.tx)
 	p.pnc, p.err = call(p.fn, tx)
-	if p.pnc != nil || (p.err != nil && !p.keep(p.err)) {
+	tx.mu.Lock()
+	b.unprepared = append(b.unprepared, tx.unprepared...)
+	tx.unprepared, tx.rows = nil, nil
+	tx.mu.Unlock()
+	undo := p.pnc != nil || (p.err != nil && !p.keep(p.err))
+	switch {
+	case first && undo:
+		b.rollback()
+		b.tx = nil
+		return nil
+	case first:
+		b.n++
+		return nil
+	case undo:
 		if _, err := b.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+opSavepoint); err != nil {
 			return wrapErr("rollback to savepoint", err)
 		}
@@ -316,10 +337,7 @@ func (b *batchTx) run(p *pendingOp) error {
 	if _, err := b.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+opSavepoint); err != nil {
 		return wrapErr("release savepoint", err)
 	}
-	tx.mu.Lock()
-	b.unprepared = append(b.unprepared, tx.unprepared...)
-	tx.unprepared, tx.rows = nil, nil
-	tx.mu.Unlock()
+	b.n++
 	return nil
 }
 

@@ -24,6 +24,12 @@ func keepErrKept(err error) bool { return errors.Is(err, errKept) }
 // closed, and returns once it runs, so that the operations queued after it
 // join one batch. Its own work is one org, named name.
 func holdWriter(t *testing.T, db *sqlstore.DB, name string) (release chan struct{}, done <-chan error) {
+	return holdWriterFailing(t, db, name, nil)
+}
+
+// holdWriterFailing is holdWriter with an operation that fails with fail
+// once it has stored its org.
+func holdWriterFailing(t *testing.T, db *sqlstore.DB, name string, fail error) (release chan struct{}, done <-chan error) {
 	t.Helper()
 	release = make(chan struct{})
 	running := make(chan struct{})
@@ -32,7 +38,10 @@ func holdWriter(t *testing.T, db *sqlstore.DB, name string) (release chan struct
 		errc <- db.Update(context.Background(), func(tx mentorvault.Tx) error {
 			close(running)
 			<-release
-			return tx.CreateOrg(context.Background(), &mentorvault.Org{ID: mentorvault.NewID(), Name: name, CreatedAt: tx.Now()})
+			if err := tx.CreateOrg(context.Background(), &mentorvault.Org{ID: mentorvault.NewID(), Name: name, CreatedAt: tx.Now()}); err != nil {
+				return err
+			}
+			return fail
 		}, nil)
 	}()
 	<-running
@@ -156,6 +165,51 @@ func TestUpdateSavepoints(t *testing.T) {
 			// The held operation and the six queued behind it: one commit.
 			if commits, ops := db.CommitStats(); commits-commits0 != 1 || ops-ops0 != int64(len(kinds)+1) {
 				t.Errorf("%d operations in %d commits, want %d in 1", ops-ops0, commits-commits0, len(kinds)+1)
+			}
+		})
+	}
+}
+
+// TestUpdateFirstFails: when the first operation of a batch fails, its
+// work is undone and the operations after it still share one commit.
+func TestUpdateFirstFails(t *testing.T) {
+	for _, be := range sqlstoretest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			db := be.Open(t)
+			ctx := context.Background()
+			failure := errors.New("the first fails")
+			release, first := holdWriterFailing(t, db, "first", failure)
+			commits0, ops0 := db.CommitStats()
+			const n = 4
+			errc := make(chan error, n)
+			for i := range n {
+				go func() {
+					errc <- db.Update(ctx, func(tx mentorvault.Tx) error {
+						return tx.CreateOrg(ctx, &mentorvault.Org{ID: mentorvault.NewID(), Name: fmt.Sprint("after-", i), CreatedAt: tx.Now()})
+					}, nil)
+				}()
+			}
+			waitQueued(t, db, n)
+			close(release)
+			if err := <-first; !errors.Is(err, failure) {
+				t.Errorf("first: err %v, want its own failure", err)
+			}
+			for range n {
+				if err := <-errc; err != nil {
+					t.Errorf("an operation after the failed first: %v", err)
+				}
+			}
+			got := orgNames(t, db)
+			if got["first"] {
+				t.Error("the failed first operation's org was stored")
+			}
+			for i := range n {
+				if !got[fmt.Sprint("after-", i)] {
+					t.Errorf("org after-%d not stored", i)
+				}
+			}
+			if commits, ops := db.CommitStats(); commits-commits0 != 1 || ops-ops0 != n+1 {
+				t.Errorf("%d operations in %d commits, want %d in 1", ops-ops0, commits-commits0, n+1)
 			}
 		})
 	}

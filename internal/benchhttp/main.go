@@ -8,6 +8,10 @@
 // the bare server, and how many transactions each mentorvault request ran.
 // `make bench-http` runs it; docs/performance.md records the figures.
 //
+// The servers run in a child process (this program with -serve), so that
+// the load generator's goroutines do not compete with the servers' inside
+// one Go scheduler, as wrk in its own process would not.
+//
 // The bare server does the least a server can do for the same request: a
 // read is one SELECT of the stored body by ID (no transaction, a pool of
 // readers), a create one INSERT of a body the size of a sealed 1 KiB note
@@ -16,23 +20,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -40,15 +37,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	_ "modernc.org/sqlite"
-
-	"github.com/mentorvault/mentorvault"
-	"github.com/mentorvault/mentorvault/internal/auth"
-	"github.com/mentorvault/mentorvault/internal/demo"
-	"github.com/mentorvault/mentorvault/internal/policy"
-	"github.com/mentorvault/mentorvault/internal/seal"
-	"github.com/mentorvault/mentorvault/internal/server"
-	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore"
 )
 
@@ -64,10 +52,6 @@ func main() {
 // noteBody is a 1 KiB note, as in the Go benchmarks.
 var noteBody = strings.Repeat("Notes from today's session: goals, blockers, next steps. ", 20)[:1024]
 
-// bareParams are sqlstore's SQLite connection settings, spelled out: the
-// bare server must be exactly as durable.
-const bareParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
-
 type options struct {
 	clients    int
 	duration   time.Duration
@@ -77,6 +61,7 @@ type options struct {
 	only       string
 	groupOps   int
 	groupDelay time.Duration
+	serve      bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -86,38 +71,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients")
 	fs.DurationVar(&o.duration, "duration", 3*time.Second, "how long each measurement runs")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each measures every scenario on both servers, interleaved; the report takes the median")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of mentorvault's last run of -profile to this file")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the server process during mentorvault's last run of -profile to this file")
 	fs.StringVar(&o.profile, "profile", "read", "scenario to profile (read, create, page, directory)")
 	fs.StringVar(&o.only, "only", "", "comma-separated scenarios to run (default all)")
 	fs.IntVar(&o.groupOps, "group-ops", sqlstore.DefaultGroupCommit.MaxOps, "group commit: most operations per transaction (1: off)")
 	fs.DurationVar(&o.groupDelay, "group-delay", sqlstore.DefaultGroupCommit.MaxDelay, "group commit: most time a batch waits for more")
+	fs.BoolVar(&o.serve, "serve", false, "run the servers and print their endpoints (the child process)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.serve {
+		return runServe(ctx, o, os.Stdin, stdout)
 	}
 	if o.clients < 1 || o.rounds < 1 || o.duration <= 0 {
 		return errors.New("-clients, -rounds and -duration must be positive")
 	}
-	dir, err := os.MkdirTemp("", "benchhttp-")
+	child, ep, err := startChild(ctx, o, stderr)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-
-	mv, err := startMentorvault(ctx, dir, sqlstore.GroupCommit{MaxOps: o.groupOps, MaxDelay: o.groupDelay})
-	if err != nil {
-		return fmt.Errorf("mentorvault: %w", err)
-	}
-	defer mv.close()
-	bare, err := startBare(dir)
-	if err != nil {
-		return fmt.Errorf("bare server: %w", err)
-	}
-	defer bare.close()
+	defer child.stop()
 
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: 2 * o.clients, MaxIdleConnsPerHost: 2 * o.clients, DisableCompression: true}}
-	if err := mv.prepare(ctx, hc); err != nil {
-		return fmt.Errorf("mentorvault: %w", err)
+	mv := mvClient{ep}
+	bare := bareClient{ep}
+	for _, r := range []request{mv.readNote, mv.relationshipPage, mv.directory, mv.createNote, bare.readNote, bare.createNote} {
+		if err := r(ctx, hc); err != nil { // a broken request fails here, clearly
+			return err
+		}
 	}
 
 	scenarios := []scenario{
@@ -140,6 +122,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "benchhttp: %d clients, %s per measurement, %d rounds, GOMAXPROCS %d, group commit %d ops / %s\n",
 		o.clients, o.duration, o.rounds, runtime.GOMAXPROCS(0), o.groupOps, o.groupDelay)
+	stats0, err := ep.stats(ctx, hc)
+	if err != nil {
+		return err
+	}
 	for round := 1; round <= o.rounds; round++ {
 		for i := range scenarios {
 			s := &scenarios[i]
@@ -162,31 +148,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					s.bareRuns = append(s.bareRuns, r)
 					continue
 				}
-				ops0 := mv.ops()
-				var stop func() error
+				before, err := ep.stats(ctx, hc)
+				if err != nil {
+					return err
+				}
 				if profile {
-					if stop, err = startProfile(o.cpuprofile); err != nil {
+					if err := ep.control(ctx, hc, "/profile/start?path="+url.QueryEscape(o.cpuprofile)); err != nil {
 						return err
 					}
 				}
 				r, err := load(ctx, hc, o.clients, o.duration, s.mv)
-				if stop != nil {
-					if perr := stop(); perr != nil {
+				if profile {
+					if perr := ep.control(ctx, hc, "/profile/stop"); perr != nil {
 						return perr
 					}
 				}
 				if err != nil {
 					return fmt.Errorf("mentorvault %s: %w", s.name, err)
 				}
-				r.txs = float64(mv.ops()-ops0) / float64(r.n)
+				after, err := ep.stats(ctx, hc)
+				if err != nil {
+					return err
+				}
+				r.txs = float64(after.Ops-before.Ops) / float64(r.n)
+				if s.name == "create" {
+					if err := ep.control(ctx, hc, "/reset"); err != nil {
+						return err
+					}
+				}
 				s.mvRuns = append(s.mvRuns, r)
 			}
 			fmt.Fprintf(stderr, "round %d %-9s mentorvault %8.0f req/s  bare %-6s %8.0f req/s\n", round, s.name,
 				s.mvRuns[len(s.mvRuns)-1].rate(), s.bareName, s.bareRuns[len(s.bareRuns)-1].rate())
 		}
 	}
+	stats1, err := ep.stats(ctx, hc)
+	if err != nil {
+		return err
+	}
 
-	commits, ops := mv.db.CommitStats()
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\tmentorvault req/s\tbare\tbare req/s\tratio\ttx/request\tmv p50\tmv p99\t")
@@ -196,8 +196,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			m.txs, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond))
 	}
 	tw.Flush()
-	if commits > 0 {
-		fmt.Fprintf(stdout, "\nmentorvault group commit: %d operations in %d commits (%.1f per commit)\n", ops, commits, float64(ops)/float64(commits))
+	if c := stats1.Commits - stats0.Commits; c > 0 {
+		ops := stats1.Ops - stats0.Ops
+		fmt.Fprintf(stdout, "\nmentorvault group commit: %d operations in %d commits (%.1f per commit)\n", ops, c, float64(ops)/float64(c))
 	}
 	fmt.Fprintln(stdout, "targets: audited note read ≥ 0.50× bare read; note create ≥ 1.50× bare insert (medians of the rounds)")
 	return nil
@@ -283,21 +284,6 @@ func load(ctx context.Context, hc *http.Client, clients int, d time.Duration, re
 	return result{n: int(n.Load()), elapsed: elapsed, p50: all[len(all)/2], p99: all[len(all)*99/100]}, nil
 }
 
-func startProfile(path string) (func() error, error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() error {
-		pprof.StopCPUProfile()
-		return f.Close()
-	}, nil
-}
-
 // do sends req and checks its status, draining the body so that the
 // connection is reused.
 func do(hc *http.Client, req *http.Request, want int) ([]byte, error) {
@@ -317,289 +303,4 @@ func do(hc *http.Client, req *http.Request, want int) ([]byte, error) {
 		return nil, fmt.Errorf("%s %s: status %d, want %d: %s", req.Method, req.URL.Path, resp.StatusCode, want, body)
 	}
 	return body, nil
-}
-
-// serve serves h on a loopback port.
-func serve(h http.Handler) (*http.Server, string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, "", err
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	return hs, "http://" + ln.Addr().String(), nil
-}
-
-// mvServer is the full mentorvault server, on the demo organisation.
-type mvServer struct {
-	db     *sqlstore.DB
-	svc    *service.Service
-	hs     *http.Server
-	url    string
-	token  string // alice's API token
-	cookie string // alice's session
-	relID  string // alice's active relationship
-	noteID string // the note read
-}
-
-func startMentorvault(ctx context.Context, dir string, gc sqlstore.GroupCommit) (*mvServer, error) {
-	master, _, err := seal.LoadOrCreateMasterKey(filepath.Join(dir, "master.key"))
-	if err != nil {
-		return nil, err
-	}
-	db, err := sqlstore.OpenSQLite(filepath.Join(dir, "mentorvault.db"))
-	if err != nil {
-		return nil, err
-	}
-	db.SetGroupCommit(gc)
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	authz, err := policy.New()
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	log := slog.New(slog.DiscardHandler)
-	// Cheap password hashing: only the sign-in below hashes, and it is
-	// not measured.
-	svc, err := service.New(db, authz, seal.NewKeyring(master), service.Options{Logger: log, PasswordParams: auth.TestParams})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if _, err := demo.Seed(ctx, svc); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("seed demo: %w", err)
-	}
-	srv, err := server.New(server.Config{Service: svc, Logger: log})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	hs, url, err := serve(srv)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	return &mvServer{db: db, svc: svc, hs: hs, url: url}, nil
-}
-
-func (m *mvServer) close() {
-	m.hs.Close()
-	m.db.Close()
-}
-
-func (m *mvServer) ops() int64 {
-	_, ops := m.db.CommitStats()
-	return ops
-}
-
-// prepare signs alice in (a token for the API, a session for the pages),
-// finds her active relationship and writes the note that is read.
-func (m *mvServer) prepare(ctx context.Context, hc *http.Client) error {
-	const email = "alice@northwind.example"
-	tok, _, err := m.svc.OperatorCreateToken(ctx, email, "benchhttp")
-	if err != nil {
-		return err
-	}
-	m.token = tok
-	login, err := m.svc.Login(ctx, email, demo.Password, "127.0.0.1")
-	if err != nil {
-		return err
-	}
-	m.cookie = "mv_session=" + login.Token
-
-	req, _ := http.NewRequestWithContext(ctx, "GET", m.url+"/api/v1/directory", nil)
-	req.Header.Set("Authorization", "Bearer "+m.token)
-	body, err := do(hc, req, http.StatusOK)
-	if err != nil {
-		return err
-	}
-	var dir struct {
-		Relationships []struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-			Mentor struct {
-				Email string `json:"email"`
-			} `json:"mentor"`
-		} `json:"relationships"`
-	}
-	if err := json.Unmarshal(body, &dir); err != nil {
-		return err
-	}
-	for _, r := range dir.Relationships {
-		if r.Status == "active" && r.Mentor.Email == email {
-			m.relID = r.ID
-		}
-	}
-	if m.relID == "" {
-		return errors.New("the demo has no active relationship mentored by alice")
-	}
-	body, err = m.postNote(ctx, hc)
-	if err != nil {
-		return err
-	}
-	var n struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(body, &n); err != nil || n.ID == "" {
-		return fmt.Errorf("created note: %q: %v", body, err)
-	}
-	m.noteID = n.ID
-	// Check each page once, so that a broken one fails here, clearly.
-	for _, r := range []request{m.readNote, m.relationshipPage, m.directory} {
-		if err := r(ctx, hc); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-var createBody = func() []byte {
-	b, _ := json.Marshal(map[string]string{"body": noteBody, "visibility": "private"})
-	return b
-}()
-
-func (m *mvServer) postNote(ctx context.Context, hc *http.Client) ([]byte, error) {
-	req, _ := http.NewRequestWithContext(ctx, "POST", m.url+"/api/v1/relationships/"+m.relID+"/notes", bytes.NewReader(createBody))
-	req.Header.Set("Authorization", "Bearer "+m.token)
-	req.Header.Set("Content-Type", "application/json")
-	return do(hc, req, http.StatusCreated)
-}
-
-func (m *mvServer) createNote(ctx context.Context, hc *http.Client) error {
-	_, err := m.postNote(ctx, hc)
-	return err
-}
-
-func (m *mvServer) readNote(ctx context.Context, hc *http.Client) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", m.url+"/api/v1/relationships/"+m.relID+"/notes/"+m.noteID, nil)
-	req.Header.Set("Authorization", "Bearer "+m.token)
-	_, err := do(hc, req, http.StatusOK)
-	return err
-}
-
-func (m *mvServer) page(ctx context.Context, hc *http.Client, path string) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", m.url+path, nil)
-	req.Header.Set("Cookie", m.cookie)
-	_, err := do(hc, req, http.StatusOK)
-	return err
-}
-
-func (m *mvServer) relationshipPage(ctx context.Context, hc *http.Client) error {
-	return m.page(ctx, hc, "/relationships/"+m.relID)
-}
-
-func (m *mvServer) directory(ctx context.Context, hc *http.Client) error {
-	return m.page(ctx, hc, "/directory")
-}
-
-// bare is the bare server: net/http over one SQLite table.
-type bare struct {
-	rdb, wdb *sql.DB
-	hs       *http.Server
-	url      string
-	noteID   string
-	sealed   []byte
-}
-
-func startBare(dir string) (*bare, error) {
-	dsn := filepath.Join(dir, "bare.db") + "?" + bareParams
-	wdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, err
-	}
-	// One writer, as SQLite has one (and as mentorvault runs).
-	wdb.SetMaxOpenConns(1)
-	if _, err := wdb.Exec(`CREATE TABLE notes (id TEXT PRIMARY KEY, body BLOB NOT NULL, created_at TEXT NOT NULL)`); err != nil {
-		wdb.Close()
-		return nil, err
-	}
-	rdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		wdb.Close()
-		return nil, err
-	}
-	rdb.SetMaxOpenConns(runtime.GOMAXPROCS(0) * 2)
-	rdb.SetMaxIdleConns(runtime.GOMAXPROCS(0) * 2)
-	b := &bare{rdb: rdb, wdb: wdb, noteID: mentorvault.NewID()}
-	// The size of a sealed 1 KiB note (AEAD overhead and key version).
-	b.sealed = make([]byte, len(noteBody)+64)
-	rand.Read(b.sealed)
-	if err := b.insert(context.Background(), b.noteID); err != nil {
-		b.close()
-		return nil, err
-	}
-	rstmt, err := rdb.Prepare(`SELECT body FROM notes WHERE id = ?`)
-	if err != nil {
-		b.close()
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /notes/{id}", func(w http.ResponseWriter, r *http.Request) {
-		var body []byte
-		if err := rstmt.QueryRowContext(r.Context(), r.PathValue("id")).Scan(&body); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Write(body)
-	})
-	mux.HandleFunc("POST /notes", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := io.Copy(io.Discard, r.Body); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		id := mentorvault.NewID()
-		if err := b.insert(r.Context(), id); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"id":%q}`, id)
-	})
-	hs, url, err := serve(mux)
-	if err != nil {
-		b.close()
-		return nil, err
-	}
-	b.hs, b.url = hs, url
-	return b, nil
-}
-
-// insert stores a note in a transaction of its own and commits it.
-func (b *bare) insert(ctx context.Context, id string) error {
-	tx, err := b.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, body, created_at) VALUES (?, ?, ?)`,
-		id, b.sealed, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func (b *bare) close() {
-	if b.hs != nil {
-		b.hs.Close()
-	}
-	b.rdb.Close()
-	b.wdb.Close()
-}
-
-func (b *bare) readNote(ctx context.Context, hc *http.Client) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", b.url+"/notes/"+b.noteID, nil)
-	_, err := do(hc, req, http.StatusOK)
-	return err
-}
-
-func (b *bare) createNote(ctx context.Context, hc *http.Client) error {
-	req, _ := http.NewRequestWithContext(ctx, "POST", b.url+"/notes", bytes.NewReader(createBody))
-	req.Header.Set("Content-Type", "application/json")
-	_, err := do(hc, req, http.StatusCreated)
-	return err
 }

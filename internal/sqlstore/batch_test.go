@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -460,6 +461,49 @@ func TestUpdateLostRace(t *testing.T) {
 			}
 			if got["victim"] {
 				t.Error("the victim's work was committed")
+			}
+		})
+	}
+}
+
+// TestUpdateAnswersAfterCommit: an operation is answered only once the
+// batch it ran in is committed: while a later operation of the same batch
+// runs, the earlier one's caller is still waiting.
+func TestUpdateAnswersAfterCommit(t *testing.T) {
+	for _, be := range sqlstoretest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			db := be.Open(t)
+			ctx := context.Background()
+			var answered atomic.Bool
+			release, first := holdWriter(t, db, "first")
+			go func() {
+				<-first
+				answered.Store(true)
+			}()
+			seen := make(chan bool, 1)
+			second := make(chan error, 1)
+			go func() {
+				second <- db.Update(ctx, func(tx mentorvault.Tx) error {
+					// Give an early answer time to arrive.
+					time.Sleep(50 * time.Millisecond)
+					seen <- answered.Load()
+					return nil
+				}, nil)
+			}()
+			waitQueued(t, db, 1)
+			close(release)
+			if <-seen {
+				t.Error("the first operation was answered before its batch committed")
+			}
+			if err := <-second; err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for !answered.Load() && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if !answered.Load() {
+				t.Error("the first operation was never answered")
 			}
 		})
 	}

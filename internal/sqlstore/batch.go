@@ -218,23 +218,25 @@ func (w *writer) batch(first *pendingOp, last int) int {
 		ops = append(ops, p)
 		err = b.run(p)
 	}
-	if err == nil && b.tx != nil {
-		err = b.commit()
-		if err != nil {
+	switch {
+	case err != nil:
+		// The transaction could not be begun, or a savepoint could not be
+		// taken or undone: the transaction is broken and rolled back,
+		// through no fault of most of its operations. Run each again alone.
+		b.rollback()
+		for _, p := range ops {
+			p.pnc, p.err = runAlone(w.db, p)
+		}
+	case b.tx == nil:
+		// Every operation failed and was rolled back: nothing to commit.
+	default:
+		if err := b.commit(); err != nil {
 			for _, p := range ops {
 				p.err, p.pnc = err, nil
 			}
 		} else {
 			w.commits.Add(1)
 			w.ops.Add(int64(len(ops)))
-		}
-	} else {
-		// A savepoint could not be taken or undone: the transaction is
-		// broken and rolled back, through no fault of most of its
-		// operations. Run each again alone.
-		b.rollback()
-		for _, p := range ops {
-			p.pnc, p.err = runAlone(w.db, p)
 		}
 	}
 	b.prepare()

@@ -216,6 +216,32 @@ func TestUpdateFirstFails(t *testing.T) {
 	}
 }
 
+// TestUpdateFailsOnce: an operation that fails alone in its batch is run
+// once, not again, and its caller gets its error.
+func TestUpdateFailsOnce(t *testing.T) {
+	for _, be := range sqlstoretest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			db := be.Open(t)
+			ctx := context.Background()
+			failure := errors.New("fails")
+			runs := 0
+			err := db.Update(ctx, func(tx mentorvault.Tx) error {
+				runs++
+				if err := tx.CreateOrg(ctx, &mentorvault.Org{ID: mentorvault.NewID(), Name: "failed", CreatedAt: tx.Now()}); err != nil {
+					return err
+				}
+				return failure
+			}, nil)
+			if !errors.Is(err, failure) || runs != 1 {
+				t.Errorf("err %v after %d runs, want its failure after 1", err, runs)
+			}
+			if orgNames(t, db)["failed"] {
+				t.Error("the failed operation's org was stored")
+			}
+		})
+	}
+}
+
 // TestUpdateAuditChain: concurrent operations that append audit events,
 // some of them then failing, leave a chain that verifies, with exactly the
 // events of the operations that were kept, in the writer's order.

@@ -111,7 +111,7 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 			if in.MyRole == "partner" {
 				what = "be your own peer partner"
 			}
-			return mentorvault.Invalid("You cannot "+what+": invite someone else.", map[string]string{"other_email": "is your own address; invite someone else"})
+			return mentorvault.Invalid("You cannot "+what+": invite someone else.", map[string]string{"other_email": "is your own address: you cannot " + what + "; invite someone else"})
 		}
 		r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: a.user.OrgID, ProgrammeID: in.ProgrammeID,
 			ProposedByID: a.user.ID, Status: mentorvault.StatusProposed, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}

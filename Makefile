@@ -3,7 +3,7 @@ PKGS := ./...
 # staticcheck 2026.2.2; a pinned module version, so every machine runs the same checks.
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: test bench lint build run demo
+.PHONY: test bench bench-http lint build run demo
 
 ## test: every test, with the race detector. Browser and PostgreSQL tests skip
 ## with a message when Chromium or PostgreSQL are missing, except with CI=true.
@@ -25,3 +25,8 @@ build:
 
 run:
 	$(GO) run ./cmd/mentorvault serve --demo
+
+## bench-http: mentorvault against a bare net/http + SQLite server over HTTP,
+## 32 concurrent clients, interleaved in one run (internal/benchhttp).
+bench-http:
+	$(GO) run ./internal/benchhttp

@@ -16,6 +16,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/server"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/sqlstore"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -36,6 +37,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&tlsKey, "tls-key", "", "TLS key file")
 	var jobEvery time.Duration
 	fs.DurationVar(&jobEvery, "job-interval", 5*time.Second, "how often to look for due scheduled work (disclosures after their notice)")
+	gc := sqlstore.DefaultGroupCommit
+	fs.IntVar(&gc.MaxOps, "group-commit-ops", gc.MaxOps, "most concurrent operations committed in one transaction (1 turns group commit off)")
+	fs.DurationVar(&gc.MaxDelay, "group-commit-delay", gc.MaxDelay, "most time a group commit waits for more operations when requests are concurrent")
 	if err := parse(fs, args, getenv); err != nil {
 		return helpOK(err)
 	}
@@ -44,7 +48,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Closing drains the store's writer: operations already queued are
+	// committed and answered first (the HTTP server has stopped taking
+	// requests by then).
 	defer a.Close()
+	a.db.SetGroupCommit(gc)
 	if a.created {
 		log.Warn(masterKeyMessage(c))
 		fmt.Fprintln(stdout, masterKeyMessage(c))

@@ -57,22 +57,39 @@ const (
 	txRetryPause = 5 * time.Millisecond
 )
 
-// tryTx is one run of inTx's transaction.
+// updater is a store that runs a transaction for the caller and may share
+// it with concurrent callers (sqlstore's group commit): fn runs in a
+// savepoint of its own, its work is kept when it succeeds or keep says so,
+// and Update returns only once that work is committed.
+type updater interface {
+	Update(ctx context.Context, fn func(mentorvault.Tx) error, keep func(error) bool) error
+}
+
+// tryTx is one run of inTx's transaction. fn's work is committed when it
+// succeeds or was denied (keepDenied), and undone otherwise.
 func (s *Service) tryTx(ctx context.Context, fn func(tx mentorvault.Tx) error) error {
+	if u, ok := s.store.(updater); ok {
+		return u.Update(ctx, fn, keepDenied)
+	}
 	tx, err := s.store.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	err = fn(tx)
-	var d denied
-	if err != nil && !errors.As(err, &d) {
+	if err != nil && !keepDenied(err) {
 		return err
 	}
 	if cerr := tx.Commit(); cerr != nil {
 		return cerr
 	}
 	return err
+}
+
+// keepDenied reports whether err is a denial, whose audit event is kept.
+func keepDenied(err error) bool {
+	var d denied
+	return errors.As(err, &d)
 }
 
 // actor is the principal resolved against the store.

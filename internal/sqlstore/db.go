@@ -38,6 +38,7 @@ type DB struct {
 	db    *sql.DB
 	d     dialect
 	stmts *stmtCache // nil: statements are not cached (PostgreSQL, see newDB)
+	w     *writer    // runs Update's operations, in batches (batch.go)
 
 	mu  sync.RWMutex
 	now func() time.Time
@@ -137,6 +138,7 @@ func newDB(sdb *sql.DB, d dialect) *DB {
 	if d.name == "sqlite" {
 		db.stmts = newStmtCache(sdb)
 	}
+	db.w = newWriter(db, DefaultGroupCommit)
 	return db
 }
 
@@ -164,8 +166,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database and its cached statements.
+// Close runs the operations already queued for the writer, then closes the
+// database and its cached statements. Update returns an error from then on.
 func (db *DB) Close() error {
+	db.w.close()
 	db.stmts.close()
 	return db.db.Close()
 }
@@ -177,14 +181,25 @@ func (db *DB) BeginTx(ctx context.Context) (mentorvault.Tx, error) {
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	db.mu.RLock()
-	now := db.now
-	db.mu.RUnlock()
 	stx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	return &Tx{tx: stx, d: db.d, now: now().UTC().Truncate(time.Microsecond), stmts: db.stmts}, nil
+	return &Tx{tx: stx, d: db.d, now: db.txNow(), stmts: db.stmts}, nil
+}
+
+// opTx is the Tx of one operation of a batch (see Update): it runs on the
+// batch's transaction, which it cannot end, and has a Now of its own.
+func (db *DB) opTx(stx *sql.Tx) *Tx {
+	return &Tx{tx: stx, d: db.d, now: db.txNow(), stmts: db.stmts, shared: true}
+}
+
+// txNow is the clock's time, in UTC and truncated to microseconds.
+func (db *DB) txNow() time.Time {
+	db.mu.RLock()
+	now := db.now
+	db.mu.RUnlock()
+	return now().UTC().Truncate(time.Microsecond)
 }
 
 // Migrate applies the embedded migrations not yet recorded in

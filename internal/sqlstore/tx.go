@@ -18,6 +18,11 @@ type Tx struct {
 	d     dialect
 	now   time.Time
 	stmts *stmtCache // nil: statements are not cached
+	// shared marks one operation of a batch (see DB.Update): the
+	// transaction is not its own to end, and the cancellation of its
+	// context must not interrupt a statement (SQLite would roll back the
+	// whole transaction, and every other operation of the batch with it).
+	shared bool
 
 	mu sync.Mutex // guards the fields below
 	// unprepared are the queries this transaction ran without a cached
@@ -38,8 +43,14 @@ var _ mentorvault.Tx = (*Tx)(nil)
 // Now is the transaction's time, taken once when it began.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// errShared refuses to end a batch's transaction from one of its operations.
+var errShared = errors.New("sqlstore: an operation of a batch cannot end its transaction; return from it instead")
+
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
+	if tx.shared {
+		return errShared
+	}
 	err := tx.tx.Commit()
 	tx.ended()
 	if err != nil {
@@ -51,6 +62,9 @@ func (tx *Tx) Commit() error {
 // Rollback discards the transaction. After Commit or an earlier Rollback it
 // does nothing, so callers can always defer it.
 func (tx *Tx) Rollback() error {
+	if tx.shared {
+		return nil // Update undoes the operation's work when it fails
+	}
 	err := tx.tx.Rollback()
 	tx.ended()
 	if err != nil && !errors.Is(err, sql.ErrTxDone) {
@@ -114,7 +128,17 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	return tx.tx.StmtContext(ctx, ps)
 }
 
+// ctx is the context to run a statement with: ctx itself, or, in a batch,
+// ctx without its cancellation (see shared).
+func (tx *Tx) ctx(ctx context.Context) context.Context {
+	if tx.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.ctx(ctx)
 	q := tx.d.rebind(query)
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -128,6 +152,7 @@ func (tx *Tx) write(ctx context.Context, query string, args ...any) (sql.Result,
 	if !tx.d.statementSavepoints() {
 		return tx.exec(ctx, query, args...)
 	}
+	ctx = tx.ctx(ctx)
 	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT sqlstore_stmt"); err != nil {
 		return nil, err
 	}
@@ -144,6 +169,7 @@ func (tx *Tx) write(ctx context.Context, query string, args ...any) (sql.Result,
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.ctx(ctx)
 	q := tx.d.rebind(query)
 	st := tx.stmt(ctx, q)
 	if st == nil {
@@ -159,6 +185,7 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.ctx(ctx)
 	q := tx.d.rebind(query)
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)

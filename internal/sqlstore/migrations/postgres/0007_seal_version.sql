@@ -31,5 +31,5 @@ ALTER TABLE data_keys ADD COLUMN parties_sealed BYTEA;
 -- parties). A step recorded here never runs again.
 CREATE TABLE upgrade_steps (
 	name    TEXT PRIMARY KEY,
-	done_at TEXT NOT NULL
+	done_at TIMESTAMPTZ NOT NULL
 );

@@ -70,10 +70,12 @@ var authzAllowlist = map[string]string{
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.
 	"Service.RunDueJobs": "background jobs, scheduled by decided actions",
-	// The purge job is maintenance no principal asks for: each instance
-	// schedules it at start-up; it deletes expired sessions and old login
-	// failures, never content or audit.
-	"Service.SchedulePurge": "maintenance scheduled by the server itself at start-up",
+	// The purge and reminders jobs are maintenance no principal asks for:
+	// each instance schedules them at start-up; purge deletes expired
+	// sessions and old login failures, never content or audit; reminders
+	// creates due notifications (texts without content).
+	"Service.SchedulePurge":     "maintenance scheduled by the server itself at start-up",
+	"Service.ScheduleReminders": "maintenance scheduled by the server itself at start-up",
 	// Store hands out the store itself, for the health check's Ping and the
 	// operator CLI; whoever holds it holds the database.
 	"Service.Store": "health check and operator CLI",

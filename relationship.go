@@ -255,5 +255,9 @@ type RelationshipFilter struct {
 	PartyID     string // the user is mentor or mentee
 	ProgrammeID string
 	Statuses    []RelationshipStatus
-	Limit       int
+	// Query keeps the relationships whose mentor's or mentee's name or
+	// email, or whose programme's name, contains it (case-insensitive).
+	Query  string
+	Limit  int // at most this many (0: all)
+	Offset int // skip this many first (with an order, created_at then ID)
 }

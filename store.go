@@ -91,6 +91,10 @@ type UserStore interface {
 	FindUserByID(ctx context.Context, id string) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	// FindUsersByIDs returns the users with these IDs (duplicates and ""
+	// ignored, unknown IDs left out), in one query, in no particular order:
+	// for naming the people of a page without loading the organisation.
+	FindUsersByIDs(ctx context.Context, ids []string) ([]*User, error)
 	UpdateUserPassword(ctx context.Context, id, hash string) error
 	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
 	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -40,19 +41,34 @@ type directoryPage struct {
 	base
 	Relationships []*service.RelationshipView
 	Query         string
+	// PrevOffset and NextOffset address the neighbouring pages; -1 when there is none.
+	PrevOffset, NextOffset int
 }
 
+// directoryPageSize is how many relationships a directory page shows.
+const directoryPageSize = 50
+
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{})
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	offset := 0
+	if s := r.URL.Query().Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return mentorvault.Invalid("the page is not valid", map[string]string{"offset": "must be a number, 0 or more"})
+		}
+		offset = n
+	}
+	// One more than a page tells whether there is a next one.
+	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{Query: q, Offset: offset, Limit: directoryPageSize + 1})
 	if err != nil {
 		return err
 	}
-	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
-	p := &directoryPage{base: h.base(r, "Directory"), Query: q}
-	for _, v := range vs {
-		if q == "" || strings.Contains(strings.ToLower(v.Mentor.Name+" "+v.Mentor.Email+" "+v.Mentee.Name+" "+v.Mentee.Email+" "+v.ProgrammeName), q) {
-			p.Relationships = append(p.Relationships, v)
-		}
+	p := &directoryPage{base: h.base(r, "Directory"), Query: q, Relationships: vs, PrevOffset: -1, NextOffset: -1}
+	if len(vs) > directoryPageSize {
+		p.Relationships, p.NextOffset = vs[:directoryPageSize], offset+directoryPageSize
+	}
+	if offset > 0 {
+		p.PrevOffset = max(offset-directoryPageSize, 0)
 	}
 	h.render(w, r, http.StatusOK, "directory.html", p)
 	return nil

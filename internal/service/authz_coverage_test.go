@@ -52,6 +52,7 @@ var authzAllowlist = map[string]string{
 	"Service.Login":               "checks a password; rate-limited, audited",
 	"Service.Logout":              "the session token is the credential; ends only that session, audited",
 	"Service.AuthenticateSession": "turns a session cookie into a principal; removes expired sessions",
+	"Service.AuthenticatePage":    "AuthenticateSession with the page header, whose count is asked of Cedar (account.manage) through may",
 	"Service.AuthenticateToken":   "turns an API token into a principal; refuses revoked tokens and disabled users, audited",
 	// A capability URL: the secret feed token is the credential. It refuses
 	// a revoked feed or a disabled user (audited), and returns only the

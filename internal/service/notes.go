@@ -103,14 +103,32 @@ type NoteView struct {
 // caller may do to it. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or
 // EINVALID (a bad cursor, limit or offset).
 func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID string, f NoteFilter) ([]*NoteView, error) {
-	if f.Before != "" && !mentorvault.ValidID(f.Before) {
-		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
-	}
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	if err := f.check(); err != nil {
+		return nil, err
 	}
 	var out []*NoteView
-	err := s.relOp(ctx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = s.listNotesIn(ctx, tx, p, relID, f)
+		return err
+	})
+	return out, err
+}
+
+func (f NoteFilter) check() error {
+	if f.Before != "" && !mentorvault.ValidID(f.Before) {
+		return mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	}
+	return nil
+}
+
+// listNotesIn is ListNotes in the caller's transaction tx (f checked).
+func (s *Service) listNotesIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string, f NoteFilter) ([]*NoteView, error) {
+	var out []*NoteView
+	err := s.relOpIn(ctx, tx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
 		limit := f.Limit
 		if limit > 0 {
 			limit += f.Offset

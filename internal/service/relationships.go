@@ -215,31 +215,38 @@ func pairTaken(other *mentorvault.User, o *mentorvault.Relationship) error {
 func (s *Service) Relationship(ctx context.Context, p mentorvault.Principal, id string) (*RelationshipView, error) {
 	var out *RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, rel); err != nil {
-			return err
-		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
-		if err != nil {
-			return err
-		}
-		out = vs[0]
-		// With the parties' line managers, whom input.request asks about.
-		res, err := inputRequestResource(ctx, tx, rel)
-		if err != nil {
-			return err
-		}
-		out.Allowed = s.allowed(ctx, a, res, policy.RelationshipActions...)
-		return nil
+		var err error
+		out, err = s.relationshipIn(ctx, tx, p, id)
+		return err
 	})
 	return out, err
+}
+
+// relationshipIn is Relationship in the caller's transaction tx.
+func (s *Service) relationshipIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, id string) (*RelationshipView, error) {
+	a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := loadRel(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, rel); err != nil {
+		return nil, err
+	}
+	vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+	if err != nil {
+		return nil, err
+	}
+	out := vs[0]
+	// With the parties' line managers, whom input.request asks about.
+	res, err := inputRequestResource(ctx, tx, rel)
+	if err != nil {
+		return nil, err
+	}
+	out.Allowed = s.allowed(ctx, a, res, policy.RelationshipActions...)
+	return out, nil
 }
 
 var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{

@@ -181,30 +181,33 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 	return out
 }
 
+// Page sizes of the relationship page's lists.
+const (
+	relationshipPageNotes    = 200
+	relationshipPageMeetings = 5
+)
+
 func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	p := httpx.Principal(r)
-	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	// The view and every panel in one transaction (service.RelationshipPage).
+	rp, err := h.svc.RelationshipPage(r.Context(), p, r.PathValue("id"),
+		service.RelationshipPageFilter{Notes: relationshipPageNotes, Meetings: relationshipPageMeetings})
 	if err != nil {
 		return nil, err
 	}
+	v := rp.Rel
 	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
-	if pg.Agreement, err = h.agreementPanelFor(r, v, pg.Party); err != nil {
-		return nil, err
-	}
+	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr)
 	if !pg.Party {
-		pg.MayAsk = h.svc.MayRequestInput(r.Context(), p, v.ID)
+		pg.MayAsk = v.Allowed.Has(policy.RequestInput)
 		return pg, nil
 	}
 	pg.Other = v.Other(p.UserID)
-	if pg.Habits, err = h.habitsPanel(r, v); err != nil {
-		return nil, err
-	}
-	notes, err := h.svc.ListNotes(r.Context(), p, v.ID, service.NoteFilter{Limit: 200})
-	switch {
-	case err == nil:
-		for _, n := range notes {
+	pg.Habits = habitsPanelFor(v, rp)
+	if rp.NotesErr == nil {
+		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
 				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
 				Edited: n.UpdatedAt.After(n.CreatedAt)}
@@ -214,10 +217,8 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 			}
 			pg.Notes = append(pg.Notes, nv)
 		}
-	case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
-		return nil, err
-	default:
-		pg.NotesError = mentorvault.ErrorMessage(err)
+	} else {
+		pg.NotesError = mentorvault.ErrorMessage(rp.NotesErr)
 	}
 	return pg, nil
 }

@@ -251,6 +251,7 @@ func (r *Relationship) Activate(mentorSigned, menteeSigned, now time.Time) error
 
 // RelationshipFilter selects relationships. Zero fields do not filter.
 type RelationshipFilter struct {
+	IDs         []string // only these (none when empty: no filter)
 	OrgID       string
 	PartyID     string // the user is mentor or mentee
 	ProgrammeID string

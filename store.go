@@ -98,6 +98,10 @@ type UserStore interface {
 	UpdateUserPassword(ctx context.Context, id, hash string) error
 	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
 	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
+	// FindMeetingsOfParty lists the meetings in any status of every
+	// relationship the user is a party of that start after since, by start,
+	// in one query (at most limit: 50 when 0, at most 5000).
+	FindMeetingsOfParty(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
 }
 
 // SessionStore stores sign-in sessions by the hash of their token.
@@ -160,6 +164,9 @@ type DataKeyStore interface {
 	CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
 	// FindDataKey returns the wrapped keyset; ENOTFOUND if none or destroyed.
 	FindDataKey(ctx context.Context, relationshipID string) ([]byte, error)
+	// FindDataKeys returns the live wrapped keysets of these relationships
+	// in one query, by relationship ID; one destroyed or missing is absent.
+	FindDataKeys(ctx context.Context, relationshipIDs []string) (map[string][]byte, error)
 	UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
 	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
 	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error

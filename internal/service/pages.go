@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
@@ -112,4 +113,102 @@ func (s *Service) RelationshipPage(ctx context.Context, p mentorvault.Principal,
 		return nil
 	})
 	return out, err
+}
+
+// listLoads is what a list of records spread over several relationships
+// needs, each kind loaded once for the whole list in one query: the
+// relationships, their data keys and the people named. A list that loaded
+// them row by row cost a few queries per row.
+type listLoads struct {
+	rels   map[string]*mentorvault.Relationship
+	keys   map[string][]byte // live keys; a relationship absent here is erased
+	people map[string]Person
+}
+
+// loadForList loads the relationships relIDs (all of them must exist),
+// their data keys when withKeys, and the people userIDs.
+func loadForList(ctx context.Context, tx mentorvault.Tx, relIDs, userIDs []string, withKeys bool) (*listLoads, error) {
+	l := &listLoads{rels: map[string]*mentorvault.Relationship{}, keys: map[string][]byte{}}
+	ids := uniq(relIDs)
+	if len(ids) > 0 {
+		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{IDs: ids})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			l.rels[r.ID] = r
+		}
+		if len(l.rels) != len(ids) {
+			return nil, mentorvault.Internal(errors.New("a listed record's relationship is missing"))
+		}
+		if withKeys {
+			if l.keys, err = tx.FindDataKeys(ctx, ids); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var err error
+	if l.people, err = peopleByID(ctx, tx, userIDs); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// key is the relationship's data key, or dataKey's erased conflict.
+func (l *listLoads) key(relID string) ([]byte, error) {
+	if k, ok := l.keys[relID]; ok {
+		return k, nil
+	}
+	return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
+}
+
+// person is a loaded person, or ENOTFOUND as person() answers.
+func (l *listLoads) person(id string) (Person, error) {
+	if p, ok := l.people[id]; ok {
+		return p, nil
+	}
+	return Person{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "user not found")
+}
+
+// uniq returns ids without duplicates and "", in their first order.
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// preloadedUsers is a transaction whose FindUserByID answers the users it
+// was given from memory (loaded in one FindUsersByIDs query) and asks the
+// store for any other: so view helpers that name people one by one cost no
+// query per row inside a list.
+type preloadedUsers struct {
+	mentorvault.Tx
+	users map[string]*mentorvault.User
+}
+
+// FindUserByID returns a preloaded user, or asks the store.
+func (t preloadedUsers) FindUserByID(ctx context.Context, id string) (*mentorvault.User, error) {
+	if u, ok := t.users[id]; ok {
+		return u, nil
+	}
+	return t.Tx.FindUserByID(ctx, id)
+}
+
+// preloadUsers returns tx with the users ids preloaded.
+func preloadUsers(ctx context.Context, tx mentorvault.Tx, ids []string) (mentorvault.Tx, error) {
+	us, err := tx.FindUsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*mentorvault.User, len(us))
+	for _, u := range us {
+		m[u.ID] = u
+	}
+	return preloadedUsers{Tx: tx, users: m}, nil
 }

@@ -19,6 +19,7 @@ func TestPageQueries(t *testing.T) {
 			db.SetClock(func() time.Time { return t0 })
 			t.Run("FindUsersByIDs", func(t *testing.T) { testFindUsersByIDs(t, db) })
 			t.Run("RelationshipPages", func(t *testing.T) { testRelationshipPages(t, db) })
+			t.Run("ListLoads", func(t *testing.T) { testListLoads(t, db) })
 		})
 	}
 }
@@ -103,5 +104,53 @@ func testRelationshipPages(t *testing.T, db *sqlstore.DB) {
 				t.Errorf("FindRelationships(%+v) = %v, want %v", tc.f, ids(got), tc.want)
 			}
 		})
+	}
+}
+
+// testListLoads covers the one-query loads of lists spread over several
+// relationships: relationships by IDs, their data keys, a party's meetings.
+func testListLoads(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	other := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, Kind: mentorvault.KindMentoring,
+		MentorID: f.other.ID, MenteeID: f.mentor.ID, ProposedByID: f.other.ID, Status: mentorvault.StatusActive, CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateRelationship(ctx, other))
+	third := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, Kind: mentorvault.KindMentoring,
+		MentorID: f.manager.ID, MenteeID: f.other.ID, ProposedByID: f.manager.ID, Status: mentorvault.StatusActive, CreatedAt: us(t0), UpdatedAt: us(t0)}
+	ok(t, tx.CreateRelationship(ctx, third))
+
+	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{IDs: []string{third.ID, f.rel.ID, mentorvault.NewID()}})
+	ok(t, err)
+	if len(rels) != 2 || rels[0].ID != f.rel.ID || rels[1].ID != third.ID {
+		t.Fatalf("by IDs: %d relationships", len(rels))
+	}
+
+	ok(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("key one"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, other.ID, []byte("key two"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, third.ID, []byte("key three"), us(t0)))
+	ok(t, tx.DestroyDataKey(ctx, third.ID, us(t0)))
+	keys, err := tx.FindDataKeys(ctx, []string{f.rel.ID, other.ID, third.ID, mentorvault.NewID()})
+	ok(t, err)
+	if len(keys) != 2 || string(keys[f.rel.ID]) != "key one" || string(keys[other.ID]) != "key two" {
+		t.Fatalf("data keys: %q (the destroyed and the unknown one must be absent)", keys)
+	}
+
+	// The mentor is a party of f.rel (mentor) and of other (mentee), not of third.
+	early := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(-100*24*time.Hour), 30, mentorvault.MeetingScheduled)
+	past := newMeeting(t, tx, other.ID, f.mentor.ID, t0.Add(-24*time.Hour), 30, mentorvault.MeetingCancelledInTime)
+	soon := newMeeting(t, tx, f.rel.ID, f.mentor.ID, t0.Add(time.Hour), 30, mentorvault.MeetingScheduled)
+	later := newMeeting(t, tx, other.ID, f.mentor.ID, t0.Add(48*time.Hour), 30, mentorvault.MeetingScheduled)
+	newMeeting(t, tx, third.ID, f.manager.ID, t0.Add(2*time.Hour), 30, mentorvault.MeetingScheduled)
+	ms, err := tx.FindMeetingsOfParty(ctx, f.mentor.ID, t0.Add(-90*24*time.Hour), 0)
+	ok(t, err)
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.ID)
+	}
+	if want := []string{past.ID, soon.ID, later.ID}; !slices.Equal(got, want) {
+		t.Fatalf("meetings of the party since 90 days: %v, want %v (not %s, too early)", got, want, early.ID)
+	}
+	if ms, err := tx.FindMeetingsOfParty(ctx, f.mentor.ID, t0.Add(-90*24*time.Hour), 2); err != nil || len(ms) != 2 {
+		t.Fatalf("limit 2: %d, %v", len(ms), err)
 	}
 }

@@ -64,6 +64,12 @@ func (tx *Tx) LockRelationshipByID(ctx context.Context, id string) (*mentorvault
 func (tx *Tx) FindRelationships(ctx context.Context, f mentorvault.RelationshipFilter) ([]*mentorvault.Relationship, error) {
 	var where []string
 	var args []any
+	if len(f.IDs) > 0 {
+		where = append(where, "r.id IN ("+marks(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	if f.OrgID != "" {
 		where, args = append(where, "r.org_id = ?"), append(args, f.OrgID)
 	}
@@ -149,6 +155,37 @@ func (tx *Tx) FindDataKey(ctx context.Context, relationshipID string) ([]byte, e
 		return nil, findErr("find data key", "data key", err)
 	}
 	return b, nil
+}
+
+// FindDataKeys returns the live wrapped keysets of these relationships, by
+// relationship ID, in one query; destroyed or missing ones are absent.
+func (tx *Tx) FindDataKeys(ctx context.Context, relationshipIDs []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(relationshipIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(relationshipIDs))
+	for i, id := range relationshipIDs {
+		args[i] = id
+	}
+	rows, err := tx.query(ctx, `SELECT relationship_id, wrapped FROM data_keys
+WHERE relationship_id IN (`+marks(len(args))+`) AND destroyed_at IS NULL AND wrapped IS NOT NULL`, args...)
+	type row struct {
+		id string
+		b  []byte
+	}
+	rs, err := collect(rows, err, "find data keys", func(r *sql.Rows) (row, error) {
+		var x row
+		err := r.Scan(&x.id, bytesCol{&x.b})
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range rs {
+		out[x.id] = x.b
+	}
+	return out, nil
 }
 
 // UpdateDataKey replaces a live wrapped keyset (rotation or rewrapping).

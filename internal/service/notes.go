@@ -84,10 +84,16 @@ func noteRefusal(a actor, rel *mentorvault.Relationship, err error) error {
 	return err
 }
 
+// Note page sizes: every list of notes is a page.
+const (
+	DefaultNotes = 200
+	MaxNotes     = 500
+)
+
 // NoteFilter selects a page of a relationship's notes, newest first.
 type NoteFilter struct {
 	Before string // note ID cursor: notes older than this one ("" for the newest)
-	Limit  int    // at most this many (0: no limit)
+	Limit  int    // at most this many: DefaultNotes when 0, at most MaxNotes
 	Offset int    // skip this many first
 }
 
@@ -130,9 +136,11 @@ func (s *Service) listNotesIn(ctx context.Context, tx mentorvault.Tx, p mentorva
 	var out []*NoteView
 	err := s.relOpIn(ctx, tx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
 		limit := f.Limit
-		if limit > 0 {
-			limit += f.Offset
+		if limit == 0 {
+			limit = DefaultNotes
 		}
+		// The store pages by cursor and limit: read through the offset and skip it.
+		limit = min(limit, MaxNotes) + f.Offset
 		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: f.Before, Limit: limit})
 		if err != nil {
 			return event{}, err

@@ -29,7 +29,7 @@ func (s *Service) relOpIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.
 
 // RelationshipPageFilter sizes the lists of the relationship page.
 type RelationshipPageFilter struct {
-	Notes    int // at most this many notes, newest first (0: no limit)
+	Notes    int // at most this many notes, newest first (0: DefaultNotes)
 	Meetings int // at most this many upcoming meetings (0: 50)
 }
 

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
@@ -127,5 +130,83 @@ func TestRelationshipPageAudit(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("%s: relationship page wrote %v, want %v", tc.who, got, tc.want)
 		}
+	}
+}
+
+// TestWebDirectoryPages checks the directory's search (in SQL now) and its
+// pager: a page shows at most its size, the next page the rest, and a
+// search keeps only the matching relationships.
+func TestWebDirectoryPages(t *testing.T) {
+	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
+	ctx := context.Background()
+	all, err := f.env.Svc.Directory(ctx, f.env.As("carol"), service.DirectoryFilter{})
+	if err != nil || len(all) == 0 {
+		t.Fatalf("directory: %d, %v", len(all), err)
+	}
+	w := newWeb(t, f.ts.URL)
+	w.login(f.env.Users["heidi"].Email)
+	_, page := w.get("/directory")
+	for _, v := range all {
+		if !strings.Contains(page, "/relationships/"+v.ID) {
+			t.Errorf("the directory does not list %s", v.ID)
+		}
+	}
+	if strings.Contains(page, `rel="next"`) || strings.Contains(page, `rel="prev"`) {
+		t.Error("one page of relationships offers another")
+	}
+	_, page = w.get("/directory?q=" + url.QueryEscape(strings.ToUpper(f.env.Users["alice"].Name)))
+	if !strings.Contains(page, "/relationships/"+f.env.Rel.ID) {
+		t.Error("searching alice's name does not find her relationship")
+	}
+	for _, v := range all {
+		if v.ID != f.env.Rel.ID && !v.IsParty(f.env.Users["alice"].ID) && strings.Contains(page, "/relationships/"+v.ID) {
+			t.Errorf("searching alice's name lists %s", v.ID)
+		}
+	}
+	_, page = w.get("/directory?offset=1")
+	if strings.Contains(page, "/relationships/"+all[0].ID) || !strings.Contains(page, `rel="prev"`) {
+		t.Errorf("offset 1 shows the first relationship (%v) or no link back (%v); %d in all", strings.Contains(page, "/relationships/"+all[0].ID), strings.Contains(page, `rel="prev"`), len(all))
+	}
+	if st, _ := w.get("/directory?offset=-1"); st != http.StatusBadRequest {
+		t.Errorf("a negative offset: %d, want 400", st)
+	}
+
+	// 60 more relationships: two pages of 50.
+	tx, err := f.env.DB.BeginTx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	org, at := f.env.Users["alice"].OrgID, time.Now().UTC()
+	for i := range 60 {
+		var ids [2]string
+		for j := range ids {
+			u := &mentorvault.User{ID: mentorvault.NewID(), OrgID: org, Email: fmt.Sprintf("paged%d-%d@northwind.example", i, j),
+				Name: fmt.Sprintf("Paged %d-%d", i, j), PasswordHash: "x", CreatedAt: at}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			ids[j] = u.ID
+		}
+		r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: org, Kind: mentorvault.KindMentoring, MentorID: ids[0], MenteeID: ids[1],
+			ProposedByID: ids[0], Status: mentorvault.StatusActive, CreatedAt: at.Add(time.Duration(i) * time.Second), UpdatedAt: at}
+		if err := tx.CreateRelationship(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	rows := func(page string) int { return strings.Count(page, `<td data-label="Mentee">`) }
+	_, first := w.get("/directory")
+	_, second := w.get("/directory?offset=50")
+	if rows(first) != 50 || !strings.Contains(first, `rel="next"`) || strings.Contains(first, `rel="prev"`) {
+		t.Errorf("first page: %d rows, next %v, prev %v", rows(first), strings.Contains(first, `rel="next"`), strings.Contains(first, `rel="prev"`))
+	}
+	if rows(second) != len(all)+60-50 || strings.Contains(second, `rel="next"`) || !strings.Contains(second, `rel="prev"`) {
+		t.Errorf("second page: %d rows, want %d", rows(second), len(all)+60-50)
+	}
+	if strings.Contains(first, "Paged 59-0") || !strings.Contains(second, "Paged 59-0") {
+		t.Error("the newest relationship is not on the second page only")
 	}
 }

@@ -176,10 +176,14 @@ var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // field path (e.g. "clauses[2].recipient"). Returns EINVALID.
 func (t *AgreementTerms) Validate() error {
 	f := map[string]string{}
+	// A name, an item, a kept-confidential item and the late-cancellation
+	// rule are one line each (the editor's text inputs); the rest is text.
 	text := func(path, s string, required bool) {
+		multiline := !strings.HasSuffix(path, ".recipient_name") && !strings.HasSuffix(path, ".item") &&
+			!strings.HasPrefix(path, "kept_confidential[") && path != "expectations.late_cancellation"
 		switch {
-		case textProblem(s, !strings.HasSuffix(path, "recipient_name")) != "":
-			f[path] = textProblem(s, !strings.HasSuffix(path, "recipient_name"))
+		case textProblem(s, multiline) != "":
+			f[path] = textProblem(s, multiline)
 		case len(s) > MaxAgreementText:
 			f[path] = fmt.Sprintf("is too long (at most %d bytes)", MaxAgreementText)
 		case required && strings.TrimSpace(s) == "":

@@ -26,6 +26,8 @@ type Note struct {
 	Visibility     Visibility
 	Body           Secret
 	BodySealed     []byte
+	SealVersion    int  // raised by every write that seals; bound into BodySealed's associated data
+	Damaged        bool // set by a list when BodySealed did not open: changed outside mentorvault; Body is empty
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

@@ -262,3 +262,11 @@ type RelationshipFilter struct {
 	Limit  int // at most this many (0: all)
 	Offset int // skip this many first (with an order, created_at then ID)
 }
+
+// BoundDataKey is a relationship's live wrapped data keyset, the sealed token
+// that binds it to the relationship's parties (nil for a key made before
+// bindings), and those parties as the relationship row holds them now.
+type BoundDataKey struct {
+	Wrapped, Binding                       []byte
+	OrgID, ProgrammeID, MentorID, MenteeID string
+}

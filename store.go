@@ -164,10 +164,21 @@ type DataKeyStore interface {
 	CreateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
 	// FindDataKey returns the wrapped keyset; ENOTFOUND if none or destroyed.
 	FindDataKey(ctx context.Context, relationshipID string) ([]byte, error)
-	// FindDataKeys returns the live wrapped keysets of these relationships
-	// in one query, by relationship ID; one destroyed or missing is absent.
-	FindDataKeys(ctx context.Context, relationshipIDs []string) (map[string][]byte, error)
 	UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error
+	// FindBoundDataKey returns the live wrapped keyset with its party
+	// binding and the relationship's parties as stored; ENOTFOUND if none
+	// or destroyed.
+	FindBoundDataKey(ctx context.Context, relationshipID string) (*BoundDataKey, error)
+	// FindPartyBindings returns every relationship's party binding (nil
+	// where none), keyed by relationship ID, for audit verify.
+	FindPartyBindings(ctx context.Context) (map[string][]byte, error)
+	// SetPartyBinding stores the sealed token that binds a relationship's
+	// key to its parties. Returns ENOTFOUND if it has no key row.
+	SetPartyBinding(ctx context.Context, relationshipID string, binding []byte, at time.Time) error
+	// StartUpgradeStep records a one-time upgrade step as done and reports
+	// whether this call was the first: only then is the step to be run, in
+	// the same transaction.
+	StartUpgradeStep(ctx context.Context, name string, at time.Time) (bool, error)
 	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
 	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
 }

@@ -75,6 +75,12 @@ func CleanText(s string) bool { return textProblem(s, true) == "" }
 // CleanLine reports whether s is valid UTF-8 without any control character.
 func CleanLine(s string) bool { return textProblem(s, false) == "" }
 
+// TextProblem says in words what is wrong with the characters of s — a
+// line (multiline false: no control character at all) or a text (tab, line
+// feed and carriage return allowed) — or "" when nothing is: the message
+// ValidateText, ValidateLine and ValidateLines give the field.
+func TextProblem(s string, multiline bool) string { return textProblem(s, multiline) }
+
 // textProblem says what is wrong with the characters of s, or "".
 func textProblem(s string, multiline bool) string {
 	if !utf8.ValidString(s) {

@@ -52,3 +52,30 @@ func TestValidateText(t *testing.T) {
 		})
 	}
 }
+
+// TestTextProblem: the words for a value's characters are the same ones
+// the validators put on the field, for a line and for a text.
+func TestTextProblem(t *testing.T) {
+	for _, tc := range []struct {
+		s               string
+		line, multiline string
+	}{
+		{"plain words", "", ""},
+		{"a\tb", "must be a single line without tabs or line breaks", ""},
+		{"a\rb", "must be a single line without tabs or line breaks", ""},
+		{"a\x00b", "must not contain NUL characters", "must not contain NUL characters"},
+		{"a\x1bb", "must not contain control characters", "must not contain control characters"},
+		{"a\x7fb", "must not contain control characters", "must not contain control characters"},
+		{"a\xffb", "must be valid UTF-8 text", "must be valid UTF-8 text"},
+	} {
+		if got := mentorvault.TextProblem(tc.s, false); got != tc.line {
+			t.Errorf("TextProblem(%q, line) = %q, want %q", tc.s, got, tc.line)
+		}
+		if got := mentorvault.TextProblem(tc.s, true); got != tc.multiline {
+			t.Errorf("TextProblem(%q, text) = %q, want %q", tc.s, got, tc.multiline)
+		}
+		if err := mentorvault.ValidateLine("name", tc.s, 100); tc.line != "" && mentorvault.ErrorFields(err)["name"] != tc.line {
+			t.Errorf("ValidateLine(%q) says %v, TextProblem %q", tc.s, mentorvault.ErrorFields(err), tc.line)
+		}
+	}
+}

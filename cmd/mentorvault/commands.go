@@ -174,7 +174,8 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read the audit checkpoint: %w", err)
 	}
-	n, err := audit.Verify(ctx, a.db, cp)
+	var sealed service.SealedAudit
+	n, err := audit.VerifyEach(ctx, a.db, cp, sealed.Add)
 	if err != nil {
 		var be *audit.BrokenError
 		if errors.As(err, &be) {
@@ -196,6 +197,21 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		}
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d events\n", n)
+	rep, err := a.svc.VerifySealed(ctx, &sealed)
+	if err != nil {
+		return fmt.Errorf("check sealed records against the audit log: %w", err)
+	}
+	if len(rep.Problems) > 0 {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stdout, "damaged: %s\n", p)
+		}
+		return fmt.Errorf("%d of %d sealed records do not match their last audited write: they were changed outside mentorvault", len(rep.Problems), rep.Checked)
+	}
+	fmt.Fprintf(stdout, "sealed records intact: %d match their last audited write", rep.Checked)
+	if rep.Legacy > 0 {
+		fmt.Fprintf(stdout, " (%d sealed before bindings, not checked)", rep.Legacy)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 

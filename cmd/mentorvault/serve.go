@@ -49,6 +49,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Warn(masterKeyMessage(c))
 		fmt.Fprintln(stdout, masterKeyMessage(c))
 	}
+	// Before listening: keys made before party bindings get theirs, so that
+	// from now on a key without one can only have lost it outside mentorvault.
+	if n, err := a.svc.BindLegacyParties(ctx); err != nil {
+		return fmt.Errorf("bind relationship keys to their parties: %w", err)
+	} else if n > 0 {
+		log.Info("bound relationship keys to their parties", "relationships", n)
+	}
 	seeded := false
 	if withDemo {
 		if seeded, err = demo.Seed(ctx, a.svc); err != nil {

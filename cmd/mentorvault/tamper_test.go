@@ -106,7 +106,7 @@ func newTamperFixture(t *testing.T) *tamperFixture {
 func verifyIntact(t testing.TB, dir string) int64 {
 	t.Helper()
 	out, errOut, err := runCmd(t, nil, "", "audit", "verify", "--data", dir)
-	m := regexp.MustCompile(`^audit log intact: (\d+) events\n$`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`^audit log intact: (\d+) events\nsealed records intact: \d+ match their last audited write.*\n$`).FindStringSubmatch(out)
 	if err != nil || m == nil {
 		t.Fatalf("audit verify: %v\n%s%s", err, out, errOut)
 	}
@@ -377,8 +377,9 @@ func TestTamperAuditLog(t *testing.T) {
 }
 
 // TestTamperCiphertext moves and damages sealed note bodies in the
-// database and checks that reading them fails with a generic internal
-// error that leaks nothing, while untouched notes stay readable.
+// database and checks that reading them answers 409 "damaged" and leaks
+// nothing, that untouched notes stay readable, and that `audit verify`
+// names every damaged note.
 func TestTamperCiphertext(t *testing.T) {
 	fx := newTamperFixture(t)
 
@@ -460,18 +461,52 @@ func TestTamperCiphertext(t *testing.T) {
 					}
 					continue
 				}
-				want := `{"error":{"code":"internal","message":"internal error"}}`
-				if status != http.StatusInternalServerError || strings.TrimSpace(string(body)) != want {
-					t.Errorf("GET tampered note %s = %d %s, want 500 %s", r.note, status, body, want)
-				}
+				wantDamaged(t, status, body, r.note)
 				scan.scanBytes(fmt.Sprintf("response to GET %s", path), body)
 			}
 			srv.Stop()
 			logs := srv.Logs.String()
-			if !strings.Contains(logs, "request failed") {
-				t.Errorf("the failed read was not logged:\n%s", logs)
+			if !strings.Contains(logs, "sealed record does not open") {
+				t.Errorf("the damaged read was not logged:\n%s", logs)
 			}
 			scan.scanBytes("server log", []byte(logs))
+			var damaged []string
+			for _, r := range tc.reads {
+				if r.body == "" {
+					damaged = append(damaged, r.note)
+				}
+			}
+			verifyDamaged(t, dir, damaged...)
 		})
+	}
+}
+
+// wantDamaged insists a read of a tampered record answered 409 "damaged",
+// naming neither content nor keys.
+func wantDamaged(t testing.TB, status int, body []byte, id string) {
+	t.Helper()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if status != http.StatusConflict || json.Unmarshal(body, &e) != nil || e.Error.Code != "conflict" || !strings.Contains(e.Error.Message, "damaged") {
+		t.Errorf("GET tampered record %s = %d %s, want 409 conflict saying it is damaged", id, status, body)
+	}
+}
+
+// verifyDamaged runs `audit verify` and insists it fails naming every one
+// of ids as a sealed record that does not match its last audited write.
+func verifyDamaged(t testing.TB, dir string, ids ...string) {
+	t.Helper()
+	out, errOut, err := runCmd(t, nil, "", "audit", "verify", "--data", dir)
+	if err == nil {
+		t.Fatalf("audit verify passed after tampering with %v:\n%s", ids, out)
+	}
+	if !strings.Contains(out+errOut, "changed outside mentorvault") {
+		t.Errorf("audit verify does not say records were changed outside mentorvault:\n%s%s", out, errOut)
+	}
+	for _, id := range ids {
+		if !regexp.MustCompile(`(?m)^damaged: \w+ ` + regexp.QuoteMeta(id) + ` `).MatchString(out) {
+			t.Errorf("audit verify does not name %s:\n%s%s", id, out, errOut)
+		}
 	}
 }

@@ -15,6 +15,7 @@ type noteJSON struct {
 	AuthorID       string    `json:"author_id"`
 	Visibility     string    `json:"visibility"`
 	Body           string    `json:"body"`
+	Damaged        bool      `json:"damaged,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
@@ -22,7 +23,7 @@ type noteJSON struct {
 // noteOut is the one place a note's plaintext enters an API response.
 func noteOut(n *mentorvault.Note) noteJSON {
 	return noteJSON{ID: n.ID, RelationshipID: n.RelationshipID, AuthorID: n.AuthorID, Visibility: string(n.Visibility),
-		Body: n.Body.Reveal(), CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
+		Body: n.Body.Reveal(), Damaged: n.Damaged, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
 }
 
 type noteInputJSON struct {

@@ -182,6 +182,13 @@ const pageSize = 5000
 // holds event cp.Seq with hash cp.Hash. It returns the number of events
 // verified, and a *BrokenError if the chain is broken or any store error.
 func Verify(ctx context.Context, s mentorvault.Store, cp *Checkpoint) (int64, error) {
+	return VerifyEach(ctx, s, cp, nil)
+}
+
+// VerifyEach is Verify that also hands each event, once verified, to each
+// (when not nil), in chain order: for checks over what the events say, such
+// as the sealed-record check of 'audit verify'.
+func VerifyEach(ctx context.Context, s mentorvault.Store, cp *Checkpoint, each func(*mentorvault.AuditEvent)) (int64, error) {
 	var (
 		v      Verifier
 		cpSeen *mentorvault.AuditEvent
@@ -191,6 +198,9 @@ func Verify(ctx context.Context, s mentorvault.Store, cp *Checkpoint) (int64, er
 		for _, e := range evs {
 			if err := v.Next(e); err != nil {
 				return err
+			}
+			if each != nil {
+				each(e)
 			}
 			if cp != nil && e.Seq == cp.Seq {
 				cpSeen = e

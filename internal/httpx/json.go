@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mentorvault/mentorvault"
@@ -21,8 +22,10 @@ import (
 const MaxAPIBody = 256 << 10
 
 // API adapts an error-returning API handler: errors become the JSON error
-// body. Cookie-authenticated requests that change state must carry the
-// session's CSRF token in X-CSRF-Token; bearer-token requests need none.
+// body, and a path ID with a control character is refused (CheckPath)
+// before the handler runs. Cookie-authenticated requests that change state
+// must carry the session's CSRF token in X-CSRF-Token; bearer-token
+// requests need none.
 func API(log *slog.Logger, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sess := Session(r.Context()); sess != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -32,19 +35,82 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 				return
 			}
 		}
+		if err := CheckPath(r); err != nil {
+			WriteError(log, w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			WriteError(log, w, r, err)
 		}
 	})
 }
 
+// signedIn refuses an anonymous request to an operation that takes a body:
+// who is asking is answered before what was sent, so an anonymous caller
+// learns nothing from how its body is judged. Returns EUNAUTHENTICATED.
+func signedIn(r *http.Request) error {
+	if Principal(r).Anonymous() {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	return nil
+}
+
+// CheckPath refuses a path whose wildcards (IDs, versions) carry a control
+// character or are not valid UTF-8, naming the wildcard, so that such an ID
+// is refused alike on every backend (PostgreSQL cannot even compare a NUL)
+// instead of being looked up. An anonymous caller is told to sign in first.
+// Returns EINVALID or EUNAUTHENTICATED.
+func CheckPath(r *http.Request) error {
+	fields := map[string]string{}
+	first := ""
+	for _, name := range PathWildcards(r.Pattern) {
+		if msg := mentorvault.TextProblem(r.PathValue(name), false); msg != "" {
+			if first == "" {
+				first = name
+			}
+			fields[name] = msg
+		}
+	}
+	if first == "" {
+		return nil
+	}
+	if err := signedIn(r); err != nil {
+		return err
+	}
+	return mentorvault.Invalid("the "+first+" in the address is not valid", fields)
+}
+
+// PathWildcards lists the names of the wildcards of a ServeMux pattern
+// ("POST /a/{id}/b/{rest...}" → id, rest), for checking their values.
+func PathWildcards(pattern string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(pattern, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(pattern[i:], '}')
+		if j < 0 {
+			return out
+		}
+		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" && name != "" {
+			out = append(out, name)
+		}
+		pattern = pattern[i+j+1:]
+	}
+}
+
 // JSON is the handler of an API operation that takes a JSON body In and
-// answers Out with status: decode, call, encode in one place. Decode's codes
+// answers Out with status: decode, call, encode in one place. An anonymous
+// caller is answered unauthenticated before the body is read; Decode's codes
 // (invalid, unsupported_media_type, too_large) come back before call runs;
 // call's error comes back as it is.
 func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -63,6 +129,9 @@ func JSON[In, Out any](status int, call func(r *http.Request, in In) (Out, error
 func Created[In, Out any](call func(r *http.Request, in In) (out Out, location string, err error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -81,6 +150,9 @@ func Created[In, Out any](call func(r *http.Request, in In) (out Out, location s
 func JSONNoContent[In any](call func(r *http.Request, in In) error) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in In
+		if err := signedIn(r); err != nil {
+			return err
+		}
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
@@ -232,8 +304,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Decode reads a JSON object into v: the content type must be JSON, the body
-// at most MaxAPIBody, valid UTF-8, one object, without unknown fields, and
-// without a member given twice or spelled in another case than its field.
+// at most MaxAPIBody, valid UTF-8, one object, without unknown fields,
+// without a member given twice or spelled in another case than its field,
+// and without a control character (but tab and line breaks) in any string;
+// a date that does not parse is named.
 // Returns EINVALID, or the edge codes for a wrong media type or a body too large.
 func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -250,12 +324,18 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return mentorvault.Errorf(mentorvault.EINVALID, "the request body is not valid UTF-8")
 	}
+	if err := checkStrings(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
+		var pe *time.ParseError
 		switch {
+		case errors.As(err, &pe):
+			return badTime(body, reflect.TypeOf(v))
 		case errors.As(err, &se):
 			return mentorvault.Errorf(mentorvault.EINVALID, "the request body is not valid JSON (at byte %d)", se.Offset)
 		case errors.As(err, &te):

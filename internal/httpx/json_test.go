@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,9 +29,12 @@ type noteOut struct {
 	Body string `json:"body"`
 }
 
+// newRequest is a request from a signed-in caller (an anonymous one is
+// refused before its body is read: see TestAnonymousBeforeBody).
 func newRequest(t *testing.T, method, target, contentType, body string) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r = r.WithContext(mentorvault.WithPrincipal(r.Context(), mentorvault.Principal{UserID: "u1", OrgID: "o1", Via: "test"}))
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)
 	}
@@ -517,5 +521,131 @@ func TestDecodeNamesNested(t *testing.T) {
 				t.Fatalf("got %v, want invalid with %q", err, tc.message)
 			}
 		})
+	}
+}
+
+// TestDecodeRefusesControlCharacters: a control character in any string of
+// the body — a member deep down, a date, a member's name — is refused with
+// the member named, before the body is decoded; tabs and line breaks are
+// left to the domain, which knows which fields are one line.
+func TestDecodeRefusesControlCharacters(t *testing.T) {
+	type clause struct {
+		Text string `json:"text"`
+	}
+	type in struct {
+		Body    string            `json:"body"`
+		When    time.Time         `json:"when"`
+		Due     *time.Time        `json:"due"`
+		Clauses []clause          `json:"clauses"`
+		Meta    map[string]string `json:"meta"`
+	}
+	for _, tc := range []struct {
+		name, body, field, says string // field "" for success
+	}{
+		{"text with tab and line breaks", `{"body":"a\tb\r\nc"}`, "", ""},
+		{"NUL", `{"body":"a\u0000b"}`, "body", "NUL"},
+		{"raw bell", "{\"body\":\"a\x07b\"}", "", "not valid JSON"}, // a raw control character is not JSON
+		{"escaped bell", `{"body":"a\u0007b"}`, "body", "control characters"},
+		{"ESC", `{"body":"\u001b[31m"}`, "body", "control characters"},
+		{"DEL", `{"body":"a\u007fb"}`, "body", "control characters"},
+		{"C1", `{"body":"a\u0085b"}`, "body", "control characters"},
+		{"nested", `{"clauses":[{"text":"ok"},{"text":"a\u0000"}]}`, "clauses[1].text", "NUL"},
+		{"map value", `{"meta":{"k":"\u0001"}}`, "meta.k", "control characters"},
+		{"member name", `{"meta":{"k\u0000":"v"}}`, "meta", "member name"},
+		{"date with NUL", `{"when":"2026-01-02T03:04:05Z\u0000"}`, "when", "NUL"},
+		{"date with CR", `{"when":"2026-01-02T03:04:05Z\r"}`, "when", "like 2026-03-01T14:30:00Z"},
+		{"date that is no date", `{"due":"tomorrow"}`, "due", "like 2026-03-01T14:30:00Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var v in
+			err := httpx.Decode(httptest.NewRecorder(), newRequest(t, "POST", "/api/v1/x", "application/json", tc.body), &v)
+			switch {
+			case tc.field == "" && tc.says == "":
+				if err != nil {
+					t.Fatalf("Decode: %v", err)
+				}
+			case tc.field == "":
+				if mentorvault.ErrorCode(err) != mentorvault.EINVALID || !strings.Contains(mentorvault.ErrorMessage(err), tc.says) {
+					t.Fatalf("got %v, want invalid saying %q", err, tc.says)
+				}
+			default:
+				if got := mentorvault.ErrorFields(err)[tc.field]; mentorvault.ErrorCode(err) != mentorvault.EINVALID || !strings.Contains(got, tc.says) {
+					t.Fatalf("got %v %v, want %q saying %q", err, mentorvault.ErrorFields(err), tc.field, tc.says)
+				}
+			}
+		})
+	}
+}
+
+// TestAnonymousBeforeBody: an anonymous request to an operation with a body
+// is told to sign in before its body is read, whatever the body holds.
+func TestAnonymousBeforeBody(t *testing.T) {
+	called := false
+	call := func(r *http.Request, in noteIn) (noteOut, error) { called = true; return noteOut{}, nil }
+	for name, h := range map[string]httpx.HandlerFunc{
+		"JSON":      httpx.JSON(http.StatusOK, call),
+		"Created":   httpx.Created(func(r *http.Request, in noteIn) (noteOut, string, error) { called = true; return noteOut{}, "/x", nil }),
+		"NoContent": httpx.JSONNoContent(func(r *http.Request, in noteIn) error { called = true; return nil }),
+	} {
+		for _, body := range []string{`{"body":`, `{"body":"\u0000"}`, `{"body":"ok"}`} {
+			r := httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			w := serve(t, h, r)
+			if w.Code != http.StatusUnauthorized || called {
+				t.Errorf("%s with %s: status %d (called %v), want 401 without a call", name, body, w.Code, called)
+			}
+		}
+	}
+}
+
+// TestAPIPathWildcards: a path whose ID carries a control character is
+// refused at the adapter with the wildcard named, before the handler runs;
+// an anonymous caller is told to sign in first.
+func TestAPIPathWildcards(t *testing.T) {
+	mux := http.NewServeMux()
+	called := false
+	mux.Handle("GET /api/v1/things/{id}/parts/{partID}", httpx.API(discard, func(w http.ResponseWriter, r *http.Request) error {
+		called = true
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
+	signedIn := func(r *http.Request) *http.Request {
+		return r.WithContext(mentorvault.WithPrincipal(r.Context(), mentorvault.Principal{UserID: "u1", OrgID: "o1", Via: "test"}))
+	}
+	for _, tc := range []struct {
+		name, path string
+		anonymous  bool
+		status     int
+		field      string
+	}{
+		{"plain", "/api/v1/things/a1/parts/b2", false, http.StatusNoContent, ""},
+		{"NUL in id", "/api/v1/things/a%00/parts/b2", false, http.StatusBadRequest, "id"},
+		{"CR in the part", "/api/v1/things/a1/parts/b%0D", false, http.StatusBadRequest, "partID"},
+		{"DEL", "/api/v1/things/a%7F/parts/b2", false, http.StatusBadRequest, "id"},
+		{"invalid UTF-8", "/api/v1/things/a%FF/parts/b2", false, http.StatusBadRequest, "id"},
+		{"anonymous", "/api/v1/things/a%00/parts/b2", true, http.StatusUnauthorized, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			called = false
+			r := httptest.NewRequest("GET", tc.path, nil)
+			if !tc.anonymous {
+				r = signedIn(r)
+			}
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, r)
+			if w.Code != tc.status || called != (tc.status == http.StatusNoContent) {
+				t.Fatalf("status %d (handler ran: %v), want %d: %s", w.Code, called, tc.status, w.Body)
+			}
+			if tc.field != "" {
+				var e httpx.ErrorBody
+				_ = json.Unmarshal(w.Body.Bytes(), &e)
+				if e.Error.Fields[tc.field] == "" {
+					t.Fatalf("the error does not name %q: %s", tc.field, w.Body)
+				}
+			}
+		})
+	}
+	if got := httpx.PathWildcards("POST /a/{id}/b/{rest...}/{$}"); !slices.Equal(got, []string{"id", "rest"}) {
+		t.Errorf("PathWildcards = %v", got)
 	}
 }

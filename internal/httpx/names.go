@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 )
@@ -147,4 +148,89 @@ func fieldNames(t reflect.Type) map[string]reflect.Type {
 	}
 	namesCache.Store(t, m)
 	return m
+}
+
+// checkStrings refuses a body any of whose strings — member names included
+// — carries a control character other than tab, line feed or carriage
+// return, naming the member ("terms.clauses[0].text"). It runs before the
+// body is decoded, so that a NUL in a date or an ID is refused as what it
+// is on every backend, not as a date that does not parse or an ID that
+// PostgreSQL cannot look up. Which fields must be one line (no tab, no line
+// break) is the domain's check. A body that is not JSON is left to the
+// decoder to report. Returns EINVALID.
+func checkStrings(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	err := scanStrings(dec, "")
+	if err != nil && mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
+		return nil // not JSON: the decoder says how
+	}
+	return err
+}
+
+// scanStrings reads one JSON value from dec, refusing any string in it with
+// a control character; path names the value.
+func scanStrings(dec *json.Decoder, path string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case string:
+		if msg := mentorvault.TextProblem(t, true); msg != "" {
+			return stringProblem(path, msg)
+		}
+	case json.Delim:
+		for i := 0; dec.More(); i++ {
+			where := fmt.Sprintf("%s[%d]", path, i)
+			if t == '{' {
+				tok, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := tok.(string)
+				where = strings.TrimPrefix(path+"."+key, ".")
+				if msg := mentorvault.TextProblem(key, true); msg != "" {
+					return stringProblem(strings.TrimPrefix(path, "."), "a member name "+msg)
+				}
+			}
+			if err := scanStrings(dec, where); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token() // the closing delimiter
+		return err
+	}
+	return nil
+}
+
+func stringProblem(field, msg string) error {
+	if field == "" {
+		field = "body"
+	}
+	return mentorvault.Invalid("the "+strings.ReplaceAll(field, "_", " ")+" is not valid", map[string]string{field: msg})
+}
+
+// badTime names the member of a body decoding into t whose date and time
+// does not parse: the decoder's own error does not say which it is.
+// Returns EINVALID.
+func badTime(body []byte, t reflect.Type) error {
+	var members map[string]json.RawMessage
+	if st := plain(t); st != nil && st.Kind() == reflect.Struct && json.Unmarshal(body, &members) == nil {
+		for name, ft := range fieldNames(st) {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			raw, ok := members[name]
+			if !ok || ft != reflect.TypeFor[time.Time]() || string(raw) == "null" {
+				continue
+			}
+			var tm time.Time
+			if json.Unmarshal(raw, &tm) != nil {
+				return mentorvault.Invalid("the "+strings.ReplaceAll(name, "_", " ")+" is not valid",
+					map[string]string{name: "must be a date and time like 2026-03-01T14:30:00Z"})
+			}
+		}
+	}
+	return mentorvault.Errorf(mentorvault.EINVALID, "a date and time in the request body is not valid: write it like 2026-03-01T14:30:00Z")
 }

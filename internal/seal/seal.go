@@ -11,8 +11,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/mentorvault/mentorvault"
@@ -22,8 +24,13 @@ import (
 )
 
 // adVersion tags every associated-data encoding, so that a future format
-// can never be confused with this one.
-const adVersion = "mentorvault/v1"
+// can never be confused with this one. v1 binds relationship, record, record
+// ID and field; v2 also binds the record's version and what decides who may
+// read it (AD.Bind). Records sealed before v2 carry version 0 and open with v1.
+const (
+	adVersion   = "mentorvault/v1"
+	adVersionV2 = "mentorvault/v2"
+)
 
 // Purposes separate the two uses of associated data: wrapping a data keyset
 // with the master key, and sealing a field with a data keyset.
@@ -52,32 +59,72 @@ var (
 
 // AD names the place a sealed value belongs to; it becomes the AEAD
 // associated data, so a ciphertext only opens at the place it was sealed for.
-// Example: AD{RelationshipID: rel, Record: "note", RecordID: noteID, Field: "body"}.
+// Example: AD{RelationshipID: rel, Record: "note", RecordID: noteID, Field: "body",
+// Version: 3, Bind: []Binding{{"author", authorID}, {"visibility", "private"}}}.
+//
+// Version is the record's write counter, raised on every write that seals,
+// so an older ciphertext restored in place no longer opens. Bind lists, in a
+// fixed order per record type, every stored field that decides who may read
+// this one (author, visibility, parties, recipient…), so editing any of them
+// outside mentorvault makes the field fail to open. Version 0 is a record
+// sealed before bindings existed: it uses the v1 encoding and Bind is ignored.
 type AD struct {
 	RelationshipID string
 	Record         string
 	RecordID       string
 	Field          string
+	Version        int
+	Bind           []Binding
+}
+
+// Binding is one named value an AD binds.
+type Binding struct {
+	Name, Value string
 }
 
 func (ad AD) validate() error {
 	if ad.RelationshipID == "" || ad.Record == "" || ad.RecordID == "" || ad.Field == "" {
 		return fmt.Errorf("seal: associated data incomplete: relationship, record, record ID and field are all required")
 	}
+	if ad.Version < 0 {
+		return fmt.Errorf("seal: associated data: negative version")
+	}
 	return nil
 }
 
-// bytes returns the associated data of a sealed field.
-func (ad AD) bytes() []byte {
-	return encodeAD(purposeField, ad.RelationshipID, ad.Record, ad.RecordID, ad.Field)
+// Bytes returns the associated data of a sealed field, a stored format: v1
+// for Version 0, else v2 with the version and every binding.
+func (ad AD) Bytes() []byte {
+	if ad.Version == 0 {
+		return encodeAD(adVersion, purposeField, ad.RelationshipID, ad.Record, ad.RecordID, ad.Field)
+	}
+	fields := make([]string, 0, 6+2*len(ad.Bind))
+	fields = append(fields, ad.RelationshipID, ad.Record, ad.RecordID, ad.Field, "version", strconv.Itoa(ad.Version))
+	for _, b := range ad.Bind {
+		fields = append(fields, b.Name, b.Value)
+	}
+	return encodeAD(adVersionV2, purposeField, fields...)
+}
+
+// Digest is a short, content-free fingerprint of a sealed field as stored:
+// SHA-256 over its associated data and ciphertext, hex, 128 bits. The audit
+// log records it with every write, so that a later change to the ciphertext
+// or to anything the AD binds is found by comparing digests, without keys.
+func Digest(ad AD, ciphertext []byte) string {
+	h := sha256.New()
+	adb := ad.Bytes()
+	h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(adb))))
+	h.Write(adb)
+	h.Write(ciphertext)
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // encodeAD is the associated-data encoding, a stored format: the version tag
 // and then each of purpose and fields, each written as a 4-byte big-endian
 // length followed by its bytes. Length prefixes make it unambiguous: no two
 // different field lists encode to the same bytes.
-func encodeAD(purpose string, fields ...string) []byte {
-	n := 4 + len(adVersion) + 4 + len(purpose)
+func encodeAD(version, purpose string, fields ...string) []byte {
+	n := 4 + len(version) + 4 + len(purpose)
 	for _, f := range fields {
 		n += 4 + len(f)
 	}
@@ -86,7 +133,7 @@ func encodeAD(purpose string, fields ...string) []byte {
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
 	}
-	put(adVersion)
+	put(version)
 	put(purpose)
 	for _, f := range fields {
 		put(f)
@@ -95,7 +142,7 @@ func encodeAD(purpose string, fields ...string) []byte {
 }
 
 func dataKeyAD(relationshipID string) []byte {
-	return encodeAD(purposeDataKey, relationshipID)
+	return encodeAD(adVersion, purposeDataKey, relationshipID)
 }
 
 // Keyring wraps, unwraps, rotates and uses relationship data keysets under
@@ -167,7 +214,7 @@ func (k *Keyring) Seal(wrapped []byte, ad AD, plaintext mentorvault.Secret) ([]b
 	if err != nil {
 		return nil, err
 	}
-	ct, err := a.Encrypt([]byte(plaintext.Reveal()), ad.bytes())
+	ct, err := a.Encrypt([]byte(plaintext.Reveal()), ad.Bytes())
 	if err != nil {
 		return nil, errors.New("seal: encryption failed")
 	}
@@ -185,7 +232,7 @@ func (k *Keyring) Open(wrapped []byte, ad AD, ciphertext []byte) (mentorvault.Se
 	if err != nil {
 		return mentorvault.Secret{}, err
 	}
-	pt, err := a.Decrypt(ciphertext, ad.bytes())
+	pt, err := a.Decrypt(ciphertext, ad.Bytes())
 	if err != nil {
 		return mentorvault.Secret{}, ErrOpen
 	}

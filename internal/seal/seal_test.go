@@ -142,20 +142,96 @@ func TestMovedCiphertext(t *testing.T) {
 		ad   seal.AD
 		want error
 	}{
-		{"other record ID", seal.AD{"rel-1", "note", "note-2", "body"}, seal.ErrOpen},
-		{"other field", seal.AD{"rel-1", "note", "note-1", "title"}, seal.ErrOpen},
-		{"other record type", seal.AD{"rel-1", "goal", "note-1", "body"}, seal.ErrOpen},
+		{"other record ID", adOf("rel-1", "note", "note-2", "body"), seal.ErrOpen},
+		{"other field", adOf("rel-1", "note", "note-1", "title"), seal.ErrOpen},
+		{"other record type", adOf("rel-1", "goal", "note-1", "body"), seal.ErrOpen},
 		// The keyset itself is bound to rel-1, so it does not even unwrap.
-		{"other relationship", seal.AD{"rel-2", "note", "note-1", "body"}, seal.ErrUnwrap},
+		{"other relationship", adOf("rel-2", "note", "note-1", "body"), seal.ErrUnwrap},
 		// Without length prefixes these would encode like the original.
-		{"shifted boundary record", seal.AD{"rel-1", "no", "tenote-1", "body"}, seal.ErrOpen},
-		{"shifted boundary field", seal.AD{"rel-1", "note", "note-1bo", "dy"}, seal.ErrOpen},
-		{"shifted boundary rel", seal.AD{"rel-", "1note", "note-1", "body"}, seal.ErrUnwrap},
+		{"shifted boundary record", adOf("rel-1", "no", "tenote-1", "body"), seal.ErrOpen},
+		{"shifted boundary field", adOf("rel-1", "note", "note-1bo", "dy"), seal.ErrOpen},
+		{"shifted boundary rel", adOf("rel-", "1note", "note-1", "body"), seal.ErrUnwrap},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assertOpenFails(t, k, w, tt.ad, ct, tt.want)
 		})
+	}
+}
+
+func adOf(rel, record, id, field string) seal.AD {
+	return seal.AD{RelationshipID: rel, Record: record, RecordID: id, Field: field}
+}
+
+// boundAD is noteAD at version 2 with its author and visibility bound.
+var boundAD = seal.AD{RelationshipID: "rel-1", Record: "note", RecordID: "note-1", Field: "body",
+	Version: 2, Bind: []seal.Binding{{Name: "author", Value: "u-1"}, {Name: "visibility", Value: "private"}}}
+
+// TestBoundCiphertext: a v2 ciphertext opens only with the same version and
+// every binding unchanged; a version-0 AD is the v1 encoding, unchanged.
+func TestBoundCiphertext(t *testing.T) {
+	k := seal.NewKeyring(mustMaster(t))
+	w := mustDataKey(t, k, boundAD.RelationshipID)
+	ct := mustSeal(t, k, w, boundAD, secretText)
+	if got, err := k.Open(w, boundAD, ct); err != nil || got.Reveal() != secretText {
+		t.Fatalf("Open(bound) = %v", err)
+	}
+	change := func(f func(ad *seal.AD)) seal.AD {
+		ad := boundAD
+		ad.Bind = append([]seal.Binding(nil), boundAD.Bind...)
+		f(&ad)
+		return ad
+	}
+	tests := []struct {
+		name string
+		ad   seal.AD
+	}{
+		{"older version", change(func(ad *seal.AD) { ad.Version = 1 })},
+		{"newer version", change(func(ad *seal.AD) { ad.Version = 3 })},
+		{"version 0 (v1 encoding)", change(func(ad *seal.AD) { ad.Version = 0 })},
+		{"author swapped", change(func(ad *seal.AD) { ad.Bind[0].Value = "u-2" })},
+		{"visibility flipped", change(func(ad *seal.AD) { ad.Bind[1].Value = "shared" })},
+		{"binding dropped", change(func(ad *seal.AD) { ad.Bind = ad.Bind[:1] })},
+		{"binding renamed", change(func(ad *seal.AD) { ad.Bind[1].Name = "audience" })},
+		{"bindings reordered", change(func(ad *seal.AD) { ad.Bind[0], ad.Bind[1] = ad.Bind[1], ad.Bind[0] })},
+		{"shifted binding boundary", change(func(ad *seal.AD) { ad.Bind[0] = seal.Binding{Name: "authoru", Value: "-1"} })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertOpenFails(t, k, w, tt.ad, ct, seal.ErrOpen)
+			if seal.Digest(tt.ad, ct) == seal.Digest(boundAD, ct) {
+				t.Errorf("Digest does not change with the AD")
+			}
+		})
+	}
+	// A v1 ciphertext (sealed before bindings) still opens at version 0,
+	// whatever Bind says, and not at version 1.
+	v1 := mustSeal(t, k, w, noteAD, secretText)
+	legacy := change(func(ad *seal.AD) { ad.Version = 0 })
+	if got, err := k.Open(w, legacy, v1); err != nil || got.Reveal() != secretText {
+		t.Fatalf("Open(v1 ciphertext, version 0) = %v", err)
+	}
+	assertOpenFails(t, k, w, change(func(ad *seal.AD) { ad.Version = 1 }), v1, seal.ErrOpen)
+	// The digest changes with the ciphertext too.
+	other := mustSeal(t, k, w, boundAD, secretText)
+	if seal.Digest(boundAD, ct) == seal.Digest(boundAD, other) {
+		t.Errorf("Digest does not change with the ciphertext")
+	}
+}
+
+// TestV1Encoding pins the stored v1 associated-data format byte for byte:
+// records sealed before bindings must keep opening.
+func TestV1Encoding(t *testing.T) {
+	var want []byte
+	for _, f := range []string{"mentorvault/v1", "field", "rel-1", "note", "note-1", "body"} {
+		want = append(want, byte(len(f)>>24), byte(len(f)>>16), byte(len(f)>>8), byte(len(f)))
+		want = append(want, f...)
+	}
+	if got := noteAD.Bytes(); !bytes.Equal(got, want) {
+		t.Fatalf("v1 AD = %x, want %x", got, want)
+	}
+	if b := boundAD.Bytes(); !bytes.Contains(b, []byte("mentorvault/v2")) || !bytes.Contains(b, []byte("visibility")) {
+		t.Fatalf("v2 AD lacks its tag or bindings: %q", b)
 	}
 }
 
@@ -251,7 +327,8 @@ func TestIncompleteAD(t *testing.T) {
 	k := seal.NewKeyring(mustMaster(t))
 	w := mustDataKey(t, k, noteAD.RelationshipID)
 	for _, ad := range []seal.AD{
-		{"", "note", "n", "body"}, {"rel-1", "", "n", "body"}, {"rel-1", "note", "", "body"}, {"rel-1", "note", "n", ""},
+		adOf("", "note", "n", "body"), adOf("rel-1", "", "n", "body"), adOf("rel-1", "note", "", "body"), adOf("rel-1", "note", "n", ""),
+		{RelationshipID: "rel-1", Record: "note", RecordID: "n", Field: "body", Version: -1},
 	} {
 		_, err := k.Seal(w, ad, mentorvault.NewSecret(secretText))
 		if err == nil {
@@ -370,7 +447,7 @@ func TestSecretNotInErrors(t *testing.T) {
 	k := seal.NewKeyring(mustMaster(t))
 	w := mustDataKey(t, k, noteAD.RelationshipID)
 	ct := mustSeal(t, k, w, noteAD, secretText)
-	_, err := k.Open(w, seal.AD{"rel-1", "note", "other", "body"}, ct)
+	_, err := k.Open(w, adOf("rel-1", "note", "other", "body"), ct)
 	assertNoSecret(t, err)
 	if strings.Contains(err.Error(), string(w)) || bytes.Contains([]byte(err.Error()), ct[5:20]) {
 		t.Fatal("error contains key or ciphertext bytes")

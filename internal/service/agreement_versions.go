@@ -101,24 +101,29 @@ func (s *Service) StartDraft(ctx context.Context, p mentorvault.Principal, relID
 		if err != nil {
 			return err
 		}
-		out, err = s.startDraft(ctx, tx, a, rel, rv)
-		return err
+		var ev *event
+		if out, ev, err = s.startDraft(ctx, tx, a, rel, rv); err != nil || ev == nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ev.action, ev.t, ev.detail)
 	})
 	return out, err
 }
 
-func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, rv *RelationshipView) (*VersionView, error) {
+// startDraft opens the draft and returns the event its caller appends
+// last, or the existing draft and no event.
+func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, rv *RelationshipView) (*VersionView, *event, error) {
 	key, err := s.dataKey(ctx, tx, rel.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vs, err := s.loadVersions(ctx, tx, rel, key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	inForce, draft := current(vs)
 	if draft != nil {
-		return draft, nil
+		return draft, nil, nil
 	}
 	v := &mentorvault.AgreementVersion{ID: mentorvault.NewID(), RelationshipID: rel.ID, Number: len(vs) + 1, State: mentorvault.AgreementDraft,
 		CreatedByID: a.user.ID, UpdatedByID: a.user.ID, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
@@ -127,7 +132,7 @@ func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, re
 	} else {
 		st, g, err := settingsFor(ctx, tx, rel)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		v.Terms = st.Template
 		v.Terms.Exceptions = withMandatory(v.Terms.Exceptions, st.MandatoryExceptions)
@@ -136,22 +141,22 @@ func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, re
 		}
 	}
 	if err := s.sealVersion(key, rv, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := tx.CreateAgreementVersion(ctx, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if rel.Status == mentorvault.StatusAccepted {
 		rel.StartAgreeing(tx.Now())
 		if err := tx.UpdateRelationship(ctx, rel); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	detail := "new"
 	if inForce != nil {
 		detail = fmt.Sprintf("amends=%d", inForce.Number)
 	}
-	return &VersionView{AgreementVersion: v}, s.record(ctx, tx, a, "agreement.draft", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; %s", v.Number, detail))
+	return &VersionView{AgreementVersion: v}, &event{"agreement.draft", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; %s", v.Number, detail)}, nil
 }
 
 // withMandatory marks the programme's mandatory exceptions, adding the
@@ -350,12 +355,14 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 		}
 		vv.Signatures = append(vv.Signatures, sig)
 		vv.MentorSigned, vv.MenteeSigned = vv.SignedBy(rel.MentorID), vv.SignedBy(rel.MenteeID)
-		if err := s.record(ctx, tx, a, "agreement.sign", t, fmt.Sprintf("version=%d; hash=%x", v.Number, v.Hash)); err != nil {
-			return err
-		}
 		out = vv
+		// The audit events come after every other write (the audit head is
+		// held the least): the signature's, then the coming into force's.
+		signed := func() error {
+			return s.record(ctx, tx, a, "agreement.sign", t, fmt.Sprintf("version=%d; hash=%x", v.Number, v.Hash))
+		}
 		if vv.MentorSigned == nil || vv.MenteeSigned == nil {
-			return nil
+			return signed()
 		}
 		// Both signed the same text: it comes into force.
 		olds, err := tx.FindAgreementVersions(ctx, rel.ID)
@@ -383,6 +390,9 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 			return err
 		}
 		rv.Relationship = rel
+		if err := signed(); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, a, "agreement.in_force", t, fmt.Sprintf("version=%d; from=%s; to=%s", v.Number, from, rel.Status))
 	})
 	return out, err

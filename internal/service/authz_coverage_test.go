@@ -67,6 +67,8 @@ var authzAllowlist = map[string]string{
 	"Service.OperatorCreateProgramme":  "operator CLI",
 	"Service.OperatorAddProgrammeRole": "operator CLI",
 	"Service.OperatorCreateToken":      "operator CLI",
+	"Service.VerifySealed":             "operator CLI (audit verify): reads stored rows and digests, opens nothing",
+	"Service.BindLegacyParties":        "upgrade step run by serve at start-up, before it listens",
 	"Service.Orgs":                     "operator CLI (user add, config check, demo): lists organisations, no content",
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.

@@ -289,12 +289,22 @@ var errErased = errors.New("data key destroyed")
 
 // dataKey returns the relationship's data key. A destroyed key is a conflict
 // wrapping errErased.
+//
+// The key opens only while its party binding does: a relationship whose
+// organisation, programme, mentor or mentee was changed outside mentorvault
+// (or whose binding was removed) is damaged, and none of its content opens.
 func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
-	k, err := tx.FindDataKey(ctx, relID)
+	k, err := tx.FindBoundDataKey(ctx, relID)
 	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 		return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
 	}
-	return k, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkParties(ctx, relID, k); err != nil {
+		return nil, err
+	}
+	return k.Wrapped, nil
 }
 
 func meetingTarget(rel *mentorvault.Relationship, id string) target {

@@ -123,6 +123,9 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 
 // Concern returns one concern, opened. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, id string) (*ConcernView, error) {
+	if err := lines(p, "concern_id", id); err != nil {
+		return nil, err
+	}
 	var out *ConcernView
 	err := s.relOp(ctx, p, policy.ReadConcerns, relID, partyRefusal, func(o *op) (event, error) {
 		c, err := loadConcern(o.ctx, o.tx, o.rel, id)
@@ -315,15 +318,12 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err := o.tx.UpdateConcern(o.ctx, c); err != nil {
 			return event{}, err
 		}
-		if then != "" && o.rel.Status != mentorvault.StatusClosed {
-			from := o.rel.Status
+		transitioned, from := then != "" && o.rel.Status != mentorvault.StatusClosed, o.rel.Status
+		if transitioned {
 			if err := o.rel.Apply(then, o.a.user.ID, o.tx.Now()); err != nil {
 				return event{}, err
 			}
 			if err := o.tx.UpdateRelationship(o.ctx, o.rel); err != nil {
-				return event{}, err
-			}
-			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
 				return event{}, err
 			}
 		}
@@ -331,6 +331,12 @@ func (s *Service) CloseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.closed", c.ID, o.a.user.Name+" recorded the concern's outcome: "+string(outcome)+".",
 			concernLink(o.rel.ID, c.ID), "concern.closed:"+c.ID); err != nil {
 			return event{}, err
+		}
+		// After every other write, just before relOp appends the concern's event.
+		if transitioned {
+			if err := s.record(o.ctx, o.tx, o.a, "relationship."+string(then), relTarget(o.rel), fmt.Sprintf("from=%s; to=%s; after concern", from, o.rel.Status)); err != nil {
+				return event{}, err
+			}
 		}
 		return event{"concern.close", concernTarget(o.rel, c.ID), "outcome=" + string(outcome)}, nil
 	})

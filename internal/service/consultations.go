@@ -245,7 +245,7 @@ func (s *Service) Consultation(ctx context.Context, p mentorvault.Principal, id 
 // consulting party or the supervisor; the other is notified. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN (closed) or EINVALID.
 func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Principal, id, body string) error {
-	if err := mentorvault.ValidateText("message", body, mentorvault.MaxConcernText); err != nil {
+	if err := mentorvault.ValidateText("body", body, mentorvault.MaxConcernText); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx mentorvault.Tx) error {

@@ -36,14 +36,11 @@ type DisclosureInput struct {
 }
 
 // check refuses, before anything is loaded, control characters in the
-// input's single-line values and in how, and an implausible date. Returns
-// EUNAUTHENTICATED or EINVALID.
+// input's single-line values (how is one line too: "in person", "by
+// phone"), and an implausible date. Returns EUNAUTHENTICATED or EINVALID.
 func (in DisclosureInput) check(p mentorvault.Principal) error {
-	if err := lines(p, "discloser_id", in.DiscloserID, "recipient_email", in.RecipientEmail, "recipient_name", in.RecipientName); err != nil {
+	if err := lines(p, "discloser_id", in.DiscloserID, "recipient_email", in.RecipientEmail, "recipient_name", in.RecipientName, "how", in.How); err != nil {
 		return err
-	}
-	if !mentorvault.CleanText(in.How) {
-		return mentorvault.Invalid("the disclosure is not valid", map[string]string{"how": "must be valid UTF-8 text without control characters"})
 	}
 	return mentorvault.ValidateTime("effective_at", in.EffectiveAt)
 }
@@ -99,7 +96,9 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 }
 
 // schedule makes a disclosure take effect at its time: at once (in this
-// transaction) when due now, otherwise through a durable job.
+// transaction) when due now, otherwise through a durable job. A disclosure
+// it delivered at once is the caller's to store and, after its last other
+// write, to audit (recordDelivery).
 func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
 	d.State = mentorvault.DisclosureScheduled
 	if !d.EffectiveAt.After(tx.Now()) {
@@ -174,6 +173,11 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 			return event{}, err
 		}
 		out = d
+		if d.State == mentorvault.DisclosureDelivered { // due already: delivered by schedule
+			if err := s.recordDelivery(o.ctx, o.tx, o.rel, d); err != nil {
+				return event{}, err
+			}
+		}
 		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "state=" + string(d.State)}, nil
 	})
 	return out, err
@@ -231,6 +235,11 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.notice", d.ID, text, concernLink(o.rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
 			return event{}, err
 		}
+		if d.State == mentorvault.DisclosureDelivered { // imminent: delivered by schedule
+			if err := s.recordDelivery(o.ctx, o.tx, o.rel, d); err != nil {
+				return event{}, err
+			}
+		}
 		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent)}, nil
 	})
 	return out, err
@@ -267,12 +276,12 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 
 // deliver makes a scheduled disclosure take effect: the recipient, if a
 // user, receives it in-app; one to someone outside is recorded as made;
-// both parties are told. Runs in the caller's transaction.
+// both parties are told. Runs in the caller's transaction, which stores d
+// and then, after its last other write, appends recordDelivery.
 func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
 	if err := d.Deliver(tx.Now()); err != nil {
 		return err
 	}
-	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
 	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
 		text := "A disclosure about your relationship has now been made"
 		if d.RecipientName != "" {
@@ -288,6 +297,12 @@ func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 			return err
 		}
 	}
+	return nil
+}
+
+// recordDelivery appends the audit event of a delivered disclosure.
+func (s *Service) recordDelivery(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
 	return s.record(ctx, tx, sys, "disclosure.delivered", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
 		fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent))
 }
@@ -305,7 +320,10 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 	if err := s.deliver(ctx, tx, rel, d); err != nil {
 		return err
 	}
-	return tx.UpdateDisclosure(ctx, d)
+	if err := tx.UpdateDisclosure(ctx, d); err != nil {
+		return err
+	}
+	return s.recordDelivery(ctx, tx, rel, d)
 }
 
 // ReceivedDisclosure is a disclosure delivered to the caller, opened.

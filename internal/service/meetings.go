@@ -195,7 +195,9 @@ func (s *Service) Meeting(ctx context.Context, p mentorvault.Principal, relID, m
 			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, noteResource(o.rel, n), noteTarget(o.rel, n.ID), always); err != nil {
 				return event{}, err
 			}
-			if err := s.openNote(o.ctx, o.tx, key, n); err != nil {
+			if err := s.openNote(o.ctx, o.tx, key, n); isDamaged(err) {
+				n.Damaged = true // shown as damaged; the rest of the list is served
+			} else if err != nil {
 				return event{}, err
 			}
 		}

@@ -9,8 +9,35 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// noteAD binds a note's body to its author and visibility, which decide
+// who may read it.
 func noteAD(n *mentorvault.Note) seal.AD {
-	return seal.AD{RelationshipID: n.RelationshipID, Record: "note", RecordID: n.ID, Field: "body"}
+	return seal.AD{RelationshipID: n.RelationshipID, Record: "note", RecordID: n.ID, Field: "body", Version: n.SealVersion,
+		Bind: []seal.Binding{{Name: "author", Value: n.AuthorID}, {Name: "visibility", Value: string(n.Visibility)}}}
+}
+
+// sealNote seals body into n at its next seal version.
+func (s *Service) sealNote(key []byte, n *mentorvault.Note, body string) (err error) {
+	n.SealVersion++
+	n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body))
+	return err
+}
+
+// eachNote lists every note of a relationship for VerifySealed.
+func eachNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	for before := ""; ; {
+		notes, err := tx.FindNotes(ctx, mentorvault.NoteFilter{RelationshipID: rel.ID, Before: before, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, n := range notes {
+			yield(sealedRecord{record: "note", id: n.ID, version: n.SealVersion, fields: []sealedField{{noteAD(n), n.BodySealed}}})
+		}
+		if len(notes) < 500 {
+			return nil
+		}
+		before = notes[len(notes)-1].ID
+	}
 }
 
 // loadNote finds a note of the relationship or answers not_found.
@@ -29,7 +56,7 @@ func loadNote(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relations
 func (s *Service) openNote(ctx context.Context, tx mentorvault.Tx, key []byte, n *mentorvault.Note) error {
 	body, err := s.keys.Open(key, noteAD(n), n.BodySealed)
 	if err != nil {
-		return mentorvault.Internal(fmt.Errorf("open note %s: %w", n.ID, err))
+		return s.damaged(ctx, "note", n.ID, err)
 	}
 	n.Body = body
 	return nil
@@ -59,7 +86,7 @@ func (s *Service) createNote(ctx context.Context, p mentorvault.Principal, relID
 		}
 		n := &mentorvault.Note{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, AuthorID: o.a.user.ID, MeetingID: meetingID, Visibility: vis,
 			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
-		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
+		if err := s.sealNote(key, n, body); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateNote(o.ctx, n); err != nil {
@@ -67,7 +94,7 @@ func (s *Service) createNote(ctx context.Context, p mentorvault.Principal, relID
 		}
 		n.Body = mentorvault.NewSecret(body)
 		out = n
-		return event{"note.create", noteTarget(o.rel, n.ID), "visibility=" + string(vis)}, nil
+		return event{"note.create", noteTarget(o.rel, n.ID), withSeal("visibility="+string(vis), sealedField{noteAD(n), n.BodySealed})}, nil
 	})
 	return out, err
 }
@@ -159,7 +186,9 @@ func (s *Service) listNotesIn(ctx context.Context, tx mentorvault.Tx, p mentorva
 			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadNote, res, noteTarget(o.rel, n.ID), always); err != nil {
 				return event{}, err
 			}
-			if err := s.openNote(o.ctx, o.tx, key, n); err != nil {
+			if err := s.openNote(o.ctx, o.tx, key, n); isDamaged(err) {
+				n.Damaged = true // shown as damaged; the rest of the list is served
+			} else if err != nil {
 				return event{}, err
 			}
 			out = append(out, &NoteView{Note: n, Allowed: s.allowed(o.ctx, o.a, res, noteActions...)})
@@ -291,7 +320,7 @@ func (s *Service) UpdateNote(ctx context.Context, p mentorvault.Principal, relID
 			return err
 		}
 		n.Visibility, n.UpdatedAt = vis, tx.Now()
-		if n.BodySealed, err = s.keys.Seal(key, noteAD(n), mentorvault.NewSecret(body)); err != nil {
+		if err := s.sealNote(key, n, body); err != nil {
 			return err
 		}
 		if err := tx.UpdateNote(ctx, n); err != nil {
@@ -299,7 +328,7 @@ func (s *Service) UpdateNote(ctx context.Context, p mentorvault.Principal, relID
 		}
 		n.Body = mentorvault.NewSecret(body)
 		out = n
-		return s.record(ctx, tx, a, "note.update", noteTarget(rel, n.ID), "visibility="+string(vis))
+		return s.record(ctx, tx, a, "note.update", noteTarget(rel, n.ID), withSeal("visibility="+string(vis), sealedField{noteAD(n), n.BodySealed}))
 	})
 	return out, err
 }

@@ -116,21 +116,23 @@ func (s *Service) RelationshipPage(ctx context.Context, p mentorvault.Principal,
 }
 
 // listLoads is what a list of records spread over several relationships
-// needs, each kind loaded once for the whole list in one query: the
-// relationships, their data keys and the people named. A list that loaded
-// them row by row cost a few queries per row.
+// needs, each loaded once for the whole list, not once per row: the
+// relationships and the people named in one query each, and each
+// relationship's data key once (through dataKey, which checks its party
+// binding).
 type listLoads struct {
+	s      *Service
 	rels   map[string]*mentorvault.Relationship
-	keys   map[string][]byte // live keys; a relationship absent here is erased
+	keys   map[string][]byte
+	keyErr map[string]error
 	people map[string]Person
 }
 
-// loadForList loads the relationships relIDs (all of them must exist),
-// their data keys when withKeys, and the people userIDs.
-func loadForList(ctx context.Context, tx mentorvault.Tx, relIDs, userIDs []string, withKeys bool) (*listLoads, error) {
-	l := &listLoads{rels: map[string]*mentorvault.Relationship{}, keys: map[string][]byte{}}
-	ids := uniq(relIDs)
-	if len(ids) > 0 {
+// loadForList loads the relationships relIDs (all of them must exist) and
+// the people userIDs.
+func (s *Service) loadForList(ctx context.Context, tx mentorvault.Tx, relIDs, userIDs []string) (*listLoads, error) {
+	l := &listLoads{s: s, rels: map[string]*mentorvault.Relationship{}, keys: map[string][]byte{}, keyErr: map[string]error{}}
+	if ids := uniq(relIDs); len(ids) > 0 {
 		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{IDs: ids})
 		if err != nil {
 			return nil, err
@@ -141,11 +143,6 @@ func loadForList(ctx context.Context, tx mentorvault.Tx, relIDs, userIDs []strin
 		if len(l.rels) != len(ids) {
 			return nil, mentorvault.Internal(errors.New("a listed record's relationship is missing"))
 		}
-		if withKeys {
-			if l.keys, err = tx.FindDataKeys(ctx, ids); err != nil {
-				return nil, err
-			}
-		}
 	}
 	var err error
 	if l.people, err = peopleByID(ctx, tx, userIDs); err != nil {
@@ -154,12 +151,21 @@ func loadForList(ctx context.Context, tx mentorvault.Tx, relIDs, userIDs []strin
 	return l, nil
 }
 
-// key is the relationship's data key, or dataKey's erased conflict.
-func (l *listLoads) key(relID string) ([]byte, error) {
+// key is the relationship's data key (dataKey's answer), loaded once per list.
+func (l *listLoads) key(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
 	if k, ok := l.keys[relID]; ok {
 		return k, nil
 	}
-	return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
+	if err, ok := l.keyErr[relID]; ok {
+		return nil, err
+	}
+	k, err := l.s.dataKey(ctx, tx, relID)
+	if err != nil {
+		l.keyErr[relID] = err
+		return nil, err
+	}
+	l.keys[relID] = k
+	return k, nil
 }
 
 // person is a loaded person, or ENOTFOUND as person() answers.

@@ -129,7 +129,7 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 			if in.MyRole == "partner" {
 				what = "be your own peer partner"
 			}
-			return mentorvault.Invalid("You cannot "+what+": invite someone else.", map[string]string{"other_email": "is your own address; invite someone else"})
+			return mentorvault.Invalid("You cannot "+what+": invite someone else.", map[string]string{"other_email": "is your own address: you cannot " + what + "; invite someone else"})
 		}
 		r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: a.user.OrgID, ProgrammeID: in.ProgrammeID,
 			ProposedByID: a.user.ID, Status: mentorvault.StatusProposed, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
@@ -177,12 +177,16 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 		if err := tx.CreateDataKey(ctx, r.ID, wrapped, tx.Now()); err != nil {
 			return err
 		}
+		parties, err := s.bindParties(ctx, tx, r, wrapped)
+		if err != nil {
+			return err
+		}
 		vs, err := views(ctx, tx, r.OrgID, []*mentorvault.Relationship{r})
 		if err != nil {
 			return err
 		}
 		out = vs[0]
-		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), "kind="+string(r.Kind))
+		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), withSeal("kind="+string(r.Kind), parties))
 	})
 	return out, err
 }

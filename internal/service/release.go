@@ -15,7 +15,8 @@ import (
 // agreed window (a durable job, safe on several instances).
 
 // released completes a release in the caller's transaction: the request is
-// answered, the recipient and both parties are told, and it is audited.
+// answered, the recipient and both parties are told. The caller appends
+// recordRelease after its last other write.
 func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
 	if st.RequestID != "" {
 		r, err := tx.FindInputRequestByID(ctx, st.RequestID)
@@ -45,6 +46,11 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 			return err
 		}
 	}
+	return nil
+}
+
+// recordRelease appends the audit event of a release.
+func (s *Service) recordRelease(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
 	sys := actor{p: mentorvault.Principal{Via: "service"}}
 	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
 }
@@ -65,7 +71,10 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 	if err := tx.UpdateStatement(ctx, st); err != nil {
 		return err
 	}
-	return s.released(ctx, tx, rel, st)
+	if err := s.released(ctx, tx, rel, st); err != nil {
+		return err
+	}
+	return s.recordRelease(ctx, tx, rel, st)
 }
 
 // ReceivedStatement is a statement as its recipient sees it: the released
@@ -98,7 +107,7 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 		for _, st := range sts {
 			relIDs, userIDs = append(relIDs, st.RelationshipID), append(userIDs, st.AuthorID, st.SubjectID)
 		}
-		l, err := loadForList(ctx, tx, relIDs, userIDs, true)
+		l, err := s.loadForList(ctx, tx, relIDs, userIDs)
 		if err != nil {
 			return err
 		}
@@ -110,7 +119,7 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 			}
 			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
 			if st.State == mentorvault.StatementReleased {
-				key, err := l.key(rel.ID)
+				key, err := l.key(ctx, tx, rel.ID)
 				if errors.Is(err, errErased) {
 					continue // shredded: the statement is gone with its key
 				}

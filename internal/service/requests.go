@@ -332,7 +332,7 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 		for _, r := range reqs {
 			relIDs, userIDs = append(relIDs, r.RelationshipID), append(userIDs, r.AskedID, r.SubjectID)
 		}
-		l, err := loadForList(ctx, tx, relIDs, userIDs, true)
+		l, err := s.loadForList(ctx, tx, relIDs, userIDs)
 		if err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 			}
 			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
 				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			key, err := l.key(rel.ID)
+			key, err := l.key(ctx, tx, rel.ID)
 			if err != nil && !errors.Is(err, errErased) {
 				return err
 			}

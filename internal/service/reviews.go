@@ -245,14 +245,18 @@ func (s *Service) RecordReview(ctx context.Context, p mentorvault.Principal, rel
 			return err
 		}
 		r.Answer, r.Notes, out = answer, mentorvault.NewSecret(notes), r
-		if err := s.record(ctx, tx, a, "review.record", target{orgID: rel.OrgID, relID: rel.ID, typ: "review", id: r.ID}, ""); err != nil {
-			return err
-		}
+		// The audit events come after every other write: the review's, then
+		// the amendment's.
+		var draft *event
 		if amend {
-			_, err := s.startDraft(ctx, tx, a, rel, rv)
+			if _, draft, err = s.startDraft(ctx, tx, a, rel, rv); err != nil {
+				return err
+			}
+		}
+		if err := s.record(ctx, tx, a, "review.record", target{orgID: rel.OrgID, relID: rel.ID, typ: "review", id: r.ID}, ""); err != nil || draft == nil {
 			return err
 		}
-		return nil
+		return s.record(ctx, tx, a, draft.action, draft.t, draft.detail)
 	})
 	return out, err
 }

@@ -546,7 +546,10 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 		}
 	case "changes":
 		if err := mentorvault.ValidateText("comment", comment, 4<<10); err != nil {
-			return nil, mentorvault.Invalid("say what should change", map[string]string{"comment": "tell the author what to change"})
+			if mentorvault.CleanText(comment) && len(comment) <= 4<<10 { // blank
+				return nil, mentorvault.Invalid("say what should change", map[string]string{"comment": "tell the author what to change"})
+			}
+			return nil, err // a control character or too long: say which
 		}
 	default:
 		return nil, mentorvault.Invalid("the decision is not valid", map[string]string{"decision": `must be "approve", "changes" or "refuse"`})
@@ -573,9 +576,6 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 		if err := tx.UpdateStatement(ctx, st); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, a, "statement."+decision, statementTarget(rel, st.ID), "state="+string(st.State)); err != nil {
-			return err
-		}
 		if st.State == mentorvault.StatementReleased {
 			if err := s.released(ctx, tx, rel, st); err != nil {
 				return err
@@ -588,8 +588,18 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 				return err
 			}
 		}
-		out, err = s.viewStatement(ctx, tx, rel, key, st)
-		return err
+		if out, err = s.viewStatement(ctx, tx, rel, key, st); err != nil {
+			return err
+		}
+		// The audit events come after every other write (the audit head is
+		// held the least): the decision's, then the release's.
+		if err := s.record(ctx, tx, a, "statement."+decision, statementTarget(rel, st.ID), "state="+string(st.State)); err != nil {
+			return err
+		}
+		if st.State == mentorvault.StatementReleased {
+			return s.recordRelease(ctx, tx, rel, st)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -14,18 +14,18 @@ import (
 // references first, so on PostgreSQL a failure leaves the transaction fit
 // only for Rollback.
 func (tx *Tx) CreateNote(ctx context.Context, n *mentorvault.Note) error {
-	_, err := tx.exec(ctx, `INSERT INTO notes (id, relationship_id, author_id, meeting_id, visibility, body_sealed, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		n.ID, n.RelationshipID, n.AuthorID, nullString(n.MeetingID), string(n.Visibility), n.BodySealed, tx.d.timeArg(n.CreatedAt), tx.d.timeArg(n.UpdatedAt))
+	_, err := tx.exec(ctx, `INSERT INTO notes (id, relationship_id, author_id, meeting_id, visibility, body_sealed, seal_version, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.ID, n.RelationshipID, n.AuthorID, nullString(n.MeetingID), string(n.Visibility), n.BodySealed, n.SealVersion, tx.d.timeArg(n.CreatedAt), tx.d.timeArg(n.UpdatedAt))
 	return mapError("create note", "note", err)
 }
 
-const noteColumns = `id, relationship_id, author_id, meeting_id, visibility, body_sealed, created_at, updated_at`
+const noteColumns = `id, relationship_id, author_id, meeting_id, visibility, body_sealed, seal_version, created_at, updated_at`
 
 func scanNote(s interface{ Scan(...any) error }) (*mentorvault.Note, error) {
 	var n mentorvault.Note
 	var vis string
-	if err := s.Scan(&n.ID, &n.RelationshipID, &n.AuthorID, stringCol{&n.MeetingID}, &vis, bytesCol{&n.BodySealed},
+	if err := s.Scan(&n.ID, &n.RelationshipID, &n.AuthorID, stringCol{&n.MeetingID}, &vis, bytesCol{&n.BodySealed}, &n.SealVersion,
 		timeCol{&n.CreatedAt}, timeCol{&n.UpdatedAt}); err != nil {
 		return nil, err
 	}
@@ -70,11 +70,11 @@ func (tx *Tx) FindNotes(ctx context.Context, f mentorvault.NoteFilter) ([]*mento
 	return collect(rows, err, "find notes", func(r *sql.Rows) (*mentorvault.Note, error) { return scanNote(r) })
 }
 
-// UpdateNote stores Visibility, BodySealed, UpdatedAt and MeetingID. Returns ENOTFOUND.
+// UpdateNote stores Visibility, BodySealed, SealVersion, UpdatedAt and MeetingID. Returns ENOTFOUND.
 func (tx *Tx) UpdateNote(ctx context.Context, n *mentorvault.Note) error {
 	return tx.execOne(ctx, "update note", "note",
-		`UPDATE notes SET visibility = ?, body_sealed = ?, updated_at = ?, meeting_id = ? WHERE id = ?`,
-		string(n.Visibility), n.BodySealed, tx.d.timeArg(n.UpdatedAt), nullString(n.MeetingID), n.ID)
+		`UPDATE notes SET visibility = ?, body_sealed = ?, seal_version = ?, updated_at = ?, meeting_id = ? WHERE id = ?`,
+		string(n.Visibility), n.BodySealed, n.SealVersion, tx.d.timeArg(n.UpdatedAt), nullString(n.MeetingID), n.ID)
 }
 
 // DeleteNote deletes a note. Returns ENOTFOUND.

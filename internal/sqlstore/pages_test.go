@@ -108,7 +108,7 @@ func testRelationshipPages(t *testing.T, db *sqlstore.DB) {
 }
 
 // testListLoads covers the one-query loads of lists spread over several
-// relationships: relationships by IDs, their data keys, a party's meetings.
+// relationships: relationships by IDs, a party's meetings.
 func testListLoads(t *testing.T, db *sqlstore.DB) {
 	f := seed(t, db)
 	tx := begin(t, db)
@@ -123,16 +123,6 @@ func testListLoads(t *testing.T, db *sqlstore.DB) {
 	ok(t, err)
 	if len(rels) != 2 || rels[0].ID != f.rel.ID || rels[1].ID != third.ID {
 		t.Fatalf("by IDs: %d relationships", len(rels))
-	}
-
-	ok(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("key one"), us(t0)))
-	ok(t, tx.CreateDataKey(ctx, other.ID, []byte("key two"), us(t0)))
-	ok(t, tx.CreateDataKey(ctx, third.ID, []byte("key three"), us(t0)))
-	ok(t, tx.DestroyDataKey(ctx, third.ID, us(t0)))
-	keys, err := tx.FindDataKeys(ctx, []string{f.rel.ID, other.ID, third.ID, mentorvault.NewID()})
-	ok(t, err)
-	if len(keys) != 2 || string(keys[f.rel.ID]) != "key one" || string(keys[other.ID]) != "key two" {
-		t.Fatalf("data keys: %q (the destroyed and the unknown one must be absent)", keys)
 	}
 
 	// The mentor is a party of f.rel (mentor) and of other (mentee), not of third.

@@ -157,35 +157,55 @@ func (tx *Tx) FindDataKey(ctx context.Context, relationshipID string) ([]byte, e
 	return b, nil
 }
 
-// FindDataKeys returns the live wrapped keysets of these relationships, by
-// relationship ID, in one query; destroyed or missing ones are absent.
-func (tx *Tx) FindDataKeys(ctx context.Context, relationshipIDs []string) (map[string][]byte, error) {
-	out := map[string][]byte{}
-	if len(relationshipIDs) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(relationshipIDs))
-	for i, id := range relationshipIDs {
-		args[i] = id
-	}
-	rows, err := tx.query(ctx, `SELECT relationship_id, wrapped FROM data_keys
-WHERE relationship_id IN (`+marks(len(args))+`) AND destroyed_at IS NULL AND wrapped IS NOT NULL`, args...)
-	type row struct {
-		id string
-		b  []byte
-	}
-	rs, err := collect(rows, err, "find data keys", func(r *sql.Rows) (row, error) {
-		var x row
-		err := r.Scan(&x.id, bytesCol{&x.b})
-		return x, err
-	})
+// FindBoundDataKey returns a relationship's live wrapped keyset, its party
+// binding and its parties as stored, in one query; ENOTFOUND if it has none
+// or it was destroyed.
+func (tx *Tx) FindBoundDataKey(ctx context.Context, relationshipID string) (*mentorvault.BoundDataKey, error) {
+	var k mentorvault.BoundDataKey
+	err := tx.queryRow(ctx, `SELECT k.wrapped, k.parties_sealed, r.org_id, r.programme_id, r.mentor_id, r.mentee_id
+FROM data_keys k JOIN relationships r ON r.id = k.relationship_id
+WHERE k.relationship_id = ? AND k.destroyed_at IS NULL AND k.wrapped IS NOT NULL`, relationshipID).
+		Scan(bytesCol{&k.Wrapped}, bytesCol{&k.Binding}, &k.OrgID, stringCol{&k.ProgrammeID}, &k.MentorID, &k.MenteeID)
 	if err != nil {
-		return nil, err
+		return nil, findErr("find data key", "data key", err)
 	}
-	for _, x := range rs {
-		out[x.id] = x.b
+	return &k, nil
+}
+
+// FindPartyBindings returns every key row's party binding (nil where none).
+func (tx *Tx) FindPartyBindings(ctx context.Context) (map[string][]byte, error) {
+	rows, err := tx.query(ctx, `SELECT relationship_id, parties_sealed FROM data_keys`)
+	if err != nil {
+		return nil, mapError("find party bindings", "data key", err)
 	}
-	return out, nil
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var id string
+		var b []byte
+		if err := rows.Scan(&id, bytesCol{&b}); err != nil {
+			return nil, mapError("find party bindings", "data key", err)
+		}
+		out[id] = b
+	}
+	return out, mapError("find party bindings", "data key", rows.Err())
+}
+
+// SetPartyBinding stores a key row's party binding. Returns ENOTFOUND.
+func (tx *Tx) SetPartyBinding(ctx context.Context, relationshipID string, binding []byte, at time.Time) error {
+	return tx.execOne(ctx, "set party binding", "data key",
+		`UPDATE data_keys SET parties_sealed = ?, updated_at = ? WHERE relationship_id = ?`,
+		binding, tx.d.timeArg(at), relationshipID)
+}
+
+// StartUpgradeStep records step name as done; true if it was not before.
+func (tx *Tx) StartUpgradeStep(ctx context.Context, name string, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO upgrade_steps (name, done_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, tx.d.timeArg(at))
+	if err != nil {
+		return false, mapError("start upgrade step", "upgrade step", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapError("start upgrade step", "upgrade step", err)
 }
 
 // UpdateDataKey replaces a live wrapped keyset (rotation or rewrapping).

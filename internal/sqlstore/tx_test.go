@@ -6,8 +6,13 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -294,5 +299,144 @@ func TestStmtCacheClose(t *testing.T) {
 	db.stmts.prepare([]string{qListOrgs}) // after Close: does nothing
 	if db.stmts.get(qListOrgs) != nil {
 		t.Fatal("prepared after Close")
+	}
+}
+
+// openPostgresTestDB returns a migrated PostgreSQL store in a new schema,
+// dropped when the test ends (sqlstoretest does this for the other tests,
+// but it cannot be imported from inside the package). The server is
+// MENTORVAULT_TEST_DATABASE_URL's, or the local one; unreachable, the test
+// is skipped, or failed in CI (CI=true).
+func openPostgresTestDB(t *testing.T) *DB {
+	t.Helper()
+	base := os.Getenv("MENTORVAULT_TEST_DATABASE_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		err = admin.PingContext(ctx)
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is unreachable (required in CI): %v", err)
+		}
+		t.Skipf("PostgreSQL is unreachable: %v", err)
+	}
+	defer admin.Close()
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	schema := "mvtest_" + hex.EncodeToString(rnd[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := OpenPostgres(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() }) // before the schema is dropped
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestDeadlockIsLostRace has two PostgreSQL transactions lock two
+// relationships through the store in opposite orders, a real deadlock: the
+// one the server aborts gets an error that is mentorvault.ErrLostRace (what
+// the service runs again), not a domain error, and the other goes on and
+// commits.
+func TestDeadlockIsLostRace(t *testing.T) {
+	ctx := context.Background()
+	db := openPostgresTestDB(t)
+	var rels [2]string
+	inTx(t, db, func(tx *Tx) {
+		org := newOrg(tx, "deadlock")
+		if err := tx.CreateOrg(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		for i := range rels {
+			var ids [2]string
+			for j := range ids {
+				u := &mentorvault.User{ID: mentorvault.NewID(), OrgID: org.ID, Email: fmt.Sprintf("u%d%d@example.org", i, j), Name: "U",
+					PasswordHash: "$argon2id$v=19$x", CreatedAt: tx.Now()}
+				if err := tx.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+				ids[j] = u.ID
+			}
+			r := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: org.ID, Kind: mentorvault.KindMentoring, MentorID: ids[0], MenteeID: ids[1],
+				ProposedByID: ids[0], Status: mentorvault.StatusProposed, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+			if err := tx.CreateRelationship(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			rels[i] = r.ID
+		}
+	})
+	var txs [2]*Tx
+	for i := range txs {
+		tx, err := db.begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		txs[i] = tx
+		if _, err := tx.LockRelationshipByID(ctx, rels[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each now asks for the other's relationship: neither can go on until
+	// the server finds the deadlock (after deadlock_timeout) and aborts one.
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, tx := range txs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := tx.LockRelationshipByID(ctx, rels[1-i]); err != nil {
+				errs[i] = err
+				tx.Rollback() // the survivor's lock is released with it
+				return
+			}
+			errs[i] = tx.Commit()
+		}()
+	}
+	wg.Wait()
+	lost := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case errors.Is(err, mentorvault.ErrLostRace):
+			lost++
+			var de *mentorvault.Error
+			if errors.As(err, &de) {
+				t.Errorf("transaction %d: the deadlock is a domain error (%s), want the store's error marked ErrLostRace", i, de.Code)
+			}
+		default:
+			t.Errorf("transaction %d: %v, want nil or ErrLostRace", i, err)
+		}
+	}
+	if lost != 1 {
+		t.Fatalf("%d transactions lost the race (%v), want exactly one", lost, errs)
 	}
 }

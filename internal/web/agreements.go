@@ -253,7 +253,10 @@ func (h *Handler) StartDraft(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) SignAgreement(w http.ResponseWriter, r *http.Request) error {
 	id, vid := r.PathValue("id"), r.PathValue("versionID")
-	hash, _ := hex.DecodeString(strings.TrimSpace(r.PostFormValue("hash")))
+	hash, herr := hex.DecodeString(strings.TrimSpace(r.PostFormValue("hash")))
+	if herr != nil {
+		hash = nil // what decoded before the bad byte is no hash: the service refuses it
+	}
 	v, err := h.svc.SignAgreement(r.Context(), httpx.Principal(r), id, vid, hash, r.PostFormValue("password"))
 	if err == nil {
 		done := "signed"

@@ -239,7 +239,7 @@ func (h *Handler) PostConsultation(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		pg.Reply, pg.Error = r.PostFormValue("body"), "Your message "+mentorvault.ErrorFields(bad.Err)["message"]+"."
+		pg.Reply, pg.Error = r.PostFormValue("body"), "Your message "+mentorvault.ErrorFields(bad.Err)["body"]+"."
 		h.render(w, r, bad.status(), "consultation.html", pg)
 		return nil
 	})

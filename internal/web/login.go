@@ -61,7 +61,13 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) error {
 		if code == mentorvault.EINTERNAL {
 			return err
 		}
-		p := &loginPage{base: h.base(r, "Sign in"), Email: email, Next: next, Error: mentorvault.ErrorMessage(err)}
+		msg := mentorvault.ErrorMessage(err)
+		if f := mentorvault.ErrorFields(err); f["email"] != "" {
+			msg = "The email " + f["email"] + "."
+		} else if f["password"] != "" {
+			msg = "The password " + f["password"] + "."
+		}
+		p := &loginPage{base: h.base(r, "Sign in"), Email: email, Next: next, Error: msg}
 		p.CSRF = c.Value
 		h.render(w, r, httpx.Status(code), "login.html", p)
 		return nil

@@ -240,6 +240,7 @@ type sessionNote struct {
 	Body           mentorvault.Secret
 	AuthorName     string
 	CreatedAt      string
+	Damaged        bool // the note did not open: changed outside mentorvault
 }
 
 // meetingPage is one meeting. Its buttons show when Cedar allows the action
@@ -322,7 +323,7 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 	}
 	for _, n := range mv.Notes {
 		pg.Notes = append(pg.Notes, sessionNote{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, CreatedAt: fmtWhen(n.CreatedAt),
-			AuthorName: nameOf(v, n.AuthorID, p.UserID)})
+			AuthorName: nameOf(v, n.AuthorID, p.UserID), Damaged: n.Damaged})
 	}
 	cv, err := h.svc.Commitments(r.Context(), p, v.ID)
 	if err != nil && mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {

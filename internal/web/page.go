@@ -55,6 +55,10 @@ func New(svc *service.Service, log *slog.Logger, edge httpx.Edge, checkpoint fun
 // sent to the login page; other errors render the error page.
 func (h *Handler) Page(next httpx.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := httpx.CheckPath(r); err != nil {
+			h.renderError(w, r, err)
+			return
+		}
 		if err := next(w, r); err != nil {
 			h.renderError(w, r, err)
 		}

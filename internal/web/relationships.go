@@ -128,6 +128,7 @@ type noteView struct {
 	AuthorName           string
 	CreatedAt, UpdatedAt string
 	Edited               bool
+	Damaged              bool // the note did not open: changed outside mentorvault
 }
 
 type relationshipPage struct {
@@ -210,7 +211,7 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
 				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
-				Edited: n.UpdatedAt.After(n.CreatedAt)}
+				Edited: n.UpdatedAt.After(n.CreatedAt), Damaged: n.Damaged}
 			nv.AuthorName = v.Other(p.UserID).Name
 			if nv.Mine {
 				nv.AuthorName = "You"

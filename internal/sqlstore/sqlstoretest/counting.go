@@ -31,7 +31,7 @@ func (c *CountingStore) BeginTx(ctx context.Context) (mentorvault.Tx, error) {
 }
 
 // Lookups is how many one-record lookups (FindUserByID,
-// FindRelationshipByID, FindDataKey) and one-relationship meeting lists
+// FindRelationshipByID, FindDataKey, FindBoundDataKey) and one-relationship meeting lists
 // (FindMeetings) the transactions begun so far made: the queries a list
 // that loads row by row repeats for every row.
 func (c *CountingStore) Lookups() int64 { return c.lookups.Load() }
@@ -55,6 +55,11 @@ func (t countingTx) FindRelationshipByID(ctx context.Context, id string) (*mento
 func (t countingTx) FindDataKey(ctx context.Context, relationshipID string) ([]byte, error) {
 	t.c.lookups.Add(1)
 	return t.Tx.FindDataKey(ctx, relationshipID)
+}
+
+func (t countingTx) FindBoundDataKey(ctx context.Context, relationshipID string) (*mentorvault.BoundDataKey, error) {
+	t.c.lookups.Add(1)
+	return t.Tx.FindBoundDataKey(ctx, relationshipID)
 }
 
 func (t countingTx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]*mentorvault.Meeting, error) {

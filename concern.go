@@ -294,4 +294,8 @@ const (
 	// JobPurge deletes what has served its time (expired sessions, old
 	// login failures); one recurring job, rescheduled after each run.
 	JobPurge = "maintenance.purge"
+	// JobReminders creates the notifications time has made due (meetings
+	// soon, reviews due, commitments due); one recurring job, so that no
+	// page view computes them.
+	JobReminders = "maintenance.reminders"
 )

@@ -251,11 +251,16 @@ func (r *Relationship) Activate(mentorSigned, menteeSigned, now time.Time) error
 
 // RelationshipFilter selects relationships. Zero fields do not filter.
 type RelationshipFilter struct {
+	IDs         []string // only these (none when empty: no filter)
 	OrgID       string
 	PartyID     string // the user is mentor or mentee
 	ProgrammeID string
 	Statuses    []RelationshipStatus
-	Limit       int
+	// Query keeps the relationships whose mentor's or mentee's name or
+	// email, or whose programme's name, contains it (case-insensitive).
+	Query  string
+	Limit  int // at most this many (0: all)
+	Offset int // skip this many first (with an order, created_at then ID)
 }
 
 // BoundDataKey is a relationship's live wrapped data keyset, the sealed token

@@ -91,9 +91,17 @@ type UserStore interface {
 	FindUserByID(ctx context.Context, id string) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	// FindUsersByIDs returns the users with these IDs (duplicates and ""
+	// ignored, unknown IDs left out), in one query, in no particular order:
+	// for naming the people of a page without loading the organisation.
+	FindUsersByIDs(ctx context.Context, ids []string) ([]*User, error)
 	UpdateUserPassword(ctx context.Context, id, hash string) error
 	// FindMeetingsForUser lists scheduled meetings of every relationship the user is a party of, starting after since.
 	FindMeetingsForUser(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
+	// FindMeetingsOfParty lists the meetings in any status of every
+	// relationship the user is a party of that start after since, by start,
+	// in one query (at most limit: 50 when 0, at most 5000).
+	FindMeetingsOfParty(ctx context.Context, userID string, since time.Time, limit int) ([]*Meeting, error)
 }
 
 // SessionStore stores sign-in sessions by the hash of their token.

@@ -137,6 +137,9 @@ func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger, every 
 	if err := svc.SchedulePurge(ctx); err != nil && ctx.Err() == nil {
 		log.Error("scheduling the purge job failed", "err", err.Error())
 	}
+	if err := svc.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
+		log.Error("scheduling the reminders job failed", "err", err.Error())
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -50,11 +50,17 @@ func relationshipsOut(vs []*service.RelationshipView) map[string]any {
 	return map[string]any{"relationships": relsJSON(vs)}
 }
 
-// Directory serves GET /api/v1/directory: the relationships the caller may
-// know exist (those of their programmes and reports).
+// Directory serves GET /api/v1/directory: a page (limit, offset; q to
+// search names, emails and programmes) of the relationships of the caller's
+// organisation that are listed, oldest first.
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	return httpx.Get(func(r *http.Request) (map[string]any, error) {
-		return asJSON(relationshipsOut)(h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{}))
+	return httpx.Paged(func(r *http.Request, p httpx.Page) (map[string]any, error) {
+		offset, err := httpx.ParseOffset(r)
+		if err != nil {
+			return nil, err
+		}
+		f := service.DirectoryFilter{Query: r.URL.Query().Get("q"), Limit: p.Limit, Offset: offset}
+		return asJSON(relationshipsOut)(h.svc.Directory(r.Context(), httpx.Principal(r), f))
 	})(w, r)
 }
 

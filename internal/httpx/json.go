@@ -224,6 +224,20 @@ func ParsePage(r *http.Request) (Page, error) {
 	return p, nil
 }
 
+// ParseOffset reads offset from the query (0 when absent), for the lists
+// paged by position. Returns EINVALID for one that is not a number from 0.
+func ParseOffset(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("offset")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, mentorvault.Invalid("the query is not valid", map[string]string{"offset": "must be a number, 0 or more"})
+	}
+	return n, nil
+}
+
 // BeforeSeq is the page's cursor as an event number, 0 for the first page.
 // Returns EINVALID when it is not a positive number.
 func (p Page) BeforeSeq() (int64, error) {

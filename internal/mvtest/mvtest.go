@@ -14,6 +14,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore"
+	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
 // Env is a seeded service over a real database.
@@ -25,6 +26,9 @@ type Env struct {
 	// Proposed is ivan's proposal to judy.
 	Rel, Proposed *mentorvault.Relationship
 	Keys          *seal.Keyring
+	// Txs counts the transactions the service begins (it is the service's
+	// store, wrapping DB), for tests that bound what a page costs.
+	Txs *sqlstoretest.CountingStore
 }
 
 // New seeds the demo organisation into db and returns the environment.
@@ -46,14 +50,15 @@ func NewWithLogger(tb testing.TB, db *sqlstore.DB, log *slog.Logger) *Env {
 		tb.Fatal(err)
 	}
 	keys := seal.NewKeyring(master)
-	svc, err := service.New(db, authz, keys, service.Options{PasswordParams: auth.TestParams, Logger: log})
+	txs := sqlstoretest.Counting(db)
+	svc, err := service.New(txs, authz, keys, service.Options{PasswordParams: auth.TestParams, Logger: log})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := demo.Seed(ctx, svc); err != nil {
 		tb.Fatalf("seed demo: %v", err)
 	}
-	e := &Env{DB: db, Svc: svc, Users: map[string]*mentorvault.User{}, Keys: keys}
+	e := &Env{DB: db, Svc: svc, Users: map[string]*mentorvault.User{}, Keys: keys, Txs: txs}
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		tb.Fatal(err)

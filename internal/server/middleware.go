@@ -11,6 +11,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/web"
 )
 
 type statusWriter struct {
@@ -113,12 +114,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			tp.RequestID = p.RequestID
 			p = tp
 		} else if c, err := r.Cookie(s.edge.SessionCookieName(r)); err == nil && c.Value != "" {
-			sp, sess, err := s.svc.AuthenticateSession(ctx, c.Value)
+			// The page header's facts come with the session, in its
+			// transaction, so a page spends none of its own on them.
+			sp, sess, hd, err := s.svc.AuthenticatePage(ctx, c.Value)
 			switch {
 			case err == nil:
 				sp.RequestID = p.RequestID
 				p = sp
-				ctx = httpx.WithSession(ctx, sess)
+				ctx = web.WithHeader(httpx.WithSession(ctx, sess), hd)
 			case mentorvault.ErrorCode(err) == mentorvault.EUNAUTHENTICATED:
 				s.edge.ClearSessionCookie(w, r)
 			default:

@@ -199,34 +199,41 @@ type AgreementStatus struct {
 func (s *Service) AgreementStatusOf(ctx context.Context, p mentorvault.Principal, relID string) (*AgreementStatus, error) {
 	var out *AgreementStatus
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.AgreementStatus)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, relID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizeRel(ctx, tx, a, policy.AgreementStatus, rel); err != nil {
-			return err
-		}
-		vs, err := tx.FindAgreementVersions(ctx, rel.ID)
-		if err != nil {
-			return err
-		}
-		out = &AgreementStatus{}
-		for _, v := range vs {
-			switch v.State {
-			case mentorvault.AgreementInForce:
-				out.InForceVersion, out.SignedAt = v.Number, v.InForceAt
-			case mentorvault.AgreementDraft:
-				t := v.CreatedAt
-				out.DraftVersion, out.DraftSince = v.Number, &t
-			}
-		}
-		return nil
+		var err error
+		out, err = s.agreementStatusIn(ctx, tx, p, relID)
+		return err
 	})
 	return out, err
+}
+
+// agreementStatusIn is AgreementStatusOf in the caller's transaction tx.
+func (s *Service) agreementStatusIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (*AgreementStatus, error) {
+	a, err := s.resolve(ctx, tx, p, policy.AgreementStatus)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := loadRel(ctx, tx, relID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeRel(ctx, tx, a, policy.AgreementStatus, rel); err != nil {
+		return nil, err
+	}
+	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &AgreementStatus{}
+	for _, v := range vs {
+		switch v.State {
+		case mentorvault.AgreementInForce:
+			out.InForceVersion, out.SignedAt = v.Number, v.InForceAt
+		case mentorvault.AgreementDraft:
+			t := v.CreatedAt
+			out.DraftVersion, out.DraftSince = v.Number, &t
+		}
+	}
+	return out, nil
 }
 
 // ExportAgreement returns a version, opened, for download by the pair; the

@@ -67,18 +67,25 @@ func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal
 		if err != nil {
 			return err
 		}
-		users, err := tx.FindUsers(ctx, rel.OrgID)
+		out = &AuditPage{Head: head}
+		if len(evs) > limit {
+			evs = evs[:limit]
+			out.NextBefore = evs[limit-1].Seq
+		}
+		// Name the page's actors only, in one query, never the organisation.
+		actorIDs := make([]string, len(evs))
+		for i, e := range evs {
+			actorIDs[i] = e.ActorID
+		}
+		users, err := tx.FindUsersByIDs(ctx, actorIDs)
 		if err != nil {
 			return err
 		}
 		byID := make(map[string]*mentorvault.User, len(users))
 		for _, u := range users {
-			byID[u.ID] = u
-		}
-		out = &AuditPage{Head: head}
-		if len(evs) > limit {
-			evs = evs[:limit]
-			out.NextBefore = evs[limit-1].Seq
+			if u.OrgID == rel.OrgID {
+				byID[u.ID] = u
+			}
 		}
 		for _, e := range evs {
 			en := AuditEntry{AuditEvent: e, ActorName: "someone outside the organisation"}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/auth"
+	"github.com/mentorvault/mentorvault/internal/policy"
 )
 
 // Login rate limits: failed attempts within LoginWindow. The per-account
@@ -169,16 +170,42 @@ func (s *Service) newSession(ctx context.Context, tx mentorvault.Tx, userID stri
 // AuthenticateSession returns the principal and session of a session cookie
 // value. Expired or idle sessions are removed. Returns EUNAUTHENTICATED.
 func (s *Service) AuthenticateSession(ctx context.Context, token string) (mentorvault.Principal, *mentorvault.Session, error) {
+	p, sess, _, err := s.authenticateSession(ctx, token, false)
+	return p, sess, err
+}
+
+// Header is what every web page's header shows of the signed-in caller:
+// their name, whether they supervise (the consultations link) and how many
+// notifications they have not read. It carries no content.
+type Header struct {
+	Name       string
+	Supervises bool
+	Unread     int
+}
+
+// AuthenticatePage is AuthenticateSession for a web page: in the same
+// transaction it reads the page header's facts (one COUNT for the unread
+// notifications), so that a page costs no transactions of its own for its
+// header. The header is nil when Cedar does not let the caller manage
+// their account (it is a courtesy; the sign-in stands). Returns
+// EUNAUTHENTICATED as AuthenticateSession does.
+func (s *Service) AuthenticatePage(ctx context.Context, token string) (mentorvault.Principal, *mentorvault.Session, *Header, error) {
+	return s.authenticateSession(ctx, token, true)
+}
+
+func (s *Service) authenticateSession(ctx context.Context, token string, header bool) (mentorvault.Principal, *mentorvault.Session, *Header, error) {
 	unauth := mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "your session has ended; sign in again")
 	if !strings.HasPrefix(token, sessionTokenPrefix) || len(token) > 128 {
-		return mentorvault.Principal{}, nil, unauth
+		return mentorvault.Principal{}, nil, nil, unauth
 	}
 	var (
 		p    mentorvault.Principal
 		sess *mentorvault.Session
+		hd   *Header
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		var err error
+		hd = nil
 		sess, err = tx.FindSessionByHash(ctx, auth.TokenHash(token))
 		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 			return unauth
@@ -209,9 +236,24 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (mentor
 			}
 		}
 		p = mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "session"}
+		if !header {
+			return nil
+		}
+		a, err := s.resolve(ctx, tx, p, policy.ManageAccount)
+		if err != nil {
+			return err
+		}
+		if !s.may(ctx, a, policy.ManageAccount, accountResource(a.user)) {
+			return nil
+		}
+		n, err := tx.CountUnreadNotifications(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		hd = &Header{Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n}
 		return nil
 	})
-	return p, sess, err
+	return p, sess, hd, err
 }
 
 // Logout ends the session of token. Returns EUNAUTHENTICATED if there is none.

@@ -52,6 +52,7 @@ var authzAllowlist = map[string]string{
 	"Service.Login":               "checks a password; rate-limited, audited",
 	"Service.Logout":              "the session token is the credential; ends only that session, audited",
 	"Service.AuthenticateSession": "turns a session cookie into a principal; removes expired sessions",
+	"Service.AuthenticatePage":    "AuthenticateSession with the page header, whose count is asked of Cedar (account.manage) through may",
 	"Service.AuthenticateToken":   "turns an API token into a principal; refuses revoked tokens and disabled users, audited",
 	// A capability URL: the secret feed token is the credential. It refuses
 	// a revoked feed or a disabled user (audited), and returns only the
@@ -72,10 +73,12 @@ var authzAllowlist = map[string]string{
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.
 	"Service.RunDueJobs": "background jobs, scheduled by decided actions",
-	// The purge job is maintenance no principal asks for: each instance
-	// schedules it at start-up; it deletes expired sessions and old login
-	// failures, never content or audit.
-	"Service.SchedulePurge": "maintenance scheduled by the server itself at start-up",
+	// The purge and reminders jobs are maintenance no principal asks for:
+	// each instance schedules them at start-up; purge deletes expired
+	// sessions and old login failures, never content or audit; reminders
+	// creates due notifications (texts without content).
+	"Service.SchedulePurge":     "maintenance scheduled by the server itself at start-up",
+	"Service.ScheduleReminders": "maintenance scheduled by the server itself at start-up",
 	// Store hands out the store itself, for the health check's Ping and the
 	// operator CLI; whoever holds it holds the database.
 	"Service.Store": "health check and operator CLI",

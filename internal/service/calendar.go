@@ -82,8 +82,12 @@ func calendarEvent(m *mentorvault.Meeting, title, baseURL string) calendar.Event
 		Cancelled: m.Status == mentorvault.MeetingCancelledInTime || m.Status == mentorvault.MeetingCancelledLate, Updated: m.UpdatedAt}
 }
 
-// feedWindow is how far back a feed reaches.
-const feedWindow = 90 * 24 * time.Hour
+// feedWindow is how far back a feed reaches; feedMeetings bounds how many
+// meetings a feed lists.
+const (
+	feedWindow   = 90 * 24 * time.Hour
+	feedMeetings = 5000
+)
 
 // CalendarFeedEvents returns the events of the feed with the secret token:
 // the meetings of every relationship of its user from 90 days ago on,
@@ -120,23 +124,25 @@ func (s *Service) CalendarFeedEvents(ctx context.Context, token, baseURL string)
 		if err != nil {
 			return err
 		}
-		since := tx.Now().Add(-feedWindow)
+		byRel := make(map[string]*RelationshipView, len(vs))
 		for _, v := range vs {
+			byRel[v.ID] = v
+		}
+		// Every relationship's meetings in one query, not two per relationship.
+		ms, err := tx.FindMeetingsOfParty(ctx, u.ID, tx.Now().Add(-feedWindow), feedMeetings)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			v := byRel[m.RelationshipID]
+			if v == nil {
+				continue
+			}
 			title := "Mentoring session"
 			if f.Detailed {
 				title = "Mentoring session with " + v.Other(u.ID).Name
 			}
-			for _, upcoming := range []bool{true, false} {
-				ms, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: v.ID, Upcoming: upcoming, Now: tx.Now(), Limit: 500})
-				if err != nil {
-					return err
-				}
-				for _, m := range ms {
-					if m.StartsAt.After(since) {
-						out = append(out, calendarEvent(m, title, baseURL))
-					}
-				}
-			}
+			out = append(out, calendarEvent(m, title, baseURL))
 		}
 		return s.record(ctx, tx, a, "calendar.feed.read", t, "")
 	})

@@ -470,18 +470,21 @@ func loadIn[T any](ctx context.Context, rel *mentorvault.Relationship, id, what 
 	return v, err
 }
 
-// names maps user IDs to names.
+// names maps user IDs to names, in one query (FindUsersByIDs). Returns
+// ENOTFOUND if one of the IDs (other than "") is no user.
 func names(ctx context.Context, tx mentorvault.Tx, ids ...string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
+	users, err := tx.FindUsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(users))
+	for _, u := range users {
+		out[u.ID] = u.Name
+	}
 	for _, id := range ids {
-		if _, ok := out[id]; ok || id == "" {
-			continue
+		if _, ok := out[id]; !ok && id != "" {
+			return nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "user not found")
 		}
-		u, err := tx.FindUserByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.Name
 	}
 	return out, nil
 }

@@ -58,6 +58,11 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 				return err
 			}
 			jobErr = s.runPurge(ctx, tx)
+		case mentorvault.JobReminders:
+			if err := tx.RescheduleJob(ctx, j.ID, tx.Now().Add(RemindEvery)); err != nil {
+				return err
+			}
+			jobErr = s.runReminders(ctx, tx)
 		default:
 			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
 		}
@@ -87,11 +92,32 @@ const purgeJobID = "job-maintenance-purge"
 // SchedulePurge makes sure the recurring purge job exists; every instance
 // calls it at start-up, and all but the first find it scheduled.
 func (s *Service) SchedulePurge(ctx context.Context) error {
+	return s.scheduleRecurring(ctx, purgeJobID, mentorvault.JobPurge)
+}
+
+// RemindEvery is how often the reminders job runs: a due reminder appears
+// at most this long after it fell due (meetings are announced a day ahead).
+const RemindEvery = 5 * time.Minute
+
+// remindersJobID is the one recurring reminders job's ID.
+const remindersJobID = "job-maintenance-reminders"
+
+// ScheduleReminders makes sure the recurring reminders job exists, which
+// creates due meeting, review and commitment notifications (no page view
+// does); every instance calls it at start-up, and all but the first find it
+// scheduled.
+func (s *Service) ScheduleReminders(ctx context.Context) error {
+	return s.scheduleRecurring(ctx, remindersJobID, mentorvault.JobReminders)
+}
+
+// scheduleRecurring creates the recurring job id of kind, due now, unless
+// it exists.
+func (s *Service) scheduleRecurring(ctx context.Context, id, kind string) error {
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if jobs, err := tx.FindJobs(ctx, purgeJobID); err != nil || len(jobs) > 0 {
+		if jobs, err := tx.FindJobs(ctx, id); err != nil || len(jobs) > 0 {
 			return err
 		}
-		return tx.CreateJob(ctx, &mentorvault.Job{ID: purgeJobID, Kind: mentorvault.JobPurge, RefID: purgeJobID, RunAt: tx.Now(), CreatedAt: tx.Now()})
+		return tx.CreateJob(ctx, &mentorvault.Job{ID: id, Kind: kind, RefID: id, RunAt: tx.Now(), CreatedAt: tx.Now()})
 	})
 	if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
 		return nil // another instance scheduled it meanwhile

@@ -100,18 +100,36 @@ type MeetingFilter struct {
 // Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or EINVALID (a malformed
 // cursor or a negative offset).
 func (s *Service) Meetings(ctx context.Context, p mentorvault.Principal, relID string, f MeetingFilter) (*MeetingPage, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	var out *MeetingPage
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = s.meetingsIn(ctx, tx, p, relID, f)
+		return err
+	})
+	return out, err
+}
+
+func (f MeetingFilter) check() error {
 	if f.Before != "" && !mentorvault.ValidID(f.Before) {
-		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a meeting ID"})
+		return mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a meeting ID"})
 	}
 	if f.Offset < 0 {
-		return nil, mentorvault.Invalid("the query is not valid", map[string]string{"offset": "must not be negative"})
+		return mentorvault.Invalid("the query is not valid", map[string]string{"offset": "must not be negative"})
 	}
+	return nil
+}
+
+// meetingsIn is Meetings in the caller's transaction tx (f checked).
+func (s *Service) meetingsIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string, f MeetingFilter) (*MeetingPage, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
 	var out *MeetingPage
-	err := s.relOp(ctx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
+	err := s.relOpIn(ctx, tx, p, policy.ListMeetings, relID, partyRefusal, func(o *op) (event, error) {
 		ms, err := o.tx.FindMeetings(o.ctx, mentorvault.MeetingFilter{RelationshipID: o.rel.ID, Upcoming: f.Upcoming, Now: o.tx.Now(), Before: f.Before,
 			Limit: limit + 1, Offset: f.Offset})
 		if err != nil {

@@ -327,6 +327,18 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 	if _, err := e.Svc.CreateCommitment(ctx, e.As("alice"), e.Rel.ID, service.CommitmentInput{Description: "Send the article", DueAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	// Due reminders are the reminders job's work, not a page view's.
+	remind := func() {
+		t.Helper()
+		for range 2 { // two instances starting
+			if err := e.Svc.ScheduleReminders(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.Svc.RunDueJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	count := func() int {
 		n, err := e.Svc.UnreadNotifications(ctx, e.As("alice"))
 		if err != nil {
@@ -334,7 +346,30 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 		}
 		return n
 	}
+	dueKinds := func() map[string]bool {
+		t.Helper()
+		ns, err := e.Svc.Notifications(ctx, e.As("alice"), service.NotificationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, n := range ns {
+			if n.Kind == mentorvault.NotifyMeetingUpcoming || n.Kind == mentorvault.NotifyCommitmentDue {
+				kinds[n.Kind] = true
+			}
+		}
+		return kinds
+	}
+	count()
+	if k := dueKinds(); len(k) != 0 {
+		t.Fatalf("due reminders %v before the reminders job ran: a page view created them", k)
+	}
+	remind()
 	first := count()
+	remind() // not due again for RemindEvery: nothing runs
+	db.SetClock(func() time.Time { return now.Add(service.RemindEvery + time.Minute) })
+	remind() // runs again: creates nothing twice
+	db.SetClock(time.Now)
 	if first < 2 || count() != first {
 		t.Fatalf("due notifications: %d then %d", first, count())
 	}
@@ -354,6 +389,7 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 	}
 	// Reviews fall due after the cadence.
 	db.SetClock(func() time.Time { return now.AddDate(0, 0, 7*8+1) })
+	remind()
 	ns, _ = e.Svc.Notifications(ctx, e.As("bob"), service.NotificationFilter{})
 	found := false
 	for _, n := range ns {

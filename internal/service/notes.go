@@ -111,10 +111,16 @@ func noteRefusal(a actor, rel *mentorvault.Relationship, err error) error {
 	return err
 }
 
+// Note page sizes: every list of notes is a page.
+const (
+	DefaultNotes = 200
+	MaxNotes     = 500
+)
+
 // NoteFilter selects a page of a relationship's notes, newest first.
 type NoteFilter struct {
 	Before string // note ID cursor: notes older than this one ("" for the newest)
-	Limit  int    // at most this many (0: no limit)
+	Limit  int    // at most this many: DefaultNotes when 0, at most MaxNotes
 	Offset int    // skip this many first
 }
 
@@ -130,18 +136,38 @@ type NoteView struct {
 // caller may do to it. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or
 // EINVALID (a bad cursor, limit or offset).
 func (s *Service) ListNotes(ctx context.Context, p mentorvault.Principal, relID string, f NoteFilter) ([]*NoteView, error) {
-	if f.Before != "" && !mentorvault.ValidID(f.Before) {
-		return nil, mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
-	}
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	if err := f.check(); err != nil {
+		return nil, err
 	}
 	var out []*NoteView
-	err := s.relOp(ctx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = s.listNotesIn(ctx, tx, p, relID, f)
+		return err
+	})
+	return out, err
+}
+
+func (f NoteFilter) check() error {
+	if f.Before != "" && !mentorvault.ValidID(f.Before) {
+		return mentorvault.Invalid("the cursor is not valid", map[string]string{"before": "must be a note ID"})
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	}
+	return nil
+}
+
+// listNotesIn is ListNotes in the caller's transaction tx (f checked).
+func (s *Service) listNotesIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string, f NoteFilter) ([]*NoteView, error) {
+	var out []*NoteView
+	err := s.relOpIn(ctx, tx, p, policy.ListNotes, relID, nil, func(o *op) (event, error) {
 		limit := f.Limit
-		if limit > 0 {
-			limit += f.Offset
+		if limit == 0 {
+			limit = DefaultNotes
 		}
+		// The store pages by cursor and limit: read through the offset and skip it.
+		limit = min(limit, MaxNotes) + f.Offset
 		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: f.Before, Limit: limit})
 		if err != nil {
 			return event{}, err

@@ -62,73 +62,98 @@ const (
 	commitmentSoon = 48 * time.Hour
 )
 
-// refreshDue creates the notifications that time has made due for the
-// user: a meeting within a day, a review due, a commitment due within two
-// days or overdue. Each is created once (deduplicated in the database), so
-// this is safe to run on every request and on several instances.
-func (s *Service) refreshDue(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User) error {
+// runReminders creates the notifications that time has made due, for every
+// party of an active or paused relationship: a meeting within a day, a
+// review due, a commitment due within two days or overdue. It is the
+// reminders job's effect (page views only read). Each is created once
+// (deduplicated in the database), so running it again, or on several
+// instances, repeats nothing.
+func (s *Service) runReminders(ctx context.Context, tx mentorvault.Tx) error {
 	now := tx.Now()
-	ms, err := tx.FindMeetingsForUser(ctx, u.ID, now, 20)
+	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusActive, mentorvault.StatusPaused}})
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if m.StartsAt.Sub(now) <= meetingSoon {
-			if err := s.notify(ctx, tx, u.ID, mentorvault.NotifyMeetingUpcoming, m.RelationshipID, m.ID,
-				"You have a mentoring session on "+m.StartsAt.Format("Mon 2 Jan, 15:04 MST")+".",
-				meetingLink(m.RelationshipID, m.ID), fmt.Sprintf("meeting.upcoming:%s:%d", m.ID, m.Sequence)); err != nil {
-				return err
-			}
-		}
-	}
-	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{PartyID: u.ID, Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusActive}})
-	if err != nil {
-		return err
-	}
+	var parties []string
+	seen := map[string]bool{}
 	for _, rel := range rels {
-		key, err := s.dataKey(ctx, tx, rel.ID)
-		if errors.Is(err, errErased) {
-			continue // shredded: nothing is due any more
+		for _, id := range []string{rel.MentorID, rel.MenteeID} {
+			if !seen[id] {
+				seen[id] = true
+				parties = append(parties, id)
+			}
 		}
-		if err != nil {
-			return err
-		}
-		v, err := s.inForce(ctx, tx, rel, key)
-		if err != nil {
-			return err
-		}
-		if v != nil {
-			reviews, err := tx.FindReviews(ctx, rel.ID)
-			if err != nil {
+		if rel.Status == mentorvault.StatusActive {
+			if err := s.relReminders(ctx, tx, rel, now); err != nil {
 				return err
 			}
-			m, e, _ := reviewStatus(rel, v, reviews, now)
-			st := m
-			if u.ID == rel.MenteeID {
-				st = e
-			}
-			if st.Due {
-				if err := s.notify(ctx, tx, u.ID, mentorvault.NotifyReviewDue, rel.ID, v.ID,
-					"It is time to review whether your agreed expectations still hold.",
-					"/relationships/"+rel.ID+"/agreement#reviews", "review.due:"+rel.ID+":"+st.DueAt.Format(time.DateOnly)); err != nil {
-					return err
-				}
-			}
 		}
-		cs, err := tx.FindCommitments(ctx, rel.ID)
+	}
+	for _, id := range parties {
+		ms, err := tx.FindMeetingsForUser(ctx, id, now, 20)
 		if err != nil {
 			return err
 		}
-		for _, c := range cs {
-			if c.OwnerID == u.ID && c.Status == mentorvault.CommitmentOpen && c.DueAt.Sub(now) <= commitmentSoon {
-				text := "A commitment of yours is due on " + c.DueAt.Format("Mon 2 Jan") + "."
-				if c.DueAt.Before(now) {
-					text = "A commitment of yours was due on " + c.DueAt.Format("Mon 2 Jan") + "."
-				}
-				if err := s.notify(ctx, tx, u.ID, mentorvault.NotifyCommitmentDue, rel.ID, c.ID, text,
-					"/relationships/"+rel.ID+"/commitments", "commitment.due:"+c.ID); err != nil {
+		for _, m := range ms {
+			if m.StartsAt.Sub(now) <= meetingSoon {
+				if err := s.notify(ctx, tx, id, mentorvault.NotifyMeetingUpcoming, m.RelationshipID, m.ID,
+					"You have a mentoring session on "+m.StartsAt.Format("Mon 2 Jan, 15:04 MST")+".",
+					meetingLink(m.RelationshipID, m.ID), fmt.Sprintf("meeting.upcoming:%s:%d", m.ID, m.Sequence)); err != nil {
 					return err
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// relReminders creates an active relationship's due review and commitment
+// notifications for its parties.
+func (s *Service) relReminders(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, now time.Time) error {
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if errors.Is(err, errErased) {
+		return nil // shredded: nothing is due any more
+	}
+	if err != nil {
+		return err
+	}
+	v, err := s.inForce(ctx, tx, rel, key)
+	if err != nil {
+		return err
+	}
+	if v != nil {
+		reviews, err := tx.FindReviews(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		m, e, _ := reviewStatus(rel, v, reviews, now)
+		for _, due := range []struct {
+			userID string
+			st     ReviewStatus
+		}{{rel.MentorID, m}, {rel.MenteeID, e}} {
+			if !due.st.Due {
+				continue
+			}
+			if err := s.notify(ctx, tx, due.userID, mentorvault.NotifyReviewDue, rel.ID, v.ID,
+				"It is time to review whether your agreed expectations still hold.",
+				"/relationships/"+rel.ID+"/agreement#reviews", "review.due:"+rel.ID+":"+due.st.DueAt.Format(time.DateOnly)); err != nil {
+				return err
+			}
+		}
+	}
+	cs, err := tx.FindCommitments(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if rel.IsParty(c.OwnerID) && c.Status == mentorvault.CommitmentOpen && c.DueAt.Sub(now) <= commitmentSoon {
+			text := "A commitment of yours is due on " + c.DueAt.Format("Mon 2 Jan") + "."
+			if c.DueAt.Before(now) {
+				text = "A commitment of yours was due on " + c.DueAt.Format("Mon 2 Jan") + "."
+			}
+			if err := s.notify(ctx, tx, c.OwnerID, mentorvault.NotifyCommitmentDue, rel.ID, c.ID, text,
+				"/relationships/"+rel.ID+"/commitments", "commitment.due:"+c.ID); err != nil {
+				return err
 			}
 		}
 	}
@@ -146,8 +171,7 @@ type NotificationFilter struct {
 // reach (the store lists at most this many).
 const maxNotifications = 500
 
-// Notifications brings the caller's due notifications up to date and lists
-// the page of them f selects, newest first. Returns EUNAUTHENTICATED, or
+// Notifications lists the page of the caller's notifications f selects, newest first. Returns EUNAUTHENTICATED, or
 // EINVALID for a negative offset.
 func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal, f NotificationFilter) ([]*mentorvault.Notification, error) {
 	if f.Offset < 0 {
@@ -164,9 +188,6 @@ func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal, f 
 		if err != nil {
 			return err
 		}
-		if err := s.refreshDue(ctx, tx, a.user); err != nil {
-			return err
-		}
 		if f.Offset >= maxNotifications {
 			return nil
 		}
@@ -181,16 +202,14 @@ func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal, f 
 	return out, err
 }
 
-// UnreadNotifications counts the caller's unread notifications, after
-// bringing due ones up to date. Returns EUNAUTHENTICATED.
+// UnreadNotifications counts the caller's unread notifications (one COUNT
+// over a partial index; due reminders are the reminders job's work, so this
+// only reads). Returns EUNAUTHENTICATED.
 func (s *Service) UnreadNotifications(ctx context.Context, p mentorvault.Principal) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
-			return err
-		}
-		if err := s.refreshDue(ctx, tx, a.user); err != nil {
 			return err
 		}
 		n, err = tx.CountUnreadNotifications(ctx, a.user.ID)

@@ -51,15 +51,19 @@ func (v *RelationshipView) Other(userID string) Person {
 	return v.Mentor
 }
 
-// views names the people and programmes of rels with one query each.
+// views names the people and programmes of rels with one query each: the
+// people by their IDs (FindUsersByIDs), never the whole organisation.
 func views(ctx context.Context, tx mentorvault.Tx, orgID string, rels []*mentorvault.Relationship) ([]*RelationshipView, error) {
-	users, err := tx.FindUsers(ctx, orgID)
+	if len(rels) == 0 {
+		return []*RelationshipView{}, nil
+	}
+	ids := make([]string, 0, 3*len(rels))
+	for _, r := range rels {
+		ids = append(ids, r.MentorID, r.MenteeID, r.ProposedByID)
+	}
+	people, err := peopleByID(ctx, tx, ids)
 	if err != nil {
 		return nil, err
-	}
-	people := make(map[string]Person, len(users))
-	for _, u := range users {
-		people[u.ID] = Person{ID: u.ID, Name: u.Name, Email: u.Email}
 	}
 	progs, err := tx.FindProgrammes(ctx, orgID)
 	if err != nil {
@@ -75,6 +79,20 @@ func views(ctx context.Context, tx mentorvault.Tx, orgID string, rels []*mentorv
 			ProposedBy: people[r.ProposedByID], ProgrammeName: names[r.ProgrammeID]}
 	}
 	return out, nil
+}
+
+// peopleByID names the users ids in one query (FindUsersByIDs); an unknown
+// ID is left out.
+func peopleByID(ctx context.Context, tx mentorvault.Tx, ids []string) (map[string]Person, error) {
+	users, err := tx.FindUsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	people := make(map[string]Person, len(users))
+	for _, u := range users {
+		people[u.ID] = Person{ID: u.ID, Name: u.Name, Email: u.Email}
+	}
+	return people, nil
 }
 
 // ProposeInput is a proposal of a new relationship by one of its parties.
@@ -201,31 +219,38 @@ func pairTaken(other *mentorvault.User, o *mentorvault.Relationship) error {
 func (s *Service) Relationship(ctx context.Context, p mentorvault.Principal, id string) (*RelationshipView, error) {
 	var out *RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
-		if err != nil {
-			return err
-		}
-		rel, err := loadRel(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, rel); err != nil {
-			return err
-		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
-		if err != nil {
-			return err
-		}
-		out = vs[0]
-		// With the parties' line managers, whom input.request asks about.
-		res, err := inputRequestResource(ctx, tx, rel)
-		if err != nil {
-			return err
-		}
-		out.Allowed = s.allowed(ctx, a, res, policy.RelationshipActions...)
-		return nil
+		var err error
+		out, err = s.relationshipIn(ctx, tx, p, id)
+		return err
 	})
 	return out, err
+}
+
+// relationshipIn is Relationship in the caller's transaction tx.
+func (s *Service) relationshipIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, id string) (*RelationshipView, error) {
+	a, err := s.resolve(ctx, tx, p, policy.ViewRelationship)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := loadRel(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeRel(ctx, tx, a, policy.ViewRelationship, rel); err != nil {
+		return nil, err
+	}
+	vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
+	if err != nil {
+		return nil, err
+	}
+	out := vs[0]
+	// With the parties' line managers, whom input.request asks about.
+	res, err := inputRequestResource(ctx, tx, rel)
+	if err != nil {
+		return nil, err
+	}
+	out.Allowed = s.allowed(ctx, a, res, policy.RelationshipActions...)
+	return out, nil
 }
 
 var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
@@ -283,19 +308,38 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 	return out, err
 }
 
-// DirectoryFilter selects a page of the directory. Zero fields do not limit.
+// DirectoryFilter selects a page of the directory, oldest first.
 type DirectoryFilter struct {
-	Limit  int // at most this many (0: all)
+	// Query keeps the relationships whose mentor's or mentee's name or
+	// email, or whose programme's name, contains it (case-insensitive).
+	Query  string
+	Limit  int // at most this many: DirectoryPage when 0, at most MaxDirectoryPage
 	Offset int // skip this many first
 }
 
-// Directory lists every relationship of the caller's organisation that is
-// accepted, being agreed, active or paused: existence is public to members.
-// Returns EUNAUTHENTICATED, EFORBIDDEN or EINVALID (a negative limit or offset).
+// Directory page sizes.
+const (
+	DirectoryPage    = 100
+	MaxDirectoryPage = 500
+)
+
+// Directory lists a page of the relationships of the caller's organisation
+// that are accepted, being agreed, active or paused: existence is public to
+// members. A page reads only its own rows and names only its own people,
+// whatever the organisation's size. Returns EUNAUTHENTICATED, EFORBIDDEN or
+// EINVALID (a negative limit or offset).
 func (s *Service) Directory(ctx context.Context, p mentorvault.Principal, f DirectoryFilter) ([]*RelationshipView, error) {
 	if f.Limit < 0 || f.Offset < 0 {
 		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
 	}
+	if err := mentorvault.ValidateLines("q", f.Query); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = DirectoryPage
+	}
+	limit = min(limit, MaxDirectoryPage)
 	var out []*RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.resolve(ctx, tx, p, policy.ViewDirectory)
@@ -306,14 +350,10 @@ func (s *Service) Directory(ctx context.Context, p mentorvault.Principal, f Dire
 		if err := s.authorize(ctx, tx, a, policy.ViewDirectory, policy.Org{ID: org}, target{orgID: org, typ: "org", id: org}, never); err != nil {
 			return err
 		}
-		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{OrgID: org,
+		rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{OrgID: org, Query: f.Query, Limit: limit, Offset: f.Offset,
 			Statuses: []mentorvault.RelationshipStatus{mentorvault.StatusAccepted, mentorvault.StatusAgreeing, mentorvault.StatusActive, mentorvault.StatusPaused}})
 		if err != nil {
 			return err
-		}
-		rels = rels[min(f.Offset, len(rels)):]
-		if f.Limit > 0 && len(rels) > f.Limit {
-			rels = rels[:f.Limit]
 		}
 		out, err = views(ctx, tx, org, rels)
 		return err

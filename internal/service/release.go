@@ -102,18 +102,24 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 		if err != nil {
 			return err
 		}
+		// The statements' relationships, keys and people in one query each.
+		var relIDs, userIDs []string
 		for _, st := range sts {
-			rel, err := tx.FindRelationshipByID(ctx, st.RelationshipID)
-			if err != nil {
-				return err
-			}
+			relIDs, userIDs = append(relIDs, st.RelationshipID), append(userIDs, st.AuthorID, st.SubjectID)
+		}
+		l, err := s.loadForList(ctx, tx, relIDs, userIDs)
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			rel := l.rels[st.RelationshipID]
 			t := statementTarget(rel, st.ID)
 			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
 				return err
 			}
 			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
 			if st.State == mentorvault.StatementReleased {
-				key, err := s.dataKey(ctx, tx, rel.ID)
+				key, err := l.key(ctx, tx, rel.ID)
 				if errors.Is(err, errErased) {
 					continue // shredded: the statement is gone with its key
 				}
@@ -124,13 +130,15 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
 				}
 			}
-			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
+			if v.Author, err = l.person(st.AuthorID); err != nil {
 				return err
 			}
-			if v.Subject, err = person(ctx, tx, st.SubjectID); err != nil {
+			if v.Subject, err = l.person(st.SubjectID); err != nil {
 				return err
 			}
 			out = append(out, v)
+			// One event per statement, on its relationship: each pair sees
+			// the read in their own access log.
 			if err := s.record(ctx, tx, a, "statement.receive", t, "state="+string(st.State)); err != nil {
 				return err
 			}

@@ -327,17 +327,23 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 				}
 			}
 		}
+		// The requests' relationships, keys and people in one query each.
+		var relIDs, userIDs []string
 		for _, r := range reqs {
-			rel, err := tx.FindRelationshipByID(ctx, r.RelationshipID)
-			if err != nil {
-				return err
-			}
+			relIDs, userIDs = append(relIDs, r.RelationshipID), append(userIDs, r.AskedID, r.SubjectID)
+		}
+		l, err := s.loadForList(ctx, tx, relIDs, userIDs)
+		if err != nil {
+			return err
+		}
+		for _, r := range reqs {
+			rel := l.rels[r.RelationshipID]
 			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
 				return err
 			}
 			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
 				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			key, err := s.dataKey(ctx, tx, rel.ID)
+			key, err := l.key(ctx, tx, rel.ID)
 			if err != nil && !errors.Is(err, errErased) {
 				return err
 			}
@@ -348,13 +354,15 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 				}
 				m.Question = q
 			}
-			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
+			if m.Asked, err = l.person(r.AskedID); err != nil {
 				return err
 			}
-			if m.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
+			if m.Subject, err = l.person(r.SubjectID); err != nil {
 				return err
 			}
 			out = append(out, m)
+			// One event per request, on its relationship: each pair sees
+			// the read in their own access log.
 			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
 				return err
 			}

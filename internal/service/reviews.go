@@ -84,7 +84,18 @@ func reviewStatus(rel *mentorvault.Relationship, inForce *mentorvault.AgreementV
 // is due. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Reviews(ctx context.Context, p mentorvault.Principal, relID string) (*ReviewsView, error) {
 	var out *ReviewsView
-	err := s.relOp(ctx, p, policy.ReadReviews, relID, agreementRefusal(policy.ReadReviews), func(o *op) (event, error) {
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		var err error
+		out, err = s.reviewsIn(ctx, tx, p, relID)
+		return err
+	})
+	return out, err
+}
+
+// reviewsIn is Reviews in the caller's transaction tx.
+func (s *Service) reviewsIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (*ReviewsView, error) {
+	var out *ReviewsView
+	err := s.relOpIn(ctx, tx, p, policy.ReadReviews, relID, agreementRefusal(policy.ReadReviews), func(o *op) (event, error) {
 		v, err := s.reviews(o.ctx, o.tx, o.rel)
 		if err != nil {
 			return event{}, err

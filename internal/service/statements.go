@@ -130,6 +130,25 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return event{}, err
 		}
+		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "")
+		if err != nil {
+			return event{}, err
+		}
+		// Everyone the lists name, in one query, not a few per row.
+		ids := []string{o.rel.MentorID, o.rel.MenteeID}
+		for _, r := range reqs {
+			ids = append(ids, r.RequesterID, r.AskedID, r.SubjectID)
+		}
+		for _, st := range sts {
+			ids = append(ids, st.AuthorID, st.SubjectID, st.RecipientUserID)
+		}
+		for _, m := range tws {
+			ids = append(ids, m.ManagerID)
+		}
+		tx, err := preloadUsers(o.ctx, o.tx, ids)
+		if err != nil {
+			return event{}, err
+		}
 		answered, busy := map[string]string{}, map[string]bool{}
 		for _, st := range sts {
 			if st.RequestID != "" && answered[st.RequestID] == "" {
@@ -140,7 +159,7 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 			}
 		}
 		for _, r := range reqs {
-			rv, err := s.requestView(o.ctx, o.tx, key, r)
+			rv, err := s.requestView(o.ctx, tx, key, r)
 			if err != nil {
 				return event{}, err
 			}
@@ -151,28 +170,24 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		var cx *checkContext
 		for _, st := range sts {
 			if cx == nil {
-				if cx, err = s.checkContext(o.ctx, o.tx, o.rel, key); err != nil {
+				if cx, err = s.checkContext(o.ctx, tx, o.rel, key); err != nil {
 					return event{}, err
 				}
 			}
-			sv, err := s.statementView(o.ctx, o.tx, o.rel, key, cx, st)
+			sv, err := s.statementView(o.ctx, tx, o.rel, key, cx, st)
 			if err != nil {
 				return event{}, err
 			}
 			v.Statements = append(v.Statements, sv)
 		}
-		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "")
-		if err != nil {
-			return event{}, err
-		}
 		for _, m := range tws {
-			tv, err := s.threeWayView(o.ctx, o.tx, o.rel, key, m, false)
+			tv, err := s.threeWayView(o.ctx, tx, o.rel, key, m, false)
 			if err != nil {
 				return event{}, err
 			}
 			v.ThreeWays = append(v.ThreeWays, tv)
 		}
-		if mgr, err := menteeManager(o.ctx, o.tx, o.rel); err != nil {
+		if mgr, err := menteeManager(o.ctx, tx, o.rel); err != nil {
 			return event{}, err
 		} else if mgr != nil {
 			v.Manager = &Person{ID: mgr.ID, Name: mgr.Name, Email: mgr.Email}

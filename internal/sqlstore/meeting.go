@@ -124,6 +124,17 @@ ORDER BY m.starts_at, m.id LIMIT ?`,
 	return collect(rows, err, "find meetings for user", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
 }
 
+// FindMeetingsOfParty lists the meetings (any status) of every relationship
+// the user is a party of that start after since, by start, then ID.
+func (tx *Tx) FindMeetingsOfParty(ctx context.Context, userID string, since time.Time, limit int) ([]*mentorvault.Meeting, error) {
+	rows, err := tx.query(ctx, `SELECT `+meetingColumns+` FROM meetings m
+WHERE m.relationship_id IN (SELECT id FROM relationships WHERE mentor_id = ? UNION SELECT id FROM relationships WHERE mentee_id = ?)
+	AND m.starts_at > ?
+ORDER BY m.starts_at, m.id LIMIT ?`,
+		userID, userID, tx.d.timeArg(since), clampLimit(limit, 50, 5000))
+	return collect(rows, err, "find meetings of party", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
+}
+
 // UpsertReminderAck records that the reminder was shown to a party at a
 // meeting: the first ShownAt is kept, and AcknowledgedAt, when set, is
 // stored. a is updated to what is stored. Returns EINVALID for an unknown

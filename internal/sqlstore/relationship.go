@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
@@ -56,38 +57,73 @@ func (tx *Tx) LockRelationshipByID(ctx context.Context, id string) (*mentorvault
 	return r, nil
 }
 
-// FindRelationships lists the relationships f selects, oldest first.
+// FindRelationships lists the relationships f selects, oldest first, the
+// page f.Offset and f.Limit select. A page of an organisation's listed
+// relationships reads only that page from the index
+// relationships_org_id_created_at (migration 0009).
 func (tx *Tx) FindRelationships(ctx context.Context, f mentorvault.RelationshipFilter) ([]*mentorvault.Relationship, error) {
 	var where []string
 	var args []any
+	if len(f.IDs) > 0 {
+		where = append(where, "r.id IN ("+marks(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	if f.OrgID != "" {
-		where, args = append(where, "org_id = ?"), append(args, f.OrgID)
+		where, args = append(where, "r.org_id = ?"), append(args, f.OrgID)
 	}
 	if f.PartyID != "" {
-		where, args = append(where, "(mentor_id = ? OR mentee_id = ?)"), append(args, f.PartyID, f.PartyID)
+		where, args = append(where, "(r.mentor_id = ? OR r.mentee_id = ?)"), append(args, f.PartyID, f.PartyID)
 	}
 	if f.ProgrammeID != "" {
-		where, args = append(where, "programme_id = ?"), append(args, f.ProgrammeID)
+		where, args = append(where, "r.programme_id = ?"), append(args, f.ProgrammeID)
 	}
 	if len(f.Statuses) > 0 {
-		marks := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			marks[i] = "?"
+		for _, s := range f.Statuses {
 			args = append(args, string(s))
 		}
-		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
+		where = append(where, "r.status IN ("+marks(len(f.Statuses))+")")
 	}
-	q := `SELECT ` + relationshipColumns + ` FROM relationships`
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(EXISTS (SELECT 1 FROM users u WHERE u.id IN (r.mentor_id, r.mentee_id)
+		AND (LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\'))
+	OR EXISTS (SELECT 1 FROM programmes p WHERE p.id = r.programme_id AND LOWER(p.name) LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like)
+	}
+	q := `SELECT ` + relationshipColumnsOf("r") + ` FROM relationships r`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	q += ` ORDER BY created_at, id`
-	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
+	q += ` ORDER BY r.created_at, r.id`
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := int64(f.Limit)
+		if limit <= 0 {
+			limit = -1 // SQLite: no limit
+			if tx.d.name == "postgres" {
+				limit = math.MaxInt64
+			}
+		}
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, max(f.Offset, 0))
 	}
 	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, "find relationships", func(r *sql.Rows) (*mentorvault.Relationship, error) { return scanRelationship(r) })
+}
+
+// relationshipColumnsOf is relationshipColumns qualified by a table alias.
+func relationshipColumnsOf(alias string) string {
+	cols := strings.Split(relationshipColumns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// escapeLike escapes LIKE's wildcards (and the escape character) in s.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // UpdateRelationship stores the status, agreement times, start/end and

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -54,6 +55,29 @@ func (tx *Tx) FindUserByEmail(ctx context.Context, email string) (*mentorvault.U
 func (tx *Tx) FindUsers(ctx context.Context, orgID string) ([]*mentorvault.User, error) {
 	rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? ORDER BY name, id`, orgID)
 	return collect(rows, err, "find users", func(r *sql.Rows) (*mentorvault.User, error) { return scanUser(r) })
+}
+
+// FindUsersByIDs returns the users with these IDs in one query (unknown
+// IDs are left out), ordered by ID.
+func (tx *Tx) FindUsersByIDs(ctx context.Context, ids []string) ([]*mentorvault.User, error) {
+	seen := make(map[string]bool, len(ids))
+	var args []any
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+marks(len(args))+`) ORDER BY id`, args...)
+	return collect(rows, err, "find users by IDs", func(r *sql.Rows) (*mentorvault.User, error) { return scanUser(r) })
+}
+
+// marks returns n comma-separated placeholders, for an IN list.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // UpdateUserPassword replaces a user's password hash. Returns ENOTFOUND.

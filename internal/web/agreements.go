@@ -384,24 +384,15 @@ func agreementSummary(st *service.AgreementStatus) string {
 	return "No agreement yet."
 }
 
-// agreementPanelFor asks the service for the agreement's status only when
-// Cedar lets the viewer see it (the pair, or a coordinator of the
-// relationship's programme): asking otherwise would be refused, and audited
-// as refused. party says whether the viewer is one of the pair.
-func (h *Handler) agreementPanelFor(r *http.Request, v *service.RelationshipView, party bool) (*agreementPanel, error) {
-	if !v.Allowed.Has(policy.AgreementStatus) {
-		return nil, nil
-	}
-	st, err := h.svc.AgreementStatusOf(r.Context(), httpx.Principal(r), v.ID)
-	switch c := mentorvault.ErrorCode(err); {
-	case err == nil:
-	case c == mentorvault.EFORBIDDEN || c == mentorvault.ENOTFOUND:
-		return nil, nil
-	default:
-		return nil, err
+// agreementPanelFor is the agreement panel of the relationship page from
+// the status the page read (service.RelationshipPage), nil when the caller
+// may not see it.
+func agreementPanelFor(v *service.RelationshipView, party bool, st *service.AgreementStatus, err error) *agreementPanel {
+	if !v.Allowed.Has(policy.AgreementStatus) || err != nil || st == nil {
+		return nil
 	}
 	return &agreementPanel{Summary: agreementSummary(st), Party: party, Link: v.Allowed.Has(policy.ReadAgreement),
-		Starts: v.Allowed.Has(policy.SignAgreement) && v.Status.AwaitsAgreement()}, nil
+		Starts: v.Allowed.Has(policy.SignAgreement) && v.Status.AwaitsAgreement()}
 }
 
 // shownFields are the error keys the editor shows next to a field.

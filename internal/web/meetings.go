@@ -145,33 +145,27 @@ type habitsPanel struct {
 	Figures  *figuresView
 }
 
-// habitsPanel is the meetings section of the relationship page for one whom
-// Cedar lets list its meetings; nil when there is nothing to show yet (the
-// relationship has not started) or they may not.
-func (h *Handler) habitsPanel(r *http.Request, v *service.RelationshipView) (*habitsPanel, error) {
-	p := httpx.Principal(r)
+// habitsPanelFor is the meetings section of the relationship page, from the
+// meetings and reviews the page read (service.RelationshipPage), for one
+// whom Cedar lets list its meetings; nil when there is nothing to show yet
+// (the relationship has not started) or they may not.
+func habitsPanelFor(v *service.RelationshipView, rp *service.RelationshipPage) *habitsPanel {
 	if !v.Allowed.Has(policy.ListMeetings) || v.StartedAt == nil {
-		return nil, nil
+		return nil
 	}
 	hp := &habitsPanel{Form: newMeetingForm()}
-	page, err := h.svc.Meetings(r.Context(), p, v.ID, service.MeetingFilter{Upcoming: true, Limit: 5})
-	switch {
-	case err == nil:
+	if rp.UpcomingErr == nil && rp.Upcoming != nil {
 		now := time.Now()
-		for _, m := range page.Meetings {
+		for _, m := range rp.Upcoming.Meetings {
 			hp.Upcoming = append(hp.Upcoming, meetingRowOf(m, now))
 		}
-	case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
-		return nil, err
-	default:
-		hp.Error = mentorvault.ErrorMessage(err)
+	} else if rp.UpcomingErr != nil {
+		hp.Error = mentorvault.ErrorMessage(rp.UpcomingErr)
 	}
-	if rv, err := h.svc.Reviews(r.Context(), p, v.ID); err == nil {
-		hp.Figures = figuresOf(rv, v)
-	} else if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
-		return nil, err
+	if rp.ReviewsErr == nil && rp.Reviews != nil {
+		hp.Figures = figuresOf(rp.Reviews, v)
 	}
-	return hp, nil
+	return hp
 }
 
 func (h *Handler) ScheduleMeeting(w http.ResponseWriter, r *http.Request) error {

@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
@@ -271,16 +272,27 @@ type base struct {
 	Supervises bool
 }
 
+type headerKey struct{}
+
+// WithHeader returns ctx carrying the signed-in caller's page header, read
+// with their session.
+func WithHeader(ctx context.Context, hd *service.Header) context.Context {
+	return context.WithValue(ctx, headerKey{}, hd)
+}
+
+func headerFrom(ctx context.Context) *service.Header {
+	hd, _ := ctx.Value(headerKey{}).(*service.Header)
+	return hd
+}
+
 func (h *Handler) base(r *http.Request, title string) base {
 	b := base{Title: title}
 	if sess := httpx.Session(r.Context()); sess != nil {
 		b.SignedIn, b.CSRF = true, sess.CSRFToken
-		if me, err := h.svc.Me(r.Context(), httpx.Principal(r)); err == nil {
-			b.UserName, b.Supervises = me.User.Name, me.Supervises
-		}
-		// The header's count is a courtesy: a failure never fails the page.
-		if n, err := h.svc.UnreadNotifications(r.Context(), httpx.Principal(r)); err == nil {
-			b.Unread = n
+		// The header came with the session (service.AuthenticatePage), in
+		// its transaction; without one (Cedar said no) the page has none.
+		if hd := headerFrom(r.Context()); hd != nil {
+			b.UserName, b.Supervises, b.Unread = hd.Name, hd.Supervises, hd.Unread
 		}
 	}
 	switch {

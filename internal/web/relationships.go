@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -40,19 +41,34 @@ type directoryPage struct {
 	base
 	Relationships []*service.RelationshipView
 	Query         string
+	// PrevOffset and NextOffset address the neighbouring pages; -1 when there is none.
+	PrevOffset, NextOffset int
 }
 
+// directoryPageSize is how many relationships a directory page shows.
+const directoryPageSize = 50
+
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{})
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	offset := 0
+	if s := r.URL.Query().Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return mentorvault.Invalid("the page is not valid", map[string]string{"offset": "must be a number, 0 or more"})
+		}
+		offset = n
+	}
+	// One more than a page tells whether there is a next one.
+	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{Query: q, Offset: offset, Limit: directoryPageSize + 1})
 	if err != nil {
 		return err
 	}
-	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
-	p := &directoryPage{base: h.base(r, "Directory"), Query: q}
-	for _, v := range vs {
-		if q == "" || strings.Contains(strings.ToLower(v.Mentor.Name+" "+v.Mentor.Email+" "+v.Mentee.Name+" "+v.Mentee.Email+" "+v.ProgrammeName), q) {
-			p.Relationships = append(p.Relationships, v)
-		}
+	p := &directoryPage{base: h.base(r, "Directory"), Query: q, Relationships: vs, PrevOffset: -1, NextOffset: -1}
+	if len(vs) > directoryPageSize {
+		p.Relationships, p.NextOffset = vs[:directoryPageSize], offset+directoryPageSize
+	}
+	if offset > 0 {
+		p.PrevOffset = max(offset-directoryPageSize, 0)
 	}
 	h.render(w, r, http.StatusOK, "directory.html", p)
 	return nil
@@ -166,30 +182,33 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 	return out
 }
 
+// Page sizes of the relationship page's lists.
+const (
+	relationshipPageNotes    = 200
+	relationshipPageMeetings = 5
+)
+
 func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	p := httpx.Principal(r)
-	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	// The view and every panel in one transaction (service.RelationshipPage).
+	rp, err := h.svc.RelationshipPage(r.Context(), p, r.PathValue("id"),
+		service.RelationshipPageFilter{Notes: relationshipPageNotes, Meetings: relationshipPageMeetings})
 	if err != nil {
 		return nil, err
 	}
+	v := rp.Rel
 	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
-	if pg.Agreement, err = h.agreementPanelFor(r, v, pg.Party); err != nil {
-		return nil, err
-	}
+	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr)
 	if !pg.Party {
-		pg.MayAsk = h.svc.MayRequestInput(r.Context(), p, v.ID)
+		pg.MayAsk = v.Allowed.Has(policy.RequestInput)
 		return pg, nil
 	}
 	pg.Other = v.Other(p.UserID)
-	if pg.Habits, err = h.habitsPanel(r, v); err != nil {
-		return nil, err
-	}
-	notes, err := h.svc.ListNotes(r.Context(), p, v.ID, service.NoteFilter{Limit: 200})
-	switch {
-	case err == nil:
-		for _, n := range notes {
+	pg.Habits = habitsPanelFor(v, rp)
+	if rp.NotesErr == nil {
+		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
 				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
 				Edited: n.UpdatedAt.After(n.CreatedAt), Damaged: n.Damaged}
@@ -199,10 +218,8 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 			}
 			pg.Notes = append(pg.Notes, nv)
 		}
-	case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
-		return nil, err
-	default:
-		pg.NotesError = mentorvault.ErrorMessage(err)
+	} else {
+		pg.NotesError = mentorvault.ErrorMessage(rp.NotesErr)
 	}
 	return pg, nil
 }

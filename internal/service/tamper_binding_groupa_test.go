@@ -519,3 +519,49 @@ func TestTamperGroupABindings(t *testing.T) {
 		})
 	}
 }
+
+// TestSealedGroupAIntact: every sealing write of the agreement, meeting,
+// goal, commitment, review and feedback records is audited with what it
+// sealed, so after them audit verify finds nothing, and checks each record.
+func TestSealedGroupAIntact(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		before := sealedReport(t, e)
+		if len(before.Problems) > 0 {
+			t.Fatalf("after the demo: %v", before.Problems)
+		}
+		alice, bob := e.As("alice"), e.As("bob")
+		v := must[*service.VersionView](t)(e.Svc.StartDraft(ctx, alice, e.Rel.ID))
+		terms := v.Terms
+		terms.Expectations.Goals = "edited"
+		v = must[*service.VersionView](t)(e.Svc.UpdateDraft(ctx, bob, e.Rel.ID, v.ID, v.Hash, terms))
+		must[*mentorvault.AgreementComment](t)(e.Svc.CommentAgreement(ctx, bob, e.Rel.ID, v.ID, "expectations", "a comment"))
+		must[*mentorvault.Review](t)(e.Svc.RecordReview(ctx, alice, e.Rel.ID, mentorvault.ReviewHolds, "", false))
+		in := service.MeetingInput{StartsAt: time.Now().Add(4 * 24 * time.Hour), Minutes: 30, Location: "Room 2", Agenda: "an agenda"}
+		m := must[*mentorvault.Meeting](t)(e.Svc.ScheduleMeeting(ctx, alice, e.Rel.ID, in))
+		in.Agenda = "" // cleared: sealed and audited too
+		must[*mentorvault.Meeting](t)(e.Svc.RescheduleMeeting(ctx, alice, e.Rel.ID, m.ID, in))
+		must[*mentorvault.Meeting](t)(e.Svc.CancelMeeting(ctx, alice, e.Rel.ID, m.ID))
+		g := must[*mentorvault.Goal](t)(e.Svc.CreateGoal(ctx, bob, e.Rel.ID, "a goal"))
+		must[*mentorvault.GoalProgress](t)(e.Svc.AddGoalProgress(ctx, bob, e.Rel.ID, g.ID, "progress", mentorvault.GoalAchieved))
+		c := must[*mentorvault.Commitment](t)(e.Svc.CreateCommitment(ctx, alice, e.Rel.ID, service.CommitmentInput{OwnerID: userID(e, "bob"),
+			Description: "a promise", DueAt: time.Now().Add(48 * time.Hour), GoalID: g.ID, MeetingID: m.ID}))
+		must[*mentorvault.Commitment](t)(e.Svc.UpdateCommitment(ctx, bob, e.Rel.ID, c.ID, mentorvault.CommitmentOpen))
+		fr := must[*mentorvault.FeedbackRequest](t)(e.Svc.RequestFeedback(ctx, alice, e.Rel.ID))
+		ans := mentorvault.FeedbackAnswer{Ratings: map[string]int{}}
+		for _, q := range mentorvault.FeedbackQuestions {
+			ans.Ratings[q.Key] = 3
+		}
+		if err := e.Svc.AnswerFeedback(ctx, bob, e.Rel.ID, fr.ID, ans); err != nil {
+			t.Fatal(err)
+		}
+		after := sealedReport(t, e)
+		if len(after.Problems) > 0 {
+			t.Fatalf("after ordinary writes: %v", after.Problems)
+		}
+		// A draft, a comment, a review, a meeting, a goal, a progress note, a
+		// commitment and an answer more.
+		if got := after.Checked - before.Checked; got != 8 || after.Legacy != 0 {
+			t.Errorf("audit verify checked %d more records (legacy %d), want 8 (0)", got, after.Legacy)
+		}
+	})
+}

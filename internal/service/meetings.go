@@ -20,24 +20,23 @@ func agendaSealed(m *mentorvault.Meeting) sealedField {
 	return sealedField{agendaAD(m), m.AgendaSealed}
 }
 
-// eachMeeting lists every meeting of a relationship for VerifySealed.
+// eachMeeting lists every meeting of a relationship for VerifySealed (by
+// ID: FindMeetings selects by times, which a row edited behind the
+// service's back need not keep consistent).
 func eachMeeting(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
-	for _, upcoming := range []bool{true, false} {
-		for before := ""; ; {
-			ms, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: rel.ID, Upcoming: upcoming, Now: tx.Now(), Before: before, Limit: 500})
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				yield(sealedRecord{record: "meeting", id: m.ID, version: m.SealVersion, fields: []sealedField{agendaSealed(m)}})
-			}
-			if len(ms) < 500 {
-				break
-			}
-			before = ms[len(ms)-1].ID
+	for after := ""; ; {
+		ms, err := tx.FindRelationshipMeetings(ctx, rel.ID, after, 500)
+		if err != nil {
+			return err
 		}
+		for _, m := range ms {
+			yield(sealedRecord{record: "meeting", id: m.ID, version: m.SealVersion, fields: []sealedField{agendaSealed(m)}})
+		}
+		if len(ms) < 500 {
+			return nil
+		}
+		after = ms[len(ms)-1].ID
 	}
-	return nil
 }
 
 // MeetingInput is a meeting to schedule or reschedule.

@@ -565,3 +565,34 @@ func TestSealedGroupAIntact(t *testing.T) {
 		}
 	})
 }
+
+// TestTamperMeetingOutOfEveryList: a meeting row inserted with times that
+// put it in neither the upcoming nor the past list is still found by audit
+// verify.
+func TestTamperMeetingOutOfEveryList(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		in := service.MeetingInput{StartsAt: time.Now().Add(3 * 24 * time.Hour), Minutes: 30, Location: "Room 4", Agenda: "an agenda"}
+		m := must[*mentorvault.Meeting](t)(e.Svc.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, in))
+		var id string
+		change(t, e, func(tx mentorvault.Tx) error {
+			c, err := tx.FindMeetingByID(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			c.ID = mentorvault.NewID()
+			id = c.ID
+			return tx.CreateMeeting(ctx, c)
+		})
+		// Started long ago, ends long after now: neither upcoming nor past.
+		rawExec(t, e, `UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?`,
+			time.Now().Add(-48*time.Hour).UTC().Format(time.RFC3339Nano), time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339Nano), id)
+		for _, upcoming := range []bool{true, false} {
+			for _, lm := range must[*service.MeetingPage](t)(e.Svc.Meetings(ctx, e.As("alice"), e.Rel.ID, service.MeetingFilter{Upcoming: upcoming})).Meetings {
+				if lm.ID == id {
+					t.Fatalf("the edited row is still listed (upcoming=%v): the case does not test what it means to", upcoming)
+				}
+			}
+		}
+		wantReported(t, e, "meeting", "no audited write", id)
+	})
+}

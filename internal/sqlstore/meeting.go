@@ -112,6 +112,14 @@ func (tx *Tx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]
 	return collect(rows, err, "find meetings", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
 }
 
+// FindRelationshipMeetings lists every meeting of a relationship by ID,
+// after the cursor after, at most limit (500 when 0, at most 500).
+func (tx *Tx) FindRelationshipMeetings(ctx context.Context, relationshipID, after string, limit int) ([]*mentorvault.Meeting, error) {
+	rows, err := tx.query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE m.relationship_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+		relationshipID, after, clampLimit(limit, 500, 500))
+	return collect(rows, err, "find relationship meetings", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
+}
+
 // FindMeetingsForUser lists the scheduled meetings starting at or after
 // since of every relationship userID is the mentor or mentee of, soonest
 // first. Limit defaults to 50, at most 500.

@@ -25,6 +25,8 @@ type AgreementVersion struct {
 	Text           Secret
 	TextSealed     []byte
 	Hash           []byte
+	SealVersion    int  // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	CreatedByID    string
 	UpdatedByID    string
 	CreatedAt      time.Time
@@ -49,6 +51,8 @@ type AgreementComment struct {
 	AuthorID       string
 	Body           Secret
 	BodySealed     []byte
+	SealVersion    int  // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	CreatedAt      time.Time
 }
 
@@ -73,6 +77,8 @@ type Review struct {
 	Answer         string // ReviewHolds, ReviewPartly, ReviewNotHolds
 	Notes          Secret
 	Sealed         []byte // sealed JSON of answer and notes
+	SealVersion    int    // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool   // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	CreatedAt      time.Time
 }
 

@@ -28,6 +28,8 @@ type Commitment struct {
 	MeetingID         string // optional: the session it came from
 	Description       Secret
 	DescriptionSealed []byte
+	SealVersion       int  // raised by every write that seals; bound into DescriptionSealed's associated data
+	Damaged           bool // set when DescriptionSealed did not open: changed outside mentorvault; Description is empty
 	DueAt             time.Time
 	Status            CommitmentStatus
 	CreatedAt         time.Time
@@ -141,6 +143,8 @@ type Goal struct {
 	RelationshipID string
 	Title          Secret
 	TitleSealed    []byte
+	SealVersion    int  // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	Status         GoalStatus
 	CreatedByID    string
 	CreatedAt      time.Time
@@ -149,12 +153,14 @@ type Goal struct {
 
 // GoalProgress is a dated, sealed progress note on a goal.
 type GoalProgress struct {
-	ID         string
-	GoalID     string
-	AuthorID   string
-	Body       Secret
-	BodySealed []byte
-	CreatedAt  time.Time
+	ID          string
+	GoalID      string
+	AuthorID    string
+	Body        Secret
+	BodySealed  []byte
+	SealVersion int  // raised by every write that seals; bound into BodySealed's associated data
+	Damaged     bool // set when BodySealed did not open: changed outside mentorvault; Body is empty
+	CreatedAt   time.Time
 }
 
 // MeetingFigures are the pair's own record of follow-through, shown at reviews.

@@ -70,6 +70,8 @@ type FeedbackResponse struct {
 	ProgrammeID    string
 	Answer         FeedbackAnswer // plaintext inside an authorised call only
 	Sealed         []byte
+	SealVersion    int  // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	CreatedAt      time.Time
 }
 

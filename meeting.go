@@ -35,6 +35,8 @@ type Meeting struct {
 	Location       string // a place or a video link
 	Agenda         Secret
 	AgendaSealed   []byte
+	SealVersion    int  // raised by every write that seals; bound into the sealed fields' associated data
+	Damaged        bool // set when a sealed field did not open: changed outside mentorvault; the opened fields are empty
 	Status         MeetingStatus
 	Sequence       int // bumped on every change, for calendar clients (RFC 5545 SEQUENCE)
 	CreatedByID    string

@@ -237,10 +237,15 @@ type ReviewStore interface {
 // MeetingStore stores meetings and the reminders shown for them.
 type MeetingStore interface {
 	CreateMeeting(ctx context.Context, m *Meeting) error
-	// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, Status, Sequence, UpdatedAt, CancelledByID, CancelledAt.
+	// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, SealVersion, Status, Sequence, UpdatedAt, CancelledByID, CancelledAt.
 	UpdateMeeting(ctx context.Context, m *Meeting) error
 	FindMeetingByID(ctx context.Context, id string) (*Meeting, error)
 	FindMeetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
+	// FindRelationshipMeetings lists every meeting of a relationship, whatever
+	// its times and state, by ID after the cursor after ("" for the first
+	// page), at most limit (500 when 0, at most 500): for checks that must
+	// see every row.
+	FindRelationshipMeetings(ctx context.Context, relationshipID, after string, limit int) ([]*Meeting, error)
 	// UpsertReminderAck records that the reminder was shown (and, if AcknowledgedAt is set, acknowledged).
 	UpsertReminderAck(ctx context.Context, a *ReminderAck) error
 	FindReminderAcks(ctx context.Context, relationshipID string) ([]*ReminderAck, error)

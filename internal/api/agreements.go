@@ -33,13 +33,15 @@ type versionJSON struct {
 	InForceAt    *time.Time                 `json:"in_force_at"`
 	MentorSigned bool                       `json:"mentor_signed"`
 	MenteeSigned bool                       `json:"mentee_signed"`
+	Damaged      bool                       `json:"damaged,omitempty"`
 }
 
 // versionOut is where an agreement's plaintext enters an API response.
 func versionOut(v *service.VersionView) versionJSON {
 	out := versionJSON{ID: v.ID, Number: v.Number, State: string(v.State), Hash: hex.EncodeToString(v.Hash), Terms: v.Terms,
 		Text: v.Text.Reveal(), Signatures: []signatureJSON{}, CreatedBy: v.CreatedByID, UpdatedBy: v.UpdatedByID,
-		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, InForceAt: v.InForceAt, MentorSigned: v.MentorSigned != nil, MenteeSigned: v.MenteeSigned != nil}
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, InForceAt: v.InForceAt, MentorSigned: v.MentorSigned != nil, MenteeSigned: v.MenteeSigned != nil,
+		Damaged: v.Damaged}
 	for _, s := range v.Signatures {
 		out.Signatures = append(out.Signatures, signatureJSON{UserID: s.UserID, Hash: hex.EncodeToString(s.Hash), SignedAt: s.SignedAt})
 	}
@@ -52,11 +54,12 @@ type commentJSON struct {
 	Section   string    `json:"section"`
 	AuthorID  string    `json:"author_id"`
 	Body      string    `json:"body"`
+	Damaged   bool      `json:"damaged,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func commentOut(c *mentorvault.AgreementComment) commentJSON {
-	return commentJSON{ID: c.ID, VersionID: c.VersionID, Section: c.Section, AuthorID: c.AuthorID, Body: c.Body.Reveal(), CreatedAt: c.CreatedAt}
+	return commentJSON{ID: c.ID, VersionID: c.VersionID, Section: c.Section, AuthorID: c.AuthorID, Body: c.Body.Reveal(), Damaged: c.Damaged, CreatedAt: c.CreatedAt}
 }
 
 type agreementJSON struct {

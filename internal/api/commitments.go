@@ -20,6 +20,7 @@ type commitmentJSON struct {
 	Status      string     `json:"status"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ClosedAt    *time.Time `json:"closed_at"`
+	Damaged     bool       `json:"damaged,omitempty"`
 }
 
 func optString(s string) *string {
@@ -31,7 +32,7 @@ func optString(s string) *string {
 
 func commitmentOut(c *mentorvault.Commitment) commitmentJSON {
 	return commitmentJSON{ID: c.ID, OwnerID: c.OwnerID, ProposedBy: c.ProposedByID, GoalID: optString(c.GoalID), MeetingID: optString(c.MeetingID),
-		Description: c.Description.Reveal(), DueAt: c.DueAt, Status: string(c.Status), CreatedAt: c.CreatedAt, ClosedAt: c.ClosedAt}
+		Description: c.Description.Reveal(), DueAt: c.DueAt, Status: string(c.Status), CreatedAt: c.CreatedAt, ClosedAt: c.ClosedAt, Damaged: c.Damaged}
 }
 
 type followJSON struct {

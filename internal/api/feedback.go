@@ -21,6 +21,7 @@ type feedbackRequestJSON struct {
 type feedbackAnswerJSON struct {
 	Ratings map[string]int `json:"ratings"`
 	Text    string         `json:"text"`
+	Damaged bool           `json:"damaged,omitempty"`
 }
 
 type feedbackJSON struct {
@@ -38,7 +39,7 @@ func feedbackOut(v *service.FeedbackView) feedbackJSON {
 	for _, fr := range v.Asked {
 		rj := feedbackRequestJSON{fr.ID, fr.MentorID, fr.MenteeID, fr.RequestedAt, fr.AnsweredAt, nil}
 		if a := v.Answers[fr.ID]; a != nil {
-			rj.Answer = &feedbackAnswerJSON{Ratings: a.Ratings, Text: a.Text.Reveal()}
+			rj.Answer = &feedbackAnswerJSON{Ratings: a.Ratings, Text: a.Text.Reveal(), Damaged: a.Damaged}
 		}
 		out.Asked = append(out.Asked, rj)
 	}

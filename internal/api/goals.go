@@ -14,6 +14,7 @@ type progressJSON struct {
 	AuthorID  string    `json:"author_id"`
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+	Damaged   bool      `json:"damaged,omitempty"`
 }
 
 type goalJSON struct {
@@ -23,15 +24,17 @@ type goalJSON struct {
 	CreatedAt   time.Time        `json:"created_at"`
 	Progress    []progressJSON   `json:"progress"`
 	Commitments []commitmentJSON `json:"commitments"`
+	Damaged     bool             `json:"damaged,omitempty"`
 }
 
 // goalsOut is where goal titles and progress notes enter an API response.
 func goalsOut(gs []*service.GoalView) map[string]any {
 	out := []goalJSON{}
 	for _, g := range gs {
-		gj := goalJSON{ID: g.ID, Title: g.Title.Reveal(), Status: string(g.Status), CreatedAt: g.CreatedAt, Progress: []progressJSON{}, Commitments: []commitmentJSON{}}
+		gj := goalJSON{ID: g.ID, Title: g.Title.Reveal(), Status: string(g.Status), CreatedAt: g.CreatedAt, Progress: []progressJSON{}, Commitments: []commitmentJSON{},
+			Damaged: g.Damaged}
 		for _, p := range g.Progress {
-			gj.Progress = append(gj.Progress, progressJSON{p.ID, p.AuthorID, p.Body.Reveal(), p.CreatedAt})
+			gj.Progress = append(gj.Progress, progressJSON{p.ID, p.AuthorID, p.Body.Reveal(), p.CreatedAt, p.Damaged})
 		}
 		for _, c := range g.Commitments {
 			gj.Commitments = append(gj.Commitments, commitmentOut(c))

@@ -23,12 +23,14 @@ type meetingJSON struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 	CancelledBy *string    `json:"cancelled_by"`
 	CancelledAt *time.Time `json:"cancelled_at"`
+	Damaged     bool       `json:"damaged,omitempty"`
 }
 
 // meetingOut is where a meeting's agenda enters an API response.
 func meetingOut(m *mentorvault.Meeting) meetingJSON {
 	out := meetingJSON{ID: m.ID, StartsAt: m.StartsAt, Minutes: m.Minutes, Location: m.Location, Agenda: m.Agenda.Reveal(),
-		Status: string(m.Status), Sequence: m.Sequence, CreatedBy: m.CreatedByID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, CancelledAt: m.CancelledAt}
+		Status: string(m.Status), Sequence: m.Sequence, CreatedBy: m.CreatedByID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, CancelledAt: m.CancelledAt,
+		Damaged: m.Damaged}
 	if m.CancelledByID != "" {
 		out.CancelledBy = &m.CancelledByID
 	}

@@ -16,10 +16,11 @@ type reviewJSON struct {
 	Answer    string    `json:"answer"`
 	Notes     string    `json:"notes"`
 	CreatedAt time.Time `json:"created_at"`
+	Damaged   bool      `json:"damaged,omitempty"`
 }
 
 func reviewOut(rv *mentorvault.Review) reviewJSON {
-	return reviewJSON{ID: rv.ID, UserID: rv.UserID, VersionID: rv.VersionID, Answer: rv.Answer, Notes: rv.Notes.Reveal(), CreatedAt: rv.CreatedAt}
+	return reviewJSON{ID: rv.ID, UserID: rv.UserID, VersionID: rv.VersionID, Answer: rv.Answer, Notes: rv.Notes.Reveal(), CreatedAt: rv.CreatedAt, Damaged: rv.Damaged}
 }
 
 type reviewDueJSON struct {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,16 +20,41 @@ import (
 // Agreement versions: drafting, signing over the canonical text's hash,
 // verifying signatures, and comparing versions.
 
+// termsAD binds a version's terms and text to who started it and to its
+// number, which orders the versions: a text moved to another number, or a
+// version credited to someone else, does not open. Its state is not bound:
+// signing changes it without resealing, and the signatures over the hash
+// guard it.
 func termsAD(v *mentorvault.AgreementVersion, field string) seal.AD {
-	return seal.AD{RelationshipID: v.RelationshipID, Record: "agreement_version", RecordID: v.ID, Field: field}
+	return seal.AD{RelationshipID: v.RelationshipID, Record: "agreement_version", RecordID: v.ID, Field: field, Version: v.SealVersion,
+		Bind: []seal.Binding{{Name: "created_by", Value: v.CreatedByID}, {Name: "number", Value: strconv.Itoa(v.Number)}}}
 }
 
-// sealVersion renders the canonical text of v.Terms and seals terms and text.
+// versionSealed is what a write that sealed v records in its audit event.
+func versionSealed(v *mentorvault.AgreementVersion) []sealedField {
+	return []sealedField{{termsAD(v, "terms"), v.TermsSealed}, {termsAD(v, "text"), v.TextSealed}}
+}
+
+// eachAgreementVersion lists every agreement version of a relationship for VerifySealed.
+func eachAgreementVersion(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		yield(sealedRecord{record: "agreement_version", id: v.ID, version: v.SealVersion, fields: versionSealed(v)})
+	}
+	return nil
+}
+
+// sealVersion renders the canonical text of v.Terms and seals terms and
+// text at v's next seal version.
 func (s *Service) sealVersion(key []byte, rv *RelationshipView, v *mentorvault.AgreementVersion) error {
 	terms, err := json.Marshal(v.Terms)
 	if err != nil {
 		return err
 	}
+	v.SealVersion++
 	text := v.Terms.Markdown(header(rv, v.Number))
 	v.Text, v.Hash = mentorvault.NewSecret(text), mentorvault.AgreementHash(text)
 	if v.TermsSealed, err = s.keys.Seal(key, termsAD(v, "terms"), mentorvault.NewSecret(string(terms))); err != nil {
@@ -38,22 +64,32 @@ func (s *Service) sealVersion(key []byte, rv *RelationshipView, v *mentorvault.A
 	return err
 }
 
-// openVersion opens v's terms and text.
+// openVersion opens v's terms and text; a version that does not open is
+// damaged. (It takes no context because call.go's inForce calls it so; the
+// damaged log line goes without the request's attributes.)
 func (s *Service) openVersion(key []byte, v *mentorvault.AgreementVersion) error {
 	terms, err := s.keys.Open(key, termsAD(v, "terms"), v.TermsSealed)
 	if err != nil {
-		return mentorvault.Internal(fmt.Errorf("open agreement %s terms: %w", v.ID, err))
+		return s.damaged(context.Background(), "agreement version", v.ID, err)
 	}
 	if err := json.Unmarshal([]byte(terms.Reveal()), &v.Terms); err != nil {
 		return mentorvault.Internal(fmt.Errorf("decode agreement %s terms: %w", v.ID, err))
 	}
 	if v.Text, err = s.keys.Open(key, termsAD(v, "text"), v.TextSealed); err != nil {
-		return mentorvault.Internal(fmt.Errorf("open agreement %s text: %w", v.ID, err))
+		v.Terms = mentorvault.AgreementTerms{}
+		return s.damaged(context.Background(), "agreement version", v.ID, err)
 	}
 	return nil
 }
 
-// loadVersions loads and opens every version of rel with its signatures.
+// damagedVersion is the answer for a call that needs v's content when v
+// did not open.
+func (s *Service) damagedVersion(ctx context.Context, v *VersionView) error {
+	return s.damaged(ctx, "agreement version", v.ID, seal.ErrOpen)
+}
+
+// loadVersions loads and opens every version of rel with its signatures; a
+// version that does not open is marked Damaged, the rest are served.
 func (s *Service) loadVersions(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) ([]*VersionView, error) {
 	vs, err := tx.FindAgreementVersions(ctx, rel.ID)
 	if err != nil {
@@ -61,7 +97,9 @@ func (s *Service) loadVersions(ctx context.Context, tx mentorvault.Tx, rel *ment
 	}
 	out := make([]*VersionView, len(vs))
 	for i, v := range vs {
-		if err := s.openVersion(key, v); err != nil {
+		if err := s.openVersion(key, v); isDamaged(err) {
+			v.Damaged = true
+		} else if err != nil {
 			return nil, err
 		}
 		sigs, err := tx.FindAgreementSignatures(ctx, v.ID)
@@ -122,8 +160,14 @@ func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, re
 		return nil, nil, err
 	}
 	inForce, draft := current(vs)
+	if draft != nil && draft.Damaged {
+		return nil, nil, s.damagedVersion(ctx, draft)
+	}
 	if draft != nil {
 		return draft, nil, nil
+	}
+	if inForce != nil && inForce.Damaged {
+		return nil, nil, s.damagedVersion(ctx, inForce) // its terms cannot be copied into an amendment
 	}
 	v := &mentorvault.AgreementVersion{ID: mentorvault.NewID(), RelationshipID: rel.ID, Number: len(vs) + 1, State: mentorvault.AgreementDraft,
 		CreatedByID: a.user.ID, UpdatedByID: a.user.ID, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
@@ -156,7 +200,7 @@ func (s *Service) startDraft(ctx context.Context, tx mentorvault.Tx, a actor, re
 	if inForce != nil {
 		detail = fmt.Sprintf("amends=%d", inForce.Number)
 	}
-	return &VersionView{AgreementVersion: v}, &event{"agreement.draft", agreementTarget(rel, v.ID), fmt.Sprintf("version=%d; %s", v.Number, detail)}, nil
+	return &VersionView{AgreementVersion: v}, &event{"agreement.draft", agreementTarget(rel, v.ID), withSeal(fmt.Sprintf("version=%d; %s", v.Number, detail), versionSealed(v)...)}, nil
 }
 
 // withMandatory marks the programme's mandatory exceptions, adding the
@@ -242,7 +286,7 @@ func (s *Service) UpdateDraft(ctx context.Context, p mentorvault.Principal, relI
 			return event{}, err
 		}
 		out = &VersionView{AgreementVersion: v}
-		return event{"agreement.edit", agreementTarget(o.rel, v.ID), fmt.Sprintf("version=%d; signatures_cleared=%d", v.Number, cleared)}, nil
+		return event{"agreement.edit", agreementTarget(o.rel, v.ID), withSeal(fmt.Sprintf("version=%d; signatures_cleared=%d", v.Number, cleared), versionSealed(v)...)}, nil
 	})
 	return out, err
 }
@@ -482,6 +526,11 @@ func (s *Service) AgreementDiff(ctx context.Context, p mentorvault.Principal, re
 		}
 		if to == nil || (fromID != "" && from == nil) {
 			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
+		}
+		for _, v := range []*VersionView{from, to} {
+			if v != nil && v.Damaged {
+				return event{}, s.damagedVersion(o.ctx, v)
+			}
 		}
 		old := ""
 		if from != nil {

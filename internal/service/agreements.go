@@ -123,7 +123,11 @@ func (s *Service) Agreement(ctx context.Context, p mentorvault.Principal, relID 
 		for _, c := range comments {
 			body, err := s.keys.Open(key, commentAD(c), c.BodySealed)
 			if err != nil {
-				return event{}, mentorvault.Internal(fmt.Errorf("open comment %s: %w", c.ID, err))
+				if err := s.damaged(o.ctx, "agreement comment", c.ID, err); !isDamaged(err) {
+					return event{}, err
+				}
+				c.Damaged = true // shown as damaged; the rest are served
+				continue
 			}
 			c.Body = body
 		}
@@ -136,8 +140,30 @@ func (s *Service) Agreement(ctx context.Context, p mentorvault.Principal, relID 
 	return out, err
 }
 
+// commentAD binds a comment to its author and to the version and section
+// it is about.
 func commentAD(c *mentorvault.AgreementComment) seal.AD {
-	return seal.AD{RelationshipID: c.RelationshipID, Record: "agreement_comment", RecordID: c.ID, Field: "body"}
+	return seal.AD{RelationshipID: c.RelationshipID, Record: "agreement_comment", RecordID: c.ID, Field: "body", Version: c.SealVersion,
+		Bind: []seal.Binding{{Name: "author", Value: c.AuthorID}, {Name: "version", Value: c.VersionID}, {Name: "section", Value: c.Section}}}
+}
+
+// sealComment seals body into c at its next seal version.
+func (s *Service) sealComment(key []byte, c *mentorvault.AgreementComment, body string) (err error) {
+	c.SealVersion++
+	c.BodySealed, err = s.keys.Seal(key, commentAD(c), mentorvault.NewSecret(body))
+	return err
+}
+
+// eachAgreementComment lists every agreement comment of a relationship for VerifySealed.
+func eachAgreementComment(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	cs, err := tx.FindAgreementComments(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		yield(sealedRecord{record: "agreement_comment", id: c.ID, version: c.SealVersion, fields: []sealedField{{commentAD(c), c.BodySealed}}})
+	}
+	return nil
 }
 
 // MaxCommentBytes bounds an agreement comment.
@@ -173,14 +199,14 @@ func (s *Service) CommentAgreement(ctx context.Context, p mentorvault.Principal,
 		}
 		c := &mentorvault.AgreementComment{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, VersionID: v.ID, Section: section,
 			AuthorID: o.a.user.ID, CreatedAt: o.tx.Now()}
-		if c.BodySealed, err = s.keys.Seal(key, commentAD(c), mentorvault.NewSecret(body)); err != nil {
+		if err := s.sealComment(key, c, body); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateAgreementComment(o.ctx, c); err != nil {
 			return event{}, err
 		}
 		c.Body, out = mentorvault.NewSecret(body), c
-		return event{"agreement.comment", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "agreement_comment", id: c.ID}, "section=" + section}, nil
+		return event{"agreement.comment", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "agreement_comment", id: c.ID}, withSeal("section="+section, sealedField{commentAD(c), c.BodySealed})}, nil
 	})
 	return out, err
 }
@@ -263,6 +289,9 @@ func (s *Service) ExportAgreement(ctx context.Context, p mentorvault.Principal, 
 		}
 		if out == nil {
 			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "agreement version not found")
+		}
+		if out.Damaged {
+			return event{}, s.damagedVersion(o.ctx, out)
 		}
 		rv = r
 		return event{"agreement.export", agreementTarget(o.rel, out.ID), fmt.Sprintf("version=%d; format=%s", out.Number, format)}, nil

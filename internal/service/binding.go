@@ -166,6 +166,14 @@ type sealedKind struct {
 // checked by VerifySealed.
 var sealedKinds = []sealedKind{
 	{"note", eachNote},
+	{"agreement_version", eachAgreementVersion},
+	{"agreement_comment", eachAgreementComment},
+	{"review", eachReview},
+	{"meeting", eachMeeting},
+	{"goal", eachGoal},
+	{"goal_progress", eachGoalProgress},
+	{"commitment", eachCommitment},
+	{"feedback", eachFeedback},
 }
 
 // partiesAD is the associated data of a relationship's party binding: an

@@ -10,16 +10,85 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// commitmentAD binds a commitment's description to whom it concerns (its
+// owner, who promises), who proposed it, and the goal and meeting it
+// belongs to.
 func commitmentAD(c *mentorvault.Commitment) seal.AD {
-	return seal.AD{RelationshipID: c.RelationshipID, Record: "commitment", RecordID: c.ID, Field: "description"}
+	return seal.AD{RelationshipID: c.RelationshipID, Record: "commitment", RecordID: c.ID, Field: "description", Version: c.SealVersion,
+		Bind: []seal.Binding{{Name: "owner", Value: c.OwnerID}, {Name: "proposed_by", Value: c.ProposedByID}, {Name: "goal", Value: c.GoalID}, {Name: "meeting", Value: c.MeetingID}}}
 }
 
+// goalAD binds a goal's title to who set it.
 func goalAD(g *mentorvault.Goal) seal.AD {
-	return seal.AD{RelationshipID: g.RelationshipID, Record: "goal", RecordID: g.ID, Field: "title"}
+	return seal.AD{RelationshipID: g.RelationshipID, Record: "goal", RecordID: g.ID, Field: "title", Version: g.SealVersion,
+		Bind: []seal.Binding{{Name: "created_by", Value: g.CreatedByID}}}
 }
 
+// progressAD binds a progress note to its author and its goal.
 func progressAD(relID string, p *mentorvault.GoalProgress) seal.AD {
-	return seal.AD{RelationshipID: relID, Record: "goal_progress", RecordID: p.ID, Field: "body"}
+	return seal.AD{RelationshipID: relID, Record: "goal_progress", RecordID: p.ID, Field: "body", Version: p.SealVersion,
+		Bind: []seal.Binding{{Name: "author", Value: p.AuthorID}, {Name: "goal", Value: p.GoalID}}}
+}
+
+// sealCommitment seals description into c at its next seal version.
+func (s *Service) sealCommitment(key []byte, c *mentorvault.Commitment, description string) (err error) {
+	c.Description = mentorvault.NewSecret(description)
+	c.SealVersion++
+	c.DescriptionSealed, err = s.keys.Seal(key, commitmentAD(c), c.Description)
+	return err
+}
+
+// sealGoal seals title into g at its next seal version.
+func (s *Service) sealGoal(key []byte, g *mentorvault.Goal, title string) (err error) {
+	g.Title = mentorvault.NewSecret(title)
+	g.SealVersion++
+	g.TitleSealed, err = s.keys.Seal(key, goalAD(g), g.Title)
+	return err
+}
+
+// sealProgress seals body into p, a progress note of relationship relID, at
+// its next seal version.
+func (s *Service) sealProgress(key []byte, relID string, p *mentorvault.GoalProgress, body string) (err error) {
+	p.Body = mentorvault.NewSecret(body)
+	p.SealVersion++
+	p.BodySealed, err = s.keys.Seal(key, progressAD(relID, p), p.Body)
+	return err
+}
+
+// eachCommitment lists every commitment of a relationship for VerifySealed.
+func eachCommitment(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	cs, err := tx.FindCommitments(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		yield(sealedRecord{record: "commitment", id: c.ID, version: c.SealVersion, fields: []sealedField{{commitmentAD(c), c.DescriptionSealed}}})
+	}
+	return nil
+}
+
+// eachGoal lists every goal of a relationship for VerifySealed.
+func eachGoal(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	gs, err := tx.FindGoals(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		yield(sealedRecord{record: "goal", id: g.ID, version: g.SealVersion, fields: []sealedField{{goalAD(g), g.TitleSealed}}})
+	}
+	return nil
+}
+
+// eachGoalProgress lists every progress note on a relationship's goals for VerifySealed.
+func eachGoalProgress(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	prs, err := tx.FindGoalProgress(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range prs {
+		yield(sealedRecord{record: "goal_progress", id: p.ID, version: p.SealVersion, fields: []sealedField{{progressAD(rel.ID, p), p.BodySealed}}})
+	}
+	return nil
 }
 
 // CommitmentInput is a promise to record. OwnerID is who promises: the
@@ -74,8 +143,7 @@ func (s *Service) CreateCommitment(ctx context.Context, p mentorvault.Principal,
 		if c.OwnerID != o.a.user.ID {
 			c.Status = mentorvault.CommitmentProposed
 		}
-		c.Description = mentorvault.NewSecret(in.Description)
-		if c.DescriptionSealed, err = s.keys.Seal(key, commitmentAD(c), c.Description); err != nil {
+		if err := s.sealCommitment(key, c, in.Description); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateCommitment(o.ctx, c); err != nil {
@@ -88,7 +156,8 @@ func (s *Service) CreateCommitment(ctx context.Context, p mentorvault.Principal,
 				return event{}, err
 			}
 		}
-		return event{"commitment.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "commitment", id: c.ID}, "status=" + string(c.Status)}, nil
+		return event{"commitment.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "commitment", id: c.ID},
+			withSeal("status="+string(c.Status), sealedField{commitmentAD(c), c.DescriptionSealed})}, nil
 	})
 	return out, err
 }
@@ -127,7 +196,11 @@ func (s *Service) commitments(ctx context.Context, tx mentorvault.Tx, rel *mento
 	for _, c := range cs {
 		d, err := s.keys.Open(key, commitmentAD(c), c.DescriptionSealed)
 		if err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open commitment %s: %w", c.ID, err))
+			if err := s.damaged(ctx, "commitment", c.ID, err); !isDamaged(err) {
+				return nil, err
+			}
+			c.Damaged = true // shown as damaged; the rest are served
+			continue
 		}
 		c.Description = d
 	}
@@ -185,15 +258,15 @@ func (s *Service) CreateGoal(ctx context.Context, p mentorvault.Principal, relID
 			return event{}, err
 		}
 		g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, Status: mentorvault.GoalActive, CreatedByID: o.a.user.ID,
-			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now(), Title: mentorvault.NewSecret(title)}
-		if g.TitleSealed, err = s.keys.Seal(key, goalAD(g), g.Title); err != nil {
+			CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now()}
+		if err := s.sealGoal(key, g, title); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateGoal(o.ctx, g); err != nil {
 			return event{}, err
 		}
 		out = g
-		return event{"goal.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, ""}, nil
+		return event{"goal.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, withSeal("", sealedField{goalAD(g), g.TitleSealed})}, nil
 	})
 	return out, err
 }
@@ -246,8 +319,8 @@ func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, 
 			if err != nil {
 				return event{}, err
 			}
-			pr := &mentorvault.GoalProgress{ID: mentorvault.NewID(), GoalID: g.ID, AuthorID: o.a.user.ID, CreatedAt: o.tx.Now(), Body: mentorvault.NewSecret(body)}
-			if pr.BodySealed, err = s.keys.Seal(key, progressAD(o.rel.ID, pr), pr.Body); err != nil {
+			pr := &mentorvault.GoalProgress{ID: mentorvault.NewID(), GoalID: g.ID, AuthorID: o.a.user.ID, CreatedAt: o.tx.Now()}
+			if err := s.sealProgress(key, o.rel.ID, pr, body); err != nil {
 				return event{}, err
 			}
 			if err := o.tx.CreateGoalProgress(o.ctx, pr); err != nil {
@@ -255,7 +328,11 @@ func (s *Service) AddGoalProgress(ctx context.Context, p mentorvault.Principal, 
 			}
 			out = pr
 		}
-		return event{"goal.update", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, "status=" + string(g.Status)}, nil
+		detail := "status=" + string(g.Status)
+		if out != nil {
+			detail = withSeal(detail, sealedField{progressAD(o.rel.ID, out), out.BodySealed})
+		}
+		return event{"goal.update", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, detail}, nil
 	})
 	return out, err
 }
@@ -278,7 +355,10 @@ func (s *Service) Goals(ctx context.Context, p mentorvault.Principal, relID stri
 			byID := map[string]*GoalView{}
 			for _, g := range gs {
 				if g.Title, err = s.keys.Open(key, goalAD(g), g.TitleSealed); err != nil {
-					return event{}, mentorvault.Internal(fmt.Errorf("open goal %s: %w", g.ID, err))
+					if err := s.damaged(o.ctx, "goal", g.ID, err); !isDamaged(err) {
+						return event{}, err
+					}
+					g.Damaged = true // shown as damaged; the rest are served
 				}
 				v := &GoalView{Goal: g}
 				byID[g.ID] = v
@@ -290,7 +370,10 @@ func (s *Service) Goals(ctx context.Context, p mentorvault.Principal, relID stri
 			}
 			for _, pr := range prs {
 				if pr.Body, err = s.keys.Open(key, progressAD(o.rel.ID, pr), pr.BodySealed); err != nil {
-					return event{}, mentorvault.Internal(fmt.Errorf("open goal progress %s: %w", pr.ID, err))
+					if err := s.damaged(o.ctx, "progress note", pr.ID, err); !isDamaged(err) {
+						return event{}, err
+					}
+					pr.Damaged = true // shown as damaged; the rest are served
 				}
 				if v := byID[pr.GoalID]; v != nil {
 					v.Progress = append(v.Progress, pr)

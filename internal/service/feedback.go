@@ -12,8 +12,55 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
-func feedbackAD(r *mentorvault.FeedbackResponse) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "feedback", RecordID: r.RequestID, Field: "answer"}
+// feedbackAD binds an answer to its request's asker, who alone may read
+// it, and answerer, and to the programme whose anonymous figures it counts
+// in.
+func feedbackAD(r *mentorvault.FeedbackResponse, fr *mentorvault.FeedbackRequest) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "feedback", RecordID: r.RequestID, Field: "answer", Version: r.SealVersion,
+		Bind: []seal.Binding{{Name: "asker", Value: fr.MentorID}, {Name: "answerer", Value: fr.MenteeID}, {Name: "programme", Value: r.ProgrammeID}}}
+}
+
+// sealFeedback seals the answer JSON b into r, the answer to fr, at its
+// next seal version.
+func (s *Service) sealFeedback(key []byte, r *mentorvault.FeedbackResponse, fr *mentorvault.FeedbackRequest, b []byte) (err error) {
+	r.SealVersion++
+	r.Sealed, err = s.keys.Seal(key, feedbackAD(r, fr), mentorvault.NewSecret(string(b)))
+	return err
+}
+
+// feedbackRequests indexes a relationship's feedback requests by ID.
+func feedbackRequests(ctx context.Context, tx mentorvault.Tx, relID string) (map[string]*mentorvault.FeedbackRequest, error) {
+	reqs, err := tx.FindFeedbackRequests(ctx, relID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*mentorvault.FeedbackRequest, len(reqs))
+	for _, fr := range reqs {
+		byID[fr.ID] = fr
+	}
+	return byID, nil
+}
+
+// eachFeedback lists every feedback answer of a relationship for
+// VerifySealed. An answer whose request is gone binds empty parties, and
+// so differs from its audited write.
+func eachFeedback(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	reqs, err := feedbackRequests(ctx, tx, rel.ID)
+	if err != nil {
+		return err
+	}
+	resps, err := tx.FindFeedbackResponses(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resps {
+		fr := reqs[r.RequestID]
+		if fr == nil {
+			fr = &mentorvault.FeedbackRequest{}
+		}
+		yield(sealedRecord{record: "feedback", id: r.RequestID, version: r.SealVersion, fields: []sealedField{{feedbackAD(r, fr), r.Sealed}}})
+	}
+	return nil
 }
 
 func feedbackResource(rel *mentorvault.Relationship, fr *mentorvault.FeedbackRequest) policy.Feedback {
@@ -58,6 +105,7 @@ type AnswerView struct {
 	Ratings   map[string]int
 	Text      mentorvault.Secret
 	CreatedAt time.Time
+	Damaged   bool // the answer did not open: changed outside mentorvault; Ratings and Text are empty
 }
 
 // FeedbackView is what the caller sees of feedback in a relationship: the
@@ -111,7 +159,10 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 						return event{}, err
 					}
 				}
-				if err := s.openFeedback(key, resp); err != nil {
+				if err := s.openFeedback(o.ctx, key, resp, fr); isDamaged(err) {
+					out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, CreatedAt: resp.CreatedAt, Damaged: true} // the rest are served
+					continue
+				} else if err != nil {
 					return event{}, err
 				}
 				out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, Ratings: resp.Answer.Ratings,
@@ -123,10 +174,11 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 	return out, err
 }
 
-func (s *Service) openFeedback(key []byte, r *mentorvault.FeedbackResponse) error {
-	sec, err := s.keys.Open(key, feedbackAD(r), r.Sealed)
+// openFeedback opens r, the answer to fr; an answer that does not open is damaged.
+func (s *Service) openFeedback(ctx context.Context, key []byte, r *mentorvault.FeedbackResponse, fr *mentorvault.FeedbackRequest) error {
+	sec, err := s.keys.Open(key, feedbackAD(r, fr), r.Sealed)
 	if err != nil {
-		return mentorvault.Internal(fmt.Errorf("open feedback %s: %w", r.RequestID, err))
+		return s.damaged(ctx, "feedback answer", r.RequestID, err)
 	}
 	return json.Unmarshal([]byte(sec.Reveal()), &r.Answer)
 }
@@ -165,7 +217,7 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 			return err
 		}
 		r := &mentorvault.FeedbackResponse{RequestID: fr.ID, RelationshipID: rel.ID, ProgrammeID: fr.ProgrammeID, CreatedAt: tx.Now()}
-		if r.Sealed, err = s.keys.Seal(key, feedbackAD(r), mentorvault.NewSecret(string(b))); err != nil {
+		if err := s.sealFeedback(key, r, fr, b); err != nil {
 			return err
 		}
 		if err := tx.CreateFeedbackResponse(ctx, r); err != nil {
@@ -174,7 +226,7 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 			}
 			return err
 		}
-		return s.record(ctx, tx, a, "feedback.answer", t, "")
+		return s.record(ctx, tx, a, "feedback.answer", t, withSeal("", sealedField{feedbackAD(r, fr), r.Sealed}))
 	})
 }
 
@@ -201,6 +253,7 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 			return err
 		}
 		keys := map[string][]byte{}
+		reqs := map[string]map[string]*mentorvault.FeedbackRequest{}
 		var answers []mentorvault.FeedbackAnswer
 		for _, r := range resps {
 			key, ok := keys[r.RelationshipID]
@@ -218,7 +271,20 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 			if key == nil {
 				continue
 			}
-			if err := s.openFeedback(key, r); err != nil {
+			byID, ok := reqs[r.RelationshipID]
+			if !ok {
+				if byID, err = feedbackRequests(ctx, tx, r.RelationshipID); err != nil {
+					return err
+				}
+				reqs[r.RelationshipID] = byID
+			}
+			fr := byID[r.RequestID]
+			if fr == nil {
+				fr = &mentorvault.FeedbackRequest{}
+			}
+			if err := s.openFeedback(ctx, key, r, fr); isDamaged(err) {
+				continue // logged as damaged; not counted
+			} else if err != nil {
 				return err
 			}
 			answers = append(answers, r.Answer)

@@ -10,8 +10,33 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// agendaAD binds a meeting's agenda to who scheduled it.
 func agendaAD(m *mentorvault.Meeting) seal.AD {
-	return seal.AD{RelationshipID: m.RelationshipID, Record: "meeting", RecordID: m.ID, Field: "agenda"}
+	return seal.AD{RelationshipID: m.RelationshipID, Record: "meeting", RecordID: m.ID, Field: "agenda", Version: m.SealVersion,
+		Bind: []seal.Binding{{Name: "created_by", Value: m.CreatedByID}}}
+}
+
+func agendaSealed(m *mentorvault.Meeting) sealedField {
+	return sealedField{agendaAD(m), m.AgendaSealed}
+}
+
+// eachMeeting lists every meeting of a relationship for VerifySealed (by
+// ID: FindMeetings selects by times, which a row edited behind the
+// service's back need not keep consistent).
+func eachMeeting(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	for after := ""; ; {
+		ms, err := tx.FindRelationshipMeetings(ctx, rel.ID, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			yield(sealedRecord{record: "meeting", id: m.ID, version: m.SealVersion, fields: []sealedField{agendaSealed(m)}})
+		}
+		if len(ms) < 500 {
+			return nil
+		}
+		after = ms[len(ms)-1].ID
+	}
 }
 
 // MeetingInput is a meeting to schedule or reschedule.
@@ -22,23 +47,25 @@ type MeetingInput struct {
 	Agenda   string
 }
 
-func (s *Service) openMeeting(key []byte, m *mentorvault.Meeting) error {
+// openMeeting opens m's agenda; a meeting whose agenda does not open is damaged.
+func (s *Service) openMeeting(ctx context.Context, key []byte, m *mentorvault.Meeting) error {
 	if len(m.AgendaSealed) == 0 {
 		return nil
 	}
 	ag, err := s.keys.Open(key, agendaAD(m), m.AgendaSealed)
 	if err != nil {
-		return mentorvault.Internal(fmt.Errorf("open meeting %s agenda: %w", m.ID, err))
+		return s.damaged(ctx, "meeting", m.ID, err)
 	}
 	m.Agenda = ag
 	return nil
 }
 
+// sealAgenda seals agenda into m at its next seal version. An empty agenda
+// is sealed too, so that clearing it is a sealed, audited write that an
+// older agenda restored in its place cannot undo unnoticed.
 func (s *Service) sealAgenda(key []byte, m *mentorvault.Meeting, agenda string) error {
-	m.Agenda, m.AgendaSealed = mentorvault.NewSecret(agenda), nil
-	if agenda == "" {
-		return nil
-	}
+	m.Agenda = mentorvault.NewSecret(agenda)
+	m.SealVersion++
 	var err error
 	m.AgendaSealed, err = s.keys.Seal(key, agendaAD(m), m.Agenda)
 	return err
@@ -70,7 +97,7 @@ func (s *Service) ScheduleMeeting(ctx context.Context, p mentorvault.Principal, 
 			meetingLink(o.rel.ID, m.ID), "meeting.scheduled:"+m.ID); err != nil {
 			return event{}, err
 		}
-		return event{"meeting.schedule", meetingTarget(o.rel, m.ID), ""}, nil
+		return event{"meeting.schedule", meetingTarget(o.rel, m.ID), withSeal("", agendaSealed(m))}, nil
 	})
 	return out, err
 }
@@ -146,7 +173,9 @@ func (s *Service) meetingsIn(ctx context.Context, tx mentorvault.Tx, p mentorvau
 				return event{}, err
 			}
 			for _, m := range ms {
-				if err := s.openMeeting(key, m); err != nil {
+				if err := s.openMeeting(o.ctx, key, m); isDamaged(err) {
+					m.Damaged = true // shown as damaged; the rest of the list is served
+				} else if err != nil {
 					return event{}, err
 				}
 			}
@@ -183,7 +212,7 @@ func (s *Service) Meeting(ctx context.Context, p mentorvault.Principal, relID, m
 		if err != nil {
 			return event{}, err
 		}
-		if err := s.openMeeting(key, m); err != nil {
+		if err := s.openMeeting(o.ctx, key, m); err != nil {
 			return event{}, err
 		}
 		out = &MeetingView{Meeting: m}
@@ -247,9 +276,10 @@ func (s *Service) changeMeeting(ctx context.Context, p mentorvault.Principal, re
 		if err != nil {
 			return event{}, err
 		}
-		if err := s.openMeeting(key, m); err != nil {
+		if err := s.openMeeting(o.ctx, key, m); err != nil {
 			return event{}, err
 		}
+		sealedBefore := m.SealVersion
 		note, err := change(o.tx, o.a, o.rel, key, m)
 		if err != nil {
 			return event{}, err
@@ -264,7 +294,11 @@ func (s *Service) changeMeeting(ctx context.Context, p mentorvault.Principal, re
 				return event{}, err
 			}
 		}
-		return event{"meeting." + action, meetingTarget(o.rel, m.ID), "status=" + string(m.Status)}, nil
+		detail := "status=" + string(m.Status)
+		if m.SealVersion != sealedBefore {
+			detail = withSeal(detail, agendaSealed(m))
+		}
+		return event{"meeting." + action, meetingTarget(o.rel, m.ID), detail}, nil
 	})
 	return out, err
 }
@@ -347,7 +381,7 @@ func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, 
 		if err != nil {
 			return event{}, err
 		}
-		if err := s.openMeeting(key, m); err != nil {
+		if err := s.openMeeting(o.ctx, key, m); err != nil {
 			return event{}, err
 		}
 		v, err := s.inForce(o.ctx, o.tx, o.rel, key)

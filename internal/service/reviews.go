@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -12,8 +11,34 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// reviewAD binds a review to the party who gave it and the agreement
+// version it reviews.
 func reviewAD(r *mentorvault.Review) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "review", RecordID: r.ID, Field: "answer"}
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "review", RecordID: r.ID, Field: "answer", Version: r.SealVersion,
+		Bind: []seal.Binding{{Name: "user", Value: r.UserID}, {Name: "version", Value: r.VersionID}}}
+}
+
+// sealReview seals answer and notes into r at its next seal version.
+func (s *Service) sealReview(key []byte, r *mentorvault.Review, answer, notes string) error {
+	b, err := json.Marshal(reviewSealed{Answer: answer, Notes: notes})
+	if err != nil {
+		return err
+	}
+	r.SealVersion++
+	r.Sealed, err = s.keys.Seal(key, reviewAD(r), mentorvault.NewSecret(string(b)))
+	return err
+}
+
+// eachReview lists every review of a relationship for VerifySealed.
+func eachReview(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	rs, err := tx.FindReviews(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		yield(sealedRecord{record: "review", id: r.ID, version: r.SealVersion, fields: []sealedField{{reviewAD(r), r.Sealed}}})
+	}
+	return nil
 }
 
 type reviewSealed struct {
@@ -118,7 +143,11 @@ func (s *Service) reviews(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 	for _, r := range rs {
 		sec, err := s.keys.Open(key, reviewAD(r), r.Sealed)
 		if err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open review %s: %w", r.ID, err))
+			if err := s.damaged(ctx, "review", r.ID, err); !isDamaged(err) {
+				return nil, err
+			}
+			r.Damaged = true // shown as damaged; the rest are served
+			continue
 		}
 		var rsd reviewSealed
 		if err := json.Unmarshal([]byte(sec.Reveal()), &rsd); err != nil {
@@ -234,11 +263,7 @@ func (s *Service) RecordReview(ctx context.Context, p mentorvault.Principal, rel
 			return err
 		}
 		r := &mentorvault.Review{ID: mentorvault.NewID(), RelationshipID: rel.ID, VersionID: inForce.ID, UserID: a.user.ID, CreatedAt: tx.Now()}
-		b, err := json.Marshal(reviewSealed{Answer: answer, Notes: notes})
-		if err != nil {
-			return err
-		}
-		if r.Sealed, err = s.keys.Seal(key, reviewAD(r), mentorvault.NewSecret(string(b))); err != nil {
+		if err := s.sealReview(key, r, answer, notes); err != nil {
 			return err
 		}
 		if err := tx.CreateReview(ctx, r); err != nil {
@@ -253,7 +278,7 @@ func (s *Service) RecordReview(ctx context.Context, p mentorvault.Principal, rel
 				return err
 			}
 		}
-		if err := s.record(ctx, tx, a, "review.record", target{orgID: rel.OrgID, relID: rel.ID, typ: "review", id: r.ID}, ""); err != nil || draft == nil {
+		if err := s.record(ctx, tx, a, "review.record", target{orgID: rel.OrgID, relID: rel.ID, typ: "review", id: r.ID}, withSeal("", sealedField{reviewAD(r), r.Sealed})); err != nil || draft == nil {
 			return err
 		}
 		return s.record(ctx, tx, a, draft.action, draft.t, draft.detail)

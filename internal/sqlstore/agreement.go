@@ -70,31 +70,31 @@ func (tx *Tx) FindGuidelines(ctx context.Context, programmeID string, version in
 // EINVALID for an unknown relationship or user.
 func (tx *Tx) CreateAgreementVersion(ctx context.Context, v *mentorvault.AgreementVersion) error {
 	d := tx.d
-	_, err := tx.write(ctx, `INSERT INTO agreement_versions (id, relationship_id, number, state, terms_sealed, text_sealed, hash,
+	_, err := tx.write(ctx, `INSERT INTO agreement_versions (id, relationship_id, number, state, terms_sealed, text_sealed, hash, seal_version,
 	created_by_id, updated_by_id, created_at, updated_at, in_force_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.RelationshipID, v.Number, string(v.State), v.TermsSealed, v.TextSealed, v.Hash,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.RelationshipID, v.Number, string(v.State), v.TermsSealed, v.TextSealed, v.Hash, v.SealVersion,
 		nullString(v.CreatedByID), nullString(v.UpdatedByID), d.timeArg(v.CreatedAt), d.timeArg(v.UpdatedAt), d.nullTimeArg(v.InForceAt))
 	return mapError("create agreement version", "agreement version", err)
 }
 
-// UpdateAgreementVersion stores State, TermsSealed, TextSealed, Hash,
+// UpdateAgreementVersion stores State, TermsSealed, TextSealed, Hash, SealVersion,
 // UpdatedByID, UpdatedAt and InForceAt. Returns ENOTFOUND.
 func (tx *Tx) UpdateAgreementVersion(ctx context.Context, v *mentorvault.AgreementVersion) error {
 	d := tx.d
 	return tx.execOne(ctx, "update agreement version", "agreement version",
-		`UPDATE agreement_versions SET state = ?, terms_sealed = ?, text_sealed = ?, hash = ?, updated_by_id = ?, updated_at = ?, in_force_at = ?
+		`UPDATE agreement_versions SET state = ?, terms_sealed = ?, text_sealed = ?, hash = ?, seal_version = ?, updated_by_id = ?, updated_at = ?, in_force_at = ?
 WHERE id = ?`,
-		string(v.State), v.TermsSealed, v.TextSealed, v.Hash, nullString(v.UpdatedByID), d.timeArg(v.UpdatedAt), d.nullTimeArg(v.InForceAt), v.ID)
+		string(v.State), v.TermsSealed, v.TextSealed, v.Hash, v.SealVersion, nullString(v.UpdatedByID), d.timeArg(v.UpdatedAt), d.nullTimeArg(v.InForceAt), v.ID)
 }
 
-const agreementVersionColumns = `id, relationship_id, number, state, terms_sealed, text_sealed, hash,
+const agreementVersionColumns = `id, relationship_id, number, state, terms_sealed, text_sealed, hash, seal_version,
 	created_by_id, updated_by_id, created_at, updated_at, in_force_at`
 
 func scanAgreementVersion(s interface{ Scan(...any) error }) (*mentorvault.AgreementVersion, error) {
 	var v mentorvault.AgreementVersion
 	var state string
-	if err := s.Scan(&v.ID, &v.RelationshipID, &v.Number, &state, bytesCol{&v.TermsSealed}, bytesCol{&v.TextSealed}, bytesCol{&v.Hash},
+	if err := s.Scan(&v.ID, &v.RelationshipID, &v.Number, &state, bytesCol{&v.TermsSealed}, bytesCol{&v.TextSealed}, bytesCol{&v.Hash}, &v.SealVersion,
 		stringCol{&v.CreatedByID}, stringCol{&v.UpdatedByID}, timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, nullTimeCol{&v.InForceAt}); err != nil {
 		return nil, err
 	}
@@ -149,19 +149,19 @@ func (tx *Tx) DeleteAgreementSignatures(ctx context.Context, versionID string) e
 // Returns ECONFLICT for a duplicate ID and EINVALID for an unknown
 // relationship, version or author.
 func (tx *Tx) CreateAgreementComment(ctx context.Context, c *mentorvault.AgreementComment) error {
-	_, err := tx.write(ctx, `INSERT INTO agreement_comments (id, relationship_id, version_id, section, author_id, body_sealed, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.RelationshipID, c.VersionID, c.Section, c.AuthorID, c.BodySealed, tx.d.timeArg(c.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO agreement_comments (id, relationship_id, version_id, section, author_id, body_sealed, seal_version, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.RelationshipID, c.VersionID, c.Section, c.AuthorID, c.BodySealed, c.SealVersion, tx.d.timeArg(c.CreatedAt))
 	return mapError("create agreement comment", "comment", err)
 }
 
 // FindAgreementComments lists a relationship's comments, oldest first.
 func (tx *Tx) FindAgreementComments(ctx context.Context, relationshipID string) ([]*mentorvault.AgreementComment, error) {
-	rows, err := tx.query(ctx, `SELECT id, relationship_id, version_id, section, author_id, body_sealed, created_at
+	rows, err := tx.query(ctx, `SELECT id, relationship_id, version_id, section, author_id, body_sealed, seal_version, created_at
 FROM agreement_comments WHERE relationship_id = ? ORDER BY created_at, id`, relationshipID)
 	return collect(rows, err, "find agreement comments", func(r *sql.Rows) (*mentorvault.AgreementComment, error) {
 		var c mentorvault.AgreementComment
-		if err := r.Scan(&c.ID, &c.RelationshipID, &c.VersionID, &c.Section, &c.AuthorID, bytesCol{&c.BodySealed}, timeCol{&c.CreatedAt}); err != nil {
+		if err := r.Scan(&c.ID, &c.RelationshipID, &c.VersionID, &c.Section, &c.AuthorID, bytesCol{&c.BodySealed}, &c.SealVersion, timeCol{&c.CreatedAt}); err != nil {
 			return nil, err
 		}
 		return &c, nil
@@ -172,18 +172,18 @@ FROM agreement_comments WHERE relationship_id = ? ORDER BY created_at, id`, rela
 // Returns ECONFLICT for a duplicate ID and EINVALID for an unknown
 // relationship, version or user.
 func (tx *Tx) CreateReview(ctx context.Context, r *mentorvault.Review) error {
-	_, err := tx.write(ctx, `INSERT INTO reviews (id, relationship_id, version_id, user_id, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.ID, r.RelationshipID, nullString(r.VersionID), r.UserID, r.Sealed, tx.d.timeArg(r.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO reviews (id, relationship_id, version_id, user_id, sealed, seal_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.RelationshipID, nullString(r.VersionID), r.UserID, r.Sealed, r.SealVersion, tx.d.timeArg(r.CreatedAt))
 	return mapError("create review", "review", err)
 }
 
 // FindReviews lists a relationship's reviews, oldest first.
 func (tx *Tx) FindReviews(ctx context.Context, relationshipID string) ([]*mentorvault.Review, error) {
-	rows, err := tx.query(ctx, `SELECT id, relationship_id, version_id, user_id, sealed, created_at
+	rows, err := tx.query(ctx, `SELECT id, relationship_id, version_id, user_id, sealed, seal_version, created_at
 FROM reviews WHERE relationship_id = ? ORDER BY created_at, id`, relationshipID)
 	return collect(rows, err, "find reviews", func(r *sql.Rows) (*mentorvault.Review, error) {
 		var v mentorvault.Review
-		if err := r.Scan(&v.ID, &v.RelationshipID, stringCol{&v.VersionID}, &v.UserID, bytesCol{&v.Sealed}, timeCol{&v.CreatedAt}); err != nil {
+		if err := r.Scan(&v.ID, &v.RelationshipID, stringCol{&v.VersionID}, &v.UserID, bytesCol{&v.Sealed}, &v.SealVersion, timeCol{&v.CreatedAt}); err != nil {
 			return nil, err
 		}
 		return &v, nil

@@ -68,8 +68,8 @@ func (tx *Tx) CreateFeedbackResponse(ctx context.Context, r *mentorvault.Feedbac
 		}
 		return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "the feedback request was already answered"}
 	}
-	_, err = tx.write(ctx, `INSERT INTO feedback_responses (request_id, relationship_id, programme_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)`,
-		r.RequestID, r.RelationshipID, nullString(r.ProgrammeID), r.Sealed, at)
+	_, err = tx.write(ctx, `INSERT INTO feedback_responses (request_id, relationship_id, programme_id, sealed, seal_version, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.RequestID, r.RelationshipID, nullString(r.ProgrammeID), r.Sealed, r.SealVersion, at)
 	if err != nil {
 		// Undo the answered mark so that the failure changes nothing.
 		if _, uerr := tx.exec(ctx, `UPDATE feedback_requests SET answered_at = NULL WHERE id = ?`, r.RequestID); uerr != nil {
@@ -80,11 +80,11 @@ func (tx *Tx) CreateFeedbackResponse(ctx context.Context, r *mentorvault.Feedbac
 	return nil
 }
 
-const feedbackResponseColumns = `request_id, relationship_id, programme_id, sealed, created_at`
+const feedbackResponseColumns = `request_id, relationship_id, programme_id, sealed, seal_version, created_at`
 
 func scanFeedbackResponse(r *sql.Rows) (*mentorvault.FeedbackResponse, error) {
 	var v mentorvault.FeedbackResponse
-	if err := r.Scan(&v.RequestID, &v.RelationshipID, stringCol{&v.ProgrammeID}, bytesCol{&v.Sealed}, timeCol{&v.CreatedAt}); err != nil {
+	if err := r.Scan(&v.RequestID, &v.RelationshipID, stringCol{&v.ProgrammeID}, bytesCol{&v.Sealed}, &v.SealVersion, timeCol{&v.CreatedAt}); err != nil {
 		return nil, err
 	}
 	return &v, nil

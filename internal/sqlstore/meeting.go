@@ -14,33 +14,33 @@ import (
 // relationship or user, or a status the schema refuses.
 func (tx *Tx) CreateMeeting(ctx context.Context, m *mentorvault.Meeting) error {
 	d := tx.d
-	_, err := tx.write(ctx, `INSERT INTO meetings (id, relationship_id, starts_at, ends_at, minutes, location, agenda_sealed, status, sequence,
+	_, err := tx.write(ctx, `INSERT INTO meetings (id, relationship_id, starts_at, ends_at, minutes, location, agenda_sealed, seal_version, status, sequence,
 	created_by_id, created_at, updated_at, cancelled_by_id, cancelled_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.RelationshipID, d.timeArg(m.StartsAt), d.timeArg(m.EndsAt()), m.Minutes, m.Location, m.AgendaSealed, string(m.Status), m.Sequence,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.RelationshipID, d.timeArg(m.StartsAt), d.timeArg(m.EndsAt()), m.Minutes, m.Location, m.AgendaSealed, m.SealVersion, string(m.Status), m.Sequence,
 		m.CreatedByID, d.timeArg(m.CreatedAt), d.timeArg(m.UpdatedAt), nullString(m.CancelledByID), d.nullTimeArg(m.CancelledAt))
 	return mapError("create meeting", "meeting", err)
 }
 
-// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, Status,
+// UpdateMeeting stores StartsAt, Minutes, Location, AgendaSealed, SealVersion, Status,
 // Sequence, UpdatedAt, CancelledByID and CancelledAt. Returns ENOTFOUND.
 func (tx *Tx) UpdateMeeting(ctx context.Context, m *mentorvault.Meeting) error {
 	d := tx.d
 	return tx.execOne(ctx, "update meeting", "meeting",
-		`UPDATE meetings SET starts_at = ?, ends_at = ?, minutes = ?, location = ?, agenda_sealed = ?, status = ?, sequence = ?,
+		`UPDATE meetings SET starts_at = ?, ends_at = ?, minutes = ?, location = ?, agenda_sealed = ?, seal_version = ?, status = ?, sequence = ?,
 	updated_at = ?, cancelled_by_id = ?, cancelled_at = ?
 WHERE id = ?`,
-		d.timeArg(m.StartsAt), d.timeArg(m.EndsAt()), m.Minutes, m.Location, m.AgendaSealed, string(m.Status), m.Sequence,
+		d.timeArg(m.StartsAt), d.timeArg(m.EndsAt()), m.Minutes, m.Location, m.AgendaSealed, m.SealVersion, string(m.Status), m.Sequence,
 		d.timeArg(m.UpdatedAt), nullString(m.CancelledByID), d.nullTimeArg(m.CancelledAt), m.ID)
 }
 
-const meetingColumns = `m.id, m.relationship_id, m.starts_at, m.minutes, m.location, m.agenda_sealed, m.status, m.sequence,
+const meetingColumns = `m.id, m.relationship_id, m.starts_at, m.minutes, m.location, m.agenda_sealed, m.seal_version, m.status, m.sequence,
 	m.created_by_id, m.created_at, m.updated_at, m.cancelled_by_id, m.cancelled_at`
 
 func scanMeeting(s interface{ Scan(...any) error }) (*mentorvault.Meeting, error) {
 	var m mentorvault.Meeting
 	var status string
-	if err := s.Scan(&m.ID, &m.RelationshipID, timeCol{&m.StartsAt}, &m.Minutes, &m.Location, bytesCol{&m.AgendaSealed}, &status, &m.Sequence,
+	if err := s.Scan(&m.ID, &m.RelationshipID, timeCol{&m.StartsAt}, &m.Minutes, &m.Location, bytesCol{&m.AgendaSealed}, &m.SealVersion, &status, &m.Sequence,
 		&m.CreatedByID, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, stringCol{&m.CancelledByID}, nullTimeCol{&m.CancelledAt}); err != nil {
 		return nil, err
 	}
@@ -110,6 +110,14 @@ func (tx *Tx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]
 	args = append(args, clampLimit(f.Limit, 50, 500), max(f.Offset, 0))
 	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, "find meetings", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
+}
+
+// FindRelationshipMeetings lists every meeting of a relationship by ID,
+// after the cursor after, at most limit (500 when 0, at most 500).
+func (tx *Tx) FindRelationshipMeetings(ctx context.Context, relationshipID, after string, limit int) ([]*mentorvault.Meeting, error) {
+	rows, err := tx.query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE m.relationship_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+		relationshipID, after, clampLimit(limit, 500, 500))
+	return collect(rows, err, "find relationship meetings", func(r *sql.Rows) (*mentorvault.Meeting, error) { return scanMeeting(r) })
 }
 
 // FindMeetingsForUser lists the scheduled meetings starting at or after

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -1303,7 +1304,7 @@ func newMeeting(t *testing.T, tx mentorvault.Tx, relID, byID string, start time.
 	t.Helper()
 	m := &mentorvault.Meeting{
 		ID: mentorvault.NewID(), RelationshipID: relID, StartsAt: us(start), Minutes: minutes, Location: "Room 4",
-		Agenda: mentorvault.NewSecret("plaintext agenda"), AgendaSealed: []byte("sealed agenda"), Status: status,
+		Agenda: mentorvault.NewSecret("plaintext agenda"), AgendaSealed: []byte("sealed agenda"), SealVersion: 1, Status: status,
 		CreatedByID: byID, CreatedAt: us(t0), UpdatedAt: us(t0),
 	}
 	ok(t, tx.CreateMeeting(ctx, m))
@@ -1377,6 +1378,16 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	_, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: other.ID, Now: now, Before: m1.ID})
 	wantCode(t, err, mentorvault.EINVALID)
 
+	// Every meeting of the relationship, by ID, whatever its times, in pages.
+	all := M{m1, m2, m3, m4, m5, m6}
+	slices.SortFunc(all, func(a, b *mentorvault.Meeting) int { return strings.Compare(a.ID, b.ID) })
+	page1, err := tx.FindRelationshipMeetings(ctx, f.rel.ID, "", 4)
+	ok(t, err)
+	equal(t, page1, all[:4])
+	page2, err := tx.FindRelationshipMeetings(ctx, f.rel.ID, page1[3].ID, 4)
+	ok(t, err)
+	equal(t, page2, all[4:])
+
 	// Cancelling the meeting under way keeps it in the list until it would have ended, shown as cancelled.
 	upd := *m2
 	ok(t, upd.Cancel(f.mentee.ID, 24, now))
@@ -1394,7 +1405,7 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	// Rescheduling changes the end too.
 	upd4 := *m4
 	ok(t, upd4.Reschedule(us(t0.Add(-2*h)), 60, "https://meet.example.org/x", now))
-	upd4.AgendaSealed = []byte("resealed")
+	upd4.AgendaSealed, upd4.SealVersion = []byte("resealed"), 2
 	ok(t, tx.UpdateMeeting(ctx, &upd4))
 	got, err = tx.FindMeetingByID(ctx, m4.ID)
 	ok(t, err)

@@ -69,12 +69,14 @@ type versionRow struct {
 	ID, State, StateLabel, Date string
 	Number, Prev                int
 	HasPrevious                 bool
+	Damaged                     bool // the version did not open: changed outside mentorvault
 }
 
 type commentView struct {
 	Section, Author, Date string
 	Body                  mentorvault.Secret
 	Version               int
+	Damaged               bool // the comment did not open: changed outside mentorvault
 }
 
 type sigLine struct {
@@ -190,7 +192,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 		v := av.Versions[i]
 		num[v.ID] = v.Number
 		row := versionRow{ID: v.ID, Number: v.Number, State: string(v.State), StateLabel: stateLabels[v.State], HasPrevious: i > 0, Prev: v.Number - 1,
-			Date: v.UpdatedAt.Format(dateFmt)}
+			Date: v.UpdatedAt.Format(dateFmt), Damaged: v.Damaged}
 		if v.InForceAt != nil {
 			row.Date = v.InForceAt.Format(dateFmt)
 		}
@@ -198,7 +200,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	}
 	for _, c := range av.Comments {
 		pg.Comments = append(pg.Comments, commentView{Section: sectionTitles[c.Section], Author: personName(rv, c.AuthorID, p.UserID),
-			Date: c.CreatedAt.Format("2 Jan 2006, 15:04"), Body: c.Body, Version: num[c.VersionID]})
+			Date: c.CreatedAt.Format("2 Jan 2006, 15:04"), Body: c.Body, Version: num[c.VersionID], Damaged: c.Damaged})
 	}
 	if vid := r.URL.Query().Get("verify"); vid != "" {
 		ver, err := h.svc.VerifyAgreement(r.Context(), p, rv.ID, vid)
@@ -220,7 +222,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 				rev := rs.Reviews[i]
 				pg.Reviews = append(pg.Reviews, reviewView{Author: personName(rv, rev.UserID, p.UserID), Date: rev.CreatedAt.Format(dateFmt),
 					Answer: map[string]string{mentorvault.ReviewHolds: "Still hold", mentorvault.ReviewPartly: "Partly hold", mentorvault.ReviewNotHolds: "Do not hold"}[rev.Answer],
-					Notes:  rev.Notes})
+					Notes:  rev.Notes, Damaged: rev.Damaged})
 			}
 		case mentorvault.ErrorCode(err) == mentorvault.EINTERNAL:
 			return nil, err

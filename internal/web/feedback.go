@@ -23,6 +23,7 @@ type askedRow struct {
 	Answered                bool
 	Ratings                 []ratingRow
 	Text                    mentorvault.Secret
+	Damaged                 bool // the answer did not open: changed outside mentorvault
 }
 
 type questionRow struct {
@@ -70,7 +71,7 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		fr := fv.Asked[i]
 		row := askedRow{RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
 		if a := fv.Answers[fr.ID]; a != nil {
-			row.Answered, row.AnsweredAt, row.Text = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Text
+			row.Answered, row.AnsweredAt, row.Text, row.Damaged = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Text, a.Damaged
 			for _, q := range mentorvault.FeedbackQuestions {
 				n := a.Ratings[q.Key]
 				rr := ratingRow{Text: q.Text, Value: n}

@@ -16,6 +16,7 @@ import (
 type progressRow struct {
 	Who, When string
 	Body      mentorvault.Secret
+	Damaged   bool // the progress note did not open: changed outside mentorvault
 }
 
 type goalRow struct {
@@ -24,6 +25,7 @@ type goalRow struct {
 	Status, StatusLabel string
 	Progress            []progressRow
 	Commitments         []commitmentRow
+	Damaged             bool // the title did not open: changed outside mentorvault
 }
 
 // goalsPage offers the goal forms when Cedar allows goal.create
@@ -52,10 +54,10 @@ func (h *Handler) goalsPage(r *http.Request) (*goalsPage, error) {
 	pg := &goalsPage{base: h.base(r, "Goals"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done")}
 	now := time.Now()
 	for _, g := range gs {
-		row := goalRow{ID: g.ID, Title: g.Title, Status: string(g.Status), StatusLabel: title(string(g.Status))}
+		row := goalRow{ID: g.ID, Title: g.Title, Status: string(g.Status), StatusLabel: title(string(g.Status)), Damaged: g.Damaged}
 		for i := len(g.Progress) - 1; i >= 0; i-- {
 			pr := g.Progress[i]
-			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: pr.CreatedAt.UTC().Format("2 Jan 2006"), Body: pr.Body})
+			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: pr.CreatedAt.UTC().Format("2 Jan 2006"), Body: pr.Body, Damaged: pr.Damaged})
 		}
 		for _, c := range g.Commitments {
 			row.Commitments = append(row.Commitments, commitmentRowOf(c, v, p.UserID, now))

@@ -80,6 +80,7 @@ type meetingRow struct {
 	Status, StatusLabel           string
 	HasAgenda                     bool
 	Past                          bool
+	Damaged                       bool // the agenda did not open: changed outside mentorvault
 }
 
 func meetingStatusLabel(s mentorvault.MeetingStatus) string {
@@ -101,7 +102,8 @@ func meetingStatusLabel(s mentorvault.MeetingStatus) string {
 func meetingRowOf(m *mentorvault.Meeting, now time.Time) meetingRow {
 	return meetingRow{ID: m.ID, RelID: m.RelationshipID, When: fmtWhen(m.StartsAt), Ends: m.EndsAt().UTC().Format("15:04 MST"), Length: fmt.Sprintf("%d minutes", m.Minutes),
 		Location: m.Location, LocationIsLink: strings.HasPrefix(m.Location, "https://") || strings.HasPrefix(m.Location, "http://"),
-		Status: string(m.Status), StatusLabel: meetingStatusLabel(m.Status), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now)}
+		Status: string(m.Status), StatusLabel: meetingStatusLabel(m.Status), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now),
+		Damaged: m.Damaged}
 }
 
 type figuresView struct {

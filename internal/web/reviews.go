@@ -11,6 +11,7 @@ import (
 type reviewView struct {
 	Author, Date, Answer string
 	Notes                mentorvault.Secret
+	Damaged              bool // the review did not open: changed outside mentorvault
 }
 
 func (h *Handler) RecordReview(w http.ResponseWriter, r *http.Request) error {

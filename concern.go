@@ -57,6 +57,8 @@ type Concern struct {
 	Category          ConcernCategory
 	Description       Secret
 	DescriptionSealed []byte
+	SealVersion       int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged           bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	Imminent          bool // an imminent danger: a disclosure may take effect at once
 	Status            ConcernStatus
 	CreatedAt         time.Time
@@ -98,14 +100,16 @@ const (
 
 // ConcernStep is a recorded, sealed step.
 type ConcernStep struct {
-	ID        string
-	ConcernID string
-	AuthorID  string
-	Kind      ConcernStepKind
-	Answer    string // for StepEthicalView: "yes", "no" or "unsure" (sealed with Body)
-	Body      Secret
-	Sealed    []byte // sealed JSON of Answer and Body
-	CreatedAt time.Time
+	ID          string
+	ConcernID   string
+	AuthorID    string
+	Kind        ConcernStepKind
+	Answer      string // for StepEthicalView: "yes", "no" or "unsure" (sealed with Body)
+	Body        Secret
+	Sealed      []byte // sealed JSON of Answer and Body
+	SealVersion int    // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged     bool   // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	CreatedAt   time.Time
 }
 
 // DisclosureKind says how a disclosure came about.
@@ -139,6 +143,8 @@ type Disclosure struct {
 	How             string // how it will be made (not sealed: e.g. "in person", "by phone")
 	Content         Secret
 	ContentSealed   []byte
+	SealVersion     int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged         bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	EffectiveAt     time.Time
 	Imminent        bool
 	State           DisclosureState
@@ -272,6 +278,8 @@ type ConsultationMessage struct {
 	FromSupervisor bool // the author is shown as "the supervisor" or "the consulting party"
 	Body           Secret
 	BodySealed     []byte
+	SealVersion    int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged        bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	CreatedAt      time.Time
 }
 

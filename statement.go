@@ -35,6 +35,8 @@ type InputRequest struct {
 	Purpose        string // e.g. "promotion to team lead"; not sealed: both parties and the requester see it
 	Question       Secret // the requester's question, sealed with the relationship's key
 	QuestionSealed []byte
+	SealVersion    int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged        bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	Deadline       time.Time
 	Status         RequestStatus
 	DeclineReply   string
@@ -77,6 +79,8 @@ type Statement struct {
 	BodySealed      []byte
 	Comment         Secret // the subject's latest comment (changes requested, objection, refusal)
 	CommentSealed   []byte
+	SealVersion     int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged         bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	State           StatementState
 	ReleaseAt       *time.Time // pre-authorised: released then unless the subject objects
 	CreatedAt       time.Time
@@ -247,6 +251,8 @@ type ThreeWayMeeting struct {
 	ProposedByID   string
 	Brief          Secret
 	BriefSealed    []byte
+	SealVersion    int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged        bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	StartsAt       time.Time
 	Minutes        int
 	Location       string
@@ -345,10 +351,12 @@ func (m *ThreeWayMeeting) Finish(to ThreeWayState, now time.Time) error {
 // ThreeWayNote is a note marked for the three of them: the pair and the
 // line manager. The pair's own notes stay theirs.
 type ThreeWayNote struct {
-	ID         string
-	ThreeWayID string
-	AuthorID   string
-	Body       Secret
-	BodySealed []byte
-	CreatedAt  time.Time
+	ID          string
+	ThreeWayID  string
+	AuthorID    string
+	Body        Secret
+	BodySealed  []byte
+	SealVersion int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged     bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	CreatedAt   time.Time
 }

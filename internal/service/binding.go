@@ -166,6 +166,12 @@ type sealedKind struct {
 // checked by VerifySealed.
 var sealedKinds = []sealedKind{
 	{"note", eachNote},
+	{"concern", eachConcern}, // and its steps
+	{"disclosure", eachDisclosure},
+	{"consultation_message", eachConsultationMessage},
+	{"input_request", eachRequest},
+	{"statement", eachStatement},
+	{"three_way", eachThreeWay}, // and its notes
 }
 
 // VerifySealed compares every live sealed record of every relationship with

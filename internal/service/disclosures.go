@@ -16,8 +16,70 @@ import (
 // other party has had it for the notice period (at once only for imminent
 // danger); delivery is a durable job.
 
-func disclosureAD(d *mentorvault.Disclosure) seal.AD {
-	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: "content"}
+// disclosureADFor binds a disclosure's sealed field to the concern it
+// belongs to, its kind, who discloses, to whom (a user or a named outsider)
+// and its state: the recipient reads it only once delivered.
+func disclosureADFor(d *mentorvault.Disclosure, field string) seal.AD {
+	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: field, Version: d.SealVersion,
+		Bind: []seal.Binding{{Name: "concern", Value: d.ConcernID}, {Name: "kind", Value: string(d.Kind)}, {Name: "discloser", Value: d.DiscloserID},
+			{Name: "recipient", Value: d.RecipientUserID}, {Name: "recipient_name", Value: d.RecipientName}, {Name: "state", Value: string(d.State)}}}
+}
+
+func disclosureAD(d *mentorvault.Disclosure) seal.AD { return disclosureADFor(d, "content") }
+
+// sealDisclosure seals d's content at its next seal version. Every write of
+// a disclosure calls it, since its state is bound: the caller has opened it.
+func (s *Service) sealDisclosure(key []byte, d *mentorvault.Disclosure) (err error) {
+	d.SealVersion++
+	d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content)
+	return err
+}
+
+// disclosureSealed is what a write of d sealed, for its audit event.
+func disclosureSealed(d *mentorvault.Disclosure) []sealedField {
+	return []sealedField{{disclosureAD(d), d.ContentSealed}}
+}
+
+// openDisclosure opens d's content; one that does not open is damaged.
+func (s *Service) openDisclosure(ctx context.Context, key []byte, d *mentorvault.Disclosure) error {
+	c, err := s.keys.Open(key, disclosureAD(d), d.ContentSealed)
+	if err != nil {
+		return s.damaged(ctx, "disclosure", d.ID, err)
+	}
+	d.Content = c
+	return nil
+}
+
+// loadOpenDisclosure loads a disclosure of the operation's relationship and
+// opens it (checking what it binds) before a write.
+func (s *Service) loadOpenDisclosure(o *op, id string) (*mentorvault.Disclosure, []byte, error) {
+	d, err := loadDisclosure(o.ctx, o.tx, o.rel, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := o.key()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, key, s.openDisclosure(o.ctx, key, d)
+}
+
+// eachDisclosure lists every disclosure of a relationship for VerifySealed.
+func eachDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	cs, err := tx.FindConcerns(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		ds, err := tx.FindDisclosures(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			yield(sealedRecord{record: "disclosure", id: d.ID, version: d.SealVersion, fields: disclosureSealed(d)})
+		}
+	}
+	return nil
 }
 
 func disclosureResource(rel *mentorvault.Relationship, d *mentorvault.Disclosure) policy.Disclosure {
@@ -91,19 +153,15 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 		return nil, mentorvault.Invalid("the disclosure is not valid", f)
 	}
 	d.Content = mentorvault.NewSecret(in.Content)
-	var err error
-	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, nil // sealed by the caller once its state is settled
 }
 
 // schedule makes a disclosure take effect at its time: at once (in this
 // transaction) when due now, otherwise through a durable job.
-func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, d *mentorvault.Disclosure) error {
 	d.State = mentorvault.DisclosureScheduled
 	if !d.EffectiveAt.After(tx.Now()) {
-		return s.deliver(ctx, tx, rel, d)
+		return s.deliver(ctx, tx, rel, key, d)
 	}
 	return tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: d.ID, RunAt: d.EffectiveAt, CreatedAt: tx.Now()})
 }
@@ -133,6 +191,9 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 		if _, err := d.Sign(o.rel, o.a.user.ID, o.tx.Now()); err != nil {
 			return event{}, err
 		}
+		if err := s.sealDisclosure(key, d); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
 			return event{}, err
 		}
@@ -141,7 +202,7 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 			concernLink(o.rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
 			return event{}, err
 		}
-		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "concern=" + c.ID}, nil
+		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("concern="+c.ID, disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -156,7 +217,7 @@ func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rel
 func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
-		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		d, key, err := s.loadOpenDisclosure(o, disclosureID)
 		if err != nil {
 			return event{}, err
 		}
@@ -166,15 +227,18 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 		}
 		d.UpdatedAt = o.tx.Now()
 		if both {
-			if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+			if err := s.schedule(o.ctx, o.tx, o.rel, key, d); err != nil {
 				return event{}, err
 			}
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
+			return event{}, err
 		}
 		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
 			return event{}, err
 		}
 		out = d
-		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "state=" + string(d.State)}, nil
+		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("state="+string(d.State), disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -216,7 +280,10 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
 				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
 		}
-		if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+		if err := s.schedule(o.ctx, o.tx, o.rel, key, d); err != nil {
+			return event{}, err
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
@@ -231,7 +298,8 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "disclosure.notice", d.ID, text, concernLink(o.rel.ID, c.ID), "disclosure.notice:"+d.ID); err != nil {
 			return event{}, err
 		}
-		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent)}, nil
+		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID},
+			withSeal(fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent), disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -242,7 +310,7 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
-		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		d, key, err := s.loadOpenDisclosure(o, disclosureID)
 		if err != nil {
 			return event{}, err
 		}
@@ -250,6 +318,9 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
 		}
 		if err := d.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
@@ -260,17 +331,24 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 			concernLink(o.rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
 			return event{}, err
 		}
-		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, ""}, nil
+		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("", disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
 
 // deliver makes a scheduled disclosure take effect: the recipient, if a
 // user, receives it in-app; one to someone outside is recorded as made;
-// both parties are told. Runs in the caller's transaction.
-func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+// both parties are told. Runs in the caller's transaction, which stores d;
+// d's content is open, and sealed here for its new state (key nil: the
+// relationship's key was destroyed and the content is gone with it).
+func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, d *mentorvault.Disclosure) error {
 	if err := d.Deliver(tx.Now()); err != nil {
 		return err
+	}
+	if key != nil {
+		if err := s.sealDisclosure(key, d); err != nil {
+			return err
+		}
 	}
 	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
 	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
@@ -289,7 +367,7 @@ func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 		}
 	}
 	return s.record(ctx, tx, sys, "disclosure.delivered", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
-		fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent))
+		withSeal(fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent), disclosureSealed(d)...))
 }
 
 // runDelivery delivers the job's disclosure if it is still scheduled; a
@@ -302,7 +380,18 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 	if d.State != mentorvault.DisclosureScheduled {
 		return nil
 	}
-	if err := s.deliver(ctx, tx, rel, d); err != nil {
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	switch {
+	case errors.Is(err, errErased):
+		key = nil
+	case err != nil:
+		return err
+	default:
+		if err := s.openDisclosure(ctx, key, d); err != nil {
+			return err // damaged: not delivered; the job retries and the log names it
+		}
+	}
+	if err := s.deliver(ctx, tx, rel, key, d); err != nil {
 		return err
 	}
 	return tx.UpdateDisclosure(ctx, d)
@@ -310,9 +399,9 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 
 // ReceivedDisclosure is a disclosure delivered to the caller, opened.
 type ReceivedDisclosure struct {
-	*mentorvault.Disclosure
-	From     Person // the discloser
-	Imminent bool
+	*mentorvault.Disclosure        // Damaged when its content was changed outside mentorvault
+	From                    Person // the discloser
+	Imminent                bool
 }
 
 // ReceivedDisclosures lists what was disclosed to the caller — only what was
@@ -345,8 +434,11 @@ func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Princip
 			if err != nil {
 				return err
 			}
-			if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
-				return mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
+			switch err := s.openDisclosure(ctx, key, d); {
+			case isDamaged(err):
+				d.Damaged = true // shown as damaged; the rest of the list is served
+			case err != nil:
+				return err
 			}
 			from, err := tx.FindUserByID(ctx, d.DiscloserID)
 			if err != nil {

@@ -46,7 +46,7 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 		}
 	}
 	sys := actor{p: mentorvault.Principal{Via: "service"}}
-	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
+	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), withSeal("recipient="+st.RecipientUserID, statementSealed(st)...))
 }
 
 // runStatementRelease releases the job's statement if it is still
@@ -59,7 +59,17 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 	if st.State != mentorvault.StatementPreAuthorised {
 		return nil
 	}
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.openStatement(ctx, key, st); err != nil {
+		return err // damaged: not released; the job retries and the log names it
+	}
 	if err := st.ReleaseIfDue(tx.Now()); err != nil {
+		return err
+	}
+	if err := s.sealStatement(key, st); err != nil {
 		return err
 	}
 	if err := tx.UpdateStatement(ctx, st); err != nil {
@@ -72,7 +82,8 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 // text (empty once withdrawn), who wrote it about whom, and when.
 type ReceivedStatement struct {
 	ID, Kind, Purpose, RequestID string
-	Body                         mentorvault.Secret // zero once withdrawn
+	Body                         mentorvault.Secret // zero once withdrawn, or when damaged
+	Damaged                      bool               // the released text was changed outside mentorvault and does not open
 	Author, Subject              Person
 	ReleasedAt                   time.Time
 	WithdrawnAt                  *time.Time
@@ -112,7 +123,10 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 					return err
 				}
 				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+					if err := s.damaged(ctx, "statement", st.ID, err); !isDamaged(err) {
+						return err
+					}
+					v.Damaged = true // shown as damaged; the rest of the list is served
 				}
 			}
 			if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {

@@ -17,8 +17,48 @@ import (
 // asked party declines or drafts a statement, the requester sees only what
 // is released.
 
-func questionAD(r *mentorvault.InputRequest) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
+// requestAD binds an input request's sealed field to who asked, whom and
+// about whom: those decide who reads the request and to whom its answer
+// goes.
+func requestAD(r *mentorvault.InputRequest, field string) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: field, Version: r.SealVersion,
+		Bind: []seal.Binding{{Name: "requester", Value: r.RequesterID}, {Name: "asked", Value: r.AskedID}, {Name: "subject", Value: r.SubjectID}}}
+}
+
+func questionAD(r *mentorvault.InputRequest) seal.AD { return requestAD(r, "question") }
+
+// sealRequest seals r's question at its next seal version.
+func (s *Service) sealRequest(key []byte, r *mentorvault.InputRequest) (err error) {
+	r.SealVersion++
+	r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question)
+	return err
+}
+
+// requestSealed is what a write of r sealed, for its audit event.
+func requestSealed(r *mentorvault.InputRequest) []sealedField {
+	return []sealedField{{questionAD(r), r.QuestionSealed}}
+}
+
+// openRequest opens r's sealed fields; one that does not open is damaged.
+func (s *Service) openRequest(ctx context.Context, key []byte, r *mentorvault.InputRequest) error {
+	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+	if err != nil {
+		return s.damaged(ctx, "input request", r.ID, err)
+	}
+	r.Question = q
+	return nil
+}
+
+// eachRequest lists every input request of a relationship for VerifySealed.
+func eachRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	rs, err := tx.FindInputRequests(ctx, rel.ID, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		yield(sealedRecord{record: "input_request", id: r.ID, version: r.SealVersion, fields: requestSealed(r)})
+	}
+	return nil
 }
 
 func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
@@ -35,7 +75,13 @@ func (s *Service) answerable(o *op, requestID string) (*mentorvault.InputRequest
 	if err := s.authorize(o.ctx, o.tx, o.a, policy.AnswerRequest, requestResource(o.rel, r), requestTarget(o.rel, r.ID), never); err != nil {
 		return nil, err
 	}
-	return r, nil
+	// Opening checks its bindings: a request whose requester, asked party
+	// or subject was changed outside mentorvault is answered to no one.
+	key, err := o.key()
+	if err != nil {
+		return nil, err
+	}
+	return r, s.openRequest(o.ctx, key, r)
 }
 
 // InputRequestInput is a requester's request for input about one party.
@@ -103,7 +149,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return err
 		}
-		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
+		if err := s.sealRequest(key, r); err != nil {
 			return err
 		}
 		if err := tx.CreateInputRequest(ctx, r); err != nil {
@@ -131,7 +177,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
+		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), withSeal("", requestSealed(r)...))
 	})
 	return out, err
 }
@@ -216,12 +262,16 @@ func (v *RequestView) CanAnswer() bool {
 	return v.Allowed.Has(policy.AnswerRequest) && v.Open() && !v.busy
 }
 
+// requestView opens r for the pair's list: a damaged request is flagged and
+// served without its sealed fields.
 func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
-	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-	if err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+	err := s.openRequest(ctx, key, r)
+	switch {
+	case isDamaged(err):
+		r.Damaged = true
+	case err != nil:
+		return nil, err
 	}
-	r.Question = q
 	v := &RequestView{InputRequest: r}
 	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
 		return nil, err
@@ -296,7 +346,8 @@ func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorva
 // whom, for what, and what became of it — never a draft or a comment.
 type MyRequest struct {
 	ID, Purpose, DeclineReply string
-	Question                  mentorvault.Secret // zero once its relationship's content was erased
+	Question                  mentorvault.Secret // zero once its relationship's content was erased, or when damaged
+	Damaged                   bool               // its sealed fields were changed outside mentorvault and do not open
 	Status                    mentorvault.RequestStatus
 	Deadline, CreatedAt       time.Time
 	RelationshipID            string
@@ -342,11 +393,14 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 				return err
 			}
 			if err == nil { // a shredded request keeps its existence, not its question
-				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-				if err != nil {
-					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+				switch err := s.openRequest(ctx, key, r); {
+				case isDamaged(err):
+					m.Damaged = true // shown as damaged; the rest of the list is served
+				case err != nil:
+					return err
+				default:
+					m.Question = r.Question
 				}
-				m.Question = q
 			}
 			if m.Asked, err = person(ctx, tx, r.AskedID); err != nil {
 				return err

@@ -18,11 +18,12 @@ import (
 
 // disclosureADFor binds a disclosure's sealed field to the concern it
 // belongs to, its kind, who discloses, to whom (a user or a named outsider)
-// and its state: the recipient reads it only once delivered.
+// and its state: the recipient reads it only once delivered. An outside
+// recipient's name is itself a sealed field of the record.
 func disclosureADFor(d *mentorvault.Disclosure, field string) seal.AD {
 	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: field, Version: d.SealVersion,
 		Bind: []seal.Binding{{Name: "concern", Value: d.ConcernID}, {Name: "kind", Value: string(d.Kind)}, {Name: "discloser", Value: d.DiscloserID},
-			{Name: "recipient", Value: d.RecipientUserID}, {Name: "recipient_name", Value: d.RecipientName}, {Name: "state", Value: string(d.State)}}}
+			{Name: "recipient", Value: d.RecipientUserID}, {Name: "state", Value: string(d.State)}}}
 }
 
 func disclosureAD(d *mentorvault.Disclosure) seal.AD { return disclosureADFor(d, "content") }
@@ -31,13 +32,25 @@ func disclosureAD(d *mentorvault.Disclosure) seal.AD { return disclosureADFor(d,
 // a disclosure calls it, since its state is bound: the caller has opened it.
 func (s *Service) sealDisclosure(key []byte, d *mentorvault.Disclosure) (err error) {
 	d.SealVersion++
-	d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content)
+	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
+		return err
+	}
+	d.HowSealed, d.RecipientNameSealed = nil, nil
+	if d.How != "" {
+		if d.HowSealed, err = s.keys.Seal(key, disclosureADFor(d, "how"), mentorvault.NewSecret(d.How)); err != nil {
+			return err
+		}
+	}
+	if d.RecipientName != "" {
+		d.RecipientNameSealed, err = s.keys.Seal(key, disclosureADFor(d, "recipient_name"), mentorvault.NewSecret(d.RecipientName))
+	}
 	return err
 }
 
 // disclosureSealed is what a write of d sealed, for its audit event.
 func disclosureSealed(d *mentorvault.Disclosure) []sealedField {
-	return []sealedField{{disclosureAD(d), d.ContentSealed}}
+	return []sealedField{{disclosureAD(d), d.ContentSealed}, {disclosureADFor(d, "how"), d.HowSealed},
+		{disclosureADFor(d, "recipient_name"), d.RecipientNameSealed}}
 }
 
 // openDisclosure opens d's content; one that does not open is damaged.
@@ -45,6 +58,20 @@ func (s *Service) openDisclosure(ctx context.Context, key []byte, d *mentorvault
 	c, err := s.keys.Open(key, disclosureAD(d), d.ContentSealed)
 	if err != nil {
 		return s.damaged(ctx, "disclosure", d.ID, err)
+	}
+	for _, f := range []struct {
+		name   string
+		sealed []byte
+		to     *string
+	}{{"how", d.HowSealed, &d.How}, {"recipient_name", d.RecipientNameSealed, &d.RecipientName}} {
+		if f.sealed == nil {
+			continue // empty, or a row from before they were sealed (SealLeftovers)
+		}
+		v, err := s.keys.Open(key, disclosureADFor(d, f.name), f.sealed)
+		if err != nil {
+			return s.damaged(ctx, "disclosure", d.ID, err)
+		}
+		*f.to = v.Reveal()
 	}
 	d.Content = c
 	return nil
@@ -353,8 +380,8 @@ func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
 	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
 		text := "A disclosure about your relationship has now been made"
-		if d.RecipientName != "" {
-			text += " (outside mentorvault, to " + d.RecipientName + ")"
+		if d.RecipientName != "" || d.RecipientNameSealed != nil {
+			text += " (outside mentorvault)" // to whom is sealed: the concern's page says
 		}
 		if err := s.notify(ctx, tx, uid, "disclosure.delivered", rel.ID, d.ID, text+".", concernLink(rel.ID, d.ConcernID), "disclosure.delivered:"+d.ID); err != nil {
 			return err

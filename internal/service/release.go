@@ -34,13 +34,13 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 		return err
 	}
 	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
-		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
+		fmt.Sprintf("%s released a statement for you about %s.", nm[st.AuthorID], nm[st.SubjectID]), "/statements",
 		"statement.released:"+st.ID); err != nil {
 		return err
 	}
 	for _, uid := range []string{st.AuthorID, st.SubjectID} {
 		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
-			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			fmt.Sprintf("The statement for %s was released on %s.", nm[st.RecipientUserID], st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
 			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
 			return err
 		}
@@ -113,15 +113,24 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
 				return err
 			}
-			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
-			if st.State == mentorvault.StatementReleased {
-				key, err := s.dataKey(ctx, tx, rel.ID)
-				if errors.Is(err, errErased) {
-					continue // shredded: the statement is gone with its key
-				}
-				if err != nil {
+			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
+			key, err := s.dataKey(ctx, tx, rel.ID)
+			switch {
+			case errors.Is(err, errErased) && st.State == mentorvault.StatementReleased:
+				continue // shredded: the statement is gone with its key
+			case errors.Is(err, errErased):
+				// withdrawn: it keeps its existence, not its purpose
+			case err != nil:
+				return err
+			default:
+				if err := s.openStatementPurpose(ctx, key, st); isDamaged(err) {
+					v.Damaged = true
+				} else if err != nil {
 					return err
 				}
+				v.Purpose = st.Purpose
+			}
+			if st.State == mentorvault.StatementReleased && !v.Damaged {
 				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
 					if err := s.damaged(ctx, "statement", st.ID, err); !isDamaged(err) {
 						return err

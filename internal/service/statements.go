@@ -38,6 +38,9 @@ func statementCommentAD(st *mentorvault.Statement) seal.AD { return statementAD(
 // bound: the caller has opened the statement first.
 func (s *Service) sealStatement(key []byte, st *mentorvault.Statement) (err error) {
 	st.SealVersion++
+	if st.PurposeSealed, err = s.keys.Seal(key, statementAD(st, "purpose"), mentorvault.NewSecret(st.Purpose)); err != nil {
+		return err
+	}
 	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
 		return err
 	}
@@ -50,7 +53,7 @@ func (s *Service) sealStatement(key []byte, st *mentorvault.Statement) (err erro
 
 // statementSealed is what a write of st sealed, for its audit event.
 func statementSealed(st *mentorvault.Statement) []sealedField {
-	return []sealedField{{statementBodyAD(st), st.BodySealed}, {statementCommentAD(st), st.CommentSealed}}
+	return []sealedField{{statementAD(st, "purpose"), st.PurposeSealed}, {statementBodyAD(st), st.BodySealed}, {statementCommentAD(st), st.CommentSealed}}
 }
 
 // eachStatement lists every statement of a relationship for VerifySealed.
@@ -264,6 +267,9 @@ func (cx *checkContext) check(ctx context.Context, tx mentorvault.Tx, st *mentor
 // openStatement opens st's body and comment; one that does not open is
 // damaged.
 func (s *Service) openStatement(ctx context.Context, key []byte, st *mentorvault.Statement) error {
+	if err := s.openStatementPurpose(ctx, key, st); err != nil {
+		return err
+	}
 	b, err := s.keys.Open(key, statementBodyAD(st), st.BodySealed)
 	if err != nil {
 		return s.damaged(ctx, "statement", st.ID, err)
@@ -275,6 +281,20 @@ func (s *Service) openStatement(ctx context.Context, key []byte, st *mentorvault
 		}
 	}
 	st.Body, st.Comment = b, c
+	return nil
+}
+
+// openStatementPurpose opens st's purpose (a row from before purposes were
+// sealed keeps its plain one until SealLeftovers).
+func (s *Service) openStatementPurpose(ctx context.Context, key []byte, st *mentorvault.Statement) error {
+	if st.PurposeSealed == nil {
+		return nil
+	}
+	p, err := s.keys.Open(key, statementAD(st, "purpose"), st.PurposeSealed)
+	if err != nil {
+		return s.damaged(ctx, "statement", st.ID, err)
+	}
+	st.Purpose = p.Reveal()
 	return nil
 }
 
@@ -451,7 +471,7 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 		what = "a summary for " + v.Recipient.Name
 	}
 	if err := s.notifyPartner(ctx, tx, a, rel, "statement.draft", st.ID,
-		fmt.Sprintf("%s started drafting %s (%s). You will be asked before anything is released.", a.user.Name, what, st.Purpose),
+		fmt.Sprintf("%s started drafting %s. You will be asked before anything is released.", a.user.Name, what),
 		statementLink(rel.ID, st.ID), "statement.draft:"+st.ID); err != nil {
 		return nil, event{}, err
 	}
@@ -542,15 +562,15 @@ func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, 
 		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
 			return event{}, err
 		}
-		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s (%s). Read it and approve, ask for changes or refuse.",
-			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose)
+		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s. Read it and approve, ask for changes or refuse.",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID))
 		if st.State == mentorvault.StatementPreAuthorised {
 			if err := o.tx.CreateJob(o.ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
 				RunAt: *st.ReleaseAt, CreatedAt: o.tx.Now()}); err != nil {
 				return event{}, err
 			}
-			text = fmt.Sprintf("%s prepared a statement about you for %s (%s) that your signed agreement allows. It will be released on %s unless you object before then.",
-				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+			text = fmt.Sprintf("%s prepared a statement about you for %s that your signed agreement allows. It will be released on %s unless you object before then.",
+				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 		}
 		if err := s.notify(o.ctx, o.tx, st.SubjectID, "statement.submitted", o.rel.ID, st.ID, text, statementLink(o.rel.ID, st.ID),
 			fmt.Sprintf("statement.submitted:%s:%d", st.ID, st.UpdatedAt.UnixNano())); err != nil {
@@ -616,8 +636,8 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 			}
 		} else {
 			words := map[string]string{"changes": "asked for changes to", "refuse": "refused"}[decision]
-			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s (%s).",
-				a.user.Name, words, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID),
+			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s.",
+				a.user.Name, words, personName(ctx, tx, st.RecipientUserID)), statementLink(rel.ID, st.ID),
 				fmt.Sprintf("statement.%s:%s:%d", decision, st.ID, st.UpdatedAt.UnixNano())); err != nil {
 				return err
 			}
@@ -648,11 +668,11 @@ func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal
 			return event{}, err
 		}
 		if err := s.notify(o.ctx, o.tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
-			fmt.Sprintf("%s withdrew the statement released to you (%s).", o.a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
+			fmt.Sprintf("%s withdrew the statement released to you.", o.a.user.Name), "/statements", "statement.withdrawn:"+st.ID); err != nil {
 			return event{}, err
 		}
-		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
-			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s.",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID)), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
 			return event{}, err
 		}
 		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {

@@ -87,39 +87,44 @@ WHERE concern_id = ? ORDER BY created_at, id`, concernID)
 func (tx *Tx) CreateDisclosure(ctx context.Context, v *mentorvault.Disclosure) error {
 	d := tx.d
 	_, err := tx.write(ctx, `INSERT INTO disclosures (id, concern_id, relationship_id, kind, discloser_id, recipient_user_id, recipient_name, how,
-	content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.ConcernID, v.RelationshipID, string(v.Kind), v.DiscloserID, nullString(v.RecipientUserID), v.RecipientName, v.How,
+	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at,
+	created_at, updated_at, delivered_at, withdrawn_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.ConcernID, v.RelationshipID, string(v.Kind), v.DiscloserID, nullString(v.RecipientUserID),
+		plainOr(v.RecipientNameSealed, v.RecipientName, mentorvault.Redacted), plainOr(v.HowSealed, v.How, ""), nullBytes(v.RecipientNameSealed), nullBytes(v.HowSealed),
 		v.ContentSealed, v.SealVersion, d.timeArg(v.EffectiveAt), v.Imminent, string(v.State), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt),
 		d.timeArg(v.CreatedAt), d.timeArg(v.UpdatedAt), d.nullTimeArg(v.DeliveredAt), d.nullTimeArg(v.WithdrawnAt))
 	return mapError("create disclosure", "disclosure", err)
 }
 
-// UpdateDisclosure stores State, ContentSealed, SealVersion, EffectiveAt,
+// UpdateDisclosure stores State, ContentSealed, How(Sealed), RecipientName(Sealed), SealVersion, EffectiveAt,
 // MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
 // Returns ENOTFOUND.
 func (tx *Tx) UpdateDisclosure(ctx context.Context, v *mentorvault.Disclosure) error {
 	d := tx.d
 	return tx.execOne(ctx, "update disclosure", "disclosure",
-		`UPDATE disclosures SET state = ?, content_sealed = ?, seal_version = ?, effective_at = ?, mentor_signed_at = ?, mentee_signed_at = ?, updated_at = ?,
+		`UPDATE disclosures SET state = ?, content_sealed = ?, how = ?, how_sealed = ?, recipient_name = ?, recipient_name_sealed = ?,
+	seal_version = ?, effective_at = ?, mentor_signed_at = ?, mentee_signed_at = ?, updated_at = ?,
 	delivered_at = ?, withdrawn_at = ?
 WHERE id = ?`,
-		string(v.State), v.ContentSealed, v.SealVersion, d.timeArg(v.EffectiveAt), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt), d.timeArg(v.UpdatedAt),
+		string(v.State), v.ContentSealed, plainOr(v.HowSealed, v.How, ""), nullBytes(v.HowSealed),
+		plainOr(v.RecipientNameSealed, v.RecipientName, mentorvault.Redacted), nullBytes(v.RecipientNameSealed), v.SealVersion, d.timeArg(v.EffectiveAt), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt), d.timeArg(v.UpdatedAt),
 		d.nullTimeArg(v.DeliveredAt), d.nullTimeArg(v.WithdrawnAt), v.ID)
 }
 
 const disclosureColumns = `id, concern_id, relationship_id, kind, discloser_id, recipient_user_id, recipient_name, how,
-	content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at`
+	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at`
 
 func scanDisclosure(s interface{ Scan(...any) error }) (*mentorvault.Disclosure, error) {
 	var v mentorvault.Disclosure
 	var kind, state string
 	if err := s.Scan(&v.ID, &v.ConcernID, &v.RelationshipID, &kind, &v.DiscloserID, stringCol{&v.RecipientUserID}, &v.RecipientName, &v.How,
-		bytesCol{&v.ContentSealed}, &v.SealVersion, timeCol{&v.EffectiveAt}, &v.Imminent, &state, nullTimeCol{&v.MentorSignedAt}, nullTimeCol{&v.MenteeSignedAt},
+		bytesCol{&v.RecipientNameSealed}, bytesCol{&v.HowSealed}, bytesCol{&v.ContentSealed}, &v.SealVersion, timeCol{&v.EffectiveAt}, &v.Imminent, &state, nullTimeCol{&v.MentorSignedAt}, nullTimeCol{&v.MenteeSignedAt},
 		timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, nullTimeCol{&v.DeliveredAt}, nullTimeCol{&v.WithdrawnAt}); err != nil {
 		return nil, err
 	}
 	v.Kind, v.State = mentorvault.DisclosureKind(kind), mentorvault.DisclosureState(state)
+	v.RecipientName, v.How = unsealedOr(v.RecipientNameSealed, v.RecipientName), unsealedOr(v.HowSealed, v.How)
 	return &v, nil
 }
 

@@ -1230,7 +1230,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 7 || heads != 1 {
+	if versions != 8 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)

@@ -2024,8 +2024,11 @@ func testDisclosures(t *testing.T, db *sqlstore.DB) {
 	upd := *plan
 	upd.MentorSignedAt, upd.MenteeSignedAt = ptr(us(t0.Add(2*time.Hour))), ptr(us(t0.Add(3*time.Hour)))
 	upd.State, upd.EffectiveAt, upd.UpdatedAt = mentorvault.DisclosureScheduled, us(t0.Add(96*time.Hour)), us(t0.Add(3*time.Hour))
+	// A reseal rewrites the content, how and recipient name (since 0008);
+	// the kind, concern and parties stay.
+	upd.How, upd.RecipientName, upd.ContentSealed = "changed", "changed", []byte("changed")
 	changed := upd
-	changed.How, changed.RecipientName, changed.ContentSealed, changed.Kind = "changed", "changed", []byte("changed"), mentorvault.DisclosureNotice
+	changed.Kind, changed.DiscloserID = mentorvault.DisclosureNotice, f.manager.ID
 	ok(t, tx.UpdateDisclosure(ctx, &changed))
 	got, err := tx.FindDisclosureByID(ctx, plan.ID)
 	ok(t, err)

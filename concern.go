@@ -57,6 +57,8 @@ type Concern struct {
 	Category          ConcernCategory
 	Description       Secret
 	DescriptionSealed []byte
+	SealVersion       int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged           bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	Imminent          bool // an imminent danger: a disclosure may take effect at once
 	Status            ConcernStatus
 	CreatedAt         time.Time
@@ -98,14 +100,16 @@ const (
 
 // ConcernStep is a recorded, sealed step.
 type ConcernStep struct {
-	ID        string
-	ConcernID string
-	AuthorID  string
-	Kind      ConcernStepKind
-	Answer    string // for StepEthicalView: "yes", "no" or "unsure" (sealed with Body)
-	Body      Secret
-	Sealed    []byte // sealed JSON of Answer and Body
-	CreatedAt time.Time
+	ID          string
+	ConcernID   string
+	AuthorID    string
+	Kind        ConcernStepKind
+	Answer      string // for StepEthicalView: "yes", "no" or "unsure" (sealed with Body)
+	Body        Secret
+	Sealed      []byte // sealed JSON of Answer and Body
+	SealVersion int    // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged     bool   // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	CreatedAt   time.Time
 }
 
 // DisclosureKind says how a disclosure came about.
@@ -129,25 +133,29 @@ const (
 // Disclosure is what will be said, to whom, how and when. Content is
 // sealed; the recipient reads it only once delivered.
 type Disclosure struct {
-	ID              string
-	ConcernID       string
-	RelationshipID  string
-	Kind            DisclosureKind
-	DiscloserID     string
-	RecipientUserID string // a user of the organisation, who receives it in-app; or
-	RecipientName   string // someone outside the system, to whom it is made outside
-	How             string // how it will be made (not sealed: e.g. "in person", "by phone")
-	Content         Secret
-	ContentSealed   []byte
-	EffectiveAt     time.Time
-	Imminent        bool
-	State           DisclosureState
-	MentorSignedAt  *time.Time // plans: both parties sign
-	MenteeSignedAt  *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	DeliveredAt     *time.Time
-	WithdrawnAt     *time.Time
+	ID                  string
+	ConcernID           string
+	RelationshipID      string
+	Kind                DisclosureKind
+	DiscloserID         string
+	RecipientUserID     string // a user of the organisation, who receives it in-app; or
+	RecipientName       string // someone outside the system, to whom it is made outside; opened from RecipientNameSealed
+	How                 string // how it will be made (e.g. "in person", "by phone"); opened from HowSealed
+	RecipientNameSealed []byte // nil when there is no outside recipient, or for a row written before it was sealed
+	HowSealed           []byte // nil when how is empty, or for a row written before it was sealed
+	Content             Secret
+	ContentSealed       []byte
+	SealVersion         int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged             bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	EffectiveAt         time.Time
+	Imminent            bool
+	State               DisclosureState
+	MentorSignedAt      *time.Time // plans: both parties sign
+	MenteeSignedAt      *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	DeliveredAt         *time.Time
+	WithdrawnAt         *time.Time
 }
 
 // EarliestEffective is when a notice filed at now may take effect: after the
@@ -272,6 +280,8 @@ type ConsultationMessage struct {
 	FromSupervisor bool // the author is shown as "the supervisor" or "the consulting party"
 	Body           Secret
 	BodySealed     []byte
+	SealVersion    int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged        bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	CreatedAt      time.Time
 }
 

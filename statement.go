@@ -27,19 +27,23 @@ const NeutralDecline = "Thank you for asking. As a matter of practice I do not g
 // InputRequest is a third party asking a party for input about the other.
 // Its existence, requester and purpose are visible to both parties at once.
 type InputRequest struct {
-	ID             string
-	RelationshipID string
-	RequesterID    string
-	AskedID        string // the party asked
-	SubjectID      string // the party it is about
-	Purpose        string // e.g. "promotion to team lead"; not sealed: both parties and the requester see it
-	Question       Secret // the requester's question, sealed with the relationship's key
-	QuestionSealed []byte
-	Deadline       time.Time
-	Status         RequestStatus
-	DeclineReply   string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                 string
+	RelationshipID     string
+	RequesterID        string
+	AskedID            string // the party asked
+	SubjectID          string // the party it is about
+	Purpose            string // e.g. "promotion to team lead"; both parties and the requester see it; opened from PurposeSealed
+	PurposeSealed      []byte // nil for a row written before purposes were sealed (see Service.SealLeftovers)
+	Question           Secret // the requester's question, sealed with the relationship's key
+	QuestionSealed     []byte
+	SealVersion        int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged            bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	Deadline           time.Time
+	Status             RequestStatus
+	DeclineReply       string // opened from DeclineReplySealed
+	DeclineReplySealed []byte
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // StatementState is where a statement stands.
@@ -72,11 +76,14 @@ type Statement struct {
 	SubjectID       string
 	RecipientUserID string
 	RecipientKind   Recipient // who the recipient is to the pair, for the checker and the clauses
-	Purpose         string
+	Purpose         string    // opened from PurposeSealed
+	PurposeSealed   []byte    // nil for a row written before purposes were sealed
 	Body            Secret
 	BodySealed      []byte
 	Comment         Secret // the subject's latest comment (changes requested, objection, refusal)
 	CommentSealed   []byte
+	SealVersion     int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged         bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	State           StatementState
 	ReleaseAt       *time.Time // pre-authorised: released then unless the subject objects
 	CreatedAt       time.Time
@@ -247,6 +254,8 @@ type ThreeWayMeeting struct {
 	ProposedByID   string
 	Brief          Secret
 	BriefSealed    []byte
+	SealVersion    int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged        bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
 	StartsAt       time.Time
 	Minutes        int
 	Location       string
@@ -345,10 +354,12 @@ func (m *ThreeWayMeeting) Finish(to ThreeWayState, now time.Time) error {
 // ThreeWayNote is a note marked for the three of them: the pair and the
 // line manager. The pair's own notes stay theirs.
 type ThreeWayNote struct {
-	ID         string
-	ThreeWayID string
-	AuthorID   string
-	Body       Secret
-	BodySealed []byte
-	CreatedAt  time.Time
+	ID          string
+	ThreeWayID  string
+	AuthorID    string
+	Body        Secret
+	BodySealed  []byte
+	SealVersion int  // raised by every write that seals; bound into its sealed fields' associated data
+	Damaged     bool // set by a read when a sealed field did not open: changed outside mentorvault; its plaintext is empty
+	CreatedAt   time.Time
 }

@@ -179,6 +179,8 @@ type DataKeyStore interface {
 	// whether this call was the first: only then is the step to be run, in
 	// the same transaction.
 	StartUpgradeStep(ctx context.Context, name string, at time.Time) (bool, error)
+	// UpgradeStepDone reports whether a one-time upgrade step was recorded.
+	UpgradeStepDone(ctx context.Context, name string) (bool, error)
 	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
 	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
 }
@@ -320,7 +322,7 @@ type ConcernStore interface {
 // DisclosureStore stores disclosure plans and notices.
 type DisclosureStore interface {
 	CreateDisclosure(ctx context.Context, d *Disclosure) error
-	// UpdateDisclosure stores State, EffectiveAt, MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
+	// UpdateDisclosure stores State, ContentSealed, SealVersion, EffectiveAt, MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
 	UpdateDisclosure(ctx context.Context, d *Disclosure) error
 	FindDisclosureByID(ctx context.Context, id string) (*Disclosure, error)
 	// FindDisclosures lists a concern's disclosures, oldest first.
@@ -361,7 +363,7 @@ type JobStore interface {
 type InputRequestStore interface {
 	// CreateInputRequest stores a request with its sealed question (never Question).
 	CreateInputRequest(ctx context.Context, r *InputRequest) error
-	// UpdateInputRequest stores Status, DeclineReply and UpdatedAt.
+	// UpdateInputRequest stores Status, DeclineReply, QuestionSealed, SealVersion and UpdatedAt.
 	UpdateInputRequest(ctx context.Context, r *InputRequest) error
 	FindInputRequestByID(ctx context.Context, id string) (*InputRequest, error)
 	// FindInputRequests lists requests by relationship (relationshipID != "") or by requester, newest first.
@@ -372,7 +374,7 @@ type InputRequestStore interface {
 type StatementStore interface {
 	// CreateStatement stores a statement with its sealed body and comment (never Body or Comment).
 	CreateStatement(ctx context.Context, st *Statement) error
-	// UpdateStatement stores State, BodySealed, CommentSealed, ReleaseAt, UpdatedAt, ReleasedAt and WithdrawnAt.
+	// UpdateStatement stores State, BodySealed, CommentSealed, SealVersion, ReleaseAt, UpdatedAt, ReleasedAt and WithdrawnAt.
 	UpdateStatement(ctx context.Context, st *Statement) error
 	FindStatementByID(ctx context.Context, id string) (*Statement, error)
 	// FindStatements lists a relationship's statements, newest first.
@@ -385,7 +387,7 @@ type StatementStore interface {
 type ThreeWayStore interface {
 	// CreateThreeWay stores a three-way meeting with its sealed brief (never Brief).
 	CreateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
-	// UpdateThreeWay stores BriefSealed, StartsAt, Minutes, Location, State, MentorAgreedAt, MenteeAgreedAt and UpdatedAt.
+	// UpdateThreeWay stores BriefSealed, SealVersion, StartsAt, Minutes, Location, State, MentorAgreedAt, MenteeAgreedAt and UpdatedAt.
 	UpdateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
 	FindThreeWayByID(ctx context.Context, id string) (*ThreeWayMeeting, error)
 	// FindThreeWays lists three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.

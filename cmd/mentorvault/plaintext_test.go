@@ -323,6 +323,36 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	alice.mustDo("POST", "/api/v1/three-way-meetings/"+tw.ID+"/agree", nil, http.StatusOK, nil)
 	dave.mustDo("POST", "/api/v1/three-way-meetings/"+tw.ID+"/notes", map[string]string{"body": "Three-way note " + mark()}, http.StatusCreated, nil)
 
+	// So are a request's purpose and decline reply, a summary's purpose, and
+	// a disclosure's how and outside recipient's name (issue 11, point 5):
+	// nor do notifications, whose text is stored plain, quote them.
+	var req2 struct{ ID string }
+	frank.mustDo("POST", "/api/v1/relationships/"+relID+"/input-requests", map[string]string{"asked_email": "alice@northwind.example",
+		"purpose": "Purpose " + mark(), "question": "Question " + mark(), "deadline": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)}, http.StatusCreated, &req2)
+	alice.mustDo("POST", "/api/v1/relationships/"+relID+"/input-requests/"+req2.ID+"/decline", map[string]string{"reply": "Reply " + mark()}, http.StatusOK, nil)
+	alice.mustDo("POST", "/api/v1/relationships/"+relID+"/summaries", map[string]string{"recipient_email": "dave@northwind.example",
+		"purpose": "Summary purpose " + mark(), "body": "Summary " + mark()}, http.StatusCreated, nil)
+	var concern struct{ ID string }
+	bob.mustDo("POST", "/api/v1/relationships/"+relID+"/concerns", map[string]any{"category": "other", "description": "Concern " + mark()}, http.StatusCreated, &concern)
+	bob.mustDo("POST", "/api/v1/relationships/"+relID+"/concerns/"+concern.ID+"/plans", map[string]any{"recipient_name": "Name " + mark(),
+		"how": "How " + mark(), "content": "Disclosure " + mark(), "effective_at": time.Now().Add(100 * time.Hour).UTC().Format(time.RFC3339)}, http.StatusCreated, nil)
+	var mine struct {
+		Requests []struct {
+			Purpose      string `json:"purpose"`
+			DeclineReply string `json:"decline_reply"`
+		} `json:"requests"`
+	}
+	frank.mustDo("GET", "/api/v1/input-requests", nil, http.StatusOK, &mine)
+	opened := 0
+	for _, r := range mine.Requests {
+		if strings.HasPrefix(r.Purpose, "Purpose PLAINTEXT-MARKER-") && strings.HasPrefix(r.DeclineReply, "Reply PLAINTEXT-MARKER-") {
+			opened++
+		}
+	}
+	if opened != 1 {
+		t.Errorf("frank does not read back the sealed purpose and reply of his request: %+v", mine)
+	}
+
 	// While the server runs, recent writes sit in the WAL, not yet checkpointed.
 	files, size := scan.scanDir("running", dir)
 	t.Logf("scanned %d files, %d bytes while serving: %v", files, size, listFiles(t, dir))

@@ -70,6 +70,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
+	// Content written before it was sealed (migration 0008) is sealed once,
+	// before anyone can read it.
+	if n, err := a.svc.SealLeftovers(ctx); err != nil {
+		return fmt.Errorf("seal leftover plain fields: %w", err)
+	} else if n > 0 {
+		log.Info("sealed leftover plain fields", "records", n)
+	}
 
 	cp := &checkpointer{path: c.checkpointPath(), store: a.db, log: log}
 	srv, err := server.New(server.Config{Service: a.svc, Logger: log, TrustProxy: trustProxy, Checkpoint: cp.String})

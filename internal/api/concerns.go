@@ -26,12 +26,13 @@ type disclosureJSON struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	DeliveredAt     *time.Time `json:"delivered_at"`
 	WithdrawnAt     *time.Time `json:"withdrawn_at"`
+	Damaged         bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // disclosureOut is where a disclosure's content enters an API response.
 func disclosureOut(d *mentorvault.Disclosure) disclosureJSON {
 	return disclosureJSON{ID: d.ID, ConcernID: d.ConcernID, Kind: string(d.Kind), DiscloserID: d.DiscloserID, RecipientUserID: optString(d.RecipientUserID),
-		RecipientName: optString(d.RecipientName), How: d.How, Content: d.Content.Reveal(), EffectiveAt: d.EffectiveAt, Imminent: d.Imminent,
+		RecipientName: optString(d.RecipientName), How: d.How, Content: d.Content.Reveal(), Damaged: d.Damaged, EffectiveAt: d.EffectiveAt, Imminent: d.Imminent,
 		State: string(d.State), MentorSignedAt: d.MentorSignedAt, MenteeSignedAt: d.MenteeSignedAt, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, WithdrawnAt: d.WithdrawnAt}
 }
 
@@ -48,6 +49,7 @@ type concernJSON struct {
 	Disclosures []disclosureJSON        `json:"disclosures"`
 	Exceptions  []mentorvault.Exception `json:"applicable_exceptions"`
 	MinNotice   int                     `json:"min_notice_hours"`
+	Damaged     bool                    `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 type stepJSON struct {
@@ -57,17 +59,18 @@ type stepJSON struct {
 	Answer    string    `json:"answer,omitempty"`
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+	Damaged   bool      `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 func concernOut(v *service.ConcernView) concernJSON {
-	out := concernJSON{ID: v.ID, RaisedBy: v.RaisedByID, Category: string(v.Category), Description: v.Description.Reveal(), Imminent: v.Imminent,
+	out := concernJSON{ID: v.ID, RaisedBy: v.RaisedByID, Category: string(v.Category), Description: v.Description.Reveal(), Damaged: v.Damaged, Imminent: v.Imminent,
 		Status: string(v.Status), CreatedAt: v.CreatedAt, ClosedAt: v.ClosedAt, Steps: []stepJSON{}, Disclosures: []disclosureJSON{},
 		Exceptions: v.Exceptions, MinNotice: v.MinNotice}
 	if out.Exceptions == nil {
 		out.Exceptions = []mentorvault.Exception{}
 	}
 	for _, st := range v.Steps {
-		out.Steps = append(out.Steps, stepJSON{st.ID, st.AuthorID, string(st.Kind), st.Answer, st.Body.Reveal(), st.CreatedAt})
+		out.Steps = append(out.Steps, stepJSON{st.ID, st.AuthorID, string(st.Kind), st.Answer, st.Body.Reveal(), st.CreatedAt, st.Damaged})
 	}
 	for _, d := range v.Disclosures {
 		out.Disclosures = append(out.Disclosures, disclosureOut(d.Disclosure))

@@ -23,6 +23,7 @@ type messageJSON struct {
 	From      string    `json:"from"`
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+	Damaged   bool      `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 func consultationOut(v *service.ConsultationView) consultationJSON {
@@ -33,7 +34,7 @@ func consultationOut(v *service.ConsultationView) consultationJSON {
 		if m.FromSupervisor {
 			from = "supervisor"
 		}
-		out.Messages = append(out.Messages, messageJSON{from, m.Body.Reveal(), m.CreatedAt})
+		out.Messages = append(out.Messages, messageJSON{from, m.Body.Reveal(), m.CreatedAt, m.Damaged})
 	}
 	return out
 }

@@ -30,6 +30,7 @@ type receivedDisclosureJSON struct {
 	How         string     `json:"how"`
 	Imminent    bool       `json:"imminent"`
 	DeliveredAt *time.Time `json:"delivered_at"`
+	Damaged     bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // receivedDisclosuresOut is where a delivered disclosure's content enters a
@@ -37,7 +38,7 @@ type receivedDisclosureJSON struct {
 func receivedDisclosuresOut(ds []*service.ReceivedDisclosure) map[string]any {
 	out := []receivedDisclosureJSON{}
 	for _, d := range ds {
-		out = append(out, receivedDisclosureJSON{d.ID, person(d.From), d.Content.Reveal(), d.How, d.Imminent, d.DeliveredAt})
+		out = append(out, receivedDisclosureJSON{d.ID, person(d.From), d.Content.Reveal(), d.How, d.Imminent, d.DeliveredAt, d.Damaged})
 	}
 	return map[string]any{"disclosures": out}
 }

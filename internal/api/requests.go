@@ -21,12 +21,13 @@ type requestJSON struct {
 	StatementID  *string    `json:"statement_id"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	Damaged      bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // requestOut is where a request's question enters a response to the pair.
 func requestOut(v *service.RequestView) requestJSON {
 	return requestJSON{ID: v.ID, Requester: person(v.Requester), Asked: person(v.Asked), Subject: person(v.Subject), Purpose: v.Purpose,
-		Question: v.Question.Reveal(), Deadline: v.Deadline, Status: string(v.Status), DeclineReply: v.DeclineReply,
+		Question: v.Question.Reveal(), Damaged: v.Damaged, Deadline: v.Deadline, Status: string(v.Status), DeclineReply: v.DeclineReply,
 		StatementID: optString(v.StatementID), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 
@@ -77,11 +78,12 @@ type myRequestJSON struct {
 	DeclineReply   string     `json:"decline_reply"`
 	StatementID    *string    `json:"statement_id"`
 	CreatedAt      time.Time  `json:"created_at"`
+	Damaged        bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 func myRequestOut(m *service.MyRequest) myRequestJSON {
 	return myRequestJSON{ID: m.ID, RelationshipID: m.RelationshipID, Asked: person(m.Asked), Subject: person(m.Subject), Purpose: m.Purpose,
-		Question: m.Question.Reveal(), Deadline: m.Deadline, Status: string(m.Status), DeclineReply: m.DeclineReply, StatementID: optString(m.StatementID),
+		Question: m.Question.Reveal(), Damaged: m.Damaged, Deadline: m.Deadline, Status: string(m.Status), DeclineReply: m.DeclineReply, StatementID: optString(m.StatementID),
 		CreatedAt: m.CreatedAt}
 }
 

@@ -27,13 +27,14 @@ type statementJSON struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	ReleasedAt    *time.Time `json:"released_at"`
 	WithdrawnAt   *time.Time `json:"withdrawn_at"`
+	Damaged       bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // statementOut is where a statement's text, comment and findings enter a
 // response to the pair; requesters get receivedOut instead.
 func statementOut(v *service.StatementView) statementJSON {
 	return statementJSON{ID: v.ID, Kind: v.Kind, RequestID: optString(v.RequestID), Author: person(v.Author), Subject: person(v.Subject),
-		Recipient: person(v.Recipient), RecipientKind: string(v.RecipientKind), Purpose: v.Purpose, Body: v.Body.Reveal(), Comment: v.Comment.Reveal(),
+		Recipient: person(v.Recipient), RecipientKind: string(v.RecipientKind), Purpose: v.Purpose, Body: v.Body.Reveal(), Comment: v.Comment.Reveal(), Damaged: v.Damaged,
 		State: string(v.State), ReleaseAt: v.ReleaseAt, Check: checkOut(v.Check), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		ReleasedAt: v.ReleasedAt, WithdrawnAt: v.WithdrawnAt}
 }
@@ -145,12 +146,13 @@ type receivedJSON struct {
 	Body        *string    `json:"body"` // null once withdrawn
 	ReleasedAt  time.Time  `json:"released_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
+	Damaged     bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // receivedOut is where a released statement's text enters a response to its recipient.
 func receivedOut(v *service.ReceivedStatement) receivedJSON {
 	out := receivedJSON{ID: v.ID, Kind: v.Kind, RequestID: optString(v.RequestID), Author: person(v.Author), Subject: person(v.Subject),
-		Purpose: v.Purpose, State: string(mentorvault.StatementReleased), ReleasedAt: v.ReleasedAt, WithdrawnAt: v.WithdrawnAt}
+		Purpose: v.Purpose, State: string(mentorvault.StatementReleased), ReleasedAt: v.ReleasedAt, WithdrawnAt: v.WithdrawnAt, Damaged: v.Damaged}
 	if v.WithdrawnAt != nil {
 		out.State = string(mentorvault.StatementWithdrawn)
 	} else {

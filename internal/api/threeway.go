@@ -14,6 +14,7 @@ type threeWayNoteJSON struct {
 	Author    personJSON `json:"author"`
 	Body      string     `json:"body"`
 	CreatedAt time.Time  `json:"created_at"`
+	Damaged   bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 type threeWayJSON struct {
@@ -33,13 +34,14 @@ type threeWayJSON struct {
 	Notes          []threeWayNoteJSON `json:"notes"`
 	CreatedAt      time.Time          `json:"created_at"`
 	UpdatedAt      time.Time          `json:"updated_at"`
+	Damaged        bool               `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // threeWayOut is where a brief and the notes for the three enter a response.
 func threeWayOut(v *service.ThreeWayView) threeWayJSON {
 	out := threeWayJSON{ID: v.ID, RelationshipID: v.RelationshipID, Mentor: person(v.Mentor), Mentee: person(v.Mentee), Manager: person(v.Manager),
 		ProposedBy: v.ProposedByID, Brief: v.Brief.Reveal(), StartsAt: v.StartsAt, Minutes: v.Minutes, Location: v.Location, State: string(v.State),
-		MentorAgreedAt: v.MentorAgreedAt, MenteeAgreedAt: v.MenteeAgreedAt, Notes: []threeWayNoteJSON{}, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		MentorAgreedAt: v.MentorAgreedAt, MenteeAgreedAt: v.MenteeAgreedAt, Notes: []threeWayNoteJSON{}, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Damaged: v.Damaged}
 	for _, n := range v.Notes {
 		out.Notes = append(out.Notes, threeWayNoteOut(n))
 	}
@@ -47,7 +49,7 @@ func threeWayOut(v *service.ThreeWayView) threeWayJSON {
 }
 
 func threeWayNoteOut(n *service.ThreeWayNoteView) threeWayNoteJSON {
-	return threeWayNoteJSON{ID: n.ID, Author: person(n.Author), Body: n.Body.Reveal(), CreatedAt: n.CreatedAt}
+	return threeWayNoteJSON{ID: n.ID, Author: person(n.Author), Body: n.Body.Reveal(), CreatedAt: n.CreatedAt, Damaged: n.Damaged}
 }
 
 type threeWayInputJSON struct {

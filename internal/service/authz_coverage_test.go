@@ -69,6 +69,7 @@ var authzAllowlist = map[string]string{
 	"Service.OperatorCreateToken":      "operator CLI",
 	"Service.VerifySealed":             "operator CLI (audit verify): reads stored rows and digests, opens nothing",
 	"Service.BindLegacyParties":        "upgrade step run by serve at start-up, before it listens",
+	"Service.SealLeftovers":            "start-up data step ('serve' before it listens): seals pre-0008 plain fields in place, audited as a system write",
 	"Service.Orgs":                     "operator CLI (user add, config check, demo): lists organisations, no content",
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.

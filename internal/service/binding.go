@@ -174,6 +174,12 @@ var sealedKinds = []sealedKind{
 	{"goal_progress", eachGoalProgress},
 	{"commitment", eachCommitment},
 	{"feedback", eachFeedback},
+	{"concern", eachConcern}, // and its steps
+	{"disclosure", eachDisclosure},
+	{"consultation_message", eachConsultationMessage},
+	{"input_request", eachRequest},
+	{"statement", eachStatement},
+	{"three_way", eachThreeWay}, // and its notes
 }
 
 // partiesAD is the associated data of a relationship's party binding: an

@@ -5,18 +5,73 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// concernAD binds a concern's description to who raised it (only they may
+// withdraw it) and whether it was raised as an imminent danger (which lets a
+// disclosure skip the notice period).
 func concernAD(c *mentorvault.Concern) seal.AD {
-	return seal.AD{RelationshipID: c.RelationshipID, Record: "concern", RecordID: c.ID, Field: "description"}
+	return seal.AD{RelationshipID: c.RelationshipID, Record: "concern", RecordID: c.ID, Field: "description", Version: c.SealVersion,
+		Bind: []seal.Binding{{Name: "raised_by", Value: c.RaisedByID}, {Name: "imminent", Value: strconv.FormatBool(c.Imminent)}}}
 }
 
+// stepAD binds a concern step to its concern, its author and its kind.
 func stepAD(relID string, s *mentorvault.ConcernStep) seal.AD {
-	return seal.AD{RelationshipID: relID, Record: "concern_step", RecordID: s.ID, Field: "body"}
+	return seal.AD{RelationshipID: relID, Record: "concern_step", RecordID: s.ID, Field: "body", Version: s.SealVersion,
+		Bind: []seal.Binding{{Name: "concern", Value: s.ConcernID}, {Name: "author", Value: s.AuthorID}, {Name: "kind", Value: string(s.Kind)}}}
+}
+
+// sealConcern seals c's description at its next seal version.
+func (s *Service) sealConcern(key []byte, c *mentorvault.Concern) (err error) {
+	c.SealVersion++
+	c.DescriptionSealed, err = s.keys.Seal(key, concernAD(c), c.Description)
+	return err
+}
+
+// sealStep seals a step's answer and body at its next seal version.
+func (s *Service) sealStep(key []byte, relID string, st *mentorvault.ConcernStep) error {
+	b, err := json.Marshal(stepSealed{Answer: st.Answer, Body: st.Body.Reveal()})
+	if err != nil {
+		return err
+	}
+	st.SealVersion++
+	st.Sealed, err = s.keys.Seal(key, stepAD(relID, st), mentorvault.NewSecret(string(b)))
+	return err
+}
+
+// openConcernText opens c's description; one that does not open is damaged.
+func (s *Service) openConcernText(ctx context.Context, key []byte, c *mentorvault.Concern) error {
+	d, err := s.keys.Open(key, concernAD(c), c.DescriptionSealed)
+	if err != nil {
+		return s.damaged(ctx, "concern", c.ID, err)
+	}
+	c.Description = d
+	return nil
+}
+
+// eachConcern lists every concern of a relationship, and every step of
+// each, for VerifySealed.
+func eachConcern(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	cs, err := tx.FindConcerns(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		yield(sealedRecord{record: "concern", id: c.ID, version: c.SealVersion, fields: []sealedField{{concernAD(c), c.DescriptionSealed}}})
+		steps, err := tx.FindConcernSteps(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, st := range steps {
+			yield(sealedRecord{record: "concern_step", id: st.ID, version: st.SealVersion, fields: []sealedField{{stepAD(rel.ID, st), st.Sealed}}})
+		}
+	}
+	return nil
 }
 
 var categoryWords = map[mentorvault.ConcernCategory]string{
@@ -50,7 +105,7 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 		}
 		c := &mentorvault.Concern{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, RaisedByID: o.a.user.ID, Category: cat, Imminent: imminent,
 			Status: mentorvault.ConcernOpen, CreatedAt: o.tx.Now(), UpdatedAt: o.tx.Now(), Description: mentorvault.NewSecret(description)}
-		if c.DescriptionSealed, err = s.keys.Seal(key, concernAD(c), c.Description); err != nil {
+		if err := s.sealConcern(key, c); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateConcern(o.ctx, c); err != nil {
@@ -64,7 +119,7 @@ func (s *Service) RaiseConcern(ctx context.Context, p mentorvault.Principal, rel
 		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "concern.raised", c.ID, text, concernLink(o.rel.ID, c.ID), "concern.raised:"+c.ID); err != nil {
 			return event{}, err
 		}
-		return event{"concern.raise", concernTarget(o.rel, c.ID), fmt.Sprintf("category=%s; imminent=%v", cat, imminent)}, nil
+		return event{"concern.raise", concernTarget(o.rel, c.ID), withSeal(fmt.Sprintf("category=%s; imminent=%v", cat, imminent), sealedField{concernAD(c), c.DescriptionSealed})}, nil
 	})
 	return out, err
 }
@@ -110,7 +165,7 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 			return event{}, err
 		}
 		for _, c := range cs {
-			v, err := s.concernView(o, c)
+			v, err := s.concernView(o, c, true)
 			if err != nil {
 				return event{}, err
 			}
@@ -132,7 +187,7 @@ func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, i
 		if err != nil {
 			return event{}, err
 		}
-		if out, err = s.concernView(o, c); err != nil {
+		if out, err = s.concernView(o, c, false); err != nil {
 			return event{}, err
 		}
 		return event{"concern.read", concernTarget(o.rel, c.ID), ""}, nil
@@ -149,14 +204,20 @@ type stepSealed struct {
 	Body   string `json:"body"`
 }
 
-func (s *Service) concernView(o *op, c *mentorvault.Concern) (*ConcernView, error) {
+// concernView opens c with its steps and disclosures. A step or disclosure
+// that does not open is flagged damaged and the rest served; so is the
+// concern itself in a list (list true), while alone it is the damaged error.
+func (s *Service) concernView(o *op, c *mentorvault.Concern, list bool) (*ConcernView, error) {
 	ctx, tx, rel, me, now := o.ctx, o.tx, o.rel, o.a.user.ID, o.tx.Now()
 	key, err := o.key()
 	if err != nil {
 		return nil, err
 	}
-	if c.Description, err = s.keys.Open(key, concernAD(c), c.DescriptionSealed); err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open concern %s: %w", c.ID, err))
+	switch err := s.openConcernText(ctx, key, c); {
+	case list && isDamaged(err):
+		c.Damaged = true
+	case err != nil:
+		return nil, err
 	}
 	v := &ConcernView{Concern: c}
 	steps, err := tx.FindConcernSteps(ctx, c.ID)
@@ -166,7 +227,11 @@ func (s *Service) concernView(o *op, c *mentorvault.Concern) (*ConcernView, erro
 	for _, st := range steps {
 		sec, err := s.keys.Open(key, stepAD(rel.ID, st), st.Sealed)
 		if err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open concern step %s: %w", st.ID, err))
+			if err := s.damaged(ctx, "concern step", st.ID, err); !isDamaged(err) {
+				return nil, err
+			}
+			st.Damaged = true
+			continue
 		}
 		var ss stepSealed
 		if err := json.Unmarshal([]byte(sec.Reveal()), &ss); err != nil {
@@ -181,8 +246,10 @@ func (s *Service) concernView(o *op, c *mentorvault.Concern) (*ConcernView, erro
 	}
 	v.Recipients = map[string]Person{}
 	for _, d := range ds {
-		if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
+		if err := s.openDisclosure(ctx, key, d); isDamaged(err) {
+			d.Damaged = true
+		} else if err != nil {
+			return nil, err
 		}
 		if id := d.RecipientUserID; id != "" {
 			if _, ok := v.Recipients[id]; !ok {
@@ -232,7 +299,11 @@ func (s *Service) openConcern(o *op, concernID string) (*mentorvault.Concern, []
 		return nil, nil, mentorvault.Errorf(mentorvault.ECONFLICT, "the concern is %s", c.Status)
 	}
 	key, err := o.key()
-	return c, key, err
+	if err != nil {
+		return nil, nil, err
+	}
+	// Opening checks its bindings: who raised it decides who may withdraw it.
+	return c, key, s.openConcernText(o.ctx, key, c)
 }
 
 // RecordConcernStep records a step of working the concern through: each
@@ -269,11 +340,7 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 			return event{}, err
 		}
 		st := &mentorvault.ConcernStep{ID: mentorvault.NewID(), ConcernID: c.ID, AuthorID: o.a.user.ID, Kind: kind, Answer: answer, Body: mentorvault.NewSecret(body), CreatedAt: o.tx.Now()}
-		b, err := json.Marshal(stepSealed{Answer: answer, Body: body})
-		if err != nil {
-			return event{}, err
-		}
-		if st.Sealed, err = s.keys.Seal(key, stepAD(o.rel.ID, st), mentorvault.NewSecret(string(b))); err != nil {
+		if err := s.sealStep(key, o.rel.ID, st); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateConcernStep(o.ctx, st); err != nil {
@@ -284,7 +351,7 @@ func (s *Service) RecordConcernStep(ctx context.Context, p mentorvault.Principal
 			"concern.step:"+st.ID); err != nil {
 			return event{}, err
 		}
-		return event{"concern.step", concernTarget(o.rel, c.ID), "kind=" + string(kind)}, nil
+		return event{"concern.step", concernTarget(o.rel, c.ID), withSeal("kind="+string(kind), sealedField{stepAD(o.rel.ID, st), st.Sealed})}, nil
 	})
 	return out, err
 }

@@ -3,14 +3,44 @@ package service
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
+// consultationAD binds a message to its consultation, to who consults whom
+// (the consultant and the supervisor are who may read it) and to which side
+// wrote it.
 func consultationAD(c *mentorvault.Consultation, m *mentorvault.ConsultationMessage) seal.AD {
-	return seal.AD{RelationshipID: c.RelationshipID, Record: "consultation_message", RecordID: m.ID, Field: "body"}
+	return seal.AD{RelationshipID: c.RelationshipID, Record: "consultation_message", RecordID: m.ID, Field: "body", Version: m.SealVersion,
+		Bind: []seal.Binding{{Name: "consultation", Value: m.ConsultationID}, {Name: "consultant", Value: c.ConsultantID},
+			{Name: "supervisor", Value: c.SupervisorID}, {Name: "from_supervisor", Value: strconv.FormatBool(m.FromSupervisor)}}}
+}
+
+// eachConsultationMessage lists every message of every consultation about
+// a relationship (started by one of its parties) for VerifySealed.
+func eachConsultationMessage(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	for _, party := range []string{rel.MentorID, rel.MenteeID} {
+		cs, err := tx.FindConsultations(ctx, party, "")
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.RelationshipID != rel.ID {
+				continue
+			}
+			ms, err := tx.FindConsultationMessages(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				yield(sealedRecord{record: "consultation_message", id: m.ID, version: m.SealVersion, fields: []sealedField{{consultationAD(c, m), m.BodySealed}}})
+			}
+		}
+	}
+	return nil
 }
 
 func consultationResource(c *mentorvault.Consultation, orgID string) policy.Consultation {
@@ -88,7 +118,8 @@ func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal
 		if err := o.tx.CreateConsultation(o.ctx, c); err != nil {
 			return event{}, err
 		}
-		if err := s.addMessage(o.ctx, o.tx, c, false, message); err != nil {
+		sealed, err := s.addMessage(o.ctx, o.tx, c, false, message)
+		if err != nil {
 			return event{}, err
 		}
 		out = c
@@ -96,21 +127,24 @@ func (s *Service) StartConsultation(ctx context.Context, p mentorvault.Principal
 			fmt.Sprintf("A %s in %s asks for your guidance, in confidence.", c.ConsultantRole, vs[0].ProgrammeName), "/consultations/"+c.ID, "consultation.started:"+c.ID); err != nil {
 			return event{}, err
 		}
-		return event{"consultation.start", consultationTarget(o.rel.OrgID, c.ID), ""}, nil
+		return event{"consultation.start", consultationTarget(o.rel.OrgID, c.ID), withSeal("", sealed)}, nil
 	})
 	return out, err
 }
 
-func (s *Service) addMessage(ctx context.Context, tx mentorvault.Tx, c *mentorvault.Consultation, fromSupervisor bool, body string) error {
+// addMessage seals and stores a message of c, returning what it sealed for
+// the caller's audit event.
+func (s *Service) addMessage(ctx context.Context, tx mentorvault.Tx, c *mentorvault.Consultation, fromSupervisor bool, body string) (sealedField, error) {
 	key, err := s.dataKey(ctx, tx, c.RelationshipID)
 	if err != nil {
-		return err
+		return sealedField{}, err
 	}
-	m := &mentorvault.ConsultationMessage{ID: mentorvault.NewID(), ConsultationID: c.ID, FromSupervisor: fromSupervisor, CreatedAt: tx.Now(), Body: mentorvault.NewSecret(body)}
+	m := &mentorvault.ConsultationMessage{ID: mentorvault.NewID(), ConsultationID: c.ID, FromSupervisor: fromSupervisor, CreatedAt: tx.Now(),
+		Body: mentorvault.NewSecret(body), SealVersion: 1}
 	if m.BodySealed, err = s.keys.Seal(key, consultationAD(c, m), m.Body); err != nil {
-		return err
+		return sealedField{}, err
 	}
-	return tx.CreateConsultationMessage(ctx, m)
+	return sealedField{consultationAD(c, m), m.BodySealed}, tx.CreateConsultationMessage(ctx, m)
 }
 
 // ConsultationView is a consultation as its reader may see it. For the
@@ -163,7 +197,10 @@ func (s *Service) consultationView(ctx context.Context, tx mentorvault.Tx, a act
 	}
 	for _, m := range ms {
 		if m.Body, err = s.keys.Open(key, consultationAD(c, m), m.BodySealed); err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open consultation message %s: %w", m.ID, err))
+			if err := s.damaged(ctx, "consultation message", m.ID, err); !isDamaged(err) {
+				return nil, err
+			}
+			m.Damaged = true // shown as damaged; the rest of the thread is served
 		}
 	}
 	v.Messages = ms
@@ -254,7 +291,8 @@ func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Pri
 			return err
 		}
 		fromSup := a.user.ID == c.SupervisorID
-		if err := s.addMessage(ctx, tx, c, fromSup, body); err != nil {
+		sealed, err := s.addMessage(ctx, tx, c, fromSup, body)
+		if err != nil {
 			return err
 		}
 		to, text := c.SupervisorID, "The "+c.ConsultantRole+" you are advising wrote again."
@@ -264,7 +302,7 @@ func (s *Service) PostConsultationMessage(ctx context.Context, p mentorvault.Pri
 		if err := s.notify(ctx, tx, to, "consultation.message", "", c.ID, text, "/consultations/"+c.ID, "consultation.message:"+c.ID+":"+tx.Now().Format("20060102150405.000000")); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "consultation.post", consultationTarget(a.user.OrgID, c.ID), "")
+		return s.record(ctx, tx, a, "consultation.post", consultationTarget(a.user.OrgID, c.ID), withSeal("", sealed))
 	})
 }
 

@@ -16,8 +16,97 @@ import (
 // other party has had it for the notice period (at once only for imminent
 // danger); delivery is a durable job.
 
-func disclosureAD(d *mentorvault.Disclosure) seal.AD {
-	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: "content"}
+// disclosureADFor binds a disclosure's sealed field to the concern it
+// belongs to, its kind, who discloses, to whom (a user or a named outsider)
+// and its state: the recipient reads it only once delivered. An outside
+// recipient's name is itself a sealed field of the record.
+func disclosureADFor(d *mentorvault.Disclosure, field string) seal.AD {
+	return seal.AD{RelationshipID: d.RelationshipID, Record: "disclosure", RecordID: d.ID, Field: field, Version: d.SealVersion,
+		Bind: []seal.Binding{{Name: "concern", Value: d.ConcernID}, {Name: "kind", Value: string(d.Kind)}, {Name: "discloser", Value: d.DiscloserID},
+			{Name: "recipient", Value: d.RecipientUserID}, {Name: "state", Value: string(d.State)}}}
+}
+
+func disclosureAD(d *mentorvault.Disclosure) seal.AD { return disclosureADFor(d, "content") }
+
+// sealDisclosure seals d's content at its next seal version. Every write of
+// a disclosure calls it, since its state is bound: the caller has opened it.
+func (s *Service) sealDisclosure(key []byte, d *mentorvault.Disclosure) (err error) {
+	d.SealVersion++
+	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
+		return err
+	}
+	d.HowSealed, d.RecipientNameSealed = nil, nil
+	if d.How != "" {
+		if d.HowSealed, err = s.keys.Seal(key, disclosureADFor(d, "how"), mentorvault.NewSecret(d.How)); err != nil {
+			return err
+		}
+	}
+	if d.RecipientName != "" {
+		d.RecipientNameSealed, err = s.keys.Seal(key, disclosureADFor(d, "recipient_name"), mentorvault.NewSecret(d.RecipientName))
+	}
+	return err
+}
+
+// disclosureSealed is what a write of d sealed, for its audit event.
+func disclosureSealed(d *mentorvault.Disclosure) []sealedField {
+	return []sealedField{{disclosureAD(d), d.ContentSealed}, {disclosureADFor(d, "how"), d.HowSealed},
+		{disclosureADFor(d, "recipient_name"), d.RecipientNameSealed}}
+}
+
+// openDisclosure opens d's content; one that does not open is damaged.
+func (s *Service) openDisclosure(ctx context.Context, key []byte, d *mentorvault.Disclosure) error {
+	c, err := s.keys.Open(key, disclosureAD(d), d.ContentSealed)
+	if err != nil {
+		return s.damaged(ctx, "disclosure", d.ID, err)
+	}
+	for _, f := range []struct {
+		name   string
+		sealed []byte
+		to     *string
+	}{{"how", d.HowSealed, &d.How}, {"recipient_name", d.RecipientNameSealed, &d.RecipientName}} {
+		if f.sealed == nil {
+			continue // empty, or a row from before they were sealed (SealLeftovers)
+		}
+		v, err := s.keys.Open(key, disclosureADFor(d, f.name), f.sealed)
+		if err != nil {
+			return s.damaged(ctx, "disclosure", d.ID, err)
+		}
+		*f.to = v.Reveal()
+	}
+	d.Content = c
+	return nil
+}
+
+// loadOpenDisclosure loads a disclosure of the operation's relationship and
+// opens it (checking what it binds) before a write.
+func (s *Service) loadOpenDisclosure(o *op, id string) (*mentorvault.Disclosure, []byte, error) {
+	d, err := loadDisclosure(o.ctx, o.tx, o.rel, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := o.key()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, key, s.openDisclosure(o.ctx, key, d)
+}
+
+// eachDisclosure lists every disclosure of a relationship for VerifySealed.
+func eachDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	cs, err := tx.FindConcerns(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		ds, err := tx.FindDisclosures(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			yield(sealedRecord{record: "disclosure", id: d.ID, version: d.SealVersion, fields: disclosureSealed(d)})
+		}
+	}
+	return nil
 }
 
 func disclosureResource(rel *mentorvault.Relationship, d *mentorvault.Disclosure) policy.Disclosure {
@@ -88,21 +177,17 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 		return nil, mentorvault.Invalid("the disclosure is not valid", f)
 	}
 	d.Content = mentorvault.NewSecret(in.Content)
-	var err error
-	if d.ContentSealed, err = s.keys.Seal(key, disclosureAD(d), d.Content); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, nil // sealed by the caller once its state is settled
 }
 
 // schedule makes a disclosure take effect at its time: at once (in this
 // transaction) when due now, otherwise through a durable job. A disclosure
 // it delivered at once is the caller's to store and, after its last other
 // write, to audit (recordDelivery).
-func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, d *mentorvault.Disclosure) error {
 	d.State = mentorvault.DisclosureScheduled
 	if !d.EffectiveAt.After(tx.Now()) {
-		return s.deliver(ctx, tx, rel, d)
+		return s.deliver(ctx, tx, rel, key, d)
 	}
 	return tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobDeliverDisclosure, RefID: d.ID, RunAt: d.EffectiveAt, CreatedAt: tx.Now()})
 }
@@ -132,6 +217,9 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 		if _, err := d.Sign(o.rel, o.a.user.ID, o.tx.Now()); err != nil {
 			return event{}, err
 		}
+		if err := s.sealDisclosure(key, d); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
 			return event{}, err
 		}
@@ -140,7 +228,7 @@ func (s *Service) ProposeDisclosurePlan(ctx context.Context, p mentorvault.Princ
 			concernLink(o.rel.ID, c.ID), "disclosure.plan:"+d.ID); err != nil {
 			return event{}, err
 		}
-		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "concern=" + c.ID}, nil
+		return event{"disclosure.plan", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("concern="+c.ID, disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -155,7 +243,7 @@ func loadDisclosure(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Rel
 func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
-		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		d, key, err := s.loadOpenDisclosure(o, disclosureID)
 		if err != nil {
 			return event{}, err
 		}
@@ -165,9 +253,12 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 		}
 		d.UpdatedAt = o.tx.Now()
 		if both {
-			if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+			if err := s.schedule(o.ctx, o.tx, o.rel, key, d); err != nil {
 				return event{}, err
 			}
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
+			return event{}, err
 		}
 		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
 			return event{}, err
@@ -178,7 +269,7 @@ func (s *Service) SignDisclosurePlan(ctx context.Context, p mentorvault.Principa
 				return event{}, err
 			}
 		}
-		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, "state=" + string(d.State)}, nil
+		return event{"disclosure.sign", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("state="+string(d.State), disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -220,7 +311,10 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
 				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
 		}
-		if err := s.schedule(o.ctx, o.tx, o.rel, d); err != nil {
+		if err := s.schedule(o.ctx, o.tx, o.rel, key, d); err != nil {
+			return event{}, err
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateDisclosure(o.ctx, d); err != nil {
@@ -240,7 +334,8 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 				return event{}, err
 			}
 		}
-		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent)}, nil
+		return event{"disclosure.notice", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID},
+			withSeal(fmt.Sprintf("effective_at=%s; imminent=%v", d.EffectiveAt.Format(time.RFC3339), d.Imminent), disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -251,7 +346,7 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principal, relID, disclosureID string) (*mentorvault.Disclosure, error) {
 	var out *mentorvault.Disclosure
 	err := s.relOp(ctx, p, policy.ActOnConcern, relID, partyRefusal, func(o *op) (event, error) {
-		d, err := loadDisclosure(o.ctx, o.tx, o.rel, disclosureID)
+		d, key, err := s.loadOpenDisclosure(o, disclosureID)
 		if err != nil {
 			return event{}, err
 		}
@@ -259,6 +354,9 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 			return event{}, mentorvault.Errorf(mentorvault.EFORBIDDEN, "only the party who filed the notice can withdraw it")
 		}
 		if err := d.Withdraw(o.tx.Now()); err != nil {
+			return event{}, err
+		}
+		if err := s.sealDisclosure(key, d); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.UpdateDisclosure(o.ctx, d); err != nil {
@@ -269,7 +367,7 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 			concernLink(o.rel.ID, d.ConcernID), "disclosure.withdrawn:"+d.ID); err != nil {
 			return event{}, err
 		}
-		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, ""}, nil
+		return event{"disclosure.withdraw", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "disclosure", id: d.ID}, withSeal("", disclosureSealed(d)...)}, nil
 	})
 	return out, err
 }
@@ -277,15 +375,22 @@ func (s *Service) WithdrawDisclosure(ctx context.Context, p mentorvault.Principa
 // deliver makes a scheduled disclosure take effect: the recipient, if a
 // user, receives it in-app; one to someone outside is recorded as made;
 // both parties are told. Runs in the caller's transaction, which stores d
-// and then, after its last other write, appends recordDelivery.
-func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
+// and then, after its last other write, appends recordDelivery; d's content
+// is open, and sealed here for its new state (key nil: the relationship's
+// key was destroyed and the content is gone with it).
+func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, d *mentorvault.Disclosure) error {
 	if err := d.Deliver(tx.Now()); err != nil {
 		return err
 	}
+	if key != nil {
+		if err := s.sealDisclosure(key, d); err != nil {
+			return err
+		}
+	}
 	for _, uid := range []string{rel.MentorID, rel.MenteeID} {
 		text := "A disclosure about your relationship has now been made"
-		if d.RecipientName != "" {
-			text += " (outside mentorvault, to " + d.RecipientName + ")"
+		if d.RecipientName != "" || d.RecipientNameSealed != nil {
+			text += " (outside mentorvault)" // to whom is sealed: the concern's page says
 		}
 		if err := s.notify(ctx, tx, uid, "disclosure.delivered", rel.ID, d.ID, text+".", concernLink(rel.ID, d.ConcernID), "disclosure.delivered:"+d.ID); err != nil {
 			return err
@@ -304,7 +409,7 @@ func (s *Service) deliver(ctx context.Context, tx mentorvault.Tx, rel *mentorvau
 func (s *Service) recordDelivery(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, d *mentorvault.Disclosure) error {
 	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
 	return s.record(ctx, tx, sys, "disclosure.delivered", target{orgID: rel.OrgID, relID: rel.ID, typ: "disclosure", id: d.ID},
-		fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent))
+		withSeal(fmt.Sprintf("kind=%s; imminent=%v", d.Kind, d.Imminent), disclosureSealed(d)...))
 }
 
 // runDelivery delivers the job's disclosure if it is still scheduled; a
@@ -317,7 +422,18 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 	if d.State != mentorvault.DisclosureScheduled {
 		return nil
 	}
-	if err := s.deliver(ctx, tx, rel, d); err != nil {
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	switch {
+	case errors.Is(err, errErased):
+		key = nil
+	case err != nil:
+		return err
+	default:
+		if err := s.openDisclosure(ctx, key, d); err != nil {
+			return err // damaged: not delivered; the job retries and the log names it
+		}
+	}
+	if err := s.deliver(ctx, tx, rel, key, d); err != nil {
 		return err
 	}
 	if err := tx.UpdateDisclosure(ctx, d); err != nil {
@@ -328,9 +444,9 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 
 // ReceivedDisclosure is a disclosure delivered to the caller, opened.
 type ReceivedDisclosure struct {
-	*mentorvault.Disclosure
-	From     Person // the discloser
-	Imminent bool
+	*mentorvault.Disclosure        // Damaged when its content was changed outside mentorvault
+	From                    Person // the discloser
+	Imminent                bool
 }
 
 // ReceivedDisclosures lists what was disclosed to the caller — only what was
@@ -363,8 +479,11 @@ func (s *Service) ReceivedDisclosures(ctx context.Context, p mentorvault.Princip
 			if err != nil {
 				return err
 			}
-			if d.Content, err = s.keys.Open(key, disclosureAD(d), d.ContentSealed); err != nil {
-				return mentorvault.Internal(fmt.Errorf("open disclosure %s: %w", d.ID, err))
+			switch err := s.openDisclosure(ctx, key, d); {
+			case isDamaged(err):
+				d.Damaged = true // shown as damaged; the rest of the list is served
+			case err != nil:
+				return err
 			}
 			from, err := tx.FindUserByID(ctx, d.DiscloserID)
 			if err != nil {

@@ -35,13 +35,13 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 		return err
 	}
 	if err := s.notify(ctx, tx, st.RecipientUserID, "statement.released", "", st.ID,
-		fmt.Sprintf("%s released a statement for you about %s (%s).", nm[st.AuthorID], nm[st.SubjectID], st.Purpose), "/statements",
+		fmt.Sprintf("%s released a statement for you about %s.", nm[st.AuthorID], nm[st.SubjectID]), "/statements",
 		"statement.released:"+st.ID); err != nil {
 		return err
 	}
 	for _, uid := range []string{st.AuthorID, st.SubjectID} {
 		if err := s.notify(ctx, tx, uid, "statement.released", rel.ID, st.ID,
-			fmt.Sprintf("The statement for %s (%s) was released on %s.", nm[st.RecipientUserID], st.Purpose, st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
+			fmt.Sprintf("The statement for %s was released on %s.", nm[st.RecipientUserID], st.ReleasedAt.Format("Mon 2 Jan 2006, 15:04 MST")),
 			statementLink(rel.ID, st.ID), "statement.released:"+st.ID); err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (s *Service) released(ctx context.Context, tx mentorvault.Tx, rel *mentorva
 // recordRelease appends the audit event of a release.
 func (s *Service) recordRelease(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, st *mentorvault.Statement) error {
 	sys := actor{p: mentorvault.Principal{Via: "service"}}
-	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), "recipient="+st.RecipientUserID)
+	return s.record(ctx, tx, sys, "statement.release", statementTarget(rel, st.ID), withSeal("recipient="+st.RecipientUserID, statementSealed(st)...))
 }
 
 // runStatementRelease releases the job's statement if it is still
@@ -65,7 +65,17 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 	if st.State != mentorvault.StatementPreAuthorised {
 		return nil
 	}
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.openStatement(ctx, key, st); err != nil {
+		return err // damaged: not released; the job retries and the log names it
+	}
 	if err := st.ReleaseIfDue(tx.Now()); err != nil {
+		return err
+	}
+	if err := s.sealStatement(key, st); err != nil {
 		return err
 	}
 	if err := tx.UpdateStatement(ctx, st); err != nil {
@@ -81,7 +91,8 @@ func (s *Service) runStatementRelease(ctx context.Context, tx mentorvault.Tx, j 
 // text (empty once withdrawn), who wrote it about whom, and when.
 type ReceivedStatement struct {
 	ID, Kind, Purpose, RequestID string
-	Body                         mentorvault.Secret // zero once withdrawn
+	Body                         mentorvault.Secret // zero once withdrawn, or when damaged
+	Damaged                      bool               // the released text was changed outside mentorvault and does not open
 	Author, Subject              Person
 	ReleasedAt                   time.Time
 	WithdrawnAt                  *time.Time
@@ -117,17 +128,29 @@ func (s *Service) ReceivedStatements(ctx context.Context, p mentorvault.Principa
 			if err := s.authorize(ctx, tx, a, policy.ReceiveStatement, statementResource(rel, st), t, always); err != nil {
 				return err
 			}
-			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, Purpose: st.Purpose, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
-			if st.State == mentorvault.StatementReleased {
-				key, err := l.key(ctx, tx, rel.ID)
-				if errors.Is(err, errErased) {
-					continue // shredded: the statement is gone with its key
-				}
-				if err != nil {
+			v := &ReceivedStatement{ID: st.ID, Kind: st.Kind, RequestID: st.RequestID, ReleasedAt: *st.ReleasedAt, WithdrawnAt: st.WithdrawnAt}
+			key, err := l.key(ctx, tx, rel.ID)
+			switch {
+			case errors.Is(err, errErased) && st.State == mentorvault.StatementReleased:
+				continue // shredded: the statement is gone with its key
+			case errors.Is(err, errErased):
+				// withdrawn: it keeps its existence, not its purpose
+			case err != nil:
+				return err
+			default:
+				if err := s.openStatementPurpose(ctx, key, st); isDamaged(err) {
+					v.Damaged = true
+				} else if err != nil {
 					return err
 				}
+				v.Purpose = st.Purpose
+			}
+			if st.State == mentorvault.StatementReleased && !v.Damaged {
 				if v.Body, err = s.keys.Open(key, statementBodyAD(st), st.BodySealed); err != nil {
-					return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+					if err := s.damaged(ctx, "statement", st.ID, err); !isDamaged(err) {
+						return err
+					}
+					v.Damaged = true // shown as damaged; the rest of the list is served
 				}
 			}
 			if v.Author, err = l.person(st.AuthorID); err != nil {

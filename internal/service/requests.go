@@ -17,8 +17,74 @@ import (
 // asked party declines or drafts a statement, the requester sees only what
 // is released.
 
-func questionAD(r *mentorvault.InputRequest) seal.AD {
-	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: "question"}
+// requestAD binds an input request's sealed field to who asked, whom and
+// about whom: those decide who reads the request and to whom its answer
+// goes.
+func requestAD(r *mentorvault.InputRequest, field string) seal.AD {
+	return seal.AD{RelationshipID: r.RelationshipID, Record: "input_request", RecordID: r.ID, Field: field, Version: r.SealVersion,
+		Bind: []seal.Binding{{Name: "requester", Value: r.RequesterID}, {Name: "asked", Value: r.AskedID}, {Name: "subject", Value: r.SubjectID}}}
+}
+
+func questionAD(r *mentorvault.InputRequest) seal.AD { return requestAD(r, "question") }
+
+// sealRequest seals r's question, purpose and decline reply (none while
+// empty) at its next seal version.
+func (s *Service) sealRequest(key []byte, r *mentorvault.InputRequest) (err error) {
+	r.SealVersion++
+	if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
+		return err
+	}
+	if r.PurposeSealed, err = s.keys.Seal(key, requestAD(r, "purpose"), mentorvault.NewSecret(r.Purpose)); err != nil {
+		return err
+	}
+	r.DeclineReplySealed = nil
+	if r.DeclineReply != "" {
+		r.DeclineReplySealed, err = s.keys.Seal(key, requestAD(r, "decline_reply"), mentorvault.NewSecret(r.DeclineReply))
+	}
+	return err
+}
+
+// requestSealed is what a write of r sealed, for its audit event.
+func requestSealed(r *mentorvault.InputRequest) []sealedField {
+	return []sealedField{{questionAD(r), r.QuestionSealed}, {requestAD(r, "purpose"), r.PurposeSealed}, {requestAD(r, "decline_reply"), r.DeclineReplySealed}}
+}
+
+// openRequest opens r's sealed fields; one that does not open is damaged.
+// A row from before purposes were sealed keeps its plain purpose and reply
+// until SealLeftovers.
+func (s *Service) openRequest(ctx context.Context, key []byte, r *mentorvault.InputRequest) error {
+	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
+	if err != nil {
+		return s.damaged(ctx, "input request", r.ID, err)
+	}
+	for _, f := range []struct {
+		name   string
+		sealed []byte
+		to     *string
+	}{{"purpose", r.PurposeSealed, &r.Purpose}, {"decline_reply", r.DeclineReplySealed, &r.DeclineReply}} {
+		if f.sealed == nil {
+			continue
+		}
+		v, err := s.keys.Open(key, requestAD(r, f.name), f.sealed)
+		if err != nil {
+			return s.damaged(ctx, "input request", r.ID, err)
+		}
+		*f.to = v.Reveal()
+	}
+	r.Question = q
+	return nil
+}
+
+// eachRequest lists every input request of a relationship for VerifySealed.
+func eachRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	rs, err := tx.FindInputRequests(ctx, rel.ID, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		yield(sealedRecord{record: "input_request", id: r.ID, version: r.SealVersion, fields: requestSealed(r)})
+	}
+	return nil
 }
 
 func requestResource(rel *mentorvault.Relationship, r *mentorvault.InputRequest) policy.InputRequest {
@@ -35,7 +101,13 @@ func (s *Service) answerable(o *op, requestID string) (*mentorvault.InputRequest
 	if err := s.authorize(o.ctx, o.tx, o.a, policy.AnswerRequest, requestResource(o.rel, r), requestTarget(o.rel, r.ID), never); err != nil {
 		return nil, err
 	}
-	return r, nil
+	// Opening checks its bindings: a request whose requester, asked party
+	// or subject was changed outside mentorvault is answered to no one.
+	key, err := o.key()
+	if err != nil {
+		return nil, err
+	}
+	return r, s.openRequest(o.ctx, key, r)
 }
 
 // InputRequestInput is a requester's request for input about one party.
@@ -103,7 +175,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return err
 		}
-		if r.QuestionSealed, err = s.keys.Seal(key, questionAD(r), r.Question); err != nil {
+		if err := s.sealRequest(key, r); err != nil {
 			return err
 		}
 		if err := tx.CreateInputRequest(ctx, r); err != nil {
@@ -114,13 +186,13 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 			return err
 		}
 		if err := s.notify(ctx, tx, r.AskedID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked you for input about %s (%s). You may decline; nothing is shared without %s's consent.",
-				a.user.Name, names[r.SubjectID], r.Purpose, names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			fmt.Sprintf("%s asked you for input about %s. You may decline; nothing is shared without %s's consent.",
+				a.user.Name, names[r.SubjectID], names[r.SubjectID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
 			return err
 		}
 		if err := s.notify(ctx, tx, r.SubjectID, "input.requested", rel.ID, r.ID,
-			fmt.Sprintf("%s asked %s for input about you (%s). You will see any statement before it is released.",
-				a.user.Name, names[r.AskedID], r.Purpose), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
+			fmt.Sprintf("%s asked %s for input about you. You will see any statement before it is released.",
+				a.user.Name, names[r.AskedID]), thirdPartyLink(rel.ID), "input.requested:"+r.ID); err != nil {
 			return err
 		}
 		out = &MyRequest{ID: r.ID, Purpose: r.Purpose, Question: r.Question, Status: r.Status, Deadline: r.Deadline, CreatedAt: r.CreatedAt,
@@ -131,7 +203,7 @@ func (s *Service) RequestInput(ctx context.Context, p mentorvault.Principal, rel
 		if out.Subject, err = person(ctx, tx, r.SubjectID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), "")
+		return s.record(ctx, tx, a, "input.request", requestTarget(rel, r.ID), withSeal("", requestSealed(r)...))
 	})
 	return out, err
 }
@@ -216,12 +288,16 @@ func (v *RequestView) CanAnswer() bool {
 	return v.Allowed.Has(policy.AnswerRequest) && v.Open() && !v.busy
 }
 
+// requestView opens r for the pair's list: a damaged request is flagged and
+// served without its sealed fields.
 func (s *Service) requestView(ctx context.Context, tx mentorvault.Tx, key []byte, r *mentorvault.InputRequest) (*RequestView, error) {
-	q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-	if err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+	err := s.openRequest(ctx, key, r)
+	switch {
+	case isDamaged(err):
+		r.Damaged = true
+	case err != nil:
+		return nil, err
 	}
-	r.Question = q
 	v := &RequestView{InputRequest: r}
 	if v.Requester, err = person(ctx, tx, r.RequesterID); err != nil {
 		return nil, err
@@ -261,19 +337,26 @@ func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, r
 		if err := r.Decline(reply, o.tx.Now()); err != nil {
 			return event{}, err
 		}
+		key, err := o.key()
+		if err != nil {
+			return event{}, err
+		}
+		if err := s.sealRequest(key, r); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.UpdateInputRequest(o.ctx, r); err != nil {
 			return event{}, err
 		}
 		if err := s.notify(o.ctx, o.tx, r.RequesterID, "input.declined", "", r.ID,
-			fmt.Sprintf("%s replied to your request (%s).", o.a.user.Name, r.Purpose), "/requests", "input.declined:"+r.ID); err != nil {
+			fmt.Sprintf("%s replied to your request.", o.a.user.Name), "/requests", "input.declined:"+r.ID); err != nil {
 			return event{}, err
 		}
 		if err := s.notify(o.ctx, o.tx, r.SubjectID, "input.declined", o.rel.ID, r.ID,
-			fmt.Sprintf("%s declined the request for input about you (%s).", o.a.user.Name, r.Purpose), thirdPartyLink(o.rel.ID), "input.declined:"+r.ID); err != nil {
+			fmt.Sprintf("%s declined the request for input about you.", o.a.user.Name), thirdPartyLink(o.rel.ID), "input.declined:"+r.ID); err != nil {
 			return event{}, err
 		}
 		out = r
-		return event{"input.decline", requestTarget(o.rel, r.ID), ""}, nil
+		return event{"input.decline", requestTarget(o.rel, r.ID), withSeal("", requestSealed(r)...)}, nil
 	})
 	return out, err
 }
@@ -296,7 +379,8 @@ func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorva
 // whom, for what, and what became of it — never a draft or a comment.
 type MyRequest struct {
 	ID, Purpose, DeclineReply string
-	Question                  mentorvault.Secret // zero once its relationship's content was erased
+	Question                  mentorvault.Secret // zero once its relationship's content was erased, or when damaged (so are Purpose and DeclineReply)
+	Damaged                   bool               // its sealed fields were changed outside mentorvault and do not open
 	Status                    mentorvault.RequestStatus
 	Deadline, CreatedAt       time.Time
 	RelationshipID            string
@@ -341,18 +425,21 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
 				return err
 			}
-			m := &MyRequest{ID: r.ID, Purpose: r.Purpose, DeclineReply: r.DeclineReply, Status: r.Status, Deadline: r.Deadline,
+			m := &MyRequest{ID: r.ID, Status: r.Status, Deadline: r.Deadline,
 				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
 			key, err := l.key(ctx, tx, rel.ID)
 			if err != nil && !errors.Is(err, errErased) {
 				return err
 			}
 			if err == nil { // a shredded request keeps its existence, not its question
-				q, err := s.keys.Open(key, questionAD(r), r.QuestionSealed)
-				if err != nil {
-					return mentorvault.Internal(fmt.Errorf("open input request %s: %w", r.ID, err))
+				switch err := s.openRequest(ctx, key, r); {
+				case isDamaged(err):
+					m.Damaged = true // shown as damaged; the rest of the list is served
+				case err != nil:
+					return err
+				default:
+					m.Question, m.Purpose, m.DeclineReply = r.Question, r.Purpose, r.DeclineReply
 				}
-				m.Question = q
 			}
 			if m.Asked, err = l.person(r.AskedID); err != nil {
 				return err

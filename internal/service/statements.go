@@ -19,12 +19,53 @@ import (
 // statements; the pair see every step. Shared summaries take the same path
 // without a request.
 
-func statementBodyAD(st *mentorvault.Statement) seal.AD {
-	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "body"}
+// statementAD binds a statement's sealed field to what decides who may read
+// it: its kind and request, its author, subject and recipient (and what the
+// recipient is to the pair, which the checker and clauses decide on), and
+// its state — the recipient reads only a released statement.
+func statementAD(st *mentorvault.Statement, field string) seal.AD {
+	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: field, Version: st.SealVersion,
+		Bind: []seal.Binding{{Name: "kind", Value: st.Kind}, {Name: "request", Value: st.RequestID}, {Name: "author", Value: st.AuthorID},
+			{Name: "subject", Value: st.SubjectID}, {Name: "recipient", Value: st.RecipientUserID},
+			{Name: "recipient_kind", Value: string(st.RecipientKind)}, {Name: "state", Value: string(st.State)}}}
 }
 
-func statementCommentAD(st *mentorvault.Statement) seal.AD {
-	return seal.AD{RelationshipID: st.RelationshipID, Record: "statement", RecordID: st.ID, Field: "comment"}
+func statementBodyAD(st *mentorvault.Statement) seal.AD    { return statementAD(st, "body") }
+func statementCommentAD(st *mentorvault.Statement) seal.AD { return statementAD(st, "comment") }
+
+// sealStatement seals st's Body and Comment (none when empty) at its next
+// seal version. Every write of a statement calls it, since its state is
+// bound: the caller has opened the statement first.
+func (s *Service) sealStatement(key []byte, st *mentorvault.Statement) (err error) {
+	st.SealVersion++
+	if st.PurposeSealed, err = s.keys.Seal(key, statementAD(st, "purpose"), mentorvault.NewSecret(st.Purpose)); err != nil {
+		return err
+	}
+	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
+		return err
+	}
+	st.CommentSealed = nil
+	if !st.Comment.IsZero() {
+		st.CommentSealed, err = s.keys.Seal(key, statementCommentAD(st), st.Comment)
+	}
+	return err
+}
+
+// statementSealed is what a write of st sealed, for its audit event.
+func statementSealed(st *mentorvault.Statement) []sealedField {
+	return []sealedField{{statementAD(st, "purpose"), st.PurposeSealed}, {statementBodyAD(st), st.BodySealed}, {statementCommentAD(st), st.CommentSealed}}
+}
+
+// eachStatement lists every statement of a relationship for VerifySealed.
+func eachStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	sts, err := tx.FindStatements(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		yield(sealedRecord{record: "statement", id: st.ID, version: st.SealVersion, fields: statementSealed(st)})
+	}
+	return nil
 }
 
 func statementResource(rel *mentorvault.Relationship, st *mentorvault.Statement) policy.Statement {
@@ -174,7 +215,7 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 					return event{}, err
 				}
 			}
-			sv, err := s.statementView(o.ctx, tx, o.rel, key, cx, st)
+			sv, err := s.statementView(o.ctx, tx, o.rel, key, cx, st, true)
 			if err != nil {
 				return event{}, err
 			}
@@ -238,28 +279,52 @@ func (cx *checkContext) check(ctx context.Context, tx mentorvault.Tx, st *mentor
 	return checker.Check(in), nil
 }
 
-func (s *Service) openStatement(key []byte, st *mentorvault.Statement) error {
+// openStatement opens st's body and comment; one that does not open is
+// damaged.
+func (s *Service) openStatement(ctx context.Context, key []byte, st *mentorvault.Statement) error {
+	if err := s.openStatementPurpose(ctx, key, st); err != nil {
+		return err
+	}
 	b, err := s.keys.Open(key, statementBodyAD(st), st.BodySealed)
 	if err != nil {
-		return mentorvault.Internal(fmt.Errorf("open statement %s: %w", st.ID, err))
+		return s.damaged(ctx, "statement", st.ID, err)
 	}
-	st.Body = b
+	var c mentorvault.Secret
 	if len(st.CommentSealed) > 0 {
-		c, err := s.keys.Open(key, statementCommentAD(st), st.CommentSealed)
-		if err != nil {
-			return mentorvault.Internal(fmt.Errorf("open statement %s comment: %w", st.ID, err))
+		if c, err = s.keys.Open(key, statementCommentAD(st), st.CommentSealed); err != nil {
+			return s.damaged(ctx, "statement", st.ID, err)
 		}
-		st.Comment = c
 	}
+	st.Body, st.Comment = b, c
 	return nil
 }
 
-func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, cx *checkContext, st *mentorvault.Statement) (*StatementView, error) {
-	if err := s.openStatement(key, st); err != nil {
+// openStatementPurpose opens st's purpose (a row from before purposes were
+// sealed keeps its plain one until SealLeftovers).
+func (s *Service) openStatementPurpose(ctx context.Context, key []byte, st *mentorvault.Statement) error {
+	if st.PurposeSealed == nil {
+		return nil
+	}
+	p, err := s.keys.Open(key, statementAD(st, "purpose"), st.PurposeSealed)
+	if err != nil {
+		return s.damaged(ctx, "statement", st.ID, err)
+	}
+	st.Purpose = p.Reveal()
+	return nil
+}
+
+// statementView opens st for the pair. In a list (list true) a damaged
+// statement is flagged and served without its texts or findings; alone it
+// is the damaged error.
+func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, cx *checkContext, st *mentorvault.Statement, list bool) (*StatementView, error) {
+	err := s.openStatement(ctx, key, st)
+	switch {
+	case list && isDamaged(err):
+		st.Damaged = true
+	case err != nil:
 		return nil, err
 	}
-	v := &StatementView{Statement: st}
-	var err error
+	v := &StatementView{Statement: st, Check: Check{Findings: []Finding{}}}
 	if v.Author, err = person(ctx, tx, st.AuthorID); err != nil {
 		return nil, err
 	}
@@ -268,6 +333,9 @@ func (s *Service) statementView(ctx context.Context, tx mentorvault.Tx, rel *men
 	}
 	if v.Recipient, err = person(ctx, tx, st.RecipientUserID); err != nil {
 		return nil, err
+	}
+	if st.Damaged {
+		return v, nil
 	}
 	at := tx.Now()
 	if st.ReleasedAt != nil {
@@ -287,7 +355,7 @@ func (s *Service) viewStatement(ctx context.Context, tx mentorvault.Tx, rel *men
 	if err != nil {
 		return nil, err
 	}
-	return s.statementView(ctx, tx, rel, key, cx, st)
+	return s.statementView(ctx, tx, rel, key, cx, st, false)
 }
 
 // Statement returns one statement as the pair see it, with the checker's
@@ -403,7 +471,7 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 		return nil, event{}, err
 	}
 	st.Body = mentorvault.NewSecret(body)
-	if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
+	if err := s.sealStatement(key, st); err != nil {
 		return nil, event{}, err
 	}
 	if err := tx.CreateStatement(ctx, st); err != nil {
@@ -418,11 +486,11 @@ func (s *Service) createStatement(ctx context.Context, tx mentorvault.Tx, a acto
 		what = "a summary for " + v.Recipient.Name
 	}
 	if err := s.notifyPartner(ctx, tx, a, rel, "statement.draft", st.ID,
-		fmt.Sprintf("%s started drafting %s (%s). You will be asked before anything is released.", a.user.Name, what, st.Purpose),
+		fmt.Sprintf("%s started drafting %s. You will be asked before anything is released.", a.user.Name, what),
 		statementLink(rel.ID, st.ID), "statement.draft:"+st.ID); err != nil {
 		return nil, event{}, err
 	}
-	return v, event{"statement.draft", statementTarget(rel, st.ID), fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings))}, nil
+	return v, event{"statement.draft", statementTarget(rel, st.ID), withSeal(fmt.Sprintf("kind=%s; findings=%d", st.Kind, len(v.Check.Findings)), statementSealed(st)...)}, nil
 }
 
 // openStatementFor loads a statement of the operation's relationship,
@@ -439,7 +507,7 @@ func (s *Service) openStatementFor(o *op, act policy.Action, id string) (*mentor
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, key, s.openStatement(key, st)
+	return st, key, s.openStatement(o.ctx, key, st)
 }
 
 // EditStatement replaces a draft's text (also after the subject asked for
@@ -459,7 +527,7 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 			return event{}, err
 		}
 		st.Body = mentorvault.NewSecret(body)
-		if st.BodySealed, err = s.keys.Seal(key, statementBodyAD(st), st.Body); err != nil {
+		if err := s.sealStatement(key, st); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
@@ -468,7 +536,7 @@ func (s *Service) EditStatement(ctx context.Context, p mentorvault.Principal, re
 		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
 			return event{}, err
 		}
-		return event{"statement.edit", statementTarget(o.rel, st.ID), fmt.Sprintf("findings=%d", len(out.Check.Findings))}, nil
+		return event{"statement.edit", statementTarget(o.rel, st.ID), withSeal(fmt.Sprintf("findings=%d", len(out.Check.Findings)), statementSealed(st)...)}, nil
 	})
 	return out, err
 }
@@ -502,28 +570,31 @@ func (s *Service) SubmitStatement(ctx context.Context, p mentorvault.Principal, 
 		if err := st.Submit(res.PreAuthorised, window, o.tx.Now()); err != nil {
 			return event{}, err
 		}
-		st.Comment, st.CommentSealed = mentorvault.Secret{}, nil
+		st.Comment = mentorvault.Secret{}
+		if err := s.sealStatement(key, st); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
 			return event{}, err
 		}
-		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s (%s). Read it and approve, ask for changes or refuse.",
-			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose)
+		text := fmt.Sprintf("%s asks for your consent to a statement about you for %s. Read it and approve, ask for changes or refuse.",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID))
 		if st.State == mentorvault.StatementPreAuthorised {
 			if err := o.tx.CreateJob(o.ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobReleaseStatement, RefID: st.ID,
 				RunAt: *st.ReleaseAt, CreatedAt: o.tx.Now()}); err != nil {
 				return event{}, err
 			}
-			text = fmt.Sprintf("%s prepared a statement about you for %s (%s) that your signed agreement allows. It will be released on %s unless you object before then.",
-				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose, st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+			text = fmt.Sprintf("%s prepared a statement about you for %s that your signed agreement allows. It will be released on %s unless you object before then.",
+				o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.ReleaseAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 		}
 		if err := s.notify(o.ctx, o.tx, st.SubjectID, "statement.submitted", o.rel.ID, st.ID, text, statementLink(o.rel.ID, st.ID),
 			fmt.Sprintf("statement.submitted:%s:%d", st.ID, st.UpdatedAt.UnixNano())); err != nil {
 			return event{}, err
 		}
-		if out, err = s.statementView(o.ctx, o.tx, o.rel, key, cx, st); err != nil {
+		if out, err = s.statementView(o.ctx, o.tx, o.rel, key, cx, st, false); err != nil {
 			return event{}, err
 		}
-		return event{"statement.submit", statementTarget(o.rel, st.ID), fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings))}, nil
+		return event{"statement.submit", statementTarget(o.rel, st.ID), withSeal(fmt.Sprintf("state=%s; findings=%d", st.State, len(res.Findings)), statementSealed(st)...)}, nil
 	})
 	return out, err
 }
@@ -567,11 +638,9 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 		if err := st.Decide(decision, tx.Now()); err != nil {
 			return err
 		}
-		st.Comment, st.CommentSealed = mentorvault.NewSecret(comment), nil
-		if comment != "" {
-			if st.CommentSealed, err = s.keys.Seal(key, statementCommentAD(st), st.Comment); err != nil {
-				return err
-			}
+		st.Comment = mentorvault.NewSecret(comment)
+		if err := s.sealStatement(key, st); err != nil {
+			return err
 		}
 		if err := tx.UpdateStatement(ctx, st); err != nil {
 			return err
@@ -582,8 +651,8 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 			}
 		} else {
 			words := map[string]string{"changes": "asked for changes to", "refuse": "refused"}[decision]
-			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s (%s).",
-				a.user.Name, words, personName(ctx, tx, st.RecipientUserID), st.Purpose), statementLink(rel.ID, st.ID),
+			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s.",
+				a.user.Name, words, personName(ctx, tx, st.RecipientUserID)), statementLink(rel.ID, st.ID),
 				fmt.Sprintf("statement.%s:%s:%d", decision, st.ID, st.UpdatedAt.UnixNano())); err != nil {
 				return err
 			}
@@ -593,7 +662,7 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 		}
 		// The audit events come after every other write (the audit head is
 		// held the least): the decision's, then the release's.
-		if err := s.record(ctx, tx, a, "statement."+decision, statementTarget(rel, st.ID), "state="+string(st.State)); err != nil {
+		if err := s.record(ctx, tx, a, "statement."+decision, statementTarget(rel, st.ID), withSeal("state="+string(st.State), statementSealed(st)...)); err != nil {
 			return err
 		}
 		if st.State == mentorvault.StatementReleased {
@@ -617,21 +686,24 @@ func (s *Service) WithdrawStatement(ctx context.Context, p mentorvault.Principal
 		if err := st.Withdraw(o.tx.Now()); err != nil {
 			return event{}, err
 		}
+		if err := s.sealStatement(key, st); err != nil {
+			return event{}, err
+		}
 		if err := o.tx.UpdateStatement(o.ctx, st); err != nil {
 			return event{}, err
 		}
 		if err := s.notify(o.ctx, o.tx, st.RecipientUserID, "statement.withdrawn", "", st.ID,
-			fmt.Sprintf("%s withdrew the statement released to you (%s).", o.a.user.Name, st.Purpose), "/statements", "statement.withdrawn:"+st.ID); err != nil {
+			fmt.Sprintf("%s withdrew the statement released to you.", o.a.user.Name), "/statements", "statement.withdrawn:"+st.ID); err != nil {
 			return event{}, err
 		}
-		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s (%s).",
-			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID), st.Purpose), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
+		if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, "statement.withdrawn", st.ID, fmt.Sprintf("%s withdrew the statement for %s.",
+			o.a.user.Name, personName(o.ctx, o.tx, st.RecipientUserID)), statementLink(o.rel.ID, st.ID), "statement.withdrawn:"+st.ID); err != nil {
 			return event{}, err
 		}
 		if out, err = s.viewStatement(o.ctx, o.tx, o.rel, key, st); err != nil {
 			return event{}, err
 		}
-		return event{"statement.withdraw", statementTarget(o.rel, st.ID), ""}, nil
+		return event{"statement.withdraw", statementTarget(o.rel, st.ID), withSeal("", statementSealed(st)...)}, nil
 	})
 	return out, err
 }

@@ -92,8 +92,8 @@ func TestInputRequestConsentPaths(t *testing.T) {
 			t.Fatalf("request %+v", r)
 		}
 		// Both parties see at once that the request exists: who asks, for what.
-		if !notified(t, e, "alice", r.ID, "Frank Fischer asked you for input about Bob Baker (promotion to team lead)") ||
-			!notified(t, e, "bob", r.ID, "Frank Fischer asked Alice Archer for input about you (promotion to team lead)") {
+		if !notified(t, e, "alice", r.ID, "Frank Fischer asked you for input about Bob Baker.") ||
+			!notified(t, e, "bob", r.ID, "Frank Fischer asked Alice Archer for input about you.") {
 			t.Fatal("the parties were not told of the request")
 		}
 		tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), rel))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -16,12 +17,57 @@ import (
 // agreed that exact brief, the line manager sees the brief, the meeting and
 // the notes marked for the three of them. The pair's own notes stay theirs.
 
+// briefAD binds a three-way brief to the line manager invited, who proposed
+// it, its state and each party's agreement: the line manager reads it only
+// once both parties agreed it.
 func briefAD(m *mentorvault.ThreeWayMeeting) seal.AD {
-	return seal.AD{RelationshipID: m.RelationshipID, Record: "three_way", RecordID: m.ID, Field: "brief"}
+	return seal.AD{RelationshipID: m.RelationshipID, Record: "three_way", RecordID: m.ID, Field: "brief", Version: m.SealVersion,
+		Bind: []seal.Binding{{Name: "manager", Value: m.ManagerID}, {Name: "proposed_by", Value: m.ProposedByID}, {Name: "state", Value: string(m.State)},
+			{Name: "mentor_agreed", Value: strconv.FormatBool(m.MentorAgreedAt != nil)}, {Name: "mentee_agreed", Value: strconv.FormatBool(m.MenteeAgreedAt != nil)}}}
 }
 
+// threeWayNoteAD binds a note for the three to its meeting and its author.
 func threeWayNoteAD(relID string, n *mentorvault.ThreeWayNote) seal.AD {
-	return seal.AD{RelationshipID: relID, Record: "three_way_note", RecordID: n.ID, Field: "body"}
+	return seal.AD{RelationshipID: relID, Record: "three_way_note", RecordID: n.ID, Field: "body", Version: n.SealVersion,
+		Bind: []seal.Binding{{Name: "three_way", Value: n.ThreeWayID}, {Name: "author", Value: n.AuthorID}}}
+}
+
+// sealBrief seals m's brief at its next seal version. Every write of a
+// three-way meeting calls it, since its state and agreements are bound.
+func (s *Service) sealBrief(key []byte, m *mentorvault.ThreeWayMeeting) (err error) {
+	m.SealVersion++
+	m.BriefSealed, err = s.keys.Seal(key, briefAD(m), m.Brief)
+	return err
+}
+
+// openBrief opens m's brief; one that does not open is damaged.
+func (s *Service) openBrief(ctx context.Context, key []byte, m *mentorvault.ThreeWayMeeting) error {
+	b, err := s.keys.Open(key, briefAD(m), m.BriefSealed)
+	if err != nil {
+		return s.damaged(ctx, "three-way meeting", m.ID, err)
+	}
+	m.Brief = b
+	return nil
+}
+
+// eachThreeWay lists every three-way meeting of a relationship, and its
+// notes, for VerifySealed.
+func eachThreeWay(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
+	ms, err := tx.FindThreeWays(ctx, rel.ID, "")
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		yield(sealedRecord{record: "three_way", id: m.ID, version: m.SealVersion, fields: []sealedField{{briefAD(m), m.BriefSealed}}})
+		ns, err := tx.FindThreeWayNotes(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range ns {
+			yield(sealedRecord{record: "three_way_note", id: n.ID, version: n.SealVersion, fields: []sealedField{{threeWayNoteAD(rel.ID, n), n.BodySealed}}})
+		}
+	}
+	return nil
 }
 
 func threeWayResource(rel *mentorvault.Relationship, m *mentorvault.ThreeWayMeeting) policy.ThreeWay {
@@ -102,12 +148,17 @@ type ThreeWayNoteView struct {
 	Author Person
 }
 
+// threeWayView opens m with its people and, withNotes, its notes. A damaged
+// brief is flagged (a single read has refused it in threeWayCall already),
+// and so is a damaged note, the rest served.
 func (s *Service) threeWayView(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, m *mentorvault.ThreeWayMeeting, withNotes bool) (*ThreeWayView, error) {
-	b, err := s.keys.Open(key, briefAD(m), m.BriefSealed)
-	if err != nil {
-		return nil, mentorvault.Internal(fmt.Errorf("open three-way brief %s: %w", m.ID, err))
+	err := s.openBrief(ctx, key, m)
+	switch {
+	case isDamaged(err):
+		m.Damaged = true
+	case err != nil:
+		return nil, err
 	}
-	m.Brief = b
 	v := &ThreeWayView{ThreeWayMeeting: m}
 	if v.Mentor, err = person(ctx, tx, rel.MentorID); err != nil {
 		return nil, err
@@ -127,7 +178,10 @@ func (s *Service) threeWayView(ctx context.Context, tx mentorvault.Tx, rel *ment
 	}
 	for _, n := range ns {
 		if n.Body, err = s.keys.Open(key, threeWayNoteAD(rel.ID, n), n.BodySealed); err != nil {
-			return nil, mentorvault.Internal(fmt.Errorf("open three-way note %s: %w", n.ID, err))
+			if err := s.damaged(ctx, "three-way note", n.ID, err); !isDamaged(err) {
+				return nil, err
+			}
+			n.Damaged = true // shown as damaged; the other notes are served
 		}
 		nv := &ThreeWayNoteView{ThreeWayNote: n}
 		if nv.Author, err = person(ctx, tx, n.AuthorID); err != nil {
@@ -168,7 +222,8 @@ func (s *Service) ProposeThreeWay(ctx context.Context, p mentorvault.Principal, 
 		if err != nil {
 			return event{}, err
 		}
-		if m.BriefSealed, err = s.keys.Seal(key, briefAD(m), mentorvault.NewSecret(in.Brief)); err != nil {
+		m.Brief = mentorvault.NewSecret(in.Brief)
+		if err := s.sealBrief(key, m); err != nil {
 			return event{}, err
 		}
 		if err := o.tx.CreateThreeWay(o.ctx, m); err != nil {
@@ -182,7 +237,7 @@ func (s *Service) ProposeThreeWay(ctx context.Context, p mentorvault.Principal, 
 		if out, err = s.threeWayView(o.ctx, o.tx, o.rel, key, m, true); err != nil {
 			return event{}, err
 		}
-		return event{"threeway.propose", threeWayTarget(o.rel, m.ID), ""}, nil
+		return event{"threeway.propose", threeWayTarget(o.rel, m.ID), withSeal("", sealedField{briefAD(m), m.BriefSealed})}, nil
 	})
 	return out, err
 }
@@ -211,7 +266,12 @@ func (s *Service) threeWayCall(ctx context.Context, tx mentorvault.Tx, p mentorv
 		return a, nil, nil, nil, err
 	}
 	key, err := s.dataKey(ctx, tx, rel.ID)
-	return a, rel, m, key, err
+	if err != nil {
+		return a, nil, nil, nil, err
+	}
+	// Opening checks its bindings: the manager and the agreements decide
+	// who reads the brief and the notes.
+	return a, rel, m, key, s.openBrief(ctx, key, m)
 }
 
 // ThreeWay returns a three-way meeting with its brief and its notes for
@@ -293,7 +353,8 @@ func (s *Service) ReviseThreeWay(ctx context.Context, p mentorvault.Principal, i
 			return err
 		}
 		m.StartsAt, m.Minutes, m.Location = in.StartsAt.UTC().Truncate(time.Minute), in.Minutes, in.Location
-		if m.BriefSealed, err = s.keys.Seal(key, briefAD(m), mentorvault.NewSecret(in.Brief)); err != nil {
+		m.Brief = mentorvault.NewSecret(in.Brief)
+		if err := s.sealBrief(key, m); err != nil {
 			return err
 		}
 		if err := tx.UpdateThreeWay(ctx, m); err != nil {
@@ -306,7 +367,7 @@ func (s *Service) ReviseThreeWay(ctx context.Context, p mentorvault.Principal, i
 		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "threeway.revise", threeWayTarget(rel, m.ID), "")
+		return s.record(ctx, tx, a, "threeway.revise", threeWayTarget(rel, m.ID), withSeal("", sealedField{briefAD(m), m.BriefSealed}))
 	})
 	return out, err
 }
@@ -322,6 +383,9 @@ func (s *Service) AgreeThreeWay(ctx context.Context, p mentorvault.Principal, id
 			return err
 		}
 		if err := m.Agree(rel, a.user.ID, tx.Now()); err != nil {
+			return err
+		}
+		if err := s.sealBrief(key, m); err != nil {
 			return err
 		}
 		if err := tx.UpdateThreeWay(ctx, m); err != nil {
@@ -345,7 +409,7 @@ func (s *Service) AgreeThreeWay(ctx context.Context, p mentorvault.Principal, id
 		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "threeway.agree", threeWayTarget(rel, m.ID), "state="+string(m.State))
+		return s.record(ctx, tx, a, "threeway.agree", threeWayTarget(rel, m.ID), withSeal("state="+string(m.State), sealedField{briefAD(m), m.BriefSealed}))
 	})
 	return out, err
 }
@@ -366,6 +430,9 @@ func (s *Service) FinishThreeWay(ctx context.Context, p mentorvault.Principal, i
 		if err := m.Finish(to, tx.Now()); err != nil {
 			return err
 		}
+		if err := s.sealBrief(key, m); err != nil {
+			return err
+		}
 		if err := tx.UpdateThreeWay(ctx, m); err != nil {
 			return err
 		}
@@ -378,7 +445,7 @@ func (s *Service) FinishThreeWay(ctx context.Context, p mentorvault.Principal, i
 		if out, err = s.threeWayView(ctx, tx, rel, key, m, true); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "threeway."+string(to), threeWayTarget(rel, m.ID), "")
+		return s.record(ctx, tx, a, "threeway."+string(to), threeWayTarget(rel, m.ID), withSeal("", sealedField{briefAD(m), m.BriefSealed}))
 	})
 	return out, err
 }
@@ -396,7 +463,7 @@ func (s *Service) AddThreeWayNote(ctx context.Context, p mentorvault.Principal, 
 		if err != nil {
 			return err
 		}
-		n := &mentorvault.ThreeWayNote{ID: mentorvault.NewID(), ThreeWayID: m.ID, AuthorID: a.user.ID, Body: mentorvault.NewSecret(body), CreatedAt: tx.Now()}
+		n := &mentorvault.ThreeWayNote{ID: mentorvault.NewID(), ThreeWayID: m.ID, AuthorID: a.user.ID, Body: mentorvault.NewSecret(body), CreatedAt: tx.Now(), SealVersion: 1}
 		if n.BodySealed, err = s.keys.Seal(key, threeWayNoteAD(rel.ID, n), n.Body); err != nil {
 			return err
 		}
@@ -417,7 +484,7 @@ func (s *Service) AddThreeWayNote(ctx context.Context, p mentorvault.Principal, 
 			}
 		}
 		out = &ThreeWayNoteView{ThreeWayNote: n, Author: Person{ID: a.user.ID, Name: a.user.Name, Email: a.user.Email}}
-		return s.record(ctx, tx, a, "threeway.note", threeWayTarget(rel, m.ID), "")
+		return s.record(ctx, tx, a, "threeway.note", threeWayTarget(rel, m.ID), withSeal("", sealedField{threeWayNoteAD(rel.ID, n), n.BodySealed}))
 	})
 	return out, err
 }

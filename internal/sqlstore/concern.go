@@ -12,10 +12,10 @@ import (
 // unknown relationship or user, or a category or status the schema refuses.
 func (tx *Tx) CreateConcern(ctx context.Context, c *mentorvault.Concern) error {
 	d := tx.d
-	_, err := tx.write(ctx, `INSERT INTO concerns (id, relationship_id, raised_by_id, category, description_sealed, imminent, status,
+	_, err := tx.write(ctx, `INSERT INTO concerns (id, relationship_id, raised_by_id, category, description_sealed, seal_version, imminent, status,
 	created_at, updated_at, closed_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.RelationshipID, c.RaisedByID, string(c.Category), c.DescriptionSealed, c.Imminent, string(c.Status),
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.RelationshipID, c.RaisedByID, string(c.Category), c.DescriptionSealed, c.SealVersion, c.Imminent, string(c.Status),
 		d.timeArg(c.CreatedAt), d.timeArg(c.UpdatedAt), d.nullTimeArg(c.ClosedAt))
 	return mapError("create concern", "concern", err)
 }
@@ -28,12 +28,12 @@ func (tx *Tx) UpdateConcern(ctx context.Context, c *mentorvault.Concern) error {
 		string(c.Status), d.timeArg(c.UpdatedAt), d.nullTimeArg(c.ClosedAt), c.ID)
 }
 
-const concernColumns = `id, relationship_id, raised_by_id, category, description_sealed, imminent, status, created_at, updated_at, closed_at`
+const concernColumns = `id, relationship_id, raised_by_id, category, description_sealed, seal_version, imminent, status, created_at, updated_at, closed_at`
 
 func scanConcern(s interface{ Scan(...any) error }) (*mentorvault.Concern, error) {
 	var c mentorvault.Concern
 	var category, status string
-	if err := s.Scan(&c.ID, &c.RelationshipID, &c.RaisedByID, &category, bytesCol{&c.DescriptionSealed}, &c.Imminent, &status,
+	if err := s.Scan(&c.ID, &c.RelationshipID, &c.RaisedByID, &category, bytesCol{&c.DescriptionSealed}, &c.SealVersion, &c.Imminent, &status,
 		timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, nullTimeCol{&c.ClosedAt}); err != nil {
 		return nil, err
 	}
@@ -60,19 +60,19 @@ func (tx *Tx) FindConcerns(ctx context.Context, relationshipID string) ([]*mento
 // Returns ECONFLICT for a duplicate ID and EINVALID for an unknown concern or
 // user, or a kind the schema refuses.
 func (tx *Tx) CreateConcernStep(ctx context.Context, s *mentorvault.ConcernStep) error {
-	_, err := tx.write(ctx, `INSERT INTO concern_steps (id, concern_id, author_id, kind, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.ID, s.ConcernID, s.AuthorID, string(s.Kind), s.Sealed, tx.d.timeArg(s.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO concern_steps (id, concern_id, author_id, kind, sealed, seal_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.ConcernID, s.AuthorID, string(s.Kind), s.Sealed, s.SealVersion, tx.d.timeArg(s.CreatedAt))
 	return mapError("create concern step", "concern step", err)
 }
 
 // FindConcernSteps lists a concern's steps (ciphertext only), oldest first.
 func (tx *Tx) FindConcernSteps(ctx context.Context, concernID string) ([]*mentorvault.ConcernStep, error) {
-	rows, err := tx.query(ctx, `SELECT id, concern_id, author_id, kind, sealed, created_at FROM concern_steps
+	rows, err := tx.query(ctx, `SELECT id, concern_id, author_id, kind, sealed, seal_version, created_at FROM concern_steps
 WHERE concern_id = ? ORDER BY created_at, id`, concernID)
 	return collect(rows, err, "find concern steps", func(r *sql.Rows) (*mentorvault.ConcernStep, error) {
 		var s mentorvault.ConcernStep
 		var kind string
-		if err := r.Scan(&s.ID, &s.ConcernID, &s.AuthorID, &kind, bytesCol{&s.Sealed}, timeCol{&s.CreatedAt}); err != nil {
+		if err := r.Scan(&s.ID, &s.ConcernID, &s.AuthorID, &kind, bytesCol{&s.Sealed}, &s.SealVersion, timeCol{&s.CreatedAt}); err != nil {
 			return nil, err
 		}
 		s.Kind = mentorvault.ConcernStepKind(kind)
@@ -87,38 +87,44 @@ WHERE concern_id = ? ORDER BY created_at, id`, concernID)
 func (tx *Tx) CreateDisclosure(ctx context.Context, v *mentorvault.Disclosure) error {
 	d := tx.d
 	_, err := tx.write(ctx, `INSERT INTO disclosures (id, concern_id, relationship_id, kind, discloser_id, recipient_user_id, recipient_name, how,
-	content_sealed, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.ConcernID, v.RelationshipID, string(v.Kind), v.DiscloserID, nullString(v.RecipientUserID), v.RecipientName, v.How,
-		v.ContentSealed, d.timeArg(v.EffectiveAt), v.Imminent, string(v.State), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt),
+	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at,
+	created_at, updated_at, delivered_at, withdrawn_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.ConcernID, v.RelationshipID, string(v.Kind), v.DiscloserID, nullString(v.RecipientUserID),
+		plainOr(v.RecipientNameSealed, v.RecipientName, mentorvault.Redacted), plainOr(v.HowSealed, v.How, ""), nullBytes(v.RecipientNameSealed), nullBytes(v.HowSealed),
+		v.ContentSealed, v.SealVersion, d.timeArg(v.EffectiveAt), v.Imminent, string(v.State), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt),
 		d.timeArg(v.CreatedAt), d.timeArg(v.UpdatedAt), d.nullTimeArg(v.DeliveredAt), d.nullTimeArg(v.WithdrawnAt))
 	return mapError("create disclosure", "disclosure", err)
 }
 
-// UpdateDisclosure stores State, EffectiveAt, MentorSignedAt,
-// MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt. Returns ENOTFOUND.
+// UpdateDisclosure stores State, ContentSealed, How(Sealed), RecipientName(Sealed), SealVersion, EffectiveAt,
+// MentorSignedAt, MenteeSignedAt, UpdatedAt, DeliveredAt and WithdrawnAt.
+// Returns ENOTFOUND.
 func (tx *Tx) UpdateDisclosure(ctx context.Context, v *mentorvault.Disclosure) error {
 	d := tx.d
 	return tx.execOne(ctx, "update disclosure", "disclosure",
-		`UPDATE disclosures SET state = ?, effective_at = ?, mentor_signed_at = ?, mentee_signed_at = ?, updated_at = ?,
+		`UPDATE disclosures SET state = ?, content_sealed = ?, how = ?, how_sealed = ?, recipient_name = ?, recipient_name_sealed = ?,
+	seal_version = ?, effective_at = ?, mentor_signed_at = ?, mentee_signed_at = ?, updated_at = ?,
 	delivered_at = ?, withdrawn_at = ?
 WHERE id = ?`,
-		string(v.State), d.timeArg(v.EffectiveAt), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt), d.timeArg(v.UpdatedAt),
+		string(v.State), v.ContentSealed, plainOr(v.HowSealed, v.How, ""), nullBytes(v.HowSealed),
+		plainOr(v.RecipientNameSealed, v.RecipientName, mentorvault.Redacted), nullBytes(v.RecipientNameSealed), v.SealVersion, d.timeArg(v.EffectiveAt), d.nullTimeArg(v.MentorSignedAt), d.nullTimeArg(v.MenteeSignedAt), d.timeArg(v.UpdatedAt),
 		d.nullTimeArg(v.DeliveredAt), d.nullTimeArg(v.WithdrawnAt), v.ID)
 }
 
 const disclosureColumns = `id, concern_id, relationship_id, kind, discloser_id, recipient_user_id, recipient_name, how,
-	content_sealed, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at`
+	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at`
 
 func scanDisclosure(s interface{ Scan(...any) error }) (*mentorvault.Disclosure, error) {
 	var v mentorvault.Disclosure
 	var kind, state string
 	if err := s.Scan(&v.ID, &v.ConcernID, &v.RelationshipID, &kind, &v.DiscloserID, stringCol{&v.RecipientUserID}, &v.RecipientName, &v.How,
-		bytesCol{&v.ContentSealed}, timeCol{&v.EffectiveAt}, &v.Imminent, &state, nullTimeCol{&v.MentorSignedAt}, nullTimeCol{&v.MenteeSignedAt},
+		bytesCol{&v.RecipientNameSealed}, bytesCol{&v.HowSealed}, bytesCol{&v.ContentSealed}, &v.SealVersion, timeCol{&v.EffectiveAt}, &v.Imminent, &state, nullTimeCol{&v.MentorSignedAt}, nullTimeCol{&v.MenteeSignedAt},
 		timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, nullTimeCol{&v.DeliveredAt}, nullTimeCol{&v.WithdrawnAt}); err != nil {
 		return nil, err
 	}
 	v.Kind, v.State = mentorvault.DisclosureKind(kind), mentorvault.DisclosureState(state)
+	v.RecipientName, v.How = unsealedOr(v.RecipientNameSealed, v.RecipientName), unsealedOr(v.HowSealed, v.How)
 	return &v, nil
 }
 
@@ -199,19 +205,19 @@ func (tx *Tx) FindConsultations(ctx context.Context, consultantID, supervisorID 
 // CreateConsultationMessage stores a message's ciphertext (never Body).
 // Returns ECONFLICT for a duplicate ID and EINVALID for an unknown consultation.
 func (tx *Tx) CreateConsultationMessage(ctx context.Context, m *mentorvault.ConsultationMessage) error {
-	_, err := tx.write(ctx, `INSERT INTO consultation_messages (id, consultation_id, from_supervisor, body_sealed, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.ID, m.ConsultationID, m.FromSupervisor, m.BodySealed, tx.d.timeArg(m.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO consultation_messages (id, consultation_id, from_supervisor, body_sealed, seal_version, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.ID, m.ConsultationID, m.FromSupervisor, m.BodySealed, m.SealVersion, tx.d.timeArg(m.CreatedAt))
 	return mapError("create consultation message", "consultation message", err)
 }
 
 // FindConsultationMessages lists a consultation's messages (ciphertext
 // only), oldest first.
 func (tx *Tx) FindConsultationMessages(ctx context.Context, consultationID string) ([]*mentorvault.ConsultationMessage, error) {
-	rows, err := tx.query(ctx, `SELECT id, consultation_id, from_supervisor, body_sealed, created_at FROM consultation_messages
+	rows, err := tx.query(ctx, `SELECT id, consultation_id, from_supervisor, body_sealed, seal_version, created_at FROM consultation_messages
 WHERE consultation_id = ? ORDER BY created_at, id`, consultationID)
 	return collect(rows, err, "find consultation messages", func(r *sql.Rows) (*mentorvault.ConsultationMessage, error) {
 		var m mentorvault.ConsultationMessage
-		if err := r.Scan(&m.ID, &m.ConsultationID, &m.FromSupervisor, bytesCol{&m.BodySealed}, timeCol{&m.CreatedAt}); err != nil {
+		if err := r.Scan(&m.ID, &m.ConsultationID, &m.FromSupervisor, bytesCol{&m.BodySealed}, &m.SealVersion, timeCol{&m.CreatedAt}); err != nil {
 			return nil, err
 		}
 		return &m, nil

@@ -208,6 +208,13 @@ func (tx *Tx) StartUpgradeStep(ctx context.Context, name string, at time.Time) (
 	return n == 1, mapError("start upgrade step", "upgrade step", err)
 }
 
+// UpgradeStepDone reports whether step name was recorded.
+func (tx *Tx) UpgradeStepDone(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM upgrade_steps WHERE name = ?`, name).Scan(&n)
+	return n > 0, mapError("find upgrade step", "upgrade step", err)
+}
+
 // UpdateDataKey replaces a live wrapped keyset (rotation or rewrapping).
 // Returns ENOTFOUND if there is none or it was destroyed.
 func (tx *Tx) UpdateDataKey(ctx context.Context, relationshipID string, wrapped []byte, at time.Time) error {

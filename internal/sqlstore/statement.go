@@ -15,36 +15,62 @@ func nullBytes(b []byte) any {
 	return b
 }
 
+// plainOr is what a plain column that a sealed one replaced holds: the
+// value itself only for a row not sealed yet (sealed nil), otherwise marker
+// ("[sealed]" where the schema's CHECK wants a value, else ""). Migration
+// 0008 explains why the columns stay.
+func plainOr(sealed []byte, plain, marker string) string {
+	if sealed != nil {
+		return marker
+	}
+	return plain
+}
+
+// unsealedOr is the plain value a scan gives: empty once the field is
+// sealed (the service opens it), the stored value for an older row.
+func unsealedOr(sealed []byte, plain string) string {
+	if sealed != nil {
+		return ""
+	}
+	return plain
+}
+
 // CreateInputRequest stores a request with its sealed question (never
 // Question). Returns ECONFLICT for a duplicate ID and EINVALID for an
 // unknown relationship or user, or a status the schema refuses.
 func (tx *Tx) CreateInputRequest(ctx context.Context, r *mentorvault.InputRequest) error {
 	d := tx.d
-	_, err := tx.write(ctx, `INSERT INTO input_requests (id, relationship_id, requester_id, asked_id, subject_id, purpose, question_sealed,
-	deadline, status, decline_reply, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.RelationshipID, r.RequesterID, r.AskedID, r.SubjectID, r.Purpose, r.QuestionSealed,
-		d.timeArg(r.Deadline), string(r.Status), r.DeclineReply, d.timeArg(r.CreatedAt), d.timeArg(r.UpdatedAt))
+	_, err := tx.write(ctx, `INSERT INTO input_requests (id, relationship_id, requester_id, asked_id, subject_id, purpose, purpose_sealed, question_sealed, seal_version,
+	deadline, status, decline_reply, decline_reply_sealed, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.RelationshipID, r.RequesterID, r.AskedID, r.SubjectID, plainOr(r.PurposeSealed, r.Purpose, mentorvault.Redacted), nullBytes(r.PurposeSealed),
+		r.QuestionSealed, r.SealVersion, d.timeArg(r.Deadline), string(r.Status), plainOr(r.DeclineReplySealed, r.DeclineReply, ""), nullBytes(r.DeclineReplySealed),
+		d.timeArg(r.CreatedAt), d.timeArg(r.UpdatedAt))
 	return mapError("create input request", "input request", err)
 }
 
-// UpdateInputRequest stores Status, DeclineReply and UpdatedAt. Returns ENOTFOUND.
+// UpdateInputRequest stores Status, DeclineReply(Sealed), Purpose(Sealed),
+// QuestionSealed, SealVersion and UpdatedAt. Returns ENOTFOUND.
 func (tx *Tx) UpdateInputRequest(ctx context.Context, r *mentorvault.InputRequest) error {
 	return tx.execOne(ctx, "update input request", "input request",
-		`UPDATE input_requests SET status = ?, decline_reply = ?, updated_at = ? WHERE id = ?`,
-		string(r.Status), r.DeclineReply, tx.d.timeArg(r.UpdatedAt), r.ID)
+		`UPDATE input_requests SET status = ?, decline_reply = ?, decline_reply_sealed = ?, purpose = ?, purpose_sealed = ?, question_sealed = ?,
+	seal_version = ?, updated_at = ? WHERE id = ?`,
+		string(r.Status), plainOr(r.DeclineReplySealed, r.DeclineReply, ""), nullBytes(r.DeclineReplySealed),
+		plainOr(r.PurposeSealed, r.Purpose, mentorvault.Redacted), nullBytes(r.PurposeSealed), r.QuestionSealed, r.SealVersion, tx.d.timeArg(r.UpdatedAt), r.ID)
 }
 
-const inputRequestColumns = `id, relationship_id, requester_id, asked_id, subject_id, purpose, question_sealed, deadline, status,
-	decline_reply, created_at, updated_at`
+const inputRequestColumns = `id, relationship_id, requester_id, asked_id, subject_id, purpose, purpose_sealed, question_sealed, seal_version,
+	deadline, status, decline_reply, decline_reply_sealed, created_at, updated_at`
 
 func scanInputRequest(s interface{ Scan(...any) error }) (*mentorvault.InputRequest, error) {
 	var r mentorvault.InputRequest
 	var status string
-	if err := s.Scan(&r.ID, &r.RelationshipID, &r.RequesterID, &r.AskedID, &r.SubjectID, &r.Purpose, bytesCol{&r.QuestionSealed},
-		timeCol{&r.Deadline}, &status, &r.DeclineReply, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}); err != nil {
+	if err := s.Scan(&r.ID, &r.RelationshipID, &r.RequesterID, &r.AskedID, &r.SubjectID, &r.Purpose, bytesCol{&r.PurposeSealed},
+		bytesCol{&r.QuestionSealed}, &r.SealVersion, timeCol{&r.Deadline}, &status, &r.DeclineReply, bytesCol{&r.DeclineReplySealed},
+		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}); err != nil {
 		return nil, err
 	}
+	r.Purpose, r.DeclineReply = unsealedOr(r.PurposeSealed, r.Purpose), unsealedOr(r.DeclineReplySealed, r.DeclineReply)
 	r.Status = mentorvault.RequestStatus(status)
 	return &r, nil
 }
@@ -76,37 +102,38 @@ func (tx *Tx) FindInputRequests(ctx context.Context, relationshipID, requesterID
 func (tx *Tx) CreateStatement(ctx context.Context, st *mentorvault.Statement) error {
 	d := tx.d
 	_, err := tx.write(ctx, `INSERT INTO statements (id, relationship_id, kind, request_id, author_id, subject_id, recipient_user_id, recipient_kind,
-	purpose, body_sealed, comment_sealed, state, release_at, created_at, updated_at, released_at, withdrawn_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	purpose, purpose_sealed, body_sealed, comment_sealed, seal_version, state, release_at, created_at, updated_at, released_at, withdrawn_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.ID, st.RelationshipID, st.Kind, nullString(st.RequestID), st.AuthorID, st.SubjectID, st.RecipientUserID, string(st.RecipientKind),
-		st.Purpose, st.BodySealed, nullBytes(st.CommentSealed), string(st.State), d.nullTimeArg(st.ReleaseAt),
+		plainOr(st.PurposeSealed, st.Purpose, mentorvault.Redacted), nullBytes(st.PurposeSealed), st.BodySealed, nullBytes(st.CommentSealed), st.SealVersion, string(st.State), d.nullTimeArg(st.ReleaseAt),
 		d.timeArg(st.CreatedAt), d.timeArg(st.UpdatedAt), d.nullTimeArg(st.ReleasedAt), d.nullTimeArg(st.WithdrawnAt))
 	return mapError("create statement", "statement", err)
 }
 
-// UpdateStatement stores State, BodySealed, CommentSealed, ReleaseAt,
+// UpdateStatement stores State, Purpose(Sealed), BodySealed, CommentSealed, SealVersion, ReleaseAt,
 // UpdatedAt, ReleasedAt and WithdrawnAt. Returns ENOTFOUND.
 func (tx *Tx) UpdateStatement(ctx context.Context, st *mentorvault.Statement) error {
 	d := tx.d
 	return tx.execOne(ctx, "update statement", "statement",
-		`UPDATE statements SET state = ?, body_sealed = ?, comment_sealed = ?, release_at = ?, updated_at = ?, released_at = ?, withdrawn_at = ?
+		`UPDATE statements SET state = ?, purpose = ?, purpose_sealed = ?, body_sealed = ?, comment_sealed = ?, seal_version = ?, release_at = ?, updated_at = ?, released_at = ?, withdrawn_at = ?
 WHERE id = ?`,
-		string(st.State), st.BodySealed, nullBytes(st.CommentSealed), d.nullTimeArg(st.ReleaseAt), d.timeArg(st.UpdatedAt),
+		string(st.State), plainOr(st.PurposeSealed, st.Purpose, mentorvault.Redacted), nullBytes(st.PurposeSealed), st.BodySealed, nullBytes(st.CommentSealed), st.SealVersion, d.nullTimeArg(st.ReleaseAt), d.timeArg(st.UpdatedAt),
 		d.nullTimeArg(st.ReleasedAt), d.nullTimeArg(st.WithdrawnAt), st.ID)
 }
 
-const statementColumns = `id, relationship_id, kind, request_id, author_id, subject_id, recipient_user_id, recipient_kind, purpose,
-	body_sealed, comment_sealed, state, release_at, created_at, updated_at, released_at, withdrawn_at`
+const statementColumns = `id, relationship_id, kind, request_id, author_id, subject_id, recipient_user_id, recipient_kind, purpose, purpose_sealed,
+	body_sealed, comment_sealed, seal_version, state, release_at, created_at, updated_at, released_at, withdrawn_at`
 
 func scanStatement(s interface{ Scan(...any) error }) (*mentorvault.Statement, error) {
 	var st mentorvault.Statement
 	var rk, state string
 	if err := s.Scan(&st.ID, &st.RelationshipID, &st.Kind, stringCol{&st.RequestID}, &st.AuthorID, &st.SubjectID, &st.RecipientUserID, &rk,
-		&st.Purpose, bytesCol{&st.BodySealed}, bytesCol{&st.CommentSealed}, &state, nullTimeCol{&st.ReleaseAt},
+		&st.Purpose, bytesCol{&st.PurposeSealed}, bytesCol{&st.BodySealed}, bytesCol{&st.CommentSealed}, &st.SealVersion, &state, nullTimeCol{&st.ReleaseAt},
 		timeCol{&st.CreatedAt}, timeCol{&st.UpdatedAt}, nullTimeCol{&st.ReleasedAt}, nullTimeCol{&st.WithdrawnAt}); err != nil {
 		return nil, err
 	}
 	st.RecipientKind, st.State = mentorvault.Recipient(rk), mentorvault.StatementState(state)
+	st.Purpose = unsealedOr(st.PurposeSealed, st.Purpose)
 	return &st, nil
 }
 
@@ -138,33 +165,33 @@ WHERE recipient_user_id = ? AND released_at IS NOT NULL ORDER BY released_at DES
 // relationship or user, or a state or length the schema refuses.
 func (tx *Tx) CreateThreeWay(ctx context.Context, m *mentorvault.ThreeWayMeeting) error {
 	d := tx.d
-	_, err := tx.write(ctx, `INSERT INTO three_way_meetings (id, relationship_id, manager_id, proposed_by_id, brief_sealed, starts_at, minutes,
+	_, err := tx.write(ctx, `INSERT INTO three_way_meetings (id, relationship_id, manager_id, proposed_by_id, brief_sealed, seal_version, starts_at, minutes,
 	location, state, mentor_agreed_at, mentee_agreed_at, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.RelationshipID, m.ManagerID, m.ProposedByID, m.BriefSealed, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State),
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.RelationshipID, m.ManagerID, m.ProposedByID, m.BriefSealed, m.SealVersion, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State),
 		d.nullTimeArg(m.MentorAgreedAt), d.nullTimeArg(m.MenteeAgreedAt), d.timeArg(m.CreatedAt), d.timeArg(m.UpdatedAt))
 	return mapError("create three-way meeting", "three-way meeting", err)
 }
 
-// UpdateThreeWay stores BriefSealed, StartsAt, Minutes, Location, State,
+// UpdateThreeWay stores BriefSealed, SealVersion, StartsAt, Minutes, Location, State,
 // MentorAgreedAt, MenteeAgreedAt and UpdatedAt. Returns ENOTFOUND.
 func (tx *Tx) UpdateThreeWay(ctx context.Context, m *mentorvault.ThreeWayMeeting) error {
 	d := tx.d
 	return tx.execOne(ctx, "update three-way meeting", "three-way meeting",
-		`UPDATE three_way_meetings SET brief_sealed = ?, starts_at = ?, minutes = ?, location = ?, state = ?, mentor_agreed_at = ?,
+		`UPDATE three_way_meetings SET brief_sealed = ?, seal_version = ?, starts_at = ?, minutes = ?, location = ?, state = ?, mentor_agreed_at = ?,
 	mentee_agreed_at = ?, updated_at = ?
 WHERE id = ?`,
-		m.BriefSealed, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State), d.nullTimeArg(m.MentorAgreedAt),
+		m.BriefSealed, m.SealVersion, d.timeArg(m.StartsAt), m.Minutes, m.Location, string(m.State), d.nullTimeArg(m.MentorAgreedAt),
 		d.nullTimeArg(m.MenteeAgreedAt), d.timeArg(m.UpdatedAt), m.ID)
 }
 
-const threeWayColumns = `id, relationship_id, manager_id, proposed_by_id, brief_sealed, starts_at, minutes, location, state,
+const threeWayColumns = `id, relationship_id, manager_id, proposed_by_id, brief_sealed, seal_version, starts_at, minutes, location, state,
 	mentor_agreed_at, mentee_agreed_at, created_at, updated_at`
 
 func scanThreeWay(s interface{ Scan(...any) error }) (*mentorvault.ThreeWayMeeting, error) {
 	var m mentorvault.ThreeWayMeeting
 	var state string
-	if err := s.Scan(&m.ID, &m.RelationshipID, &m.ManagerID, &m.ProposedByID, bytesCol{&m.BriefSealed}, timeCol{&m.StartsAt}, &m.Minutes,
+	if err := s.Scan(&m.ID, &m.RelationshipID, &m.ManagerID, &m.ProposedByID, bytesCol{&m.BriefSealed}, &m.SealVersion, timeCol{&m.StartsAt}, &m.Minutes,
 		&m.Location, &state, nullTimeCol{&m.MentorAgreedAt}, nullTimeCol{&m.MenteeAgreedAt}, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}); err != nil {
 		return nil, err
 	}
@@ -195,18 +222,18 @@ func (tx *Tx) FindThreeWays(ctx context.Context, relationshipID, managerID strin
 // CreateThreeWayNote stores a note's ciphertext (never Body). Returns
 // ECONFLICT for a duplicate ID and EINVALID for an unknown meeting or user.
 func (tx *Tx) CreateThreeWayNote(ctx context.Context, n *mentorvault.ThreeWayNote) error {
-	_, err := tx.write(ctx, `INSERT INTO three_way_notes (id, three_way_id, author_id, body_sealed, created_at) VALUES (?, ?, ?, ?, ?)`,
-		n.ID, n.ThreeWayID, n.AuthorID, n.BodySealed, tx.d.timeArg(n.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO three_way_notes (id, three_way_id, author_id, body_sealed, seal_version, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		n.ID, n.ThreeWayID, n.AuthorID, n.BodySealed, n.SealVersion, tx.d.timeArg(n.CreatedAt))
 	return mapError("create three-way note", "three-way note", err)
 }
 
 // FindThreeWayNotes lists a three-way meeting's notes (ciphertext only), oldest first.
 func (tx *Tx) FindThreeWayNotes(ctx context.Context, threeWayID string) ([]*mentorvault.ThreeWayNote, error) {
-	rows, err := tx.query(ctx, `SELECT id, three_way_id, author_id, body_sealed, created_at FROM three_way_notes
+	rows, err := tx.query(ctx, `SELECT id, three_way_id, author_id, body_sealed, seal_version, created_at FROM three_way_notes
 WHERE three_way_id = ? ORDER BY created_at, id`, threeWayID)
 	return collect(rows, err, "find three-way notes", func(r *sql.Rows) (*mentorvault.ThreeWayNote, error) {
 		var n mentorvault.ThreeWayNote
-		if err := r.Scan(&n.ID, &n.ThreeWayID, &n.AuthorID, bytesCol{&n.BodySealed}, timeCol{&n.CreatedAt}); err != nil {
+		if err := r.Scan(&n.ID, &n.ThreeWayID, &n.AuthorID, bytesCol{&n.BodySealed}, &n.SealVersion, timeCol{&n.CreatedAt}); err != nil {
 			return nil, err
 		}
 		return &n, nil

@@ -1233,7 +1233,7 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
 	files, err := os.ReadDir(filepath.Join("migrations", db.Dialect()))
 	ok(t, err)
-	if versions != len(files) || versions < 8 || heads != 1 {
+	if versions != len(files) || versions < 9 || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)
@@ -2037,8 +2037,11 @@ func testDisclosures(t *testing.T, db *sqlstore.DB) {
 	upd := *plan
 	upd.MentorSignedAt, upd.MenteeSignedAt = ptr(us(t0.Add(2*time.Hour))), ptr(us(t0.Add(3*time.Hour)))
 	upd.State, upd.EffectiveAt, upd.UpdatedAt = mentorvault.DisclosureScheduled, us(t0.Add(96*time.Hour)), us(t0.Add(3*time.Hour))
+	// A reseal rewrites the content, how and recipient name (since 0008);
+	// the kind, concern and parties stay.
+	upd.How, upd.RecipientName, upd.ContentSealed = "changed", "changed", []byte("changed")
 	changed := upd
-	changed.How, changed.RecipientName, changed.ContentSealed, changed.Kind = "changed", "changed", []byte("changed"), mentorvault.DisclosureNotice
+	changed.Kind, changed.DiscloserID = mentorvault.DisclosureNotice, f.manager.ID
 	ok(t, tx.UpdateDisclosure(ctx, &changed))
 	got, err := tx.FindDisclosureByID(ctx, plan.ID)
 	ok(t, err)

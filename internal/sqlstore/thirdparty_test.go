@@ -47,12 +47,24 @@ func testInputRequests(t *testing.T, db *sqlstore.DB) {
 	if upd.DeclineReply != mentorvault.NeutralDecline {
 		t.Fatalf("an empty reply became %q, not the neutral one", upd.DeclineReply)
 	}
+	// A reseal rewrites the purpose and question (since 0008); the parties
+	// and the deadline stay.
+	upd.Purpose, upd.QuestionSealed = "stored", []byte("stored")
 	changed := upd
-	changed.Purpose, changed.QuestionSealed = "ignored", []byte("ignored")
+	changed.RequesterID, changed.AskedID, changed.Deadline = f.mentee.ID, f.manager.ID, us(t0.Add(999*time.Hour))
 	ok(t, tx.UpdateInputRequest(ctx, &changed))
 	got, err = tx.FindInputRequestByID(ctx, r1.ID)
 	ok(t, err)
 	equal(t, got, &upd)
+	// Sealed, the purpose and reply live only in their sealed columns.
+	sealedUpd := upd
+	sealedUpd.PurposeSealed, sealedUpd.DeclineReplySealed = []byte("sealed purpose"), []byte("sealed reply")
+	ok(t, tx.UpdateInputRequest(ctx, &sealedUpd))
+	got, err = tx.FindInputRequestByID(ctx, r1.ID)
+	ok(t, err)
+	sealedUpd.Purpose, sealedUpd.DeclineReply = "", ""
+	equal(t, got, &sealedUpd)
+	ok(t, tx.UpdateInputRequest(ctx, &upd))
 	wantCode(t, upd.Decline("again", t0), mentorvault.ECONFLICT)
 
 	missing := upd
@@ -107,8 +119,9 @@ func testStatements(t *testing.T, db *sqlstore.DB) {
 	upd := *s1
 	ok(t, upd.Submit(true, 72*time.Hour, us(t0.Add(time.Hour))))
 	upd.BodySealed, upd.CommentSealed = []byte("new body"), []byte("objection")
+	upd.Purpose = "stored" // a reseal rewrites the purpose (since 0008)
 	changed := upd
-	changed.Purpose, changed.AuthorID, changed.RecipientUserID = "ignored", f.mentee.ID, f.manager.ID
+	changed.AuthorID, changed.RecipientUserID = f.mentee.ID, f.manager.ID
 	ok(t, tx.UpdateStatement(ctx, &changed))
 	got, err = tx.FindStatementByID(ctx, s1.ID)
 	ok(t, err)

@@ -161,12 +161,14 @@ type viewRow struct {
 type stepRow struct {
 	Who, Kind, KindLabel, Answer, AnswerLabel, When string
 	Body                                            mentorvault.Secret
+	Damaged                                         bool // its sealed text did not open: changed outside mentorvault
 }
 
 type disclosureRow struct {
 	ID, Kind, KindLabel, State, StateLabel string
 	Discloser, To, How                     string
 	Content                                mentorvault.Secret
+	Damaged                                bool // its sealed text did not open: changed outside mentorvault
 	When, Filed, Delivered                 string
 	Imminent, Outside                      bool
 	Signatures                             []string
@@ -265,7 +267,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 	latest := map[string]*mentorvault.ConcernStep{}
 	for _, st := range cv.Steps {
 		sr := stepRow{Who: nameOf(v, st.AuthorID, me), Kind: string(st.Kind), Answer: st.Answer, AnswerLabel: answerWords[st.Answer],
-			Body: st.Body, When: fmtWhen(st.CreatedAt)}
+			Body: st.Body, When: fmtWhen(st.CreatedAt), Damaged: st.Damaged}
 		switch st.Kind {
 		case mentorvault.StepEthicalView:
 			sr.KindLabel = "View on the ethical issue"
@@ -286,7 +288,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 	}
 	for _, d := range cv.Disclosures {
 		dr := disclosureRow{ID: d.ID, Kind: string(d.Kind), State: string(d.State), StateLabel: disclosureStateLabel(d.Disclosure),
-			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content, When: fmtWhen(d.EffectiveAt),
+			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content, Damaged: d.Damaged, When: fmtWhen(d.EffectiveAt),
 			Filed: fmtWhen(d.CreatedAt), Imminent: d.Imminent, Outside: d.RecipientName != "", Signable: d.Signable, Withdrawable: d.Withdrawable}
 		dr.KindLabel = "Disclosure notice"
 		if d.Kind == mentorvault.DisclosurePlan {

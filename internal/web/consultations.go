@@ -174,6 +174,7 @@ type messageRow struct {
 	From, When string
 	Body       mentorvault.Secret
 	Mine       bool
+	Damaged    bool // its sealed text did not open: changed outside mentorvault
 }
 
 // consultationPage is one consultation's thread. Replying and closing are
@@ -206,7 +207,7 @@ func (h *Handler) consultationPage(r *http.Request) (*consultationPage, error) {
 		pg.Heading = article(pg.Role) + " in " + v.ProgrammeName + " asks for your guidance"
 	}
 	for _, m := range v.Messages {
-		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body, Mine: m.FromSupervisor != v.Mine}
+		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body, Mine: m.FromSupervisor != v.Mine, Damaged: m.Damaged}
 		switch {
 		case row.Mine:
 			row.From = "You"

@@ -38,6 +38,7 @@ type receivedRow struct {
 	ID, From, How, Delivered string
 	Content                  mentorvault.Secret
 	Imminent                 bool
+	Damaged                  bool // its sealed text did not open: changed outside mentorvault
 }
 
 type disclosuresPage struct {
@@ -52,7 +53,7 @@ func (h *Handler) Disclosures(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := &disclosuresPage{base: h.base(r, "Disclosures received")}
 	for _, d := range ds { // newest first
-		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content, Imminent: d.Imminent}
+		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content, Imminent: d.Imminent, Damaged: d.Damaged}
 		if d.DeliveredAt != nil {
 			row.Delivered = fmtWhen(*d.DeliveredAt)
 		}

@@ -76,6 +76,7 @@ type myRequestRow struct {
 	Created, Status, StatusLabel, DeclineReply   string
 	ReleasedAt, WithdrawnAt                      string
 	Question, Body                               mentorvault.Secret
+	Damaged                                      bool // its sealed text did not open: changed outside mentorvault
 }
 
 type requestsPage struct {
@@ -103,7 +104,7 @@ func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 		pg.Requester = m.User.Requester
 	}
 	for _, q := range mine {
-		row := myRequestRow{ID: q.ID, RelID: q.RelationshipID, Asked: q.Asked.Name, Subject: q.Subject.Name, Purpose: q.Purpose, Question: q.Question,
+		row := myRequestRow{ID: q.ID, RelID: q.RelationshipID, Asked: q.Asked.Name, Subject: q.Subject.Name, Purpose: q.Purpose, Question: q.Question, Damaged: q.Damaged,
 			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply}
 		for _, rs := range received { // newest first: the latest answer to this request
@@ -130,6 +131,7 @@ type requestRow struct {
 	Deadline, Created, Status, StatusLabel, DeclineReply   string
 	StatementID, StatementLabel                            string
 	Question                                               mentorvault.Secret
+	Damaged                                                bool               // its sealed text did not open: changed outside mentorvault
 	CanAnswer                                              bool               // service.RequestView.CanAnswer: Cedar and the request's state
 	Draft                                                  mentorvault.Secret // a refused draft, shown again
 	Decline                                                string
@@ -185,7 +187,7 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	}
 	for _, q := range tp.Requests {
 		row := &requestRow{ID: q.ID, Requester: q.Requester.Name, RequesterEmail: q.Requester.Email, Asked: me(q.Asked, p.UserID),
-			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question,
+			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question, Damaged: q.Damaged,
 			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
 			CanAnswer: q.CanAnswer(), Decline: mentorvault.NeutralDecline}

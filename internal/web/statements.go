@@ -109,6 +109,7 @@ var askNames = map[string]string{"asked_id": "who you ask", "asked_email": "who 
 type receivedStatementRow struct {
 	ID, Kind, Author, Subject, Purpose, ReleasedAt, WithdrawnAt string
 	Body                                                        mentorvault.Secret // zero once withdrawn
+	Damaged                                                     bool               // its sealed text did not open: changed outside mentorvault
 }
 
 type receivedPage struct {
@@ -134,7 +135,7 @@ func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) err
 		pg.Requester = m.User.Requester
 	}
 	for _, rs := range got {
-		row := receivedStatementRow{ID: rs.ID, Kind: rs.Kind, Author: rs.Author.Name, Subject: rs.Subject.Name, Purpose: rs.Purpose, ReleasedAt: fmtWhen(rs.ReleasedAt)}
+		row := receivedStatementRow{ID: rs.ID, Kind: rs.Kind, Author: rs.Author.Name, Subject: rs.Subject.Name, Purpose: rs.Purpose, ReleasedAt: fmtWhen(rs.ReleasedAt), Damaged: rs.Damaged}
 		if rs.WithdrawnAt != nil {
 			row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
 		} else {

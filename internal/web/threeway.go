@@ -119,6 +119,7 @@ func (h *Handler) ProposeThreeWay(w http.ResponseWriter, r *http.Request) error 
 type threeWayNoteRow struct {
 	ID, Author, When string
 	Body             mentorvault.Secret
+	Damaged          bool // its sealed text did not open: changed outside mentorvault
 }
 
 type threeWayPage struct {
@@ -174,7 +175,7 @@ func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
 		}
 	}
 	for _, n := range tw.Notes {
-		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body})
+		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body, Damaged: n.Damaged})
 	}
 	pg.RForm = newThreeWayForm()
 	pg.RForm.When, pg.RForm.Minutes, pg.RForm.Location, pg.RForm.Brief = tw.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(tw.Minutes), tw.Location, pg.Brief

@@ -97,3 +97,15 @@ type PeopleStore interface {
 	// RevokeUserInvitations revokes a user's unused invitations.
 	RevokeUserInvitations(ctx context.Context, userID string, at time.Time) error
 }
+
+// PauseForDeactivation pauses an active relationship because one of its
+// parties was deactivated by an org admin. The admin is no party, so this is
+// not one of the lifecycle table's actions; the parties resume it themselves
+// once the person is back. It reports whether the status changed.
+func (r *Relationship) PauseForDeactivation(now time.Time) bool {
+	if r.Status != StatusActive {
+		return false
+	}
+	r.Status, r.UpdatedAt = StatusPaused, now
+	return true
+}

@@ -58,6 +58,13 @@ var authzAllowlist = map[string]string{
 	// meetings of its own user's relationships (FindRelationships{PartyID}),
 	// times and places only, never agendas or notes.
 	"Service.CalendarFeedEvents": "capability URL; the feed token is the credential",
+	// An invitation link is a capability URL too: its secret token (stored
+	// only hashed, single-use, expiring after 7 days) is the credential of
+	// the one person it was made for, who has no password yet. Showing it
+	// reads only that person's name, email and organisation; accepting it
+	// sets that person's password and signs them in, audited.
+	"Service.Invitation":       "capability URL; the invitation token is the credential",
+	"Service.AcceptInvitation": "capability URL; sets the invited person's own password, audited",
 	// The operator CLI (cmd/mentorvault, internal/demo): the operator holds
 	// the database and the master key; the HTTP server never calls these.
 	// Each is audited with the actor "operator" (via=cli).

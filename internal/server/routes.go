@@ -111,6 +111,13 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/tokens", a.Tokens},
 		{"POST", "/api/v1/tokens", a.CreateToken},
 		{"DELETE", "/api/v1/tokens/{id}", a.RevokeToken},
+		{"GET", "/api/v1/people", a.People},
+		{"POST", "/api/v1/people", a.CreatePerson},
+		{"GET", "/api/v1/people/{id}", a.Person},
+		{"PATCH", "/api/v1/people/{id}", a.UpdatePerson},
+		{"POST", "/api/v1/people/{id}/deactivate", a.DeactivatePerson},
+		{"POST", "/api/v1/people/{id}/reactivate", a.ReactivatePerson},
+		{"POST", "/api/v1/people/{id}/invite", a.InvitePerson},
 	}
 	for _, act := range mentorvault.LifecycleActions {
 		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})

@@ -238,6 +238,9 @@ type PersonUpdate struct {
 	Name, Email  *string
 	ManagerID    *string
 	ManagerEmail *string
+	// OrgAdmin grants (true) or revokes the org admin role, decided as
+	// people.admin, in the same transaction as the rest.
+	OrgAdmin *bool
 }
 
 // findManager resolves a line manager given by ID or by email in the
@@ -424,6 +427,15 @@ func (s *Service) UpdatePerson(ctx context.Context, p mentorvault.Principal, id 
 				u.ManagerID, changed = next, append(changed, "manager")
 			}
 		}
+		if upd.OrgAdmin != nil && *upd.OrgAdmin != u.OrgAdmin {
+			if err := s.authorize(ctx, tx, a, policy.AdminPerson, personResource(u), personTarget(u), never); err != nil {
+				return err
+			}
+			if err := checkAdminChange(ctx, tx, u, *upd.OrgAdmin); err != nil {
+				return err
+			}
+			u.OrgAdmin, changed = *upd.OrgAdmin, append(changed, "org_admin")
+		}
 		if len(changed) > 0 {
 			if err := tx.UpdateUser(ctx, u); err != nil {
 				return err
@@ -571,6 +583,18 @@ func (s *Service) ReactivatePerson(ctx context.Context, p mentorvault.Principal,
 	return out, err
 }
 
+// checkAdminChange refuses to make a deactivated person an admin, and to
+// take the role from the last active admin.
+func checkAdminChange(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User, admin bool) error {
+	if admin && u.DisabledAt != nil {
+		return mentorvault.Errorf(mentorvault.ECONFLICT, "%s is deactivated; reactivate them before making them an admin", u.Name)
+	}
+	if !admin {
+		return lastAdmin(ctx, tx, u, "removed as admin")
+	}
+	return nil
+}
+
 // SetOrgAdmin grants (admin true) or revokes a person's org admin role.
 // The last active admin's role cannot be revoked. Returns EUNAUTHENTICATED,
 // EFORBIDDEN, ENOTFOUND or ECONFLICT.
@@ -581,13 +605,8 @@ func (s *Service) SetOrgAdmin(ctx context.Context, p mentorvault.Principal, id s
 		if err != nil {
 			return err
 		}
-		if admin && u.DisabledAt != nil {
-			return mentorvault.Errorf(mentorvault.ECONFLICT, "%s is deactivated; reactivate them before making them an admin", u.Name)
-		}
-		if !admin {
-			if err := lastAdmin(ctx, tx, u, "removed as admin"); err != nil {
-				return err
-			}
+		if err := checkAdminChange(ctx, tx, u, admin); err != nil {
+			return err
 		}
 		changed := u.OrgAdmin != admin
 		if changed {

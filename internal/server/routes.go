@@ -227,6 +227,16 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /three-way/{threeWayID}/revise", w.Form(w.ReviseThreeWay))
 	mux.Handle("POST /three-way/{threeWayID}/outcome", w.Form(w.ThreeWayOutcome))
 	mux.Handle("POST /three-way/{threeWayID}/notes", w.Form(w.ThreeWayNote))
+	mux.Handle("GET /people", w.Page(w.People))
+	mux.Handle("POST /people", w.Form(w.AddPerson))
+	mux.Handle("GET /people/{id}", w.Page(w.Person))
+	mux.Handle("POST /people/{id}", w.Form(w.UpdatePerson))
+	mux.Handle("POST /people/{id}/deactivate", w.Form(w.DeactivatePerson))
+	mux.Handle("POST /people/{id}/reactivate", w.Form(w.ReactivatePerson))
+	mux.Handle("POST /people/{id}/admin", w.Form(w.PersonAdmin))
+	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
+	mux.Handle("GET /invite/{token}", w.Page(w.Invitation))
+	mux.Handle("POST /invite/{token}", w.Page(w.AcceptInvitation))
 	mux.Handle("/", w.Page(w.NotFound))
 }
 

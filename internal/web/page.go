@@ -265,6 +265,9 @@ type base struct {
 	Unread   int // unread notifications, for the header
 	// Supervises: the header offers the consultations of a supervisor.
 	Supervises bool
+	// People: the header offers the people page (Cedar lets the viewer
+	// list their organisation's people: an org admin).
+	People bool
 }
 
 func (h *Handler) base(r *http.Request, title string) base {
@@ -272,7 +275,7 @@ func (h *Handler) base(r *http.Request, title string) base {
 	if sess := httpx.Session(r.Context()); sess != nil {
 		b.SignedIn, b.CSRF = true, sess.CSRFToken
 		if me, err := h.svc.Me(r.Context(), httpx.Principal(r)); err == nil {
-			b.UserName, b.Supervises = me.User.Name, me.Supervises
+			b.UserName, b.Supervises, b.People = me.User.Name, me.Supervises, me.ManagesPeople
 		}
 		// The header's count is a courtesy: a failure never fails the page.
 		if n, err := h.svc.UnreadNotifications(r.Context(), httpx.Principal(r)); err == nil {
@@ -290,6 +293,8 @@ func (h *Handler) base(r *http.Request, title string) base {
 		b.Nav = "notifications"
 	case strings.HasPrefix(r.URL.Path, "/consultations"):
 		b.Nav = "consultations"
+	case strings.HasPrefix(r.URL.Path, "/people"):
+		b.Nav = "people"
 	}
 	return b
 }

@@ -18,9 +18,14 @@ func (tx *Tx) FindPeople(ctx context.Context, f mentorvault.PeopleFilter) ([]*me
 	q := `SELECT ` + userColumns + ` FROM users WHERE org_id = ?`
 	args := []any{f.OrgID}
 	if key := mentorvault.SearchKey(f.Query); key != "" {
+		// Each prefix is a range on its own index, and the matches are
+		// fetched by ID: with a plain OR, or with org_id = ? outside the
+		// subquery, SQLite walks the organisation's whole name index.
 		hi := key + "\U0010FFFF"
-		q += ` AND ((name_key >= ? AND name_key < ?) OR (email >= ? AND email < ?))`
-		args = append(args, key, hi, key, hi)
+		q = `SELECT ` + userColumns + ` FROM users WHERE id IN (
+SELECT id FROM users WHERE org_id = ? AND name_key >= ? AND name_key < ?
+UNION SELECT id FROM users WHERE org_id = ? AND email >= ? AND email < ?)`
+		args = []any{f.OrgID, key, hi, f.OrgID, key, hi}
 	}
 	q += ` ORDER BY name_key, id LIMIT ? OFFSET ?`
 	args = append(args, limit, offset)

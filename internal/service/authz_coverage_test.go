@@ -74,6 +74,10 @@ var authzAllowlist = map[string]string{
 	"Service.OperatorAddProgrammeRole": "operator CLI",
 	"Service.OperatorCreateToken":      "operator CLI",
 	"Service.Orgs":                     "operator CLI (user add, config check, demo): lists organisations, no content",
+	// mentorvault people … --as EMAIL: only turns the email into that
+	// person's principal; every people call it is passed to decides (Cedar:
+	// org admins only) and audits as that person, via=cli.
+	"Service.OperatorPrincipal": "operator CLI: the principal of --as, whose calls are each decided",
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.
 	"Service.RunDueJobs": "background jobs, scheduled by decided actions",

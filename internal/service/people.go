@@ -784,3 +784,26 @@ func (s *Service) hashPassword(ctx context.Context, password string) (string, er
 	defer func() { <-s.hashing }()
 	return auth.HashPassword(password, s.opts.PasswordParams)
 }
+
+// OperatorPrincipal is the principal of the person with this email, for
+// the operator CLI's people commands (mentorvault people … --as EMAIL):
+// what they do is then decided by Cedar as that person's (only an org
+// admin may), and audited as theirs with via=cli. Returns ENOTFOUND, or
+// EUNAUTHENTICATED for a deactivated account.
+func (s *Service) OperatorPrincipal(ctx context.Context, email string) (mentorvault.Principal, error) {
+	var p mentorvault.Principal
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		u, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(email))
+		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return mentorvault.Errorf(mentorvault.ENOTFOUND, "nobody has the email %s", mentorvault.NormalizeEmail(email))
+		} else if err != nil {
+			return err
+		}
+		if u.DisabledAt != nil {
+			return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "%s is deactivated", u.Email)
+		}
+		p = mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "cli"}
+		return nil
+	})
+	return p, err
+}

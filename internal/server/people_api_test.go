@@ -134,3 +134,50 @@ func TestPeopleAPIScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestPeopleImportAPI: the CSV body, a dry run that writes nothing, an
+// apply with errors answered 400 with every error and nothing written,
+// an apply, the same file again changing nothing; a member is refused.
+func TestPeopleImportAPI(t *testing.T) {
+	for _, b := range sqlstoretest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := startFixture(t, mvtest.New(t, b.Open(t)))
+			const csv = "text/csv"
+			good := "\ufeffemail;name;manager_email\nnina@northwind.example;Nina New;dave@northwind.example\nomar@northwind.example;Omar Old;nina@northwind.example\n"
+			bad := "email,name,manager_email\nnot-an-email,X,\nz@northwind.example,Z,nobody@northwind.example\n"
+			for _, tc := range []struct {
+				name, as, path, ctype, body string
+				status                      int
+				events                      []string
+				contains                    string
+			}{
+				{"dry run", "grace", "/api/v1/people/import?dry_run=true", csv, good, 200, []string{"people.import:ok"}, `"created":2`},
+				{"nothing written by the dry run", "grace", "/api/v1/people?q=nina", "", "", 200, []string{"people.list:ok"}, `"people":[]`},
+				{"errors: 400, nothing written", "grace", "/api/v1/people/import", csv, bad, 400, []string{"people.import:failed"}, `"errors":[{"row":2,"field":"email"`},
+				{"the second error too", "grace", "/api/v1/people/import", csv, bad, 400, []string{"people.import:failed"}, `{"row":3,"field":"manager_email"`},
+				{"apply", "grace", "/api/v1/people/import", csv, good, 200, []string{"people.import:ok"}, `"created":2,"updated":0,"unchanged":0`},
+				{"the same file again", "grace", "/api/v1/people/import", csv, good, 200, []string{"people.import:ok"}, `"created":0,"updated":0,"unchanged":2`},
+				{"not CSV", "grace", "/api/v1/people/import", "application/json", `{}`, 415, nil, ""},
+				{"bad query", "grace", "/api/v1/people/import?dry_run=perhaps", csv, good, 400, nil, "dry_run"},
+				{"member refused", "heidi", "/api/v1/people/import", csv, good, 403, []string{"people.create:denied"}, ""},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					method := "POST"
+					var body []byte
+					if tc.body != "" {
+						body = []byte(tc.body)
+					} else {
+						method = "GET"
+					}
+					res := f.do(t, tc.as, method, tc.path, tc.ctype, body)
+					if res.status != tc.status || !strings.Contains(string(res.body), tc.contains) {
+						t.Fatalf("%d %s", res.status, res.body)
+					}
+					if got := contentEvents(res.events); !slices.Equal(got, tc.events) {
+						t.Fatalf("audit events %v, want %v", got, tc.events)
+					}
+				})
+			}
+		})
+	}
+}

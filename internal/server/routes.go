@@ -113,6 +113,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"DELETE", "/api/v1/tokens/{id}", a.RevokeToken},
 		{"GET", "/api/v1/people", a.People},
 		{"POST", "/api/v1/people", a.CreatePerson},
+		{"POST", "/api/v1/people/import", a.ImportPeople},
 		{"GET", "/api/v1/people/{id}", a.Person},
 		{"PATCH", "/api/v1/people/{id}", a.UpdatePerson},
 		{"POST", "/api/v1/people/{id}/deactivate", a.DeactivatePerson},

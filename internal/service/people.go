@@ -488,31 +488,38 @@ func (s *Service) DeactivatePerson(ctx context.Context, p mentorvault.Principal,
 		if err := lastAdmin(ctx, tx, u, "deactivated"); err != nil {
 			return err
 		}
-		now := tx.Now()
-		u.DisabledAt = &now
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		if err := s.deactivate(ctx, tx, a, u); err != nil {
 			return err
 		}
-		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
-			return err
-		}
-		if err := tx.RevokeUserAPITokens(ctx, u.ID, now); err != nil {
-			return err
-		}
-		if err := tx.RevokeUserInvitations(ctx, u.ID, now); err != nil {
-			return err
-		}
-		paused, err := s.pauseForDeactivation(ctx, tx, a, u)
-		if err != nil {
-			return err
-		}
-		if out, err = s.personView(ctx, tx, a, u, nil); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "people.deactivate", personTarget(u),
-			fmt.Sprintf("sessions ended; tokens revoked; relationships paused=%d", paused))
+		out, err = s.personView(ctx, tx, a, u, nil)
+		return err
 	})
 	return out, err
+}
+
+// deactivate deactivates u (decided by the caller): the account, its
+// sessions, tokens and invitations, its relationships paused, audited.
+func (s *Service) deactivate(ctx context.Context, tx mentorvault.Tx, a actor, u *mentorvault.User) error {
+	now := tx.Now()
+	u.DisabledAt = &now
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.RevokeUserAPITokens(ctx, u.ID, now); err != nil {
+		return err
+	}
+	if err := tx.RevokeUserInvitations(ctx, u.ID, now); err != nil {
+		return err
+	}
+	paused, err := s.pauseForDeactivation(ctx, tx, a, u)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, tx, a, "people.deactivate", personTarget(u),
+		fmt.Sprintf("sessions ended; tokens revoked; relationships paused=%d", paused))
 }
 
 // pauseForDeactivation pauses u's active relationships and tells each

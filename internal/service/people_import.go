@@ -58,10 +58,10 @@ type ImportProblem struct {
 
 // ImportResult is the outcome of an import or of its dry run.
 type ImportResult struct {
-	DryRun                                  bool
+	DryRun                                   bool
 	Created, Updated, Unchanged, Deactivated int
-	Rows                                    []ImportRow
-	Errors                                  []ImportProblem
+	Rows                                     []ImportRow
+	Errors                                   []ImportProblem
 }
 
 type importLine struct {
@@ -222,7 +222,9 @@ func (s *Service) ImportPeople(ctx context.Context, p mentorvault.Principal, r i
 func (s *Service) planImport(ctx context.Context, tx mentorvault.Tx, a actor, lines []importLine,
 	byEmail, byID map[string]*mentorvault.User, opt ImportOptions, out *ImportResult) func() error {
 	org := a.user.OrgID
-	bad := func(row int, field, msg string) { out.Errors = append(out.Errors, ImportProblem{Row: row, Field: field, Message: msg}) }
+	bad := func(row int, field, msg string) {
+		out.Errors = append(out.Errors, ImportProblem{Row: row, Field: field, Message: msg})
+	}
 	seen := map[string]int{} // email → row
 	var valid []importLine
 	for _, l := range lines {

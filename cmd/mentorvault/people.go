@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -16,6 +17,7 @@ const peopleUsage = `Usage:
   mentorvault people list --as ADMIN_EMAIL [--q PREFIX] [--limit N] [--offset N]
   mentorvault people add --as ADMIN_EMAIL --email EMAIL --name NAME [--manager EMAIL] [--base-url URL]
   mentorvault people deactivate --as ADMIN_EMAIL --email EMAIL
+  mentorvault people import --as ADMIN_EMAIL FILE [--dry-run] [--deactivate-missing]
 
 Every command runs as the org admin named by --as: Cedar decides it as that
 admin's, and the audit log records it as theirs (via=cli). "add" prints the
@@ -32,12 +34,14 @@ func cmdPeople(ctx context.Context, args []string, getenv func(string) string, s
 		c                                  storeConfig
 		as, q, email, name, manager, baseU string
 		limit, offset                      int
+		dryRun, missing                    bool
 	)
 	sub := args[0]
 	usage := map[string]string{
 		"list":       "people list --as ADMIN_EMAIL [--q PREFIX] [--limit N] [--offset N]",
 		"add":        "people add --as ADMIN_EMAIL --email EMAIL --name NAME [--manager EMAIL] [--base-url URL]",
 		"deactivate": "people deactivate --as ADMIN_EMAIL --email EMAIL",
+		"import":     "people import --as ADMIN_EMAIL [--dry-run] [--deactivate-missing] FILE   (CSV: email,name,manager_email[,department,title])",
 	}[sub]
 	fs := newFlagSet("people "+sub, usage, stdout)
 	c.register(fs)
@@ -54,14 +58,30 @@ func cmdPeople(ctx context.Context, args []string, getenv func(string) string, s
 		fs.StringVar(&baseU, "base-url", "", "the server's address, to print the whole invitation link (e.g. https://mentoring.example.org)")
 	case "deactivate":
 		fs.StringVar(&email, "email", "", "whom to deactivate (required)")
+	case "import":
+		fs.BoolVar(&dryRun, "dry-run", false, "only check the file and show what would be done")
+		fs.BoolVar(&missing, "deactivate-missing", false, "deactivate the active people the file does not list (never you)")
 	default:
 		fmt.Fprintf(stderr, "mentorvault: unknown people command %q\n\n%s", sub, peopleUsage)
 		return usageError{fmt.Errorf("unknown people command %q", sub)}
 	}
-	if err := parse(fs, args[1:], getenv); err != nil {
+	// The import's FILE comes first (people import FILE --as …) or last.
+	rest, file := args[1:], ""
+	if sub == "import" && len(rest) > 0 {
+		if !strings.HasPrefix(rest[0], "-") {
+			file, rest = rest[0], rest[1:]
+		} else if n := len(rest); !strings.HasPrefix(rest[n-1], "-") {
+			file, rest = rest[n-1], rest[:n-1]
+		}
+	}
+	if err := parse(fs, rest, getenv); err != nil {
 		return helpOK(err)
 	}
-	if as == "" || (sub != "list" && email == "") || (sub == "add" && name == "") {
+	if sub == "import" && file == "" {
+		fmt.Fprintln(stdout, "name one CSV file: mentorvault people import --as ADMIN_EMAIL FILE")
+		return usageError{errors.New("no file")}
+	}
+	if as == "" || (sub != "list" && sub != "import" && email == "") || (sub == "add" && name == "") {
 		fmt.Fprintln(stdout, "missing flags: see mentorvault people "+sub+" --help")
 		return usageError{errors.New("missing flags")}
 	}
@@ -98,6 +118,38 @@ func cmdPeople(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		fmt.Fprintf(stdout, "Added %s <%s>. Give them this invitation link to set their password (shown once; it works once, until %s UTC):\n%s/invite/%s\n",
 			v.Name, v.Email, link.ExpiresAt.Format("2 Jan 2006 15:04"), strings.TrimRight(baseU, "/"), link.Token)
+	case "import":
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		res, err := a.svc.ImportPeople(ctx, p, f, service.ImportOptions{DryRun: dryRun, DeactivateMissing: missing})
+		if res != nil {
+			for _, e := range res.Errors {
+				where := fmt.Sprintf("row %d", e.Row)
+				if e.Row == 0 {
+					where = "file"
+				}
+				if e.Field != "" {
+					where += ", " + e.Field
+				}
+				fmt.Fprintf(stdout, "%s: %s\n", where, e.Message)
+			}
+			verb := "Imported"
+			if res.DryRun {
+				verb = "Dry run, nothing written"
+			}
+			if len(res.Errors) == 0 {
+				fmt.Fprintf(stdout, "%s: %d to create, %d to update, %d unchanged, %d to deactivate.\n", verb, res.Created, res.Updated, res.Unchanged, res.Deactivated)
+			}
+		}
+		if err != nil {
+			return describe(err)
+		}
+		if len(res.Errors) > 0 {
+			return fmt.Errorf("the file has %d errors", len(res.Errors))
+		}
 	case "deactivate":
 		pg, err := a.svc.People(ctx, p, service.PeopleFilter{Query: email, Limit: mentorvault.MaxPeoplePage})
 		if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -35,7 +37,27 @@ func TestPeopleCommands(t *testing.T) {
 	if _, _, err := runCmd(t, nil, "", "people", "list", "--data", dir, "--as", "bob@northwind.example"); err == nil || !strings.Contains(err.Error(), "deactivated") {
 		t.Fatalf("acting as a deactivated person: %v", err)
 	}
-	for _, sub := range []string{"list", "add", "deactivate"} {
+	csvFile := filepath.Join(t.TempDir(), "staff.csv")
+	if err := os.WriteFile(csvFile, []byte("\ufeffemail;name;manager_email\nomar@northwind.example;Omar Old;dave@northwind.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, nil, "", "people", "import", csvFile, "--data", dir, "--as", "grace@northwind.example", "--dry-run")
+	if err != nil || !strings.Contains(out, "Dry run, nothing written: 1 to create") {
+		t.Fatalf("people import --dry-run: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, nil, "", "people", "import", "--data", dir, "--as", "grace@northwind.example", csvFile)
+	if err != nil || !strings.Contains(out, "Imported: 1 to create") {
+		t.Fatalf("people import: %v\n%s", err, out)
+	}
+	badFile := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(badFile, []byte("email,name,manager_email\nnot-an-email,X,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, nil, "", "people", "import", "--data", dir, "--as", "grace@northwind.example", badFile)
+	if err == nil || !strings.Contains(out, "row 2, email:") {
+		t.Fatalf("people import with errors: %v\n%s", err, out)
+	}
+	for _, sub := range []string{"list", "add", "deactivate", "import"} {
 		out, _, err := runCmd(t, nil, "", "people", sub, "--help")
 		if err != nil || !strings.Contains(out, "Usage: mentorvault people "+sub) {
 			t.Errorf("people %s --help: %v\n%s", sub, err, out)

@@ -78,6 +78,12 @@ type PeopleStore interface {
 	// UpdateUser stores Email, Name, ManagerID, OrgAdmin and DisabledAt.
 	// Returns ENOTFOUND, or ECONFLICT when the email is taken.
 	UpdateUser(ctx context.Context, u *User) error
+	// CreateUsers stores many new users at once (an import), managers
+	// before the people they manage. Returns ECONFLICT if an email is taken.
+	CreateUsers(ctx context.Context, us []*User) error
+	// FindUsersByEmails returns the users, of any organisation, with these
+	// (lower-case) emails; unknown emails are left out.
+	FindUsersByEmails(ctx context.Context, emails []string) ([]*User, error)
 	// CountOrgAdmins counts the organisation's active org admins.
 	CountOrgAdmins(ctx context.Context, orgID string) (int, error)
 	// LockOrgPeople holds the organisation's people until the transaction

@@ -189,7 +189,10 @@ func (s *Service) ImportPeople(ctx context.Context, p mentorvault.Principal, r i
 		for _, u := range existing {
 			byEmail[u.Email], byID[u.ID] = u, u
 		}
-		plan := s.planImport(ctx, tx, a, lines, byEmail, byID, opt, out)
+		plan, err := s.planImport(ctx, tx, a, lines, byEmail, byID, opt, out)
+		if err != nil {
+			return err
+		}
 		if len(out.Errors) > 0 {
 			if opt.DryRun {
 				return s.record(ctx, tx, a, "people.import", orgTarget(org), fmt.Sprintf("dry run; errors=%d", len(out.Errors)))
@@ -220,12 +223,28 @@ func (s *Service) ImportPeople(ctx context.Context, p mentorvault.Principal, r i
 // fills in out's rows, counts and errors, and returns the writes to make
 // (run only when there are no errors and this is no dry run).
 func (s *Service) planImport(ctx context.Context, tx mentorvault.Tx, a actor, lines []importLine,
-	byEmail, byID map[string]*mentorvault.User, opt ImportOptions, out *ImportResult) func() error {
+	byEmail, byID map[string]*mentorvault.User, opt ImportOptions, out *ImportResult) (func() error, error) {
 	org := a.user.OrgID
 	bad := func(row int, field, msg string) {
 		out.Errors = append(out.Errors, ImportProblem{Row: row, Field: field, Message: msg})
 	}
 	seen := map[string]int{} // email → row
+	// Emails the file adds that are taken in another organisation, in
+	// one look-up.
+	var fresh []string
+	for _, l := range lines {
+		if e := mentorvault.NormalizeEmail(l.email); byEmail[e] == nil {
+			fresh = append(fresh, e)
+		}
+	}
+	elsewhere := map[string]bool{}
+	others, err := tx.FindUsersByEmails(ctx, fresh)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range others {
+		elsewhere[u.Email] = u.OrgID != org
+	}
 	var valid []importLine
 	for _, l := range lines {
 		u := &mentorvault.User{ID: "-", OrgID: org, Email: mentorvault.NormalizeEmail(l.email), Name: l.name}
@@ -240,12 +259,7 @@ func (s *Service) planImport(ctx context.Context, tx mentorvault.Tx, a actor, li
 			continue
 		}
 		seen[u.Email] = l.row
-		if e, ok := byEmail[u.Email]; !ok {
-			if other, err := tx.FindUserByEmail(ctx, u.Email); err == nil && other.OrgID != org {
-				bad(l.row, "email", "is the email of an account outside your organisation")
-				continue
-			}
-		} else if e.OrgID != org {
+		if elsewhere[u.Email] {
 			bad(l.row, "email", "is the email of an account outside your organisation")
 			continue
 		}
@@ -345,20 +359,36 @@ func (s *Service) planImport(ctx context.Context, tx mentorvault.Tx, a actor, li
 		}
 	}
 	return func() error {
-		// Create first, without managers (a manager may be created later
-		// in the file), then set every manager.
+		// New people go in at once, each after their manager (the file
+		// has no cycles by now), then the changed ones one by one.
+		var news []*mentorvault.User
+		placed := map[string]bool{}
+		var place func(u *mentorvault.User)
+		place = func(u *mentorvault.User) {
+			if placed[u.ID] {
+				return
+			}
+			placed[u.ID] = true
+			if m := byID[u.ManagerID]; m != nil && created[m.Email] {
+				place(m)
+			}
+			news = append(news, u)
+		}
 		for _, c := range changes {
 			if c.create {
-				mgr := c.u.ManagerID
-				c.u.ManagerID = ""
-				if err := tx.CreateUser(ctx, c.u); err != nil {
-					return err
-				}
-				c.u.ManagerID = mgr
+				byID[c.u.ID] = c.u
 			}
 		}
 		for _, c := range changes {
-			if !c.create || c.u.ManagerID != "" {
+			if c.create {
+				place(c.u)
+			}
+		}
+		if err := tx.CreateUsers(ctx, news); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if !c.create {
 				if err := tx.UpdateUser(ctx, c.u); err != nil {
 					return err
 				}
@@ -373,7 +403,7 @@ func (s *Service) planImport(ctx context.Context, tx mentorvault.Tx, a actor, li
 			}
 		}
 		return nil
-	}
+	}, nil
 }
 
 // managerCycle follows the management chain up from email and returns it

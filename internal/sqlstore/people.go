@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -52,6 +53,58 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *mentorvault.User) error {
 		return notFound("user")
 	}
 	return nil
+}
+
+// userBatch is how many users one INSERT or IN (…) carries: few round
+// trips, well under both dialects' limits on parameters.
+const userBatch = 500
+
+// CreateUsers stores new users with multi-row INSERTs. The caller orders
+// them so that a manager comes before the people they manage. Returns
+// ECONFLICT for a duplicate email or ID and EINVALID for an unknown
+// organisation or manager.
+func (tx *Tx) CreateUsers(ctx context.Context, us []*mentorvault.User) error {
+	for start := 0; start < len(us); start += userBatch {
+		batch := us[start:min(start+userBatch, len(us))]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO users (id, org_id, email, name, password_hash, manager_id, org_admin, requester, created_at, disabled_at, name_key) VALUES `)
+		args := make([]any, 0, len(batch)*11)
+		for i, u := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, u.ID, u.OrgID, u.Email, u.Name, u.PasswordHash, nullString(u.ManagerID), u.OrgAdmin, u.Requester,
+				tx.d.timeArg(u.CreatedAt), tx.d.nullTimeArg(u.DisabledAt), mentorvault.SearchKey(u.Name))
+		}
+		_, err := tx.write(ctx, q.String(), args...)
+		if constraint(err) == constraintUnique {
+			return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "a user with one of these email addresses already exists", Err: err}
+		}
+		if err != nil {
+			return mapError("create users", "user", err)
+		}
+	}
+	return nil
+}
+
+// FindUsersByEmails returns the users with these emails, in batches.
+func (tx *Tx) FindUsersByEmails(ctx context.Context, emails []string) ([]*mentorvault.User, error) {
+	var out []*mentorvault.User
+	for start := 0; start < len(emails); start += userBatch {
+		batch := emails[start:min(start+userBatch, len(emails))]
+		args := make([]any, len(batch))
+		for i, e := range batch {
+			args[i] = e
+		}
+		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE email IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`, args...)
+		us, err := collect(rows, err, "find users by emails", func(r *sql.Rows) (*mentorvault.User, error) { return scanUser(r) })
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+	}
+	return out, nil
 }
 
 // CountOrgAdmins counts the organisation's org admins who are not deactivated.

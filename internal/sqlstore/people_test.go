@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ func TestPeopleStore(t *testing.T) {
 		{"UpdateUser", testUpdateUser},
 		{"OrgAdminsAndTokens", testOrgAdminsAndTokens},
 		{"Invitations", testInvitations},
+		{"CreateUsers", testCreateUsers},
 	}
 	for _, b := range sqlstoretest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -194,5 +196,35 @@ func testInvitations(t *testing.T, db *sqlstore.DB) {
 	}
 	equal(t, list[1].State(at), mentorvault.InvitationUsed)
 	equal(t, list[0].State(at), mentorvault.InvitationRevoked)
+	commit(t, tx)
+}
+
+func testCreateUsers(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	var list []*mentorvault.User
+	var emails []string
+	for i := range 1203 { // more than two batches
+		u := &mentorvault.User{ID: mentorvault.NewID(), OrgID: f.org.ID, Email: fmt.Sprintf("bulk%04d@acme.example", i), Name: fmt.Sprintf("Bulk %04d", i), CreatedAt: us(t0)}
+		if i > 0 {
+			u.ManagerID = list[0].ID
+		}
+		list = append(list, u)
+		emails = append(emails, u.Email)
+	}
+	ok(t, tx.CreateUsers(ctx, list))
+	got, err := tx.FindUsersByEmails(ctx, append(emails, f.mentor.Email, "nobody@acme.example"))
+	ok(t, err)
+	equal(t, len(got), 1204)
+	one, err := tx.FindUserByEmail(ctx, "bulk1202@acme.example")
+	ok(t, err)
+	equal(t, one, list[1202])
+	ps, err := tx.FindPeople(ctx, mentorvault.PeopleFilter{OrgID: f.org.ID, Query: "BULK 120"})
+	ok(t, err)
+	equal(t, namesOf(ps), []string{"Bulk 1200", "Bulk 1201", "Bulk 1202"})
+	wantCode(t, tx.CreateUsers(ctx, []*mentorvault.User{{ID: mentorvault.NewID(), OrgID: f.org.ID, Email: f.mentee.Email, Name: "Dup", CreatedAt: us(t0)}}), mentorvault.ECONFLICT)
+	none, err := tx.FindUsersByEmails(ctx, nil)
+	ok(t, err)
+	equal(t, len(none), 0)
 	commit(t, tx)
 }

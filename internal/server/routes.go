@@ -230,6 +230,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /three-way/{threeWayID}/notes", w.Form(w.ThreeWayNote))
 	mux.Handle("GET /people", w.Page(w.People))
 	mux.Handle("POST /people", w.Form(w.AddPerson))
+	mux.Handle("GET /people/import", w.Page(w.ImportForm))
+	mux.Handle("POST /people/import", w.Page(w.ImportPeople))
 	mux.Handle("GET /people/{id}", w.Page(w.Person))
 	mux.Handle("POST /people/{id}", w.Form(w.UpdatePerson))
 	mux.Handle("POST /people/{id}/deactivate", w.Form(w.DeactivatePerson))

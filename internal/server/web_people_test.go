@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	stdhtml "html"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -150,3 +153,72 @@ func TestWebPeople(t *testing.T) {
 }
 
 func unescape(s string) string { return stdhtml.UnescapeString(s) }
+
+// upload posts a multipart form with a file as the browser would.
+func (w *web) upload(path string, fields map[string]string, file string) (int, string) {
+	w.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "staff.csv")
+	_, _ = fw.Write([]byte(file))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", w.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := w.c.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, stdhtml.UnescapeString(string(b))
+}
+
+// TestWebPeopleImport: the admin uploads a staff list, checks it (errors
+// by row, nothing written), then imports it; a member cannot; a forged
+// form is refused.
+func TestWebPeopleImport(t *testing.T) {
+	for _, b := range sqlstoretest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := startFixture(t, mvtest.New(t, b.Open(t)))
+			grace := newWeb(t, f.ts.URL)
+			csrf := grace.login("grace@northwind.example")
+			if st, page := getPage(t, grace, "/people/import"); st != http.StatusOK || !strings.Contains(page, `enctype="multipart/form-data"`) {
+				t.Fatalf("import page: %d", st)
+			}
+			bad := "email,name,manager_email\nnot-an-email,X,\n"
+			st, page := grace.upload("/people/import", map[string]string{"csrf_token": csrf, "apply": "yes"}, bad)
+			if st != http.StatusBadRequest || !strings.Contains(page, "nothing was imported") || !strings.Contains(page, "<td>2</td><td>email</td>") {
+				t.Fatalf("a file with errors: %d %s", st, page)
+			}
+			good := "email;name;manager_email\nnina@northwind.example;Nina New;dave@northwind.example\n"
+			st, page = grace.upload("/people/import", map[string]string{"csrf_token": csrf, "apply": "no"}, good)
+			if st != http.StatusOK || !strings.Contains(page, "What the import would do") || !strings.Contains(page, "1 to add") {
+				t.Fatalf("check: %d %s", st, page)
+			}
+			if _, list := getPage(t, grace, "/people?q=nina"); strings.Contains(list, "Nina New") {
+				t.Fatal("the check wrote a person")
+			}
+			st, page = grace.upload("/people/import", map[string]string{"csrf_token": csrf, "apply": "yes"}, good)
+			if st != http.StatusOK || !strings.Contains(page, "1 added") {
+				t.Fatalf("import: %d %s", st, page)
+			}
+			if _, list := getPage(t, grace, "/people?q=nina"); !strings.Contains(list, "Nina New") {
+				t.Fatal("the import did not add the person")
+			}
+			if st, _ := grace.upload("/people/import", map[string]string{"csrf_token": "forged", "apply": "yes"}, good); st != http.StatusForbidden {
+				t.Fatalf("a forged form: %d", st)
+			}
+			alice := newWeb(t, f.ts.URL)
+			acsrf := alice.login("alice@northwind.example")
+			if st, _ := getPage(t, alice, "/people/import"); st != http.StatusForbidden {
+				t.Fatalf("a member opens the import: %d", st)
+			}
+			if st, _ := alice.upload("/people/import", map[string]string{"csrf_token": acsrf, "apply": "yes"}, good); st != http.StatusForbidden {
+				t.Fatalf("a member imports: %d", st)
+			}
+		})
+	}
+}

@@ -312,3 +312,64 @@ func (h *Handler) AcceptInvitation(w http.ResponseWriter, r *http.Request) error
 	http.Redirect(w, r, "/?done=welcome", http.StatusSeeOther)
 	return nil
 }
+
+// importPage is the CSV import: the upload form and, after a post, what
+// was (or would be) done and every error.
+type importPage struct {
+	base
+	Result  *service.ImportResult
+	Applied bool // the import was written
+	Error   string
+	Missing bool // deactivate-missing was asked
+}
+
+// ImportForm serves GET /people/import.
+func (h *Handler) ImportForm(w http.ResponseWriter, r *http.Request) error {
+	// The org admin's own page: asking for the people list decides (and
+	// audits) whether the caller may see it at all.
+	if _, err := h.svc.People(r.Context(), httpx.Principal(r), service.PeopleFilter{Limit: 1}); err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "people_import.html", &importPage{base: h.base(r, "Import people")})
+	return nil
+}
+
+// ImportPeople serves POST /people/import: a multipart upload of the CSV
+// file, checked against the session's CSRF token like every form.
+func (h *Handler) ImportPeople(w http.ResponseWriter, r *http.Request) error {
+	sess := httpx.Session(r.Context())
+	if sess == nil {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, service.MaxImportBytes+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return mentorvault.Errorf(mentorvault.EINVALID, "the upload could not be read: choose a CSV file of at most %d MiB", service.MaxImportBytes>>20)
+	}
+	defer r.MultipartForm.RemoveAll()
+	if subtle.ConstantTimeCompare([]byte(r.FormValue("csrf_token")), []byte(sess.CSRFToken)) != 1 {
+		return mentorvault.Errorf(mentorvault.EFORBIDDEN, "this form has expired or did not come from mentorvault; go back, reload the page and try again")
+	}
+	p := &importPage{base: h.base(r, "Import people"), Missing: r.FormValue("deactivate_missing") == "yes"}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		p.Error = "Choose the CSV file to import."
+		h.render(w, r, http.StatusBadRequest, "people_import.html", p)
+		return nil
+	}
+	defer file.Close()
+	opt := service.ImportOptions{DryRun: r.FormValue("apply") != "yes", DeactivateMissing: p.Missing}
+	res, err := h.svc.ImportPeople(r.Context(), httpx.Principal(r), file, opt)
+	status := http.StatusOK
+	switch {
+	case res != nil && mentorvault.ErrorCode(err) == mentorvault.EINVALID:
+		p.Error, status = mentorvault.ErrorMessage(err), http.StatusBadRequest
+	case err != nil:
+		return err
+	}
+	p.Result, p.Applied = res, err == nil && !opt.DryRun
+	if res.DryRun && len(res.Errors) > 0 {
+		status = http.StatusBadRequest
+	}
+	h.render(w, r, status, "people_import.html", p)
+	return nil
+}

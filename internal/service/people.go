@@ -532,15 +532,21 @@ func (s *Service) pauseForDeactivation(ctx context.Context, tx mentorvault.Tx, a
 	if err != nil {
 		return 0, err
 	}
-	paused := 0
+	// Every relationship's lock first, then the writes: the first audit
+	// event holds the audit head, and a call on one of these relationships
+	// holding its lock may be waiting for that head.
+	locked := make([]*mentorvault.Relationship, 0, len(rels))
 	for _, r := range rels {
 		rel, err := loadRel(ctx, tx, r.ID)
 		if err != nil {
 			return 0, err
 		}
-		if !rel.IsParty(u.ID) {
-			continue
+		if rel.IsParty(u.ID) && rel.Status.Listed() {
+			locked = append(locked, rel)
 		}
+	}
+	paused := 0
+	for _, rel := range locked {
 		now := tx.Now()
 		from := rel.Status
 		text := fmt.Sprintf("%s's account was deactivated by your organisation, so your relationship is on hold.", u.Name)

@@ -114,8 +114,8 @@ var (
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
 	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
 		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff}
-	accountActions      = []policy.Action{policy.ManageAccount}
-	personActions       = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
+	accountActions = []policy.Action{policy.ManageAccount}
+	personActions  = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
 )
 
 // table is the expected decision of every role for every action that applies

@@ -185,7 +185,10 @@ func TestProgrammeManage(t *testing.T) {
 			field string
 		}{
 			{"no name", func() error { _, err := e.Svc.CreateProgramme(ctx, grace, service.NewProgramme{Name: " "}); return err }, "name"},
-			{"two-line name", func() error { _, err := e.Svc.CreateProgramme(ctx, grace, service.NewProgramme{Name: "a\nb"}); return err }, "name"},
+			{"two-line name", func() error {
+				_, err := e.Svc.CreateProgramme(ctx, grace, service.NewProgramme{Name: "a\nb"})
+				return err
+			}, "name"},
 			{"unknown kind", func() error {
 				_, err := e.Svc.CreateProgramme(ctx, grace, service.NewProgramme{Name: "x", Kind: kind})
 				return err

@@ -373,6 +373,10 @@ type Me struct {
 	// ManagesPeople: Cedar lets the caller list their organisation's people
 	// (people.list), so the header offers the people page.
 	ManagesPeople bool
+	// RunsProgrammes: the caller coordinates or supervises a programme, or
+	// Cedar lets them manage the organisation's (programme.manage), so the
+	// header offers the programmes page.
+	RunsProgrammes bool
 }
 
 // Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
@@ -411,6 +415,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 			out.Supervises = out.Supervises || r.Role == mentorvault.RoleSupervisor
 		}
 		out.ManagesPeople = s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID})
+		out.RunsProgrammes = len(roles) > 0 || s.may(ctx, a, policy.ManageProgrammes, policy.Org{ID: u.OrgID})
 		if u.ManagerID != "" {
 			if m, err := tx.FindUserByID(ctx, u.ManagerID); err == nil {
 				out.Manager = &Person{ID: m.ID, Name: m.Name, Email: m.Email}

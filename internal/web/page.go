@@ -268,6 +268,9 @@ type base struct {
 	// People: the header offers the people page (Cedar lets the viewer
 	// list their organisation's people: an org admin).
 	People bool
+	// Programmes: the header offers the programmes page (the viewer runs a
+	// programme, or Cedar lets them manage the organisation's).
+	Programmes bool
 }
 
 func (h *Handler) base(r *http.Request, title string) base {
@@ -275,7 +278,7 @@ func (h *Handler) base(r *http.Request, title string) base {
 	if sess := httpx.Session(r.Context()); sess != nil {
 		b.SignedIn, b.CSRF = true, sess.CSRFToken
 		if me, err := h.svc.Me(r.Context(), httpx.Principal(r)); err == nil {
-			b.UserName, b.Supervises, b.People = me.User.Name, me.Supervises, me.ManagesPeople
+			b.UserName, b.Supervises, b.People, b.Programmes = me.User.Name, me.Supervises, me.ManagesPeople, me.RunsProgrammes
 		}
 		// The header's count is a courtesy: a failure never fails the page.
 		if n, err := h.svc.UnreadNotifications(r.Context(), httpx.Principal(r)); err == nil {
@@ -295,6 +298,8 @@ func (h *Handler) base(r *http.Request, title string) base {
 		b.Nav = "consultations"
 	case strings.HasPrefix(r.URL.Path, "/people"):
 		b.Nav = "people"
+	case strings.HasPrefix(r.URL.Path, "/programmes"):
+		b.Nav = "programmes"
 	}
 	return b
 }

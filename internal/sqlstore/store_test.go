@@ -1231,7 +1231,9 @@ func testMigrate(t *testing.T, db *sqlstore.DB) {
 	var versions, heads int
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
 	ok(t, db.SQLDB().QueryRow(`SELECT COUNT(*) FROM audit_head`).Scan(&heads))
-	if versions != 6 || heads != 1 {
+	files, err := os.ReadDir(filepath.Join("migrations", db.Dialect()))
+	ok(t, err)
+	if versions != len(files) || heads != 1 {
 		t.Fatalf("after re-migrating: %d migrations recorded, %d audit heads", versions, heads)
 	}
 	tx := begin(t, db)

@@ -109,8 +109,7 @@ func (s *Service) OperatorCreateProgramme(ctx context.Context, orgID, name strin
 	if err := mentorvault.ValidateLines("org_id", orgID, "name", name); err != nil {
 		return nil, err
 	}
-	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name),
-		Kind: mentorvault.ProgrammeMentoring, DefaultCapacity: 1}
+	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name)}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -29,7 +29,6 @@ type Tx interface {
 	OrgStore
 	ProgrammeStore
 	UserStore
-	PeopleStore
 	SessionStore
 	TokenStore
 	LoginLimitStore

@@ -75,8 +75,6 @@ func orgOf(res policy.Resource) string {
 		return r.Relationship.OrgID
 	case policy.Account:
 		return r.OrgID
-	case policy.Person:
-		return r.OrgID
 	}
 	return ""
 }
@@ -134,8 +132,6 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				switch {
 				case r.s.UserID == "":
 					why = "anonymous"
-				case r.s.Deactivated:
-					why = "deactivated account"
 				case r.s.OrgID != orgOf(tb.resource):
 					why = "cross-organisation"
 				case partyOnly[act] && !isParty:

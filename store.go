@@ -275,6 +275,14 @@ type GoalStore interface {
 	FindGoalProgress(ctx context.Context, relationshipID string) ([]*GoalProgress, error)
 }
 
+// FeedbackCount is how many feedback responses a programme has, and how many
+// of them can still be opened (their relationship's data key is live).
+// Responses are only ever added and erasure is final, so both numbers only
+// grow and an unchanged count means an unchanged set of openable responses.
+type FeedbackCount struct {
+	Total, Live int
+}
+
 // FeedbackStore stores feedback requests and their sealed answers.
 type FeedbackStore interface {
 	CreateFeedbackRequest(ctx context.Context, r *FeedbackRequest) error
@@ -285,6 +293,9 @@ type FeedbackStore interface {
 	FindFeedbackResponses(ctx context.Context, relationshipID string) ([]*FeedbackResponse, error)
 	// FindProgrammeFeedback lists every response of a programme's relationships.
 	FindProgrammeFeedback(ctx context.Context, programmeID string) ([]*FeedbackResponse, error)
+	// CountProgrammeFeedback counts a programme's responses, and those whose
+	// relationship's data key is live (not erased), in one query.
+	CountProgrammeFeedback(ctx context.Context, programmeID string) (FeedbackCount, error)
 }
 
 // NotificationStore stores in-app notifications.

@@ -1761,6 +1761,23 @@ func testFeedback(t *testing.T, db *sqlstore.DB) {
 	resps, err = tx.FindProgrammeFeedback(ctx, mentorvault.NewID())
 	ok(t, err)
 	equal(t, resps, []*mentorvault.FeedbackResponse(nil))
+
+	// The count: every response of the programme, and those whose
+	// relationship has a live data key (none yet, then both, then one).
+	count := func(prog string, want mentorvault.FeedbackCount) {
+		t.Helper()
+		c, err := tx.CountProgrammeFeedback(ctx, prog)
+		ok(t, err)
+		equal(t, c, want)
+	}
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 0})
+	ok(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("wrapped"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, sameProg.ID, []byte("wrapped"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, informal.ID, []byte("wrapped"), us(t0)))
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 2})
+	ok(t, tx.DestroyDataKey(ctx, sameProg.ID, us(t0.Add(time.Hour))))
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 1})
+	count(mentorvault.NewID(), mentorvault.FeedbackCount{})
 }
 
 func testNotifications(t *testing.T, db *sqlstore.DB) {

@@ -42,5 +42,6 @@ type AuditFilter struct {
 	AfterSeq       int64 // events with Seq > AfterSeq
 	BeforeSeq      int64 // events with Seq < BeforeSeq (0: no bound)
 	Limit          int
+	Offset         int // events to skip, in the order selected, after the Seq bounds
 	Descending     bool
 }

@@ -55,6 +55,7 @@ type NoteFilter struct {
 	ReaderID       string
 	Before         string // ID cursor: notes older than this one
 	Limit          int
+	Offset         int // notes to skip, newest first, after the cursor
 }
 
 // NoteUpdate holds the fields of a note that can change; nil leaves a field as it is.

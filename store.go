@@ -275,6 +275,14 @@ type GoalStore interface {
 	FindGoalProgress(ctx context.Context, relationshipID string) ([]*GoalProgress, error)
 }
 
+// FeedbackCount is how many feedback responses a programme has, and how many
+// of them can still be opened (their relationship's data key is live).
+// Responses are only ever added and erasure is final, so both numbers only
+// grow and an unchanged count means an unchanged set of openable responses.
+type FeedbackCount struct {
+	Total, Live int
+}
+
 // FeedbackStore stores feedback requests and their sealed answers.
 type FeedbackStore interface {
 	CreateFeedbackRequest(ctx context.Context, r *FeedbackRequest) error
@@ -285,6 +293,9 @@ type FeedbackStore interface {
 	FindFeedbackResponses(ctx context.Context, relationshipID string) ([]*FeedbackResponse, error)
 	// FindProgrammeFeedback lists every response of a programme's relationships.
 	FindProgrammeFeedback(ctx context.Context, programmeID string) ([]*FeedbackResponse, error)
+	// CountProgrammeFeedback counts a programme's responses, and those whose
+	// relationship's data key is live (not erased), in one query.
+	CountProgrammeFeedback(ctx context.Context, programmeID string) (FeedbackCount, error)
 }
 
 // NotificationStore stores in-app notifications.
@@ -359,6 +370,12 @@ type JobStore interface {
 	FindJobs(ctx context.Context, refID string) ([]*Job, error)
 }
 
+// Page selects a slice of a list in the store's order: Offset rows skipped,
+// then at most Limit (0: every row after the offset).
+type Page struct {
+	Limit, Offset int
+}
+
 // InputRequestStore stores third parties' requests for input.
 type InputRequestStore interface {
 	// CreateInputRequest stores a request with its sealed question (never Question).
@@ -366,8 +383,8 @@ type InputRequestStore interface {
 	// UpdateInputRequest stores Status, DeclineReply, QuestionSealed, SealVersion and UpdatedAt.
 	UpdateInputRequest(ctx context.Context, r *InputRequest) error
 	FindInputRequestByID(ctx context.Context, id string) (*InputRequest, error)
-	// FindInputRequests lists requests by relationship (relationshipID != "") or by requester, newest first.
-	FindInputRequests(ctx context.Context, relationshipID, requesterID string) ([]*InputRequest, error)
+	// FindInputRequests lists a page of requests by relationship (relationshipID != "") or by requester, newest first.
+	FindInputRequests(ctx context.Context, relationshipID, requesterID string, pg Page) ([]*InputRequest, error)
 }
 
 // StatementStore stores statements for third parties.
@@ -377,8 +394,10 @@ type StatementStore interface {
 	// UpdateStatement stores State, BodySealed, CommentSealed, SealVersion, ReleaseAt, UpdatedAt, ReleasedAt and WithdrawnAt.
 	UpdateStatement(ctx context.Context, st *Statement) error
 	FindStatementByID(ctx context.Context, id string) (*Statement, error)
-	// FindStatements lists a relationship's statements, newest first.
-	FindStatements(ctx context.Context, relationshipID string) ([]*Statement, error)
+	// FindStatements lists a page of a relationship's statements, newest first.
+	FindStatements(ctx context.Context, relationshipID string, pg Page) ([]*Statement, error)
+	// FindStatementsForRequests lists the statements answering any of these requests, newest first.
+	FindStatementsForRequests(ctx context.Context, requestIDs []string) ([]*Statement, error)
 	// FindStatementsForRecipient lists the released or withdrawn statements addressed to a user, newest first.
 	FindStatementsForRecipient(ctx context.Context, recipientUserID string) ([]*Statement, error)
 }
@@ -390,6 +409,6 @@ type ThreeWayStore interface {
 	// UpdateThreeWay stores BriefSealed, SealVersion, StartsAt, Minutes, Location, State, MentorAgreedAt, MenteeAgreedAt and UpdatedAt.
 	UpdateThreeWay(ctx context.Context, m *ThreeWayMeeting) error
 	FindThreeWayByID(ctx context.Context, id string) (*ThreeWayMeeting, error)
-	// FindThreeWays lists three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.
-	FindThreeWays(ctx context.Context, relationshipID, managerID string) ([]*ThreeWayMeeting, error)
+	// FindThreeWays lists a page of three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.
+	FindThreeWays(ctx context.Context, relationshipID, managerID string, pg Page) ([]*ThreeWayMeeting, error)
 }

@@ -36,10 +36,11 @@ type thirdPartiesJSON struct {
 	Statements []statementJSON `json:"statements"`
 	ThreeWays  []threeWayJSON  `json:"three_way_meetings"`
 	Manager    *personJSON     `json:"line_manager"`
+	More       bool            `json:"more"`
 }
 
 func thirdPartiesOut(v *service.ThirdPartyView) thirdPartiesJSON {
-	out := thirdPartiesJSON{Requests: []requestJSON{}, Statements: []statementJSON{}, ThreeWays: []threeWayJSON{}}
+	out := thirdPartiesJSON{Requests: []requestJSON{}, Statements: []statementJSON{}, ThreeWays: []threeWayJSON{}, More: v.More}
 	for _, q := range v.Requests {
 		out.Requests = append(out.Requests, requestOut(q))
 	}
@@ -56,14 +57,20 @@ func thirdPartiesOut(v *service.ThirdPartyView) thirdPartiesJSON {
 	return out
 }
 
-// ThirdParties serves GET /api/v1/relationships/{id}/third-parties: the
-// pair's input requests, statements, three-way meetings and line manager.
+// ThirdParties serves GET /api/v1/relationships/{id}/third-parties: a page
+// (limit, offset, applied to each list) of the pair's input requests,
+// statements and three-way meetings, and the line manager.
 func (h *Handler) ThirdParties(w http.ResponseWriter, r *http.Request) error {
-	return httpx.Get(h.thirdParties)(w, r)
+	return httpx.Paged(h.thirdParties)(w, r)
 }
 
-func (h *Handler) thirdParties(r *http.Request) (thirdPartiesJSON, error) {
-	return asJSON(thirdPartiesOut)(h.svc.ThirdParties(r.Context(), httpx.Principal(r), r.PathValue("id")))
+func (h *Handler) thirdParties(r *http.Request, p httpx.Page) (thirdPartiesJSON, error) {
+	offset, err := httpx.ParseOffset(r)
+	if err != nil {
+		return thirdPartiesJSON{}, err
+	}
+	f := service.PageFilter{Limit: p.Limit, Offset: offset}
+	return asJSON(thirdPartiesOut)(h.svc.ThirdParties(r.Context(), httpx.Principal(r), r.PathValue("id"), f))
 }
 
 type myRequestJSON struct {
@@ -107,16 +114,23 @@ func (h *Handler) RequestInput(w http.ResponseWriter, r *http.Request) error {
 	})(w, r)
 }
 
-// MyRequests serves GET /api/v1/input-requests: the requests the caller made.
+// MyRequests serves GET /api/v1/input-requests: a page (limit, offset) of
+// the requests the caller made, newest first.
 func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
-	return httpx.Get(func(r *http.Request) (map[string]any, error) {
-		return asJSON(func(ms []*service.MyRequest) map[string]any {
-			out := []myRequestJSON{}
-			for _, m := range ms {
-				out = append(out, myRequestOut(m))
-			}
-			return map[string]any{"requests": out}
-		})(h.svc.MyRequests(r.Context(), httpx.Principal(r)))
+	return httpx.Paged(func(r *http.Request, p httpx.Page) (map[string]any, error) {
+		offset, err := httpx.ParseOffset(r)
+		if err != nil {
+			return nil, err
+		}
+		l, err := h.svc.MyRequests(r.Context(), httpx.Principal(r), service.PageFilter{Limit: p.Limit, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		out := []myRequestJSON{}
+		for _, m := range l.Requests {
+			out = append(out, myRequestOut(m))
+		}
+		return map[string]any{"requests": out, "more": l.More}, nil
 	})(w, r)
 }
 
@@ -131,6 +145,6 @@ func (h *Handler) DeclineRequest(w http.ResponseWriter, r *http.Request) error {
 		if _, err := h.svc.DeclineRequest(r.Context(), httpx.Principal(r), r.PathValue("id"), r.PathValue("requestID"), in.Reply); err != nil {
 			return thirdPartiesJSON{}, err
 		}
-		return h.thirdParties(r)
+		return h.thirdParties(r, httpx.Page{Limit: httpx.DefaultLimit}) // the first page
 	})(w, r)
 }

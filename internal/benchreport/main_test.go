@@ -14,6 +14,10 @@ BenchmarkNoteCreateFullStack/sqlite-2         	    1041	   1100000 ns/op	   0.81
 --- SKIP: BenchmarkNoteCreateFullStack/postgres
     sqlstoretest.go:73: sqlstoretest: PostgreSQL is unreachable
 BenchmarkNoteCreateBareInsert/sqlite-2        	    1722	    500000 ns/op	   1.52 MB/s	    1244 B/op	      27 allocs/op
+BenchmarkNoteCreateParallel/sqlite/grouped-2  	    2000	    800000 ns/op	   1.28 MB/s	   21.00 ops/commit
+BenchmarkNoteCreateParallel/sqlite/alone-2    	    1000	   2400000 ns/op	   0.43 MB/s
+--- SKIP: BenchmarkNoteCreateParallel/postgres
+    sqlstoretest.go:73: sqlstoretest: PostgreSQL is unreachable
 BenchmarkAuthorize-2   	   59416	     20000 ns/op	     50000 decisions/s
 BenchmarkSealOpen1KiB-2   	  152404	      7000 ns/op	 146.29 MB/s	    4352 B/op	       6 allocs/op
 BenchmarkVerifyChain-2      	     199	   6687448 ns/op	   1500000 events/s
@@ -40,7 +44,9 @@ func TestParseAndReport(t *testing.T) {
 	report(&b, res, "1s", 3)
 	out := b.String()
 	for _, want := range []string{"2.00×  OVER   (medians 2.20×)", "postgres  skipped: sqlstoretest.go:73", "50,000 decisions/s",
-		"7.00 µs per KiB", "2.00× raw chaining", "read", "sqlite    skipped: did not run"} {
+		"7.00 µs per KiB", "2.00× raw chaining", "read", "sqlite    skipped: did not run",
+		"create sqlite    grouped  800.0 µs", "3.00× faster (medians 3.00×)   21.0 ops/commit",
+		"create postgres  skipped: sqlstoretest.go:73", "read   sqlite    skipped: did not run"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

@@ -58,11 +58,12 @@ func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal
 		if err := s.record(ctx, tx, a, "audit.read", relTarget(rel), ""); err != nil {
 			return err
 		}
-		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: f.BeforeSeq, Limit: f.Offset + limit + 1, Descending: true})
+		// One more than the page, to know whether there is a next one.
+		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: f.BeforeSeq,
+			Limit: limit + 1, Offset: f.Offset, Descending: true})
 		if err != nil {
 			return err
 		}
-		evs = evs[min(f.Offset, len(evs)):]
 		head, err := tx.LockAuditHead(ctx)
 		if err != nil {
 			return err

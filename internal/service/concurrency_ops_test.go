@@ -742,7 +742,7 @@ func TestConcurrentDeclineAndDraft(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				sts, err := tx.FindStatements(ctx, rel)
+				sts, err := tx.FindStatements(ctx, rel, mentorvault.Page{})
 				if err != nil {
 					return err
 				}

@@ -59,7 +59,7 @@ func TestListsSkipOnlyErasedContent(t *testing.T) {
 		if got := must[[]*service.ReceivedStatement](t)(e.Svc.ReceivedStatements(ctx, frank)); len(got) != 0 {
 			t.Fatalf("a statement of a shredded relationship: got %d, want it left out", len(got))
 		}
-		reqs := must[[]*service.MyRequest](t)(e.Svc.MyRequests(ctx, frank))
+		reqs := must[*service.MyRequestList](t)(e.Svc.MyRequests(ctx, frank, service.PageFilter{})).Requests
 		for _, r := range reqs {
 			if r.RelationshipID == st.RelationshipID && !r.Question.IsZero() {
 				t.Fatalf("request %s of a shredded relationship still shows its question", r.ID)

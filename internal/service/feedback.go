@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -235,10 +236,13 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principal, programmeID string) ([]mentorvault.Aggregate, int, error) {
 	var (
-		out []mentorvault.Aggregate
-		k   int
+		out    []mentorvault.Aggregate
+		k      int
+		fresh  *feedbackEntry // ratings opened by this call, cached once committed
+		progID string
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		fresh = nil // inTx may run this again
 		a, prog, err := s.programmeCall(ctx, tx, p, policy.ViewFeedbackAggregates, programmeID)
 		if err != nil {
 			return err
@@ -248,49 +252,114 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 			return err
 		}
 		k = st.KThreshold
-		resps, err := tx.FindProgrammeFeedback(ctx, prog.ID)
+		// The ratings are opened once per change of the programme's
+		// responses, not on every view: the count, read in this
+		// transaction, says whether the cached ones are still the set.
+		count, err := tx.CountProgrammeFeedback(ctx, prog.ID)
 		if err != nil {
 			return err
 		}
-		keys := map[string][]byte{}
-		reqs := map[string]map[string]*mentorvault.FeedbackRequest{}
-		var answers []mentorvault.FeedbackAnswer
-		for _, r := range resps {
-			key, ok := keys[r.RelationshipID]
-			if !ok {
-				key, err = s.dataKey(ctx, tx, r.RelationshipID)
-				if errors.Is(err, errErased) {
-					keys[r.RelationshipID] = nil
-					continue // shredded: its answers are gone
-				}
-				if err != nil {
-					return err
-				}
-				keys[r.RelationshipID] = key
-			}
-			if key == nil {
-				continue
-			}
-			byID, ok := reqs[r.RelationshipID]
-			if !ok {
-				if byID, err = feedbackRequests(ctx, tx, r.RelationshipID); err != nil {
-					return err
-				}
-				reqs[r.RelationshipID] = byID
-			}
-			fr := byID[r.RequestID]
-			if fr == nil {
-				fr = &mentorvault.FeedbackRequest{}
-			}
-			if err := s.openFeedback(ctx, key, r, fr); isDamaged(err) {
-				continue // logged as damaged; not counted
-			} else if err != nil {
+		answers, ok := s.feedback.get(prog.ID, count)
+		if !ok {
+			if answers, err = s.programmeRatings(ctx, tx, prog.ID); err != nil {
 				return err
 			}
-			answers = append(answers, r.Answer)
+			fresh, progID = &feedbackEntry{count: count, answers: answers}, prog.ID
 		}
 		out = mentorvault.AggregateFeedback(answers, k)
 		return s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
 	})
+	// Only what a committed transaction read is cached: a batch that failed
+	// to commit may have shown this call a response that never was.
+	if err == nil && fresh != nil {
+		s.feedback.put(progID, fresh.count, fresh.answers)
+	}
 	return out, k, err
+}
+
+// programmeRatings opens every response of a programme and returns their
+// ratings (never their text), skipping erased and damaged ones.
+func (s *Service) programmeRatings(ctx context.Context, tx mentorvault.Tx, programmeID string) ([]mentorvault.FeedbackAnswer, error) {
+	resps, err := tx.FindProgrammeFeedback(ctx, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string][]byte{}
+	reqs := map[string]map[string]*mentorvault.FeedbackRequest{}
+	var answers []mentorvault.FeedbackAnswer
+	for _, r := range resps {
+		key, ok := keys[r.RelationshipID]
+		if !ok {
+			key, err = s.dataKey(ctx, tx, r.RelationshipID)
+			if errors.Is(err, errErased) {
+				keys[r.RelationshipID] = nil
+				continue // shredded: its answers are gone
+			}
+			if err != nil {
+				return nil, err
+			}
+			keys[r.RelationshipID] = key
+		}
+		if key == nil {
+			continue
+		}
+		byID, ok := reqs[r.RelationshipID]
+		if !ok {
+			if byID, err = feedbackRequests(ctx, tx, r.RelationshipID); err != nil {
+				return nil, err
+			}
+			reqs[r.RelationshipID] = byID
+		}
+		fr := byID[r.RequestID]
+		if fr == nil {
+			fr = &mentorvault.FeedbackRequest{}
+		}
+		if err := s.openFeedback(ctx, key, r, fr); isDamaged(err) {
+			continue // logged as damaged; not counted
+		} else if err != nil {
+			return nil, err
+		}
+		answers = append(answers, mentorvault.FeedbackAnswer{Ratings: r.Answer.Ratings})
+	}
+	return answers, nil
+}
+
+// feedbackCache holds, per programme, the ratings of its openable feedback
+// responses and the FeedbackCount they were read at. An entry is valid only
+// while the programme's count, read in the caller's transaction, is the
+// same: responses are only ever added and erasure is final, so any change
+// to the set moves the count (a new response raises Total, an erased
+// relationship lowers Live). It is checked against the database on every
+// view, so several instances over one database stay right. It holds ratings
+// only, never the answers' text, and the k threshold is applied on every
+// view, after it. A response damaged in the database after its ratings were
+// cached keeps counting until the count next changes (the damage is still
+// caught by VerifySealed and by every other read of it).
+type feedbackCache struct {
+	mu sync.Mutex
+	m  map[string]feedbackEntry
+}
+
+type feedbackEntry struct {
+	count   mentorvault.FeedbackCount
+	answers []mentorvault.FeedbackAnswer
+}
+
+func (c *feedbackCache) get(programmeID string, count mentorvault.FeedbackCount) ([]mentorvault.FeedbackAnswer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[programmeID]
+	if !ok || e.count != count {
+		return nil, false
+	}
+	return e.answers, true
+}
+
+func (c *feedbackCache) put(programmeID string, count mentorvault.FeedbackCount, answers []mentorvault.FeedbackAnswer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]feedbackEntry{}
+	}
+	c.m[programmeID] = feedbackEntry{count: count, answers: answers}
 }

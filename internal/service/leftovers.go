@@ -65,7 +65,7 @@ func (s *Service) SealLeftovers(ctx context.Context) (int, error) {
 func (s *Service) sealLeftovers(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte) (int, error) {
 	sys := actor{p: mentorvault.Principal{Via: "service"}}
 	n := 0
-	reqs, err := tx.FindInputRequests(ctx, rel.ID, "")
+	reqs, err := tx.FindInputRequests(ctx, rel.ID, "", mentorvault.Page{})
 	if err != nil {
 		return n, err
 	}
@@ -87,7 +87,7 @@ func (s *Service) sealLeftovers(ctx context.Context, tx mentorvault.Tx, rel *men
 		}
 		n++
 	}
-	sts, err := tx.FindStatements(ctx, rel.ID)
+	sts, err := tx.FindStatements(ctx, rel.ID, mentorvault.Page{})
 	if err != nil {
 		return n, err
 	}

@@ -57,7 +57,7 @@ func TestSealedLeftovers(t *testing.T) {
 		}
 
 		// The service reads what the rows held.
-		for _, m := range must[[]*service.MyRequest](t)(e.Svc.MyRequests(ctx, e.As("frank"))) {
+		for _, m := range must[*service.MyRequestList](t)(e.Svc.MyRequests(ctx, e.As("frank"), service.PageFilter{})).Requests {
 			if m.ID == req.ID && (m.Purpose != "LEFTOVER purpose" || m.DeclineReply != "LEFTOVER reply") {
 				t.Errorf("frank's request reads purpose %q, reply %q", m.Purpose, m.DeclineReply)
 			}

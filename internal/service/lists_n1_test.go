@@ -24,13 +24,16 @@ func TestListsLoadOncePerList(t *testing.T) {
 		return e.Txs.Lookups() - before
 	}
 	myRequests := func() error {
-		rs, err := e.Svc.MyRequests(ctx, e.As("frank"))
-		if err == nil && len(rs) == 0 {
+		l, err := e.Svc.MyRequests(ctx, e.As("frank"), service.PageFilter{})
+		if err == nil && len(l.Requests) == 0 {
 			t.Fatal("frank has no requests")
 		}
 		return err
 	}
-	thirdParties := func() error { _, err := e.Svc.ThirdParties(ctx, e.As("alice"), e.Rel.ID); return err }
+	thirdParties := func() error {
+		_, err := e.Svc.ThirdParties(ctx, e.As("alice"), e.Rel.ID, service.PageFilter{})
+		return err
+	}
 	raw, _, err := e.Svc.CreateCalendarFeed(ctx, e.As("bob"), true)
 	if err != nil {
 		t.Fatal(err)

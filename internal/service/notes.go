@@ -166,13 +166,11 @@ func (s *Service) listNotesIn(ctx context.Context, tx mentorvault.Tx, p mentorva
 		if limit == 0 {
 			limit = DefaultNotes
 		}
-		// The store pages by cursor and limit: read through the offset and skip it.
-		limit = min(limit, MaxNotes) + f.Offset
-		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: f.Before, Limit: limit})
+		notes, err := o.tx.FindNotes(o.ctx, mentorvault.NoteFilter{RelationshipID: o.rel.ID, ReaderID: o.a.user.ID, Before: f.Before,
+			Limit: min(limit, MaxNotes), Offset: f.Offset})
 		if err != nil {
 			return event{}, err
 		}
-		notes = notes[min(f.Offset, len(notes)):]
 		var key []byte
 		if len(notes) > 0 {
 			if key, err = o.key(); err != nil {

@@ -77,7 +77,7 @@ func (s *Service) openRequest(ctx context.Context, key []byte, r *mentorvault.In
 
 // eachRequest lists every input request of a relationship for VerifySealed.
 func eachRequest(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
-	rs, err := tx.FindInputRequests(ctx, rel.ID, "")
+	rs, err := tx.FindInputRequests(ctx, rel.ID, "", mentorvault.Page{})
 	if err != nil {
 		return err
 	}
@@ -273,6 +273,9 @@ type RequestView struct {
 	*mentorvault.InputRequest
 	Requester, Asked, Subject Person
 	StatementID               string // the statement answering it, if one was drafted
+	// Answer is that statement, still sealed (its state, for a label), on
+	// whichever page of statements it is; nil with no StatementID.
+	Answer *mentorvault.Statement
 	// Allowed holds what Cedar lets the viewer do to the request
 	// (input.answer); ThirdParties sets it.
 	Allowed policy.Allowed
@@ -363,7 +366,7 @@ func (s *Service) DeclineRequest(ctx context.Context, p mentorvault.Principal, r
 
 // openDrafts refuses to decline a request that has a statement in progress.
 func (s *Service) openDrafts(ctx context.Context, tx mentorvault.Tx, r *mentorvault.InputRequest) error {
-	sts, err := tx.FindStatements(ctx, r.RelationshipID)
+	sts, err := tx.FindStatements(ctx, r.RelationshipID, mentorvault.Page{})
 	if err != nil {
 		return err
 	}
@@ -388,25 +391,44 @@ type MyRequest struct {
 	StatementID               string // the released statement, if any
 }
 
-// MyRequests lists the requests the caller made, newest first. Returns EUNAUTHENTICATED.
-func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*MyRequest, error) {
+// MyRequestList is a page of the requests the caller made.
+type MyRequestList struct {
+	Requests []*MyRequest
+	More     bool // there are more after this page
+}
+
+// MyRequests lists a page of the requests the caller made, newest first.
+// Returns EUNAUTHENTICATED or EINVALID (a negative limit or offset).
+func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal, f PageFilter) (*MyRequestList, error) {
+	pg, err := f.page()
+	if err != nil {
+		return nil, err
+	}
 	var out []*MyRequest
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+	var more bool
+	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
 		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID)
+		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID, pg)
 		if err != nil {
 			return err
 		}
+		reqs, more = cut(reqs, pg)
+		// The statements released to the caller for this page's requests
+		// (newest first: the first one found per request is kept).
+		reqIDs := make([]string, len(reqs))
+		for i, r := range reqs {
+			reqIDs[i] = r.ID
+		}
 		released := map[string]string{}
-		if sts, err := tx.FindStatementsForRecipient(ctx, a.user.ID); err != nil {
+		if sts, err := tx.FindStatementsForRequests(ctx, reqIDs); err != nil {
 			return err
 		} else {
 			for _, st := range sts {
-				if st.RequestID != "" && st.State == mentorvault.StatementReleased {
+				if st.State == mentorvault.StatementReleased && st.RecipientUserID == a.user.ID && released[st.RequestID] == "" {
 					released[st.RequestID] = st.ID
 				}
 			}
@@ -456,5 +478,8 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal) ([]*M
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return &MyRequestList{Requests: out, More: more}, nil
 }

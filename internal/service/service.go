@@ -41,6 +41,9 @@ type Service struct {
 	// sign-ins queues instead of exhausting memory.
 	hashing   chan struct{}
 	notifiers []Notifier
+	// feedback caches each programme's opened ratings for
+	// FeedbackAggregates (see feedbackCache).
+	feedback feedbackCache
 }
 
 // New returns a Service over its dependencies.

@@ -58,7 +58,7 @@ func statementSealed(st *mentorvault.Statement) []sealedField {
 
 // eachStatement lists every statement of a relationship for VerifySealed.
 func eachStatement(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
-	sts, err := tx.FindStatements(ctx, rel.ID)
+	sts, err := tx.FindStatements(ctx, rel.ID, mentorvault.Page{})
 	if err != nil {
 		return err
 	}
@@ -150,28 +150,84 @@ type ThirdPartyView struct {
 	Statements []*StatementView
 	ThreeWays  []*ThreeWayView
 	Manager    *Person // the mentee's line manager, who can join a three-way meeting (nil if none)
+	// More reports that at least one of the three lists goes on past this page.
+	More bool
 }
 
-// ThirdParties lists a relationship's input requests, statements (drafts,
-// findings, comments, release records) and three-way meetings. Returns
-// EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
-func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, relID string) (*ThirdPartyView, error) {
+// PageFilter selects a page of a list: Offset skipped, then at most Limit
+// (the list's default page when 0, at most MaxPage).
+type PageFilter struct {
+	Limit  int
+	Offset int
+}
+
+// List page sizes for the third-party page and my requests.
+const (
+	DefaultPage = 50
+	MaxPage     = 500
+)
+
+// page checks f and returns the store's page, one row longer than asked so
+// the caller knows whether there is a next one. Returns EINVALID.
+func (f PageFilter) page() (mentorvault.Page, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return mentorvault.Page{}, mentorvault.Invalid("the page is not valid", map[string]string{"limit": "must not be negative", "offset": "must not be negative"})
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = DefaultPage
+	}
+	return mentorvault.Page{Limit: min(limit, MaxPage) + 1, Offset: f.Offset}, nil
+}
+
+// cut drops the extra row page asked for, and reports whether there was one.
+func cut[T any](rows []T, pg mentorvault.Page) ([]T, bool) {
+	if len(rows) >= pg.Limit {
+		return rows[:pg.Limit-1], true
+	}
+	return rows, false
+}
+
+// ThirdParties lists a page of a relationship's input requests, statements
+// (drafts, findings, comments, release records) and three-way meetings: f
+// pages each of the three lists alike. Returns EUNAUTHENTICATED, ENOTFOUND,
+// EFORBIDDEN or EINVALID (a negative limit or offset).
+func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, relID string, f PageFilter) (*ThirdPartyView, error) {
+	pg, err := f.page()
+	if err != nil {
+		return nil, err
+	}
 	var out *ThirdPartyView
-	err := s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
+	err = s.relOp(ctx, p, policy.ReadThirdParty, relID, partyRefusal, func(o *op) (event, error) {
 		key, err := o.key()
 		if err != nil {
 			return event{}, err
 		}
 		v := &ThirdPartyView{}
-		reqs, err := o.tx.FindInputRequests(o.ctx, o.rel.ID, "")
+		reqs, err := o.tx.FindInputRequests(o.ctx, o.rel.ID, "", pg)
 		if err != nil {
 			return event{}, err
 		}
-		sts, err := o.tx.FindStatements(o.ctx, o.rel.ID)
+		sts, err := o.tx.FindStatements(o.ctx, o.rel.ID, pg)
 		if err != nil {
 			return event{}, err
 		}
-		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "")
+		tws, err := o.tx.FindThreeWays(o.ctx, o.rel.ID, "", pg)
+		if err != nil {
+			return event{}, err
+		}
+		var more [3]bool
+		reqs, more[0] = cut(reqs, pg)
+		sts, more[1] = cut(sts, pg)
+		tws, more[2] = cut(tws, pg)
+		v.More = more[0] || more[1] || more[2]
+		// What became of this page's requests, whichever page their
+		// statements are on.
+		reqIDs := make([]string, len(reqs))
+		for i, r := range reqs {
+			reqIDs[i] = r.ID
+		}
+		answers, err := o.tx.FindStatementsForRequests(o.ctx, reqIDs)
 		if err != nil {
 			return event{}, err
 		}
@@ -190,10 +246,10 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 		if err != nil {
 			return event{}, err
 		}
-		answered, busy := map[string]string{}, map[string]bool{}
-		for _, st := range sts {
-			if st.RequestID != "" && answered[st.RequestID] == "" {
-				answered[st.RequestID] = st.ID // newest first: the latest statement
+		answered, busy := map[string]*mentorvault.Statement{}, map[string]bool{}
+		for _, st := range answers {
+			if st.RequestID != "" && answered[st.RequestID] == nil {
+				answered[st.RequestID] = st // newest first: the latest statement
 			}
 			if st.RequestID != "" && st.InProgress() {
 				busy[st.RequestID] = true
@@ -204,7 +260,10 @@ func (s *Service) ThirdParties(ctx context.Context, p mentorvault.Principal, rel
 			if err != nil {
 				return event{}, err
 			}
-			rv.StatementID, rv.busy = answered[r.ID], busy[r.ID]
+			if st := answered[r.ID]; st != nil {
+				rv.StatementID, rv.Answer = st.ID, st
+			}
+			rv.busy = busy[r.ID]
 			rv.Allowed = s.allowed(o.ctx, o.a, requestResource(o.rel, r), policy.AnswerRequest)
 			v.Requests = append(v.Requests, rv)
 		}

@@ -78,7 +78,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 			t.Fatalf("the demo has %d statements released to frank, want 1", before)
 		}
 		demoDraft := false
-		for _, st := range must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("alice"), rel)).Statements {
+		for _, st := range must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("alice"), rel, service.PageFilter{})).Statements {
 			if st.State == mentorvault.StatementDraft && strings.Contains(st.Purpose, "nomination") {
 				got := kinds(st.Check.Findings)
 				demoDraft = slices.Contains(got, checker.KindKeptItem) && slices.Contains(got, checker.KindPerformance)
@@ -96,12 +96,12 @@ func TestInputRequestConsentPaths(t *testing.T) {
 			!notified(t, e, "bob", r.ID, "Frank Fischer asked Alice Archer for input about you.") {
 			t.Fatal("the parties were not told of the request")
 		}
-		tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), rel))
+		tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), rel, service.PageFilter{}))
 		if len(tp.Requests) == 0 || tp.Requests[0].ID != r.ID || tp.Requests[0].Question.Reveal() != "How has Bob grown as a leader?" {
 			t.Fatalf("bob does not see the request: %+v", tp.Requests)
 		}
 		for _, who := range []string{"carol", "heidi", "dave", "frank", "grace", "erin"} {
-			_, err := e.Svc.ThirdParties(ctx, e.As(who), rel)
+			_, err := e.Svc.ThirdParties(ctx, e.As(who), rel, service.PageFilter{})
 			wantErr(t, err, mentorvault.ENOTFOUND) // outside the pair: they may not learn what it holds
 		}
 		// Only the one asked answers; the subject does not draft about themselves.
@@ -166,7 +166,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 		if !notified(t, e, "frank", st.ID, "Alice Archer released a statement for you about Bob Baker") {
 			t.Fatal("frank was not told of the release")
 		}
-		mine := must[[]*service.MyRequest](t)(e.Svc.MyRequests(ctx, e.As("frank")))
+		mine := must[*service.MyRequestList](t)(e.Svc.MyRequests(ctx, e.As("frank"), service.PageFilter{})).Requests
 		if mine[0].ID != r.ID || mine[0].Status != mentorvault.RequestAnswered || mine[0].StatementID != st.ID {
 			t.Fatalf("frank's requests: %+v", mine[0])
 		}
@@ -204,7 +204,7 @@ func TestInputRequestConsentPaths(t *testing.T) {
 		must[*mentorvault.InputRequest](t)(e.Svc.DeclineRequest(ctx, e.As("alice"), rel, r3.ID, ""))
 		_, err = e.Svc.DeclineRequest(ctx, e.As("alice"), rel, r3.ID, "")
 		wantErr(t, err, mentorvault.ECONFLICT)
-		mine = must[[]*service.MyRequest](t)(e.Svc.MyRequests(ctx, e.As("frank")))
+		mine = must[*service.MyRequestList](t)(e.Svc.MyRequests(ctx, e.As("frank"), service.PageFilter{})).Requests
 		if mine[0].ID != r3.ID || mine[0].Status != mentorvault.RequestDeclined || mine[0].DeclineReply != mentorvault.NeutralDecline {
 			t.Fatalf("frank's declined request: %+v", mine[0])
 		}

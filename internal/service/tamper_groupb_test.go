@@ -153,7 +153,7 @@ func TestTamperGroupBBinding(t *testing.T) {
 			func(t *testing.T, e *mvtest.Env, f *groupB, id string) {
 				_, err := e.Svc.DeclineRequest(ctx, e.As("alice"), e.Rel.ID, id, "")
 				wantDamaged(t, "decline the tampered request", err)
-				tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID))
+				tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID, service.PageFilter{}))
 				var flagged, served int
 				for _, r := range tp.Requests {
 					switch {
@@ -289,7 +289,7 @@ func wantStatementDamaged(t *testing.T, e *mvtest.Env, id string) {
 	t.Helper()
 	_, err := e.Svc.Statement(ctx, e.As("bob"), e.Rel.ID, id)
 	wantDamaged(t, "read the tampered statement", err)
-	tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID))
+	tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID, service.PageFilter{}))
 	var flagged, served int
 	for _, st := range tp.Statements {
 		switch {
@@ -355,7 +355,7 @@ func wantThreeWayDamaged(t *testing.T, e *mvtest.Env, id, manager string) {
 		_, err := e.Svc.ThreeWay(ctx, e.As(who), id)
 		wantDamaged(t, who+" reads the tampered three-way meeting", err)
 	}
-	tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID))
+	tp := must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As("bob"), e.Rel.ID, service.PageFilter{}))
 	var flagged int
 	for _, m := range tp.ThreeWays {
 		if m.ID == id && m.Damaged && m.Brief.IsZero() {

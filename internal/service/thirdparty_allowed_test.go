@@ -36,7 +36,7 @@ func TestStatementViewAllowed(t *testing.T) {
 		// The request: the party asked may answer it, the subject may not.
 		answer := func(who string) bool {
 			t.Helper()
-			for _, q := range must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As(who), rel)).Requests {
+			for _, q := range must[*service.ThirdPartyView](t)(e.Svc.ThirdParties(ctx, e.As(who), rel, service.PageFilter{})).Requests {
 				if q.ID == r.ID {
 					return q.CanAnswer()
 				}

@@ -53,7 +53,7 @@ func (s *Service) openBrief(ctx context.Context, key []byte, m *mentorvault.Thre
 // eachThreeWay lists every three-way meeting of a relationship, and its
 // notes, for VerifySealed.
 func eachThreeWay(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, yield func(sealedRecord)) error {
-	ms, err := tx.FindThreeWays(ctx, rel.ID, "")
+	ms, err := tx.FindThreeWays(ctx, rel.ID, "", mentorvault.Page{})
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func (s *Service) MyThreeWays(ctx context.Context, p mentorvault.Principal) ([]*
 		if err != nil {
 			return err
 		}
-		ms, err := tx.FindThreeWays(ctx, "", a.user.ID)
+		ms, err := tx.FindThreeWays(ctx, "", a.user.ID, mentorvault.Page{})
 		if err != nil {
 			return err
 		}

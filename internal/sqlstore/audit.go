@@ -57,7 +57,8 @@ const insertAuditEvent = `INSERT INTO audit_events (seq, id, at, actor_id, actio
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // FindAuditEvents lists the events f selects, by Seq (ascending unless
-// Descending). Limit defaults to 100, at most 10000.
+// Descending), skipping Offset of them in that order. Limit defaults to 100,
+// at most 10000.
 func (tx *Tx) FindAuditEvents(ctx context.Context, f mentorvault.AuditFilter) ([]*mentorvault.AuditEvent, error) {
 	var where []string
 	var args []any
@@ -80,8 +81,8 @@ FROM audit_events`
 	} else {
 		q += ` ORDER BY seq`
 	}
-	q += ` LIMIT ?`
-	args = append(args, clampLimit(f.Limit, 100, 10000))
+	q += ` LIMIT ? OFFSET ?`
+	args = append(args, clampLimit(f.Limit, 100, 10000), max(f.Offset, 0))
 	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, "find audit events", func(r *sql.Rows) (*mentorvault.AuditEvent, error) {
 		var e mentorvault.AuditEvent

@@ -96,6 +96,15 @@ func (tx *Tx) FindFeedbackResponses(ctx context.Context, relationshipID string) 
 	return collect(rows, err, "find feedback responses", scanFeedbackResponse)
 }
 
+// CountProgrammeFeedback counts a programme's responses, and those whose
+// relationship's data key is live, in one query and without opening any.
+func (tx *Tx) CountProgrammeFeedback(ctx context.Context, programmeID string) (mentorvault.FeedbackCount, error) {
+	var c mentorvault.FeedbackCount
+	err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN k.wrapped IS NOT NULL AND k.destroyed_at IS NULL THEN 1 ELSE 0 END), 0)
+FROM feedback_responses r LEFT JOIN data_keys k ON k.relationship_id = r.relationship_id WHERE r.programme_id = ?`, programmeID).Scan(&c.Total, &c.Live)
+	return c, mapError("count programme feedback", "feedback response", err)
+}
+
 // FindProgrammeFeedback lists every response given in a programme
 // (ciphertext only), oldest first.
 func (tx *Tx) FindProgrammeFeedback(ctx context.Context, programmeID string) ([]*mentorvault.FeedbackResponse, error) {

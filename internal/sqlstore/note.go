@@ -44,8 +44,8 @@ func (tx *Tx) FindNoteByID(ctx context.Context, id string) (*mentorvault.Note, e
 
 // FindNotes returns one relationship's notes, newest first: with MeetingID,
 // only that session's notes; with ReaderID, only shared notes and the
-// reader's own; with Before, only notes older than that ID. Limit defaults
-// to 50, at most 500. Returns EINVALID without a RelationshipID.
+// reader's own; with Before, only notes older than that ID; Offset of them
+// skipped. Limit defaults to 50, at most 500. Returns EINVALID without a RelationshipID.
 func (tx *Tx) FindNotes(ctx context.Context, f mentorvault.NoteFilter) ([]*mentorvault.Note, error) {
 	if f.RelationshipID == "" {
 		return nil, mentorvault.Errorf(mentorvault.EINVALID, "a relationship is required to list notes")
@@ -64,8 +64,8 @@ func (tx *Tx) FindNotes(ctx context.Context, f mentorvault.NoteFilter) ([]*mento
 		q += ` AND id < ?`
 		args = append(args, f.Before)
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, clampLimit(f.Limit, 50, 500))
+	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
+	args = append(args, clampLimit(f.Limit, 50, 500), max(f.Offset, 0))
 	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, "find notes", func(r *sql.Rows) (*mentorvault.Note, error) { return scanNote(r) })
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"github.com/mentorvault/mentorvault"
 )
@@ -84,14 +85,15 @@ func (tx *Tx) FindInputRequestByID(ctx context.Context, id string) (*mentorvault
 	return r, nil
 }
 
-// FindInputRequests lists requests by relationship (relationshipID != "")
-// or by requester, newest first.
-func (tx *Tx) FindInputRequests(ctx context.Context, relationshipID, requesterID string) ([]*mentorvault.InputRequest, error) {
+// FindInputRequests lists a page of requests by relationship
+// (relationshipID != "") or by requester, newest first.
+func (tx *Tx) FindInputRequests(ctx context.Context, relationshipID, requesterID string, pg mentorvault.Page) ([]*mentorvault.InputRequest, error) {
 	col, arg := "relationship_id", relationshipID
 	if relationshipID == "" {
 		col, arg = "requester_id", requesterID
 	}
-	rows, err := tx.query(ctx, `SELECT `+inputRequestColumns+` FROM input_requests WHERE `+col+` = ? ORDER BY created_at DESC, id DESC`, arg)
+	limit, args := pageClause(pg, arg)
+	rows, err := tx.query(ctx, `SELECT `+inputRequestColumns+` FROM input_requests WHERE `+col+` = ? ORDER BY created_at DESC, id DESC`+limit, args...)
 	return collect(rows, err, "find input requests", func(r *sql.Rows) (*mentorvault.InputRequest, error) { return scanInputRequest(r) })
 }
 
@@ -146,10 +148,42 @@ func (tx *Tx) FindStatementByID(ctx context.Context, id string) (*mentorvault.St
 	return st, nil
 }
 
-// FindStatements lists a relationship's statements, newest first.
-func (tx *Tx) FindStatements(ctx context.Context, relationshipID string) ([]*mentorvault.Statement, error) {
-	rows, err := tx.query(ctx, `SELECT `+statementColumns+` FROM statements WHERE relationship_id = ? ORDER BY created_at DESC, id DESC`, relationshipID)
+// FindStatements lists a page of a relationship's statements, newest first.
+func (tx *Tx) FindStatements(ctx context.Context, relationshipID string, pg mentorvault.Page) ([]*mentorvault.Statement, error) {
+	limit, args := pageClause(pg, relationshipID)
+	rows, err := tx.query(ctx, `SELECT `+statementColumns+` FROM statements WHERE relationship_id = ? ORDER BY created_at DESC, id DESC`+limit, args...)
 	return collect(rows, err, "find statements", func(r *sql.Rows) (*mentorvault.Statement, error) { return scanStatement(r) })
+}
+
+// FindStatementsForRequests lists the statements that answer any of the
+// requests requestIDs, newest first, in one query.
+func (tx *Tx) FindStatementsForRequests(ctx context.Context, requestIDs []string) ([]*mentorvault.Statement, error) {
+	args := make([]any, 0, len(requestIDs))
+	seen := make(map[string]bool, len(requestIDs))
+	for _, id := range requestIDs {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.query(ctx, `SELECT `+statementColumns+` FROM statements WHERE request_id IN (`+marks(len(args))+`) ORDER BY created_at DESC, id DESC`, args...)
+	return collect(rows, err, "find statements for requests", func(r *sql.Rows) (*mentorvault.Statement, error) { return scanStatement(r) })
+}
+
+// pageClause returns the LIMIT/OFFSET clause of pg, or "" for every row, and
+// args with its arguments appended.
+func pageClause(pg mentorvault.Page, args ...any) (string, []any) {
+	if pg.Limit <= 0 && pg.Offset <= 0 {
+		return "", args
+	}
+	limit := pg.Limit
+	if limit <= 0 {
+		limit = math.MaxInt32 // both dialects need a LIMIT before OFFSET
+	}
+	return ` LIMIT ? OFFSET ?`, append(args, limit, max(pg.Offset, 0))
 }
 
 // FindStatementsForRecipient lists the statements released to a user (and
@@ -210,12 +244,13 @@ func (tx *Tx) FindThreeWayByID(ctx context.Context, id string) (*mentorvault.Thr
 
 // FindThreeWays lists three-way meetings by relationship (relationshipID !=
 // "") or by line manager, soonest first.
-func (tx *Tx) FindThreeWays(ctx context.Context, relationshipID, managerID string) ([]*mentorvault.ThreeWayMeeting, error) {
+func (tx *Tx) FindThreeWays(ctx context.Context, relationshipID, managerID string, pg mentorvault.Page) ([]*mentorvault.ThreeWayMeeting, error) {
 	col, arg := "relationship_id", relationshipID
 	if relationshipID == "" {
 		col, arg = "manager_id", managerID
 	}
-	rows, err := tx.query(ctx, `SELECT `+threeWayColumns+` FROM three_way_meetings WHERE `+col+` = ? ORDER BY starts_at, id`, arg)
+	limit, args := pageClause(pg, arg)
+	rows, err := tx.query(ctx, `SELECT `+threeWayColumns+` FROM three_way_meetings WHERE `+col+` = ? ORDER BY starts_at, id`+limit, args...)
 	return collect(rows, err, "find three-way meetings", func(r *sql.Rows) (*mentorvault.ThreeWayMeeting, error) { return scanThreeWay(r) })
 }
 

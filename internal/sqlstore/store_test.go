@@ -665,6 +665,10 @@ func testNotes(t *testing.T, db *sqlstore.DB) {
 		{"limit", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Limit: 2}, []*mentorvault.Note{n5, n4}},
 		{"cursor", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Before: n4.ID, Limit: 2}, []*mentorvault.Note{n2, n1}},
 		{"cursor at end", mentorvault.NoteFilter{RelationshipID: f.rel.ID, Before: n1.ID}, nil},
+		{"offset skips", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Offset: 1}, []*mentorvault.Note{n4, n2, n1}},
+		{"offset and limit", mentorvault.NoteFilter{RelationshipID: f.rel.ID, ReaderID: f.mentor.ID, Offset: 1, Limit: 2}, []*mentorvault.Note{n4, n2}},
+		{"offset after cursor", mentorvault.NoteFilter{RelationshipID: f.rel.ID, Before: n5.ID, Offset: 2, Limit: 1}, []*mentorvault.Note{n2}},
+		{"offset past the end", mentorvault.NoteFilter{RelationshipID: f.rel.ID, Offset: 5}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := tx.FindNotes(ctx, c.filter)
@@ -1079,6 +1083,12 @@ func testAudit(t *testing.T, db *sqlstore.DB) {
 		{"limit descending", mentorvault.AuditFilter{Limit: 2, Descending: true}, rev(evs[4:]...)},
 		{"page back", mentorvault.AuditFilter{BeforeSeq: 5, Limit: 2, Descending: true}, rev(evs[2:4]...)},
 		{"relationship descending", mentorvault.AuditFilter{RelationshipID: relB, Descending: true}, []*mentorvault.AuditEvent{evs[4], evs[1]}},
+		{"offset skips", mentorvault.AuditFilter{Offset: 2}, evs[2:]},
+		{"offset and limit", mentorvault.AuditFilter{Offset: 1, Limit: 3}, evs[1:4]},
+		{"offset descending", mentorvault.AuditFilter{Offset: 1, Limit: 2, Descending: true}, rev(evs[3:5]...)},
+		{"offset after cursor", mentorvault.AuditFilter{BeforeSeq: 6, Offset: 1, Limit: 2, Descending: true}, rev(evs[2:4]...)},
+		{"offset in a relationship", mentorvault.AuditFilter{RelationshipID: relA, Offset: 1}, evs[3:4]},
+		{"offset past the end", mentorvault.AuditFilter{Offset: 6}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := tx.FindAuditEvents(ctx, c.filter)
@@ -1751,6 +1761,23 @@ func testFeedback(t *testing.T, db *sqlstore.DB) {
 	resps, err = tx.FindProgrammeFeedback(ctx, mentorvault.NewID())
 	ok(t, err)
 	equal(t, resps, []*mentorvault.FeedbackResponse(nil))
+
+	// The count: every response of the programme, and those whose
+	// relationship has a live data key (none yet, then both, then one).
+	count := func(prog string, want mentorvault.FeedbackCount) {
+		t.Helper()
+		c, err := tx.CountProgrammeFeedback(ctx, prog)
+		ok(t, err)
+		equal(t, c, want)
+	}
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 0})
+	ok(t, tx.CreateDataKey(ctx, f.rel.ID, []byte("wrapped"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, sameProg.ID, []byte("wrapped"), us(t0)))
+	ok(t, tx.CreateDataKey(ctx, informal.ID, []byte("wrapped"), us(t0)))
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 2})
+	ok(t, tx.DestroyDataKey(ctx, sameProg.ID, us(t0.Add(time.Hour))))
+	count(f.prog.ID, mentorvault.FeedbackCount{Total: 2, Live: 1})
+	count(mentorvault.NewID(), mentorvault.FeedbackCount{})
 }
 
 func testNotifications(t *testing.T, db *sqlstore.DB) {

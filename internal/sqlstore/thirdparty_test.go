@@ -31,15 +31,29 @@ func testInputRequests(t *testing.T, db *sqlstore.DB) {
 	_, err = tx.FindInputRequestByID(ctx, mentorvault.NewID())
 	wantCode(t, err, mentorvault.ENOTFOUND)
 
-	list, err := tx.FindInputRequests(ctx, f.rel.ID, "")
+	list, err := tx.FindInputRequests(ctx, f.rel.ID, "", mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.InputRequest{r2, r1})
-	list, err = tx.FindInputRequests(ctx, "", f.other.ID)
+	list, err = tx.FindInputRequests(ctx, "", f.other.ID, mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.InputRequest{r1})
-	list, err = tx.FindInputRequests(ctx, "", f.mentor.ID)
+	list, err = tx.FindInputRequests(ctx, "", f.mentor.ID, mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.InputRequest(nil))
+	// Paged in the store: Limit bounds, Offset skips, in the same order.
+	for _, c := range []struct {
+		pg   mentorvault.Page
+		want []*mentorvault.InputRequest
+	}{
+		{mentorvault.Page{Limit: 1}, []*mentorvault.InputRequest{r2}},
+		{mentorvault.Page{Limit: 1, Offset: 1}, []*mentorvault.InputRequest{r1}},
+		{mentorvault.Page{Offset: 1}, []*mentorvault.InputRequest{r1}},
+		{mentorvault.Page{Limit: 5, Offset: 2}, nil},
+	} {
+		list, err = tx.FindInputRequests(ctx, f.rel.ID, "", c.pg)
+		ok(t, err)
+		equal(t, list, c.want)
+	}
 
 	// Declining stores the status and reply; nothing else changes.
 	upd := *r1
@@ -108,9 +122,29 @@ func testStatements(t *testing.T, db *sqlstore.DB) {
 	equal(t, got, s2)
 	_, err = tx.FindStatementByID(ctx, mentorvault.NewID())
 	wantCode(t, err, mentorvault.ENOTFOUND)
-	list, err := tx.FindStatements(ctx, f.rel.ID)
+	list, err := tx.FindStatements(ctx, f.rel.ID, mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.Statement{s2, s1})
+	for _, c := range []struct {
+		pg   mentorvault.Page
+		want []*mentorvault.Statement
+	}{
+		{mentorvault.Page{Limit: 1}, []*mentorvault.Statement{s2}},
+		{mentorvault.Page{Limit: 1, Offset: 1}, []*mentorvault.Statement{s1}},
+		{mentorvault.Page{Offset: 1}, []*mentorvault.Statement{s1}},
+		{mentorvault.Page{Limit: 5, Offset: 2}, nil},
+	} {
+		list, err = tx.FindStatements(ctx, f.rel.ID, c.pg)
+		ok(t, err)
+		equal(t, list, c.want)
+	}
+	// A request's statements, whatever page they are on; s2 answers none.
+	list, err = tx.FindStatementsForRequests(ctx, []string{req.ID, "", req.ID, mentorvault.NewID()})
+	ok(t, err)
+	equal(t, list, []*mentorvault.Statement{s1})
+	list, err = tx.FindStatementsForRequests(ctx, nil)
+	ok(t, err)
+	equal(t, list, []*mentorvault.Statement(nil))
 
 	// Drafts never reach the recipient's list; released and withdrawn ones do.
 	list, err = tx.FindStatementsForRecipient(ctx, f.other.ID)
@@ -181,15 +215,28 @@ func testThreeWays(t *testing.T, db *sqlstore.DB) {
 	equal(t, got, m1)
 	_, err = tx.FindThreeWayByID(ctx, mentorvault.NewID())
 	wantCode(t, err, mentorvault.ENOTFOUND)
-	list, err := tx.FindThreeWays(ctx, f.rel.ID, "")
+	list, err := tx.FindThreeWays(ctx, f.rel.ID, "", mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.ThreeWayMeeting{&m2, m1})
-	list, err = tx.FindThreeWays(ctx, "", f.manager.ID)
+	list, err = tx.FindThreeWays(ctx, "", f.manager.ID, mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.ThreeWayMeeting{&m2, m1})
-	list, err = tx.FindThreeWays(ctx, "", f.other.ID)
+	list, err = tx.FindThreeWays(ctx, "", f.other.ID, mentorvault.Page{})
 	ok(t, err)
 	equal(t, list, []*mentorvault.ThreeWayMeeting(nil))
+	for _, c := range []struct {
+		pg   mentorvault.Page
+		want []*mentorvault.ThreeWayMeeting
+	}{
+		{mentorvault.Page{Limit: 1}, []*mentorvault.ThreeWayMeeting{&m2}},
+		{mentorvault.Page{Limit: 1, Offset: 1}, []*mentorvault.ThreeWayMeeting{m1}},
+		{mentorvault.Page{Offset: 1}, []*mentorvault.ThreeWayMeeting{m1}},
+		{mentorvault.Page{Limit: 5, Offset: 2}, nil},
+	} {
+		list, err = tx.FindThreeWays(ctx, f.rel.ID, "", c.pg)
+		ok(t, err)
+		equal(t, list, c.want)
+	}
 
 	upd := *m1
 	ok(t, upd.Agree(f.rel, f.mentor.ID, us(t0.Add(time.Hour))))

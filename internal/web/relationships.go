@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -41,8 +40,7 @@ type directoryPage struct {
 	base
 	Relationships []*service.RelationshipView
 	Query         string
-	// PrevOffset and NextOffset address the neighbouring pages; -1 when there is none.
-	PrevOffset, NextOffset int
+	Pager
 }
 
 // directoryPageSize is how many relationships a directory page shows.
@@ -50,26 +48,20 @@ const directoryPageSize = 50
 
 func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	offset := 0
-	if s := r.URL.Query().Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return mentorvault.Invalid("the page is not valid", map[string]string{"offset": "must be a number, 0 or more"})
-		}
-		offset = n
+	offset, err := pageOffset(r)
+	if err != nil {
+		return err
 	}
 	// One more than a page tells whether there is a next one.
 	vs, err := h.svc.Directory(r.Context(), httpx.Principal(r), service.DirectoryFilter{Query: q, Offset: offset, Limit: directoryPageSize + 1})
 	if err != nil {
 		return err
 	}
-	p := &directoryPage{base: h.base(r, "Directory"), Query: q, Relationships: vs, PrevOffset: -1, NextOffset: -1}
-	if len(vs) > directoryPageSize {
-		p.Relationships, p.NextOffset = vs[:directoryPageSize], offset+directoryPageSize
+	more := len(vs) > directoryPageSize
+	if more {
+		vs = vs[:directoryPageSize]
 	}
-	if offset > 0 {
-		p.PrevOffset = max(offset-directoryPageSize, 0)
-	}
+	p := &directoryPage{base: h.base(r, "Directory"), Query: q, Relationships: vs, Pager: pagerOf(offset, directoryPageSize, more)}
 	h.render(w, r, http.StatusOK, "directory.html", p)
 	return nil
 }

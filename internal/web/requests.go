@@ -84,21 +84,27 @@ type requestsPage struct {
 	Rows      []myRequestRow
 	Requester bool
 	Done      string
+	Pager
 }
 
 func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 	p := httpx.Principal(r)
-	mine, err := h.svc.MyRequests(r.Context(), p)
+	offset, err := pageOffset(r)
 	if err != nil {
 		return err
 	}
+	l, err := h.svc.MyRequests(r.Context(), p, service.PageFilter{Offset: offset, Limit: listPageSize})
+	if err != nil {
+		return err
+	}
+	mine := l.Requests
 	var received []*service.ReceivedStatement
 	if len(mine) > 0 {
 		if received, err = h.svc.ReceivedStatements(r.Context(), p); err != nil {
 			return err
 		}
 	}
-	pg := &requestsPage{base: h.base(r, "My requests"), Done: r.URL.Query().Get("done")}
+	pg := &requestsPage{base: h.base(r, "My requests"), Done: r.URL.Query().Get("done"), Pager: pagerOf(offset, listPageSize, l.More)}
 	pg.Nav = "statements"
 	if m, err := h.svc.Me(r.Context(), p); err == nil {
 		pg.Requester = m.User.Requester
@@ -152,6 +158,7 @@ type thirdPartiesPage struct {
 	Neutral    string
 	Done       string
 	Error      string // a refused action whose form is no longer shown
+	Pager
 }
 
 func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
@@ -160,13 +167,17 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	tp, err := h.svc.ThirdParties(r.Context(), p, v.ID)
+	offset, err := pageOffset(r)
+	if err != nil {
+		return nil, err
+	}
+	tp, err := h.svc.ThirdParties(r.Context(), p, v.ID, service.PageFilter{Offset: offset, Limit: listPageSize})
 	if err != nil {
 		return nil, err
 	}
 	pg := &thirdPartiesPage{base: h.base(r, "Third parties"), Rel: v, Other: v.Other(p.UserID), Me: p.UserID, Manager: tp.Manager,
 		Neutral: mentorvault.NeutralDecline,
-		Done:    r.URL.Query().Get("done"), TW: newThreeWayForm()}
+		Done:    r.URL.Query().Get("done"), TW: newThreeWayForm(), Pager: pagerOf(offset, listPageSize, tp.More)}
 	if tp.Manager != nil {
 		pg.Summary.RecipientEmail = tp.Manager.Email
 		pg.Summary.Purpose = "goals and progress"
@@ -191,8 +202,8 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
 			CanAnswer: q.CanAnswer(), Decline: mentorvault.NeutralDecline}
-		if st := states[q.StatementID]; st != nil {
-			row.StatementLabel = statementStateLabel(st.Statement, st.Subject.Name)
+		if q.Answer != nil {
+			row.StatementLabel = statementStateLabel(q.Answer, q.Subject.Name)
 		}
 		pg.Requests = append(pg.Requests, row)
 	}

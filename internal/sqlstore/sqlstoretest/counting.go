@@ -7,7 +7,8 @@ import (
 	"github.com/mentorvault/mentorvault"
 )
 
-// CountingStore is a store that counts the transactions begun through it,
+// CountingStore is a store that counts the transactions begun through it
+// (BeginTx and Update),
 // for tests that bound what a page or a call costs. Everything else passes
 // through to the wrapped store.
 type CountingStore struct {
@@ -28,6 +29,38 @@ func (c *CountingStore) BeginTx(ctx context.Context) (mentorvault.Tx, error) {
 		return nil, err
 	}
 	return countingTx{Tx: tx, c: c}, nil
+}
+
+// updater is sqlstore's group commit (DB.Update), which the service uses
+// when its store has it.
+type updater interface {
+	Update(ctx context.Context, fn func(mentorvault.Tx) error, keep func(error) bool) error
+}
+
+// Update counts the transaction and runs fn through the wrapped store's
+// Update, so a service over a CountingStore keeps group commit (embedding
+// the Store interface alone would hide it); over a store without one, it
+// runs fn in a transaction of its own, committed when fn succeeds or keep
+// holds for its error.
+func (c *CountingStore) Update(ctx context.Context, fn func(mentorvault.Tx) error, keep func(error) bool) error {
+	c.begun.Add(1)
+	wrap := func(tx mentorvault.Tx) error { return fn(countingTx{Tx: tx, c: c}) }
+	if u, ok := c.Store.(updater); ok {
+		return u.Update(ctx, wrap, keep)
+	}
+	tx, err := c.Store.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	err = wrap(tx)
+	if err != nil && !keep(err) {
+		return err
+	}
+	if cerr := tx.Commit(); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // Lookups is how many one-record lookups (FindUserByID,

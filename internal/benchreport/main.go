@@ -49,10 +49,6 @@ const (
 	readPar    = "BenchmarkNoteReadParallel"
 )
 
-// commitModes are the parallel benchmarks' sub-benchmarks: group commit on
-// (the default) and off (one transaction per call).
-var commitModes = []string{"grouped", "alone"}
-
 var backends = []string{"sqlite", "postgres"}
 
 // required must appear in the output; PostgreSQL variants may be skipped.

@@ -29,6 +29,7 @@ type Tx interface {
 	OrgStore
 	ProgrammeStore
 	UserStore
+	PeopleStore
 	SessionStore
 	TokenStore
 	LoginLimitStore

@@ -32,6 +32,7 @@ Usage:
   mentorvault demo [--data DIR | --database-url URL]
   mentorvault user add --email EMAIL --name NAME [--org NAME] [--manager EMAIL] [--org-admin] [--requester]
   mentorvault token create --email EMAIL [--name NAME]
+  mentorvault people list|add|deactivate --as ADMIN_EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
   mentorvault version
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "create" {
 			return cmdTokenCreate(ctx, rest[1:], getenv, stdout, stderr)
 		}
+	case "people":
+		return cmdPeople(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)

@@ -50,6 +50,7 @@ var roles = []role{
 	{"org admin", "grace", policy.Subject{UserID: "grace", OrgID: acme, OrgAdmin: true}},
 	{"other pair's mentor", "ivan", policy.Subject{UserID: "ivan", OrgID: acme}},
 	{"other-org user", "mallory", policy.Subject{UserID: "mallory", OrgID: globex, OrgAdmin: true}},
+	{"deactivated user", "olga", policy.Subject{UserID: "olga", OrgID: acme, OrgAdmin: true, Deactivated: true}},
 	{"anonymous", "", policy.Subject{}},
 }
 
@@ -81,10 +82,15 @@ var (
 
 	accAlice = policy.Account{UserID: "alice", OrgID: acme}
 	accJudy  = policy.Account{UserID: "judy", OrgID: acme}
+
+	personHeidi = policy.Person{ID: "heidi", OrgID: acme}
+	personGrace = policy.Person{ID: "grace", OrgID: acme}
+	personOther = policy.Person{ID: "oscar", OrgID: globex}
 )
 
 var (
-	orgActions = []policy.Action{policy.ViewDirectory, policy.ProposeRelationship, policy.ManageUsers, policy.ManageProgrammes}
+	orgActions = []policy.Action{policy.ViewDirectory, policy.ProposeRelationship, policy.ManageUsers, policy.ManageProgrammes,
+		policy.ListPeople, policy.CreatePerson}
 	relActions = []policy.Action{
 		policy.ViewRelationship, policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship,
 		policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
@@ -106,6 +112,7 @@ var (
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
 	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
 	accountActions      = []policy.Action{policy.ManageAccount}
+	personActions       = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -123,35 +130,91 @@ var matrix = []table{
 	{
 		title: "Own organisation (acme)", resource: policy.Org{ID: acme}, actions: orgActions,
 		rows: map[string]string{
-			//                     dir prop users progs
-			"member":              "A   A    D     D",
-			"mentor":              "A   A    D     D",
-			"mentee":              "A   A    D     D",
-			"coordinator":         "A   A    D     D",
-			"supervisor":          "A   A    D     D",
-			"line manager":        "A   A    D     D",
-			"requester":           "A   A    D     D",
-			"org admin":           "A   A    A     A",
-			"other pair's mentor": "A   A    D     D",
-			"other-org user":      "D   D    D     D",
-			"anonymous":           "D   D    D     D",
+			//                     dir prop users progs plist pcreate
+			"member":              "A   A    D     D     D     D",
+			"mentor":              "A   A    D     D     D     D",
+			"mentee":              "A   A    D     D     D     D",
+			"coordinator":         "A   A    D     D     D     D",
+			"supervisor":          "A   A    D     D     D     D",
+			"line manager":        "A   A    D     D     D     D",
+			"requester":           "A   A    D     D     D     D",
+			"org admin":           "A   A    A     A     A     A",
+			"other pair's mentor": "A   A    D     D     D     D",
+			"other-org user":      "D   D    D     D     D     D",
+			"deactivated user":    "D   D    D     D     D     D",
+			"anonymous":           "D   D    D     D     D     D",
 		},
 	},
 	{
 		title: "Another organisation (globex, where mallory is an org admin)", resource: policy.Org{ID: globex}, actions: orgActions,
 		rows: map[string]string{
-			//                     dir prop users progs
-			"member":              "D   D    D     D",
-			"mentor":              "D   D    D     D",
-			"mentee":              "D   D    D     D",
-			"coordinator":         "D   D    D     D",
-			"supervisor":          "D   D    D     D",
-			"line manager":        "D   D    D     D",
-			"requester":           "D   D    D     D",
-			"org admin":           "D   D    D     D",
-			"other pair's mentor": "D   D    D     D",
-			"other-org user":      "A   A    A     A",
-			"anonymous":           "D   D    D     D",
+			//                     dir prop users progs plist pcreate
+			"member":              "D   D    D     D     D     D",
+			"mentor":              "D   D    D     D     D     D",
+			"mentee":              "D   D    D     D     D     D",
+			"coordinator":         "D   D    D     D     D     D",
+			"supervisor":          "D   D    D     D     D     D",
+			"line manager":        "D   D    D     D     D     D",
+			"requester":           "D   D    D     D     D     D",
+			"org admin":           "D   D    D     D     D     D",
+			"other pair's mentor": "D   D    D     D     D     D",
+			"other-org user":      "A   A    A     A     A     A",
+			"deactivated user":    "D   D    D     D     D     D",
+			"anonymous":           "D   D    D     D     D     D",
+		},
+	},
+	{
+		title: "A person of acme (heidi, a member): what an org admin manages", resource: personHeidi, actions: personActions,
+		rows: map[string]string{
+			//                     view upd  deac inv  admin
+			"member":              "D    D    D    D    D",
+			"mentor":              "D    D    D    D    D",
+			"mentee":              "D    D    D    D    D",
+			"coordinator":         "D    D    D    D    D",
+			"supervisor":          "D    D    D    D    D",
+			"line manager":        "D    D    D    D    D",
+			"requester":           "D    D    D    D    D",
+			"org admin":           "A    A    A    A    A",
+			"other pair's mentor": "D    D    D    D    D",
+			"other-org user":      "D    D    D    D    D",
+			"deactivated user":    "D    D    D    D    D",
+			"anonymous":           "D    D    D    D    D",
+		},
+	},
+	{
+		title: "An org admin of acme (grace) as a person: another admin, or herself", resource: personGrace, actions: personActions,
+		rows: map[string]string{
+			//                     view upd  deac inv  admin
+			"member":              "D    D    D    D    D",
+			"mentor":              "D    D    D    D    D",
+			"mentee":              "D    D    D    D    D",
+			"coordinator":         "D    D    D    D    D",
+			"supervisor":          "D    D    D    D    D",
+			"line manager":        "D    D    D    D    D",
+			"requester":           "D    D    D    D    D",
+			"org admin":           "A    A    A    A    A",
+			"other pair's mentor": "D    D    D    D    D",
+			"other-org user":      "D    D    D    D    D",
+			"deactivated user":    "D    D    D    D    D",
+			"anonymous":           "D    D    D    D    D",
+		},
+	},
+	{
+		title: "A person of globex (oscar)", resource: personOther, actions: personActions,
+		rows: map[string]string{
+			//                     view upd  deac inv  admin
+			"member":              "D    D    D    D    D",
+			"mentor":              "D    D    D    D    D",
+			"mentee":              "D    D    D    D    D",
+			"coordinator":         "D    D    D    D    D",
+			"supervisor":          "D    D    D    D    D",
+			"line manager":        "D    D    D    D    D",
+			"requester":           "D    D    D    D    D",
+			"org admin":           "D    D    D    D    D",
+			"other pair's mentor": "D    D    D    D    D",
+			"other-org user":      "A    A    A    A    A",
+			"deactivated user":    "D    D    D    D    D",
+			"anonymous":           "D    D    D    D    D",
 		},
 	},
 	{
@@ -168,6 +231,7 @@ var matrix = []table{
 			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 			"other pair's mentor": "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"deactivated user":    "D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D",
 			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
@@ -185,6 +249,7 @@ var matrix = []table{
 			"org admin":           "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 			"other pair's mentor": "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A  D    A    A",
 			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"deactivated user":    "D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D",
 			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
@@ -202,6 +267,7 @@ var matrix = []table{
 			"org admin":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 			"other pair's mentor": "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 			"other-org user":      "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
+			"deactivated user":    "D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D D",
 			"anonymous":           "D    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D",
 		},
 	},
@@ -219,6 +285,7 @@ var matrix = []table{
 			"org admin":           "D    D   D",
 			"other pair's mentor": "D    D   D",
 			"other-org user":      "D    D   D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D   D",
 		},
 	},
@@ -236,6 +303,7 @@ var matrix = []table{
 			"org admin":           "D    D   D",
 			"other pair's mentor": "D    D   D",
 			"other-org user":      "D    D   D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D   D",
 		},
 	},
@@ -253,6 +321,7 @@ var matrix = []table{
 			"org admin":           "D    D   D",
 			"other pair's mentor": "D    D   D",
 			"other-org user":      "D    D   D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D   D",
 		},
 	},
@@ -270,6 +339,7 @@ var matrix = []table{
 			"org admin":           "D    D   D",
 			"other pair's mentor": "A    A   A",
 			"other-org user":      "D    D   D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D   D",
 		},
 	},
@@ -287,6 +357,7 @@ var matrix = []table{
 			"org admin":           "D    D",
 			"other pair's mentor": "D    D",
 			"other-org user":      "D    D",
+			"deactivated user":    "D D",
 			"anonymous":           "D    D",
 		},
 	},
@@ -304,6 +375,7 @@ var matrix = []table{
 			"org admin":           "D    D",
 			"other pair's mentor": "D    D",
 			"other-org user":      "D    D",
+			"deactivated user":    "D D",
 			"anonymous":           "D    D",
 		},
 	},
@@ -321,6 +393,7 @@ var matrix = []table{
 			"org admin":           "D",
 			"other pair's mentor": "D",
 			"other-org user":      "D",
+			"deactivated user":    "D",
 			"anonymous":           "D",
 		},
 	},
@@ -338,6 +411,7 @@ var matrix = []table{
 			"org admin":           "D",
 			"other pair's mentor": "D",
 			"other-org user":      "D",
+			"deactivated user":    "D",
 			"anonymous":           "D",
 		},
 	},
@@ -355,6 +429,7 @@ var matrix = []table{
 			"org admin":           "D    D",
 			"other pair's mentor": "D    D",
 			"other-org user":      "D    D",
+			"deactivated user":    "D D",
 			"anonymous":           "D    D",
 		},
 	},
@@ -372,6 +447,7 @@ var matrix = []table{
 			"org admin":           "D    D    D",
 			"other pair's mentor": "D    D    D",
 			"other-org user":      "D    D    D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -389,6 +465,7 @@ var matrix = []table{
 			"org admin":           "D    D    D",
 			"other pair's mentor": "D    D    D",
 			"other-org user":      "D    D    D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -406,6 +483,7 @@ var matrix = []table{
 			"org admin":           "D    D    D",
 			"other pair's mentor": "D    D    D",
 			"other-org user":      "D    D    D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -423,6 +501,7 @@ var matrix = []table{
 			"org admin":           "D    D    D",
 			"other pair's mentor": "D    D    D",
 			"other-org user":      "D    D    D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -440,6 +519,7 @@ var matrix = []table{
 			"org admin":           "A    A    A",
 			"other pair's mentor": "A    D    D",
 			"other-org user":      "D    D    D",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -457,6 +537,7 @@ var matrix = []table{
 			"org admin":           "D    D    D",
 			"other pair's mentor": "D    D    D",
 			"other-org user":      "A    A    A",
+			"deactivated user":    "D D D",
 			"anonymous":           "D    D    D",
 		},
 	},
@@ -474,6 +555,7 @@ var matrix = []table{
 			"org admin":           "D",
 			"other pair's mentor": "D",
 			"other-org user":      "D",
+			"deactivated user":    "D",
 			"anonymous":           "D",
 		},
 	},
@@ -491,6 +573,7 @@ var matrix = []table{
 			"org admin":           "D",
 			"other pair's mentor": "D",
 			"other-org user":      "D",
+			"deactivated user":    "D",
 			"anonymous":           "D",
 		},
 	},
@@ -842,7 +925,10 @@ Fixture: organisation acme with programme P. alice mentors bob in P (R1, active)
 judy in P (R2, active); judy proposed to mentor bob in P (R3, proposed). carol coordinates P,
 erin supervises P, dave is bob's line manager, frank is a requester, grace is an org admin,
 heidi is a member with no relationship; mallory is an org admin of another organisation, globex,
-which has a programme G. alice asked bob for feedback on her mentoring in R1 (F1); the programme
+which has a programme G; olga was an org admin of acme and is deactivated: a deactivated account
+gets nothing (the service refuses it before asking, and a wall forbids it too). The ` + "`people.*`" + `
+actions are how an org admin manages their own organisation's people (list, add, edit, invite,
+deactivate, grant or revoke org admin) — never content, never anyone's password. alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
 threshold by the service). An account is a user's own profile, API tokens, notifications and
 calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.

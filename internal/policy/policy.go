@@ -86,6 +86,13 @@ const (
 	ManageUsers            Action = "user.manage"           // Org; its org admins
 	ManageProgrammes       Action = "programme.manage"      // Org; its org admins
 	ManageAccount          Action = "account.manage"        // Account; its user only
+	ListPeople             Action = "people.list"           // Org; its org admins (search and page its people)
+	CreatePerson           Action = "people.create"         // Org; its org admins (add a person, who is invited)
+	ViewPerson             Action = "people.view"           // Person; its organisation's admins
+	UpdatePerson           Action = "people.update"         // Person; its organisation's admins (name, email, line manager)
+	DeactivatePerson       Action = "people.deactivate"     // Person; its organisation's admins (deactivate, reactivate)
+	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
+	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
 )
 
 // Actions lists every action, in a stable order.
@@ -108,6 +115,7 @@ var Actions = []Action{
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
+	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.
@@ -171,11 +179,15 @@ type Subject struct {
 	Requester     bool
 	Coordinates   []string // programme IDs the user coordinates
 	Supervises    []string // programme IDs the user supervises
+	// Deactivated is true for an account an org admin deactivated. The
+	// service refuses such a principal before Cedar; walls.cedar forbids it
+	// everything too, so the two never depend on each other.
+	Deactivated bool
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
 // Relationship, Note, Feedback, Consultation, Disclosure, InputRequest,
-// Statement, ThreeWay or Account (or a pointer to one).
+// Statement, ThreeWay, Account or Person (or a pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
@@ -263,6 +275,10 @@ type ThreeWay struct {
 // notifications, calendar feeds.
 type Account struct{ UserID, OrgID string }
 
+// Person is a person of an organisation as an org admin manages them: their
+// name, email, line manager, org admin role and whether they are active.
+type Person struct{ ID, OrgID string }
+
 func (Org) isResource()          {}
 func (Programme) isResource()    {}
 func (Relationship) isResource() {}
@@ -274,6 +290,7 @@ func (InputRequest) isResource() {}
 func (Statement) isResource()    {}
 func (ThreeWay) isResource()     {}
 func (Account) isResource()      {}
+func (Person) isResource()       {}
 
 // Decision is the outcome of one request: whether it is allowed, and the IDs
 // (@id annotations) of the policies that determined it — the permits that
@@ -355,6 +372,7 @@ const (
 	typeInputRequest cedar.EntityType = "InputRequest"
 	typeStatement    cedar.EntityType = "Statement"
 	typeThreeWay     cedar.EntityType = "ThreeWay"
+	typePerson       cedar.EntityType = "Person"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -457,6 +475,13 @@ func (a *Authorizer) request(s Subject, r Resource) (entities, cedar.EntityUID, 
 			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addAccount(*r)
+	case Person:
+		resource = ents.addPerson(r)
+	case *Person:
+		if r == nil {
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addPerson(*r)
 	default:
 		return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(fmt.Errorf("policy: unsupported resource %T", r))
 	}
@@ -539,6 +564,13 @@ func (e entities) addUser(s Subject) cedar.EntityUID {
 		"requester":   cedar.Boolean(s.Requester),
 		"coordinates": programmes(s.Coordinates),
 		"supervises":  programmes(s.Supervises),
+		"deactivated": cedar.Boolean(s.Deactivated),
+	})
+}
+
+func (e entities) addPerson(p Person) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typePerson, cedar.String(p.ID)), cedar.RecordMap{
+		"org": cedar.NewEntityUID(typeOrg, cedar.String(p.OrgID)),
 	})
 }
 

@@ -75,6 +75,8 @@ func orgOf(res policy.Resource) string {
 		return r.Relationship.OrgID
 	case policy.Account:
 		return r.OrgID
+	case policy.Person:
+		return r.OrgID
 	}
 	return ""
 }
@@ -132,6 +134,8 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				switch {
 				case r.s.UserID == "":
 					why = "anonymous"
+				case r.s.Deactivated:
+					why = "deactivated account"
 				case r.s.OrgID != orgOf(tb.resource):
 					why = "cross-organisation"
 				case partyOnly[act] && !isParty:

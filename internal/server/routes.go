@@ -111,6 +111,14 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/tokens", a.Tokens},
 		{"POST", "/api/v1/tokens", a.CreateToken},
 		{"DELETE", "/api/v1/tokens/{id}", a.RevokeToken},
+		{"GET", "/api/v1/people", a.People},
+		{"POST", "/api/v1/people", a.CreatePerson},
+		{"POST", "/api/v1/people/import", a.ImportPeople},
+		{"GET", "/api/v1/people/{id}", a.Person},
+		{"PATCH", "/api/v1/people/{id}", a.UpdatePerson},
+		{"POST", "/api/v1/people/{id}/deactivate", a.DeactivatePerson},
+		{"POST", "/api/v1/people/{id}/reactivate", a.ReactivatePerson},
+		{"POST", "/api/v1/people/{id}/invite", a.InvitePerson},
 	}
 	for _, act := range mentorvault.LifecycleActions {
 		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})
@@ -220,6 +228,18 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /three-way/{threeWayID}/revise", w.Form(w.ReviseThreeWay))
 	mux.Handle("POST /three-way/{threeWayID}/outcome", w.Form(w.ThreeWayOutcome))
 	mux.Handle("POST /three-way/{threeWayID}/notes", w.Form(w.ThreeWayNote))
+	mux.Handle("GET /people", w.Page(w.People))
+	mux.Handle("POST /people", w.Form(w.AddPerson))
+	mux.Handle("GET /people/import", w.Page(w.ImportForm))
+	mux.Handle("POST /people/import", w.Page(w.ImportPeople))
+	mux.Handle("GET /people/{id}", w.Page(w.Person))
+	mux.Handle("POST /people/{id}", w.Form(w.UpdatePerson))
+	mux.Handle("POST /people/{id}/deactivate", w.Form(w.DeactivatePerson))
+	mux.Handle("POST /people/{id}/reactivate", w.Form(w.ReactivatePerson))
+	mux.Handle("POST /people/{id}/admin", w.Form(w.PersonAdmin))
+	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
+	mux.Handle("GET /invite/{token}", w.Page(w.Invitation))
+	mux.Handle("POST /invite/{token}", w.Page(w.AcceptInvitation))
 	mux.Handle("/", w.Page(w.NotFound))
 }
 

@@ -25,6 +25,7 @@ const (
 	apiTokenPrefix      = "mvt_"
 	csrfTokenPrefix     = "mvc_"
 	rateLimitedLoginMsg = "too many failed sign-in attempts from here; wait a few minutes and try again"
+	deactivatedLoginMsg = "this account has been deactivated, so it cannot sign in; ask your organisation's admin if you think this is a mistake"
 )
 
 // LoginResult is a new session; Token goes into the session cookie and is not stored.
@@ -101,17 +102,20 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 		return nil, err
 	}
 
-	ok := false
+	ok, deactivated := false, false
 	if !limited {
 		hash := s.dummyHash
-		if user != nil && user.DisabledAt == nil {
+		if user != nil && user.PasswordHash != "" {
 			hash = user.PasswordHash
 		}
 		match, verr := s.verifyPassword(ctx, hash, password)
 		if verr != nil && ctx.Err() != nil {
 			return nil, verr
 		}
-		ok = match && verr == nil && user != nil && user.DisabledAt == nil
+		match = match && verr == nil && user != nil && user.PasswordHash != ""
+		// Only someone who knows the password learns that the account was
+		// deactivated; everyone else gets the same answer as before.
+		ok, deactivated = match && user.DisabledAt == nil, match && user.DisabledAt != nil
 	}
 
 	var out *LoginResult
@@ -125,6 +129,10 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 		if limited {
 			return s.record2(ctx, tx, a, "login", mentorvault.OutcomeDenied, t, "rate limited",
 				mentorvault.Errorf(mentorvault.ETOOMANY, rateLimitedLoginMsg))
+		}
+		if deactivated {
+			return s.record2(ctx, tx, a, "login", mentorvault.OutcomeDenied, t, "deactivated",
+				mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, deactivatedLoginMsg))
 		}
 		if !ok {
 			// The reserved attempts stay recorded as failures.
@@ -181,6 +189,7 @@ type Header struct {
 	Name       string
 	Supervises bool
 	Unread     int
+	People     bool // Cedar lets them list their organisation's people (an org admin)
 }
 
 // AuthenticatePage is AuthenticateSession for a web page: in the same
@@ -250,7 +259,8 @@ func (s *Service) authenticateSession(ctx context.Context, token string, header 
 		if err != nil {
 			return err
 		}
-		hd = &Header{Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n}
+		hd = &Header{Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n,
+			People: s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID})}
 		return nil
 	})
 	return p, sess, hd, err
@@ -403,6 +413,9 @@ type Me struct {
 	ProgNames   map[string]string
 	Coordinates bool
 	Supervises  bool
+	// ManagesPeople: Cedar lets the caller list their organisation's people
+	// (people.list), so the header offers the people page.
+	ManagesPeople bool
 }
 
 // Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
@@ -440,6 +453,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 			out.Coordinates = out.Coordinates || r.Role == mentorvault.RoleCoordinator
 			out.Supervises = out.Supervises || r.Role == mentorvault.RoleSupervisor
 		}
+		out.ManagesPeople = s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID})
 		if u.ManagerID != "" {
 			if m, err := tx.FindUserByID(ctx, u.ManagerID); err == nil {
 				out.Manager = &Person{ID: m.ID, Name: m.Name, Email: m.Email}

@@ -59,6 +59,13 @@ var authzAllowlist = map[string]string{
 	// meetings of its own user's relationships (FindRelationships{PartyID}),
 	// times and places only, never agendas or notes.
 	"Service.CalendarFeedEvents": "capability URL; the feed token is the credential",
+	// An invitation link is a capability URL too: its secret token (stored
+	// only hashed, single-use, expiring after 7 days) is the credential of
+	// the one person it was made for, who has no password yet. Showing it
+	// reads only that person's name, email and organisation; accepting it
+	// sets that person's password and signs them in, audited.
+	"Service.Invitation":       "capability URL; the invitation token is the credential",
+	"Service.AcceptInvitation": "capability URL; sets the invited person's own password, audited",
 	// The operator CLI (cmd/mentorvault, internal/demo): the operator holds
 	// the database and the master key; the HTTP server never calls these.
 	// Each is audited with the actor "operator" (via=cli).
@@ -71,6 +78,10 @@ var authzAllowlist = map[string]string{
 	"Service.BindLegacyParties":        "upgrade step run by serve at start-up, before it listens",
 	"Service.SealLeftovers":            "start-up data step ('serve' before it listens): seals pre-0008 plain fields in place, audited as a system write",
 	"Service.Orgs":                     "operator CLI (user add, config check, demo): lists organisations, no content",
+	// mentorvault people … --as EMAIL: only turns the email into that
+	// person's principal; every people call it is passed to decides (Cedar:
+	// org admins only) and audits as that person, via=cli.
+	"Service.OperatorPrincipal": "operator CLI: the principal of --as, whose calls are each decided",
 	// Background work: the durable jobs (disclosure delivery, statement
 	// release) were scheduled by an action that was decided and audited.
 	"Service.RunDueJobs": "background jobs, scheduled by decided actions",

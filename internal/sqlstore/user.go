@@ -12,10 +12,10 @@ import (
 // CreateUser stores a new user. Returns ECONFLICT for a duplicate email or
 // ID and EINVALID for an unknown organisation or manager.
 func (tx *Tx) CreateUser(ctx context.Context, u *mentorvault.User) error {
-	_, err := tx.write(ctx, `INSERT INTO users (id, org_id, email, name, password_hash, manager_id, org_admin, requester, created_at, disabled_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.write(ctx, `INSERT INTO users (id, org_id, email, name, password_hash, manager_id, org_admin, requester, created_at, disabled_at, name_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, u.Email, u.Name, u.PasswordHash, nullString(u.ManagerID), u.OrgAdmin, u.Requester,
-		tx.d.timeArg(u.CreatedAt), tx.d.nullTimeArg(u.DisabledAt))
+		tx.d.timeArg(u.CreatedAt), tx.d.nullTimeArg(u.DisabledAt), mentorvault.SearchKey(u.Name))
 	if constraint(err) == constraintUnique {
 		return &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "a user with this email address already exists", Err: err}
 	}

@@ -270,6 +270,9 @@ type base struct {
 	Unread   int // unread notifications, for the header
 	// Supervises: the header offers the consultations of a supervisor.
 	Supervises bool
+	// People: the header offers the people page (Cedar lets the viewer
+	// list their organisation's people: an org admin).
+	People bool
 }
 
 type headerKey struct{}
@@ -292,7 +295,7 @@ func (h *Handler) base(r *http.Request, title string) base {
 		// The header came with the session (service.AuthenticatePage), in
 		// its transaction; without one (Cedar said no) the page has none.
 		if hd := headerFrom(r.Context()); hd != nil {
-			b.UserName, b.Supervises, b.Unread = hd.Name, hd.Supervises, hd.Unread
+			b.UserName, b.Supervises, b.Unread, b.People = hd.Name, hd.Supervises, hd.Unread, hd.People
 		}
 	}
 	switch {
@@ -306,6 +309,8 @@ func (h *Handler) base(r *http.Request, title string) base {
 		b.Nav = "notifications"
 	case strings.HasPrefix(r.URL.Path, "/consultations"):
 		b.Nav = "consultations"
+	case strings.HasPrefix(r.URL.Path, "/people"):
+		b.Nav = "people"
 	}
 	return b
 }

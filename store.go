@@ -73,6 +73,15 @@ type ProgrammeStore interface {
 	CreateProgramme(ctx context.Context, p *Programme) error
 	FindProgrammeByID(ctx context.Context, id string) (*Programme, error)
 	FindProgrammes(ctx context.Context, orgID string) ([]*Programme, error)
+	// LockProgrammeByID is FindProgrammeByID that also holds the row's lock
+	// until the transaction ends, so two edits take turns. ENOTFOUND.
+	LockProgrammeByID(ctx context.Context, id string) (*Programme, error)
+	// UpdateProgramme stores p's name, description, kind, enrolment,
+	// default capacity and archived time. ENOTFOUND.
+	UpdateProgramme(ctx context.Context, p *Programme) error
+	// SetProgrammeStaff replaces the programme's coordinators and supervisors
+	// with roles (each for this programme). EINVALID for an unknown user.
+	SetProgrammeStaff(ctx context.Context, programmeID string, roles []ProgrammeRole) error
 	AddProgrammeRole(ctx context.Context, r ProgrammeRole) error
 	// FindProgrammeRoles lists the roles f selects, ordered by programme, user and role.
 	FindProgrammeRoles(ctx context.Context, f ProgrammeRoleFilter) ([]ProgrammeRole, error)

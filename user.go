@@ -51,18 +51,62 @@ func (u *User) Validate() error {
 	return nil
 }
 
-// Programme is a formal mentoring programme of an organisation.
+// Programme is a formal mentoring programme of an organisation. Its
+// fields are not confidential: every member of the organisation may read them.
 type Programme struct {
-	ID        string
-	OrgID     string
-	Name      string
-	CreatedAt time.Time
+	ID          string
+	OrgID       string
+	Name        string
+	Description string        // plain text, "" if none
+	Kind        ProgrammeKind // one-to-one mentoring or peer
+	// EnrolmentOpen is true while members may enrol; an archived programme
+	// is always closed.
+	EnrolmentOpen bool
+	// DefaultCapacity is how many mentees a mentor takes unless their
+	// enrolment says otherwise (1..MaxMentorCapacity).
+	DefaultCapacity int
+	CreatedAt       time.Time
+	ArchivedAt      *time.Time // nil while the programme runs
 }
+
+// ProgrammeKind says how a programme pairs its people.
+type ProgrammeKind string
+
+// Programme kinds.
+const (
+	ProgrammeMentoring ProgrammeKind = "mentoring" // a mentor and a mentee
+	ProgrammePeer      ProgrammeKind = "peer"      // two partners
+)
+
+// Programme field limits.
+const (
+	MaxProgrammeDescription = 4000
+	MaxMentorCapacity       = 20
+)
+
+// Archived reports whether the programme was archived.
+func (p *Programme) Archived() bool { return p.ArchivedAt != nil }
 
 // Validate checks the programme's fields. Returns EINVALID.
 func (p *Programme) Validate() error {
-	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 {
-		return Invalid("the programme is not valid", map[string]string{"name": "is required (at most 200 characters)"})
+	fields := map[string]string{}
+	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 || !CleanLine(p.Name) {
+		fields["name"] = "is required (one line, at most 200 characters)"
+	}
+	if len(p.Description) > MaxProgrammeDescription || !CleanText(p.Description) {
+		fields["description"] = "must be text without control characters (at most 4000 bytes)"
+	}
+	if p.Kind != ProgrammeMentoring && p.Kind != ProgrammePeer {
+		fields["kind"] = `must be "mentoring" or "peer"`
+	}
+	if p.DefaultCapacity < 1 || p.DefaultCapacity > MaxMentorCapacity {
+		fields["default_capacity"] = "must be between 1 and 20"
+	}
+	if p.ArchivedAt != nil && p.EnrolmentOpen {
+		fields["enrolment_open"] = "an archived programme cannot be open for enrolment"
+	}
+	if len(fields) > 0 {
+		return Invalid("the programme is not valid", fields)
 	}
 	return nil
 }

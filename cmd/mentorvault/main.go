@@ -33,6 +33,7 @@ Usage:
   mentorvault user add --email EMAIL --name NAME [--org NAME] [--manager EMAIL] [--org-admin] [--requester]
   mentorvault token create --email EMAIL [--name NAME]
   mentorvault people list|add|deactivate --as ADMIN_EMAIL [flags]
+  mentorvault programme list|create|staff --as ADMIN_EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
   mentorvault version
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	case "people":
 		return cmdPeople(ctx, rest, getenv, stdout, stderr)
+	case "programme":
+		return cmdProgramme(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)

@@ -11,11 +11,29 @@ import (
 )
 
 type programmeFullJSON struct {
-	ID         string                        `json:"id"`
-	Name       string                        `json:"name"`
-	Settings   mentorvault.ProgrammeSettings `json:"settings"`
-	Guidelines *guidelinesJSON               `json:"guidelines"`
-	CanEdit    bool                          `json:"can_edit"`
+	ID              string                        `json:"id"`
+	Name            string                        `json:"name"`
+	Description     string                        `json:"description"`
+	Kind            string                        `json:"kind"`
+	EnrolmentOpen   bool                          `json:"enrolment_open"`
+	DefaultCapacity int                           `json:"default_capacity"`
+	Archived        bool                          `json:"archived"`
+	ArchivedAt      *time.Time                    `json:"archived_at"`
+	CreatedAt       time.Time                     `json:"created_at"`
+	Coordinators    []personJSON                  `json:"coordinators"`
+	Supervisors     []personJSON                  `json:"supervisors"`
+	Settings        mentorvault.ProgrammeSettings `json:"settings"`
+	Guidelines      *guidelinesJSON               `json:"guidelines"`
+	CanEdit         bool                          `json:"can_edit"`
+	Can             programmeCan                  `json:"can"`
+}
+
+// programmeCan is what Cedar lets the caller do to the programme.
+type programmeCan struct {
+	Edit      bool `json:"edit"`      // guidelines and settings
+	Update    bool `json:"update"`    // name, description, kind, capacity, archive
+	Enrolment bool `json:"enrolment"` // open or close enrolment
+	Staff     bool `json:"staff"`     // coordinators and supervisors
 }
 
 type guidelinesJSON struct {
@@ -31,15 +49,124 @@ func guidelinesOut(g *mentorvault.Guidelines) *guidelinesJSON {
 	return &guidelinesJSON{Version: g.Version, Body: g.Body, CreatedAt: g.CreatedAt}
 }
 
-func programmeOut(v *service.ProgrammeView) programmeFullJSON {
-	return programmeFullJSON{ID: v.ID, Name: v.Name, Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.Allowed.Has(policy.EditProgramme)}
+func peopleOut(ps []service.Person) []personJSON {
+	out := make([]personJSON, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, personJSON{ID: p.ID, Name: p.Name, Email: p.Email})
+	}
+	return out
 }
 
-// Programme serves GET /api/v1/programmes/{id}: its settings, latest
-// guidelines and whether the caller may edit them.
+func programmeOut(v *service.ProgrammeView) programmeFullJSON {
+	return programmeFullJSON{ID: v.ID, Name: v.Name, Description: v.Description, Kind: string(v.Kind),
+		EnrolmentOpen: v.EnrolmentOpen, DefaultCapacity: v.DefaultCapacity, Archived: v.Archived(), ArchivedAt: v.ArchivedAt,
+		CreatedAt: v.CreatedAt, Coordinators: peopleOut(v.Coordinators), Supervisors: peopleOut(v.Supervisors),
+		Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.Allowed.Has(policy.EditProgramme),
+		Can: programmeCan{Edit: v.Allowed.Has(policy.EditProgramme), Update: v.Allowed.Has(policy.UpdateProgramme),
+			Enrolment: v.Allowed.Has(policy.ProgrammeEnrolment), Staff: v.Allowed.Has(policy.ProgrammeStaff)}}
+}
+
+// Programme serves GET /api/v1/programmes/{id}: what it is, who runs it,
+// its settings, latest guidelines and what the caller may change.
 func (h *Handler) Programme(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Get(func(r *http.Request) (programmeFullJSON, error) {
 		return asJSON(programmeOut)(h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id")))
+	})(w, r)
+}
+
+type programmeItemJSON struct {
+	ID              string     `json:"id"`
+	Name            string     `json:"name"`
+	Kind            string     `json:"kind"`
+	EnrolmentOpen   bool       `json:"enrolment_open"`
+	DefaultCapacity int        `json:"default_capacity"`
+	Archived        bool       `json:"archived"`
+	ArchivedAt      *time.Time `json:"archived_at"`
+	Roles           []string   `json:"roles"`
+}
+
+type programmeListJSON struct {
+	Programmes []programmeItemJSON `json:"programmes"`
+	CanCreate  bool                `json:"can_create"`
+}
+
+// Programmes serves GET /api/v1/programmes: every programme of the
+// organisation for its admins, the ones they coordinate or supervise for
+// anyone else.
+func (h *Handler) Programmes(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (programmeListJSON, error) {
+		l, err := h.svc.Programmes(r.Context(), httpx.Principal(r))
+		if err != nil {
+			return programmeListJSON{}, err
+		}
+		out := programmeListJSON{Programmes: []programmeItemJSON{}, CanCreate: l.Allowed.Has(policy.ManageProgrammes)}
+		for _, it := range l.Programmes {
+			roles := it.Roles
+			if roles == nil {
+				roles = []string{}
+			}
+			out.Programmes = append(out.Programmes, programmeItemJSON{ID: it.ID, Name: it.Name, Kind: string(it.Kind),
+				EnrolmentOpen: it.EnrolmentOpen, DefaultCapacity: it.DefaultCapacity, Archived: it.Archived(), ArchivedAt: it.ArchivedAt, Roles: roles})
+		}
+		return out, nil
+	})(w, r)
+}
+
+type newProgrammeJSON struct {
+	Name            string `json:"name"`
+	Description     string `json:"description"`
+	Kind            string `json:"kind"`
+	EnrolmentOpen   bool   `json:"enrolment_open"`
+	DefaultCapacity int    `json:"default_capacity"`
+}
+
+// CreateProgramme serves POST /api/v1/programmes: 201 with the programme,
+// its address in Location.
+func (h *Handler) CreateProgramme(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Created(func(r *http.Request, in newProgrammeJSON) (programmeFullJSON, string, error) {
+		v, err := h.svc.CreateProgramme(r.Context(), httpx.Principal(r), service.NewProgramme{Name: in.Name, Description: in.Description,
+			Kind: mentorvault.ProgrammeKind(in.Kind), EnrolmentOpen: in.EnrolmentOpen, DefaultCapacity: in.DefaultCapacity})
+		if err != nil {
+			return programmeFullJSON{}, "", err
+		}
+		return programmeOut(v), "/api/v1/programmes/" + v.ID, nil
+	})(w, r)
+}
+
+type programmeUpdateJSON struct {
+	Name            *string `json:"name"`
+	Description     *string `json:"description"`
+	Kind            *string `json:"kind"`
+	EnrolmentOpen   *bool   `json:"enrolment_open"`
+	DefaultCapacity *int    `json:"default_capacity"`
+	Archived        *bool   `json:"archived"`
+}
+
+// UpdateProgramme serves PATCH /api/v1/programmes/{id}: the members given
+// change (enrolment_open is a coordinator's to change too).
+func (h *Handler) UpdateProgramme(w http.ResponseWriter, r *http.Request) error {
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in programmeUpdateJSON) (programmeFullJSON, error) {
+		upd := service.ProgrammeUpdate{Name: in.Name, Description: in.Description, EnrolmentOpen: in.EnrolmentOpen,
+			DefaultCapacity: in.DefaultCapacity, Archived: in.Archived}
+		if in.Kind != nil {
+			k := mentorvault.ProgrammeKind(*in.Kind)
+			upd.Kind = &k
+		}
+		return asJSON(programmeOut)(h.svc.UpdateProgramme(r.Context(), httpx.Principal(r), r.PathValue("id"), upd))
+	})(w, r)
+}
+
+type programmeStaffJSON struct {
+	Coordinators []string `json:"coordinators"`
+	Supervisors  []string `json:"supervisors"`
+}
+
+// SetProgrammeStaff serves PUT /api/v1/programmes/{id}/staff: the
+// coordinators and supervisors (IDs or emails) replace the present ones.
+func (h *Handler) SetProgrammeStaff(w http.ResponseWriter, r *http.Request) error {
+	return httpx.JSON(http.StatusOK, func(r *http.Request, in programmeStaffJSON) (programmeFullJSON, error) {
+		return asJSON(programmeOut)(h.svc.SetProgrammeStaff(r.Context(), httpx.Principal(r), r.PathValue("id"),
+			service.ProgrammeStaff{Coordinators: in.Coordinators, Supervisors: in.Supervisors}))
 	})(w, r)
 }
 

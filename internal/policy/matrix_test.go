@@ -30,6 +30,7 @@ const (
 	acme   = "acme"
 	globex = "globex"
 	progP  = "P"
+	progQ  = "Q"
 	progG  = "G"
 )
 
@@ -78,6 +79,7 @@ var (
 	t2 = policy.ThreeWay{ID: "T2", ManagerID: "dave", State: "agreed", Agreed: true, Relationship: r1}
 
 	pP = policy.Programme{ID: progP, OrgID: acme}
+	pQ = policy.Programme{ID: progQ, OrgID: acme}
 	pG = policy.Programme{ID: progG, OrgID: globex}
 
 	accAlice = policy.Account{UserID: "alice", OrgID: acme}
@@ -110,9 +112,10 @@ var (
 	disclosureActions   = []policy.Action{policy.ReadDisclosure}
 	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
-	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
-	accountActions      = []policy.Action{policy.ManageAccount}
-	personActions       = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
+	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
+		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff}
+	accountActions = []policy.Action{policy.ManageAccount}
+	personActions  = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -506,39 +509,57 @@ var matrix = []table{
 		},
 	},
 	{
-		title: "Own programme P (acme; carol coordinates it)", resource: pP, actions: programmeActions,
+		title: "Own programme P (acme; carol coordinates it, erin supervises it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr
-			"member":              "A    D    D",
-			"mentor":              "A    D    D",
-			"mentee":              "A    D    D",
-			"coordinator":         "A    A    A",
-			"supervisor":          "A    D    D",
-			"line manager":        "A    D    D",
-			"requester":           "A    D    D",
-			"org admin":           "A    A    A",
-			"other pair's mentor": "A    D    D",
-			"other-org user":      "D    D    D",
-			"deactivated user":    "D D D",
-			"anonymous":           "D    D    D",
+			//                     view edit aggr upd  enrol staff
+			"member":              "A    D    D    D    D     D",
+			"mentor":              "A    D    D    D    D     D",
+			"mentee":              "A    D    D    D    D     D",
+			"coordinator":         "A    A    A    D    A     D",
+			"supervisor":          "A    D    D    D    D     D",
+			"line manager":        "A    D    D    D    D     D",
+			"requester":           "A    D    D    D    D     D",
+			"org admin":           "A    A    A    A    A     A",
+			"other pair's mentor": "A    D    D    D    D     D",
+			"other-org user":      "D    D    D    D    D     D",
+			"deactivated user":    "D    D    D    D    D     D",
+			"anonymous":           "D    D    D    D    D     D",
+		},
+	},
+	{
+		title: "Another programme Q of acme (nobody here coordinates or supervises it: carol and erin are staff of another programme)", resource: pQ, actions: programmeActions,
+		rows: map[string]string{
+			//                     view edit aggr upd  enrol staff
+			"member":              "A    D    D    D    D     D",
+			"mentor":              "A    D    D    D    D     D",
+			"mentee":              "A    D    D    D    D     D",
+			"coordinator":         "A    D    D    D    D     D",
+			"supervisor":          "A    D    D    D    D     D",
+			"line manager":        "A    D    D    D    D     D",
+			"requester":           "A    D    D    D    D     D",
+			"org admin":           "A    A    A    A    A     A",
+			"other pair's mentor": "A    D    D    D    D     D",
+			"other-org user":      "D    D    D    D    D     D",
+			"deactivated user":    "D    D    D    D    D     D",
+			"anonymous":           "D    D    D    D    D     D",
 		},
 	},
 	{
 		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr
-			"member":              "D    D    D",
-			"mentor":              "D    D    D",
-			"mentee":              "D    D    D",
-			"coordinator":         "D    D    D",
-			"supervisor":          "D    D    D",
-			"line manager":        "D    D    D",
-			"requester":           "D    D    D",
-			"org admin":           "D    D    D",
-			"other pair's mentor": "D    D    D",
-			"other-org user":      "A    A    A",
-			"deactivated user":    "D D D",
-			"anonymous":           "D    D    D",
+			//                     view edit aggr upd  enrol staff
+			"member":              "D    D    D    D    D     D",
+			"mentor":              "D    D    D    D    D     D",
+			"mentee":              "D    D    D    D    D     D",
+			"coordinator":         "D    D    D    D    D     D",
+			"supervisor":          "D    D    D    D    D     D",
+			"line manager":        "D    D    D    D    D     D",
+			"requester":           "D    D    D    D    D     D",
+			"org admin":           "D    D    D    D    D     D",
+			"other pair's mentor": "D    D    D    D    D     D",
+			"other-org user":      "A    A    A    A    A     A",
+			"deactivated user":    "D    D    D    D    D     D",
+			"anonymous":           "D    D    D    D    D     D",
 		},
 	},
 	{
@@ -925,10 +946,14 @@ Fixture: organisation acme with programme P. alice mentors bob in P (R1, active)
 judy in P (R2, active); judy proposed to mentor bob in P (R3, proposed). carol coordinates P,
 erin supervises P, dave is bob's line manager, frank is a requester, grace is an org admin,
 heidi is a member with no relationship; mallory is an org admin of another organisation, globex,
-which has a programme G; olga was an org admin of acme and is deactivated: a deactivated account
+which has a programme G; acme has a second programme Q that carol and erin do not run (they are staff of
+another programme there); olga was an org admin of acme and is deactivated: a deactivated account
 gets nothing (the service refuses it before asking, and a wall forbids it too). The ` + "`people.*`" + `
 actions are how an org admin manages their own organisation's people (list, add, edit, invite,
-deactivate, grant or revoke org admin) — never content, never anyone's password. alice asked bob for feedback on her mentoring in R1 (F1); the programme
+deactivate, grant or revoke org admin) — never content, never anyone's password. Org admins create
+programmes (` + "`programme.manage`" + `), change what they are (` + "`programme.update`" + `: name, description, kind,
+default capacity, archiving) and who runs them (` + "`programme.staff`" + `); a programme's coordinators
+open and close its enrolment (` + "`programme.enrolment`" + `) and edit its guidelines and settings. alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
 threshold by the service). An account is a user's own profile, API tokens, notifications and
 calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.

@@ -83,8 +83,11 @@ const (
 	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
 	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
 	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
+	UpdateProgramme        Action = "programme.update"      // Programme; its org's admins (name, description, kind, default capacity, archive)
+	ProgrammeEnrolment     Action = "programme.enrolment"   // Programme; its coordinators and its org's admins (open or close enrolment)
+	ProgrammeStaff         Action = "programme.staff"       // Programme; its org's admins (name its coordinators and supervisors)
 	ManageUsers            Action = "user.manage"           // Org; its org admins
-	ManageProgrammes       Action = "programme.manage"      // Org; its org admins
+	ManageProgrammes       Action = "programme.manage"      // Org; its org admins (create programmes, list every one of the org)
 	ManageAccount          Action = "account.manage"        // Account; its user only
 	ListPeople             Action = "people.list"           // Org; its org admins (search and page its people)
 	CreatePerson           Action = "people.create"         // Org; its org admins (add a person, who is invited)
@@ -112,7 +115,7 @@ var Actions = []Action{
 	RequestInput, ReadInputRequest, AnswerRequest, ReadThirdParty, ActThirdParty,
 	WriteStatement, DecideStatement, ReceiveStatement,
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
-	ViewProgramme, EditProgramme, ViewFeedbackAggregates,
+	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,

@@ -44,7 +44,11 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/relationships/{id}/reviews", a.Reviews},
 		{"POST", "/api/v1/relationships/{id}/reviews", a.RecordReview},
 		{"GET", "/api/v1/agreement-presets", a.Presets},
+		{"GET", "/api/v1/programmes", a.Programmes},
+		{"POST", "/api/v1/programmes", a.CreateProgramme},
 		{"GET", "/api/v1/programmes/{id}", a.Programme},
+		{"PATCH", "/api/v1/programmes/{id}", a.UpdateProgramme},
+		{"PUT", "/api/v1/programmes/{id}/staff", a.SetProgrammeStaff},
 		{"PUT", "/api/v1/programmes/{id}/settings", a.UpdateProgrammeSettings},
 		{"POST", "/api/v1/programmes/{id}/guidelines", a.PublishGuidelines},
 		{"GET", "/api/v1/programmes/{id}/guidelines/{version}", a.Guidelines},
@@ -163,7 +167,13 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/sign", w.Form(w.SignAgreement))
 	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/comments", w.Form(w.CommentAgreement))
 	mux.Handle("POST /relationships/{id}/agreement/reviews", w.Form(w.RecordReview))
+	mux.Handle("GET /programmes", w.Page(w.Programmes))
+	mux.Handle("POST /programmes", w.Form(w.CreateProgramme))
 	mux.Handle("GET /programmes/{id}", w.Page(w.Programme))
+	mux.Handle("POST /programmes/{id}/edit", w.Form(w.EditProgramme))
+	mux.Handle("POST /programmes/{id}/enrolment", w.Form(w.ProgrammeEnrolment))
+	mux.Handle("POST /programmes/{id}/archive", w.Form(w.ArchiveProgramme))
+	mux.Handle("POST /programmes/{id}/staff", w.Form(w.ProgrammeStaff))
 	mux.Handle("POST /programmes/{id}/guidelines", w.Form(w.PublishGuidelines))
 	mux.Handle("POST /programmes/{id}/settings", w.Form(w.ProgrammeSettings))
 	mux.Handle("GET /relationships/{id}/meetings", w.Page(w.Meetings))

@@ -190,6 +190,7 @@ type Header struct {
 	Supervises bool
 	Unread     int
 	People     bool // Cedar lets them list their organisation's people (an org admin)
+	Programmes bool // they run a programme, or Cedar lets them manage the organisation's
 }
 
 // AuthenticatePage is AuthenticateSession for a web page: in the same
@@ -260,7 +261,8 @@ func (s *Service) authenticateSession(ctx context.Context, token string, header 
 			return err
 		}
 		hd = &Header{Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n,
-			People: s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID})}
+			People:     s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID}),
+			Programmes: len(a.subj.Coordinates) > 0 || len(a.subj.Supervises) > 0 || s.may(ctx, a, policy.ManageProgrammes, policy.Org{ID: u.OrgID})}
 		return nil
 	})
 	return p, sess, hd, err
@@ -416,6 +418,10 @@ type Me struct {
 	// ManagesPeople: Cedar lets the caller list their organisation's people
 	// (people.list), so the header offers the people page.
 	ManagesPeople bool
+	// RunsProgrammes: the caller coordinates or supervises a programme, or
+	// Cedar lets them manage the organisation's (programme.manage), so the
+	// header offers the programmes page.
+	RunsProgrammes bool
 }
 
 // Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
@@ -454,6 +460,7 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 			out.Supervises = out.Supervises || r.Role == mentorvault.RoleSupervisor
 		}
 		out.ManagesPeople = s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID})
+		out.RunsProgrammes = len(roles) > 0 || s.may(ctx, a, policy.ManageProgrammes, policy.Org{ID: u.OrgID})
 		if u.ManagerID != "" {
 			if m, err := tx.FindUserByID(ctx, u.ManagerID); err == nil {
 				out.Manager = &Person{ID: m.ID, Name: m.Name, Email: m.Email}

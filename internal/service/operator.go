@@ -109,7 +109,8 @@ func (s *Service) OperatorCreateProgramme(ctx context.Context, orgID, name strin
 	if err := mentorvault.ValidateLines("org_id", orgID, "name", name); err != nil {
 		return nil, err
 	}
-	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name)}
+	p := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: orgID, Name: strings.TrimSpace(name),
+		Kind: mentorvault.ProgrammeMentoring, DefaultCapacity: 1}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

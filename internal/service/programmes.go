@@ -15,13 +15,18 @@ type ProgrammeView struct {
 	*mentorvault.Programme
 	Settings   mentorvault.ProgrammeSettings
 	Guidelines *mentorvault.Guidelines // latest, nil if none
+	// Coordinators and Supervisors run the programme, by name.
+	Coordinators, Supervisors []Person
 	// Allowed holds what Cedar lets the viewer do to the programme
-	// (programmeActions: edit it, see its anonymous feedback figures).
+	// (programmeActions: edit its guidelines and settings, see its
+	// anonymous feedback figures, change it, open or close its enrolment,
+	// name its staff).
 	Allowed policy.Allowed
 }
 
 // programmeActions are what a programme's view says the viewer may do.
-var programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates}
+var programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
+	policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff}
 
 func progResource(p *mentorvault.Programme) policy.Programme {
 	return policy.Programme{ID: p.ID, OrgID: p.OrgID}
@@ -60,6 +65,23 @@ func (s *Service) Programme(ctx context.Context, p mentorvault.Principal, id str
 			out.Guidelines = g
 		} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 			return err
+		}
+		roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: prog.ID})
+		if err != nil {
+			return err
+		}
+		out.Coordinators, out.Supervisors = []Person{}, []Person{}
+		for _, r := range roles {
+			who, err := person(ctx, tx, r.UserID)
+			if err != nil {
+				return err
+			}
+			switch r.Role {
+			case mentorvault.RoleCoordinator:
+				out.Coordinators = append(out.Coordinators, who)
+			case mentorvault.RoleSupervisor:
+				out.Supervisors = append(out.Supervisors, who)
+			}
 		}
 		out.Allowed = s.allowed(ctx, a, progResource(prog), programmeActions...)
 		return nil

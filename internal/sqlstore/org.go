@@ -43,18 +43,39 @@ func (tx *Tx) FindOrgs(ctx context.Context) ([]*mentorvault.Org, error) {
 // CreateProgramme stores a new programme. Returns ECONFLICT for a duplicate
 // ID and EINVALID for an unknown organisation.
 func (tx *Tx) CreateProgramme(ctx context.Context, p *mentorvault.Programme) error {
-	_, err := tx.write(ctx, `INSERT INTO programmes (id, org_id, name, created_at) VALUES (?, ?, ?, ?)`,
-		p.ID, p.OrgID, p.Name, tx.d.timeArg(p.CreatedAt))
+	_, err := tx.write(ctx, `INSERT INTO programmes (id, org_id, name, description, kind, enrolment_open, default_capacity, created_at, archived_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.OrgID, p.Name, p.Description, string(programmeKind(p.Kind)), p.EnrolmentOpen, programmeCapacity(p.DefaultCapacity),
+		tx.d.timeArg(p.CreatedAt), tx.d.nullTimeArg(p.ArchivedAt))
 	return mapError("create programme", "programme", err)
 }
 
-const programmeColumns = `id, org_id, name, created_at`
+// programmeKind and programmeCapacity give the defaults of a programme made
+// before kinds and capacities (the operator's programme create).
+func programmeKind(k mentorvault.ProgrammeKind) mentorvault.ProgrammeKind {
+	if k == "" {
+		return mentorvault.ProgrammeMentoring
+	}
+	return k
+}
+
+func programmeCapacity(n int) int {
+	if n == 0 {
+		return 1
+	}
+	return n
+}
+
+const programmeColumns = `id, org_id, name, description, kind, enrolment_open, default_capacity, created_at, archived_at`
 
 func scanProgramme(s interface{ Scan(...any) error }) (*mentorvault.Programme, error) {
 	var p mentorvault.Programme
-	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, timeCol{&p.CreatedAt}); err != nil {
+	var kind string
+	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.Description, &kind, &p.EnrolmentOpen, &p.DefaultCapacity,
+		timeCol{&p.CreatedAt}, nullTimeCol{&p.ArchivedAt}); err != nil {
 		return nil, err
 	}
+	p.Kind = mentorvault.ProgrammeKind(kind)
 	return &p, nil
 }
 
@@ -65,6 +86,48 @@ func (tx *Tx) FindProgrammeByID(ctx context.Context, id string) (*mentorvault.Pr
 		return nil, findErr("find programme", "programme", err)
 	}
 	return p, nil
+}
+
+// LockProgrammeByID finds a programme and locks its row until the
+// transaction ends. Returns ENOTFOUND.
+func (tx *Tx) LockProgrammeByID(ctx context.Context, id string) (*mentorvault.Programme, error) {
+	p, err := scanProgramme(tx.queryRow(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = ?`+tx.d.forUpdate(), id))
+	if err != nil {
+		return nil, findErr("lock programme", "programme", err)
+	}
+	return p, nil
+}
+
+// UpdateProgramme stores a programme's editable fields. Returns ENOTFOUND.
+func (tx *Tx) UpdateProgramme(ctx context.Context, p *mentorvault.Programme) error {
+	res, err := tx.write(ctx, `UPDATE programmes SET name = ?, description = ?, kind = ?, enrolment_open = ?, default_capacity = ?, archived_at = ? WHERE id = ?`,
+		p.Name, p.Description, string(p.Kind), p.EnrolmentOpen, p.DefaultCapacity, tx.d.nullTimeArg(p.ArchivedAt), p.ID)
+	if err != nil {
+		return mapError("update programme", "programme", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrapErr("update programme", err)
+	} else if n == 0 {
+		return notFound("programme")
+	}
+	return nil
+}
+
+// SetProgrammeStaff replaces a programme's roles. Returns EINVALID for an
+// unknown user.
+func (tx *Tx) SetProgrammeStaff(ctx context.Context, programmeID string, roles []mentorvault.ProgrammeRole) error {
+	if _, err := tx.write(ctx, `DELETE FROM programme_roles WHERE programme_id = ?`, programmeID); err != nil {
+		return mapError("set programme staff", "programme role", err)
+	}
+	for _, r := range roles {
+		if r.ProgrammeID != programmeID {
+			return mentorvault.Errorf(mentorvault.EINVALID, "a role of another programme")
+		}
+		if err := tx.AddProgrammeRole(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FindProgrammes lists an organisation's programmes by name.

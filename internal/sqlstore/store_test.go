@@ -162,7 +162,7 @@ func seed(t *testing.T, db *sqlstore.DB) *fixture {
 	f := &fixture{}
 	f.org = &mentorvault.Org{ID: mentorvault.NewID(), Name: "Acme", CreatedAt: us(t0)}
 	ok(t, tx.CreateOrg(ctx, f.org))
-	f.prog = &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Leaders", CreatedAt: us(t0)}
+	f.prog = &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Leaders", Kind: mentorvault.ProgrammeMentoring, DefaultCapacity: 1, CreatedAt: us(t0)}
 	ok(t, tx.CreateProgramme(ctx, f.prog))
 	f.mentor = newUser(t, tx, f.org.ID, "Mentor")
 	f.mentee = newUser(t, tx, f.org.ID, "Mentee")
@@ -225,7 +225,8 @@ func testOrgs(t *testing.T, db *sqlstore.DB) {
 func testProgrammes(t *testing.T, db *sqlstore.DB) {
 	f := seed(t, db)
 	tx := begin(t, db)
-	p2 := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Graduates", CreatedAt: us(t0.Add(time.Minute))}
+	p2 := &mentorvault.Programme{ID: mentorvault.NewID(), OrgID: f.org.ID, Name: "Graduates", Description: "For graduates.", Kind: mentorvault.ProgrammePeer,
+		EnrolmentOpen: true, DefaultCapacity: 4, CreatedAt: us(t0.Add(time.Minute))}
 	ok(t, tx.CreateProgramme(ctx, p2))
 	got, err := tx.FindProgrammeByID(ctx, f.prog.ID)
 	ok(t, err)

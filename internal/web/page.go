@@ -273,6 +273,9 @@ type base struct {
 	// People: the header offers the people page (Cedar lets the viewer
 	// list their organisation's people: an org admin).
 	People bool
+	// Programmes: the header offers the programmes page (the viewer runs a
+	// programme, or Cedar lets them manage the organisation's).
+	Programmes bool
 }
 
 type headerKey struct{}
@@ -295,7 +298,7 @@ func (h *Handler) base(r *http.Request, title string) base {
 		// The header came with the session (service.AuthenticatePage), in
 		// its transaction; without one (Cedar said no) the page has none.
 		if hd := headerFrom(r.Context()); hd != nil {
-			b.UserName, b.Supervises, b.Unread, b.People = hd.Name, hd.Supervises, hd.Unread, hd.People
+			b.UserName, b.Supervises, b.Unread, b.People, b.Programmes = hd.Name, hd.Supervises, hd.Unread, hd.People, hd.Programmes
 		}
 	}
 	switch {
@@ -311,6 +314,8 @@ func (h *Handler) base(r *http.Request, title string) base {
 		b.Nav = "consultations"
 	case strings.HasPrefix(r.URL.Path, "/people"):
 		b.Nav = "people"
+	case strings.HasPrefix(r.URL.Path, "/programmes"):
+		b.Nav = "programmes"
 	}
 	return b
 }

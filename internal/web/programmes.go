@@ -30,6 +30,12 @@ type programmePage struct {
 	NextVersion                                                              int
 	TemplateSummary                                                          string
 	Feedback                                                                 *feedbackAggs // anonymous feedback figures; nil for those who may not see them
+	// The manage forms: what the programme is (Edit), its staff (emails one
+	// a line), and the refusal of the last change.
+	Edit                              form.Programme
+	CoordinatorsText, SupervisorsText string
+	ManageErr                         string
+	ManageFields                      map[string]string
 }
 
 func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
@@ -37,7 +43,9 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &programmePage{base: h.base(r, pv.Name), Prog: pv, Done: r.URL.Query().Get("done"), Fields: map[string]string{}}
+	pg := &programmePage{base: h.base(r, pv.Name), Prog: pv, Done: r.URL.Query().Get("done"), Fields: map[string]string{},
+		Edit:             form.Programme{Name: pv.Name, Description: pv.Description, Kind: string(pv.Kind), EnrolmentOpen: pv.EnrolmentOpen, DefaultCapacity: pv.DefaultCapacity},
+		CoordinatorsText: emailsText(pv.Coordinators), SupervisorsText: emailsText(pv.Supervisors)}
 	if pv.Guidelines != nil {
 		pg.GuidelinesHTML, pg.Draft = renderMarkdown(pv.Guidelines.Body), pv.Guidelines.Body
 	}

@@ -93,8 +93,10 @@ func (p *Programme) Validate() error {
 	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 || !CleanLine(p.Name) {
 		fields["name"] = "is required (one line, at most 200 characters)"
 	}
-	if len(p.Description) > MaxProgrammeDescription || !CleanText(p.Description) {
-		fields["description"] = "must be text without control characters (at most 4000 bytes)"
+	if msg := textProblem(p.Description, true); msg != "" {
+		fields["description"] = msg
+	} else if len(p.Description) > MaxProgrammeDescription {
+		fields["description"] = "must be at most 4000 bytes"
 	}
 	if p.Kind != ProgrammeMentoring && p.Kind != ProgrammePeer {
 		fields["kind"] = `must be "mentoring" or "peer"`

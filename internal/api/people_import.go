@@ -62,6 +62,9 @@ func queryBool(r *http.Request, name string) (bool, error) {
 // be) done per row; an apply with any error writes nothing and answers 400
 // with the same body and every error.
 func (h *Handler) ImportPeople(w http.ResponseWriter, r *http.Request) error {
+	if err := httpx.SignedIn(r); err != nil {
+		return err
+	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/csv" {
 		return &mentorvault.Error{Code: httpx.CodeUnsupportedMedia, Message: "send the file as text/csv"}
 	}

@@ -55,6 +55,10 @@ func signedIn(r *http.Request) error {
 	return nil
 }
 
+// SignedIn is signedIn for a handler that reads a body other than JSON (a
+// CSV upload): call it before looking at the body or its type.
+func SignedIn(r *http.Request) error { return signedIn(r) }
+
 // CheckPath refuses a path whose wildcards (IDs, versions) carry a control
 // character or are not valid UTF-8, naming the wildcard, so that such an ID
 // is refused alike on every backend (PostgreSQL cannot even compare a NUL)
@@ -78,6 +82,18 @@ func CheckPath(r *http.Request) error {
 		return err
 	}
 	return mentorvault.Invalid("the "+first+" in the address is not valid", fields)
+}
+
+// CheckPublicPath is CheckPath for a page meant for someone not signed in
+// (an invitation link): a bad wildcard is refused as not valid to anyone.
+// Returns EINVALID.
+func CheckPublicPath(r *http.Request) error {
+	for _, name := range PathWildcards(r.Pattern) {
+		if msg := mentorvault.TextProblem(r.PathValue(name), false); msg != "" {
+			return mentorvault.Invalid("the "+name+" in the address is not valid", map[string]string{name: msg})
+		}
+	}
+	return nil
 }
 
 // PathWildcards lists the names of the wildcards of a ServeMux pattern

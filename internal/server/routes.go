@@ -248,8 +248,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /people/{id}/reactivate", w.Form(w.ReactivatePerson))
 	mux.Handle("POST /people/{id}/admin", w.Form(w.PersonAdmin))
 	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
-	mux.Handle("GET /invite/{token}", w.Page(w.Invitation))
-	mux.Handle("POST /invite/{token}", w.Page(w.AcceptInvitation))
+	mux.Handle("GET /invite/{token}", w.Public(w.Invitation))
+	mux.Handle("POST /invite/{token}", w.Public(w.AcceptInvitation))
 	mux.Handle("/", w.Page(w.NotFound))
 }
 

@@ -65,6 +65,21 @@ func (h *Handler) Page(next httpx.HandlerFunc) http.Handler {
 	})
 }
 
+// Public adapts the handler of a page for someone not signed in (an
+// invitation link): as Page, but an address that is not valid is said so
+// to anyone, since the address is all such a visitor has.
+func (h *Handler) Public(next httpx.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := httpx.CheckPublicPath(r); err != nil {
+			h.renderError(w, r, err)
+			return
+		}
+		if err := next(w, r); err != nil {
+			h.renderError(w, r, err)
+		}
+	})
+}
+
 // Form adapts a handler of a signed-in user's form post: it bounds and
 // parses the body and checks the session's CSRF token first.
 func (h *Handler) Form(next httpx.HandlerFunc) http.Handler {

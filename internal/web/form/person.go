@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mentorvault/mentorvault"
 )
 
 // Person is the add-a-person and edit-a-person form: the line manager is
@@ -39,7 +41,12 @@ func ParsePeopleQuery(v url.Values) (q string, offset int, p Problems) {
 func ParseSetPassword(v url.Values) (string, Problems) {
 	p := Problems{}
 	pw := v.Get("password")
-	if pw != v.Get("confirm") {
+	if msg := mentorvault.TextProblem(pw, false); msg != "" {
+		p["password"] = "The password " + msg + "."
+	}
+	if msg := mentorvault.TextProblem(v.Get("confirm"), false); msg != "" {
+		p["confirm"] = "The password " + msg + "."
+	} else if pw != v.Get("confirm") {
 		p["confirm"] = "The two passwords are not the same; type the same password twice."
 	}
 	return pw, p

@@ -334,6 +334,10 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 	if err := mentorvault.ValidateLines("password", password); err != nil {
 		return nil, err
 	}
+	p, err := s.settled(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	// Step-up: check the password outside any transaction (the hash is slow).
 	var user *mentorvault.User
 	var failures int

@@ -31,7 +31,7 @@ func (s *Service) relOpIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.
 type RelationshipPageFilter struct {
 	Notes       int // at most this many notes, newest first (0: DefaultNotes)
 	NotesOffset int // after skipping this many
-	Meetings int // at most this many upcoming meetings (0: 50)
+	Meetings    int // at most this many upcoming meetings (0: 50)
 }
 
 // RelationshipPage is what the relationship page shows, each panel with

@@ -312,6 +312,8 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/programmes":           {"grace", `{"name":"A programme","description":"what it is for","kind":"mentoring"}`, ""},
 		"PATCH /api/v1/programmes/{id}":     {"grace", `{"name":"Renamed","description":"what it is for","kind":"mentoring"}`, ""},
 		"PUT /api/v1/programmes/{id}/staff": {"grace", `{"coordinators":["carol@northwind.example"],"supervisors":["erin@northwind.example"]}`, ""},
+		"PUT /api/v1/programmes/{id}/enrolment": {"heidi", `{"role":"mentee","topics":["Delegation"],"topics_other":"negotiation","goals":"lead a team",` +
+			`"languages":["English"],"time_zone":"Europe/London","availability":"Tuesday mornings","exclusions":["dave@northwind.example"]}`, ""},
 	}
 }
 

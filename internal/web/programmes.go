@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
@@ -36,14 +37,28 @@ type programmePage struct {
 	CoordinatorsText, SupervisorsText string
 	ManageErr                         string
 	ManageFields                      map[string]string
+	// Enrolment: the viewer's own (nil if they never enrolled), the form
+	// to join or change it and its refusal; the enrolled people for the
+	// programme's coordinators (nil for anyone else); the topics form.
+	Enrolment   *service.EnrolmentView
+	Enrolled    *service.EnrolmentList
+	EnrolForm   form.Enrolment
+	EnrolErr    string
+	EnrolFields map[string]string
+	TopicsText  string
+	TimeZones   []string
 }
 
 func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
-	pv, err := h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	offset, _ := strconv.Atoi(r.URL.Query().Get("enrolled_offset"))
+	page, err := h.svc.ProgrammePage(r.Context(), httpx.Principal(r), r.PathValue("id"), service.EnrolmentPageFilter{Offset: max(offset, 0)})
 	if err != nil {
 		return nil, err
 	}
+	pv := page.ProgrammeView
 	pg := &programmePage{base: h.base(r, pv.Name), Prog: pv, Done: r.URL.Query().Get("done"), Fields: map[string]string{},
+		Enrolment: page.Enrolment, Enrolled: page.Enrolled, EnrolForm: enrolForm(page.Enrolment, pv), EnrolFields: map[string]string{},
+		TopicsText: strings.Join(pv.Topics, "\n"), TimeZones: form.TimeZones,
 		Edit:             form.Programme{Name: pv.Name, Description: pv.Description, Kind: string(pv.Kind), EnrolmentOpen: pv.EnrolmentOpen, DefaultCapacity: pv.DefaultCapacity},
 		CoordinatorsText: emailsText(pv.Coordinators), SupervisorsText: emailsText(pv.Supervisors)}
 	if pv.Guidelines != nil {

@@ -224,6 +224,7 @@ func (s *Service) Enrol(ctx context.Context, p mentorvault.Principal, programmeI
 		if e.Role == mentorvault.EnrolMentor && e.Capacity == 0 {
 			e.Capacity = prog.DefaultCapacity
 		}
+		e.Exclusions = in.Exclusions // counted by Validate, then resolved to IDs
 		if err := e.Validate(prog); err != nil {
 			return err
 		}

@@ -227,6 +227,11 @@ func TestEnrolmentValidation(t *testing.T) {
 			{"exclude a stranger", "exclusions[0]", func(in *service.EnrolmentInput) { in.Exclusions = []string{"nobody@northwind.example"} }},
 			{"NUL in goals", "goals", func(in *service.EnrolmentInput) { in.Goals = "a\x00b" }},
 			{"line break in availability", "availability", func(in *service.EnrolmentInput) { in.Availability = "a\nb" }},
+			{"too many exclusions", "exclusions", func(in *service.EnrolmentInput) {
+				for i := 0; i <= mentorvault.MaxEnrolmentExclusions; i++ {
+					in.Exclusions = append(in.Exclusions, "dave@northwind.example")
+				}
+			}},
 			{"goals too long", "goals", func(in *service.EnrolmentInput) { in.Goals = strings.Repeat("g", mentorvault.MaxEnrolmentGoals+1) }},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

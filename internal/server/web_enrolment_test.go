@@ -33,8 +33,8 @@ func TestWebEnrolment(t *testing.T) {
 			if !strings.Contains(page, "Join as a mentor or a mentee") || !strings.Contains(page, `value="Delegation"`) {
 				t.Fatalf("alice is not offered to join: %s", errorText(page))
 			}
-			if strings.Contains(page, "Enrolled people") || strings.Contains(page, "Lead my first team") {
-				t.Fatal("a member sees the enrolled people")
+			if strings.Contains(page, "Enrolled people") || strings.Contains(page, "Lead my first team") || strings.Contains(page, "Feedback on mentoring approaches") {
+				t.Fatal("a member sees the enrolled people or the feedback figures")
 			}
 			profile := url.Values{"csrf_token": {acsrf}, "role": {"mentor"}, "topics": {"Leadership", "Delegation"}, "topics_other": {"hiring"},
 				"goals": {"Help a new lead find their feet."}, "languages": {"English, French"}, "time_zone": {"Mars/Olympus"},
@@ -61,9 +61,15 @@ func TestWebEnrolment(t *testing.T) {
 				!strings.Contains(page, "Heidi Hall") || !strings.Contains(page, "Bob Baker") {
 				t.Fatalf("the coordinator's list: %s", errorText(page))
 			}
+			if !strings.Contains(page, "Feedback on mentoring approaches") {
+				t.Fatal("the coordinator's page lacks the feedback figures")
+			}
 			_, page = getPage(t, grace, prog)
 			if strings.Contains(page, "Enrolled people") || strings.Contains(page, "Help a new lead") {
 				t.Fatal("the org admin sees enrolled people's profiles")
+			}
+			if !strings.Contains(page, "Feedback on mentoring approaches") {
+				t.Fatal("the org admin's page lacks the feedback figures")
 			}
 
 			// The coordinator sets the topics; a control character is refused.

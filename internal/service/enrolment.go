@@ -60,13 +60,16 @@ type EnrolmentList struct {
 }
 
 // ProgrammePage is the programme page's data, read in one transaction:
-// the programme, the viewer's own enrolment (nil if they never enrolled)
-// and, for its coordinators, the first page of its enrolments (nil for
-// anyone else).
+// the programme, the viewer's own enrolment (nil if they never enrolled),
+// for its coordinators a page of its enrolments (nil for anyone else), and
+// for its coordinators and org admins its anonymous feedback figures with
+// their k threshold (Feedback nil for anyone else).
 type ProgrammePage struct {
 	*ProgrammeView
 	Enrolment *EnrolmentView
 	Enrolled  *EnrolmentList
+	Feedback  []mentorvault.Aggregate
+	FeedbackK int
 }
 
 func enrolResource(e *mentorvault.Enrolment, orgID string) policy.Enrolment {
@@ -461,15 +464,20 @@ func (s *Service) Enrolments(ctx context.Context, p mentorvault.Principal, progr
 }
 
 // ProgrammePage reads the programme page in one transaction: the programme
-// (as Programme), the viewer's own enrolment, and for its coordinators the
-// page f of its enrolments. Returns EUNAUTHENTICATED, ENOTFOUND or EINVALID
+// (as Programme), the viewer's own enrolment, for its coordinators the page
+// f of its enrolments, and the feedback figures for those who may see them
+// (as FeedbackAggregates). Returns EUNAUTHENTICATED, ENOTFOUND or EINVALID
 // (the page).
 func (s *Service) ProgrammePage(ctx context.Context, p mentorvault.Principal, id string, f EnrolmentPageFilter) (*ProgrammePage, error) {
 	if err := checkEnrolmentPage(&f); err != nil {
 		return nil, err
 	}
-	var out *ProgrammePage
+	var (
+		out   *ProgrammePage
+		fresh *feedbackEntry // ratings opened by this call, cached once committed
+	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		fresh = nil // inTx may run this again
 		a, prog, v, err := s.programmeIn(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -479,9 +487,26 @@ func (s *Service) ProgrammePage(ctx context.Context, p mentorvault.Principal, id
 			return err
 		}
 		if v.Allowed.Has(policy.ListEnrolments) {
-			out.Enrolled, err = s.enrolmentsIn(ctx, tx, a, prog, f)
+			if out.Enrolled, err = s.enrolmentsIn(ctx, tx, a, prog, f); err != nil {
+				return err
+			}
 		}
-		return err
+		if v.Allowed.Has(policy.ViewFeedbackAggregates) {
+			if err := s.authorize(ctx, tx, a, policy.ViewFeedbackAggregates, progResource(prog), progTarget(prog), never); err != nil {
+				return err
+			}
+			if out.Feedback, out.FeedbackK, fresh, err = s.feedbackAggregatesIn(ctx, tx, a, prog); err != nil {
+				return err
+			}
+			if out.Feedback == nil {
+				out.Feedback = []mentorvault.Aggregate{}
+			}
+		}
+		return nil
 	})
+	// As FeedbackAggregates: only what a committed transaction read is cached.
+	if err == nil && fresh != nil {
+		s.feedback.put(out.ID, fresh.count, fresh.answers)
+	}
 	return out, err
 }

@@ -268,20 +268,24 @@ func TestEnrolmentValidation(t *testing.T) {
 }
 
 // TestProgrammePageEnrolment: the page's one call carries the viewer's own
-// enrolment, and the enrolled people for the coordinator only.
+// enrolment, the enrolled people for the coordinator only, and the
+// anonymous feedback figures for the coordinator and the org admin only.
 func TestProgrammePageEnrolment(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
 		progP := e.Rel.ProgrammeID
 		for _, tc := range []struct {
-			who            string
-			mine, enrolled bool
-		}{{"heidi", true, false}, {"carol", false, true}, {"grace", false, false}, {"alice", false, false}} {
+			who                      string
+			mine, enrolled, feedback bool
+		}{{"heidi", true, false, false}, {"carol", false, true, true}, {"grace", false, false, true}, {"alice", false, false, false}} {
 			pg, err := e.Svc.ProgrammePage(ctx, e.As(tc.who), progP, service.EnrolmentPageFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (pg.Enrolment != nil) != tc.mine || (pg.Enrolled != nil) != tc.enrolled {
-				t.Errorf("%s: own enrolment %v, enrolled list %v", tc.who, pg.Enrolment != nil, pg.Enrolled != nil)
+			if (pg.Enrolment != nil) != tc.mine || (pg.Enrolled != nil) != tc.enrolled || (pg.Feedback != nil) != tc.feedback {
+				t.Errorf("%s: own enrolment %v, enrolled list %v, feedback %v", tc.who, pg.Enrolment != nil, pg.Enrolled != nil, pg.Feedback != nil)
+			}
+			if tc.feedback && (len(pg.Feedback) == 0 || pg.FeedbackK != 5) {
+				t.Errorf("%s: feedback figures %+v, k %d", tc.who, pg.Feedback, pg.FeedbackK)
 			}
 			if !pg.Allowed.Has(policy.ProgrammeEnrol) {
 				t.Errorf("%s may not enrol", tc.who)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
-	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -81,8 +80,8 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
-	if pv.Allowed.Has(policy.ViewFeedbackAggregates) {
-		pg.Feedback = h.feedbackAggs(r, pv.ID)
+	if page.Feedback != nil {
+		pg.Feedback = feedbackFigures(page.Feedback, page.FeedbackK)
 	}
 	return pg, nil
 }

@@ -28,6 +28,7 @@ type Tx interface {
 
 	OrgStore
 	ProgrammeStore
+	EnrolmentStore
 	UserStore
 	PeopleStore
 	SessionStore

@@ -156,6 +156,10 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	if _, err := svc.ProposeRelationship(ctx, as("ivan"), service.ProposeInput{OtherEmail: users["judy"].Email, MyRole: "mentor", ProgrammeID: prog.ID}); err != nil {
 		return false, err
 	}
+	if err := seedEnrolment(ctx, svc, org.ID, prog.ID, users, users["carol"].Email,
+		map[string]mentorvault.EnrolmentRole{"heidi@northwind.example": mentorvault.EnrolMentee}); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

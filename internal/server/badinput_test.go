@@ -312,6 +312,8 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/programmes":           {"grace", `{"name":"A programme","description":"what it is for","kind":"mentoring"}`, ""},
 		"PATCH /api/v1/programmes/{id}":     {"grace", `{"name":"Renamed","description":"what it is for","kind":"mentoring"}`, ""},
 		"PUT /api/v1/programmes/{id}/staff": {"grace", `{"coordinators":["carol@northwind.example"],"supervisors":["erin@northwind.example"]}`, ""},
+		"PUT /api/v1/programmes/{id}/enrolment": {"heidi", `{"role":"mentee","topics":["Delegation"],"topics_other":"negotiation","goals":"lead a team",` +
+			`"languages":["English"],"time_zone":"Europe/London","availability":"Tuesday mornings","exclusions":["dave@northwind.example"]}`, ""},
 	}
 }
 
@@ -682,6 +684,11 @@ func webForms(day, when, later string) map[string]webForm {
 		"/programmes/{id}/archive":   {"grace", "", vals("archived", "true"), nil, []string{"archived"}},
 		"/programmes/{id}/staff": {"grace", "", vals("coordinators", "carol@northwind.example", "supervisors", "erin@northwind.example"),
 			[]string{"coordinators", "supervisors"}, nil},
+		"/programmes/{id}/topics": {"carol", "", vals("topics", "Leadership\nDelegation"), []string{"topics"}, nil},
+		"/programmes/{id}/enrol": {"heidi", "", vals("role", "mentee", "topics", "Delegation", "topics_other", "negotiation", "goals", "lead a team",
+			"languages", "English", "time_zone", "Europe/London", "availability", "Tuesday mornings", "capacity", "", "exclude_reporting_line", "on",
+			"exclusions", "dave@northwind.example"),
+			[]string{"topics_other", "goals", "languages", "time_zone", "availability", "capacity", "exclusions"}, []string{"role", "topics"}},
 	}
 }
 
@@ -693,7 +700,8 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/settings/tokens/{id}/revoke", "/relationships/{id}/disclosures/{disclosureID}/sign",
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
-	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite"}
+	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
+	"/programmes/{id}/withdraw"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

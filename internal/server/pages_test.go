@@ -25,8 +25,8 @@ const maxPageTxs = 2
 // holds them to maxPageTxs.
 func TestPageTransactions(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
-	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory"}
-	for _, who := range []string{"alice", "frank"} {
+	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory", "/programmes/" + f.env.Rel.ProgrammeID}
+	for _, who := range []string{"alice", "frank", "heidi", "carol"} {
 		w := newWeb(t, f.ts.URL)
 		w.login(f.env.Users[who].Email)
 		for _, path := range webPages {

@@ -1,0 +1,333 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/calendar"
+	"github.com/mentorvault/mentorvault/internal/mail"
+)
+
+// Email: every notification is also queued as an email in the outbox, in
+// the transaction of its event, and workers send the outbox. A message is
+// made only of facts that are no content — its kind, who caused it, a date
+// in the recipient's zone, a link — never the notification's text, which
+// may name a concern's category.
+
+// MailOptions turn email on.
+type MailOptions struct {
+	// BaseURL is what links in messages start with, e.g.
+	// https://mentoring.example.org (no trailing slash).
+	BaseURL string
+	// From is the sender's address, the organiser of meeting invitations.
+	From string
+}
+
+// MailSender sends one message and returns once the SMTP server accepted
+// it (*mail.Sender). An error for which mail.Rejected is true is a
+// permanent refusal of the address.
+type MailSender interface {
+	Send(ctx context.Context, m *mail.Message) error
+}
+
+// MailOn reports whether the service queues email.
+func (s *Service) MailOn() bool { return s.opts.Mail != nil }
+
+// MailKind is a kind of message a person can choose how to receive.
+type MailKind struct {
+	Kind      string
+	Label     string
+	Mandatory bool // always sent at once; cannot be turned off or delayed
+}
+
+// MailKinds are the kinds of message, in the order the settings page shows them.
+var MailKinds = []MailKind{
+	{mentorvault.NotifyRelationshipProposed, "A relationship is proposed to you", false},
+	{mentorvault.NotifyRelationshipAccepted, "Your proposal is accepted", false},
+	{mentorvault.NotifyRelationshipDeclined, "Your proposal is declined", false},
+	{mentorvault.NotifyRelationshipWithdrawn, "A proposal to you is withdrawn", false},
+	{mentorvault.NotifyRelationshipPaused, "Your relationship is paused", false},
+	{mentorvault.NotifyRelationshipResumed, "Your relationship resumes", false},
+	{mentorvault.NotifyRelationshipClosed, "Your relationship is closed", false},
+	{mentorvault.NotifyAgreementSign, "An agreement waits for your signature", false},
+	{mentorvault.NotifyAgreementSigned, "An agreement is signed by both", false},
+	{mentorvault.NotifyMeetingChanged, "A meeting is scheduled, changed or cancelled", false},
+	{mentorvault.NotifyMeetingUpcoming, "Meeting reminders", false},
+	{mentorvault.NotifyCommitmentDue, "A commitment is due", false},
+	{mentorvault.NotifyCommitmentPropose, "A commitment is recorded for you", false},
+	{mentorvault.NotifyReviewDue, "A review is due", false},
+	{mentorvault.NotifyFeedbackRequested, "Feedback is asked of you", false},
+	{"input.requested", "A request for input", false},
+	{"statement.submitted", "Your consent is needed for a statement", true},
+	{"statement.released", "A statement is released", false},
+	{"concern.raised", "Something is raised to work through together", false},
+	{"disclosure.notice", "A disclosure notice is filed", true},
+	{"disclosure.received", "You receive a disclosure", true},
+	{"disclosure.delivered", "A disclosure takes effect", false},
+	{"consultation.message", "A reply in a consultation", false},
+	{"invitation", "Invitations to mentorvault", true},
+}
+
+// mandatoryMail is whether kind is always sent at once.
+func mandatoryMail(kind string) bool {
+	for _, k := range MailKinds {
+		if k.Kind == kind {
+			return k.Mandatory
+		}
+	}
+	return false
+}
+
+// mailLease is how long a worker holds a message it is sending; a worker
+// that dies meanwhile leaves it to another after this.
+const mailLease = 5 * time.Minute
+
+// maxMailAttempts is how often a message is tried before it is given up.
+const maxMailAttempts = 12
+
+// queueMail queues n as an email to its recipient when mail is on and the
+// recipient wants it (now, or in the daily digest). The message is keyed
+// by the notification's DedupeKey, so a reminder noticed again sends
+// nothing.
+func (s *Service) queueMail(ctx context.Context, tx mentorvault.Tx, n *mentorvault.Notification) error {
+	if s.opts.Mail == nil {
+		return nil
+	}
+	u, err := tx.FindUserByID(ctx, n.UserID)
+	if err != nil {
+		return err
+	}
+	if u.DisabledAt != nil || u.Email == "" {
+		return nil
+	}
+	set, err := tx.FindMailSettings(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	mode := set.Modes[n.Kind]
+	if mandatoryMail(n.Kind) || mode == "" {
+		mode = mentorvault.MailImmediate
+	}
+	if mode == mentorvault.MailOff {
+		return nil
+	}
+	loc := zoneOf(set.TimeZone)
+	d := &mail.Data{Kind: n.Kind, Recipient: u.Name, Link: s.mailLink(n.Link)}
+	if n.ActorID != "" {
+		if a, err := tx.FindUserByID(ctx, n.ActorID); err == nil {
+			d.Actor = a.Name
+		}
+	}
+	m := &mentorvault.OutboxMessage{ID: mentorvault.NewID(), UserID: u.ID, Address: u.Email, State: mentorvault.OutboxPending,
+		Link: d.Link, DedupeKey: n.DedupeKey, RunAt: tx.Now(), CreatedAt: tx.Now()}
+	if mode == mentorvault.MailDigest {
+		m.State = mentorvault.OutboxDigest
+	}
+	switch n.Kind {
+	case mentorvault.NotifyMeetingChanged, mentorvault.NotifyMeetingUpcoming:
+		mt, err := tx.FindMeetingByID(ctx, n.RefID)
+		if err != nil {
+			return err
+		}
+		d.When = mt.StartsAt.In(loc).Format(mailTime)
+		if n.Kind == mentorvault.NotifyMeetingChanged {
+			cancelled := mt.Status == mentorvault.MeetingCancelledInTime || mt.Status == mentorvault.MeetingCancelledLate
+			if cancelled {
+				d.Kind = "meeting.cancelled"
+			}
+			m.Calendar, m.Method, err = s.invitation(mt, u, cancelled, tx.Now(), set.TimeZone)
+			if err != nil {
+				return err
+			}
+		}
+	case "disclosure.notice":
+		disc, err := tx.FindDisclosureByID(ctx, n.RefID)
+		if err != nil {
+			return err
+		}
+		if !disc.Imminent {
+			d.When = disc.EffectiveAt.In(loc).Format(mailTime)
+		}
+	case "disclosure.delivered":
+		d.When = tx.Now().In(loc).Format(mailTime)
+	case mentorvault.NotifyCommitmentDue:
+		c, err := tx.FindCommitmentByID(ctx, n.RefID)
+		if err != nil {
+			return err
+		}
+		d.When = c.DueAt.In(loc).Format("Mon 2 Jan 2006")
+	}
+	m.Kind = d.Kind
+	if m.Subject, m.Text, m.HTML, err = mail.Render(d); err != nil {
+		return err
+	}
+	if m.Sentence, err = mail.Sentence(d); err != nil {
+		return err
+	}
+	return tx.CreateOutboxMessage(ctx, m)
+}
+
+// mailTime is how messages write a date and time (in the recipient's zone).
+const mailTime = "Mon 2 Jan 2006 at 15:04 MST"
+
+func zoneOf(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// mailLink makes a page path absolute.
+func (s *Service) mailLink(path string) string {
+	if path == "" {
+		path = "/"
+	}
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path
+	}
+	return strings.TrimSuffix(s.opts.Mail.BaseURL, "/") + path
+}
+
+// invitation is a meeting's iMIP calendar for u: the time, a neutral title
+// and the link, never the agenda, and no location (plain by design, but
+// nothing a mail server needs to see).
+func (s *Service) invitation(m *mentorvault.Meeting, u *mentorvault.User, cancelled bool, now time.Time, tz string) (string, string, error) {
+	e := calendar.Event{UID: calendar.UID(m.ID), Sequence: m.Sequence, Start: m.StartsAt, End: m.EndsAt(),
+		URL: s.mailLink(meetingLink(m.RelationshipID, m.ID)), Cancelled: cancelled, Updated: now, TZID: tz,
+		Organizer: s.opts.Mail.From, Attendees: []string{u.Email}}
+	var b strings.Builder
+	if err := calendar.WriteInvitation(&b, e); err != nil {
+		return "", "", err
+	}
+	method := "REQUEST"
+	if cancelled {
+		method = "CANCEL"
+	}
+	return b.String(), method, nil
+}
+
+// SendMail sends every queued message that is due with sender, and
+// reports how many the SMTP server accepted. Each message is leased in a
+// transaction of its own before it is sent, so workers on several
+// instances never send the same one; it is marked sent, with the time of
+// acceptance, in the next. A temporary failure is retried with exponential
+// backoff (1 min, 2, 4 … up to about an hour, 12 attempts); a permanent
+// refusal (5xx) gives the message up and marks its address failing, and
+// nothing more is sent there until the address changes.
+func (s *Service) SendMail(ctx context.Context, sender MailSender) (int, error) {
+	sent := 0
+	for ctx.Err() == nil {
+		var (
+			m       *mentorvault.OutboxMessage
+			skipped bool
+		)
+		err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+			m, skipped = nil, false
+			got, err := tx.ClaimOutboxMessage(ctx, tx.Now(), tx.Now().Add(mailLease))
+			if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			m = got
+			if _, err := tx.FindMailFailure(ctx, got.Address); err == nil {
+				skipped = true
+				return tx.FailOutboxMessage(ctx, got.ID, "the address is failing")
+			} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+				return err
+			}
+			return nil
+		})
+		if err != nil || m == nil {
+			return sent, err
+		}
+		if skipped {
+			continue
+		}
+		serr := sender.Send(ctx, &mail.Message{ID: m.ID, To: m.Address, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Method: m.Method})
+		err = s.inTx(ctx, func(tx mentorvault.Tx) error {
+			switch {
+			case serr == nil:
+				return tx.MarkOutboxSent(ctx, m.ID, tx.Now())
+			case mail.Rejected(serr):
+				if err := tx.FailOutboxMessage(ctx, m.ID, serr.Error()); err != nil {
+					return err
+				}
+				return tx.MarkAddressFailing(ctx, &mentorvault.MailFailure{Address: m.Address, Reason: serr.Error(), FailedAt: tx.Now()})
+			case m.Attempts >= maxMailAttempts:
+				return tx.FailOutboxMessage(ctx, m.ID, serr.Error())
+			default:
+				return tx.RetryOutboxMessage(ctx, m.ID, tx.Now().Add(time.Minute<<min(m.Attempts-1, 6)), serr.Error())
+			}
+		})
+		if err != nil {
+			return sent, err
+		}
+		if serr != nil {
+			s.log.WarnContext(ctx, "sending mail failed", "message", m.ID, "attempt", m.Attempts, "rejected", mail.Rejected(serr), "err", serr.Error())
+			continue
+		}
+		sent++
+	}
+	return sent, ctx.Err()
+}
+
+// DigestEvery is how often the daily digest goes out.
+const DigestEvery = 24 * time.Hour
+
+// digestJobID is the one recurring digest job's ID.
+const digestJobID = "job-mail-digest"
+
+// ScheduleDigest makes sure the recurring daily digest job exists; every
+// instance calls it at start-up, and all but the first find it scheduled.
+func (s *Service) ScheduleDigest(ctx context.Context) error {
+	return s.scheduleRecurring(ctx, digestJobID, mentorvault.JobMailDigest)
+}
+
+// runDigest queues, for each person with messages waiting for a digest,
+// one message that lists them, and marks them digested.
+func (s *Service) runDigest(ctx context.Context, tx mentorvault.Tx) error {
+	if s.opts.Mail == nil {
+		return nil
+	}
+	now := tx.Now()
+	users, err := tx.FindDigestUsers(ctx, now.Add(time.Microsecond))
+	if err != nil {
+		return err
+	}
+	for _, id := range users {
+		u, err := tx.FindUserByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		items, err := tx.FindOutboxMessages(ctx, mentorvault.OutboxFilter{UserID: id, State: mentorvault.OutboxDigest})
+		if err != nil {
+			return err
+		}
+		d := &mail.Data{Kind: "digest", Recipient: u.Name, Link: s.mailLink("/notifications"), Count: len(items)}
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = it.ID
+			d.Items = append(d.Items, mail.Item{Sentence: it.Sentence, Link: it.Link})
+		}
+		m := &mentorvault.OutboxMessage{ID: mentorvault.NewID(), UserID: id, Address: u.Email, Kind: "digest", State: mentorvault.OutboxPending,
+			Link: d.Link, DedupeKey: fmt.Sprintf("digest:%s", now.Format("20060102150405.000000")), RunAt: now, CreatedAt: now}
+		if m.Subject, m.Text, m.HTML, err = mail.Render(d); err != nil {
+			return err
+		}
+		if err := tx.CreateOutboxMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.SetOutboxState(ctx, ids, mentorvault.OutboxDigested); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -330,4 +331,118 @@ func (s *Service) runDigest(ctx context.Context, tx mentorvault.Tx) error {
 		}
 	}
 	return nil
+}
+
+// MailSettingsView is a person's email settings as the settings page and
+// the API show them.
+type MailSettingsView struct {
+	MailOn   bool   // false: the server sends no email at all
+	Address  string // where messages go
+	Failing  *mentorvault.MailFailure
+	TimeZone string // "" is UTC
+	Kinds    []MailKindSetting
+}
+
+// MailKindSetting is one kind of message and how the person receives it.
+type MailKindSetting struct {
+	MailKind
+	Mode string // immediate, digest or off
+}
+
+// MailSettings returns the caller's email settings. Returns EUNAUTHENTICATED.
+func (s *Service) MailSettings(ctx context.Context, p mentorvault.Principal) (*MailSettingsView, error) {
+	var out *MailSettingsView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		set, err := tx.FindMailSettings(ctx, a.user.ID)
+		if err != nil {
+			return err
+		}
+		v := &MailSettingsView{MailOn: s.MailOn(), Address: a.user.Email, TimeZone: set.TimeZone}
+		if f, err := tx.FindMailFailure(ctx, a.user.Email); err == nil {
+			v.Failing = f
+		} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+			return err
+		}
+		for _, k := range MailKinds {
+			mode := set.Modes[k.Kind]
+			if mode == "" || k.Mandatory {
+				mode = mentorvault.MailImmediate
+			}
+			v.Kinds = append(v.Kinds, MailKindSetting{k, mode})
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
+// MailSettingsUpdate changes a person's email settings: the time zone
+// when not nil, and the mode of each kind in Modes.
+type MailSettingsUpdate struct {
+	TimeZone *string
+	Modes    map[string]string
+}
+
+// UpdateMailSettings changes the caller's email settings in one go, after
+// checking all of them: each kind's mode is immediate, digest (once a day)
+// or off, and the time zone an IANA name such as Europe/London ("" is
+// UTC). Returns EUNAUTHENTICATED, or EINVALID for an unknown zone, kind or
+// mode, or for turning off or delaying a kind that is always sent at once
+// (disclosure notices, consent requests, disclosures received, invitations).
+func (s *Service) UpdateMailSettings(ctx context.Context, p mentorvault.Principal, upd MailSettingsUpdate) error {
+	if p.Anonymous() {
+		return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
+	}
+	fields := map[string]string{}
+	if tz := upd.TimeZone; tz != nil && *tz != "" {
+		if _, err := time.LoadLocation(*tz); err != nil || *tz == "Local" || mentorvault.ValidateLine("time_zone", *tz, 64) != nil {
+			fields["time_zone"] = "must be a time zone name such as Europe/London"
+		}
+	}
+	kinds := make([]string, 0, len(upd.Modes))
+	for kind, mode := range upd.Modes {
+		kinds = append(kinds, kind)
+		var k *MailKind
+		for i := range MailKinds {
+			if MailKinds[i].Kind == kind {
+				k = &MailKinds[i]
+			}
+		}
+		switch {
+		case k == nil:
+			fields["modes"] = "has a kind of message that does not exist"
+		case mode != mentorvault.MailImmediate && mode != mentorvault.MailDigest && mode != mentorvault.MailOff:
+			fields["modes."+kind] = "must be immediate, digest or off"
+		case k.Mandatory && mode != mentorvault.MailImmediate:
+			fields["modes."+kind] = k.Label + ": always sent at once, it cannot be turned off or delayed"
+		}
+	}
+	if len(fields) > 0 {
+		return mentorvault.Invalid("the email settings are not valid", fields)
+	}
+	slices.Sort(kinds)
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.account(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		var detail []string
+		if upd.TimeZone != nil {
+			if err := tx.SetMailTimeZone(ctx, a.user.ID, *upd.TimeZone); err != nil {
+				return err
+			}
+			detail = append(detail, "time_zone="+*upd.TimeZone)
+		}
+		for _, kind := range kinds {
+			if err := tx.SetMailMode(ctx, a.user.ID, kind, upd.Modes[kind]); err != nil {
+				return err
+			}
+			detail = append(detail, kind+"="+upd.Modes[kind])
+		}
+		return s.record(ctx, tx, a, "account.email_settings", target{orgID: a.user.OrgID, typ: "account", id: a.user.ID}, strings.Join(detail, "; "))
+	})
 }

@@ -26,19 +26,25 @@ const JobMailDigest = "mail.digest"
 // caused it, so that nothing is sent for a write that rolled back and
 // nothing is lost for one that committed.
 type OutboxMessage struct {
-	ID         string
-	UserID     string
-	Address    string
-	Kind       string // the notification kind, or "digest", "invitation"
-	State      string
-	Subject    string
-	Text       string
-	HTML       string
-	Calendar   string // iMIP attachment, "" if none
-	Method     string // REQUEST or CANCEL with Calendar
-	Sentence   string // the one line a digest shows
-	Link       string
-	DedupeKey  string // one message per user and key; "" never matches
+	ID        string
+	UserID    string
+	Address   string
+	Kind      string // the notification kind, or "digest", "invitation"
+	State     string
+	Subject   string
+	Text      string
+	HTML      string
+	Calendar  string // iMIP attachment, "" if none
+	Method    string // REQUEST or CANCEL with Calendar
+	Sentence  string // the one line a digest shows
+	Link      string
+	DedupeKey string // one message per user and key; "" never matches
+	// SecretKey and Secret hold a link that is a credential (an
+	// invitation's), sealed under a data key of the message's own; Text
+	// and HTML hold a mark in its place. Both are erased once the message
+	// is sent or given up.
+	SecretKey  []byte
+	Secret     []byte
 	Attempts   int
 	RunAt      time.Time
 	LeaseUntil *time.Time // claimed by a worker until then

@@ -33,6 +33,10 @@ type Item struct {
 	Link     string
 }
 
+// SecretLinkMark stands in a queued message for a link that is a
+// credential (an invitation's), which is kept sealed until it is sent.
+const SecretLinkMark = "MENTORVAULT-SEALED-LINK"
+
 // Message is one email, ready to send.
 type Message struct {
 	ID       string // the Message-ID's left part, stable per queued message

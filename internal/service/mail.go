@@ -10,6 +10,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/calendar"
 	"github.com/mentorvault/mentorvault/internal/mail"
+	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
 // Email: every notification is also queued as an email in the outbox, in
@@ -171,6 +172,42 @@ func (s *Service) queueMail(ctx context.Context, tx mentorvault.Tx, n *mentorvau
 	return tx.CreateOutboxMessage(ctx, m)
 }
 
+// queueInvitation emails u the invitation link at path, made by a, when
+// mail is on. The link is a credential: the outbox holds it sealed under a
+// data key of the message's own, erased with it once it is sent.
+func (s *Service) queueInvitation(ctx context.Context, tx mentorvault.Tx, a actor, u *mentorvault.User, path string) error {
+	if s.opts.Mail == nil || u.Email == "" {
+		return nil
+	}
+	d := &mail.Data{Kind: "invitation", Recipient: u.Name, Link: mail.SecretLinkMark}
+	if a.user != nil {
+		d.Actor = a.user.Name
+	}
+	m := &mentorvault.OutboxMessage{ID: mentorvault.NewID(), UserID: u.ID, Address: u.Email, Kind: "invitation", State: mentorvault.OutboxPending,
+		RunAt: tx.Now(), CreatedAt: tx.Now()}
+	var err error
+	if m.Subject, m.Text, m.HTML, err = mail.Render(d); err != nil {
+		return err
+	}
+	if m.SecretKey, err = s.keys.NewDataKey(outboxKeyID(m.ID)); err != nil {
+		return err
+	}
+	if m.Secret, err = s.keys.Seal(m.SecretKey, outboxAD(m), mentorvault.NewSecret(s.mailLink(path))); err != nil {
+		return err
+	}
+	return tx.CreateOutboxMessage(ctx, m)
+}
+
+// outboxKeyID names a queued message's own data key.
+func outboxKeyID(id string) string { return "outbox:" + id }
+
+// outboxAD binds a queued message's sealed link to the message, its
+// recipient and their address.
+func outboxAD(m *mentorvault.OutboxMessage) seal.AD {
+	return seal.AD{RelationshipID: outboxKeyID(m.ID), Record: "outbox", RecordID: m.ID, Field: "link", Version: 1,
+		Bind: []seal.Binding{{Name: "user", Value: m.UserID}, {Name: "address", Value: m.Address}}}
+}
+
 // mailTime is how messages write a date and time (in the recipient's zone).
 const mailTime = "Mon 2 Jan 2006 at 15:04 MST"
 
@@ -252,7 +289,11 @@ func (s *Service) SendMail(ctx context.Context, sender MailSender) (int, error) 
 		if skipped {
 			continue
 		}
-		serr := sender.Send(ctx, &mail.Message{ID: m.ID, To: m.Address, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Method: m.Method})
+		msg := &mail.Message{ID: m.ID, To: m.Address, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Method: m.Method}
+		serr := s.openLink(m, msg)
+		if serr == nil {
+			serr = sender.Send(ctx, msg)
+		}
 		err = s.inTx(ctx, func(tx mentorvault.Tx) error {
 			switch {
 			case serr == nil:
@@ -278,6 +319,20 @@ func (s *Service) SendMail(ctx context.Context, sender MailSender) (int, error) 
 		sent++
 	}
 	return sent, ctx.Err()
+}
+
+// openLink puts a message's sealed link in place of its mark.
+func (s *Service) openLink(m *mentorvault.OutboxMessage, msg *mail.Message) error {
+	if len(m.Secret) == 0 {
+		return nil
+	}
+	link, err := s.keys.Open(m.SecretKey, outboxAD(m), m.Secret)
+	if err != nil {
+		return fmt.Errorf("open the message's link: %w", err)
+	}
+	msg.Text = strings.ReplaceAll(msg.Text, mail.SecretLinkMark, link.Reveal())
+	msg.HTML = strings.ReplaceAll(msg.HTML, mail.SecretLinkMark, link.Reveal())
+	return nil
 }
 
 // DigestEvery is how often the daily digest goes out.

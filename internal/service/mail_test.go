@@ -637,3 +637,45 @@ func TestMailPreferences(t *testing.T) {
 		}
 	})
 }
+
+// TestMailInvitation adds a person with mail on: the invitation link goes
+// to them by email, and the outbox holds it only sealed while it waits and
+// not at all once it is sent.
+func TestMailInvitation(t *testing.T) {
+	eachMailBackend(t, func(t *testing.T, e *mvtest.Env) {
+		srv := mailtest.Start(t)
+		if _, err := e.Svc.SendMail(ctx, sender(t, srv)); err != nil { // the demo's
+			t.Fatal(err)
+		}
+		before := len(srv.Messages(t))
+		pv, link, err := e.Svc.AddPerson(ctx, e.As("grace"), service.NewPerson{Name: "Ivy New", Email: "ivy.new@northwind.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := outbox(t, e.DB, mentorvault.OutboxFilter{UserID: pv.ID})
+		if len(ms) != 1 || ms[0].Kind != "invitation" || len(ms[0].Secret) == 0 || len(ms[0].SecretKey) == 0 {
+			t.Fatalf("queued: %+v", ms)
+		}
+		for _, f := range []string{ms[0].Text, ms[0].HTML, ms[0].Link, ms[0].Subject, string(ms[0].Secret)} {
+			if strings.Contains(f, link.Token) {
+				t.Fatalf("the outbox holds the invitation token in the clear: %q", f)
+			}
+		}
+		if n, err := e.Svc.SendMail(ctx, sender(t, srv)); err != nil || n != 1 {
+			t.Fatalf("sent %d (%v)", n, err)
+		}
+		raws := srv.Wait(t, before+1)
+		r := parseReceived(t, raws[len(raws)-1])
+		want := "https://mv.example/invite/" + link.Token
+		if !strings.Contains(r.parts["text/plain"], want) || !strings.Contains(r.parts["text/html"], want) || strings.Contains(string(r.raw), mvmail.SecretLinkMark) {
+			t.Fatalf("the invitation does not carry its link %s:\n%s", want, r.parts["text/plain"])
+		}
+		if !strings.Contains(r.parts["text/plain"], "Grace Green invited you") {
+			t.Errorf("the invitation does not say who invited:\n%s", r.parts["text/plain"])
+		}
+		ms = outbox(t, e.DB, mentorvault.OutboxFilter{UserID: pv.ID})
+		if ms[0].State != mentorvault.OutboxSent || ms[0].Secret != nil || ms[0].SecretKey != nil {
+			t.Fatalf("after sending, the sealed link is kept: %+v", ms[0])
+		}
+	})
+}

@@ -374,6 +374,9 @@ func (s *Service) newInvitation(ctx context.Context, tx mentorvault.Tx, a actor,
 	if err := tx.CreateInvitation(ctx, inv); err != nil {
 		return nil, err
 	}
+	if err := s.queueInvitation(ctx, tx, a, u, "/invite/"+token); err != nil {
+		return nil, err
+	}
 	return &InvitationLink{Token: token, ExpiresAt: inv.ExpiresAt}, nil
 }
 

@@ -10,12 +10,12 @@ import (
 )
 
 const outboxColumns = `id, user_id, address, kind, state, subject, body_text, body_html, calendar, method, sentence, link, dedupe_key,
-attempts, run_at, lease_ends_at, last_error, created_at, sent_at`
+secret_key, secret, attempts, run_at, lease_ends_at, last_error, created_at, sent_at`
 
 func scanOutbox(s interface{ Scan(...any) error }) (*mentorvault.OutboxMessage, error) {
 	var m mentorvault.OutboxMessage
 	if err := s.Scan(&m.ID, &m.UserID, &m.Address, &m.Kind, &m.State, &m.Subject, &m.Text, &m.HTML, &m.Calendar, &m.Method, &m.Sentence, &m.Link,
-		stringCol{&m.DedupeKey}, &m.Attempts, timeCol{&m.RunAt}, nullTimeCol{&m.LeaseUntil}, &m.LastError, timeCol{&m.CreatedAt}, nullTimeCol{&m.SentAt}); err != nil {
+		stringCol{&m.DedupeKey}, &m.SecretKey, &m.Secret, &m.Attempts, timeCol{&m.RunAt}, nullTimeCol{&m.LeaseUntil}, &m.LastError, timeCol{&m.CreatedAt}, nullTimeCol{&m.SentAt}); err != nil {
 		return nil, err
 	}
 	return &m, nil
@@ -27,10 +27,10 @@ func scanOutbox(s interface{ Scan(...any) error }) (*mentorvault.OutboxMessage, 
 func (tx *Tx) CreateOutboxMessage(ctx context.Context, m *mentorvault.OutboxMessage) error {
 	d := tx.d
 	_, err := tx.write(ctx, `INSERT INTO outbox (`+outboxColumns+`)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
 		m.ID, m.UserID, m.Address, m.Kind, m.State, m.Subject, m.Text, m.HTML, m.Calendar, m.Method, m.Sentence, m.Link, nullString(m.DedupeKey),
-		m.Attempts, d.timeArg(m.RunAt), d.nullTimeArg(m.LeaseUntil), m.LastError, d.timeArg(m.CreatedAt), d.nullTimeArg(m.SentAt))
+		nullBytes(m.SecretKey), nullBytes(m.Secret), m.Attempts, d.timeArg(m.RunAt), d.nullTimeArg(m.LeaseUntil), m.LastError, d.timeArg(m.CreatedAt), d.nullTimeArg(m.SentAt))
 	return mapError("create outbox message", "outbox message", err)
 }
 
@@ -61,7 +61,7 @@ WHERE state = 'pending' AND run_at <= ? AND (lease_ends_at IS NULL OR lease_ends
 // Returns ENOTFOUND.
 func (tx *Tx) MarkOutboxSent(ctx context.Context, id string, at time.Time) error {
 	return tx.execOne(ctx, "mark outbox message sent", "outbox message",
-		`UPDATE outbox SET state = 'sent', sent_at = ?, lease_ends_at = NULL, last_error = '' WHERE id = ?`, tx.d.timeArg(at), id)
+		`UPDATE outbox SET state = 'sent', sent_at = ?, lease_ends_at = NULL, last_error = '', secret_key = NULL, secret = NULL WHERE id = ?`, tx.d.timeArg(at), id)
 }
 
 // RetryOutboxMessage releases the message's lease, records lastError and
@@ -74,7 +74,7 @@ func (tx *Tx) RetryOutboxMessage(ctx context.Context, id string, runAt time.Time
 // FailOutboxMessage gives the message up for good. Returns ENOTFOUND.
 func (tx *Tx) FailOutboxMessage(ctx context.Context, id, lastError string) error {
 	return tx.execOne(ctx, "fail outbox message", "outbox message",
-		`UPDATE outbox SET state = 'failed', lease_ends_at = NULL, last_error = ? WHERE id = ?`, lastError, id)
+		`UPDATE outbox SET state = 'failed', lease_ends_at = NULL, last_error = ?, secret_key = NULL, secret = NULL WHERE id = ?`, lastError, id)
 }
 
 // SetOutboxState moves the messages ids to state (a digest's items to

@@ -16,6 +16,9 @@ CREATE TABLE outbox (
 	sentence    TEXT NOT NULL DEFAULT '',
 	link        TEXT NOT NULL DEFAULT '',
 	dedupe_key  TEXT,
+	-- an invitation's link, sealed with a key of its own, both dropped once sent
+	secret_key  BYTEA,
+	secret      BYTEA,
 	attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
 	run_at      TIMESTAMPTZ NOT NULL,
 	lease_ends_at TIMESTAMPTZ,

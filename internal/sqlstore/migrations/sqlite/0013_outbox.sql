@@ -16,6 +16,9 @@ CREATE TABLE outbox (
 	sentence    TEXT NOT NULL DEFAULT '',
 	link        TEXT NOT NULL DEFAULT '',
 	dedupe_key  TEXT,
+	-- an invitation's link, sealed with a key of its own, both dropped once sent
+	secret_key  BLOB,
+	secret      BLOB,
 	attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
 	run_at      TEXT NOT NULL,
 	lease_ends_at TEXT,

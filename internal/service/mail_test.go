@@ -338,11 +338,18 @@ func eachMailBackend(t *testing.T, f func(t *testing.T, e *mvtest.Env)) {
 // restart) over db, with e's keys.
 func newService(t *testing.T, e *mvtest.Env, db *sqlstore.DB) *service.Service {
 	t.Helper()
+	return newServiceWith(t, e, db, service.Options{Mail: mailOpts})
+}
+
+// newServiceWith is newService with opts.
+func newServiceWith(t *testing.T, e *mvtest.Env, db *sqlstore.DB, opts service.Options) *service.Service {
+	t.Helper()
 	authz, err := policy.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.New(db, authz, e.Keys, service.Options{PasswordParams: auth.TestParams, Mail: mailOpts})
+	opts.PasswordParams = auth.TestParams
+	svc, err := service.New(db, authz, e.Keys, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -678,4 +685,40 @@ func TestMailInvitation(t *testing.T) {
 			t.Fatalf("after sending, the sealed link is kept: %+v", ms[0])
 		}
 	})
+}
+
+// failing is a notifier that fails, after the email is queued, so the
+// event's transaction rolls back.
+type failing struct{}
+
+func (failing) Notify(context.Context, mentorvault.Tx, *mentorvault.Notification) error {
+	return errors.New("the notifier broke")
+}
+
+// TestMailRolledBack makes an event's transaction fail after its email was
+// queued: the operation fails and no email is left queued; the same
+// operation that commits queues one.
+func TestMailRolledBack(t *testing.T) {
+	for _, b := range sqlstoretest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			db := b.Open(t)
+			e := mvtest.NewWithOptions(t, db, service.Options{Mail: mailOpts})
+			bob := e.Users["bob"].ID
+			before := len(outbox(t, db, mentorvault.OutboxFilter{UserID: bob}))
+			broken := newServiceWith(t, e, db, service.Options{Mail: mailOpts, Notifiers: []service.Notifier{failing{}}})
+			in := service.MeetingInput{StartsAt: time.Now().Add(50 * time.Hour), Minutes: 30}
+			if _, err := broken.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, in); err == nil {
+				t.Fatal("the meeting was scheduled although its notifier failed")
+			}
+			if n := len(outbox(t, db, mentorvault.OutboxFilter{UserID: bob})); n != before {
+				t.Fatalf("a rolled-back meeting queued %d emails", n-before)
+			}
+			if _, err := e.Svc.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(outbox(t, db, mentorvault.OutboxFilter{UserID: bob})); n != before+1 {
+				t.Fatalf("a committed meeting queued %d emails, want 1", n-before)
+			}
+		})
+	}
 }

@@ -37,12 +37,15 @@ func (s *Service) notify(ctx context.Context, tx mentorvault.Tx, userID, kind, r
 func (s *Service) notifyBy(ctx context.Context, tx mentorvault.Tx, actorID, userID, kind, relID, refID, text, link, dedupe string) error {
 	n := &mentorvault.Notification{ID: mentorvault.NewID(), UserID: userID, Kind: kind, RelationshipID: relID, RefID: refID,
 		Text: text, Link: link, DedupeKey: dedupe, CreatedAt: tx.Now(), ActorID: actorID}
+	if err := s.queueMail(ctx, tx, n); err != nil {
+		return err
+	}
 	for _, nt := range s.notifiers {
 		if err := nt.Notify(ctx, tx, n); err != nil {
 			return err
 		}
 	}
-	return s.queueMail(ctx, tx, n)
+	return nil
 }
 
 // notifyPartner notifies the party of rel who is not the actor.

@@ -505,6 +505,22 @@ func TestMailRejectedAddress(t *testing.T) {
 		if got := len(srv.Messages(t)); got != before {
 			t.Fatalf("the server received %d messages, want %d", got, before)
 		}
+		// Heidi sees it on her settings, the org admin on the people pages.
+		if v, err := e.Svc.MailSettings(ctx, e.As("heidi")); err != nil || v.Failing == nil {
+			t.Errorf("heidi's settings do not show the failing address: %+v, %v", v, err)
+		}
+		if pv, err := e.Svc.PersonByID(ctx, e.As("grace"), heidi.ID); err != nil || pv.EmailFailingAt == nil {
+			t.Errorf("the admin's view of heidi does not show the failing address: %+v, %v", pv, err)
+		}
+		pg, err := e.Svc.People(ctx, e.As("grace"), service.PeopleFilter{})
+		if err != nil || !pg.MailOn {
+			t.Fatal(pg, err)
+		}
+		for _, v := range pg.People {
+			if (v.ID == heidi.ID) != (v.EmailFailingAt != nil) {
+				t.Errorf("people list: %s failing at %v", v.Name, v.EmailFailingAt)
+			}
+		}
 	})
 }
 

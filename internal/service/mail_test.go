@@ -371,9 +371,9 @@ func queueMeetings(t *testing.T, e *mvtest.Env, n int) {
 func onceEach(t *testing.T, db *sqlstore.DB, srv *mailtest.Server) {
 	t.Helper()
 	queued := outbox(t, db, mentorvault.OutboxFilter{})
-	raws := srv.Wait(t, len(queued))
+	srv.Wait(t, len(queued))
 	time.Sleep(100 * time.Millisecond) // anything more would show now
-	raws = srv.Messages(t)
+	raws := srv.Messages(t)
 	seen := map[string]int{}
 	for _, raw := range raws {
 		seen[parseReceived(t, raw).id]++

@@ -738,3 +738,74 @@ func TestMailRolledBack(t *testing.T) {
 		})
 	}
 }
+
+// TestMailCarriesNoContentMore is TestMailCarriesNoContent for the other
+// moments: a commitment recorded for the other party, feedback asked, an
+// input request (purpose and question), a statement needing consent and
+// released (body and comment), a consultation and its reply, reminders of
+// a meeting and a commitment (due soon), and closing the relationship.
+func TestMailCarriesNoContentMore(t *testing.T) {
+	eachMailBackend(t, func(t *testing.T, e *mvtest.Env) {
+		srv := mailtest.Start(t)
+		c := &canaries{t: t}
+		alice, bob := e.As("alice"), e.As("bob")
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := e.Svc.CreateCommitment(ctx, alice, e.Rel.ID, service.CommitmentInput{OwnerID: e.Users["bob"].ID, Description: "Commit " + c.mark("commitment"), DueAt: time.Now().Add(24 * time.Hour)})
+		must(err)
+		_, err = e.Svc.CreateCommitment(ctx, alice, e.Rel.ID, service.CommitmentInput{OwnerID: e.Users["alice"].ID, Description: "Mine " + c.mark("commitment"), DueAt: time.Now().Add(24 * time.Hour)})
+		must(err)
+		_, err = e.Svc.RequestFeedback(ctx, alice, e.Rel.ID)
+		must(err)
+		req, err := e.Svc.RequestInput(ctx, e.As("frank"), e.Rel.ID, service.InputRequestInput{AskedEmail: e.Users["alice"].Email,
+			Purpose: "Purpose " + c.mark("purpose"), Question: "Question " + c.mark("question"), Deadline: time.Now().Add(72 * time.Hour)})
+		must(err)
+		st, err := e.Svc.DraftStatement(ctx, alice, e.Rel.ID, req.ID, "Statement "+c.mark("statement"))
+		must(err)
+		_, err = e.Svc.SubmitStatement(ctx, alice, e.Rel.ID, st.ID)
+		must(err)
+		_, err = e.Svc.DecideStatement(ctx, bob, e.Rel.ID, st.ID, "approve", "Comment "+c.mark("comment"))
+		must(err)
+		sups, err := e.Svc.Supervisors(ctx, alice, e.Rel.ID)
+		must(err)
+		if len(sups) == 0 {
+			t.Fatal("no supervisor")
+		}
+		cons, err := e.Svc.StartConsultation(ctx, alice, e.Rel.ID, sups[0].ID, "", "Consult "+c.mark("consultation"))
+		must(err)
+		must(e.Svc.PostConsultationMessage(ctx, e.As("erin"), cons.ID, "Reply "+c.mark("reply")))
+		_, err = e.Svc.ScheduleMeeting(ctx, alice, e.Rel.ID, service.MeetingInput{StartsAt: time.Now().Add(3 * time.Hour), Minutes: 30, Agenda: "Agenda " + c.mark("agenda")})
+		must(err)
+		must(e.Svc.ScheduleReminders(ctx))
+		_, err = e.Svc.RunDueJobs(ctx)
+		must(err)
+		_, err = e.Svc.Transition(ctx, bob, e.Rel.ID, mentorvault.ActClose)
+		must(err)
+
+		n, err := e.Svc.SendMail(ctx, sender(t, srv))
+		must(err)
+		kinds := map[string]int{}
+		byID := map[string]*mentorvault.OutboxMessage{}
+		for _, q := range outbox(t, e.DB, mentorvault.OutboxFilter{}) {
+			byID[q.ID] = q
+		}
+		for _, raw := range srv.Wait(t, n) {
+			r := parseReceived(t, raw)
+			c.scan(r)
+			if q := byID[r.id]; q != nil {
+				kinds[q.Kind]++
+			}
+		}
+		for _, k := range []string{mentorvault.NotifyCommitmentPropose, mentorvault.NotifyFeedbackRequested, "input.requested",
+			"statement.submitted", "statement.released", "consultation.started", "consultation.message",
+			mentorvault.NotifyMeetingUpcoming, mentorvault.NotifyCommitmentDue, mentorvault.NotifyRelationshipClosed} {
+			if kinds[k] == 0 {
+				t.Errorf("no %s message was received (got %v)", k, kinds)
+			}
+		}
+	})
+}

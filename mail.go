@@ -102,7 +102,6 @@ type MailStore interface {
 	// FindMailFailure returns ENOTFOUND when address is not failing.
 	FindMailFailure(ctx context.Context, address string) (*MailFailure, error)
 	FindMailFailures(ctx context.Context, addresses []string) ([]*MailFailure, error)
-	ClearMailFailure(ctx context.Context, address string) error
 	FindMailSettings(ctx context.Context, userID string) (*MailSettings, error)
 	SetMailMode(ctx context.Context, userID, kind, mode string) error
 	SetMailTimeZone(ctx context.Context, userID, tz string) error

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -165,18 +166,12 @@ func (tx *Tx) FindMailFailures(ctx context.Context, addresses []string) ([]*ment
 	})
 }
 
-// ClearMailFailure forgets that address was failing (its owner fixed it).
-func (tx *Tx) ClearMailFailure(ctx context.Context, address string) error {
-	_, err := tx.write(ctx, `DELETE FROM mail_failures WHERE address = ?`, mentorvault.NormalizeEmail(address))
-	return mapError("clear mail failure", "mail failure", err)
-}
-
 // FindMailSettings returns a person's email choices (none made: every
 // kind immediate, times in UTC).
 func (tx *Tx) FindMailSettings(ctx context.Context, userID string) (*mentorvault.MailSettings, error) {
 	s := &mentorvault.MailSettings{UserID: userID, Modes: map[string]string{}}
 	err := tx.queryRow(ctx, `SELECT time_zone FROM mail_settings WHERE user_id = ?`, userID).Scan(&s.TimeZone)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, wrapErr("find mail settings", err)
 	}
 	rows, err := tx.query(ctx, `SELECT kind, mode FROM mail_modes WHERE user_id = ? ORDER BY kind`, userID)

@@ -53,6 +53,7 @@ type Tx interface {
 	InputRequestStore
 	StatementStore
 	ThreeWayStore
+	MailStore
 }
 
 // OrgStore stores organisations.

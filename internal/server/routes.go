@@ -22,6 +22,8 @@ type apiRoute struct {
 func apiRoutes(a *api.Handler) []apiRoute {
 	rs := []apiRoute{
 		{"GET", "/api/v1/me", a.Me},
+		{"GET", "/api/v1/me/email", a.EmailSettings},
+		{"PUT", "/api/v1/me/email", a.UpdateEmailSettings},
 		{"GET", "/api/v1/directory", a.Directory},
 		{"GET", "/api/v1/relationships", a.MyRelationships},
 		{"POST", "/api/v1/relationships", a.Propose},
@@ -206,6 +208,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /notifications/read", w.Form(w.MarkNotificationsRead))
 	mux.Handle("POST /notifications/{notificationID}/open", w.Form(w.OpenNotification))
 	mux.Handle("GET /settings", w.Page(w.Settings))
+	mux.Handle("GET /settings/email", w.Page(w.EmailSettings))
+	mux.Handle("POST /settings/email", w.Form(w.UpdateEmailSettings))
 	mux.Handle("POST /settings/calendar-feeds", w.Form(w.CreateCalendarFeed))
 	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", w.Form(w.RevokeCalendarFeed))
 	mux.Handle("POST /settings/tokens", w.Form(w.CreateToken))

@@ -52,6 +52,7 @@ type Tx interface {
 	InputRequestStore
 	StatementStore
 	ThreeWayStore
+	HomeStore
 }
 
 // OrgStore stores organisations.

@@ -86,6 +86,7 @@ const (
 	UpdateProgramme        Action = "programme.update"      // Programme; its org's admins (name, description, kind, default capacity, archive)
 	ProgrammeEnrolment     Action = "programme.enrolment"   // Programme; its coordinators and its org's admins (open or close enrolment)
 	ProgrammeStaff         Action = "programme.staff"       // Programme; its org's admins (name its coordinators and supervisors)
+	ProgrammeDashboard     Action = "programme.dashboard"   // Programme; its coordinators (counts of its pairs, k-anonymous where a count could name someone)
 	ManageUsers            Action = "user.manage"           // Org; its org admins
 	ManageProgrammes       Action = "programme.manage"      // Org; its org admins (create programmes, list every one of the org)
 	ManageAccount          Action = "account.manage"        // Account; its user only
@@ -115,7 +116,7 @@ var Actions = []Action{
 	RequestInput, ReadInputRequest, AnswerRequest, ReadThirdParty, ActThirdParty,
 	WriteStatement, DecideStatement, ReceiveStatement,
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
-	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff,
+	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff, ProgrammeDashboard,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
@@ -123,7 +124,8 @@ var Actions = []Action{
 
 // actionGroups puts actions into the Cedar action groups the policies use.
 // AgreementStatus is deliberately in no group: the coordinator may read it;
-// so is ViewFeedbackAggregates (a programme action, anonymous aggregates);
+// so are ViewFeedbackAggregates and ProgrammeDashboard (programme actions,
+// anonymous aggregates);
 // so are ReadConsultation, PostConsultation and ReadDisclosure: their
 // resources are not the relationship, and walls.cedar has a wall for each
 // (a supervisor and a recipient are not parties). RequestInput,

@@ -26,7 +26,9 @@ const maxPageTxs = 2
 func TestPageTransactions(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
 	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory"}
-	for _, who := range []string{"alice", "frank"} {
+	// A party, HR, a coordinator, a supervisor and an org admin: the home
+	// page reads each one's sections in its one transaction.
+	for _, who := range []string{"alice", "frank", "carol", "erin", "grace"} {
 		w := newWeb(t, f.ts.URL)
 		w.login(f.env.Users[who].Email)
 		for _, path := range webPages {

@@ -21,6 +21,7 @@ import (
 // empty) when the caller does not have its role; a section the caller has
 // the role for but Cedar refused is nil too, its refusal audited.
 type HomePage struct {
+	Me string // the caller's user ID
 	// Party is the caller's own relationships and what is due in them,
 	// always read (it is empty for someone in no relationship).
 	Party *PartySection
@@ -186,7 +187,7 @@ func (s *Service) Home(ctx context.Context, p mentorvault.Principal) (*HomePage,
 			return err
 		}
 		own := !refused
-		pg := &HomePage{}
+		pg := &HomePage{Me: a.user.ID}
 		if pg.Party, err = s.homeParty(ctx, tx, a, progs, own); err != nil {
 			return err
 		}

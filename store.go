@@ -313,8 +313,9 @@ type FeedbackStore interface {
 type NotificationStore interface {
 	// CreateNotification stores n unless the user already has one with its DedupeKey (then it is a no-op).
 	CreateNotification(ctx context.Context, n *Notification) error
-	// FindNotifications lists a user's notifications, newest first.
-	FindNotifications(ctx context.Context, userID string, limit int) ([]*Notification, error)
+	// FindNotifications lists a page of a user's notifications, newest
+	// first: offset skipped, then at most limit.
+	FindNotifications(ctx context.Context, userID string, offset, limit int) ([]*Notification, error)
 	CountUnreadNotifications(ctx context.Context, userID string) (int, error)
 	// MarkNotificationsRead marks the user's notifications read (all when id is "").
 	MarkNotificationsRead(ctx context.Context, userID, id string, at time.Time) error

@@ -37,6 +37,10 @@ func cmdPeople(ctx context.Context, args []string, getenv func(string) string, s
 		dryRun, missing                    bool
 	)
 	sub := args[0]
+	if sub == "help" || sub == "-h" || sub == "--help" {
+		fmt.Fprint(stdout, peopleUsage)
+		return nil
+	}
 	usage := map[string]string{
 		"list":       "people list --as ADMIN_EMAIL [--q PREFIX] [--limit N] [--offset N]",
 		"add":        "people add --as ADMIN_EMAIL --email EMAIL --name NAME [--manager EMAIL] [--base-url URL]",

@@ -44,6 +44,10 @@ func cmdProgramme(ctx context.Context, args []string, getenv func(string) string
 		coordinators, supervisors     emails
 	)
 	sub := args[0]
+	if sub == "help" || sub == "-h" || sub == "--help" {
+		fmt.Fprint(stdout, programmeUsage)
+		return nil
+	}
 	usage := map[string]string{
 		"list":   "programme list --as EMAIL",
 		"create": "programme create --as ADMIN_EMAIL --name NAME [--description TEXT] [--kind mentoring|peer] [--capacity N] [--open]",

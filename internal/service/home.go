@@ -276,7 +276,7 @@ func (s *Service) homeParty(ctx context.Context, tx mentorvault.Tx, a actor, pro
 	if !own { // Cedar refused them their own account: no reminders
 		return out, nil
 	}
-	ns, err := tx.FindNotifications(ctx, a.user.ID, homeNotifications)
+	ns, err := tx.FindNotifications(ctx, a.user.ID, 0, homeNotifications)
 	if err != nil {
 		return nil, err
 	}

@@ -167,8 +167,7 @@ type NotificationFilter struct {
 	Offset int
 }
 
-// maxNotifications bounds a page of notifications, and how far a page may
-// reach (the store lists at most this many).
+// maxNotifications bounds a page of notifications.
 const maxNotifications = 500
 
 // Notifications lists the page of the caller's notifications f selects, newest first. Returns EUNAUTHENTICATED, or
@@ -188,16 +187,8 @@ func (s *Service) Notifications(ctx context.Context, p mentorvault.Principal, f 
 		if err != nil {
 			return err
 		}
-		if f.Offset >= maxNotifications {
-			return nil
-		}
-		// The store pages by limit alone: read through the offset and skip it.
-		ns, err := tx.FindNotifications(ctx, a.user.ID, min(f.Offset+limit, maxNotifications))
-		if err != nil {
-			return err
-		}
-		out = ns[min(f.Offset, len(ns)):]
-		return nil
+		out, err = tx.FindNotifications(ctx, a.user.ID, f.Offset, limit)
+		return err
 	})
 	return out, err
 }

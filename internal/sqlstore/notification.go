@@ -21,11 +21,12 @@ ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
 	return mapError("create notification", "notification", err)
 }
 
-// FindNotifications lists a user's notifications, newest first. Limit
-// defaults to 50, at most 500.
-func (tx *Tx) FindNotifications(ctx context.Context, userID string, limit int) ([]*mentorvault.Notification, error) {
+// FindNotifications lists a page of a user's notifications, newest first:
+// offset skipped (negative is none), then at most limit (50 when 0, at
+// most 500).
+func (tx *Tx) FindNotifications(ctx context.Context, userID string, offset, limit int) ([]*mentorvault.Notification, error) {
 	rows, err := tx.query(ctx, `SELECT id, user_id, kind, relationship_id, ref_id, text, link, dedupe_key, created_at, read_at
-FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, userID, clampLimit(limit, 50, 500))
+FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, userID, clampLimit(limit, 50, 500), max(offset, 0))
 	return collect(rows, err, "find notifications", func(r *sql.Rows) (*mentorvault.Notification, error) {
 		var n mentorvault.Notification
 		if err := r.Scan(&n.ID, &n.UserID, &n.Kind, stringCol{&n.RelationshipID}, stringCol{&n.RefID}, &n.Text, &n.Link,

@@ -1802,12 +1802,18 @@ func testNotifications(t *testing.T, db *sqlstore.DB) {
 	ok(t, tx.CreateNotification(ctx, mk(f.mentor, "meeting.upcoming:1", t0.Add(time.Hour))))
 
 	type N = []*mentorvault.Notification
-	list, err := tx.FindNotifications(ctx, f.mentor.ID, 0)
+	list, err := tx.FindNotifications(ctx, f.mentor.ID, 0, 0)
 	ok(t, err)
 	equal(t, list, N{n4, n3, n2, n1})
-	list, err = tx.FindNotifications(ctx, f.mentor.ID, 2)
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 0, 2)
 	ok(t, err)
 	equal(t, list, N{n4, n3})
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 2, 1)
+	ok(t, err)
+	equal(t, list, N{n2})
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 4, 10)
+	ok(t, err)
+	equal(t, list, N(nil))
 	count := func(u *mentorvault.User, want int) {
 		t.Helper()
 		n, err := tx.CountUnreadNotifications(ctx, u.ID)
@@ -1834,7 +1840,7 @@ func testNotifications(t *testing.T, db *sqlstore.DB) {
 	count(f.mentee, 1)
 	ok(t, tx.MarkNotificationsRead(ctx, f.other.ID, "", all)) // none to mark
 	n1.ReadAt, n2.ReadAt, n3.ReadAt, n4.ReadAt = &all, &read, &all, &all
-	list, err = tx.FindNotifications(ctx, f.mentor.ID, 0)
+	list, err = tx.FindNotifications(ctx, f.mentor.ID, 0, 0)
 	ok(t, err)
 	equal(t, list, N{n4, n3, n2, n1})
 

@@ -13,6 +13,7 @@ import (
 type homePage struct {
 	base
 	Sections []string // "party", "coordinator", "supervisor", "requests", "admin"
+	Heading  string   // the first section's heading, the page's
 	Home     *service.HomePage
 	// The party's relationships by stage.
 	Active, Pending, Ended []*service.RelationshipView
@@ -60,9 +61,15 @@ func (h *Handler) Home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Sections = homeSections(hp)
+	p.Heading = sectionHeadings[p.Sections[0]]
+	p.Title = p.Heading
 	h.render(w, r, http.StatusOK, "home.html", p)
 	return nil
 }
+
+// sectionHeadings are the sections' headings; the first one's is the page's.
+var sectionHeadings = map[string]string{"party": "My mentoring", "coordinator": "Programmes I coordinate",
+	"supervisor": "People asking for my guidance", "requests": "My requests for input", "admin": "My organisation"}
 
 // homeSections orders the sections the viewer has: what waits on them as
 // a party (an agreement to sign, a reminder) first; then the work of their

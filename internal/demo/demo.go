@@ -71,7 +71,7 @@ var People = []Person{
 	{Key: "ravi", Name: "Ravi Patel", Role: "partner manager; peer partner of Zara", Manager: "xenia"},
 	{Key: "elsa", Name: "Elsa Berg", Role: "partner manager", Manager: "xenia"},
 	{Key: "tomas", Name: "Tomás Herrera", Role: "operations manager, facilities", Manager: "rosa"},
-	{Key: "uma", Name: "Uma Shah", Role: "facilities coordinator", Manager: "tomas"},
+	{Key: "amaya", Name: "Amaya Ruiz", Role: "facilities coordinator", Manager: "tomas"},
 	{Key: "viktor", Name: "Viktor Horvat", Role: "facilities technician, left (deactivated)", Manager: "tomas", Deactivated: true},
 	{Key: "lars", Name: "Lars Jensen", Role: "finance operations manager", Manager: "rosa"},
 	{Key: "mei", Name: "Mei Lin", Role: "finance analyst", Manager: "lars"},

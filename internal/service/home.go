@@ -49,9 +49,10 @@ type PartySection struct {
 	// review, a commitment, an agreement to sign. The reminders job made
 	// them; the page only reads them.
 	Due []*mentorvault.Notification
-	// ToSign are the relationships whose agreement waits for the caller's
-	// signature, and Awaiting those that wait for the other party's.
-	ToSign, Awaiting []*RelationshipView
+	// Unsigned are the relationships (accepted or agreeing) whose
+	// agreement is not yet signed by both: signatures are awaited (whose,
+	// the agreement page says; the relationship row does not know).
+	Unsigned []*RelationshipView
 }
 
 // HomeMeeting is an upcoming meeting as the home page lists it.
@@ -242,12 +243,8 @@ func (s *Service) homeParty(ctx context.Context, tx mentorvault.Tx, a actor, pro
 	byID := make(map[string]*RelationshipView, len(vs))
 	for _, v := range vs {
 		byID[v.ID] = v
-		if v.Status == mentorvault.StatusAccepted || v.Status == mentorvault.StatusAgreeing {
-			if v.signed(a.user.ID) {
-				out.Awaiting = append(out.Awaiting, v)
-			} else {
-				out.ToSign = append(out.ToSign, v)
-			}
+		if v.Status.AwaitsAgreement() {
+			out.Unsigned = append(out.Unsigned, v)
 		}
 	}
 	if len(rels) > 0 {
@@ -286,14 +283,6 @@ func (s *Service) homeParty(ctx context.Context, tx mentorvault.Tx, a actor, pro
 		}
 	}
 	return out, nil
-}
-
-// signed reports whether userID signed the relationship's agreement.
-func (v *RelationshipView) signed(userID string) bool {
-	if userID == v.MentorID {
-		return v.MentorAgreedAt != nil
-	}
-	return v.MenteeAgreedAt != nil
 }
 
 // homeDashboards is the dashboard of each programme the caller

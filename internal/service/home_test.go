@@ -81,7 +81,7 @@ func TestHomeSections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(judy.Party.ToSign)+len(judy.Party.Awaiting) != 0 {
+		if len(judy.Party.Unsigned) != 0 {
 			t.Error("a proposal waits for no signature")
 		}
 
@@ -120,6 +120,18 @@ func TestHomeSections(t *testing.T) {
 		}
 		if d.WaitingToBeMatched != nil {
 			t.Error("people waiting to be matched without enrolment")
+		}
+		// heidi and frank accept a pair: their agreement waits for signatures.
+		pair := newPair(t, e)
+		heidi, err := e.Svc.Home(ctx, e.As("heidi"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(heidi.Party.Unsigned) != 1 || heidi.Party.Unsigned[0].ID != pair.ID {
+			t.Errorf("heidi's unsigned agreements: %v, want the new pair's", heidi.Party.Unsigned)
+		}
+		if carol, err = e.Svc.Home(ctx, e.As("carol")); err != nil || carol.Dashboards[0].AwaitingSignature != 1 {
+			t.Errorf("carol's dashboard after the pair accepted: %v %+v", err, carol.Dashboards[0])
 		}
 	})
 }

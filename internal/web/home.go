@@ -79,7 +79,7 @@ var sectionHeadings = map[string]string{"party": "My mentoring", "coordinator": 
 func homeSections(hp *service.HomePage) []string {
 	party := hp.Party
 	hasParty := len(party.Relationships) > 0
-	waiting := len(party.ToSign) > 0 || len(party.Due) > 0
+	waiting := len(party.Unsigned) > 0 || len(party.Due) > 0
 	var out []string
 	if hasParty && waiting {
 		out = append(out, "party")

@@ -334,6 +334,10 @@ func (s *Service) dashboard(ctx context.Context, tx mentorvault.Tx, pr *mentorva
 	if err != nil {
 		return nil, err
 	}
+	// WaitingToBeMatched stays nil here until enrolment exists: its work
+	// adds the enrolled and the unmatched counts to ProgrammeFigures (in
+	// CountProgrammeFigures' queries, never one per person) and sets it to
+	// kFigure(unmatched, enrolled, k).
 	return &ProgrammeDashboard{Programme: pr, K: st.KThreshold, Active: f.Active, Paused: f.Paused,
 		ProposalsPending: f.Proposed, AwaitingSignature: f.AwaitingSignature,
 		ReviewsOverdue: kFigure(f.ReviewsOverdue, f.ActiveParties, st.KThreshold)}, nil

@@ -114,6 +114,15 @@ const (
 	NotifyCommitmentPropose = "commitment.proposed"
 	NotifyFeedbackRequested = "feedback.requested"
 	NotifyAgreementSign     = "agreement.to_sign"
+	NotifyAgreementSigned   = "agreement.signed" // signed by both: in force
+
+	NotifyRelationshipProposed  = "relationship.proposed"
+	NotifyRelationshipAccepted  = "relationship.accepted"
+	NotifyRelationshipDeclined  = "relationship.declined"
+	NotifyRelationshipWithdrawn = "relationship.withdrawn"
+	NotifyRelationshipPaused    = "relationship.paused"
+	NotifyRelationshipResumed   = "relationship.resumed"
+	NotifyRelationshipClosed    = "relationship.closed"
 )
 
 // Notification is an in-app message to one user. Its text never carries
@@ -127,8 +136,11 @@ type Notification struct {
 	Text           string
 	Link           string
 	DedupeKey      string // one notification per key and user
-	CreatedAt      time.Time
-	ReadAt         *time.Time
+	// ActorID is who caused it, when someone did; it is not stored (the
+	// in-app text names them) but lets an email name them too.
+	ActorID   string
+	CreatedAt time.Time
+	ReadAt    *time.Time
 }
 
 // CalendarFeed is a user's private calendar subscription; only the token's

@@ -28,6 +28,7 @@ type Tx interface {
 
 	OrgStore
 	ProgrammeStore
+	EnrolmentStore
 	UserStore
 	PeopleStore
 	SessionStore
@@ -52,6 +53,7 @@ type Tx interface {
 	InputRequestStore
 	StatementStore
 	ThreeWayStore
+	MailStore
 	HomeStore
 }
 

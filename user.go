@@ -65,8 +65,11 @@ type Programme struct {
 	// DefaultCapacity is how many mentees a mentor takes unless their
 	// enrolment says otherwise (1..MaxMentorCapacity).
 	DefaultCapacity int
-	CreatedAt       time.Time
-	ArchivedAt      *time.Time // nil while the programme runs
+	// Topics are what people who enrol choose from (offered by mentors,
+	// sought by mentees); its coordinators and org admins set them.
+	Topics     []string
+	CreatedAt  time.Time
+	ArchivedAt *time.Time // nil while the programme runs
 }
 
 // ProgrammeKind says how a programme pairs its people.
@@ -103,6 +106,9 @@ func (p *Programme) Validate() error {
 	}
 	if p.DefaultCapacity < 1 || p.DefaultCapacity > MaxMentorCapacity {
 		fields["default_capacity"] = "must be between 1 and 20"
+	}
+	if err := ValidateTopics(p.Topics); err != nil {
+		fields["topics"] = ErrorFields(err)["topics"]
 	}
 	if p.ArchivedAt != nil && p.EnrolmentOpen {
 		fields["enrolment_open"] = "an archived programme cannot be open for enrolment"

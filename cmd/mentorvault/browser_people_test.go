@@ -14,8 +14,10 @@ import (
 
 // TestBrowserRunOrganisation: Grace, the organisation admin, imports two
 // people from a CSV file (checked first, then imported), creates a
-// programme and names Carol its coordinator; Carol opens enrolment; Grace
-// deactivates Bob, and Alice, his mentor, sees their relationship paused.
+// programme and names Carol its coordinator; Carol opens enrolment; Bob
+// and Heidi enrol and Carol sees them with their profiles; Grace
+// deactivates Bob, who is signed out at once, and Alice, his mentor, sees
+// their relationship paused.
 func TestBrowserRunOrganisation(t *testing.T) {
 	browser := newBrowser(t, 90*time.Second)
 	srv := startServe(t, nil, "--data", t.TempDir(), "--demo")
@@ -92,6 +94,40 @@ func TestBrowserRunOrganisation(t *testing.T) {
 	}
 	carol.shot("programme-enrolment-open")
 
+	// --- Two members enrol: Bob as a mentee, Heidi as a mentor. ---
+	enrol := func(u *user, email, name, role, goals string) {
+		t.Helper()
+		u.signIn(email, name)
+		u.open(progPath)
+		u.do("fill in the enrolment",
+			chromedp.Click(chromedp.CSS(`form[action$="/enrol"] input[name=role][value=`+role+`]`)),
+			chromedp.SendKeys(chromedp.CSS(`#goals`), goals),
+			chromedp.SendKeys(chromedp.CSS(`#time_zone`), "Europe/London"))
+		if st := u.nav("enrol", chromedp.Click(chromedp.CSS(`form[action$="/enrol"] button[type=submit]`))); st != 200 {
+			u.fatalf("enrolling: status %d: %s", st, u.pageText())
+		}
+		if got := u.text(`[role=status]`); !strings.Contains(got, "enrolment is saved") {
+			u.fatalf("after enrolling the page says %q: %s", got, u.pageText())
+		}
+		if page := u.text(`#enrolment`); !strings.Contains(page, "waiting to be matched") {
+			u.fatalf("the enrolment panel does not say they wait to be matched: %s", page)
+		}
+	}
+	bob := newUser(t, browser, srv.URL, "bob")
+	enrol(bob, "bob@northwind.example", "Bob Baker", "mentee", "Learn to sell to large accounts.")
+	heidi := newUser(t, browser, srv.URL, "heidi")
+	enrol(heidi, "heidi@northwind.example", "Heidi Hall", "mentor", "Pass on what I know.")
+	carol.open(progPath)
+	if list := carol.text(`#enrolled`); !strings.Contains(list, "Bob Baker") || !strings.Contains(list, "Heidi Hall") ||
+		!strings.Contains(list, "Learn to sell to large accounts.") {
+		t.Fatalf("the coordinator's enrolled list lacks Bob or Heidi or a profile: %s", list)
+	}
+	// A member never sees another's profile.
+	heidi.open(progPath)
+	if page := heidi.pageText(); strings.Contains(page, "Learn to sell to large accounts.") {
+		t.Fatalf("Heidi sees Bob's profile: %s", page)
+	}
+
 	// --- Grace deactivates Bob; Alice sees their relationship paused. ---
 	grace.open("/people?q=bob")
 	grace.nav("open Bob's page", chromedp.Click(chromedp.CSS(`a[href^="/people/"]:not([href="/people/import"])`)))
@@ -116,8 +152,12 @@ func TestBrowserRunOrganisation(t *testing.T) {
 		t.Fatalf("Alice was not told that the relationship paused: %s", page)
 	}
 
-	// Bob cannot sign in any more, with his own password.
-	bob := newUser(t, browser, srv.URL, "bob")
+	// Bob is signed out at once, and cannot sign in again with his own
+	// password.
+	bob.open("/")
+	if loc := bob.location(); !strings.HasPrefix(loc, "/login") {
+		t.Fatalf("a deactivated person's session still works: %s", loc)
+	}
 	bob.open("/login")
 	bob.do("fill in the login form",
 		chromedp.SendKeys(chromedp.CSS("#email"), "bob@northwind.example"),

@@ -23,6 +23,8 @@ type storeConfig struct {
 	DataDir       string
 	DatabaseURL   string
 	MasterKeyFile string
+	// Mail turns email on (serve sets it from --smtp-url); nil is off.
+	Mail *service.MailOptions
 }
 
 func (c *storeConfig) register(fs *flag.FlagSet) {
@@ -111,7 +113,7 @@ func openApp(ctx context.Context, c storeConfig, getenv func(string) string, log
 		db.Close()
 		return nil, err
 	}
-	opts := service.Options{Logger: log}
+	opts := service.Options{Logger: log, Mail: c.Mail}
 	// Only for tests: cheap password hashing.
 	if getenv("MENTORVAULT_INSECURE_FAST_HASHES") == "1" {
 		opts.PasswordParams = auth.TestParams

@@ -33,7 +33,7 @@ Usage:
   mentorvault user add --email EMAIL --name NAME [--org NAME] [--manager EMAIL] [--org-admin] [--requester]
   mentorvault token create --email EMAIL [--name NAME]
   mentorvault people list|add|deactivate|import --as ADMIN_EMAIL [flags]
-  mentorvault programme list|create|staff --as ADMIN_EMAIL [flags]
+  mentorvault programme list|create|staff|enrolments --as EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
   mentorvault version

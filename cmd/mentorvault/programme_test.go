@@ -41,7 +41,16 @@ func TestProgrammeCommands(t *testing.T) {
 	if _, _, err := runCmd(t, nil, "", "programme", "create", "--data", dir, "--as", "grace@northwind.example", "--name", "X", "--kind", "group"); err == nil {
 		t.Fatal("an unknown kind was accepted")
 	}
-	for _, sub := range []string{"create", "staff"} {
+	// The demo enrolled heidi in Leadership Mentoring: its coordinator lists
+	// her; the org admin may not.
+	out, _, err = runCmd(t, nil, "", "programme", "enrolments", "--data", dir, "--as", "carol@northwind.example", "--programme", "leadership mentoring")
+	if err != nil || !strings.Contains(out, "heidi@northwind.example") || !strings.Contains(out, "mentee") || !strings.Contains(out, "enrolled") {
+		t.Fatalf("programme enrolments (coordinator): %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, nil, "", "programme", "enrolments", "--data", dir, "--as", "grace@northwind.example", "--programme", "Leadership Mentoring"); err == nil || !strings.Contains(err.Error(), "do not have access") {
+		t.Fatalf("the org admin lists enrolments: %v", err)
+	}
+	for _, sub := range []string{"create", "staff", "enrolments"} {
 		if _, _, err := runCmd(t, nil, "", "programme", sub, "--data", dir); err == nil {
 			t.Fatalf("programme %s without --as ran", sub)
 		}

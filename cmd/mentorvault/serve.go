@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/audit"
 	"github.com/mentorvault/mentorvault/internal/demo"
+	"github.com/mentorvault/mentorvault/internal/mail"
 	"github.com/mentorvault/mentorvault/internal/server"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore"
@@ -35,6 +37,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.BoolVar(&trustProxy, "trust-proxy", false, "trust X-Forwarded-Proto/For from a reverse proxy in front")
 	fs.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (serve HTTPS directly)")
 	fs.StringVar(&tlsKey, "tls-key", "", "TLS key file")
+	var smtpURL, mailFrom, baseURL string
+	fs.StringVar(&smtpURL, "smtp-url", "", "SMTP server to send email through: smtp://user:pass@host:port (STARTTLS), smtps://… (TLS), smtp://localhost:25?starttls=off (no TLS); empty turns email off")
+	fs.StringVar(&mailFrom, "mail-from", "", "the address email is sent from (required with --smtp-url)")
+	fs.StringVar(&baseURL, "base-url", "", "the address people reach mentorvault at, for links in email (default: the address it listens on)")
 	var jobEvery time.Duration
 	fs.DurationVar(&jobEvery, "job-interval", 5*time.Second, "how often to look for due scheduled work (disclosures after their notice)")
 	gc := sqlstore.DefaultGroupCommit
@@ -44,6 +50,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return helpOK(err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	var sender *mail.Sender
+	if smtpURL != "" {
+		mc, err := mail.ParseURL(smtpURL, mailFrom)
+		if err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+		if baseURL != "" && !strings.HasPrefix(baseURL, "https://") && !strings.HasPrefix(baseURL, "http://") {
+			return errors.New("--base-url must start with https:// or http://")
+		}
+		sender = mail.NewSender(mc)
+		// The base URL is known once listening when it is not given.
+		c.Mail = &service.MailOptions{BaseURL: strings.TrimSuffix(baseURL, "/"), From: mc.From}
+	}
 	a, err := openApp(ctx, c, getenv, log)
 	if err != nil {
 		return err
@@ -92,6 +111,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		scheme = "https"
 	}
 	url := fmt.Sprintf("%s://%s", scheme, ln.Addr().String())
+	if c.Mail != nil && c.Mail.BaseURL == "" {
+		c.Mail.BaseURL = url
+	}
+	if sender != nil {
+		log.Info("email on", "smtp", sender.Config().String())
+	} else {
+		log.Warn("email is off: no --smtp-url; people see notifications only when they sign in")
+	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -118,7 +145,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	cpCtx, stopCP := context.WithCancel(context.Background())
 	wg.Add(2)
 	go func() { defer wg.Done(); cp.loop(cpCtx, 10*time.Second) }()
-	go func() { defer wg.Done(); runJobs(cpCtx, a.svc, log, jobEvery) }()
+	go func() { defer wg.Done(); runJobs(cpCtx, a.svc, sender, log, jobEvery) }()
 
 	select {
 	case err = <-errc:
@@ -140,12 +167,18 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // runJobs runs due durable jobs now and then until ctx ends. Jobs live in
 // the database, so work scheduled before a restart runs after it, once.
-func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger, every time.Duration) {
+// With a mail sender it also sends the queued email.
+func runJobs(ctx context.Context, svc *service.Service, sender *mail.Sender, log *slog.Logger, every time.Duration) {
 	if err := svc.SchedulePurge(ctx); err != nil && ctx.Err() == nil {
 		log.Error("scheduling the purge job failed", "err", err.Error())
 	}
 	if err := svc.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
 		log.Error("scheduling the reminders job failed", "err", err.Error())
+	}
+	if sender != nil {
+		if err := svc.ScheduleDigest(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scheduling the digest job failed", "err", err.Error())
+		}
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -154,6 +187,13 @@ func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger, every 
 			log.Error("scheduled work failed", "err", err.Error())
 		} else if n > 0 {
 			log.Info("scheduled work done", "jobs", n)
+		}
+		if sender != nil {
+			if n, err := svc.SendMail(ctx, sender); err != nil && ctx.Err() == nil {
+				log.Error("sending mail failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("mail sent", "messages", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

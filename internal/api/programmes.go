@@ -20,6 +20,7 @@ type programmeFullJSON struct {
 	Archived        bool                          `json:"archived"`
 	ArchivedAt      *time.Time                    `json:"archived_at"`
 	CreatedAt       time.Time                     `json:"created_at"`
+	Topics          []string                      `json:"topics"`
 	Coordinators    []personJSON                  `json:"coordinators"`
 	Supervisors     []personJSON                  `json:"supervisors"`
 	Settings        mentorvault.ProgrammeSettings `json:"settings"`
@@ -34,6 +35,9 @@ type programmeCan struct {
 	Update    bool `json:"update"`    // name, description, kind, capacity, archive
 	Enrolment bool `json:"enrolment"` // open or close enrolment
 	Staff     bool `json:"staff"`     // coordinators and supervisors
+	Enrol     bool `json:"enrol"`     // enrol (while enrolment is open)
+	// ListEnrolments: see who enrolled, with their profiles (coordinators).
+	ListEnrolments bool `json:"list_enrolments"`
 }
 
 type guidelinesJSON struct {
@@ -59,11 +63,12 @@ func peopleOut(ps []service.Person) []personJSON {
 
 func programmeOut(v *service.ProgrammeView) programmeFullJSON {
 	return programmeFullJSON{ID: v.ID, Name: v.Name, Description: v.Description, Kind: string(v.Kind),
-		EnrolmentOpen: v.EnrolmentOpen, DefaultCapacity: v.DefaultCapacity, Archived: v.Archived(), ArchivedAt: v.ArchivedAt,
+		EnrolmentOpen: v.EnrolmentOpen, DefaultCapacity: v.DefaultCapacity, Topics: list(v.Topics), Archived: v.Archived(), ArchivedAt: v.ArchivedAt,
 		CreatedAt: v.CreatedAt, Coordinators: peopleOut(v.Coordinators), Supervisors: peopleOut(v.Supervisors),
 		Settings: v.Settings, Guidelines: guidelinesOut(v.Guidelines), CanEdit: v.Allowed.Has(policy.EditProgramme),
 		Can: programmeCan{Edit: v.Allowed.Has(policy.EditProgramme), Update: v.Allowed.Has(policy.UpdateProgramme),
-			Enrolment: v.Allowed.Has(policy.ProgrammeEnrolment), Staff: v.Allowed.Has(policy.ProgrammeStaff)}}
+			Enrolment: v.Allowed.Has(policy.ProgrammeEnrolment), Staff: v.Allowed.Has(policy.ProgrammeStaff),
+			Enrol: v.Allowed.Has(policy.ProgrammeEnrol), ListEnrolments: v.Allowed.Has(policy.ListEnrolments)}}
 }
 
 // Programme serves GET /api/v1/programmes/{id}: what it is, who runs it,
@@ -134,12 +139,13 @@ func (h *Handler) CreateProgramme(w http.ResponseWriter, r *http.Request) error 
 }
 
 type programmeUpdateJSON struct {
-	Name            *string `json:"name"`
-	Description     *string `json:"description"`
-	Kind            *string `json:"kind"`
-	EnrolmentOpen   *bool   `json:"enrolment_open"`
-	DefaultCapacity *int    `json:"default_capacity"`
-	Archived        *bool   `json:"archived"`
+	Name            *string   `json:"name"`
+	Description     *string   `json:"description"`
+	Kind            *string   `json:"kind"`
+	EnrolmentOpen   *bool     `json:"enrolment_open"`
+	DefaultCapacity *int      `json:"default_capacity"`
+	Archived        *bool     `json:"archived"`
+	Topics          *[]string `json:"topics"`
 }
 
 // UpdateProgramme serves PATCH /api/v1/programmes/{id}: the members given
@@ -147,7 +153,7 @@ type programmeUpdateJSON struct {
 func (h *Handler) UpdateProgramme(w http.ResponseWriter, r *http.Request) error {
 	return httpx.JSON(http.StatusOK, func(r *http.Request, in programmeUpdateJSON) (programmeFullJSON, error) {
 		upd := service.ProgrammeUpdate{Name: in.Name, Description: in.Description, EnrolmentOpen: in.EnrolmentOpen,
-			DefaultCapacity: in.DefaultCapacity, Archived: in.Archived}
+			DefaultCapacity: in.DefaultCapacity, Archived: in.Archived, Topics: in.Topics}
 		if in.Kind != nil {
 			k := mentorvault.ProgrammeKind(*in.Kind)
 			upd.Kind = &k

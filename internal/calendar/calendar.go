@@ -40,6 +40,8 @@ type Event struct {
 	Cancelled bool      // STATUS:CANCELLED
 	Updated   time.Time // DTSTAMP / LAST-MODIFIED; required
 	TZID      string    // IANA zone to express times in (e.g. "Europe/London"); "" → UTC with Z
+	Organizer string    // an invitation's organiser's address (iMIP); "" in feeds
+	Attendees []string  // an invitation's attendees' addresses (iMIP)
 }
 
 // UID is the stable calendar identity of a meeting.
@@ -56,6 +58,22 @@ func UID(meetingID string) string { return meetingID + "@mentorvault" }
 // UID, no start, end or updated time, ends before it starts, has an unknown
 // TZID, or a URL with control characters or invalid UTF-8.
 func Write(w io.Writer, name string, events []Event) error {
+	return write(w, "PUBLISH", name, events)
+}
+
+// WriteInvitation writes one event as an iMIP invitation (RFC 6047): with
+// METHOD:REQUEST to schedule or change it (a higher Sequence replaces what
+// the attendee has under the same UID), or METHOD:CANCEL, and STATUS:CANCELLED,
+// when Cancelled. It checks the event as Write does.
+func WriteInvitation(w io.Writer, e Event) error {
+	method := "REQUEST"
+	if e.Cancelled {
+		method = "CANCEL"
+	}
+	return write(w, method, "", []Event{e})
+}
+
+func write(w io.Writer, method, name string, events []Event) error {
 	evs := slices.Clone(events)
 	zones := map[string]*zoneSpan{}
 	for i := range evs {
@@ -93,7 +111,7 @@ func Write(w io.Writer, name string, events []Event) error {
 	line(&b, "VERSION:2.0")
 	line(&b, "PRODID:"+escapeText(ProductID))
 	line(&b, "CALSCALE:GREGORIAN")
-	line(&b, "METHOD:PUBLISH")
+	line(&b, "METHOD:"+method)
 	if name != "" {
 		line(&b, "X-WR-CALNAME:"+escapeText(name))
 		line(&b, "NAME:"+escapeText(name))
@@ -164,6 +182,12 @@ func writeEvent(b *bytes.Buffer, e *Event, loc *time.Location) {
 	}
 	if e.URL != "" {
 		line(b, "URL:"+e.URL)
+	}
+	if e.Organizer != "" {
+		line(b, "ORGANIZER:mailto:"+escapeText(e.Organizer))
+	}
+	for _, a := range e.Attendees {
+		line(b, "ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:"+escapeText(a))
 	}
 	line(b, "END:VEVENT")
 }

@@ -91,7 +91,7 @@ type Programme struct {
 
 // Programmes are the demo programmes, in the order they are created.
 var Programmes = []Programme{
-	{Name: "Leadership Mentoring", Kind: mentorvault.ProgrammeMentoring, Coordinator: "carol", Supervisor: "erin"},
+	{Name: "Leadership Mentoring", Kind: mentorvault.ProgrammeMentoring, EnrolmentOpen: true, Coordinator: "carol", Supervisor: "erin"},
 	{Name: "Peer Learning Circles", Kind: mentorvault.ProgrammePeer, EnrolmentOpen: true, Coordinator: "kai", Supervisor: "paula",
 		Description: "Pairs of colleagues from different teams who learn from each other as equals, meeting every few weeks."},
 }
@@ -228,6 +228,10 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	}
 	// A second pair, only proposed: Ivan offers to mentor Judy.
 	if _, err := svc.ProposeRelationship(ctx, as("ivan"), service.ProposeInput{OtherEmail: users["judy"].Email, MyRole: "mentor", ProgrammeID: prog.ID}); err != nil {
+		return false, err
+	}
+	if err := seedEnrolment(ctx, svc, org.ID, prog.ID, users, users["carol"].Email,
+		map[string]mentorvault.EnrolmentRole{"heidi@northwind.example": mentorvault.EnrolMentee}); err != nil {
 		return false, err
 	}
 	if err := seedPeer(ctx, svc, as, users); err != nil {

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -36,13 +37,39 @@ func API(log *slog.Logger, h HandlerFunc) http.Handler {
 			}
 		}
 		if err := CheckPath(r); err != nil {
-			WriteError(log, w, r, err)
+			WriteError(log, w, r, tokenFirst(r, err))
 			return
 		}
 		if err := h(w, r); err != nil {
-			WriteError(log, w, r, err)
+			WriteError(log, w, r, tokenFirst(r, err))
 		}
 	})
+}
+
+type tokenCheckKey struct{}
+
+// WithTokenCheck returns a context whose requests check their bearer
+// token with check (the service's SettleToken) before answering an error.
+func WithTokenCheck(ctx context.Context, check func(context.Context) error) context.Context {
+	return context.WithValue(ctx, tokenCheckKey{}, check)
+}
+
+// tokenFirst is the error to answer a request with: a bearer token that
+// no transaction of the request has checked yet is checked first, so that
+// a bad token is told it is not valid (401) before anything about what it
+// sent — its path, query or body.
+func tokenFirst(r *http.Request, err error) error {
+	if c := Principal(r).Token; c == nil || mentorvault.ErrorCode(err) == mentorvault.EUNAUTHENTICATED {
+		return err
+	}
+	check, _ := r.Context().Value(tokenCheckKey{}).(func(context.Context) error)
+	if check == nil {
+		return err
+	}
+	if cerr := check(r.Context()); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // signedIn refuses an anonymous request to an operation that takes a body:

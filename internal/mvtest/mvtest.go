@@ -40,6 +40,13 @@ func New(tb testing.TB, db *sqlstore.DB) *Env {
 // NewWithLogger is New with the service logging to log.
 func NewWithLogger(tb testing.TB, db *sqlstore.DB, log *slog.Logger) *Env {
 	tb.Helper()
+	return NewWithOptions(tb, db, service.Options{Logger: log})
+}
+
+// NewWithOptions is New with the service's options (fast password hashing
+// whatever opts says).
+func NewWithOptions(tb testing.TB, db *sqlstore.DB, opts service.Options) *Env {
+	tb.Helper()
 	ctx := context.Background()
 	master, _, err := seal.LoadOrCreateMasterKey(tb.TempDir() + "/master.key")
 	if err != nil {
@@ -51,7 +58,8 @@ func NewWithLogger(tb testing.TB, db *sqlstore.DB, log *slog.Logger) *Env {
 	}
 	keys := seal.NewKeyring(master)
 	txs := sqlstoretest.Counting(db)
-	svc, err := service.New(txs, authz, keys, service.Options{PasswordParams: auth.TestParams, Logger: log})
+	opts.PasswordParams = auth.TestParams
+	svc, err := service.New(txs, authz, keys, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

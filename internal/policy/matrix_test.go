@@ -85,6 +85,9 @@ var (
 	accAlice = policy.Account{UserID: "alice", OrgID: acme}
 	accJudy  = policy.Account{UserID: "judy", OrgID: acme}
 
+	enrolHeidiP = policy.Enrolment{ID: "E1", UserID: "heidi", ProgrammeID: progP, OrgID: acme}
+	enrolHeidiQ = policy.Enrolment{ID: "E2", UserID: "heidi", ProgrammeID: progQ, OrgID: acme}
+
 	personHeidi = policy.Person{ID: "heidi", OrgID: acme}
 	personGrace = policy.Person{ID: "grace", OrgID: acme}
 	personOther = policy.Person{ID: "oscar", OrgID: globex}
@@ -113,9 +116,10 @@ var (
 	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
 	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
-		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeDashboard}
-	accountActions = []policy.Action{policy.ManageAccount}
-	personActions  = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
+		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments, policy.ProgrammeDashboard}
+	enrolmentActions = []policy.Action{policy.ReadEnrolment, policy.UpdateEnrolment}
+	accountActions   = []policy.Action{policy.ManageAccount}
+	personActions    = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
 )
 
 // table is the expected decision of every role for every action that applies
@@ -511,55 +515,91 @@ var matrix = []table{
 	{
 		title: "Own programme P (acme; carol coordinates it, erin supervises it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff dash
-			"member":              "A    D    D    D    D     D    D",
-			"mentor":              "A    D    D    D    D     D    D",
-			"mentee":              "A    D    D    D    D     D    D",
-			"coordinator":         "A    A    A    D    A     D    A",
-			"supervisor":          "A    D    D    D    D     D    D",
-			"line manager":        "A    D    D    D    D     D    D",
-			"requester":           "A    D    D    D    D     D    D",
-			"org admin":           "A    A    A    A    A     A    D",
-			"other pair's mentor": "A    D    D    D    D     D    D",
-			"other-org user":      "D    D    D    D    D     D    D",
-			"deactivated user":    "D    D    D    D    D     D    D",
-			"anonymous":           "D    D    D    D    D     D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "A    D    D    D    D     D  A    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D",
+			"coordinator":         "A    A    A    D    A     D  A    A    A",
+			"supervisor":          "A    D    D    D    D     D  A    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
 		},
 	},
 	{
 		title: "Another programme Q of acme (nobody here coordinates or supervises it: carol and erin are staff of another programme)", resource: pQ, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff dash
-			"member":              "A    D    D    D    D     D    D",
-			"mentor":              "A    D    D    D    D     D    D",
-			"mentee":              "A    D    D    D    D     D    D",
-			"coordinator":         "A    D    D    D    D     D    D",
-			"supervisor":          "A    D    D    D    D     D    D",
-			"line manager":        "A    D    D    D    D     D    D",
-			"requester":           "A    D    D    D    D     D    D",
-			"org admin":           "A    A    A    A    A     A    D",
-			"other pair's mentor": "A    D    D    D    D     D    D",
-			"other-org user":      "D    D    D    D    D     D    D",
-			"deactivated user":    "D    D    D    D    D     D    D",
-			"anonymous":           "D    D    D    D    D     D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "A    D    D    D    D     D  A    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D",
+			"coordinator":         "A    D    D    D    D     D  A    D    D",
+			"supervisor":          "A    D    D    D    D     D  A    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
 		},
 	},
 	{
 		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff dash
-			"member":              "D    D    D    D    D     D    D",
-			"mentor":              "D    D    D    D    D     D    D",
-			"mentee":              "D    D    D    D    D     D    D",
-			"coordinator":         "D    D    D    D    D     D    D",
-			"supervisor":          "D    D    D    D    D     D    D",
-			"line manager":        "D    D    D    D    D     D    D",
-			"requester":           "D    D    D    D    D     D    D",
-			"org admin":           "D    D    D    D    D     D    D",
-			"other pair's mentor": "D    D    D    D    D     D    D",
-			"other-org user":      "A    A    A    A    A     A    D",
-			"deactivated user":    "D    D    D    D    D     D    D",
-			"anonymous":           "D    D    D    D    D     D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "D    D    D    D    D     D  D    D    D",
+			"mentor":              "D    D    D    D    D     D  D    D    D",
+			"mentee":              "D    D    D    D    D     D  D    D    D",
+			"coordinator":         "D    D    D    D    D     D  D    D    D",
+			"supervisor":          "D    D    D    D    D     D  D    D    D",
+			"line manager":        "D    D    D    D    D     D  D    D    D",
+			"requester":           "D    D    D    D    D     D  D    D    D",
+			"org admin":           "D    D    D    D    D     D  D    D    D",
+			"other pair's mentor": "D    D    D    D    D     D  D    D    D",
+			"other-org user":      "A    A    A    A    A     A  A    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
+		},
+	},
+	{
+		title: "heidi's enrolment in P (E1), with her matching profile: heidi and P's coordinator read it, only heidi changes or withdraws it; not the org admin", resource: enrolHeidiP, actions: enrolmentActions,
+		rows: map[string]string{
+			//                     read update
+			"member":              "A    A",
+			"mentor":              "D    D",
+			"mentee":              "D    D",
+			"coordinator":         "A    D",
+			"supervisor":          "D    D",
+			"line manager":        "D    D",
+			"requester":           "D    D",
+			"org admin":           "D    D",
+			"other pair's mentor": "D    D",
+			"other-org user":      "D    D",
+			"deactivated user":    "D    D",
+			"anonymous":           "D    D",
+		},
+	},
+	{
+		title: "heidi's enrolment in Q (E2): a coordinator of another programme does not read it", resource: enrolHeidiQ, actions: enrolmentActions,
+		rows: map[string]string{
+			//                     read update
+			"member":              "A    A",
+			"mentor":              "D    D",
+			"mentee":              "D    D",
+			"coordinator":         "D    D",
+			"supervisor":          "D    D",
+			"line manager":        "D    D",
+			"requester":           "D    D",
+			"org admin":           "D    D",
+			"other pair's mentor": "D    D",
+			"other-org user":      "D    D",
+			"deactivated user":    "D    D",
+			"anonymous":           "D    D",
 		},
 	},
 	{
@@ -953,7 +993,10 @@ actions are how an org admin manages their own organisation's people (list, add,
 deactivate, grant or revoke org admin) — never content, never anyone's password. Org admins create
 programmes (` + "`programme.manage`" + `), change what they are (` + "`programme.update`" + `: name, description, kind,
 default capacity, archiving) and who runs them (` + "`programme.staff`" + `); a programme's coordinators
-open and close its enrolment (` + "`programme.enrolment`" + `) and edit its guidelines and settings; only they see its
+open and close its enrolment (` + "`programme.enrolment`" + `) and edit its guidelines and settings. Every member may enrol
+in a programme (` + "`programme.enrol`" + `; the service refuses a closed or archived one); an enrolment's matching
+profile is read by its person and the programme's coordinators (` + "`enrolment.read`" + `, ` + "`enrolment.list`" + `), changed
+or withdrawn by its person alone (` + "`enrolment.update`" + `) — never by the org admin unless they coordinate the programme. Only a programme's coordinators see its
 dashboard (` + "`programme.dashboard`" + `: counts of its pairs by status, a figure about people withheld below its k threshold by
 the service), not an org admin. alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k

@@ -86,6 +86,10 @@ const (
 	UpdateProgramme        Action = "programme.update"      // Programme; its org's admins (name, description, kind, default capacity, archive)
 	ProgrammeEnrolment     Action = "programme.enrolment"   // Programme; its coordinators and its org's admins (open or close enrolment)
 	ProgrammeStaff         Action = "programme.staff"       // Programme; its org's admins (name its coordinators and supervisors)
+	ProgrammeEnrol         Action = "programme.enrol"       // Programme; every member of its organisation (the service refuses a closed or archived programme)
+	ListEnrolments         Action = "enrolment.list"        // Programme; its coordinators only (who enrolled, with their profiles)
+	ReadEnrolment          Action = "enrolment.read"        // Enrolment; its person and its programme's coordinators
+	UpdateEnrolment        Action = "enrolment.update"      // Enrolment; its person only (change the profile, withdraw)
 	ProgrammeDashboard     Action = "programme.dashboard"   // Programme; its coordinators (counts of its pairs, k-anonymous where a count could name someone)
 	ManageUsers            Action = "user.manage"           // Org; its org admins
 	ManageProgrammes       Action = "programme.manage"      // Org; its org admins (create programmes, list every one of the org)
@@ -116,7 +120,8 @@ var Actions = []Action{
 	RequestInput, ReadInputRequest, AnswerRequest, ReadThirdParty, ActThirdParty,
 	WriteStatement, DecideStatement, ReceiveStatement,
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
-	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff, ProgrammeDashboard,
+	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff,
+	ProgrammeEnrol, ListEnrolments, ReadEnrolment, UpdateEnrolment, ProgrammeDashboard,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
@@ -192,7 +197,7 @@ type Subject struct {
 
 // Resource is what an action is done to: exactly one of Org, Programme,
 // Relationship, Note, Feedback, Consultation, Disclosure, InputRequest,
-// Statement, ThreeWay, Account or Person (or a pointer to one).
+// Statement, ThreeWay, Enrolment, Account or Person (or a pointer to one).
 type Resource interface{ isResource() }
 
 // Org is an organisation as a resource.
@@ -276,6 +281,10 @@ type ThreeWay struct {
 	Relationship         Relationship
 }
 
+// Enrolment is a person's enrolment in a programme, with its matching
+// profile, as a resource.
+type Enrolment struct{ ID, UserID, ProgrammeID, OrgID string }
+
 // Account is a user's own account data as a resource: profile, API tokens,
 // notifications, calendar feeds.
 type Account struct{ UserID, OrgID string }
@@ -294,6 +303,7 @@ func (Disclosure) isResource()   {}
 func (InputRequest) isResource() {}
 func (Statement) isResource()    {}
 func (ThreeWay) isResource()     {}
+func (Enrolment) isResource()    {}
 func (Account) isResource()      {}
 func (Person) isResource()       {}
 
@@ -378,6 +388,7 @@ const (
 	typeStatement    cedar.EntityType = "Statement"
 	typeThreeWay     cedar.EntityType = "ThreeWay"
 	typePerson       cedar.EntityType = "Person"
+	typeEnrolment    cedar.EntityType = "Enrolment"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -480,6 +491,13 @@ func (a *Authorizer) request(s Subject, r Resource) (entities, cedar.EntityUID, 
 			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
 		}
 		resource = ents.addAccount(*r)
+	case Enrolment:
+		resource = ents.addEnrolment(r)
+	case *Enrolment:
+		if r == nil {
+			return entities{}, cedar.EntityUID{}, cedar.EntityUID{}, mentorvault.Internal(errors.New("policy: nil resource"))
+		}
+		resource = ents.addEnrolment(*r)
 	case Person:
 		resource = ents.addPerson(r)
 	case *Person:
@@ -576,6 +594,14 @@ func (e entities) addUser(s Subject) cedar.EntityUID {
 func (e entities) addPerson(p Person) cedar.EntityUID {
 	return e.add(cedar.NewEntityUID(typePerson, cedar.String(p.ID)), cedar.RecordMap{
 		"org": cedar.NewEntityUID(typeOrg, cedar.String(p.OrgID)),
+	})
+}
+
+func (e entities) addEnrolment(en Enrolment) cedar.EntityUID {
+	return e.add(cedar.NewEntityUID(typeEnrolment, cedar.String(en.ID)), cedar.RecordMap{
+		"person":    cedar.NewEntityUID(typeUser, cedar.String(en.UserID)),
+		"programme": e.addProgramme(Programme{ID: en.ProgrammeID, OrgID: en.OrgID}),
+		"org":       cedar.NewEntityUID(typeOrg, cedar.String(en.OrgID)),
 	})
 }
 

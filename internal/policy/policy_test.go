@@ -77,6 +77,8 @@ func orgOf(res policy.Resource) string {
 		return r.OrgID
 	case policy.Person:
 		return r.OrgID
+	case policy.Enrolment:
+		return r.OrgID
 	}
 	return ""
 }
@@ -129,6 +131,7 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 				req, onRequest := tb.resource.(policy.InputRequest)
 				st, onStatement := tb.resource.(policy.Statement)
 				tw, onThreeWay := tb.resource.(policy.ThreeWay)
+				en, onEnrolment := tb.resource.(policy.Enrolment)
 				mayAsk := onRel && (r.s.Requester || slices.Contains(rel.Managers, r.s.UserID)) && !isParty
 				var why string
 				switch {
@@ -152,6 +155,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "feedback requested by someone other than the mentor"
 				case act == policy.ViewFeedbackAggregates && !(onProgramme && (slices.Contains(r.s.Coordinates, prog.ID) || r.s.OrgAdmin)):
 					why = "feedback aggregates outside the coordinators and org admins"
+				case onEnrolment && r.s.UserID != en.UserID && !(act == policy.ReadEnrolment && slices.Contains(r.s.Coordinates, en.ProgrammeID)):
+					why = "enrolment profile outside its person and its programme's coordinators"
+				case act == policy.ListEnrolments && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
+					why = "enrolments listed by someone other than the programme's coordinators"
 				case act == policy.ProgrammeDashboard && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
 					why = "programme dashboard outside its coordinators"
 				case onAccount && r.s.UserID != acc.UserID:

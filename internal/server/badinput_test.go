@@ -271,6 +271,7 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/relationships/{id}/notes":                                   {"alice", `{"body":"a note","visibility":"shared"}`, ""},
 		"PATCH /api/v1/relationships/{id}/notes/{noteID}":                         {"alice", `{"body":"edited","visibility":"private"}`, ""},
 		"POST /api/v1/tokens":                                                     {"heidi", `{"name":"script"}`, ""},
+		"PUT /api/v1/me/email":                                                    {"heidi", `{"time_zone":"Europe/London","modes":{"meeting.changed":"digest"}}`, ""},
 		"PUT /api/v1/relationships/{id}/agreement/versions/{versionID}":           {"alice", `{"base_hash":"{versionHash}","terms":{terms}}`, ""},
 		"POST /api/v1/relationships/{id}/agreement/versions/{versionID}/sign":     {"alice", `{"hash":"{versionHash}","password":"x-password"}`, ""},
 		"POST /api/v1/relationships/{id}/agreement/versions/{versionID}/comments": {"bob", `{"section":"clauses","body":"a comment"}`, ""},
@@ -312,6 +313,8 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/programmes":           {"grace", `{"name":"A programme","description":"what it is for","kind":"mentoring"}`, ""},
 		"PATCH /api/v1/programmes/{id}":     {"grace", `{"name":"Renamed","description":"what it is for","kind":"mentoring"}`, ""},
 		"PUT /api/v1/programmes/{id}/staff": {"grace", `{"coordinators":["carol@northwind.example"],"supervisors":["erin@northwind.example"]}`, ""},
+		"PUT /api/v1/programmes/{id}/enrolment": {"heidi", `{"role":"mentee","topics":["Delegation"],"topics_other":"negotiation","goals":"lead a team",` +
+			`"languages":["English"],"time_zone":"Europe/London","availability":"Tuesday mornings","exclusions":["dave@northwind.example"]}`, ""},
 	}
 }
 
@@ -648,6 +651,7 @@ func webForms(day, when, later string) map[string]webForm {
 		"/relationships/{id}/feedback/{requestID}/answer": {"bob", "", vals("q_usefulness", "4", "q_challenge", "4", "q_reliability", "4", "q_safety", "4", "text", "good"),
 			[]string{"text"}, nil},
 		"/settings/tokens":                                 {"heidi", "", vals("name", "script"), []string{"name"}, nil},
+		"/settings/email":                                  {"heidi", "", vals("time_zone", "Europe/London", "mode:meeting.changed", "digest"), nil, []string{"time_zone", "mode:meeting.changed"}},
 		"/relationships/{id}/concerns":                     {"alice", "", vals("category", "unlawful_conduct", "description", "more stock"), []string{"description"}, []string{"category"}},
 		"/relationships/{id}/concerns/{concernID}/steps":   {"alice", "", vals("kind", "ethical_view", "answer", "yes", "body", "my view"), []string{"body"}, []string{"kind", "answer"}},
 		"/relationships/{id}/concerns/{concernID}/plans":   {"alice", "", disclosure, []string{"recipient_email", "how", "content", "effective_at"}, []string{"tz"}},
@@ -682,6 +686,11 @@ func webForms(day, when, later string) map[string]webForm {
 		"/programmes/{id}/archive":   {"grace", "", vals("archived", "true"), nil, []string{"archived"}},
 		"/programmes/{id}/staff": {"grace", "", vals("coordinators", "carol@northwind.example", "supervisors", "erin@northwind.example"),
 			[]string{"coordinators", "supervisors"}, nil},
+		"/programmes/{id}/topics": {"carol", "", vals("topics", "Leadership\nDelegation"), []string{"topics"}, nil},
+		"/programmes/{id}/enrol": {"heidi", "", vals("role", "mentee", "topics", "Delegation", "topics_other", "negotiation", "goals", "lead a team",
+			"languages", "English", "time_zone", "Europe/London", "availability", "Tuesday mornings", "capacity", "", "exclude_reporting_line", "on",
+			"exclusions", "dave@northwind.example"),
+			[]string{"topics_other", "goals", "languages", "time_zone", "availability", "capacity", "exclusions"}, []string{"role", "topics"}},
 	}
 }
 
@@ -693,7 +702,8 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/settings/tokens/{id}/revoke", "/relationships/{id}/disclosures/{disclosureID}/sign",
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
-	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite"}
+	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
+	"/programmes/{id}/withdraw"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

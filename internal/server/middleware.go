@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web"
 )
 
@@ -93,9 +95,12 @@ func (s *Server) secure(next http.Handler) http.Handler {
 }
 
 // authenticate resolves the bearer token or session cookie into a principal
-// in the request context. A bad bearer token is refused at once; a stale
-// cookie is cleared and leaves the request anonymous; a failure to check
-// either is an internal error (500), never a sign-out.
+// in the request context. A bearer token is claimed here and checked — its
+// use audited — by the request's own first transaction (the service's
+// resolve); one the request did not check is settled when it is answered,
+// so every use is audited once. A malformed bearer header is refused at
+// once; a stale cookie is cleared and leaves the request anonymous; a
+// failure to check either is an internal error (500), never a sign-out.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -106,13 +111,22 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				httpx.WriteError(s.log, w, r, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "use an Authorization: Bearer <token> header"))
 				return
 			}
-			tp, err := s.svc.AuthenticateToken(ctx, strings.TrimSpace(tok))
+			claim, err := service.ClaimToken(strings.TrimSpace(tok))
 			if err != nil {
 				httpx.WriteError(s.log, w, r, err)
 				return
 			}
-			tp.RequestID = p.RequestID
-			p = tp
+			p.Via, p.Token = "token", claim
+			ctx = httpx.WithTokenCheck(mentorvault.WithPrincipal(ctx, p), func(ctx context.Context) error { return s.svc.SettleToken(ctx, claim) })
+			next.ServeHTTP(w, r.WithContext(ctx))
+			if !claim.Audited {
+				// Answered without a transaction that kept its work
+				// (nothing asked of the store, or undone): audit the use now.
+				if err := s.svc.SettleToken(context.WithoutCancel(ctx), claim); err != nil && mentorvault.ErrorCode(err) != mentorvault.EUNAUTHENTICATED {
+					s.log.ErrorContext(ctx, "could not audit an API token's use", "err", err)
+				}
+			}
+			return
 		} else if c, err := r.Cookie(s.edge.SessionCookieName(r)); err == nil && c.Value != "" {
 			// The page header's facts come with the session, in its
 			// transaction, so a page spends none of its own on them.

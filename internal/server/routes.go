@@ -22,6 +22,8 @@ type apiRoute struct {
 func apiRoutes(a *api.Handler) []apiRoute {
 	rs := []apiRoute{
 		{"GET", "/api/v1/me", a.Me},
+		{"GET", "/api/v1/me/email", a.EmailSettings},
+		{"PUT", "/api/v1/me/email", a.UpdateEmailSettings},
 		{"GET", "/api/v1/directory", a.Directory},
 		{"GET", "/api/v1/relationships", a.MyRelationships},
 		{"POST", "/api/v1/relationships", a.Propose},
@@ -49,6 +51,10 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/programmes/{id}", a.Programme},
 		{"PATCH", "/api/v1/programmes/{id}", a.UpdateProgramme},
 		{"PUT", "/api/v1/programmes/{id}/staff", a.SetProgrammeStaff},
+		{"GET", "/api/v1/programmes/{id}/enrolment", a.MyEnrolment},
+		{"PUT", "/api/v1/programmes/{id}/enrolment", a.Enrol},
+		{"DELETE", "/api/v1/programmes/{id}/enrolment", a.WithdrawEnrolment},
+		{"GET", "/api/v1/programmes/{id}/enrolments", a.Enrolments},
 		{"PUT", "/api/v1/programmes/{id}/settings", a.UpdateProgrammeSettings},
 		{"POST", "/api/v1/programmes/{id}/guidelines", a.PublishGuidelines},
 		{"GET", "/api/v1/programmes/{id}/guidelines/{version}", a.Guidelines},
@@ -175,6 +181,9 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /programmes/{id}/enrolment", w.Form(w.ProgrammeEnrolment))
 	mux.Handle("POST /programmes/{id}/archive", w.Form(w.ArchiveProgramme))
 	mux.Handle("POST /programmes/{id}/staff", w.Form(w.ProgrammeStaff))
+	mux.Handle("POST /programmes/{id}/topics", w.Form(w.ProgrammeTopics))
+	mux.Handle("POST /programmes/{id}/enrol", w.Form(w.Enrol))
+	mux.Handle("POST /programmes/{id}/withdraw", w.Form(w.WithdrawEnrolment))
 	mux.Handle("POST /programmes/{id}/guidelines", w.Form(w.PublishGuidelines))
 	mux.Handle("POST /programmes/{id}/settings", w.Form(w.ProgrammeSettings))
 	mux.Handle("GET /relationships/{id}/meetings", w.Page(w.Meetings))
@@ -200,6 +209,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /notifications/read", w.Form(w.MarkNotificationsRead))
 	mux.Handle("POST /notifications/{notificationID}/open", w.Form(w.OpenNotification))
 	mux.Handle("GET /settings", w.Page(w.Settings))
+	mux.Handle("GET /settings/email", w.Page(w.EmailSettings))
+	mux.Handle("POST /settings/email", w.Form(w.UpdateEmailSettings))
 	mux.Handle("POST /settings/calendar-feeds", w.Form(w.CreateCalendarFeed))
 	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", w.Form(w.RevokeCalendarFeed))
 	mux.Handle("POST /settings/tokens", w.Form(w.CreateToken))

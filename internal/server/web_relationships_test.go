@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
@@ -65,5 +68,56 @@ func TestWebRelationshipOffers(t *testing.T) {
 	}
 	if strings.Contains(page, "[sealed]") {
 		t.Error("a note shows as [sealed]")
+	}
+}
+
+// TestWebRelationshipNotesPaged: the relationship page shows the newest
+// notes and the older ones a page at a time, each note once; a bad page
+// address is refused in words.
+func TestWebRelationshipNotesPaged(t *testing.T) {
+	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
+	ctx := context.Background()
+	for i := range 25 {
+		if _, err := f.env.Svc.CreateNote(ctx, f.env.As("alice"), f.ids["rel"], fmt.Sprintf("paged note %02d.", i), mentorvault.VisibilityShared); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alice := newWeb(t, f.ts.URL)
+	alice.login("alice@northwind.example")
+	rel := "/relationships/" + f.ids["rel"]
+	seen := map[string]int{}
+	count := func(page string) int {
+		n := 0
+		for i := range 25 {
+			if strings.Contains(page, fmt.Sprintf("paged note %02d.", i)) {
+				seen[fmt.Sprintf("%02d", i)]++
+				n++
+			}
+		}
+		return n
+	}
+	_, first := getPage(t, alice, rel)
+	if n := count(first); n != 20 || !strings.Contains(first, "paged note 24.") || strings.Contains(first, "Newer notes") || !strings.Contains(first, `?offset=20#notes" rel="next">Older notes`) {
+		t.Fatalf("the first page shows %d of the paged notes, or lacks the newest or the link to older ones", n)
+	}
+	// The fixture's three notes and the five oldest paged ones.
+	_, second := getPage(t, alice, rel+"?offset=20")
+	if n := count(second); n != 5 || strings.Contains(second, "Older notes") || !strings.Contains(second, `?offset=0#notes" rel="prev">Newer notes`) {
+		t.Fatalf("the second page shows %d paged notes, or its links are wrong", n)
+	}
+	if len(seen) != 25 {
+		t.Fatalf("the two pages show %d different paged notes, want all 25 once", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Fatalf("note %s is shown %d times", k, n)
+		}
+	}
+	_, past := getPage(t, alice, rel+"?offset=500")
+	if !strings.Contains(past, "No older notes") {
+		t.Fatalf("a page past the last note does not say so")
+	}
+	if st, page := getPage(t, alice, rel+"?offset=-1"); st != 400 || !strings.Contains(page, "not valid") {
+		t.Fatalf("a bad offset answered %d", st)
 	}
 }

@@ -334,6 +334,10 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 	if err := mentorvault.ValidateLines("password", password); err != nil {
 		return nil, err
 	}
+	p, err := s.settled(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	// Step-up: check the password outside any transaction (the hash is slow).
 	var user *mentorvault.User
 	var failures int
@@ -405,7 +409,12 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 		signed := func() error {
 			return s.record(ctx, tx, a, "agreement.sign", t, fmt.Sprintf("version=%d; hash=%x", v.Number, v.Hash))
 		}
+		agreementLink := "/relationships/" + rel.ID + "/agreement"
 		if vv.MentorSigned == nil || vv.MenteeSigned == nil {
+			if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyAgreementSign, v.ID, a.user.Name+" signed the agreement: it waits for your signature.",
+				agreementLink, "agreement.to_sign:"+v.ID); err != nil {
+				return err
+			}
 			return signed()
 		}
 		// Both signed the same text: it comes into force.
@@ -434,6 +443,10 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 			return err
 		}
 		rv.Relationship = rel
+		if err := s.notifyPartner(ctx, tx, a, rel, mentorvault.NotifyAgreementSigned, v.ID, a.user.Name+" signed the agreement: it is signed by both of you and in force.",
+			agreementLink, "agreement.signed:"+v.ID); err != nil {
+			return err
+		}
 		if err := signed(); err != nil {
 			return err
 		}

@@ -287,37 +287,117 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	})
 }
 
-// AuthenticateToken returns the principal of an API bearer token and audits
-// its use. Returns EUNAUTHENTICATED.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorvault.Principal, error) {
-	unauth := mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "the API token is not valid")
+// ClaimToken is the claim of a bearer token presented with a request, for
+// its principal's Token: the request's first transaction checks it and
+// audits its use (see resolve). A token that cannot be one of ours is
+// refused at once, without a transaction. Returns EUNAUTHENTICATED.
+func ClaimToken(token string) (*mentorvault.TokenClaim, error) {
 	if !strings.HasPrefix(token, apiTokenPrefix) || len(token) > 128 {
-		return mentorvault.Principal{}, unauth
+		return nil, errBadToken()
 	}
-	var p mentorvault.Principal
-	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		t, err := tx.FindAPITokenByHash(ctx, auth.TokenHash(token))
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-			return unauth
-		} else if err != nil {
+	return &mentorvault.TokenClaim{Hash: auth.TokenHash(token)}, nil
+}
+
+func errBadToken() *mentorvault.Error {
+	return mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "the API token is not valid")
+}
+
+// AuthenticateToken returns the principal of an API bearer token and audits
+// its use, in a transaction of its own. Returns EUNAUTHENTICATED.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (mentorvault.Principal, error) {
+	c, err := ClaimToken(token)
+	if err != nil {
+		return mentorvault.Principal{}, err
+	}
+	if err := s.SettleToken(ctx, c); err != nil {
+		return mentorvault.Principal{}, err
+	}
+	return c.Principal, nil
+}
+
+// SettleToken makes sure the claim's token has been checked and its use
+// audited by a committed transaction — for a request whose calls did not
+// (it failed before reaching the store, or its transaction was undone) —
+// and returns the outcome: nil for a good token. Returns EUNAUTHENTICATED.
+func (s *Service) SettleToken(ctx context.Context, c *mentorvault.TokenClaim) error {
+	if c == nil {
+		return nil
+	}
+	if !c.Audited {
+		if mentorvault.PrincipalFrom(ctx).Token != c {
+			ctx = mentorvault.WithPrincipal(ctx, mentorvault.Principal{Via: "token", Token: c})
+		}
+		err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+			_, err := s.checkToken(ctx, tx, mentorvault.Principal{Token: c})
+			return err
+		})
+		c.Settle(err == nil || keepDenied(err))
+		if !c.Audited {
 			return err
 		}
-		u, err := tx.FindUserByID(ctx, t.UserID)
-		if err != nil {
-			return err
+	}
+	return c.Err
+}
+
+// settled is p with its token checked, for a call that needs the caller's
+// ID before its transaction (a step-up's password check).
+func (s *Service) settled(ctx context.Context, p mentorvault.Principal) (mentorvault.Principal, error) {
+	if p.UserID != "" || p.Token == nil {
+		return p, nil
+	}
+	if err := s.SettleToken(ctx, p.Token); err != nil {
+		return p, err
+	}
+	return tokenPrincipal(p, p.Token.Principal), nil
+}
+
+// tokenPrincipal is the request's principal p as the user its token stands
+// for (vp).
+func tokenPrincipal(p, vp mentorvault.Principal) mentorvault.Principal {
+	return mentorvault.Principal{UserID: vp.UserID, OrgID: vp.OrgID, Via: "token", RequestID: p.RequestID, Token: p.Token}
+}
+
+// checkToken checks p's token in tx and, the first time in a request,
+// audits its use there (token.use, or token.use denied for a revoked token
+// or a deactivated owner); inTx writes the token's last use once the call
+// is done and settles the claim when tx ends. p's token must be the claim
+// of ctx's principal.
+// Returns the principal the token stands for, or EUNAUTHENTICATED.
+func (s *Service) checkToken(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal) (mentorvault.Principal, error) {
+	c := p.Token
+	if c.Audited {
+		if c.Err != nil {
+			return p, c.Err
 		}
-		a := actor{p: mentorvault.Principal{UserID: u.ID, Via: "token"}, user: u}
-		tg := target{orgID: u.OrgID, typ: "token", id: t.ID}
-		if t.RevokedAt != nil || u.DisabledAt != nil {
-			return s.record2(ctx, tx, a, "token.use", mentorvault.OutcomeDenied, tg, "revoked", unauth)
-		}
-		if err := tx.TouchAPIToken(ctx, t.ID, tx.Now()); err != nil {
-			return err
-		}
-		p = mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "token"}
-		return s.record(ctx, tx, a, "token.use", tg, "")
-	})
-	return p, err
+		return tokenPrincipal(p, c.Principal), nil
+	}
+	t, err := tx.FindAPITokenByHash(ctx, c.Hash)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		// Nobody to attribute it to: nothing to audit, and no less true
+		// whatever becomes of the transaction.
+		c.Audited, c.Err = true, errBadToken()
+		return p, c.Err
+	} else if err != nil {
+		return p, err
+	}
+	u, err := tx.FindUserByID(ctx, t.UserID)
+	if err != nil {
+		return p, err
+	}
+	a := actor{p: mentorvault.Principal{UserID: u.ID, Via: "token", RequestID: p.RequestID}, user: u}
+	tg := target{orgID: u.OrgID, typ: "token", id: t.ID}
+	if t.RevokedAt != nil || u.DisabledAt != nil {
+		c.MarkPending(mentorvault.Principal{}, t.ID, errBadToken())
+		return p, s.record2(ctx, tx, a, "token.use", mentorvault.OutcomeDenied, tg, "revoked", errBadToken())
+	}
+	vp := mentorvault.Principal{UserID: u.ID, OrgID: u.OrgID, Via: "token"}
+	if err := s.record(ctx, tx, a, "token.use", tg, ""); err != nil {
+		return p, err
+	}
+	// The token's last use is written when the call's work is done (inTx),
+	// after the call's own decision.
+	c.MarkPending(vp, t.ID, nil)
+	return tokenPrincipal(p, vp), nil
 }
 
 // CreateAPIToken issues a bearer token for the caller. The token is returned

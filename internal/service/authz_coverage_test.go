@@ -54,6 +54,7 @@ var authzAllowlist = map[string]string{
 	"Service.AuthenticateSession": "turns a session cookie into a principal; removes expired sessions",
 	"Service.AuthenticatePage":    "AuthenticateSession with the page header, whose count is asked of Cedar (account.manage) through may",
 	"Service.AuthenticateToken":   "turns an API token into a principal; refuses revoked tokens and disabled users, audited",
+	"Service.SettleToken":         "AuthenticateToken for a request's token claim that no decided call of the request checked; audited",
 	// A capability URL: the secret feed token is the credential. It refuses
 	// a revoked feed or a disabled user (audited), and returns only the
 	// meetings of its own user's relationships (FindRelationships{PartyID}),
@@ -91,6 +92,8 @@ var authzAllowlist = map[string]string{
 	// creates due notifications (texts without content).
 	"Service.SchedulePurge":     "maintenance scheduled by the server itself at start-up",
 	"Service.ScheduleReminders": "maintenance scheduled by the server itself at start-up",
+	"Service.ScheduleDigest":    "the daily email digest, scheduled by the server itself at start-up",
+	"Service.SendMail":          "the outbox worker: sends what decided actions queued, in their transactions",
 	// Store hands out the store itself, for the health check's Ping and the
 	// operator CLI; whoever holds it holds the database.
 	"Service.Store": "health check and operator CLI",

@@ -30,8 +30,25 @@ type denied struct{ err *mentorvault.Error }
 // variables it sets afresh on every run (a list starts empty). Once the
 // attempts are spent the caller is told to try again (ECONFLICT).
 func (s *Service) inTx(ctx context.Context, fn func(tx mentorvault.Tx) error) error {
+	claim := mentorvault.PrincipalFrom(ctx).Token
+	run := fn
+	if claim != nil {
+		run = func(tx mentorvault.Tx) error {
+			err := fn(tx)
+			if claim.PendingUse() && (err == nil || keepDenied(err)) {
+				if terr := tx.TouchAPIToken(ctx, claim.TokenID, tx.Now()); terr != nil {
+					return terr
+				}
+			}
+			return err
+		}
+	}
 	for attempt := 1; ; attempt++ {
-		err := s.tryTx(ctx, fn)
+		err := s.tryTx(ctx, run)
+		if claim != nil {
+			// A token checked in fn was audited only if fn's work was kept.
+			claim.Settle(err == nil || keepDenied(err))
+		}
 		if !errors.Is(err, mentorvault.ErrLostRace) {
 			return err
 		}
@@ -102,6 +119,15 @@ type actor struct {
 // resolve loads the principal's user and roles. An anonymous principal, or
 // one whose account is gone or disabled, is refused and the refusal audited.
 func (s *Service) resolve(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, act policy.Action) (actor, error) {
+	if p.UserID == "" && p.Token != nil {
+		// An API request's token is checked, and its use audited, here in
+		// the request's own transaction.
+		vp, err := s.checkToken(ctx, tx, p)
+		if err != nil {
+			return actor{p: p}, err
+		}
+		p = vp
+	}
 	a := actor{p: p}
 	if !p.Anonymous() {
 		u, err := tx.FindUserByID(ctx, p.UserID)

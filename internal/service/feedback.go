@@ -247,27 +247,9 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 		if err != nil {
 			return err
 		}
-		st, err := tx.FindProgrammeSettings(ctx, prog.ID)
-		if err != nil {
-			return err
-		}
-		k = st.KThreshold
-		// The ratings are opened once per change of the programme's
-		// responses, not on every view: the count, read in this
-		// transaction, says whether the cached ones are still the set.
-		count, err := tx.CountProgrammeFeedback(ctx, prog.ID)
-		if err != nil {
-			return err
-		}
-		answers, ok := s.feedback.get(prog.ID, count)
-		if !ok {
-			if answers, err = s.programmeRatings(ctx, tx, prog.ID); err != nil {
-				return err
-			}
-			fresh, progID = &feedbackEntry{count: count, answers: answers}, prog.ID
-		}
-		out = mentorvault.AggregateFeedback(answers, k)
-		return s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
+		out, k, fresh, err = s.feedbackAggregatesIn(ctx, tx, a, prog)
+		progID = prog.ID
+		return err
 	})
 	// Only what a committed transaction read is cached: a batch that failed
 	// to commit may have shown this call a response that never was.
@@ -278,6 +260,36 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 }
 
 // programmeRatings opens every response of a programme and returns their
+
+// feedbackAggregatesIn is FeedbackAggregates inside a transaction of the
+// caller's, once feedback.aggregate is decided: the figures, the k
+// threshold, and the ratings this call opened (nil when the cache had
+// them), for the caller to cache once the transaction committed.
+func (s *Service) feedbackAggregatesIn(ctx context.Context, tx mentorvault.Tx, a actor, prog *mentorvault.Programme) ([]mentorvault.Aggregate, int, *feedbackEntry, error) {
+	st, err := tx.FindProgrammeSettings(ctx, prog.ID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	k := st.KThreshold
+	// The ratings are opened once per change of the programme's
+	// responses, not on every view: the count, read in this
+	// transaction, says whether the cached ones are still the set.
+	count, err := tx.CountProgrammeFeedback(ctx, prog.ID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	var fresh *feedbackEntry
+	answers, ok := s.feedback.get(prog.ID, count)
+	if !ok {
+		if answers, err = s.programmeRatings(ctx, tx, prog.ID); err != nil {
+			return nil, 0, nil, err
+		}
+		fresh = &feedbackEntry{count: count, answers: answers}
+	}
+	out := mentorvault.AggregateFeedback(answers, k)
+	return out, k, fresh, s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
+}
+
 // ratings (never their text), skipping erased and damaged ones.
 func (s *Service) programmeRatings(ctx context.Context, tx mentorvault.Tx, programmeID string) ([]mentorvault.FeedbackAnswer, error) {
 	resps, err := tx.FindProgrammeFeedback(ctx, programmeID)

@@ -63,6 +63,11 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 				return err
 			}
 			jobErr = s.runReminders(ctx, tx)
+		case mentorvault.JobMailDigest:
+			if err := tx.RescheduleJob(ctx, j.ID, tx.Now().Add(DigestEvery)); err != nil {
+				return err
+			}
+			jobErr = s.runDigest(ctx, tx)
 		default:
 			jobErr = fmt.Errorf("unknown job kind %q", j.Kind)
 		}

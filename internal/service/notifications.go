@@ -28,8 +28,18 @@ func (InApp) Notify(ctx context.Context, tx mentorvault.Tx, n *mentorvault.Notif
 
 // notify sends one notification through the service's notifiers.
 func (s *Service) notify(ctx context.Context, tx mentorvault.Tx, userID, kind, relID, refID, text, link, dedupe string) error {
+	return s.notifyBy(ctx, tx, "", userID, kind, relID, refID, text, link, dedupe)
+}
+
+// notifyBy is notify for a notification actorID caused. Every notification
+// is stored in-app and, when mail is on, queued as an email in the same
+// transaction.
+func (s *Service) notifyBy(ctx context.Context, tx mentorvault.Tx, actorID, userID, kind, relID, refID, text, link, dedupe string) error {
 	n := &mentorvault.Notification{ID: mentorvault.NewID(), UserID: userID, Kind: kind, RelationshipID: relID, RefID: refID,
-		Text: text, Link: link, DedupeKey: dedupe, CreatedAt: tx.Now()}
+		Text: text, Link: link, DedupeKey: dedupe, CreatedAt: tx.Now(), ActorID: actorID}
+	if err := s.queueMail(ctx, tx, n); err != nil {
+		return err
+	}
 	for _, nt := range s.notifiers {
 		if err := nt.Notify(ctx, tx, n); err != nil {
 			return err
@@ -40,7 +50,7 @@ func (s *Service) notify(ctx context.Context, tx mentorvault.Tx, userID, kind, r
 
 // notifyPartner notifies the party of rel who is not the actor.
 func (s *Service) notifyPartner(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, kind, refID, text, link, dedupe string) error {
-	return s.notify(ctx, tx, rel.Partner(a.user.ID), kind, rel.ID, refID, text, link, dedupe)
+	return s.notifyBy(ctx, tx, a.user.ID, rel.Partner(a.user.ID), kind, rel.ID, refID, text, link, dedupe)
 }
 
 func accountResource(u *mentorvault.User) policy.Account {

@@ -29,8 +29,9 @@ func (s *Service) relOpIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.
 
 // RelationshipPageFilter sizes the lists of the relationship page.
 type RelationshipPageFilter struct {
-	Notes    int // at most this many notes, newest first (0: DefaultNotes)
-	Meetings int // at most this many upcoming meetings (0: 50)
+	Notes       int // at most this many notes, newest first (0: DefaultNotes)
+	NotesOffset int // after skipping this many
+	Meetings    int // at most this many upcoming meetings (0: 50)
 }
 
 // RelationshipPage is what the relationship page shows, each panel with
@@ -61,7 +62,7 @@ type RelationshipPage struct {
 // its error field; the page itself fails only when the relationship may not
 // be seen (EUNAUTHENTICATED, ENOTFOUND) or on an internal error.
 func (s *Service) RelationshipPage(ctx context.Context, p mentorvault.Principal, id string, f RelationshipPageFilter) (*RelationshipPage, error) {
-	nf, mf := NoteFilter{Limit: f.Notes}, MeetingFilter{Upcoming: true, Limit: f.Meetings}
+	nf, mf := NoteFilter{Limit: f.Notes, Offset: f.NotesOffset}, MeetingFilter{Upcoming: true, Limit: f.Meetings}
 	if err := nf.check(); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ type PersonView struct {
 	// made), and InvitationExpiresAt when it stops working.
 	Invitation          mentorvault.InvitationState
 	InvitationExpiresAt *time.Time
+	// EmailFailingAt is when the SMTP server refused the person's address
+	// for good (nil while it is not failing): no more email goes there.
+	EmailFailingAt *time.Time
 	// Allowed holds what Cedar lets the viewer do to this person
 	// (personActions).
 	Allowed policy.Allowed
@@ -64,6 +67,8 @@ type PeoplePage struct {
 	Limit  int
 	Offset int
 	More   bool // there is a next page
+	// MailOn is whether the server sends email (invitations included).
+	MailOn bool
 	// Allowed holds what Cedar lets the viewer do on the organisation
 	// (people.create).
 	Allowed policy.Allowed
@@ -184,7 +189,7 @@ func (s *Service) People(ctx context.Context, p mentorvault.Principal, f PeopleF
 		if err != nil {
 			return err
 		}
-		out = &PeoplePage{Query: strings.TrimSpace(f.Query), Limit: f.Limit, Offset: f.Offset, People: []*PersonView{},
+		out = &PeoplePage{Query: strings.TrimSpace(f.Query), Limit: f.Limit, Offset: f.Offset, People: []*PersonView{}, MailOn: s.MailOn(),
 			Allowed: s.allowed(ctx, a, policy.Org{ID: a.user.OrgID}, policy.CreatePerson)}
 		if len(us) > f.Limit {
 			out.More, us = true, us[:f.Limit]
@@ -204,6 +209,9 @@ func (s *Service) People(ctx context.Context, p mentorvault.Principal, f PeopleF
 			}
 			out.People = append(out.People, v)
 		}
+		if err := markFailing(ctx, tx, out.People); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, a, "people.list", orgTarget(a.user.OrgID), fmt.Sprintf("offset=%d; shown=%d", f.Offset, len(out.People)))
 	})
 	return out, err
@@ -218,10 +226,33 @@ func (s *Service) PersonByID(ctx context.Context, p mentorvault.Principal, id st
 		if err != nil {
 			return err
 		}
-		out, err = s.personView(ctx, tx, a, u, nil)
-		return err
+		if out, err = s.personView(ctx, tx, a, u, nil); err != nil {
+			return err
+		}
+		return markFailing(ctx, tx, []*PersonView{out})
 	})
 	return out, err
+}
+
+// markFailing sets EmailFailingAt on the people whose address is failing,
+// with one query.
+func markFailing(ctx context.Context, tx mentorvault.Tx, vs []*PersonView) error {
+	addrs := make([]string, len(vs))
+	for i, v := range vs {
+		addrs[i] = v.Email
+	}
+	fs, err := tx.FindMailFailures(ctx, addrs)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		for _, v := range vs {
+			if mentorvault.NormalizeEmail(v.Email) == f.Address {
+				v.EmailFailingAt = &f.FailedAt
+			}
+		}
+	}
+	return nil
 }
 
 // NewPerson is a person an org admin adds. The line manager is named by ID
@@ -372,6 +403,9 @@ func (s *Service) newInvitation(ctx context.Context, tx mentorvault.Tx, a actor,
 		inv.CreatedByID = a.user.ID
 	}
 	if err := tx.CreateInvitation(ctx, inv); err != nil {
+		return nil, err
+	}
+	if err := s.queueInvitation(ctx, tx, a, u, "/invite/"+token); err != nil {
 		return nil, err
 	}
 	return &InvitationLink{Token: token, ExpiresAt: inv.ExpiresAt}, nil

@@ -27,15 +27,18 @@ type NewProgramme struct {
 }
 
 // ProgrammeUpdate changes a programme; nil fields stay as they are.
-// EnrolmentOpen is decided as programme.enrolment (a coordinator may), the
-// rest as programme.update (org admins). Archived true archives the
-// programme (and closes its enrolment), false brings it back.
+// EnrolmentOpen is decided as programme.enrolment (a coordinator may),
+// Topics (the list people who enrol choose from) as programme.edit (a
+// coordinator may), the rest as programme.update (org admins). Archived
+// true archives the programme (and closes its enrolment), false brings it
+// back.
 type ProgrammeUpdate struct {
 	Name, Description *string
 	Kind              *mentorvault.ProgrammeKind
 	EnrolmentOpen     *bool
 	DefaultCapacity   *int
 	Archived          *bool
+	Topics            *[]string
 }
 
 // ProgrammeStaff names a programme's coordinators and supervisors, each by
@@ -186,6 +189,14 @@ func (s *Service) UpdateProgramme(ctx context.Context, p mentorvault.Principal, 
 	if upd.EnrolmentOpen != nil {
 		acts = append(acts, policy.ProgrammeEnrolment)
 	}
+	if upd.Topics != nil {
+		acts = append(acts, policy.EditProgramme)
+		for _, t := range *upd.Topics {
+			if err := mentorvault.ValidateLines("topics", t); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if len(acts) == 0 {
 		return nil, mentorvault.Invalid("nothing to change", map[string]string{"": "give at least one field to change"})
 	}
@@ -221,6 +232,12 @@ func (s *Service) UpdateProgramme(ctx context.Context, p mentorvault.Principal, 
 		if upd.EnrolmentOpen != nil {
 			prog.EnrolmentOpen = *upd.EnrolmentOpen
 		}
+		topicsChanged := false
+		if upd.Topics != nil {
+			topics := trimmed(*upd.Topics)
+			topicsChanged = !slices.Equal(topics, prog.Topics)
+			prog.Topics = topics
+		}
 		if err := cleanProgramme(prog); err != nil {
 			return err
 		}
@@ -233,6 +250,15 @@ func (s *Service) UpdateProgramme(ctx context.Context, p mentorvault.Principal, 
 				detail = "unchanged"
 			}
 			if err := s.record(ctx, tx, a, "programme.update", progTarget(prog), detail); err != nil {
+				return err
+			}
+		}
+		if slices.Contains(acts, policy.EditProgramme) {
+			detail := fmt.Sprintf("topics=%d", len(prog.Topics))
+			if !topicsChanged {
+				detail += "; unchanged"
+			}
+			if err := s.record(ctx, tx, a, "programme.topics", progTarget(prog), detail); err != nil {
 				return err
 			}
 		}

@@ -20,13 +20,13 @@ type ProgrammeView struct {
 	// Allowed holds what Cedar lets the viewer do to the programme
 	// (programmeActions: edit its guidelines and settings, see its
 	// anonymous feedback figures, change it, open or close its enrolment,
-	// name its staff).
+	// name its staff, enrol, list who enrolled).
 	Allowed policy.Allowed
 }
 
 // programmeActions are what a programme's view says the viewer may do.
 var programmeActions = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
-	policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff}
+	policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments}
 
 func progResource(p *mentorvault.Programme) policy.Programme {
 	return policy.Programme{ID: p.ID, OrgID: p.OrgID}
@@ -53,40 +53,47 @@ func (s *Service) programmeCall(ctx context.Context, tx mentorvault.Tx, p mentor
 func (s *Service) Programme(ctx context.Context, p mentorvault.Principal, id string) (*ProgrammeView, error) {
 	var out *ProgrammeView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, prog, err := s.programmeCall(ctx, tx, p, policy.ViewProgramme, id)
-		if err != nil {
-			return err
-		}
-		out = &ProgrammeView{Programme: prog}
-		if out.Settings, err = tx.FindProgrammeSettings(ctx, prog.ID); err != nil {
-			return err
-		}
-		if g, err := tx.FindGuidelines(ctx, prog.ID, 0); err == nil {
-			out.Guidelines = g
-		} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
-			return err
-		}
-		roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: prog.ID})
-		if err != nil {
-			return err
-		}
-		out.Coordinators, out.Supervisors = []Person{}, []Person{}
-		for _, r := range roles {
-			who, err := person(ctx, tx, r.UserID)
-			if err != nil {
-				return err
-			}
-			switch r.Role {
-			case mentorvault.RoleCoordinator:
-				out.Coordinators = append(out.Coordinators, who)
-			case mentorvault.RoleSupervisor:
-				out.Supervisors = append(out.Supervisors, who)
-			}
-		}
-		out.Allowed = s.allowed(ctx, a, progResource(prog), programmeActions...)
-		return nil
+		var err error
+		_, _, out, err = s.programmeIn(ctx, tx, p, id)
+		return err
 	})
 	return out, err
+}
+
+// programmeIn is Programme inside a transaction of the caller's.
+func (s *Service) programmeIn(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, id string) (actor, *mentorvault.Programme, *ProgrammeView, error) {
+	a, prog, err := s.programmeCall(ctx, tx, p, policy.ViewProgramme, id)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	out := &ProgrammeView{Programme: prog}
+	if out.Settings, err = tx.FindProgrammeSettings(ctx, prog.ID); err != nil {
+		return a, nil, nil, err
+	}
+	if g, err := tx.FindGuidelines(ctx, prog.ID, 0); err == nil {
+		out.Guidelines = g
+	} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+		return a, nil, nil, err
+	}
+	roles, err := tx.FindProgrammeRoles(ctx, mentorvault.ProgrammeRoleFilter{ProgrammeID: prog.ID})
+	if err != nil {
+		return a, nil, nil, err
+	}
+	out.Coordinators, out.Supervisors = []Person{}, []Person{}
+	for _, r := range roles {
+		who, err := person(ctx, tx, r.UserID)
+		if err != nil {
+			return a, nil, nil, err
+		}
+		switch r.Role {
+		case mentorvault.RoleCoordinator:
+			out.Coordinators = append(out.Coordinators, who)
+		case mentorvault.RoleSupervisor:
+			out.Supervisors = append(out.Supervisors, who)
+		}
+	}
+	out.Allowed = s.allowed(ctx, a, progResource(prog), programmeActions...)
+	return a, prog, out, nil
 }
 
 // Guidelines returns one published version of a programme's guidelines (0:

@@ -194,6 +194,10 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 			return err
 		}
 		out = vs[0]
+		if err := s.notifyPartner(ctx, tx, a, r, mentorvault.NotifyRelationshipProposed, r.ID, a.user.Name+" proposed a mentoring relationship with you.",
+			"/relationships/"+r.ID, "relationship.proposed:"+r.ID); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), withSeal("kind="+string(r.Kind), parties))
 	})
 	return out, err
@@ -270,6 +274,20 @@ var lifecycleActions = map[mentorvault.LifecycleAction]policy.Action{
 	mentorvault.ActClose:    policy.CloseRelationship,
 }
 
+// lifecycleNotices are the notifications each lifecycle action sends the
+// other party, and lifecycleWords how their texts say it.
+var (
+	lifecycleNotices = map[mentorvault.LifecycleAction]string{
+		mentorvault.ActAccept: mentorvault.NotifyRelationshipAccepted, mentorvault.ActDecline: mentorvault.NotifyRelationshipDeclined,
+		mentorvault.ActWithdraw: mentorvault.NotifyRelationshipWithdrawn, mentorvault.ActPause: mentorvault.NotifyRelationshipPaused,
+		mentorvault.ActResume: mentorvault.NotifyRelationshipResumed, mentorvault.ActClose: mentorvault.NotifyRelationshipClosed,
+	}
+	lifecycleWords = map[mentorvault.LifecycleAction]string{
+		mentorvault.ActAccept: "accepted", mentorvault.ActDecline: "declined", mentorvault.ActWithdraw: "withdrew",
+		mentorvault.ActPause: "paused", mentorvault.ActResume: "resumed", mentorvault.ActClose: "closed",
+	}
+)
+
 // LifecycleAction is the policy action that decides the lifecycle action a
 // ("" for an unknown one), for a view to look it up in RelationshipView.Allowed.
 func LifecycleAction(a mentorvault.LifecycleAction) policy.Action { return lifecycleActions[a] }
@@ -311,6 +329,12 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 			return err
 		}
 		out = vs[0]
+		if kind := lifecycleNotices[action]; kind != "" {
+			if err := s.notifyPartner(ctx, tx, a, rel, kind, rel.ID, fmt.Sprintf("%s %s the mentoring relationship.", a.user.Name, lifecycleWords[action]),
+				"/relationships/"+rel.ID, kind+":"+rel.ID+":"+tx.Now().Format("20060102150405.000000")); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, a, "relationship."+string(action), relTarget(rel), fmt.Sprintf("from=%s; to=%s", from, rel.Status))
 	})
 	return out, err

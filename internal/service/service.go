@@ -26,6 +26,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// Notifiers receive every notification after the in-app one (e.g. email).
 	Notifiers []Notifier
+	// Mail, when set, queues every notification as an email too (see
+	// SendMail); nil leaves mail off.
+	Mail *MailOptions
 }
 
 // Service is the one entry point to mentorvault's data.

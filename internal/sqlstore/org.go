@@ -43,10 +43,10 @@ func (tx *Tx) FindOrgs(ctx context.Context) ([]*mentorvault.Org, error) {
 // CreateProgramme stores a new programme. Returns ECONFLICT for a duplicate
 // ID and EINVALID for an unknown organisation.
 func (tx *Tx) CreateProgramme(ctx context.Context, p *mentorvault.Programme) error {
-	_, err := tx.write(ctx, `INSERT INTO programmes (id, org_id, name, description, kind, enrolment_open, default_capacity, created_at, archived_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.write(ctx, `INSERT INTO programmes (id, org_id, name, description, kind, enrolment_open, default_capacity, topics, created_at, archived_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.OrgID, p.Name, p.Description, string(programmeKind(p.Kind)), p.EnrolmentOpen, programmeCapacity(p.DefaultCapacity),
-		tx.d.timeArg(p.CreatedAt), tx.d.nullTimeArg(p.ArchivedAt))
+		jsonList(p.Topics), tx.d.timeArg(p.CreatedAt), tx.d.nullTimeArg(p.ArchivedAt))
 	return mapError("create programme", "programme", err)
 }
 
@@ -66,13 +66,13 @@ func programmeCapacity(n int) int {
 	return n
 }
 
-const programmeColumns = `id, org_id, name, description, kind, enrolment_open, default_capacity, created_at, archived_at`
+const programmeColumns = `id, org_id, name, description, kind, enrolment_open, default_capacity, topics, created_at, archived_at`
 
 func scanProgramme(s interface{ Scan(...any) error }) (*mentorvault.Programme, error) {
 	var p mentorvault.Programme
 	var kind string
 	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.Description, &kind, &p.EnrolmentOpen, &p.DefaultCapacity,
-		timeCol{&p.CreatedAt}, nullTimeCol{&p.ArchivedAt}); err != nil {
+		listCol{&p.Topics}, timeCol{&p.CreatedAt}, nullTimeCol{&p.ArchivedAt}); err != nil {
 		return nil, err
 	}
 	p.Kind = mentorvault.ProgrammeKind(kind)
@@ -100,8 +100,8 @@ func (tx *Tx) LockProgrammeByID(ctx context.Context, id string) (*mentorvault.Pr
 
 // UpdateProgramme stores a programme's editable fields. Returns ENOTFOUND.
 func (tx *Tx) UpdateProgramme(ctx context.Context, p *mentorvault.Programme) error {
-	res, err := tx.write(ctx, `UPDATE programmes SET name = ?, description = ?, kind = ?, enrolment_open = ?, default_capacity = ?, archived_at = ? WHERE id = ?`,
-		p.Name, p.Description, string(p.Kind), p.EnrolmentOpen, p.DefaultCapacity, tx.d.nullTimeArg(p.ArchivedAt), p.ID)
+	res, err := tx.write(ctx, `UPDATE programmes SET name = ?, description = ?, kind = ?, enrolment_open = ?, default_capacity = ?, topics = ?, archived_at = ? WHERE id = ?`,
+		p.Name, p.Description, string(p.Kind), p.EnrolmentOpen, p.DefaultCapacity, jsonList(p.Topics), tx.d.nullTimeArg(p.ArchivedAt), p.ID)
 	if err != nil {
 		return mapError("update programme", "programme", err)
 	}

@@ -156,16 +156,9 @@ type feedbackAggs struct {
 	Rows []aggRow
 }
 
-// feedbackAggs is the programme's anonymous feedback figures for those who
-// may see them, nil for everyone else.
-func (h *Handler) feedbackAggs(r *http.Request, programmeID string) *feedbackAggs {
-	as, k, err := h.svc.FeedbackAggregates(r.Context(), httpx.Principal(r), programmeID)
-	if err != nil {
-		if mentorvault.ErrorCode(err) == mentorvault.EINTERNAL {
-			httpx.LogError(h.log, r, err)
-		}
-		return nil
-	}
+// feedbackFigures is the programme's anonymous feedback figures as the
+// page shows them (the service withheld those below k).
+func feedbackFigures(as []mentorvault.Aggregate, k int) *feedbackAggs {
 	out := &feedbackAggs{K: k}
 	for _, a := range as {
 		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld})

@@ -82,6 +82,9 @@ func (h *Handler) programmeRefused(w http.ResponseWriter, r *http.Request, bad r
 	if r.URL.Path == "/programmes/"+r.PathValue("id")+"/edit" {
 		pg.Edit, _ = form.ParseProgramme(r.PostForm)
 	}
+	if r.URL.Path == "/programmes/"+r.PathValue("id")+"/topics" {
+		pg.TopicsText = r.PostFormValue("topics")
+	}
 	if r.URL.Path == "/programmes/"+r.PathValue("id")+"/staff" {
 		pg.CoordinatorsText, pg.SupervisorsText = r.PostFormValue("coordinators"), r.PostFormValue("supervisors")
 	}

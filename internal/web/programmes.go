@@ -7,10 +7,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/httpx"
-	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
@@ -36,14 +36,28 @@ type programmePage struct {
 	CoordinatorsText, SupervisorsText string
 	ManageErr                         string
 	ManageFields                      map[string]string
+	// Enrolment: the viewer's own (nil if they never enrolled), the form
+	// to join or change it and its refusal; the enrolled people for the
+	// programme's coordinators (nil for anyone else); the topics form.
+	Enrolment   *service.EnrolmentView
+	Enrolled    *service.EnrolmentList
+	EnrolForm   form.Enrolment
+	EnrolErr    string
+	EnrolFields map[string]string
+	TopicsText  string
+	TimeZones   []string
 }
 
 func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
-	pv, err := h.svc.Programme(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	offset, _ := strconv.Atoi(r.URL.Query().Get("enrolled_offset"))
+	page, err := h.svc.ProgrammePage(r.Context(), httpx.Principal(r), r.PathValue("id"), service.EnrolmentPageFilter{Offset: max(offset, 0)})
 	if err != nil {
 		return nil, err
 	}
+	pv := page.ProgrammeView
 	pg := &programmePage{base: h.base(r, pv.Name), Prog: pv, Done: r.URL.Query().Get("done"), Fields: map[string]string{},
+		Enrolment: page.Enrolment, Enrolled: page.Enrolled, EnrolForm: enrolForm(page.Enrolment, pv), EnrolFields: map[string]string{},
+		TopicsText: strings.Join(pv.Topics, "\n"), TimeZones: form.TimeZones,
 		Edit:             form.Programme{Name: pv.Name, Description: pv.Description, Kind: string(pv.Kind), EnrolmentOpen: pv.EnrolmentOpen, DefaultCapacity: pv.DefaultCapacity},
 		CoordinatorsText: emailsText(pv.Coordinators), SupervisorsText: emailsText(pv.Supervisors)}
 	if pv.Guidelines != nil {
@@ -66,8 +80,8 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
-	if pv.Allowed.Has(policy.ViewFeedbackAggregates) {
-		pg.Feedback = h.feedbackAggs(r, pv.ID)
+	if page.Feedback != nil {
+		pg.Feedback = feedbackFigures(page.Feedback, page.FeedbackK)
 	}
 	return pg, nil
 }

@@ -107,6 +107,7 @@ type relationshipPage struct {
 	MayAsk     bool // the viewer may ask a party for input (a requester, or a party's line manager)
 	Actions    []actionButton
 	Notes      []noteView
+	NotesPager Pager // older and newer pages of notes
 	NotesError string
 	NoteBody   string
 	NoteVis    string
@@ -149,23 +150,31 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 	return out
 }
 
-// Page sizes of the relationship page's lists.
+// Page sizes of the relationship page's lists: the newest notes, older ones
+// a page at a time (?offset=N).
 const (
-	relationshipPageNotes    = 200
+	relationshipPageNotes    = 20
 	relationshipPageMeetings = 5
 )
 
 func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	p := httpx.Principal(r)
-	// The view and every panel in one transaction (service.RelationshipPage).
-	rp, err := h.svc.RelationshipPage(r.Context(), p, r.PathValue("id"),
-		service.RelationshipPageFilter{Notes: relationshipPageNotes, Meetings: relationshipPageMeetings})
+	offset, err := pageOffset(r)
 	if err != nil {
 		return nil, err
 	}
+	// The view and every panel in one transaction (service.RelationshipPage);
+	// one note more than the page shows says whether there are older ones.
+	rp, err := h.svc.RelationshipPage(r.Context(), p, r.PathValue("id"),
+		service.RelationshipPageFilter{Notes: relationshipPageNotes + 1, NotesOffset: offset, Meetings: relationshipPageMeetings})
+	if err != nil {
+		return nil, err
+	}
+	more := len(rp.Notes) > relationshipPageNotes
+	rp.Notes = rp.Notes[:min(len(rp.Notes), relationshipPageNotes)]
 	v := rp.Rel
 	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
-		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done")}
+		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done"), NotesPager: pagerOf(0, 0, false)}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
 	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr)
 	if !pg.Party {
@@ -174,6 +183,7 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	}
 	pg.Other = v.Other(p.UserID)
 	pg.Habits = habitsPanelFor(v, rp)
+	pg.NotesPager = pagerOf(offset, relationshipPageNotes, more)
 	if rp.NotesErr == nil {
 		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,

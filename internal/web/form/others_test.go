@@ -2,6 +2,7 @@ package form_test
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -265,4 +266,22 @@ func TestParseReview(t *testing.T) {
 	if r.Answer != "yes" || !r.Amend {
 		t.Errorf("%+v", r)
 	}
+}
+
+func FuzzParseEmailSettings(f *testing.F) {
+	f.Add("Europe/London", "meeting.changed", "digest")
+	f.Add("", "x", "")
+	f.Fuzz(func(t *testing.T, tz, kind, mode string) {
+		v := url.Values{"time_zone": {tz}, form.ModePrefix + kind: {mode}}
+		got, p := form.ParseEmailSettings(v)
+		if p != nil && p["time_zone"] == "" {
+			t.Fatalf("problems without the time zone's: %v", p)
+		}
+		if p == nil && got.TimeZone != "" && !slices.Contains(form.TimeZones, got.TimeZone) {
+			t.Fatalf("accepted the zone %q", got.TimeZone)
+		}
+		if got.Modes[kind] != mode {
+			t.Fatalf("mode of %q: %q, want %q", kind, got.Modes[kind], mode)
+		}
+	})
 }

@@ -25,6 +25,11 @@ type ProgrammeFigures struct {
 	// theirs at or after it (so nothing is computed on page view).
 	ActiveParties  int
 	ReviewsOverdue int
+	// Enrolled is how many people are enrolled (not withdrawn) in the
+	// programme; Unmatched how many of them are in no open relationship
+	// of it (proposed, accepted, agreeing, active or paused): waiting to
+	// be matched.
+	Enrolled, Unmatched int
 }
 
 // HomeStore reads the counts of the home page's dashboards, each in one

@@ -231,14 +231,8 @@ func (h *Handler) ProgrammeOverview(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return nil, err
 		}
-		// Waiting to be matched is null until enrolment exists.
-		var waiting *figureJSON
-		if d.WaitingToBeMatched != nil {
-			f := figureOut(*d.WaitingToBeMatched)
-			waiting = &f
-		}
 		return map[string]any{"programme_id": d.Programme.ID, "name": d.Programme.Name, "k_threshold": d.K,
 			"active": d.Active, "paused": d.Paused, "proposals_pending": d.ProposalsPending, "awaiting_signature": d.AwaitingSignature,
-			"reviews_overdue": figureOut(d.ReviewsOverdue), "waiting_to_be_matched": waiting}, nil
+			"reviews_overdue": figureOut(d.ReviewsOverdue), "waiting_to_be_matched": figureOut(d.WaitingToBeMatched)}, nil
 	})(w, r)
 }

@@ -27,7 +27,7 @@ func TestWebHome(t *testing.T) {
 				contains []string
 			}{
 				{"grace", []string{`id="home-admin"`}, []string{"Invited, not joined yet", `href="/people"`, `href="/programmes"`}},
-				{"carol", []string{`id="home-coordinator"`}, []string{"Leadership Mentoring", "Active pairs", "fewer than 5", "not counted yet"}},
+				{"carol", []string{`id="home-coordinator"`}, []string{"Leadership Mentoring", "Active pairs", "fewer than 5", `<dd class="fig-waiting"><strong>fewer than 5</strong>`}},
 				{"frank", []string{`id="home-requests"`}, []string{"You asked Alice Archer about Bob Baker", "Waiting for an answer"}},
 				{"erin", []string{`id="home-supervisor"`}, []string{"A mentee in Leadership Mentoring"}},
 				{"alice", []string{`id="home-party"`}, []string{"Bob Baker", `id="home-meetings"`}},

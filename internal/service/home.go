@@ -103,8 +103,8 @@ func kFigure(n, population, k int) Figure {
 // not apply. Whose review is overdue is about what people do in their
 // relationship, which no coordinator sees one by one, so it is a Figure
 // over the people of the programme's active relationships, withheld below
-// k with its complement. So is, once enrolment exists, the number of
-// people waiting to be matched (who enrolled is personal).
+// k with its complement. So is the number of people waiting to be
+// matched (who enrolled is personal).
 type ProgrammeDashboard struct {
 	Programme         *mentorvault.Programme
 	K                 int // the programme's k threshold
@@ -113,12 +113,10 @@ type ProgrammeDashboard struct {
 	ProposalsPending  int
 	AwaitingSignature int
 	ReviewsOverdue    Figure // people with a review overdue, of those in active relationships
-	// WaitingToBeMatched is the number of people enrolled and not yet
-	// matched: a Figure under the k rule. It is nil until enrolment exists
-	// (it is being built on another branch, which fills this in from its
-	// own table); until then the page says it is not available, never a
-	// made-up number.
-	WaitingToBeMatched *Figure
+	// WaitingToBeMatched is the number of people enrolled and in no open
+	// relationship of the programme, out of those enrolled: who enrolled
+	// is personal, so it is a Figure under the k rule.
+	WaitingToBeMatched Figure
 }
 
 // RequestsSection is the newest of the input requests the caller made.
@@ -334,13 +332,10 @@ func (s *Service) dashboard(ctx context.Context, tx mentorvault.Tx, pr *mentorva
 	if err != nil {
 		return nil, err
 	}
-	// WaitingToBeMatched stays nil here until enrolment exists: its work
-	// adds the enrolled and the unmatched counts to ProgrammeFigures (in
-	// CountProgrammeFigures' queries, never one per person) and sets it to
-	// kFigure(unmatched, enrolled, k).
 	return &ProgrammeDashboard{Programme: pr, K: st.KThreshold, Active: f.Active, Paused: f.Paused,
 		ProposalsPending: f.Proposed, AwaitingSignature: f.AwaitingSignature,
-		ReviewsOverdue: kFigure(f.ReviewsOverdue, f.ActiveParties, st.KThreshold)}, nil
+		ReviewsOverdue:     kFigure(f.ReviewsOverdue, f.ActiveParties, st.KThreshold),
+		WaitingToBeMatched: kFigure(f.Unmatched, f.Enrolled, st.KThreshold)}, nil
 }
 
 // homeRequests is the newest page of the caller's input requests

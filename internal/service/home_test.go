@@ -118,8 +118,8 @@ func TestHomeSections(t *testing.T) {
 		if !d.ReviewsOverdue.Withheld || !d.ReviewsOverdue.FewerThanK || d.ReviewsOverdue.N != 0 {
 			t.Errorf("no review is overdue among 2 people, k 5: %+v, want withheld as fewer than k", d.ReviewsOverdue)
 		}
-		if d.WaitingToBeMatched != nil {
-			t.Error("people waiting to be matched without enrolment")
+		if w := d.WaitingToBeMatched; !w.Withheld || !w.FewerThanK || w.N != 0 {
+			t.Errorf("one person (heidi) waiting to be matched, k 5: %+v, want fewer than k", w)
 		}
 		// heidi and frank accept a pair: their agreement waits for signatures.
 		pair := newPair(t, e)

@@ -91,5 +91,27 @@ FROM (
 		f.ActiveParties, f.ReviewsOverdue = c.parties, c.overdue
 		out[c.prog] = f
 	}
+	// The people enrolled, and those of them in no open relationship of
+	// the programme: waiting to be matched.
+	open := []any{string(mentorvault.StatusProposed), string(mentorvault.StatusAccepted), string(mentorvault.StatusAgreeing),
+		string(mentorvault.StatusActive), string(mentorvault.StatusPaused)}
+	rows, err = tx.query(ctx, `SELECT e.programme_id, COUNT(DISTINCT e.user_id),
+	COUNT(DISTINCT CASE WHEN NOT EXISTS (
+		SELECT 1 FROM relationships r WHERE r.programme_id = e.programme_id AND r.status IN (`+marks(len(open))+`)
+		AND (r.mentor_id = e.user_id OR r.mentee_id = e.user_id)
+	) THEN e.user_id END)
+FROM enrolments e WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`) GROUP BY e.programme_id`, append(open, ids...)...)
+	enrolled, err := collect(rows, err, "count programme enrolments", func(r *sql.Rows) (partyCount, error) {
+		var c partyCount
+		return c, r.Scan(&c.prog, &c.parties, &c.overdue)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range enrolled {
+		f := out[c.prog]
+		f.Enrolled, f.Unmatched = c.parties, c.overdue
+		out[c.prog] = f
+	}
 	return out, nil
 }

@@ -54,6 +54,7 @@ type Tx interface {
 	StatementStore
 	ThreeWayStore
 	MailStore
+	HomeStore
 }
 
 // OrgStore stores organisations.

@@ -206,3 +206,33 @@ func (h *Handler) Guidelines(w http.ResponseWriter, r *http.Request) error {
 		return asJSON(guidelinesOut)(h.svc.Guidelines(r.Context(), httpx.Principal(r), r.PathValue("id"), int(n)))
 	})(w, r)
 }
+
+// figureJSON is a count under the k rule: N only when shown.
+type figureJSON struct {
+	N          *int `json:"n"`
+	Withheld   bool `json:"withheld"`
+	FewerThanK bool `json:"fewer_than_k"`
+}
+
+func figureOut(f service.Figure) figureJSON {
+	out := figureJSON{Withheld: f.Withheld, FewerThanK: f.FewerThanK}
+	if !f.Withheld {
+		n := f.N
+		out.N = &n
+	}
+	return out
+}
+
+// ProgrammeOverview serves GET /api/v1/programmes/{id}/overview: the
+// programme's dashboard for its coordinators, counts only.
+func (h *Handler) ProgrammeOverview(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Get(func(r *http.Request) (map[string]any, error) {
+		d, err := h.svc.ProgrammeOverview(r.Context(), httpx.Principal(r), r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"programme_id": d.Programme.ID, "name": d.Programme.Name, "k_threshold": d.K,
+			"active": d.Active, "paused": d.Paused, "proposals_pending": d.ProposalsPending, "awaiting_signature": d.AwaitingSignature,
+			"reviews_overdue": figureOut(d.ReviewsOverdue), "waiting_to_be_matched": figureOut(d.WaitingToBeMatched)}, nil
+	})(w, r)
+}

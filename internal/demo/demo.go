@@ -23,6 +23,10 @@ type Person struct {
 	Manager         string // key of the line manager
 	OrgAdmin        bool
 	Requester       bool
+	// Invited is true for someone an org admin added who has not joined
+	// yet (no password: they cannot sign in until they use their
+	// invitation); Deactivated for someone who left (cannot sign in).
+	Invited, Deactivated bool
 }
 
 // Email is the person's sign-in email.
@@ -41,6 +45,55 @@ var People = []Person{
 	{Key: "heidi", Name: "Heidi Hall", Role: "member, in no relationship"},
 	{Key: "ivan", Name: "Ivan Ivanov", Role: "proposed to mentor Judy"},
 	{Key: "judy", Name: "Judy Jones", Role: "invited to be mentored by Ivan"},
+
+	// The rest of Northwind, under its chief executive: four departments,
+	// each with a head, managers and their staff. (The ten above keep no
+	// manager but Bob's: tests rely on them as they are.)
+	{Key: "kwame", Name: "Kwame Mensah", Role: "chief executive"},
+	{Key: "leona", Name: "Leona Lindqvist", Role: "head of Engineering", Manager: "kwame"},
+	{Key: "marco", Name: "Marco Rossi", Role: "head of Sales", Manager: "kwame"},
+	{Key: "rosa", Name: "Rosa Delgado", Role: "head of Operations", Manager: "kwame"},
+	{Key: "sofia", Name: "Sofia Lindgren", Role: "head of People", Manager: "kwame"},
+	{Key: "quentin", Name: "Quentin Blake", Role: "engineering manager, platform", Manager: "leona"},
+	{Key: "ursula", Name: "Ursula Meyer", Role: "engineering manager, product", Manager: "leona"},
+	{Key: "priya", Name: "Priya Raman", Role: "engineer, platform; peer partner of Tariq", Manager: "quentin"},
+	{Key: "tariq", Name: "Tariq Aziz", Role: "engineer, platform; peer partner of Priya", Manager: "quentin"},
+	{Key: "yuki", Name: "Yuki Tanaka", Role: "engineer, platform", Manager: "quentin"},
+	{Key: "sven", Name: "Sven Ek", Role: "engineer, platform", Manager: "quentin"},
+	{Key: "zara", Name: "Zara Ahmed", Role: "engineer, product; peer partner of Ravi", Manager: "ursula"},
+	{Key: "felix", Name: "Felix Wagner", Role: "engineer, product", Manager: "ursula"},
+	{Key: "lena", Name: "Lena Virtanen", Role: "designer, product; proposed a peer circle to Mateo", Manager: "ursula"},
+	{Key: "wes", Name: "Wesley Okafor", Role: "sales manager, enterprise", Manager: "marco"},
+	{Key: "xenia", Name: "Xenia Petrova", Role: "sales manager, partnerships", Manager: "marco"},
+	{Key: "mateo", Name: "Mateo Silva", Role: "account executive", Manager: "wes"},
+	{Key: "noor", Name: "Noor Haddad", Role: "account executive", Manager: "wes"},
+	{Key: "joao", Name: "João Pereira", Role: "account executive, invited, not joined yet", Manager: "wes", Invited: true},
+	{Key: "ravi", Name: "Ravi Patel", Role: "partner manager; peer partner of Zara", Manager: "xenia"},
+	{Key: "elsa", Name: "Elsa Berg", Role: "partner manager", Manager: "xenia"},
+	{Key: "tomas", Name: "Tomás Herrera", Role: "operations manager, facilities", Manager: "rosa"},
+	{Key: "amaya", Name: "Amaya Ruiz", Role: "facilities coordinator", Manager: "tomas"},
+	{Key: "viktor", Name: "Viktor Horvat", Role: "facilities technician, left (deactivated)", Manager: "tomas", Deactivated: true},
+	{Key: "lars", Name: "Lars Jensen", Role: "finance operations manager", Manager: "rosa"},
+	{Key: "mei", Name: "Mei Lin", Role: "finance analyst", Manager: "lars"},
+	{Key: "hugo", Name: "Hugo Martin", Role: "finance analyst, invited, not joined yet", Manager: "lars", Invited: true},
+	{Key: "paula", Name: "Paula Costa", Role: "people partner; supervisor of Peer Learning Circles", Manager: "sofia"},
+	{Key: "ines", Name: "Inês Moreira", Role: "people operations", Manager: "sofia"},
+	{Key: "kai", Name: "Kai Nakamura", Role: "learning lead; coordinator of Peer Learning Circles", Manager: "sofia"},
+}
+
+// Programme is a demo programme: its kind and its staff (demo keys).
+type Programme struct {
+	Name, Description       string
+	Kind                    mentorvault.ProgrammeKind
+	EnrolmentOpen           bool
+	Coordinator, Supervisor string
+}
+
+// Programmes are the demo programmes, in the order they are created.
+var Programmes = []Programme{
+	{Name: "Leadership Mentoring", Kind: mentorvault.ProgrammeMentoring, EnrolmentOpen: true, Coordinator: "carol", Supervisor: "erin"},
+	{Name: "Peer Learning Circles", Kind: mentorvault.ProgrammePeer, EnrolmentOpen: true, Coordinator: "kai", Supervisor: "paula",
+		Description: "Pairs of colleagues from different teams who learn from each other as equals, meeting every few weeks."},
 }
 
 // Seed creates the demo organisation unless one already exists. It reports
@@ -58,7 +111,15 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 		return false, err
 	}
 	users := map[string]*service.Account{}
+	as := func(key string) mentorvault.Principal {
+		return mentorvault.Principal{UserID: users[key].ID, OrgID: org.ID, Via: "demo"}
+	}
+	var invited, deactivated []Person
 	for _, p := range People {
+		if p.Invited {
+			invited = append(invited, p) // added by the org admin below
+			continue
+		}
 		mgr := ""
 		if p.Manager != "" {
 			mgr = users[p.Manager].Email
@@ -69,19 +130,32 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 			return false, fmt.Errorf("demo user %s: %w", p.Key, err)
 		}
 		users[p.Key] = u
+		if p.Deactivated {
+			deactivated = append(deactivated, p)
+		}
 	}
-	prog, err := svc.OperatorCreateProgramme(ctx, org.ID, "Leadership Mentoring")
+	// Grace added the newest people; they have not used their invitation
+	// yet. One person left and she deactivated their account.
+	for _, p := range invited {
+		if _, _, err := svc.AddPerson(ctx, as("grace"), service.NewPerson{Name: p.Name, Email: p.Email(), ManagerEmail: p.Manager + "@northwind.example"}); err != nil {
+			return false, fmt.Errorf("demo invitation %s: %w", p.Key, err)
+		}
+	}
+	for _, p := range deactivated {
+		if _, err := svc.DeactivatePerson(ctx, as("grace"), users[p.Key].ID); err != nil {
+			return false, fmt.Errorf("demo deactivation %s: %w", p.Key, err)
+		}
+	}
+	lead := Programmes[0]
+	prog, err := svc.OperatorCreateProgramme(ctx, org.ID, lead.Name)
 	if err != nil {
 		return false, err
 	}
-	if err := svc.OperatorAddProgrammeRole(ctx, prog.ID, users["carol"].Email, mentorvault.RoleCoordinator); err != nil {
+	if err := svc.OperatorAddProgrammeRole(ctx, prog.ID, users[lead.Coordinator].Email, mentorvault.RoleCoordinator); err != nil {
 		return false, err
 	}
-	if err := svc.OperatorAddProgrammeRole(ctx, prog.ID, users["erin"].Email, mentorvault.RoleSupervisor); err != nil {
+	if err := svc.OperatorAddProgrammeRole(ctx, prog.ID, users[lead.Supervisor].Email, mentorvault.RoleSupervisor); err != nil {
 		return false, err
-	}
-	as := func(key string) mentorvault.Principal {
-		return mentorvault.Principal{UserID: users[key].ID, OrgID: org.ID, Via: "demo"}
 	}
 
 	// The programme publishes its guidelines.
@@ -160,7 +234,45 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 		map[string]mentorvault.EnrolmentRole{"heidi@northwind.example": mentorvault.EnrolMentee}); err != nil {
 		return false, err
 	}
+	if err := seedPeer(ctx, svc, as, users); err != nil {
+		return false, fmt.Errorf("demo peer programme: %w", err)
+	}
 	return true, nil
+}
+
+// seedPeer creates the peer programme, run by Kai with Paula as its
+// supervisor, open for enrolment: Priya and Tariq, and Zara and Ravi, are
+// partners who signed their agreement; Lena proposed a pair to Mateo.
+func seedPeer(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, users map[string]*service.Account) error {
+	pp := Programmes[1]
+	v, err := svc.CreateProgramme(ctx, as("grace"), service.NewProgramme{Name: pp.Name, Description: pp.Description, Kind: pp.Kind, EnrolmentOpen: pp.EnrolmentOpen})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.SetProgrammeStaff(ctx, as("grace"), v.ID, service.ProgrammeStaff{
+		Coordinators: []string{users[pp.Coordinator].Email}, Supervisors: []string{users[pp.Supervisor].Email}}); err != nil {
+		return err
+	}
+	for _, pair := range [][2]string{{"priya", "tariq"}, {"zara", "ravi"}} {
+		rel, err := svc.ProposeRelationship(ctx, as(pair[0]), service.ProposeInput{OtherEmail: users[pair[1]].Email, MyRole: "partner", ProgrammeID: v.ID})
+		if err != nil {
+			return err
+		}
+		if _, err := svc.Transition(ctx, as(pair[1]), rel.ID, mentorvault.ActAccept); err != nil {
+			return err
+		}
+		draft, err := svc.StartDraft(ctx, as(pair[0]), rel.ID)
+		if err != nil {
+			return err
+		}
+		for _, who := range pair {
+			if _, err := svc.SignAgreement(ctx, as(who), rel.ID, draft.ID, draft.Hash, Password); err != nil {
+				return fmt.Errorf("signed by %s: %w", who, err)
+			}
+		}
+	}
+	_, err = svc.ProposeRelationship(ctx, as("lena"), service.ProposeInput{OtherEmail: users["mateo"].Email, MyRole: "partner", ProgrammeID: v.ID})
+	return err
 }
 
 // seedHabits gives alice and bob a history: past sessions (held, one
@@ -346,7 +458,10 @@ Questions? Ask the programme coordinator, or consult a mentoring supervisor in c
 func LoginHelp(url string) string {
 	s := fmt.Sprintf("Demo organisation %q: open %s and sign in with any of these accounts, password %q:\n", OrgName, url, Password)
 	for _, p := range People {
-		s += fmt.Sprintf("  %-26s %s\n", p.Email(), p.Role)
+		if p.Invited || p.Deactivated {
+			continue // they cannot sign in
+		}
+		s += fmt.Sprintf("  %-28s %s\n", p.Email(), p.Role)
 	}
 	return s
 }

@@ -116,7 +116,7 @@ var (
 	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
 	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
-		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments}
+		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments, policy.ProgrammeDashboard}
 	enrolmentActions = []policy.Action{policy.ReadEnrolment, policy.UpdateEnrolment}
 	accountActions   = []policy.Action{policy.ManageAccount}
 	personActions    = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
@@ -515,55 +515,55 @@ var matrix = []table{
 	{
 		title: "Own programme P (acme; carol coordinates it, erin supervises it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list
-			"member":              "A    D    D    D    D     D  A    D",
-			"mentor":              "A    D    D    D    D     D  A    D",
-			"mentee":              "A    D    D    D    D     D  A    D",
-			"coordinator":         "A    A    A    D    A     D  A    A",
-			"supervisor":          "A    D    D    D    D     D  A    D",
-			"line manager":        "A    D    D    D    D     D  A    D",
-			"requester":           "A    D    D    D    D     D  A    D",
-			"org admin":           "A    A    A    A    A     A  A    D",
-			"other pair's mentor": "A    D    D    D    D     D  A    D",
-			"other-org user":      "D    D    D    D    D     D  D    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "A    D    D    D    D     D  A    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D",
+			"coordinator":         "A    A    A    D    A     D  A    A    A",
+			"supervisor":          "A    D    D    D    D     D  A    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
 		},
 	},
 	{
 		title: "Another programme Q of acme (nobody here coordinates or supervises it: carol and erin are staff of another programme)", resource: pQ, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list
-			"member":              "A    D    D    D    D     D  A    D",
-			"mentor":              "A    D    D    D    D     D  A    D",
-			"mentee":              "A    D    D    D    D     D  A    D",
-			"coordinator":         "A    D    D    D    D     D  A    D",
-			"supervisor":          "A    D    D    D    D     D  A    D",
-			"line manager":        "A    D    D    D    D     D  A    D",
-			"requester":           "A    D    D    D    D     D  A    D",
-			"org admin":           "A    A    A    A    A     A  A    D",
-			"other pair's mentor": "A    D    D    D    D     D  A    D",
-			"other-org user":      "D    D    D    D    D     D  D    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "A    D    D    D    D     D  A    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D",
+			"coordinator":         "A    D    D    D    D     D  A    D    D",
+			"supervisor":          "A    D    D    D    D     D  A    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
 		},
 	},
 	{
 		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list
-			"member":              "D    D    D    D    D     D  D    D",
-			"mentor":              "D    D    D    D    D     D  D    D",
-			"mentee":              "D    D    D    D    D     D  D    D",
-			"coordinator":         "D    D    D    D    D     D  D    D",
-			"supervisor":          "D    D    D    D    D     D  D    D",
-			"line manager":        "D    D    D    D    D     D  D    D",
-			"requester":           "D    D    D    D    D     D  D    D",
-			"org admin":           "D    D    D    D    D     D  D    D",
-			"other pair's mentor": "D    D    D    D    D     D  D    D",
-			"other-org user":      "A    A    A    A    A     A  A    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D",
+			//                     view edit aggr upd  enrol staff join list dash
+			"member":              "D    D    D    D    D     D  D    D    D",
+			"mentor":              "D    D    D    D    D     D  D    D    D",
+			"mentee":              "D    D    D    D    D     D  D    D    D",
+			"coordinator":         "D    D    D    D    D     D  D    D    D",
+			"supervisor":          "D    D    D    D    D     D  D    D    D",
+			"line manager":        "D    D    D    D    D     D  D    D    D",
+			"requester":           "D    D    D    D    D     D  D    D    D",
+			"org admin":           "D    D    D    D    D     D  D    D    D",
+			"other pair's mentor": "D    D    D    D    D     D  D    D    D",
+			"other-org user":      "A    A    A    A    A     A  A    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D",
 		},
 	},
 	{
@@ -996,7 +996,9 @@ default capacity, archiving) and who runs them (` + "`programme.staff`" + `); a 
 open and close its enrolment (` + "`programme.enrolment`" + `) and edit its guidelines and settings. Every member may enrol
 in a programme (` + "`programme.enrol`" + `; the service refuses a closed or archived one); an enrolment's matching
 profile is read by its person and the programme's coordinators (` + "`enrolment.read`" + `, ` + "`enrolment.list`" + `), changed
-or withdrawn by its person alone (` + "`enrolment.update`" + `) — never by the org admin unless they coordinate the programme. alice asked bob for feedback on her mentoring in R1 (F1); the programme
+or withdrawn by its person alone (` + "`enrolment.update`" + `) — never by the org admin unless they coordinate the programme. Only a programme's coordinators see its
+dashboard (` + "`programme.dashboard`" + `: counts of its pairs by status, a figure about people withheld below its k threshold by
+the service), not an org admin. alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
 threshold by the service). An account is a user's own profile, API tokens, notifications and
 calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.

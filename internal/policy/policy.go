@@ -90,6 +90,7 @@ const (
 	ListEnrolments         Action = "enrolment.list"        // Programme; its coordinators only (who enrolled, with their profiles)
 	ReadEnrolment          Action = "enrolment.read"        // Enrolment; its person and its programme's coordinators
 	UpdateEnrolment        Action = "enrolment.update"      // Enrolment; its person only (change the profile, withdraw)
+	ProgrammeDashboard     Action = "programme.dashboard"   // Programme; its coordinators (counts of its pairs, k-anonymous where a count could name someone)
 	ManageUsers            Action = "user.manage"           // Org; its org admins
 	ManageProgrammes       Action = "programme.manage"      // Org; its org admins (create programmes, list every one of the org)
 	ManageAccount          Action = "account.manage"        // Account; its user only
@@ -120,7 +121,7 @@ var Actions = []Action{
 	WriteStatement, DecideStatement, ReceiveStatement,
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff,
-	ProgrammeEnrol, ListEnrolments, ReadEnrolment, UpdateEnrolment,
+	ProgrammeEnrol, ListEnrolments, ReadEnrolment, UpdateEnrolment, ProgrammeDashboard,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
@@ -128,7 +129,8 @@ var Actions = []Action{
 
 // actionGroups puts actions into the Cedar action groups the policies use.
 // AgreementStatus is deliberately in no group: the coordinator may read it;
-// so is ViewFeedbackAggregates (a programme action, anonymous aggregates);
+// so are ViewFeedbackAggregates and ProgrammeDashboard (programme actions,
+// anonymous aggregates);
 // so are ReadConsultation, PostConsultation and ReadDisclosure: their
 // resources are not the relationship, and walls.cedar has a wall for each
 // (a supervisor and a recipient are not parties). RequestInput,

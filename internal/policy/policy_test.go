@@ -159,6 +159,8 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "enrolment profile outside its person and its programme's coordinators"
 				case act == policy.ListEnrolments && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
 					why = "enrolments listed by someone other than the programme's coordinators"
+				case act == policy.ProgrammeDashboard && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
+					why = "programme dashboard outside its coordinators"
 				case onAccount && r.s.UserID != acc.UserID:
 					why = "someone else's account"
 				case (onConsultation || consultationAct) && !consulted:
@@ -232,6 +234,8 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"coordinator sees feedback aggregates", "carol", policy.ViewFeedbackAggregates, pP, true, []string{"feedback.aggregate.coordinator"}},
 		{"org admin sees feedback aggregates", "grace", policy.ViewFeedbackAggregates, pP, true, []string{"feedback.aggregate.org-admin"}},
 		{"mentor sees feedback aggregates", "alice", policy.ViewFeedbackAggregates, pP, false, []string{"forbid.feedback-aggregate.outsider"}},
+		{"coordinator sees the programme dashboard", "carol", policy.ProgrammeDashboard, pP, true, []string{"programme.dashboard.coordinator"}},
+		{"org admin sees no programme dashboard", "grace", policy.ProgrammeDashboard, pP, false, []string{"forbid.programme-dashboard.non-coordinator"}},
 		{"user manages own account", "alice", policy.ManageAccount, accAlice, true, []string{"account.manage.self"}},
 		{"org admin manages someone's account", "grace", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner"}},
 		{"outsider manages an account", "mallory", policy.ManageAccount, accAlice, false, []string{"forbid.account.non-owner", "forbid.cross-org"}},

@@ -26,7 +26,9 @@ const maxPageTxs = 2
 func TestPageTransactions(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
 	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory", "/programmes/" + f.env.Rel.ProgrammeID}
-	for _, who := range []string{"alice", "frank", "heidi", "carol"} {
+	// A party, HR, a member, a coordinator, a supervisor and an org admin:
+	// the home page reads each one's sections in its one transaction.
+	for _, who := range []string{"alice", "frank", "heidi", "carol", "erin", "grace"} {
 		w := newWeb(t, f.ts.URL)
 		w.login(f.env.Users[who].Email)
 		for _, path := range webPages {

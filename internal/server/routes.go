@@ -78,6 +78,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/relationships/{id}/feedback", a.RequestFeedback},
 		{"POST", "/api/v1/relationships/{id}/feedback/{requestID}/answer", a.AnswerFeedback},
 		{"GET", "/api/v1/programmes/{id}/feedback", a.FeedbackAggregates},
+		{"GET", "/api/v1/programmes/{id}/overview", a.ProgrammeOverview},
 		{"GET", "/api/v1/notifications", a.Notifications},
 		{"POST", "/api/v1/notifications/read", a.MarkNotificationsRead},
 		{"GET", "/api/v1/calendar-feeds", a.CalendarFeeds},

@@ -1,10 +1,12 @@
 package service_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
@@ -298,8 +300,14 @@ func TestProgrammeManage(t *testing.T) {
 			}
 			return strings.Join(out, ",")
 		}
+		// The org admin lists this test's two programmes and the demo's, by name.
+		all := []string{"Defaults", "Peer Circles"}
+		for _, p := range demo.Programmes {
+			all = append(all, p.Name)
+		}
+		slices.Sort(all)
 		for _, c := range []struct{ who, want string }{
-			{"grace", "Defaults(),Leadership Mentoring(),Peer Circles()"},
+			{"grace", strings.Join(all, "(),") + "()"},
 			{"carol", "Leadership Mentoring(coordinator),Peer Circles(coordinator)"},
 			{"erin", "Leadership Mentoring(supervisor)"},
 			{"heidi", ""},

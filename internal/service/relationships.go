@@ -57,15 +57,23 @@ func views(ctx context.Context, tx mentorvault.Tx, orgID string, rels []*mentorv
 	if len(rels) == 0 {
 		return []*RelationshipView{}, nil
 	}
+	progs, err := tx.FindProgrammes(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return viewsWith(ctx, tx, rels, progs)
+}
+
+// viewsWith is views with the organisation's programmes already loaded.
+func viewsWith(ctx context.Context, tx mentorvault.Tx, rels []*mentorvault.Relationship, progs []*mentorvault.Programme) ([]*RelationshipView, error) {
+	if len(rels) == 0 {
+		return []*RelationshipView{}, nil
+	}
 	ids := make([]string, 0, 3*len(rels))
 	for _, r := range rels {
 		ids = append(ids, r.MentorID, r.MenteeID, r.ProposedByID)
 	}
 	people, err := peopleByID(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	progs, err := tx.FindProgrammes(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}

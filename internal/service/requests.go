@@ -407,79 +407,87 @@ func (s *Service) MyRequests(ctx context.Context, p mentorvault.Principal, f Pag
 	var out []*MyRequest
 	var more bool
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		out = nil // inTx may run this again: start afresh
 		a, err := s.account(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		reqs, err := tx.FindInputRequests(ctx, "", a.user.ID, pg)
-		if err != nil {
-			return err
-		}
-		reqs, more = cut(reqs, pg)
-		// The statements released to the caller for this page's requests
-		// (newest first: the first one found per request is kept).
-		reqIDs := make([]string, len(reqs))
-		for i, r := range reqs {
-			reqIDs[i] = r.ID
-		}
-		released := map[string]string{}
-		if sts, err := tx.FindStatementsForRequests(ctx, reqIDs); err != nil {
-			return err
-		} else {
-			for _, st := range sts {
-				if st.State == mentorvault.StatementReleased && st.RecipientUserID == a.user.ID && released[st.RequestID] == "" {
-					released[st.RequestID] = st.ID
-				}
-			}
-		}
-		// The requests' relationships, keys and people in one query each.
-		var relIDs, userIDs []string
-		for _, r := range reqs {
-			relIDs, userIDs = append(relIDs, r.RelationshipID), append(userIDs, r.AskedID, r.SubjectID)
-		}
-		l, err := s.loadForList(ctx, tx, relIDs, userIDs)
-		if err != nil {
-			return err
-		}
-		for _, r := range reqs {
-			rel := l.rels[r.RelationshipID]
-			if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
-				return err
-			}
-			m := &MyRequest{ID: r.ID, Status: r.Status, Deadline: r.Deadline,
-				CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
-			key, err := l.key(ctx, tx, rel.ID)
-			if err != nil && !errors.Is(err, errErased) {
-				return err
-			}
-			if err == nil { // a shredded request keeps its existence, not its question
-				switch err := s.openRequest(ctx, key, r); {
-				case isDamaged(err):
-					m.Damaged = true // shown as damaged; the rest of the list is served
-				case err != nil:
-					return err
-				default:
-					m.Question, m.Purpose, m.DeclineReply = r.Question, r.Purpose, r.DeclineReply
-				}
-			}
-			if m.Asked, err = l.person(r.AskedID); err != nil {
-				return err
-			}
-			if m.Subject, err = l.person(r.SubjectID); err != nil {
-				return err
-			}
-			out = append(out, m)
-			// One event per request, on its relationship: each pair sees
-			// the read in their own access log.
-			if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, more, err = s.myRequestsIn(ctx, tx, a, pg)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &MyRequestList{Requests: out, More: more}, nil
+}
+
+// myRequestsIn is MyRequests in the caller's transaction, for an actor
+// whose account was decided: each request is decided (input.read) and its
+// read audited on its relationship.
+func (s *Service) myRequestsIn(ctx context.Context, tx mentorvault.Tx, a actor, pg mentorvault.Page) ([]*MyRequest, bool, error) {
+	var out []*MyRequest
+	reqs, err := tx.FindInputRequests(ctx, "", a.user.ID, pg)
+	if err != nil {
+		return nil, false, err
+	}
+	reqs, more := cut(reqs, pg)
+	// The statements released to the caller for this page's requests
+	// (newest first: the first one found per request is kept).
+	reqIDs := make([]string, len(reqs))
+	for i, r := range reqs {
+		reqIDs[i] = r.ID
+	}
+	released := map[string]string{}
+	if sts, err := tx.FindStatementsForRequests(ctx, reqIDs); err != nil {
+		return nil, false, err
+	} else {
+		for _, st := range sts {
+			if st.State == mentorvault.StatementReleased && st.RecipientUserID == a.user.ID && released[st.RequestID] == "" {
+				released[st.RequestID] = st.ID
+			}
+		}
+	}
+	// The requests' relationships, keys and people in one query each.
+	var relIDs, userIDs []string
+	for _, r := range reqs {
+		relIDs, userIDs = append(relIDs, r.RelationshipID), append(userIDs, r.AskedID, r.SubjectID)
+	}
+	l, err := s.loadForList(ctx, tx, relIDs, userIDs)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range reqs {
+		rel := l.rels[r.RelationshipID]
+		if err := s.authorize(ctx, tx, a, policy.ReadInputRequest, requestResource(rel, r), requestTarget(rel, r.ID), always); err != nil {
+			return nil, false, err
+		}
+		m := &MyRequest{ID: r.ID, Status: r.Status, Deadline: r.Deadline,
+			CreatedAt: r.CreatedAt, RelationshipID: r.RelationshipID, StatementID: released[r.ID]}
+		key, err := l.key(ctx, tx, rel.ID)
+		if err != nil && !errors.Is(err, errErased) {
+			return nil, false, err
+		}
+		if err == nil { // a shredded request keeps its existence, not its question
+			switch err := s.openRequest(ctx, key, r); {
+			case isDamaged(err):
+				m.Damaged = true // shown as damaged; the rest of the list is served
+			case err != nil:
+				return nil, false, err
+			default:
+				m.Question, m.Purpose, m.DeclineReply = r.Question, r.Purpose, r.DeclineReply
+			}
+		}
+		if m.Asked, err = l.person(r.AskedID); err != nil {
+			return nil, false, err
+		}
+		if m.Subject, err = l.person(r.SubjectID); err != nil {
+			return nil, false, err
+		}
+		out = append(out, m)
+		// One event per request, on its relationship: each pair sees
+		// the read in their own access log.
+		if err := s.record(ctx, tx, a, "input.read", requestTarget(rel, r.ID), ""); err != nil {
+			return nil, false, err
+		}
+	}
+	return out, more, nil
 }

@@ -11,31 +11,6 @@ import (
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
-type homePage struct {
-	base
-	Active, Pending, Ended []*service.RelationshipView
-}
-
-func (h *Handler) Home(w http.ResponseWriter, r *http.Request) error {
-	vs, err := h.svc.MyRelationships(r.Context(), httpx.Principal(r))
-	if err != nil {
-		return err
-	}
-	p := &homePage{base: h.base(r, "My mentoring")}
-	for _, v := range vs {
-		switch v.Status {
-		case mentorvault.StatusActive, mentorvault.StatusPaused:
-			p.Active = append(p.Active, v)
-		case mentorvault.StatusProposed, mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
-			p.Pending = append(p.Pending, v)
-		default:
-			p.Ended = append(p.Ended, v)
-		}
-	}
-	h.render(w, r, http.StatusOK, "home.html", p)
-	return nil
-}
-
 type directoryPage struct {
 	base
 	Relationships []*service.RelationshipView

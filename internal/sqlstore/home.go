@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/mentorvault/mentorvault"
+)
+
+// CountPeople counts an organisation's people by account state in one
+// query over the org_id index.
+func (tx *Tx) CountPeople(ctx context.Context, orgID string) (mentorvault.PeopleCounts, error) {
+	var c mentorvault.PeopleCounts
+	err := tx.queryRow(ctx, `SELECT
+	COALESCE(SUM(CASE WHEN disabled_at IS NULL AND password_hash <> '' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN disabled_at IS NULL AND password_hash = '' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END), 0)
+FROM users WHERE org_id = ?`, orgID).Scan(&c.Active, &c.Invited, &c.Deactivated)
+	return c, mapError("count people", "user", err)
+}
+
+// CountProgrammeFigures counts the programmes' relationships by status (one
+// query over the programme_id index) and the people of their active ones,
+// with those whose review is overdue (one more).
+func (tx *Tx) CountProgrammeFigures(ctx context.Context, programmeIDs []string) (map[string]mentorvault.ProgrammeFigures, error) {
+	out := make(map[string]mentorvault.ProgrammeFigures, len(programmeIDs))
+	var ids []any
+	for _, id := range programmeIDs {
+		if _, ok := out[id]; !ok && id != "" {
+			out[id] = mentorvault.ProgrammeFigures{}
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	type statusCount struct {
+		prog, status string
+		n            int
+	}
+	rows, err := tx.query(ctx, `SELECT programme_id, status, COUNT(*) FROM relationships
+WHERE programme_id IN (`+marks(len(ids))+`) GROUP BY programme_id, status`, ids...)
+	counts, err := collect(rows, err, "count programme relationships", func(r *sql.Rows) (statusCount, error) {
+		var c statusCount
+		return c, r.Scan(&c.prog, &c.status, &c.n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		f := out[c.prog]
+		switch mentorvault.RelationshipStatus(c.status) {
+		case mentorvault.StatusActive:
+			f.Active += c.n
+		case mentorvault.StatusPaused:
+			f.Paused += c.n
+		case mentorvault.StatusProposed:
+			f.Proposed += c.n
+		case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+			f.AwaitingSignature += c.n
+		}
+		out[c.prog] = f
+	}
+	// Each party of an active relationship, and whether the reminders job
+	// told them a review was due that they have not recorded since.
+	active := string(mentorvault.StatusActive)
+	args := append(append([]any{mentorvault.NotifyReviewDue, active}, ids...), append([]any{active}, ids...)...)
+	rows, err = tx.query(ctx, `SELECT x.programme_id, COUNT(DISTINCT x.user_id),
+	COUNT(DISTINCT CASE WHEN EXISTS (
+		SELECT 1 FROM notifications n WHERE n.user_id = x.user_id AND n.relationship_id = x.rel_id AND n.kind = ?
+		AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.relationship_id = n.relationship_id AND v.user_id = n.user_id AND v.created_at >= n.created_at)
+	) THEN x.user_id END)
+FROM (
+	SELECT programme_id, id AS rel_id, mentor_id AS user_id FROM relationships WHERE status = ? AND programme_id IN (`+marks(len(ids))+`)
+	UNION ALL
+	SELECT programme_id, id AS rel_id, mentee_id AS user_id FROM relationships WHERE status = ? AND programme_id IN (`+marks(len(ids))+`)
+) x GROUP BY x.programme_id`, args...)
+	type partyCount struct {
+		prog             string
+		parties, overdue int
+	}
+	parties, err := collect(rows, err, "count programme parties", func(r *sql.Rows) (partyCount, error) {
+		var c partyCount
+		return c, r.Scan(&c.prog, &c.parties, &c.overdue)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range parties {
+		f := out[c.prog]
+		f.ActiveParties, f.ReviewsOverdue = c.parties, c.overdue
+		out[c.prog] = f
+	}
+	// The people enrolled, and those of them in no open relationship of
+	// the programme: waiting to be matched.
+	open := []any{string(mentorvault.StatusProposed), string(mentorvault.StatusAccepted), string(mentorvault.StatusAgreeing),
+		string(mentorvault.StatusActive), string(mentorvault.StatusPaused)}
+	rows, err = tx.query(ctx, `SELECT e.programme_id, COUNT(DISTINCT e.user_id),
+	COUNT(DISTINCT CASE WHEN NOT EXISTS (
+		SELECT 1 FROM relationships r WHERE r.programme_id = e.programme_id AND r.status IN (`+marks(len(open))+`)
+		AND (r.mentor_id = e.user_id OR r.mentee_id = e.user_id)
+	) THEN e.user_id END)
+FROM enrolments e WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`) GROUP BY e.programme_id`, append(open, ids...)...)
+	enrolled, err := collect(rows, err, "count programme enrolments", func(r *sql.Rows) (partyCount, error) {
+		var c partyCount
+		return c, r.Scan(&c.prog, &c.parties, &c.overdue)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range enrolled {
+		f := out[c.prog]
+		f.Enrolled, f.Unmatched = c.parties, c.overdue
+		out[c.prog] = f
+	}
+	return out, nil
+}

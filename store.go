@@ -55,6 +55,7 @@ type Tx interface {
 	ThreeWayStore
 	MailStore
 	HomeStore
+	OIDCStore
 }
 
 // OrgStore stores organisations.
@@ -425,4 +426,15 @@ type ThreeWayStore interface {
 	FindThreeWayByID(ctx context.Context, id string) (*ThreeWayMeeting, error)
 	// FindThreeWays lists a page of three-way meetings by relationship (relationshipID != "") or by line manager, soonest first.
 	FindThreeWays(ctx context.Context, relationshipID, managerID string, pg Page) ([]*ThreeWayMeeting, error)
+}
+
+// OIDCStore stores organisations' OpenID Connect providers.
+type OIDCStore interface {
+	// CreateOIDCProvider returns ECONFLICT when the organisation already has
+	// this issuer and client ID.
+	CreateOIDCProvider(ctx context.Context, p *OIDCProvider) error
+	FindOIDCProviderByID(ctx context.Context, id string) (*OIDCProvider, error)
+	// FindOIDCProviders lists the providers of one organisation, or of every
+	// organisation when orgID is "", by name.
+	FindOIDCProviders(ctx context.Context, orgID string) ([]*OIDCProvider, error)
 }

@@ -71,6 +71,15 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 	// attempts arrive at once no more than the limits reach the check. The
 	// slow hash itself runs outside any transaction.
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		// People of an sso_only provider's domains sign in there only.
+		if sso, err := ssoOnlyProvider(ctx, tx, email); err != nil || sso != nil {
+			if err != nil {
+				return err
+			}
+			return s.record2(ctx, tx, actor{p: mentorvault.Principal{Via: "web"}}, "login", mentorvault.OutcomeDenied,
+				orgTarget(sso.OrgID), "sso only: provider "+sso.ID,
+				mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "your organisation signs you in with %s: use the \"Sign in with %s\" button", sso.Name, sso.Name))
+		}
 		reservedAt = tx.Now()
 		since := reservedAt.Add(-LoginWindow)
 		okPair, err := tx.ReserveLoginAttempt(ctx, pairKey, since, reservedAt, MaxFailuresPerPair)

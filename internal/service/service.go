@@ -47,6 +47,8 @@ type Service struct {
 	// feedback caches each programme's opened ratings for
 	// FeedbackAggregates (see feedbackCache).
 	feedback feedbackCache
+	// oidc caches each identity provider's discovery document.
+	oidc oidcCache
 }
 
 // New returns a Service over its dependencies.

@@ -154,6 +154,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("GET /static/{file}", w.Static())
 	mux.Handle("GET /login", w.Page(w.LoginForm))
 	mux.Handle("POST /login", w.Page(w.Login))
+	mux.Handle("GET /login/sso/{id}", w.Public(w.StartSSO))
+	mux.Handle("GET /login/sso/{id}/callback", w.Public(w.FinishSSO))
 	mux.Handle("POST /logout", w.Form(w.Logout))
 	mux.Handle("GET /{$}", w.Page(w.Home))
 	mux.Handle("GET /directory", w.Page(w.Directory))

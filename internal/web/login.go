@@ -3,11 +3,13 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/auth"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/service"
 )
 
 const loginCSRFCookie = "mv_login_csrf"
@@ -17,6 +19,16 @@ type loginPage struct {
 	Email string
 	Next  string
 	Error string
+	SSO   []service.SSOButton
+}
+
+// newLoginPage is the sign-in page with a button for every identity provider.
+func (h *Handler) newLoginPage(r *http.Request, email, next, msg string) (*loginPage, error) {
+	sso, err := h.svc.SSOButtons(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &loginPage{base: h.base(r, "Sign in"), Email: email, Next: next, Error: msg, SSO: sso}, nil
 }
 
 func safeNext(next string) string {
@@ -40,7 +52,10 @@ func (h *Handler) LoginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	p := &loginPage{base: h.base(r, "Sign in"), Next: safeNext(r.URL.Query().Get("next"))}
+	p, err := h.newLoginPage(r, "", safeNext(r.URL.Query().Get("next")), "")
+	if err != nil {
+		return err
+	}
 	p.CSRF = h.loginCSRF(w, r)
 	h.render(w, r, http.StatusOK, "login.html", p)
 	return nil
@@ -67,7 +82,10 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) error {
 		} else if f["password"] != "" {
 			msg = "The password " + f["password"] + "."
 		}
-		p := &loginPage{base: h.base(r, "Sign in"), Email: email, Next: next, Error: msg}
+		p, perr := h.newLoginPage(r, email, next, msg)
+		if perr != nil {
+			return perr
+		}
 		p.CSRF = c.Value
 		h.render(w, r, httpx.Status(code), "login.html", p)
 		return nil
@@ -78,6 +96,60 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.edge.SetSessionCookie(w, r, res.Token, res.Session.ExpiresAt)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+const ssoCookie = "mv_sso"
+
+func (h *Handler) ssoCallbackURL(r *http.Request, id string) string {
+	return h.edge.BaseURL(r) + "/login/sso/" + url.PathEscape(id) + "/callback"
+}
+
+// StartSSO serves GET /login/sso/{id}: off to the identity provider, the
+// flow's state, nonce and PKCE verifier kept in a short-lived cookie.
+func (h *Handler) StartSSO(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	st, err := h.svc.StartSSO(r.Context(), id, h.ssoCallbackURL(r, id), safeNext(r.URL.Query().Get("next")))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: st.Flow, Path: "/login/sso", MaxAge: 600, HttpOnly: true,
+		Secure: h.edge.TLS(r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, st.URL, http.StatusSeeOther)
+	return nil
+}
+
+// FinishSSO serves GET /login/sso/{id}/callback: the provider's answer.
+// A refusal shows the sign-in page with its reason.
+func (h *Handler) FinishSSO(w http.ResponseWriter, r *http.Request) error {
+	id, q := r.PathValue("id"), r.URL.Query()
+	if err := mentorvault.ValidateLines("state", q.Get("state"), "code", q.Get("code"), "error", q.Get("error")); err != nil {
+		return err
+	}
+	cb := service.SSOCallback{ProviderID: id, RedirectURL: h.ssoCallbackURL(r, id), State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error")}
+	if c, err := r.Cookie(ssoCookie); err == nil {
+		cb.Flow = c.Value
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Path: "/login/sso", MaxAge: -1, HttpOnly: true, Secure: h.edge.TLS(r), SameSite: http.SameSiteLaxMode})
+	res, err := h.svc.FinishSSO(r.Context(), cb)
+	if err != nil {
+		code := mentorvault.ErrorCode(err)
+		if code != mentorvault.EUNAUTHENTICATED {
+			return err
+		}
+		p, perr := h.newLoginPage(r, "", "/", mentorvault.ErrorMessage(err))
+		if perr != nil {
+			return perr
+		}
+		p.CSRF = h.loginCSRF(w, r)
+		h.render(w, r, httpx.Status(code), "login.html", p)
+		return nil
+	}
+	if old, err := r.Cookie(h.edge.SessionCookieName(r)); err == nil && old.Value != "" {
+		_ = h.svc.Logout(r.Context(), old.Value)
+	}
+	h.edge.SetSessionCookie(w, r, res.Token, res.Session.ExpiresAt)
+	http.Redirect(w, r, safeNext(res.Next), http.StatusSeeOther)
 	return nil
 }
 

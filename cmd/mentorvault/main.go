@@ -33,6 +33,7 @@ Usage:
   mentorvault user add --email EMAIL --name NAME [--org NAME] [--manager EMAIL] [--org-admin] [--requester]
   mentorvault token create --email EMAIL [--name NAME]
   mentorvault people list|add|deactivate|import --as ADMIN_EMAIL [flags]
+  mentorvault sso add|list --as ADMIN_EMAIL [flags]
   mentorvault programme list|create|staff|enrolments --as EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	case "people":
 		return cmdPeople(ctx, rest, getenv, stdout, stderr)
+	case "sso":
+		return cmdSSO(ctx, rest, getenv, stdout, stderr)
 	case "programme":
 		return cmdProgramme(ctx, rest, getenv, stdout, stderr)
 	case "audit":

@@ -125,6 +125,8 @@ type SessionStore interface {
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteOtherUserSessions ends every session of a user but keepID ("" keeps none).
+	DeleteOtherUserSessions(ctx context.Context, userID, keepID string) error
 	// DeleteStaleSessions deletes the sessions that expired before now or
 	// were last seen before idleSince, and returns how many.
 	DeleteStaleSessions(ctx context.Context, now, idleSince time.Time) (int, error)

@@ -70,3 +70,20 @@ func (h *Handler) UpdateEmailSettings(w http.ResponseWriter, r *http.Request) er
 		return emailSettingsOut(v), nil
 	})(w, r)
 }
+
+type passwordChangeJSON struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// ChangePassword serves PUT /api/v1/me/password: 204 once the password is
+// changed; every other session of the caller ends, API tokens stay.
+func (h *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) error {
+	return httpx.JSONNoContent(func(r *http.Request, in passwordChangeJSON) error {
+		keep := ""
+		if sess := httpx.Session(r.Context()); sess != nil {
+			keep = sess.ID
+		}
+		return h.svc.ChangePassword(r.Context(), httpx.Principal(r), keep, in.CurrentPassword, in.NewPassword)
+	})(w, r)
+}

@@ -24,6 +24,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/me", a.Me},
 		{"GET", "/api/v1/me/email", a.EmailSettings},
 		{"PUT", "/api/v1/me/email", a.UpdateEmailSettings},
+		{"PUT", "/api/v1/me/password", a.ChangePassword},
 		{"GET", "/api/v1/directory", a.Directory},
 		{"GET", "/api/v1/relationships", a.MyRelationships},
 		{"POST", "/api/v1/relationships", a.Propose},
@@ -213,6 +214,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("GET /settings", w.Page(w.Settings))
 	mux.Handle("GET /settings/email", w.Page(w.EmailSettings))
 	mux.Handle("POST /settings/email", w.Form(w.UpdateEmailSettings))
+	mux.Handle("GET /settings/password", w.Page(w.PasswordForm))
+	mux.Handle("POST /settings/password", w.Form(w.ChangePassword))
 	mux.Handle("POST /settings/calendar-feeds", w.Form(w.CreateCalendarFeed))
 	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", w.Form(w.RevokeCalendarFeed))
 	mux.Handle("POST /settings/tokens", w.Form(w.CreateToken))

@@ -66,8 +66,8 @@ func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, er
 	if err := mentorvault.ValidateLines("org_id", in.OrgID, "email", in.Email, "name", in.Name, "password", in.Password, "manager_email", in.ManagerEmail); err != nil {
 		return nil, err
 	}
-	if len(in.Password) < MinPasswordLen || len(in.Password) > maxPasswordBytes {
-		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": "must be at least 10 characters"})
+	if problem := passwordProblem(in.Password); problem != "" {
+		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": problem})
 	}
 	hash, err := auth.HashPassword(in.Password, s.opts.PasswordParams)
 	if err != nil {

@@ -773,16 +773,15 @@ func (s *Service) Invitation(ctx context.Context, token string) (*InvitationView
 }
 
 // AcceptInvitation sets the password of an invitation link's person (the
-// same rules as everywhere: at least MinPasswordLen characters), uses the
+// same rules as everywhere: passwordProblem), uses the
 // link up and signs them in. Returns ENOTFOUND, ECONFLICT (as Invitation)
 // or EINVALID (the password).
 func (s *Service) AcceptInvitation(ctx context.Context, token, password string) (*LoginResult, error) {
 	if err := mentorvault.ValidateLines("password", password); err != nil {
 		return nil, err
 	}
-	if len(password) < MinPasswordLen || len(password) > maxPasswordBytes {
-		return nil, mentorvault.Invalid("the password is not valid", map[string]string{
-			"password": fmt.Sprintf("must be at least %d characters (and at most %d bytes)", MinPasswordLen, maxPasswordBytes)})
+	if problem := passwordProblem(password); problem != "" {
+		return nil, mentorvault.Invalid("the password is not valid", map[string]string{"password": problem})
 	}
 	// Check the link before the slow hash, and again under the transaction
 	// that uses it (UseInvitation refuses a second use).

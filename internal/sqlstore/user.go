@@ -133,6 +133,12 @@ func (tx *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
 	return mapError("delete user sessions", "session", err)
 }
 
+// DeleteOtherUserSessions ends every session of a user but keepID.
+func (tx *Tx) DeleteOtherUserSessions(ctx context.Context, userID, keepID string) error {
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepID)
+	return mapError("delete user sessions", "session", err)
+}
+
 // CreateAPIToken stores a new API token. Returns ECONFLICT for a duplicate
 // hash and EINVALID for an unknown user.
 func (tx *Tx) CreateAPIToken(ctx context.Context, t *mentorvault.APIToken) error {

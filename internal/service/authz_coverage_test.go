@@ -65,7 +65,16 @@ var authzAllowlist = map[string]string{
 	// the one person it was made for, who has no password yet. Showing it
 	// reads only that person's name, email and organisation; accepting it
 	// sets that person's password and signs them in, audited.
-	"Service.Invitation":       "capability URL; the invitation token is the credential",
+	"Service.Invitation": "capability URL; the invitation token is the credential",
+	// OpenID Connect sign-in establishes who the principal is, as Login
+	// does: the login page lists providers' names only; starting reads one
+	// provider's public settings; finishing verifies the ID token (state,
+	// nonce, PKCE, audience, expiry, verified email, allowed domain) and
+	// only then finds — or, where the provider allows it, creates — that
+	// person's account and session. Each outcome is audited (login.sso).
+	"Service.SSOButtons":       "the sign-in page's provider names, before anyone is signed in",
+	"Service.StartSSO":         "begins a sign-in: reads the provider's public settings",
+	"Service.FinishSSO":        "a verified ID token is the credential; creates the account just in time only where the provider allows it, audited",
 	"Service.AcceptInvitation": "capability URL; sets the invited person's own password, audited",
 	// The operator CLI (cmd/mentorvault, internal/demo): the operator holds
 	// the database and the master key; the HTTP server never calls these.

@@ -92,6 +92,20 @@ func SignedIn(r *http.Request) error { return signedIn(r) }
 // instead of being looked up. An anonymous caller is told to sign in first.
 // Returns EINVALID or EUNAUTHENTICATED.
 func CheckPath(r *http.Request) error {
+	err := CheckPublicPath(r)
+	if err == nil {
+		return nil
+	}
+	if serr := signedIn(r); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// CheckPublicPath is CheckPath for a page meant for someone not signed in
+// (an invitation link): a bad wildcard is refused as not valid to anyone.
+// Returns EINVALID naming every bad wildcard.
+func CheckPublicPath(r *http.Request) error {
 	fields := map[string]string{}
 	first := ""
 	for _, name := range PathWildcards(r.Pattern) {
@@ -105,22 +119,7 @@ func CheckPath(r *http.Request) error {
 	if first == "" {
 		return nil
 	}
-	if err := signedIn(r); err != nil {
-		return err
-	}
 	return mentorvault.Invalid("the "+first+" in the address is not valid", fields)
-}
-
-// CheckPublicPath is CheckPath for a page meant for someone not signed in
-// (an invitation link): a bad wildcard is refused as not valid to anyone.
-// Returns EINVALID.
-func CheckPublicPath(r *http.Request) error {
-	for _, name := range PathWildcards(r.Pattern) {
-		if msg := mentorvault.TextProblem(r.PathValue(name), false); msg != "" {
-			return mentorvault.Invalid("the "+name+" in the address is not valid", map[string]string{name: msg})
-		}
-	}
-	return nil
 }
 
 // PathWildcards lists the names of the wildcards of a ServeMux pattern

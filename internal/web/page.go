@@ -54,8 +54,13 @@ func New(svc *service.Service, log *slog.Logger, edge httpx.Edge, checkpoint fun
 // Page adapts an error-returning page handler: unauthenticated visitors are
 // sent to the login page; other errors render the error page.
 func (h *Handler) Page(next httpx.HandlerFunc) http.Handler {
+	return h.page(httpx.CheckPath, next)
+}
+
+// page is Page with the path checked by check.
+func (h *Handler) page(check func(*http.Request) error, next httpx.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := httpx.CheckPath(r); err != nil {
+		if err := check(r); err != nil {
 			h.renderError(w, r, err)
 			return
 		}
@@ -69,15 +74,7 @@ func (h *Handler) Page(next httpx.HandlerFunc) http.Handler {
 // invitation link): as Page, but an address that is not valid is said so
 // to anyone, since the address is all such a visitor has.
 func (h *Handler) Public(next httpx.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := httpx.CheckPublicPath(r); err != nil {
-			h.renderError(w, r, err)
-			return
-		}
-		if err := next(w, r); err != nil {
-			h.renderError(w, r, err)
-		}
-	})
+	return h.page(httpx.CheckPublicPath, next)
 }
 
 // Form adapts a handler of a signed-in user's form post: it bounds and

@@ -295,6 +295,27 @@ func (s *Service) FinishSSO(ctx context.Context, cb SSOCallback) (*SSOLoginResul
 	if err := idt.Claims(&c); err != nil {
 		return nil, fail(mentorvault.OutcomeFailed, "unreadable claims", ssoFailedMsg, nil)
 	}
+	if c.Email == "" {
+		// Many providers put the email scope's claims only at the UserInfo
+		// endpoint (OpenID Connect Core §5.4); its subject must be the ID
+		// token's (§5.3.2).
+		ui, err := op.UserInfo(xctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			s.log.WarnContext(ctx, "sso: userinfo failed", "provider", prov.ID, "err", err)
+			return nil, fail(mentorvault.OutcomeFailed, "userinfo failed", ssoFailedMsg, nil)
+		}
+		if ui.Subject != idt.Subject {
+			return nil, fail(mentorvault.OutcomeFailed, "userinfo subject mismatch", ssoFailedMsg, nil)
+		}
+		var uc idClaims
+		if err := ui.Claims(&uc); err != nil {
+			return nil, fail(mentorvault.OutcomeFailed, "unreadable claims", ssoFailedMsg, nil)
+		}
+		if uc.Name == "" {
+			uc.Name = c.Name
+		}
+		c = uc
+	}
 	email := mentorvault.NormalizeEmail(c.Email)
 	if email == "" || !c.verified() {
 		return nil, fail(mentorvault.OutcomeDenied, "email not verified",

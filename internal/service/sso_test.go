@@ -34,11 +34,13 @@ type fakeOP struct {
 	key    *rsa.PrivateKey
 	mu     sync.Mutex
 	codes  map[string]grant
+	info   map[string]map[string]any // UserInfo claims by access token
 }
 
 type grant struct {
 	challenge string
 	claims    map[string]any
+	userinfo  map[string]any
 }
 
 func newFakeOP(t *testing.T) *fakeOP {
@@ -51,12 +53,12 @@ func newFakeOP(t *testing.T) *fakeOP {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := &fakeOP{signer: signer, key: key, codes: map[string]grant{}}
+	op := &fakeOP{signer: signer, key: key, codes: map[string]grant{}, info: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"issuer": op.srv.URL, "authorization_endpoint": op.srv.URL + "/authorize", "token_endpoint": op.srv.URL + "/token",
-			"jwks_uri": op.srv.URL + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"jwks_uri": op.srv.URL + "/jwks", "userinfo_endpoint": op.srv.URL + "/userinfo", "id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		})
 	})
@@ -88,7 +90,23 @@ func newFakeOP(t *testing.T) *fakeOP {
 		}
 		idt, _ := jws.CompactSerialize()
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": idt})
+		at := "at-" + mentorvault.NewID()
+		op.mu.Lock()
+		op.info[at] = g.userinfo
+		op.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": 300, "id_token": idt})
+	})
+	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
+		op.mu.Lock()
+		ui, ok := op.info[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+		op.mu.Unlock()
+		if !ok || ui == nil {
+			http.Error(w, `{"error":"invalid_token"}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(ui)
 	})
 	op.srv = httptest.NewServer(mux)
 	t.Cleanup(op.srv.Close)
@@ -113,9 +131,11 @@ func (op *fakeOP) authorize(t *testing.T, authURL, email string, change func(map
 	if change != nil {
 		change(claims)
 	}
+	ui, _ := claims["_userinfo"].(map[string]any)
+	delete(claims, "_userinfo")
 	code = "code-" + mentorvault.NewID()
 	op.mu.Lock()
-	op.codes[code] = grant{challenge: q.Get("code_challenge"), claims: claims}
+	op.codes[code] = grant{challenge: q.Get("code_challenge"), claims: claims, userinfo: ui}
 	op.mu.Unlock()
 	return q.Get("state"), code
 }
@@ -202,6 +222,18 @@ func TestSSOLogin(t *testing.T) {
 		if err != nil || res.User.Email != "newcomer@northwind.example" || res.User.Name != "SSO Person" || res.User.OrgID != e.Users["alice"].OrgID {
 			t.Fatalf("just-in-time account %+v %v", res, err)
 		}
+		// The email only at the UserInfo endpoint, as many providers send it.
+		atUserInfo := func(sub string) func(map[string]any) {
+			return func(c map[string]any) {
+				c["_userinfo"] = map[string]any{"sub": sub, "email": c["email"], "email_verified": "true", "name": "Info Person"}
+				delete(c, "email")
+				delete(c, "email_verified")
+			}
+		}
+		res, err = signIn(t, "infocomer@northwind.example", atUserInfo("sub-infocomer@northwind.example"), nil)
+		if err != nil || res.User.Email != "infocomer@northwind.example" || res.User.Name != "Info Person" {
+			t.Fatalf("email from UserInfo %+v %v", res, err)
+		}
 
 		cases := []struct {
 			name, email, detail string
@@ -227,6 +259,10 @@ func TestSSOLogin(t *testing.T) {
 			{"email not verified", "alice@northwind.example", "email not verified", func(c map[string]any) { c["email_verified"] = false }, nil, "did not confirm"},
 			{"disallowed domain", "someone@elsewhere.example", "email domain not allowed", nil, nil, "cannot sign in with Northwind SSO"},
 			{"deactivated account", "viktor@northwind.example", "deactivated", nil, nil, "deactivated"},
+			{"UserInfo of another subject", "alice@northwind.example", "userinfo subject mismatch", func(c map[string]any) {
+				c["_userinfo"] = map[string]any{"sub": "someone-else", "email": c["email"], "email_verified": true}
+				delete(c, "email")
+			}, nil, "did not succeed"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

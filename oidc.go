@@ -60,6 +60,11 @@ func (p *OIDCProvider) Validate() error {
 	if err := ValidateLines("name", p.Name, "issuer", p.Issuer, "client_id", p.ClientID, "secret_file", p.SecretFile); err != nil {
 		return err
 	}
+	for _, d := range p.Domains {
+		if err := ValidateLines("domains", d); err != nil {
+			return err
+		}
+	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "the provider is not valid", Fields: fields}
 	}

@@ -439,4 +439,6 @@ type OIDCStore interface {
 	// FindOIDCProviders lists the providers of one organisation, or of every
 	// organisation when orgID is "", by name.
 	FindOIDCProviders(ctx context.Context, orgID string) ([]*OIDCProvider, error)
+	// DeleteOIDCProvider removes a provider; ENOTFOUND when there is none.
+	DeleteOIDCProvider(ctx context.Context, id string) error
 }

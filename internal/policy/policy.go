@@ -101,7 +101,7 @@ const (
 	DeactivatePerson       Action = "people.deactivate"     // Person; its organisation's admins (deactivate, reactivate)
 	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
 	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
-	ManageSSO              Action = "org.sso"               // Org; its org admins (add and list OpenID Connect providers)
+	ManageSSO              Action = "org.sso"               // Org; its org admins (add, list and remove OpenID Connect providers)
 )
 
 // Actions lists every action, in a stable order.

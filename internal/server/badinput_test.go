@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -261,6 +262,12 @@ func badInputFixtures(t *testing.T, f *fixture) {
 	if f.ids["invite"] == "" {
 		t.Fatal("adding a person made no invitation")
 	}
+	f.ids["ssoSecret"] = filepath.Join(t.TempDir(), "oidc-secret")
+	if err := os.WriteFile(f.ids["ssoSecret"], []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	create("sso", "grace", "POST", "/api/v1/sso-providers", `{"name":"Fixture SSO","issuer":"https://login.fixture.example","client_id":"mv",`+
+		`"secret_file":"{ssoSecret}","domains":["fixture.example"]}`, 201)
 }
 
 // apiOps reaches every API operation with a JSON body, as someone allowed
@@ -311,6 +318,8 @@ func apiOps(soon, later string) map[string]apiOp {
 			`{"name":"Ivy Other","email":"ivy.other@northwind.example","manager_id":"{alice}"}`},
 		"PATCH /api/v1/people/{id}": {"grace", `{"name":"Ivy Newer","email":"ivy.new@northwind.example","manager_email":"alice@northwind.example"}`,
 			`{"name":"Ivy Newer","manager_id":"{alice}"}`},
+		"POST /api/v1/sso-providers": {"grace", `{"name":"Northwind SSO","issuer":"https://login.northwind.example","client_id":"mv",` +
+			`"secret_file":"{ssoSecret}","domains":["northwind.example"],"sso_only":false,"create_users":false}`, ""},
 		"POST /api/v1/programmes":           {"grace", `{"name":"A programme","description":"what it is for","kind":"mentoring"}`, ""},
 		"PATCH /api/v1/programmes/{id}":     {"grace", `{"name":"Renamed","description":"what it is for","kind":"mentoring"}`, ""},
 		"PUT /api/v1/programmes/{id}/staff": {"grace", `{"coordinators":["carol@northwind.example"],"supervisors":["erin@northwind.example"]}`, ""},
@@ -331,6 +340,8 @@ func pathFixture(path, param string) string {
 			return "token"
 		case strings.HasPrefix(path, "/api/v1/people/"):
 			return "person"
+		case strings.HasPrefix(path, "/api/v1/sso-providers/"):
+			return "sso"
 		}
 		return "rel"
 	case "noteID":
@@ -383,7 +394,7 @@ func pathCaller(o apiOperation) string {
 		return "erin"
 	case strings.HasPrefix(o.path, "/api/v1/tokens/"):
 		return "heidi"
-	case strings.HasPrefix(o.path, "/api/v1/people"):
+	case strings.HasPrefix(o.path, "/api/v1/people"), strings.HasPrefix(o.path, "/api/v1/sso-providers"):
 		return "grace"
 	}
 	return "alice"
@@ -679,7 +690,9 @@ func webForms(day, when, later string) map[string]webForm {
 		"/people/{id}": {"grace", "", vals("name", "Ivy Newer", "email", "ivy.new@northwind.example", "manager_email", "alice@northwind.example"),
 			[]string{"name", "email", "manager_email"}, nil},
 		"/people/{id}/admin": {"grace", "", vals("role", "grant"), nil, []string{"role"}},
-		"/invite/{token}":    {"", "/invite/{invite}", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
+		"/people/sso": {"grace", "", vals("name", "Northwind SSO", "issuer", "https://login.northwind.example", "client_id", "mv",
+			"secret_file", "{ssoSecret}", "domains", "northwind.example"), []string{"name", "issuer", "client_id", "secret_file", "domains"}, nil},
+		"/invite/{token}": {"", "/invite/{invite}", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
 		"/programmes": {"grace", "", vals("name", "A programme", "description", "what it is for", "kind", "mentoring", "default_capacity", "1"),
 			[]string{"name", "description", "default_capacity"}, []string{"kind"}},
 		"/programmes/{id}/edit": {"grace", "", vals("name", "Renamed", "description", "what it is for", "kind", "mentoring", "default_capacity", "1"),
@@ -705,7 +718,7 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
-	"/programmes/{id}/withdraw"}
+	"/programmes/{id}/withdraw", "/people/sso/{id}/remove"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).
@@ -726,6 +739,8 @@ func webKey(route, name string) string {
 	switch {
 	case name == "id" && strings.HasPrefix(route, "/programmes/"):
 		key = "prog"
+	case name == "id" && strings.HasPrefix(route, "/people/sso/"):
+		key = "sso"
 	case name == "id" && strings.HasPrefix(route, "/people/"):
 		key = "person"
 	case name == "token":

@@ -123,6 +123,9 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/tokens", a.Tokens},
 		{"POST", "/api/v1/tokens", a.CreateToken},
 		{"DELETE", "/api/v1/tokens/{id}", a.RevokeToken},
+		{"GET", "/api/v1/sso-providers", a.SSOProviders},
+		{"POST", "/api/v1/sso-providers", a.AddSSOProvider},
+		{"DELETE", "/api/v1/sso-providers/{id}", a.RemoveSSOProvider},
 		{"GET", "/api/v1/people", a.People},
 		{"POST", "/api/v1/people", a.CreatePerson},
 		{"POST", "/api/v1/people/import", a.ImportPeople},
@@ -257,6 +260,9 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /three-way/{threeWayID}/notes", w.Form(w.ThreeWayNote))
 	mux.Handle("GET /people", w.Page(w.People))
 	mux.Handle("POST /people", w.Form(w.AddPerson))
+	mux.Handle("GET /people/sso", w.Page(w.SSOProviders))
+	mux.Handle("POST /people/sso", w.Form(w.AddSSOProvider))
+	mux.Handle("POST /people/sso/{id}/remove", w.Form(w.RemoveSSOProvider))
 	mux.Handle("GET /people/import", w.Page(w.ImportForm))
 	mux.Handle("POST /people/import", w.Page(w.ImportPeople))
 	mux.Handle("GET /people/{id}", w.Page(w.Person))

@@ -190,7 +190,7 @@ func (s *Service) People(ctx context.Context, p mentorvault.Principal, f PeopleF
 			return err
 		}
 		out = &PeoplePage{Query: strings.TrimSpace(f.Query), Limit: f.Limit, Offset: f.Offset, People: []*PersonView{}, MailOn: s.MailOn(),
-			Allowed: s.allowed(ctx, a, policy.Org{ID: a.user.OrgID}, policy.CreatePerson)}
+			Allowed: s.allowed(ctx, a, policy.Org{ID: a.user.OrgID}, policy.CreatePerson, policy.ManageSSO)}
 		if len(us) > f.Limit {
 			out.More, us = true, us[:f.Limit]
 		}

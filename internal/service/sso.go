@@ -66,6 +66,10 @@ type SSOProviderView struct {
 	SSOOnly, CreateUsers                   bool
 }
 
+// CallbackPath is the path of the redirect URI to register at the
+// provider, after the server's base URL.
+func (v *SSOProviderView) CallbackPath() string { return "/login/sso/" + v.ID + "/callback" }
+
 func ssoView(p *mentorvault.OIDCProvider) *SSOProviderView {
 	return &SSOProviderView{ID: p.ID, Name: p.Name, Issuer: p.Issuer, ClientID: p.ClientID, SecretFile: p.SecretFile,
 		Domains: p.Domains, SSOOnly: p.SSOOnly, CreateUsers: p.CreateUsers}
@@ -119,6 +123,30 @@ func (s *Service) SSOProviders(ctx context.Context, p mentorvault.Principal) ([]
 		return nil
 	})
 	return out, err
+}
+
+// RemoveSSOProvider removes one of the caller's organisation's providers:
+// its button goes from the sign-in page and its sso_only rule with it.
+// People keep their accounts and sessions. Returns EUNAUTHENTICATED,
+// EFORBIDDEN, EINVALID or ENOTFOUND (also for another organisation's).
+func (s *Service) RemoveSSOProvider(ctx context.Context, p mentorvault.Principal, id string) error {
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.peopleOrg(ctx, tx, p, policy.ManageSSO)
+		if err != nil {
+			return err
+		}
+		prov, err := tx.FindOIDCProviderByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if prov.OrgID != a.user.OrgID {
+			return mentorvault.Errorf(mentorvault.ENOTFOUND, "identity provider not found")
+		}
+		if err := tx.DeleteOIDCProvider(ctx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "org.sso.remove", orgTarget(prov.OrgID), "provider "+prov.ID)
+	})
 }
 
 // SSOButton is a provider as the sign-in page shows it.

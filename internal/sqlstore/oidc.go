@@ -41,3 +41,17 @@ func (tx *Tx) FindOIDCProviders(ctx context.Context, orgID string) ([]*mentorvau
 	rows, err := tx.query(ctx, `SELECT `+oidcColumns+` FROM oidc_providers WHERE ? = '' OR org_id = ? ORDER BY name, id`, orgID, orgID)
 	return collect(rows, err, "find oidc providers", func(r *sql.Rows) (*mentorvault.OIDCProvider, error) { return scanOIDCProvider(r) })
 }
+
+// DeleteOIDCProvider removes a provider. Returns ENOTFOUND.
+func (tx *Tx) DeleteOIDCProvider(ctx context.Context, id string) error {
+	res, err := tx.write(ctx, `DELETE FROM oidc_providers WHERE id = ?`, id)
+	if err != nil {
+		return mapError("delete oidc provider", "identity provider", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrapErr("delete oidc provider", err)
+	} else if n == 0 {
+		return notFound("identity provider")
+	}
+	return nil
+}

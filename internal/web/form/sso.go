@@ -9,7 +9,7 @@ import (
 // separated by commas or spaces; the service judges every value.
 type SSOProvider struct {
 	Name, Issuer, ClientID, SecretFile, Domains string
-	SSOOnly, CreateUsers                       bool
+	SSOOnly, CreateUsers                        bool
 }
 
 // ParseSSOProvider reads the add-an-identity-provider form.

@@ -62,7 +62,7 @@ func Assign(p Problem, obj Objective) []int {
 		bonus = int64(n+1) * MaxPoints
 	}
 	const never = math.MaxInt64 / 4
-	m := len(slots) + n // real slots, then one unmatched column per mentee
+	m := len(slots) + n        // real slots, then one unmatched column per mentee
 	cost := make([]int64, n*m) // row-major, mentee × column
 	for i := range n {
 		row := cost[i*m : (i+1)*m]

@@ -189,3 +189,14 @@ func TestCriteriaValidate(t *testing.T) {
 		t.Fatalf("%v", bad)
 	}
 }
+
+func TestFromQuery(t *testing.T) {
+	c, obj, bad := FromQuery(map[string][]string{"topics": {"9"}, "seniority": {"0"}, "department_rule": {"different"}, "objective": {"matched"}})
+	if len(bad) != 0 || c.Topics != 9 || c.Seniority != 0 || c.Goals != DefaultWeights.Goals || c.Department != DifferentDepartment || obj != MaxMatched {
+		t.Fatalf("%+v %s %v", c, obj, bad)
+	}
+	_, _, bad = FromQuery(map[string][]string{"topics": {"eleven"}, "goals": {"-1"}, "department_rule": {"any"}, "objective": {"fastest"}})
+	if len(bad) != 4 || bad["topics"] == "" || bad["goals"] == "" || bad["department_rule"] == "" || bad["objective"] == "" {
+		t.Fatalf("%v", bad)
+	}
+}

@@ -126,6 +126,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/sso-providers", a.SSOProviders},
 		{"POST", "/api/v1/sso-providers", a.AddSSOProvider},
 		{"DELETE", "/api/v1/sso-providers/{id}", a.RemoveSSOProvider},
+		{"GET", "/api/v1/programmes/{id}/matches", a.Matches},
 		{"GET", "/api/v1/people", a.People},
 		{"POST", "/api/v1/people", a.CreatePerson},
 		{"POST", "/api/v1/people/import", a.ImportPeople},
@@ -183,6 +184,7 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("GET /programmes", w.Page(w.Programmes))
 	mux.Handle("POST /programmes", w.Form(w.CreateProgramme))
 	mux.Handle("GET /programmes/{id}", w.Page(w.Programme))
+	mux.Handle("GET /programmes/{id}/matching", w.Page(w.Matching))
 	mux.Handle("POST /programmes/{id}/edit", w.Form(w.EditProgramme))
 	mux.Handle("POST /programmes/{id}/enrolment", w.Form(w.ProgrammeEnrolment))
 	mux.Handle("POST /programmes/{id}/archive", w.Form(w.ArchiveProgramme))

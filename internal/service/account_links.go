@@ -100,7 +100,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, addr string) 
 		}
 		if why != "" {
 			// The same message is made and sealed, then dropped.
-			if _, err := s.linkMessage(tx, a, &mentorvault.User{ID: mentorvault.NewID(), Email: email}, email, "password.reset", "/reset/"+auth.NewSecretToken(resetTokenPrefix)); err != nil {
+			if _, err := s.linkMessage(tx, a, &mentorvault.User{ID: mentorvault.NewID(), Email: email}, email, "password.reset", "/login/reset/"+auth.NewSecretToken(resetTokenPrefix)); err != nil {
 				return err
 			}
 			outcome := mentorvault.OutcomeDenied
@@ -123,7 +123,7 @@ func (s *Service) sendResetLink(ctx context.Context, tx mentorvault.Tx, by actor
 	if err != nil {
 		return err
 	}
-	m, err := s.linkMessage(tx, by, u, u.Email, "password.reset", "/reset/"+token)
+	m, err := s.linkMessage(tx, by, u, u.Email, "password.reset", "/login/reset/"+token)
 	if err != nil {
 		return err
 	}
@@ -395,7 +395,7 @@ func (s *Service) sendEmailChange(ctx context.Context, tx mentorvault.Tx, by act
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.linkMessage(tx, by, u, next, "email.confirm", "/email/confirm/"+token)
+	m, err := s.linkMessage(tx, by, u, next, "email.confirm", "/login/confirm-email/"+token)
 	if err != nil {
 		return nil, err
 	}

@@ -213,13 +213,6 @@ func parsePages() (*pages, error) {
 			}
 			return "/static/" + h, nil
 		},
-		"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datep": func(t *time.Time) string {
-			if t == nil {
-				return ""
-			}
-			return t.Format("2 Jan 2006")
-		},
 		"title": func(s string) string {
 			r, n := utf8.DecodeRuneInString(s)
 			if n == 0 {
@@ -231,6 +224,11 @@ func parsePages() (*pages, error) {
 		// reveal is the one way a template shows sealed text: a page holds
 		// content as mentorvault.Secret, which prints "[sealed]" anywhere else.
 		"reveal": func(s mentorvault.Secret) string { return s.Reveal() },
+	}
+	// The funcs that show times are bound to each viewer's zone when a
+	// page renders (zone.funcs); these are their UTC versions, for parsing.
+	for name, f := range (zone{time.UTC}).funcs() {
+		funcs[name] = f
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -342,7 +340,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	// A page's own copy of its templates, with the time funcs bound to the
+	// viewer's zone; the parsed originals are never executed, so they can
+	// be cloned by any number of requests at once.
+	t, err := t.Clone()
+	if err == nil {
+		t = t.Funcs(h.zone(r).funcs())
+		err = t.ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
 		h.log.ErrorContext(r.Context(), "render failed", "request_id", httpx.RequestID(r.Context()), "template", name, "err", err.Error())
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -380,12 +386,16 @@ func tzOptions(sel string) []opt {
 		sel = "UTC"
 	}
 	out := make([]opt, len(form.TimeZones))
+	found := false
 	for i, z := range form.TimeZones {
 		out[i] = opt{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == sel}
+		found = found || z == sel
+	}
+	if !found {
+		// The viewer's own zone, when it is not one of the common ones.
+		out = append(out, opt{Value: sel, Label: strings.ReplaceAll(sel, "_", " "), Selected: true})
 	}
 	return out
 }
-
-func fmtWhen(t time.Time) string { return t.UTC().Format(whenFmt) }
 
 func relPath(id string) string { return "/relationships/" + url.PathEscape(id) }

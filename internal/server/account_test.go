@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,12 +28,33 @@ type mailFixture struct {
 	*fixture
 	srv  *mailtest.Server
 	seen int
+	logs *syncBuffer // everything the server and the service logged
+}
+
+// syncBuffer is a log sink for handlers on many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startMailFixture(t *testing.T, b sqlstoretest.Backend) *mailFixture {
 	t.Helper()
-	e := mvtest.NewWithOptions(t, b.Open(t), service.Options{Mail: &service.MailOptions{BaseURL: mailBase, From: "mentoring@northwind.example"}})
-	mf := &mailFixture{fixture: startFixture(t, e), srv: mailtest.Start(t)}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e := mvtest.NewWithOptions(t, b.Open(t), service.Options{Logger: log, Mail: &service.MailOptions{BaseURL: mailBase, From: "mentoring@northwind.example"}})
+	mf := &mailFixture{fixture: startFixtureLogged(t, e, log), srv: mailtest.Start(t), logs: logs}
 	mf.deliver(t) // the demo's own messages
 	return mf
 }
@@ -167,6 +191,9 @@ func TestWebPasswordReset(t *testing.T) {
 			g.login("grace@northwind.example")
 			if _, page := g.get("/people/" + bob); !strings.Contains(page, `action="/people/`+bob+`/password-reset"`) {
 				t.Fatal("the person page offers no reset button")
+			}
+			if logs := mf.logs.String(); !strings.Contains(logs, "route=") || strings.Contains(logs, "mvr_") || strings.Contains(logs, "a brand new passphrase") {
+				t.Fatalf("the logs carry a reset token or a password (or nothing was logged):\n%s", logs)
 			}
 		})
 	}

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
 	"unicode"
@@ -187,6 +188,29 @@ type pages struct {
 	byName map[string]*template.Template
 	assets map[string]string // "app.css" → "app.3f2a….css"
 	files  map[string]string // hashed name → file name
+	// zoned holds each page's templates with the time funcs bound to one
+	// zone ("page\x00Europe/London" → clone), made the first time a viewer
+	// in that zone sees the page and shared from then on.
+	zoned sync.Map
+}
+
+// inZone is page name's templates with the time funcs bound to z. The
+// parsed originals are never executed, so they can always be cloned.
+func (p *pages) inZone(name string, z zone) (*template.Template, error) {
+	key := name + "\x00" + z.name()
+	if t, ok := p.zoned.Load(key); ok {
+		return t.(*template.Template), nil
+	}
+	t, ok := p.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	c, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	got, _ := p.zoned.LoadOrStore(key, c.Funcs(z.funcs()))
+	return got.(*template.Template), nil
 }
 
 func parsePages() (*pages, error) {
@@ -333,19 +357,15 @@ func (h *Handler) base(r *http.Request, title string) base {
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := h.pages.byName[name]
 	var buf bytes.Buffer
-	if !ok {
+	if _, ok := h.pages.byName[name]; !ok {
 		h.log.ErrorContext(r.Context(), "no such template", "template", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	// A page's own copy of its templates, with the time funcs bound to the
-	// viewer's zone; the parsed originals are never executed, so they can
-	// be cloned by any number of requests at once.
-	t, err := t.Clone()
+	// The page's templates with the time funcs bound to the viewer's zone.
+	t, err := h.pages.inZone(name, h.zone(r))
 	if err == nil {
-		t = t.Funcs(h.zone(r).funcs())
 		err = t.ExecuteTemplate(&buf, "layout", data)
 	}
 	if err != nil {

@@ -233,6 +233,14 @@ func TestPasswordReset(t *testing.T) {
 func TestPasswordResetLimits(t *testing.T) {
 	eachMailBackend(t, func(t *testing.T, e *mvtest.Env) {
 		mb := newMailbox(t, e)
+		for _, kind := range []string{"password.reset", "email.confirm", "email.change.notice"} {
+			for _, mode := range []string{mentorvault.MailOff, mentorvault.MailDigest} {
+				err := e.Svc.UpdateMailSettings(ctx, e.As("bob"), service.MailSettingsUpdate{Modes: map[string]string{kind: mode}})
+				if mentorvault.ErrorCode(err) != mentorvault.EINVALID || mentorvault.ErrorFields(err)["modes."+kind] == "" {
+					t.Errorf("%s %s: %v, want it refused (always sent at once)", kind, mode, err)
+				}
+			}
+		}
 		for i := range 5 { // service.MaxResetsPerAccount, as docs/security.md says
 			if err := e.Svc.RequestPasswordReset(ctx, "nobody@northwind.example", "10.1.0."+string(rune('1'+i))); err != nil {
 				t.Fatal(err)

@@ -201,7 +201,7 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	}
 	for _, c := range av.Comments {
 		pg.Comments = append(pg.Comments, commentView{Section: sectionTitles[c.Section], Author: personName(rv, c.AuthorID, p.UserID),
-			Date: z.format(c.CreatedAt, "2 Jan 2006, 15:04"), Body: c.Body, Version: num[c.VersionID], Damaged: c.Damaged})
+			Date: z.format(c.CreatedAt, "2 Jan 2006, 15:04 MST"), Body: c.Body, Version: num[c.VersionID], Damaged: c.Damaged})
 	}
 	if vid := r.URL.Query().Get("verify"); vid != "" {
 		ver, err := h.svc.VerifyAgreement(r.Context(), p, rv.ID, vid)

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/web/form"
@@ -59,4 +60,25 @@ func FuzzParseTimeZone(f *testing.F) {
 			t.Fatalf("accepted %q as %q", tz, got)
 		}
 	})
+}
+
+// TestViewerZoneInForms: a meeting's time is read in the zone the form
+// posts — any IANA zone, since the form offers the viewer's own first —
+// and a name that is no zone is a problem of tz.
+func TestViewerZoneInForms(t *testing.T) {
+	v := url.Values{"starts_at": {"2027-07-01T14:30"}, "minutes": {"30"}, "tz": {"Asia/Kathmandu"}}
+	m, p := form.ParseMeeting(v)
+	if len(p) != 0 || !m.StartsAt.Equal(time.Date(2027, 7, 1, 8, 45, 0, 0, time.UTC)) {
+		t.Fatalf("Asia/Kathmandu 14:30: %v %v, want 08:45 UTC", m.StartsAt.UTC(), p)
+	}
+	v.Set("tz", "Europe/London")
+	if m, _ := form.ParseMeeting(v); !m.StartsAt.Equal(time.Date(2027, 7, 1, 13, 30, 0, 0, time.UTC)) {
+		t.Fatalf("Europe/London in summer: %v, want 13:30 UTC", m.StartsAt.UTC())
+	}
+	for _, bad := range []string{"Local", "Mars/Olympus_Mons", "Europe/Lon\x00don", "../../etc/passwd"} {
+		v.Set("tz", bad)
+		if _, p := form.ParseMeeting(v); p["tz"] == "" {
+			t.Errorf("tz %q is no problem", bad)
+		}
+	}
 }

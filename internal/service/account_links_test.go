@@ -14,6 +14,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/mail/mailtest"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/service"
+	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
 // mailbox sends what e's outbox holds to a real SMTP server and reads back
@@ -446,3 +447,24 @@ func ptr[T any](v T) *T { return &v }
 
 // raw2 is the message's text and HTML together.
 func (r *received) raw2() string { return r.parts["text/plain"] + r.parts["text/html"] }
+
+// BenchmarkPasswordResetRequest compares the work of a reset request for
+// an address with an account (a link stored and a message queued) and for
+// one without (the same message made and sealed, then dropped), on SQLite.
+// The clock moves on 15 minutes per request so the limits never apply.
+func BenchmarkPasswordResetRequest(b *testing.B) {
+	e := mvtest.NewWithOptions(b, sqlstoretest.OpenSQLite(b), service.Options{Mail: mailOpts})
+	at := time.Now()
+	for _, tc := range []struct{ name, email string }{{"account", e.Users["alice"].Email}, {"no account", "nobody@northwind.example"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				at = at.Add(service.LoginWindow)
+				now := at
+				e.DB.SetClock(func() time.Time { return now })
+				if err := e.Svc.RequestPasswordReset(ctx, tc.email, "10.9.9.9"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

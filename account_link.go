@@ -16,6 +16,11 @@ const (
 	LinkEmailChange   = "email_change"   // confirms NewEmail as the person's address
 )
 
+// JobPasswordReset looks up the address a reset was asked for (RefID) and,
+// if its account may reset, emails it a link: the request itself does the
+// same work for every address, and this job the rest.
+const JobPasswordReset = "password.reset"
+
 // How long account links stay usable.
 const (
 	PasswordResetTTL = time.Hour

@@ -38,15 +38,17 @@ const ResetRequestedMsg = "If that address has an account, we have sent a link t
 
 const noMailResetMsg = "this server sends no email, so a password cannot be reset by email: ask your organisation's admin"
 
-// RequestPasswordReset emails the account of email a single-use link to
-// set a new password (expiring after PasswordResetTTL), replacing any
-// earlier one. Whether the address has an account, is deactivated or signs
-// in with single sign-on only (none of which gets a link) the caller is not
-// told: the answer is nil for every address, after the same work (the
-// message is made and sealed every time, and stored only for an account
-// that may have it). addr is the client's address for the rate limit.
-// Returns EINVALID (no email), ETOOMANY or ECONFLICT (the server sends no
-// email at all, which says nothing about any account).
+// RequestPasswordReset asks for the account of email to be sent a
+// single-use link to set a new password (expiring after PasswordResetTTL,
+// replacing any earlier one). Whether the address has an account, is
+// deactivated or signs in with single sign-on only (none of which gets a
+// link) the caller is not told, and the request does the same work for
+// every address — it counts against the limits and queues a job
+// (JobPasswordReset, run within seconds by the job worker, see
+// runPasswordReset) — so neither the answer nor its time tells. addr is
+// the client's address for the rate limit. Returns EINVALID (no email),
+// ETOOMANY or ECONFLICT (the server sends no email at all, which says
+// nothing about any account).
 func (s *Service) RequestPasswordReset(ctx context.Context, email, addr string) error {
 	if err := mentorvault.ValidateLines("email", email); err != nil {
 		return err
@@ -69,51 +71,54 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, addr string) 
 		if err != nil {
 			return err
 		}
-		u, err := tx.FindUserByEmail(ctx, email)
-		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-			u, err = nil, nil
-		}
-		if err != nil {
-			return err
-		}
-		a, t := actor{p: mentorvault.Principal{Via: "web"}}, target{typ: "user"}
-		if u != nil {
-			a.p.UserID, a.p.OrgID, a.user = u.ID, u.OrgID, u
-			t = target{orgID: u.OrgID, typ: "user", id: u.ID}
-		}
+		a := actor{p: mentorvault.Principal{Via: "web"}}
 		if !okAcct || !okAddr {
-			return s.record2(ctx, tx, a, "password.reset.request", mentorvault.OutcomeDenied, t, "rate limited",
+			return s.record2(ctx, tx, a, "password.reset.request", mentorvault.OutcomeDenied, target{typ: "user"}, "rate limited",
 				mentorvault.Errorf(mentorvault.ETOOMANY, "too many password reset requests; wait a few minutes and try again"))
 		}
-		sso, err := ssoOnlyProvider(ctx, tx, email)
-		if err != nil {
+		if err := tx.CreateJob(ctx, &mentorvault.Job{ID: mentorvault.NewID(), Kind: mentorvault.JobPasswordReset, RefID: email, RunAt: now, CreatedAt: now}); err != nil {
 			return err
 		}
-		why := ""
-		switch {
-		case u == nil:
-			why = "no account"
-		case u.DisabledAt != nil:
-			why = "deactivated"
-		case sso != nil:
-			why = "sso only: provider " + sso.ID
-		}
-		if why != "" {
-			// The same message is made and sealed, then dropped.
-			if _, err := s.linkMessage(tx, a, &mentorvault.User{ID: mentorvault.NewID(), Email: email}, email, "password.reset", "/login/reset/"+auth.NewSecretToken(resetTokenPrefix)); err != nil {
-				return err
-			}
-			outcome := mentorvault.OutcomeDenied
-			if u == nil {
-				outcome = mentorvault.OutcomeFailed
-			}
-			return s.appendEvent(ctx, tx, a, "password.reset.request", outcome, t, "no link sent: "+why)
-		}
-		if err := s.sendResetLink(ctx, tx, actor{}, u); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "password.reset.request", t, "link emailed")
+		return s.record(ctx, tx, a, "password.reset.request", target{typ: "user"}, "queued")
 	})
+}
+
+// runPasswordReset is a reset request's job: it emails the account of the
+// address asked about a link when that account may reset, and audits what
+// it did (password.reset.send: ok, failed for no account, denied for a
+// deactivated or single sign-on only account).
+func (s *Service) runPasswordReset(ctx context.Context, tx mentorvault.Tx, j *mentorvault.Job) error {
+	email := j.RefID
+	u, err := tx.FindUserByEmail(ctx, email)
+	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+		u, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	a, t := actor{p: mentorvault.Principal{Via: "job"}}, target{typ: "user"}
+	if u != nil {
+		a.p.UserID, a.p.OrgID, a.user = u.ID, u.OrgID, u
+		t = target{orgID: u.OrgID, typ: "user", id: u.ID}
+	}
+	sso, err := ssoOnlyProvider(ctx, tx, email)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u == nil:
+		return s.appendEvent(ctx, tx, a, "password.reset.send", mentorvault.OutcomeFailed, t, "no link sent: no account")
+	case u.DisabledAt != nil:
+		return s.appendEvent(ctx, tx, a, "password.reset.send", mentorvault.OutcomeDenied, t, "no link sent: deactivated")
+	case sso != nil:
+		return s.appendEvent(ctx, tx, a, "password.reset.send", mentorvault.OutcomeDenied, t, "no link sent: sso only: provider "+sso.ID)
+	case s.opts.Mail == nil:
+		return s.appendEvent(ctx, tx, a, "password.reset.send", mentorvault.OutcomeFailed, t, "no link sent: email is off")
+	}
+	if err := s.sendResetLink(ctx, tx, actor{}, u); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, a, "password.reset.send", t, "link emailed")
 }
 
 // sendResetLink makes u a new reset link (earlier ones stop working) and

@@ -57,6 +57,7 @@ type Tx interface {
 	HomeStore
 	OIDCStore
 	MatchStore
+	AccountLinkStore
 }
 
 // OrgStore stores organisations.

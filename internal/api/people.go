@@ -25,6 +25,9 @@ type personFullJSON struct {
 	Invitation          string      `json:"invitation"` // "", open, used, expired, revoked
 	InvitationExpiresAt *time.Time  `json:"invitation_expires_at"`
 	Can                 personCan   `json:"can"`
+	// PendingEmail is a new address waiting for its confirmation (on a
+	// single person's answer only).
+	PendingEmail *pendingEmailJSON `json:"pending_email,omitempty"`
 }
 
 // personCan is what Cedar lets the caller do to the person.
@@ -33,6 +36,8 @@ type personCan struct {
 	Deactivate bool `json:"deactivate"`
 	Invite     bool `json:"invite"`
 	Admin      bool `json:"admin"`
+	// PasswordReset: the person can be emailed a password reset link.
+	PasswordReset bool `json:"password_reset"`
 }
 
 type invitationJSON struct {
@@ -53,7 +58,9 @@ func personOut(v *service.PersonView) personFullJSON {
 		DeactivatedAt: v.DeactivatedAt, CreatedAt: v.CreatedAt, HasPassword: v.HasPassword, Invitation: string(v.Invitation),
 		InvitationExpiresAt: v.InvitationExpiresAt,
 		Can: personCan{Update: v.Allowed.Has(policy.UpdatePerson), Deactivate: v.Allowed.Has(policy.DeactivatePerson),
-			Invite: v.Allowed.Has(policy.InvitePerson) && v.CanInvite(), Admin: v.Allowed.Has(policy.AdminPerson)}}
+			Invite: v.Allowed.Has(policy.InvitePerson) && v.CanInvite(), Admin: v.Allowed.Has(policy.AdminPerson),
+			PasswordReset: v.Allowed.Has(policy.ResetPersonPassword) && v.CanSendReset()},
+		PendingEmail: pendingEmailOut(v.PendingEmail)}
 	if v.ManagerID != "" {
 		out.Manager = &personJSON{ID: v.ManagerID, Name: v.ManagerName}
 	}

@@ -23,11 +23,14 @@ type meJSON struct {
 	OrgAdmin  bool          `json:"org_admin"`
 	Requester bool          `json:"requester"`
 	Roles     []roleJSON    `json:"programme_roles"`
+	// TimeZone is the IANA zone pages and messages show times in ("" is UTC).
+	TimeZone     string            `json:"time_zone"`
+	PendingEmail *pendingEmailJSON `json:"pending_email"`
 }
 
 func meOut(me *service.Me) meJSON {
 	out := meJSON{ID: me.User.ID, Email: me.User.Email, Name: me.User.Name, Org: programmeJSON{ID: me.User.OrgID, Name: me.OrgName},
-		OrgAdmin: me.User.OrgAdmin, Requester: me.User.Requester, Roles: []roleJSON{}}
+		OrgAdmin: me.User.OrgAdmin, Requester: me.User.Requester, Roles: []roleJSON{}, TimeZone: me.TimeZone, PendingEmail: pendingEmailOut(me.PendingEmail)}
 	if me.Manager != nil {
 		m := person(*me.Manager)
 		out.Manager = &m

@@ -102,6 +102,7 @@ const (
 	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
 	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
 	ManageSSO              Action = "org.sso"               // Org; its org admins (add, list and remove OpenID Connect providers)
+	ResetPersonPassword    Action = "people.password_reset" // Person; its organisation's admins (email them a reset link they alone see)
 )
 
 // Actions lists every action, in a stable order.
@@ -127,6 +128,7 @@ var Actions = []Action{
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 	ManageSSO,
+	ResetPersonPassword,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.

@@ -325,6 +325,8 @@ func apiOps(soon, later string) map[string]apiOp {
 		"PUT /api/v1/programmes/{id}/staff": {"grace", `{"coordinators":["carol@northwind.example"],"supervisors":["erin@northwind.example"]}`, ""},
 		"PUT /api/v1/programmes/{id}/enrolment": {"heidi", `{"role":"mentee","topics":["Delegation"],"topics_other":"negotiation","goals":"lead a team",` +
 			`"languages":["English"],"time_zone":"Europe/London","availability":"Tuesday mornings","exclusions":["dave@northwind.example"]}`, ""},
+		"POST /api/v1/me/email-change": {"heidi", `{"email":"heidi.new@northwind.example"}`, ""},
+		"PUT /api/v1/me/time-zone":     {"heidi", `{"time_zone":"Europe/London"}`, ""},
 	}
 }
 
@@ -706,6 +708,10 @@ func webForms(day, when, later string) map[string]webForm {
 			"languages", "English", "time_zone", "Europe/London", "availability", "Tuesday mornings", "capacity", "", "exclude_reporting_line", "on",
 			"exclusions", "dave@northwind.example"),
 			[]string{"topics_other", "goals", "languages", "time_zone", "availability", "capacity", "exclusions"}, []string{"role", "topics"}},
+		"/login/forgot":           {"", "", vals("email", "heidi@northwind.example"), []string{"email"}, nil},
+		"/login/reset/{token}":    {"", "", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
+		"/settings/email-address": {"heidi", "", vals("email", "heidi.new@northwind.example"), []string{"email"}, nil},
+		"/settings/time-zone":     {"heidi", "", vals("time_zone", "Europe/London"), nil, []string{"time_zone"}},
 	}
 }
 
@@ -718,7 +724,7 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
-	"/programmes/{id}/withdraw", "/people/sso/{id}/remove"}
+	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

@@ -135,6 +135,9 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/people/{id}/deactivate", a.DeactivatePerson},
 		{"POST", "/api/v1/people/{id}/reactivate", a.ReactivatePerson},
 		{"POST", "/api/v1/people/{id}/invite", a.InvitePerson},
+		{"POST", "/api/v1/me/email-change", a.RequestEmailChange},
+		{"PUT", "/api/v1/me/time-zone", a.UpdateTimeZone},
+		{"POST", "/api/v1/people/{id}/password-reset", a.SendPasswordReset},
 	}
 	for _, act := range mentorvault.LifecycleActions {
 		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})
@@ -275,6 +278,15 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
 	mux.Handle("GET /invite/{token}", w.Public(w.Invitation))
 	mux.Handle("POST /invite/{token}", w.Public(w.AcceptInvitation))
+	mux.Handle("GET /login/forgot", w.Page(w.ForgotForm))
+	mux.Handle("POST /login/forgot", w.Page(w.RequestReset))
+	mux.Handle("GET /login/reset/{token}", w.Public(w.ResetForm))
+	mux.Handle("POST /login/reset/{token}", w.Public(w.ResetPassword))
+	mux.Handle("GET /login/confirm-email/{token}", w.Public(w.EmailChangeForm))
+	mux.Handle("POST /login/confirm-email/{token}", w.Public(w.ConfirmEmailChange))
+	mux.Handle("POST /settings/email-address", w.Form(w.RequestEmailChange))
+	mux.Handle("POST /settings/time-zone", w.Form(w.UpdateTimeZone))
+	mux.Handle("POST /people/{id}/password-reset", w.Form(w.SendPasswordReset))
 	mux.Handle("/", w.Page(w.NotFound))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -37,7 +38,13 @@ type fixture struct {
 
 func startFixture(t testing.TB, env *mvtest.Env) *fixture {
 	t.Helper()
-	srv, err := server.New(server.Config{Service: env.Svc})
+	return startFixtureLogged(t, env, nil)
+}
+
+// startFixtureLogged is startFixture with the server logging to log.
+func startFixtureLogged(t testing.TB, env *mvtest.Env, log *slog.Logger) *fixture {
+	t.Helper()
+	srv, err := server.New(server.Config{Service: env.Svc, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

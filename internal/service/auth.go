@@ -200,6 +200,9 @@ type Header struct {
 	Unread     int
 	People     bool // Cedar lets them list their organisation's people (an org admin)
 	Programmes bool // they run a programme, or Cedar lets them manage the organisation's
+	// Zone is where the viewer wants times shown (their time zone; UTC
+	// when they chose none).
+	Zone *time.Location
 }
 
 // AuthenticatePage is AuthenticateSession for a web page: in the same
@@ -269,7 +272,11 @@ func (s *Service) authenticateSession(ctx context.Context, token string, header 
 		if err != nil {
 			return err
 		}
-		hd = &Header{Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n,
+		set, err := tx.FindMailSettings(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		hd = &Header{Zone: zoneOf(set.TimeZone), Name: u.Name, Supervises: len(a.subj.Supervises) > 0, Unread: n,
 			People:     s.may(ctx, a, policy.ListPeople, policy.Org{ID: u.OrgID}),
 			Programmes: len(a.subj.Coordinates) > 0 || len(a.subj.Supervises) > 0 || s.may(ctx, a, policy.ManageProgrammes, policy.Org{ID: u.OrgID})}
 		return nil
@@ -511,6 +518,11 @@ type Me struct {
 	// Cedar lets them manage the organisation's (programme.manage), so the
 	// header offers the programmes page.
 	RunsProgrammes bool
+	// TimeZone is the IANA name of the zone pages and messages show times
+	// in ("" is UTC).
+	TimeZone string
+	// PendingEmail is a new address waiting for its confirmation, or nil.
+	PendingEmail *PendingEmail
 }
 
 // Me returns the caller's account. Returns EUNAUTHENTICATED or EFORBIDDEN.
@@ -555,7 +567,13 @@ func (s *Service) Me(ctx context.Context, p mentorvault.Principal) (*Me, error) 
 				out.Manager = &Person{ID: m.ID, Name: m.Name, Email: m.Email}
 			}
 		}
-		return nil
+		set, err := tx.FindMailSettings(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		out.TimeZone = set.TimeZone
+		out.PendingEmail, err = pendingEmail(ctx, tx, u)
+		return err
 	})
 	return out, err
 }

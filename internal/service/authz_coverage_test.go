@@ -76,6 +76,17 @@ var authzAllowlist = map[string]string{
 	"Service.StartSSO":         "begins a sign-in: reads the provider's public settings",
 	"Service.FinishSSO":        "a verified ID token is the credential; creates the account just in time only where the provider allows it, audited",
 	"Service.AcceptInvitation": "capability URL; sets the invited person's own password, audited",
+	// Account links (password reset, a new email address's confirmation)
+	// are capability URLs as invitations are: a secret token (256 bits,
+	// stored only hashed, single-use, expiring) emailed to the one person
+	// it is for. Asking for a reset has no principal by design (the person
+	// cannot sign in); it is rate-limited per address and per client,
+	// answers the same for every address and is audited.
+	"Service.RequestPasswordReset": "no principal: the person cannot sign in; rate-limited, same answer for every address, audited",
+	"Service.PasswordReset":        "capability URL; the reset token is the credential",
+	"Service.ResetPassword":        "capability URL; sets the link's person's own password and ends their sessions, audited",
+	"Service.EmailChange":          "capability URL; the confirmation token, sent to the new address, is the credential",
+	"Service.ConfirmEmailChange":   "capability URL; makes the confirmed address the link's person's own, audited",
 	// The operator CLI (cmd/mentorvault, internal/demo): the operator holds
 	// the database and the master key; the HTTP server never calls these.
 	// Each is audited with the actor "operator" (via=cli).

@@ -63,6 +63,11 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 				return err
 			}
 			jobErr = s.runReminders(ctx, tx)
+		case mentorvault.JobPasswordReset:
+			if err := tx.CompleteJob(ctx, j.ID, tx.Now()); err != nil {
+				return err
+			}
+			jobErr = s.runPasswordReset(ctx, tx, j)
 		case mentorvault.JobMailDigest:
 			if err := tx.RescheduleJob(ctx, j.ID, tx.Now().Add(DigestEvery)); err != nil {
 				return err

@@ -71,6 +71,9 @@ var MailKinds = []MailKind{
 	{"disclosure.delivered", "A disclosure takes effect", false},
 	{"consultation.message", "A reply in a consultation", false},
 	{"invitation", "Invitations to mentorvault", true},
+	{"password.reset", "Password reset links", true},
+	{"email.confirm", "Confirming a new email address", true},
+	{"email.change.notice", "A change of your email address is asked for", true},
 }
 
 // mandatoryMail is whether kind is always sent at once.

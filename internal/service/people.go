@@ -36,6 +36,9 @@ type PersonView struct {
 	// EmailFailingAt is when the SMTP server refused the person's address
 	// for good (nil while it is not failing): no more email goes there.
 	EmailFailingAt *time.Time
+	// PendingEmail is a new address waiting for its confirmation link to
+	// be opened (set on a single person's view only), or nil.
+	PendingEmail *PendingEmail
 	// Allowed holds what Cedar lets the viewer do to this person
 	// (personActions).
 	Allowed policy.Allowed
@@ -49,8 +52,12 @@ func (v *PersonView) Active() bool { return v.DeactivatedAt == nil }
 // reset someone's password, which the admin would then know).
 func (v *PersonView) CanInvite() bool { return v.Active() && !v.HasPassword }
 
+// CanSendReset reports whether a password reset link makes sense: the
+// person is active and has a password (one who has not is invited).
+func (v *PersonView) CanSendReset() bool { return v.Active() && v.HasPassword }
+
 // personActions are what a person's view says the viewer may do.
-var personActions = []policy.Action{policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson}
+var personActions = []policy.Action{policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson, policy.ResetPersonPassword}
 
 // PeopleFilter selects a page of the organisation's people: Query is a
 // prefix of the name or email (any case); Limit 0 takes the default page.
@@ -227,6 +234,9 @@ func (s *Service) PersonByID(ctx context.Context, p mentorvault.Principal, id st
 			return err
 		}
 		if out, err = s.personView(ctx, tx, a, u, nil); err != nil {
+			return err
+		}
+		if out.PendingEmail, err = pendingEmail(ctx, tx, u); err != nil {
 			return err
 		}
 		return markFailing(ctx, tx, []*PersonView{out})
@@ -432,11 +442,35 @@ func (s *Service) UpdatePerson(ctx context.Context, p mentorvault.Principal, id 
 		if upd.Name != nil && strings.TrimSpace(*upd.Name) != u.Name {
 			u.Name, changed = *upd.Name, append(changed, "name")
 		}
+		// A new address is confirmed by a link sent to it (when the server
+		// sends email; without, the admin's word is all there is): until
+		// then the person keeps the one they have.
+		newEmail := ""
 		if upd.Email != nil && mentorvault.NormalizeEmail(*upd.Email) != u.Email {
-			u.Email, changed = *upd.Email, append(changed, "email")
+			if s.opts.Mail == nil {
+				u.Email, changed = *upd.Email, append(changed, "email")
+			} else {
+				c := *u
+				c.Email = *upd.Email
+				if err := cleanPerson(&c); err != nil {
+					return err
+				}
+				newEmail = c.Email
+			}
 		}
 		if err := cleanPerson(u); err != nil {
 			return err
+		}
+		if newEmail != "" {
+			if other, err := tx.FindUserByEmail(ctx, newEmail); err == nil && other.ID != u.ID {
+				return mentorvault.Invalid("the person is not valid", map[string]string{"email": "is already used by another account"})
+			} else if err != nil && mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+				return err
+			}
+			if _, err := s.sendEmailChange(ctx, tx, a, u, newEmail); err != nil {
+				return err
+			}
+			changed = append(changed, "email (confirmation link sent to the new address)")
 		}
 		if upd.ManagerID != nil || upd.ManagerEmail != nil {
 			mid, memail := "", ""
@@ -476,6 +510,9 @@ func (s *Service) UpdatePerson(ctx context.Context, p mentorvault.Principal, id 
 			}
 		}
 		if out, err = s.personView(ctx, tx, a, u, nil); err != nil {
+			return err
+		}
+		if out.PendingEmail, err = pendingEmail(ctx, tx, u); err != nil {
 			return err
 		}
 		if len(changed) == 0 {

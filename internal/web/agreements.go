@@ -31,11 +31,11 @@ func renderMarkdown(src string) template.HTML {
 
 const dateFmt = "2 Jan 2006"
 
-func fmtDate(t *time.Time) string {
+func fmtDate(t *time.Time, z zone) string {
 	if t == nil {
 		return ""
 	}
-	return t.Format(dateFmt)
+	return z.format(*t, dateFmt)
 }
 
 // opt is one option of a select.
@@ -147,18 +147,19 @@ func personName(rv *service.RelationshipView, userID, me string) string {
 	return "Someone"
 }
 
-func sigLines(v *service.VersionView, rv *service.RelationshipView, me string) []sigLine {
+func sigLines(v *service.VersionView, rv *service.RelationshipView, me string, z zone) []sigLine {
 	var out []sigLine
 	for _, s := range []*mentorvault.AgreementSignature{v.MentorSigned, v.MenteeSigned} {
 		if s != nil {
 			t := s.SignedAt
-			out = append(out, sigLine{Name: personName(rv, s.UserID, me), Date: t.Format("2 Jan 2006, 15:04 MST"), Mine: s.UserID == me})
+			out = append(out, sigLine{Name: personName(rv, s.UserID, me), Date: z.format(t, "2 Jan 2006, 15:04 MST"), Mine: s.UserID == me})
 		}
 	}
 	return out
 }
 
 func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	av, err := h.svc.Agreement(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -171,16 +172,16 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	// The agreement's text is Markdown, rendered here: the page's only Reveals.
 	if v := av.InForce; v != nil {
 		pg.InForce, pg.InForceHTML, pg.InForceHash = v, renderMarkdown(v.Text.Reveal()), hex.EncodeToString(v.Hash)
-		pg.InForceSigs = sigLines(v, rv, p.UserID)
+		pg.InForceSigs = sigLines(v, rv, p.UserID, z)
 	}
 	if v := av.Draft; v != nil {
 		pg.Draft, pg.DraftHTML, pg.DraftHash = v, renderMarkdown(v.Text.Reveal()), hex.EncodeToString(v.Hash)
-		pg.DraftSigs = sigLines(v, rv, p.UserID)
+		pg.DraftSigs = sigLines(v, rv, p.UserID, z)
 		if sg := v.SignedBy(p.UserID); sg != nil {
-			pg.ISigned = sg.SignedAt.Format("2 Jan 2006, 15:04 MST")
+			pg.ISigned = z.format(sg.SignedAt, "2 Jan 2006, 15:04 MST")
 		}
 		if sg := v.SignedBy(pg.Other.ID); sg != nil {
-			pg.OtherSigned = sg.SignedAt.Format("2 Jan 2006, 15:04 MST")
+			pg.OtherSigned = z.format(sg.SignedAt, "2 Jan 2006, 15:04 MST")
 		}
 		pg.DraftEditor = personName(rv, v.UpdatedByID, p.UserID)
 		pg.CommentVersion = v.ID
@@ -192,15 +193,15 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 		v := av.Versions[i]
 		num[v.ID] = v.Number
 		row := versionRow{ID: v.ID, Number: v.Number, State: string(v.State), StateLabel: stateLabels[v.State], HasPrevious: i > 0, Prev: v.Number - 1,
-			Date: v.UpdatedAt.Format(dateFmt), Damaged: v.Damaged}
+			Date: z.format(v.UpdatedAt, dateFmt), Damaged: v.Damaged}
 		if v.InForceAt != nil {
-			row.Date = v.InForceAt.Format(dateFmt)
+			row.Date = z.format(*v.InForceAt, dateFmt)
 		}
 		pg.Versions = append(pg.Versions, row)
 	}
 	for _, c := range av.Comments {
 		pg.Comments = append(pg.Comments, commentView{Section: sectionTitles[c.Section], Author: personName(rv, c.AuthorID, p.UserID),
-			Date: c.CreatedAt.Format("2 Jan 2006, 15:04"), Body: c.Body, Version: num[c.VersionID], Damaged: c.Damaged})
+			Date: z.format(c.CreatedAt, "2 Jan 2006, 15:04 MST"), Body: c.Body, Version: num[c.VersionID], Damaged: c.Damaged})
 	}
 	if vid := r.URL.Query().Get("verify"); vid != "" {
 		ver, err := h.svc.VerifyAgreement(r.Context(), p, rv.ID, vid)
@@ -217,10 +218,10 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 		case err == nil:
 			pg.ShowReviews = true
 			st := rs.For(p.UserID)
-			pg.ReviewDue, pg.ReviewDueAt, pg.ReviewEvery = st.Due, fmtDate(st.DueAt), rs.EveryWeeks
+			pg.ReviewDue, pg.ReviewDueAt, pg.ReviewEvery = st.Due, fmtDate(st.DueAt, z), rs.EveryWeeks
 			for i := len(rs.Reviews) - 1; i >= 0; i-- {
 				rev := rs.Reviews[i]
-				pg.Reviews = append(pg.Reviews, reviewView{Author: personName(rv, rev.UserID, p.UserID), Date: rev.CreatedAt.Format(dateFmt),
+				pg.Reviews = append(pg.Reviews, reviewView{Author: personName(rv, rev.UserID, p.UserID), Date: z.format(rev.CreatedAt, dateFmt),
 					Answer: map[string]string{mentorvault.ReviewHolds: "Still hold", mentorvault.ReviewPartly: "Partly hold", mentorvault.ReviewNotHolds: "Do not hold"}[rev.Answer],
 					Notes:  rev.Notes, Damaged: rev.Damaged})
 			}
@@ -326,6 +327,7 @@ type diffPage struct {
 }
 
 func (h *Handler) AgreementDiff(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	id, vid, from := r.PathValue("id"), r.PathValue("versionID"), r.URL.Query().Get("from")
 	av, err := h.svc.Agreement(r.Context(), p, id)
@@ -337,7 +339,7 @@ func (h *Handler) AgreementDiff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := &diffPage{base: h.base(r, "What changed"), Rel: av.Rel, From: fv, To: tv, ToID: tv.ID,
-		Editor: personName(av.Rel, tv.UpdatedByID, p.UserID), FromDraftUpdated: tv.UpdatedAt.Format("2 Jan 2006, 15:04 MST")}
+		Editor: personName(av.Rel, tv.UpdatedByID, p.UserID), FromDraftUpdated: z.format(tv.UpdatedAt, "2 Jan 2006, 15:04 MST")}
 	for _, l := range lines {
 		op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
 		switch l.Op {
@@ -373,15 +375,15 @@ type agreementPanel struct {
 	Starts  bool // signing starts the relationship: notes open once both have signed
 }
 
-func agreementSummary(st *service.AgreementStatus) string {
+func agreementSummary(st *service.AgreementStatus, z zone) string {
 	switch {
 	case st.InForceVersion > 0 && st.DraftVersion > 0:
 		return fmt.Sprintf("Agreement version %d, signed by both on %s. An amendment (version %d) is being drafted since %s.",
-			st.InForceVersion, fmtDate(st.SignedAt), st.DraftVersion, fmtDate(st.DraftSince))
+			st.InForceVersion, fmtDate(st.SignedAt, z), st.DraftVersion, fmtDate(st.DraftSince, z))
 	case st.InForceVersion > 0:
-		return fmt.Sprintf("Agreement version %d, signed by both on %s.", st.InForceVersion, fmtDate(st.SignedAt))
+		return fmt.Sprintf("Agreement version %d, signed by both on %s.", st.InForceVersion, fmtDate(st.SignedAt, z))
 	case st.DraftVersion > 0:
-		return fmt.Sprintf("Not yet signed; being drafted since %s.", fmtDate(st.DraftSince))
+		return fmt.Sprintf("Not yet signed; being drafted since %s.", fmtDate(st.DraftSince, z))
 	}
 	return "No agreement yet."
 }
@@ -389,11 +391,11 @@ func agreementSummary(st *service.AgreementStatus) string {
 // agreementPanelFor is the agreement panel of the relationship page from
 // the status the page read (service.RelationshipPage), nil when the caller
 // may not see it.
-func agreementPanelFor(v *service.RelationshipView, party bool, st *service.AgreementStatus, err error) *agreementPanel {
+func agreementPanelFor(v *service.RelationshipView, party bool, st *service.AgreementStatus, err error, z zone) *agreementPanel {
 	if !v.Allowed.Has(policy.AgreementStatus) || err != nil || st == nil {
 		return nil
 	}
-	return &agreementPanel{Summary: agreementSummary(st), Party: party, Link: v.Allowed.Has(policy.ReadAgreement),
+	return &agreementPanel{Summary: agreementSummary(st, z), Party: party, Link: v.Allowed.Has(policy.ReadAgreement),
 		Starts: v.Allowed.Has(policy.SignAgreement) && v.Status.AwaitsAgreement()}
 }
 

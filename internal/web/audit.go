@@ -35,6 +35,7 @@ func describeAction(a string) string {
 }
 
 func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -54,7 +55,7 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) error {
 	pg := &auditPage{base: h.base(r, "Access log"), Rel: v, HeadSeq: page.Head.Seq, HeadHash: hex.EncodeToString(page.Head.Hash),
 		Checkpoint: h.checkpoint(), NextBefore: page.NextBefore}
 	for _, e := range page.Entries {
-		row := auditRow{Seq: e.Seq, At: e.At.Format("2 Jan 2006 15:04:05 MST"), Who: e.ActorName, What: describeAction(e.Action),
+		row := auditRow{Seq: e.Seq, At: z.format(e.At, "2 Jan 2006 15:04:05 MST"), Who: e.ActorName, What: describeAction(e.Action),
 			Denied: e.Outcome == mentorvault.OutcomeDenied, Failed: e.Outcome == mentorvault.OutcomeFailed, Detail: e.Detail}
 		if e.ActorID == p.UserID {
 			row.Who = "You"

@@ -20,13 +20,14 @@ type calendarPanel struct {
 }
 
 func (h *Handler) calendarPanel(r *http.Request) *calendarPanel {
+	z := h.zone(r)
 	fs, err := h.svc.CalendarFeeds(r.Context(), httpx.Principal(r))
 	if err != nil {
 		return &calendarPanel{Error: mentorvault.ErrorMessage(err)}
 	}
 	cp := &calendarPanel{}
 	for _, f := range fs {
-		row := feedRow{ID: f.ID, Created: f.CreatedAt.UTC().Format("2 Jan 2006"), Titles: "“Mentoring session”", Revoked: f.RevokedAt != nil}
+		row := feedRow{ID: f.ID, Created: z.date(f.CreatedAt.UTC()), Titles: "“Mentoring session”", Revoked: f.RevokedAt != nil}
 		if f.Detailed {
 			row.Titles = "“Mentoring session with …” (names the other person)"
 		}

@@ -28,12 +28,12 @@ func concernStatusLabel(s mentorvault.ConcernStatus) string {
 	return string(s)
 }
 
-func disclosureStateLabel(d *mentorvault.Disclosure) string {
+func disclosureStateLabel(d *mentorvault.Disclosure, z zone) string {
 	switch d.State {
 	case mentorvault.DisclosureAwaitingSignatures:
 		return "Waiting for both signatures"
 	case mentorvault.DisclosureScheduled:
-		return "Takes effect " + fmtWhen(d.EffectiveAt) + " unless withdrawn"
+		return "Takes effect " + z.when(d.EffectiveAt) + " unless withdrawn"
 	case mentorvault.DisclosureDelivered:
 		if d.Imminent {
 			return "Made at once (imminent danger)"
@@ -60,9 +60,9 @@ type concernRow struct {
 	Open                                                     bool // the concern takes steps, disclosures and an outcome (Concern.IsOpen)
 }
 
-func concernRowOf(c *mentorvault.Concern, v *service.RelationshipView, me string) concernRow {
+func concernRowOf(c *mentorvault.Concern, v *service.RelationshipView, me string, z zone) concernRow {
 	return concernRow{ID: c.ID, RelID: c.RelationshipID, Category: title(service.CategoryLabel(c.Category)), About: service.CategoryLabel(c.Category), Status: string(c.Status),
-		StatusLabel: concernStatusLabel(c.Status), RaisedBy: nameOf(v, c.RaisedByID, me), When: fmtWhen(c.CreatedAt),
+		StatusLabel: concernStatusLabel(c.Status), RaisedBy: nameOf(v, c.RaisedByID, me), When: z.when(c.CreatedAt),
 		Imminent: c.Imminent, Open: c.IsOpen()}
 }
 
@@ -86,6 +86,7 @@ type concernsPage struct {
 }
 
 func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -97,7 +98,7 @@ func (h *Handler) concernsPage(r *http.Request) (*concernsPage, error) {
 	}
 	pg := &concernsPage{base: h.base(r, "Concerns"), Rel: v, Other: v.Other(p.UserID), Done: r.URL.Query().Get("done")}
 	for _, c := range cs { // newest first
-		pg.Rows = append(pg.Rows, concernRowOf(c.Concern, v, p.UserID))
+		pg.Rows = append(pg.Rows, concernRowOf(c.Concern, v, p.UserID, z))
 	}
 	pg.setCategories("")
 	return pg, nil
@@ -226,10 +227,10 @@ var exceptionWords = map[mentorvault.ExceptionKind]string{
 	mentorvault.ExcDutyToOrg: "Duty as an officer of the organisation", mentorvault.ExcOther: "Another exception",
 }
 
-func newDisclosureForm(when time.Time) disclosureForm {
-	f := disclosureForm{Discloser: "me", To: "member", TZ: "UTC", TZs: tzOptions("UTC"), Fields: map[string]string{}}
+func newDisclosureForm(when time.Time, z zone) disclosureForm {
+	f := disclosureForm{Discloser: "me", To: "member", TZ: z.name(), TZs: tzOptions(z.name()), Fields: map[string]string{}}
 	if !when.IsZero() {
-		f.When = when.UTC().Format("2006-01-02T15:04")
+		f.When = z.input(when.UTC())
 	}
 	return f
 }
@@ -245,6 +246,7 @@ func earliestNotice(now time.Time, hours int) time.Time {
 }
 
 func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -256,18 +258,18 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 	}
 	me := p.UserID
 	now := time.Now()
-	row := concernRowOf(cv.Concern, v, me)
+	row := concernRowOf(cv.Concern, v, me, z)
 	pg := &concernPage{base: h.base(r, "Concern: "+row.Category), Rel: v, Other: v.Other(me), C: row,
 		Description: cv.Description, MinNotice: cv.MinNotice, Pending: cv.Pending, Done: r.URL.Query().Get("done"),
-		PlanForm: newDisclosureForm(time.Time{}), NoticeForm: newDisclosureForm(earliestNotice(now, cv.MinNotice))}
-	pg.Earliest = fmtWhen(now.Add(time.Duration(cv.MinNotice) * time.Hour))
+		PlanForm: newDisclosureForm(time.Time{}, z), NoticeForm: newDisclosureForm(earliestNotice(now, cv.MinNotice), z)}
+	pg.Earliest = z.when(now.Add(time.Duration(cv.MinNotice) * time.Hour))
 	for _, e := range cv.Exceptions {
 		pg.Exceptions = append(pg.Exceptions, concernExcRow{Label: exceptionWords[e.Kind], Text: e.Text, Mandatory: e.Mandatory})
 	}
 	latest := map[string]*mentorvault.ConcernStep{}
 	for _, st := range cv.Steps {
 		sr := stepRow{Who: nameOf(v, st.AuthorID, me), Kind: string(st.Kind), Answer: st.Answer, AnswerLabel: answerWords[st.Answer],
-			Body: st.Body, When: fmtWhen(st.CreatedAt), Damaged: st.Damaged}
+			Body: st.Body, When: z.when(st.CreatedAt), Damaged: st.Damaged}
 		switch st.Kind {
 		case mentorvault.StepEthicalView:
 			sr.KindLabel = "View on the ethical issue"
@@ -287,9 +289,9 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 		pg.Views = append(pg.Views, vr)
 	}
 	for _, d := range cv.Disclosures {
-		dr := disclosureRow{ID: d.ID, Kind: string(d.Kind), State: string(d.State), StateLabel: disclosureStateLabel(d.Disclosure),
-			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content, Damaged: d.Damaged, When: fmtWhen(d.EffectiveAt),
-			Filed: fmtWhen(d.CreatedAt), Imminent: d.Imminent, Outside: d.RecipientName != "", Signable: d.Signable, Withdrawable: d.Withdrawable}
+		dr := disclosureRow{ID: d.ID, Kind: string(d.Kind), State: string(d.State), StateLabel: disclosureStateLabel(d.Disclosure, z),
+			Discloser: nameOf(v, d.DiscloserID, me), How: d.How, Content: d.Content, Damaged: d.Damaged, When: z.when(d.EffectiveAt),
+			Filed: z.when(d.CreatedAt), Imminent: d.Imminent, Outside: d.RecipientName != "", Signable: d.Signable, Withdrawable: d.Withdrawable}
 		dr.KindLabel = "Disclosure notice"
 		if d.Kind == mentorvault.DisclosurePlan {
 			dr.KindLabel = "Joint disclosure plan"
@@ -300,7 +302,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 			dr.To = rp.Name + " <" + rp.Email + ">"
 		}
 		if d.DeliveredAt != nil {
-			dr.Delivered = fmtWhen(*d.DeliveredAt)
+			dr.Delivered = z.when(*d.DeliveredAt)
 		}
 		if d.Kind == mentorvault.DisclosurePlan {
 			for _, sig := range []struct {
@@ -308,7 +310,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 				at  *time.Time
 			}{{v.MentorID, d.MentorSignedAt}, {v.MenteeID, d.MenteeSignedAt}} {
 				if sig.at != nil {
-					dr.Signatures = append(dr.Signatures, nameOf(v, sig.who, me)+" signed "+fmtWhen(*sig.at))
+					dr.Signatures = append(dr.Signatures, nameOf(v, sig.who, me)+" signed "+z.when(*sig.at))
 				} else {
 					dr.Signatures = append(dr.Signatures, nameOf(v, sig.who, me)+": not signed yet")
 				}

@@ -30,6 +30,7 @@ type consultStartPage struct {
 }
 
 func (h *Handler) consultStartPage(r *http.Request, concernID string) (*consultStartPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -52,7 +53,7 @@ func (h *Handler) consultStartPage(r *http.Request, concernID string) (*consultS
 		if err != nil {
 			return nil, err
 		}
-		row := concernRowOf(cv.Concern, v, p.UserID)
+		row := concernRowOf(cv.Concern, v, p.UserID, z)
 		pg.Concern, pg.Description = &row, cv.Description
 	}
 	return pg, nil
@@ -195,6 +196,7 @@ type consultationPage struct {
 }
 
 func (h *Handler) consultationPage(r *http.Request) (*consultationPage, error) {
+	z := h.zone(r)
 	v, err := h.svc.Consultation(r.Context(), httpx.Principal(r), r.PathValue("consultationID"))
 	if err != nil {
 		return nil, err
@@ -207,7 +209,7 @@ func (h *Handler) consultationPage(r *http.Request) (*consultationPage, error) {
 		pg.Heading = article(pg.Role) + " in " + v.ProgrammeName + " asks for your guidance"
 	}
 	for _, m := range v.Messages {
-		row := messageRow{When: fmtWhen(m.CreatedAt), Body: m.Body, Mine: m.FromSupervisor != v.Mine, Damaged: m.Damaged}
+		row := messageRow{When: z.when(m.CreatedAt), Body: m.Body, Mine: m.FromSupervisor != v.Mine, Damaged: m.Damaged}
 		switch {
 		case row.Mine:
 			row.From = "You"

@@ -47,6 +47,7 @@ type disclosuresPage struct {
 }
 
 func (h *Handler) Disclosures(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	ds, err := h.svc.ReceivedDisclosures(r.Context(), httpx.Principal(r))
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func (h *Handler) Disclosures(w http.ResponseWriter, r *http.Request) error {
 	for _, d := range ds { // newest first
 		row := receivedRow{ID: d.ID, From: d.From.Name, How: d.How, Content: d.Content, Imminent: d.Imminent, Damaged: d.Damaged}
 		if d.DeliveredAt != nil {
-			row.Delivered = fmtWhen(*d.DeliveredAt)
+			row.Delivered = z.when(*d.DeliveredAt)
 		}
 		pg.Rows = append(pg.Rows, row)
 	}

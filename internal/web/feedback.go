@@ -56,6 +56,7 @@ type feedbackPage struct {
 }
 
 func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -69,9 +70,9 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}}
 	for i := len(fv.Asked) - 1; i >= 0; i-- {
 		fr := fv.Asked[i]
-		row := askedRow{RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006")}
+		row := askedRow{RequestedAt: z.date(fr.RequestedAt.UTC())}
 		if a := fv.Answers[fr.ID]; a != nil {
-			row.Answered, row.AnsweredAt, row.Text, row.Damaged = true, a.CreatedAt.UTC().Format("2 Jan 2006"), a.Text, a.Damaged
+			row.Answered, row.AnsweredAt, row.Text, row.Damaged = true, z.date(a.CreatedAt.UTC()), a.Text, a.Damaged
 			for _, q := range mentorvault.FeedbackQuestions {
 				n := a.Ratings[q.Key]
 				rr := ratingRow{Text: q.Text, Value: n}
@@ -86,7 +87,7 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		pg.Asked = append(pg.Asked, row)
 	}
 	for _, fr := range fv.ToAnswer {
-		row := toAnswerRow{ID: fr.ID, RequestedAt: fr.RequestedAt.UTC().Format("2 Jan 2006"), Allowed: fv.Allowed[fr.ID]}
+		row := toAnswerRow{ID: fr.ID, RequestedAt: z.date(fr.RequestedAt.UTC()), Allowed: fv.Allowed[fr.ID]}
 		for _, q := range mentorvault.FeedbackQuestions {
 			row.Questions = append(row.Questions, questionRow{Key: q.Key, Text: q.Text})
 		}

@@ -42,6 +42,7 @@ type goalsPage struct {
 }
 
 func (h *Handler) goalsPage(r *http.Request) (*goalsPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -57,7 +58,7 @@ func (h *Handler) goalsPage(r *http.Request) (*goalsPage, error) {
 		row := goalRow{ID: g.ID, Title: g.Title, Status: string(g.Status), StatusLabel: title(string(g.Status)), Damaged: g.Damaged}
 		for i := len(g.Progress) - 1; i >= 0; i-- {
 			pr := g.Progress[i]
-			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: pr.CreatedAt.UTC().Format("2 Jan 2006"), Body: pr.Body, Damaged: pr.Damaged})
+			row.Progress = append(row.Progress, progressRow{Who: nameOf(v, pr.AuthorID, p.UserID), When: z.date(pr.CreatedAt.UTC()), Body: pr.Body, Damaged: pr.Damaged})
 		}
 		for _, c := range g.Commitments {
 			row.Commitments = append(row.Commitments, commitmentRowOf(c, v, p.UserID, now))

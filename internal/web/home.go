@@ -32,6 +32,7 @@ type homeConsultation struct {
 
 // Home shows each person what they do, read in one service call.
 func (h *Handler) Home(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	hp, err := h.svc.Home(r.Context(), httpx.Principal(r))
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func (h *Handler) Home(w http.ResponseWriter, r *http.Request) error {
 	}
 	if hp.Consultations != nil {
 		for _, c := range hp.Consultations.Consultations {
-			p.Consultations = append(p.Consultations, homeConsultation{ID: c.ID, Closed: c.Closed, Started: c.CreatedAt.Format("2 Jan 2006"),
+			p.Consultations = append(p.Consultations, homeConsultation{ID: c.ID, Closed: c.Closed, Started: z.date(c.CreatedAt),
 				Title: article(roleNoun(c.ConsultantRole)) + " in " + c.ProgrammeName})
 		}
 	}

@@ -20,6 +20,7 @@ type loginPage struct {
 	Next  string
 	Error string
 	SSO   []service.SSOButton
+	Done  string // "reset": a new password was just set
 }
 
 // newLoginPage is the sign-in page with a button for every identity provider.
@@ -56,7 +57,7 @@ func (h *Handler) LoginForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.CSRF = h.loginCSRF(w, r)
+	p.CSRF, p.Done = h.loginCSRF(w, r), r.URL.Query().Get("done")
 	h.render(w, r, http.StatusOK, "login.html", p)
 	return nil
 }

@@ -17,8 +17,6 @@ import (
 	"github.com/mentorvault/mentorvault/internal/web/form"
 )
 
-const whenFmt = "Mon 2 Jan 2006, 15:04 MST"
-
 type meetingForm struct {
 	When, TZ, Minutes, Location string
 	Agenda                      mentorvault.Secret // sealed content, shown again with reveal
@@ -27,13 +25,15 @@ type meetingForm struct {
 	TZs                         []opt
 }
 
-func newMeetingForm() meetingForm {
-	return meetingForm{TZ: "UTC", Minutes: "45", TZs: tzOptions("UTC"), Fields: map[string]string{}}
+// newMeetingForm is an empty meeting form whose times are read in the
+// viewer's zone z (the zone it offers first).
+func newMeetingForm(z zone) meetingForm {
+	return meetingForm{TZ: z.name(), Minutes: "45", TZs: tzOptions(z.name()), Fields: map[string]string{}}
 }
 
-func meetingFormFrom(m *mentorvault.Meeting) meetingForm {
-	f := newMeetingForm()
-	f.When, f.Minutes, f.Location, f.Agenda = m.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(m.Minutes), m.Location, m.Agenda
+func meetingFormFrom(m *mentorvault.Meeting, z zone) meetingForm {
+	f := newMeetingForm(z)
+	f.When, f.Minutes, f.Location, f.Agenda = z.input(m.StartsAt.UTC()), strconv.Itoa(m.Minutes), m.Location, m.Agenda
 	return f
 }
 
@@ -99,8 +99,8 @@ func meetingStatusLabel(s mentorvault.MeetingStatus) string {
 	return string(s)
 }
 
-func meetingRowOf(m *mentorvault.Meeting, now time.Time) meetingRow {
-	return meetingRow{ID: m.ID, RelID: m.RelationshipID, When: fmtWhen(m.StartsAt), Ends: m.EndsAt().UTC().Format("15:04 MST"), Length: fmt.Sprintf("%d minutes", m.Minutes),
+func meetingRowOf(m *mentorvault.Meeting, now time.Time, z zone) meetingRow {
+	return meetingRow{ID: m.ID, RelID: m.RelationshipID, When: z.when(m.StartsAt), Ends: z.format(m.EndsAt(), "15:04 MST"), Length: fmt.Sprintf("%d minutes", m.Minutes),
 		Location: m.Location, LocationIsLink: strings.HasPrefix(m.Location, "https://") || strings.HasPrefix(m.Location, "http://"),
 		Status: string(m.Status), StatusLabel: meetingStatusLabel(m.Status), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now),
 		Damaged: m.Damaged}
@@ -151,15 +151,15 @@ type habitsPanel struct {
 // meetings and reviews the page read (service.RelationshipPage), for one
 // whom Cedar lets list its meetings; nil when there is nothing to show yet
 // (the relationship has not started) or they may not.
-func habitsPanelFor(v *service.RelationshipView, rp *service.RelationshipPage) *habitsPanel {
+func habitsPanelFor(v *service.RelationshipView, rp *service.RelationshipPage, z zone) *habitsPanel {
 	if !v.Allowed.Has(policy.ListMeetings) || v.StartedAt == nil {
 		return nil
 	}
-	hp := &habitsPanel{Form: newMeetingForm()}
+	hp := &habitsPanel{Form: newMeetingForm(z)}
 	if rp.UpcomingErr == nil && rp.Upcoming != nil {
 		now := time.Now()
 		for _, m := range rp.Upcoming.Meetings {
-			hp.Upcoming = append(hp.Upcoming, meetingRowOf(m, now))
+			hp.Upcoming = append(hp.Upcoming, meetingRowOf(m, now, z))
 		}
 	} else if rp.UpcomingErr != nil {
 		hp.Error = mentorvault.ErrorMessage(rp.UpcomingErr)
@@ -203,6 +203,7 @@ type meetingsPage struct {
 }
 
 func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -217,7 +218,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, m := range up.Meetings {
-			pg.Upcoming = append(pg.Upcoming, meetingRowOf(m, now))
+			pg.Upcoming = append(pg.Upcoming, meetingRowOf(m, now, z))
 		}
 	}
 	past, err := h.svc.Meetings(r.Context(), p, v.ID, service.MeetingFilter{Before: before, Limit: 25})
@@ -225,7 +226,7 @@ func (h *Handler) Meetings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, m := range past.Meetings {
-		pg.Past = append(pg.Past, meetingRowOf(m, now))
+		pg.Past = append(pg.Past, meetingRowOf(m, now, z))
 	}
 	pg.NextBefore = past.NextBefore
 	h.render(w, r, http.StatusOK, "meetings.html", pg)
@@ -287,6 +288,7 @@ func nameOf(v *service.RelationshipView, userID, me string) string {
 }
 
 func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -297,10 +299,10 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 		return nil, err
 	}
 	now := time.Now()
-	pg := &meetingPage{base: h.base(r, "Mentoring session "+mv.StartsAt.UTC().Format("2 Jan 2006")), Rel: v, Other: v.Other(p.UserID),
-		M: meetingRowOf(mv.Meeting, now), Meeting: mv.Meeting, Now: now, Agenda: mv.Agenda, Done: r.URL.Query().Get("done"),
+	pg := &meetingPage{base: h.base(r, "Mentoring session "+z.date(mv.StartsAt.UTC())), Rel: v, Other: v.Other(p.UserID),
+		M: meetingRowOf(mv.Meeting, now, z), Meeting: mv.Meeting, Now: now, Agenda: mv.Agenda, Done: r.URL.Query().Get("done"),
 		CancelIsLate: mv.CancelIsLate, NoticeHours: mv.NoticeHours, NoteVis: "shared",
-		CForm: commitmentForm{Owner: "me"}, RForm: meetingFormFrom(mv.Meeting),
+		CForm: commitmentForm{Owner: "me"}, RForm: meetingFormFrom(mv.Meeting, z),
 		ICS: "/api/v1/relationships/" + url.PathEscape(v.ID) + "/meetings/" + url.PathEscape(mv.ID) + "/ics"}
 	if mv.CancelledByID != "" {
 		pg.CancelledBy = nameOf(v, mv.CancelledByID, p.UserID)
@@ -311,9 +313,9 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 			if ak.UserID != who {
 				continue
 			}
-			row.Shown = fmtWhen(ak.ShownAt)
+			row.Shown = z.when(ak.ShownAt)
 			if ak.AcknowledgedAt != nil {
-				row.Acknowledged = fmtWhen(*ak.AcknowledgedAt)
+				row.Acknowledged = z.when(*ak.AcknowledgedAt)
 				if who == p.UserID {
 					pg.InProgress, pg.MyAckAt = true, row.Acknowledged
 				} else {
@@ -324,7 +326,7 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 		pg.Acks = append(pg.Acks, row)
 	}
 	for _, n := range mv.Notes {
-		pg.Notes = append(pg.Notes, sessionNote{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, CreatedAt: fmtWhen(n.CreatedAt),
+		pg.Notes = append(pg.Notes, sessionNote{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, CreatedAt: z.when(n.CreatedAt),
 			AuthorName: nameOf(v, n.AuthorID, p.UserID), Damaged: n.Damaged})
 	}
 	cv, err := h.svc.Commitments(r.Context(), p, v.ID)
@@ -363,6 +365,7 @@ type reminderPage struct {
 }
 
 func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -373,7 +376,7 @@ func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "meeting_reminder.html", &reminderPage{base: h.base(r, "Before you begin"), Rel: v, Other: v.Other(p.UserID),
-		M: meetingRowOf(st.Meeting, time.Now()), Reminder: st.Reminder})
+		M: meetingRowOf(st.Meeting, time.Now(), z), Reminder: st.Reminder})
 	return nil
 }
 

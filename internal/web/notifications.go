@@ -21,13 +21,14 @@ type notificationsPage struct {
 }
 
 func (h *Handler) Notifications(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	ns, err := h.svc.Notifications(r.Context(), httpx.Principal(r), service.NotificationFilter{})
 	if err != nil {
 		return err
 	}
 	pg := &notificationsPage{base: h.base(r, "Notifications"), Done: r.URL.Query().Get("done")}
 	for _, n := range ns {
-		pg.Rows = append(pg.Rows, notificationRow{ID: n.ID, Text: n.Text, When: fmtWhen(n.CreatedAt), Unread: n.ReadAt == nil, Link: n.Link != ""})
+		pg.Rows = append(pg.Rows, notificationRow{ID: n.ID, Text: n.Text, When: z.when(n.CreatedAt), Unread: n.ReadAt == nil, Link: n.Link != ""})
 	}
 	h.render(w, r, http.StatusOK, "notifications.html", pg)
 	return nil

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
 	"unicode"
@@ -187,6 +188,29 @@ type pages struct {
 	byName map[string]*template.Template
 	assets map[string]string // "app.css" → "app.3f2a….css"
 	files  map[string]string // hashed name → file name
+	// zoned holds each page's templates with the time funcs bound to one
+	// zone ("page\x00Europe/London" → clone), made the first time a viewer
+	// in that zone sees the page and shared from then on.
+	zoned sync.Map
+}
+
+// inZone is page name's templates with the time funcs bound to z. The
+// parsed originals are never executed, so they can always be cloned.
+func (p *pages) inZone(name string, z zone) (*template.Template, error) {
+	key := name + "\x00" + z.name()
+	if t, ok := p.zoned.Load(key); ok {
+		return t.(*template.Template), nil
+	}
+	t, ok := p.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	c, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	got, _ := p.zoned.LoadOrStore(key, c.Funcs(z.funcs()))
+	return got.(*template.Template), nil
 }
 
 func parsePages() (*pages, error) {
@@ -213,13 +237,6 @@ func parsePages() (*pages, error) {
 			}
 			return "/static/" + h, nil
 		},
-		"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datep": func(t *time.Time) string {
-			if t == nil {
-				return ""
-			}
-			return t.Format("2 Jan 2006")
-		},
 		"title": func(s string) string {
 			r, n := utf8.DecodeRuneInString(s)
 			if n == 0 {
@@ -231,6 +248,11 @@ func parsePages() (*pages, error) {
 		// reveal is the one way a template shows sealed text: a page holds
 		// content as mentorvault.Secret, which prints "[sealed]" anywhere else.
 		"reveal": func(s mentorvault.Secret) string { return s.Reveal() },
+	}
+	// The funcs that show times are bound to each viewer's zone when a
+	// page renders (zone.funcs); these are their UTC versions, for parsing.
+	for name, f := range (zone{time.UTC}).funcs() {
+		funcs[name] = f
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -335,14 +357,18 @@ func (h *Handler) base(r *http.Request, title string) base {
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := h.pages.byName[name]
 	var buf bytes.Buffer
-	if !ok {
+	if _, ok := h.pages.byName[name]; !ok {
 		h.log.ErrorContext(r.Context(), "no such template", "template", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	// The page's templates with the time funcs bound to the viewer's zone.
+	t, err := h.pages.inZone(name, h.zone(r))
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
 		h.log.ErrorContext(r.Context(), "render failed", "request_id", httpx.RequestID(r.Context()), "template", name, "err", err.Error())
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -380,12 +406,16 @@ func tzOptions(sel string) []opt {
 		sel = "UTC"
 	}
 	out := make([]opt, len(form.TimeZones))
+	found := false
 	for i, z := range form.TimeZones {
 		out[i] = opt{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == sel}
+		found = found || z == sel
+	}
+	if !found {
+		// The viewer's own zone, when it is not one of the common ones.
+		out = append(out, opt{Value: sel, Label: strings.ReplaceAll(sel, "_", " "), Selected: true})
 	}
 	return out
 }
-
-func fmtWhen(t time.Time) string { return t.UTC().Format(whenFmt) }
 
 func relPath(id string) string { return "/relationships/" + url.PathEscape(id) }

@@ -158,6 +158,7 @@ const (
 )
 
 func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	offset, err := pageOffset(r)
 	if err != nil {
@@ -176,18 +177,18 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	pg := &relationshipPage{base: h.base(r, "Relationship"), Rel: v, MyRole: v.Role(p.UserID), Party: v.Allowed.Has(policy.CloseRelationship),
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done"), NotesPager: pagerOf(0, 0, false)}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
-	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr)
+	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr, z)
 	if !pg.Party {
 		pg.MayAsk = v.Allowed.Has(policy.RequestInput)
 		return pg, nil
 	}
 	pg.Other = v.Other(p.UserID)
-	pg.Habits = habitsPanelFor(v, rp)
+	pg.Habits = habitsPanelFor(v, rp, z)
 	pg.NotesPager = pagerOf(offset, relationshipPageNotes, more)
 	if rp.NotesErr == nil {
 		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
-				CreatedAt: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), UpdatedAt: n.UpdatedAt.Format("2 Jan 2006, 15:04 MST"),
+				CreatedAt: z.format(n.CreatedAt, "2 Jan 2006, 15:04 MST"), UpdatedAt: z.format(n.UpdatedAt, "2 Jan 2006, 15:04 MST"),
 				Edited: n.UpdatedAt.After(n.CreatedAt), Damaged: n.Damaged}
 			nv.AuthorName = v.Other(p.UserID).Name
 			if nv.Mine {

@@ -88,6 +88,7 @@ type requestsPage struct {
 }
 
 func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	offset, err := pageOffset(r)
 	if err != nil {
@@ -111,15 +112,15 @@ func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, q := range mine {
 		row := myRequestRow{ID: q.ID, RelID: q.RelationshipID, Asked: q.Asked.Name, Subject: q.Subject.Name, Purpose: q.Purpose, Question: q.Question, Damaged: q.Damaged,
-			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
+			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: z.when(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply}
 		for _, rs := range received { // newest first: the latest answer to this request
 			if rs.RequestID != q.ID {
 				continue
 			}
-			row.ReleasedAt = fmtWhen(rs.ReleasedAt)
+			row.ReleasedAt = z.when(rs.ReleasedAt)
 			if rs.WithdrawnAt != nil {
-				row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
+				row.WithdrawnAt = z.when(*rs.WithdrawnAt)
 				row.StatusLabel = "The answer was withdrawn"
 			} else {
 				row.Body = rs.Body
@@ -162,6 +163,7 @@ type thirdPartiesPage struct {
 }
 
 func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -177,7 +179,7 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	}
 	pg := &thirdPartiesPage{base: h.base(r, "Third parties"), Rel: v, Other: v.Other(p.UserID), Me: p.UserID, Manager: tp.Manager,
 		Neutral: mentorvault.NeutralDecline,
-		Done:    r.URL.Query().Get("done"), TW: newThreeWayForm(), Pager: pagerOf(offset, listPageSize, tp.More)}
+		Done:    r.URL.Query().Get("done"), TW: newThreeWayForm(z), Pager: pagerOf(offset, listPageSize, tp.More)}
 	if tp.Manager != nil {
 		pg.Summary.RecipientEmail = tp.Manager.Email
 		pg.Summary.Purpose = "goals and progress"
@@ -186,12 +188,12 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	for _, st := range tp.Statements {
 		states[st.ID] = st
 		row := statementRow{ID: st.ID, Kind: st.Kind, Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), Recipient: st.Recipient.Name,
-			Purpose: st.Purpose, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name),
-			Updated: fmtWhen(st.UpdatedAt), Findings: len(st.Check.Findings)}
+			Purpose: st.Purpose, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name, z),
+			Updated: z.when(st.UpdatedAt), Findings: len(st.Check.Findings)}
 		if st.ReleasedAt != nil {
-			row.Release = "Released to " + st.Recipient.Name + " on " + fmtWhen(*st.ReleasedAt)
+			row.Release = "Released to " + st.Recipient.Name + " on " + z.when(*st.ReleasedAt)
 			if st.WithdrawnAt != nil {
-				row.Release += "; withdrawn on " + fmtWhen(*st.WithdrawnAt)
+				row.Release += "; withdrawn on " + z.when(*st.WithdrawnAt)
 			}
 		}
 		pg.Statements = append(pg.Statements, row)
@@ -199,16 +201,16 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	for _, q := range tp.Requests {
 		row := &requestRow{ID: q.ID, Requester: q.Requester.Name, RequesterEmail: q.Requester.Email, Asked: me(q.Asked, p.UserID),
 			Subject: me(q.Subject, p.UserID), Purpose: q.Purpose, Question: q.Question, Damaged: q.Damaged,
-			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: fmtWhen(q.CreatedAt), Status: string(q.Status),
+			Deadline: q.Deadline.UTC().Format("Mon 2 Jan 2006"), Created: z.when(q.CreatedAt), Status: string(q.Status),
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
 			CanAnswer: q.CanAnswer(), Decline: mentorvault.NeutralDecline}
 		if q.Answer != nil {
-			row.StatementLabel = statementStateLabel(q.Answer, q.Subject.Name)
+			row.StatementLabel = statementStateLabel(q.Answer, q.Subject.Name, z)
 		}
 		pg.Requests = append(pg.Requests, row)
 	}
 	for _, tw := range tp.ThreeWays {
-		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID))
+		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID, z))
 	}
 	return pg, nil
 }

@@ -45,7 +45,7 @@ func (f *formState) fail(err error, names map[string]string) bool {
 	return true
 }
 
-func statementStateLabel(st *mentorvault.Statement, subject string) string {
+func statementStateLabel(st *mentorvault.Statement, subject string, z zone) string {
 	switch st.State {
 	case mentorvault.StatementDraft:
 		return "Draft"
@@ -55,7 +55,7 @@ func statementStateLabel(st *mentorvault.Statement, subject string) string {
 		return subject + " asked for changes"
 	case mentorvault.StatementPreAuthorised:
 		if st.ReleaseAt != nil {
-			return "Released " + fmtWhen(*st.ReleaseAt) + " unless " + subject + " objects"
+			return "Released " + z.when(*st.ReleaseAt) + " unless " + subject + " objects"
 		}
 		return "Pre-authorised"
 	case mentorvault.StatementRefused:
@@ -120,6 +120,7 @@ type receivedPage struct {
 }
 
 func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) error {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	got, err := h.svc.ReceivedStatements(r.Context(), p)
 	if err != nil {
@@ -135,16 +136,16 @@ func (h *Handler) ReceivedStatements(w http.ResponseWriter, r *http.Request) err
 		pg.Requester = m.User.Requester
 	}
 	for _, rs := range got {
-		row := receivedStatementRow{ID: rs.ID, Kind: rs.Kind, Author: rs.Author.Name, Subject: rs.Subject.Name, Purpose: rs.Purpose, ReleasedAt: fmtWhen(rs.ReleasedAt), Damaged: rs.Damaged}
+		row := receivedStatementRow{ID: rs.ID, Kind: rs.Kind, Author: rs.Author.Name, Subject: rs.Subject.Name, Purpose: rs.Purpose, ReleasedAt: z.when(rs.ReleasedAt), Damaged: rs.Damaged}
 		if rs.WithdrawnAt != nil {
-			row.WithdrawnAt = fmtWhen(*rs.WithdrawnAt)
+			row.WithdrawnAt = z.when(*rs.WithdrawnAt)
 		} else {
 			row.Body = rs.Body
 		}
 		pg.Rows = append(pg.Rows, row)
 	}
 	for _, tw := range tws {
-		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID))
+		pg.ThreeWays = append(pg.ThreeWays, threeWayRowOf(tw, p.UserID, z))
 	}
 	h.render(w, r, http.StatusOK, "received_statements.html", pg)
 	return nil
@@ -257,6 +258,7 @@ func findingGroups(res service.Check, subject string) []findingGroup {
 }
 
 func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -267,7 +269,7 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 		return nil, err
 	}
 	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body, Comment: st.Comment,
-		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name),
+		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name, z),
 		Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), SubjectName: st.Subject.Name, Recipient: st.Recipient,
 		RecipientKind: stRecipientLabel(st.RecipientKind), Groups: findingGroups(st.Check, st.Subject.Name), Findings: len(st.Check.Findings),
 		PreAuthorised: st.State == mentorvault.StatementPreAuthorised,
@@ -280,13 +282,13 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 		pg.Topics = append(pg.Topics, topicLabel(t))
 	}
 	if st.ReleaseAt != nil {
-		pg.ReleaseAt = fmtWhen(*st.ReleaseAt)
+		pg.ReleaseAt = z.when(*st.ReleaseAt)
 	}
 	if st.ReleasedAt != nil {
-		pg.ReleasedAt = fmtWhen(*st.ReleasedAt)
+		pg.ReleasedAt = z.when(*st.ReleasedAt)
 	}
 	if st.WithdrawnAt != nil {
-		pg.WithdrawnAt = fmtWhen(*st.WithdrawnAt)
+		pg.WithdrawnAt = z.when(*st.WithdrawnAt)
 	}
 	return pg, nil
 }

@@ -35,8 +35,8 @@ func threeWayStateLabel(m *mentorvault.ThreeWayMeeting) string {
 	return string(m.State)
 }
 
-func threeWayRowOf(v *service.ThreeWayView, userID string) threeWayRow {
-	row := threeWayRow{ID: v.ID, When: fmtWhen(v.StartsAt), Length: strconv.Itoa(v.Minutes) + " minutes", Location: v.Location, State: string(v.State),
+func threeWayRowOf(v *service.ThreeWayView, userID string, z zone) threeWayRow {
+	row := threeWayRow{ID: v.ID, When: z.when(v.StartsAt), Length: strconv.Itoa(v.Minutes) + " minutes", Location: v.Location, State: string(v.State),
 		StateLabel: threeWayStateLabel(v.ThreeWayMeeting), With: v.Mentor.Name + ", " + v.Mentee.Name + " and " + v.Manager.Name}
 	var agreed []string
 	if v.MentorAgreedAt != nil {
@@ -58,8 +58,8 @@ type threeWayForm struct {
 	Conflict   bool // the service refused it as it stands (ECONFLICT)
 }
 
-func newThreeWayForm() threeWayForm {
-	f := threeWayForm{meetingForm: newMeetingForm()}
+func newThreeWayForm(z zone) threeWayForm {
+	f := threeWayForm{meetingForm: newMeetingForm(z)}
 	f.Minutes = "45"
 	return f
 }
@@ -144,12 +144,13 @@ type threeWayPage struct {
 }
 
 func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
+	z := h.zone(r)
 	p := httpx.Principal(r)
 	tw, err := h.svc.ThreeWay(r.Context(), p, r.PathValue("threeWayID"))
 	if err != nil {
 		return nil, err
 	}
-	pg := &threeWayPage{base: h.base(r, "Three-way meeting"), View: tw, TW: threeWayRowOf(tw, p.UserID), RelID: tw.RelationshipID,
+	pg := &threeWayPage{base: h.base(r, "Three-way meeting"), View: tw, TW: threeWayRowOf(tw, p.UserID, z), RelID: tw.RelationshipID,
 		Mentor: tw.Mentor.Name, Mentee: tw.Mentee.Name, Manager: tw.Manager.Name, Brief: tw.Brief, Done: r.URL.Query().Get("done")}
 	if v, err := h.svc.Relationship(r.Context(), p, tw.RelationshipID); err == nil {
 		pg.RelAllowed = v.Allowed
@@ -165,7 +166,7 @@ func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
 	}{{tw.Mentor, tw.MentorAgreedAt}, {tw.Mentee, tw.MenteeAgreedAt}} {
 		name := title(me(a.who, p.UserID))
 		if a.at != nil {
-			pg.Agreements = append(pg.Agreements, name+" agreed this brief on "+fmtWhen(*a.at)+".")
+			pg.Agreements = append(pg.Agreements, name+" agreed this brief on "+z.when(*a.at)+".")
 		} else if tw.State == mentorvault.ThreeWayProposed {
 			has := " has"
 			if a.who.ID == p.UserID {
@@ -175,10 +176,10 @@ func (h *Handler) threeWayPage(r *http.Request) (*threeWayPage, error) {
 		}
 	}
 	for _, n := range tw.Notes {
-		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: fmtWhen(n.CreatedAt), Body: n.Body, Damaged: n.Damaged})
+		pg.Notes = append(pg.Notes, threeWayNoteRow{ID: n.ID, Author: title(me(n.Author, p.UserID)), When: z.when(n.CreatedAt), Body: n.Body, Damaged: n.Damaged})
 	}
-	pg.RForm = newThreeWayForm()
-	pg.RForm.When, pg.RForm.Minutes, pg.RForm.Location, pg.RForm.Brief = tw.StartsAt.UTC().Format("2006-01-02T15:04"), strconv.Itoa(tw.Minutes), tw.Location, pg.Brief
+	pg.RForm = newThreeWayForm(z)
+	pg.RForm.When, pg.RForm.Minutes, pg.RForm.Location, pg.RForm.Brief = z.input(tw.StartsAt.UTC()), strconv.Itoa(tw.Minutes), tw.Location, pg.Brief
 	return pg, nil
 }
 

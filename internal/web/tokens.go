@@ -16,6 +16,12 @@ type settingsPage struct {
 	Error    string
 	Calendar *calendarPanel
 	Done     string
+	// The email address and time zone forms: what was typed and its problems.
+	NewEmail    string
+	EmailFields map[string]string
+	EmailError  string
+	Zones       []opt
+	ZoneFields  map[string]string
 }
 
 func (h *Handler) settingsPage(r *http.Request) (*settingsPage, error) {
@@ -27,7 +33,8 @@ func (h *Handler) settingsPage(r *http.Request) (*settingsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &settingsPage{base: h.base(r, "Settings"), Me: me, Tokens: ts, Calendar: h.calendarPanel(r), Done: r.URL.Query().Get("done")}, nil
+	return &settingsPage{base: h.base(r, "Settings"), Me: me, Tokens: ts, Calendar: h.calendarPanel(r), Done: r.URL.Query().Get("done"),
+		Zones: tzOptions(me.TimeZone)}, nil
 }
 
 func (h *Handler) Settings(w http.ResponseWriter, r *http.Request) error {

@@ -31,11 +31,14 @@ func Zone(tz string) string {
 	return tz
 }
 
-// location is the zone named tz, one of TimeZones; any other name is a
-// problem of the "tz" field, and times are then read in UTC.
+// location is the zone named tz: one of TimeZones, or another IANA name
+// (the viewer's own zone, which the forms offer first); any other name is
+// a problem of the "tz" field, and times are then read in UTC.
 func location(tz string, p Problems) *time.Location {
-	if slices.Contains(TimeZones, Zone(tz)) {
-		if loc, err := time.LoadLocation(Zone(tz)); err == nil {
+	name := Zone(tz)
+	if slices.Contains(TimeZones, name) || (name != "Local" && len(name) <= 64 && strings.Contains(name, "/") &&
+		strings.IndexFunc(name, func(r rune) bool { return r < 0x21 || r > 0x7e }) < 0) {
+		if loc, err := time.LoadLocation(name); err == nil {
 			return loc
 		}
 	}

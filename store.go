@@ -56,6 +56,7 @@ type Tx interface {
 	MailStore
 	HomeStore
 	OIDCStore
+	PasskeyStore
 }
 
 // OrgStore stores organisations.

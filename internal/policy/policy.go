@@ -102,6 +102,7 @@ const (
 	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
 	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
 	ManageSSO              Action = "org.sso"               // Org; its org admins (add and list OpenID Connect providers)
+	ManageMFA              Action = "org.mfa"               // Org; its org admins (who must use a second factor)
 )
 
 // Actions lists every action, in a stable order.
@@ -127,6 +128,7 @@ var Actions = []Action{
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 	ManageSSO,
+	ManageMFA,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.

@@ -71,6 +71,7 @@ var MailKinds = []MailKind{
 	{"disclosure.delivered", "A disclosure takes effect", false},
 	{"consultation.message", "A reply in a consultation", false},
 	{"invitation", "Invitations to mentorvault", true},
+	{NotifySecurity, "A recovery code of yours is used to sign in", true},
 }
 
 // mandatoryMail is whether kind is always sent at once.

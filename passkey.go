@@ -102,7 +102,7 @@ type AuthCeremony struct {
 	Kind      string
 	UserID    string // "" for a passkey sign-in, which learns who from the passkey
 	Data      []byte
-	Next      string // where a pending sign-in goes once complete
+	Next      string // a pending sign-in: where it goes once complete; a ceremony begun for one: the binding to it
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }

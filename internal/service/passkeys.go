@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -198,6 +199,12 @@ func newCeremony(ctx context.Context, tx mentorvault.Tx, kind, userID string, da
 // when userID is not "", that user's) and not expired. ok is false when it
 // is not: unknown, used already, expired or someone else's.
 func takeCeremony(ctx context.Context, tx mentorvault.Tx, token, kind, userID string) (*mentorvault.AuthCeremony, *webauthn.SessionData, bool, error) {
+	return takeBoundCeremony(ctx, tx, token, kind, userID, "")
+}
+
+// takeBoundCeremony is takeCeremony for a ceremony begun for one waiting
+// sign-in (bound is its binding, see boundTo): it is of no use to another.
+func takeBoundCeremony(ctx context.Context, tx mentorvault.Tx, token, kind, userID, bound string) (*mentorvault.AuthCeremony, *webauthn.SessionData, bool, error) {
 	if !strings.HasPrefix(token, ceremonyTokenPrefix) || len(token) > 128 {
 		return nil, nil, false, nil
 	}
@@ -207,7 +214,7 @@ func takeCeremony(ctx context.Context, tx mentorvault.Tx, token, kind, userID st
 	} else if err != nil {
 		return nil, nil, false, err
 	}
-	if c.Kind != kind || (userID != "" && c.UserID != userID) || !tx.Now().Before(c.ExpiresAt) {
+	if c.Kind != kind || (userID != "" && c.UserID != userID) || c.Next != bound || !tx.Now().Before(c.ExpiresAt) {
 		return c, nil, false, nil
 	}
 	var sd webauthn.SessionData
@@ -225,7 +232,7 @@ func optionsJSON(tok string, v any) (*CeremonyOptions, error) {
 	return &CeremonyOptions{Ceremony: tok, Options: b}, nil
 }
 
-func (s *Service) beginRegistration(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User, origin, kind string) (*CeremonyOptions, error) {
+func (s *Service) beginRegistration(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User, origin, kind, bound string) (*CeremonyOptions, error) {
 	rp, err := relyingParty(origin)
 	if err != nil {
 		return nil, err
@@ -243,7 +250,7 @@ func (s *Service) beginRegistration(ctx context.Context, tx mentorvault.Tx, u *m
 	if err != nil {
 		return nil, fmt.Errorf("begin passkey registration: %w", err)
 	}
-	tok, err := newCeremony(ctx, tx, kind, u.ID, sd, "", ceremonyTTL)
+	tok, err := newCeremony(ctx, tx, kind, u.ID, sd, bound, ceremonyTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -253,12 +260,12 @@ func (s *Service) beginRegistration(ctx context.Context, tx mentorvault.Tx, u *m
 // finishRegistration verifies a registration's answer and stores the
 // passkey. ok is false (and the passkey not stored) when the answer does
 // not verify; why says why, for the audit log.
-func (s *Service) finishRegistration(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User, origin, kind, ceremony, name string, credential []byte) (pk *mentorvault.Passkey, why string, err error) {
+func (s *Service) finishRegistration(ctx context.Context, tx mentorvault.Tx, u *mentorvault.User, origin, kind, bound, ceremony, name string, credential []byte) (pk *mentorvault.Passkey, why string, err error) {
 	rp, err := relyingParty(origin)
 	if err != nil {
 		return nil, "", err
 	}
-	_, sd, ok, err := takeCeremony(ctx, tx, ceremony, kind, u.ID)
+	_, sd, ok, err := takeBoundCeremony(ctx, tx, ceremony, kind, u.ID, bound)
 	if err != nil || !ok {
 		return nil, "challenge unknown, used or expired", err
 	}
@@ -310,7 +317,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, p mentorvault.Pr
 		if err != nil {
 			return err
 		}
-		out, err = s.beginRegistration(ctx, tx, a.user, origin, mentorvault.CeremonyRegister)
+		out, err = s.beginRegistration(ctx, tx, a.user, origin, mentorvault.CeremonyRegister, "")
 		return err
 	})
 	return out, err
@@ -337,7 +344,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, p mentorvault.P
 		if err != nil {
 			return err
 		}
-		pk, why, err := s.finishRegistration(ctx, tx, a.user, origin, mentorvault.CeremonyRegister, ceremony, name, credential)
+		pk, why, err := s.finishRegistration(ctx, tx, a.user, origin, mentorvault.CeremonyRegister, "", ceremony, name, credential)
 		if err != nil {
 			return err
 		}
@@ -524,7 +531,7 @@ func (s *Service) SetSecondFactor(ctx context.Context, p mentorvault.Principal, 
 	})
 }
 
-var recoveryAlphabet = base32.NewEncoding("abcdefghjkmnpqrstuvwxyz23456789z").WithPadding(base32.NoPadding)
+var recoveryAlphabet = base32.NewEncoding("abcdefghjkmnpqrstuvwxyz023456789").WithPadding(base32.NoPadding)
 
 // newRecoveryCode is 12 random characters (60 bits) in three groups.
 func newRecoveryCode() string {
@@ -540,7 +547,7 @@ func newRecoveryCode() string {
 // the spaces and dashes people add or leave out.
 func normalRecoveryCode(code string) string {
 	code = strings.ToLower(code)
-	code = strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(code)
+	code = strings.NewReplacer(" ", "", "-", "", "\t", "", "o", "0").Replace(code)
 	if len(code) != 12 {
 		return code
 	}
@@ -704,6 +711,10 @@ func (s *Service) completePending(ctx context.Context, tx mentorvault.Tx, c *men
 
 func secondFactorKey(userID string) string { return "mfa:" + userID }
 
+// boundTo is the binding of a ceremony begun for the waiting sign-in c
+// (kept in the ceremony's Next): the hex of c's token hash.
+func boundTo(c *mentorvault.AuthCeremony) string { return "pending:" + hex.EncodeToString(c.TokenHash) }
+
 // BeginSecondFactor starts the passkey check of a waiting sign-in (its
 // token) from origin. Returns EUNAUTHENTICATED or EINVALID.
 func (s *Service) BeginSecondFactor(ctx context.Context, token, origin string) (*CeremonyOptions, error) {
@@ -713,7 +724,7 @@ func (s *Service) BeginSecondFactor(ctx context.Context, token, origin string) (
 	}
 	var out *CeremonyOptions
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		_, u, err := pending(ctx, tx, token)
+		c, u, err := pending(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -728,7 +739,7 @@ func (s *Service) BeginSecondFactor(ctx context.Context, token, origin string) (
 		if err != nil {
 			return fmt.Errorf("begin second factor: %w", err)
 		}
-		tok, err := newCeremony(ctx, tx, mentorvault.CeremonyMFAAssert, u.ID, sd, "", ceremonyTTL)
+		tok, err := newCeremony(ctx, tx, mentorvault.CeremonyMFAAssert, u.ID, sd, boundTo(c), ceremonyTTL)
 		if err != nil {
 			return err
 		}
@@ -798,7 +809,7 @@ func (s *Service) FinishSecondFactor(ctx context.Context, token, origin, ceremon
 		if err := s.secondFactorLimit(ctx, tx, a, t); err != nil {
 			return err
 		}
-		_, sd, ok, err := takeCeremony(ctx, tx, ceremony, mentorvault.CeremonyMFAAssert, u.ID)
+		_, sd, ok, err := takeBoundCeremony(ctx, tx, ceremony, mentorvault.CeremonyMFAAssert, u.ID, boundTo(c))
 		if err != nil {
 			return err
 		}
@@ -898,7 +909,7 @@ func (s *Service) UseRecoveryCode(ctx context.Context, token, code string) (*Log
 func (s *Service) BeginSecondFactorEnrolment(ctx context.Context, token, origin string) (*CeremonyOptions, error) {
 	var out *CeremonyOptions
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		_, u, err := pending(ctx, tx, token)
+		c, u, err := pending(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -909,7 +920,7 @@ func (s *Service) BeginSecondFactorEnrolment(ctx context.Context, token, origin 
 		if !v.MustEnrol {
 			return mentorvault.Errorf(mentorvault.ECONFLICT, "you already have a second factor: use it to sign in, then add more passkeys in your settings")
 		}
-		out, err = s.beginRegistration(ctx, tx, u, origin, mentorvault.CeremonyMFAEnrol)
+		out, err = s.beginRegistration(ctx, tx, u, origin, mentorvault.CeremonyMFAEnrol, boundTo(c))
 		return err
 	})
 	return out, err
@@ -933,7 +944,7 @@ func (s *Service) FinishSecondFactorEnrolment(ctx context.Context, token, origin
 			return err
 		}
 		a := actor{p: mentorvault.Principal{UserID: u.ID, Via: "web"}, user: u}
-		pk, why, err := s.finishRegistration(ctx, tx, u, origin, mentorvault.CeremonyMFAEnrol, ceremony, name, credential)
+		pk, why, err := s.finishRegistration(ctx, tx, u, origin, mentorvault.CeremonyMFAEnrol, boundTo(c), ceremony, name, credential)
 		if err != nil {
 			return err
 		}

@@ -68,13 +68,13 @@ type Passkey struct {
 // unused recovery codes they have, whether they asked for their passkey
 // after their password and whether their organisation requires it.
 type Security struct {
-	Passkeys        []Passkey
-	RecoveryLeft    int
-	RecoveryMade    bool // they generated codes at some point
-	SecondFactorOn  bool
-	Required        bool // their organisation's policy requires a second factor of them
-	ManagesPolicy   bool // Cedar lets them set their organisation's policy (org.mfa)
-	HasPassword     bool
+	Passkeys       []Passkey
+	RecoveryLeft   int
+	RecoveryMade   bool // they generated codes at some point
+	SecondFactorOn bool
+	Required       bool // their organisation's policy requires a second factor of them
+	ManagesPolicy  bool // Cedar lets them set their organisation's policy (org.mfa)
+	HasPassword    bool
 	// Policy is the organisation's second-factor policy, for an admin
 	// Cedar lets set it (ManagesPolicy); nil otherwise.
 	Policy *MFAPolicyView

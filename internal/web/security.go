@@ -285,12 +285,17 @@ func pendingToken(r *http.Request) string {
 func (h *Handler) renderSecondFactor(w http.ResponseWriter, r *http.Request, status int, next, msg, code string) error {
 	pend, err := h.svc.PendingSignIn(r.Context(), pendingToken(r))
 	if mentorvault.ErrorCode(err) == mentorvault.EUNAUTHENTICATED {
-		p, perr := h.newLoginPage(r, "", safeNext(next), mentorvault.ErrorMessage(err))
+		// The sign-in is over: start again, told why (what was wrong
+		// with the form, if that was the refusal).
+		if msg == "" || status != http.StatusBadRequest {
+			status, msg = http.StatusUnauthorized, mentorvault.ErrorMessage(err)
+		}
+		p, perr := h.newLoginPage(r, "", safeNext(next), msg)
 		if perr != nil {
 			return perr
 		}
 		p.CSRF = h.loginCSRF(w, r)
-		h.render(w, r, http.StatusUnauthorized, "login.html", p)
+		h.render(w, r, status, "login.html", p)
 		return nil
 	} else if err != nil {
 		return err
@@ -393,7 +398,7 @@ func (h *Handler) EnrolPasskeyOptions(w http.ResponseWriter, r *http.Request) er
 
 // EnrolPasskey serves POST /login/second-factor/enrol: the new passkey's answer.
 func (h *Handler) EnrolPasskey(w http.ResponseWriter, r *http.Request) error {
-	next, err := secondFactorPost(w, r, "ceremony", "credential", "name")
+	next, err := secondFactorPost(w, r)
 	if err != nil {
 		return err
 	}

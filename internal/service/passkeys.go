@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -111,11 +112,18 @@ func relyingParty(origin string) (*webauthn.WebAuthn, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.Path != "" {
 		return nil, mentorvault.Errorf(mentorvault.EINVALID, "passkeys need the address mentorvault is reached at")
 	}
-	return webauthn.New(&webauthn.Config{RPID: u.Hostname(), RPDisplayName: "mentorvault", RPOrigins: []string{origin},
+	if net.ParseIP(strings.Trim(u.Hostname(), "[]")) != nil {
+		return nil, mentorvault.Errorf(mentorvault.EINVALID, "passkeys work only when mentorvault is reached at a domain name (such as localhost or mentorvault.example.org), not at an IP address")
+	}
+	rp, err := webauthn.New(&webauthn.Config{RPID: u.Hostname(), RPDisplayName: "mentorvault", RPOrigins: []string{origin},
 		Timeouts: webauthn.TimeoutsConfig{
 			Login:        webauthn.TimeoutConfig{Enforce: true, Timeout: ceremonyTTL},
 			Registration: webauthn.TimeoutConfig{Enforce: true, Timeout: ceremonyTTL},
 		}})
+	if err != nil {
+		return nil, &mentorvault.Error{Code: mentorvault.EINVALID, Message: "passkeys need the address mentorvault is reached at", Err: err}
+	}
+	return rp, nil
 }
 
 // waUser is a user with their passkeys, as the WebAuthn library sees them.

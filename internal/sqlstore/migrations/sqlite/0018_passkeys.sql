@@ -8,7 +8,7 @@ CREATE TABLE passkeys (
 	name               TEXT NOT NULL CHECK (name <> ''),
 	credential_id      BLOB NOT NULL UNIQUE,
 	public_key         BLOB NOT NULL,
-	sign_count         BIGINT NOT NULL DEFAULT 0,
+	sign_count         INTEGER NOT NULL DEFAULT 0,
 	transports         TEXT NOT NULL DEFAULT '[]',
 	aaguid             BLOB,
 	flags              INTEGER NOT NULL DEFAULT 0,

@@ -58,6 +58,7 @@ type Tx interface {
 	OIDCStore
 	MatchStore
 	AccountLinkStore
+	PasskeyStore
 }
 
 // OrgStore stores organisations.

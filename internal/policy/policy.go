@@ -103,6 +103,7 @@ const (
 	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
 	ManageSSO              Action = "org.sso"               // Org; its org admins (add, list and remove OpenID Connect providers)
 	ResetPersonPassword    Action = "people.password_reset" // Person; its organisation's admins (email them a reset link they alone see)
+	ManageMFA              Action = "org.mfa"               // Org; its org admins (who must use a second factor)
 )
 
 // Actions lists every action, in a stable order.
@@ -129,6 +130,7 @@ var Actions = []Action{
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 	ManageSSO,
 	ResetPersonPassword,
+	ManageMFA,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.

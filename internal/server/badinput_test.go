@@ -253,7 +253,8 @@ func badInputFixtures(t *testing.T, f *fixture) {
 	}
 	f.ids["notification"] = notes.Notifications[0].ID
 	f.ids["feed"] = create("", "alice", "POST", "/api/v1/calendar-feeds", `{}`, 201)["id"].(string)
-	f.ids["token"] = f.env.Users["heidi"].ID // any ID: a revoke with a bad one is refused first
+	f.ids["token"] = f.env.Users["heidi"].ID   // any ID: a revoke with a bad one is refused first
+	f.ids["passkey"] = f.env.Users["heidi"].ID // any ID: a rename or removal with bad input is refused first
 	f.ids["guidelines"] = "1"
 	v = create("person", "grace", "POST", "/api/v1/people", `{"name":"Ivy New","email":"ivy.new@northwind.example","manager_email":"alice@northwind.example"}`, 201)
 	if inv, ok := v["new_invitation"].(map[string]any); ok {
@@ -280,6 +281,7 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/tokens":                                                     {"heidi", `{"name":"script"}`, ""},
 		"PUT /api/v1/me/email":                                                    {"heidi", `{"time_zone":"Europe/London","modes":{"meeting.changed":"digest"}}`, ""},
 		"PUT /api/v1/me/password":                                                 {"heidi", `{"current_password":"not-the-password","new_password":"a brand new passphrase"}`, ""},
+		"PUT /api/v1/org/mfa-policy":                                              {"grace", `{"everyone":false,"roles":["coordinator"]}`, ""},
 		"PUT /api/v1/relationships/{id}/agreement/versions/{versionID}":           {"alice", `{"base_hash":"{versionHash}","terms":{terms}}`, ""},
 		"POST /api/v1/relationships/{id}/agreement/versions/{versionID}/sign":     {"alice", `{"hash":"{versionHash}","password":"x-password"}`, ""},
 		"POST /api/v1/relationships/{id}/agreement/versions/{versionID}/comments": {"bob", `{"section":"clauses","body":"a comment"}`, ""},
@@ -703,7 +705,17 @@ func webForms(day, when, later string) map[string]webForm {
 		"/programmes/{id}/archive":   {"grace", "", vals("archived", "true"), nil, []string{"archived"}},
 		"/programmes/{id}/staff": {"grace", "", vals("coordinators", "carol@northwind.example", "supervisors", "erin@northwind.example"),
 			[]string{"coordinators", "supervisors"}, nil},
-		"/programmes/{id}/topics": {"carol", "", vals("topics", "Leadership\nDelegation"), []string{"topics"}, nil},
+		"/programmes/{id}/topics":                        {"carol", "", vals("topics", "Leadership\nDelegation"), []string{"topics"}, nil},
+		"/settings/security/passkeys":                    {"heidi", "", vals("ceremony", "mvw_x", "credential", "{}", "name", "laptop"), []string{"name"}, []string{"ceremony", "credential"}},
+		"/settings/security/passkeys/{passkeyID}/rename": {"heidi", "", vals("name", "phone"), []string{"name"}, nil},
+		"/settings/security/passkeys/{passkeyID}/remove": {"heidi", "", vals("password", "x-password", "ceremony", "", "credential", ""), []string{"password"}, []string{"ceremony", "credential"}},
+		"/settings/security/second-factor":               {"heidi", "", vals("on", "true"), nil, []string{"on"}},
+		"/settings/security/policy":                      {"grace", "", vals("who", "roles", "roles", "coordinator"), nil, []string{"who", "roles"}},
+		"/login/passkey":                                 {"", "", vals("ceremony", "mvw_x", "credential", "{}", "next", "/"), nil, []string{"ceremony", "credential", "next"}},
+		"/login/second-factor":                           {"", "", vals("ceremony", "mvw_x", "credential", "{}", "next", "/"), nil, []string{"ceremony", "credential", "next"}},
+		"/login/second-factor/recovery":                  {"", "", vals("code", "aaaa-bbbb-cccc", "next", "/"), []string{"code"}, []string{"next"}},
+		"/login/second-factor/enrol": {"", "", vals("ceremony", "mvw_x", "credential", "{}", "name", "laptop", "next", "/"),
+			[]string{"name"}, []string{"ceremony", "credential", "next"}},
 		"/programmes/{id}/enrol": {"heidi", "", vals("role", "mentee", "topics", "Delegation", "topics_other", "negotiation", "goals", "lead a team",
 			"languages", "English", "time_zone", "Europe/London", "availability", "Tuesday mornings", "capacity", "", "exclude_reporting_line", "on",
 			"exclusions", "dave@northwind.example"),
@@ -724,7 +736,9 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
-	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset"}
+	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset",
+	"/settings/security/passkeys/options", "/settings/security/step-up/options", "/settings/security/recovery-codes",
+	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).
@@ -741,7 +755,7 @@ func webPath(f *fixture, route string) string {
 func webKey(route, name string) string {
 	key := map[string]string{"noteID": "aliceShared", "versionID": "version", "meetingID": "meeting", "commitmentID": "commitment",
 		"goalID": "goal", "concernID": "concern", "disclosureID": "disclosure", "consultationID": "consultation",
-		"statementID": statementFixture(route), "threeWayID": "threeWay", "notificationID": "notification", "feedID": "feed"}[name]
+		"statementID": statementFixture(route), "threeWayID": "threeWay", "notificationID": "notification", "feedID": "feed", "passkeyID": "passkey"}[name]
 	switch {
 	case name == "id" && strings.HasPrefix(route, "/programmes/"):
 		key = "prog"

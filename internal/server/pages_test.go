@@ -25,7 +25,7 @@ const maxPageTxs = 2
 // holds them to maxPageTxs.
 func TestPageTransactions(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
-	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory", "/programmes/" + f.env.Rel.ProgrammeID}
+	webPages := []string{"/", "/relationships/" + f.ids["rel"], "/directory", "/programmes/" + f.env.Rel.ProgrammeID, "/settings/security"}
 	// A party, HR, a member, a coordinator, a supervisor and an org admin:
 	// the home page reads each one's sections in its one transaction.
 	for _, who := range []string{"alice", "frank", "heidi", "carol", "erin", "grace"} {

@@ -138,6 +138,8 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/me/email-change", a.RequestEmailChange},
 		{"PUT", "/api/v1/me/time-zone", a.UpdateTimeZone},
 		{"POST", "/api/v1/people/{id}/password-reset", a.SendPasswordReset},
+		{"GET", "/api/v1/org/mfa-policy", a.MFAPolicy},
+		{"PUT", "/api/v1/org/mfa-policy", a.SetMFAPolicy},
 	}
 	for _, act := range mentorvault.LifecycleActions {
 		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})
@@ -228,6 +230,23 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /settings/calendar-feeds/{feedID}/revoke", w.Form(w.RevokeCalendarFeed))
 	mux.Handle("POST /settings/tokens", w.Form(w.CreateToken))
 	mux.Handle("POST /settings/tokens/{id}/revoke", w.Form(w.RevokeToken))
+	mux.Handle("GET /settings/security", w.Page(w.Security))
+	mux.Handle("POST /settings/security/passkeys/options", w.Form(w.PasskeyOptions))
+	mux.Handle("POST /settings/security/passkeys", w.Form(w.AddPasskey))
+	mux.Handle("POST /settings/security/passkeys/{passkeyID}/rename", w.Form(w.RenamePasskey))
+	mux.Handle("POST /settings/security/passkeys/{passkeyID}/remove", w.Form(w.RemovePasskey))
+	mux.Handle("POST /settings/security/step-up/options", w.Form(w.StepUpOptions))
+	mux.Handle("POST /settings/security/second-factor", w.Form(w.SecondFactor))
+	mux.Handle("POST /settings/security/recovery-codes", w.Form(w.RecoveryCodes))
+	mux.Handle("POST /settings/security/policy", w.Form(w.MFAPolicy))
+	mux.Handle("POST /login/passkey/options", w.Public(w.PasskeyLoginOptions))
+	mux.Handle("POST /login/passkey", w.Public(w.PasskeyLogin))
+	mux.Handle("GET /login/second-factor", w.Public(w.SecondFactorForm))
+	mux.Handle("POST /login/second-factor/options", w.Public(w.SecondFactorOptions))
+	mux.Handle("POST /login/second-factor", w.Public(w.SecondFactorPasskey))
+	mux.Handle("POST /login/second-factor/recovery", w.Public(w.SecondFactorRecovery))
+	mux.Handle("POST /login/second-factor/enrol/options", w.Public(w.EnrolPasskeyOptions))
+	mux.Handle("POST /login/second-factor/enrol", w.Public(w.EnrolPasskey))
 	mux.Handle("GET /relationships/{id}/concerns", w.Page(w.Concerns))
 	mux.Handle("POST /relationships/{id}/concerns", w.Form(w.RaiseConcern))
 	mux.Handle("GET /relationships/{id}/concerns/{concernID}", w.Page(w.Concern))

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault"
-	"github.com/mentorvault/mentorvault/internal/auth"
 	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
@@ -325,36 +324,25 @@ func stepUpKey(userID string) string { return "stepup:" + userID }
 // becomes active. Returns EUNAUTHENTICATED (wrong password), ETOOMANY,
 // ENOTFOUND, EFORBIDDEN or ECONFLICT (stale hash, already signed).
 func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, relID, versionID string, hash []byte, password string) (*VersionView, error) {
+	return s.SignAgreementStepUp(ctx, p, relID, versionID, hash, StepUp{Password: password})
+}
+
+// SignAgreementStepUp is SignAgreement with the signer's step-up given as
+// their password or as a passkey's answer to BeginStepUp. Returns what
+// SignAgreement does; EUNAUTHENTICATED also for a passkey that did not verify.
+func (s *Service) SignAgreementStepUp(ctx context.Context, p mentorvault.Principal, relID, versionID string, hash []byte, su StepUp) (*VersionView, error) {
 	if p.Anonymous() {
 		return nil, mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "sign in to continue")
 	}
 	if len(hash) != 32 {
 		return nil, mentorvault.Invalid("the signature is not valid", map[string]string{"hash": "must be the agreement's SHA-256 in hex"})
 	}
-	if err := mentorvault.ValidateLines("password", password); err != nil {
-		return nil, err
-	}
-	p, err := s.settled(ctx, p)
+	// Step-up: a password is checked outside any transaction (the hash is
+	// slow); a passkey inside, where its challenge is used up.
+	st, p, err := s.prepareStepUp(ctx, p, su)
 	if err != nil {
 		return nil, err
 	}
-	// Step-up: check the password outside any transaction (the hash is slow).
-	var user *mentorvault.User
-	var failures int
-	tx, err := s.store.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	user, err = tx.FindUserByID(ctx, p.UserID)
-	if err == nil {
-		failures, err = tx.CountLoginFailures(ctx, stepUpKey(p.UserID), tx.Now().Add(-LoginWindow))
-	}
-	_ = tx.Rollback()
-	if err != nil {
-		return nil, err
-	}
-	ok, verr := auth.VerifyPassword(user.PasswordHash, password)
-	ok = ok && verr == nil && len(password) <= maxPasswordBytes
 
 	var out *VersionView
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
@@ -367,16 +355,8 @@ func (s *Service) SignAgreement(ctx context.Context, p mentorvault.Principal, re
 			return err
 		}
 		t := agreementTarget(rel, versionID)
-		if failures >= MaxFailuresPerPair {
-			return s.record2(ctx, tx, a, "agreement.sign", mentorvault.OutcomeDenied, t, "step-up rate limited",
-				mentorvault.Errorf(mentorvault.ETOOMANY, "too many wrong passwords; wait a few minutes and try again"))
-		}
-		if !ok {
-			if err := tx.RecordLoginFailure(ctx, stepUpKey(a.user.ID), tx.Now()); err != nil {
-				return err
-			}
-			return s.record2(ctx, tx, a, "agreement.sign", mentorvault.OutcomeFailed, t, "wrong password",
-				mentorvault.Errorf(mentorvault.EUNAUTHENTICATED, "the password is not correct; re-enter your password to sign"))
+		if err := s.checkStepUp(ctx, tx, a, st, "agreement.sign", t); err != nil {
+			return err
 		}
 		key, err := s.dataKey(ctx, tx, rel.ID)
 		if err != nil {

@@ -28,11 +28,16 @@ const (
 	deactivatedLoginMsg = "this account has been deactivated, so it cannot sign in; ask your organisation's admin if you think this is a mistake"
 )
 
-// LoginResult is a new session; Token goes into the session cookie and is not stored.
+// LoginResult is a new session; Token goes into the session cookie and is
+// not stored. When the password was right but a second factor is still
+// needed, there is no session yet: Pending is the token of the waiting
+// sign-in (see PendingSignIn), for a short-lived cookie.
 type LoginResult struct {
 	Session *mentorvault.Session
 	Token   string
 	User    *Account
+	Pending string
+	Next    string // where a completed second-factor sign-in goes ("" for the caller's own choice)
 }
 
 // Account is a user as the service shows them to themselves: never their
@@ -156,6 +161,20 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (*Log
 		}
 		if err := tx.DeleteLoginFailuresBefore(ctx, reservedAt.Add(-LoginWindow)); err != nil {
 			return err
+		}
+		// The password is right; a second factor, when the person asked
+		// for one or their organisation requires it, comes before any session.
+		need, err := s.needsSecondFactor(ctx, tx, user)
+		if err != nil {
+			return err
+		}
+		if need {
+			tok, err := startPending(ctx, tx, user, "")
+			if err != nil {
+				return err
+			}
+			out = &LoginResult{Pending: tok, User: accountOf(user)}
+			return s.record(ctx, tx, a, "login", t, "password; second factor pending")
 		}
 		sess, token, err := s.newSession(ctx, tx, user.ID)
 		if err != nil {

@@ -87,6 +87,23 @@ var authzAllowlist = map[string]string{
 	"Service.ResetPassword":        "capability URL; sets the link's person's own password and ends their sessions, audited",
 	"Service.EmailChange":          "capability URL; the confirmation token, sent to the new address, is the credential",
 	"Service.ConfirmEmailChange":   "capability URL; makes the confirmed address the link's person's own, audited",
+	// Passkey sign-in and the second factor establish who the principal
+	// is, as Login does. Starting a passkey sign-in reads nobody (it stores
+	// a fresh single-use challenge); finishing verifies the assertion
+	// (challenge, origin, RP ID, signature, sign count) and only then
+	// starts the owner's session, audited (login.passkey). The second-
+	// factor calls act for a sign-in whose password was right, named by
+	// its secret, single-use, expiring token (kept hashed); each checks it,
+	// is rate-limited and audited (login.second_factor, recovery.use,
+	// passkey.add), and only the last step starts a session.
+	"Service.BeginPasskeyLogin":           "begins a passkey sign-in: stores a single-use challenge, reads nobody",
+	"Service.FinishPasskeyLogin":          "a verified passkey assertion is the credential; audited",
+	"Service.PendingSignIn":               "the pending sign-in's token is the credential; reads what second factors its own person has",
+	"Service.BeginSecondFactor":           "the pending sign-in's token is the credential; stores a challenge for its own person's passkeys",
+	"Service.FinishSecondFactor":          "the pending sign-in's token and a verified passkey assertion are the credentials; rate-limited, audited",
+	"Service.UseRecoveryCode":             "the pending sign-in's token and a single-use recovery code are the credentials; rate-limited, audited, notified",
+	"Service.BeginSecondFactorEnrolment":  "the pending sign-in's token is the credential, for a person required to add a passkey before going in",
+	"Service.FinishSecondFactorEnrolment": "the pending sign-in's token and the verified new passkey complete the sign-in; audited",
 	// The operator CLI (cmd/mentorvault, internal/demo): the operator holds
 	// the database and the master key; the HTTP server never calls these.
 	// Each is audited with the actor "operator" (via=cli).

@@ -74,6 +74,7 @@ var MailKinds = []MailKind{
 	{"password.reset", "Password reset links", true},
 	{"email.confirm", "Confirming a new email address", true},
 	{"email.change.notice", "A change of your email address is asked for", true},
+	{NotifySecurity, "A recovery code of yours is used to sign in", true},
 }
 
 // mandatoryMail is whether kind is always sent at once.

@@ -260,7 +260,8 @@ func (h *Handler) SignAgreement(w http.ResponseWriter, r *http.Request) error {
 	if herr != nil {
 		hash = nil // what decoded before the bad byte is no hash: the service refuses it
 	}
-	v, err := h.svc.SignAgreement(r.Context(), httpx.Principal(r), id, vid, hash, r.PostFormValue("password"))
+	su := h.stepUpOf(r)
+	v, err := h.svc.SignAgreementStepUp(r.Context(), httpx.Principal(r), id, vid, hash, su)
 	if err == nil {
 		done := "signed"
 		if v.State == mentorvault.AgreementInForce {
@@ -278,6 +279,8 @@ func (h *Handler) SignAgreement(w http.ResponseWriter, r *http.Request) error {
 		return perr
 	}
 	switch {
+	case code == mentorvault.EUNAUTHENTICATED && su.Passkey():
+		pg.SignError = "Your passkey was not accepted. Try it again, or sign with your password."
 	case code == mentorvault.EUNAUTHENTICATED:
 		pg.SignError = "The password is not correct. Enter the password you sign in with."
 	case pg.Draft != nil && pg.DraftHash != hex.EncodeToString(hash):

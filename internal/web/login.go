@@ -91,12 +91,13 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, httpx.Status(code), "login.html", p)
 		return nil
 	}
-	// A new session ID at every login: the old cookie, if any, is replaced.
-	if old, err := r.Cookie(h.edge.SessionCookieName(r)); err == nil && old.Value != "" {
-		_ = h.svc.Logout(r.Context(), old.Value)
+	// The password was right but a second factor is needed: no session yet.
+	if res.Pending != "" {
+		h.toSecondFactor(w, r, res, next)
+		return nil
 	}
-	h.edge.SetSessionCookie(w, r, res.Token, res.Session.ExpiresAt)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	// A new session ID at every login: the old cookie, if any, is replaced.
+	h.signIn(w, r, res, next)
 	return nil
 }
 

@@ -56,6 +56,7 @@ type Tx interface {
 	MailStore
 	HomeStore
 	OIDCStore
+	SCIMStore
 }
 
 // OrgStore stores organisations.

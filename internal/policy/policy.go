@@ -102,6 +102,8 @@ const (
 	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
 	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
 	ManageSSO              Action = "org.sso"               // Org; its org admins (add and list OpenID Connect providers)
+	ManageSCIM             Action = "org.scim"              // Org; its org admins (add, list and revoke SCIM provisioning clients)
+	Provision              Action = "scim.provision"        // Org or Person; a SCIM client of that organisation (create, change, deactivate people; groups)
 )
 
 // Actions lists every action, in a stable order.
@@ -127,6 +129,7 @@ var Actions = []Action{
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 	ManageSSO,
+	ManageSCIM, Provision,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.
@@ -195,6 +198,10 @@ type Subject struct {
 	// service refuses such a principal before Cedar; walls.cedar forbids it
 	// everything too, so the two never depend on each other.
 	Deactivated bool
+	// SCIMClientID, when set, makes the principal a SCIM provisioning
+	// client of OrgID (UserID is then ""): Cedar's ScimClient, which
+	// scim.cedar lets provision that organisation's people and nothing else.
+	SCIMClientID string
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
@@ -391,6 +398,7 @@ const (
 	typeThreeWay     cedar.EntityType = "ThreeWay"
 	typePerson       cedar.EntityType = "Person"
 	typeEnrolment    cedar.EntityType = "Enrolment"
+	typeSCIMClient   cedar.EntityType = "ScimClient"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -413,6 +421,10 @@ func (a *Authorizer) request(s Subject, r Resource) (entities, cedar.EntityUID, 
 	principal := anonymous
 	if s.UserID != "" {
 		principal = ents.addUser(s)
+	} else if s.SCIMClientID != "" {
+		principal = ents.add(cedar.NewEntityUID(typeSCIMClient, cedar.String(s.SCIMClientID)), cedar.RecordMap{
+			"org": cedar.NewEntityUID(typeOrg, cedar.String(s.OrgID)),
+		})
 	}
 	var resource cedar.EntityUID
 	switch r := r.(type) {

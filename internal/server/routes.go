@@ -8,6 +8,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/api"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/scim"
 	"github.com/mentorvault/mentorvault/internal/web"
 )
 
@@ -267,7 +268,32 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
 	mux.Handle("GET /invite/{token}", w.Public(w.Invitation))
 	mux.Handle("POST /invite/{token}", w.Public(w.AcceptInvitation))
+	s.scimRoutes(mux, scim.New(s.svc, s.log, s.edge))
 	mux.Handle("/", w.Page(w.NotFound))
+}
+
+// scimRoutes serves SCIM 2.0 provisioning (internal/scim). Its requests
+// carry a provisioning client's bearer token, which authenticate leaves to
+// the service (it is no API token); nothing under /scim/ uses a cookie.
+func (s *Server) scimRoutes(mux *http.ServeMux, sc *scim.Handler) {
+	mux.Handle("GET /scim/v2/ServiceProviderConfig", sc.Public(sc.ServiceProviderConfig))
+	mux.Handle("GET /scim/v2/ResourceTypes", sc.Public(sc.ResourceTypes))
+	mux.Handle("GET /scim/v2/ResourceTypes/{id}", sc.Public(sc.ResourceType))
+	mux.Handle("GET /scim/v2/Schemas", sc.Public(sc.Schemas))
+	mux.Handle("GET /scim/v2/Schemas/{id}", sc.Public(sc.Schema))
+	mux.Handle("GET /scim/v2/Users", sc.Handle(sc.ListUsers))
+	mux.Handle("POST /scim/v2/Users", sc.Handle(sc.CreateUser))
+	mux.Handle("GET /scim/v2/Users/{id}", sc.Handle(sc.GetUser))
+	mux.Handle("PUT /scim/v2/Users/{id}", sc.Handle(sc.ReplaceUser))
+	mux.Handle("PATCH /scim/v2/Users/{id}", sc.Handle(sc.PatchUser))
+	mux.Handle("DELETE /scim/v2/Users/{id}", sc.Handle(sc.DeleteUser))
+	mux.Handle("GET /scim/v2/Groups", sc.Handle(sc.ListGroups))
+	mux.Handle("POST /scim/v2/Groups", sc.Handle(sc.CreateGroup))
+	mux.Handle("GET /scim/v2/Groups/{id}", sc.Handle(sc.GetGroup))
+	mux.Handle("PUT /scim/v2/Groups/{id}", sc.Handle(sc.ReplaceGroup))
+	mux.Handle("PATCH /scim/v2/Groups/{id}", sc.Handle(sc.PatchGroup))
+	mux.Handle("DELETE /scim/v2/Groups/{id}", sc.Handle(sc.DeleteGroup))
+	mux.Handle("/scim/", sc.Handle(sc.NotFound))
 }
 
 // apiNotFound answers a request no API route takes: 405 with every method

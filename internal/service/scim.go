@@ -439,11 +439,34 @@ func scimField(err error, field string) error {
 	return err
 }
 
+// CheckSCIMUser checks the text of a user a client sent, before anything
+// is asked of the store. Returns EINVALID naming the SCIM attribute.
+func CheckSCIMUser(in SCIMUser) error {
+	return mentorvault.ValidateLines("userName", in.UserName, "externalId", in.ExternalID, "name.givenName", in.GivenName,
+		"name.familyName", in.FamilyName, "displayName", in.DisplayName, "emails", in.Email, "manager", in.ManagerID)
+}
+
+// CheckSCIMGroup checks the text of a group a client sent. Returns EINVALID.
+func CheckSCIMGroup(in SCIMGroupInput) error {
+	if err := mentorvault.ValidateLines("displayName", in.DisplayName, "externalId", in.ExternalID); err != nil {
+		return err
+	}
+	for _, m := range in.Members {
+		if err := mentorvault.ValidateLines("members", m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SCIMCreateUser provisions a person in the client's organisation (no
 // invitation: they sign in through the organisation's identity provider,
 // or an admin invites them). Active false creates them deactivated.
 // Returns EUNAUTHENTICATED, EINVALID or ECONFLICT wrapping ErrSCIMTaken.
 func (s *Service) SCIMCreateUser(ctx context.Context, token string, in SCIMUser) (*SCIMUser, error) {
+	if err := CheckSCIMUser(in); err != nil {
+		return nil, err
+	}
 	var out *SCIMUser
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		in := in
@@ -762,6 +785,9 @@ func cleanGroup(ctx context.Context, tx mentorvault.Tx, in SCIMGroupInput, g *me
 // SCIMCreateGroup creates a group in the client's organisation. Returns
 // EUNAUTHENTICATED, EINVALID or ECONFLICT wrapping ErrSCIMTaken.
 func (s *Service) SCIMCreateGroup(ctx context.Context, token string, in SCIMGroupInput) (*SCIMGroupView, error) {
+	if err := CheckSCIMGroup(in); err != nil {
+		return nil, err
+	}
 	var out *SCIMGroupView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, c, err := s.scimCall(ctx, tx, token)

@@ -535,8 +535,14 @@ func (s *Service) SCIMUpdateUser(ctx context.Context, token, id string, change f
 		}
 		next := *cur
 		next.Groups = nil
+		// A name made of the given and family names follows them, unless
+		// the client sets the displayName too.
+		derived := cur.DisplayName == strings.TrimSpace(cur.GivenName+" "+cur.FamilyName)
 		if err := change(&next); err != nil {
 			return err
+		}
+		if derived && next.DisplayName == cur.DisplayName {
+			next.DisplayName = ""
 		}
 		u, before := p.User, *p.User
 		idn := &mentorvault.SCIMIdentity{UserID: u.ID, OrgID: u.OrgID, UpdatedAt: tx.Now()}

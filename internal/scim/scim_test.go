@@ -451,3 +451,34 @@ func (f *fixture) relStatus() mentorvault.RelationshipStatus {
 	}
 	return r.Status
 }
+
+// TestSCIMOneTransaction: each provisioning request is one transaction —
+// the token check, the decision, the change and its audit event commit
+// together (as an API request); discovery needs none.
+func TestSCIMOneTransaction(t *testing.T) {
+	f := start(t, sqlstoretest.Backend{Name: "sqlite", Open: sqlstoretest.OpenSQLite})
+	heidi := f.env.Users["heidi"].ID
+	for _, c := range []struct {
+		method, path, body string
+		txs                int64
+	}{
+		{"GET", "/ServiceProviderConfig", "", 0},
+		{"GET", "/Users", "", 1},
+		{"GET", "/Users?filter=" + urlq(`userName eq "heidi@northwind.example"`), "", 1},
+		{"GET", "/Users/" + heidi, "", 1},
+		{"POST", "/Users", `{"userName":"tx@northwind.example"}`, 1},
+		{"PATCH", "/Users/" + heidi, patch(`{"op":"replace","path":"displayName","value":"Heidi H"}`), 1},
+		{"PATCH", "/Users/" + heidi, patch(`{"op":"replace","path":"active","value":false}`), 1},
+		{"DELETE", "/Users/" + heidi, "", 1},
+		{"POST", "/Groups", `{"displayName":"Tx"}`, 1},
+		{"GET", "/Groups", "", 1},
+	} {
+		before := f.env.Txs.Begun()
+		if r := f.do(f.token, c.method, c.path, c.body); r.status >= 400 {
+			t.Fatalf("%s %s: %d %s", c.method, c.path, r.status, r.raw)
+		}
+		if got := f.env.Txs.Begun() - before; got != c.txs {
+			t.Errorf("%s %s took %d transactions, want %d", c.method, c.path, got, c.txs)
+		}
+	}
+}

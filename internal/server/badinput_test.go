@@ -679,6 +679,7 @@ func webForms(day, when, later string) map[string]webForm {
 		"/people/{id}": {"grace", "", vals("name", "Ivy Newer", "email", "ivy.new@northwind.example", "manager_email", "alice@northwind.example"),
 			[]string{"name", "email", "manager_email"}, nil},
 		"/people/{id}/admin": {"grace", "", vals("role", "grant"), nil, []string{"role"}},
+		"/people/provisioning": {"grace", "", vals("name", "Okta"), []string{"name"}, nil},
 		"/invite/{token}":    {"", "/invite/{invite}", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
 		"/programmes": {"grace", "", vals("name", "A programme", "description", "what it is for", "kind", "mentoring", "default_capacity", "1"),
 			[]string{"name", "description", "default_capacity"}, []string{"kind"}},
@@ -705,7 +706,7 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/relationships/{id}/disclosures/{disclosureID}/withdraw", "/consultations/{consultationID}/close",
 	"/relationships/{id}/third-parties/statements/{statementID}/submit", "/relationships/{id}/third-parties/statements/{statementID}/withdraw",
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
-	"/programmes/{id}/withdraw"}
+	"/programmes/{id}/withdraw", "/people/provisioning/{clientID}/revoke"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

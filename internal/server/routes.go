@@ -268,6 +268,9 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /people/{id}/invite", w.Form(w.InvitePerson))
 	mux.Handle("GET /invite/{token}", w.Public(w.Invitation))
 	mux.Handle("POST /invite/{token}", w.Public(w.AcceptInvitation))
+	mux.Handle("GET /people/provisioning", w.Page(w.Provisioning))
+	mux.Handle("POST /people/provisioning", w.Form(w.AddProvisioningClient))
+	mux.Handle("POST /people/provisioning/{clientID}/revoke", w.Form(w.RevokeProvisioningClient))
 	s.scimRoutes(mux, scim.New(s.svc, s.log, s.edge))
 	mux.Handle("/", w.Page(w.NotFound))
 }

@@ -912,3 +912,38 @@ func (s *Service) SCIMGroupsOfOrg(ctx context.Context, p mentorvault.Principal) 
 	})
 	return out, err
 }
+
+// SCIMOverview is what the organisation's admins see of provisioning: the
+// clients (never their tokens) and the groups the clients pushed.
+type SCIMOverview struct {
+	Clients []*SCIMClientView
+	Groups  []*SCIMGroupView
+}
+
+// SCIMProvisioning returns the caller's organisation's provisioning clients
+// and groups, in one transaction, for the admin page. Returns
+// EUNAUTHENTICATED or EFORBIDDEN.
+func (s *Service) SCIMProvisioning(ctx context.Context, p mentorvault.Principal) (*SCIMOverview, error) {
+	var out *SCIMOverview
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.peopleOrg(ctx, tx, p, policy.ManageSCIM)
+		if err != nil {
+			return err
+		}
+		cs, err := tx.FindSCIMClients(ctx, a.user.OrgID)
+		if err != nil {
+			return err
+		}
+		out = &SCIMOverview{Clients: []*SCIMClientView{}}
+		for _, c := range cs {
+			out.Clients = append(out.Clients, scimClientView(c))
+		}
+		gs, _, err := tx.FindSCIMGroups(ctx, mentorvault.SCIMGroupFilter{OrgID: a.user.OrgID, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		out.Groups, err = scimGroupViews(ctx, tx, gs)
+		return err
+	})
+	return out, err
+}

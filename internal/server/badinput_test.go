@@ -679,7 +679,6 @@ func webForms(day, when, later string) map[string]webForm {
 		"/people/{id}": {"grace", "", vals("name", "Ivy Newer", "email", "ivy.new@northwind.example", "manager_email", "alice@northwind.example"),
 			[]string{"name", "email", "manager_email"}, nil},
 		"/people/{id}/admin": {"grace", "", vals("role", "grant"), nil, []string{"role"}},
-		"/people/provisioning": {"grace", "", vals("name", "Okta"), []string{"name"}, nil},
 		"/invite/{token}":    {"", "/invite/{invite}", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
 		"/programmes": {"grace", "", vals("name", "A programme", "description", "what it is for", "kind", "mentoring", "default_capacity", "1"),
 			[]string{"name", "description", "default_capacity"}, []string{"kind"}},
@@ -694,6 +693,7 @@ func webForms(day, when, later string) map[string]webForm {
 			"languages", "English", "time_zone", "Europe/London", "availability", "Tuesday mornings", "capacity", "", "exclude_reporting_line", "on",
 			"exclusions", "dave@northwind.example"),
 			[]string{"topics_other", "goals", "languages", "time_zone", "availability", "capacity", "exclusions"}, []string{"role", "topics"}},
+		"/people/provisioning": {"grace", "", vals("name", "Okta"), []string{"name"}, nil},
 	}
 }
 

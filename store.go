@@ -59,6 +59,7 @@ type Tx interface {
 	MatchStore
 	AccountLinkStore
 	PasskeyStore
+	SCIMStore
 }
 
 // OrgStore stores organisations.

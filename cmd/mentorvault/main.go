@@ -34,6 +34,7 @@ Usage:
   mentorvault token create --email EMAIL [--name NAME]
   mentorvault people list|add|deactivate|import --as ADMIN_EMAIL [flags]
   mentorvault sso add|list --as ADMIN_EMAIL [flags]
+  mentorvault scim add|list|revoke|groups --as ADMIN_EMAIL [flags]
   mentorvault programme list|create|staff|enrolments --as EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdPeople(ctx, rest, getenv, stdout, stderr)
 	case "sso":
 		return cmdSSO(ctx, rest, getenv, stdout, stderr)
+	case "scim":
+		return cmdSCIM(ctx, rest, getenv, stdout, stderr)
 	case "programme":
 		return cmdProgramme(ctx, rest, getenv, stdout, stderr)
 	case "audit":

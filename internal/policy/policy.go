@@ -104,6 +104,8 @@ const (
 	ManageSSO              Action = "org.sso"               // Org; its org admins (add, list and remove OpenID Connect providers)
 	ResetPersonPassword    Action = "people.password_reset" // Person; its organisation's admins (email them a reset link they alone see)
 	ManageMFA              Action = "org.mfa"               // Org; its org admins (who must use a second factor)
+	ManageSCIM             Action = "org.scim"              // Org; its org admins (add, list and revoke SCIM provisioning clients)
+	Provision              Action = "scim.provision"        // Org or Person; a SCIM client of that organisation (create, change, deactivate people; groups)
 )
 
 // Actions lists every action, in a stable order.
@@ -131,6 +133,7 @@ var Actions = []Action{
 	ManageSSO,
 	ResetPersonPassword,
 	ManageMFA,
+	ManageSCIM, Provision,
 }
 
 // actionGroups puts actions into the Cedar action groups the policies use.
@@ -199,6 +202,10 @@ type Subject struct {
 	// service refuses such a principal before Cedar; walls.cedar forbids it
 	// everything too, so the two never depend on each other.
 	Deactivated bool
+	// SCIMClientID, when set, makes the principal a SCIM provisioning
+	// client of OrgID (UserID is then ""): Cedar's ScimClient, which
+	// scim.cedar lets provision that organisation's people and nothing else.
+	SCIMClientID string
 }
 
 // Resource is what an action is done to: exactly one of Org, Programme,
@@ -395,6 +402,7 @@ const (
 	typeThreeWay     cedar.EntityType = "ThreeWay"
 	typePerson       cedar.EntityType = "Person"
 	typeEnrolment    cedar.EntityType = "Enrolment"
+	typeSCIMClient   cedar.EntityType = "ScimClient"
 )
 
 var anonymous = cedar.NewEntityUID("Anonymous", "anonymous")
@@ -417,6 +425,10 @@ func (a *Authorizer) request(s Subject, r Resource) (entities, cedar.EntityUID, 
 	principal := anonymous
 	if s.UserID != "" {
 		principal = ents.addUser(s)
+	} else if s.SCIMClientID != "" {
+		principal = ents.add(cedar.NewEntityUID(typeSCIMClient, cedar.String(s.SCIMClientID)), cedar.RecordMap{
+			"org": cedar.NewEntityUID(typeOrg, cedar.String(s.OrgID)),
+		})
 	}
 	var resource cedar.EntityUID
 	switch r := r.(type) {

@@ -724,6 +724,7 @@ func webForms(day, when, later string) map[string]webForm {
 		"/login/reset/{token}":    {"", "", vals("password", "a long new password", "confirm", "a long new password"), []string{"password", "confirm"}, nil},
 		"/settings/email-address": {"heidi", "", vals("email", "heidi.new@northwind.example"), []string{"email"}, nil},
 		"/settings/time-zone":     {"heidi", "", vals("time_zone", "Europe/London"), nil, []string{"time_zone"}},
+		"/people/provisioning":    {"grace", "", vals("name", "Okta"), []string{"name"}, nil},
 	}
 }
 
@@ -738,7 +739,7 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
 	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset",
 	"/settings/security/passkeys/options", "/settings/security/step-up/options", "/settings/security/recovery-codes",
-	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options"}
+	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options", "/people/provisioning/{clientID}/revoke"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

@@ -105,6 +105,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := mentorvault.Principal{RequestID: httpx.RequestID(ctx)}
+		if strings.HasPrefix(r.URL.Path, "/scim/") {
+			// SCIM provisioning: the bearer token is a provisioning
+			// client's, checked by the service in each request's own
+			// transaction (internal/scim); no cookie counts here.
+			next.ServeHTTP(w, r.WithContext(mentorvault.WithPrincipal(ctx, p)))
+			return
+		}
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/api"
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/scim"
 	"github.com/mentorvault/mentorvault/internal/web"
 )
 
@@ -306,7 +307,35 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /settings/email-address", w.Form(w.RequestEmailChange))
 	mux.Handle("POST /settings/time-zone", w.Form(w.UpdateTimeZone))
 	mux.Handle("POST /people/{id}/password-reset", w.Form(w.SendPasswordReset))
+	mux.Handle("GET /people/provisioning", w.Page(w.Provisioning))
+	mux.Handle("POST /people/provisioning", w.Form(w.AddProvisioningClient))
+	mux.Handle("POST /people/provisioning/{clientID}/revoke", w.Form(w.RevokeProvisioningClient))
+	s.scimRoutes(mux, scim.New(s.svc, s.log, s.edge))
 	mux.Handle("/", w.Page(w.NotFound))
+}
+
+// scimRoutes serves SCIM 2.0 provisioning (internal/scim). Its requests
+// carry a provisioning client's bearer token, which authenticate leaves to
+// the service (it is no API token); nothing under /scim/ uses a cookie.
+func (s *Server) scimRoutes(mux *http.ServeMux, sc *scim.Handler) {
+	mux.Handle("GET /scim/v2/ServiceProviderConfig", sc.Public(sc.ServiceProviderConfig))
+	mux.Handle("GET /scim/v2/ResourceTypes", sc.Public(sc.ResourceTypes))
+	mux.Handle("GET /scim/v2/ResourceTypes/{id}", sc.Public(sc.ResourceType))
+	mux.Handle("GET /scim/v2/Schemas", sc.Public(sc.Schemas))
+	mux.Handle("GET /scim/v2/Schemas/{id}", sc.Public(sc.Schema))
+	mux.Handle("GET /scim/v2/Users", sc.Handle(sc.ListUsers))
+	mux.Handle("POST /scim/v2/Users", sc.Handle(sc.CreateUser))
+	mux.Handle("GET /scim/v2/Users/{id}", sc.Handle(sc.GetUser))
+	mux.Handle("PUT /scim/v2/Users/{id}", sc.Handle(sc.ReplaceUser))
+	mux.Handle("PATCH /scim/v2/Users/{id}", sc.Handle(sc.PatchUser))
+	mux.Handle("DELETE /scim/v2/Users/{id}", sc.Handle(sc.DeleteUser))
+	mux.Handle("GET /scim/v2/Groups", sc.Handle(sc.ListGroups))
+	mux.Handle("POST /scim/v2/Groups", sc.Handle(sc.CreateGroup))
+	mux.Handle("GET /scim/v2/Groups/{id}", sc.Handle(sc.GetGroup))
+	mux.Handle("PUT /scim/v2/Groups/{id}", sc.Handle(sc.ReplaceGroup))
+	mux.Handle("PATCH /scim/v2/Groups/{id}", sc.Handle(sc.PatchGroup))
+	mux.Handle("DELETE /scim/v2/Groups/{id}", sc.Handle(sc.DeleteGroup))
+	mux.Handle("/scim/", sc.Handle(sc.NotFound))
 }
 
 // apiNotFound answers a request no API route takes: 405 with every method

@@ -77,7 +77,7 @@ type PeoplePage struct {
 	// MailOn is whether the server sends email (invitations included).
 	MailOn bool
 	// Allowed holds what Cedar lets the viewer do on the organisation
-	// (people.create).
+	// (people.create, org.scim).
 	Allowed policy.Allowed
 }
 
@@ -197,7 +197,7 @@ func (s *Service) People(ctx context.Context, p mentorvault.Principal, f PeopleF
 			return err
 		}
 		out = &PeoplePage{Query: strings.TrimSpace(f.Query), Limit: f.Limit, Offset: f.Offset, People: []*PersonView{}, MailOn: s.MailOn(),
-			Allowed: s.allowed(ctx, a, policy.Org{ID: a.user.OrgID}, policy.CreatePerson, policy.ManageSSO)}
+			Allowed: s.allowed(ctx, a, policy.Org{ID: a.user.OrgID}, policy.CreatePerson, policy.ManageSSO, policy.ManageSCIM)}
 		if len(us) > f.Limit {
 			out.More, us = true, us[:f.Limit]
 		}

@@ -156,6 +156,41 @@ type Disclosure struct {
 	UpdatedAt           time.Time
 	DeliveredAt         *time.Time
 	WithdrawnAt         *time.Time
+	// ReachedAt is when a notice reached the other party — the SMTP server
+	// accepted the message to them, or they opened it in mentorvault,
+	// whichever came first — and ReachedVia how (ReachedByEmail,
+	// ReachedInApp, ReachedAtFiling). A notice's minimum notice runs from
+	// then; nil: it has not started.
+	ReachedAt  *time.Time
+	ReachedVia string
+	// UndeliveredAt is when the message to the other party could not be
+	// delivered (refused, or given up) before they were reached: the
+	// notice has not started and the discloser was told.
+	UndeliveredAt *time.Time
+}
+
+// How a notice reached the other party.
+const (
+	ReachedByEmail  = "email" // the SMTP server accepted the message to them
+	ReachedInApp    = "app"   // they opened the concern or the notice in mentorvault
+	ReachedAtFiling = "filed" // filed before notices waited to arrive: its notice ran from filing
+)
+
+// Started reports whether the disclosure's time runs: always for a plan
+// and for an imminent danger; a notice once it has reached the other party.
+func (d *Disclosure) Started() bool {
+	return d.Kind != DisclosureNotice || d.Imminent || d.ReachedAt != nil
+}
+
+// StartsAt is when a notice that reached the other party at reached takes
+// effect: its requested time, or the minimum notice after reaching them if
+// that is later.
+func (d *Disclosure) StartsAt(reached time.Time, minNoticeHours int) time.Time {
+	at := reached.Add(time.Duration(minNoticeHours) * time.Hour)
+	if d.EffectiveAt.After(at) {
+		return d.EffectiveAt
+	}
+	return at
 }
 
 // EarliestEffective is when a notice filed at now may take effect: after the
@@ -218,7 +253,7 @@ func (d *Disclosure) withdrawable(now time.Time) error {
 	if !d.Pending() {
 		return Errorf(ECONFLICT, "the disclosure is already %s", d.State)
 	}
-	if d.State == DisclosureScheduled && !now.Before(d.EffectiveAt) {
+	if d.State == DisclosureScheduled && d.Started() && !now.Before(d.EffectiveAt) {
 		return Errorf(ECONFLICT, "the disclosure has taken effect and cannot be withdrawn")
 	}
 	return nil
@@ -245,10 +280,14 @@ func (d *Disclosure) Withdraw(now time.Time) error {
 }
 
 // Deliver makes a scheduled disclosure take effect at now. Returns ECONFLICT
-// when it is not scheduled or not yet due.
+// when it is not scheduled, a notice that has not reached the other party,
+// or not yet due.
 func (d *Disclosure) Deliver(now time.Time) error {
 	if d.State != DisclosureScheduled {
 		return Errorf(ECONFLICT, "the disclosure is %s", d.State)
+	}
+	if !d.Started() {
+		return Errorf(ECONFLICT, "the notice has not reached the other party yet: its notice has not started")
 	}
 	if now.Before(d.EffectiveAt) {
 		return Errorf(ECONFLICT, "the disclosure takes effect at %s", d.EffectiveAt.Format(time.RFC3339))

@@ -48,6 +48,7 @@ type Tx interface {
 	CalendarFeedStore
 	ConcernStore
 	DisclosureStore
+	NoticeStore
 	ConsultationStore
 	JobStore
 	InputRequestStore

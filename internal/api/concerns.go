@@ -26,14 +26,23 @@ type disclosureJSON struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	DeliveredAt     *time.Time `json:"delivered_at"`
 	WithdrawnAt     *time.Time `json:"withdrawn_at"`
-	Damaged         bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
+	// A notice's minimum notice runs from when it reached the other party:
+	// started is false until then (its effective_at is only the earliest).
+	Started       bool       `json:"started"`
+	ReachedAt     *time.Time `json:"reached_at"`
+	ReachedVia    *string    `json:"reached_via"`       // email, app or filed
+	Reached       string     `json:"reached"`           // the same in plain words; "" for a plan or an imminent danger
+	UndeliveredAt *time.Time `json:"undelivered_at"`    // the email to the other party could not be delivered
+	Damaged       bool       `json:"damaged,omitempty"` // changed outside mentorvault: its sealed text does not open and is empty
 }
 
 // disclosureOut is where a disclosure's content enters an API response.
 func disclosureOut(d *mentorvault.Disclosure) disclosureJSON {
 	return disclosureJSON{ID: d.ID, ConcernID: d.ConcernID, Kind: string(d.Kind), DiscloserID: d.DiscloserID, RecipientUserID: optString(d.RecipientUserID),
 		RecipientName: optString(d.RecipientName), How: d.How, Content: d.Content.Reveal(), Damaged: d.Damaged, EffectiveAt: d.EffectiveAt, Imminent: d.Imminent,
-		State: string(d.State), MentorSignedAt: d.MentorSignedAt, MenteeSignedAt: d.MenteeSignedAt, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, WithdrawnAt: d.WithdrawnAt}
+		State: string(d.State), MentorSignedAt: d.MentorSignedAt, MenteeSignedAt: d.MenteeSignedAt, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, WithdrawnAt: d.WithdrawnAt,
+		Started: d.Started(), ReachedAt: d.ReachedAt, ReachedVia: optString(d.ReachedVia), Reached: service.NoticeReach(d, func(t time.Time) string { return t.UTC().Format(time.RFC3339) }),
+		UndeliveredAt: d.UndeliveredAt}
 }
 
 type concernJSON struct {

@@ -66,8 +66,8 @@ func TestMailParseURL(t *testing.T) {
 }
 
 func TestMailRenderEveryKind(t *testing.T) {
-	for _, kind := range []string{"relationship.proposed", "meeting.changed", "disclosure.notice", "digest", "no.such.kind"} {
-		d := &mvmail.Data{Kind: kind, Recipient: "Bea <b>", Actor: "Alice", When: "Sat 5 Dec 2026, 14:00 GMT", Link: "https://mv.example/relationships/r1", Count: 2,
+	for _, kind := range []string{"relationship.proposed", "meeting.changed", "disclosure.notice", "disclosure.undelivered", "disclosure.started", "digest", "no.such.kind"} {
+		d := &mvmail.Data{Kind: kind, Recipient: "Bea <b>", Actor: "Alice", When: "Sat 5 Dec 2026, 14:00 GMT", Link: "https://mv.example/relationships/r1", Count: 2, Hours: 72,
 			Items: []mvmail.Item{{Sentence: "one", Link: "https://mv.example/1"}}}
 		subj, text, html, err := mvmail.Render(d)
 		if err != nil {
@@ -79,8 +79,11 @@ func TestMailRenderEveryKind(t *testing.T) {
 		if strings.Contains(text+html, "<no value>") {
 			t.Fatalf("%s: a missing value was rendered:\n%s", kind, text)
 		}
-		if kind == "disclosure.notice" && !strings.Contains(text, "Alice filed a disclosure notice in your mentoring relationship. Sign in to read it before it takes effect on Sat 5 Dec 2026, 14:00 GMT.") {
+		if kind == "disclosure.notice" && !strings.Contains(text, "Alice filed a disclosure notice in your mentoring relationship. Sign in to read it before it takes effect: not before Sat 5 Dec 2026, 14:00 GMT, and not until 72 hours after this message reached you.") {
 			t.Fatalf("disclosure notice text:\n%s", text)
+		}
+		if strings.HasPrefix(kind, "disclosure.") && !mvmail.Known(kind) {
+			t.Fatalf("%s has no template of its own", kind)
 		}
 	}
 }

@@ -23,6 +23,7 @@ type Data struct {
 	Actor     string // who did it; "" when nobody did (reminders)
 	When      string // a date and time in the recipient's zone, "" if none
 	Link      string // the absolute address of the page to sign in to
+	Hours     int    // a disclosure notice's minimum notice, in hours; 0 if none
 	Count     int    // a digest's number of items
 	Items     []Item // a digest's items
 }

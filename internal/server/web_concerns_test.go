@@ -75,6 +75,11 @@ func TestWebConcernPages(t *testing.T) {
 	if st, _ := notice(time.Now().Add(80*time.Hour), nil); st != http.StatusSeeOther {
 		t.Fatalf("a notice after the minimum notice: %d", st)
 	}
+	// Until it reaches Bob (mail is off here: only his opening it can), it has not started.
+	if _, page = alice.get(concern); !strings.Contains(page, "not reached yet — the notice has not started") ||
+		!strings.Contains(page, "Not started: waiting to reach the other party") || !strings.Contains(page, "not fixed yet") {
+		t.Fatalf("alice's view of the notice before it reached bob: %s", page)
+	}
 
 	// Bob sees exactly what will be said, to whom and when; only Alice may withdraw it.
 	_, page = bob.get(concern)
@@ -83,6 +88,12 @@ func TestWebConcernPages(t *testing.T) {
 	}
 	if strings.Contains(page, `/withdraw"`) {
 		t.Fatal("bob is offered to withdraw alice's notice")
+	}
+	if !strings.Contains(page, `<dd class="d-reached">opened in mentorvault at `) {
+		t.Fatalf("bob's opening is not shown as the notice reaching him: %s", page)
+	}
+	if _, page := alice.get(concern); !strings.Contains(page, `<dd class="d-reached">opened in mentorvault at `) || strings.Contains(page, "not fixed yet") {
+		t.Fatalf("alice is not shown that the notice reached bob: %s", page)
 	}
 	m := disclosureID.FindStringSubmatch(page)
 	if m == nil {

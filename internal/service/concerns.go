@@ -176,7 +176,9 @@ func (s *Service) Concerns(ctx context.Context, p mentorvault.Principal, relID s
 	return out, err
 }
 
-// Concern returns one concern, opened. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+// Concern returns one concern, opened. The other party opening it starts
+// each of its disclosure notices that has not reached them yet (startNotice).
+// Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) Concern(ctx context.Context, p mentorvault.Principal, relID, id string) (*ConcernView, error) {
 	if err := lines(p, "concern_id", id); err != nil {
 		return nil, err
@@ -243,6 +245,13 @@ func (s *Service) concernView(o *op, c *mentorvault.Concern, list bool) (*Concer
 	ds, err := tx.FindDisclosures(ctx, c.ID)
 	if err != nil {
 		return nil, err
+	}
+	// The other party opening the concern (alone, as its page does: a list
+	// shows no notice) is a notice reaching them in the app.
+	if !list {
+		if err := s.openedNotices(ctx, tx, o.a, rel, ds); err != nil {
+			return nil, err
+		}
 	}
 	v.Recipients = map[string]Person{}
 	for _, d := range ds {

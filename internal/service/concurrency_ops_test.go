@@ -453,6 +453,10 @@ func TestConcurrentWithdrawAndDelivery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// bob opens it: its notice starts now (it ran from filing before notices waited to arrive).
+			if _, err := e.Svc.Concern(ctx, e.As("bob"), rel, c.ID); err != nil {
+				t.Fatal(err)
+			}
 			head, at := e.Head(t), d.EffectiveAt
 			// The first 0…8 transactions begun are before the deadline.
 			clk.set(at.Add(-time.Duration(round%(opsWorkers+1))*time.Millisecond), time.Millisecond)

@@ -186,6 +186,9 @@ func (s *Service) newDisclosure(ctx context.Context, tx mentorvault.Tx, a actor,
 // write, to audit (recordDelivery).
 func (s *Service) schedule(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, key []byte, d *mentorvault.Disclosure) error {
 	d.State = mentorvault.DisclosureScheduled
+	if !d.Started() {
+		return nil // a notice: its job is made once it reaches the other party (startNotice)
+	}
 	if !d.EffectiveAt.After(tx.Now()) {
 		return s.deliver(ctx, tx, rel, key, d)
 	}
@@ -321,8 +324,9 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 			return event{}, err
 		}
 		out = d
-		text := fmt.Sprintf("%s filed a disclosure notice: it takes effect on %s unless withdrawn. Read exactly what will be said, and to whom.",
-			o.a.user.Name, d.EffectiveAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+		text := fmt.Sprintf("%s filed a disclosure notice: it takes effect on %s at the earliest, and not until %d hours after it reaches you "+
+			"(by email, or now that you open it here), unless withdrawn. Read exactly what will be said, and to whom.",
+			o.a.user.Name, d.EffectiveAt.Format(noticeTime), st.MinNoticeHours)
 		if d.Imminent {
 			text = o.a.user.Name + " made an urgent disclosure because of an imminent danger. Read exactly what was said, and to whom."
 		}
@@ -419,8 +423,8 @@ func (s *Service) runDelivery(ctx context.Context, tx mentorvault.Tx, j *mentorv
 	if err != nil {
 		return err
 	}
-	if d.State != mentorvault.DisclosureScheduled {
-		return nil
+	if d.State != mentorvault.DisclosureScheduled || !d.Started() {
+		return nil // withdrawn, or (never by this job) a notice that has not started
 	}
 	key, err := s.dataKey(ctx, tx, rel.ID)
 	switch {

@@ -67,6 +67,8 @@ var MailKinds = []MailKind{
 	{"statement.released", "A statement is released", false},
 	{"concern.raised", "Something is raised to work through together", false},
 	{"disclosure.notice", "A disclosure notice is filed", true},
+	{"disclosure.undelivered", "Your disclosure notice could not be delivered", true},
+	{"disclosure.started", "Your disclosure notice has reached the other party", false},
 	{"disclosure.received", "You receive a disclosure", true},
 	{"disclosure.delivered", "A disclosure takes effect", false},
 	{"consultation.message", "A reply in a consultation", false},
@@ -156,6 +158,15 @@ func (s *Service) queueMail(ctx context.Context, tx mentorvault.Tx, n *mentorvau
 		}
 		if !disc.Imminent {
 			d.When = disc.EffectiveAt.In(loc).Format(mailTime)
+			rel, err := tx.FindRelationshipByID(ctx, disc.RelationshipID)
+			if err != nil {
+				return err
+			}
+			st, _, err := settingsFor(ctx, tx, rel)
+			if err != nil {
+				return err
+			}
+			d.Hours = st.MinNoticeHours
 		}
 	case "disclosure.delivered":
 		d.When = tx.Now().In(loc).Format(mailTime)
@@ -281,7 +292,10 @@ func (s *Service) SendMail(ctx context.Context, sender MailSender) (int, error) 
 			m = got
 			if _, err := tx.FindMailFailure(ctx, got.Address); err == nil {
 				skipped = true
-				return tx.FailOutboxMessage(ctx, got.ID, "the address is failing")
+				if err := tx.FailOutboxMessage(ctx, got.ID, "the address is failing"); err != nil {
+					return err
+				}
+				return s.noticeUndelivered(ctx, tx, got)
 			} else if mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
 				return err
 			}
@@ -301,14 +315,23 @@ func (s *Service) SendMail(ctx context.Context, sender MailSender) (int, error) 
 		err = s.inTx(ctx, func(tx mentorvault.Tx) error {
 			switch {
 			case serr == nil:
-				return tx.MarkOutboxSent(ctx, m.ID, tx.Now())
+				if err := tx.MarkOutboxSent(ctx, m.ID, tx.Now()); err != nil {
+					return err
+				}
+				return s.noticeAccepted(ctx, tx, m) // a notice starts once its message is accepted
 			case mail.Rejected(serr):
 				if err := tx.FailOutboxMessage(ctx, m.ID, serr.Error()); err != nil {
 					return err
 				}
-				return tx.MarkAddressFailing(ctx, &mentorvault.MailFailure{Address: m.Address, Reason: serr.Error(), FailedAt: tx.Now()})
+				if err := tx.MarkAddressFailing(ctx, &mentorvault.MailFailure{Address: m.Address, Reason: serr.Error(), FailedAt: tx.Now()}); err != nil {
+					return err
+				}
+				return s.noticeUndelivered(ctx, tx, m)
 			case m.Attempts >= maxMailAttempts:
-				return tx.FailOutboxMessage(ctx, m.ID, serr.Error())
+				if err := tx.FailOutboxMessage(ctx, m.ID, serr.Error()); err != nil {
+					return err
+				}
+				return s.noticeUndelivered(ctx, tx, m)
 			default:
 				return tx.RetryOutboxMessage(ctx, m.ID, tx.Now().Add(time.Minute<<min(m.Attempts-1, 6)), serr.Error())
 			}

@@ -283,7 +283,8 @@ func TestMailCarriesNoContent(t *testing.T) {
 			if r.calendar != nil {
 				invites = append(invites, r)
 			}
-			if q.Kind == "disclosure.notice" && !strings.Contains(r.parts["text/plain"], "Bob Baker filed a disclosure notice in your mentoring relationship. Sign in to read it before it takes effect on ") {
+			if q.Kind == "disclosure.notice" && (!strings.Contains(r.parts["text/plain"], "Bob Baker filed a disclosure notice in your mentoring relationship. Sign in to read it before it takes effect: not before ") ||
+				!strings.Contains(r.parts["text/plain"], ", and not until 72 hours after this message reached you.")) {
 				t.Errorf("the disclosure notice says:\n%s", r.parts["text/plain"])
 			}
 		}

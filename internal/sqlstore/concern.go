@@ -113,14 +113,16 @@ WHERE id = ?`,
 }
 
 const disclosureColumns = `id, concern_id, relationship_id, kind, discloser_id, recipient_user_id, recipient_name, how,
-	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at`
+	recipient_name_sealed, how_sealed, content_sealed, seal_version, effective_at, imminent, state, mentor_signed_at, mentee_signed_at, created_at, updated_at, delivered_at, withdrawn_at,
+	reached_at, reached_via, undelivered_at`
 
 func scanDisclosure(s interface{ Scan(...any) error }) (*mentorvault.Disclosure, error) {
 	var v mentorvault.Disclosure
 	var kind, state string
 	if err := s.Scan(&v.ID, &v.ConcernID, &v.RelationshipID, &kind, &v.DiscloserID, stringCol{&v.RecipientUserID}, &v.RecipientName, &v.How,
 		bytesCol{&v.RecipientNameSealed}, bytesCol{&v.HowSealed}, bytesCol{&v.ContentSealed}, &v.SealVersion, timeCol{&v.EffectiveAt}, &v.Imminent, &state, nullTimeCol{&v.MentorSignedAt}, nullTimeCol{&v.MenteeSignedAt},
-		timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, nullTimeCol{&v.DeliveredAt}, nullTimeCol{&v.WithdrawnAt}); err != nil {
+		timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, nullTimeCol{&v.DeliveredAt}, nullTimeCol{&v.WithdrawnAt},
+		nullTimeCol{&v.ReachedAt}, &v.ReachedVia, nullTimeCol{&v.UndeliveredAt}); err != nil {
 		return nil, err
 	}
 	v.Kind, v.State = mentorvault.DisclosureKind(kind), mentorvault.DisclosureState(state)

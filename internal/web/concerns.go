@@ -33,6 +33,9 @@ func disclosureStateLabel(d *mentorvault.Disclosure, z zone) string {
 	case mentorvault.DisclosureAwaitingSignatures:
 		return "Waiting for both signatures"
 	case mentorvault.DisclosureScheduled:
+		if !d.Started() {
+			return "Not started: waiting to reach the other party"
+		}
 		return "Takes effect " + z.when(d.EffectiveAt) + " unless withdrawn"
 	case mentorvault.DisclosureDelivered:
 		if d.Imminent {
@@ -171,7 +174,8 @@ type disclosureRow struct {
 	Content                                mentorvault.Secret
 	Damaged                                bool // its sealed text did not open: changed outside mentorvault
 	When, Filed, Delivered                 string
-	Imminent, Outside                      bool
+	Reached                                string // a notice: when and how the other party was reached, or that it has not started
+	Imminent, Outside, Started             bool
 	Signatures                             []string
 	// Signable and Withdrawable are what the disclosure's state lets the
 	// viewer do (service.DisclosureView); the page offers them only where
@@ -304,6 +308,7 @@ func (h *Handler) concernPage(r *http.Request) (*concernPage, error) {
 		if d.DeliveredAt != nil {
 			dr.Delivered = z.when(*d.DeliveredAt)
 		}
+		dr.Reached, dr.Started = service.NoticeReach(d.Disclosure, z.when), d.Started()
 		if d.Kind == mentorvault.DisclosurePlan {
 			for _, sig := range []struct {
 				who string

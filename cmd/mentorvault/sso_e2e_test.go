@@ -163,8 +163,8 @@ func TestSSOWithARealProvider(t *testing.T) {
 	// A wrong password stays at the provider: mentorvault is never reached.
 	lastCallback = ""
 	resp, body := signInAt(good, "wrong-password")
-	if lastCallback != "" || !strings.HasPrefix(resp.Request.URL.String(), issuer) {
-		t.Fatalf("a wrong password at the provider reached mentorvault: %s", resp.Request.URL)
+	if lastCallback != "" || !strings.HasPrefix(resp.Request.URL.String(), issuer) || !strings.Contains(body, "username or password wrong") {
+		t.Fatalf("a wrong password at the provider reached mentorvault: %s\n%s", resp.Request.URL, body)
 	}
 
 	// The real sign-in: back through the callback to the home page, signed in

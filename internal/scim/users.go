@@ -85,9 +85,6 @@ func (h *Handler) userJSON(r *http.Request, u *service.SCIMUser) userJSON {
 	return out
 }
 
-// readOnlyUser are the attributes a client may not write.
-var readOnlyUser = []string{"id", "meta", "groups"}
-
 // applyUser sets u from a full User body (POST or PUT). For a PUT every
 // attribute mentorvault keeps is replaced, except active and the manager,
 // which stay as they are when the body leaves them out (a client that does

@@ -130,7 +130,7 @@ func TestBrowserRunOrganisation(t *testing.T) {
 
 	// --- Grace deactivates Bob; Alice sees their relationship paused. ---
 	grace.open("/people?q=bob")
-	grace.nav("open Bob's page", chromedp.Click(chromedp.CSS(`a[href^="/people/"]:not([href="/people/import"])`)))
+	grace.nav("open Bob's page", chromedp.Click(chromedp.CSS(`td[data-label="Name"] a[href^="/people/"]`)))
 	if h := grace.text("main h1"); !strings.Contains(h, "Bob Baker") {
 		t.Fatalf("the person page shows %q, want Bob Baker", h)
 	}

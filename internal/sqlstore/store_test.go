@@ -2088,6 +2088,15 @@ func testDisclosures(t *testing.T, db *sqlstore.DB) {
 	// Deliver d3 late and d4 early: newest delivered first.
 	deliver := func(d *mentorvault.Disclosure, at time.Time) *mentorvault.Disclosure {
 		v := *d
+		if !v.Started() {
+			// A notice takes effect only once it reached the other party.
+			started, err := tx.StartNotice(ctx, v.ID, us(t0), mentorvault.ReachedInApp, v.EffectiveAt)
+			ok(t, err)
+			if !started {
+				t.Fatalf("notice %s not started", v.ID)
+			}
+			v.ReachedAt, v.ReachedVia = ptr(us(t0)), mentorvault.ReachedInApp
+		}
 		ok(t, v.Deliver(us(at)))
 		ok(t, tx.UpdateDisclosure(ctx, &v))
 		return &v

@@ -130,7 +130,7 @@ func TestMailDigestLocalHour(t *testing.T) {
 		}
 		want := map[string][]time.Time{
 			"alice": {time.Date(2027, 3, 13, 13, 0, 0, 0, time.UTC), time.Date(2027, 3, 14, 12, 0, 0, 0, time.UTC)}, // 08:00 EST, then 08:00 EDT
-			"bob":   {time.Date(2027, 3, 14, 2, 30, 0, 0, time.UTC)},                                                  // 08:00 IST the next morning
+			"bob":   {time.Date(2027, 3, 14, 2, 30, 0, 0, time.UTC)},                                                // 08:00 IST the next morning
 		}
 		for who, w := range want {
 			got := digests[who]

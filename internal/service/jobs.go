@@ -69,7 +69,7 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 			}
 			jobErr = s.runPasswordReset(ctx, tx, j)
 		case mentorvault.JobMailDigest:
-			if err := tx.RescheduleJob(ctx, j.ID, tx.Now().Add(DigestEvery)); err != nil {
+			if err := tx.RescheduleJob(ctx, j.ID, nextDigestRun(tx.Now())); err != nil {
 				return err
 			}
 			jobErr = s.runDigest(ctx, tx)

@@ -362,20 +362,64 @@ func (s *Service) openLink(m *mentorvault.OutboxMessage, msg *mail.Message) erro
 	return nil
 }
 
-// DigestEvery is how often the daily digest goes out.
-const DigestEvery = 24 * time.Hour
+// DigestHour is the local hour (in each person's time zone) at which the
+// daily digest goes out.
+const DigestHour = 8
+
+// DigestEvery is how often the digest job looks for people whose
+// DigestHour has come: every quarter of an hour, on the quarter hour,
+// since every time zone's offset is a multiple of 15 minutes (India's
+// +5:30, Nepal's +5:45, Chatham's +12:45).
+const DigestEvery = 15 * time.Minute
+
+// nextDigestRun is when the digest job runs after now: the next quarter hour.
+func nextDigestRun(now time.Time) time.Time { return now.Truncate(DigestEvery).Add(DigestEvery) }
+
+// DigestDue is the digest time of a person in zone loc that now has most
+// recently reached: DigestHour today in loc, or yesterday's if today's is
+// still to come. Across a change of clocks it is still DigestHour on the
+// local clock (the day is 23 or 25 hours long). A digest made at now lists
+// the messages queued before it; later ones wait for the next.
+func DigestDue(now time.Time, loc *time.Location) time.Time {
+	local := now.In(loc)
+	y, m, d := local.Date()
+	due := time.Date(y, m, d, DigestHour, 0, 0, 0, loc)
+	if due.After(now) {
+		due = time.Date(y, m, d-1, DigestHour, 0, 0, 0, loc)
+	}
+	return due
+}
 
 // digestJobID is the one recurring digest job's ID.
 const digestJobID = "job-mail-digest"
 
-// ScheduleDigest makes sure the recurring daily digest job exists; every
+// ScheduleDigest makes sure the recurring digest job exists; every
 // instance calls it at start-up, and all but the first find it scheduled.
+// A job left a day ahead by an older version (which sent the digest every
+// 24 hours from start-up) is brought forward to the next quarter hour.
 func (s *Service) ScheduleDigest(ctx context.Context) error {
-	return s.scheduleRecurring(ctx, digestJobID, mentorvault.JobMailDigest)
+	if err := s.scheduleRecurring(ctx, digestJobID, mentorvault.JobMailDigest); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx mentorvault.Tx) error {
+		jobs, err := tx.FindJobs(ctx, digestJobID)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if next := nextDigestRun(tx.Now()); j.ID == digestJobID && j.RunAt.After(next) {
+				return tx.RescheduleJob(ctx, j.ID, next)
+			}
+		}
+		return nil
+	})
 }
 
-// runDigest queues, for each person with messages waiting for a digest,
-// one message that lists them, and marks them digested.
+// runDigest queues, for each person whose digest time (DigestHour in
+// their zone) has come since their messages waiting for a digest were
+// queued, one message that lists those, and marks them digested. It runs
+// every DigestEvery; a server that was down at someone's hour sends their
+// digest at its next run.
 func (s *Service) runDigest(ctx context.Context, tx mentorvault.Tx) error {
 	if s.opts.Mail == nil {
 		return nil
@@ -390,9 +434,18 @@ func (s *Service) runDigest(ctx context.Context, tx mentorvault.Tx) error {
 		if err != nil {
 			return err
 		}
-		items, err := tx.FindOutboxMessages(ctx, mentorvault.OutboxFilter{UserID: id, State: mentorvault.OutboxDigest})
+		set, err := tx.FindMailSettings(ctx, id)
 		if err != nil {
 			return err
+		}
+		loc := zoneOf(set.TimeZone)
+		due := DigestDue(now, loc)
+		items, err := tx.FindOutboxMessages(ctx, mentorvault.OutboxFilter{UserID: id, State: mentorvault.OutboxDigest, Before: due})
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			continue // what waits came after this morning's hour: tomorrow's digest
 		}
 		d := &mail.Data{Kind: "digest", Recipient: u.Name, Link: s.mailLink("/notifications"), Count: len(items)}
 		ids := make([]string, len(items))
@@ -401,7 +454,7 @@ func (s *Service) runDigest(ctx context.Context, tx mentorvault.Tx) error {
 			d.Items = append(d.Items, mail.Item{Sentence: it.Sentence, Link: it.Link})
 		}
 		m := &mentorvault.OutboxMessage{ID: mentorvault.NewID(), UserID: id, Address: u.Email, Kind: "digest", State: mentorvault.OutboxPending,
-			Link: d.Link, DedupeKey: fmt.Sprintf("digest:%s", now.Format("20060102150405.000000")), RunAt: now, CreatedAt: now}
+			Link: d.Link, DedupeKey: fmt.Sprintf("digest:%s:%s", due.In(loc).Format(time.DateOnly), items[0].ID), RunAt: now, CreatedAt: now}
 		if m.Subject, m.Text, m.HTML, err = mail.Render(d); err != nil {
 			return err
 		}

@@ -566,7 +566,8 @@ func TestMailRetryBackoff(t *testing.T) {
 }
 
 // TestMailDigest asks for meeting messages in a daily digest: they wait,
-// and the digest job sends one message that lists them.
+// and the digest job sends one message that lists them at 08:00 (bob's
+// zone is UTC), not before.
 func TestMailDigest(t *testing.T) {
 	eachMailBackend(t, func(t *testing.T, e *mvtest.Env) {
 		srv := mailtest.Start(t)
@@ -575,6 +576,9 @@ func TestMailDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := len(srv.Messages(t))
+		clk := newTicker(e)
+		morning := time.Now().UTC().Truncate(24 * time.Hour).Add(24*time.Hour + 7*time.Hour) // 07:00 tomorrow
+		clk.set(morning, 0)
 		if err := e.Svc.UpdateMailSettings(ctx, e.As("bob"), service.MailSettingsUpdate{Modes: map[string]string{mentorvault.NotifyMeetingChanged: mentorvault.MailDigest}}); err != nil {
 			t.Fatal(err)
 		}
@@ -585,6 +589,13 @@ func TestMailDigest(t *testing.T) {
 		if err := e.Svc.ScheduleDigest(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := e.Svc.RunDueJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.Svc.SendMail(ctx, sender(t, srv)); err != nil || n != 0 {
+			t.Fatalf("the digest went out at 07:00: sent %d (%v)", n, err)
+		}
+		clk.set(morning.Add(time.Hour), 0) // 08:00
 		if _, err := e.Svc.RunDueJobs(ctx); err != nil {
 			t.Fatal(err)
 		}

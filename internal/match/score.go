@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -275,14 +276,30 @@ func words(s string) map[string]bool {
 	return out
 }
 
+// zones caches loaded time zones (nil for a name that does not load):
+// time.LoadLocation reads the zone database on every call, and a cohort
+// scores every mentee with every mentor.
+var zones sync.Map
+
+func location(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = nil
+	}
+	zones.Store(name, l)
+	return l
+}
+
 // hoursApart is the distance between two zones' UTC offsets at `at`.
 func hoursApart(a, b string, at time.Time) (float64, bool) {
 	if a == "" || b == "" {
 		return 0, false
 	}
-	la, err1 := time.LoadLocation(a)
-	lb, err2 := time.LoadLocation(b)
-	if err1 != nil || err2 != nil {
+	la, lb := location(a), location(b)
+	if la == nil || lb == nil {
 		return 0, false
 	}
 	_, oa := at.In(la).Zone()

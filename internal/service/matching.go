@@ -173,12 +173,16 @@ func (s *Service) matchPlan(ctx context.Context, tx mentorvault.Tx, prog *mentor
 	}
 	pairs := make([][]match.Pair, len(mentees))
 	now := tx.Now()
+	mentorPeople := make([]match.Person, len(mentors))
+	for j, mo := range mentors {
+		mentorPeople[j] = person(mo)
+	}
 	for i, me := range mentees {
 		pairs[i] = make([]match.Pair, len(mentors))
 		prob.Score[i] = make([]int, len(mentors))
 		pm := person(me)
-		for j, mo := range mentors {
-			pr := req.Criteria.Score(org, pm, person(mo), listed, now)
+		for j, mo := range mentorPeople {
+			pr := req.Criteria.Score(org, pm, mo, listed, now)
 			pairs[i][j], prob.Score[i][j] = pr, pr.Score
 			if pr.Rule != "" {
 				plan.ForbiddenBy[pr.Rule]++

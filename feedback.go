@@ -113,6 +113,7 @@ const (
 	NotifyCommitmentDue     = "commitment.due"
 	NotifyCommitmentPropose = "commitment.proposed"
 	NotifyFeedbackRequested = "feedback.requested"
+	NotifyAgreementChanged  = "agreement.changed" // the draft's text changed
 	NotifyAgreementSign     = "agreement.to_sign"
 	NotifyAgreementSigned   = "agreement.signed" // signed by both: in force
 

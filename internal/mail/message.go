@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -59,6 +60,18 @@ var (
 // Known reports whether kind has its own subject and sentence (others get
 // a generic one that names nothing).
 func Known(kind string) bool { return kinds.Lookup(kind+"/subject") != nil }
+
+// Kinds lists, sorted, the kinds that have their own subject and sentence.
+func Kinds() []string {
+	var out []string
+	for _, t := range kinds.Templates() {
+		if k, ok := strings.CutSuffix(t.Name(), "/subject"); ok && k != "generic" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Render makes the subject, the plain-text body and the HTML body of d.
 // An unknown kind gets the generic message.

@@ -284,6 +284,16 @@ func (s *Service) UpdateDraft(ctx context.Context, p mentorvault.Principal, relI
 		if err := o.tx.UpdateAgreementVersion(o.ctx, v); err != nil {
 			return event{}, err
 		}
+		if !bytes.Equal(old, v.Hash) {
+			text := o.a.user.Name + " changed the agreement draft."
+			if cleared > 0 {
+				text += " Signatures on the earlier text no longer count."
+			}
+			if err := s.notifyPartner(o.ctx, o.tx, o.a, o.rel, mentorvault.NotifyAgreementChanged, v.ID, text,
+				"/relationships/"+o.rel.ID+"/agreement", fmt.Sprintf("agreement.changed:%s:%x", v.ID, v.Hash)); err != nil {
+				return event{}, err
+			}
+		}
 		out = &VersionView{AgreementVersion: v}
 		return event{"agreement.edit", agreementTarget(o.rel, v.ID), withSeal(fmt.Sprintf("version=%d; signatures_cleared=%d", v.Number, cleared), versionSealed(v)...)}, nil
 	})

@@ -288,8 +288,7 @@ func TestMailCarriesNoContent(t *testing.T) {
 				t.Errorf("the disclosure notice says:\n%s", r.parts["text/plain"])
 			}
 		}
-		for _, k := range []string{"bob:meeting.changed", "bob:meeting.cancelled", "concern.raised", "disclosure.notice",
-			"relationship.accepted", "relationship.proposed", "relationship.declined", "bob:relationship.paused"} {
+		for _, k := range kindsNoContent {
 			if kinds[k] == 0 {
 				t.Errorf("no %s message was received (got %v)", k, kinds)
 			}
@@ -326,6 +325,16 @@ func TestMailCarriesNoContent(t *testing.T) {
 		}
 	})
 }
+
+// kindsNoContent are the kinds TestMailCarriesNoContent must receive
+// ("bob:" for a message to bob).
+var kindsNoContent = []string{"bob:meeting.changed", "bob:meeting.cancelled", "concern.raised", "disclosure.notice",
+	"relationship.accepted", "relationship.proposed", "relationship.declined", "bob:relationship.paused"}
+
+// kindsNoContentMore are the kinds TestMailCarriesNoContentMore must receive.
+var kindsNoContentMore = []string{mentorvault.NotifyCommitmentPropose, mentorvault.NotifyFeedbackRequested, "input.requested",
+	"statement.submitted", "statement.released", "consultation.started", "consultation.message",
+	mentorvault.NotifyMeetingUpcoming, mentorvault.NotifyCommitmentDue, mentorvault.NotifyRelationshipClosed}
 
 func eachMailBackend(t *testing.T, f func(t *testing.T, e *mvtest.Env)) {
 	for _, b := range sqlstoretest.Backends(t) {
@@ -812,9 +821,7 @@ func TestMailCarriesNoContentMore(t *testing.T) {
 				kinds[q.Kind]++
 			}
 		}
-		for _, k := range []string{mentorvault.NotifyCommitmentPropose, mentorvault.NotifyFeedbackRequested, "input.requested",
-			"statement.submitted", "statement.released", "consultation.started", "consultation.message",
-			mentorvault.NotifyMeetingUpcoming, mentorvault.NotifyCommitmentDue, mentorvault.NotifyRelationshipClosed} {
+		for _, k := range kindsNoContentMore {
 			if kinds[k] == 0 {
 				t.Errorf("no %s message was received (got %v)", k, kinds)
 			}

@@ -710,7 +710,8 @@ func (s *Service) DecideStatement(ctx context.Context, p mentorvault.Principal, 
 			}
 		} else {
 			words := map[string]string{"changes": "asked for changes to", "refuse": "refused"}[decision]
-			if err := s.notifyPartner(ctx, tx, a, rel, "statement."+decision, st.ID, fmt.Sprintf("%s %s the statement for %s.",
+			kind := map[string]string{"changes": "statement.changes_asked", "refuse": "statement.refused"}[decision]
+			if err := s.notifyPartner(ctx, tx, a, rel, kind, st.ID, fmt.Sprintf("%s %s the statement for %s.",
 				a.user.Name, words, personName(ctx, tx, st.RecipientUserID)), statementLink(rel.ID, st.ID),
 				fmt.Sprintf("statement.%s:%s:%d", decision, st.ID, st.UpdatedAt.UnixNano())); err != nil {
 				return err

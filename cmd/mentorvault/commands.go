@@ -113,21 +113,24 @@ func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 			target = o
 		}
 	}
-	if target == nil {
+	in := service.NewUser{Email: email, Name: name, Password: password, ManagerEmail: manager, OrgAdmin: orgAdmin, Requester: requester}
+	orgName := org
+	if target != nil {
+		in.OrgID, orgName = target.ID, target.Name
+	} else {
 		if org == "" {
 			return errors.New("there is no organisation yet; name one with --org to create it")
 		}
-		if target, err = a.svc.OperatorCreateOrg(ctx, org); err != nil {
-			return describe(err)
-		}
-		fmt.Fprintf(stdout, "Created organisation %q.\n", target.Name)
+		in.NewOrgName = org
 	}
-	u, err := a.svc.OperatorAddUser(ctx, service.NewUser{OrgID: target.ID, Email: email, Name: name, Password: password,
-		ManagerEmail: manager, OrgAdmin: orgAdmin, Requester: requester})
+	u, err := a.svc.OperatorAddUser(ctx, in)
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "Added %s <%s> to %s.\n", u.Name, u.Email, target.Name)
+	if target == nil {
+		fmt.Fprintf(stdout, "Created organisation %q.\n", strings.TrimSpace(orgName))
+	}
+	fmt.Fprintf(stdout, "Added %s <%s> to %s.\n", u.Name, u.Email, strings.TrimSpace(orgName))
 	return nil
 }
 

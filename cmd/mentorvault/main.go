@@ -65,10 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "add" {
 			return cmdUserAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
 		}
+		return subcommandHelp("user", userUsage, rest, stdout, stderr)
 	case "token":
 		if len(rest) > 0 && rest[0] == "create" {
 			return cmdTokenCreate(ctx, rest[1:], getenv, stdout, stderr)
 		}
+		return subcommandHelp("token", tokenUsage, rest, stdout, stderr)
 	case "people":
 		return cmdPeople(ctx, rest, getenv, stdout, stderr)
 	case "sso":
@@ -81,6 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
 		}
+		return subcommandHelp("audit", auditUsage, rest, stdout, stderr)
 	case "version", "--version":
 		return cmdVersion(stdout)
 	case "help", "-h", "--help":
@@ -89,4 +92,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprintf(stderr, "mentorvault: unknown command %q\n\n%s", cmd, topUsage)
 	return usageError{fmt.Errorf("unknown command %q", cmd)}
+}
+
+// Usages of the commands that have one subcommand each.
+const (
+	userUsage = `Usage:
+  mentorvault user add --email EMAIL --name NAME [--org NAME] [--manager EMAIL] [--org-admin] [--requester]
+
+Adds a person (and their organisation, if it is new). The password is read from
+standard input. Run "mentorvault user add --help" for every flag.
+`
+	tokenUsage = `Usage:
+  mentorvault token create --email EMAIL [--name NAME]
+
+Creates an API token for the person with that email and prints it once.
+Run "mentorvault token create --help" for every flag.
+`
+	auditUsage = `Usage:
+  mentorvault audit verify [--data DIR | --database-url URL]
+
+Checks the audit log's hash chain from its first event to its head and
+prints the head. Run "mentorvault audit verify --help" for every flag.
+`
+)
+
+// subcommandHelp answers a command given no subcommand, help, or one it
+// does not have: help on stdout, a usage error otherwise.
+func subcommandHelp(cmd, usage string, rest []string, stdout, stderr io.Writer) error {
+	if len(rest) > 0 && (rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help") {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if len(rest) == 0 {
+		fmt.Fprintf(stderr, "mentorvault %s: which %s command?\n\n%s", cmd, cmd, usage)
+		return usageError{fmt.Errorf("no %s command", cmd)}
+	}
+	fmt.Fprintf(stderr, "mentorvault %s: unknown command %q\n\n%s", cmd, rest[0], usage)
+	return usageError{fmt.Errorf("unknown %s command %q", cmd, rest[0])}
 }

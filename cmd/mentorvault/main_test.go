@@ -180,5 +180,42 @@ func TestHelpForEveryCommand(t *testing.T) {
 	}
 	if _, errOut, err := runCmd(t, nil, "", "frobnicate"); err == nil || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("unknown command: %v %q", err, errOut)
+	}	// A command group answers --help with its subcommands, and says which
+	// subcommand it does not know.
+	for _, cmd := range []string{"user", "token", "audit", "people", "programme", "sso", "scim"} {
+		out, _, err := runCmd(t, nil, "", cmd, "--help")
+		if err != nil || !strings.Contains(out, "mentorvault "+cmd+" ") || strings.Contains(out, "unknown command") {
+			t.Errorf("%s --help: %v\n%s", cmd, err, out)
+		}
+		if _, errOut, err := runCmd(t, nil, "", cmd, "frobnicate"); err == nil || !strings.Contains(errOut, `"frobnicate"`) {
+			t.Errorf("%s frobnicate: %v %q", cmd, err, errOut)
+		}
+	}
+}
+
+// TestUserAddNewOrgAtomic: the first user of a new organisation is made
+// with it, so a refused user leaves no organisation behind, and the error
+// reads as a sentence.
+func TestUserAddNewOrgAtomic(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"MENTORVAULT_DATA": dir}
+	if _, _, err := runCmd(t, env, "short\n", "user", "add", "--org", "Acme", "--email", "a@acme.example", "--name", "A"); err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("short password: %v", err)
+	}
+	if _, errOut, err := runCmd(t, env, "long-enough-password\n", "user", "add", "--org", "Acme", "--email", "a@acme.example", "--name", "A", "--manager", "nobody@acme.example"); err == nil ||
+		!strings.Contains(err.Error()+errOut, "is not the email of anyone in the organisation") {
+		t.Fatalf("unknown manager: %v %s", err, errOut)
+	}
+	// Nothing was left behind: with no --org, there is still no organisation.
+	if _, _, err := runCmd(t, env, "long-enough-password\n", "user", "add", "--email", "b@acme.example", "--name", "B"); err == nil || !strings.Contains(err.Error(), "there is no organisation yet") {
+		t.Fatalf("after two refusals: %v", err)
+	}
+	out, _, err := runCmd(t, env, "long-enough-password\n", "user", "add", "--org", " Acme ", "--email", "a@acme.example", "--name", "A", "--org-admin")
+	if err != nil || !strings.Contains(out, `Created organisation "Acme".`) || !strings.Contains(out, "Added A <a@acme.example> to Acme.") {
+		t.Fatalf("the first user: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, env, "long-enough-password\n", "user", "add", "--email", "b@acme.example", "--name", "B", "--manager", "a@acme.example")
+	if err != nil || strings.Contains(out, "Created organisation") || !strings.Contains(out, "to Acme.") {
+		t.Fatalf("the second user: %v\n%s", err, out)
 	}
 }

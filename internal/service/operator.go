@@ -49,6 +49,7 @@ func (s *Service) Orgs(ctx context.Context) ([]*mentorvault.Org, error) {
 // NewUser is an account to create.
 type NewUser struct {
 	OrgID        string
+	NewOrgName   string // with no OrgID: the organisation to create with the user, in one transaction
 	Email        string
 	Name         string
 	Password     string
@@ -69,6 +70,18 @@ func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, er
 	if problem := passwordProblem(in.Password); problem != "" {
 		return nil, mentorvault.Invalid("the user is not valid", map[string]string{"password": problem})
 	}
+	var newOrg *mentorvault.Org
+	if in.OrgID == "" && in.NewOrgName != "" {
+		if err := mentorvault.ValidateLines("org", in.NewOrgName); err != nil {
+			return nil, err
+		}
+		name := strings.TrimSpace(in.NewOrgName)
+		if name == "" || len(name) > 200 {
+			return nil, mentorvault.Invalid("the organisation is not valid", map[string]string{"name": "is required (at most 200 characters)"})
+		}
+		newOrg = &mentorvault.Org{ID: mentorvault.NewID(), Name: name}
+		in.OrgID = newOrg.ID
+	}
 	hash, err := auth.HashPassword(in.Password, s.opts.PasswordParams)
 	if err != nil {
 		return nil, err
@@ -79,13 +92,23 @@ func (s *Service) OperatorAddUser(ctx context.Context, in NewUser) (*Account, er
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx mentorvault.Tx) error {
-		if _, err := tx.FindOrgByID(ctx, u.OrgID); err != nil {
+		if newOrg != nil {
+			// The organisation and its first user are made together: a
+			// refused user leaves no organisation behind.
+			newOrg.CreatedAt = tx.Now()
+			if err := tx.CreateOrg(ctx, newOrg); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, operatorActor(), "org.create", target{orgID: newOrg.ID, typ: "org", id: newOrg.ID}, ""); err != nil {
+				return err
+			}
+		} else if _, err := tx.FindOrgByID(ctx, u.OrgID); err != nil {
 			return mentorvault.Invalid("the user is not valid", map[string]string{"org": "no such organisation"})
 		}
 		if in.ManagerEmail != "" {
 			m, err := tx.FindUserByEmail(ctx, mentorvault.NormalizeEmail(in.ManagerEmail))
 			if err != nil || m.OrgID != u.OrgID {
-				return mentorvault.Invalid("the user is not valid", map[string]string{"manager": "no member with that email in the organisation"})
+				return mentorvault.Invalid("the user is not valid", map[string]string{"manager": "is not the email of anyone in the organisation"})
 			}
 			u.ManagerID = m.ID
 		}

@@ -180,7 +180,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 	}
 	if _, errOut, err := runCmd(t, nil, "", "frobnicate"); err == nil || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("unknown command: %v %q", err, errOut)
-	}	// A command group answers --help with its subcommands, and says which
+	} // A command group answers --help with its subcommands, and says which
 	// subcommand it does not know.
 	for _, cmd := range []string{"user", "token", "audit", "people", "programme", "sso", "scim"} {
 		out, _, err := runCmd(t, nil, "", cmd, "--help")

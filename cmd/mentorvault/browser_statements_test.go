@@ -129,12 +129,15 @@ func TestBrowserStatementFlow(t *testing.T) {
 	if txt := bob.text(".statement-text"); txt != clean {
 		t.Fatalf("bob sees the text %q, want %q", txt, clean)
 	}
+	if s := bob.text("#statement-state"); s != "Waiting for your consent" || strings.Contains(bob.text("#record"), "Bob Baker") {
+		t.Fatalf("bob, whose consent it waits for, reads %q and %q", s, bob.text("#record"))
+	}
 	bob.shot("statements-consent")
 	bob.do("write a comment", chromedp.SendKeys(chromedp.CSS("#comment"), comment))
 	if st := bob.nav("ask for changes", chromedp.Click(chromedp.CSS(`form.changes-form button[type=submit]`))); st != 200 {
 		t.Fatalf("asking for changes: status %d: %s", st, bob.pageText())
 	}
-	if s := bob.text("#statement-state"); !strings.Contains(s, "asked for changes") {
+	if s := bob.text("#statement-state"); s != "You asked for changes" {
 		t.Fatalf("after asking for changes the statement is %q", s)
 	}
 

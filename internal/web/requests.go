@@ -188,7 +188,7 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 	for _, st := range tp.Statements {
 		states[st.ID] = st
 		row := statementRow{ID: st.ID, Kind: st.Kind, Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), Recipient: st.Recipient.Name,
-			Purpose: st.Purpose, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name, z),
+			Purpose: st.Purpose, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject, httpx.Principal(r).UserID, z),
 			Updated: z.when(st.UpdatedAt), Findings: len(st.Check.Findings)}
 		if st.ReleasedAt != nil {
 			row.Release = "Released to " + st.Recipient.Name + " on " + z.when(*st.ReleasedAt)
@@ -205,7 +205,7 @@ func (h *Handler) thirdPartiesPage(r *http.Request) (*thirdPartiesPage, error) {
 			StatusLabel: requestStatusLabel(q.Status), DeclineReply: q.DeclineReply, StatementID: q.StatementID,
 			CanAnswer: q.CanAnswer(), Decline: mentorvault.NeutralDecline}
 		if q.Answer != nil {
-			row.StatementLabel = statementStateLabel(q.Answer, q.Subject.Name, z)
+			row.StatementLabel = statementStateLabel(q.Answer, q.Subject, httpx.Principal(r).UserID, z)
 		}
 		pg.Requests = append(pg.Requests, row)
 	}

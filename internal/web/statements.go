@@ -45,21 +45,31 @@ func (f *formState) fail(err error, names map[string]string) bool {
 	return true
 }
 
-func statementStateLabel(st *mentorvault.Statement, subject string, z zone) string {
+// statementStateLabel says where a statement stands, to the reader: the
+// subject reads of their own consent as "your".
+func statementStateLabel(st *mentorvault.Statement, subject service.Person, reader string, z zone) string {
+	you := subject.ID != "" && subject.ID == reader
+	name, their := subject.Name, subject.Name+"’s"
+	if you {
+		name, their = "you", "your"
+	}
 	switch st.State {
 	case mentorvault.StatementDraft:
 		return "Draft"
 	case mentorvault.StatementAwaitingConsent:
-		return "Waiting for " + subject + "’s consent"
+		return "Waiting for " + their + " consent"
 	case mentorvault.StatementChangesRequested:
-		return subject + " asked for changes"
+		return title(name) + " asked for changes"
 	case mentorvault.StatementPreAuthorised:
 		if st.ReleaseAt != nil {
-			return "Released " + z.when(*st.ReleaseAt) + " unless " + subject + " objects"
+			if you {
+				return "Released " + z.when(*st.ReleaseAt) + " unless you object"
+			}
+			return "Released " + z.when(*st.ReleaseAt) + " unless " + name + " objects"
 		}
 		return "Pre-authorised"
 	case mentorvault.StatementRefused:
-		return "Refused by " + subject
+		return "Refused by " + name
 	case mentorvault.StatementReleased:
 		return "Released"
 	case mentorvault.StatementWithdrawn:
@@ -269,7 +279,7 @@ func (h *Handler) statementPage(r *http.Request) (*statementPage, error) {
 		return nil, err
 	}
 	pg := &statementPage{base: h.base(r, "Statement for "+st.Recipient.Name), Rel: v, St: st, Body: st.Body, Comment: st.Comment,
-		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject.Name, z),
+		Kind: st.Kind, State: string(st.State), StateLabel: statementStateLabel(st.Statement, st.Subject, p.UserID, z),
 		Author: me(st.Author, p.UserID), Subject: me(st.Subject, p.UserID), SubjectName: st.Subject.Name, Recipient: st.Recipient,
 		RecipientKind: stRecipientLabel(st.RecipientKind), Groups: findingGroups(st.Check, st.Subject.Name), Findings: len(st.Check.Findings),
 		PreAuthorised: st.State == mentorvault.StatementPreAuthorised,

@@ -125,16 +125,20 @@ func TestPageHeader(t *testing.T) {
 func TestRelationshipPageAudit(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
 	for _, tc := range []struct {
-		who  string
-		want []string
+		who, rel string
+		want     []string
 	}{
-		{"alice", []string{"meeting.list:ok", "review.read:ok", "note.list:ok"}},
-		{"frank", nil},
+		{"alice", "rel", []string{"meeting.list:ok", "review.read:ok", "note.list:ok"}},
+		{"frank", "rel", nil},
+		// A proposal has no notes yet: its page asks for none, so no
+		// refusal lands on the pair's log at each visit.
+		{"ivan", "proposed", nil},
+		{"judy", "proposed", nil},
 	} {
 		w := newWeb(t, f.ts.URL)
 		w.login(f.env.Users[tc.who].Email)
 		head := f.env.Head(t)
-		if st, _ := w.get("/relationships/" + f.ids["rel"]); st != http.StatusOK {
+		if st, _ := w.get("/relationships/" + f.ids[tc.rel]); st != http.StatusOK {
 			t.Fatalf("%s: relationship page: %d", tc.who, st)
 		}
 		var got []string

@@ -24,8 +24,10 @@ func TestWebRelationshipOffers(t *testing.T) {
 		want, not []string
 	}{
 		{"alice", f.ids["rel"], []string{button("pause"), button("close")}, []string{button("accept"), button("withdraw"), button("resume")}},
-		{"judy", f.ids["proposed"], []string{button("accept"), button("decline")}, []string{button("withdraw"), button("close")}},
-		{"ivan", f.ids["proposed"], []string{button("withdraw"), "Withdraw the proposal"}, []string{button("accept"), button("decline")}},
+		{"judy", f.ids["proposed"], []string{button("accept"), button("decline"), "Notes open once the proposal is accepted"},
+			[]string{button("withdraw"), button("close"), "do not have access", `role="alert"`}},
+		{"ivan", f.ids["proposed"], []string{button("withdraw"), "Withdraw the proposal", "Notes open once the proposal is accepted"},
+			[]string{button("accept"), button("decline"), "do not have access", `role="alert"`}},
 		{"frank", f.ids["rel"], nil, []string{`/lifecycle"`, "/notes/"}},
 	} {
 		w := newWeb(t, f.ts.URL)

@@ -104,11 +104,16 @@ func (s *Service) RelationshipPage(ctx context.Context, p mentorvault.Principal,
 				}
 				pg.Upcoming, pg.Reviews = m, r
 			}
-			ns, err := s.listNotesIn(ctx, tx, p, v.ID, nf)
-			if pg.NotesErr, err = panel(err); err != nil {
-				return err
+			// Notes open with the first agreement both signed: before
+			// that there are none to read, and asking would only put a
+			// refusal on the pair's log at every visit.
+			if v.StartedAt != nil {
+				ns, err := s.listNotesIn(ctx, tx, p, v.ID, nf)
+				if pg.NotesErr, err = panel(err); err != nil {
+					return err
+				}
+				pg.Notes = ns
 			}
-			pg.Notes = ns
 		}
 		out = pg
 		return nil

@@ -109,12 +109,14 @@ type relationshipPage struct {
 	Notes      []noteView
 	NotesPager Pager // older and newer pages of notes
 	NotesError string
-	NoteBody   string
-	NoteVis    string
-	NoteError  string
-	Status     string
-	Agreement  *agreementPanel // nil: nothing about the agreement to show this viewer
-	Habits     *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
+	// NotesClosed says why there are no notes yet ("" once they are open).
+	NotesClosed string
+	NoteBody    string
+	NoteVis     string
+	NoteError   string
+	Status      string
+	Agreement   *agreementPanel // nil: nothing about the agreement to show this viewer
+	Habits      *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
 }
 
 type actionButton struct {
@@ -185,7 +187,9 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	pg.Other = v.Other(p.UserID)
 	pg.Habits = habitsPanelFor(v, rp, z)
 	pg.NotesPager = pagerOf(offset, relationshipPageNotes, more)
-	if rp.NotesErr == nil {
+	if v.StartedAt == nil {
+		pg.NotesClosed = notesClosed(v.Status)
+	} else if rp.NotesErr == nil {
 		for _, n := range rp.Notes {
 			nv := noteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Allowed: n.Allowed, Mine: n.AuthorID == p.UserID,
 				CreatedAt: z.format(n.CreatedAt, "2 Jan 2006, 15:04 MST"), UpdatedAt: z.format(n.UpdatedAt, "2 Jan 2006, 15:04 MST"),
@@ -200,6 +204,18 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		pg.NotesError = mentorvault.ErrorMessage(rp.NotesErr)
 	}
 	return pg, nil
+}
+
+// notesClosed says why a relationship that never started has no notes,
+// and when they open.
+func notesClosed(st mentorvault.RelationshipStatus) string {
+	switch st {
+	case mentorvault.StatusProposed:
+		return "Notes open once the proposal is accepted and you have both signed the confidentiality agreement."
+	case mentorvault.StatusAccepted, mentorvault.StatusAgreeing:
+		return "Notes open once you have both signed the confidentiality agreement."
+	}
+	return "This relationship ended before it started, so it has no notes."
 }
 
 func (h *Handler) Relationship(w http.ResponseWriter, r *http.Request) error {

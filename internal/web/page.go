@@ -161,6 +161,21 @@ func (h *Handler) NotFound(w http.ResponseWriter, r *http.Request) error {
 	return mentorvault.Errorf(mentorvault.ENOTFOUND, "there is no page at this address")
 }
 
+// sentence shows a message (errors are written in lower case, Go's way)
+// as a sentence: a capital first letter and a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.ContainsRune(".!?:", rune(s[len(s)-1])) {
+		s += "."
+	}
+	return s
+}
+
 func fieldsMessage(err error) string {
 	msg := mentorvault.ErrorMessage(err)
 	for f, m := range mentorvault.ErrorFields(err) {
@@ -244,6 +259,16 @@ func parsePages() (*pages, error) {
 			}
 			return string(unicode.ToUpper(r)) + s[n:]
 		},
+		// lower starts a label mid-sentence: "Disclosure notice" reads
+		// "Withdraw the disclosure notice".
+		"lower": func(s string) string {
+			r, n := utf8.DecodeRuneInString(s)
+			if n == 0 {
+				return s
+			}
+			return string(unicode.ToLower(r)) + s[n:]
+		},
+		"sentence":   sentence,
 		"statusHelp": statusHelp,
 		// reveal is the one way a template shows sealed text: a page holds
 		// content as mentorvault.Secret, which prints "[sealed]" anywhere else.

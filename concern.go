@@ -290,7 +290,7 @@ func (d *Disclosure) Deliver(now time.Time) error {
 		return Errorf(ECONFLICT, "the notice has not reached the other party yet: its notice has not started")
 	}
 	if now.Before(d.EffectiveAt) {
-		return Errorf(ECONFLICT, "the disclosure takes effect at %s", d.EffectiveAt.Format(time.RFC3339))
+		return Errorf(ECONFLICT, "the disclosure takes effect on %s", d.EffectiveAt.UTC().Format("Mon 2 Jan 2006 at 15:04 UTC"))
 	}
 	t := now
 	d.State, d.UpdatedAt, d.DeliveredAt = DisclosureDelivered, now, &t

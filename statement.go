@@ -216,7 +216,7 @@ func (s *Statement) ReleaseIfDue(now time.Time) error {
 		return Errorf(ECONFLICT, "the statement is %s", s.State)
 	}
 	if now.Before(*s.ReleaseAt) {
-		return Errorf(ECONFLICT, "the window to object runs until %s", s.ReleaseAt.Format(time.RFC3339))
+		return Errorf(ECONFLICT, "the window to object runs until %s", s.ReleaseAt.UTC().Format("Mon 2 Jan 2006 at 15:04 UTC"))
 	}
 	return s.release(now)
 }

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -78,8 +79,13 @@ func TestConcernProtocol(t *testing.T) {
 		}
 		// They disagree: alice files a notice. Less than the minimum notice is refused.
 		in := service.DisclosureInput{RecipientEmail: "dave@northwind.example", How: "in person", Content: "DISCLOSED-SECRET Bob is under serious strain.", EffectiveAt: clk.Now().Add(24 * time.Hour)}
-		if _, err := e.Svc.FileDisclosureNotice(ctx, e.As("alice"), rel, c.ID, in); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
+		_, err = e.Svc.FileDisclosureNotice(ctx, e.As("alice"), rel, c.ID, in)
+		if mentorvault.ErrorCode(err) != mentorvault.EINVALID {
 			t.Fatalf("notice shorter than 72h: %v", err)
+		}
+		// The refusal names the earliest time in words, in alice's zone, not as a timestamp.
+		if msg := mentorvault.ErrorFields(err)["effective_at"]; !strings.Contains(msg, clk.Now().Add(72*time.Hour).UTC().Format("Mon 2 Jan 2006 at 15:04 UTC")+" at the earliest") || regexp.MustCompile(`\d{4}-\d\d-\d\dT`).MatchString(msg) {
+			t.Fatalf("the refusal says %q", msg)
 		}
 		in.Imminent = true
 		if _, err := e.Svc.FileDisclosureNotice(ctx, e.As("alice"), rel, c.ID, in); mentorvault.ErrorCode(err) != mentorvault.EINVALID {

@@ -312,7 +312,7 @@ func (s *Service) FileDisclosureNotice(ctx context.Context, p mentorvault.Princi
 		earliest := mentorvault.EarliestEffective(o.tx.Now(), st.MinNoticeHours, d.Imminent)
 		if d.EffectiveAt.Before(earliest) {
 			return event{}, mentorvault.Invalid("the notice is not valid", map[string]string{"effective_at": fmt.Sprintf(
-				"must be at least %d hours from now (%s): the other party gets the programme's minimum notice", st.MinNoticeHours, earliest.Format(time.RFC3339))})
+				"must be at least %d hours from now (%s at the earliest): the other party gets the programme's minimum notice", st.MinNoticeHours, s.timeFor(o.ctx, o.tx, o.a.user.ID, earliest))})
 		}
 		if err := s.schedule(o.ctx, o.tx, o.rel, key, d); err != nil {
 			return event{}, err

@@ -243,6 +243,16 @@ func outboxAD(m *mentorvault.OutboxMessage) seal.AD {
 // mailTime is how messages write a date and time (in the recipient's zone).
 const mailTime = "Mon 2 Jan 2006 at 15:04 MST"
 
+// timeFor shows t to userID as messages and pages do: in their time zone,
+// in words ("Sat 5 Dec 2026 at 14:00 GMT"), never as a raw timestamp.
+func (s *Service) timeFor(ctx context.Context, tx mentorvault.Tx, userID string, t time.Time) string {
+	tz := ""
+	if set, err := tx.FindMailSettings(ctx, userID); err == nil {
+		tz = set.TimeZone
+	}
+	return t.In(zoneOf(tz)).Format(mailTime)
+}
+
 func zoneOf(name string) *time.Location {
 	if name == "" {
 		return time.UTC

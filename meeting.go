@@ -98,6 +98,66 @@ func (m *Meeting) Started(now time.Time) bool { return !now.Before(m.StartsAt) }
 // recorded now: the meeting is open and has begun.
 func (m *Meeting) CanRecordOutcome(now time.Time) bool { return m.Open() && m.Started(now) }
 
+// MeetingPhase is where a meeting stands at a moment, from its status and
+// the clock: the one state model its pages read.
+type MeetingPhase string
+
+const (
+	PhaseUpcoming   MeetingPhase = "upcoming"    // scheduled, not begun
+	PhaseInProgress MeetingPhase = "in_progress" // scheduled, between its start and its end
+	PhaseToRecord   MeetingPhase = "to_record"   // scheduled and over: whether it was held is not recorded yet
+	PhaseHeld       MeetingPhase = "held"
+	PhaseMissed     MeetingPhase = "missed"
+	PhaseCancelled  MeetingPhase = "cancelled" // in time or late
+)
+
+// Phase is the meeting's phase at now.
+func (m *Meeting) Phase(now time.Time) MeetingPhase {
+	switch m.Status {
+	case MeetingHeld:
+		return PhaseHeld
+	case MeetingMissed:
+		return PhaseMissed
+	case MeetingCancelledInTime, MeetingCancelledLate:
+		return PhaseCancelled
+	}
+	switch {
+	case !m.Started(now):
+		return PhaseUpcoming
+	case now.Before(m.EndsAt()):
+		return PhaseInProgress
+	}
+	return PhaseToRecord
+}
+
+// MeetingOffers is what a meeting's phase lets its pair do. Whether a
+// person may act on the meeting at all is decided by policy beforehand;
+// the operations below (Reschedule, Cancel, RecordOutcome) refuse exactly
+// what this does not offer.
+type MeetingOffers struct {
+	Start         bool // open the session: show its confidentiality reminder
+	Reschedule    bool
+	Cancel        bool
+	RecordOutcome bool // held or missed
+	Record        bool // session notes and commitments
+	Reminder      bool // who saw the reminder
+}
+
+// Offers is what the meeting offers at now: a cancelled or missed meeting
+// has no session (no reminder, notes or commitments); an outcome is
+// recorded once the meeting has begun.
+func (m *Meeting) Offers(now time.Time) MeetingOffers {
+	switch m.Phase(now) {
+	case PhaseUpcoming:
+		return MeetingOffers{Start: true, Reschedule: true, Cancel: true, Record: true, Reminder: true}
+	case PhaseInProgress, PhaseToRecord:
+		return MeetingOffers{Start: true, Reschedule: true, Cancel: true, RecordOutcome: true, Record: true, Reminder: true}
+	case PhaseHeld:
+		return MeetingOffers{Start: true, Record: true, Reminder: true}
+	}
+	return MeetingOffers{}
+}
+
 // Reschedule moves a scheduled meeting. Returns ECONFLICT once it has an outcome.
 func (m *Meeting) Reschedule(start time.Time, minutes int, location string, now time.Time) error {
 	if !m.Open() {
@@ -142,9 +202,10 @@ func (m *Meeting) RecordOutcome(outcome MeetingStatus, now time.Time) error {
 	return nil
 }
 
-// MeetingFilter selects a relationship's meetings. Upcoming are meetings
-// ending after Now (in progress, planned or cancelled), soonest first; past
-// are those that ended by Now, latest first.
+// MeetingFilter selects a relationship's meetings. Upcoming are the
+// scheduled meetings ending after Now (planned or in progress), soonest
+// first; past are the rest (over, held, missed, or cancelled), latest
+// first.
 type MeetingFilter struct {
 	RelationshipID string
 	Upcoming       bool

@@ -219,3 +219,46 @@ func TestFeedbackKThreshold(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMeetingOffers: what a meeting offers at a moment is exactly what its
+// operations accept then, for every status, before, during and after it;
+// a cancelled or missed meeting has no session at all.
+func TestMeetingOffers(t *testing.T) {
+	start := time.Date(2026, 12, 10, 14, 0, 0, 0, time.UTC)
+	moments := map[string]time.Time{"before": start.Add(-time.Hour), "during": start.Add(10 * time.Minute), "after": start.Add(2 * time.Hour)}
+	for _, st := range []mentorvault.MeetingStatus{mentorvault.MeetingScheduled, mentorvault.MeetingHeld, mentorvault.MeetingMissed,
+		mentorvault.MeetingCancelledInTime, mentorvault.MeetingCancelledLate} {
+		for name, now := range moments {
+			m := func() *mentorvault.Meeting {
+				return &mentorvault.Meeting{Status: st, StartsAt: start, Minutes: 45}
+			}
+			o := m().Offers(now)
+			if got := m().Reschedule(start.Add(24*time.Hour), 45, "", now) == nil; got != o.Reschedule {
+				t.Errorf("%s %s: offers reschedule %v, Reschedule accepts %v", st, name, o.Reschedule, got)
+			}
+			if got := m().Cancel("x", 24, now) == nil; got != o.Cancel {
+				t.Errorf("%s %s: offers cancel %v, Cancel accepts %v", st, name, o.Cancel, got)
+			}
+			if got := m().RecordOutcome(mentorvault.MeetingHeld, now) == nil; got != o.RecordOutcome {
+				t.Errorf("%s %s: offers an outcome %v, RecordOutcome accepts %v", st, name, o.RecordOutcome, got)
+			}
+			if got := m().Startable(); o.Start && !got {
+				t.Errorf("%s %s: offers a start the meeting does not allow", st, name)
+			}
+			ph := m().Phase(now)
+			noSession := ph == mentorvault.PhaseCancelled || ph == mentorvault.PhaseMissed
+			if noSession && (o.Start || o.Record || o.Reminder) {
+				t.Errorf("%s %s: a meeting that did not happen offers a session: %+v", st, name, o)
+			}
+			if !noSession && !(o.Record && o.Reminder) {
+				t.Errorf("%s %s: a meeting that happens or happened offers no record: %+v", st, name, o)
+			}
+		}
+	}
+	m := &mentorvault.Meeting{Status: mentorvault.MeetingScheduled, StartsAt: start, Minutes: 45}
+	for name, want := range map[string]mentorvault.MeetingPhase{"before": mentorvault.PhaseUpcoming, "during": mentorvault.PhaseInProgress, "after": mentorvault.PhaseToRecord} {
+		if got := m.Phase(moments[name]); got != want {
+			t.Errorf("scheduled, %s: phase %s, want %s", name, got, want)
+		}
+	}
+}

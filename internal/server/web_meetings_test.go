@@ -84,3 +84,42 @@ func TestWebButtonsFollowCedarAndState(t *testing.T) {
 	check("closed, bob's commitments", map[string]bool{accept: false, `value="dropped"`: false, "PROMISE-X": true}, page(bob, rel+"/commitments"))
 	check("closed, bob's feedback", map[string]bool{"Send my feedback": false}, page(bob, rel+"/feedback"))
 }
+
+// TestWebCancelledMeeting: a meeting cancelled ahead of its time is listed
+// with the past meetings, not under Upcoming, and its page offers no
+// session: no reminder, notes, commitments, outcome or changes.
+func TestWebCancelledMeeting(t *testing.T) {
+	ctx := context.Background()
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	f := startFixture(t, e)
+	m, err := e.Svc.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, service.MeetingInput{StartsAt: time.Now().UTC().Add(2 * time.Hour), Minutes: 45})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.CancelMeeting(ctx, e.As("alice"), e.Rel.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	bob := newWeb(t, f.ts.URL)
+	bob.login("bob@northwind.example")
+	rel := "/relationships/" + e.Rel.ID
+	st, list := bob.get(rel + "/meetings")
+	if st != http.StatusOK {
+		t.Fatalf("meetings: %d", st)
+	}
+	up, past, ok := strings.Cut(list, `id="past-h"`)
+	if !ok || strings.Contains(up, m.ID) || !strings.Contains(past, m.ID) {
+		t.Fatalf("the late-cancelled meeting is under Upcoming, or not under Past")
+	}
+	st, page := bob.get(rel + "/meetings/" + m.ID)
+	if st != http.StatusOK {
+		t.Fatalf("meeting: %d", st)
+	}
+	for _, s := range []string{"Who saw the reminder", "Save note", "Add commitment", "Start session", "Mark as held", "Move the meeting", "Cancel the meeting"} {
+		if strings.Contains(page, s) {
+			t.Errorf("the cancelled meeting offers %q", s)
+		}
+	}
+	if !strings.Contains(page, "This meeting was cancelled by Alice") || !strings.Contains(page, "Cancelled late") {
+		t.Errorf("the cancelled meeting's page does not say so:\n%s", page)
+	}
+}

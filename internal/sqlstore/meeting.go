@@ -59,7 +59,8 @@ func (tx *Tx) FindMeetingByID(ctx context.Context, id string) (*mentorvault.Meet
 
 // FindMeetings lists one relationship's meetings. Upcoming are the scheduled
 // meetings that end after f.Now, soonest first; otherwise the rest (held,
-// cancelled, missed, or scheduled but over), latest first. Before is the ID
+// cancelled — even ahead of its time —, missed, or scheduled but over),
+// latest first. Before is the ID
 // of the last meeting of the previous page: the list continues after it in
 // the same order (by start, then ID). Limit defaults to 50, at most 500.
 // Returns EINVALID without a RelationshipID or for a cursor that is not a
@@ -78,12 +79,14 @@ func (tx *Tx) FindMeetings(ctx context.Context, f mentorvault.MeetingFilter) ([]
 	// meeting lasts at most MaxMeetingMinutes, so one that ends after now
 	// started after now minus that.
 	earliest := now.Add(-mentorvault.MaxMeetingMinutes * time.Minute)
+	scheduled := string(mentorvault.MeetingScheduled)
 	if f.Upcoming {
-		q += ` AND m.starts_at > ? AND m.ends_at > ?`
-		args = append(args, tx.d.timeArg(earliest), tx.d.timeArg(now))
+		q += ` AND m.status = ? AND m.starts_at > ? AND m.ends_at > ?`
+		args = append(args, scheduled, tx.d.timeArg(earliest), tx.d.timeArg(now))
 	} else {
-		q += ` AND m.starts_at <= ? AND m.ends_at <= ?`
-		args = append(args, tx.d.timeArg(now), tx.d.timeArg(now))
+		// A meeting cancelled ahead of its time is past too: it will not happen.
+		q += ` AND ((m.starts_at <= ? AND m.ends_at <= ?) OR m.status <> ?)`
+		args = append(args, tx.d.timeArg(now), tx.d.timeArg(now), scheduled)
 	}
 	if f.Before != "" {
 		var start time.Time

@@ -78,6 +78,7 @@ type meetingRow struct {
 	Location                      string
 	LocationIsLink                bool
 	Status, StatusLabel           string
+	Phase                         string // Meeting.Phase at the page's time
 	HasAgenda                     bool
 	Past                          bool
 	Damaged                       bool // the agenda did not open: changed outside mentorvault
@@ -99,10 +100,22 @@ func meetingStatusLabel(s mentorvault.MeetingStatus) string {
 	return string(s)
 }
 
+// meetingPhaseLabel is the badge of a meeting at now: its phase, and for a
+// cancelled one whether it was cancelled in time.
+func meetingPhaseLabel(m *mentorvault.Meeting, now time.Time) string {
+	switch m.Phase(now) {
+	case mentorvault.PhaseInProgress:
+		return "In progress"
+	case mentorvault.PhaseToRecord:
+		return "Over — record whether it was held"
+	}
+	return meetingStatusLabel(m.Status)
+}
+
 func meetingRowOf(m *mentorvault.Meeting, now time.Time, z zone) meetingRow {
 	return meetingRow{ID: m.ID, RelID: m.RelationshipID, When: z.when(m.StartsAt), Ends: z.format(m.EndsAt(), "15:04 MST"), Length: fmt.Sprintf("%d minutes", m.Minutes),
 		Location: m.Location, LocationIsLink: strings.HasPrefix(m.Location, "https://") || strings.HasPrefix(m.Location, "http://"),
-		Status: string(m.Status), StatusLabel: meetingStatusLabel(m.Status), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now),
+		Status: string(m.Status), Phase: string(m.Phase(now)), StatusLabel: meetingPhaseLabel(m, now), HasAgenda: !m.Agenda.IsZero(), Past: !m.EndsAt().After(now),
 		Damaged: m.Damaged}
 }
 
@@ -251,13 +264,16 @@ type sessionNote struct {
 // (Meeting's Open, Startable, CanRecordOutcome), both asked by the template.
 type meetingPage struct {
 	base
-	Rel          *service.RelationshipView
-	Other        service.Person
-	M            meetingRow
-	Meeting      *mentorvault.Meeting
-	Now          time.Time
-	Agenda       mentorvault.Secret
-	Done         string
+	Rel     *service.RelationshipView
+	Other   service.Person
+	M       meetingRow
+	Meeting *mentorvault.Meeting
+	Now     time.Time
+	Agenda  mentorvault.Secret
+	Done    string
+	// Offers is what the meeting's phase offers (Meeting.Offers): the one
+	// place that decides which parts of the page show.
+	Offers       mentorvault.MeetingOffers
 	InProgress   bool // the viewer acknowledged the reminder
 	MyAckAt      string
 	CancelIsLate bool
@@ -300,7 +316,7 @@ func (h *Handler) meetingPage(r *http.Request) (*meetingPage, error) {
 	}
 	now := time.Now()
 	pg := &meetingPage{base: h.base(r, "Mentoring session "+z.date(mv.StartsAt.UTC())), Rel: v, Other: v.Other(p.UserID),
-		M: meetingRowOf(mv.Meeting, now, z), Meeting: mv.Meeting, Now: now, Agenda: mv.Agenda, Done: r.URL.Query().Get("done"),
+		M: meetingRowOf(mv.Meeting, now, z), Meeting: mv.Meeting, Now: now, Offers: mv.Offers(now), Agenda: mv.Agenda, Done: r.URL.Query().Get("done"),
 		CancelIsLate: mv.CancelIsLate, NoticeHours: mv.NoticeHours, NoteVis: "shared",
 		CForm: commitmentForm{Owner: "me"}, RForm: meetingFormFrom(mv.Meeting, z),
 		ICS: "/api/v1/relationships/" + url.PathEscape(v.ID) + "/meetings/" + url.PathEscape(mv.ID) + "/ics"}

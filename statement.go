@@ -284,12 +284,13 @@ func (m *ThreeWayMeeting) CanAgree(rel *Relationship, userID string) bool {
 	return m.AwaitsAgreement() && !m.AgreedBy(rel, userID)
 }
 
-// CanFinish reports whether the meeting may now be marked to (held or
-// cancelled): held once its brief is agreed, cancelled until it is over.
-func (m *ThreeWayMeeting) CanFinish(to ThreeWayState) bool {
+// CanFinish reports whether the meeting may be marked to (held or
+// cancelled) at now: held once its brief is agreed and its time has come,
+// cancelled until it is over.
+func (m *ThreeWayMeeting) CanFinish(to ThreeWayState, now time.Time) bool {
 	switch to {
 	case ThreeWayHeld:
-		return m.State == ThreeWayAgreed
+		return m.State == ThreeWayAgreed && !now.Before(m.StartsAt)
 	case ThreeWayCancelled:
 		return m.State == ThreeWayProposed || m.State == ThreeWayAgreed
 	}
@@ -335,15 +336,18 @@ func (m *ThreeWayMeeting) Revise(rel *Relationship, userID string, now time.Time
 }
 
 // Finish records that the meeting was held or cancelled. Returns EINVALID
-// for another state, ECONFLICT when it is over already or a proposed meeting is marked held.
+// for another state, ECONFLICT when it is over already, or when a meeting
+// whose brief is not agreed, or whose time has not come, is marked held.
 func (m *ThreeWayMeeting) Finish(to ThreeWayState, now time.Time) error {
 	if to != ThreeWayHeld && to != ThreeWayCancelled {
 		return Invalid("the outcome is not valid", map[string]string{"state": `must be "held" or "cancelled"`})
 	}
 	switch {
-	case m.CanFinish(to):
+	case m.CanFinish(to, now):
 	case m.State == ThreeWayHeld || m.State == ThreeWayCancelled:
 		return Errorf(ECONFLICT, "the three-way meeting is already %s", m.State)
+	case m.State == ThreeWayAgreed: // held before its time
+		return Errorf(ECONFLICT, "the three-way meeting has not begun yet: it can be marked held from its start")
 	default: // held before both agreed the brief
 		return Errorf(ECONFLICT, "only a meeting whose brief both agreed can be held")
 	}

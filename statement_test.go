@@ -128,7 +128,7 @@ func TestThreeWayStateChecks(t *testing.T) {
 		mentorvault.ThreeWayHeld, mentorvault.ThreeWayCancelled} {
 		t.Run(string(state), func(t *testing.T) {
 			tw := func() *mentorvault.ThreeWayMeeting {
-				return &mentorvault.ThreeWayMeeting{State: state, MenteeAgreedAt: &now}
+				return &mentorvault.ThreeWayMeeting{State: state, MenteeAgreedAt: &now, StartsAt: now}
 			}
 			if got, want := tw().AwaitsAgreement(), tw().Revise(rel, "m", now) == nil; got != want {
 				t.Errorf("AwaitsAgreement = %v, Revise accepts %v", got, want)
@@ -139,8 +139,13 @@ func TestThreeWayStateChecks(t *testing.T) {
 				}
 			}
 			for _, to := range []mentorvault.ThreeWayState{mentorvault.ThreeWayHeld, mentorvault.ThreeWayCancelled, mentorvault.ThreeWayAgreed} {
-				if got, want := tw().CanFinish(to), tw().Finish(to, now) == nil; got != want {
-					t.Errorf("CanFinish(%s) = %v, Finish accepts %v", to, got, want)
+				for _, at := range []time.Time{now, now.Add(-time.Hour), now.Add(time.Hour)} { // at, before and after its start
+					if got, want := tw().CanFinish(to, at), tw().Finish(to, at) == nil; got != want {
+						t.Errorf("CanFinish(%s, %s) = %v, Finish accepts %v", to, at, got, want)
+					}
+				}
+				if state == mentorvault.ThreeWayAgreed && to == mentorvault.ThreeWayHeld && tw().CanFinish(to, now.Add(-time.Minute)) {
+					t.Error("an agreed meeting can be marked held before it begins")
 				}
 			}
 		})

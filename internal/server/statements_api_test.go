@@ -82,6 +82,10 @@ func TestThirdPartyAPI(t *testing.T) {
 				{"a note for the three", "dave", "POST", "/api/v1/three-way-meetings/{tw}/notes", `{"body":"API-3NOTE thanks"}`, 201, []string{"threeway.note:ok"}, "API-3NOTE", nil},
 				{"the line manager may not agree for the pair", "dave", "POST", "/api/v1/three-way-meetings/{tw}/agree", "", 403, []string{"threeway.act:denied"}, "", nil},
 				{"the coordinator sees nothing", "carol", "GET", "/api/v1/three-way-meetings/{tw}", "", 404, []string{"threeway.read:denied"}, "", nil},
+				{"held before its time", "alice", "POST", "/api/v1/three-way-meetings/{tw}/outcome", `{"state":"held"}`, 409, nil, "has not begun", func([]byte) {
+					at := time.Now().UTC().Add(48*time.Hour + time.Minute) // its time comes
+					f.env.DB.SetClock(func() time.Time { return at })
+				}},
 				{"held", "alice", "POST", "/api/v1/three-way-meetings/{tw}/outcome", `{"state":"held"}`, 200, []string{"threeway.held:ok"}, `"state":"held"`, nil},
 				{"a bad outcome", "alice", "POST", "/api/v1/three-way-meetings/{tw}/outcome", `{"state":"postponed"}`, 400, nil, "", nil},
 				{"the line manager still may not read the pair's notes", "dave", "GET", "/api/v1/relationships/{rel}/notes", "", 404, []string{"note.list:denied"}, "", nil},

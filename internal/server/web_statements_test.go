@@ -236,12 +236,24 @@ func TestWebThirdPartyPages(t *testing.T) {
 	if st, _, _ := postTo(t, dave, twPath+"/notes", url.Values{"csrf_token": {dc}, "body": {"web-three-note"}}); st != http.StatusSeeOther {
 		t.Fatalf("dave's note: %d", st)
 	}
-	if _, page := getPage(t, bob, twPath); !strings.Contains(page, "web-three-note") || !strings.Contains(page, "Mark as held") {
-		t.Fatal("bob does not see dave's note, or cannot mark the meeting held")
+	if _, page := getPage(t, bob, twPath); !strings.Contains(page, "web-three-note") || strings.Contains(page, "Mark as held") {
+		t.Fatal("bob does not see dave's note, or is offered to mark held a meeting a week ahead")
+	}
+	if st, _, _ := postTo(t, bob, twPath+"/outcome", url.Values{"csrf_token": {bc}, "outcome": {"held"}}); st != http.StatusConflict && st != http.StatusBadRequest {
+		t.Fatalf("marking held a meeting a week ahead: %d", st)
+	}
+	// A week later (a new sign-in: the old session has run out), it can be.
+	later := time.Now().UTC().AddDate(0, 0, 7).Add(time.Hour)
+	f.env.DB.SetClock(func() time.Time { return later })
+	bob = newWeb(t, f.ts.URL)
+	bc = bob.login("bob@northwind.example")
+	if _, page := getPage(t, bob, twPath); !strings.Contains(page, "Mark as held") {
+		t.Fatal("bob cannot mark the meeting held once its time came")
 	}
 	if st, _, _ := postTo(t, bob, twPath+"/outcome", url.Values{"csrf_token": {bc}, "outcome": {"held"}}); st != http.StatusSeeOther {
 		t.Fatalf("marking the three-way meeting held: %d", st)
 	}
+	f.env.DB.SetClock(time.Now) // back to today: the other sessions are still good
 	if _, page := getPage(t, dave, twPath); !strings.Contains(page, ">Held<") {
 		t.Fatalf("dave does not see the meeting as held: %s", page)
 	}

@@ -557,7 +557,9 @@ func TestConcurrentThreeWayAgreement(t *testing.T) {
 			if n := len(okEvents(t, e, head, "threeway.agree", m.ID)); n != 1 {
 				t.Fatalf("round %d: %d agree events", round, n)
 			}
-			// Held and cancelled at once: one of them.
+			// Held and cancelled at once, once its time has come: one of them.
+			at := time.Now().Add(49 * time.Hour)
+			e.DB.SetClock(func() time.Time { return at })
 			head = e.Head(t)
 			outcomes := []mentorvault.ThreeWayState{mentorvault.ThreeWayHeld, mentorvault.ThreeWayCancelled}
 			errs = atOnce(opsWorkers, func(i int) error {
@@ -575,6 +577,7 @@ func TestConcurrentThreeWayAgreement(t *testing.T) {
 			if n := len(okEvents(t, e, head, "threeway.held", m.ID)) + len(okEvents(t, e, head, "threeway.cancelled", m.ID)); n != 1 {
 				t.Fatalf("round %d: %d outcome events", round, n)
 			}
+			e.DB.SetClock(time.Now)
 
 			// Agreement against cancellation: cancelled in the end, agreed at most once, and only before.
 			m = propose(round)

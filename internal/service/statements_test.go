@@ -387,6 +387,10 @@ func TestThreeWayMeeting(t *testing.T) {
 		}
 		_, err = e.Svc.ThreeWay(ctx, e.As("carol"), m.ID)
 		wantErr(t, err, mentorvault.ENOTFOUND)
+		// It is held once its time has come, not before.
+		_, err = e.Svc.FinishThreeWay(ctx, e.As("alice"), m.ID, mentorvault.ThreeWayHeld)
+		wantErr(t, err, mentorvault.ECONFLICT)
+		newTicker(e).set(in.StartsAt, 0)
 		must[*service.ThreeWayView](t)(e.Svc.FinishThreeWay(ctx, e.As("alice"), m.ID, mentorvault.ThreeWayHeld))
 		if got := must[[]*service.ThreeWayView](t)(e.Svc.MyThreeWays(ctx, e.As("dave"))); len(got) != 1 || got[0].State != mentorvault.ThreeWayHeld {
 			t.Fatalf("dave's three-way meetings: %+v", got)

@@ -108,7 +108,9 @@ func TestThreeWayViewAllowed(t *testing.T) {
 		check("proposed", "bob", can(false, true, false, true, false)) // he proposed it: agreed already
 		check("proposed", "alice", can(true, true, false, true, false))
 		must[*service.ThreeWayView](t)(e.Svc.AgreeThreeWay(ctx, e.As("alice"), m.ID))
-		check("agreed", "alice", can(false, false, true, true, true))
+		check("agreed, before its time", "alice", can(false, false, false, true, true))
+		newTicker(e).set(in.StartsAt, 0)
+		check("agreed, at its time", "alice", can(false, false, true, true, true))
 		check("agreed", "dave", can(false, false, false, false, true))
 		must[*service.ThreeWayView](t)(e.Svc.FinishThreeWay(ctx, e.As("alice"), m.ID, mentorvault.ThreeWayHeld))
 		check("held", "bob", can(false, false, false, false, true))

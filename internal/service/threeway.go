@@ -113,6 +113,8 @@ type ThreeWayView struct {
 	// mayAgree is the meeting's own state for the viewer
 	// (ThreeWayMeeting.CanAgree): the brief awaits their agreement.
 	mayAgree bool
+	// now is when the view was read, for what the meeting's time allows.
+	now time.Time
 }
 
 // ThreeWayActions are the actions a three-way meeting's page may offer its viewer.
@@ -130,12 +132,12 @@ func (v *ThreeWayView) CanRevise() bool {
 
 // CanHold reports whether the viewer may mark the meeting held.
 func (v *ThreeWayView) CanHold() bool {
-	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayHeld)
+	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayHeld, v.now)
 }
 
 // CanCancel reports whether the viewer may cancel the meeting.
 func (v *ThreeWayView) CanCancel() bool {
-	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayCancelled)
+	return v.Allowed.Has(policy.ActThreeWay) && v.CanFinish(mentorvault.ThreeWayCancelled, v.now)
 }
 
 // CanNote reports whether the viewer may add a note for the three (Cedar's
@@ -159,7 +161,7 @@ func (s *Service) threeWayView(ctx context.Context, tx mentorvault.Tx, rel *ment
 	case err != nil:
 		return nil, err
 	}
-	v := &ThreeWayView{ThreeWayMeeting: m}
+	v := &ThreeWayView{ThreeWayMeeting: m, now: tx.Now()}
 	if v.Mentor, err = person(ctx, tx, rel.MentorID); err != nil {
 		return nil, err
 	}

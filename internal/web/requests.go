@@ -106,7 +106,7 @@ func (h *Handler) MyRequests(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	pg := &requestsPage{base: h.base(r, "My requests"), Done: r.URL.Query().Get("done"), Pager: pagerOf(offset, listPageSize, l.More)}
-	pg.Nav = "statements"
+	pg.Nav = "requests"
 	if m, err := h.svc.Me(r.Context(), p); err == nil {
 		pg.Requester = m.User.Requester
 	}

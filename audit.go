@@ -1,6 +1,9 @@
 package mentorvault
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Audit outcomes.
 const (
@@ -44,4 +47,32 @@ type AuditFilter struct {
 	Limit          int
 	Offset         int // events to skip, in the order selected, after the Seq bounds
 	Descending     bool
+	ActorID        string    // only this person's events
+	NotActorID     string    // everyone's but this person's
+	Since, Until   time.Time // events at or after Since, before Until
+	// Kind keeps only reads (AuditReads), only changes (AuditChanges: every
+	// event that is not a read), or only refused and failed attempts
+	// (AuditRefused); "" keeps all.
+	Kind string
+}
+
+// Kinds of audit event an AuditFilter may keep.
+const (
+	AuditReads   = "reads"
+	AuditChanges = "changes"
+	AuditRefused = "refused"
+)
+
+// ReadActionSuffixes end the actions that only read: opening, listing,
+// viewing, comparing, verifying or downloading something.
+var ReadActionSuffixes = []string{".read", ".list", ".view", ".status", ".diff", ".verify", ".export", ".ics", ".receive"}
+
+// IsReadAction reports whether action only reads.
+func IsReadAction(action string) bool {
+	for _, s := range ReadActionSuffixes {
+		if strings.HasSuffix(action, s) {
+			return true
+		}
+	}
+	return false
 }

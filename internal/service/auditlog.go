@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/policy"
@@ -28,6 +29,12 @@ type AuditFilter struct {
 	BeforeSeq int64 // events before this number (0 for the newest)
 	Limit     int   // at most this many; 0 or more than 500 means 100
 	Offset    int   // skip this many first
+	// Who keeps the reader's own events ("me"), or everyone else's
+	// ("others"); "" keeps all.
+	Who string
+	// What is a mentorvault.AuditFilter Kind: "reads", "changes", "refused" or "".
+	What         string
+	Since, Until time.Time // zero: no bound
 }
 
 // RelationshipAudit returns the access log of a relationship: who did what,
@@ -40,6 +47,14 @@ func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal
 	}
 	if f.Offset < 0 {
 		return nil, mentorvault.Invalid("the page is not valid", map[string]string{"offset": "must not be negative"})
+	}
+	switch {
+	case f.Who != "" && f.Who != "me" && f.Who != "others":
+		return nil, mentorvault.Invalid(`the filter is not valid: who must be "me" or "others"`, map[string]string{"who": `must be "me" or "others"`})
+	case f.What != "" && f.What != mentorvault.AuditReads && f.What != mentorvault.AuditChanges && f.What != mentorvault.AuditRefused:
+		return nil, mentorvault.Invalid(`the filter is not valid: what must be "reads", "changes" or "refused"`, map[string]string{"what": `must be "reads", "changes" or "refused"`})
+	case !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since):
+		return nil, mentorvault.Invalid("the filter is not valid: the last day must not be before the first", map[string]string{"until": "must be after the start"})
 	}
 	var out *AuditPage
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
@@ -59,8 +74,15 @@ func (s *Service) RelationshipAudit(ctx context.Context, p mentorvault.Principal
 			return err
 		}
 		// One more than the page, to know whether there is a next one.
-		evs, err := tx.FindAuditEvents(ctx, mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: f.BeforeSeq,
-			Limit: limit + 1, Offset: f.Offset, Descending: true})
+		sf := mentorvault.AuditFilter{RelationshipID: rel.ID, BeforeSeq: f.BeforeSeq,
+			Limit: limit + 1, Offset: f.Offset, Descending: true, Kind: f.What, Since: f.Since, Until: f.Until}
+		switch f.Who {
+		case "me":
+			sf.ActorID = a.user.ID
+		case "others":
+			sf.NotActorID = a.user.ID
+		}
+		evs, err := tx.FindAuditEvents(ctx, sf)
 		if err != nil {
 			return err
 		}

@@ -71,6 +71,35 @@ func (tx *Tx) FindAuditEvents(ctx context.Context, f mentorvault.AuditFilter) ([
 	if f.BeforeSeq > 0 {
 		where, args = append(where, "seq < ?"), append(args, f.BeforeSeq)
 	}
+	if f.ActorID != "" {
+		where, args = append(where, "actor_id = ?"), append(args, f.ActorID)
+	}
+	if f.NotActorID != "" {
+		where, args = append(where, "(actor_id IS NULL OR actor_id <> ?)"), append(args, f.NotActorID)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, tx.d.timeArg(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "at < ?"), append(args, tx.d.timeArg(f.Until))
+	}
+	switch f.Kind {
+	case mentorvault.AuditReads, mentorvault.AuditChanges:
+		var like []string
+		for _, suf := range mentorvault.ReadActionSuffixes {
+			like, args = append(like, "action LIKE ?"), append(args, "%"+suf)
+		}
+		cond := "(" + strings.Join(like, " OR ") + ")"
+		if f.Kind == mentorvault.AuditChanges {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
+	case mentorvault.AuditRefused:
+		where, args = append(where, "outcome <> ?"), append(args, mentorvault.OutcomeOK)
+	case "":
+	default:
+		return nil, mentorvault.Invalid("the filter is not valid", map[string]string{"kind": `must be "reads", "changes" or "refused"`})
+	}
 	q := `SELECT seq, id, at, actor_id, action, outcome, org_id, relationship_id, resource_type, resource_id, detail, prev_hash, hash
 FROM audit_events`
 	if len(where) > 0 {

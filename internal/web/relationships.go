@@ -260,5 +260,31 @@ var actionWords = map[string]string{
 	"concern.close": "recorded a concern's outcome", "disclosure.plan": "proposed a joint disclosure plan",
 	"disclosure.sign": "signed a disclosure plan", "disclosure.notice": "filed a disclosure notice",
 	"disclosure.withdraw": "withdrew a disclosure", "disclosure.delivered": "made a disclosure (it took effect)",
-	"disclosure.read": "read what was disclosed to them",
+	"disclosure.read":               "read what was disclosed to them",
+	"disclosure.notice_started":     "was reached by the disclosure notice: its notice began",
+	"disclosure.notice_undelivered": "could not be reached with the disclosure notice",
+	"relationship.pause":            "paused the relationship",
+	"input.request":                 "asked for input", "input.read": "read a request for input", "input.decline": "declined a request for input",
+	"thirdparty.read": "opened the third-party page",
+	"statement.draft": "drafted a statement", "statement.edit": "changed a statement", "statement.read": "read a statement",
+	"statement.submit": "asked for consent to a statement", "statement.approve": "consented to a statement",
+	"statement.changes": "asked for changes to a statement", "statement.refuse": "refused consent to a statement",
+	"statement.release": "released a statement", "statement.receive": "read a statement released to them",
+	"statement.withdraw": "withdrew a statement",
+	"threeway.propose":   "proposed a three-way meeting", "threeway.read": "opened a three-way meeting",
+	"threeway.revise": "changed a three-way meeting's brief", "threeway.agree": "agreed a three-way meeting's brief",
+	"threeway.note": "wrote a note for the three", "threeway.held": "recorded a three-way meeting as held",
+	"threeway.cancelled": "cancelled a three-way meeting",
+	"record.seal":        "sealed an older record (system upkeep)",
+	"relationship.bind":  "bound the relationship's key to the two of you (system upkeep)",
+}
+
+// actionWordsFor are the words of an action with no entry above: a
+// readable sentence rather than its code.
+func actionWordsFor(a string) string {
+	noun, verb, ok := strings.Cut(a, ".")
+	if !ok {
+		return "did something (" + strings.ReplaceAll(a, "_", " ") + ")"
+	}
+	return "did something to " + strings.ReplaceAll(strings.ReplaceAll(noun, "_", " "), ".", " ") + " (" + strings.ReplaceAll(strings.ReplaceAll(verb, "_", " "), ".", " ") + ")"
 }

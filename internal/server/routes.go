@@ -204,6 +204,7 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /relationships/{id}/meetings", w.Form(w.ScheduleMeeting))
 	mux.Handle("GET /relationships/{id}/meetings/{meetingID}", w.Page(w.Meeting))
 	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/start", w.Form(w.StartMeeting))
+	mux.Handle("GET /relationships/{id}/meetings/{meetingID}/reminder", w.Page(w.Reminder))
 	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/reminder-ack", w.Form(w.AckReminder))
 	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/notes", w.Form(w.SessionNote))
 	mux.Handle("POST /relationships/{id}/meetings/{meetingID}/commitments", w.Form(w.MeetingCommitment))

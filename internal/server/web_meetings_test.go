@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,42 @@ func TestWebCancelledMeeting(t *testing.T) {
 	}
 	if !strings.Contains(page, "This meeting was cancelled by Alice") || !strings.Contains(page, "Cancelled late") {
 		t.Errorf("the cancelled meeting's page does not say so:\n%s", page)
+	}
+}
+
+// TestWebReminderPostRedirectGet: starting a session posts, then
+// redirects to the reminder's own page, so a reload shows the reminder
+// again and records no second start; someone who has not started the
+// session is told to start it first.
+func TestWebReminderPostRedirectGet(t *testing.T) {
+	ctx := context.Background()
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	f := startFixture(t, e)
+	m, err := e.Svc.ScheduleMeeting(ctx, e.As("alice"), e.Rel.ID, service.MeetingInput{StartsAt: time.Now().UTC().Add(time.Hour), Minutes: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/relationships/" + e.Rel.ID + "/meetings/" + m.ID
+	bob, alice := newWeb(t, f.ts.URL), newWeb(t, f.ts.URL)
+	bc := bob.login("bob@northwind.example")
+	alice.login("alice@northwind.example")
+	if st, _ := alice.get(path + "/reminder"); st != http.StatusConflict {
+		t.Fatalf("the reminder of a session alice did not start: %d", st)
+	}
+	st, loc, _ := postTo(t, bob, path+"/start", url.Values{"csrf_token": {bc}})
+	if st != http.StatusSeeOther || loc != path+"/reminder" {
+		t.Fatalf("starting the session: %d → %q", st, loc)
+	}
+	head := e.Head(t)
+	for range 2 { // the page, and a reload
+		st, page := bob.get(loc)
+		if st != http.StatusOK || !strings.Contains(page, `action="`+path+`/reminder-ack"`) {
+			t.Fatalf("the reminder page: %d", st)
+		}
+	}
+	for _, ev := range e.Events(t, head) {
+		if ev.Action == "meeting.start" {
+			t.Fatal("reloading the reminder started the session again")
+		}
 	}
 }

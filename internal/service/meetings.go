@@ -358,16 +358,31 @@ type SessionStart struct {
 // from the agreement in force and records that it was shown to the caller.
 // Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) StartMeeting(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*SessionStart, error) {
-	return s.reminder(ctx, p, relID, meetingID, false)
+	return s.reminder(ctx, p, relID, meetingID, reminderShow)
 }
+
+// MeetingReminder returns the reminder of a session the caller started
+// (StartMeeting), for the page that shows it, recording nothing but the
+// read. Returns EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT (not
+// started).
+func (s *Service) MeetingReminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*SessionStart, error) {
+	return s.reminder(ctx, p, relID, meetingID, reminderRead)
+}
+
+// What reminder does with the caller's acknowledgement.
+const (
+	reminderShow = iota // record that it was shown
+	reminderAck         // record that it was read and acknowledged
+	reminderRead        // record nothing: it was shown already
+)
 
 // AcknowledgeReminder records that the caller read the reminder. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT.
 func (s *Service) AcknowledgeReminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string) (*SessionStart, error) {
-	return s.reminder(ctx, p, relID, meetingID, true)
+	return s.reminder(ctx, p, relID, meetingID, reminderAck)
 }
 
-func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string, ack bool) (*SessionStart, error) {
+func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, meetingID string, mode int) (*SessionStart, error) {
 	var out *SessionStart
 	err := s.relOp(ctx, p, policy.StartMeeting, relID, partyRefusal, func(o *op) (event, error) {
 		m, err := loadMeeting(o.ctx, o.tx, o.rel, meetingID)
@@ -397,17 +412,33 @@ func (s *Service) reminder(ctx context.Context, p mentorvault.Principal, relID, 
 		}
 		now := o.tx.Now()
 		ak := &mentorvault.ReminderAck{MeetingID: m.ID, UserID: o.a.user.ID, ShownAt: now}
-		if ack {
+		action := "meeting.start"
+		switch mode {
+		case reminderRead:
+			acks, err := o.tx.FindReminderAcks(o.ctx, o.rel.ID)
+			if err != nil {
+				return event{}, err
+			}
+			ak = nil
+			for _, a := range acks {
+				if a.MeetingID == m.ID && a.UserID == o.a.user.ID {
+					ak = a
+				}
+			}
+			if ak == nil {
+				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "start the session first: its reminder is shown when you do")
+			}
+			action = "meeting.read"
+		case reminderAck:
 			ak.AcknowledgedAt = &now
-		}
-		if err := o.tx.UpsertReminderAck(o.ctx, ak); err != nil {
-			return event{}, err
+			action = "meeting.reminder_ack"
+			fallthrough
+		default:
+			if err := o.tx.UpsertReminderAck(o.ctx, ak); err != nil {
+				return event{}, err
+			}
 		}
 		out = &SessionStart{Meeting: m, Reminder: v.Terms.Reminder(header(vs[0], v.Number)), Ack: ak}
-		action := "meeting.start"
-		if ack {
-			action = "meeting.reminder_ack"
-		}
 		return event{action, meetingTarget(o.rel, m.ID), fmt.Sprintf("agreement_version=%d", v.Number)}, nil
 	})
 	return out, err

@@ -381,13 +381,29 @@ type reminderPage struct {
 }
 
 func (h *Handler) StartMeeting(w http.ResponseWriter, r *http.Request) error {
+	p := httpx.Principal(r)
+	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if _, err := h.svc.StartMeeting(r.Context(), p, v.ID, r.PathValue("meetingID")); err != nil {
+		return err
+	}
+	// Post, then redirect: the reminder is a page of its own, so reloading
+	// it shows it again instead of posting the form again.
+	http.Redirect(w, r, meetingPath(r)+"/reminder", http.StatusSeeOther)
+	return nil
+}
+
+// Reminder serves the reminder of a session the viewer started.
+func (h *Handler) Reminder(w http.ResponseWriter, r *http.Request) error {
 	z := h.zone(r)
 	p := httpx.Principal(r)
 	v, err := h.svc.Relationship(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	st, err := h.svc.StartMeeting(r.Context(), p, v.ID, r.PathValue("meetingID"))
+	st, err := h.svc.MeetingReminder(r.Context(), p, v.ID, r.PathValue("meetingID"))
 	if err != nil {
 		return err
 	}

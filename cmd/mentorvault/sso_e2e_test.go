@@ -199,7 +199,7 @@ func TestSSOWithARealProvider(t *testing.T) {
 	jar3, _ := cookiejar.New(nil)
 	c.Jar = jar3
 	resp, body = signInAt(other, "verysecure")
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "people of your email domain cannot sign in with Elsewhere") {
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "People of your email domain cannot sign in with Elsewhere.") {
 		t.Fatalf("disallowed domain: %d at %s\n%s", resp.StatusCode, resp.Request.URL, body)
 	}
 

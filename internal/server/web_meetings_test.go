@@ -161,3 +161,43 @@ func TestWebReminderPostRedirectGet(t *testing.T) {
 		}
 	}
 }
+
+// TestWebFlashShowsOnce: a form's success message travels in a one-time
+// flash, not in the address: the redirect carries no done=, the page shows
+// the message once, and a reload does not show it again.
+func TestWebFlashShowsOnce(t *testing.T) {
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	f := startFixture(t, e)
+	alice := newWeb(t, f.ts.URL)
+	ac := alice.login("alice@northwind.example")
+	m, err := e.Svc.ScheduleMeeting(context.Background(), e.As("alice"), e.Rel.ID, service.MeetingInput{StartsAt: time.Now().UTC().Add(72 * time.Hour), Minutes: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/relationships/" + e.Rel.ID + "/meetings/" + m.ID
+	req, _ := http.NewRequest("POST", f.ts.URL+path+"/notes", strings.NewReader(url.Values{"csrf_token": {ac}, "body": {"a session note"}, "visibility": {"shared"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := alice.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || strings.Contains(loc, "done=") || !strings.HasPrefix(loc, path) {
+		t.Fatalf("the note form's redirect: %d %q", resp.StatusCode, loc)
+	}
+	const msg = "Your session note is saved and sealed."
+	if st, page := alice.get(loc); st != http.StatusOK || !strings.Contains(page, msg) {
+		t.Fatalf("the page after the form does not say %q (%d)", msg, st)
+	}
+	if _, page := alice.get(loc); strings.Contains(page, msg) {
+		t.Fatal("a reload shows the message again")
+	}
+	// A flash for one page is not taken by another.
+	other := newWeb(t, f.ts.URL)
+	other.c.Jar.SetCookies(resp.Request.URL, []*http.Cookie{{Name: "mv_flash", Value: url.QueryEscape("/elsewhere") + "|note", Path: "/"}})
+	other.login("alice@northwind.example")
+	if _, page := other.get(path); strings.Contains(page, msg) {
+		t.Fatal("a flash left for another page was shown here")
+	}
+}

@@ -20,7 +20,31 @@ func postLoc(t *testing.T, w *web, path string, form url.Values) (int, string) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location")
+	return resp.StatusCode, withFlash(resp)
+}
+
+// withFlash is the response's redirect with the one-time message it left
+// in its flash cookie written back as ?done=, as the page it lands on
+// reads it (internal/web/flash.go).
+func withFlash(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	for _, c := range resp.Cookies() {
+		if c.Name != "mv_flash" || c.MaxAge < 0 {
+			continue
+		}
+		_, done, _ := strings.Cut(c.Value, "|")
+		d, _ := url.QueryUnescape(done)
+		path, frag, _ := strings.Cut(loc, "#")
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		loc = path + sep + "done=" + url.QueryEscape(d)
+		if frag != "" {
+			loc += "#" + frag
+		}
+	}
+	return loc
 }
 
 // TestWebProgrammes works the programmes pages as a browser without

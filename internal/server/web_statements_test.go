@@ -37,7 +37,9 @@ func postTo(t *testing.T, w *web, path string, form url.Values) (int, string, st
 			break
 		}
 	}
-	return resp.StatusCode, strings.SplitN(resp.Header.Get("Location"), "?", 2)[0], html.UnescapeString(b.String())
+	loc, _, _ := strings.Cut(resp.Header.Get("Location"), "?")
+	loc, _, _ = strings.Cut(loc, "#")
+	return resp.StatusCode, loc, html.UnescapeString(b.String())
 }
 
 func getPage(t *testing.T, w *web, path string) (int, string) {

@@ -65,6 +65,7 @@ func (h *Handler) page(check func(*http.Request) error, next httpx.HandlerFunc) 
 			h.renderError(w, r, err)
 			return
 		}
+		r = h.takeFlash(w, r)
 		if err := next(w, r); err != nil {
 			h.renderError(w, r, err)
 		}
@@ -92,7 +93,8 @@ func (h *Handler) Form(next httpx.HandlerFunc) http.Handler {
 		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf_token")), []byte(sess.CSRFToken)) != 1 {
 			return mentorvault.Errorf(mentorvault.EFORBIDDEN, "this form has expired or did not come from mentorvault; go back, reload the page and try again")
 		}
-		return next(w, r)
+		// Its redirect's done= becomes a one-time flash (flash.go).
+		return next(&flashWriter{ResponseWriter: w, h: h, r: r}, r)
 	})
 }
 

@@ -440,6 +440,9 @@ func (s *Service) SignAgreementStepUp(ctx context.Context, p mentorvault.Princip
 		if err := signed(); err != nil {
 			return err
 		}
+		if err := s.goalsFromAgreement(ctx, tx, a, rel, key, v.Terms.Expectations.Goals); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, a, "agreement.in_force", t, fmt.Sprintf("version=%d; from=%s; to=%s", v.Number, from, rel.Status))
 	})
 	return out, err

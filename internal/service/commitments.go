@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mentorvault/mentorvault"
@@ -269,6 +270,70 @@ func (s *Service) CreateGoal(ctx context.Context, p mentorvault.Principal, relID
 		return event{"goal.create", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "goal", id: g.ID}, withSeal("", sealedField{goalAD(g), g.TitleSealed})}, nil
 	})
 	return out, err
+}
+
+// AgreementGoals splits an agreement's goals into the goals it names: one
+// per line or list item ("- ", "* ", "1. "), blank lines dropped, each at
+// most a goal's length.
+func AgreementGoals(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		for _, p := range []string{"- ", "* ", "• "} {
+			line = strings.TrimSpace(strings.TrimPrefix(line, p))
+		}
+		if i := strings.Index(line, ". "); i > 0 && i <= 3 && strings.Trim(line[:i], "0123456789") == "" {
+			line = strings.TrimSpace(line[i+2:])
+		}
+		if line == "" || mentorvault.ValidateLine("title", line, mentorvault.MaxCommitmentBytes) != nil {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// goalsFromAgreement adds, when an agreement comes into force, the goals
+// it names that the relationship does not have yet (by title), so goals
+// agreed in the agreement are on the Goals page, followed up like any
+// other. Each is audited as a goal the signer completing the agreement
+// added.
+func (s *Service) goalsFromAgreement(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, key []byte, text string) error {
+	titles := AgreementGoals(text)
+	if len(titles) == 0 {
+		return nil
+	}
+	gs, err := tx.FindGoals(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, g := range gs {
+		t, err := s.keys.Open(key, goalAD(g), g.TitleSealed)
+		if err != nil {
+			continue // a damaged goal is reported where it is listed
+		}
+		have[strings.ToLower(t.Reveal())] = true
+	}
+	for _, title := range titles {
+		if have[strings.ToLower(title)] {
+			continue
+		}
+		have[strings.ToLower(title)] = true
+		g := &mentorvault.Goal{ID: mentorvault.NewID(), RelationshipID: rel.ID, Status: mentorvault.GoalActive, CreatedByID: a.user.ID,
+			CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if err := s.sealGoal(key, g, title); err != nil {
+			return err
+		}
+		if err := tx.CreateGoal(ctx, g); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, "goal.create", target{orgID: rel.OrgID, relID: rel.ID, typ: "goal", id: g.ID},
+			withSeal("from the agreement", sealedField{goalAD(g), g.TitleSealed})); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func loadGoal(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, id string) (*mentorvault.Goal, error) {

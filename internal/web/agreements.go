@@ -29,6 +29,22 @@ func renderMarkdown(src string) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // goldmark without WithUnsafe escapes raw HTML
 }
 
+// agreementHTML renders an agreement's signed text for reading: the same
+// text, with its reference line ("Relationship: ID", there for the
+// signatures) moved from under the title to a footnote, so the document
+// opens with who it is between, not with an identifier.
+func agreementHTML(text string) template.HTML {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if id, ok := strings.CutPrefix(l, "Relationship: "); ok {
+			lines = append(lines[:i:i], lines[i+1:]...)
+			lines = append(lines, "", "---", "", "Reference: "+id)
+			break
+		}
+	}
+	return renderMarkdown(strings.Join(lines, "\n"))
+}
+
 const dateFmt = "2 Jan 2006"
 
 func fmtDate(t *time.Time, z zone) string {
@@ -171,11 +187,11 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	pg.CanEdit = rv.Allowed.Has(policy.EditAgreement)
 	// The agreement's text is Markdown, rendered here: the page's only Reveals.
 	if v := av.InForce; v != nil {
-		pg.InForce, pg.InForceHTML, pg.InForceHash = v, renderMarkdown(v.Text.Reveal()), hex.EncodeToString(v.Hash)
+		pg.InForce, pg.InForceHTML, pg.InForceHash = v, agreementHTML(v.Text.Reveal()), hex.EncodeToString(v.Hash)
 		pg.InForceSigs = sigLines(v, rv, p.UserID, z)
 	}
 	if v := av.Draft; v != nil {
-		pg.Draft, pg.DraftHTML, pg.DraftHash = v, renderMarkdown(v.Text.Reveal()), hex.EncodeToString(v.Hash)
+		pg.Draft, pg.DraftHTML, pg.DraftHash = v, agreementHTML(v.Text.Reveal()), hex.EncodeToString(v.Hash)
 		pg.DraftSigs = sigLines(v, rv, p.UserID, z)
 		if sg := v.SignedBy(p.UserID); sg != nil {
 			pg.ISigned = z.format(sg.SignedAt, "2 Jan 2006, 15:04 MST")

@@ -106,6 +106,9 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	if len(orgs) > 0 {
 		return false, nil
 	}
+	st := newStory(svc)
+	defer st.end()
+	st.at(70 * day) // the organisation came to mentorvault ten weeks ago
 	org, err := svc.OperatorCreateOrg(ctx, OrgName)
 	if err != nil {
 		return false, err
@@ -164,14 +167,17 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 	}
 
 	// Alice mentors Bob: proposed by Bob, accepted by Alice, then they agree
-	// their confidentiality terms and both sign.
+	// their confidentiality terms and both sign, seven weeks ago.
+	st.at(52 * day)
 	rel, err := svc.ProposeRelationship(ctx, as("bob"), service.ProposeInput{OtherEmail: users["alice"].Email, MyRole: "mentee", ProgrammeID: prog.ID})
 	if err != nil {
 		return false, err
 	}
+	st.at(51 * day)
 	if _, err := svc.Transition(ctx, as("alice"), rel.ID, mentorvault.ActAccept); err != nil {
 		return false, err
 	}
+	st.at(50 * day)
 	draft, err := svc.StartDraft(ctx, as("alice"), rel.ID)
 	if err != nil {
 		return false, err
@@ -204,22 +210,10 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 			return false, fmt.Errorf("demo agreement signed by %s: %w", who, err)
 		}
 	}
-	for _, n := range []struct {
-		who, body string
-		vis       mentorvault.Visibility
-	}{
-		{"alice", "First session: we agreed to focus on delegation and on running the weekly planning meeting. Bob will try handing the release checklist to Priya.", mentorvault.VisibilityShared},
-		{"bob", "Reading list from Alice: 'The Effective Executive' chapters 1-3. Next time: how to give feedback that lands.", mentorvault.VisibilityShared},
-		{"alice", "Bob sounded worried about the reorganisation. Ask gently next time how he is finding it; do not push.", mentorvault.VisibilityPrivate},
-		{"bob", "Things I want to raise but am nervous about: whether I am ready to lead the platform team.", mentorvault.VisibilityPrivate},
-	} {
-		if _, err := svc.CreateNote(ctx, as(n.who), rel.ID, n.body, n.vis); err != nil {
-			return false, err
-		}
-	}
-	if err := seedHabits(ctx, svc, as, rel.ID, users); err != nil {
+	if err := seedHabits(ctx, svc, st, as, rel.ID, users); err != nil {
 		return false, fmt.Errorf("demo meetings: %w", err)
 	}
+	st.at(0) // what follows happens today
 	if err := seedConcern(ctx, svc, as, rel.ID, users); err != nil {
 		return false, fmt.Errorf("demo concern: %w", err)
 	}
@@ -278,25 +272,40 @@ func seedPeer(ctx context.Context, svc *service.Service, as func(string) mentorv
 // seedHabits gives alice and bob a history: past sessions (held, one
 // cancelled late, one missed), upcoming ones, a goal, commitments in each
 // state, a completed review and answered feedback.
-func seedHabits(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string, users map[string]*service.Account) error {
-	now := time.Now().UTC().Truncate(time.Hour)
-	day := 24 * time.Hour
+func seedHabits(ctx context.Context, svc *service.Service, st *story, as func(string) mentorvault.Principal, relID string, users map[string]*service.Account) error {
+	now := st.now
+	morning := now.Truncate(day).Add(10 * time.Hour) // sessions are at ten
+	type note struct {
+		who, body string
+		vis       mentorvault.Visibility
+	}
 	type past struct {
 		ago     time.Duration
 		outcome mentorvault.MeetingStatus
 		agenda  string
+		notes   []note // written after the session
 	}
 	var held []*mentorvault.Meeting
 	for _, p := range []past{
-		{42 * day, mentorvault.MeetingHeld, "Getting started: what Bob wants from mentoring."},
-		{28 * day, mentorvault.MeetingHeld, "Delegation: what to hand over first."},
-		{14 * day, mentorvault.MeetingMissed, "Feedback conversations."},
-		{7 * day, mentorvault.MeetingHeld, "Preparing the planning meeting."},
+		{42 * day, mentorvault.MeetingHeld, "Getting started: what Bob wants from mentoring.", []note{
+			{"alice", "First session: we agreed to focus on delegation and on running the weekly planning meeting. Bob will try handing the release checklist to Priya.", mentorvault.VisibilityShared},
+			{"bob", "Reading list from Alice: 'The Effective Executive' chapters 1-3. Next time: how to give feedback that lands.", mentorvault.VisibilityShared},
+		}},
+		{28 * day, mentorvault.MeetingHeld, "Delegation: what to hand over first.", []note{
+			{"alice", "Bob sounded worried about the reorganisation. Ask gently next time how he is finding it; do not push.", mentorvault.VisibilityPrivate},
+		}},
+		{14 * day, mentorvault.MeetingMissed, "Feedback conversations.", []note{
+			{"bob", "Things I want to raise but am nervous about: whether I am ready to lead the platform team.", mentorvault.VisibilityPrivate},
+		}},
+		{7 * day, mentorvault.MeetingHeld, "Preparing the planning meeting.", nil},
 	} {
-		m, err := svc.ScheduleMeeting(ctx, as("alice"), relID, service.MeetingInput{StartsAt: now.Add(-p.ago), Minutes: 45, Location: "Room 3.12", Agenda: p.agenda})
+		start := morning.Add(-p.ago)
+		st.atTime(start.Add(-5 * day)) // planned five days ahead
+		m, err := svc.ScheduleMeeting(ctx, as("alice"), relID, service.MeetingInput{StartsAt: start, Minutes: 45, Location: "Room 3.12", Agenda: p.agenda})
 		if err != nil {
 			return err
 		}
+		st.atTime(start.Add(50 * time.Minute)) // just after the session
 		if p.outcome == mentorvault.MeetingHeld {
 			for _, who := range []string{"alice", "bob"} {
 				if _, err := svc.AcknowledgeReminder(ctx, as(who), relID, m.ID); err != nil {
@@ -308,11 +317,17 @@ func seedHabits(ctx context.Context, svc *service.Service, as func(string) mento
 		if _, err := svc.RecordMeetingOutcome(ctx, as("bob"), relID, m.ID, p.outcome); err != nil {
 			return err
 		}
+		for _, n := range p.notes {
+			if _, err := svc.CreateNote(ctx, as(n.who), relID, n.body, n.vis); err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := svc.CreateSessionNote(ctx, as("alice"), relID, held[len(held)-1].ID,
 		"Bob will open the planning meeting himself and hand the release checklist to Priya.", mentorvault.VisibilityShared); err != nil {
 		return err
 	}
+	st.at(0)
 	// Cancelled with less notice than the agreed 24 hours.
 	late, err := svc.ScheduleMeeting(ctx, as("bob"), relID, service.MeetingInput{StartsAt: now.Add(6 * time.Hour), Minutes: 30, Location: "https://meet.example/northwind-alice-bob"})
 	if err != nil {
@@ -410,7 +425,7 @@ func seedConcern(ctx context.Context, svc *service.Service, as func(string) ment
 // the checker has findings on it (one of bob's kept-confidential items and
 // a comparison with his peers).
 func seedThirdParty(ctx context.Context, svc *service.Service, as func(string) mentorvault.Principal, relID string) error {
-	now := time.Now().UTC()
+	now := time.Now().UTC() // the store's clock is today's again (story.at(0))
 	r, err := svc.RequestInput(ctx, as("frank"), relID, service.InputRequestInput{AskedEmail: "alice@northwind.example",
 		Purpose: "promotion to team lead", Question: "Could you tell the promotion panel how Bob has developed as a leader?",
 		Deadline: now.Add(10 * 24 * time.Hour)})
@@ -453,6 +468,53 @@ Welcome to the programme. A few things every pair agrees to:
 
 Questions? Ask the programme coordinator, or consult a mentoring supervisor in confidence.
 `
+
+const day = 24 * time.Hour
+
+// story moves the store's clock through the demo's history, so that what
+// it seeds carries the dates of a story that happened — a relationship
+// active for seven weeks, each session and its notes on their day — when
+// the store lets its clock be set (sqlstore does); otherwise everything is
+// stamped now.
+type story struct {
+	set func(func() time.Time)
+	now time.Time
+}
+
+func newStory(svc *service.Service) *story {
+	st := &story{now: time.Now().UTC().Truncate(time.Hour)}
+	if c, ok := svc.Store().(interface{ SetClock(func() time.Time) }); ok {
+		st.set = c.SetClock
+	}
+	return st
+}
+
+// at sets the clock to ago before the story's now (0: the real clock).
+func (st *story) at(ago time.Duration) {
+	if st.set == nil {
+		return
+	}
+	if ago == 0 {
+		st.set(time.Now)
+		return
+	}
+	t := st.now.Add(-ago)
+	st.set(func() time.Time { return t })
+}
+
+// atTime sets the clock to t.
+func (st *story) atTime(t time.Time) {
+	if st.set != nil {
+		st.set(func() time.Time { return t })
+	}
+}
+
+// end gives the store its real clock back.
+func (st *story) end() {
+	if st.set != nil {
+		st.set(time.Now)
+	}
+}
 
 // LoginHelp is the text that tells a person how to sign in to the demo.
 func LoginHelp(url string) string {

@@ -1364,17 +1364,18 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 		filter mentorvault.MeetingFilter
 		want   M
 	}{
-		// Upcoming: ends after now, whatever its status (m3 shows as cancelled); past: ended by now.
-		{"upcoming", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now}, M{m2, m3, m4, m5}},
-		{"past", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now}, M{m1, m6}},
-		{"upcoming page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2}, M{m2, m3}},
-		{"upcoming page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2, Before: m3.ID}, M{m4, m5}},
-		{"upcoming page 3", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2, Before: m4.ID}, M{m5}},
-		{"past page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 1}, M{m1}},
-		{"past page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 2, Before: m1.ID}, M{m6}},
+		// Upcoming: scheduled and ends after now; past: ended by now, or
+		// not scheduled any more (m3, cancelled ahead of its time, will not happen).
+		{"upcoming", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now}, M{m2, m4, m5}},
+		{"past", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now}, M{m3, m1, m6}},
+		{"upcoming page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2}, M{m2, m4}},
+		{"upcoming page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2, Before: m4.ID}, M{m5}},
+		{"upcoming page 3", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now, Limit: 2, Before: m5.ID}, nil},
+		{"past page 1", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 1}, M{m3}},
+		{"past page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Limit: 2, Before: m3.ID}, M{m1, m6}},
 		{"past end", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now, Before: m6.ID}, nil},
-		{"upcoming later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: later}, M{m3, m4, m5}},
-		{"past later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: later}, M{m2, m1, m6}},
+		{"upcoming later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: later}, M{m4, m5}},
+		{"past later", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: later}, M{m3, m2, m1, m6}},
 		{"past later page 2", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: later, Before: m2.ID, Limit: 1}, M{m1}},
 		{"all over", mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now.Add(100 * h)}, nil},
 	} {
@@ -1399,7 +1400,7 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	ok(t, err)
 	equal(t, page2, all[4:])
 
-	// Cancelling the meeting under way keeps it in the list until it would have ended, shown as cancelled.
+	// Cancelling the meeting under way moves it to the past list: it will not go on.
 	upd := *m2
 	ok(t, upd.Cancel(f.mentee.ID, 24, now))
 	ok(t, tx.UpdateMeeting(ctx, &upd))
@@ -1411,7 +1412,10 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	}
 	list, err := tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now})
 	ok(t, err)
-	equal(t, list, M{&upd, m3, m4, m5})
+	equal(t, list, M{m4, m5})
+	list, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Now: now})
+	ok(t, err)
+	equal(t, list, M{m3, &upd, m1, m6})
 
 	// Rescheduling changes the end too.
 	upd4 := *m4
@@ -1423,7 +1427,7 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	equal(t, got, &upd4)
 	list, err = tx.FindMeetings(ctx, mentorvault.MeetingFilter{RelationshipID: f.rel.ID, Upcoming: true, Now: now})
 	ok(t, err)
-	equal(t, list, M{&upd, m3, m5})
+	equal(t, list, M{m5})
 
 	missing := upd4
 	missing.ID = mentorvault.NewID()

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/tink-crypto/tink-go/v2/aead"
@@ -149,13 +151,20 @@ func dataKeyAD(relationshipID string) []byte {
 // one master key. It caches unwrapped keysets so that the hot path costs one
 // AES-GCM operation. It is safe for concurrent use.
 type Keyring struct {
-	master tink.AEAD
+	master atomic.Pointer[masterRef]
+
+	// reload, when set, reads the master key again (SetReload).
+	reloadMu   sync.Mutex
+	reload     func() (tink.AEAD, error)
+	reloadedAt time.Time
 
 	mu    sync.RWMutex
 	size  int
 	cache map[[32]byte]*cached
 	order [][32]byte // FIFO of cache keys, for eviction
 }
+
+type masterRef struct{ aead tink.AEAD }
 
 type cached struct {
 	relationshipID string
@@ -164,7 +173,52 @@ type cached struct {
 
 // NewKeyring returns a Keyring whose data keysets are wrapped by master.
 func NewKeyring(master tink.AEAD) *Keyring {
-	return &Keyring{master: master, size: DefaultCacheSize, cache: make(map[[32]byte]*cached)}
+	k := &Keyring{size: DefaultCacheSize, cache: make(map[[32]byte]*cached)}
+	k.master.Store(&masterRef{master})
+	return k
+}
+
+// SetMaster replaces the master key, e.g. after `mentorvault keys rotate`
+// added a version to the key file: keys are wrapped by its primary version
+// from now on and unwrapped by any of its versions.
+func (k *Keyring) SetMaster(master tink.AEAD) { k.master.Store(&masterRef{master}) }
+
+// SetReload gives the Keyring a way to read the master key again. When a
+// data key does not unwrap — it may have been rewrapped by a newer version
+// this process has not read yet — the Keyring reloads (at most once a
+// second) and tries once more.
+func (k *Keyring) SetReload(reload func() (tink.AEAD, error)) {
+	k.reloadMu.Lock()
+	k.reload = reload
+	k.reloadMu.Unlock()
+}
+
+// tryReload reads the master key again if a reload is set and none ran in
+// the last second; it reports whether the master key was replaced.
+func (k *Keyring) tryReload() bool {
+	k.reloadMu.Lock()
+	defer k.reloadMu.Unlock()
+	if k.reload == nil || time.Since(k.reloadedAt) < time.Second {
+		return false
+	}
+	k.reloadedAt = time.Now()
+	m, err := k.reload()
+	if err != nil {
+		return false
+	}
+	k.SetMaster(m)
+	return true
+}
+
+// Rewrap unwraps a relationship's data keyset with whichever master key
+// version wrapped it and wraps it again with the primary version. The data
+// keyset itself is unchanged, so everything it sealed still opens.
+func (k *Keyring) Rewrap(relationshipID string, wrapped []byte) ([]byte, error) {
+	h, err := k.unwrapHandle(relationshipID, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	return k.wrap(relationshipID, h)
 }
 
 // NewDataKey makes a new AES256-GCM data keyset for a relationship and
@@ -250,7 +304,7 @@ func (k *Keyring) Forget(wrapped []byte) {
 
 func (k *Keyring) wrap(relationshipID string, h *keyset.Handle) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), k.master, dataKeyAD(relationshipID)); err != nil {
+	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), k.master.Load().aead, dataKeyAD(relationshipID)); err != nil {
 		return nil, fmt.Errorf("seal: wrap data keyset: %w", err)
 	}
 	wrapped := buf.Bytes()
@@ -269,7 +323,13 @@ func (k *Keyring) unwrapHandle(relationshipID string, wrapped []byte) (*keyset.H
 	}
 	// Tink's error text names no key material, but it adds nothing an
 	// operator can act on either, so the sentinel stands alone.
-	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), k.master, dataKeyAD(relationshipID))
+	read := func() (*keyset.Handle, error) {
+		return keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), k.master.Load().aead, dataKeyAD(relationshipID))
+	}
+	h, err := read()
+	if err != nil && k.tryReload() {
+		h, err = read()
+	}
 	if err != nil {
 		return nil, ErrUnwrap
 	}

@@ -204,6 +204,30 @@ type DataKeyStore interface {
 	UpgradeStepDone(ctx context.Context, name string) (bool, error)
 	// DestroyDataKey erases the wrapped keyset (crypto-shredding).
 	DestroyDataKey(ctx context.Context, relationshipID string, at time.Time) error
+	// FindWrappedKeys lists the live keys of one kind that the master key
+	// wrapped, by ID after the cursor after, at most limit (500 when 0).
+	FindWrappedKeys(ctx context.Context, kind WrappedKeyKind, after string, limit int) ([]WrappedKey, error)
+	// RewrapKey replaces a live wrapped key by its rewrapped bytes if it is
+	// still old; false if it changed or was destroyed meanwhile.
+	RewrapKey(ctx context.Context, kind WrappedKeyKind, id string, old, rewrapped []byte, at time.Time) (bool, error)
+}
+
+// WrappedKeyKind names where a key wrapped by the master key is kept.
+type WrappedKeyKind string
+
+const (
+	// WrappedDataKey is a relationship's data keyset.
+	WrappedDataKey WrappedKeyKind = "relationship"
+	// WrappedOutboxKey is the key of a queued message's sealed link.
+	WrappedOutboxKey WrappedKeyKind = "outbox"
+)
+
+// WrappedKey is one key wrapped by the master key: ID is the relationship's
+// or the queued message's.
+type WrappedKey struct {
+	Kind    WrappedKeyKind
+	ID      string
+	Wrapped []byte
 }
 
 // NoteStore stores sealed notes.

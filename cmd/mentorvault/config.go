@@ -16,6 +16,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore"
+	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
 // storeConfig are the flags every command that opens the database shares.
@@ -85,6 +86,7 @@ func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 type app struct {
 	db      *sqlstore.DB
 	svc     *service.Service
+	keys    *seal.Keyring
 	created bool // the master key was created now
 }
 
@@ -118,7 +120,11 @@ func openApp(ctx context.Context, c storeConfig, getenv func(string) string, log
 	if getenv("MENTORVAULT_INSECURE_FAST_HASHES") == "1" {
 		opts.PasswordParams = auth.TestParams
 	}
-	svc, err := service.New(db, authz, seal.NewKeyring(master), opts)
+	keys := seal.NewKeyring(master)
+	// A key rewrapped by a newer master key version (mentorvault keys
+	// rotate, run while this process is up) is opened by reading the file again.
+	keys.SetReload(func() (tink.AEAD, error) { return seal.LoadMasterKey(c.keyPath()) })
+	svc, err := service.New(db, authz, keys, opts)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -133,7 +139,7 @@ func openApp(ctx context.Context, c storeConfig, getenv func(string) string, log
 			return nil, fmt.Errorf("the database already holds data but the master key %s is missing; restore it from your backup (or set --master-key-file)", c.keyPath())
 		}
 	}
-	return &app{db: db, svc: svc, created: created}, nil
+	return &app{db: db, svc: svc, keys: keys, created: created}, nil
 }
 
 func masterKeyMessage(c storeConfig) string {

@@ -38,6 +38,7 @@ Usage:
   mentorvault programme list|create|staff|enrolments --as EMAIL [flags]
   mentorvault migrate [--data DIR | --database-url URL]
   mentorvault audit verify [--data DIR | --database-url URL]
+  mentorvault keys list|rotate|rewrap|retire VERSION [--data DIR | --database-url URL]
   mentorvault version
 
 Run "mentorvault COMMAND --help" for a command's flags. Every flag can also be
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
 		}
 		return subcommandHelp("audit", auditUsage, rest, stdout, stderr)
+	case "keys":
+		return cmdKeys(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		return cmdVersion(stdout)
 	case "help", "-h", "--help":

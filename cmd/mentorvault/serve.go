@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/mentorvault/mentorvault/internal/audit"
 	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mail"
+	"github.com/mentorvault/mentorvault/internal/seal"
 	"github.com/mentorvault/mentorvault/internal/server"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore"
@@ -143,8 +145,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	var wg sync.WaitGroup
 	cpCtx, stopCP := context.WithCancel(context.Background())
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); cp.loop(cpCtx, 10*time.Second) }()
+	go func() { defer wg.Done(); watchMasterKey(cpCtx, c.keyPath(), a.keys, log, 30*time.Second) }()
 	go func() { defer wg.Done(); runJobs(cpCtx, a.svc, sender, log, jobEvery) }()
 
 	select {
@@ -280,4 +283,40 @@ func chainHead(ctx context.Context, s mentorvault.Store) (mentorvault.AuditHead,
 		return mentorvault.AuditHead{}, err
 	}
 	return mentorvault.AuditHead{Seq: evs[0].Seq, Hash: evs[0].Hash}, nil
+}
+
+// watchMasterKey reads the master key file again whenever it changes (a
+// `mentorvault keys rotate` or `retire`), checked every interval, so that
+// new data keys are wrapped by the newest version and a retired version is
+// dropped from memory too.
+func watchMasterKey(ctx context.Context, path string, keys *seal.Keyring, log *slog.Logger, every time.Duration) {
+	stamp := func() (time.Time, int64) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}, -1
+		}
+		return fi.ModTime(), fi.Size()
+	}
+	mod, size := stamp()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		m, n := stamp()
+		if n < 0 || (m.Equal(mod) && n == size) {
+			continue
+		}
+		master, err := seal.LoadMasterKey(path)
+		if err != nil {
+			log.Error("the master key file changed but cannot be read; keeping the key in memory", "err", err)
+			continue
+		}
+		keys.SetMaster(master)
+		mod, size = m, n
+		log.Info("master key reloaded")
+	}
 }

@@ -26,6 +26,7 @@ type Env struct {
 	// Proposed is ivan's proposal to judy.
 	Rel, Proposed *mentorvault.Relationship
 	Keys          *seal.Keyring
+	MasterKeyFile string // the master key file Keys was loaded from
 	// Txs counts the transactions the service begins (it is the service's
 	// store, wrapping DB), for tests that bound what a page costs.
 	Txs *sqlstoretest.CountingStore
@@ -48,7 +49,8 @@ func NewWithLogger(tb testing.TB, db *sqlstore.DB, log *slog.Logger) *Env {
 func NewWithOptions(tb testing.TB, db *sqlstore.DB, opts service.Options) *Env {
 	tb.Helper()
 	ctx := context.Background()
-	master, _, err := seal.LoadOrCreateMasterKey(tb.TempDir() + "/master.key")
+	keyFile := tb.TempDir() + "/master.key"
+	master, _, err := seal.LoadOrCreateMasterKey(keyFile)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func NewWithOptions(tb testing.TB, db *sqlstore.DB, opts service.Options) *Env {
 	if _, err := demo.Seed(ctx, svc); err != nil {
 		tb.Fatalf("seed demo: %v", err)
 	}
-	e := &Env{DB: db, Svc: svc, Users: map[string]*mentorvault.User{}, Keys: keys, Txs: txs}
+	e := &Env{DB: db, Svc: svc, Users: map[string]*mentorvault.User{}, Keys: keys, MasterKeyFile: keyFile, Txs: txs}
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		tb.Fatal(err)

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -230,4 +232,71 @@ func (tx *Tx) DestroyDataKey(ctx context.Context, relationshipID string, at time
 	return tx.execOne(ctx, "destroy data key", "data key",
 		`UPDATE data_keys SET wrapped = NULL, destroyed_at = COALESCE(destroyed_at, ?), updated_at = ? WHERE relationship_id = ?`,
 		t, t, relationshipID)
+}
+
+// wrappedKeyTables says where each kind of wrapped key lives: its table,
+// ID column and key column, and what makes a row's key live.
+var wrappedKeyTables = map[mentorvault.WrappedKeyKind]struct{ table, id, key, live string }{
+	mentorvault.WrappedDataKey:   {"data_keys", "relationship_id", "wrapped", "destroyed_at IS NULL AND wrapped IS NOT NULL"},
+	mentorvault.WrappedOutboxKey: {"outbox", "id", "secret_key", "secret_key IS NOT NULL"},
+}
+
+// FindWrappedKeys lists live wrapped keys of one kind by ID after the cursor.
+func (tx *Tx) FindWrappedKeys(ctx context.Context, kind mentorvault.WrappedKeyKind, after string, limit int) ([]mentorvault.WrappedKey, error) {
+	t, ok := wrappedKeyTables[kind]
+	if !ok {
+		return nil, mentorvault.Errorf(mentorvault.EINVALID, "no such kind of wrapped key: %q", kind)
+	}
+	rows, err := tx.query(ctx, `SELECT `+t.id+`, `+t.key+` FROM `+t.table+` WHERE `+t.live+` AND `+t.id+` > ? ORDER BY `+t.id+` LIMIT ?`,
+		after, clampLimit(limit, 500, 500))
+	return collect(rows, err, "find wrapped keys", func(r *sql.Rows) (mentorvault.WrappedKey, error) {
+		k := mentorvault.WrappedKey{Kind: kind}
+		err := r.Scan(&k.ID, bytesCol{&k.Wrapped})
+		return k, err
+	})
+}
+
+// RewrapKey swaps a live wrapped key for its rewrapping, only if it is
+// still the one read (a rotation of the data key meanwhile wins).
+func (tx *Tx) RewrapKey(ctx context.Context, kind mentorvault.WrappedKeyKind, id string, old, rewrapped []byte, at time.Time) (bool, error) {
+	t, ok := wrappedKeyTables[kind]
+	if !ok {
+		return false, mentorvault.Errorf(mentorvault.EINVALID, "no such kind of wrapped key: %q", kind)
+	}
+	q := `UPDATE ` + t.table + ` SET ` + t.key + ` = ?`
+	args := []any{rewrapped}
+	if kind == mentorvault.WrappedDataKey {
+		q += `, updated_at = ?`
+		args = append(args, tx.d.timeArg(at))
+	}
+	q += ` WHERE ` + t.id + ` = ? AND ` + t.key + ` = ? AND ` + t.live
+	args = append(args, id, old)
+	res, err := tx.write(ctx, q, args...)
+	if err != nil {
+		return false, mapError("rewrap key", "key", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapError("rewrap key", "key", err)
+}
+
+// Scrub leaves no copy of a destroyed key in the database's files: on
+// SQLite (secure_delete overwrote the row in its page) the write-ahead log,
+// which may still hold the page as it was, is checkpointed and truncated;
+// on PostgreSQL the key table is vacuumed, so its dead row versions go.
+// Call it after the transaction that destroyed a key has committed.
+func (db *DB) Scrub(ctx context.Context) error {
+	if db.d.name == "postgres" {
+		if _, err := db.db.ExecContext(ctx, `VACUUM data_keys`); err != nil {
+			return fmt.Errorf("sqlstore: scrub: %w", err)
+		}
+		return nil
+	}
+	var busy, frames, done int
+	if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err != nil {
+		return fmt.Errorf("sqlstore: scrub: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("sqlstore: scrub: readers kept the write-ahead log from being truncated; SQLite's next checkpoint does it")
+	}
+	return nil
 }

@@ -622,6 +622,51 @@ func testDataKeys(t *testing.T, db *sqlstore.DB) {
 	if n != 1 {
 		t.Fatalf("destroyed data key row: %d rows with wrapped NULL", n)
 	}
+	ok(t, db.Scrub(ctx))
+
+	// Wrapped keys for rewrapping: live ones only, by ID, in pages; a
+	// rewrap applies only to the bytes it read.
+	tx = begin(t, db)
+	r2 := otherRel(t, tx, f, f.manager.ID, f.other.ID, "")
+	r3 := otherRel(t, tx, f, f.mentor.ID, f.other.ID, "")
+	ok(t, tx.CreateDataKey(ctx, r2.ID, []byte("w2"), t0))
+	ok(t, tx.CreateDataKey(ctx, r3.ID, []byte("w3"), t0))
+	ids := []string{r2.ID, r3.ID}
+	slices.Sort(ids)
+	keys, err := tx.FindWrappedKeys(ctx, mentorvault.WrappedDataKey, "", 0)
+	ok(t, err)
+	if len(keys) != 2 || keys[0].ID != ids[0] || keys[1].ID != ids[1] {
+		t.Fatalf("wrapped keys = %+v, want the two live ones in ID order %v", keys, ids)
+	}
+	page, err := tx.FindWrappedKeys(ctx, mentorvault.WrappedDataKey, ids[0], 1)
+	ok(t, err)
+	if len(page) != 1 || page[0].ID != ids[1] {
+		t.Fatalf("second page = %+v", page)
+	}
+	done, err := tx.RewrapKey(ctx, mentorvault.WrappedDataKey, r2.ID, []byte("stale"), []byte("new"), t0)
+	ok(t, err)
+	if done {
+		t.Fatal("rewrapped a key that had changed since it was read")
+	}
+	done, err = tx.RewrapKey(ctx, mentorvault.WrappedDataKey, r2.ID, []byte("w2"), []byte("new"), t0)
+	ok(t, err)
+	got, _ = tx.FindDataKey(ctx, r2.ID)
+	if !done || string(got) != "new" {
+		t.Fatalf("rewrap = %v, key now %q", done, got)
+	}
+	done, err = tx.RewrapKey(ctx, mentorvault.WrappedDataKey, f.rel.ID, nil, []byte("resurrect"), t0)
+	ok(t, err)
+	if done {
+		t.Fatal("rewrapped a destroyed key")
+	}
+	_, err = tx.FindWrappedKeys(ctx, "nosuch", "", 0)
+	wantCode(t, err, mentorvault.EINVALID)
+	none, err := tx.FindWrappedKeys(ctx, mentorvault.WrappedOutboxKey, "", 0)
+	ok(t, err)
+	if len(none) != 0 {
+		t.Fatalf("outbox keys in an empty outbox: %+v", none)
+	}
+	commit(t, tx)
 }
 
 func testNotes(t *testing.T, db *sqlstore.DB) {

@@ -116,6 +116,8 @@ var authzAllowlist = map[string]string{
 	"Service.BindLegacyParties":        "upgrade step run by serve at start-up, before it listens",
 	"Service.SealLeftovers":            "start-up data step ('serve' before it listens): seals pre-0008 plain fields in place, audited as a system write",
 	"Service.Orgs":                     "operator CLI (user add, config check, demo): lists organisations, no content",
+	"Service.MasterKeyUse":             "operator CLI (keys list, retire): counts wrapped keys by master key version, opens nothing",
+	"Service.RewrapKeys":               "operator CLI (keys rotate, rewrap): rewraps data keys under a new master key version, opens no content",
 	// mentorvault people … --as EMAIL: only turns the email into that
 	// person's principal; every people call it is passed to decides (Cedar:
 	// org admins only) and audits as that person, via=cli.

@@ -48,8 +48,7 @@ func exportName(rv *service.RelationshipView, v *service.VersionView, ext string
 func writeExport(w http.ResponseWriter, format string, v *service.VersionView, rv *service.RelationshipView) error {
 	text := v.Text.Reveal()
 	var b bytes.Buffer
-	state := map[mentorvault.AgreementState]string{mentorvault.AgreementDraft: "draft (not in force)",
-		mentorvault.AgreementInForce: "in force", mentorvault.AgreementSuperseded: "superseded by a later version"}[v.State]
+	state := agreementStates[v.State]
 	if format == "markdown" {
 		b.WriteString(text)
 		fmt.Fprintf(&b, "\n---\n\n## Signatures\n\nStatus: %s. SHA-256 of the text above (up to the line before \"---\"): `%x`\n\n", state, v.Hash)
@@ -61,6 +60,25 @@ func writeExport(w http.ResponseWriter, format string, v *service.VersionView, r
 		_, err := w.Write(b.Bytes())
 		return err
 	}
+	pdfBytes, err := agreementPDF(v, rv)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(rv, v, "pdf")+`"`)
+	_, err = w.Write(pdfBytes)
+	return err
+}
+
+// agreementStates words a version's state in the exports.
+var agreementStates = map[mentorvault.AgreementState]string{mentorvault.AgreementDraft: "draft (not in force)",
+	mentorvault.AgreementInForce: "in force", mentorvault.AgreementSuperseded: "superseded by a later version"}
+
+// agreementPDF sets a version and its signatures as a PDF.
+func agreementPDF(v *service.VersionView, rv *service.RelationshipView) ([]byte, error) {
+	text := v.Text.Reveal()
+	state := agreementStates[v.State]
+	var b bytes.Buffer
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(fmt.Sprintf("Confidentiality agreement, version %d", v.Number), true)
 	pdf.SetCreator("mentorvault", true)
@@ -104,10 +122,7 @@ func writeExport(w http.ResponseWriter, format string, v *service.VersionView, r
 		pdf.MultiCell(0, 5, l, "", "L", false)
 	}
 	if err := pdf.Output(&b); err != nil {
-		return mentorvault.Internal(err)
+		return nil, mentorvault.Internal(err)
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(rv, v, "pdf")+`"`)
-	_, err := w.Write(b.Bytes())
-	return err
+	return b.Bytes(), nil
 }

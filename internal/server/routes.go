@@ -45,6 +45,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/diff", a.Diff},
 		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/comments", a.Comment},
 		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/export", a.Export},
+		{"GET", "/api/v1/relationships/{id}/export", a.RelationshipExport},
 		{"GET", "/api/v1/relationships/{id}/reviews", a.Reviews},
 		{"POST", "/api/v1/relationships/{id}/reviews", a.RecordReview},
 		{"GET", "/api/v1/agreement-presets", a.Presets},

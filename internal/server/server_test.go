@@ -96,7 +96,7 @@ func openAPIRouter(t testing.TB, base string) routers.Router {
 
 func init() {
 	// Non-JSON documents the API serves: checked for status and content type only.
-	for _, ct := range []string{"text/calendar", "text/markdown", "application/pdf"} {
+	for _, ct := range []string{"text/calendar", "text/markdown", "application/pdf", "application/zip"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }

@@ -247,7 +247,7 @@ var actionWords = map[string]string{
 	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
 	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
 	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",
-	"agreement.export": "downloaded the agreement", "agreement.status": "looked at the agreement's status",
+	"agreement.export": "downloaded the agreement", "relationship.export": "downloaded everything they may read of the relationship", "agreement.status": "looked at the agreement's status",
 	"review.read": "opened the reviews", "review.record": "recorded a review of expectations",
 	"meeting.schedule": "scheduled a meeting", "meeting.list": "listed the meetings", "meeting.read": "opened a meeting",
 	"meeting.reschedule": "rescheduled a meeting", "meeting.cancel": "cancelled a meeting", "meeting.outcome": "recorded a meeting's outcome",

@@ -47,8 +47,8 @@ func TestRelationshipExport(t *testing.T) {
 		files := unzip(t, r.body)
 		content, page := files["content.json"], string(files["index.html"])
 		var doc struct {
-			Format string
-			Notes  []struct{ Body, Visibility string }
+			Format    string
+			Notes     []struct{ Body, Visibility string }
 			Agreement struct {
 				Versions []struct{ Text string }
 			}

@@ -347,4 +347,7 @@ const (
 	// soon, reviews due, commitments due); one recurring job, so that no
 	// page view computes them.
 	JobReminders = "maintenance.reminders"
+	// JobRetention warns of and carries out the erasure of ended
+	// relationships' content; one recurring job.
+	JobRetention = "maintenance.retention"
 )

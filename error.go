@@ -12,6 +12,7 @@ const (
 	EFORBIDDEN       = "forbidden"
 	ENOTFOUND        = "not_found"
 	ECONFLICT        = "conflict"
+	EGONE            = "gone" // the relationship's content was erased at the end of its retention
 	ETOOMANY         = "too_many_requests"
 	EINTERNAL        = "internal"
 )

@@ -117,13 +117,18 @@ const (
 	NotifyAgreementSign     = "agreement.to_sign"
 	NotifyAgreementSigned   = "agreement.signed" // signed by both: in force
 
-	NotifyRelationshipProposed  = "relationship.proposed"
-	NotifyRelationshipAccepted  = "relationship.accepted"
-	NotifyRelationshipDeclined  = "relationship.declined"
-	NotifyRelationshipWithdrawn = "relationship.withdrawn"
-	NotifyRelationshipPaused    = "relationship.paused"
-	NotifyRelationshipResumed   = "relationship.resumed"
-	NotifyRelationshipClosed    = "relationship.closed"
+	NotifyRelationshipProposed     = "relationship.proposed"
+	NotifyRelationshipAccepted     = "relationship.accepted"
+	NotifyRelationshipDeclined     = "relationship.declined"
+	NotifyRelationshipWithdrawn    = "relationship.withdrawn"
+	NotifyRelationshipPaused       = "relationship.paused"
+	NotifyRelationshipResumed      = "relationship.resumed"
+	NotifyRelationshipClosed       = "relationship.closed"
+	NotifyRelationshipEnded        = "relationship.ended" // by the programme
+	NotifyEraseWarning             = "relationship.erase_warning"
+	NotifyRelationshipErased       = "relationship.erased"
+	NotifyRelationshipHold         = "relationship.hold"
+	NotifyRelationshipHoldReleased = "relationship.hold_released"
 )
 
 // Notification is an in-app message to one user. Its text never carries

@@ -79,6 +79,83 @@ type Relationship struct {
 	UpdatedAt      time.Time
 	StartedAt      *time.Time // first became active
 	EndedAt        *time.Time // closed, declined or withdrawn
+
+	// Ending and retention (DESIGN.md §2.7).
+	ClosedByID       string     // who closed it: a party, or the coordinator who ended it for the programme
+	EndedByProgramme bool       // a coordinator ended it, not one of the pair
+	EraseAt          *time.Time // closed: when its content is erased (its data key destroyed)
+	EraseWarned      int        // the last erasure warning sent, in days before EraseAt: 0 (none yet), 30 or 7
+	ErasedAt         *time.Time // when its data key was destroyed
+	Hold             *LegalHold // an org admin's legal hold: erasure waits while it stands
+}
+
+// LegalHold suspends a relationship's erasure. It is never secret: both
+// parties see it, its reason and who placed it.
+type LegalHold struct {
+	Reason string
+	ByID   string
+	At     time.Time
+}
+
+// MaxHoldReasonBytes bounds a legal hold's reason.
+const MaxHoldReasonBytes = 1000
+
+// EraseWarnings are the days before erasure on which both parties are warned.
+var EraseWarnings = []int{30, 7}
+
+// Close records that actorID closed the relationship at now. byProgramme
+// says a coordinator ended it, which the lifecycle table does not offer
+// (Apply checks a party's close): the caller has decided that the
+// coordinator may. Returns ECONFLICT unless it is accepted, agreeing,
+// active or paused (or, for the programme, proposed).
+func (r *Relationship) Close(actorID string, byProgramme bool, now time.Time) error {
+	if byProgramme {
+		switch r.Status {
+		case StatusProposed, StatusAccepted, StatusAgreeing, StatusActive, StatusPaused:
+		default:
+			return Errorf(ECONFLICT, "cannot end a relationship that is %s", r.Status)
+		}
+		r.Status, r.UpdatedAt = StatusClosed, now
+		t := now
+		r.EndedAt = &t
+	} else if err := r.Apply(ActClose, actorID, now); err != nil {
+		return err
+	}
+	r.ClosedByID, r.EndedByProgramme = actorID, byProgramme
+	return nil
+}
+
+// ScheduleErasure sets the date an ended relationship's content is erased.
+// Warnings whose day is already past at now are not sent (the page that
+// ends it shows the date), nor any for a relationship that never started.
+func (r *Relationship) ScheduleErasure(erase, now time.Time) {
+	r.EraseAt, r.EraseWarned = &erase, 0
+	for _, d := range EraseWarnings {
+		if r.StartedAt == nil || !erase.AddDate(0, 0, -d).After(now) {
+			r.EraseWarned = d
+		}
+	}
+}
+
+// EraseWarningDue returns the warning (days before erasure) due at now
+// that has not been sent, or 0.
+func (r *Relationship) EraseWarningDue(now time.Time) int {
+	if r.EndedAt == nil || r.EraseAt == nil || r.ErasedAt != nil || r.Hold != nil {
+		return 0
+	}
+	due := 0
+	for _, d := range EraseWarnings {
+		if (r.EraseWarned == 0 || d < r.EraseWarned) && !r.EraseAt.AddDate(0, 0, -d).After(now) {
+			due = d
+		}
+	}
+	return due
+}
+
+// EraseDue reports whether the relationship's content is to be erased at
+// now: ended, its date reached, no legal hold, not erased yet.
+func (r *Relationship) EraseDue(now time.Time) bool {
+	return r.EndedAt != nil && r.EraseAt != nil && !r.EraseAt.After(now) && r.ErasedAt == nil && r.Hold == nil
 }
 
 // Formal reports whether the relationship belongs to a programme.

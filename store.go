@@ -175,8 +175,13 @@ type RelationshipStore interface {
 	// with another on the same relationship, on any instance.
 	LockRelationshipByID(ctx context.Context, id string) (*Relationship, error)
 	FindRelationships(ctx context.Context, f RelationshipFilter) ([]*Relationship, error)
-	// UpdateRelationship stores the status, agreement times, start/end and UpdatedAt.
+	// UpdateRelationship stores the status, agreement times, start/end,
+	// who ended it, its erasure schedule and legal hold, and UpdatedAt.
 	UpdateRelationship(ctx context.Context, r *Relationship) error
+	// FindRetentionDue lists, at most limit, the ended relationships the
+	// retention job has work on at now: without an erasure date yet, or
+	// (unless held) due for erasure or for their next warning.
+	FindRetentionDue(ctx context.Context, now time.Time, limit int) ([]*Relationship, error)
 }
 
 // DataKeyStore stores relationships' wrapped data keysets and destroys them.

@@ -37,6 +37,8 @@ func Status(code string) int {
 		return http.StatusNotFound
 	case mentorvault.ECONFLICT:
 		return http.StatusConflict
+	case mentorvault.EGONE:
+		return http.StatusGone
 	case mentorvault.ETOOMANY:
 		return http.StatusTooManyRequests
 	case CodeUnsupportedMedia:

@@ -61,7 +61,7 @@ func (a *Authorizer) Allow(s Subject, r Resource, acts ...Action) (Allowed, erro
 // what a relationship's page may offer its viewer.
 var RelationshipActions = []Action{
 	ViewRelationship, AcceptRelationship, DeclineRelationship, WithdrawRelationship,
-	PauseRelationship, ResumeRelationship, CloseRelationship,
+	PauseRelationship, ResumeRelationship, CloseRelationship, EndRelationship, HoldRelationship,
 	AgreementStatus, ReadAgreement, EditAgreement, SignAgreement, CommentAgreement, ExportAgreement,
 	RecordReview, ReadReviews,
 	CreateNote, ListNotes, ReadAudit,

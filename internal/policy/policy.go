@@ -35,6 +35,8 @@ const (
 	PauseRelationship      Action = "relationship.pause"    // Relationship; parties only
 	ResumeRelationship     Action = "relationship.resume"   // Relationship; parties only
 	CloseRelationship      Action = "relationship.close"    // Relationship; parties only
+	EndRelationship        Action = "relationship.end"      // Relationship; its programme's coordinators ("ended by the programme")
+	HoldRelationship       Action = "relationship.hold"     // Relationship; its organisation's admins (place and release a legal hold)
 	AgreementStatus        Action = "agreement.status"      // Relationship; parties and the programme's coordinators, every status
 	ReadAgreement          Action = "agreement.read"        // Relationship; parties, not proposed/declined/withdrawn
 	EditAgreement          Action = "agreement.edit"        // Relationship; parties, accepted/agreeing/active/paused
@@ -112,7 +114,7 @@ const (
 var Actions = []Action{
 	ViewDirectory, ProposeRelationship,
 	ViewRelationship, AcceptRelationship, DeclineRelationship, WithdrawRelationship,
-	PauseRelationship, ResumeRelationship, CloseRelationship,
+	PauseRelationship, ResumeRelationship, CloseRelationship, EndRelationship, HoldRelationship,
 	AgreementStatus, ReadAgreement, EditAgreement, SignAgreement, CommentAgreement, ExportAgreement,
 	RecordReview, ReadReviews,
 	CreateNote, ListNotes, ReadNote, UpdateNote, DeleteNote, ReadAudit,
@@ -189,6 +191,17 @@ var actionGroups = map[Action][]string{
 	WriteStatement:       {"content"},
 	DecideStatement:      {"content"},
 	ActThreeWay:          {"content"},
+}
+
+// IsContent reports whether act reads or writes a relationship's content
+// (the Cedar group "content").
+func IsContent(act Action) bool {
+	for _, g := range actionGroups[act] {
+		if g == "content" {
+			return true
+		}
+	}
+	return false
 }
 
 // Subject is the principal as policy sees it. A zero UserID is anonymous.

@@ -330,8 +330,9 @@ func lockRecord[T any](ctx context.Context, tx mentorvault.Tx, id, what string, 
 // those (errors.Is(err, errErased)); any other failure is an error.
 var errErased = errors.New("data key destroyed")
 
-// dataKey returns the relationship's data key. A destroyed key is a conflict
-// wrapping errErased.
+// dataKey returns the relationship's data key. A destroyed key is EGONE
+// wrapping errErased, with the date the content was erased when the
+// retention job erased it.
 //
 // The key opens only while its party binding does: a relationship whose
 // organisation, programme, mentor or mentee was changed outside mentorvault
@@ -339,7 +340,7 @@ var errErased = errors.New("data key destroyed")
 func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) ([]byte, error) {
 	k, err := tx.FindBoundDataKey(ctx, relID)
 	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
-		return nil, &mentorvault.Error{Code: mentorvault.ECONFLICT, Message: "this relationship's content has been erased", Err: errErased}
+		return nil, erasedError(ctx, tx, relID)
 	}
 	if err != nil {
 		return nil, err
@@ -348,6 +349,16 @@ func (s *Service) dataKey(ctx context.Context, tx mentorvault.Tx, relID string) 
 		return nil, err
 	}
 	return k.Wrapped, nil
+}
+
+// erasedError is the answer to reading the content of a relationship whose
+// data key is gone: 410, saying when it was erased where that is known.
+func erasedError(ctx context.Context, tx mentorvault.Tx, relID string) error {
+	msg := "This relationship's content has been erased."
+	if rel, err := tx.FindRelationshipByID(ctx, relID); err == nil && rel.ErasedAt != nil {
+		msg = "This relationship's content was erased on " + rel.ErasedAt.UTC().Format("2 January 2006") + ", at the end of its retention period."
+	}
+	return &mentorvault.Error{Code: mentorvault.EGONE, Message: msg, Err: errErased}
 }
 
 func meetingTarget(rel *mentorvault.Relationship, id string) target {
@@ -390,6 +401,11 @@ func (s *Service) openRel(ctx context.Context, tx mentorvault.Tx, p mentorvault.
 			err = refuse(a, rel, err)
 		}
 		return a, nil, err
+	}
+	if rel.ErasedAt != nil && policy.IsContent(act) && act != policy.ReadAudit {
+		// Erased: every content call answers 410, also one that would
+		// have opened nothing (an empty list). The access log stays.
+		return a, nil, erasedError(ctx, tx, rel.ID)
 	}
 	return a, rel, nil
 }

@@ -14,7 +14,7 @@ import (
 // then read through the calls the export is made of, each decided and
 // audited as usual, so the export never holds more than those would show
 // (never the other party's private notes). Returns EUNAUTHENTICATED,
-// ENOTFOUND, EFORBIDDEN, or a conflict once the content is erased.
+// ENOTFOUND, EFORBIDDEN, or EGONE once the content is erased.
 func (s *Service) StartExport(ctx context.Context, p mentorvault.Principal, relID string) (*RelationshipView, error) {
 	var rv *RelationshipView
 	err := s.relOp(ctx, p, policy.ExportAgreement, relID, agreementRefusal(policy.ExportAgreement), func(o *op) (event, error) {

@@ -30,9 +30,10 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 	var (
 		job    *mentorvault.Job
 		jobErr error
+		erased int
 	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		job, jobErr = nil, nil // inTx may run this again: start afresh
+		job, jobErr, erased = nil, nil, 0 // inTx may run this again: start afresh
 		j, err := tx.ClaimDueJob(ctx, tx.Now())
 		if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
 			return nil
@@ -63,6 +64,16 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 				return err
 			}
 			jobErr = s.runReminders(ctx, tx)
+		case mentorvault.JobRetention:
+			var more bool
+			if erased, more, jobErr = s.runRetention(ctx, tx); jobErr != nil {
+				return jobErr
+			}
+			next := tx.Now().Add(RetentionEvery)
+			if more {
+				next = tx.Now()
+			}
+			return tx.RescheduleJob(ctx, j.ID, next)
 		case mentorvault.JobPasswordReset:
 			if err := tx.CompleteJob(ctx, j.ID, tx.Now()); err != nil {
 				return err
@@ -80,6 +91,11 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 	})
 	if job == nil {
 		return false, err
+	}
+	if err == nil && erased > 0 {
+		// The destroyed keys are committed: leave no copy of them behind in
+		// the write-ahead log or dead rows.
+		s.scrub(ctx)
 	}
 	if jobErr != nil {
 		// The effect rolled back with its transaction; record the failure and retry later.

@@ -54,6 +54,11 @@ var MailKinds = []MailKind{
 	{mentorvault.NotifyRelationshipPaused, "Your relationship is paused", false},
 	{mentorvault.NotifyRelationshipResumed, "Your relationship resumes", false},
 	{mentorvault.NotifyRelationshipClosed, "Your relationship is closed", false},
+	{mentorvault.NotifyRelationshipEnded, "Your relationship is ended by the programme", false},
+	{mentorvault.NotifyEraseWarning, "A closed relationship will be erased soon", false},
+	{mentorvault.NotifyRelationshipErased, "A closed relationship is erased", false},
+	{mentorvault.NotifyRelationshipHold, "A legal hold is placed on your relationship", true},
+	{mentorvault.NotifyRelationshipHoldReleased, "A legal hold on your relationship is released", true},
 	{mentorvault.NotifyPartnerDeactivated, "Your partner's account is deactivated", false},
 	{mentorvault.NotifyAgreementChanged, "The agreement draft changes", false},
 	{mentorvault.NotifyAgreementSign, "An agreement waits for your signature", false},
@@ -187,6 +192,14 @@ func (s *Service) queueMail(ctx context.Context, tx mentorvault.Tx, n *mentorvau
 		}
 	case "disclosure.delivered":
 		d.When = tx.Now().In(loc).Format(mailTime)
+	case mentorvault.NotifyEraseWarning:
+		rel, err := tx.FindRelationshipByID(ctx, n.RelationshipID)
+		if err != nil {
+			return err
+		}
+		if rel.EraseAt != nil {
+			d.When = rel.EraseAt.In(loc).Format("Mon 2 Jan 2006")
+		}
 	case mentorvault.NotifyCommitmentDue:
 		c, err := tx.FindCommitmentByID(ctx, n.RefID)
 		if err != nil {

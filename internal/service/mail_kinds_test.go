@@ -23,6 +23,8 @@ var kindsNoContentEvery = []string{
 	"concern.step", "concern.closed", "disclosure.plan", "disclosure.withdrawn",
 	"disclosure.started", "disclosure.delivered", "disclosure.received",
 	"threeway.proposed", "threeway.agreed", "threeway.invited", "threeway.note", "threeway.cancelled",
+	mentorvault.NotifyRelationshipEnded, mentorvault.NotifyRelationshipHold, mentorvault.NotifyRelationshipHoldReleased,
+	mentorvault.NotifyEraseWarning, mentorvault.NotifyRelationshipErased,
 }
 
 // kindsWithoutRelationshipContent are the message kinds about a person's
@@ -154,6 +156,23 @@ func TestMailCarriesNoContentEveryKind(t *testing.T) {
 		must(err)
 		_, err = e.Svc.DeactivatePerson(ctx, e.As("grace"), e.Users["heidi"].ID)
 		must(err)
+
+		// Ending: frank writes a note, the programme ends the pair, a legal
+		// hold is placed and released, the erasure warned of and done.
+		_, err = e.Svc.CreateNote(ctx, frank, pair.ID, "Note "+c.mark("closing-note"), mentorvault.VisibilityShared)
+		must(err)
+		ended, err := e.Svc.EndRelationship(ctx, e.As("carol"), pair.ID)
+		must(err)
+		_, err = e.Svc.PlaceHold(ctx, e.As("grace"), pair.ID, "Hold "+c.mark("hold"))
+		must(err)
+		_, err = e.Svc.ReleaseHold(ctx, e.As("grace"), pair.ID)
+		must(err)
+		must(e.Svc.ScheduleRetention(ctx))
+		for _, at := range []time.Time{ended.EraseAt.AddDate(0, 0, -30).Add(time.Minute), ended.EraseAt.Add(time.Minute)} {
+			clk.set(at, 0)
+			_, err = e.Svc.RunDueJobs(ctx)
+			must(err)
+		}
 		send()
 
 		byID := map[string]*mentorvault.OutboxMessage{}

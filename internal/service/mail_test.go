@@ -804,8 +804,7 @@ func TestMailCarriesNoContentMore(t *testing.T) {
 		must(e.Svc.ScheduleReminders(ctx))
 		_, err = e.Svc.RunDueJobs(ctx)
 		must(err)
-		_, err = e.Svc.Transition(ctx, bob, e.Rel.ID, mentorvault.ActClose)
-		must(err)
+		closeSettled(t, e, "bob", e.Rel.ID)
 
 		n, err := e.Svc.SendMail(ctx, sender(t, srv))
 		must(err)

@@ -24,6 +24,8 @@ type RelationshipView struct {
 	Mentee        Person
 	ProposedBy    Person
 	ProgrammeName string // "" for informal
+	ClosedBy      Person // who closed it (a coordinator when EndedByProgramme); zero while open
+	HoldBy        Person // the org admin who placed the legal hold; zero without one
 	// Allowed holds what Cedar lets the viewer do to the relationship
 	// (policy.RelationshipActions); filled in by Relationship, nil in lists.
 	Allowed policy.Allowed
@@ -72,6 +74,12 @@ func viewsWith(ctx context.Context, tx mentorvault.Tx, rels []*mentorvault.Relat
 	ids := make([]string, 0, 3*len(rels))
 	for _, r := range rels {
 		ids = append(ids, r.MentorID, r.MenteeID, r.ProposedByID)
+		if r.ClosedByID != "" {
+			ids = append(ids, r.ClosedByID)
+		}
+		if r.Hold != nil {
+			ids = append(ids, r.Hold.ByID)
+		}
 	}
 	people, err := peopleByID(ctx, tx, ids)
 	if err != nil {
@@ -84,7 +92,10 @@ func viewsWith(ctx context.Context, tx mentorvault.Tx, rels []*mentorvault.Relat
 	out := make([]*RelationshipView, len(rels))
 	for i, r := range rels {
 		out[i] = &RelationshipView{Relationship: r, Mentor: people[r.MentorID], Mentee: people[r.MenteeID],
-			ProposedBy: people[r.ProposedByID], ProgrammeName: names[r.ProgrammeID]}
+			ProposedBy: people[r.ProposedByID], ProgrammeName: names[r.ProgrammeID], ClosedBy: people[r.ClosedByID]}
+		if r.Hold != nil {
+			out[i].HoldBy = people[r.Hold.ByID]
+		}
 	}
 	return out, nil
 }
@@ -304,6 +315,9 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 		}
 		return nil, mentorvault.Invalid(fmt.Sprintf("unknown action %q", string(action)), map[string]string{"action": "must be one of " + strings.Join(names, ", ")})
 	}
+	if action == mentorvault.ActClose {
+		return s.CloseRelationship(ctx, p, id, CloseInput{})
+	}
 	var out *RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
 		a, err := s.resolve(ctx, tx, p, act)
@@ -320,6 +334,14 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 		from := rel.Status
 		if err := rel.Apply(action, a.user.ID, tx.Now()); err != nil {
 			return err
+		}
+		if rel.EndedAt != nil { // declined or withdrawn: what was written before it started is erased too
+			days, err := retentionDays(ctx, tx, rel)
+			if err != nil {
+				return err
+			}
+			rel.ClosedByID = a.user.ID
+			rel.ScheduleErasure(tx.Now().AddDate(0, 0, days), tx.Now())
 		}
 		if err := tx.UpdateRelationship(ctx, rel); err != nil {
 			return err

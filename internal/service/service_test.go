@@ -381,8 +381,8 @@ func TestShreddedKeyMakesContentUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.Svc.ListNotes(ctx, e.As("alice"), e.Rel.ID, service.NoteFilter{Limit: 10})
-	if mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
-		t.Fatalf("notes after crypto-shredding: %v", err)
+	if mentorvault.ErrorCode(err) != mentorvault.EGONE {
+		t.Fatalf("notes after crypto-shredding: %v, want gone", err)
 	}
 }
 

@@ -81,9 +81,7 @@ func TestStatementViewAllowed(t *testing.T) {
 		}
 
 		// Closed: the pair still read, but nothing is offered.
-		if _, err := e.Svc.Transition(ctx, e.As("bob"), rel, mentorvault.ActClose); err != nil {
-			t.Fatal(err)
-		}
+		closeSettled(t, e, "bob", rel)
 		check("closed", "alice", st.ID, can(false, false, false))
 		if answer("alice") {
 			t.Fatal("a closed relationship's request is offered to answer")
@@ -119,9 +117,7 @@ func TestThreeWayViewAllowed(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("held, paused", "dave", can(false, false, false, false, true))
-		if _, err := e.Svc.Transition(ctx, e.As("bob"), e.Rel.ID, mentorvault.ActClose); err != nil {
-			t.Fatal(err)
-		}
+		closeSettled(t, e, "bob", e.Rel.ID)
 		check("held, closed", "bob", can(false, false, false, false, false))
 		check("held, closed", "dave", can(false, false, false, false, false))
 	})

@@ -26,17 +26,26 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 }
 
 const relationshipColumns = `id, org_id, programme_id, kind, mentor_id, mentee_id, proposed_by_id, status,
-	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at`
+	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at,
+	closed_by_id, ended_by_programme, erase_at, erase_warned, erased_at, hold_reason, hold_by_id, hold_at`
 
 func scanRelationship(s interface{ Scan(...any) error }) (*mentorvault.Relationship, error) {
 	var r mentorvault.Relationship
-	var kind, status string
+	var kind, status, holdReason, holdBy string
+	var byProgramme int64
+	var holdAt *time.Time
 	if err := s.Scan(&r.ID, &r.OrgID, stringCol{&r.ProgrammeID}, &kind, &r.MentorID, &r.MenteeID, &r.ProposedByID, &status,
 		nullTimeCol{&r.MentorAgreedAt}, nullTimeCol{&r.MenteeAgreedAt}, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt},
-		nullTimeCol{&r.StartedAt}, nullTimeCol{&r.EndedAt}); err != nil {
+		nullTimeCol{&r.StartedAt}, nullTimeCol{&r.EndedAt},
+		stringCol{&r.ClosedByID}, &byProgramme, nullTimeCol{&r.EraseAt}, &r.EraseWarned, nullTimeCol{&r.ErasedAt},
+		stringCol{&holdReason}, stringCol{&holdBy}, nullTimeCol{&holdAt}); err != nil {
 		return nil, err
 	}
 	r.Kind, r.Status = mentorvault.RelationshipKind(kind), mentorvault.RelationshipStatus(status)
+	r.EndedByProgramme = byProgramme != 0
+	if holdAt != nil {
+		r.Hold = &mentorvault.LegalHold{Reason: holdReason, ByID: holdBy, At: *holdAt}
+	}
 	return &r, nil
 }
 
@@ -128,14 +137,42 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// UpdateRelationship stores the status, agreement times, start/end and
-// UpdatedAt. Returns ENOTFOUND.
+// UpdateRelationship stores the status, agreement times, start/end, who
+// ended it, its erasure schedule, its legal hold and UpdatedAt. Returns
+// ENOTFOUND.
 func (tx *Tx) UpdateRelationship(ctx context.Context, r *mentorvault.Relationship) error {
 	d := tx.d
+	byProgramme := 0
+	if r.EndedByProgramme {
+		byProgramme = 1
+	}
+	var holdReason, holdBy, holdAt any
+	if h := r.Hold; h != nil {
+		holdReason, holdBy, holdAt = h.Reason, h.ByID, d.timeArg(h.At)
+	}
 	return tx.execOne(ctx, "update relationship", "relationship",
-		`UPDATE relationships SET status = ?, mentor_agreed_at = ?, mentee_agreed_at = ?, started_at = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+		`UPDATE relationships SET status = ?, mentor_agreed_at = ?, mentee_agreed_at = ?, started_at = ?, ended_at = ?, updated_at = ?,
+	closed_by_id = ?, ended_by_programme = ?, erase_at = ?, erase_warned = ?, erased_at = ?, hold_reason = ?, hold_by_id = ?, hold_at = ?
+WHERE id = ?`,
 		string(r.Status), d.nullTimeArg(r.MentorAgreedAt), d.nullTimeArg(r.MenteeAgreedAt),
-		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt), d.timeArg(r.UpdatedAt), r.ID)
+		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt), d.timeArg(r.UpdatedAt),
+		nullString(r.ClosedByID), byProgramme, d.nullTimeArg(r.EraseAt), r.EraseWarned, d.nullTimeArg(r.ErasedAt), holdReason, holdBy, holdAt,
+		r.ID)
+}
+
+// FindRetentionDue lists, soonest first and at most limit, the ended
+// relationships the retention job has work on at now: those without an
+// erasure date yet (ended before dates were kept), and, unless held, those
+// whose date has come or whose next warning is due (mentorvault.EraseWarnings).
+func (tx *Tx) FindRetentionDue(ctx context.Context, now time.Time, limit int) ([]*mentorvault.Relationship, error) {
+	d := tx.d
+	first, last := mentorvault.EraseWarnings[0], mentorvault.EraseWarnings[len(mentorvault.EraseWarnings)-1]
+	rows, err := tx.query(ctx, `SELECT `+relationshipColumns+` FROM relationships
+WHERE ended_at IS NOT NULL AND erased_at IS NULL AND (erase_at IS NULL OR (hold_at IS NULL AND
+	(erase_at <= ? OR (erase_warned = 0 AND erase_at <= ?) OR (erase_warned = ? AND erase_at <= ?))))
+ORDER BY erase_at, id LIMIT ?`,
+		d.timeArg(now), d.timeArg(now.AddDate(0, 0, first)), first, d.timeArg(now.AddDate(0, 0, last)), limit)
+	return collect(rows, err, "find relationships due for retention", func(r *sql.Rows) (*mentorvault.Relationship, error) { return scanRelationship(r) })
 }
 
 // CreateDataKey stores a relationship's wrapped data keyset. Returns

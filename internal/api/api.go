@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault/internal/httpx"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
 
@@ -51,6 +52,20 @@ type relationshipJSON struct {
 	UpdatedAt      time.Time      `json:"updated_at"`
 	StartedAt      *time.Time     `json:"started_at"`
 	EndedAt        *time.Time     `json:"ended_at"`
+	// Ending: who closed it (a coordinator when ended_by_programme), when
+	// its content is (or was) erased, and a legal hold, shown only to the
+	// parties and to org admins (never in the directory or other lists).
+	ClosedBy         *personJSON `json:"closed_by"`
+	EndedByProgramme bool        `json:"ended_by_programme"`
+	EraseAt          *time.Time  `json:"erase_at"`
+	ErasedAt         *time.Time  `json:"erased_at"`
+	Hold             *holdJSON   `json:"hold,omitempty"`
+}
+
+type holdJSON struct {
+	Reason string     `json:"reason"`
+	By     personJSON `json:"by"`
+	At     time.Time  `json:"at"`
 }
 
 func person(p service.Person) personJSON { return personJSON(p) }
@@ -58,9 +73,17 @@ func person(p service.Person) personJSON { return personJSON(p) }
 func relJSON(v *service.RelationshipView) relationshipJSON {
 	out := relationshipJSON{ID: v.ID, Kind: string(v.Kind), Status: string(v.Status), Mentor: person(v.Mentor), Mentee: person(v.Mentee),
 		ProposedBy: v.ProposedByID, MentorAgreedAt: v.MentorAgreedAt, MenteeAgreedAt: v.MenteeAgreedAt,
-		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, StartedAt: v.StartedAt, EndedAt: v.EndedAt}
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, StartedAt: v.StartedAt, EndedAt: v.EndedAt,
+		EndedByProgramme: v.EndedByProgramme, EraseAt: v.EraseAt, ErasedAt: v.ErasedAt}
 	if v.ProgrammeID != "" {
 		out.Programme = &programmeJSON{ID: v.ProgrammeID, Name: v.ProgrammeName}
+	}
+	if v.ClosedByID != "" {
+		p := person(v.ClosedBy)
+		out.ClosedBy = &p
+	}
+	if h := v.Hold; h != nil && (v.Allowed.Has(policy.CloseRelationship) || v.Allowed.Has(policy.HoldRelationship)) {
+		out.Hold = &holdJSON{Reason: h.Reason, By: person(v.HoldBy), At: h.At}
 	}
 	return out
 }

@@ -279,6 +279,8 @@ func apiOps(soon, later string) map[string]apiOp {
 		"POST /api/v1/relationships/{id}/notes":                                   {"alice", `{"body":"a note","visibility":"shared"}`, ""},
 		"PATCH /api/v1/relationships/{id}/notes/{noteID}":                         {"alice", `{"body":"edited","visibility":"private"}`, ""},
 		"POST /api/v1/tokens":                                                     {"heidi", `{"name":"script"}`, ""},
+		"POST /api/v1/relationships/{id}/close":                                   {"alice", `{"message":"we are done","settled":[]}`, ""},
+		"PUT /api/v1/relationships/{id}/hold":                                     {"grace", `{"reason":"a tribunal case"}`, ""},
 		"PUT /api/v1/me/email":                                                    {"heidi", `{"time_zone":"Europe/London","modes":{"meeting.changed":"digest"}}`, ""},
 		"PUT /api/v1/me/password":                                                 {"heidi", `{"current_password":"not-the-password","new_password":"a brand new passphrase"}`, ""},
 		"PUT /api/v1/org/mfa-policy":                                              {"grace", `{"everyone":false,"roles":["coordinator"]}`, ""},
@@ -725,6 +727,10 @@ func webForms(day, when, later string) map[string]webForm {
 		"/settings/email-address": {"heidi", "", vals("email", "heidi.new@northwind.example"), []string{"email"}, nil},
 		"/settings/time-zone":     {"heidi", "", vals("time_zone", "Europe/London"), nil, []string{"time_zone"}},
 		"/people/provisioning":    {"grace", "", vals("name", "Okta"), []string{"name"}, nil},
+		// Bad input in the reason is refused before anything is decided;
+		// the demo pair has open items, so even a good post here closes nothing.
+		"/relationships/{id}/close": {"alice", "/relationships/{rel}/close", vals("message", "we are done"), []string{"message"}, nil},
+		"/relationships/{id}/hold":  {"grace", "/relationships/{rel}/hold", vals("reason", "a tribunal case"), []string{"reason"}, nil},
 	}
 }
 
@@ -739,7 +745,8 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/three-way/{threeWayID}/agree", "/people/{id}/deactivate", "/people/{id}/reactivate", "/people/{id}/invite",
 	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset",
 	"/settings/security/passkeys/options", "/settings/security/step-up/options", "/settings/security/recovery-codes",
-	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options", "/people/provisioning/{clientID}/revoke"}
+	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options", "/people/provisioning/{clientID}/revoke",
+	"/relationships/{id}/end", "/relationships/{id}/hold/release"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

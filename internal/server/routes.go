@@ -144,8 +144,18 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"PUT", "/api/v1/org/mfa-policy", a.SetMFAPolicy},
 	}
 	for _, act := range mentorvault.LifecycleActions {
+		if act == mentorvault.ActClose {
+			continue // below: closing takes what the party settled
+		}
 		rs = append(rs, apiRoute{"POST", "/api/v1/relationships/{id}/" + string(act), a.Lifecycle(act)})
 	}
+	rs = append(rs,
+		apiRoute{"GET", "/api/v1/relationships/{id}/close", a.ClosingPlan},
+		apiRoute{"POST", "/api/v1/relationships/{id}/close", a.Close},
+		apiRoute{"POST", "/api/v1/relationships/{id}/end", a.End},
+		apiRoute{"PUT", "/api/v1/relationships/{id}/hold", a.PlaceHold},
+		apiRoute{"DELETE", "/api/v1/relationships/{id}/hold", a.ReleaseHold},
+	)
 	return rs
 }
 
@@ -175,6 +185,12 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /relationships", w.Form(w.Propose))
 	mux.Handle("GET /relationships/{id}", w.Page(w.Relationship))
 	mux.Handle("POST /relationships/{id}/lifecycle", w.Form(w.Lifecycle))
+	mux.Handle("GET /relationships/{id}/close", w.Page(w.ClosePage))
+	mux.Handle("POST /relationships/{id}/close", w.Form(w.Close))
+	mux.Handle("POST /relationships/{id}/end", w.Form(w.End))
+	mux.Handle("GET /relationships/{id}/hold", w.Page(w.HoldPage))
+	mux.Handle("POST /relationships/{id}/hold", w.Form(w.Hold))
+	mux.Handle("POST /relationships/{id}/hold/release", w.Form(w.ReleaseHold))
 	mux.Handle("POST /relationships/{id}/notes", w.Form(w.CreateNote))
 	mux.Handle("GET /relationships/{id}/notes/{noteID}/edit", w.Page(w.EditNote))
 	mux.Handle("POST /relationships/{id}/notes/{noteID}", w.Form(w.UpdateNote))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
@@ -23,12 +24,12 @@ func TestWebRelationshipOffers(t *testing.T) {
 		who, rel  string
 		want, not []string
 	}{
-		{"alice", f.ids["rel"], []string{button("pause"), button("close")}, []string{button("accept"), button("withdraw"), button("resume")}},
+		{"alice", f.ids["rel"], []string{button("pause"), `href="/relationships/` + f.ids["rel"] + `/close"`}, []string{button("accept"), button("withdraw"), button("resume"), button("close")}},
 		{"judy", f.ids["proposed"], []string{button("accept"), button("decline"), "Notes open once the proposal is accepted"},
 			[]string{button("withdraw"), button("close"), "do not have access", `role="alert"`}},
 		{"ivan", f.ids["proposed"], []string{button("withdraw"), "Withdraw the proposal", "Notes open once the proposal is accepted"},
 			[]string{button("accept"), button("decline"), "do not have access", `role="alert"`}},
-		{"frank", f.ids["rel"], nil, []string{`/lifecycle"`, "/notes/"}},
+		{"frank", f.ids["rel"], nil, []string{`/lifecycle"`, "/notes/", "/close", "/hold"}},
 	} {
 		w := newWeb(t, f.ts.URL)
 		w.login(f.env.Users[tc.who].Email)
@@ -121,5 +122,23 @@ func TestWebRelationshipNotesPaged(t *testing.T) {
 	}
 	if st, page := getPage(t, alice, rel+"?offset=-1"); st != 400 || !strings.Contains(page, "not valid") {
 		t.Fatalf("a bad offset answered %d", st)
+	}
+}
+
+// closeSettled closes relID as who through the service, settling every
+// open item.
+func closeSettled(t *testing.T, e *mvtest.Env, who, relID string) {
+	t.Helper()
+	ctx := context.Background()
+	plan, err := e.Svc.ClosingPlan(ctx, e.As(who), relID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, it := range plan.Items {
+		ids = append(ids, it.ID)
+	}
+	if _, err := e.Svc.CloseRelationship(ctx, e.As(who), relID, service.CloseInput{Settled: ids}); err != nil {
+		t.Fatal(err)
 	}
 }

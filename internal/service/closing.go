@@ -184,10 +184,10 @@ func openItems(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relation
 func (s *Service) CloseRelationship(ctx context.Context, p mentorvault.Principal, relID string, in CloseInput) (*RelationshipView, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if len(reason) > MaxCloseReasonBytes {
-		return nil, mentorvault.Invalid("the reason is too long", map[string]string{"reason": fmt.Sprintf("must be at most %d bytes", MaxCloseReasonBytes)})
+		return nil, mentorvault.Invalid("the message is too long", map[string]string{"message": fmt.Sprintf("must be at most %d bytes", MaxCloseReasonBytes)})
 	}
 	if reason != "" {
-		if err := mentorvault.ValidateText("reason", reason, MaxCloseReasonBytes); err != nil {
+		if err := mentorvault.ValidateText("message", reason, MaxCloseReasonBytes); err != nil {
 			return nil, err
 		}
 	}
@@ -340,7 +340,7 @@ func (s *Service) PlaceHold(ctx context.Context, p mentorvault.Principal, relID,
 		return nil, mentorvault.Invalid("the reason is too long", map[string]string{"reason": fmt.Sprintf("must be at most %d bytes", mentorvault.MaxHoldReasonBytes)})
 	}
 	if reason != "" {
-		if err := mentorvault.ValidateText("reason", reason, MaxCloseReasonBytes); err != nil {
+		if err := mentorvault.ValidateLine("reason", reason, mentorvault.MaxHoldReasonBytes); err != nil {
 			return nil, err
 		}
 	}

@@ -146,7 +146,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 	httpx.LogError(h.log, r, err)
 	status := httpx.Status(code)
 	title := map[int]string{400: "That did not work", 401: "Please sign in", 403: "Not allowed", 404: "Not found",
-		409: "That cannot be done now", 413: "Too large", 415: "Unsupported request", 429: "Slow down"}[status]
+		409: "That cannot be done now", 410: "Content erased", 413: "Too large", 415: "Unsupported request", 429: "Slow down"}[status]
 	if title == "" {
 		title = "Something went wrong"
 	}

@@ -117,6 +117,7 @@ type relationshipPage struct {
 	Status      string
 	Agreement   *agreementPanel // nil: nothing about the agreement to show this viewer
 	Habits      *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
+	Ending      *endingPanel    // who ended it, its erasure, a legal hold; nil while there is nothing to say
 }
 
 type actionButton struct {
@@ -180,6 +181,7 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		Actions: actionsFor(v, p.UserID), NoteVis: "shared", Status: r.URL.Query().Get("done"), NotesPager: pagerOf(0, 0, false)}
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
 	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr, z)
+	pg.Ending = endingPanelFor(v, p.UserID, z)
 	if !pg.Party {
 		pg.MayAsk = v.Allowed.Has(policy.RequestInput)
 		return pg, nil
@@ -241,9 +243,11 @@ var actionWords = map[string]string{
 	"note.update": "changed a note", "note.delete": "deleted a note", "audit.read": "viewed this access log",
 	"relationship.propose": "proposed the relationship", "relationship.accept": "accepted the relationship",
 	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
-	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship",
-	"relationship.view": "viewed the relationship",
-	"agreement.read":    "opened the agreement", "agreement.draft": "started a draft of the agreement",
+	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship", "relationship.end": "ended the relationship for the programme",
+	"relationship.hold": "placed a legal hold (erasure waits)", "relationship.hold_release": "released the legal hold",
+	"relationship.erase": "erased the relationship's content (retention ended)",
+	"relationship.view":  "viewed the relationship",
+	"agreement.read":     "opened the agreement", "agreement.draft": "started a draft of the agreement",
 	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
 	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
 	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",

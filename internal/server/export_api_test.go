@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
@@ -58,6 +60,7 @@ func TestRelationshipExport(t *testing.T) {
 		if err := json.Unmarshal(content, &doc); err != nil {
 			t.Fatalf("%s: content.json: %v", c.who, err)
 		}
+		checkExportSchema(t, f.ts.URL, content)
 		bodies := map[string]bool{}
 		for _, n := range doc.Notes {
 			bodies[n.Body] = true
@@ -106,4 +109,44 @@ func TestRelationshipExport(t *testing.T) {
 	if r := f.do(t, "ivan", "GET", "/api/v1/relationships/{proposed}/export", "", nil); r.status == 200 {
 		t.Errorf("a proposal exports: %d", r.status)
 	}
+}
+
+// checkExportSchema validates content.json against the RelationshipExport
+// schema of the OpenAPI document the server serves.
+func checkExportSchema(t *testing.T, base string, content []byte) {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	doc, err := openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := doc.Components.Schemas["RelationshipExport"]
+	if ref == nil || ref.Value == nil {
+		t.Fatal("the OpenAPI document has no RelationshipExport schema")
+	}
+	var v any
+	if err := json.Unmarshal(content, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.Value.VisitJSON(v); err != nil {
+		t.Errorf("content.json does not match the RelationshipExport schema: %v", err)
+	}
+	// The schema has teeth: without its notes, or with a note that is not
+	// one, the document does not match.
+	m := v.(map[string]any)
+	notes := m["notes"]
+	delete(m, "notes")
+	if ref.Value.VisitJSON(m) == nil {
+		t.Error("the schema accepts an export without its notes")
+	}
+	m["notes"] = []any{map[string]any{"body": 7}}
+	if ref.Value.VisitJSON(m) == nil {
+		t.Error("the schema accepts a note whose body is a number")
+	}
+	m["notes"] = notes
 }

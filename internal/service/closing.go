@@ -105,19 +105,22 @@ func (s *Service) ClosingPlan(ctx context.Context, p mentorvault.Principal, relI
 // closer resolves who closes: a party closes (policy.CloseRelationship),
 // anyone else may only end it for the programme (policy.EndRelationship).
 func (s *Service) closer(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, relID string) (actor, *mentorvault.Relationship, bool, error) {
+	a, err := s.resolve(ctx, tx, p, policy.CloseRelationship)
+	if err != nil {
+		return a, nil, false, err
+	}
 	rel, err := loadRel(ctx, tx, relID)
 	if err != nil {
-		if _, rerr := s.resolve(ctx, tx, p, policy.CloseRelationship); rerr != nil {
-			return actor{}, nil, false, rerr
-		}
-		return actor{}, nil, false, err
+		return a, nil, false, err
 	}
 	act := policy.CloseRelationship
-	if !rel.IsParty(p.UserID) {
+	if !rel.IsParty(a.user.ID) {
 		act = policy.EndRelationship
 	}
-	a, rel, err := s.openRel(ctx, tx, p, act, relID, nil)
-	return a, rel, act == policy.EndRelationship, err
+	if err := s.authorizeRel(ctx, tx, a, act, rel); err != nil {
+		return a, nil, false, err
+	}
+	return a, rel, act == policy.EndRelationship, nil
 }
 
 // closable says why rel cannot be closed (or ended by the programme) now.

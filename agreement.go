@@ -120,6 +120,9 @@ type Expectations struct {
 	Goals                   string   `json:"goals"`
 	ReviewEveryWeeks        int      `json:"review_every_weeks"`
 	EndDate                 string   `json:"end_date,omitempty"` // YYYY-MM-DD
+	// RetentionDays is how long after the relationship ends its content
+	// is kept before it is erased; 0 leaves it to the programme's setting.
+	RetentionDays int `json:"retention_days,omitempty"`
 }
 
 // AgreementTerms is the whole content of one agreement version.
@@ -254,6 +257,9 @@ func (t *AgreementTerms) Validate() error {
 	}
 	if x.ReviewEveryWeeks < 0 || x.ReviewEveryWeeks > 104 {
 		f["expectations.review_every_weeks"] = "must be from 0 (no reviews) to 104"
+	}
+	if x.RetentionDays < 0 || x.RetentionDays > 3650 {
+		f["expectations.retention_days"] = "must be from 0 (the programme's period) to 3650"
 	}
 	if x.EndDate != "" {
 		if d, err := time.Parse("2006-01-02", x.EndDate); err != nil || !isoDate.MatchString(x.EndDate) {
@@ -561,6 +567,9 @@ func (t *AgreementTerms) Markdown(h AgreementHeader) string {
 		w("- We review these expectations when either of us asks\n")
 	}
 	w("- End date: %s\n", opt(x.EndDate))
+	if x.RetentionDays > 0 {
+		w("- After the relationship ends, its content is erased after %d days\n", x.RetentionDays)
+	}
 	w("\n### In scope\n\n%s\n\n### Out of scope\n\n%s\n\n### Goals\n\n%s\n", mdBlock(x.ScopeIn), mdBlock(x.ScopeOut), mdBlock(x.Goals))
 	w("\n## 7. Programme guidelines\n\n")
 	if t.GuidelinesVersion > 0 {

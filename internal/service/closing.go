@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,6 +40,7 @@ type ClosingPlan struct {
 	// it all keeps its course.
 	ByProgramme   bool
 	RetentionDays int
+	ByAgreement   bool      // the agreement in force sets the retention period, not the programme
 	EraseOn       time.Time // when the content would be erased if it closed now
 	Items         []ClosingItem
 	People        map[string]Person // the people the items name
@@ -55,11 +57,28 @@ type CloseInput struct {
 // MaxCloseReasonBytes bounds the reason for closing.
 const MaxCloseReasonBytes = mentorvault.MaxNoteBytes
 
-// retentionDays is how long rel's content is kept after it ends: the
-// programme's setting, or the default for an informal relationship.
-func retentionDays(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (int, error) {
+// retentionDays is how long rel's content is kept after it ends: what the
+// agreement in force says, or else the programme's setting (the default
+// for an informal relationship). Only the number leaves the agreement.
+func (s *Service) retentionDays(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (int, error) {
 	st, _, err := settingsFor(ctx, tx, rel)
-	return st.RetentionDays, err
+	if err != nil || rel.StartedAt == nil {
+		return st.RetentionDays, err
+	}
+	key, err := s.dataKey(ctx, tx, rel.ID)
+	if errors.Is(err, errErased) {
+		return st.RetentionDays, nil
+	} else if err != nil {
+		return 0, err
+	}
+	v, err := s.inForce(ctx, tx, rel, key)
+	if err != nil {
+		return 0, err
+	}
+	if v != nil && v.Terms.Expectations.RetentionDays > 0 {
+		return v.Terms.Expectations.RetentionDays, nil
+	}
+	return st.RetentionDays, nil
 }
 
 // ClosingPlan says what closing the relationship now would mean to the
@@ -77,7 +96,11 @@ func (s *Service) ClosingPlan(ctx context.Context, p mentorvault.Principal, relI
 		if err := closable(rel, a.user.ID, byProgramme); err != nil {
 			return err
 		}
-		days, err := retentionDays(ctx, tx, rel)
+		days, err := s.retentionDays(ctx, tx, rel)
+		if err != nil {
+			return err
+		}
+		st, _, err := settingsFor(ctx, tx, rel)
 		if err != nil {
 			return err
 		}
@@ -85,7 +108,7 @@ func (s *Service) ClosingPlan(ctx context.Context, p mentorvault.Principal, relI
 		if err != nil {
 			return err
 		}
-		out = &ClosingPlan{Rel: vs[0], ByProgramme: byProgramme, RetentionDays: days, EraseOn: tx.Now().AddDate(0, 0, days), Items: []ClosingItem{}}
+		out = &ClosingPlan{Rel: vs[0], ByProgramme: byProgramme, RetentionDays: days, ByAgreement: days != st.RetentionDays, EraseOn: tx.Now().AddDate(0, 0, days), Items: []ClosingItem{}}
 		if byProgramme {
 			return nil
 		}
@@ -218,7 +241,7 @@ func (s *Service) CloseRelationship(ctx context.Context, p mentorvault.Principal
 				return event{}, err
 			}
 		}
-		days, err := retentionDays(o.ctx, o.tx, rel)
+		days, err := s.retentionDays(o.ctx, o.tx, rel)
 		if err != nil {
 			return event{}, err
 		}
@@ -302,7 +325,7 @@ func (s *Service) EndRelationship(ctx context.Context, p mentorvault.Principal, 
 	err := s.relOp(ctx, p, policy.EndRelationship, relID, nil, func(o *op) (event, error) {
 		rel, now := o.rel, o.tx.Now()
 		from := rel.Status
-		days, err := retentionDays(o.ctx, o.tx, rel)
+		days, err := s.retentionDays(o.ctx, o.tx, rel)
 		if err != nil {
 			return event{}, err
 		}
@@ -444,7 +467,7 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 			return 0, false, err
 		}
 		if rel.EraseAt == nil {
-			days, err := retentionDays(ctx, tx, rel)
+			days, err := s.retentionDays(ctx, tx, rel)
 			if err != nil {
 				return 0, false, err
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mentorvault/mentorvault"
+	"github.com/mentorvault/mentorvault/internal/demo"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/service"
 )
@@ -302,4 +303,47 @@ func closeSettled(t *testing.T, e *mvtest.Env, who, relID string) {
 	if _, err := e.Svc.CloseRelationship(ctx, e.As(who), relID, service.CloseInput{Settled: ids}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAgreementSetsRetention: a period the pair agreed in their signed
+// agreement decides the erase date, not the programme's.
+func TestAgreementSetsRetention(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		rel := newPair(t, e)
+		frank, heidi := e.As("frank"), e.As("heidi")
+		d, err := e.Svc.StartDraft(ctx, frank, rel.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := d.Terms
+		terms.Expectations.RetentionDays = 30
+		d2, err := e.Svc.UpdateDraft(ctx, frank, rel.ID, d.ID, d.Hash, terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(d2.Text.Reveal(), "its content is erased after 30 days") {
+			t.Fatalf("the agreement's text does not say the period: %s", d2.Text.Reveal())
+		}
+		for _, who := range []mentorvault.Principal{heidi, frank} {
+			if _, err := e.Svc.SignAgreement(ctx, who, rel.ID, d2.ID, d2.Hash, demo.Password); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan, err := e.Svc.ClosingPlan(ctx, heidi, rel.ID)
+		if err != nil || plan.RetentionDays != 30 || !plan.ByAgreement {
+			t.Fatalf("closing plan: %+v %v, want the agreement's 30 days", plan, err)
+		}
+		before := time.Now()
+		v, err := e.Svc.CloseRelationship(ctx, heidi, rel.ID, service.CloseInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dd := v.EraseAt.Sub(before); dd < 29*24*time.Hour || dd > 31*24*time.Hour {
+			t.Fatalf("erase date %v is not 30 days after closing", v.EraseAt)
+		}
+		terms.Expectations.RetentionDays = 4000
+		if _, err := e.Svc.UpdateDraft(ctx, frank, rel.ID, d.ID, d.Hash, terms); mentorvault.ErrorCode(err) == "" {
+			t.Fatal("a draft with 4000 days of retention was accepted")
+		}
+	})
 }

@@ -61,6 +61,7 @@ type editPage struct {
 	ChannelsOn                                                        map[string]bool
 	Frequencies                                                       []opt
 	Minutes, NoticeHours, Late, ScopeIn, ScopeOut, Goals, ReviewWeeks string
+	RetentionDays                                                     string // "" leaves it to the programme
 	EndDate                                                           string
 
 	Presets []opt
@@ -208,6 +209,7 @@ func (pg *editPage) fromTerms(t mentorvault.AgreementTerms, mandatory []mentorva
 	}
 	pg.Minutes, pg.NoticeHours, pg.ReviewWeeks = itoa0(x.MeetingMinutes), strconv.Itoa(x.CancellationNoticeHours), strconv.Itoa(x.ReviewEveryWeeks)
 	pg.Late, pg.ScopeIn, pg.ScopeOut, pg.Goals, pg.EndDate = x.LateCancellation, x.ScopeIn, x.ScopeOut, x.Goals, x.EndDate
+	pg.RetentionDays = itoa0(x.RetentionDays)
 	pg.fillExpectationOptions(x.MeetingFrequency)
 	pg.setClauses(t.Clauses)
 	for _, k := range t.KeptConfidential {
@@ -280,6 +282,8 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 	x.MeetingMinutes = form.Int(pg.Minutes, "expectations.meeting_minutes", local)
 	x.CancellationNoticeHours = form.Int(pg.NoticeHours, "expectations.cancellation_notice_hours", local)
 	x.ReviewEveryWeeks = form.Int(pg.ReviewWeeks, "expectations.review_every_weeks", local)
+	pg.RetentionDays = f("retention_days")
+	x.RetentionDays = form.Int(pg.RetentionDays, "expectations.retention_days", local)
 	pg.Late, pg.ScopeIn, pg.ScopeOut, pg.Goals, pg.EndDate = f("late_cancellation"), f("scope_in"), f("scope_out"), f("goals"), strings.TrimSpace(f("end_date"))
 	x.LateCancellation, x.ScopeIn, x.ScopeOut, x.Goals, x.EndDate = pg.Late, pg.ScopeIn, pg.ScopeOut, pg.Goals, pg.EndDate
 	pg.fillExpectationOptions(x.MeetingFrequency)

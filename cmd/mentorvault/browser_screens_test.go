@@ -44,7 +44,7 @@ func findAxe(t *testing.T) string {
 }
 
 // screensDir is where TestBrowserScreens saves its screenshots: the
-// directory MENTORVAULT_TEST_ARTEFACTS names (CI keeps it), else a fresh
+// directory MENTORVAULT_TEST_ARTEFACTS names (a CI job's artefacts), else a fresh
 // one under the system's temporary directory, kept after the test and
 // logged so a reviewer can find it.
 func screensDir(t *testing.T) string {

@@ -43,7 +43,9 @@ func (h *Handler) Directory(w http.ResponseWriter, r *http.Request) error {
 
 type proposePage struct {
 	base
-	Programmes  []*mentorvault.Programme
+	// Choices are the programmes to propose in. (Not "Programmes": that
+	// would hide base.Programmes, which decides the header's link.)
+	Choices     []*mentorvault.Programme
 	OtherEmail  string
 	MyRole      string
 	ProgrammeID string
@@ -56,7 +58,7 @@ func (h *Handler) proposePage(r *http.Request) (*proposePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &proposePage{base: h.base(r, "Propose a mentoring relationship"), Programmes: me.Programmes, MyRole: "mentee"}, nil
+	return &proposePage{base: h.base(r, "Propose a mentoring relationship"), Choices: me.Programmes, MyRole: "mentee"}, nil
 }
 
 func (h *Handler) ProposeForm(w http.ResponseWriter, r *http.Request) error {

@@ -157,15 +157,16 @@ func TestMailCarriesNoContentEveryKind(t *testing.T) {
 		_, err = e.Svc.DeactivatePerson(ctx, e.As("grace"), e.Users["heidi"].ID)
 		must(err)
 
-		// Ending: frank writes a note, the programme ends the pair, a legal
-		// hold is placed and released, the erasure warned of and done.
-		_, err = e.Svc.CreateNote(ctx, frank, pair.ID, "Note "+c.mark("closing-note"), mentorvault.VisibilityShared)
+		// Ending: alice writes a note, the programme ends alice and bob's
+		// relationship, a legal hold is placed and released, the erasure
+		// warned of and done.
+		_, err = e.Svc.CreateNote(ctx, alice, rel, "Note "+c.mark("closing-note"), mentorvault.VisibilityShared)
 		must(err)
-		ended, err := e.Svc.EndRelationship(ctx, e.As("carol"), pair.ID)
+		ended, err := e.Svc.EndRelationship(ctx, e.As("carol"), rel)
 		must(err)
-		_, err = e.Svc.PlaceHold(ctx, e.As("grace"), pair.ID, "Hold "+c.mark("hold"))
+		_, err = e.Svc.PlaceHold(ctx, e.As("grace"), rel, "Hold "+c.mark("hold"))
 		must(err)
-		_, err = e.Svc.ReleaseHold(ctx, e.As("grace"), pair.ID)
+		_, err = e.Svc.ReleaseHold(ctx, e.As("grace"), rel)
 		must(err)
 		must(e.Svc.ScheduleRetention(ctx))
 		for _, at := range []time.Time{ended.EraseAt.AddDate(0, 0, -30).Add(time.Minute), ended.EraseAt.Add(time.Minute)} {

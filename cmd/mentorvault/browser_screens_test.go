@@ -304,7 +304,9 @@ func screenPerson(t *testing.T, u *user, p demo.Person, axe, shots string, seenP
 		for _, width := range []int64{1280, 390} {
 			where := fmt.Sprintf("%s at %d px", where, width)
 			if width != 1280 {
-				u.do("viewport", chromedp.EmulateViewport(width, 900))
+				// A phone: its scrollbars overlay the page, so the page has
+				// all 390 px (a desktop window's scrollbar would take 15).
+				u.do("viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 			}
 			text := u.pageText()
 			if m := isoTime.FindString(text); m != "" {
@@ -328,7 +330,12 @@ func screenPerson(t *testing.T, u *user, p demo.Person, axe, shots string, seenP
 				if here, there := withoutAny(nav.All, nav.Current), withoutAny(home.All, nav.Current); !slices.Equal(here, there) {
 					t.Errorf("%s: the navigation offers %q, on the home page %q", where, here, there)
 				}
-			} else if over := eval[float64](u, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+			} else if vw := eval[float64](u, `document.documentElement.clientWidth`); vw != float64(width) {
+				t.Fatalf("%s: the page is laid out %.0f px wide", where, vw)
+			}
+			// What sticks out of the window, beyond what a sideways scroll
+			// would show (the window's width without its scrollbar).
+			if over := eval[float64](u, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
 				t.Errorf("%s: the page scrolls sideways by %.0f px", where, over)
 			}
 			if seen {

@@ -461,6 +461,7 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 		return 0, false, err
 	}
 	sys := actor{p: mentorvault.Principal{Via: "scheduler"}}
+	progressed := 0 // relationships this run changed: only then is there more to do at once
 	for _, r := range rels {
 		rel, err := tx.LockRelationshipByID(ctx, r.ID)
 		if err != nil {
@@ -476,6 +477,7 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 			if err := tx.UpdateRelationship(ctx, rel); err != nil {
 				return 0, false, err
 			}
+			progressed++
 			continue
 		}
 		if rel.EraseDue(now) {
@@ -505,9 +507,11 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 				return 0, false, err
 			}
 			erased++
+			progressed++
 			continue
 		}
 		if d := rel.EraseWarningDue(now); d > 0 {
+			progressed++
 			rel.EraseWarned = d
 			if err := tx.UpdateRelationship(ctx, rel); err != nil {
 				return 0, false, err
@@ -521,7 +525,9 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 			}
 		}
 	}
-	return erased, len(rels) == retentionBatch, nil
+	// A full batch of relationships that all wait (a disclosure still to
+	// take effect) is not more work now: the next hourly run looks again.
+	return erased, len(rels) == retentionBatch && progressed > 0, nil
 }
 
 // resumeErasure schedules rel's erasure at erase when it resumes (a hold

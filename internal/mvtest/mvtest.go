@@ -135,3 +135,21 @@ func (e *Env) Head(tb testing.TB) int64 {
 	}
 	return evs[0].Seq
 }
+
+// CloseSettled closes relID as the demo user who, settling every open item
+// of its closing plan.
+func (e *Env) CloseSettled(tb testing.TB, who, relID string) {
+	tb.Helper()
+	ctx := context.Background()
+	plan, err := e.Svc.ClosingPlan(ctx, e.As(who), relID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ids []string
+	for _, it := range plan.Items {
+		ids = append(ids, it.ID)
+	}
+	if _, err := e.Svc.CloseRelationship(ctx, e.As(who), relID, service.CloseInput{Settled: ids}); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -5,11 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
@@ -115,17 +113,7 @@ func TestRelationshipExport(t *testing.T) {
 // schema of the OpenAPI document the server serves.
 func checkExportSchema(t *testing.T, base string, content []byte) {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	doc, err := openapi3.NewLoader().LoadFromData(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := doc.Components.Schemas["RelationshipExport"]
+	ref := loadOpenAPI(t, base).Components.Schemas["RelationshipExport"]
 	if ref == nil || ref.Value == nil {
 		t.Fatal("the OpenAPI document has no RelationshipExport schema")
 	}

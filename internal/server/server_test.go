@@ -73,6 +73,19 @@ func startFixtureLogged(t testing.TB, env *mvtest.Env, log *slog.Logger) *fixtur
 
 func openAPIRouter(t testing.TB, base string) routers.Router {
 	t.Helper()
+	doc := loadOpenAPI(t, base)
+	doc.Servers = openapi3.Servers{{URL: base}}
+	r, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// loadOpenAPI fetches the OpenAPI document the server at base serves and
+// checks that it is valid.
+func loadOpenAPI(t testing.TB, base string) *openapi3.T {
+	t.Helper()
 	resp, err := http.Get(base + "/api/v1/openapi.json")
 	if err != nil {
 		t.Fatal(err)
@@ -86,12 +99,7 @@ func openAPIRouter(t testing.TB, base string) routers.Router {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("openapi.json is not a valid OpenAPI 3 document: %v", err)
 	}
-	doc.Servers = openapi3.Servers{{URL: base}}
-	r, err := legacy.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return doc
 }
 
 func init() {

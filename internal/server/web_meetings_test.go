@@ -78,7 +78,7 @@ func TestWebButtonsFollowCedarAndState(t *testing.T) {
 	check("paused, relationship", map[string]bool{"Schedule the meeting": false}, page(bob, rel))
 
 	// Closed: the record stays readable, and nothing is offered.
-	closeSettled(t, e, "alice", e.Rel.ID)
+	e.CloseSettled(t, "alice", e.Rel.ID)
 	check("closed, meeting page", map[string]bool{"Start session": false, "Move the meeting": false, "Cancel the meeting": false, "AGENDA-X": true}, page(bob, meeting))
 	check("closed, bob's commitments", map[string]bool{accept: false, `value="dropped"`: false, "PROMISE-X": true}, page(bob, rel+"/commitments"))
 	check("closed, bob's feedback", map[string]bool{"Send my feedback": false}, page(bob, rel+"/feedback"))

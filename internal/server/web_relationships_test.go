@@ -9,7 +9,6 @@ import (
 
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
-	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
 
@@ -122,23 +121,5 @@ func TestWebRelationshipNotesPaged(t *testing.T) {
 	}
 	if st, page := getPage(t, alice, rel+"?offset=-1"); st != 400 || !strings.Contains(page, "not valid") {
 		t.Fatalf("a bad offset answered %d", st)
-	}
-}
-
-// closeSettled closes relID as who through the service, settling every
-// open item.
-func closeSettled(t *testing.T, e *mvtest.Env, who, relID string) {
-	t.Helper()
-	ctx := context.Background()
-	plan, err := e.Svc.ClosingPlan(ctx, e.As(who), relID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, it := range plan.Items {
-		ids = append(ids, it.ID)
-	}
-	if _, err := e.Svc.CloseRelationship(ctx, e.As(who), relID, service.CloseInput{Settled: ids}); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -58,27 +58,28 @@ type CloseInput struct {
 const MaxCloseReasonBytes = mentorvault.MaxNoteBytes
 
 // retentionDays is how long rel's content is kept after it ends: what the
-// agreement in force says, or else the programme's setting (the default
-// for an informal relationship). Only the number leaves the agreement.
-func (s *Service) retentionDays(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (int, error) {
+// agreement in force says (byAgreement), or else the programme's setting
+// (the default for an informal relationship). Only the number leaves the
+// agreement.
+func (s *Service) retentionDays(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship) (days int, byAgreement bool, err error) {
 	st, _, err := settingsFor(ctx, tx, rel)
 	if err != nil || rel.StartedAt == nil {
-		return st.RetentionDays, err
+		return st.RetentionDays, false, err
 	}
 	key, err := s.dataKey(ctx, tx, rel.ID)
 	if errors.Is(err, errErased) {
-		return st.RetentionDays, nil
+		return st.RetentionDays, false, nil
 	} else if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	v, err := s.inForce(ctx, tx, rel, key)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if v != nil && v.Terms.Expectations.RetentionDays > 0 {
-		return v.Terms.Expectations.RetentionDays, nil
+		return v.Terms.Expectations.RetentionDays, true, nil
 	}
-	return st.RetentionDays, nil
+	return st.RetentionDays, false, nil
 }
 
 // ClosingPlan says what closing the relationship now would mean to the
@@ -96,19 +97,15 @@ func (s *Service) ClosingPlan(ctx context.Context, p mentorvault.Principal, relI
 		if err := closable(rel, a.user.ID, byProgramme); err != nil {
 			return err
 		}
-		days, err := s.retentionDays(ctx, tx, rel)
+		days, byAgreement, err := s.retentionDays(ctx, tx, rel)
 		if err != nil {
 			return err
 		}
-		st, _, err := settingsFor(ctx, tx, rel)
+		rv, err := relView(ctx, tx, rel)
 		if err != nil {
 			return err
 		}
-		vs, err := views(ctx, tx, rel.OrgID, []*mentorvault.Relationship{rel})
-		if err != nil {
-			return err
-		}
-		out = &ClosingPlan{Rel: vs[0], ByProgramme: byProgramme, RetentionDays: days, ByAgreement: days != st.RetentionDays, EraseOn: tx.Now().AddDate(0, 0, days), Items: []ClosingItem{}}
+		out = &ClosingPlan{Rel: rv, ByProgramme: byProgramme, RetentionDays: days, ByAgreement: byAgreement, EraseOn: tx.Now().AddDate(0, 0, days), Items: []ClosingItem{}}
 		if byProgramme {
 			return nil
 		}
@@ -219,7 +216,7 @@ func (s *Service) CloseRelationship(ctx context.Context, p mentorvault.Principal
 	}
 	var out *RelationshipView
 	err := s.relOp(ctx, p, policy.CloseRelationship, relID, nil, func(o *op) (event, error) {
-		rel, now := o.rel, o.tx.Now()
+		rel := o.rel
 		from := rel.Status
 		if err := closable(rel, o.a.user.ID, false); err != nil {
 			return event{}, err
@@ -241,22 +238,9 @@ func (s *Service) CloseRelationship(ctx context.Context, p mentorvault.Principal
 				return event{}, err
 			}
 		}
-		days, err := s.retentionDays(o.ctx, o.tx, rel)
-		if err != nil {
+		if out, err = s.closeAndSchedule(o, false); err != nil {
 			return event{}, err
 		}
-		if err := rel.Close(o.a.user.ID, false, now); err != nil {
-			return event{}, err
-		}
-		rel.ScheduleErasure(now.AddDate(0, 0, days), now)
-		if err := o.tx.UpdateRelationship(o.ctx, rel); err != nil {
-			return event{}, err
-		}
-		vs, err := views(o.ctx, o.tx, rel.OrgID, []*mentorvault.Relationship{rel})
-		if err != nil {
-			return event{}, err
-		}
-		out = vs[0]
 		text := fmt.Sprintf("%s closed the mentoring relationship.", o.a.user.Name)
 		if reason != "" && rel.StartedAt != nil {
 			text = fmt.Sprintf("%s closed the mentoring relationship and left you a note saying why.", o.a.user.Name)
@@ -268,6 +252,24 @@ func (s *Service) CloseRelationship(ctx context.Context, p mentorvault.Principal
 		return event{"relationship.close", relTarget(rel), fmt.Sprintf("from=%s; to=%s; settled=%d; erase_on=%s", from, rel.Status, len(items), rel.EraseAt.UTC().Format(time.DateOnly))}, nil
 	})
 	return out, err
+}
+
+// closeAndSchedule closes o's relationship as its actor (for the programme
+// when byProgramme), sets its erase date and stores it, and answers its view.
+func (s *Service) closeAndSchedule(o *op, byProgramme bool) (*RelationshipView, error) {
+	rel, now := o.rel, o.tx.Now()
+	days, _, err := s.retentionDays(o.ctx, o.tx, rel)
+	if err != nil {
+		return nil, err
+	}
+	if err := rel.Close(o.a.user.ID, byProgramme, now); err != nil {
+		return nil, err
+	}
+	rel.ScheduleErasure(now.AddDate(0, 0, days), now)
+	if err := o.tx.UpdateRelationship(o.ctx, rel); err != nil {
+		return nil, err
+	}
+	return relView(o.ctx, o.tx, rel)
 }
 
 // closingNote writes the closer's reason as a shared note, audited as a
@@ -323,24 +325,12 @@ func plural(n int, one, many string) string {
 func (s *Service) EndRelationship(ctx context.Context, p mentorvault.Principal, relID string) (*RelationshipView, error) {
 	var out *RelationshipView
 	err := s.relOp(ctx, p, policy.EndRelationship, relID, nil, func(o *op) (event, error) {
-		rel, now := o.rel, o.tx.Now()
+		rel := o.rel
 		from := rel.Status
-		days, err := s.retentionDays(o.ctx, o.tx, rel)
-		if err != nil {
+		var err error
+		if out, err = s.closeAndSchedule(o, true); err != nil {
 			return event{}, err
 		}
-		if err := rel.Close(o.a.user.ID, true, now); err != nil {
-			return event{}, err
-		}
-		rel.ScheduleErasure(now.AddDate(0, 0, days), now)
-		if err := o.tx.UpdateRelationship(o.ctx, rel); err != nil {
-			return event{}, err
-		}
-		vs, err := views(o.ctx, o.tx, rel.OrgID, []*mentorvault.Relationship{rel})
-		if err != nil {
-			return event{}, err
-		}
-		out = vs[0]
 		for _, id := range []string{rel.MentorID, rel.MenteeID} {
 			if err := s.notifyBy(o.ctx, o.tx, o.a.user.ID, id, mentorvault.NotifyRelationshipEnded, rel.ID, rel.ID,
 				"Your mentoring relationship was ended by the programme.", "/relationships/"+rel.ID, mentorvault.NotifyRelationshipEnded+":"+rel.ID); err != nil {
@@ -413,11 +403,9 @@ func (s *Service) holdOp(ctx context.Context, p mentorvault.Principal, relID str
 		if err := o.tx.UpdateRelationship(o.ctx, o.rel); err != nil {
 			return event{}, err
 		}
-		vs, err := views(o.ctx, o.tx, o.rel.OrgID, []*mentorvault.Relationship{o.rel})
-		if err != nil {
+		if out, err = relView(o.ctx, o.tx, o.rel); err != nil {
 			return event{}, err
 		}
-		out = vs[0]
 		kind := mentorvault.NotifyRelationshipHold
 		if action == "relationship.hold_release" {
 			kind = mentorvault.NotifyRelationshipHoldReleased
@@ -468,7 +456,7 @@ func (s *Service) runRetention(ctx context.Context, tx mentorvault.Tx) (erased i
 			return 0, false, err
 		}
 		if rel.EraseAt == nil {
-			days, err := s.retentionDays(ctx, tx, rel)
+			days, _, err := s.retentionDays(ctx, tx, rel)
 			if err != nil {
 				return 0, false, err
 			}

@@ -289,22 +289,6 @@ func TestRetention(t *testing.T) {
 	})
 }
 
-// closeSettled closes relID as who, settling every open item.
-func closeSettled(t *testing.T, e *mvtest.Env, who, relID string) {
-	t.Helper()
-	plan, err := e.Svc.ClosingPlan(ctx, e.As(who), relID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, it := range plan.Items {
-		ids = append(ids, it.ID)
-	}
-	if _, err := e.Svc.CloseRelationship(ctx, e.As(who), relID, service.CloseInput{Settled: ids}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestAgreementSetsRetention: a period the pair agreed in their signed
 // agreement decides the erase date, not the programme's.
 func TestAgreementSetsRetention(t *testing.T) {

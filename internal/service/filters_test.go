@@ -101,7 +101,7 @@ func TestFeedbackViewCarriesAllowed(t *testing.T) {
 	if fv, _ = e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID); !fv.Allowed[fr.ID].Has(policy.AnswerFeedback) {
 		t.Fatal("bob may not answer while the relationship is paused")
 	}
-	closeSettled(t, e, "alice", e.Rel.ID)
+	e.CloseSettled(t, "alice", e.Rel.ID)
 	fv, err = e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID)
 	if err != nil || len(fv.ToAnswer) != 1 || fv.Allowed[fr.ID].Has(policy.AnswerFeedback) {
 		t.Fatalf("bob may still answer once closed: %v %+v", err, fv)

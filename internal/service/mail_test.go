@@ -804,7 +804,7 @@ func TestMailCarriesNoContentMore(t *testing.T) {
 		must(e.Svc.ScheduleReminders(ctx))
 		_, err = e.Svc.RunDueJobs(ctx)
 		must(err)
-		closeSettled(t, e, "bob", e.Rel.ID)
+		e.CloseSettled(t, "bob", e.Rel.ID)
 
 		n, err := e.Svc.SendMail(ctx, sender(t, srv))
 		must(err)

@@ -336,7 +336,7 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 			return err
 		}
 		if rel.EndedAt != nil { // declined or withdrawn: what was written before it started is erased too
-			days, err := s.retentionDays(ctx, tx, rel)
+			days, _, err := s.retentionDays(ctx, tx, rel)
 			if err != nil {
 				return err
 			}

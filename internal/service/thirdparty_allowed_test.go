@@ -81,7 +81,7 @@ func TestStatementViewAllowed(t *testing.T) {
 		}
 
 		// Closed: the pair still read, but nothing is offered.
-		closeSettled(t, e, "bob", rel)
+		e.CloseSettled(t, "bob", rel)
 		check("closed", "alice", st.ID, can(false, false, false))
 		if answer("alice") {
 			t.Fatal("a closed relationship's request is offered to answer")
@@ -117,7 +117,7 @@ func TestThreeWayViewAllowed(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("held, paused", "dave", can(false, false, false, false, true))
-		closeSettled(t, e, "bob", e.Rel.ID)
+		e.CloseSettled(t, "bob", e.Rel.ID)
 		check("held, closed", "bob", can(false, false, false, false, false))
 		check("held, closed", "dave", can(false, false, false, false, false))
 	})

@@ -2,6 +2,7 @@ package mentorvault
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -31,6 +32,11 @@ type FeedbackRequest struct {
 type FeedbackAnswer struct {
 	Ratings map[string]int `json:"ratings"`
 	Text    string         `json:"text"`
+	// RespondentID and MentorID are who answered and whom it is about,
+	// from its request, for the k rule over distinct people; not sealed
+	// with the answer.
+	RespondentID string `json:"-"`
+	MentorID     string `json:"-"`
 }
 
 // Validate checks every rating is 1–5 for a known question, all answered. Returns EINVALID.
@@ -75,32 +81,60 @@ type FeedbackResponse struct {
 	CreatedAt      time.Time
 }
 
-// Aggregate is one programme-level figure and how many responses stand behind it.
+// Aggregate is one programme-level figure and how many people stand behind it.
 type Aggregate struct {
 	Key       string
 	Text      string
-	Responses int
+	Responses int // the distinct people who answered behind the figure shown (0 when withheld)
 	Mean      float64
-	Withheld  bool // fewer than the programme's k responses: the figure is not shown
+	Withheld  bool   // fewer than k people answered, or about fewer than k mentors: not shown
+	Why       string // when withheld, in plain words
+	AsOf      time.Time
 }
 
 // AggregateFeedback averages each question over answers, withholding every
-// figure that fewer than k responses stand behind.
+// figure that fewer than k distinct people answered, or that is about
+// fewer than k distinct mentors (then it would be one mentor's own
+// ratings). Six answers from one person are one person. The service
+// releases the figures in steps on top of this (releaser).
 func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
 	out := make([]Aggregate, len(FeedbackQuestions))
 	for i, q := range FeedbackQuestions {
 		sum, n := 0, 0
+		people, mentors := map[string]bool{}, map[string]bool{}
 		for _, a := range answers {
 			if v, ok := a.Ratings[q.Key]; ok {
 				sum, n = sum+v, n+1
+				people[a.RespondentID], mentors[a.MentorID] = true, true
 			}
 		}
-		out[i] = Aggregate{Key: q.Key, Text: q.Text, Responses: n}
-		if n < k || n == 0 {
-			out[i].Withheld = true
-			continue
+		out[i] = Aggregate{Key: q.Key, Text: q.Text}
+		switch {
+		case n == 0:
+			out[i].Withheld, out[i].Why = true, "no answers yet"
+		case len(people) < k:
+			out[i].Withheld, out[i].Why = true, fmt.Sprintf("fewer than %d people answered", k)
+		case len(mentors) < k:
+			out[i].Withheld, out[i].Why = true, fmt.Sprintf("about fewer than %d mentors", k)
+		default:
+			out[i].Mean, out[i].Responses = float64(sum)/float64(n), len(people)
 		}
-		out[i].Mean = float64(sum) / float64(n)
+	}
+	return out
+}
+
+// FeedbackContributions are the people who answered question key among
+// answers, each with how many of their answers it counts.
+func FeedbackContributions(answers []FeedbackAnswer, key string) Contributions {
+	per := map[string]int{}
+	for _, a := range answers {
+		if _, ok := a.Ratings[key]; ok {
+			per[a.RespondentID]++
+		}
+	}
+	out := make(Contributions, len(per))
+	for id, n := range per {
+		out[id] = strconv.Itoa(n)
 	}
 	return out
 }
@@ -129,6 +163,7 @@ const (
 	NotifyRelationshipErased       = "relationship.erased"
 	NotifyRelationshipHold         = "relationship.hold"
 	NotifyRelationshipHoldReleased = "relationship.hold_released"
+	NotifyProgrammeKChanged        = "programme.k_changed" // the k in force for a programme's figures changed
 )
 
 // Notification is an in-app message to one user. Its text never carries

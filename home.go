@@ -18,18 +18,17 @@ type ProgrammeFigures struct {
 	Paused            int // relationships paused
 	Proposed          int // proposed, waiting for the other person's answer
 	AwaitingSignature int // accepted or agreeing: the agreement is not yet signed by both
-	// ActiveParties is how many distinct people are a party of an active
-	// relationship of the programme; ReviewsOverdue how many of them have
-	// a review of their expectations due that they have not recorded
-	// since: the reminders job's review.due notification with no review of
-	// theirs at or after it (so nothing is computed on page view).
-	ActiveParties  int
-	ReviewsOverdue int
-	// Enrolled is how many people are enrolled (not withdrawn) in the
-	// programme; Unmatched how many of them are in no open relationship
-	// of it (proposed, accepted, agreeing, active or paused): waiting to
-	// be matched.
-	Enrolled, Unmatched int
+	// Parties are the distinct people who are a party of an active
+	// relationship of the programme, each mapped to whether a review of
+	// their expectations is overdue: the reminders job's review.due
+	// notification with no review of theirs at or after it (so nothing is
+	// computed on page view).
+	Parties map[string]bool
+	// Enrolled are the people enrolled (not withdrawn) in the programme,
+	// each mapped to whether they are in no open relationship of it
+	// (proposed, accepted, agreeing, active or paused): waiting to be
+	// matched.
+	Enrolled map[string]bool
 }
 
 // HomeStore reads the counts of the home page's dashboards, each in one

@@ -1,6 +1,8 @@
 package mentorvault_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -182,30 +184,48 @@ func TestCommitmentTransitions(t *testing.T) {
 	}
 }
 
+// TestFeedbackKThreshold counts people, not answers: a figure stands on
+// at least k distinct people answering about at least k distinct mentors.
 func TestFeedbackKThreshold(t *testing.T) {
-	answer := func(v int) mentorvault.FeedbackAnswer {
+	answer := func(v int, who, mentor string) mentorvault.FeedbackAnswer {
 		r := map[string]int{}
 		for _, q := range mentorvault.FeedbackQuestions {
 			r[q.Key] = v
 		}
-		return mentorvault.FeedbackAnswer{Ratings: r}
+		return mentorvault.FeedbackAnswer{Ratings: r, RespondentID: who, MentorID: mentor}
 	}
-	four := []mentorvault.FeedbackAnswer{answer(5), answer(4), answer(3), answer(4)}
+	four := []mentorvault.FeedbackAnswer{answer(5, "a", "m1"), answer(4, "b", "m2"), answer(3, "c", "m3"), answer(4, "d", "m4")}
 	for _, a := range mentorvault.AggregateFeedback(four, 5) {
-		if !a.Withheld || a.Mean != 0 || a.Responses != 4 {
-			t.Fatalf("4 responses under k=5 must be withheld: %+v", a)
+		if !a.Withheld || a.Mean != 0 || a.Responses != 0 || a.Why == "" {
+			t.Fatalf("4 people under k=5 must be withheld: %+v", a)
 		}
 	}
-	five := append(four, answer(4))
+	five := append(slices.Clone(four), answer(4, "e", "m5"))
 	for _, a := range mentorvault.AggregateFeedback(five, 5) {
 		if a.Withheld || a.Mean != 4 || a.Responses != 5 {
-			t.Fatalf("5 responses at k=5: %+v", a)
+			t.Fatalf("5 people about 5 mentors at k=5: %+v", a)
 		}
+	}
+	// Six answers from one person are one person.
+	var bob []mentorvault.FeedbackAnswer
+	for i := range 6 {
+		bob = append(bob, answer(4, "bob", fmt.Sprint("m", i)))
+	}
+	if got := mentorvault.AggregateFeedback(bob, 2); !got[0].Withheld {
+		t.Fatalf("six answers from one person unlocked a figure at k=2: %+v", got[0])
+	}
+	// Five people about one mentor would be her own ratings.
+	var one []mentorvault.FeedbackAnswer
+	for _, who := range []string{"a", "b", "c", "d", "e"} {
+		one = append(one, answer(4, who, "alice"))
+	}
+	if got := mentorvault.AggregateFeedback(one, 5); !got[0].Withheld {
+		t.Fatalf("five answers about one mentor were shown: %+v", got[0])
 	}
 	if got := mentorvault.AggregateFeedback(nil, 2); !got[0].Withheld {
 		t.Fatal("no responses must be withheld")
 	}
-	bad := answer(6)
+	bad := answer(6, "a", "m1")
 	if err := bad.Validate(); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
 		t.Fatalf("rating 6: %v", err)
 	}
@@ -213,7 +233,7 @@ func TestFeedbackKThreshold(t *testing.T) {
 	if err := partial.Validate(); mentorvault.ErrorCode(err) != mentorvault.EINVALID {
 		t.Fatalf("unanswered questions: %v", err)
 	}
-	ok := answer(3)
+	ok := answer(3, "a", "m1")
 	ok.Text = "Helpful sessions."
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)

@@ -56,6 +56,7 @@ type Tx interface {
 	ThreeWayStore
 	MailStore
 	HomeStore
+	DashboardStore
 	OIDCStore
 	MatchStore
 	AccountLinkStore

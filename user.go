@@ -11,6 +11,9 @@ type Org struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// KFloor is the smallest k any of its programmes may set (the k rule,
+	// dashboard.go); its org admins set it.
+	KFloor int
 }
 
 // User is a person with an account in an organisation.

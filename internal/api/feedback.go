@@ -72,11 +72,13 @@ func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 type aggregateJSON struct {
-	Key       string   `json:"key"`
-	Question  string   `json:"question"`
-	Responses *int     `json:"responses"`
-	Mean      *float64 `json:"mean"`
-	Withheld  bool     `json:"withheld"`
+	Key       string     `json:"key"`
+	Question  string     `json:"question"`
+	Responses *int       `json:"responses"`
+	Mean      *float64   `json:"mean"`
+	Withheld  bool       `json:"withheld"`
+	Why       string     `json:"why,omitempty"`
+	AsOf      *time.Time `json:"as_of"`
 }
 
 // FeedbackAggregates serves GET /api/v1/programmes/{id}/feedback: the
@@ -89,10 +91,10 @@ func (h *Handler) FeedbackAggregates(w http.ResponseWriter, r *http.Request) err
 		}
 		out := []aggregateJSON{}
 		for _, a := range aggs {
-			aj := aggregateJSON{Key: a.Key, Question: a.Text, Withheld: a.Withheld}
+			aj := aggregateJSON{Key: a.Key, Question: a.Text, Withheld: a.Withheld, Why: a.Why}
 			if !a.Withheld {
-				n, m := a.Responses, a.Mean
-				aj.Responses, aj.Mean = &n, &m
+				n, m, at := a.Responses, a.Mean, a.AsOf
+				aj.Responses, aj.Mean, aj.AsOf = &n, &m, &at
 			}
 			out = append(out, aj)
 		}

@@ -153,3 +153,29 @@ func (e *Env) CloseSettled(tb testing.TB, who, relID string) {
 		tb.Fatal(err)
 	}
 }
+
+// SetK sets the demo programme progID's k threshold to k as its
+// coordinator carol, first lowering the organisation's floor to it (as its
+// org admin grace) when k is below the floor.
+func (e *Env) SetK(tb testing.TB, progID string, k int) {
+	tb.Helper()
+	ctx := context.Background()
+	f, err := e.Svc.KFloor(ctx, e.As("grace"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if k < f.KFloor {
+		if _, err := e.Svc.SetKFloor(ctx, e.As("grace"), k); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	pv, err := e.Svc.Programme(ctx, e.As("carol"), progID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st := pv.Settings
+	st.KThreshold = k
+	if _, err := e.Svc.UpdateProgrammeSettings(ctx, e.As("carol"), progID, st); err != nil {
+		tb.Fatal(err)
+	}
+}

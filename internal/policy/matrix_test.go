@@ -95,7 +95,7 @@ var (
 
 var (
 	orgActions = []policy.Action{policy.ViewDirectory, policy.ProposeRelationship, policy.ManageUsers, policy.ManageProgrammes,
-		policy.ListPeople, policy.CreatePerson, policy.ManageSSO, policy.ManageMFA, policy.ManageSCIM, policy.Provision}
+		policy.ListPeople, policy.CreatePerson, policy.ManageSSO, policy.ManageMFA, policy.ManageSCIM, policy.Provision, policy.ManagePrivacy}
 	relActions = []policy.Action{
 		policy.ViewRelationship, policy.AcceptRelationship, policy.DeclineRelationship, policy.WithdrawRelationship,
 		policy.PauseRelationship, policy.ResumeRelationship, policy.CloseRelationship,
@@ -137,37 +137,37 @@ var matrix = []table{
 	{
 		title: "Own organisation (acme)", resource: policy.Org{ID: acme}, actions: orgActions,
 		rows: map[string]string{
-			//                     dir prop users progs plist pcreate sso mfa scim prov
-			"member":              "A   A    D     D     D     D     D     D    D    D",
-			"mentor":              "A   A    D     D     D     D     D     D    D    D",
-			"mentee":              "A   A    D     D     D     D     D     D    D    D",
-			"coordinator":         "A   A    D     D     D     D     D     D    D    D",
-			"supervisor":          "A   A    D     D     D     D     D     D    D    D",
-			"line manager":        "A   A    D     D     D     D     D     D    D    D",
-			"requester":           "A   A    D     D     D     D     D     D    D    D",
-			"org admin":           "A   A    A     A     A     A     A     A    A    D",
-			"other pair's mentor": "A   A    D     D     D     D     D     D    D    D",
-			"other-org user":      "D   D    D     D     D     D     D     D    D    D",
-			"deactivated user":    "D   D    D     D     D     D     D     D    D    D",
-			"anonymous":           "D   D    D     D     D     D     D     D    D    D",
+			//                     dir prop users progs plist pcreate sso mfa scim prov priv
+			"member":              "A   A    D     D     D     D     D     D    D    D    D",
+			"mentor":              "A   A    D     D     D     D     D     D    D    D    D",
+			"mentee":              "A   A    D     D     D     D     D     D    D    D    D",
+			"coordinator":         "A   A    D     D     D     D     D     D    D    D    D",
+			"supervisor":          "A   A    D     D     D     D     D     D    D    D    D",
+			"line manager":        "A   A    D     D     D     D     D     D    D    D    D",
+			"requester":           "A   A    D     D     D     D     D     D    D    D    D",
+			"org admin":           "A   A    A     A     A     A     A     A    A    D    A",
+			"other pair's mentor": "A   A    D     D     D     D     D     D    D    D    D",
+			"other-org user":      "D   D    D     D     D     D     D     D    D    D    D",
+			"deactivated user":    "D   D    D     D     D     D     D     D    D    D    D",
+			"anonymous":           "D   D    D     D     D     D     D     D    D    D    D",
 		},
 	},
 	{
 		title: "Another organisation (globex, where mallory is an org admin)", resource: policy.Org{ID: globex}, actions: orgActions,
 		rows: map[string]string{
-			//                     dir prop users progs plist pcreate sso mfa scim prov
-			"member":              "D   D    D     D     D     D     D     D    D    D",
-			"mentor":              "D   D    D     D     D     D     D     D    D    D",
-			"mentee":              "D   D    D     D     D     D     D     D    D    D",
-			"coordinator":         "D   D    D     D     D     D     D     D    D    D",
-			"supervisor":          "D   D    D     D     D     D     D     D    D    D",
-			"line manager":        "D   D    D     D     D     D     D     D    D    D",
-			"requester":           "D   D    D     D     D     D     D     D    D    D",
-			"org admin":           "D   D    D     D     D     D     D     D    D    D",
-			"other pair's mentor": "D   D    D     D     D     D     D     D    D    D",
-			"other-org user":      "A   A    A     A     A     A     A     A    A    D",
-			"deactivated user":    "D   D    D     D     D     D     D     D    D    D",
-			"anonymous":           "D   D    D     D     D     D     D     D    D    D",
+			//                     dir prop users progs plist pcreate sso mfa scim prov priv
+			"member":              "D   D    D     D     D     D     D     D    D    D    D",
+			"mentor":              "D   D    D     D     D     D     D     D    D    D    D",
+			"mentee":              "D   D    D     D     D     D     D     D    D    D    D",
+			"coordinator":         "D   D    D     D     D     D     D     D    D    D    D",
+			"supervisor":          "D   D    D     D     D     D     D     D    D    D    D",
+			"line manager":        "D   D    D     D     D     D     D     D    D    D    D",
+			"requester":           "D   D    D     D     D     D     D     D    D    D    D",
+			"org admin":           "D   D    D     D     D     D     D     D    D    D    D",
+			"other pair's mentor": "D   D    D     D     D     D     D     D    D    D    D",
+			"other-org user":      "A   A    A     A     A     A     A     A    A    D    A",
+			"deactivated user":    "D   D    D     D     D     D     D     D    D    D    D",
+			"anonymous":           "D   D    D     D     D     D     D     D    D    D    D",
 		},
 	},
 	{

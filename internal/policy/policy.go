@@ -107,6 +107,7 @@ const (
 	ResetPersonPassword    Action = "people.password_reset" // Person; its organisation's admins (email them a reset link they alone see)
 	ManageMFA              Action = "org.mfa"               // Org; its org admins (who must use a second factor)
 	ManageSCIM             Action = "org.scim"              // Org; its org admins (add, list and revoke SCIM provisioning clients)
+	ManagePrivacy          Action = "org.privacy"           // Org; its org admins (the floor under every programme's k)
 	Provision              Action = "scim.provision"        // Org or Person; a SCIM client of that organisation (create, change, deactivate people; groups)
 )
 
@@ -134,7 +135,7 @@ var Actions = []Action{
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
 	ManageSSO,
 	ResetPersonPassword,
-	ManageMFA,
+	ManageMFA, ManagePrivacy,
 	ManageSCIM, Provision,
 }
 

@@ -82,6 +82,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/relationships/{id}/feedback/{requestID}/answer", a.AnswerFeedback},
 		{"GET", "/api/v1/programmes/{id}/feedback", a.FeedbackAggregates},
 		{"GET", "/api/v1/programmes/{id}/overview", a.ProgrammeOverview},
+		{"GET", "/api/v1/programmes/{id}/dashboard", a.ProgrammeDashboard},
 		{"GET", "/api/v1/notifications", a.Notifications},
 		{"POST", "/api/v1/notifications/read", a.MarkNotificationsRead},
 		{"GET", "/api/v1/calendar-feeds", a.CalendarFeeds},
@@ -142,6 +143,8 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/people/{id}/password-reset", a.SendPasswordReset},
 		{"GET", "/api/v1/org/mfa-policy", a.MFAPolicy},
 		{"PUT", "/api/v1/org/mfa-policy", a.SetMFAPolicy},
+		{"GET", "/api/v1/org/privacy", a.Privacy},
+		{"PUT", "/api/v1/org/privacy", a.SetPrivacy},
 	}
 	for _, act := range mentorvault.LifecycleActions {
 		if act == mentorvault.ActClose {
@@ -208,6 +211,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /programmes", w.Form(w.CreateProgramme))
 	mux.Handle("GET /programmes/{id}", w.Page(w.Programme))
 	mux.Handle("GET /programmes/{id}/matching", w.Page(w.Matching))
+	mux.Handle("GET /programmes/{id}/dashboard", w.Page(w.Dashboard))
+	mux.Handle("GET /programmes/{id}/dashboard.csv", w.Page(w.DashboardCSV))
 	mux.Handle("POST /programmes/{id}/edit", w.Form(w.EditProgramme))
 	mux.Handle("POST /programmes/{id}/enrolment", w.Form(w.ProgrammeEnrolment))
 	mux.Handle("POST /programmes/{id}/archive", w.Form(w.ArchiveProgramme))
@@ -258,6 +263,7 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /settings/security/second-factor", w.Form(w.SecondFactor))
 	mux.Handle("POST /settings/security/recovery-codes", w.Form(w.RecoveryCodes))
 	mux.Handle("POST /settings/security/policy", w.Form(w.MFAPolicy))
+	mux.Handle("POST /settings/security/privacy", w.Form(w.PrivacyFloor))
 	mux.Handle("POST /login/passkey/options", w.Public(w.PasskeyLoginOptions))
 	mux.Handle("POST /login/passkey", w.Public(w.PasskeyLogin))
 	mux.Handle("GET /login/second-factor", w.Public(w.SecondFactorForm))

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,16 +85,7 @@ func contains(xs []string, s string) bool {
 // never shown as 0.
 func TestWebHomeK(t *testing.T) {
 	f := startFixture(t, mvtest.New(t, sqlstoretest.OpenSQLite(t)))
-	carol := f.env.As("carol")
-	pv, err := f.env.Svc.Programme(context.Background(), carol, f.env.Rel.ProgrammeID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := pv.Settings
-	st.KThreshold = 2
-	if _, err := f.env.Svc.UpdateProgrammeSettings(context.Background(), carol, f.env.Rel.ProgrammeID, st); err != nil {
-		t.Fatal(err)
-	}
+	f.env.SetK(t, f.env.Rel.ProgrammeID, 2)
 	w := newWeb(t, f.ts.URL)
 	w.login(f.env.Users["carol"].Email)
 	_, page := w.get("/")

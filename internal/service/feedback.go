@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -266,11 +268,10 @@ func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principa
 // threshold, and the ratings this call opened (nil when the cache had
 // them), for the caller to cache once the transaction committed.
 func (s *Service) feedbackAggregatesIn(ctx context.Context, tx mentorvault.Tx, a actor, prog *mentorvault.Programme) ([]mentorvault.Aggregate, int, *feedbackEntry, error) {
-	st, err := tx.FindProgrammeSettings(ctx, prog.ID)
+	k, _, err := kFor(ctx, tx, prog)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	k := st.KThreshold
 	// The ratings are opened once per change of the programme's
 	// responses, not on every view: the count, read in this
 	// transaction, says whether the cached ones are still the set.
@@ -286,7 +287,17 @@ func (s *Service) feedbackAggregatesIn(ctx context.Context, tx mentorvault.Tx, a
 		}
 		fresh = &feedbackEntry{count: count, answers: answers}
 	}
-	out := mentorvault.AggregateFeedback(answers, k)
+	releases, err := tx.FindDashboardReleases(ctx, []string{prog.ID})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	r := &releaser{prog: prog.ID, k: k, now: tx.Now(), prev: releases[prog.ID]}
+	out := releaseFeedback(r, answers)
+	for _, rel := range r.save {
+		if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
+			return nil, 0, nil, err
+		}
+	}
 	return out, k, fresh, s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
 }
 
@@ -331,7 +342,7 @@ func (s *Service) programmeRatings(ctx context.Context, tx mentorvault.Tx, progr
 		} else if err != nil {
 			return nil, err
 		}
-		answers = append(answers, mentorvault.FeedbackAnswer{Ratings: r.Answer.Ratings})
+		answers = append(answers, mentorvault.FeedbackAnswer{Ratings: r.Answer.Ratings, RespondentID: fr.MenteeID, MentorID: fr.MentorID})
 	}
 	return answers, nil
 }
@@ -374,4 +385,28 @@ func (c *feedbackCache) put(programmeID string, count mentorvault.FeedbackCount,
 		c.m = map[string]feedbackEntry{}
 	}
 	c.m[programmeID] = feedbackEntry{count: count, answers: answers}
+}
+
+// releaseFeedback is the feedback figures of answers under the k rule
+// (AggregateFeedback: k people answering, k mentors answered about),
+// released in steps through r: a mean moves only when at least k people's
+// answers changed since it was last released. A figure shown is the last
+// release, with the number of people behind it then.
+func releaseFeedback(r *releaser, answers []mentorvault.FeedbackAnswer) []mentorvault.Aggregate {
+	out := mentorvault.AggregateFeedback(answers, r.k)
+	for i, a := range out {
+		value := ""
+		if !a.Withheld {
+			value = strconv.FormatFloat(a.Mean, 'f', -1, 64) + ";" + strconv.Itoa(a.Responses)
+		}
+		shown, asOf, withheld, why := r.show("feedback."+a.Key, value, mentorvault.FeedbackContributions(answers, a.Key), a.Why)
+		out[i].Withheld, out[i].Why, out[i].AsOf, out[i].Mean, out[i].Responses = withheld, why, asOf, 0, 0
+		if withheld {
+			continue
+		}
+		mean, people, _ := strings.Cut(shown, ";")
+		out[i].Mean, _ = strconv.ParseFloat(mean, 64)
+		out[i].Responses, _ = strconv.Atoi(people)
+	}
+	return out
 }

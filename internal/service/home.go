@@ -69,26 +69,16 @@ type HomeMeeting struct {
 // counted among): otherwise N is zero and Withheld set, so the figure
 // cannot reach a page. FewerThanK says which side was too small: the
 // figure itself ("fewer than K"), or its complement ("all but fewer than
-// K"), which is the complement's own suppressed figure.
+// K"), which is the complement's own suppressed figure. Zero is a figure
+// over fewer than k people too: "none of the 12 is overdue" says something
+// about each of them, as "all 12 are" does. A figure shown is released in
+// steps (releaser): AsOf is when the value shown was released.
 type Figure struct {
 	N          int
 	Withheld   bool
 	FewerThanK bool // withheld because N < K; otherwise because the rest is
 	K          int
-}
-
-// kFigure applies the k rule to n people out of population (DESIGN §6:
-// every figure over fewer than k distinct people is suppressed with its
-// complement). Zero is a figure over fewer than k people too: "none of the
-// 12 is overdue" says something about each of them, as "all 12 are" does.
-func kFigure(n, population, k int) Figure {
-	switch {
-	case n < k:
-		return Figure{Withheld: true, FewerThanK: true, K: k}
-	case population-n < k:
-		return Figure{Withheld: true, K: k}
-	}
-	return Figure{N: n, K: k}
+	AsOf       time.Time
 }
 
 // ProgrammeDashboard is what a programme's coordinator sees of it on
@@ -285,9 +275,9 @@ func (s *Service) homeParty(ctx context.Context, tx mentorvault.Tx, a actor, pro
 
 // homeDashboards is the dashboard of each programme the caller
 // coordinates: programme.dashboard decided (a refusal audited and the
-// dashboard left out), its figures counted for all of them in one store
-// call, the k rule applied, and each dashboard's read audited on its
-// programme.
+// dashboard left out), its figures counted and its releases read for all
+// of them in one store call each, the k rule applied, and each dashboard's
+// read audited on its programme.
 func (s *Service) homeDashboards(ctx context.Context, tx mentorvault.Tx, a actor, progs []*mentorvault.Programme) ([]*ProgrammeDashboard, error) {
 	var mine []*mentorvault.Programme
 	for _, pr := range progs {
@@ -308,34 +298,51 @@ func (s *Service) homeDashboards(ctx context.Context, tx mentorvault.Tx, a actor
 	for i, pr := range mine {
 		ids[i] = pr.ID
 	}
-	figs, err := tx.CountProgrammeFigures(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]*ProgrammeDashboard, 0, len(mine))
-	for _, pr := range mine {
-		d, err := s.dashboard(ctx, tx, pr, figs[pr.ID])
-		if err != nil {
-			return nil, err
-		}
+	err := s.dashboards(ctx, tx, mine, func(d *ProgrammeDashboard) error {
 		out = append(out, d)
-		if err := s.record(ctx, tx, a, "programme.dashboard", progTarget(pr), fmt.Sprintf("k=%d", d.K)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return s.record(ctx, tx, a, "programme.dashboard", progTarget(d.Programme), fmt.Sprintf("k=%d", d.K))
+	})
+	return out, err
 }
 
-// dashboard applies the programme's k threshold to its figures.
-func (s *Service) dashboard(ctx context.Context, tx mentorvault.Tx, pr *mentorvault.Programme, f mentorvault.ProgrammeFigures) (*ProgrammeDashboard, error) {
-	st, err := tx.FindProgrammeSettings(ctx, pr.ID)
-	if err != nil {
-		return nil, err
+// dashboards computes the home dashboards of progs (one organisation's):
+// figures and releases read for all of them at once, the k in force for
+// each, the releases made stored.
+func (s *Service) dashboards(ctx context.Context, tx mentorvault.Tx, progs []*mentorvault.Programme, each func(*ProgrammeDashboard) error) error {
+	ids := make([]string, len(progs))
+	for i, pr := range progs {
+		ids[i] = pr.ID
 	}
-	return &ProgrammeDashboard{Programme: pr, K: st.KThreshold, Active: f.Active, Paused: f.Paused,
-		ProposalsPending: f.Proposed, AwaitingSignature: f.AwaitingSignature,
-		ReviewsOverdue:     kFigure(f.ReviewsOverdue, f.ActiveParties, st.KThreshold),
-		WaitingToBeMatched: kFigure(f.Unmatched, f.Enrolled, st.KThreshold)}, nil
+	figs, err := tx.CountProgrammeFigures(ctx, ids)
+	if err != nil {
+		return err
+	}
+	releases, err := tx.FindDashboardReleases(ctx, ids)
+	if err != nil {
+		return err
+	}
+	org, err := tx.FindOrgByID(ctx, progs[0].OrgID)
+	if err != nil {
+		return err
+	}
+	for _, pr := range progs {
+		st, err := tx.FindProgrammeSettings(ctx, pr.ID)
+		if err != nil {
+			return err
+		}
+		r := &releaser{prog: pr.ID, k: max(st.KThreshold, org.KFloor), now: tx.Now(), prev: releases[pr.ID]}
+		d := dashboardOf(pr, figs[pr.ID], r)
+		for _, rel := range r.save {
+			if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
+				return err
+			}
+		}
+		if err := each(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // homeRequests is the newest page of the caller's input requests
@@ -430,11 +437,7 @@ func (s *Service) ProgrammeOverview(ctx context.Context, p mentorvault.Principal
 		if err != nil {
 			return err
 		}
-		figs, err := tx.CountProgrammeFigures(ctx, []string{pr.ID})
-		if err != nil {
-			return err
-		}
-		if out, err = s.dashboard(ctx, tx, pr, figs[pr.ID]); err != nil {
+		if err := s.dashboards(ctx, tx, []*mentorvault.Programme{pr}, func(d *ProgrammeDashboard) error { out = d; return nil }); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "programme.dashboard", progTarget(pr), fmt.Sprintf("k=%d", out.K))

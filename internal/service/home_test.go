@@ -168,15 +168,7 @@ func TestDashboardK(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
 		carol := e.As("carol")
 		prog := e.Rel.ProgrammeID
-		pv, err := e.Svc.Programme(ctx, carol, prog)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := pv.Settings
-		st.KThreshold = 2
-		if _, err := e.Svc.UpdateProgrammeSettings(ctx, carol, prog, st); err != nil {
-			t.Fatal(err)
-		}
+		e.SetK(t, prog, 2)
 		second := activePair(t, e) // heidi and frank: four people in active pairs
 		due := func(who, relID string) {
 			t.Helper()

@@ -59,6 +59,7 @@ var MailKinds = []MailKind{
 	{mentorvault.NotifyRelationshipErased, "A closed relationship is erased", false},
 	{mentorvault.NotifyRelationshipHold, "A legal hold is placed on your relationship", true},
 	{mentorvault.NotifyRelationshipHoldReleased, "A legal hold on your relationship is released", true},
+	{mentorvault.NotifyProgrammeKChanged, "A programme's privacy threshold changes", false},
 	{mentorvault.NotifyPartnerDeactivated, "Your partner's account is deactivated", false},
 	{mentorvault.NotifyAgreementChanged, "The agreement draft changes", false},
 	{mentorvault.NotifyAgreementSign, "An agreement waits for your signature", false},

@@ -24,7 +24,7 @@ var kindsNoContentEvery = []string{
 	"disclosure.started", "disclosure.delivered", "disclosure.received",
 	"threeway.proposed", "threeway.agreed", "threeway.invited", "threeway.note", "threeway.cancelled",
 	mentorvault.NotifyRelationshipEnded, mentorvault.NotifyRelationshipHold, mentorvault.NotifyRelationshipHoldReleased,
-	mentorvault.NotifyEraseWarning, mentorvault.NotifyRelationshipErased,
+	mentorvault.NotifyEraseWarning, mentorvault.NotifyRelationshipErased, mentorvault.NotifyProgrammeKChanged,
 }
 
 // kindsWithoutRelationshipContent are the message kinds about a person's
@@ -155,6 +155,14 @@ func TestMailCarriesNoContentEveryKind(t *testing.T) {
 		_, err = e.Svc.RunDueJobs(ctx)
 		must(err)
 		_, err = e.Svc.DeactivatePerson(ctx, e.As("grace"), e.Users["heidi"].ID)
+		must(err)
+
+		// The programme's k is raised: its participants are told.
+		pv, err := e.Svc.Programme(ctx, e.As("carol"), e.Rel.ProgrammeID)
+		must(err)
+		st := pv.Settings
+		st.KThreshold++
+		_, err = e.Svc.UpdateProgrammeSettings(ctx, e.As("carol"), e.Rel.ProgrammeID, st)
 		must(err)
 
 		// Ending: alice writes a note, the programme ends alice and bob's

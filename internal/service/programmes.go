@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -123,10 +125,25 @@ func (s *Service) UpdateProgrammeSettings(ctx context.Context, p mentorvault.Pri
 			return err
 		}
 		st.Template.Exceptions = withMandatory(st.Template.Exceptions, st.MandatoryExceptions)
+		org, err := tx.FindOrgByID(ctx, prog.OrgID)
+		if err != nil {
+			return err
+		}
+		if st.KThreshold < org.KFloor {
+			return mentorvault.Invalid("the programme settings are not valid", map[string]string{
+				"k_threshold": fmt.Sprintf("must be at least %d, your organisation's floor", org.KFloor)})
+		}
+		old, err := tx.FindProgrammeSettings(ctx, prog.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.UpdateProgrammeSettings(ctx, prog.ID, st); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "programme.settings", progTarget(prog), "")
+		if err := s.record(ctx, tx, a, "programme.settings", progTarget(prog), ""); err != nil {
+			return err
+		}
+		return s.kChanged(ctx, tx, a, prog, max(old.KThreshold, org.KFloor), max(st.KThreshold, org.KFloor))
 	})
 	if err != nil {
 		return nil, err
@@ -162,6 +179,115 @@ func (s *Service) PublishGuidelines(ctx context.Context, p mentorvault.Principal
 			return err
 		}
 		return s.record(ctx, tx, a, "programme.guidelines", progTarget(prog), fmt.Sprintf("version=%d", next))
+	})
+	return out, err
+}
+
+// kChanged audits a change of the k in force for a programme (from, to)
+// and tells its participants: everyone enrolled and every party of a
+// relationship of it not ended. Nothing when it did not change.
+func (s *Service) kChanged(ctx context.Context, tx mentorvault.Tx, a actor, prog *mentorvault.Programme, from, to int) error {
+	if from == to {
+		return nil
+	}
+	if err := s.record(ctx, tx, a, "programme.k_change", progTarget(prog), fmt.Sprintf("from=%d; to=%d", from, to)); err != nil {
+		return err
+	}
+	people := map[string]bool{}
+	es, err := tx.FindEnrolments(ctx, mentorvault.EnrolmentFilter{ProgrammeID: prog.ID})
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if e.WithdrawnAt == nil {
+			people[e.UserID] = true
+		}
+	}
+	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{ProgrammeID: prog.ID, Statuses: openStatuses})
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		people[r.MentorID], people[r.MenteeID] = true, true
+	}
+	ids := slices.Sorted(maps.Keys(people))
+	text := fmt.Sprintf("The programme %s now shows a figure about its people only when at least %d of them stand behind it (it was %d).", prog.Name, to, from)
+	dedupe := fmt.Sprintf("programme.k_changed:%s:%d", prog.ID, tx.Now().UnixNano())
+	for _, id := range ids {
+		if err := s.notifyBy(ctx, tx, a.user.ID, id, mentorvault.NotifyProgrammeKChanged, "", prog.ID, text, "/programmes/"+prog.ID, dedupe); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// KFloorView is an organisation's floor under its programmes' k.
+type KFloorView struct {
+	KFloor int
+}
+
+// KFloor returns the caller's organisation's k floor (org.privacy: its org
+// admins). Returns EUNAUTHENTICATED or EFORBIDDEN.
+func (s *Service) KFloor(ctx context.Context, p mentorvault.Principal) (*KFloorView, error) {
+	var out *KFloorView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.peopleOrg(ctx, tx, p, policy.ManagePrivacy)
+		if err != nil {
+			return err
+		}
+		org, err := tx.FindOrgByID(ctx, a.user.OrgID)
+		if err != nil {
+			return err
+		}
+		out = &KFloorView{KFloor: org.KFloor}
+		return nil
+	})
+	return out, err
+}
+
+// SetKFloor sets the caller's organisation's k floor: no programme's
+// figures stand on fewer people. Raising it above a programme's threshold
+// raises that programme's k, which is audited and announced as a change of
+// its own; lowering it changes no programme (each keeps its threshold).
+// Audited as org.k_floor. Returns EUNAUTHENTICATED, EFORBIDDEN or EINVALID.
+func (s *Service) SetKFloor(ctx context.Context, p mentorvault.Principal, k int) (*KFloorView, error) {
+	if !mentorvault.ValidKFloor(k) {
+		return nil, mentorvault.Invalid("the privacy floor is not valid", map[string]string{"k_floor": "must be from 2 to 100"})
+	}
+	var out *KFloorView
+	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
+		a, err := s.peopleOrg(ctx, tx, p, policy.ManagePrivacy)
+		if err != nil {
+			return err
+		}
+		org, err := tx.FindOrgByID(ctx, a.user.OrgID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetOrgKFloor(ctx, org.ID, k); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, "org.k_floor", orgTarget(org.ID), fmt.Sprintf("from=%d; to=%d", org.KFloor, k)); err != nil {
+			return err
+		}
+		progs, err := tx.FindProgrammes(ctx, org.ID)
+		if err != nil {
+			return err
+		}
+		for _, pr := range progs {
+			if pr.ArchivedAt != nil {
+				continue
+			}
+			st, err := tx.FindProgrammeSettings(ctx, pr.ID)
+			if err != nil {
+				return err
+			}
+			if err := s.kChanged(ctx, tx, a, pr, max(st.KThreshold, org.KFloor), max(st.KThreshold, k)); err != nil {
+				return err
+			}
+		}
+		out = &KFloorView{KFloor: k}
+		return nil
 	})
 	return out, err
 }

@@ -27,7 +27,7 @@ func (tx *Tx) CountProgrammeFigures(ctx context.Context, programmeIDs []string) 
 	var ids []any
 	for _, id := range programmeIDs {
 		if _, ok := out[id]; !ok && id != "" {
-			out[id] = mentorvault.ProgrammeFigures{}
+			out[id] = mentorvault.ProgrammeFigures{Parties: map[string]bool{}, Enrolled: map[string]bool{}}
 			ids = append(ids, id)
 		}
 	}
@@ -65,53 +65,46 @@ WHERE programme_id IN (`+marks(len(ids))+`) GROUP BY programme_id, status`, ids.
 	// told them a review was due that they have not recorded since.
 	active := string(mentorvault.StatusActive)
 	args := append(append([]any{mentorvault.NotifyReviewDue, active}, ids...), append([]any{active}, ids...)...)
-	rows, err = tx.query(ctx, `SELECT x.programme_id, COUNT(DISTINCT x.user_id),
-	COUNT(DISTINCT CASE WHEN EXISTS (
+	rows, err = tx.query(ctx, `SELECT DISTINCT x.programme_id, x.user_id, CASE WHEN EXISTS (
 		SELECT 1 FROM notifications n WHERE n.user_id = x.user_id AND n.relationship_id = x.rel_id AND n.kind = ?
 		AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.relationship_id = n.relationship_id AND v.user_id = n.user_id AND v.created_at >= n.created_at)
-	) THEN x.user_id END)
+	) THEN 1 ELSE 0 END
 FROM (
 	SELECT programme_id, id AS rel_id, mentor_id AS user_id FROM relationships WHERE status = ? AND programme_id IN (`+marks(len(ids))+`)
 	UNION ALL
 	SELECT programme_id, id AS rel_id, mentee_id AS user_id FROM relationships WHERE status = ? AND programme_id IN (`+marks(len(ids))+`)
-) x GROUP BY x.programme_id`, args...)
-	type partyCount struct {
-		prog             string
-		parties, overdue int
+) x`, args...)
+	type personFlag struct {
+		prog, user string
+		flag       int
 	}
-	parties, err := collect(rows, err, "count programme parties", func(r *sql.Rows) (partyCount, error) {
-		var c partyCount
-		return c, r.Scan(&c.prog, &c.parties, &c.overdue)
-	})
+	scanFlag := func(r *sql.Rows) (personFlag, error) {
+		var c personFlag
+		return c, r.Scan(&c.prog, &c.user, &c.flag)
+	}
+	parties, err := collect(rows, err, "count programme parties", scanFlag)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range parties {
-		f := out[c.prog]
-		f.ActiveParties, f.ReviewsOverdue = c.parties, c.overdue
-		out[c.prog] = f
+		// A party of two active relationships is overdue when either is.
+		out[c.prog].Parties[c.user] = out[c.prog].Parties[c.user] || c.flag == 1
 	}
 	// The people enrolled, and those of them in no open relationship of
 	// the programme: waiting to be matched.
 	open := []any{string(mentorvault.StatusProposed), string(mentorvault.StatusAccepted), string(mentorvault.StatusAgreeing),
 		string(mentorvault.StatusActive), string(mentorvault.StatusPaused)}
-	rows, err = tx.query(ctx, `SELECT e.programme_id, COUNT(DISTINCT e.user_id),
-	COUNT(DISTINCT CASE WHEN NOT EXISTS (
+	rows, err = tx.query(ctx, `SELECT e.programme_id, e.user_id, CASE WHEN NOT EXISTS (
 		SELECT 1 FROM relationships r WHERE r.programme_id = e.programme_id AND r.status IN (`+marks(len(open))+`)
 		AND (r.mentor_id = e.user_id OR r.mentee_id = e.user_id)
-	) THEN e.user_id END)
-FROM enrolments e WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`) GROUP BY e.programme_id`, append(open, ids...)...)
-	enrolled, err := collect(rows, err, "count programme enrolments", func(r *sql.Rows) (partyCount, error) {
-		var c partyCount
-		return c, r.Scan(&c.prog, &c.parties, &c.overdue)
-	})
+	) THEN 1 ELSE 0 END
+FROM enrolments e WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`)`, append(open, ids...)...)
+	enrolled, err := collect(rows, err, "count programme enrolments", scanFlag)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range enrolled {
-		f := out[c.prog]
-		f.Enrolled, f.Unmatched = c.parties, c.overdue
-		out[c.prog] = f
+		out[c.prog].Enrolled[c.user] = c.flag == 1
 	}
 	return out, nil
 }

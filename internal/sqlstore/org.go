@@ -8,18 +8,22 @@ import (
 	"github.com/mentorvault/mentorvault"
 )
 
-// CreateOrg stores a new organisation. Returns ECONFLICT for a duplicate ID.
+// CreateOrg stores a new organisation (with DefaultKFloor when its KFloor
+// is zero). Returns ECONFLICT for a duplicate ID.
 func (tx *Tx) CreateOrg(ctx context.Context, o *mentorvault.Org) error {
-	_, err := tx.write(ctx, `INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)`,
-		o.ID, o.Name, tx.d.timeArg(o.CreatedAt))
+	if o.KFloor == 0 {
+		o.KFloor = mentorvault.DefaultKFloor
+	}
+	_, err := tx.write(ctx, `INSERT INTO orgs (id, name, created_at, k_floor) VALUES (?, ?, ?, ?)`,
+		o.ID, o.Name, tx.d.timeArg(o.CreatedAt), o.KFloor)
 	return mapError("create org", "organisation", err)
 }
 
-const orgColumns = `id, name, created_at`
+const orgColumns = `id, name, created_at, k_floor`
 
 func scanOrg(s interface{ Scan(...any) error }) (*mentorvault.Org, error) {
 	var o mentorvault.Org
-	if err := s.Scan(&o.ID, &o.Name, timeCol{&o.CreatedAt}); err != nil {
+	if err := s.Scan(&o.ID, &o.Name, timeCol{&o.CreatedAt}, &o.KFloor); err != nil {
 		return nil, err
 	}
 	return &o, nil

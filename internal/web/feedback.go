@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"time"
 	_ "time/tzdata" // the time-zone choices of the meeting forms work without a system zoneinfo
 
 	"github.com/mentorvault/mentorvault"
@@ -150,6 +151,8 @@ type aggRow struct {
 	Responses int
 	Mean      string
 	Withheld  bool
+	Why       string
+	AsOf      time.Time
 }
 
 type feedbackAggs struct {
@@ -162,7 +165,7 @@ type feedbackAggs struct {
 func feedbackFigures(as []mentorvault.Aggregate, k int) *feedbackAggs {
 	out := &feedbackAggs{K: k}
 	for _, a := range as {
-		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld})
+		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld, Why: a.Why, AsOf: a.AsOf})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mentorvault/mentorvault"
@@ -24,6 +25,7 @@ type securityPage struct {
 	Codes   []string // new recovery codes, shown this once
 	Roles   []string
 	RoleSet map[string]bool
+	KFloor  int // the organisation's k floor, for an org admin (0 for others)
 }
 
 func (h *Handler) securityPage(r *http.Request) (*securityPage, error) {
@@ -36,6 +38,11 @@ func (h *Handler) securityPage(r *http.Request) (*securityPage, error) {
 		for _, r := range sec.Policy.Roles {
 			pg.RoleSet[r] = true
 		}
+		kf, err := h.svc.KFloor(r.Context(), httpx.Principal(r))
+		if err != nil {
+			return nil, err
+		}
+		pg.KFloor = kf.KFloor
 	}
 	return pg, nil
 }
@@ -188,6 +195,24 @@ func (h *Handler) MFAPolicy(w http.ResponseWriter, r *http.Request) error {
 		return h.securityRefused(w, r, err)
 	}
 	http.Redirect(w, r, "/settings/security?done=policy", http.StatusSeeOther)
+	return nil
+}
+
+// PrivacyFloor serves POST /settings/security/privacy: the organisation's
+// floor under every programme's k (org admins).
+func (h *Handler) PrivacyFloor(w http.ResponseWriter, r *http.Request) error {
+	v := r.PostFormValue("k_floor")
+	if err := mentorvault.ValidateLines("k_floor", v); err != nil {
+		return err
+	}
+	k, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		k = 0 // not a number: SetKFloor says what it must be
+	}
+	if _, err := h.svc.SetKFloor(r.Context(), httpx.Principal(r), k); err != nil {
+		return h.securityRefused(w, r, err)
+	}
+	http.Redirect(w, r, "/settings/security?done=privacy", http.StatusSeeOther)
 	return nil
 }
 

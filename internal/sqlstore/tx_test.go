@@ -39,8 +39,8 @@ func openCacheTestDB(t *testing.T) *DB {
 }
 
 const (
-	qInsertOrg = `INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)`
-	qListOrgs  = `SELECT id, name, created_at FROM orgs ORDER BY name, id`
+	qInsertOrg = `INSERT INTO orgs (id, name, created_at, k_floor) VALUES (?, ?, ?, ?)`
+	qListOrgs  = `SELECT id, name, created_at, k_floor FROM orgs ORDER BY name, id`
 )
 
 func newOrg(tx *Tx, name string) *mentorvault.Org {
@@ -152,7 +152,8 @@ func TestStmtCacheNestedQuery(t *testing.T) {
 		var out []string
 		for rows.Next() {
 			var id, name, at string
-			if err := rows.Scan(&id, &name, &at); err != nil {
+			var floor int
+			if err := rows.Scan(&id, &name, &at, &floor); err != nil {
 				t.Fatal(err)
 			}
 			out = append(out, name)

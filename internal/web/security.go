@@ -203,7 +203,7 @@ func (h *Handler) MFAPolicy(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) PrivacyFloor(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostFormValue("k_floor")
 	if err := mentorvault.ValidateLines("k_floor", v); err != nil {
-		return err
+		return h.securityRefused(w, r, err)
 	}
 	k, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -410,7 +411,9 @@ func (s *Service) attendanceShared(ctx context.Context, tx mentorvault.Tx, rels 
 			continue
 		}
 		key, err := s.dataKey(ctx, tx, rel.ID)
-		if err != nil {
+		if errors.Is(err, errErased) {
+			continue // no key: nothing of it can be opened, attendance included
+		} else if err != nil {
 			return nil, err
 		}
 		v, err := s.inForce(ctx, tx, rel, key)

@@ -94,11 +94,15 @@ FROM (
 	// the programme: waiting to be matched.
 	open := []any{string(mentorvault.StatusProposed), string(mentorvault.StatusAccepted), string(mentorvault.StatusAgreeing),
 		string(mentorvault.StatusActive), string(mentorvault.StatusPaused)}
-	rows, err = tx.query(ctx, `SELECT e.programme_id, e.user_id, CASE WHEN NOT EXISTS (
-		SELECT 1 FROM relationships r WHERE r.programme_id = e.programme_id AND r.status IN (`+marks(len(open))+`)
-		AND (r.mentor_id = e.user_id OR r.mentee_id = e.user_id)
-	) THEN 1 ELSE 0 END
-FROM enrolments e WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`)`, append(open, ids...)...)
+	// One pass over the programmes' open relationships gives the people
+	// in one; each enrolment is looked up in it (not one scan per person).
+	rows, err = tx.query(ctx, `SELECT e.programme_id, e.user_id, CASE WHEN o.user_id IS NULL THEN 1 ELSE 0 END
+FROM enrolments e LEFT JOIN (
+	SELECT programme_id, mentor_id AS user_id FROM relationships WHERE status IN (`+marks(len(open))+`) AND programme_id IN (`+marks(len(ids))+`)
+	UNION
+	SELECT programme_id, mentee_id AS user_id FROM relationships WHERE status IN (`+marks(len(open))+`) AND programme_id IN (`+marks(len(ids))+`)
+) o ON o.programme_id = e.programme_id AND o.user_id = e.user_id
+WHERE e.withdrawn_at IS NULL AND e.programme_id IN (`+marks(len(ids))+`)`, append(append(append(append(append([]any{}, open...), ids...), open...), ids...), ids...)...)
 	enrolled, err := collect(rows, err, "count programme enrolments", scanFlag)
 	if err != nil {
 		return nil, err

@@ -71,11 +71,16 @@ func Check(in Input) Result {
 		var fs []finding
 
 		// Kept items.
+		ix := indexOf(toks)
 		for _, p := range c.kept {
-			if m, ok := p.match(s, toks, false); ok {
+			if m, via, ok := p.match(s, toks, ix, false); ok {
+				expl := fmt.Sprintf("This mentions “%s”, which %s asked to keep confidential.", p.text, c.subject)
+				if via != "" {
+					expl = fmt.Sprintf("“%s” says in other words “%s”, which %s asked to keep confidential (the checker reads it as %s).", m, p.text, c.subject, via)
+				}
 				fs = append(fs, finding{pos: toks[0].start, Finding: Finding{
 					Kind: KindKeptItem, Sentence: s, Match: m,
-					Explanation: fmt.Sprintf("This mentions “%s”, which %s asked to keep confidential.", p.text, c.subject),
+					Explanation: expl,
 					Suggestion:  fmt.Sprintf("Leave it out, or put it in general words that do not reveal it; %s decides whether it is shared.", c.subject),
 				}})
 			}
@@ -90,7 +95,7 @@ func Check(in Input) Result {
 		}
 
 		// Topics against the signed clauses.
-		kind, cands := classify(s, low, toks, c.items)
+		kind, cands := classify(s, low, toks, ix, c.items)
 		if kind == kindContent {
 			topicSentences++
 			var deciding *candidate
@@ -148,7 +153,7 @@ func newRun(in Input) *run {
 		c.terms = &mentorvault.AgreementTerms{}
 	}
 	for _, k := range in.KeptItems {
-		if p := newPhrase(k); len(p.stems) > 0 {
+		if p := newPhrase(k, true); len(p.slots) > 0 {
 			c.kept = append(c.kept, p)
 		}
 	}
@@ -159,7 +164,7 @@ func newRun(in Input) *run {
 			continue
 		}
 		seen[key] = true
-		if p := newPhrase(cl.Item); len(p.stems) > 0 {
+		if p := newPhrase(cl.Item, false); len(p.slots) > 0 {
 			p.text = strings.TrimSpace(cl.Item) // MayDisclose compares the clause's own words
 			c.items = append(c.items, p)
 		}

@@ -128,11 +128,18 @@ func init() {
 			re: rx(`\b` + person + `\s+(?:is|was|has\s+been|can\s+be|seems?|seemed|comes\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be|remains|isn` + apos + `t|wasn` + apos + `t|` +
 				`(?:is|was|has\s+been)\s+(?:not\s+)?(?:always|usually|generally|often)|(?:i|we)\s+think\s+(?:he|she|they)\s+(?:is|are))\s+` + adverbs + `(?:technically\s+` + adverbs + `)?` + traitAdj + `\b`),
 			skip: func(before, _, _ string) bool { return learning.MatchString(before) }},
+		rule{broad: true, any: kw("and |but "), fam: famTrait,
+			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
+			skip: func(before, after, _ string) bool { return !mentionsPerson(before + " " + after) }},
 		rule{broad: true, any: kw("technically"), fam: famTrait,
 			re: rx(`\btechnically\s+` + adverbs + `(?:strong|weak|excellent|gifted|brilliant|limited|solid|able|capable|superb|outstanding|sound|competent|poor)\b`)},
 		rule{broad: true, any: kw("could|not the most|not the best|not the strongest"), fam: famTrait, guarded: true,
 			re: rx(`\b` + person + `\s+could\s+(?:be|do)\s+(?:a\s+(?:bit|lot|little)\s+)?(?:more|less|better)\b` +
 				`|\b(?:is|was)\s+(?:perhaps\s+|probably\s+|certainly\s+|definitely\s+)?not\s+(?:always\s+)?the\s+(?:most|best|strongest|quickest|fastest|sharpest|brightest)\b`)},
+		rule{broad: true, any: kw("suit|point|weakness|plateau|stagnat|confidence|experience"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:his|her|their)\s+(?:strong|weak)\s+(?:suit|point|spot)s?\b|\b(?:his|her|their)\s+(?:biggest\s+|main\s+|real\s+)?weakness(?:es)?\b` +
+				`|\b` + person + `\s+(?:has|had|have)\s+(?:\w+\s+)?(?:plateaued|stagnated|peaked)\b|\b` + person + `\s+lacks\s+(?:the\s+)?confidence\b` +
+				`|\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+|enough\s+)?(?:\w+\s+)?(?:experience|depth|expertise|seniority|maturity)\b`)},
 		// Judging nouns.
 		rule{broad: true, any: kw("a |an |the "), fam: famEmployee,
 			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),

@@ -86,8 +86,14 @@ func Check(in Input) Result {
 			}
 		}
 
-		// Performance language.
-		for _, m := range performanceMatches(s, low) {
+		// Performance language, and evaluations in other words beneath it.
+		pms := performanceMatches(s, low)
+		if len(pms) == 0 && len(fs) == 0 && !refused(s, low) {
+			if a, b, ok := assess(s, toks, ix); ok {
+				pms = append(pms, perfMatch{start: a, end: b, fam: famAssess})
+			}
+		}
+		for _, m := range pms {
 			expl, sugg := perfText(m.fam, s[m.start:m.end])
 			fs = append(fs, finding{pos: m.start, Finding: Finding{
 				Kind: KindPerformance, Sentence: s, Match: s[m.start:m.end], Explanation: expl, Suggestion: sugg,

@@ -96,6 +96,9 @@ const (
 // person's work.
 const famWork family = 100
 
+// famAssess: an evaluation found by assess (assess.go).
+const famAssess family = 101
+
 // learning: before an evaluation of an attribute, something to learn,
 // build or talk about — not a judgement of the person.
 var learning = rx(`\b(?:wants?|wanted|hopes?|hoped|aims?|aimed|goals?|learn\w*|build\w*|develop\w*|improv\w*|work(?:ed|ing)?\s+on|` +

@@ -256,6 +256,21 @@ func firstWord(s string) string {
 	return strings.ToLower(s[:end])
 }
 
+// refusalAt is where the sentence's first refusal starts, or -1.
+func refusalAt(s, low string) int {
+	if containsAny(low, refusalKeys) {
+		if loc := refusal.FindStringIndex(s); loc != nil {
+			return loc[0]
+		}
+	}
+	return -1
+}
+
+// refused: the sentence is an honest limit or holds a refusal.
+func refused(s, low string) bool {
+	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s))
+}
+
 // skipWindow bounds the text a veto looks at on either side of a match, so
 // that a long sentence with many matches stays linear.
 const skipWindow = 80
@@ -271,12 +286,7 @@ type perfMatch struct {
 // order of position (the earlier, then the longer, wins an overlap).
 func performanceMatches(s, low string) []perfMatch {
 	var all []perfMatch
-	refusedAt := -1 // where the first refusal starts, or -1
-	if containsAny(low, refusalKeys) {
-		if loc := refusal.FindStringIndex(s); loc != nil {
-			refusedAt = loc[0]
-		}
-	}
+	refusedAt := refusalAt(s, low)
 	for _, r := range rules {
 		if !containsAny(low, r.any) {
 			continue
@@ -366,6 +376,9 @@ func perfText(f family, match string) (explanation, suggestion string) {
 	case famComparison:
 		return q + " compares the person with others. A mentor sees them only as a mentee, so a comparison with peers reads as a performance judgement.",
 			"Remove the comparison and speak of their own growth over the time you worked together."
+	case famAssess:
+		return q + " evaluates the person — how they work or what they are like at work — rather than speaking of them as a mentee.",
+			"Leave the evaluation out, or describe what you saw in your sessions instead (what they worked on, how they grew), or say what you cannot judge."
 	case famWork:
 		return q + " judges the quality or amount of the person's work, which a mentor is not placed to review.",
 			"Leave the judgement of their work to those who manage it; describe what you worked on together and how they grew, or say what you cannot judge."

@@ -1,0 +1,113 @@
+package checker
+
+import (
+	_ "embed"
+	"strings"
+)
+
+// Evaluations in other words (issue 18). The rules in performance.go and
+// judgements.go recognise judgements by their shape; this is the net
+// beneath them, for what they do not foresee ("her analysis is usually
+// spot on", "he has been coasting for a while", "his code reviews are
+// shallow"). A sentence is an evaluation of the person when
+//
+//  1. it speaks of a person: "he", "she", "his", "her", "him";
+//  2. it carries an evaluative word or idiom of lexicon/judging.txt
+//     ("shallow", "mistakes", "spot on", "punches above her weight");
+//  3. it is not framed as the mentoring: no "we", "our", "us", "session",
+//     "mentee" or "mentoring", and no word of growth, learning or wanting
+//     ("grew", "learned", "more confident", "wanted to get better at",
+//     "asked", "practised", "discussed", "goal");
+//  4. it is not an honest limit or refusal ("I cannot say whether …"), and
+//     it does not speak of something the subject asked to keep confidential
+//     (then it is about their life, not their work — "he has struggled with
+//     anxiety" — and the kept-item finding already warns).
+//
+// It runs only on a sentence that no other performance rule matched, and it
+// names the evaluative words it found, so the author sees why.
+
+//go:embed lexicon/judging.txt
+var judgingLexicon string
+
+var judging = mustReadConcepts(judgingLexicon)
+
+// judgingTerms is every term of the evaluative lexicon, longest first, so
+// that an idiom wins over a word inside it.
+var judgingTerms = func() [][]string {
+	var ts [][]string
+	for i, c := range judging.terms {
+		if judging.names[i] != "neutral" {
+			ts = append(ts, c...)
+		}
+	}
+	for i := 1; i < len(ts); i++ { // insertion sort by length, stable
+		for j := i; j > 0 && len(ts[j]) > len(ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+	return ts
+}()
+
+// neutralTerms are phrases that evaluate nothing ("better placed", "slow
+// down"): an evaluative word inside one does not count.
+var neutralTerms = func() [][]string {
+	for i, n := range judging.names {
+		if n == "neutral" {
+			return judging.terms[i]
+		}
+	}
+	return nil
+}()
+
+// mentoringFrame: words that put a sentence inside the mentoring — the pair
+// ("we", "our"), the sessions, growth, learning and wanting. Compared by
+// stem.
+var mentoringFrame = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`we us our ours ourselves session sessions mentee mentees mentoring mentored mentorship programme program
+		grew grow grown growing growth learn learned learnt learning learner confident confidence progress progressed improve improved improving
+		improvement develop developed developing development practise practised practice practiced practising reflect reflected reflection reflective
+		explore explored discuss discussed discussion talk talked asked asks ask wanted wants want keen hope hoped hopes goal goals aspire aspiration
+		become became becoming comfortable curious engaged engagement prepared enjoy enjoyed journal agenda notes advice tips tried trying
+		open honest candid willing ambition ambitious plan planned planning interested interest`) {
+		mentoringFrame[stem(w)] = true
+	}
+}
+
+// assess returns the evaluative words of a sentence that evaluates a
+// person, as byte offsets, or ok false.
+func assess(s string, toks []token, ix index) (start, end int, ok bool) {
+	if !mentionsPerson(s) {
+		return 0, 0, false
+	}
+	for _, t := range toks {
+		if mentoringFrame[t.stem] {
+			return 0, 0, false
+		}
+	}
+	var neutral []span
+	for _, term := range neutralTerms {
+		if sp, found := ix.find(toks, term); found {
+			neutral = append(neutral, sp)
+		}
+	}
+	best := span{first: -1}
+	for _, term := range judgingTerms {
+		sp, found := ix.find(toks, term)
+		if !found || (best.first >= 0 && sp.first >= best.first) {
+			continue
+		}
+		inside := false
+		for _, n := range neutral {
+			inside = inside || (n.first <= sp.first && sp.last <= n.last)
+		}
+		if !inside {
+			best = sp
+		}
+	}
+	if best.first < 0 {
+		return 0, 0, false
+	}
+	return toks[best.first].start, toks[best.last].end, true
+}

@@ -69,9 +69,15 @@ func init() {
 		grew grow grown growing growth learn learned learnt learning learner confident confidence progress progressed improve improved improving
 		improvement develop developed developing development practise practised practice practiced practising reflect reflected reflection reflective
 		explore explored discuss discussed discussion talk talked asked asks ask wanted wants want keen hope hoped hopes goal goals aspire aspiration
-		become became becoming comfortable curious engaged engagement prepared enjoy enjoyed journal agenda notes advice tips tried trying
-		open honest candid willing ambition ambitious plan planned planning interested interest`) {
+		become became becoming comfortable curious engaged engagement prepared enjoy enjoyed journal agenda advice tips tried trying
+		open honest candid ambition ambitious plan planned planning interested interest`) {
 		mentoringFrame[stem(w)] = true
+	}
+	// Stems that collide with common words would frame every sentence.
+	for _, w := range []string{"not", "will", "is", "be"} {
+		if mentoringFrame[stem(w)] {
+			panic("checker: a mentoring-frame word has the stem of " + w)
+		}
 	}
 }
 

@@ -113,7 +113,7 @@ func init() {
 				`|the\s+(?:quality|standard|pace|volume|accuracy|level)\s+of\s+(?:his|her|their)\s+(?:work|output|code|reports|delivery))\b` +
 				`(?:\s+[^\s.;!?]+){0,5}?\s+(?:` + beVerb2 + adverbs + evaluation + `|(?:(?:has|have|had)\s+)?` + adverbs + change + `)\b`)},
 		// An evaluation before an attribute, said of a person.
-		rule{broad: true, any: kw("he|she|they|his|her|their"), fam: famWork, guarded: true,
+		rule{broad: true, any: kw("time|keeping|ethic|judg|leadership|communication|code|work|attention|attitude|track|technical|decision|delivery|output|results"), fam: famWork, guarded: true,
 			re: rx(`\b` + evalAdj + `\s+(?:[\w-]+\s+)?(?:time[\s-]?management|time-?keeping|work\s+ethic|judge?ment|leadership|communication(?:\s+skills)?|code|work|attention\s+to\s+detail|attitude|track\s+record|technical\s+(?:skills|depth|ability|knowledge)|decision-?making|delivery|output|results)\b`),
 			skip: func(before, after, m string) bool {
 				return !mentionsPerson(before+" "+after) || learning.MatchString(before)
@@ -127,16 +127,16 @@ func init() {
 				`(?:is|are|was|were)\s+(?:not\s+)?(?:very\s+|really\s+|particularly\s+)?(?:bad|poor|weak|good|great|excellent|strong|terrible)\s+(?:at|on|in)|excels?\s+(?:at|in)|excelled\s+(?:at|in)|` +
 				`(?:falls?|fell|falling)\s+short\s+(?:on|in|of)|lacks?|lacked|lacking)\s+(?:with\s+|to\s+)?(?:\w+\s+){0,3}?(?:` + attribute + `|manag\w*\s+(?:his|her|their)\s+(?:time|workload|work|priorities))\b`)},
 		// A trait said of the person, hedged or not.
-		rule{broad: true, any: kw("he|she|they"), fam: famTrait,
+		rule{broad: true, any: traitKeys, fam: famTrait,
 			re: rx(`\b` + person + `\s+(?:is|was|has\s+been|can\s+be|seems?|seemed|comes\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be|remains|isn` + apos + `t|wasn` + apos + `t|` +
 				`(?:is|was|has\s+been)\s+(?:not\s+)?(?:always|usually|generally|often)|(?:i|we)\s+think\s+(?:he|she|they)\s+(?:is|are))\s+` + adverbs + `(?:technically\s+` + adverbs + `)?` + traitAdj + `\b`),
 			skip: func(before, _, _ string) bool { return learning.MatchString(before) }},
-		rule{broad: true, any: kw("and |but "), fam: famTrait,
+		rule{broad: true, any: kw("and|but"), fam: famTrait,
 			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
 			skip: func(before, after, _ string) bool { return !mentionsPerson(before + " " + after) }},
 		rule{broad: true, any: kw("technically"), fam: famTrait,
 			re: rx(`\btechnically\s+` + adverbs + `(?:strong|weak|excellent|gifted|brilliant|limited|solid|able|capable|superb|outstanding|sound|competent|poor)\b`)},
-		rule{broad: true, any: kw("could|not the most|not the best|not the strongest"), fam: famTrait, guarded: true,
+		rule{broad: true, any: kw("could|most|best|strongest|quickest|fastest|sharpest|brightest"), fam: famTrait, guarded: true,
 			re: rx(`\b` + person + `\s+could\s+(?:be|do)\s+(?:a\s+(?:bit|lot|little)\s+)?(?:more|less|better)\b` +
 				`|\b(?:is|was)\s+(?:perhaps\s+|probably\s+|certainly\s+|definitely\s+)?not\s+(?:always\s+)?the\s+(?:most|best|strongest|quickest|fastest|sharpest|brightest)\b`)},
 		rule{broad: true, any: kw("suit|point|weakness|plateau|stagnat|confidence|experience"), fam: famTrait, guarded: true,
@@ -144,45 +144,61 @@ func init() {
 				`|\b` + person + `\s+(?:has|had|have)\s+(?:\w+\s+)?(?:plateaued|stagnated|peaked)\b|\b` + person + `\s+lacks\s+(?:the\s+)?confidence\b` +
 				`|\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+|enough\s+)?(?:\w+\s+)?(?:experience|depth|expertise|seniority|maturity)\b`)},
 		// Judging nouns.
-		rule{broad: true, any: kw("a |an |the "), fam: famEmployee,
+		rule{broad: true, any: nil, fam: famEmployee,
 			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
 			skip: func(before, _, m string) bool {
 				return aspiration.MatchString(before) || learning.MatchString(before) || notJudgingNoun(m)
 			}},
-		rule{broad: true, any: kw("star|flyer|flier|pair|link|weight|material|cut out|asset|liability|player|carries|carry|carried"), fam: famEmployee,
+		rule{broad: true, any: kw("star|flyer|flier|pair|link|weight|material|cut|asset|liability|player|carries|carry|carried"), fam: famEmployee,
 			re: rx(`\b(?:rising\s+star|high[\s-]fl(?:y|i)ers?|rock\s*stars?|safe\s+pair\s+of\s+hands|weak(?:est)?\s+links?|dead\s*weight|(?:management|leadership|partner|director)\s+material|` +
 				`cut\s+out\s+for|an?\s+(?:\w+\s+)?asset\s+to|pull(?:s|ed|ing)?\s+(?:his|her|their)\s+(?:own\s+)?weight|carr(?:y|ies|ied|ying)\s+the\s+team|an?\s+(?:real\s+|true\s+)?team[\s-]player)\b`)},
 		// Work measures and habits.
-		rule{broad: true, any: kw("target|review|rated|rate|rating|grade|score|done|produce|supervis|hand|holding|oversight|micromanag|schedule|behind|late|time|feedback|ownership|responsib|expected|expect|bar"), fam: famWork, guarded: true,
-			re: rx(`\b(?:meets?|meeting|met|hits?|hitting|exceeds?|exceeded|exceeding|miss(?:es|ed|ing)?|beats?|beat|beating)\s+(?:all\s+|most\s+|none\s+|some\s+|many\s+)?(?:of\s+)?(?:his|her|their|the|its)\s+(?:\w+\s+)?targets\b` +
-				`|\bscored\s+(?:very\s+)?(?:highly|well|poorly|badly|low|high)\b|\b(?:in|at)\s+(?:his|her|their)\s+(?:last|latest|annual|mid-?year|year-?end|recent)\s+(?:performance\s+)?review\b` +
-				`|\b(?:rate|rated|rating|grade|graded|score|scored|assess|assessed)\s+(?:his|her|their)\s+(?:work|output|performance|contribution)\b` +
-				`|\bgets?\s+things\s+done\b|\bgot\s+things\s+done\b|\bproduces?\s+(?:very\s+|too\s+)?(?:little|a\s+lot|nothing|less|more)\b` +
-				`|\b(?:needs?|needed|requires?|required)\s+(?:a\s+lot\s+of\s+|constant\s+|close\s+|little\s+|no\s+|too\s+much\s+)?(?:supervision|hand-?holding|micromanag\w*|oversight|chasing)\b|\bwithout\s+(?:supervision|oversight)\b` +
-				`|\bbehind\s+schedule\b|\bbehind\s+on\s+(?:his|her|their)\s+work\b|\b(?:late|on\s+time)\s+(?:to|for)\s+(?:work|the\s+office|team\s+meetings|client\s+meetings|stand-?ups?)\b` +
-				`|\b(?:doesn` + apos + `t|does\s+not|won` + apos + `t|will\s+not|never|rarely)\s+(?:\w+\s+)?(?:listen|respond|take)\s+(?:well\s+)?(?:to\s+feedback|ownership|responsibility)\b` +
-				`|\b(?:expected\s+of\s+(?:him|her|them)|what\s+(?:we|i)\s+expect\s+(?:of|from))\b|\b(?:below|above|meets?|clears?|raises?|under)\s+the\s+bar\b`)},
+		rule{broad: true, any: kw("targets"), fam: famWork, guarded: true,
+			re: rx(`\b(?:meets?|meeting|met|hits?|hitting|exceeds?|exceeded|exceeding|miss(?:es|ed|ing)?|beats?|beat|beating)\s+(?:all\s+|most\s+|none\s+|some\s+|many\s+)?(?:of\s+)?(?:his|her|their|the|its)\s+(?:\w+\s+)?targets\b`)},
+		rule{broad: true, any: kw("scored|review"), fam: famWork, guarded: true,
+			re: rx(`\bscored\s+(?:very\s+)?(?:highly|well|poorly|badly|low|high)\b|\b(?:in|at)\s+(?:his|her|their)\s+(?:last|latest|annual|mid-?year|year-?end|recent)\s+(?:performance\s+)?review\b`)},
+		rule{broad: true, any: kw("rate|rating|grade|score|assess"), fam: famWork, guarded: true,
+			re: rx(`\b(?:rate|rated|rating|grade|graded|score|scored|assess|assessed)\s+(?:his|her|their)\s+(?:work|output|performance|contribution)\b`)},
+		rule{broad: true, any: kw("done|produce"), fam: famWork, guarded: true,
+			re: rx(`\bgets?\s+things\s+done\b|\bgot\s+things\s+done\b|\bproduces?\s+(?:very\s+|too\s+)?(?:little|a\s+lot|nothing|less|more)\b`)},
+		rule{broad: true, any: kw("supervis|hand|micromanag|oversight|chasing"), fam: famWork, guarded: true,
+			re: rx(`\b(?:needs?|needed|requires?|required)\s+(?:a\s+lot\s+of\s+|constant\s+|close\s+|little\s+|no\s+|too\s+much\s+)?(?:supervision|hand-?holding|micromanag\w*|oversight|chasing)\b|\bwithout\s+(?:supervision|oversight)\b`)},
+		rule{broad: true, any: kw("behind|late|time"), fam: famWork, guarded: true,
+			re: rx(`\bbehind\s+schedule\b|\bbehind\s+on\s+(?:his|her|their)\s+work\b|\b(?:late|on\s+time)\s+(?:to|for)\s+(?:work|the\s+office|team\s+meetings|client\s+meetings|stand-?ups?)\b`)},
+		rule{broad: true, any: kw("feedback|ownership|responsib"), fam: famWork, guarded: true,
+			re: rx(`\b(?:doesn` + apos + `t|does\s+not|won` + apos + `t|will\s+not|never|rarely)\s+(?:\w+\s+)?(?:listen|respond|take)\s+(?:well\s+)?(?:to\s+feedback|ownership|responsibility)\b`)},
+		rule{broad: true, any: kw("expect|bar"), fam: famWork, guarded: true,
+			re: rx(`\b(?:expected\s+of\s+(?:him|her|them)|what\s+(?:we|i)\s+expect\s+(?:of|from))\b|\b(?:below|above|meets?|clears?|raises?|under)\s+the\s+bar\b`)},
 		rule{broad: true, any: kw("communicat"), fam: famWork, guarded: true,
 			re: rx(`\bcommunicat(?:es|ed)\s+(?:very\s+|really\s+|quite\s+)?(?:well|badly|poorly|clearly|effectively|ineffectively|brilliantly)\b`)},
 		rule{broad: true, any: kw("perform"), fam: famPerformance, guarded: true,
 			re:   rx(`\b(?:not\s+)?perform(?:s|ed|ing)?\s+(?:as\s+well|at\s+(?:the\s+|a\s+)?(?:\w+\s+)?level|at\s+(?:his|her|their)\s+best|to\s+(?:a|the)\s+(?:high\s+)?standard)\b`),
 			skip: func(_, after, _ string) bool { return practice.MatchString(after) }},
 		// Comparisons in more shapes.
-		rule{broad: true, any: kw("than|as "), fam: famComparison, guarded: true,
+		rule{broad: true, any: kw("than|as"), fam: famComparison, guarded: true,
 			re: rx(`\b(?:(?:better|worse|more|less)\s+[\w-]+|[\w-]+er|more|less|better|worse)\s+than\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?|successors?|(?:the\s+)?average|(?:most|anyone|everyone|others)\b)` +
 				`|\b(?:not\s+)?as\s+[\w-]+\s+as\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?)\b`)},
-		rule{broad: true, any: kw("the "), fam: famComparison, guarded: true,
+		rule{broad: true, any: kw("the"), fam: famComparison, guarded: true,
 			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`)},
 		rule{broad: true, any: kw("behind|level|ahead"), fam: famComparison, guarded: true,
 			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},
 		// Verdicts.
-		rule{broad: true, any: kw("ready|fit|promot|support|endorse|recommend|back|champion|would"), fam: famVerdict, guarded: true,
-			re: rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b` +
-				`|\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b` +
-				`|\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|application|candidacy|case|nomination|bid)\b` +
-				`|\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
+		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
+			re: rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`)},
+		rule{broad: true, any: kw("fit"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b`)},
+		rule{broad: true, any: kw("promotion|application|candidacy|case|nomination|bid"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|application|candidacy|case|nomination|bid)\b`)},
+		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
+			re: rx(`\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
 	)
 }
+
+// traitKeys prefilter the trait rule: one of them is in every traitAdj.
+var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
+	"efficien|productiv|effective|professional|punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|" +
+	"outstanding|exceptional|defensive|stubborn|overrated|qualified|inexperienced|immature|naive|indispensable|invaluable|organi|unfocused|" +
+	"scattered|detail|technical|weak|strong|accurate|thorough|quick|junior|disappointment|starter|job|good")
 
 // mentionsPerson: the sentence speaks of a person (a pronoun), so an
 // evaluation in it can be of them.

@@ -295,7 +295,8 @@ func checker(w io.Writer, res results) {
 	for _, set := range []struct{ key, label, size string }{
 		{"dev", "development", count("dev-statements")},
 		{"test", "test (targets ≥95% / ≥90% / ≤5%)", count("test-statements")},
-		{"fresh", "fresh held-out", ""},
+		{"fresh", "fresh held-out 1 (no longer blind)", ""},
+		{"fresh2", "fresh held-out 2 (never tuned on)", ""},
 	} {
 		label := set.label
 		if set.size != "" {

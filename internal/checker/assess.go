@@ -1,7 +1,10 @@
 package checker
 
 import (
+	"bytes"
+	"compress/gzip"
 	_ "embed"
+	"io"
 	"strings"
 )
 
@@ -13,7 +16,9 @@ import (
 //
 //  1. it speaks of a person: "he", "she", "his", "her", "him";
 //  2. it carries an evaluative word or idiom of lexicon/judging.txt
-//     ("shallow", "mistakes", "spot on", "punches above her weight");
+//     ("shallow", "mistakes", "spot on", "punches above her weight") or
+//     one of the evaluative adjectives drawn from WordNet
+//     (lexicon/judging-wordnet.txt.gz: "slipshod", "feckless", "adept");
 //  3. it is not framed as the mentoring: no "we", "our", "us", "session",
 //     "mentee" or "mentoring", and no word of growth, learning or wanting
 //     ("grew", "learned", "more confident", "wanted to get better at",
@@ -29,7 +34,26 @@ import (
 //go:embed lexicon/judging.txt
 var judgingLexicon string
 
-var judging = mustReadConcepts(judgingLexicon)
+// judgingWordNet is the evaluative adjectives wngen draws from WordNet 3.0
+// around lexicon/wordnet-seeds.txt, gzip-compressed (see wngen).
+//
+//go:generate go run ./wngen -wordnet /usr/share/wordnet -seeds lexicon/wordnet-seeds.txt -o lexicon/judging-wordnet.txt.gz
+//go:embed lexicon/judging-wordnet.txt.gz
+var judgingWordNet []byte
+
+var judging = mustReadConcepts(judgingLexicon + "\n" + gunzip(judgingWordNet))
+
+func gunzip(b []byte) string {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		panic("checker: lexicon/judging-wordnet.txt.gz: " + err.Error())
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		panic("checker: lexicon/judging-wordnet.txt.gz: " + err.Error())
+	}
+	return string(out)
+}
 
 // judgingTerms is every term of the evaluative lexicon, longest first, so
 // that an idiom wins over a word inside it.

@@ -293,14 +293,15 @@ next:
 
 // match reports whether the sentence's words contain the phrase, and the
 // matched words as written: adjacent ones as one span ("the Lisbon
-// restructuring"), others joined by " … ". via is the concept that widened
-// a matched slot whose own words are not in the sentence ("" when every
-// match is the item's own words).
+// restructuring"), others joined by " … ". via names the concepts that
+// widened matched slots whose own words are not in the sentence ("worry and
+// reorganisation"; "" when every match is the item's own words).
 func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, via string, ok bool) {
 	if len(p.slots) == 0 {
 		return "", "", false
 	}
 	var hits []span
+	var vias []string
 	counted, strong := 0, false
 	for _, s := range p.slots {
 		alts := s.alts
@@ -325,8 +326,8 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			counted++
 		}
 		strong = strong || !s.weak
-		if bestK > 0 && via == "" {
-			via = s.concept
+		if bestK > 0 && !slices.Contains(vias, s.concept) {
+			vias = append(vias, s.concept)
 		}
 	}
 	if counted < p.need(strict) || (len(hits) < len(p.slots) && !strong) {
@@ -344,7 +345,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 		cur = h
 	}
 	parts = append(parts, sentence[toks[cur.first].start:toks[cur.last].end])
-	return strings.Join(parts, " … "), via, true
+	return strings.Join(parts, " … "), strings.Join(vias, " and "), true
 }
 
 // adjacent: only stop words (at most three) lie between tokens a and b.

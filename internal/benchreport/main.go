@@ -296,7 +296,7 @@ func checker(w io.Writer, res results) {
 		{"dev", "development", count("dev-statements")},
 		{"test", "test (targets ≥95% / ≥90% / ≤5%)", count("test-statements")},
 		{"fresh", "fresh held-out 1 (no longer blind)", ""},
-		{"fresh2", "fresh held-out 2 (never tuned on)", ""},
+		{"fresh2", "fresh held-out 2 (no longer blind)", ""},
 	} {
 		label := set.label
 		if set.size != "" {

@@ -130,7 +130,9 @@ func init() {
 		rule{broad: true, any: traitKeys, fam: famTrait,
 			re: rx(`\b` + person + `\s+(?:is|was|has\s+been|can\s+be|seems?|seemed|comes\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be|remains|isn` + apos + `t|wasn` + apos + `t|` +
 				`(?:is|was|has\s+been)\s+(?:not\s+)?(?:always|usually|generally|often)|(?:i|we)\s+think\s+(?:he|she|they)\s+(?:is|are))\s+` + adverbs + `(?:technically\s+` + adverbs + `)?` + traitAdj + `\b`),
-			skip: func(before, _, _ string) bool { return learning.MatchString(before) }},
+			skip: func(before, after, _ string) bool {
+				return learning.MatchString(before) || ofTheMentoring.MatchString(after)
+			}},
 		rule{broad: true, any: kw("and|but"), fam: famTrait,
 			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
 			skip: func(before, after, _ string) bool { return !mentionsPerson(before + " " + after) }},
@@ -143,6 +145,25 @@ func init() {
 			re: rx(`\b(?:his|her|their)\s+(?:strong|weak)\s+(?:suit|point|spot)s?\b|\b(?:his|her|their)\s+(?:biggest\s+|main\s+|real\s+)?weakness(?:es)?\b` +
 				`|\b` + person + `\s+(?:has|had|have)\s+(?:\w+\s+)?(?:plateaued|stagnated|peaked)\b|\b` + person + `\s+lacks\s+(?:the\s+)?confidence\b` +
 				`|\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+|enough\s+)?(?:\w+\s+)?(?:experience|depth|expertise|seniority|maturity)\b`)},
+		// The person's work products as the subject of a sentence ("his
+		// reports need a lot of rework", "her designs are not very
+		// creative", "her sales this year were well below target"),
+		// outside the mentoring (see outsideMentoring).
+		rule{broad: true, any: kw("his|her|their"), fam: famWork, guarded: true,
+			re:   rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
+			skip: outsideMentoring},
+		// Reputation and habit: "is known for", "has a habit of", "tends to",
+		// "the last to finish", "the person everyone goes to", "not someone I
+		// would trust", "would not cope with".
+		rule{broad: true, any: kw("known|reputation|habit|tends|tend|last|first|only|everyone|someone|trust|cope|complain|target|rework|checked|corners"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:is|was|has\s+been)\s+(?:\w+\s+)?(?:known|famous|notorious)\s+for\b|\bha(?:s|d)\s+(?:a|the)\s+(?:\w+\s+)?(?:reputation|habit|tendency)\s+(?:for|of)\b` +
+				`|\b` + person + `\s+(?:\w+\s+)?tends?\s+to\b|\b(?:is|was)\s+(?:\w+\s+)?the\s+(?:first|last|only|slowest|fastest)\s+(?:one\s+|person\s+)?to\b` +
+				`|\b(?:the\s+(?:person|one)\s+(?:everyone|everybody|people|the\s+team)|everyone|everybody)\s+(?:\w+\s+)?(?:goes|go|turns|turn|relies|rely|trusts|trust|comes|come)\s+(?:to|on)\b` +
+				`|\b(?:not\s+)?someone\s+(?:i|we|you)\s+(?:\w+\s+)?(?:trust|rely|depend|count)\b|\btrust\s+(?:him|her|them)\s+with\b` +
+				`|\bwould\s+(?:not\s+|never\s+|n` + apos + `t\s+)?(?:cope|manage|handle|survive|succeed|fail|struggle|thrive|excel|flounder)\s+(?:with|in|as|under)\b` +
+				`|\b(?:customers|clients|colleagues|stakeholders|users|people)\s+(?:\w+\s+)?(?:complain|complained|complaining|praise|praised|rave)\b|\bcomplaints\s+about\s+(?:him|her|them|his|her|their)\b` +
+				`|\b(?:below|above|under|over|short\s+of|off)\s+(?:the\s+|their\s+|his\s+|her\s+)?targets?\b|\b(?:rework|re-?work|redone|checked\s+twice|double-?checked|corrections)\b|\bcuts?\s+corners\b|\bcutting\s+corners\b`),
+			skip: outsideMentoring},
 		// Judging nouns.
 		rule{broad: true, any: nil, fam: famEmployee,
 			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
@@ -192,6 +213,29 @@ func init() {
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
 			re: rx(`\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
 	)
+}
+
+// workProduct: what a person produces at work, which, as the subject of a
+// sentence about them, is being reviewed.
+const workProduct = `(?:reports?|designs?|code|tickets?|sales|customers|clients|deliverables?|projects?|output|numbers|figures|estimates?|` +
+	`documentation|docs|analysis|analyses|presentations?|slides|deadlines|response\s+times?|reviews|code\s+reviews|quality|results|` +
+	`work|emails|writing|specs?|proposals?|forecasts?|pitches|accounts|metrics|kpis|productivity|performance|delivery|standards|` +
+	`attendance\s+at\s+work|timekeeping|contributions?|decisions|judge?ment)`
+
+// ofTheMentoring: what follows a trait names the mentoring ("punctual for
+// our sessions"): it is attendance, not a review.
+var ofTheMentoring = rx(`^\s+(?:\w+\s+)?(?:for|to|at|in|with)\s+(?:our|every|each|all|the|my)\s+(?:\w+\s+)?(?:sessions?|meetings?\s+with\s+me|mentoring|calls?\s+with\s+me)\b|^\s+with\s+me\b`)
+
+// outsideMentoring vetoes a match in a sentence framed as the mentoring
+// (see mentoringFrame in assess.go): "his reports" is reviewed in "his
+// reports need rework", not in "we looked at his reports together".
+func outsideMentoring(before, after, m string) bool {
+	for _, t := range tokenize(before + " " + m + " " + after) {
+		if mentoringFrame[t.stem] {
+			return true
+		}
+	}
+	return false
 }
 
 // traitKeys prefilter the trait rule: one of them is in every traitAdj.

@@ -141,7 +141,7 @@ var rules = []rule{
 
 	// Evaluative employee nouns: "an excellent engineer", "a valuable asset".
 	{any: kw("employee|worker|hire|asset|member|colleague|engineer|developer|analyst|manager|contributor|professional"), fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
-		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) }},
+		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) || learning.MatchString(before) }},
 
 	// Ratings.
 	{any: kw("/"), fam: famRating, guarded: true, re: rx(`(?:^|[^\w/.,])\d{1,3}(?:\.\d+)?\s*/\s*(?:5|10|20|100)\b`), skip: notScore},

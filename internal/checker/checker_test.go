@@ -289,6 +289,14 @@ func TestPrefilter(t *testing.T) {
 	for _, tc := range corpus {
 		texts = append(texts, tc.in.Text)
 	}
+	// And every statement of the labelled corpora (issue 18), whose
+	// composed rules have prefilters of their own.
+	dev, test := loadCorpus(t)
+	for _, set := range [][]labelled{dev, test, loadFresh(t), loadLabelled(t, "testdata/fresh2.tsv"), loadLabelled(t, "testdata/fresh3.tsv")} {
+		for _, l := range set {
+			texts = append(texts, l.text, strings.ToUpper(l.text))
+		}
+	}
 	for _, text := range texts {
 		in := checker.Input{Text: text, KeptItems: []string{"divorce"}, Terms: namedItem, Author: mentor, Recipient: hr, At: now}
 		fast := checker.Check(in)

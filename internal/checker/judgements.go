@@ -108,7 +108,7 @@ var learning = rx(`\b(?:wants?|wanted|hopes?|hoped|aims?|aimed|goals?|learn\w*|b
 func init() {
 	rules = append(rules,
 		// An attribute of the person's work, evaluated or changing.
-		rule{broad: true, any: kw("his|her|their|'s|’s"), fam: famWork, guarded: true,
+		rule{broad: true, any: attributeKeys, fam: famWork, guarded: true,
 			re: rx(`\b(?:` + possessor + `\s+(?:(?:own|overall|recent|current|day-to-day|general|actual|work|code)\s+)*` + attribute +
 				`|the\s+(?:quality|standard|pace|volume|accuracy|level)\s+of\s+(?:his|her|their)\s+(?:work|output|code|reports|delivery))\b` +
 				`(?:\s+[^\s.;!?]+){0,5}?\s+(?:` + beVerb2 + adverbs + evaluation + `|(?:(?:has|have|had)\s+)?` + adverbs + change + `)\b`)},
@@ -133,7 +133,7 @@ func init() {
 			skip: func(before, after, _ string) bool {
 				return learning.MatchString(before) || ofTheMentoring.MatchString(after)
 			}},
-		rule{broad: true, any: kw("and|but"), fam: famTrait,
+		rule{broad: true, any: kw("efficien|productiv|reliab|dependab|diligent|conscientious|meticulous|careless|sloppy|lazy|competen|capab|professional|punctual|organi|hard"), fam: famTrait,
 			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
 			skip: func(before, after, _ string) bool { return !mentionsPerson(before + " " + after) }},
 		rule{broad: true, any: kw("technically"), fam: famTrait,
@@ -165,7 +165,7 @@ func init() {
 				`|\b(?:below|above|under|over|short\s+of|off)\s+(?:the\s+|their\s+|his\s+|her\s+)?targets?\b|\b(?:rework|re-?work|redone|checked\s+twice|double-?checked|corrections)\b|\bcuts?\s+corners\b|\bcutting\s+corners\b`),
 			skip: outsideMentoring},
 		// Judging nouns.
-		rule{broad: true, any: nil, fam: famEmployee,
+		rule{broad: true, any: judgingNounKeys, fam: famEmployee,
 			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
 			skip: func(before, _, m string) bool {
 				return aspiration.MatchString(before) || learning.MatchString(before) || notJudgingNoun(m)
@@ -201,7 +201,7 @@ func init() {
 				`|\b(?:not\s+)?as\s+[\w-]+\s+as\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?)\b`)},
 		rule{broad: true, any: kw("the"), fam: famComparison, guarded: true,
 			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`)},
-		rule{broad: true, any: kw("behind|level|ahead"), fam: famComparison, guarded: true,
+		rule{broad: true, any: kw("behind|level|ahead|grade"), fam: famComparison, guarded: true,
 			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},
 		// Verdicts.
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
@@ -237,6 +237,18 @@ func outsideMentoring(before, after, m string) bool {
 	}
 	return false
 }
+
+// attributeKeys prefilter the attribute rule: one of them is in every
+// alternative of attribute (and of "the quality of his work").
+var attributeKeys = kw("time|punctual|priorit|organi|communication|work|quality|code|coding|output|productivity|delivery|deliverable|" +
+	"results|numbers|figures|targets|deadlines|attention|technical|skill|expertise|knowledge|experience|judg|decision|leadership|" +
+	"management|report|presentation|documentation|focus|efficiency|accuracy|reliability|track|execution|follow|attitude|teamwork|" +
+	"collaboration|professionalism|competence|estimate|analysis|contribution|impact")
+
+// judgingNounKeys prefilter the judging-noun rule: one of them is in every
+// judgingNoun.
+var judgingNounKeys = kw("communicator|worker|performer|leader|learner|presenter|coder|programmer|writer|engineer|developer|analyst|" +
+	"manager|employee|colleague|hire|contributor|player|asset|solver|starter|designer|consultant|sales|lead|member")
 
 // traitKeys prefilter the trait rule: one of them is in every traitAdj.
 var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +

@@ -3,9 +3,14 @@
 // sentence, what the subject should know before it leaves the pair — words
 // from the subject's kept-confidential items, performance-review language
 // and judgements of the person as an employee, and topics no signed clause
-// lets the author share with this recipient. It is a set of documented word
-// lists and patterns, not a model: the same input always gives the same
-// findings, each with the sentence that caused it and a suggestion.
+// lets the author share with this recipient. Since issue 18 it reads
+// meaning as well as words: kept items through a concept lexicon
+// (lexicon.go), judgements through composed rules (judgements.go) and an
+// evaluation net over embedded lexicons (assess.go) beneath the word lists
+// (performance.go). It is not a model and calls nothing: the same input
+// always gives the same findings, each with the sentence that caused it,
+// the words that triggered it, why, and a suggestion. docs/checker.md
+// gives its measured precision and recall and what it cannot catch.
 // Findings warn; they never block.
 package checker
 

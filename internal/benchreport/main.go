@@ -297,7 +297,7 @@ func checker(w io.Writer, res results) {
 		{"test", "test (targets ≥95% / ≥90% / ≤5%)", count("test-statements")},
 		{"fresh", "fresh held-out 1 (no longer blind)", ""},
 		{"fresh2", "fresh held-out 2 (no longer blind)", ""},
-		{"fresh3", "fresh held-out 3 (blind)", ""},
+		{"fresh3", "fresh held-out 3 (no longer blind)", ""},
 	} {
 		label := set.label
 		if set.size != "" {

@@ -59,10 +59,25 @@ func gunzip(b []byte) string {
 // that an idiom wins over a word inside it.
 var judgingTerms = func() [][]string {
 	var ts [][]string
-	for i, c := range judging.terms {
-		if judging.names[i] != "neutral" {
-			ts = append(ts, c...)
+	seen := map[string]bool{}
+	add := func(t []string) {
+		if k := strings.Join(t, " "); !seen[k] {
+			seen[k] = true
+			ts = append(ts, t)
 		}
+	}
+	for i, c := range judging.terms {
+		if judging.names[i] == "neutral" {
+			continue
+		}
+		for _, t := range c {
+			add(t)
+		}
+	}
+	// Adverbs of the one-word adjectives ("brilliantly", "sloppily",
+	// "capably"), which the stem does not reach.
+	for _, w := range judgingAdjectives() {
+		add([]string{stem(adverbOf(w))})
 	}
 	for i := 1; i < len(ts); i++ { // insertion sort by length, stable
 		for j := i; j > 0 && len(ts[j]) > len(ts[j-1]); j-- {
@@ -71,6 +86,41 @@ var judgingTerms = func() [][]string {
 	}
 	return ts
 }()
+
+// judgingAdjectives are the one-word terms of the evaluative lexicons as
+// written, lower case (stems would lose the letters adverbOf needs).
+func judgingAdjectives() []string {
+	var out []string
+	for _, line := range strings.Split(judgingLexicon+"\n"+gunzip(judgingWordNet), "\n") {
+		name, list, ok := strings.Cut(line, ":")
+		if !ok || strings.HasPrefix(strings.TrimSpace(line), "#") || strings.TrimSpace(name) == "neutral" || strings.TrimSpace(name) == "idiom" {
+			continue
+		}
+		for _, w := range strings.Split(list, ",") {
+			w = strings.ToLower(strings.TrimSpace(w))
+			if w != "" && !strings.ContainsAny(w, " -'") && !strings.HasSuffix(w, "ly") && len(w) > 3 {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// adverbOf makes the "-ly" adverb of an adjective: "poor" → "poorly",
+// "sloppy" → "sloppily", "capable" → "capably", "basic" → "basically".
+func adverbOf(w string) string {
+	switch {
+	case strings.HasSuffix(w, "y") && !strings.HasSuffix(w, "ey"):
+		return w[:len(w)-1] + "ily"
+	case strings.HasSuffix(w, "le"):
+		return w[:len(w)-1] + "y"
+	case strings.HasSuffix(w, "ic"):
+		return w + "ally"
+	case strings.HasSuffix(w, "ll"):
+		return w + "y"
+	}
+	return w + "ly"
+}
 
 // neutralTerms are phrases that evaluate nothing ("better placed", "slow
 // down"): an evaluative word inside one does not count.

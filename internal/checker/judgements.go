@@ -164,6 +164,11 @@ func init() {
 				`|\b(?:customers|clients|colleagues|stakeholders|users|people)\s+(?:\w+\s+)?(?:complain|complained|complaining|praise|praised|rave)\b|\bcomplaints\s+about\s+(?:him|her|them|his|her|their)\b` +
 				`|\b(?:below|above|under|over|short\s+of|off)\s+(?:the\s+|their\s+|his\s+|her\s+)?targets?\b|\b(?:rework|re-?work|redone|checked\s+twice|double-?checked|corrections)\b|\bcuts?\s+corners\b|\bcutting\s+corners\b`),
 			skip: outsideMentoring},
+		// "too cautious to lead a big programme", "not strategic enough
+		// for a senior post": a trait measured against a role.
+		rule{broad: true, any: kw("too|enough"), fam: famVerdict, guarded: true,
+			re:   rx(`\b(?:too\s+(?:\w+\s+)?\w+|not\s+(?:\w+\s+)?\w+\s+enough|\w+\s+enough)\s+(?:to\s+(?:lead|manage|run|be\s+promoted|take\s+on|step\s+up|head|own)|for\s+(?:a|an|the|this|that)\s+(?:\w+\s+){0,2}?(?:role|post|position|job|promotion|level|grade|team|programme|project))\b`),
+			skip: outsideMentoring},
 		// Judging nouns.
 		rule{broad: true, any: judgingNounKeys, fam: famEmployee,
 			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),

@@ -199,7 +199,7 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+no\s+(?:view|opinion|basis|way)\b|\brather\s+not\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b`)
 
 var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether|no|rather")
 

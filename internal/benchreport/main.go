@@ -298,6 +298,7 @@ func checker(w io.Writer, res results) {
 		{"fresh", "fresh held-out 1 (no longer blind)", ""},
 		{"fresh2", "fresh held-out 2 (no longer blind)", ""},
 		{"fresh3", "fresh held-out 3 (no longer blind)", ""},
+		{"fresh4", "fresh held-out 4 (blind)", ""},
 	} {
 		label := set.label
 		if set.size != "" {

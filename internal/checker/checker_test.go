@@ -292,7 +292,7 @@ func TestPrefilter(t *testing.T) {
 	// And every statement of the labelled corpora (issue 18), whose
 	// composed rules have prefilters of their own.
 	dev, test := loadCorpus(t)
-	for _, set := range [][]labelled{dev, test, loadFresh(t), loadLabelled(t, "testdata/fresh2.tsv"), loadLabelled(t, "testdata/fresh3.tsv")} {
+	for _, set := range [][]labelled{dev, test, loadFresh(t), loadLabelled(t, "testdata/fresh2.tsv"), loadLabelled(t, "testdata/fresh3.tsv"), loadLabelled(t, "testdata/fresh4.tsv")} {
 		for _, l := range set {
 			texts = append(texts, l.text, strings.ToUpper(l.text))
 		}

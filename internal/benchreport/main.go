@@ -3,7 +3,9 @@
 // measured in that run: full-stack note create against a bare committed
 // insert (target at most 1.5×), note read against a bare select, authorise
 // decisions/s, seal+open per KiB, and audit verification against raw SHA-256
-// chaining. `make bench` runs it; docs/performance.md explains the figures.
+// chaining, and the statement checker's time per letter with its precision
+// and recall on the labelled corpus (issue 18). `make bench` runs it;
+// docs/performance.md explains the figures.
 //
 // It exits non-zero when the benchmarks fail to build or run, or a required
 // benchmark is missing from the output. A ratio over its target is reported,
@@ -33,7 +35,7 @@ import (
 var createTargets = map[string]float64{"sqlite": 1.2, "postgres": 1.5}
 
 // packages hold the benchmarks, in the order they run.
-var packages = []string{"./internal/service", "./internal/policy", "./internal/seal", "./internal/audit"}
+var packages = []string{"./internal/service", "./internal/policy", "./internal/seal", "./internal/audit", "./internal/checker"}
 
 // Benchmark names. The service ones have a sub-benchmark per backend.
 const (
@@ -47,7 +49,12 @@ const (
 	rawSHA     = "BenchmarkRawSHA256Chain"
 	createPar  = "BenchmarkNoteCreateParallel"
 	readPar    = "BenchmarkNoteReadParallel"
+	check      = "BenchmarkCheck"  // sub-benchmarks letter and 16KiB
+	corpus     = "BenchmarkCorpus" // precision and recall as metrics
 )
+
+// checkLetterTarget is the most a letter may take to check (issue 18).
+const checkLetterTarget = 5e6 // ns
 
 var backends = []string{"sqlite", "postgres"}
 
@@ -56,6 +63,7 @@ var required = []string{
 	createFull + "/sqlite", createBare + "/sqlite", readFull + "/sqlite", readBare + "/sqlite",
 	authorize, sealOpen, verify, rawSHA,
 	createPar + "/sqlite/grouped", createPar + "/sqlite/alone", readPar + "/sqlite/grouped", readPar + "/sqlite/alone",
+	check + "/letter", corpus,
 }
 
 func main() {
@@ -80,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-count must be at least 1")
 	}
 
-	names := []string{createFull, createBare, readFull, readBare, authorize, sealOpen, verify, rawSHA, createPar, readPar}
+	names := []string{createFull, createBare, readFull, readBare, authorize, sealOpen, verify, rawSHA, createPar, readPar, check, corpus}
 	goArgs := []string{"test", "-run", "^$", "-bench", "^(" + strings.Join(names, "|") + ")$",
 		"-benchtime", *benchtime, "-count", strconv.Itoa(*count), "-timeout", "10m"}
 	goArgs = append(goArgs, packages...)
@@ -245,6 +253,60 @@ func report(w io.Writer, res results, benchtime string, count int) {
 		fmt.Fprintf(w, "  audit verify   %12s events/s      (±%.0f%%)\n", thousands(v), 100*vsp)
 		fmt.Fprintf(w, "  raw SHA-256    %12s events/s      (±%.0f%%)   verify costs %.2f× raw chaining\n",
 			thousands(raw), 100*rsp, raw/v)
+	}
+	checker(w, res)
+}
+
+// checker prints the statement checker's time per statement and its
+// corpus figures: precision and recall per kind on the development set (the
+// rules are tuned on it), the test set (fixed by rule, with issue 18's
+// targets) and the fresh held-out set.
+func checker(w io.Writer, res results) {
+	fmt.Fprintln(w, "\nStatement checker (issue 18): time per statement; a letter must take under 5 ms")
+	for _, sub := range []string{"letter", "16KiB"} {
+		ns, _, sp, ok := res.stats(check+"/"+sub, "ns/op")
+		if !ok {
+			fmt.Fprintf(w, "  %-7s did not run\n", sub)
+			continue
+		}
+		mark := ""
+		if sub == "letter" {
+			mark = "  PASS"
+			if ns > checkLetterTarget {
+				mark = "  OVER"
+			}
+		}
+		fmt.Fprintf(w, "  %-7s %9s (±%2.0f%%)%s\n", sub, duration(ns), 100*sp, mark)
+	}
+	metric := func(name string) string {
+		// The figures are the same in every run; the median is any of them.
+		if _, med, _, ok := res.stats(corpus, name); ok {
+			return fmt.Sprintf("%5.1f%%", med)
+		}
+		return "    –"
+	}
+	count := func(name string) string {
+		if _, med, _, ok := res.stats(corpus, name); ok {
+			return strconv.Itoa(int(med))
+		}
+		return "?"
+	}
+	fmt.Fprintln(w, "  corpus (internal/checker/testdata)   judgements: recall  precision   kept items: recall  precision   clean flagged")
+	for _, set := range []struct{ key, label, size string }{
+		{"dev", "development", count("dev-statements")},
+		{"test", "test (targets ≥95% / ≥90% / ≤5%)", count("test-statements")},
+		{"fresh", "fresh held-out 1 (no longer blind)", ""},
+		{"fresh2", "fresh held-out 2 (no longer blind)", ""},
+		{"fresh3", "fresh held-out 3 (no longer blind)", ""},
+		{"fresh4", "fresh held-out 4 (blind)", ""},
+	} {
+		label := set.label
+		if set.size != "" {
+			label += ", " + set.size
+		}
+		fmt.Fprintf(w, "  %-36s %18s %10s %20s %10s %15s\n", label,
+			metric(set.key+"-judgement-recall-%"), metric(set.key+"-judgement-precision-%"),
+			metric(set.key+"-kept-recall-%"), metric(set.key+"-kept-precision-%"), metric(set.key+"-clean-flagged-%"))
 	}
 }
 

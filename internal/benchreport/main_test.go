@@ -22,6 +22,9 @@ BenchmarkAuthorize-2   	   59416	     20000 ns/op	     50000 decisions/s
 BenchmarkSealOpen1KiB-2   	  152404	      7000 ns/op	 146.29 MB/s	    4352 B/op	       6 allocs/op
 BenchmarkVerifyChain-2      	     199	   6687448 ns/op	   1500000 events/s
 BenchmarkRawSHA256Chain-2   	     259	   4667857 ns/op	   3000000 events/s
+BenchmarkCheck/letter-2     	    2000	    480000 ns/op	   0.84 MB/s
+BenchmarkCheck/16KiB-2      	      20	  17000000 ns/op	   0.85 MB/s
+BenchmarkCorpus-2           	       8	  40660449 ns/op	         0 dev-clean-flagged-%	       100.0 dev-judgement-precision-%	       100.0 dev-judgement-recall-%	       100.0 dev-kept-precision-%	       100.0 dev-kept-recall-%	       301.0 dev-statements	        10.00 fresh-clean-flagged-%	        96.30 fresh-judgement-precision-%	        86.67 fresh-judgement-recall-%	        86.96 fresh-kept-precision-%	       100.0 fresh-kept-recall-%	         1.852 test-clean-flagged-%	       100.0 test-judgement-precision-%	        97.73 test-judgement-recall-%	        96.77 test-kept-precision-%	       100.0 test-kept-recall-%	       128.0 test-statements
 PASS
 `
 
@@ -46,7 +49,9 @@ func TestParseAndReport(t *testing.T) {
 	for _, want := range []string{"2.00×  OVER   (medians 2.20×)", "postgres  skipped: sqlstoretest.go:73", "50,000 decisions/s",
 		"7.00 µs per KiB", "2.00× raw chaining", "read", "sqlite    skipped: did not run",
 		"create sqlite    grouped  800.0 µs", "3.00× faster (medians 3.00×)   21.0 ops/commit",
-		"create postgres  skipped: sqlstoretest.go:73", "read   sqlite    skipped: did not run"} {
+		"create postgres  skipped: sqlstoretest.go:73", "read   sqlite    skipped: did not run",
+		"letter   480.0 µs (± 0%)  PASS", "16KiB    17.00 ms", "development, 301", "test (targets ≥95% / ≥90% / ≤5%), 128",
+		" 97.7%", "  1.9%", " 86.7%"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

@@ -3,9 +3,14 @@
 // sentence, what the subject should know before it leaves the pair — words
 // from the subject's kept-confidential items, performance-review language
 // and judgements of the person as an employee, and topics no signed clause
-// lets the author share with this recipient. It is a set of documented word
-// lists and patterns, not a model: the same input always gives the same
-// findings, each with the sentence that caused it and a suggestion.
+// lets the author share with this recipient. Since issue 18 it reads
+// meaning as well as words: kept items through a concept lexicon
+// (lexicon.go), judgements through composed rules (judgements.go) and an
+// evaluation net over embedded lexicons (assess.go) beneath the word lists
+// (performance.go). It is not a model and calls nothing: the same input
+// always gives the same findings, each with the sentence that caused it,
+// the words that triggered it, why, and a suggestion. docs/checker.md
+// gives its measured precision and recall and what it cannot catch.
 // Findings warn; they never block.
 package checker
 
@@ -71,18 +76,29 @@ func Check(in Input) Result {
 		var fs []finding
 
 		// Kept items.
+		ix := indexOf(toks)
 		for _, p := range c.kept {
-			if m, ok := p.match(s, toks, false); ok {
+			if m, via, ok := p.match(s, toks, ix, false); ok {
+				expl := fmt.Sprintf("This mentions “%s”, which %s asked to keep confidential.", p.text, c.subject)
+				if via != "" {
+					expl = fmt.Sprintf("“%s” says in other words “%s”, which %s asked to keep confidential (the checker reads it as %s).", m, p.text, c.subject, via)
+				}
 				fs = append(fs, finding{pos: toks[0].start, Finding: Finding{
 					Kind: KindKeptItem, Sentence: s, Match: m,
-					Explanation: fmt.Sprintf("This mentions “%s”, which %s asked to keep confidential.", p.text, c.subject),
+					Explanation: expl,
 					Suggestion:  fmt.Sprintf("Leave it out, or put it in general words that do not reveal it; %s decides whether it is shared.", c.subject),
 				}})
 			}
 		}
 
-		// Performance language.
-		for _, m := range performanceMatches(s, low) {
+		// Performance language, and evaluations in other words beneath it.
+		pms := performanceMatches(s, low)
+		if len(pms) == 0 && len(fs) == 0 && !refused(s, low) {
+			if a, b, ok := assess(s, toks, ix); ok {
+				pms = append(pms, perfMatch{start: a, end: b, fam: famAssess})
+			}
+		}
+		for _, m := range pms {
 			expl, sugg := perfText(m.fam, s[m.start:m.end])
 			fs = append(fs, finding{pos: m.start, Finding: Finding{
 				Kind: KindPerformance, Sentence: s, Match: s[m.start:m.end], Explanation: expl, Suggestion: sugg,
@@ -90,7 +106,7 @@ func Check(in Input) Result {
 		}
 
 		// Topics against the signed clauses.
-		kind, cands := classify(s, low, toks, c.items)
+		kind, cands := classify(s, low, toks, ix, c.items)
 		if kind == kindContent {
 			topicSentences++
 			var deciding *candidate
@@ -148,7 +164,7 @@ func newRun(in Input) *run {
 		c.terms = &mentorvault.AgreementTerms{}
 	}
 	for _, k := range in.KeptItems {
-		if p := newPhrase(k); len(p.stems) > 0 {
+		if p := newPhrase(k, true); len(p.slots) > 0 {
 			c.kept = append(c.kept, p)
 		}
 	}
@@ -159,7 +175,7 @@ func newRun(in Input) *run {
 			continue
 		}
 		seen[key] = true
-		if p := newPhrase(cl.Item); len(p.stems) > 0 {
+		if p := newPhrase(cl.Item, false); len(p.slots) > 0 {
 			p.text = strings.TrimSpace(cl.Item) // MayDisclose compares the clause's own words
 			c.items = append(c.items, p)
 		}

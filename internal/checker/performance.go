@@ -64,6 +64,7 @@ type rule struct {
 	re      *regexp.Regexp
 	guarded bool
 	skip    func(before, after, match string) bool
+	broad   bool // a composed rule (judgements.go): yields to a word-list match it overlaps
 }
 
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
@@ -140,7 +141,7 @@ var rules = []rule{
 
 	// Evaluative employee nouns: "an excellent engineer", "a valuable asset".
 	{any: kw("employee|worker|hire|asset|member|colleague|engineer|developer|analyst|manager|contributor|professional"), fam: famEmployee, re: rx(`\b(?:good|great|excellent|outstanding|exceptional|brilliant|poor|bad|weak|terrible|average|mediocre|model|ideal|valuable|strong|reliable|dependable|hard|hard-?working|diligent|productive|unproductive|solid|capable|competent)\s+(?:employee|worker|hire|asset|team\s+member|staff\s+member|member\s+of\s+staff|colleague|engineer|developer|analyst|manager|contributor|professional)s?\b`),
-		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) }},
+		skip: func(before, _, _ string) bool { return aspiration.MatchString(before) || learning.MatchString(before) }},
 
 	// Ratings.
 	{any: kw("/"), fam: famRating, guarded: true, re: rx(`(?:^|[^\w/.,])\d{1,3}(?:\.\d+)?\s*/\s*(?:5|10|20|100)\b`), skip: notScore},
@@ -198,9 +199,9 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b`)
 
-var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether")
+var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether|no|rather")
 
 // notScore vetoes "N/M" that is a date or a part of a larger number
 // ("12/10/2025"), or whose numerator exceeds its denominator.
@@ -255,6 +256,21 @@ func firstWord(s string) string {
 	return strings.ToLower(s[:end])
 }
 
+// refusalAt is where the sentence's first refusal starts, or -1.
+func refusalAt(s, low string) int {
+	if containsAny(low, refusalKeys) {
+		if loc := refusal.FindStringIndex(s); loc != nil {
+			return loc[0]
+		}
+	}
+	return -1
+}
+
+// refused: the sentence is an honest limit or holds a refusal.
+func refused(s, low string) bool {
+	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s))
+}
+
 // skipWindow bounds the text a veto looks at on either side of a match, so
 // that a long sentence with many matches stays linear.
 const skipWindow = 80
@@ -263,18 +279,14 @@ const skipWindow = 80
 type perfMatch struct {
 	start, end int
 	fam        family
+	broad      bool
 }
 
 // performanceMatches returns the non-overlapping lexicon matches in s, in
 // order of position (the earlier, then the longer, wins an overlap).
 func performanceMatches(s, low string) []perfMatch {
 	var all []perfMatch
-	refusedAt := -1 // where the first refusal starts, or -1
-	if containsAny(low, refusalKeys) {
-		if loc := refusal.FindStringIndex(s); loc != nil {
-			refusedAt = loc[0]
-		}
-	}
+	refusedAt := refusalAt(s, low)
 	for _, r := range rules {
 		if !containsAny(low, r.any) {
 			continue
@@ -295,19 +307,38 @@ func performanceMatches(s, low string) []perfMatch {
 			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {
 				continue
 			}
-			all = append(all, perfMatch{start, end, r.fam})
+			all = append(all, perfMatch{start, end, r.fam, r.broad})
 		}
 	}
 	if len(all) < 2 {
 		return all
 	}
 	sortMatches(all)
-	out := all[:1]
-	for _, m := range all[1:] {
-		if m.start < out[len(out)-1].end {
+	out := all[:0:0]
+	for _, m := range all {
+		if !m.broad && (len(out) == 0 || m.start >= out[len(out)-1].end) {
+			out = append(out, m)
+		}
+	}
+	// Composed matches fill in only where no word-list match is.
+	n := len(out)
+	for _, m := range all {
+		if !m.broad {
 			continue
 		}
-		out = append(out, m)
+		free := true
+		for _, o := range out {
+			if m.start < o.end && o.start < m.end {
+				free = false
+				break
+			}
+		}
+		if free {
+			out = append(out, m)
+		}
+	}
+	if len(out) > n {
+		sortMatches(out)
 	}
 	return out
 }
@@ -345,6 +376,12 @@ func perfText(f family, match string) (explanation, suggestion string) {
 	case famComparison:
 		return q + " compares the person with others. A mentor sees them only as a mentee, so a comparison with peers reads as a performance judgement.",
 			"Remove the comparison and speak of their own growth over the time you worked together."
+	case famAssess:
+		return q + " evaluates the person — how they work or what they are like at work — rather than speaking of them as a mentee.",
+			"Leave the evaluation out, or describe what you saw in your sessions instead (what they worked on, how they grew), or say what you cannot judge."
+	case famWork:
+		return q + " judges the quality or amount of the person's work, which a mentor is not placed to review.",
+			"Leave the judgement of their work to those who manage it; describe what you worked on together and how they grew, or say what you cannot judge."
 	case famVerdict:
 		return q + " gives a verdict on promotion or suitability for a role. That decision belongs to the panel; a mentor speaks of the person as a mentee.",
 			"Say what you saw as their mentor (for example, growth, engagement, readiness for more responsibility) and leave the decision to the panel."

@@ -101,7 +101,7 @@ type candidate struct {
 
 // classify returns the sentence's kind and, for content, its topics in
 // order: item, attendance, growth, topics and goals, or everything alone.
-func classify(s, low string, toks []token, items []phrase) (sentenceKind, []candidate) {
+func classify(s, low string, toks []token, ix index, items []phrase) (sentenceKind, []candidate) {
 	if containsAny(low, limitKeys) && limitRe.MatchString(s) {
 		return kindLimit, nil
 	}
@@ -116,7 +116,7 @@ func classify(s, low string, toks []token, items []phrase) (sentenceKind, []cand
 	}
 	var cs []candidate
 	for _, p := range items {
-		if _, ok := p.match(s, toks, true); ok {
+		if _, _, ok := p.match(s, toks, ix, true); ok {
 			cs = append(cs, candidate{mentorvault.WhatItem, p.text})
 		}
 	}

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -121,33 +122,91 @@ func init() {
 
 // phrase is an item (kept confidential, or named by a clause) ready to match.
 type phrase struct {
-	text  string   // as written in the agreement
-	stems []string // distinct stems of its content words, in order
+	text  string // as written in the agreement
+	slots []slot // its content words or concept phrases, in order, no repeats
 }
 
-func newPhrase(text string) phrase {
+// slot is one content word (or concept phrase) of an item and what it may
+// be written as in a statement: itself, and for a kept item every term of
+// the concepts it belongs to (lexicon/kept.txt).
+type slot struct {
+	key     string     // the item's own stems, space-separated
+	alts    [][]string // stem sequences that match it; alts[0] is the item's own words
+	weak    bool       // a common word that says nothing alone (weakWords)
+	generic bool       // a word that only frames the item ("treatment", "situation"): optional when the item has others
+	concept string     // the concept the slot was widened by, or "" (for the explanation)
+	frame   bool       // a word that frames a kept item ("my plans to …"): dropped when it has others
+}
+
+// newPhrase reads an item as written. A kept item (concepts true) is read
+// through the concept lexicon; a clause's named item, which decides what is
+// allowed, is taken literally.
+func newPhrase(text string, concepts bool) phrase {
 	p := phrase{text: strings.Join(strings.Fields(text), " ")}
+	toks := tokenize(text)
 	seen := map[string]bool{}
-	for _, t := range tokenize(text) {
-		if stopWords[t.lower] || seen[t.stem] {
+	add := func(s slot) {
+		if !seen[s.key] {
+			seen[s.key] = true
+			p.slots = append(p.slots, s)
+		}
+	}
+	for i := 0; i < len(toks); {
+		if concepts {
+			if n, cs := lexicon.longestTerm(toks[i:]); n > 0 {
+				stems := stemsOf(toks[i : i+n])
+				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, concept: lexicon.names[cs[0]]}
+				for _, c := range cs {
+					s.alts = append(s.alts, lexicon.terms[c]...)
+				}
+				s.weak = n == 1 && weakWords[stems[0]]
+				s.generic = n == 1 && genericWords[stems[0]]
+				add(s)
+				i += n
+				continue
+			}
+		}
+		t := toks[i]
+		i++
+		if stopWords[t.lower] {
 			continue
 		}
-		seen[t.stem] = true
-		p.stems = append(p.stems, t.stem)
+		add(slot{key: t.stem, alts: [][]string{{t.stem}}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
+			frame: concepts && frameWords[t.stem]})
+	}
+	// Frame words go when the item has other words ("planning" alone is kept).
+	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
+		p.slots = rest
 	}
 	return p
+}
+
+func stemsOf(toks []token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.stem
+	}
+	return out
 }
 
 // need is how many of a phrase's content words a sentence must contain: all
 // of them for one or two, two of three, and for longer items at least half
 // and at least three — so "mental health struggles" is recognised in "her
 // mental health", and a long item ("my mother's illness and the time off it
-// took") when a sentence repeats its core. strict (a clause's named item,
-// which decides what is allowed) always needs all of them.
+// took") when a sentence repeats its core. Generic words ("treatment",
+// "situation") do not count when the item has others: "my IVF treatment" is
+// recognised in "the IVF". strict (a clause's named item, which decides
+// what is allowed) always needs all of them.
 func (p phrase) need(strict bool) int {
-	n := len(p.stems)
+	n := len(p.slots)
+	if strict {
+		return n
+	}
+	if g := p.generics(); g < n {
+		n -= g
+	}
 	switch {
-	case strict || n <= 2:
+	case n <= 2:
 		return n
 	case n == 3:
 		return 2
@@ -155,59 +214,138 @@ func (p phrase) need(strict bool) int {
 	return max(3, (n+1)/2)
 }
 
+func (p phrase) generics() int {
+	g := 0
+	for _, s := range p.slots {
+		if s.generic {
+			g++
+		}
+	}
+	return g
+}
+
 // weakWords are common enough that matching only them says nothing: a
 // partial match of an item must include at least one other word ("my
 // illness last year" is not matched by "last year" alone).
 var weakWords = map[string]bool{}
+
+// frameWords frame a kept item without being what is kept ("my plans to
+// leave the company" keeps the leaving; "the complaint I made"): they are
+// read as stop words in a kept item.
+var frameWords = map[string]bool{}
+
+// genericWords name a kind of thing ("my IVF treatment", "my visa
+// situation", "my money problems"): the item's other words carry it.
+var genericWords = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`time year month week day last first next new old work job team
 		people person thing way lot get make go say tell like good bad big small long`) {
 		weakWords[stem(w)] = true
 	}
+	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got`) {
+		frameWords[stem(w)] = true
+	}
+	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
+		difficulties stuff things process journey responsibilities`) {
+		genericWords[stem(w)] = true
+	}
+}
+
+// span is where one slot matched: tokens from first to last.
+type span struct{ first, last int }
+
+// index maps each stem of a sentence to its token positions, built once per
+// sentence.
+type index map[string][]int
+
+func indexOf(toks []token) index {
+	ix := make(index, len(toks))
+	for i, t := range toks {
+		ix[t.stem] = append(ix[t.stem], i)
+	}
+	return ix
+}
+
+// find returns the first place the stem sequence alt occurs in toks: its
+// words in order, with at most three stop words between two of them.
+func (ix index) find(toks []token, alt []string) (span, bool) {
+next:
+	for _, start := range ix[alt[0]] {
+		at := start
+		for _, w := range alt[1:] {
+			j, gap := at+1, 0
+			for ; j < len(toks) && toks[j].stem != w; j++ {
+				if !stopWords[toks[j].lower] || gap == 3 {
+					continue next
+				}
+				gap++
+			}
+			if j == len(toks) {
+				continue next
+			}
+			at = j
+		}
+		return span{start, at}, true
+	}
+	return span{}, false
 }
 
 // match reports whether the sentence's words contain the phrase, and the
 // matched words as written: adjacent ones as one span ("the Lisbon
-// restructuring"), others joined by " … ".
-func (p phrase) match(sentence string, toks []token, strict bool) (string, bool) {
-	if len(p.stems) == 0 {
-		return "", false
+// restructuring"), others joined by " … ". via names the concepts that
+// widened matched slots whose own words are not in the sentence ("worry and
+// reorganisation"; "" when every match is the item's own words).
+func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, via string, ok bool) {
+	if len(p.slots) == 0 {
+		return "", "", false
 	}
-	var hits []int // token indexes
-	for _, s := range p.stems {
-		for i, t := range toks {
-			if t.stem == s {
-				hits = append(hits, i)
-				break
+	var hits []span
+	var vias []string
+	counted, strong := 0, false
+	for _, s := range p.slots {
+		alts := s.alts
+		if strict {
+			alts = alts[:1]
+		}
+		// The item's own words if they occur, else the longest term.
+		best, bestK := span{}, -1
+		for k, alt := range alts {
+			if bestK == 0 || (bestK > 0 && len(alt) <= len(alts[bestK])) {
+				continue
+			}
+			if sp, found := ix.find(toks, alt); found {
+				best, bestK = sp, k
 			}
 		}
-	}
-	if len(hits) < p.need(strict) {
-		return "", false
-	}
-	if len(hits) < len(p.stems) {
-		strong := false
-		for _, h := range hits {
-			strong = strong || !weakWords[toks[h].stem]
-		}
-		if !strong {
-			return "", false
-		}
-	}
-	sort.Ints(hits)
-	var parts []string
-	first, last := hits[0], hits[0]
-	for _, h := range hits[1:] {
-		if adjacent(toks, last, h) {
-			last = h
+		if bestK < 0 {
 			continue
 		}
-		parts = append(parts, sentence[toks[first].start:toks[last].end])
-		first, last = h, h
+		hits = append(hits, best)
+		if !s.generic || p.generics() == len(p.slots) {
+			counted++
+		}
+		strong = strong || !s.weak
+		if bestK > 0 && !slices.Contains(vias, s.concept) {
+			vias = append(vias, s.concept)
+		}
 	}
-	parts = append(parts, sentence[toks[first].start:toks[last].end])
-	return strings.Join(parts, " … "), true
+	if counted < p.need(strict) || (len(hits) < len(p.slots) && !strong) {
+		return "", "", false
+	}
+	sort.Slice(hits, func(a, b int) bool { return hits[a].first < hits[b].first })
+	var parts []string
+	cur := hits[0]
+	for _, h := range hits[1:] {
+		if h.first <= cur.last || adjacent(toks, cur.last, h.first) {
+			cur.last = max(cur.last, h.last)
+			continue
+		}
+		parts = append(parts, sentence[toks[cur.first].start:toks[cur.last].end])
+		cur = h
+	}
+	parts = append(parts, sentence[toks[cur.first].start:toks[cur.last].end])
+	return strings.Join(parts, " … "), strings.Join(vias, " and "), true
 }
 
 // adjacent: only stop words (at most three) lie between tokens a and b.

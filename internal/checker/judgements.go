@@ -1,0 +1,287 @@
+package checker
+
+import "strings"
+
+// Judgements by meaning (issue 18). The word-list rules in performance.go
+// catch named traits and fixed phrases; these rules compose small lexicons
+// so that the ways people actually judge a colleague are caught too:
+//
+//   - an attribute of the person's work (time management, output, work
+//     quality, technical depth, communication, deadlines, results, …) that
+//     is theirs ("his", "her", "Bob's") and is then evaluated or said to
+//     change ("his output has dropped", "her attention to detail is
+//     lacking", "his work quality has been inconsistent", "her numbers are
+//     down");
+//   - an evaluation before such an attribute, when the sentence speaks of a
+//     person ("she has a poor work ethic", "he writes excellent code") —
+//     not when it is something to learn or talk about ("we explored what
+//     good communication looks like", "she wants to build strong
+//     leadership skills");
+//   - a person who struggles with, has trouble with, lacks, is bad or good
+//     at, or falls short on such an attribute ("he struggles with time
+//     management", "she struggles to manage her time");
+//   - a trait said of the person, hedged or not ("she is very reliable",
+//     "he is not always reliable", "he is technically weak", "he could be
+//     more organised", "she is perhaps not the most technical member of
+//     the team");
+//   - a judging noun ("a poor communicator", "a natural leader", "one of
+//     the hardest workers", "a safe pair of hands", "management material",
+//     "an asset to any team");
+//   - comparisons and rankings in more shapes ("better organised than most
+//     of his peers", "not as strong as the other candidates", "the best
+//     analyst I have worked with", "the most productive person on her
+//     team", "below the bar"), verdicts ("not ready for the senior role",
+//     "ready to be promoted", "a good fit for the role", "would struggle as
+//     a manager", "I fully support her promotion") and work measures
+//     ("meeting all his targets", "scored highly in his last review", "had
+//     a weak year", "did a poor job", "needs constant hand-holding").
+//
+// Growth and engagement stay clean: "improved", "grew", "more confident",
+// "took ownership of her development plan" are not evaluations here, and
+// what the pair worked on ("we worked on his time management") names an
+// attribute without judging it.
+
+const (
+	// possessor: the person whose work it is.
+	possessor = `(?:his|her|their|` + name + apos + `s)`
+	// attribute: what of a person's work can be judged.
+	attribute = `(?:time[\s-]?management|time-?keeping|punctuality|prioriti[sz](?:ation|ing)|organi[sz]ation(?:al)?\s+skills|` +
+		`(?:(?:written|verbal|oral|client|team)\s+)?communications?(?:\s+skills)?|work\s+quality|quality\s+of\s+(?:his|her|their)\s+work|quality|` +
+		`code(?:\s+quality)?|coding|output|productivity|delivery|deliverables|results|numbers|(?:sales\s+)?figures|targets|deadlines|` +
+		`attention\s+to\s+detail|technical\s+(?:depth|skills?|knowledge|abilit(?:y|ies)|expertise|work)|skills?(?:\s*set)?|expertise|` +
+		`knowledge|experience|work(?:\s+ethic)?|judge?ment|decision-?making|leadership(?:\s+skills)?|(?:stakeholder|people|project|client|time)\s+management|` +
+		`management\s+skills|reports?|presentations?|documentation|focus|efficiency|accuracy|reliability|track\s+record|execution|` +
+		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact)`
+	// evaluation: what an attribute is said to be.
+	evaluation = `(?:poor|weak|bad|terrible|awful|lacking|limited|shaky|patchy|uneven|inconsistent|unreliable|sloppy|careless|erratic|mediocre|` +
+		`sub-?par|(?:well\s+|far\s+|way\s+)?(?:below|above)\s+(?:par|average|standard|the\s+bar|expectations)|disappointing|underwhelming|average|` +
+		`lacklust(?:re|er)|questionable|problematic|not\s+up\s+to|(?:up\s+to|of)\s+(?:a\s+)?(?:high|low|good|poor)?\s*standard|not\s+where|` +
+		`not\s+what|hit\s+(?:and|or)\s+miss|full\s+of\s+(?:errors|mistakes)|error-?prone|excellent|outstanding|exceptional|strong|great|superb|` +
+		`brilliant|impressive|solid|reliable|dependable|consistent|top-?notch|first-?rate|flawless|impeccable|meticulous|exemplary|good|` +
+		`stellar|remarkable|accurate|the\s+(?:best|worst|strongest|weakest)|down|behind|low|high|unsatisfactory|satisfactory|adequate|mixed|` +
+		`variable|spotty|negative|positive|slow|late|second\s+to\s+none|not\s+(?:good|great|strong|bad)\s+enough)`
+	// change: what an attribute is said to have done over time.
+	change = `(?:dropped|dropping|declined|declining|slipped|slipping|slips|deteriorated|deteriorating|worsened|worsening|fallen|fell|` +
+		`gone\s+(?:down(?:hill)?)|dipped|tailed\s+off|dropped\s+off|fallen\s+off|suffered|suffering|stagnated|stagnating|plateaued|` +
+		`fallen\s+behind|gone\s+backwards)`
+	// evalAdj: an evaluation written before an attribute.
+	evalAdj = `(?:poor|weak|bad|terrible|awful|excellent|outstanding|exceptional|strong|great|superb|brilliant|impressive|solid|good|` +
+		`high-?quality|high\s+quality|low-?quality|top-?notch|first-?rate|sloppy|careless|mediocre|average|inconsistent|disappointing|` +
+		`limited|exemplary|flawless|impeccable|shoddy|lacklust(?:re|er)|fantastic|amazing|questionable|unreliable|reliable|consistent)`
+	// beVerb2: "is", "has been", "can be", …, and the adverbs around it.
+	beVerb2 = `(?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been|seems?|seemed|looks?|looked|remains?|remained|can\s+be|tends?\s+to\s+be|` +
+		`is\s+not|isn` + apos + `t|are\s+not|aren` + apos + `t|was\s+not|wasn` + apos + `t|has\s+not\s+been|hasn` + apos + `t\s+been)\s+)`
+	adverbs = `(?:(?:not|never|rarely|always|often|usually|generally|consistently|very|really|quite|rather|fairly|pretty|extremely|so|too|` +
+		`a\s+bit|somewhat|at\s+times|sometimes|frankly|honestly|perhaps|probably|a\s+little|highly|exceptionally|incredibly|increasingly|` +
+		`still|already|now|also|just|only|clearly|definitely|simply|noticeably|markedly|significantly|really)\s+)*`
+	// person: the subject a trait is said of.
+	person = `(?:he|she|they|` + name + `)`
+	// traitAdj: traits of a person as an employee, said of them.
+	traitAdj = `(?:reliable|unreliable|dependable|diligent|hard-?working|conscientious|meticulous|talented|gifted|brilliant|competent|` +
+		`incompetent|capable|smart|bright|sharp|efficient|inefficient|productive|unproductive|effective|ineffective|professional|` +
+		`punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|outstanding|exceptional|` +
+		`defensive|stubborn|overrated|overqualified|underqualified|inexperienced|immature|naive|indispensable|invaluable|` +
+		`(?:dis)?organi[sz]ed|unfocused|scattered|detail-?oriented|technical|weak|strong|accurate|thorough|sharp|quick\s+to\s+deliver|` +
+		`(?:too\s+)?junior|a\s+(?:real\s+|big\s+)?disappointment|a\s+self-?starter|up\s+to\s+the\s+job|good\s+at\s+(?:his|her|their)\s+job)`
+	// judgingNoun: what a person is called when judged as an employee.
+	judgingNoun = `(?:communicators?|workers?|performers?|leaders?|learners?|presenters?|coders?|programmers?|writers?|engineers?|` +
+		`developers?|analysts?|managers?|employees?|colleagues?|hires?|contributors?|team[\s-]players?|assets?|problem[\s-]solvers?|` +
+		`self-?starters?|designers?|consultants?|salespeople|salesperson|lead|member\s+of\s+(?:the\s+)?(?:team|staff))`
+	judgingAdj = `(?:poor|weak|bad|terrible|strong|excellent|great|good|brilliant|talented|natural|hard|slow|fast|average|mediocre|` +
+		`gifted|real|true|reliable|unreliable|effective|ineffective|outstanding|exceptional|valuable|solid|superb|capable|competent|` +
+		`efficient|productive|dependable|diligent|skilled|able|promising|\w+est|most\s+\w+|least\s+\w+)`
+)
+
+// work: a new family, for judgements of the quality or quantity of the
+// person's work.
+const famWork family = 100
+
+// famAssess: an evaluation found by assess (assess.go).
+const famAssess family = 101
+
+// learning: before an evaluation of an attribute, something to learn,
+// build or talk about — not a judgement of the person.
+var learning = rx(`\b(?:wants?|wanted|hopes?|hoped|aims?|aimed|goals?|learn\w*|build\w*|develop\w*|improv\w*|work(?:ed|ing)?\s+on|` +
+	`focus\w*\s+on|practi[sc]\w*|what|how|about|discuss\w*|explor\w*|talk\w*|ask\w*|looks?\s+like|means?|become|becoming|to\s+be|` +
+	`into|towards?|example|examples|tips|advice|read\w*)\s+(?:\S+\s+){0,4}$`)
+
+func init() {
+	rules = append(rules,
+		// An attribute of the person's work, evaluated or changing.
+		rule{broad: true, any: attributeKeys, fam: famWork, guarded: true,
+			re: rx(`\b(?:` + possessor + `\s+(?:(?:own|overall|recent|current|day-to-day|general|actual|work|code)\s+)*` + attribute +
+				`|the\s+(?:quality|standard|pace|volume|accuracy|level)\s+of\s+(?:his|her|their)\s+(?:work|output|code|reports|delivery))\b` +
+				`(?:\s+[^\s.;!?]+){0,5}?\s+(?:` + beVerb2 + adverbs + evaluation + `|(?:(?:has|have|had)\s+)?` + adverbs + change + `)\b`)},
+		// An evaluation before an attribute, said of a person.
+		rule{broad: true, any: kw("time|keeping|ethic|judg|leadership|communication|code|work|attention|attitude|track|technical|decision|delivery|output|results"), fam: famWork, guarded: true,
+			re: rx(`\b` + evalAdj + `\s+(?:[\w-]+\s+)?(?:time[\s-]?management|time-?keeping|work\s+ethic|judge?ment|leadership|communication(?:\s+skills)?|code|work|attention\s+to\s+detail|attitude|track\s+record|technical\s+(?:skills|depth|ability|knowledge)|decision-?making|delivery|output|results)\b`),
+			skip: func(before, after, m string) bool {
+				return !mentionsPerson(before+" "+after) || learning.MatchString(before)
+			}},
+		rule{broad: true, any: kw("year|quarter|half|job|month"), fam: famWork, guarded: true,
+			re: rx(`\b(?:had|having|has\s+had)\s+an?\s+(?:very\s+|really\s+)?(?:poor|weak|bad|strong|great|excellent|good|disappointing|outstanding|solid|mediocre|average|stellar|exceptional)\s+(?:year|quarter|half|month|cycle)\b` +
+				`|\bdid\s+an?\s+(?:very\s+|really\s+)?(?:poor|bad|terrible|great|excellent|good|fantastic|brilliant|outstanding|solid|decent|mediocre|sloppy|superb)\s+job\b`)},
+		// A person who struggles with or lacks an attribute, or is bad or good at it.
+		rule{broad: true, any: kw("struggl|trouble|difficult|problem|issue|hard|bad|poor|weak|good|great|excellent|strong|excel|short|lack|terrible"), fam: famWork, guarded: true,
+			re: rx(`\b` + person + `\s+(?:\w+\s+){0,2}?(?:struggles?|struggled|struggling|(?:has|had|have)\s+(?:real\s+|some\s+|a\s+lot\s+of\s+)?(?:trouble|difficulty|difficulties|problems|issues)|finds?\s+it\s+hard\s+to|` +
+				`(?:is|are|was|were)\s+(?:not\s+)?(?:very\s+|really\s+|particularly\s+)?(?:bad|poor|weak|good|great|excellent|strong|terrible)\s+(?:at|on|in)|excels?\s+(?:at|in)|excelled\s+(?:at|in)|` +
+				`(?:falls?|fell|falling)\s+short\s+(?:on|in|of)|lacks?|lacked|lacking)\s+(?:with\s+|to\s+)?(?:\w+\s+){0,3}?(?:` + attribute + `|manag\w*\s+(?:his|her|their)\s+(?:time|workload|work|priorities))\b`)},
+		// A trait said of the person, hedged or not.
+		rule{broad: true, any: traitKeys, fam: famTrait,
+			re: rx(`\b` + person + `\s+(?:is|was|has\s+been|can\s+be|seems?|seemed|comes\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be|remains|isn` + apos + `t|wasn` + apos + `t|` +
+				`(?:is|was|has\s+been)\s+(?:not\s+)?(?:always|usually|generally|often)|(?:i|we)\s+think\s+(?:he|she|they)\s+(?:is|are))\s+` + adverbs + `(?:technically\s+` + adverbs + `)?` + traitAdj + `\b`),
+			skip: func(before, after, _ string) bool {
+				return learning.MatchString(before) || ofTheMentoring.MatchString(after)
+			}},
+		rule{broad: true, any: kw("efficien|productiv|reliab|dependab|diligent|conscientious|meticulous|careless|sloppy|lazy|competen|capab|professional|punctual|organi|hard"), fam: famTrait,
+			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
+			skip: func(before, after, _ string) bool { return !mentionsPerson(before + " " + after) }},
+		rule{broad: true, any: kw("technically"), fam: famTrait,
+			re: rx(`\btechnically\s+` + adverbs + `(?:strong|weak|excellent|gifted|brilliant|limited|solid|able|capable|superb|outstanding|sound|competent|poor)\b`)},
+		rule{broad: true, any: kw("could|most|best|strongest|quickest|fastest|sharpest|brightest"), fam: famTrait, guarded: true,
+			re: rx(`\b` + person + `\s+could\s+(?:be|do)\s+(?:a\s+(?:bit|lot|little)\s+)?(?:more|less|better)\b` +
+				`|\b(?:is|was)\s+(?:perhaps\s+|probably\s+|certainly\s+|definitely\s+)?not\s+(?:always\s+)?the\s+(?:most|best|strongest|quickest|fastest|sharpest|brightest)\b`)},
+		rule{broad: true, any: kw("suit|point|weakness|plateau|stagnat|confidence|experience"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:his|her|their)\s+(?:strong|weak)\s+(?:suit|point|spot)s?\b|\b(?:his|her|their)\s+(?:biggest\s+|main\s+|real\s+)?weakness(?:es)?\b` +
+				`|\b` + person + `\s+(?:has|had|have)\s+(?:\w+\s+)?(?:plateaued|stagnated|peaked)\b|\b` + person + `\s+lacks\s+(?:the\s+)?confidence\b` +
+				`|\b(?:does\s+not|doesn` + apos + `t|did\s+not|didn` + apos + `t)\s+have\s+(?:the\s+|enough\s+)?(?:\w+\s+)?(?:experience|depth|expertise|seniority|maturity)\b`)},
+		// The person's work products as the subject of a sentence ("his
+		// reports need a lot of rework", "her designs are not very
+		// creative", "her sales this year were well below target"),
+		// outside the mentoring (see outsideMentoring).
+		rule{broad: true, any: kw("his|her|their"), fam: famWork, guarded: true,
+			re:   rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
+			skip: outsideMentoring},
+		// Reputation and habit: "is known for", "has a habit of", "tends to",
+		// "the last to finish", "the person everyone goes to", "not someone I
+		// would trust", "would not cope with".
+		rule{broad: true, any: kw("known|reputation|habit|tends|tend|last|first|only|everyone|someone|trust|cope|complain|target|rework|checked|corners"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:is|was|has\s+been)\s+(?:\w+\s+)?(?:known|famous|notorious)\s+for\b|\bha(?:s|d)\s+(?:a|the)\s+(?:\w+\s+)?(?:reputation|habit|tendency)\s+(?:for|of)\b` +
+				`|\b` + person + `\s+(?:\w+\s+)?tends?\s+to\b|\b(?:is|was)\s+(?:\w+\s+)?the\s+(?:first|last|only|slowest|fastest)\s+(?:one\s+|person\s+)?to\b` +
+				`|\b(?:the\s+(?:person|one)\s+(?:everyone|everybody|people|the\s+team)|everyone|everybody)\s+(?:\w+\s+)?(?:goes|go|turns|turn|relies|rely|trusts|trust|comes|come)\s+(?:to|on)\b` +
+				`|\b(?:not\s+)?someone\s+(?:i|we|you)\s+(?:\w+\s+)?(?:trust|rely|depend|count)\b|\btrust\s+(?:him|her|them)\s+with\b` +
+				`|\bwould\s+(?:not\s+|never\s+|n` + apos + `t\s+)?(?:cope|manage|handle|survive|succeed|fail|struggle|thrive|excel|flounder)\s+(?:with|in|as|under)\b` +
+				`|\b(?:customers|clients|colleagues|stakeholders|users|people)\s+(?:\w+\s+)?(?:complain|complained|complaining|praise|praised|rave)\b|\bcomplaints\s+about\s+(?:him|her|them|his|her|their)\b` +
+				`|\b(?:below|above|under|over|short\s+of|off)\s+(?:the\s+|their\s+|his\s+|her\s+)?targets?\b|\b(?:rework|re-?work|redone|checked\s+twice|double-?checked|corrections)\b|\bcuts?\s+corners\b|\bcutting\s+corners\b`),
+			skip: outsideMentoring},
+		// "too cautious to lead a big programme", "not strategic enough
+		// for a senior post": a trait measured against a role.
+		rule{broad: true, any: kw("too|enough"), fam: famVerdict, guarded: true,
+			re:   rx(`\b(?:too\s+(?:\w+\s+)?\w+|not\s+(?:\w+\s+)?\w+\s+enough|\w+\s+enough)\s+(?:to\s+(?:lead|manage|run|be\s+promoted|take\s+on|step\s+up|head|own)|for\s+(?:a|an|the|this|that)\s+(?:\w+\s+){0,2}?(?:role|post|position|job|promotion|level|grade|team|programme|project))\b`),
+			skip: outsideMentoring},
+		// Judging nouns.
+		rule{broad: true, any: judgingNounKeys, fam: famEmployee,
+			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
+			skip: func(before, _, m string) bool {
+				return aspiration.MatchString(before) || learning.MatchString(before) || notJudgingNoun(m)
+			}},
+		rule{broad: true, any: kw("star|flyer|flier|pair|link|weight|material|cut|asset|liability|player|carries|carry|carried"), fam: famEmployee,
+			re: rx(`\b(?:rising\s+star|high[\s-]fl(?:y|i)ers?|rock\s*stars?|safe\s+pair\s+of\s+hands|weak(?:est)?\s+links?|dead\s*weight|(?:management|leadership|partner|director)\s+material|` +
+				`cut\s+out\s+for|an?\s+(?:\w+\s+)?asset\s+to|pull(?:s|ed|ing)?\s+(?:his|her|their)\s+(?:own\s+)?weight|carr(?:y|ies|ied|ying)\s+the\s+team|an?\s+(?:real\s+|true\s+)?team[\s-]player)\b`)},
+		// Work measures and habits.
+		rule{broad: true, any: kw("targets"), fam: famWork, guarded: true,
+			re: rx(`\b(?:meets?|meeting|met|hits?|hitting|exceeds?|exceeded|exceeding|miss(?:es|ed|ing)?|beats?|beat|beating)\s+(?:all\s+|most\s+|none\s+|some\s+|many\s+)?(?:of\s+)?(?:his|her|their|the|its)\s+(?:\w+\s+)?targets\b`)},
+		rule{broad: true, any: kw("scored|review"), fam: famWork, guarded: true,
+			re: rx(`\bscored\s+(?:very\s+)?(?:highly|well|poorly|badly|low|high)\b|\b(?:in|at)\s+(?:his|her|their)\s+(?:last|latest|annual|mid-?year|year-?end|recent)\s+(?:performance\s+)?review\b`)},
+		rule{broad: true, any: kw("rate|rating|grade|score|assess"), fam: famWork, guarded: true,
+			re: rx(`\b(?:rate|rated|rating|grade|graded|score|scored|assess|assessed)\s+(?:his|her|their)\s+(?:work|output|performance|contribution)\b`)},
+		rule{broad: true, any: kw("done|produce"), fam: famWork, guarded: true,
+			re: rx(`\bgets?\s+things\s+done\b|\bgot\s+things\s+done\b|\bproduces?\s+(?:very\s+|too\s+)?(?:little|a\s+lot|nothing|less|more)\b`)},
+		rule{broad: true, any: kw("supervis|hand|micromanag|oversight|chasing"), fam: famWork, guarded: true,
+			re: rx(`\b(?:needs?|needed|requires?|required)\s+(?:a\s+lot\s+of\s+|constant\s+|close\s+|little\s+|no\s+|too\s+much\s+)?(?:supervision|hand-?holding|micromanag\w*|oversight|chasing)\b|\bwithout\s+(?:supervision|oversight)\b`)},
+		rule{broad: true, any: kw("behind|late|time"), fam: famWork, guarded: true,
+			re: rx(`\bbehind\s+schedule\b|\bbehind\s+on\s+(?:his|her|their)\s+work\b|\b(?:late|on\s+time)\s+(?:to|for)\s+(?:work|the\s+office|team\s+meetings|client\s+meetings|stand-?ups?)\b`)},
+		rule{broad: true, any: kw("feedback|ownership|responsib"), fam: famWork, guarded: true,
+			re: rx(`\b(?:doesn` + apos + `t|does\s+not|won` + apos + `t|will\s+not|never|rarely)\s+(?:\w+\s+)?(?:listen|respond|take)\s+(?:well\s+)?(?:to\s+feedback|ownership|responsibility)\b`)},
+		rule{broad: true, any: kw("expect|bar"), fam: famWork, guarded: true,
+			re: rx(`\b(?:expected\s+of\s+(?:him|her|them)|what\s+(?:we|i)\s+expect\s+(?:of|from))\b|\b(?:below|above|meets?|clears?|raises?|under)\s+the\s+bar\b`)},
+		rule{broad: true, any: kw("communicat"), fam: famWork, guarded: true,
+			re: rx(`\bcommunicat(?:es|ed)\s+(?:very\s+|really\s+|quite\s+)?(?:well|badly|poorly|clearly|effectively|ineffectively|brilliantly)\b`)},
+		rule{broad: true, any: kw("perform"), fam: famPerformance, guarded: true,
+			re:   rx(`\b(?:not\s+)?perform(?:s|ed|ing)?\s+(?:as\s+well|at\s+(?:the\s+|a\s+)?(?:\w+\s+)?level|at\s+(?:his|her|their)\s+best|to\s+(?:a|the)\s+(?:high\s+)?standard)\b`),
+			skip: func(_, after, _ string) bool { return practice.MatchString(after) }},
+		// Comparisons in more shapes.
+		rule{broad: true, any: kw("than|as"), fam: famComparison, guarded: true,
+			re: rx(`\b(?:(?:better|worse|more|less)\s+[\w-]+|[\w-]+er|more|less|better|worse)\s+than\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?|successors?|(?:the\s+)?average|(?:most|anyone|everyone|others)\b)` +
+				`|\b(?:not\s+)?as\s+[\w-]+\s+as\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?)\b`)},
+		rule{broad: true, any: kw("the"), fam: famComparison, guarded: true,
+			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`)},
+		rule{broad: true, any: kw("behind|level|ahead|grade"), fam: famComparison, guarded: true,
+			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},
+		// Verdicts.
+		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
+			re: rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`)},
+		rule{broad: true, any: kw("fit"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b`)},
+		rule{broad: true, any: kw("promotion|application|candidacy|case|nomination|bid"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|application|candidacy|case|nomination|bid)\b`)},
+		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
+			re: rx(`\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
+	)
+}
+
+// workProduct: what a person produces at work, which, as the subject of a
+// sentence about them, is being reviewed.
+const workProduct = `(?:reports?|designs?|code|tickets?|sales|customers|clients|deliverables?|projects?|output|numbers|figures|estimates?|` +
+	`documentation|docs|analysis|analyses|presentations?|slides|deadlines|response\s+times?|reviews|code\s+reviews|quality|results|` +
+	`work|emails|writing|specs?|proposals?|forecasts?|pitches|accounts|metrics|kpis|productivity|performance|delivery|standards|` +
+	`attendance\s+at\s+work|timekeeping|contributions?|decisions|judge?ment)`
+
+// ofTheMentoring: what follows a trait names the mentoring ("punctual for
+// our sessions"): it is attendance, not a review.
+var ofTheMentoring = rx(`^\s+(?:\w+\s+)?(?:for|to|at|in|with)\s+(?:our|every|each|all|the|my)\s+(?:\w+\s+)?(?:sessions?|meetings?\s+with\s+me|mentoring|calls?\s+with\s+me)\b|^\s+with\s+me\b`)
+
+// outsideMentoring vetoes a match in a sentence framed as the mentoring
+// (see mentoringFrame in assess.go): "his reports" is reviewed in "his
+// reports need rework", not in "we looked at his reports together".
+func outsideMentoring(before, after, m string) bool {
+	for _, t := range tokenize(before + " " + m + " " + after) {
+		if mentoringFrame[t.stem] {
+			return true
+		}
+	}
+	return false
+}
+
+// attributeKeys prefilter the attribute rule: one of them is in every
+// alternative of attribute (and of "the quality of his work").
+var attributeKeys = kw("time|punctual|priorit|organi|communication|work|quality|code|coding|output|productivity|delivery|deliverable|" +
+	"results|numbers|figures|targets|deadlines|attention|technical|skill|expertise|knowledge|experience|judg|decision|leadership|" +
+	"management|report|presentation|documentation|focus|efficiency|accuracy|reliability|track|execution|follow|attitude|teamwork|" +
+	"collaboration|professionalism|competence|estimate|analysis|contribution|impact")
+
+// judgingNounKeys prefilter the judging-noun rule: one of them is in every
+// judgingNoun.
+var judgingNounKeys = kw("communicator|worker|performer|leader|learner|presenter|coder|programmer|writer|engineer|developer|analyst|" +
+	"manager|employee|colleague|hire|contributor|player|asset|solver|starter|designer|consultant|sales|lead|member")
+
+// traitKeys prefilter the trait rule: one of them is in every traitAdj.
+var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
+	"efficien|productiv|effective|professional|punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|" +
+	"outstanding|exceptional|defensive|stubborn|overrated|qualified|inexperienced|immature|naive|indispensable|invaluable|organi|unfocused|" +
+	"scattered|detail|technical|weak|strong|accurate|thorough|quick|junior|disappointment|starter|job|good")
+
+// mentionsPerson: the sentence speaks of a person (a pronoun), so an
+// evaluation in it can be of them.
+func mentionsPerson(s string) bool {
+	for _, w := range strings.FieldsFunc(lowerASCII(s), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "he", "she", "his", "her", "him", "hers", "himself", "herself":
+			return true
+		}
+	}
+	return false
+}
+
+// notJudgingNoun vetoes judging nouns that name the mentoring itself or a
+// plain description ("the first member of the team to …" is fine as a
+// fact, "the most recent hire" too).
+func notJudgingNoun(m string) bool {
+	l := lowerASCII(m)
+	for _, w := range []string{"first", "latest", "newest", "most recent", "last", "next", "best mentor", "interest", "biggest", "largest", "closest", "nearest"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}

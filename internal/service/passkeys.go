@@ -79,6 +79,9 @@ type Security struct {
 	// Policy is the organisation's second-factor policy, for an admin
 	// Cedar lets set it (ManagesPolicy); nil otherwise.
 	Policy *MFAPolicyView
+	// KFloor is the organisation's floor under its programmes' k, for an
+	// admin Cedar lets set it (org.privacy); 0 otherwise.
+	KFloor int
 }
 
 // StepUp is how a caller proves again, for a sensitive action, that they
@@ -421,6 +424,13 @@ func (s *Service) Security(ctx context.Context, p mentorvault.Principal) (*Secur
 				return err
 			}
 			out.Policy = &MFAPolicyView{Everyone: pol.Everyone, Roles: pol.Roles, UpdatedAt: pol.UpdatedAt}
+		}
+		if s.may(ctx, a, policy.ManagePrivacy, policy.Org{ID: a.user.OrgID}) {
+			org, err := tx.FindOrgByID(ctx, a.user.OrgID)
+			if err != nil {
+				return err
+			}
+			out.KFloor = org.KFloor
 		}
 		out.Required, err = s.secondFactorRequired(ctx, tx, a.user)
 		return err

@@ -33,16 +33,11 @@ func (h *Handler) securityPage(r *http.Request) (*securityPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &securityPage{base: h.base(r, "Sign-in security"), Sec: sec, Done: r.URL.Query().Get("done"), Roles: mentorvault.MFARoles, RoleSet: map[string]bool{}}
+	pg := &securityPage{base: h.base(r, "Sign-in security"), Sec: sec, Done: r.URL.Query().Get("done"), Roles: mentorvault.MFARoles, RoleSet: map[string]bool{}, KFloor: sec.KFloor}
 	if sec.Policy != nil {
 		for _, r := range sec.Policy.Roles {
 			pg.RoleSet[r] = true
 		}
-		kf, err := h.svc.KFloor(r.Context(), httpx.Principal(r))
-		if err != nil {
-			return nil, err
-		}
-		pg.KFloor = kf.KFloor
 	}
 	return pg, nil
 }

@@ -129,6 +129,9 @@ const (
 	NotifyRelationshipErased       = "relationship.erased"
 	NotifyRelationshipHold         = "relationship.hold"
 	NotifyRelationshipHoldReleased = "relationship.hold_released"
+	NotifyRelationshipMatched      = "relationship.matched"        // a coordinator matched the two for the programme
+	NotifyMatchAnswered            = "relationship.match_answered" // a party of a match accepted or declined it
+	NotifyProposalExpired          = "relationship.expired"        // a proposal expired unanswered
 )
 
 // Notification is an in-app message to one user. Its text never carries

@@ -123,10 +123,11 @@ func (s *Service) UpdateProgrammeSettings(ctx context.Context, p mentorvault.Pri
 			return err
 		}
 		st.Template.Exceptions = withMandatory(st.Template.Exceptions, st.MandatoryExceptions)
+		st.ProposalExpiryDays = st.ExpiryDays() // 0 (left out): the default
 		if err := tx.UpdateProgrammeSettings(ctx, prog.ID, st); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "programme.settings", progTarget(prog), "")
+		return s.record(ctx, tx, a, "programme.settings", progTarget(prog), fmt.Sprintf("mentees_pick=%t; proposal_expiry_days=%d", st.MenteesPick, st.ProposalExpiryDays))
 	})
 	if err != nil {
 		return nil, err

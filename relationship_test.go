@@ -244,10 +244,10 @@ func TestMatchValidateAndExpire(t *testing.T) {
 		t.Fatalf("a coordinator's match is refused: %v", err)
 	}
 	for name, mutate := range map[string]func(*mentorvault.Relationship){
-		"proposer is not the matcher":   func(r *mentorvault.Relationship) { r.ProposedByID = "m1" },
+		"proposer is not the matcher":    func(r *mentorvault.Relationship) { r.ProposedByID = "m1" },
 		"the matcher is one of the pair": func(r *mentorvault.Relationship) { r.MatchedByID, r.ProposedByID = "m1", "m1" },
-		"a match outside a programme":   func(r *mentorvault.Relationship) { r.ProgrammeID = "" },
-		"an outsider proposes":          func(r *mentorvault.Relationship) { r.MatchedByID = "" },
+		"a match outside a programme":    func(r *mentorvault.Relationship) { r.ProgrammeID = "" },
+		"an outsider proposes":           func(r *mentorvault.Relationship) { r.MatchedByID = "" },
 	} {
 		r := base
 		mutate(&r)

@@ -130,6 +130,9 @@ func (h *Handler) PickMentor(w http.ResponseWriter, r *http.Request) error {
 			return perr
 		}
 		pg.PickErr = mentorvault.ErrorMessage(err)
+		if why := mentorvault.ErrorFields(err)["mentor_id"]; why != "" {
+			pg.PickErr += ": the mentor you chose " + why
+		}
 		h.render(w, r, httpx.Status(c), "programme.html", pg)
 		return nil
 	} else if err != nil {

@@ -181,7 +181,7 @@ func TestMailCarriesNoContentEveryKind(t *testing.T) {
 		// unanswered by ursula.
 		for who, role := range map[string]mentorvault.EnrolmentRole{"yuki": mentorvault.EnrolMentee, "ursula": mentorvault.EnrolMentor} {
 			_, err = e.Svc.Enrol(ctx, e.As(who), e.Rel.ProgrammeID, service.EnrolmentInput{Role: role, Goals: "Goals " + c.mark("goals-"+who),
-				TopicsOther: "Other " + c.mark("other-"+who), Availability: "Tuesday mornings", Capacity: map[bool]int{true: 1}[role == mentorvault.EnrolMentor]})
+				TopicsOther: "Other " + c.mark("other-"+who), TimeZone: "Europe/London", Availability: "Tuesday mornings", Capacity: map[bool]int{true: 1}[role == mentorvault.EnrolMentor]})
 			must(err)
 		}
 		res, err := e.Svc.ProposeMatches(ctx, e.As("carol"), e.Rel.ProgrammeID, []service.MatchProposal{{MenteeID: e.Users["yuki"].ID, MentorID: e.Users["ursula"].ID}})

@@ -120,6 +120,8 @@ func (s *Service) ProposeMatches(ctx context.Context, p mentorvault.Principal, p
 			return Person{ID: id, Name: "someone not in the organisation"}
 		}
 		out = &MatchProposals{Programme: prog}
+		var made []*mentorvault.Relationship // the proposals, named once at the end
+		var at []int                         // each one's outcome
 		for _, pr := range pairs {
 			o := MatchOutcome{Mentee: named(pr.MenteeID), Mentor: named(pr.MentorID)}
 			if o.Refused = c.refusal(pr, a.user.ID); o.Refused != "" {
@@ -144,11 +146,7 @@ func (s *Service) ProposeMatches(ctx context.Context, p mentorvault.Principal, p
 				return err
 			}
 			c.hold(r)
-			v, err := relView(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			o.Relationship = v
+			made, at = append(made, r), append(at, len(out.Outcomes))
 			for _, id := range []string{r.MentorID, r.MenteeID} {
 				other := o.Mentor
 				if id == r.MentorID {
@@ -165,6 +163,13 @@ func (s *Service) ProposeMatches(ctx context.Context, p mentorvault.Principal, p
 				return err
 			}
 			out.Outcomes, out.Proposed = append(out.Outcomes, o), out.Proposed+1
+		}
+		vs, err := views(ctx, tx, prog.OrgID, made)
+		if err != nil {
+			return err
+		}
+		for i, v := range vs {
+			out.Outcomes[at[i]].Relationship = v
 		}
 		return s.record(ctx, tx, a, string(policy.ProposeMatches), progTarget(prog), fmt.Sprintf("pairs=%d; proposed=%d; refused=%d", len(pairs), out.Proposed, out.Refused))
 	})

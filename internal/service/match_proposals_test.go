@@ -340,3 +340,44 @@ func TestProposalExpiry(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentMatchProposals: two bulk proposals at the same moment for
+// Ursula's one place (Heidi's and Yuki's) take it once: the programme's
+// lock orders them, and the second is refused with the reason.
+func TestConcurrentMatchProposals(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *mvtest.Env) {
+		prog := enrolCohort(t, e)
+		for round := range 3 {
+			var wg sync.WaitGroup
+			results := make([]*service.MatchProposals, 2)
+			errs := make([]error, 2)
+			for i, mentee := range []string{"heidi", "yuki"} {
+				wg.Go(func() {
+					results[i], errs[i] = e.Svc.ProposeMatches(ctx, e.As("carol"), prog, []service.MatchProposal{pair(e, mentee, "ursula")})
+				})
+			}
+			wg.Wait()
+			proposed := 0
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				proposed += results[i].Proposed
+				if results[i].Proposed == 0 && !strings.Contains(results[i].Outcomes[0].Refused, "no place left") {
+					t.Fatalf("round %d: refused for %q", round, results[i].Outcomes[0].Refused)
+				}
+			}
+			if proposed != 1 {
+				t.Fatalf("round %d: %d proposals for one place", round, proposed)
+			}
+			// Free the place again: the coordinator ends the proposal.
+			for _, r := range results {
+				if r.Proposed == 1 {
+					if _, err := e.Svc.EndRelationship(ctx, e.As("carol"), r.Outcomes[0].Relationship.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+}

@@ -51,6 +51,9 @@ type MatchPlan struct {
 	AverageScore  int // percent, over the matched pairs
 	ForbiddenBy   map[string]int
 	AlreadyPaired int // enrolled mentees already proposed or paired in the programme
+	// MayPropose is whether Cedar lets the viewer propose the plan's pairs
+	// (programme.match.propose).
+	MayPropose bool
 }
 
 const matchAlternatives = 3
@@ -91,6 +94,7 @@ func (s *Service) MatchSuggestions(ctx context.Context, p mentorvault.Principal,
 		if err != nil {
 			return err
 		}
+		out.MayPropose = s.may(ctx, a, policy.ProposeMatches, progResource(prog))
 		return s.record(ctx, tx, a, "programme.match", progTarget(prog), fmt.Sprintf("objective=%s; mentees=%d; mentors=%d; matched=%d",
 			req.Objective, len(out.Mentees), out.Mentors, out.Matched))
 	})

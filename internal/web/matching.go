@@ -28,7 +28,7 @@ type matchingPage struct {
 	// Result is what a bulk proposal made of each pair (nil until one is posted).
 	Result *service.MatchProposals
 	// MayPropose says the plan's pairs can be proposed from the page
-	// (only the programme's coordinators run the plan at all).
+	// (MatchPlan.MayPropose, from Cedar).
 	MayPropose bool
 }
 
@@ -59,7 +59,7 @@ func (h *Handler) Matching(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Plan, p.Title, p.MayPropose = plan, "Matching: "+plan.Programme.Name, true
+	p.Plan, p.Title, p.MayPropose = plan, "Matching: "+plan.Programme.Name, plan.MayPropose
 	h.render(w, r, http.StatusOK, "matching.html", p)
 	return nil
 }

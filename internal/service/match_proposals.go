@@ -263,6 +263,33 @@ func (s *Service) MenteeSuggestions(ctx context.Context, p mentorvault.Principal
 	return out, err
 }
 
+// picksOnPage are a's top suggestions for the programme page, in its
+// transaction, when Cedar lets a pick (nil otherwise, and nothing asked
+// of the store).
+func (s *Service) picksOnPage(ctx context.Context, tx mentorvault.Tx, a actor, prog *mentorvault.Programme, st mentorvault.ProgrammeSettings, e *EnrolmentView) (*MenteePicks, error) {
+	if e == nil || e.WithdrawnAt != nil {
+		return nil, nil
+	}
+	res := enrolResource(e.Enrolment, prog.OrgID)
+	res.Mentee, res.MenteesPick = e.Role == mentorvault.EnrolMentee, st.MenteesPick
+	if !s.may(ctx, a, policy.PickMatch, res) {
+		return nil, nil
+	}
+	if err := s.authorize(ctx, tx, a, policy.PickMatch, res, progTarget(prog), never); err != nil {
+		return nil, err
+	}
+	c, err := loadCohort(ctx, tx, prog)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.picksIn(ctx, tx, a, c)
+	if err != nil {
+		return nil, err
+	}
+	out.Programme = prog
+	return out, s.record(ctx, tx, a, "match.suggestions", progTarget(prog), fmt.Sprintf("picks=%d", len(out.Picks)))
+}
+
 // pickCall resolves the caller's enrolment in programmeID and decides
 // match.pick on it.
 func (s *Service) pickCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, programmeID string) (actor, *mentorvault.Programme, *cohort, error) {
@@ -290,7 +317,8 @@ func (s *Service) pickCall(ctx context.Context, tx mentorvault.Tx, p mentorvault
 	} else if err != nil {
 		return a, nil, nil, err
 	}
-	res := policy.Enrolment{ID: e.ID, UserID: e.UserID, ProgrammeID: prog.ID, OrgID: prog.OrgID, Mentee: e.Role == mentorvault.EnrolMentee, MenteesPick: st.MenteesPick}
+	res := enrolResource(e, prog.OrgID)
+	res.Mentee, res.MenteesPick = e.Role == mentorvault.EnrolMentee, st.MenteesPick
 	if err := s.authorize(ctx, tx, a, policy.PickMatch, res, progTarget(prog), never); err != nil {
 		if _, ok := err.(denied); !ok {
 			return a, nil, nil, err

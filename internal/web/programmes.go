@@ -87,11 +87,7 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
 	pg.ExpiryDays, pg.MenteesPick = strconv.Itoa(st.ExpiryDays()), st.MenteesPick
-	if e := page.Enrolment; e != nil && e.WithdrawnAt == nil && e.Role == mentorvault.EnrolMentee && st.MenteesPick {
-		if pg.Picks, err = h.svc.MenteeSuggestions(r.Context(), httpx.Principal(r), pv.ID); err != nil {
-			return nil, err
-		}
-	}
+	pg.Picks = page.Picks
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
 	if page.Feedback != nil {
 		pg.Feedback = feedbackFigures(page.Feedback, page.FeedbackK)

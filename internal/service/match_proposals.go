@@ -249,7 +249,11 @@ func sharedReason(r string) bool {
 func (s *Service) MenteeSuggestions(ctx context.Context, p mentorvault.Principal, programmeID string) (*MenteePicks, error) {
 	var out *MenteePicks
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, prog, c, err := s.pickCall(ctx, tx, p, programmeID)
+		a, prog, err := s.pickCall(ctx, tx, p, programmeID)
+		if err != nil {
+			return err
+		}
+		c, err := loadCohort(ctx, tx, prog)
 		if err != nil {
 			return err
 		}
@@ -292,48 +296,44 @@ func (s *Service) picksOnPage(ctx context.Context, tx mentorvault.Tx, a actor, p
 
 // pickCall resolves the caller's enrolment in programmeID and decides
 // match.pick on it.
-func (s *Service) pickCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, programmeID string) (actor, *mentorvault.Programme, *cohort, error) {
+func (s *Service) pickCall(ctx context.Context, tx mentorvault.Tx, p mentorvault.Principal, programmeID string) (actor, *mentorvault.Programme, error) {
 	a, err := s.resolve(ctx, tx, p, policy.PickMatch)
 	if err != nil {
-		return a, nil, nil, err
+		return a, nil, err
 	}
 	if !mentorvault.ValidID(programmeID) {
-		return a, nil, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "programme not found")
+		return a, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "programme not found")
 	}
 	prog, err := tx.FindProgrammeByID(ctx, programmeID)
 	if err != nil {
-		return a, nil, nil, err
+		return a, nil, err
 	}
 	if prog.OrgID != a.user.OrgID {
-		return a, nil, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "programme not found")
+		return a, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "programme not found")
 	}
 	st, err := tx.FindProgrammeSettings(ctx, prog.ID)
 	if err != nil {
-		return a, nil, nil, err
+		return a, nil, err
 	}
 	e, err := tx.FindEnrolment(ctx, prog.ID, a.user.ID)
 	if mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND || (err == nil && e.WithdrawnAt != nil) {
-		return a, nil, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "you are not enrolled in this programme")
+		return a, nil, mentorvault.Errorf(mentorvault.ENOTFOUND, "you are not enrolled in this programme")
 	} else if err != nil {
-		return a, nil, nil, err
+		return a, nil, err
 	}
 	res := enrolResource(e, prog.OrgID)
 	res.Mentee, res.MenteesPick = e.Role == mentorvault.EnrolMentee, st.MenteesPick
 	if err := s.authorize(ctx, tx, a, policy.PickMatch, res, progTarget(prog), never); err != nil {
 		if _, ok := err.(denied); !ok {
-			return a, nil, nil, err
+			return a, nil, err
 		}
 		why := "this programme's coordinators make the matches: mentees do not pick"
 		if e.Role != mentorvault.EnrolMentee {
 			why = "only mentees pick a mentor"
 		}
-		return a, nil, nil, denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "%s", why)}
+		return a, nil, denied{mentorvault.Errorf(mentorvault.EFORBIDDEN, "%s", why)}
 	}
-	c, err := loadCohort(ctx, tx, prog)
-	if err != nil {
-		return a, nil, nil, err
-	}
-	return a, prog, c, nil
+	return a, prog, nil
 }
 
 // picksIn are a's top suggestions in cohort c.
@@ -400,7 +400,7 @@ func (s *Service) PickMentor(ctx context.Context, p mentorvault.Principal, progr
 	}
 	var out *RelationshipView
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		a, prog, _, err := s.pickCall(ctx, tx, p, programmeID)
+		a, prog, err := s.pickCall(ctx, tx, p, programmeID)
 		if err != nil {
 			return err
 		}

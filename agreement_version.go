@@ -91,6 +91,24 @@ type ProgrammeSettings struct {
 	ReviewEveryWeeks    int             `json:"review_every_weeks"`   // default review cadence
 	KThreshold          int             `json:"k_threshold"`          // smallest group behind any aggregate figure
 	RetentionDays       int             `json:"retention_days"`       // after a relationship closes, before its key is destroyed
+	// Matching (issue 16): whether an enrolled mentee may pick a mentor
+	// from their top suggestions, and how many days a proposal in the
+	// programme waits for an answer before it expires (0: the default).
+	MenteesPick        bool `json:"mentees_pick"`
+	ProposalExpiryDays int  `json:"proposal_expiry_days"`
+}
+
+// DefaultProposalExpiryDays is how long a proposal waits for an answer
+// when the programme has not said.
+const DefaultProposalExpiryDays = 14
+
+// ExpiryDays is how many days a proposal in the programme waits for an
+// answer: ProposalExpiryDays, or DefaultProposalExpiryDays when unset.
+func (s ProgrammeSettings) ExpiryDays() int {
+	if s.ProposalExpiryDays <= 0 {
+		return DefaultProposalExpiryDays
+	}
+	return s.ProposalExpiryDays
 }
 
 // DefaultProgrammeSettings are a new programme's settings, also used for
@@ -112,6 +130,7 @@ func DefaultProgrammeSettings() ProgrammeSettings {
 		ReviewEveryWeeks:    12,
 		KThreshold:          5,
 		RetentionDays:       365,
+		ProposalExpiryDays:  DefaultProposalExpiryDays,
 	}
 }
 
@@ -140,6 +159,9 @@ func (s *ProgrammeSettings) Validate() error {
 	}
 	if s.RetentionDays < 0 || s.RetentionDays > 3650 {
 		f["retention_days"] = "must be from 0 to 3650"
+	}
+	if s.ProposalExpiryDays < 0 || s.ProposalExpiryDays > 90 {
+		f["proposal_expiry_days"] = "must be from 1 to 90"
 	}
 	if len(f) > 0 {
 		return Invalid("the programme settings are not valid", f)

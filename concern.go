@@ -350,4 +350,7 @@ const (
 	// JobRetention warns of and carries out the erasure of ended
 	// relationships' content; one recurring job.
 	JobRetention = "maintenance.retention"
+	// JobProposalExpiry expires the proposals left unanswered past their
+	// ExpiresAt; one recurring job.
+	JobProposalExpiry = "maintenance.proposal_expiry"
 )

@@ -163,7 +163,10 @@ const (
 	NotifyRelationshipErased       = "relationship.erased"
 	NotifyRelationshipHold         = "relationship.hold"
 	NotifyRelationshipHoldReleased = "relationship.hold_released"
-	NotifyProgrammeKChanged        = "programme.k_changed" // the k in force for a programme's figures changed
+	NotifyProgrammeKChanged        = "programme.k_changed"         // the k in force for a programme's figures changed
+	NotifyRelationshipMatched      = "relationship.matched"        // a coordinator matched the two for the programme
+	NotifyMatchAnswered            = "relationship.match_answered" // a party of a match accepted or declined it
+	NotifyProposalExpired          = "relationship.expired"        // a proposal expired unanswered
 )
 
 // Notification is an in-app message to one user. Its text never carries

@@ -87,6 +87,52 @@ type Relationship struct {
 	EraseWarned      int        // the last erasure warning sent, in days before EraseAt: 0 (none yet), 30 or 7
 	ErasedAt         *time.Time // when its data key was destroyed
 	Hold             *LegalHold // an org admin's legal hold: erasure waits while it stands
+
+	// Matching (issue 16). A coordinator's match is a proposal the
+	// coordinator made for the programme: MatchedByID and ProposedByID are
+	// both the coordinator, who is not one of the pair, so each party
+	// accepts it for themselves (MentorAcceptedAt, MenteeAcceptedAt) and it
+	// is accepted once both have; either may decline it, neither can
+	// withdraw it (the coordinator ends it for the programme instead).
+	MatchedByID      string     // the coordinator who matched the pair; "" when a party proposed
+	MentorAcceptedAt *time.Time // when the mentor accepted the proposal (nil before)
+	MenteeAcceptedAt *time.Time // when the mentee accepted the proposal (nil before)
+	ExpiresAt        *time.Time // a proposal not answered by then expires (nil: never)
+	ExpiredAt        *time.Time // when it expired unanswered (it is then withdrawn)
+}
+
+// Matched reports whether the programme's coordinator proposed the pair.
+func (r *Relationship) Matched() bool { return r.MatchedByID != "" }
+
+// AcceptedBy reports whether userID, a party, has accepted the proposal:
+// the invitee once it is accepted, each party of a match as they do.
+func (r *Relationship) AcceptedBy(userID string) bool {
+	switch {
+	case !r.IsParty(userID):
+		return false
+	case userID == r.ProposedByID:
+		return true
+	case userID == r.MentorID && r.MentorAcceptedAt != nil, userID == r.MenteeID && r.MenteeAcceptedAt != nil:
+		return true
+	}
+	return r.Status != StatusProposed && r.Status != StatusDeclined && r.Status != StatusWithdrawn
+}
+
+// ExpiryDue reports whether the proposal is still unanswered at now,
+// past its ExpiresAt.
+func (r *Relationship) ExpiryDue(now time.Time) bool {
+	return r.Status == StatusProposed && r.ExpiresAt != nil && !r.ExpiresAt.After(now)
+}
+
+// Expire records that the proposal expired unanswered at now: it is
+// withdrawn, with ExpiredAt set. Returns ECONFLICT unless ExpiryDue.
+func (r *Relationship) Expire(now time.Time) error {
+	if !r.ExpiryDue(now) {
+		return Errorf(ECONFLICT, "only an unanswered proposal past its expiry date expires (this one is %s)", r.Status)
+	}
+	t := now
+	r.Status, r.UpdatedAt, r.EndedAt, r.ExpiredAt = StatusWithdrawn, now, &t, &t
+	return nil
 }
 
 // LegalHold suspends a relationship's erasure. It is never secret: both
@@ -192,7 +238,18 @@ func (r *Relationship) Validate() error {
 	if r.MentorID != "" && r.MentorID == r.MenteeID {
 		fields["mentee"] = "must be someone other than the mentor"
 	}
-	if !r.IsParty(r.ProposedByID) {
+	switch {
+	case r.MatchedByID != "":
+		// A match: the coordinator proposed it for the programme.
+		if r.ProposedByID != r.MatchedByID {
+			fields["proposer"] = "must be the coordinator who matched the pair"
+		} else if r.IsParty(r.MatchedByID) {
+			fields["matched_by"] = "must not be one of the pair: propose a relationship of your own from your side"
+		}
+		if r.ProgrammeID == "" {
+			fields["programme"] = "is required: a match is made in a programme"
+		}
+	case !r.IsParty(r.ProposedByID):
 		fields["proposer"] = "must be one of the pair"
 	}
 	if len(fields) > 0 {
@@ -209,6 +266,19 @@ func (r *Relationship) Apply(action LifecycleAction, actorID string, now time.Ti
 	to, err := r.next(action, actorID)
 	if err != nil {
 		return err
+	}
+	if action == ActAccept && r.Matched() {
+		// Each party of a match accepts for themselves; it is accepted
+		// when both have (next has checked this one has not yet).
+		t := now
+		if actorID == r.MentorID {
+			r.MentorAcceptedAt = &t
+		} else {
+			r.MenteeAcceptedAt = &t
+		}
+		if r.MentorAcceptedAt == nil || r.MenteeAcceptedAt == nil {
+			to = StatusProposed
+		}
 	}
 	r.Status = to
 	r.UpdatedAt = now
@@ -262,6 +332,9 @@ func (r *Relationship) next(action LifecycleAction, actorID string) (Relationshi
 		if actorID == r.ProposedByID {
 			return "", Errorf(EFORBIDDEN, "you proposed this relationship; the other party decides whether to %s it", action)
 		}
+		if action == ActAccept && r.Matched() && r.AcceptedBy(actorID) {
+			return "", Errorf(ECONFLICT, "you have accepted this match already; it is waiting for the other party")
+		}
 		if action == ActDecline {
 			return StatusDeclined, nil
 		}
@@ -269,6 +342,9 @@ func (r *Relationship) next(action LifecycleAction, actorID string) (Relationshi
 	case ActWithdraw:
 		switch from {
 		case StatusProposed:
+			if r.Matched() {
+				return "", Errorf(EFORBIDDEN, "the programme's coordinator proposed this match, so it cannot be withdrawn; you can decline it")
+			}
 			if actorID != r.ProposedByID {
 				return "", Errorf(EFORBIDDEN, "only the person who proposed the relationship can withdraw it; you can decline it")
 			}

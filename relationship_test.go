@@ -2,6 +2,7 @@ package mentorvault_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,9 +10,20 @@ import (
 )
 
 func TestLifecycle(t *testing.T) {
-	const mentor, mentee, outsider = "m1", "m2", "x"
+	const mentor, mentee, outsider, coordinator = "m1", "m2", "x", "c"
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	type rel = mentorvault.Relationship
+	matched := func(r *rel) { r.ProgrammeID, r.MatchedByID, r.ProposedByID = "p", coordinator, coordinator }
+	acceptedBy := func(id string) func(*rel) {
+		return func(r *rel) {
+			t := now.Add(-time.Hour)
+			if id == r.MentorID {
+				r.MentorAcceptedAt = &t
+			} else {
+				r.MenteeAcceptedAt = &t
+			}
+		}
+	}
 	mk := func(st mentorvault.RelationshipStatus, mutate ...func(*rel)) rel {
 		r := rel{ID: "r", Kind: mentorvault.KindMentoring, MentorID: mentor, MenteeID: mentee, ProposedByID: mentee, Status: st}
 		for _, f := range mutate {
@@ -48,6 +60,14 @@ func TestLifecycle(t *testing.T) {
 		{"cannot accept declined", mk(mentorvault.StatusDeclined), mentorvault.ActAccept, mentor, "", mentorvault.ECONFLICT},
 		{"outsider refused", mk(mentorvault.StatusActive), mentorvault.ActPause, outsider, "", mentorvault.EFORBIDDEN},
 		{"unknown action", mk(mentorvault.StatusActive), "explode", mentor, "", mentorvault.EINVALID},
+		{"one party accepting a match leaves it proposed", mk(mentorvault.StatusProposed, matched), mentorvault.ActAccept, mentor, mentorvault.StatusProposed, ""},
+		{"the second acceptance of a match accepts it", mk(mentorvault.StatusProposed, matched, acceptedBy(mentor)), mentorvault.ActAccept, mentee, mentorvault.StatusAccepted, ""},
+		{"a party cannot accept a match twice", mk(mentorvault.StatusProposed, matched, acceptedBy(mentor)), mentorvault.ActAccept, mentor, "", mentorvault.ECONFLICT},
+		{"either party declines a match", mk(mentorvault.StatusProposed, matched), mentorvault.ActDecline, mentee, mentorvault.StatusDeclined, ""},
+		{"a party who accepted a match can still decline it", mk(mentorvault.StatusProposed, matched, acceptedBy(mentor)), mentorvault.ActDecline, mentor, mentorvault.StatusDeclined, ""},
+		{"neither party withdraws a match", mk(mentorvault.StatusProposed, matched), mentorvault.ActWithdraw, mentee, "", mentorvault.EFORBIDDEN},
+		{"the coordinator is no party to the lifecycle", mk(mentorvault.StatusProposed, matched), mentorvault.ActAccept, coordinator, "", mentorvault.EFORBIDDEN},
+		{"either withdraws an accepted match", mk(mentorvault.StatusAccepted, matched), mentorvault.ActWithdraw, mentee, mentorvault.StatusWithdrawn, ""},
 		{"agreeing is not a user action", mk(mentorvault.StatusAccepted), "agree", mentor, "", mentorvault.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -178,20 +198,34 @@ func TestLifecycleOffers(t *testing.T) {
 		status mentorvault.RelationshipStatus
 		actor  string
 		want   []mentorvault.LifecycleAction
+		match  string // "", "matched" (by coordinator c), "matched, mentor accepted"
 	}{
-		{mentorvault.StatusProposed, mentor, A(mentorvault.ActAccept, mentorvault.ActDecline)},
-		{mentorvault.StatusProposed, mentee, A(mentorvault.ActWithdraw)},
-		{mentorvault.StatusAccepted, mentor, A(mentorvault.ActWithdraw)},
-		{mentorvault.StatusAgreeing, mentee, A(mentorvault.ActWithdraw)},
-		{mentorvault.StatusActive, mentor, A(mentorvault.ActPause, mentorvault.ActClose)},
-		{mentorvault.StatusPaused, mentee, A(mentorvault.ActResume, mentorvault.ActClose)},
-		{mentorvault.StatusClosed, mentor, nil},
-		{mentorvault.StatusActive, "x", nil},
+		{mentorvault.StatusProposed, mentor, A(mentorvault.ActAccept, mentorvault.ActDecline), ""},
+		{mentorvault.StatusProposed, mentee, A(mentorvault.ActWithdraw), ""},
+		{mentorvault.StatusAccepted, mentor, A(mentorvault.ActWithdraw), ""},
+		{mentorvault.StatusAgreeing, mentee, A(mentorvault.ActWithdraw), ""},
+		{mentorvault.StatusActive, mentor, A(mentorvault.ActPause, mentorvault.ActClose), ""},
+		{mentorvault.StatusPaused, mentee, A(mentorvault.ActResume, mentorvault.ActClose), ""},
+		{mentorvault.StatusClosed, mentor, nil, ""},
+		{mentorvault.StatusActive, "x", nil, ""},
+		{mentorvault.StatusProposed, mentor, A(mentorvault.ActAccept, mentorvault.ActDecline), "matched"},
+		{mentorvault.StatusProposed, mentee, A(mentorvault.ActAccept, mentorvault.ActDecline), "matched"},
+		{mentorvault.StatusProposed, mentor, A(mentorvault.ActDecline), "matched, mentor accepted"},
+		{mentorvault.StatusProposed, mentee, A(mentorvault.ActAccept, mentorvault.ActDecline), "matched, mentor accepted"},
+		{mentorvault.StatusProposed, "c", nil, "matched"},
+		{mentorvault.StatusAccepted, mentee, A(mentorvault.ActWithdraw), "matched"},
 	} {
 		r := mentorvault.Relationship{ID: "r", Kind: mentorvault.KindMentoring, MentorID: mentor, MenteeID: mentee, ProposedByID: mentee, Status: tc.status}
+		if strings.HasPrefix(tc.match, "matched") {
+			r.ProgrammeID, r.MatchedByID, r.ProposedByID = "p", "c", "c"
+		}
+		if strings.HasSuffix(tc.match, "mentor accepted") {
+			t := time.Now()
+			r.MentorAcceptedAt = &t
+		}
 		got := r.Offers(tc.actor)
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("%s, %s: Offers = %v, want %v", tc.status, tc.actor, got, tc.want)
+			t.Errorf("%s, %s %s: Offers = %v, want %v", tc.status, tc.actor, tc.match, got, tc.want)
 		}
 		for _, a := range mentorvault.LifecycleActions {
 			c := r
@@ -199,5 +233,48 @@ func TestLifecycleOffers(t *testing.T) {
 				t.Errorf("%s, %s, %s: CanApply disagrees with Apply", tc.status, tc.actor, a)
 			}
 		}
+	}
+}
+
+func TestMatchValidateAndExpire(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	base := mentorvault.Relationship{ID: "r", Kind: mentorvault.KindMentoring, MentorID: "m1", MenteeID: "m2", ProgrammeID: "p",
+		ProposedByID: "c", MatchedByID: "c", Status: mentorvault.StatusProposed}
+	if err := base.Validate(); err != nil {
+		t.Fatalf("a coordinator's match is refused: %v", err)
+	}
+	for name, mutate := range map[string]func(*mentorvault.Relationship){
+		"proposer is not the matcher":    func(r *mentorvault.Relationship) { r.ProposedByID = "m1" },
+		"the matcher is one of the pair": func(r *mentorvault.Relationship) { r.MatchedByID, r.ProposedByID = "m1", "m1" },
+		"a match outside a programme":    func(r *mentorvault.Relationship) { r.ProgrammeID = "" },
+		"an outsider proposes":           func(r *mentorvault.Relationship) { r.MatchedByID = "" },
+	} {
+		r := base
+		mutate(&r)
+		if got := mentorvault.ErrorCode(r.Validate()); got != mentorvault.EINVALID {
+			t.Errorf("%s: Validate = %q, want invalid", name, got)
+		}
+	}
+
+	r := base
+	exp := now.Add(time.Hour)
+	r.ExpiresAt = &exp
+	if r.ExpiryDue(now) || r.Expire(now) == nil {
+		t.Fatal("a proposal expired before its date")
+	}
+	later := now.Add(2 * time.Hour)
+	if err := r.Expire(later); err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != mentorvault.StatusWithdrawn || r.ExpiredAt == nil || r.EndedAt == nil {
+		t.Fatalf("expired: status %s, expired %v, ended %v", r.Status, r.ExpiredAt, r.EndedAt)
+	}
+	if r.Expire(later) == nil {
+		t.Fatal("a proposal expired twice")
+	}
+	accepted := base
+	accepted.ExpiresAt, accepted.Status = &exp, mentorvault.StatusAccepted
+	if accepted.ExpiryDue(later) {
+		t.Fatal("an accepted relationship expires")
 	}
 }

@@ -179,6 +179,9 @@ type RelationshipStore interface {
 	// UpdateRelationship stores the status, agreement times, start/end,
 	// who ended it, its erasure schedule and legal hold, and UpdatedAt.
 	UpdateRelationship(ctx context.Context, r *Relationship) error
+	// FindExpiredProposals lists, at most limit, the proposals still
+	// unanswered at now whose ExpiresAt has come.
+	FindExpiredProposals(ctx context.Context, now time.Time, limit int) ([]*Relationship, error)
 	// FindRetentionDue lists, at most limit, the ended relationships the
 	// retention job has work on at now: without an erasure date yet, or
 	// (unless held) due for erasure or for their next warning.

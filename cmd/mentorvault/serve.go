@@ -181,6 +181,9 @@ func runJobs(ctx context.Context, svc *service.Service, sender *mail.Sender, log
 	if err := svc.ScheduleRetention(ctx); err != nil && ctx.Err() == nil {
 		log.Error("scheduling the retention job failed", "err", err.Error())
 	}
+	if err := svc.ScheduleExpiry(ctx); err != nil && ctx.Err() == nil {
+		log.Error("scheduling the proposal expiry job failed", "err", err.Error())
+	}
 	if sender != nil {
 		if err := svc.ScheduleDigest(ctx); err != nil && ctx.Err() == nil {
 			log.Error("scheduling the digest job failed", "err", err.Error())

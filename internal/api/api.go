@@ -60,6 +60,14 @@ type relationshipJSON struct {
 	EraseAt          *time.Time  `json:"erase_at"`
 	ErasedAt         *time.Time  `json:"erased_at"`
 	Hold             *holdJSON   `json:"hold,omitempty"`
+	// Matching: the coordinator who matched the pair (null when a party
+	// proposed), when each party accepted a match, when an unanswered
+	// proposal expires and when it expired.
+	MatchedBy        *personJSON `json:"matched_by"`
+	MentorAcceptedAt *time.Time  `json:"mentor_accepted_at"`
+	MenteeAcceptedAt *time.Time  `json:"mentee_accepted_at"`
+	ExpiresAt        *time.Time  `json:"expires_at"`
+	ExpiredAt        *time.Time  `json:"expired_at"`
 }
 
 type holdJSON struct {
@@ -74,7 +82,12 @@ func relJSON(v *service.RelationshipView) relationshipJSON {
 	out := relationshipJSON{ID: v.ID, Kind: string(v.Kind), Status: string(v.Status), Mentor: person(v.Mentor), Mentee: person(v.Mentee),
 		ProposedBy: v.ProposedByID, MentorAgreedAt: v.MentorAgreedAt, MenteeAgreedAt: v.MenteeAgreedAt,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, StartedAt: v.StartedAt, EndedAt: v.EndedAt,
-		EndedByProgramme: v.EndedByProgramme, EraseAt: v.EraseAt, ErasedAt: v.ErasedAt}
+		EndedByProgramme: v.EndedByProgramme, EraseAt: v.EraseAt, ErasedAt: v.ErasedAt,
+		MentorAcceptedAt: v.MentorAcceptedAt, MenteeAcceptedAt: v.MenteeAcceptedAt, ExpiresAt: v.ExpiresAt, ExpiredAt: v.ExpiredAt}
+	if v.MatchedByID != "" {
+		p := person(v.MatchedBy)
+		out.MatchedBy = &p
+	}
 	if v.ProgrammeID != "" {
 		out.Programme = &programmeJSON{ID: v.ProgrammeID, Name: v.ProgrammeName}
 	}

@@ -106,7 +106,7 @@ type Listed func(a, b string) bool
 // Score scores mentee with mentor. Time-zone distance is taken at `at`
 // (so summer time counts as it is then).
 func (c Criteria) Score(o *Org, mentee, mentor Person, listed Listed, at time.Time) Pair {
-	if rule := hardRule(o, mentee, mentor, listed); rule != "" {
+	if rule := HardRule(o, mentee, mentor, listed); rule != "" {
 		return Pair{Score: Forbidden, Rule: rule}
 	}
 	type part struct {
@@ -206,8 +206,9 @@ func (c Criteria) Score(o *Org, mentee, mentor Person, listed Listed, at time.Ti
 	return out
 }
 
-// hardRule is why mentee and mentor may never be paired, or "".
-func hardRule(o *Org, mentee, mentor Person, listed Listed) string {
+// HardRule is why mentee and mentor may never be paired, or "": the same
+// rules Score applies, for checking a pair again when it is proposed.
+func HardRule(o *Org, mentee, mentor Person, listed Listed) string {
 	switch {
 	case mentee.ID == mentor.ID:
 		return "the same person"

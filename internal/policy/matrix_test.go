@@ -87,6 +87,10 @@ var (
 
 	enrolHeidiP = policy.Enrolment{ID: "E1", UserID: "heidi", ProgrammeID: progP, OrgID: acme}
 	enrolHeidiQ = policy.Enrolment{ID: "E2", UserID: "heidi", ProgrammeID: progQ, OrgID: acme}
+	// heidi enrolled as a mentee in P, which lets its mentees pick (E3),
+	// and in Q, which does not (E4).
+	enrolHeidiPick   = policy.Enrolment{ID: "E3", UserID: "heidi", ProgrammeID: progP, OrgID: acme, Mentee: true, MenteesPick: true}
+	enrolHeidiNoPick = policy.Enrolment{ID: "E4", UserID: "heidi", ProgrammeID: progQ, OrgID: acme, Mentee: true}
 
 	personHeidi = policy.Person{ID: "heidi", OrgID: acme}
 	personGrace = policy.Person{ID: "grace", OrgID: acme}
@@ -116,8 +120,8 @@ var (
 	noteActions         = []policy.Action{policy.ReadNote, policy.UpdateNote, policy.DeleteNote}
 	feedbackActions     = []policy.Action{policy.ReadFeedback, policy.AnswerFeedback}
 	programmeActions    = []policy.Action{policy.ViewProgramme, policy.EditProgramme, policy.ViewFeedbackAggregates,
-		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments, policy.ProgrammeDashboard}
-	enrolmentActions = []policy.Action{policy.ReadEnrolment, policy.UpdateEnrolment}
+		policy.UpdateProgramme, policy.ProgrammeEnrolment, policy.ProgrammeStaff, policy.ProgrammeEnrol, policy.ListEnrolments, policy.ProgrammeDashboard, policy.ProposeMatches}
+	enrolmentActions = []policy.Action{policy.ReadEnrolment, policy.UpdateEnrolment, policy.PickMatch}
 	accountActions   = []policy.Action{policy.ManageAccount}
 	personActions    = []policy.Action{policy.ViewPerson, policy.UpdatePerson, policy.DeactivatePerson, policy.InvitePerson, policy.AdminPerson, policy.ResetPersonPassword, policy.Provision}
 )
@@ -515,91 +519,127 @@ var matrix = []table{
 	{
 		title: "Own programme P (acme; carol coordinates it, erin supervises it)", resource: pP, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list dash
-			"member":              "A    D    D    D    D     D  A    D    D",
-			"mentor":              "A    D    D    D    D     D  A    D    D",
-			"mentee":              "A    D    D    D    D     D  A    D    D",
-			"coordinator":         "A    A    A    D    A     D  A    A    A",
-			"supervisor":          "A    D    D    D    D     D  A    D    D",
-			"line manager":        "A    D    D    D    D     D  A    D    D",
-			"requester":           "A    D    D    D    D     D  A    D    D",
-			"org admin":           "A    A    A    A    A     A  A    D    D",
-			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
-			"other-org user":      "D    D    D    D    D     D  D    D    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D    D",
+			//                     view edit aggr upd  enrol staff join list dash prop
+			"member":              "A    D    D    D    D     D  A    D    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D    D",
+			"coordinator":         "A    A    A    D    A     D  A    A    A    A",
+			"supervisor":          "A    D    D    D    D     D  A    D    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D    D",
 		},
 	},
 	{
 		title: "Another programme Q of acme (nobody here coordinates or supervises it: carol and erin are staff of another programme)", resource: pQ, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list dash
-			"member":              "A    D    D    D    D     D  A    D    D",
-			"mentor":              "A    D    D    D    D     D  A    D    D",
-			"mentee":              "A    D    D    D    D     D  A    D    D",
-			"coordinator":         "A    D    D    D    D     D  A    D    D",
-			"supervisor":          "A    D    D    D    D     D  A    D    D",
-			"line manager":        "A    D    D    D    D     D  A    D    D",
-			"requester":           "A    D    D    D    D     D  A    D    D",
-			"org admin":           "A    A    A    A    A     A  A    D    D",
-			"other pair's mentor": "A    D    D    D    D     D  A    D    D",
-			"other-org user":      "D    D    D    D    D     D  D    D    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D    D",
+			//                     view edit aggr upd  enrol staff join list dash prop
+			"member":              "A    D    D    D    D     D  A    D    D    D",
+			"mentor":              "A    D    D    D    D     D  A    D    D    D",
+			"mentee":              "A    D    D    D    D     D  A    D    D    D",
+			"coordinator":         "A    D    D    D    D     D  A    D    D    D",
+			"supervisor":          "A    D    D    D    D     D  A    D    D    D",
+			"line manager":        "A    D    D    D    D     D  A    D    D    D",
+			"requester":           "A    D    D    D    D     D  A    D    D    D",
+			"org admin":           "A    A    A    A    A     A  A    D    D    D",
+			"other pair's mentor": "A    D    D    D    D     D  A    D    D    D",
+			"other-org user":      "D    D    D    D    D     D  D    D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D    D",
 		},
 	},
 	{
 		title: "Programme G of another organisation (globex, where mallory is an org admin)", resource: pG, actions: programmeActions,
 		rows: map[string]string{
-			//                     view edit aggr upd  enrol staff join list dash
-			"member":              "D    D    D    D    D     D  D    D    D",
-			"mentor":              "D    D    D    D    D     D  D    D    D",
-			"mentee":              "D    D    D    D    D     D  D    D    D",
-			"coordinator":         "D    D    D    D    D     D  D    D    D",
-			"supervisor":          "D    D    D    D    D     D  D    D    D",
-			"line manager":        "D    D    D    D    D     D  D    D    D",
-			"requester":           "D    D    D    D    D     D  D    D    D",
-			"org admin":           "D    D    D    D    D     D  D    D    D",
-			"other pair's mentor": "D    D    D    D    D     D  D    D    D",
-			"other-org user":      "A    A    A    A    A     A  A    D    D",
-			"deactivated user":    "D    D    D    D    D     D  D    D    D",
-			"anonymous":           "D    D    D    D    D     D  D    D    D",
+			//                     view edit aggr upd  enrol staff join list dash prop
+			"member":              "D    D    D    D    D     D  D    D    D    D",
+			"mentor":              "D    D    D    D    D     D  D    D    D    D",
+			"mentee":              "D    D    D    D    D     D  D    D    D    D",
+			"coordinator":         "D    D    D    D    D     D  D    D    D    D",
+			"supervisor":          "D    D    D    D    D     D  D    D    D    D",
+			"line manager":        "D    D    D    D    D     D  D    D    D    D",
+			"requester":           "D    D    D    D    D     D  D    D    D    D",
+			"org admin":           "D    D    D    D    D     D  D    D    D    D",
+			"other pair's mentor": "D    D    D    D    D     D  D    D    D    D",
+			"other-org user":      "A    A    A    A    A     A  A    D    D    D",
+			"deactivated user":    "D    D    D    D    D     D  D    D    D    D",
+			"anonymous":           "D    D    D    D    D     D  D    D    D    D",
 		},
 	},
 	{
 		title: "heidi's enrolment in P (E1), with her matching profile: heidi and P's coordinator read it, only heidi changes or withdraws it; not the org admin", resource: enrolHeidiP, actions: enrolmentActions,
 		rows: map[string]string{
-			//                     read update
-			"member":              "A    A",
-			"mentor":              "D    D",
-			"mentee":              "D    D",
-			"coordinator":         "A    D",
-			"supervisor":          "D    D",
-			"line manager":        "D    D",
-			"requester":           "D    D",
-			"org admin":           "D    D",
-			"other pair's mentor": "D    D",
-			"other-org user":      "D    D",
-			"deactivated user":    "D    D",
-			"anonymous":           "D    D",
+			//                     read update pick
+			"member":              "A    A    D",
+			"mentor":              "D    D    D",
+			"mentee":              "D    D    D",
+			"coordinator":         "A    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"deactivated user":    "D    D    D",
+			"anonymous":           "D    D    D",
 		},
 	},
 	{
 		title: "heidi's enrolment in Q (E2): a coordinator of another programme does not read it", resource: enrolHeidiQ, actions: enrolmentActions,
 		rows: map[string]string{
-			//                     read update
-			"member":              "A    A",
-			"mentor":              "D    D",
-			"mentee":              "D    D",
-			"coordinator":         "D    D",
-			"supervisor":          "D    D",
-			"line manager":        "D    D",
-			"requester":           "D    D",
-			"org admin":           "D    D",
-			"other pair's mentor": "D    D",
-			"other-org user":      "D    D",
-			"deactivated user":    "D    D",
-			"anonymous":           "D    D",
+			//                     read update pick
+			"member":              "A    A    D",
+			"mentor":              "D    D    D",
+			"mentee":              "D    D    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"deactivated user":    "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "heidi's enrolment as a mentee in P, which lets mentees pick (E3): heidi alone reads her top suggestions and picks one", resource: enrolHeidiPick, actions: enrolmentActions,
+		rows: map[string]string{
+			//                     read update pick
+			"member":              "A    A    A",
+			"mentor":              "D    D    D",
+			"mentee":              "D    D    D",
+			"coordinator":         "A    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"deactivated user":    "D    D    D",
+			"anonymous":           "D    D    D",
+		},
+	},
+	{
+		title: "heidi's enrolment as a mentee in Q, which does not let mentees pick (E4): nobody picks", resource: enrolHeidiNoPick, actions: enrolmentActions,
+		rows: map[string]string{
+			//                     read update pick
+			"member":              "A    A    D",
+			"mentor":              "D    D    D",
+			"mentee":              "D    D    D",
+			"coordinator":         "D    D    D",
+			"supervisor":          "D    D    D",
+			"line manager":        "D    D    D",
+			"requester":           "D    D    D",
+			"org admin":           "D    D    D",
+			"other pair's mentor": "D    D    D",
+			"other-org user":      "D    D    D",
+			"deactivated user":    "D    D    D",
+			"anonymous":           "D    D    D",
 		},
 	},
 	{
@@ -998,7 +1038,10 @@ in a programme (` + "`programme.enrol`" + `; the service refuses a closed or arc
 profile is read by its person and the programme's coordinators (` + "`enrolment.read`" + `, ` + "`enrolment.list`" + `), changed
 or withdrawn by its person alone (` + "`enrolment.update`" + `) — never by the org admin unless they coordinate the programme. Only a programme's coordinators see its
 dashboard (` + "`programme.dashboard`" + `: counts of its pairs by status, a figure about people withheld below its k threshold by
-the service), not an org admin. alice asked bob for feedback on her mentoring in R1 (F1); the programme
+the service), not an org admin. A programme's coordinators propose the suggested pairs in bulk
+(` + "`programme.match.propose`" + `; each becomes a proposal both people accept, and the service re-checks every hard rule);
+where the programme lets mentees pick, an enrolled mentee reads their own top suggestions and picks one
+(` + "`match.pick`" + `, on their own enrolment). alice asked bob for feedback on her mentoring in R1 (F1); the programme
 sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
 threshold by the service). An account is a user's own profile, API tokens, notifications and
 calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.

@@ -26,89 +26,91 @@ type Action string
 
 // The actions policy decides. The comment says which resource each takes.
 const (
-	ViewDirectory          Action = "directory.view"        // Org
-	ProposeRelationship    Action = "relationship.propose"  // Org; the service checks the proposer is a party
-	ViewRelationship       Action = "relationship.view"     // Relationship: public metadata only
-	AcceptRelationship     Action = "relationship.accept"   // Relationship; parties only
-	DeclineRelationship    Action = "relationship.decline"  // Relationship; parties only
-	WithdrawRelationship   Action = "relationship.withdraw" // Relationship; parties only
-	PauseRelationship      Action = "relationship.pause"    // Relationship; parties only
-	ResumeRelationship     Action = "relationship.resume"   // Relationship; parties only
-	CloseRelationship      Action = "relationship.close"    // Relationship; parties only
-	EndRelationship        Action = "relationship.end"      // Relationship; its programme's coordinators ("ended by the programme")
-	HoldRelationship       Action = "relationship.hold"     // Relationship; its organisation's admins (place and release a legal hold)
-	AgreementStatus        Action = "agreement.status"      // Relationship; parties and the programme's coordinators, every status
-	ReadAgreement          Action = "agreement.read"        // Relationship; parties, not proposed/declined/withdrawn
-	EditAgreement          Action = "agreement.edit"        // Relationship; parties, accepted/agreeing/active/paused
-	SignAgreement          Action = "agreement.sign"        // Relationship; parties, accepted/agreeing/active/paused
-	CommentAgreement       Action = "agreement.comment"     // Relationship; parties, accepted/agreeing/active/paused
-	ExportAgreement        Action = "agreement.export"      // Relationship; parties, not proposed/declined/withdrawn
-	RecordReview           Action = "review.record"         // Relationship; parties, active or paused
-	ReadReviews            Action = "review.read"           // Relationship; parties, not proposed/declined/withdrawn
-	CreateNote             Action = "note.create"           // Relationship; parties, status active
-	ListNotes              Action = "note.list"             // Relationship; parties, not proposed/declined/withdrawn
-	ReadNote               Action = "note.read"             // Note; author, or both parties if shared
-	UpdateNote             Action = "note.update"           // Note; author, relationship active or paused
-	DeleteNote             Action = "note.delete"           // Note; author, relationship active or paused
-	ReadAudit              Action = "audit.read"            // Relationship; parties only
-	ScheduleMeeting        Action = "meeting.schedule"      // Relationship; parties, status active
-	ListMeetings           Action = "meeting.list"          // Relationship; parties, not proposed/declined/withdrawn
-	UpdateMeeting          Action = "meeting.update"        // Relationship; parties, active or paused (reschedule, cancel, record outcome)
-	StartMeeting           Action = "meeting.start"         // Relationship; parties, status active (reminder shown/acknowledged)
-	CreateCommitment       Action = "commitment.create"     // Relationship; parties, status active
-	UpdateCommitment       Action = "commitment.update"     // Relationship; parties, active or paused (accept, close)
-	ListCommitments        Action = "commitment.list"       // Relationship; parties, not proposed/declined/withdrawn
-	CreateGoal             Action = "goal.create"           // Relationship; parties, status active (also progress notes, goal status)
-	ListGoals              Action = "goal.list"             // Relationship; parties, not proposed/declined/withdrawn
-	RequestFeedback        Action = "feedback.request"      // Relationship; status active; the mentor, or either partner if peer
-	AnswerFeedback         Action = "feedback.answer"       // Feedback; the answerer, relationship active or paused
-	ReadFeedback           Action = "feedback.read"         // Feedback; the asker, not proposed/declined/withdrawn
-	ListFeedback           Action = "feedback.list"         // Relationship; parties, not proposed/declined/withdrawn (who asked whom, when)
-	RaiseConcern           Action = "concern.raise"         // Relationship; parties, active or paused
-	ReadConcerns           Action = "concern.read"          // Relationship; parties, not proposed/declined/withdrawn (concerns, their steps and disclosures)
-	ActOnConcern           Action = "concern.act"           // Relationship; parties, active, paused or closed (view, plan, sign, file/withdraw a notice, outcome)
-	StartConsultation      Action = "consultation.start"    // Relationship; parties, in a programme, active, paused or closed
-	ReadConsultation       Action = "consultation.read"     // Consultation; its consultant, or its supervisor if they supervise its programme
-	PostConsultation       Action = "consultation.post"     // Consultation; as consultation.read, while not closed
-	ReadDisclosure         Action = "disclosure.read"       // Disclosure; the parties always, the recipient once delivered
-	RequestInput           Action = "input.request"         // Relationship; a requester or a party's line manager, not a party, status active
-	ReadInputRequest       Action = "input.read"            // InputRequest; its requester (the parties read requests with thirdparty.read)
-	AnswerRequest          Action = "input.answer"          // InputRequest; the party asked, active or paused (decline, draft the answer)
-	ReadThirdParty         Action = "thirdparty.read"       // Relationship; parties, not proposed/declined/withdrawn (requests, statements, findings, releases, three-way meetings)
-	ActThirdParty          Action = "thirdparty.act"        // Relationship; parties, active or paused (decline a request, draft a statement or summary, propose a three-way brief)
-	WriteStatement         Action = "statement.write"       // Statement; its author, active or paused (edit, show to the subject, withdraw)
-	DecideStatement        Action = "statement.decide"      // Statement; its subject, active or paused (approve, ask for changes, refuse or object)
-	ReceiveStatement       Action = "statement.receive"     // Statement; its recipient, once released
-	ReadThreeWay           Action = "threeway.read"         // ThreeWay; the parties, and the line manager once both agreed the brief
-	ActThreeWay            Action = "threeway.act"          // ThreeWay; the parties, active or paused (agree, revise, cancel, mark held)
-	NoteThreeWay           Action = "threeway.note"         // ThreeWay; the three, once both agreed the brief and until it is cancelled
-	ViewProgramme          Action = "programme.view"        // Programme; every member of its organisation
-	EditProgramme          Action = "programme.edit"        // Programme; its coordinators and its org's admins
-	ViewFeedbackAggregates Action = "feedback.aggregate"    // Programme; its coordinators and its org's admins (anonymous aggregates only)
-	UpdateProgramme        Action = "programme.update"      // Programme; its org's admins (name, description, kind, default capacity, archive)
-	ProgrammeEnrolment     Action = "programme.enrolment"   // Programme; its coordinators and its org's admins (open or close enrolment)
-	ProgrammeStaff         Action = "programme.staff"       // Programme; its org's admins (name its coordinators and supervisors)
-	ProgrammeEnrol         Action = "programme.enrol"       // Programme; every member of its organisation (the service refuses a closed or archived programme)
-	ListEnrolments         Action = "enrolment.list"        // Programme; its coordinators only (who enrolled, with their profiles)
-	ReadEnrolment          Action = "enrolment.read"        // Enrolment; its person and its programme's coordinators
-	UpdateEnrolment        Action = "enrolment.update"      // Enrolment; its person only (change the profile, withdraw)
-	ProgrammeDashboard     Action = "programme.dashboard"   // Programme; its coordinators (counts of its pairs, k-anonymous where a count could name someone)
-	ManageUsers            Action = "user.manage"           // Org; its org admins
-	ManageProgrammes       Action = "programme.manage"      // Org; its org admins (create programmes, list every one of the org)
-	ManageAccount          Action = "account.manage"        // Account; its user only
-	ListPeople             Action = "people.list"           // Org; its org admins (search and page its people)
-	CreatePerson           Action = "people.create"         // Org; its org admins (add a person, who is invited)
-	ViewPerson             Action = "people.view"           // Person; its organisation's admins
-	UpdatePerson           Action = "people.update"         // Person; its organisation's admins (name, email, line manager)
-	DeactivatePerson       Action = "people.deactivate"     // Person; its organisation's admins (deactivate, reactivate)
-	InvitePerson           Action = "people.invite"         // Person; its organisation's admins (a new invitation link)
-	AdminPerson            Action = "people.admin"          // Person; its organisation's admins (grant, revoke org admin)
-	ManageSSO              Action = "org.sso"               // Org; its org admins (add, list and remove OpenID Connect providers)
-	ResetPersonPassword    Action = "people.password_reset" // Person; its organisation's admins (email them a reset link they alone see)
-	ManageMFA              Action = "org.mfa"               // Org; its org admins (who must use a second factor)
-	ManageSCIM             Action = "org.scim"              // Org; its org admins (add, list and revoke SCIM provisioning clients)
-	ManagePrivacy          Action = "org.privacy"           // Org; its org admins (the floor under every programme's k)
-	Provision              Action = "scim.provision"        // Org or Person; a SCIM client of that organisation (create, change, deactivate people; groups)
+	ViewDirectory          Action = "directory.view"          // Org
+	ProposeRelationship    Action = "relationship.propose"    // Org; the service checks the proposer is a party
+	ViewRelationship       Action = "relationship.view"       // Relationship: public metadata only
+	AcceptRelationship     Action = "relationship.accept"     // Relationship; parties only
+	DeclineRelationship    Action = "relationship.decline"    // Relationship; parties only
+	WithdrawRelationship   Action = "relationship.withdraw"   // Relationship; parties only
+	PauseRelationship      Action = "relationship.pause"      // Relationship; parties only
+	ResumeRelationship     Action = "relationship.resume"     // Relationship; parties only
+	CloseRelationship      Action = "relationship.close"      // Relationship; parties only
+	EndRelationship        Action = "relationship.end"        // Relationship; its programme's coordinators ("ended by the programme")
+	HoldRelationship       Action = "relationship.hold"       // Relationship; its organisation's admins (place and release a legal hold)
+	AgreementStatus        Action = "agreement.status"        // Relationship; parties and the programme's coordinators, every status
+	ReadAgreement          Action = "agreement.read"          // Relationship; parties, not proposed/declined/withdrawn
+	EditAgreement          Action = "agreement.edit"          // Relationship; parties, accepted/agreeing/active/paused
+	SignAgreement          Action = "agreement.sign"          // Relationship; parties, accepted/agreeing/active/paused
+	CommentAgreement       Action = "agreement.comment"       // Relationship; parties, accepted/agreeing/active/paused
+	ExportAgreement        Action = "agreement.export"        // Relationship; parties, not proposed/declined/withdrawn
+	RecordReview           Action = "review.record"           // Relationship; parties, active or paused
+	ReadReviews            Action = "review.read"             // Relationship; parties, not proposed/declined/withdrawn
+	CreateNote             Action = "note.create"             // Relationship; parties, status active
+	ListNotes              Action = "note.list"               // Relationship; parties, not proposed/declined/withdrawn
+	ReadNote               Action = "note.read"               // Note; author, or both parties if shared
+	UpdateNote             Action = "note.update"             // Note; author, relationship active or paused
+	DeleteNote             Action = "note.delete"             // Note; author, relationship active or paused
+	ReadAudit              Action = "audit.read"              // Relationship; parties only
+	ScheduleMeeting        Action = "meeting.schedule"        // Relationship; parties, status active
+	ListMeetings           Action = "meeting.list"            // Relationship; parties, not proposed/declined/withdrawn
+	UpdateMeeting          Action = "meeting.update"          // Relationship; parties, active or paused (reschedule, cancel, record outcome)
+	StartMeeting           Action = "meeting.start"           // Relationship; parties, status active (reminder shown/acknowledged)
+	CreateCommitment       Action = "commitment.create"       // Relationship; parties, status active
+	UpdateCommitment       Action = "commitment.update"       // Relationship; parties, active or paused (accept, close)
+	ListCommitments        Action = "commitment.list"         // Relationship; parties, not proposed/declined/withdrawn
+	CreateGoal             Action = "goal.create"             // Relationship; parties, status active (also progress notes, goal status)
+	ListGoals              Action = "goal.list"               // Relationship; parties, not proposed/declined/withdrawn
+	RequestFeedback        Action = "feedback.request"        // Relationship; status active; the mentor, or either partner if peer
+	AnswerFeedback         Action = "feedback.answer"         // Feedback; the answerer, relationship active or paused
+	ReadFeedback           Action = "feedback.read"           // Feedback; the asker, not proposed/declined/withdrawn
+	ListFeedback           Action = "feedback.list"           // Relationship; parties, not proposed/declined/withdrawn (who asked whom, when)
+	RaiseConcern           Action = "concern.raise"           // Relationship; parties, active or paused
+	ReadConcerns           Action = "concern.read"            // Relationship; parties, not proposed/declined/withdrawn (concerns, their steps and disclosures)
+	ActOnConcern           Action = "concern.act"             // Relationship; parties, active, paused or closed (view, plan, sign, file/withdraw a notice, outcome)
+	StartConsultation      Action = "consultation.start"      // Relationship; parties, in a programme, active, paused or closed
+	ReadConsultation       Action = "consultation.read"       // Consultation; its consultant, or its supervisor if they supervise its programme
+	PostConsultation       Action = "consultation.post"       // Consultation; as consultation.read, while not closed
+	ReadDisclosure         Action = "disclosure.read"         // Disclosure; the parties always, the recipient once delivered
+	RequestInput           Action = "input.request"           // Relationship; a requester or a party's line manager, not a party, status active
+	ReadInputRequest       Action = "input.read"              // InputRequest; its requester (the parties read requests with thirdparty.read)
+	AnswerRequest          Action = "input.answer"            // InputRequest; the party asked, active or paused (decline, draft the answer)
+	ReadThirdParty         Action = "thirdparty.read"         // Relationship; parties, not proposed/declined/withdrawn (requests, statements, findings, releases, three-way meetings)
+	ActThirdParty          Action = "thirdparty.act"          // Relationship; parties, active or paused (decline a request, draft a statement or summary, propose a three-way brief)
+	WriteStatement         Action = "statement.write"         // Statement; its author, active or paused (edit, show to the subject, withdraw)
+	DecideStatement        Action = "statement.decide"        // Statement; its subject, active or paused (approve, ask for changes, refuse or object)
+	ReceiveStatement       Action = "statement.receive"       // Statement; its recipient, once released
+	ReadThreeWay           Action = "threeway.read"           // ThreeWay; the parties, and the line manager once both agreed the brief
+	ActThreeWay            Action = "threeway.act"            // ThreeWay; the parties, active or paused (agree, revise, cancel, mark held)
+	NoteThreeWay           Action = "threeway.note"           // ThreeWay; the three, once both agreed the brief and until it is cancelled
+	ViewProgramme          Action = "programme.view"          // Programme; every member of its organisation
+	EditProgramme          Action = "programme.edit"          // Programme; its coordinators and its org's admins
+	ViewFeedbackAggregates Action = "feedback.aggregate"      // Programme; its coordinators and its org's admins (anonymous aggregates only)
+	UpdateProgramme        Action = "programme.update"        // Programme; its org's admins (name, description, kind, default capacity, archive)
+	ProgrammeEnrolment     Action = "programme.enrolment"     // Programme; its coordinators and its org's admins (open or close enrolment)
+	ProgrammeStaff         Action = "programme.staff"         // Programme; its org's admins (name its coordinators and supervisors)
+	ProgrammeEnrol         Action = "programme.enrol"         // Programme; every member of its organisation (the service refuses a closed or archived programme)
+	ListEnrolments         Action = "enrolment.list"          // Programme; its coordinators only (who enrolled, with their profiles)
+	ReadEnrolment          Action = "enrolment.read"          // Enrolment; its person and its programme's coordinators
+	UpdateEnrolment        Action = "enrolment.update"        // Enrolment; its person only (change the profile, withdraw)
+	ProgrammeDashboard     Action = "programme.dashboard"     // Programme; its coordinators (counts of its pairs, k-anonymous where a count could name someone)
+	ProposeMatches         Action = "programme.match.propose" // Programme; its coordinators only (propose suggested pairs in bulk)
+	PickMatch              Action = "match.pick"              // Enrolment; its person, enrolled as a mentee, when the programme lets mentees pick (read own top suggestions, pick one)
+	ManageUsers            Action = "user.manage"             // Org; its org admins
+	ManageProgrammes       Action = "programme.manage"        // Org; its org admins (create programmes, list every one of the org)
+	ManageAccount          Action = "account.manage"          // Account; its user only
+	ListPeople             Action = "people.list"             // Org; its org admins (search and page its people)
+	CreatePerson           Action = "people.create"           // Org; its org admins (add a person, who is invited)
+	ViewPerson             Action = "people.view"             // Person; its organisation's admins
+	UpdatePerson           Action = "people.update"           // Person; its organisation's admins (name, email, line manager)
+	DeactivatePerson       Action = "people.deactivate"       // Person; its organisation's admins (deactivate, reactivate)
+	InvitePerson           Action = "people.invite"           // Person; its organisation's admins (a new invitation link)
+	AdminPerson            Action = "people.admin"            // Person; its organisation's admins (grant, revoke org admin)
+	ManageSSO              Action = "org.sso"                 // Org; its org admins (add, list and remove OpenID Connect providers)
+	ResetPersonPassword    Action = "people.password_reset"   // Person; its organisation's admins (email them a reset link they alone see)
+	ManageMFA              Action = "org.mfa"                 // Org; its org admins (who must use a second factor)
+	ManageSCIM             Action = "org.scim"                // Org; its org admins (add, list and revoke SCIM provisioning clients)
+	ManagePrivacy          Action = "org.privacy"             // Org; its org admins (the floor under every programme's k)
+	Provision              Action = "scim.provision"          // Org or Person; a SCIM client of that organisation (create, change, deactivate people; groups)
 )
 
 // Actions lists every action, in a stable order.
@@ -130,6 +132,7 @@ var Actions = []Action{
 	ReadThreeWay, ActThreeWay, NoteThreeWay,
 	ViewProgramme, EditProgramme, ViewFeedbackAggregates, UpdateProgramme, ProgrammeEnrolment, ProgrammeStaff,
 	ProgrammeEnrol, ListEnrolments, ReadEnrolment, UpdateEnrolment, ProgrammeDashboard,
+	ProposeMatches, PickMatch,
 	ManageUsers, ManageProgrammes,
 	ManageAccount,
 	ListPeople, CreatePerson, ViewPerson, UpdatePerson, DeactivatePerson, InvitePerson, AdminPerson,
@@ -309,8 +312,13 @@ type ThreeWay struct {
 }
 
 // Enrolment is a person's enrolment in a programme, with its matching
-// profile, as a resource.
-type Enrolment struct{ ID, UserID, ProgrammeID, OrgID string }
+// profile, as a resource. Mentee is true when they enrolled as a mentee;
+// MenteesPick when the programme lets its mentees pick a mentor from their
+// suggestions (only match.pick reads either).
+type Enrolment struct {
+	ID, UserID, ProgrammeID, OrgID string
+	Mentee, MenteesPick            bool
+}
 
 // Account is a user's own account data as a resource: profile, API tokens,
 // notifications, calendar feeds.
@@ -631,9 +639,11 @@ func (e entities) addPerson(p Person) cedar.EntityUID {
 
 func (e entities) addEnrolment(en Enrolment) cedar.EntityUID {
 	return e.add(cedar.NewEntityUID(typeEnrolment, cedar.String(en.ID)), cedar.RecordMap{
-		"person":    cedar.NewEntityUID(typeUser, cedar.String(en.UserID)),
-		"programme": e.addProgramme(Programme{ID: en.ProgrammeID, OrgID: en.OrgID}),
-		"org":       cedar.NewEntityUID(typeOrg, cedar.String(en.OrgID)),
+		"person":       cedar.NewEntityUID(typeUser, cedar.String(en.UserID)),
+		"programme":    e.addProgramme(Programme{ID: en.ProgrammeID, OrgID: en.OrgID}),
+		"org":          cedar.NewEntityUID(typeOrg, cedar.String(en.OrgID)),
+		"mentee":       cedar.Boolean(en.Mentee),
+		"mentees_pick": cedar.Boolean(en.MenteesPick),
 	})
 }
 

@@ -161,6 +161,8 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "enrolments listed by someone other than the programme's coordinators"
 				case act == policy.ProgrammeDashboard && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
 					why = "programme dashboard outside its coordinators"
+				case act == policy.ProposeMatches && !(onProgramme && slices.Contains(r.s.Coordinates, prog.ID)):
+					why = "matches proposed by someone other than the programme's coordinators"
 				case onAccount && r.s.UserID != acc.UserID:
 					why = "someone else's account"
 				case (onConsultation || consultationAct) && !consulted:
@@ -213,6 +215,10 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"anonymous reads the directory", "", policy.ViewDirectory, policy.Org{ID: acme}, false, []string{"forbid.anonymous", "forbid.cross-org"}},
 		{"member manages users: default deny", "heidi", policy.ManageUsers, policy.Org{ID: acme}, false, nil},
 		{"member views a listed relationship", "heidi", policy.ViewRelationship, r1, true, []string{"relationship.view.listed"}},
+		{"mentee picks where the programme lets them", "heidi", policy.PickMatch, policy.Enrolment{ID: "E5", UserID: "heidi", ProgrammeID: progP, OrgID: acme, Mentee: true, MenteesPick: true}, true, []string{"match.pick.mentee"}},
+		{"a mentor does not pick", "heidi", policy.PickMatch, policy.Enrolment{ID: "E6", UserID: "heidi", ProgrammeID: progP, OrgID: acme, MenteesPick: true}, false, nil},
+		{"coordinator proposes matches", "carol", policy.ProposeMatches, pP, true, []string{"programme.match.propose.coordinator"}},
+		{"org admin proposes matches", "grace", policy.ProposeMatches, pP, false, []string{"forbid.match-propose.non-coordinator"}},
 		{"coordinator reads the agreement status", "carol", policy.AgreementStatus, r1, true, []string{"agreement.status.coordinator"}},
 		{"coordinator reads the agreement", "carol", policy.ReadAgreement, r1, false, []string{"forbid.party-only.non-party"}},
 		{"org admin reads the agreement status", "grace", policy.AgreementStatus, r1, false, []string{"forbid.agreement-status.outsider"}},

@@ -130,6 +130,9 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/sso-providers", a.AddSSOProvider},
 		{"DELETE", "/api/v1/sso-providers/{id}", a.RemoveSSOProvider},
 		{"GET", "/api/v1/programmes/{id}/matches", a.Matches},
+		{"POST", "/api/v1/programmes/{id}/matches", a.ProposeMatches},
+		{"GET", "/api/v1/programmes/{id}/suggestions", a.MenteeSuggestions},
+		{"POST", "/api/v1/programmes/{id}/pick", a.PickMentor},
 		{"GET", "/api/v1/people", a.People},
 		{"POST", "/api/v1/people", a.CreatePerson},
 		{"POST", "/api/v1/people/import", a.ImportPeople},
@@ -213,6 +216,8 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("GET /programmes/{id}/matching", w.Page(w.Matching))
 	mux.Handle("GET /programmes/{id}/dashboard", w.Page(w.Dashboard))
 	mux.Handle("GET /programmes/{id}/dashboard.csv", w.Page(w.DashboardCSV))
+	mux.Handle("POST /programmes/{id}/matching/propose", w.Form(w.ProposeMatches))
+	mux.Handle("POST /programmes/{id}/pick", w.Form(w.PickMentor))
 	mux.Handle("POST /programmes/{id}/edit", w.Form(w.EditProgramme))
 	mux.Handle("POST /programmes/{id}/enrolment", w.Form(w.ProgrammeEnrolment))
 	mux.Handle("POST /programmes/{id}/archive", w.Form(w.ArchiveProgramme))

@@ -131,6 +131,7 @@ var authzAllowlist = map[string]string{
 	// creates due notifications (texts without content).
 	"Service.SchedulePurge":     "maintenance scheduled by the server itself at start-up",
 	"Service.ScheduleReminders": "maintenance scheduled by the server itself at start-up",
+	"Service.ScheduleExpiry":    "maintenance scheduled by the server itself at start-up",
 	"Service.ScheduleRetention": "maintenance scheduled by the server itself at start-up",
 	"Service.ScheduleDigest":    "the daily email digest, scheduled by the server itself at start-up",
 	"Service.SendMail":          "the outbox worker: sends what decided actions queued, in their transactions",

@@ -70,6 +70,10 @@ type ProgrammePage struct {
 	Enrolled  *EnrolmentList
 	Feedback  []mentorvault.Aggregate
 	FeedbackK int
+	// Picks are the viewer's top suggestions when Cedar lets them pick
+	// (match.pick: an enrolled mentee of a programme that lets mentees
+	// pick); nil otherwise.
+	Picks *MenteePicks
 }
 
 func enrolResource(e *mentorvault.Enrolment, orgID string) policy.Enrolment {
@@ -484,6 +488,9 @@ func (s *Service) ProgrammePage(ctx context.Context, p mentorvault.Principal, id
 		}
 		out = &ProgrammePage{ProgrammeView: v}
 		if out.Enrolment, err = s.myEnrolmentIn(ctx, tx, a, prog); err != nil {
+			return err
+		}
+		if out.Picks, err = s.picksOnPage(ctx, tx, a, prog, v.Settings, out.Enrolment); err != nil {
 			return err
 		}
 		if v.Allowed.Has(policy.ListEnrolments) {

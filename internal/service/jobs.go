@@ -74,6 +74,16 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 				next = tx.Now()
 			}
 			return tx.RescheduleJob(ctx, j.ID, next)
+		case mentorvault.JobProposalExpiry:
+			var more bool
+			if more, jobErr = s.runExpiry(ctx, tx); jobErr != nil {
+				return jobErr
+			}
+			next := tx.Now().Add(ExpiryEvery)
+			if more {
+				next = tx.Now()
+			}
+			return tx.RescheduleJob(ctx, j.ID, next)
 		case mentorvault.JobPasswordReset:
 			if err := tx.CompleteJob(ctx, j.ID, tx.Now()); err != nil {
 				return err

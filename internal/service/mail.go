@@ -51,6 +51,9 @@ var MailKinds = []MailKind{
 	{mentorvault.NotifyRelationshipAccepted, "Your proposal is accepted", false},
 	{mentorvault.NotifyRelationshipDeclined, "Your proposal is declined", false},
 	{mentorvault.NotifyRelationshipWithdrawn, "A proposal to you is withdrawn", false},
+	{mentorvault.NotifyRelationshipMatched, "A programme matches you with someone", false},
+	{mentorvault.NotifyMatchAnswered, "Someone answers a match the programme proposed", false},
+	{mentorvault.NotifyProposalExpired, "A proposal expires unanswered", false},
 	{mentorvault.NotifyRelationshipPaused, "Your relationship is paused", false},
 	{mentorvault.NotifyRelationshipResumed, "Your relationship resumes", false},
 	{mentorvault.NotifyRelationshipClosed, "Your relationship is closed", false},
@@ -193,6 +196,8 @@ func (s *Service) queueMail(ctx context.Context, tx mentorvault.Tx, n *mentorvau
 		}
 	case "disclosure.delivered":
 		d.When = tx.Now().In(loc).Format(mailTime)
+	case mentorvault.NotifyProposalExpired:
+		d.When = tx.Now().In(loc).Format("Mon 2 Jan 2006")
 	case mentorvault.NotifyEraseWarning:
 		rel, err := tx.FindRelationshipByID(ctx, n.RelationshipID)
 		if err != nil {

@@ -25,6 +25,7 @@ var kindsNoContentEvery = []string{
 	"threeway.proposed", "threeway.agreed", "threeway.invited", "threeway.note", "threeway.cancelled",
 	mentorvault.NotifyRelationshipEnded, mentorvault.NotifyRelationshipHold, mentorvault.NotifyRelationshipHoldReleased,
 	mentorvault.NotifyEraseWarning, mentorvault.NotifyRelationshipErased, mentorvault.NotifyProgrammeKChanged,
+	mentorvault.NotifyRelationshipMatched, mentorvault.NotifyMatchAnswered, mentorvault.NotifyProposalExpired,
 }
 
 // kindsWithoutRelationshipContent are the message kinds about a person's
@@ -182,6 +183,26 @@ func TestMailCarriesNoContentEveryKind(t *testing.T) {
 			_, err = e.Svc.RunDueJobs(ctx)
 			must(err)
 		}
+
+		// Matching: yuki and ursula enrol with canaries in their profiles;
+		// the coordinator matches them, yuki accepts, and the match expires
+		// unanswered by ursula.
+		for who, role := range map[string]mentorvault.EnrolmentRole{"yuki": mentorvault.EnrolMentee, "ursula": mentorvault.EnrolMentor} {
+			_, err = e.Svc.Enrol(ctx, e.As(who), e.Rel.ProgrammeID, service.EnrolmentInput{Role: role, Goals: "Goals " + c.mark("goals-"+who),
+				TopicsOther: "Other " + c.mark("other-"+who), TimeZone: "Europe/London", Availability: "Tuesday mornings", Capacity: map[bool]int{true: 1}[role == mentorvault.EnrolMentor]})
+			must(err)
+		}
+		res, err := e.Svc.ProposeMatches(ctx, e.As("carol"), e.Rel.ProgrammeID, []service.MatchProposal{{MenteeID: e.Users["yuki"].ID, MentorID: e.Users["ursula"].ID}})
+		must(err)
+		if res.Proposed != 1 {
+			t.Fatalf("the match: %+v", res.Outcomes)
+		}
+		_, err = e.Svc.Transition(ctx, e.As("yuki"), res.Outcomes[0].Relationship.ID, mentorvault.ActAccept)
+		must(err)
+		must(e.Svc.ScheduleExpiry(ctx))
+		clk.set(res.Outcomes[0].Relationship.ExpiresAt.Add(time.Minute), 0)
+		_, err = e.Svc.RunDueJobs(ctx)
+		must(err)
 		send()
 
 		byID := map[string]*mentorvault.OutboxMessage{}

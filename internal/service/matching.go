@@ -51,6 +51,9 @@ type MatchPlan struct {
 	AverageScore  int // percent, over the matched pairs
 	ForbiddenBy   map[string]int
 	AlreadyPaired int // enrolled mentees already proposed or paired in the programme
+	// MayPropose is whether Cedar lets the viewer propose the plan's pairs
+	// (programme.match.propose).
+	MayPropose bool
 }
 
 const matchAlternatives = 3
@@ -91,13 +94,33 @@ func (s *Service) MatchSuggestions(ctx context.Context, p mentorvault.Principal,
 		if err != nil {
 			return err
 		}
+		out.MayPropose = s.may(ctx, a, policy.ProposeMatches, progResource(prog))
 		return s.record(ctx, tx, a, "programme.match", progTarget(prog), fmt.Sprintf("objective=%s; mentees=%d; mentors=%d; matched=%d",
 			req.Objective, len(out.Mentees), out.Mentors, out.Matched))
 	})
 	return out, err
 }
 
-func (s *Service) matchPlan(ctx context.Context, tx mentorvault.Tx, prog *mentorvault.Programme, req MatchRequest) (*MatchPlan, error) {
+// cohort is what matching reads of a programme: its enrolled, active
+// mentees and mentors with their people, the management chain, and the
+// relationships that hold pairs and mentors' places.
+type cohort struct {
+	prog    *mentorvault.Programme
+	mentees []*mentorvault.Enrolment // waiting to be matched: not yet proposed or paired in the programme
+	mentors []*mentorvault.Enrolment
+	// enrolled is every active enrolment by user ID, the mentees already
+	// proposed or paired in the programme too.
+	enrolled      map[string]*mentorvault.Enrolment
+	users         map[string]*mentorvault.User
+	org           *match.Org
+	paired        map[[2]string]bool
+	mentoring     map[string]int // mentor → relationships held in this programme
+	menteeInProg  map[string]bool
+	alreadyPaired int
+}
+
+// loadCohort reads prog's cohort. Returns EINVALID for a peer programme.
+func loadCohort(ctx context.Context, tx mentorvault.Tx, prog *mentorvault.Programme) (*cohort, error) {
 	es, err := tx.FindEnrolments(ctx, mentorvault.EnrolmentFilter{ProgrammeID: prog.ID})
 	if err != nil {
 		return nil, err
@@ -110,79 +133,111 @@ func (s *Service) matchPlan(ctx context.Context, tx mentorvault.Tx, prog *mentor
 	if err != nil {
 		return nil, err
 	}
-	paired := map[[2]string]bool{}
-	mentoring := map[string]int{} // mentor → listed relationships in this programme
-	menteeInProg := map[string]bool{}
+	c := &cohort{prog: prog, enrolled: map[string]*mentorvault.Enrolment{}, users: map[string]*mentorvault.User{}, org: match.NewOrg(managers),
+		paired: map[[2]string]bool{}, mentoring: map[string]int{}, menteeInProg: map[string]bool{}}
 	for _, r := range rels {
-		paired[[2]string{r.MenteeID, r.MentorID}] = true
-		paired[[2]string{r.MentorID, r.MenteeID}] = true
-		if r.ProgrammeID == prog.ID {
-			mentoring[r.MentorID]++
-			menteeInProg[r.MenteeID] = true
-		}
+		c.hold(r)
 	}
-	var mentees, mentors []*mentorvault.Enrolment
 	var ids []string
-	plan := &MatchPlan{Programme: prog, Request: req, ForbiddenBy: map[string]int{}}
 	for _, e := range es {
 		if e.WithdrawnAt != nil {
 			continue
 		}
 		switch e.Role {
 		case mentorvault.EnrolMentee:
-			if menteeInProg[e.UserID] {
-				plan.AlreadyPaired++
-				continue
+			if c.menteeInProg[e.UserID] {
+				c.alreadyPaired++
+			} else {
+				c.mentees = append(c.mentees, e)
 			}
-			mentees = append(mentees, e)
 		case mentorvault.EnrolMentor:
-			mentors = append(mentors, e)
+			c.mentors = append(c.mentors, e)
 		default:
 			return nil, mentorvault.Invalid("this programme cannot be matched", map[string]string{"programme": "peer programmes are not matched mentor to mentee"})
 		}
+		c.enrolled[e.UserID] = e
 		ids = append(ids, e.UserID)
 	}
 	us, err := tx.FindUsersByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	users := map[string]*mentorvault.User{}
 	for _, u := range us {
-		users[u.ID] = u
+		c.users[u.ID] = u
 	}
 	// Deactivated people are not matched.
 	active := func(list []*mentorvault.Enrolment) []*mentorvault.Enrolment {
-		return slices.DeleteFunc(list, func(e *mentorvault.Enrolment) bool { u := users[e.UserID]; return u == nil || u.DisabledAt != nil })
+		return slices.DeleteFunc(list, func(e *mentorvault.Enrolment) bool { return !c.activeUser(e.UserID) })
 	}
-	mentees, mentors = active(mentees), active(mentors)
+	c.mentees, c.mentors = active(c.mentees), active(c.mentors)
+	return c, nil
+}
+
+// hold records that r holds its pair (and, in the programme, its mentor's
+// place and its mentee).
+func (c *cohort) hold(r *mentorvault.Relationship) {
+	c.paired[[2]string{r.MenteeID, r.MentorID}] = true
+	c.paired[[2]string{r.MentorID, r.MenteeID}] = true
+	if r.ProgrammeID == c.prog.ID {
+		c.mentoring[r.MentorID]++
+		c.menteeInProg[r.MenteeID] = true
+	}
+}
+
+func (c *cohort) activeUser(id string) bool {
+	u := c.users[id]
+	return u != nil && u.DisabledAt == nil
+}
+
+func (c *cohort) listed(a, b string) bool { return c.paired[[2]string{a, b}] }
+
+func (c *cohort) person(e *mentorvault.Enrolment) match.Person {
+	return match.Person{ID: e.UserID, Topics: e.Topics, Goals: e.Goals + " " + e.TopicsOther, Languages: e.Languages, TimeZone: e.TimeZone,
+		Availability: e.Availability, ExcludeReportingLine: e.ExcludeReportingLine, Exclusions: e.Exclusions}
+}
+
+// placesLeft is how many more mentees mentor e takes in the programme.
+func (c *cohort) placesLeft(e *mentorvault.Enrolment) int {
+	n := e.Capacity
+	if n == 0 {
+		n = c.prog.DefaultCapacity
+	}
+	return max(0, n-c.mentoring[e.UserID])
+}
+
+func (c *cohort) named(id string) Person {
+	u := c.users[id]
+	if u == nil {
+		return Person{ID: id}
+	}
+	return Person{ID: u.ID, Name: u.Name, Email: u.Email}
+}
+
+func (s *Service) matchPlan(ctx context.Context, tx mentorvault.Tx, prog *mentorvault.Programme, req MatchRequest) (*MatchPlan, error) {
+	c, err := loadCohort(ctx, tx, prog)
+	if err != nil {
+		return nil, err
+	}
+	mentees, mentors := c.mentees, c.mentors
+	plan := &MatchPlan{Programme: prog, Request: req, ForbiddenBy: map[string]int{}, AlreadyPaired: c.alreadyPaired}
 	plan.Mentors = len(mentors)
-	org := match.NewOrg(managers)
-	listed := func(a, b string) bool { return paired[[2]string{a, b}] }
-	person := func(e *mentorvault.Enrolment) match.Person {
-		return match.Person{ID: e.UserID, Topics: e.Topics, Goals: e.Goals + " " + e.TopicsOther, Languages: e.Languages, TimeZone: e.TimeZone,
-			Availability: e.Availability, ExcludeReportingLine: e.ExcludeReportingLine, Exclusions: e.Exclusions}
-	}
 	prob := match.Problem{Score: make([][]int, len(mentees)), Capacity: make([]int, len(mentors))}
 	for j, m := range mentors {
-		c := m.Capacity
-		if c == 0 {
-			c = prog.DefaultCapacity
-		}
-		prob.Capacity[j] = max(0, c-mentoring[m.UserID])
+		prob.Capacity[j] = c.placesLeft(m)
 		plan.SlotsLeft += prob.Capacity[j]
 	}
 	pairs := make([][]match.Pair, len(mentees))
 	now := tx.Now()
 	mentorPeople := make([]match.Person, len(mentors))
 	for j, mo := range mentors {
-		mentorPeople[j] = person(mo)
+		mentorPeople[j] = c.person(mo)
 	}
 	for i, me := range mentees {
 		pairs[i] = make([]match.Pair, len(mentors))
 		prob.Score[i] = make([]int, len(mentors))
-		pm := person(me)
+		pm := c.person(me)
 		for j, mo := range mentorPeople {
-			pr := req.Criteria.Score(org, pm, mo, listed, now)
+			pr := req.Criteria.Score(c.org, pm, mo, c.listed, now)
 			pairs[i][j], prob.Score[i][j] = pr, pr.Score
 			if pr.Rule != "" {
 				plan.ForbiddenBy[pr.Rule]++
@@ -190,7 +245,7 @@ func (s *Service) matchPlan(ctx context.Context, tx mentorvault.Tx, prog *mentor
 		}
 	}
 	assigned := match.Assign(prob, req.Objective)
-	named := func(id string) Person { u := users[id]; return Person{ID: u.ID, Name: u.Name, Email: u.Email} }
+	named := c.named
 	suggestion := func(i, j int) SuggestedPair {
 		return SuggestedPair{Mentee: named(mentees[i].UserID), Mentor: named(mentors[j].UserID), Percent: pairs[i][j].Percent(), Reasons: pairs[i][j].Reasons}
 	}

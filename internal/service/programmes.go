@@ -137,10 +137,11 @@ func (s *Service) UpdateProgrammeSettings(ctx context.Context, p mentorvault.Pri
 		if err != nil {
 			return err
 		}
+		st.ProposalExpiryDays = st.ExpiryDays() // 0 (left out): the default
 		if err := tx.UpdateProgrammeSettings(ctx, prog.ID, st); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, a, "programme.settings", progTarget(prog), ""); err != nil {
+		if err := s.record(ctx, tx, a, "programme.settings", progTarget(prog), fmt.Sprintf("mentees_pick=%t; proposal_expiry_days=%d", st.MenteesPick, st.ProposalExpiryDays)); err != nil {
 			return err
 		}
 		return s.kChanged(ctx, tx, a, prog, max(old.KThreshold, org.KFloor), max(st.KThreshold, org.KFloor))

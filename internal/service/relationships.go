@@ -23,6 +23,7 @@ type RelationshipView struct {
 	Mentor        Person
 	Mentee        Person
 	ProposedBy    Person
+	MatchedBy     Person // the coordinator who matched the pair; zero when a party proposed
 	ProgrammeName string // "" for informal
 	ClosedBy      Person // who closed it (a coordinator when EndedByProgramme); zero while open
 	HoldBy        Person // the org admin who placed the legal hold; zero without one
@@ -95,6 +96,9 @@ func viewsWith(ctx context.Context, tx mentorvault.Tx, rels []*mentorvault.Relat
 			ProposedBy: people[r.ProposedByID], ProgrammeName: names[r.ProgrammeID], ClosedBy: people[r.ClosedByID]}
 		if r.Hold != nil {
 			out[i].HoldBy = people[r.Hold.ByID]
+		}
+		if r.MatchedByID != "" {
+			out[i].MatchedBy = people[r.MatchedByID]
 		}
 	}
 	return out, nil
@@ -183,21 +187,10 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 				return pairTaken(other, o)
 			}
 		}
-		if err := tx.CreateRelationship(ctx, r); err != nil {
-			if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
-				return pairTaken(other, nil)
-			}
-			return err
-		}
-		wrapped, err := s.keys.NewDataKey(r.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.CreateDataKey(ctx, r.ID, wrapped, tx.Now()); err != nil {
-			return err
-		}
-		parties, err := s.bindParties(ctx, tx, r, wrapped)
-		if err != nil {
+		parties, err := s.createProposal(ctx, tx, r)
+		if mentorvault.ErrorCode(err) == mentorvault.ECONFLICT {
+			return pairTaken(other, nil)
+		} else if err != nil {
 			return err
 		}
 		vs, err := views(ctx, tx, r.OrgID, []*mentorvault.Relationship{r})
@@ -212,6 +205,35 @@ func (s *Service) ProposeRelationship(ctx context.Context, p mentorvault.Princip
 		return s.record(ctx, tx, a, "relationship.propose", relTarget(r), withSeal("kind="+string(r.Kind), parties))
 	})
 	return out, err
+}
+
+// createProposal stores the new proposal r with its data key and the
+// key's binding to the pair, and returns the binding for the audit event:
+// the one way a relationship comes into being, whoever proposes it (a
+// party, a mentee's pick, a coordinator's match). A proposal in a programme
+// expires after the programme's proposal_expiry_days. Returns ECONFLICT
+// when the pair already has an open relationship (the unique index
+// relationships_listed_pair), for the caller to say in words.
+func (s *Service) createProposal(ctx context.Context, tx mentorvault.Tx, r *mentorvault.Relationship) (sealedField, error) {
+	if r.ProgrammeID != "" && r.ExpiresAt == nil {
+		st, err := tx.FindProgrammeSettings(ctx, r.ProgrammeID)
+		if err != nil {
+			return sealedField{}, err
+		}
+		exp := r.CreatedAt.AddDate(0, 0, st.ExpiryDays())
+		r.ExpiresAt = &exp
+	}
+	if err := tx.CreateRelationship(ctx, r); err != nil {
+		return sealedField{}, err
+	}
+	wrapped, err := s.keys.NewDataKey(r.ID)
+	if err != nil {
+		return sealedField{}, err
+	}
+	if err := tx.CreateDataKey(ctx, r.ID, wrapped, tx.Now()); err != nil {
+		return sealedField{}, err
+	}
+	return s.bindParties(ctx, tx, r, wrapped)
 }
 
 // openStatuses are the statuses in which a relationship holds its pair: the
@@ -351,7 +373,11 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 			return err
 		}
 		out = vs[0]
-		if kind := lifecycleNotices[action]; kind != "" {
+		if rel.Matched() && (action == mentorvault.ActAccept || action == mentorvault.ActDecline) {
+			if err := s.notifyMatchAnswer(ctx, tx, a, rel, action); err != nil {
+				return err
+			}
+		} else if kind := lifecycleNotices[action]; kind != "" {
 			if err := s.notifyPartner(ctx, tx, a, rel, kind, rel.ID, fmt.Sprintf("%s %s the mentoring relationship.", a.user.Name, lifecycleWords[action]),
 				"/relationships/"+rel.ID, kind+":"+rel.ID+":"+tx.Now().Format("20060102150405.000000")); err != nil {
 				return err
@@ -360,6 +386,35 @@ func (s *Service) Transition(ctx context.Context, p mentorvault.Principal, id st
 		return s.record(ctx, tx, a, "relationship."+string(action), relTarget(rel), fmt.Sprintf("from=%s; to=%s", from, rel.Status))
 	})
 	return out, err
+}
+
+// notifyMatchAnswer tells the other party and the coordinator who matched
+// them that a party accepted or declined the match, and where it stands.
+func (s *Service) notifyMatchAnswer(ctx context.Context, tx mentorvault.Tx, a actor, rel *mentorvault.Relationship, action mentorvault.LifecycleAction) error {
+	people, err := peopleByID(ctx, tx, []string{rel.MentorID, rel.MenteeID})
+	if err != nil {
+		return err
+	}
+	other := people[rel.Partner(a.user.ID)]
+	var toOther, toCoord string
+	switch {
+	case action == mentorvault.ActDecline:
+		toOther = a.user.Name + " declined the match the programme proposed."
+		toCoord = fmt.Sprintf("%s declined the match with %s.", a.user.Name, other.Name)
+	case rel.Status == mentorvault.StatusAccepted:
+		toOther = a.user.Name + " accepted the match too: it is accepted. Next, draft and sign your confidentiality agreement together."
+		toCoord = fmt.Sprintf("%s and %s both accepted the match.", a.user.Name, other.Name)
+	default:
+		toOther = a.user.Name + " accepted the match the programme proposed; it waits for your answer."
+		toCoord = fmt.Sprintf("%s accepted the match with %s; it waits for %s.", a.user.Name, other.Name, other.Name)
+	}
+	stamp := tx.Now().Format("20060102150405.000000")
+	if err := s.notifyBy(ctx, tx, a.user.ID, other.ID, mentorvault.NotifyMatchAnswered, rel.ID, rel.ID, toOther, "/relationships/"+rel.ID,
+		mentorvault.NotifyMatchAnswered+":"+rel.ID+":"+other.ID+":"+stamp); err != nil {
+		return err
+	}
+	return s.notifyBy(ctx, tx, a.user.ID, rel.MatchedByID, mentorvault.NotifyMatchAnswered, rel.ID, rel.ID, toCoord, "/relationships/"+rel.ID,
+		mentorvault.NotifyMatchAnswered+":"+rel.ID+":"+rel.MatchedByID+":"+stamp)
 }
 
 // DirectoryFilter selects a page of the directory, oldest first.

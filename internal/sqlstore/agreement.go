@@ -36,6 +36,9 @@ func (tx *Tx) FindProgrammeSettings(ctx context.Context, programmeID string) (me
 	if err := json.Unmarshal([]byte(raw.String), &s); err != nil {
 		return mentorvault.ProgrammeSettings{}, fmt.Errorf("sqlstore: find programme settings: stored settings: %w", err)
 	}
+	if s.ProposalExpiryDays == 0 { // saved before proposals expired
+		s.ProposalExpiryDays = mentorvault.DefaultProposalExpiryDays
+	}
 	return s, nil
 }
 

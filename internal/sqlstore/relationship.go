@@ -17,17 +17,20 @@ import (
 func (tx *Tx) CreateRelationship(ctx context.Context, r *mentorvault.Relationship) error {
 	d := tx.d
 	_, err := tx.write(ctx, `INSERT INTO relationships (id, org_id, programme_id, kind, mentor_id, mentee_id, proposed_by_id, status,
-	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at,
+	matched_by_id, mentor_accepted_at, mentee_accepted_at, expires_at, expired_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OrgID, nullString(r.ProgrammeID), string(r.Kind), r.MentorID, r.MenteeID, r.ProposedByID, string(r.Status),
 		d.nullTimeArg(r.MentorAgreedAt), d.nullTimeArg(r.MenteeAgreedAt), d.timeArg(r.CreatedAt), d.timeArg(r.UpdatedAt),
-		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt))
+		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt),
+		nullString(r.MatchedByID), d.nullTimeArg(r.MentorAcceptedAt), d.nullTimeArg(r.MenteeAcceptedAt), d.nullTimeArg(r.ExpiresAt), d.nullTimeArg(r.ExpiredAt))
 	return mapError("create relationship", "relationship", err)
 }
 
 const relationshipColumns = `id, org_id, programme_id, kind, mentor_id, mentee_id, proposed_by_id, status,
 	mentor_agreed_at, mentee_agreed_at, created_at, updated_at, started_at, ended_at,
-	closed_by_id, ended_by_programme, erase_at, erase_warned, erased_at, hold_reason, hold_by_id, hold_at`
+	closed_by_id, ended_by_programme, erase_at, erase_warned, erased_at, hold_reason, hold_by_id, hold_at,
+	matched_by_id, mentor_accepted_at, mentee_accepted_at, expires_at, expired_at`
 
 func scanRelationship(s interface{ Scan(...any) error }) (*mentorvault.Relationship, error) {
 	var r mentorvault.Relationship
@@ -38,7 +41,8 @@ func scanRelationship(s interface{ Scan(...any) error }) (*mentorvault.Relations
 		nullTimeCol{&r.MentorAgreedAt}, nullTimeCol{&r.MenteeAgreedAt}, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt},
 		nullTimeCol{&r.StartedAt}, nullTimeCol{&r.EndedAt},
 		stringCol{&r.ClosedByID}, &byProgramme, nullTimeCol{&r.EraseAt}, &r.EraseWarned, nullTimeCol{&r.ErasedAt},
-		stringCol{&holdReason}, stringCol{&holdBy}, nullTimeCol{&holdAt}); err != nil {
+		stringCol{&holdReason}, stringCol{&holdBy}, nullTimeCol{&holdAt},
+		stringCol{&r.MatchedByID}, nullTimeCol{&r.MentorAcceptedAt}, nullTimeCol{&r.MenteeAcceptedAt}, nullTimeCol{&r.ExpiresAt}, nullTimeCol{&r.ExpiredAt}); err != nil {
 		return nil, err
 	}
 	r.Kind, r.Status = mentorvault.RelationshipKind(kind), mentorvault.RelationshipStatus(status)
@@ -152,11 +156,13 @@ func (tx *Tx) UpdateRelationship(ctx context.Context, r *mentorvault.Relationshi
 	}
 	return tx.execOne(ctx, "update relationship", "relationship",
 		`UPDATE relationships SET status = ?, mentor_agreed_at = ?, mentee_agreed_at = ?, started_at = ?, ended_at = ?, updated_at = ?,
-	closed_by_id = ?, ended_by_programme = ?, erase_at = ?, erase_warned = ?, erased_at = ?, hold_reason = ?, hold_by_id = ?, hold_at = ?
+	closed_by_id = ?, ended_by_programme = ?, erase_at = ?, erase_warned = ?, erased_at = ?, hold_reason = ?, hold_by_id = ?, hold_at = ?,
+	mentor_accepted_at = ?, mentee_accepted_at = ?, expires_at = ?, expired_at = ?
 WHERE id = ?`,
 		string(r.Status), d.nullTimeArg(r.MentorAgreedAt), d.nullTimeArg(r.MenteeAgreedAt),
 		d.nullTimeArg(r.StartedAt), d.nullTimeArg(r.EndedAt), d.timeArg(r.UpdatedAt),
 		nullString(r.ClosedByID), byProgramme, d.nullTimeArg(r.EraseAt), r.EraseWarned, d.nullTimeArg(r.ErasedAt), holdReason, holdBy, holdAt,
+		d.nullTimeArg(r.MentorAcceptedAt), d.nullTimeArg(r.MenteeAcceptedAt), d.nullTimeArg(r.ExpiresAt), d.nullTimeArg(r.ExpiredAt),
 		r.ID)
 }
 
@@ -173,6 +179,16 @@ WHERE ended_at IS NOT NULL AND erased_at IS NULL AND (erase_at IS NULL OR (hold_
 ORDER BY erase_at, id LIMIT ?`,
 		d.timeArg(now), d.timeArg(now.AddDate(0, 0, first)), first, d.timeArg(now.AddDate(0, 0, last)), limit)
 	return collect(rows, err, "find relationships due for retention", func(r *sql.Rows) (*mentorvault.Relationship, error) { return scanRelationship(r) })
+}
+
+// FindExpiredProposals lists, oldest expiry first and at most limit, the
+// proposals still unanswered at now whose expiry date has come (index
+// relationships_expires_at, migration 0022).
+func (tx *Tx) FindExpiredProposals(ctx context.Context, now time.Time, limit int) ([]*mentorvault.Relationship, error) {
+	rows, err := tx.query(ctx, `SELECT `+relationshipColumns+` FROM relationships
+WHERE status = 'proposed' AND expires_at IS NOT NULL AND expires_at <= ?
+ORDER BY expires_at, id LIMIT ?`, tx.d.timeArg(now), limit)
+	return collect(rows, err, "find expired proposals", func(r *sql.Rows) (*mentorvault.Relationship, error) { return scanRelationship(r) })
 }
 
 // CreateDataKey stores a relationship's wrapped data keyset. Returns

@@ -41,6 +41,7 @@ func TestStore(t *testing.T) {
 		{"APITokens", testAPITokens},
 		{"LoginFailures", testLoginFailures},
 		{"Relationships", testRelationships},
+		{"Matches", testMatches},
 		{"DataKeys", testDataKeys},
 		{"Notes", testNotes},
 		{"ProgrammeSettings", testProgrammeSettings},
@@ -2492,4 +2493,41 @@ func testJobsSkipLocked(t *testing.T, db *sqlstore.DB) {
 	d = begin(t, db)
 	_, err = d.ClaimDueJob(ctx, us(t0))
 	wantCode(t, err, mentorvault.ENOTFOUND)
+}
+
+// testMatches: a coordinator's match keeps who matched it, each party's
+// acceptance and its expiry; FindExpiredProposals finds only unanswered
+// proposals whose date has come.
+func testMatches(t *testing.T, db *sqlstore.DB) {
+	f := seed(t, db)
+	tx := begin(t, db)
+	coord := newUser(t, tx, f.org.ID, "Coordinator")
+	m := &mentorvault.Relationship{ID: mentorvault.NewID(), OrgID: f.org.ID, ProgrammeID: f.prog.ID, Kind: mentorvault.KindMentoring,
+		MentorID: f.other.ID, MenteeID: f.manager.ID, ProposedByID: coord.ID, MatchedByID: coord.ID, Status: mentorvault.StatusProposed,
+		CreatedAt: us(t0), UpdatedAt: us(t0), ExpiresAt: ptr(us(t0.Add(time.Hour)))}
+	ok(t, tx.CreateRelationship(ctx, m))
+	f.rel.ExpiresAt = ptr(us(t0.Add(3 * time.Hour)))
+	ok(t, tx.UpdateRelationship(ctx, f.rel))
+	got, err := tx.FindRelationshipByID(ctx, m.ID)
+	ok(t, err)
+	equal(t, got, m)
+	due, err := tx.FindExpiredProposals(ctx, us(t0.Add(2*time.Hour)), 10)
+	ok(t, err)
+	if len(due) != 1 || due[0].ID != m.ID {
+		t.Fatalf("expired proposals = %v, want only the match", due)
+	}
+	m.MentorAcceptedAt = ptr(us(t0.Add(time.Minute)))
+	m.UpdatedAt = us(t0.Add(time.Minute))
+	ok(t, tx.UpdateRelationship(ctx, m))
+	ok(t, m.Expire(us(t0.Add(2*time.Hour))))
+	ok(t, tx.UpdateRelationship(ctx, m))
+	got, err = tx.FindRelationshipByID(ctx, m.ID)
+	ok(t, err)
+	equal(t, got, m)
+	due, err = tx.FindExpiredProposals(ctx, us(t0.Add(4*time.Hour)), 10)
+	ok(t, err)
+	if len(due) != 1 || due[0].ID != f.rel.ID {
+		t.Fatalf("expired proposals = %v, want only the party's proposal", due)
+	}
+	commit(t, tx)
 }

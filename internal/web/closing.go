@@ -242,6 +242,9 @@ func endingPanelFor(v *service.RelationshipView, viewerID string, z zone) *endin
 			e.Closed = fmt.Sprintf("%s by %s on %s.", verb, who, z.date(*v.EndedAt))
 		}
 	}
+	if v.ExpiredAt != nil {
+		e.Closed = "Expired unanswered on " + z.date(*v.ExpiredAt) + "."
+	}
 	switch {
 	case v.ErasedAt != nil:
 		e.Erased = true

@@ -27,9 +27,16 @@ type programmePage struct {
 	SettingsErr                                                              string
 	Fields                                                                   map[string]string
 	MinNotice, ReviewWeeks, KThreshold, RetentionDays, TplMinutes, TplNotice string
-	NextVersion                                                              int
-	TemplateSummary                                                          string
-	Feedback                                                                 *feedbackAggs // anonymous feedback figures; nil for those who may not see them
+	ExpiryDays                                                               string // proposal_expiry_days as the form shows it
+	MenteesPick                                                              bool
+	// Picks are the viewer's top suggestions when they are an enrolled
+	// mentee of a programme that lets mentees pick (nil otherwise), and
+	// PickErr the refusal of their last pick.
+	Picks           *service.MenteePicks
+	PickErr         string
+	NextVersion     int
+	TemplateSummary string
+	Feedback        *feedbackAggs // anonymous feedback figures; nil for those who may not see them
 	// The manage forms: what the programme is (Edit), its staff (emails one
 	// a line), and the refusal of the last change.
 	Edit                              form.Programme
@@ -79,6 +86,8 @@ func (h *Handler) programmePage(r *http.Request) (*programmePage, error) {
 	pg.TemplateSummary += fmt.Sprintf(", %d hours' notice to cancel", x.CancellationNoticeHours)
 	pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = strconv.Itoa(st.MinNoticeHours), strconv.Itoa(st.ReviewEveryWeeks), strconv.Itoa(st.KThreshold), strconv.Itoa(st.RetentionDays)
 	pg.TplMinutes, pg.TplNotice = strconv.Itoa(st.Template.Expectations.MeetingMinutes), strconv.Itoa(st.Template.Expectations.CancellationNoticeHours)
+	pg.ExpiryDays, pg.MenteesPick = strconv.Itoa(st.ExpiryDays()), st.MenteesPick
+	pg.Picks = page.Picks
 	pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
 	if page.Feedback != nil {
 		pg.Feedback = feedbackFigures(page.Feedback, page.FeedbackK)
@@ -103,6 +112,29 @@ func (h *Handler) Programme(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "programme.html", pg)
+	return nil
+}
+
+// PickMentor serves POST /programmes/{id}/pick: an enrolled mentee asks
+// one of their top suggestions to mentor them.
+func (h *Handler) PickMentor(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	v, err := h.svc.PickMentor(r.Context(), httpx.Principal(r), id, r.PostFormValue("mentor_id"))
+	if c := mentorvault.ErrorCode(err); c == mentorvault.EINVALID || c == mentorvault.ECONFLICT {
+		pg, perr := h.programmePage(r)
+		if perr != nil {
+			return perr
+		}
+		pg.PickErr = mentorvault.ErrorMessage(err)
+		if why := mentorvault.ErrorFields(err)["mentor_id"]; why != "" {
+			pg.PickErr += ": the mentor you chose " + why
+		}
+		h.render(w, r, httpx.Status(c), "programme.html", pg)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/relationships/"+url.PathEscape(v.ID)+"?done=picked", http.StatusSeeOther)
 	return nil
 }
 
@@ -138,6 +170,7 @@ func (h *Handler) ProgrammeSettings(w http.ResponseWriter, r *http.Request) erro
 		f := r.PostFormValue
 		pg.MinNotice, pg.ReviewWeeks, pg.KThreshold, pg.RetentionDays = f("min_notice_hours"), f("review_every_weeks"), f("k_threshold"), f("retention_days")
 		pg.TplMinutes, pg.TplNotice = f("template_minutes"), f("template_notice_hours")
+		pg.ExpiryDays, pg.MenteesPick = f("proposal_expiry_days"), f("mentees_pick") != ""
 		st, _ := parse(r.PostForm)
 		pg.setOptions(st.MandatoryExceptions, st.Template.Expectations.MeetingFrequency)
 		pg.Fields = bad.Problems

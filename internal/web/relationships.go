@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -120,6 +121,10 @@ type relationshipPage struct {
 	Agreement   *agreementPanel // nil: nothing about the agreement to show this viewer
 	Habits      *habitsPanel    // meetings, commitments, goals, feedback; nil before the relationship starts
 	Ending      *endingPanel    // who ended it, its erasure, a legal hold; nil while there is nothing to say
+	// Proposal says where a proposal stands for the viewer ("Matched by
+	// Carol for the programme X; you accepted, waiting for Bob."); "" once
+	// it is answered.
+	Proposal string
 }
 
 type actionButton struct {
@@ -149,6 +154,9 @@ func actionsFor(v *service.RelationshipView, userID string) []actionButton {
 		b := lifecycleButtons[a]
 		if a == mentorvault.ActWithdraw && v.Status == mentorvault.StatusProposed {
 			b.Label = "Withdraw the proposal"
+		}
+		if a == mentorvault.ActDecline && v.Matched() {
+			b.Help = "The other person and the coordinator who matched you are told."
 		}
 		out = append(out, b)
 	}
@@ -184,6 +192,7 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 	pg.Title = v.Mentor.Name + " & " + v.Mentee.Name
 	pg.Agreement = agreementPanelFor(v, pg.Party, rp.Agreement, rp.AgreementErr, z)
 	pg.Ending = endingPanelFor(v, p.UserID, z)
+	pg.Proposal = proposalState(v, p.UserID, z)
 	if !pg.Party {
 		pg.MayAsk = v.Allowed.Has(policy.RequestInput)
 		return pg, nil
@@ -208,6 +217,59 @@ func (h *Handler) relationshipPage(r *http.Request) (*relationshipPage, error) {
 		pg.NotesError = mentorvault.ErrorMessage(rp.NotesErr)
 	}
 	return pg, nil
+}
+
+// proposalState says where a proposal stands, to viewerID: who proposed
+// it (the programme's coordinator, for a match), who has accepted, whom it
+// waits for and when it expires unanswered. "" once it is not proposed.
+func proposalState(v *service.RelationshipView, viewerID string, z zone) string {
+	if v.Status != mentorvault.StatusProposed {
+		return ""
+	}
+	name := func(id string) string {
+		switch id {
+		case viewerID:
+			return "you"
+		case v.MentorID:
+			return v.Mentor.Name
+		}
+		return v.Mentee.Name
+	}
+	var accepted, waiting []string
+	for _, id := range []string{v.MentorID, v.MenteeID} {
+		if v.AcceptedBy(id) {
+			accepted = append(accepted, name(id))
+		} else {
+			waiting = append(waiting, name(id))
+		}
+	}
+	var b strings.Builder
+	if v.Matched() {
+		fmt.Fprintf(&b, "Matched by %s for the programme %s", v.MatchedBy.Name, v.ProgrammeName)
+		if len(accepted) > 0 {
+			fmt.Fprintf(&b, "; %s accepted", strings.Join(accepted, " and "))
+		}
+		switch {
+		case len(waiting) == 2 && v.IsParty(viewerID):
+			b.WriteString("; waiting for both of you to accept.")
+		case len(waiting) == 2:
+			fmt.Fprintf(&b, "; waiting for %s and %s to accept.", waiting[0], waiting[1])
+		default:
+			fmt.Fprintf(&b, ", waiting for %s.", waiting[0])
+		}
+	} else {
+		fmt.Fprintf(&b, "Proposed by %s", name(v.ProposedByID))
+		if len(waiting) > 0 {
+			fmt.Fprintf(&b, "; waiting for %s to accept.", waiting[0])
+		} else {
+			b.WriteString(".")
+		}
+	}
+	if v.ExpiresAt != nil {
+		fmt.Fprintf(&b, " It expires unanswered on %s.", z.date(*v.ExpiresAt))
+	}
+	s := b.String()
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // notesClosed says why a relationship that never started has no notes,
@@ -247,9 +309,11 @@ var actionWords = map[string]string{
 	"relationship.decline": "declined the relationship", "relationship.withdraw": "withdrew the relationship",
 	"relationship.resume": "resumed the relationship", "relationship.close": "closed the relationship", "relationship.end": "ended the relationship for the programme",
 	"relationship.hold": "placed a legal hold (erasure waits)", "relationship.hold_release": "released the legal hold",
-	"relationship.erase": "erased the relationship's content (retention ended)",
-	"relationship.view":  "viewed the relationship",
-	"agreement.read":     "opened the agreement", "agreement.draft": "started a draft of the agreement",
+	"relationship.erase":  "erased the relationship's content (retention ended)",
+	"relationship.expire": "marked the proposal expired (nobody answered it in time)",
+	"match.suggestions":   "looked at their suggested mentors",
+	"relationship.view":   "viewed the relationship",
+	"agreement.read":      "opened the agreement", "agreement.draft": "started a draft of the agreement",
 	"agreement.edit": "changed the draft agreement", "agreement.sign": "signed the agreement",
 	"agreement.in_force": "brought the agreement into force (both signed)", "agreement.comment": "commented on the agreement",
 	"agreement.diff": "compared agreement versions", "agreement.verify": "verified the agreement's signatures",

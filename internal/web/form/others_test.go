@@ -285,3 +285,32 @@ func FuzzParseEmailSettings(f *testing.F) {
 		}
 	})
 }
+
+func TestParseMatchProposals(t *testing.T) {
+	v := map[string][]string{"mentee": {"a", "c"}, "mentor": {"a:b", "c:d", "e:f"}}
+	got, p := form.ParseMatchProposals(v)
+	if len(p) > 0 || len(got) != 2 || got[0].MentorID != "b" || got[1].MenteeID != "c" || got[1].MentorID != "d" {
+		t.Fatalf("got %+v, problems %v", got, p)
+	}
+	for name, bad := range map[string]map[string][]string{
+		"nothing ticked":          {"mentor": {"a:b"}},
+		"a mentee without mentor": {"mentee": {"a"}, "mentor": {"c:d"}},
+		"a malformed choice":      {"mentee": {"a"}, "mentor": {"ab"}},
+		"a control character":     {"mentee": {"a\x00"}, "mentor": {"a\x00:b"}},
+	} {
+		if _, p := form.ParseMatchProposals(bad); len(p) == 0 {
+			t.Errorf("%s: no problem", name)
+		}
+	}
+}
+
+func FuzzParseMatchProposals(f *testing.F) {
+	f.Add("a", "a:b")
+	f.Fuzz(func(t *testing.T, mentee, mentor string) {
+		got, p := form.ParseMatchProposals(map[string][]string{"mentee": {mentee}, "mentor": {mentor}})
+		keysIn(t, p, "mentee", "mentor")
+		if len(p) == 0 && len(got) != 1 {
+			t.Fatalf("no problem but %d pairs", len(got))
+		}
+	})
+}

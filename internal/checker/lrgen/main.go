@@ -14,7 +14,9 @@
 // deterministic. The decision threshold is chosen by 5-fold
 // cross-validation on the training data only (folds by a hash of the
 // text): the lowest threshold whose out-of-fold clean statements are
-// flagged at most -maxfp of the time. Weights smaller than -prune are
+// flagged at most -maxfp of the time (kept statements are negatives in
+// training but not in this count: the checker does not run the model on a
+// sentence with a kept-item finding). Weights smaller than -prune are
 // dropped. The output is a gzip-compressed table the checker embeds.
 //
 // Run it with `go generate ./internal/checker`.
@@ -45,8 +47,10 @@ func main() {
 
 type example struct {
 	text string
+	kind string
 	y    float64
-	x    []int // feature numbers, sorted, no repeats
+	x    []int     // feature numbers, sorted, no repeats
+	v    []float64 // the mean word vector, nil when none
 }
 
 func run(args []string, log io.Writer) error {
@@ -59,6 +63,8 @@ func run(args []string, log io.Writer) error {
 	epochs := fl.Int("epochs", 1500, "gradient descent steps")
 	maxfp := fl.Float64("maxfp", 0.03, "the most out-of-fold clean statements the threshold may flag")
 	prune := fl.Float64("prune", 0.01, "drop weights smaller than this")
+	useVectors := fl.Bool("vectors", true, "use the mean word vector")
+	verbose := fl.Bool("v", false, "list the cross-validation's errors")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -98,11 +104,15 @@ func run(args []string, log io.Writer) error {
 			continue
 		}
 		seen[r[1]] = true
-		e := example{text: r[1]}
+		e := example{text: r[1], kind: r[0]}
 		if r[0] == "judgement" {
 			e.y = 1
 		}
-		for _, f := range checker.Features(r[1]) {
+		fnames, vec := checker.Features(r[1])
+		if *useVectors {
+			e.v = vec
+		}
+		for _, f := range fnames {
 			id, ok := vocab[f]
 			if !ok {
 				id = len(names)
@@ -124,6 +134,8 @@ func run(args []string, log io.Writer) error {
 	// Cross-validation for the threshold.
 	var oof []float64
 	var oofY []float64
+	var oofText []string
+	var oofKept []bool
 	for k := uint32(0); k < 5; k++ {
 		var tr, te []example
 		for _, e := range exs {
@@ -133,10 +145,12 @@ func run(args []string, log io.Writer) error {
 				tr = append(tr, e)
 			}
 		}
-		w, b := fit(tr, len(names), *lambda, *epochs)
+		w, u, b := fit(tr, len(names), *lambda, *epochs)
 		for _, e := range te {
-			oof = append(oof, prob(w, b, e.x))
+			oof = append(oof, prob(w, u, b, e))
 			oofY = append(oofY, e.y)
+			oofText = append(oofText, e.text)
+			oofKept = append(oofKept, e.kind == "kept")
 		}
 	}
 	threshold, rec, fp := 0.5, 0.0, 0.0
@@ -148,7 +162,7 @@ func run(args []string, log io.Writer) error {
 				if pr >= t {
 					tp++
 				}
-			} else {
+			} else if !oofKept[i] {
 				n++
 				if pr >= t {
 					fpos++
@@ -160,13 +174,20 @@ func run(args []string, log io.Writer) error {
 			break
 		}
 	}
-	fmt.Fprintf(log, "lrgen: threshold %.2f: cross-validated judgement recall %.1f%%, clean or kept flagged %.1f%%\n", threshold, 100*rec, 100*fp)
+	if *verbose {
+		for i, pr := range oof {
+			if (pr >= threshold) != (oofY[i] == 1) {
+				fmt.Fprintf(log, "  %.0f %.2f %s\n", oofY[i], pr, oofText[i])
+			}
+		}
+	}
+	fmt.Fprintf(log, "lrgen: threshold %.2f: cross-validated judgement recall %.1f%%, clean flagged %.1f%%\n", threshold, 100*rec, 100*fp)
 
-	w, b := fit(exs, len(names), *lambda, *epochs)
+	w, u, b := fit(exs, len(names), *lambda, *epochs)
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# The checker's judgement model, written by lrgen (go generate ./internal/checker); do not edit.\n")
 	fmt.Fprintf(&buf, "# %d training statements (%d judgements), %d features before pruning; L2 %g, %d steps.\n", len(exs), pos, len(names), *lambda, *epochs)
-	fmt.Fprintf(&buf, "# 5-fold cross-validation on the training data: at threshold %.2f, judgement recall %.1f%%, clean or kept flagged %.1f%%.\n", threshold, 100*rec, 100*fp)
+	fmt.Fprintf(&buf, "# 5-fold cross-validation on the training data: at threshold %.2f, judgement recall %.1f%%, clean flagged %.1f%%.\n", threshold, 100*rec, 100*fp)
 	fmt.Fprintf(&buf, "bias\t%.4f\nthreshold\t%.2f\n", b, threshold)
 	order := make([]int, len(names))
 	for i := range order {
@@ -178,6 +199,11 @@ func run(args []string, log io.Writer) error {
 		if math.Abs(w[i]) >= *prune {
 			fmt.Fprintf(&buf, "%s\t%.4f\n", names[i], w[i])
 			kept++
+		}
+	}
+	if *useVectors {
+		for k, x := range u {
+			fmt.Fprintf(&buf, "e:%d\t%.4f\n", k, x)
 		}
 	}
 	fmt.Fprintf(log, "lrgen: %d weights kept of %d\n", kept, len(names))
@@ -192,22 +218,24 @@ func run(args []string, log io.Writer) error {
 
 // fit is full-batch gradient descent on the class-balanced, L2-penalised
 // mean log loss.
-func fit(exs []example, nf int, lambda float64, epochs int) ([]float64, float64) {
+func fit(exs []example, nf int, lambda float64, epochs int) (w, u []float64, b float64) {
 	pos := 0.0
 	for _, e := range exs {
 		pos += e.y
 	}
 	n := float64(len(exs))
 	wPos, wNeg := n/(2*pos), n/(2*(n-pos))
-	w := make([]float64, nf)
+	w = make([]float64, nf)
 	g := make([]float64, nf)
-	b := 0.0
+	u = make([]float64, dims)
+	gu := make([]float64, dims)
 	const rate = 1.0
 	for range epochs {
 		clear(g)
+		clear(gu)
 		gb := 0.0
 		for _, e := range exs {
-			d := prob(w, b, e.x) - e.y
+			d := prob(w, u, b, e) - e.y
 			if e.y == 1 {
 				d *= wPos
 			} else {
@@ -216,20 +244,32 @@ func fit(exs []example, nf int, lambda float64, epochs int) ([]float64, float64)
 			for _, i := range e.x {
 				g[i] += d
 			}
+			for k, x := range e.v {
+				gu[k] += d * x
+			}
 			gb += d
 		}
 		for i := range w {
 			w[i] -= rate * (g[i]/n + lambda*w[i])
 		}
+		for k := range u {
+			u[k] -= rate * (gu[k]/n + lambda*u[k])
+		}
 		b -= rate * gb / n
 	}
-	return w, b
+	return w, u, b
 }
 
-func prob(w []float64, b float64, x []int) float64 {
+// dims is the word vectors' dimensions (vecgen's table).
+const dims = 100
+
+func prob(w, u []float64, b float64, e example) float64 {
 	z := b
-	for _, i := range x {
+	for _, i := range e.x {
 		z += w[i]
+	}
+	for k, x := range e.v {
+		z += u[k] * x
 	}
 	return 1 / (1 + math.Exp(-z))
 }

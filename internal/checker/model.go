@@ -290,14 +290,16 @@ func modelJudges(s string, toks []token) (start, end int, top []string, ok bool)
 			break
 		}
 	}
-	seen := map[string]bool{}
 	for _, c := range cs {
 		if allStop(toks[c.f.first : c.f.last+1]) {
 			continue
 		}
 		w := s[toks[c.f.first].start:toks[c.f.last].end]
-		if !seen[w] {
-			seen[w] = true
+		dup := false
+		for _, t := range top { // "grafter" and "a grafter" name one thing
+			dup = dup || strings.Contains(t, w) || strings.Contains(w, t)
+		}
+		if !dup {
 			top = append(top, w)
 		}
 		if len(top) == 3 {

@@ -75,6 +75,20 @@ func (t *vectorTable) add(sum []float64, w string) bool {
 	return true
 }
 
+// dot is u·v for the word's vector v, and whether it has one.
+func (t *vectorTable) dot(u []float64, w string) (float64, bool) {
+	at, ok := t.at[w]
+	if !ok {
+		return 0, false
+	}
+	scale := float64(math.Float32frombits(binary.LittleEndian.Uint32(t.data[at:])))
+	d := 0.0
+	for k, q := range t.data[at+4 : at+4+t.dims] {
+		d += u[k] * float64(int8(q))
+	}
+	return scale * d, true
+}
+
 // dense is the mean vector of the sentence's content words (not stop
 // words) that have one; nil when none has.
 func dense(toks []token) []float64 {
@@ -250,31 +264,27 @@ func modelJudges(s string, toks []token) (start, end int, top []string, ok bool)
 			}
 		}
 	}
-	// The mean vector's part, and each word's share of it.
+	// The mean vector's part: u·mean is the mean of each word's u·v, so
+	// each word's share is its own dot product over the number of words.
 	if m.u != nil {
-		if v := dense(toks); v != nil {
-			for k, x := range v {
-				z += m.u[k] * x
+		var shares []float64
+		n := 0
+		for i, t := range toks {
+			if stopWords[t.lower] {
+				continue
 			}
-			n := 0
-			shares := make([]float64, len(toks))
-			one := make([]float64, wordVectors.dims)
-			for i, t := range toks {
-				if stopWords[t.lower] {
-					continue
+			if d, ok := wordVectors.dot(m.u, strings.TrimSuffix(t.lower, "'s")); ok {
+				if shares == nil {
+					shares = make([]float64, len(toks))
 				}
-				clear(one)
-				if wordVectors.add(one, strings.TrimSuffix(t.lower, "'s")) {
-					n++
-					for k, x := range one {
-						shares[i] += m.u[k] * x
-					}
-				}
+				shares[i] = d
+				n++
 			}
-			for i, sh := range shares {
-				if sh > 0 {
-					cs = append(cs, contrib{feature{"v:" + toks[i].lower, i, i}, sh / float64(n)})
-				}
+		}
+		for i, sh := range shares {
+			z += sh / float64(n)
+			if sh > 0 {
+				cs = append(cs, contrib{feature{"v:" + toks[i].lower, i, i}, sh / float64(n)})
 			}
 		}
 	}

@@ -93,3 +93,28 @@ func TestWordVectors(t *testing.T) {
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+// The checker scores u·(mean vector) as the mean of each word's u·v, which
+// is what lrgen trained on.
+func TestVectorShares(t *testing.T) {
+	s := "Her spreadsheets are careless and her analysis is shallow."
+	toks := tokenize(s)
+	u := judgementModel.u
+	want := 0.0
+	for k, x := range dense(toks) {
+		want += u[k] * x
+	}
+	got, n := 0.0, 0
+	for _, tk := range toks {
+		if stopWords[tk.lower] {
+			continue
+		}
+		if d, ok := wordVectors.dot(u, tk.lower); ok {
+			got += d
+			n++
+		}
+	}
+	if n == 0 || math.Abs(got/float64(n)-want) > 1e-9 {
+		t.Errorf("mean of shares %v, u·mean %v (%d words)", got/float64(n), want, n)
+	}
+}

@@ -173,7 +173,7 @@ func TestSentences(t *testing.T) {
 	tests := []struct {
 		name, text, sentence string
 	}{
-		{"decimal", "She scored 4.5 on the scale. She is lazy.", "She is lazy."},
+		{"decimal", "We met for 1.5 hours each time. She is lazy.", "She is lazy."},
 		{"initial", "We read J. Smith on leading teams and she is lazy.", "We read J. Smith on leading teams and she is lazy."},
 		{"list number", "1. She is lazy.", "1. She is lazy."},
 		{"etc. before lower case", "We covered planning, feedback etc. and she is lazy.", "We covered planning, feedback etc. and she is lazy."},

@@ -302,6 +302,7 @@ func checker(w io.Writer, res results) {
 		{"fresh4", "fresh 4 (not trained on)", ""},
 		{"blind5", "blind 5 (measured once)", ""},
 		{"blind6", "blind 6 (measured once)", ""},
+		{"blind7", "blind 7 (measured once)", ""},
 	} {
 		label := set.label
 		if set.size != "" {

@@ -241,7 +241,8 @@ func features(s string, toks []token) []feature {
 	return fs
 }
 
-// modelJudges scores a sentence; when it reaches the threshold it returns
+// modelJudges scores a sentence; when it reaches the threshold and a word
+// that is not a stop word weighed towards a judgement, it returns
 // the words that weigh most towards a judgement (for Match, as a span of
 // the sentence) and up to three of them by name (for the explanation).
 func modelJudges(s string, toks []token) (start, end int, top []string, ok bool) {
@@ -293,12 +294,17 @@ func modelJudges(s string, toks []token) (start, end int, top []string, ok bool)
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].v > cs[j].v })
 	// The span: the strongest feature whose words are not all stop words.
-	best := cs[0].f
+	// A finding must name the words that weighed: when only stop words
+	// ("he has") and facts about the sentence did, there is none.
+	best := feature{first: -1}
 	for _, c := range cs {
 		if !allStop(toks[c.f.first : c.f.last+1]) {
 			best = c.f
 			break
 		}
+	}
+	if best.first < 0 {
+		return 0, 0, nil, false
 	}
 	for _, c := range cs {
 		if allStop(toks[c.f.first : c.f.last+1]) {

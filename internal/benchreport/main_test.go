@@ -24,7 +24,7 @@ BenchmarkVerifyChain-2      	     199	   6687448 ns/op	   1500000 events/s
 BenchmarkRawSHA256Chain-2   	     259	   4667857 ns/op	   3000000 events/s
 BenchmarkCheck/letter-2     	    2000	    480000 ns/op	   0.84 MB/s
 BenchmarkCheck/16KiB-2      	      20	  17000000 ns/op	   0.85 MB/s
-BenchmarkCorpus-2           	       8	  40660449 ns/op	         0 dev-clean-flagged-%	       100.0 dev-judgement-precision-%	       100.0 dev-judgement-recall-%	       100.0 dev-kept-precision-%	       100.0 dev-kept-recall-%	       301.0 dev-statements	        10.00 fresh-clean-flagged-%	        96.30 fresh-judgement-precision-%	        86.67 fresh-judgement-recall-%	        86.96 fresh-kept-precision-%	       100.0 fresh-kept-recall-%	         1.852 test-clean-flagged-%	       100.0 test-judgement-precision-%	        97.73 test-judgement-recall-%	        96.77 test-kept-precision-%	       100.0 test-kept-recall-%	       128.0 test-statements
+BenchmarkCorpus-2           	       8	  40660449 ns/op	         0 dev-clean-flagged-%	       100.0 dev-judgement-precision-%	       100.0 dev-judgement-recall-%	       100.0 dev-kept-precision-%	       100.0 dev-kept-recall-%	       301.0 dev-statements	        10.00 fresh-clean-flagged-%	        96.30 fresh-judgement-precision-%	        86.67 fresh-judgement-recall-%	        86.96 fresh-kept-precision-%	       100.0 fresh-kept-recall-%	         1.852 test-clean-flagged-%	       100.0 test-judgement-precision-%	        97.73 test-judgement-recall-%	        96.77 test-kept-precision-%	       100.0 test-kept-recall-%	       128.0 test-statements	        92.31 blind6-judgement-recall-%	        8.696 blind5-clean-flagged-%
 PASS
 `
 
@@ -51,7 +51,7 @@ func TestParseAndReport(t *testing.T) {
 		"create sqlite    grouped  800.0 µs", "3.00× faster (medians 3.00×)   21.0 ops/commit",
 		"create postgres  skipped: sqlstoretest.go:73", "read   sqlite    skipped: did not run",
 		"letter   480.0 µs (± 0%)  PASS", "16KiB    17.00 ms", "development, 301", "test (targets ≥95% / ≥90% / ≤5%), 128",
-		" 97.7%", "  1.9%", " 86.7%"} {
+		" 97.7%", "  1.9%", " 86.7%", "blind 5 (measured once)", "blind 6 (measured once)", "blind 7 (measured once)", " 92.3%", "  8.7%"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

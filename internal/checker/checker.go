@@ -96,6 +96,11 @@ func Check(in Input) Result {
 		if len(pms) == 0 && len(fs) == 0 && !refused(s, low) {
 			if a, b, ok := assess(s, toks, ix); ok {
 				pms = append(pms, perfMatch{start: a, end: b, fam: famAssess})
+			} else if a, b, top, ok := modelJudges(s, toks); ok {
+				fs = append(fs, finding{pos: a, Finding: Finding{
+					Kind: KindPerformance, Sentence: s, Match: s[a:b], Explanation: modelText(top),
+					Suggestion: "Leave the judgement out, or describe what you saw in your sessions instead (what they worked on, how they grew), or say what you cannot judge.",
+				}})
 			}
 		}
 		for _, m := range pms {

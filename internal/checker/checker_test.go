@@ -173,7 +173,7 @@ func TestSentences(t *testing.T) {
 	tests := []struct {
 		name, text, sentence string
 	}{
-		{"decimal", "She scored 4.5 on the scale. She is lazy.", "She is lazy."},
+		{"decimal", "We met for 1.5 hours each time. She is lazy.", "She is lazy."},
 		{"initial", "We read J. Smith on leading teams and she is lazy.", "We read J. Smith on leading teams and she is lazy."},
 		{"list number", "1. She is lazy.", "1. She is lazy."},
 		{"etc. before lower case", "We covered planning, feedback etc. and she is lazy.", "We covered planning, feedback etc. and she is lazy."},
@@ -322,5 +322,42 @@ func BenchmarkCheck(b *testing.B) {
 				checker.Check(in)
 			}
 		})
+	}
+}
+
+// The judgement model flags what no rule does, names the words that
+// weighed most, and leaves mentoring talk alone. (These sentences are in
+// its training data: this checks the wiring, the corpus and blind sets
+// measure how it generalises.)
+func TestJudgementModel(t *testing.T) {
+	perf := func(s string) []checker.Finding {
+		var out []checker.Finding
+		for _, f := range checker.Check(checker.Input{Text: s, Terms: advocacy, Author: mentor, Recipient: hr, At: now}).Findings {
+			if f.Kind == checker.KindPerformance {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	for _, s := range []string{"He is a grafter.", "She is scatterbrained."} {
+		checker.SetModel(false)
+		off := perf(s)
+		checker.SetModel(true)
+		on := perf(s)
+		if len(off) != 0 {
+			t.Errorf("%q: the rules flag it, so it does not test the model: %+v", s, off)
+		}
+		if len(on) != 1 {
+			t.Fatalf("%q: %d performance findings with the model, want 1", s, len(on))
+		}
+		f := on[0]
+		if f.Match == "" || !strings.Contains(s, f.Match) || !strings.Contains(f.Explanation, "“"+f.Match+"”") || f.Sentence != s {
+			t.Errorf("%q: finding %+v does not name its words", s, f)
+		}
+	}
+	for _, s := range []string{"We met every month for a year.", "She asked for more responsibility.", "I cannot judge his work."} {
+		if fs := perf(s); len(fs) != 0 {
+			t.Errorf("%q flagged: %+v", s, fs)
+		}
 	}
 }

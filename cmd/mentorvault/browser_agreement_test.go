@@ -104,12 +104,17 @@ func TestBrowserAgreement(t *testing.T) {
 	// --- Ivan looks at what changed, then signs (a wrong password first). ---
 	ivan.open(agrPath)
 	ivan.nav("open the diff", chromedp.Click(chromedp.CSS(`#draft a[href$="/diff"]`)))
-	added := eval[[]string](ivan, `Array.from(document.querySelectorAll(".diff li.added")).map(li => li.innerText)`)
-	if !anyContains(added, "Priya Patel") || !anyContains(added, "45 minutes") {
+	added := eval[[]string](ivan, `Array.from(document.querySelectorAll(".diff ins")).map(e => e.textContent)`)
+	if !anyContains(added, "Priya Patel") || !anyContains(added, "45") {
 		t.Fatalf("ivan's diff does not mark the new clause and meeting length as added: %q", added)
 	}
-	if n := eval[int](ivan, `document.querySelectorAll(".diff li.added ins .sr-only").length`); n == 0 {
-		t.Fatal("added lines carry no screen-reader text")
+	if n := eval[int](ivan, `document.querySelectorAll(".diff ins .sr-only").length`); n == 0 {
+		t.Fatal("added text carries no screen-reader words")
+	}
+	// The diff reads as the agreement does: Heidi's and Ivan's addresses in
+	// angle brackets, no Markdown escapes or emphasis markers.
+	if doc := ivan.text(".diff"); strings.ContainsAny(doc, `\*#`) || !strings.Contains(doc, "<heidi@northwind.example>") {
+		t.Fatalf("ivan's diff shows Markdown: %s", doc)
 	}
 	ivan.shot("agreement-diff")
 	ivan.open(agrPath)

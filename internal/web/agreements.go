@@ -328,16 +328,12 @@ func (h *Handler) CommentAgreement(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-type diffLine struct {
-	Op   string
-	Text mentorvault.Secret
-}
-
 type diffPage struct {
 	base
 	Rel              *service.RelationshipView
 	From, To         *service.VersionView
-	Lines            []diffLine
+	Blocks           []diffBlock
+	Changed          int
 	Added, Removed   int
 	Versions         []opt
 	ToID             string
@@ -359,15 +355,16 @@ func (h *Handler) AgreementDiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := &diffPage{base: h.base(r, "What changed"), Rel: av.Rel, From: fv, To: tv, ToID: tv.ID,
 		Editor: personName(av.Rel, tv.UpdatedByID, p.UserID), FromDraftUpdated: z.format(tv.UpdatedAt, "2 Jan 2006, 15:04 MST")}
-	for _, l := range lines {
-		op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
-		switch l.Op {
-		case '+':
+	pg.Blocks = readableDiff(lines)
+	for _, b := range pg.Blocks {
+		switch b.Op {
+		case "changed":
+			pg.Changed++
+		case "added":
 			pg.Added++
-		case '-':
+		case "removed":
 			pg.Removed++
 		}
-		pg.Lines = append(pg.Lines, diffLine{Op: op, Text: l.Text})
 	}
 	for _, v := range av.Versions {
 		if v.ID != tv.ID {

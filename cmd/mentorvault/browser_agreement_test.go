@@ -78,6 +78,7 @@ func TestBrowserAgreement(t *testing.T) {
 	setClause(heidi, "0", "until", "months_after_end")
 	setClause(heidi, "0", "months", "6")
 	heidi.shot("agreement-editor")
+	saveBarCoversNothing(heidi)
 	if st := heidi.nav("save with a mistake", chromedp.Click(chromedp.CSS(`.save-bar button[type=submit]`))); st != 400 {
 		t.Fatalf("saving 999-minute meetings: status %d, want 400: %s", st, heidi.pageText())
 	}
@@ -213,4 +214,40 @@ func anyContains(ss []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// saveBarCoversNothing focuses every field of the agreement editor, at a
+// desktop and at a phone width, as a person tabbing down the form reaches
+// it: once from the top of the page, and once with the field scrolled to
+// just behind the sticky save bar (in the viewport, so the browser need not
+// scroll, but covered). It fails if the bar covers any part of the focused
+// field.
+func saveBarCoversNothing(u *user) {
+	u.t.Helper()
+	for _, width := range []int64{1280, 390} {
+		u.do("viewport", chromedp.EmulateViewport(width, 844))
+		hidden := eval[[]string](u, `(() => {
+			const bar = document.querySelector(".save-bar"), out = [];
+			const fields = Array.from(document.querySelectorAll(".editor-form input:not([type=hidden]), .editor-form select, .editor-form textarea"));
+			const check = (f, how) => {
+				const r = f.getBoundingClientRect(), b = bar.getBoundingClientRect();
+				if (r.bottom > b.top && r.top < b.bottom) out.push((f.id || f.name) + " " + how + ": field " + Math.round(r.top) + "–" + Math.round(r.bottom) + ", bar from " + Math.round(b.top));
+			};
+			for (const f of fields) {
+				document.activeElement.blur();
+				window.scrollTo(0, 0);
+				f.focus();
+				check(f, "from the top");
+				document.activeElement.blur();
+				window.scrollBy(0, f.getBoundingClientRect().top - (bar.getBoundingClientRect().top + 4));
+				f.focus();
+				check(f, "from behind the bar");
+			}
+			return fields.length === 0 ? ["no fields found"] : out;
+		})()`)
+		if len(hidden) > 0 {
+			u.fatalf("at %d px the save bar covers focused fields: %q", width, hidden)
+		}
+	}
+	u.do("viewport", chromedp.EmulateViewport(1280, 900))
 }

@@ -102,8 +102,25 @@ func TestBrowserAgreement(t *testing.T) {
 		t.Fatalf("the draft does not show heidi's changes: %s", doc)
 	}
 
+	// --- Each confirms reading the guidelines for themselves. ---
+	if st := heidi.nav("confirm reading the guidelines", chromedp.Click(chromedp.CSS(`#guidelines form button`))); st != 200 {
+		t.Fatalf("confirming the guidelines: status %d: %s", st, heidi.pageText())
+	}
+	if txt := heidi.text("#guidelines"); !strings.Contains(txt, "You (mentor) confirmed reading them") || !strings.Contains(txt, "Ivan Ivanov (mentee) has not confirmed") {
+		t.Fatalf("after heidi confirmed, the guidelines card says %q", txt)
+	}
+
 	// --- Ivan looks at what changed, then signs (a wrong password first). ---
 	ivan.open(agrPath)
+	if txt := ivan.text("#guidelines"); !strings.Contains(txt, "Heidi Hall (mentor) confirmed reading them") || !strings.Contains(txt, "You (mentee) have not confirmed") {
+		t.Fatalf("ivan's guidelines card says %q: heidi's confirmation must not count for him", txt)
+	}
+	if st := ivan.nav("confirm reading the guidelines", chromedp.Click(chromedp.CSS(`#guidelines form button`))); st != 200 {
+		t.Fatalf("ivan confirming the guidelines: status %d: %s", st, ivan.pageText())
+	}
+	if n := eval[int](ivan, `document.querySelectorAll("#guidelines form").length`); n != 0 {
+		t.Fatal("after ivan confirmed, the card still offers him the button")
+	}
 	ivan.nav("open the diff", chromedp.Click(chromedp.CSS(`#draft a[href$="/diff"]`)))
 	added := eval[[]string](ivan, `Array.from(document.querySelectorAll(".diff ins")).map(e => e.textContent)`)
 	if !anyContains(added, "Priya Patel") || !anyContains(added, "45") {

@@ -15,7 +15,11 @@ var FeedbackQuestions = []struct{ Key, Text string }{
 	{"usefulness", "Our sessions are useful to me."},
 }
 
-// FeedbackRequest is a mentor asking their mentee how the mentoring is landing.
+// FeedbackRequest is a mentor asking their mentee how the mentoring is
+// landing, or (Offered) the mentee's own form of feedback on the mentor's
+// approach, given unasked. Either way MentorID is the asker, who reads the
+// answer, and MenteeID the answerer, who reads it back (in a peer
+// relationship, the asking and the answering partner).
 type FeedbackRequest struct {
 	ID             string
 	RelationshipID string
@@ -24,13 +28,18 @@ type FeedbackRequest struct {
 	ProgrammeID    string // for anonymous programme aggregates; "" when informal
 	RequestedAt    time.Time
 	AnsweredAt     *time.Time
+	Offered        bool // the answerer opened it themselves; nobody asked
 }
 
 // FeedbackAnswer is the mentee's answer: ratings and free text, sealed
-// together; only the mentor reads it, the programme sees only aggregates.
+// together; only the pair read it (the asker, and the answerer their own),
+// the programme sees only aggregates.
 type FeedbackAnswer struct {
 	Ratings map[string]int `json:"ratings"`
 	Text    string         `json:"text"`
+	// AnswererID is who gave the answer, for counting distinct people in
+	// aggregates; it is not sealed with the answer (the request says it).
+	AnswererID string `json:"-"`
 }
 
 // Validate checks every rating is 1–5 for a known question, all answered. Returns EINVALID.
@@ -80,27 +89,50 @@ type Aggregate struct {
 	Key       string
 	Text      string
 	Responses int
+	People    int // distinct people who gave those responses
 	Mean      float64
-	Withheld  bool // fewer than the programme's k responses: the figure is not shown
+	Withheld  bool // fewer than the programme's k distinct people: the figure is not shown
 }
 
 // AggregateFeedback averages each question over answers, withholding every
-// figure that fewer than k responses stand behind.
+// figure that fewer than k distinct people stand behind: answers are
+// counted by AnswererID, so one person answering many times (asked again,
+// or offering feedback unasked) is still one person. Each person's answers
+// are averaged first, so nobody weighs more than another. An answer with no
+// AnswererID counts as a person of its own.
 func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
 	out := make([]Aggregate, len(FeedbackQuestions))
 	for i, q := range FeedbackQuestions {
-		sum, n := 0, 0
-		for _, a := range answers {
-			if v, ok := a.Ratings[q.Key]; ok {
-				sum, n = sum+v, n+1
+		type acc struct{ sum, n int }
+		people := map[string]*acc{}
+		var order []string
+		n := 0
+		for j, a := range answers {
+			v, ok := a.Ratings[q.Key]
+			if !ok {
+				continue
 			}
+			who := a.AnswererID
+			if who == "" {
+				who = fmt.Sprintf("\x00%d", j)
+			}
+			if people[who] == nil {
+				people[who] = &acc{}
+				order = append(order, who)
+			}
+			people[who].sum, people[who].n = people[who].sum+v, people[who].n+1
+			n++
 		}
-		out[i] = Aggregate{Key: q.Key, Text: q.Text, Responses: n}
-		if n < k || n == 0 {
+		out[i] = Aggregate{Key: q.Key, Text: q.Text, Responses: n, People: len(people)}
+		if len(people) < k || len(people) == 0 {
 			out[i].Withheld = true
 			continue
 		}
-		out[i].Mean = float64(sum) / float64(n)
+		mean := 0.0
+		for _, who := range order {
+			mean += float64(people[who].sum) / float64(people[who].n)
+		}
+		out[i].Mean = mean / float64(len(people))
 	}
 	return out
 }

@@ -202,6 +202,23 @@ func TestFeedbackKThreshold(t *testing.T) {
 			t.Fatalf("5 responses at k=5: %+v", a)
 		}
 	}
+	// One person answering five times is one person: withheld at k=5, and
+	// with four others their five answers weigh as one.
+	same := []mentorvault.FeedbackAnswer{answer(1), answer(1), answer(1), answer(1), answer(1)}
+	for i := range same {
+		same[i].AnswererID = "bob"
+	}
+	for _, a := range mentorvault.AggregateFeedback(same, 5) {
+		if !a.Withheld || a.People != 1 || a.Responses != 5 {
+			t.Fatalf("5 answers by one person at k=5 must be withheld: %+v", a)
+		}
+	}
+	mixed := append(same, answer(5), answer(5), answer(5), answer(5))
+	for _, a := range mentorvault.AggregateFeedback(mixed, 5) {
+		if a.Withheld || a.People != 5 || a.Mean != 4.2 {
+			t.Fatalf("bob five times and four others once, at k=5: %+v (want the mean of five people, 4.2)", a)
+		}
+	}
 	if got := mentorvault.AggregateFeedback(nil, 2); !got[0].Withheld {
 		t.Fatal("no responses must be withheld")
 	}

@@ -42,7 +42,10 @@ func TestFeedbackAggregatesCached(t *testing.T) {
 			}
 		}
 		setK(2)
+		// Two people: bob (the demo's answer and this one) and heidi.
 		answerFeedback(t, e, "alice", "bob", e.Rel.ID, 4)
+		rel2 := activePair(t, e) // frank mentors heidi, in the same programme
+		answerFeedback(t, e, "frank", "heidi", rel2.ID, 4)
 		view := func() ([]mentorvault.Aggregate, int64) {
 			t.Helper()
 			before := e.Txs.Lookups()
@@ -60,29 +63,38 @@ func TestFeedbackAggregatesCached(t *testing.T) {
 		if !equalAggs(cold, warm) {
 			t.Fatalf("cached figures differ: %+v, then %+v", cold, warm)
 		}
-		if cold[0].Withheld || cold[0].Responses < 2 {
-			t.Fatalf("at k=2: %+v", cold)
+		if cold[0].Withheld || cold[0].People != 2 {
+			t.Fatalf("at k=2 with two people: %+v", cold)
 		}
 
-		// A new response (2 on every question) is counted at the next view.
-		rel2 := activePair(t, e) // frank mentors heidi, in the same programme
+		// A new response (2 on every question, heidi's second) is counted
+		// at the next view: one more response, the same two people, and
+		// heidi's mean (4, then 2: 3) in place of her 4.
 		answerFeedback(t, e, "frank", "heidi", rel2.ID, 2)
 		after, _ := view()
 		for i := range after {
-			want := (warm[i].Mean*float64(warm[i].Responses) + 2) / float64(warm[i].Responses+1)
-			if after[i].Responses != warm[i].Responses+1 || after[i].Mean-want > 1e-9 || want-after[i].Mean > 1e-9 {
-				t.Fatalf("after a new response, %s: %d responses, mean %v; want %d, %v", after[i].Key, after[i].Responses, after[i].Mean, warm[i].Responses+1, want)
+			want := warm[i].Mean - 0.5 // (bob + 4)/2 → (bob + 3)/2
+			if after[i].Responses != warm[i].Responses+1 || after[i].People != 2 || after[i].Mean-want > 1e-9 || want-after[i].Mean > 1e-9 {
+				t.Fatalf("after a new response, %s: %d responses of %d people, mean %v; want %d of 2, %v", after[i].Key, after[i].Responses, after[i].People, after[i].Mean, warm[i].Responses+1, want)
 			}
 		}
 
-		// Erasing that relationship takes its response out again.
+		// Erasing that relationship takes heidi's responses out again: bob
+		// alone is below k.
 		change(t, e, func(tx mentorvault.Tx) error { return tx.DestroyDataKey(ctx, rel2.ID, time.Now()) })
-		if erased, _ := view(); !equalAggs(erased, warm) {
-			t.Fatalf("after erasure: %+v, want %+v", erased, warm)
+		erased, _ := view()
+		for _, a := range erased {
+			if !a.Withheld || a.People != 1 || a.Responses != warm[0].Responses-1 {
+				t.Fatalf("after erasure: %+v, want bob's responses alone, withheld", a)
+			}
 		}
 
-		// k is applied to cached figures too: above the responses, all withheld.
-		setK(warm[0].Responses + 1)
+		// k is applied to cached figures too: above the people, all withheld.
+		setK(2)
+		if again, _ := view(); !equalAggs(again, erased) {
+			t.Fatalf("the same k again: %+v, want %+v", again, erased)
+		}
+		setK(warm[0].People + 1)
 		high, _ := view()
 		for _, a := range high {
 			if !a.Withheld || a.Mean != 0 {

@@ -93,7 +93,7 @@ func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, 
 			case r.AnsweredAt != nil:
 			case offer && r.MenteeID == o.a.user.ID:
 				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a feedback form is already open for you: answer it first")
-			case !offer && r.MentorID == o.a.user.ID:
+			case !offer && !r.Offered && r.MentorID == o.a.user.ID:
 				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you already asked; the answer is still open")
 			}
 		}

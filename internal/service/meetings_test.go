@@ -490,4 +490,11 @@ func TestFeedbackOfferedByTheMentee(t *testing.T) {
 		t.Fatalf("bob answering three more times: people %d → %d, responses %d → %d; want the same people, three more responses",
 			before[0].People, after[0].People, before[0].Responses, after[0].Responses)
 	}
+	// An offer bob has not filled in yet does not stop alice asking.
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("alice"), e.Rel.ID); err != nil {
+		t.Fatalf("alice asking while bob's own form is open: %v", err)
+	}
 }

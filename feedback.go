@@ -84,7 +84,7 @@ type FeedbackResponse struct {
 	CreatedAt      time.Time
 }
 
-// Aggregate is one programme-level figure and how many responses stand behind it.
+// Aggregate is one programme-level figure and how many responses, from how many people, stand behind it.
 type Aggregate struct {
 	Key       string
 	Text      string

@@ -273,7 +273,7 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 }
 
 // FeedbackAggregates returns a programme's anonymous feedback figures, each
-// withheld unless at least the programme's k responses stand behind it.
+// withheld unless at least the programme's k distinct people stand behind it.
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principal, programmeID string) ([]mentorvault.Aggregate, int, error) {
 	var (

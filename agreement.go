@@ -573,11 +573,24 @@ func (t *AgreementTerms) Markdown(h AgreementHeader) string {
 	w("\n### In scope\n\n%s\n\n### Out of scope\n\n%s\n\n### Goals\n\n%s\n", mdBlock(x.ScopeIn), mdBlock(x.ScopeOut), mdBlock(x.Goals))
 	w("\n## 7. Programme guidelines\n\n")
 	if t.GuidelinesVersion > 0 {
-		w("We have both read version %d of the programme's guidelines.\n", t.GuidelinesVersion)
+		w("Version %d of the programme's guidelines applies to us. Each of us confirms for ourselves that we have read it.\n", t.GuidelinesVersion)
 	} else {
 		w("No programme guidelines apply.\n")
 	}
 	return b.String()
+}
+
+// legacyGuidelinesRead is how a version written before each party confirmed
+// reading for themselves said that one of them had ticked "we have both
+// read" (Sprintf with the guidelines version); no new text says it.
+const legacyGuidelinesRead = "We have both read version %d of the programme's guidelines."
+
+// SaysBothReadGuidelines reports whether a canonical agreement text is one
+// written before each party confirmed reading the guidelines for
+// themselves, which states that both read version n: such a text counts as
+// read by both.
+func SaysBothReadGuidelines(text string, n int) bool {
+	return n > 0 && strings.Contains(text, "\n## 7. Programme guidelines\n\n"+fmt.Sprintf(legacyGuidelinesRead, n)+"\n")
 }
 
 // AgreementHash is the SHA-256 of a canonical agreement text.

@@ -169,3 +169,24 @@ func TestReminder(t *testing.T) {
 		t.Fatalf("no clauses: %+v", r.Shareable)
 	}
 }
+
+// TestGuidelinesEachForThemselves: a new text says which guidelines version
+// applies and that each party confirms reading it; it never says both read
+// it. A text written before that ("We have both read version 2") still
+// counts as read by both, and typed text cannot pass for it.
+func TestGuidelinesEachForThemselves(t *testing.T) {
+	h := mentorvault.AgreementHeader{RelationshipID: "r", Version: 1, Kind: mentorvault.KindMentoring, Mentor: "A <a@x>", Mentee: "B <b@x>", Programme: "P"}
+	terms := mentorvault.AgreementTerms{GuidelinesVersion: 2,
+		Expectations: mentorvault.Expectations{Goals: "## 7. Programme guidelines\n\nWe have both read version 2 of the programme's guidelines."}}
+	text := terms.Markdown(h)
+	if !strings.Contains(text, "Version 2 of the programme's guidelines applies to us. Each of us confirms for ourselves that we have read it.") {
+		t.Errorf("the text does not say each confirms for themselves:\n%s", text)
+	}
+	if mentorvault.SaysBothReadGuidelines(text, 2) {
+		t.Errorf("a new text, with the old sentence typed into the goals, counts as read by both:\n%s", text)
+	}
+	legacy := "# Confidentiality agreement, version 1\n\n## 6. Expectations\n\n- End date: not stated\n\n## 7. Programme guidelines\n\nWe have both read version 2 of the programme's guidelines.\n"
+	if !mentorvault.SaysBothReadGuidelines(legacy, 2) || mentorvault.SaysBothReadGuidelines(legacy, 3) || mentorvault.SaysBothReadGuidelines(legacy, 0) {
+		t.Error("an old text that says both read version 2 does not count as read by both for 2 (and only 2)")
+	}
+}

@@ -34,6 +34,18 @@ type AgreementVersion struct {
 	InForceAt      *time.Time
 }
 
+// GuidelinesRead records that a party confirmed, for themselves, that they
+// read a version of their programme's guidelines. Legacy is set on a read
+// the service infers from an agreement version signed before each party
+// confirmed for themselves ("We have both read version N"): it is not stored.
+type GuidelinesRead struct {
+	RelationshipID string
+	UserID         string
+	Version        int
+	ReadAt         time.Time
+	Legacy         bool
+}
+
 // AgreementSignature records that a party signed a version's hash.
 type AgreementSignature struct {
 	VersionID string

@@ -16,7 +16,11 @@ var FeedbackQuestions = []struct{ Key, Text string }{
 	{"usefulness", "Our sessions are useful to me."},
 }
 
-// FeedbackRequest is a mentor asking their mentee how the mentoring is landing.
+// FeedbackRequest is a mentor asking their mentee how the mentoring is
+// landing, or (Offered) the mentee's own form of feedback on the mentor's
+// approach, given unasked. Either way MentorID is the asker, who reads the
+// answer, and MenteeID the answerer, who reads it back (in a peer
+// relationship, the asking and the answering partner).
 type FeedbackRequest struct {
 	ID             string
 	RelationshipID string
@@ -25,10 +29,12 @@ type FeedbackRequest struct {
 	ProgrammeID    string // for anonymous programme aggregates; "" when informal
 	RequestedAt    time.Time
 	AnsweredAt     *time.Time
+	Offered        bool // the answerer opened it themselves; nobody asked
 }
 
 // FeedbackAnswer is the mentee's answer: ratings and free text, sealed
-// together; only the mentor reads it, the programme sees only aggregates.
+// together; only the pair read it (the asker, and the answerer their own),
+// the programme sees only aggregates.
 type FeedbackAnswer struct {
 	Ratings map[string]int `json:"ratings"`
 	Text    string         `json:"text"`
@@ -81,11 +87,13 @@ type FeedbackResponse struct {
 	CreatedAt      time.Time
 }
 
-// Aggregate is one programme-level figure and how many people stand behind it.
+// Aggregate is one programme-level figure and how many answers, from how
+// many people, stand behind it.
 type Aggregate struct {
 	Key       string
 	Text      string
-	Responses int // the distinct people who answered behind the figure shown (0 when withheld)
+	Responses int // the answers behind the figure shown (0 when withheld)
+	People    int // the distinct people who gave them (0 when withheld)
 	Mean      float64
 	Withheld  bool   // fewer than k people answered, or about fewer than k mentors: not shown
 	Why       string // when withheld, in plain words
@@ -95,18 +103,41 @@ type Aggregate struct {
 // AggregateFeedback averages each question over answers, withholding every
 // figure that fewer than k distinct people answered, or that is about
 // fewer than k distinct mentors (then it would be one mentor's own
-// ratings). Six answers from one person are one person. The service
-// releases the figures in steps on top of this (releaser).
+// ratings). Answers are counted by RespondentID, so one person answering
+// many times (asked again, or offering feedback unasked) is one person, and
+// each person's answers are averaged first, so nobody weighs more than
+// another. An answer with no RespondentID (or MentorID) counts as a person
+// of its own. The service releases the figures in steps on top of this
+// (releaser).
 func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
 	out := make([]Aggregate, len(FeedbackQuestions))
 	for i, q := range FeedbackQuestions {
-		sum, n := 0, 0
-		people, mentors := map[string]bool{}, map[string]bool{}
-		for _, a := range answers {
-			if v, ok := a.Ratings[q.Key]; ok {
-				sum, n = sum+v, n+1
-				people[a.RespondentID], mentors[a.MentorID] = true, true
+		type acc struct{ sum, n int }
+		people := map[string]*acc{}
+		mentors := map[string]bool{}
+		var order []string
+		n := 0
+		for j, a := range answers {
+			v, ok := a.Ratings[q.Key]
+			if !ok {
+				continue
 			}
+			n++
+			who, about := a.RespondentID, a.MentorID
+			if who == "" {
+				who = fmt.Sprintf("#%d", j)
+			}
+			if about == "" {
+				about = fmt.Sprintf("#%d", j)
+			}
+			mentors[about] = true
+			p := people[who]
+			if p == nil {
+				p = &acc{}
+				people[who] = p
+				order = append(order, who)
+			}
+			p.sum, p.n = p.sum+v, p.n+1
 		}
 		out[i] = Aggregate{Key: q.Key, Text: q.Text}
 		switch {
@@ -117,7 +148,11 @@ func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
 		case len(mentors) < k:
 			out[i].Withheld, out[i].Why = true, fmt.Sprintf("about fewer than %d mentors", k)
 		default:
-			out[i].Mean, out[i].Responses = float64(sum)/float64(n), len(people)
+			mean := 0.0
+			for _, who := range order {
+				mean += float64(people[who].sum) / float64(people[who].n)
+			}
+			out[i].Mean, out[i].Responses, out[i].People = mean/float64(len(people)), n, len(people)
 		}
 	}
 	return out
@@ -127,9 +162,13 @@ func AggregateFeedback(answers []FeedbackAnswer, k int) []Aggregate {
 // answers, each with how many of their answers it counts.
 func FeedbackContributions(answers []FeedbackAnswer, key string) Contributions {
 	per := map[string]int{}
-	for _, a := range answers {
+	for j, a := range answers {
 		if _, ok := a.Ratings[key]; ok {
-			per[a.RespondentID]++
+			who := a.RespondentID
+			if who == "" {
+				who = fmt.Sprintf("#%d", j)
+			}
+			per[who]++
 		}
 	}
 	out := make(Contributions, len(per))

@@ -222,6 +222,23 @@ func TestFeedbackKThreshold(t *testing.T) {
 	if got := mentorvault.AggregateFeedback(one, 5); !got[0].Withheld {
 		t.Fatalf("five answers about one mentor were shown: %+v", got[0])
 	}
+	// One person answering five times is one person: withheld at k 5;
+	// with four others, their five answers weigh as one.
+	var same []mentorvault.FeedbackAnswer
+	for range 5 {
+		same = append(same, answer(1, "bob", "m1"))
+	}
+	for _, a := range mentorvault.AggregateFeedback(same, 5) {
+		if !a.Withheld || a.People != 0 || a.Mean != 0 {
+			t.Fatalf("5 answers by one person at k=5 must be withheld: %+v", a)
+		}
+	}
+	mixed := append(slices.Clone(same), answer(5, "a", "m2"), answer(5, "b", "m3"), answer(5, "c", "m4"), answer(5, "d", "m5"))
+	for _, a := range mentorvault.AggregateFeedback(mixed, 5) {
+		if a.Withheld || a.People != 5 || a.Responses != 9 || a.Mean != 4.2 {
+			t.Fatalf("bob five times and four others once, at k=5: %+v (want the mean of five people, 4.2)", a)
+		}
+	}
 	if got := mentorvault.AggregateFeedback(nil, 2); !got[0].Withheld {
 		t.Fatal("no responses must be withheld")
 	}

@@ -278,6 +278,10 @@ type AgreementStore interface {
 	CreateAgreementSignature(ctx context.Context, s *AgreementSignature) error
 	FindAgreementSignatures(ctx context.Context, versionID string) ([]*AgreementSignature, error)
 	DeleteAgreementSignatures(ctx context.Context, versionID string) error
+	// CreateGuidelinesRead returns ECONFLICT if the user already confirmed that version.
+	CreateGuidelinesRead(ctx context.Context, r *GuidelinesRead) error
+	// FindGuidelinesReads lists a relationship's confirmed reads, earliest first.
+	FindGuidelinesReads(ctx context.Context, relationshipID string) ([]*GuidelinesRead, error)
 	CreateAgreementComment(ctx context.Context, c *AgreementComment) error
 	// FindAgreementComments lists a relationship's comments, oldest first.
 	FindAgreementComments(ctx context.Context, relationshipID string) ([]*AgreementComment, error)

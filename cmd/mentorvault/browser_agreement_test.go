@@ -78,6 +78,7 @@ func TestBrowserAgreement(t *testing.T) {
 	setClause(heidi, "0", "until", "months_after_end")
 	setClause(heidi, "0", "months", "6")
 	heidi.shot("agreement-editor")
+	saveBarCoversNothing(heidi)
 	if st := heidi.nav("save with a mistake", chromedp.Click(chromedp.CSS(`.save-bar button[type=submit]`))); st != 400 {
 		t.Fatalf("saving 999-minute meetings: status %d, want 400: %s", st, heidi.pageText())
 	}
@@ -101,15 +102,37 @@ func TestBrowserAgreement(t *testing.T) {
 		t.Fatalf("the draft does not show heidi's changes: %s", doc)
 	}
 
+	// --- Each confirms reading the guidelines for themselves. ---
+	if st := heidi.nav("confirm reading the guidelines", chromedp.Click(chromedp.CSS(`#guidelines form button`))); st != 200 {
+		t.Fatalf("confirming the guidelines: status %d: %s", st, heidi.pageText())
+	}
+	if txt := heidi.text("#guidelines"); !strings.Contains(txt, "You (mentor) confirmed reading them") || !strings.Contains(txt, "Ivan Ivanov (mentee) has not confirmed") {
+		t.Fatalf("after heidi confirmed, the guidelines card says %q", txt)
+	}
+
 	// --- Ivan looks at what changed, then signs (a wrong password first). ---
 	ivan.open(agrPath)
+	if txt := ivan.text("#guidelines"); !strings.Contains(txt, "Heidi Hall (mentor) confirmed reading them") || !strings.Contains(txt, "You (mentee) have not confirmed") {
+		t.Fatalf("ivan's guidelines card says %q: heidi's confirmation must not count for him", txt)
+	}
+	if st := ivan.nav("confirm reading the guidelines", chromedp.Click(chromedp.CSS(`#guidelines form button`))); st != 200 {
+		t.Fatalf("ivan confirming the guidelines: status %d: %s", st, ivan.pageText())
+	}
+	if n := eval[int](ivan, `document.querySelectorAll("#guidelines form").length`); n != 0 {
+		t.Fatal("after ivan confirmed, the card still offers him the button")
+	}
 	ivan.nav("open the diff", chromedp.Click(chromedp.CSS(`#draft a[href$="/diff"]`)))
-	added := eval[[]string](ivan, `Array.from(document.querySelectorAll(".diff li.added")).map(li => li.innerText)`)
-	if !anyContains(added, "Priya Patel") || !anyContains(added, "45 minutes") {
+	added := eval[[]string](ivan, `Array.from(document.querySelectorAll(".diff ins")).map(e => e.textContent)`)
+	if !anyContains(added, "Priya Patel") || !anyContains(added, "45") {
 		t.Fatalf("ivan's diff does not mark the new clause and meeting length as added: %q", added)
 	}
-	if n := eval[int](ivan, `document.querySelectorAll(".diff li.added ins .sr-only").length`); n == 0 {
-		t.Fatal("added lines carry no screen-reader text")
+	if n := eval[int](ivan, `document.querySelectorAll(".diff ins .sr-only").length`); n == 0 {
+		t.Fatal("added text carries no screen-reader words")
+	}
+	// The diff reads as the agreement does: Heidi's and Ivan's addresses in
+	// angle brackets, no Markdown escapes or emphasis markers.
+	if doc := ivan.text(".diff"); strings.ContainsAny(doc, `\*#`) || !strings.Contains(doc, "<heidi@northwind.example>") {
+		t.Fatalf("ivan's diff shows Markdown: %s", doc)
 	}
 	ivan.shot("agreement-diff")
 	ivan.open(agrPath)
@@ -208,4 +231,40 @@ func anyContains(ss []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// saveBarCoversNothing focuses every field of the agreement editor, at a
+// desktop and at a phone width, as a person tabbing down the form reaches
+// it: once from the top of the page, and once with the field scrolled to
+// just behind the sticky save bar (in the viewport, so the browser need not
+// scroll, but covered). It fails if the bar covers any part of the focused
+// field.
+func saveBarCoversNothing(u *user) {
+	u.t.Helper()
+	for _, width := range []int64{1280, 390} {
+		u.do("viewport", chromedp.EmulateViewport(width, 844))
+		hidden := eval[[]string](u, `(() => {
+			const bar = document.querySelector(".save-bar"), out = [];
+			const fields = Array.from(document.querySelectorAll(".editor-form input:not([type=hidden]), .editor-form select, .editor-form textarea"));
+			const check = (f, how) => {
+				const r = f.getBoundingClientRect(), b = bar.getBoundingClientRect();
+				if (r.bottom > b.top && r.top < b.bottom) out.push((f.id || f.name) + " " + how + ": field " + Math.round(r.top) + "–" + Math.round(r.bottom) + ", bar from " + Math.round(b.top));
+			};
+			for (const f of fields) {
+				document.activeElement.blur();
+				window.scrollTo(0, 0);
+				f.focus();
+				check(f, "from the top");
+				document.activeElement.blur();
+				window.scrollBy(0, f.getBoundingClientRect().top - (bar.getBoundingClientRect().top + 4));
+				f.focus();
+				check(f, "from behind the bar");
+			}
+			return fields.length === 0 ? ["no fields found"] : out;
+		})()`)
+		if len(hidden) > 0 {
+			u.fatalf("at %d px the save bar covers focused fields: %q", width, hidden)
+		}
+	}
+	u.do("viewport", chromedp.EmulateViewport(1280, 900))
 }

@@ -63,16 +63,33 @@ func commentOut(c *mentorvault.AgreementComment) commentJSON {
 }
 
 type agreementJSON struct {
-	Versions          []versionJSON `json:"versions"`
-	InForceVersionID  *string       `json:"in_force_version_id"`
-	DraftVersionID    *string       `json:"draft_version_id"`
-	Comments          []commentJSON `json:"comments"`
-	GuidelinesVersion int           `json:"guidelines_version"`
-	MandatoryExc      []string      `json:"mandatory_exceptions"`
+	Versions          []versionJSON        `json:"versions"`
+	InForceVersionID  *string              `json:"in_force_version_id"`
+	DraftVersionID    *string              `json:"draft_version_id"`
+	Comments          []commentJSON        `json:"comments"`
+	GuidelinesVersion int                  `json:"guidelines_version"`
+	MandatoryExc      []string             `json:"mandatory_exceptions"`
+	GuidelinesReads   []guidelinesReadJSON `json:"guidelines_reads"`
+}
+
+type guidelinesReadJSON struct {
+	UserID  string    `json:"user_id"`
+	Version int       `json:"version"`
+	ReadAt  time.Time `json:"read_at"`
+	// Inferred is set on a read of an agreement written before each party
+	// confirmed for themselves: its text says both had read the version.
+	Inferred bool `json:"inferred,omitempty"`
+}
+
+func guidelinesReadOut(g *mentorvault.GuidelinesRead) guidelinesReadJSON {
+	return guidelinesReadJSON{UserID: g.UserID, Version: g.Version, ReadAt: g.ReadAt, Inferred: g.Legacy}
 }
 
 func agreementOut(av *service.AgreementView) agreementJSON {
-	out := agreementJSON{Versions: []versionJSON{}, Comments: []commentJSON{}, MandatoryExc: []string{}}
+	out := agreementJSON{Versions: []versionJSON{}, Comments: []commentJSON{}, MandatoryExc: []string{}, GuidelinesReads: []guidelinesReadJSON{}}
+	for _, g := range av.GuidelinesReads {
+		out.GuidelinesReads = append(out.GuidelinesReads, guidelinesReadOut(g))
+	}
 	for _, v := range av.Versions {
 		out.Versions = append(out.Versions, versionOut(v))
 	}
@@ -196,6 +213,20 @@ func (h *Handler) Diff(w http.ResponseWriter, r *http.Request) error {
 			out.Lines = append(out.Lines, diffLineJSON{op, l.Text.Reveal()})
 		}
 		return out, nil
+	})(w, r)
+}
+
+// ConfirmGuidelines serves POST
+// /api/v1/relationships/{id}/agreement/guidelines/{version}/read: the caller,
+// a party, confirms for themselves that they read that version of the
+// programme's guidelines (again: the first confirmation stands).
+func (h *Handler) ConfirmGuidelines(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Call(http.StatusOK, func(r *http.Request) (guidelinesReadJSON, error) {
+		n, err := strconv.Atoi(r.PathValue("version"))
+		if err != nil || n <= 0 {
+			return guidelinesReadJSON{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "no such version of the programme guidelines")
+		}
+		return asJSON(guidelinesReadOut)(h.svc.ConfirmGuidelinesRead(r.Context(), httpx.Principal(r), r.PathValue("id"), n))
 	})(w, r)
 }
 

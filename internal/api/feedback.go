@@ -13,9 +13,14 @@ type feedbackRequestJSON struct {
 	ID          string              `json:"id"`
 	AskerID     string              `json:"asker_id"`
 	AnswererID  string              `json:"answerer_id"`
+	Offered     bool                `json:"offered"`
 	RequestedAt time.Time           `json:"requested_at"`
 	AnsweredAt  *time.Time          `json:"answered_at"`
 	Answer      *feedbackAnswerJSON `json:"answer"`
+}
+
+func feedbackRequestOut(fr *mentorvault.FeedbackRequest) feedbackRequestJSON {
+	return feedbackRequestJSON{ID: fr.ID, AskerID: fr.MentorID, AnswererID: fr.MenteeID, Offered: fr.Offered, RequestedAt: fr.RequestedAt, AnsweredAt: fr.AnsweredAt}
 }
 
 type feedbackAnswerJSON struct {
@@ -27,21 +32,29 @@ type feedbackAnswerJSON struct {
 type feedbackJSON struct {
 	ToAnswer []feedbackRequestJSON `json:"to_answer"`
 	Asked    []feedbackRequestJSON `json:"asked"`
+	Given    []feedbackRequestJSON `json:"given"`
+	K        int                   `json:"k_threshold"`
 }
 
 // feedbackOut is where feedback answers enter an API response: only on the
-// requests the caller asked.
+// requests the caller asked (or was offered) and those they answered.
 func feedbackOut(v *service.FeedbackView) feedbackJSON {
-	out := feedbackJSON{ToAnswer: []feedbackRequestJSON{}, Asked: []feedbackRequestJSON{}}
+	out := feedbackJSON{ToAnswer: []feedbackRequestJSON{}, Asked: []feedbackRequestJSON{}, Given: []feedbackRequestJSON{}, K: v.K}
 	for _, fr := range v.ToAnswer {
-		out.ToAnswer = append(out.ToAnswer, feedbackRequestJSON{fr.ID, fr.MentorID, fr.MenteeID, fr.RequestedAt, fr.AnsweredAt, nil})
+		out.ToAnswer = append(out.ToAnswer, feedbackRequestOut(fr))
 	}
-	for _, fr := range v.Asked {
-		rj := feedbackRequestJSON{fr.ID, fr.MentorID, fr.MenteeID, fr.RequestedAt, fr.AnsweredAt, nil}
+	withAnswer := func(fr *mentorvault.FeedbackRequest) feedbackRequestJSON {
+		rj := feedbackRequestOut(fr)
 		if a := v.Answers[fr.ID]; a != nil {
 			rj.Answer = &feedbackAnswerJSON{Ratings: a.Ratings, Text: a.Text.Reveal(), Damaged: a.Damaged}
 		}
-		out.Asked = append(out.Asked, rj)
+		return rj
+	}
+	for _, fr := range v.Asked {
+		out.Asked = append(out.Asked, withAnswer(fr))
+	}
+	for _, fr := range v.Given {
+		out.Given = append(out.Given, withAnswer(fr))
 	}
 	return out
 }
@@ -55,11 +68,12 @@ func (h *Handler) Feedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 // RequestFeedback serves POST /api/v1/relationships/{id}/feedback: 201 with
-// the new request.
+// the new request: the mentor's (either peer partner's) request to the
+// other, or the mentee's own form to give feedback unasked (offered).
 func (h *Handler) RequestFeedback(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Call(http.StatusCreated, func(r *http.Request) (map[string]any, error) {
 		return asJSON(func(fr *mentorvault.FeedbackRequest) map[string]any {
-			return map[string]any{"id": fr.ID, "asker_id": fr.MentorID, "answerer_id": fr.MenteeID, "requested_at": fr.RequestedAt}
+			return map[string]any{"id": fr.ID, "asker_id": fr.MentorID, "answerer_id": fr.MenteeID, "offered": fr.Offered, "requested_at": fr.RequestedAt}
 		})(h.svc.RequestFeedback(r.Context(), httpx.Principal(r), r.PathValue("id")))
 	})(w, r)
 }
@@ -75,6 +89,7 @@ type aggregateJSON struct {
 	Key       string     `json:"key"`
 	Question  string     `json:"question"`
 	Responses *int       `json:"responses"`
+	People    *int       `json:"people"`
 	Mean      *float64   `json:"mean"`
 	Withheld  bool       `json:"withheld"`
 	Why       string     `json:"why,omitempty"`
@@ -93,8 +108,8 @@ func (h *Handler) FeedbackAggregates(w http.ResponseWriter, r *http.Request) err
 		for _, a := range aggs {
 			aj := aggregateJSON{Key: a.Key, Question: a.Text, Withheld: a.Withheld, Why: a.Why}
 			if !a.Withheld {
-				n, m, at := a.Responses, a.Mean, a.AsOf
-				aj.Responses, aj.Mean, aj.AsOf = &n, &m, &at
+				n, pp, m, at := a.Responses, a.People, a.Mean, a.AsOf
+				aj.Responses, aj.People, aj.Mean, aj.AsOf = &n, &pp, &m, &at
 			}
 			out = append(out, aj)
 		}

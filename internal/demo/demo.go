@@ -206,6 +206,12 @@ func Seed(ctx context.Context, svc *service.Service) (bool, error) {
 		return false, fmt.Errorf("demo agreement: %w", err)
 	}
 	for _, who := range []string{"bob", "alice"} {
+		// Each reads the programme's guidelines and says so, for themselves.
+		if n := draft.Terms.GuidelinesVersion; n > 0 {
+			if _, err := svc.ConfirmGuidelinesRead(ctx, as(who), rel.ID, n); err != nil {
+				return false, fmt.Errorf("demo guidelines read by %s: %w", who, err)
+			}
+		}
 		if _, err := svc.SignAgreement(ctx, as(who), rel.ID, draft.ID, draft.Hash, Password); err != nil {
 			return false, fmt.Errorf("demo agreement signed by %s: %w", who, err)
 		}

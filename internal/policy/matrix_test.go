@@ -234,7 +234,7 @@ var matrix = []table{
 			//                     view acc dec wdr pau res clo ast ard aed asg acm aex rrc rrd ncr nls aud msc mls mup mst ccr cup cls gcr gls frq fls crs crd cac cst ireq tprd tpac end hld
 			"member":              "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D    D   D",
 			"mentor":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A  D    A    A    D   D",
-			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   A   A   A  D    A    A    D   D",
+			"mentee":              "A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A  D    A    A    D   D",
 			"coordinator":         "A    D   D   D   D   D   D   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D    A   D",
 			"supervisor":          "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  D    D    D    D   D",
 			"line manager":        "A    D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D  A    D    D    D   D",
@@ -360,7 +360,7 @@ var matrix = []table{
 			//                     read answer
 			"member":              "D    D",
 			"mentor":              "A    D",
-			"mentee":              "D    A",
+			"mentee":              "A    A",
 			"coordinator":         "D    D",
 			"supervisor":          "D    D",
 			"line manager":        "D    D",
@@ -720,6 +720,7 @@ var statusColumns = []struct {
 	{"alice", policy.ReadFeedback, "feedback"},
 	{"bob", policy.RequestFeedback, ""},
 	{"bob", policy.AnswerFeedback, "feedback"},
+	{"bob", policy.ReadFeedback, "feedback"},
 	{"heidi", policy.ViewRelationship, ""},
 	{"heidi", policy.AgreementStatus, ""},
 	{"carol", policy.ViewRelationship, ""},
@@ -743,15 +744,15 @@ var statusColumns = []struct {
 
 var statusRows = []struct{ status, cells string }{
 	//            alice:                                                                                                                             bob:      heidi:    carol: alice:               carol:
-	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan  view ast  view nls ast ard rrd mls     crs crd cac cst dsr  crd cst tprd tpac ireq tprd
-	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
-	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
-	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
-	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    A    D"},
-	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    D    D"},
-	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D    D    D    A    D   A   D   D   D       D   A   A   A   A    D   D    A    D    D    D"},
-	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
-	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
+	//            view ncr nls aud nrd nup ndl clo ast ard aed asg acm aex rrc rrd msc mls mup mst ccr cup cls gcr gls frq frd  frq fan frd  view ast  view nls ast ard rrd mls     crs crd cac cst dsr  crd cst tprd tpac ireq tprd
+	{"proposed", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
+	{"accepted", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D   A    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
+	{"agreeing", " A    D   A   A   A   D   D   A   A   A   A   A   A   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D   A    A    D    A    D   A   D   D   D       D   A   D   D   A    D   D    A    D    D    D"},
+	{"active", "   A    A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A    A   A   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    A    D"},
+	{"paused", "   A    D   A   A   A   A   A   A   A   A   A   A   A   A   A   A   D   A   A   D   D   A   A   D   A   D   A    D   A   A    A    D    A    D   A   D   D   D       A   A   A   A   A    D   D    A    A    D    D"},
+	{"closed", "   A    D   A   A   A   D   D   A   A   A   D   D   D   A   D   A   D   A   D   D   D   D   A   D   A   D   A    D   D   A    D    D    A    D   A   D   D   D       D   A   A   A   A    D   D    A    D    D    D"},
+	{"declined", " A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
+	{"withdrawn", "A    D   D   A   A   D   D   A   A   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D   D    D   D   D    D    D    A    D   A   D   D   D       D   D   D   D   A    D   D    D    D    D    D"},
 }
 
 func subjectOf(t testing.TB, who string) policy.Subject {
@@ -903,8 +904,9 @@ func TestInformalRelationship(t *testing.T) {
 }
 
 // TestPeerRelationship: in a peer relationship either partner asks the other
-// for feedback; a relationship of unknown kind counts as mentoring (only the
-// mentor asks), and one without a mentor lets nobody ask.
+// for feedback, and each reads back the answers they gave; a relationship of
+// unknown kind counts as mentoring (the mentor asks, the mentee offers
+// feedback unasked), and one without a mentor lets nobody ask or offer.
 func TestPeerRelationship(t *testing.T) {
 	a := mustNew(t)
 	alice, heidi, carol := subjectOf(t, "alice"), subjectOf(t, "heidi"), subjectOf(t, "carol")
@@ -917,15 +919,16 @@ func TestPeerRelationship(t *testing.T) {
 	fb := policy.Feedback{ID: "F5", AskerID: "heidi", AnswererID: "alice", Relationship: peer}
 	check(t, a, heidi, policy.ReadFeedback, fb, true)
 	check(t, a, heidi, policy.AnswerFeedback, fb, false)
-	check(t, a, alice, policy.ReadFeedback, fb, false)
+	check(t, a, alice, policy.ReadFeedback, fb, true) // her own answer, read back
 	check(t, a, alice, policy.AnswerFeedback, fb, true)
+	check(t, a, carol, policy.ReadFeedback, fb, false)
 	peer.Status = "paused"
 	check(t, a, heidi, policy.RequestFeedback, peer, false)
 
 	unknown := peer
 	unknown.Status, unknown.Kind = "active", ""
 	check(t, a, alice, policy.RequestFeedback, unknown, true)
-	check(t, a, heidi, policy.RequestFeedback, unknown, false)
+	check(t, a, heidi, policy.RequestFeedback, unknown, true) // the mentee offers
 	unknown.MentorID = ""
 	check(t, a, alice, policy.RequestFeedback, unknown, false)
 	check(t, a, heidi, policy.RequestFeedback, unknown, false)
@@ -1012,8 +1015,9 @@ before it touches data. Access is **denied by default**: a request is allowed on
 forbids it; the forbids are a second wall (nothing crosses organisations, anonymous gets nothing,
 content and lifecycle actions are for the two parties only, the agreement status is for the
 parties and the programme's coordinators only, a private note is its author's alone, feedback
-answers are read by the asker alone and answered by the one asked alone, only the mentor asks for
-feedback in a mentoring relationship (either partner in a peer one), feedback aggregates are for
+answers are read only by the asker and by the one who gave them, and answered by the one asked alone
+(in a mentoring relationship the mentor asks and the mentee may offer feedback unasked; either
+partner asks in a peer one), feedback aggregates are for
 the programme's coordinators and the org's admins only, an account is its user's alone, a
 consultation is its consultant's and its supervisor's alone, a disclosure is read by the parties
 and, once delivered, by its recipient alone). A
@@ -1041,9 +1045,10 @@ dashboard (` + "`programme.dashboard`" + `: counts of its pairs by status, a fig
 the service), not an org admin. A programme's coordinators propose the suggested pairs in bulk
 (` + "`programme.match.propose`" + `; each becomes a proposal both people accept, and the service re-checks every hard rule);
 where the programme lets mentees pick, an enrolled mentee reads their own top suggestions and picks one
-(` + "`match.pick`" + `, on their own enrolment). alice asked bob for feedback on her mentoring in R1 (F1); the programme
-sees feedback only as anonymous aggregates (` + "`feedback.aggregate`" + `, withheld below its k
-threshold by the service). An account is a user's own profile, API tokens, notifications and
+(` + "`match.pick`" + `, on their own enrolment). alice asked bob for feedback on her mentoring in R1 (F1): she reads
+his answer, and he reads back what he gave; the programme sees feedback only as anonymous
+aggregates (` + "`feedback.aggregate`" + `, withheld by the service below its k threshold of distinct
+people, and released in steps). An account is a user's own profile, API tokens, notifications and
 calendar feeds. Meetings, commitments, goals and feedback are content: the pair only.
 Concerns (` + "`concern.*`" + `: raising one, the steps the pair record on it, its disclosure plan and
 notices) are content too. bob consults erin, P's supervisor, about a concern in R1 (C1); the thread

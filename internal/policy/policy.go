@@ -60,9 +60,9 @@ const (
 	ListCommitments        Action = "commitment.list"         // Relationship; parties, not proposed/declined/withdrawn
 	CreateGoal             Action = "goal.create"             // Relationship; parties, status active (also progress notes, goal status)
 	ListGoals              Action = "goal.list"               // Relationship; parties, not proposed/declined/withdrawn
-	RequestFeedback        Action = "feedback.request"        // Relationship; status active; the mentor, or either partner if peer
+	RequestFeedback        Action = "feedback.request"        // Relationship; status active; either party (the mentor asks, the mentee offers feedback unasked; peer: either asks)
 	AnswerFeedback         Action = "feedback.answer"         // Feedback; the answerer, relationship active or paused
-	ReadFeedback           Action = "feedback.read"           // Feedback; the asker, not proposed/declined/withdrawn
+	ReadFeedback           Action = "feedback.read"           // Feedback; the asker and the answerer (their own answer), not proposed/declined/withdrawn
 	ListFeedback           Action = "feedback.list"           // Relationship; parties, not proposed/declined/withdrawn (who asked whom, when)
 	RaiseConcern           Action = "concern.raise"           // Relationship; parties, active or paused
 	ReadConcerns           Action = "concern.read"            // Relationship; parties, not proposed/declined/withdrawn (concerns, their steps and disclosures)

@@ -147,12 +147,10 @@ func TestForbidsHoldAgainstPermitAll(t *testing.T) {
 					why = "agreement status outside the parties and coordinators"
 				case private && r.s.UserID != author:
 					why = "private note of someone else"
-				case act == policy.ReadFeedback && !(onFeedback && r.s.UserID == fb.AskerID):
-					why = "feedback read by someone other than the asker"
+				case act == policy.ReadFeedback && !(onFeedback && (r.s.UserID == fb.AskerID || r.s.UserID == fb.AnswererID)):
+					why = "feedback read by someone other than the asker and the answerer"
 				case act == policy.AnswerFeedback && !(onFeedback && r.s.UserID == fb.AnswererID):
 					why = "feedback answered by someone other than the one asked"
-				case act == policy.RequestFeedback && !(onRel && (rel.Kind == "peer" || r.s.UserID == rel.MentorID)):
-					why = "feedback requested by someone other than the mentor"
 				case act == policy.ViewFeedbackAggregates && !(onProgramme && (slices.Contains(r.s.Coordinates, prog.ID) || r.s.OrgAdmin)):
 					why = "feedback aggregates outside the coordinators and org admins"
 				case onEnrolment && r.s.UserID != en.UserID && !(act == policy.ReadEnrolment && slices.Contains(r.s.Coordinates, en.ProgrammeID)):
@@ -227,14 +225,15 @@ func TestDeterminingPolicies(t *testing.T) {
 		{"org admin edits a programme", "grace", policy.EditProgramme, pP, true, []string{"programme.edit.org-admin"}},
 		{"coordinator edits their programme", "carol", policy.EditProgramme, pP, true, []string{"programme.edit.coordinator"}},
 		{"outsider views a programme", "mallory", policy.ViewProgramme, pP, false, []string{"forbid.cross-org"}},
-		{"mentor asks for feedback", "alice", policy.RequestFeedback, r1, true, []string{"feedback.request.mentor"}},
-		{"mentee asks for feedback", "bob", policy.RequestFeedback, r1, false, []string{"forbid.feedback-request.non-mentor"}},
+		{"mentor asks for feedback", "alice", policy.RequestFeedback, r1, true, []string{"feedback.request.party"}},
+		{"mentee offers feedback unasked", "bob", policy.RequestFeedback, r1, true, []string{"feedback.request.party"}},
+		{"coordinator asks for feedback", "carol", policy.RequestFeedback, r1, false, []string{"forbid.party-only.non-party"}},
 		{"asker reads the feedback", "alice", policy.ReadFeedback, f1, true, []string{"feedback.read.asker"}},
-		{"answerer reads the feedback back", "bob", policy.ReadFeedback, f1, false, []string{"forbid.feedback-read.non-asker"}},
+		{"answerer reads their answer back", "bob", policy.ReadFeedback, f1, true, []string{"feedback.read.answerer"}},
 		{"answerer answers", "bob", policy.AnswerFeedback, f1, true, []string{"feedback.answer.answerer"}},
 		{"asker answers", "alice", policy.AnswerFeedback, f1, false, []string{"forbid.feedback-answer.non-answerer"}},
-		{"coordinator reads feedback", "carol", policy.ReadFeedback, f1, false, []string{"forbid.feedback-read.non-asker", "forbid.party-only.non-party"}},
-		{"outsider reads feedback", "mallory", policy.ReadFeedback, f1, false, []string{"forbid.cross-org", "forbid.feedback-read.non-asker", "forbid.party-only.non-party"}},
+		{"coordinator reads feedback", "carol", policy.ReadFeedback, f1, false, []string{"forbid.feedback-read.outsider", "forbid.party-only.non-party"}},
+		{"outsider reads feedback", "mallory", policy.ReadFeedback, f1, false, []string{"forbid.cross-org", "forbid.feedback-read.outsider", "forbid.party-only.non-party"}},
 		{"coordinator schedules a meeting", "carol", policy.ScheduleMeeting, r1, false, []string{"forbid.party-only.non-party"}},
 		{"party lists commitments", "bob", policy.ListCommitments, r1, true, []string{"commitment.list.party"}},
 		{"coordinator sees feedback aggregates", "carol", policy.ViewFeedbackAggregates, pP, true, []string{"feedback.aggregate.coordinator"}},

@@ -84,6 +84,9 @@ func TestAgreementAPI(t *testing.T) {
 				{"sign with a wrong password", "ivan", "POST", "/api/v1/relationships/{pair}/agreement/versions/{draft}/sign", `{"hash":"` + draft.Hash + `","password":"wrong-password"}`, 401, []string{"agreement.sign:failed"}},
 				{"diff", "ivan", "GET", "/api/v1/relationships/{pair}/agreement/versions/{draft}/diff", "", 200, []string{"agreement.diff:ok"}},
 				{"comment", "ivan", "POST", "/api/v1/relationships/{pair}/agreement/versions/{draft}/comments", `{"section":"expectations","body":"30 minutes is short"}`, 201, []string{"agreement.comment:ok"}},
+				{"coordinator cannot confirm the guidelines for the pair", "carol", "POST", "/api/v1/relationships/{pair}/agreement/guidelines/1/read", "", 404, []string{"agreement.sign:denied"}},
+				{"no guidelines v9 to confirm", "ivan", "POST", "/api/v1/relationships/{pair}/agreement/guidelines/9/read", "", 404, nil},
+				{"ivan confirms reading the guidelines for himself", "ivan", "POST", "/api/v1/relationships/{pair}/agreement/guidelines/1/read", "", 200, []string{"agreement.guidelines_read:ok"}},
 				{"presets", "ivan", "GET", "/api/v1/agreement-presets", "", 200, nil},
 				{"programme for a member", "bob", "GET", "/api/v1/programmes/{prog}", "", 200, nil},
 				{"programme settings not for a member", "bob", "PUT", "/api/v1/programmes/{prog}/settings", `{"template":{},"mandatory_exceptions":[],"min_notice_hours":1,"review_every_weeks":1,"k_threshold":5,"retention_days":30}`, 403, []string{"programme.edit:denied"}},
@@ -112,8 +115,16 @@ func TestAgreementAPI(t *testing.T) {
 			r = f.do(t, "heidi", "GET", "/api/v1/relationships/{pair}/agreement", "", nil)
 			var av struct {
 				Versions []struct{ ID, Hash, State string } `json:"versions"`
+				Reads    []struct {
+					UserID  string `json:"user_id"`
+					Version int    `json:"version"`
+				} `json:"guidelines_reads"`
 			}
 			_ = json.Unmarshal(r.body, &av)
+			// Ivan's confirmation is his alone.
+			if len(av.Reads) != 1 || av.Reads[0].UserID != f.env.Users["ivan"].ID || av.Reads[0].Version != 1 {
+				t.Fatalf("guidelines reads after ivan confirmed: %+v", av.Reads)
+			}
 			cur := av.Versions[0].Hash
 			for _, who := range []string{"ivan", "heidi"} {
 				if r := f.do(t, who, "POST", "/api/v1/relationships/{pair}/agreement/versions/{draft}/sign", js, []byte(`{"hash":"`+cur+`","password":"`+demo.Password+`"}`)); r.status != 200 {

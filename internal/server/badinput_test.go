@@ -752,7 +752,7 @@ var noFields = []string{"/logout", "/relationships/{id}/notes/{noteID}/delete", 
 	"/programmes/{id}/withdraw", "/people/sso/{id}/remove", "/login/confirm-email/{token}", "/people/{id}/password-reset",
 	"/settings/security/passkeys/options", "/settings/security/step-up/options", "/settings/security/recovery-codes",
 	"/login/passkey/options", "/login/second-factor/options", "/login/second-factor/enrol/options", "/people/provisioning/{clientID}/revoke",
-	"/relationships/{id}/end", "/relationships/{id}/hold/release"}
+	"/relationships/{id}/end", "/relationships/{id}/hold/release", "/relationships/{id}/agreement/guidelines/{version}/read"}
 
 // fileForms are the form posts that send a file (multipart): the table
 // sends each bad character inside the file instead (badInputImport).

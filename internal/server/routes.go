@@ -41,6 +41,7 @@ func apiRoutes(a *api.Handler) []apiRoute {
 		{"POST", "/api/v1/relationships/{id}/agreement/drafts", a.StartDraft},
 		{"PUT", "/api/v1/relationships/{id}/agreement/versions/{versionID}", a.UpdateDraft},
 		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/sign", a.Sign},
+		{"POST", "/api/v1/relationships/{id}/agreement/guidelines/{version}/read", a.ConfirmGuidelines},
 		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/verify", a.Verify},
 		{"GET", "/api/v1/relationships/{id}/agreement/versions/{versionID}/diff", a.Diff},
 		{"POST", "/api/v1/relationships/{id}/agreement/versions/{versionID}/comments", a.Comment},
@@ -208,6 +209,7 @@ func (s *Server) routes(mux *http.ServeMux, a *api.Handler, w *web.Handler) {
 	mux.Handle("POST /relationships/{id}/agreement/edit", w.Form(w.AgreementSave))
 	mux.Handle("GET /relationships/{id}/agreement/versions/{versionID}/diff", w.Page(w.AgreementDiff))
 	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/sign", w.Form(w.SignAgreement))
+	mux.Handle("POST /relationships/{id}/agreement/guidelines/{version}/read", w.Form(w.ConfirmGuidelines))
 	mux.Handle("POST /relationships/{id}/agreement/versions/{versionID}/comments", w.Form(w.CommentAgreement))
 	mux.Handle("POST /relationships/{id}/agreement/reviews", w.Form(w.RecordReview))
 	mux.Handle("GET /programmes", w.Page(w.Programmes))

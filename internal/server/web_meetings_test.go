@@ -199,3 +199,49 @@ func TestWebFlashShowsOnce(t *testing.T) {
 		t.Fatal("a flash left for another page was shown here")
 	}
 }
+
+// TestWebFeedbackBothWays: the mentee gives feedback unasked from the
+// feedback page, with the programme's real k on the form, and reads back
+// what he gave; the mentor reads it marked as given unasked; the
+// coordinator gets no page of it.
+func TestWebFeedbackBothWays(t *testing.T) {
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	f := startFixture(t, e)
+	path := "/relationships/" + e.Rel.ID + "/feedback"
+	bob, alice, carol := newWeb(t, f.ts.URL), newWeb(t, f.ts.URL), newWeb(t, f.ts.URL)
+	bc := bob.login("bob@northwind.example")
+	alice.login("alice@northwind.example")
+	carol.login("carol@northwind.example")
+	_, page := bob.get(path)
+	if !strings.Contains(page, "Give feedback") || strings.Contains(page, "Ask for feedback") || !strings.Contains(page, "Feedback you gave") {
+		t.Fatalf("bob's feedback page offers no way to give feedback, or hides the demo answer he gave:\n%s", page)
+	}
+	st, _ := bob.post(path, url.Values{"csrf_token": {bc}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("giving feedback: %d", st)
+	}
+	_, page = bob.get(path)
+	if !strings.Contains(page, "Your feedback on Alice Archer's approach") || !strings.Contains(page, "at least 5 different people") || strings.Contains(page, "least k ") {
+		t.Fatalf("bob's own form lacks its heading or the real k:\n%s", page)
+	}
+	fv, err := e.Svc.Feedback(context.Background(), e.As("bob"), e.Rel.ID)
+	if err != nil || len(fv.ToAnswer) != 1 {
+		t.Fatalf("bob's open form: %v %+v", err, fv)
+	}
+	form := url.Values{"csrf_token": {bc}, "text": {"GIVEN-UNASKED more challenge"}}
+	for _, q := range mentorvault.FeedbackQuestions {
+		form.Set("q_"+q.Key, "3")
+	}
+	if st, body := bob.post(path+"/"+fv.ToAnswer[0].ID+"/answer", form, nil); st != http.StatusSeeOther {
+		t.Fatalf("sending the feedback: %d %s", st, body)
+	}
+	if _, page := bob.get(path); !strings.Contains(page, "GIVEN-UNASKED") || !strings.Contains(page, "Given unasked") {
+		t.Fatal("bob does not read back the feedback he gave")
+	}
+	if _, page := alice.get(path); !strings.Contains(page, "GIVEN-UNASKED") || !strings.Contains(page, "Given by Bob Baker unasked") {
+		t.Fatal("alice does not read the feedback bob gave her")
+	}
+	if st, page := carol.get(path); st == http.StatusOK || strings.Contains(page, "GIVEN-UNASKED") {
+		t.Fatalf("the coordinator opened the pair's feedback: %d", st)
+	}
+}

@@ -40,6 +40,84 @@ type AgreementView struct {
 	Comments   []*mentorvault.AgreementComment
 	Settings   mentorvault.ProgrammeSettings
 	Guidelines *mentorvault.Guidelines // latest published, nil if none
+	// GuidelinesReads are the guidelines versions each party confirmed
+	// reading, with the legacy ones inferred from old signed texts.
+	GuidelinesReads []*mentorvault.GuidelinesRead
+}
+
+// ReadGuidelines returns userID's confirmation of reading guidelines
+// version n, or nil.
+func (av *AgreementView) ReadGuidelines(userID string, n int) *mentorvault.GuidelinesRead {
+	for _, g := range av.GuidelinesReads {
+		if g.UserID == userID && g.Version == n {
+			return g
+		}
+	}
+	return nil
+}
+
+// guidelinesReads returns rel's confirmed reads and, for each version of
+// the agreement written before each party confirmed for themselves, whose
+// text says "We have both read version N", a read of N by both parties:
+// the pair signed (or drafted) that statement, and it is not undone.
+func guidelinesReads(ctx context.Context, tx mentorvault.Tx, rel *mentorvault.Relationship, vs []*VersionView) ([]*mentorvault.GuidelinesRead, error) {
+	reads, err := tx.FindGuidelinesReads(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	have := func(userID string, n int) bool {
+		return slices.ContainsFunc(reads, func(g *mentorvault.GuidelinesRead) bool { return g.UserID == userID && g.Version == n })
+	}
+	for _, v := range vs {
+		n := v.Terms.GuidelinesVersion
+		if v.Damaged || !mentorvault.SaysBothReadGuidelines(v.Text.Reveal(), n) {
+			continue
+		}
+		for _, userID := range []string{rel.MentorID, rel.MenteeID} {
+			if !have(userID, n) {
+				reads = append(reads, &mentorvault.GuidelinesRead{RelationshipID: rel.ID, UserID: userID, Version: n, ReadAt: v.UpdatedAt, Legacy: true})
+			}
+		}
+	}
+	return reads, nil
+}
+
+// ConfirmGuidelinesRead records that the principal, a party, read version n
+// of their programme's guidelines: each party confirms for themselves.
+// Confirming again changes nothing. Returns EUNAUTHENTICATED, ENOTFOUND
+// (also for a guidelines version the programme does not have), EFORBIDDEN,
+// or EINVALID for an informal relationship.
+func (s *Service) ConfirmGuidelinesRead(ctx context.Context, p mentorvault.Principal, relID string, n int) (*mentorvault.GuidelinesRead, error) {
+	var out *mentorvault.GuidelinesRead
+	err := s.relOp(ctx, p, policy.SignAgreement, relID, agreementRefusal(policy.SignAgreement), func(o *op) (event, error) {
+		if o.rel.ProgrammeID == "" {
+			return event{}, mentorvault.Errorf(mentorvault.EINVALID, "an informal relationship has no programme guidelines to read")
+		}
+		if n <= 0 {
+			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "no such version of the programme guidelines")
+		}
+		if _, err := o.tx.FindGuidelines(o.ctx, o.rel.ProgrammeID, n); mentorvault.ErrorCode(err) == mentorvault.ENOTFOUND {
+			return event{}, mentorvault.Errorf(mentorvault.ENOTFOUND, "no such version of the programme guidelines")
+		} else if err != nil {
+			return event{}, err
+		}
+		reads, err := o.tx.FindGuidelinesReads(o.ctx, o.rel.ID)
+		if err != nil {
+			return event{}, err
+		}
+		for _, g := range reads {
+			if g.UserID == o.a.user.ID && g.Version == n {
+				out = g
+				return event{"agreement.guidelines_read", relTarget(o.rel), fmt.Sprintf("version=%d; again", n)}, nil
+			}
+		}
+		out = &mentorvault.GuidelinesRead{RelationshipID: o.rel.ID, UserID: o.a.user.ID, Version: n, ReadAt: o.tx.Now()}
+		if err := o.tx.CreateGuidelinesRead(o.ctx, out); err != nil {
+			return event{}, err
+		}
+		return event{"agreement.guidelines_read", relTarget(o.rel), fmt.Sprintf("version=%d", n)}, nil
+	})
+	return out, err
 }
 
 // header names the parties for the canonical text.
@@ -116,6 +194,9 @@ func (s *Service) Agreement(ctx context.Context, p mentorvault.Principal, relID 
 			return event{}, err
 		}
 		out.InForce, out.Draft = current(out.Versions)
+		if out.GuidelinesReads, err = guidelinesReads(o.ctx, o.tx, o.rel, out.Versions); err != nil {
+			return event{}, err
+		}
 		comments, err := o.tx.FindAgreementComments(o.ctx, o.rel.ID)
 		if err != nil {
 			return event{}, err

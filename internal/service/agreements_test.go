@@ -369,3 +369,63 @@ func TestProgrammeSettings(t *testing.T) {
 		t.Fatalf("draft from new settings: %+v", d.Terms)
 	}
 }
+
+// TestGuidelinesReadEachForThemselves: the draft names the programme's
+// guidelines version; each party confirms reading it for themselves (the
+// mentor's confirmation says nothing of the mentee's), again changes
+// nothing, and nobody else can confirm; the agreement shows who has read.
+func TestGuidelinesReadEachForThemselves(t *testing.T) {
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	rel := newPair(t, e)
+	d, err := e.Svc.StartDraft(ctx, e.As("frank"), rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := d.Terms.GuidelinesVersion
+	if n == 0 {
+		t.Fatal("the demo programme's draft names no guidelines version")
+	}
+	reads := func() (frank, heidi *mentorvault.GuidelinesRead) {
+		t.Helper()
+		av, err := e.Svc.Agreement(ctx, e.As("heidi"), rel.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return av.ReadGuidelines(e.Users["frank"].ID, n), av.ReadGuidelines(e.Users["heidi"].ID, n)
+	}
+	if f, h := reads(); f != nil || h != nil {
+		t.Fatalf("before anyone confirmed: frank %+v, heidi %+v", f, h)
+	}
+	first, err := e.Svc.ConfirmGuidelinesRead(ctx, e.As("frank"), rel.ID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, h := reads(); f == nil || h != nil || f.Legacy {
+		t.Fatalf("after frank confirmed: frank %+v, heidi %+v; want frank's alone", f, h)
+	}
+	again, err := e.Svc.ConfirmGuidelinesRead(ctx, e.As("frank"), rel.ID, n)
+	if err != nil || !again.ReadAt.Equal(first.ReadAt) {
+		t.Fatalf("confirming again: %v %+v, want the first confirmation %+v", err, again, first)
+	}
+	for who, want := range map[string]string{"carol": "", "dave": ""} {
+		_, err := e.Svc.ConfirmGuidelinesRead(ctx, e.As(who), rel.ID, n)
+		if err == nil || (want != "" && mentorvault.ErrorCode(err) != want) {
+			t.Errorf("%s, not a party, confirming: %v", who, err)
+		}
+	}
+	if _, err := e.Svc.ConfirmGuidelinesRead(ctx, e.As("heidi"), rel.ID, n+1); mentorvault.ErrorCode(err) != mentorvault.ENOTFOUND {
+		t.Errorf("confirming an unpublished version: %v, want not_found", err)
+	}
+	if f, h := reads(); f == nil || h != nil {
+		t.Fatalf("after the refusals: frank %+v, heidi %+v", f, h)
+	}
+	if _, err := e.Svc.ConfirmGuidelinesRead(ctx, e.As("heidi"), rel.ID, n); err != nil {
+		t.Fatal(err)
+	}
+	if f, h := reads(); f == nil || h == nil {
+		t.Fatalf("after both confirmed: frank %+v, heidi %+v", f, h)
+	}
+	if !strings.Contains(d.Text.Reveal(), "Each of us confirms for ourselves") {
+		t.Errorf("the draft's text: %s", d.Text.Reveal())
+	}
+}

@@ -571,7 +571,7 @@ func feedbackStats(r *releaser, answers []mentorvault.FeedbackAnswer) []Stat {
 	for _, a := range releaseFeedback(r, answers) {
 		st := Stat{Key: "feedback." + a.Key, Label: a.Text, Rate: -1, Withheld: a.Withheld, Why: a.Why, AsOf: a.AsOf}
 		if !a.Withheld {
-			st.Value = fmt.Sprintf("%.1f out of 5, from %d people", a.Mean, a.Responses)
+			st.Value = fmt.Sprintf("%.1f out of 5, from %d people", a.Mean, a.People)
 		}
 		out = append(out, st)
 	}

@@ -128,7 +128,7 @@ func TestFeedbackCountsPeopleInSteps(t *testing.T) {
 		pair := activePair(t, e) // frank mentors heidi
 		answerFeedback(t, e, "frank", "heidi", pair.ID, 1)
 		first := figures()
-		if first[0].Withheld || first[0].Responses != 2 {
+		if first[0].Withheld || first[0].People != 2 {
 			t.Fatalf("two people about two mentors at k 2: %+v", first[0])
 		}
 		// bob answers again: one person changed, the figures stay as released.
@@ -139,10 +139,11 @@ func TestFeedbackCountsPeopleInSteps(t *testing.T) {
 				t.Fatalf("one person's answer moved %s: %+v, then %+v", same[i].Key, first[i], same[i])
 			}
 		}
-		// heidi answers again too: two people changed since, it moves.
-		answerFeedback(t, e, "frank", "heidi", pair.ID, 1)
+		// heidi answers again too (3, so her mean moves from 1 to 2): two
+		// people changed since, it moves.
+		answerFeedback(t, e, "frank", "heidi", pair.ID, 3)
 		moved := figures()
-		if moved[0].Mean == first[0].Mean || !moved[0].AsOf.After(first[0].AsOf) && !moved[0].AsOf.Equal(first[0].AsOf) {
+		if moved[0].Mean == first[0].Mean || moved[0].AsOf.Before(first[0].AsOf) {
 			t.Fatalf("two people's answers did not move the figure: %+v, then %+v", first[0], moved[0])
 		}
 		// The full dashboard shows the same release.

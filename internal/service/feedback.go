@@ -15,8 +15,8 @@ import (
 	"github.com/mentorvault/mentorvault/internal/seal"
 )
 
-// feedbackAD binds an answer to its request's asker, who alone may read
-// it, and answerer, and to the programme whose anonymous figures it counts
+// feedbackAD binds an answer to its request's asker and answerer, the two
+// who may read it, and to the programme whose anonymous figures it counts
 // in.
 func feedbackAD(r *mentorvault.FeedbackResponse, fr *mentorvault.FeedbackRequest) seal.AD {
 	return seal.AD{RelationshipID: r.RelationshipID, Record: "feedback", RecordID: r.RequestID, Field: "answer", Version: r.SealVersion,
@@ -70,8 +70,17 @@ func feedbackResource(rel *mentorvault.Relationship, fr *mentorvault.FeedbackReq
 	return policy.Feedback{ID: fr.ID, AskerID: fr.MentorID, AnswererID: fr.MenteeID, Relationship: relResource(rel)}
 }
 
+// offersFeedback reports whether userID, a party of rel, gives feedback
+// rather than asks for it: the mentee of a mentoring relationship (a kind
+// other than "peer" is mentoring). The mentor, and either peer partner, asks.
+func offersFeedback(rel *mentorvault.Relationship, userID string) bool {
+	return rel.Kind != mentorvault.KindPeer && userID == rel.MenteeID && userID != rel.MentorID
+}
+
 // RequestFeedback asks the other party how the caller's mentoring is
-// landing. In a mentoring relationship only the mentor asks. Returns
+// landing; called by the mentee of a mentoring relationship, it opens the
+// mentee's own form to give feedback on the mentor's approach unasked
+// (Offered), which the mentee then answers like an asked one. Returns
 // EUNAUTHENTICATED, ENOTFOUND, EFORBIDDEN or ECONFLICT (a request is open).
 func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, relID string) (*mentorvault.FeedbackRequest, error) {
 	var out *mentorvault.FeedbackRequest
@@ -80,17 +89,28 @@ func (s *Service) RequestFeedback(ctx context.Context, p mentorvault.Principal, 
 		if err != nil {
 			return event{}, err
 		}
+		offer := offersFeedback(o.rel, o.a.user.ID)
 		for _, r := range reqs {
-			if r.MentorID == o.a.user.ID && r.AnsweredAt == nil {
+			switch {
+			case r.AnsweredAt != nil:
+			case offer && r.MenteeID == o.a.user.ID:
+				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "a feedback form is already open for you: answer it first")
+			case !offer && !r.Offered && r.MentorID == o.a.user.ID:
 				return event{}, mentorvault.Errorf(mentorvault.ECONFLICT, "you already asked; the answer is still open")
 			}
 		}
 		fr := &mentorvault.FeedbackRequest{ID: mentorvault.NewID(), RelationshipID: o.rel.ID, MentorID: o.a.user.ID, MenteeID: o.rel.Partner(o.a.user.ID),
 			ProgrammeID: o.rel.ProgrammeID, RequestedAt: o.tx.Now()}
+		if offer {
+			fr.MentorID, fr.MenteeID, fr.Offered = o.rel.MentorID, o.a.user.ID, true
+		}
 		if err := o.tx.CreateFeedbackRequest(o.ctx, fr); err != nil {
 			return event{}, err
 		}
 		out = fr
+		if offer {
+			return event{"feedback.request", target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "feedback", id: fr.ID}, "offered"}, nil
+		}
 		if err := s.notify(o.ctx, o.tx, fr.MenteeID, mentorvault.NotifyFeedbackRequested, o.rel.ID, fr.ID,
 			o.a.user.Name+" asks how their mentoring is working for you (a short form; only they read your answer).",
 			"/relationships/"+o.rel.ID+"/feedback", "feedback.requested:"+fr.ID); err != nil {
@@ -112,18 +132,27 @@ type AnswerView struct {
 }
 
 // FeedbackView is what the caller sees of feedback in a relationship: the
-// requests they must answer, and the answers to their own requests.
+// requests they must answer, the answers to their own requests, and the
+// answers they gave.
 type FeedbackView struct {
 	ToAnswer []*mentorvault.FeedbackRequest
 	Asked    []*mentorvault.FeedbackRequest
-	Answers  map[string]*AnswerView // by request ID, only for the caller's own requests
+	Given    []*mentorvault.FeedbackRequest // answered by the caller, oldest first
+	// Answers is by request ID: for the caller's own requests and for the
+	// ones they answered, never for anyone else's.
+	Answers map[string]*AnswerView
 	// Allowed is, by request ID, what Cedar lets the caller do to each
 	// request to answer (feedback.answer on the Feedback resource).
 	Allowed map[string]policy.Allowed
+	// K is the programme's k threshold: its figures count an answer only
+	// once at least K distinct people stand behind it; 0 when informal
+	// (no programme figures).
+	K int
 }
 
-// Feedback returns the caller's feedback requests and answers. Only the
-// asker reads an answer. Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
+// Feedback returns the caller's feedback requests and answers. An answer is
+// read by its asker and, back, by its answerer. Returns EUNAUTHENTICATED,
+// ENOTFOUND or EFORBIDDEN.
 func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID string) (*FeedbackView, error) {
 	var out *FeedbackView
 	err := s.relOp(ctx, p, policy.ListFeedback, relID, partyRefusal, func(o *op) (event, error) {
@@ -140,6 +169,13 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 			byReq[r.RequestID] = r
 		}
 		out = &FeedbackView{Answers: map[string]*AnswerView{}, Allowed: map[string]policy.Allowed{}}
+		if o.rel.ProgrammeID != "" {
+			st, err := o.tx.FindProgrammeSettings(o.ctx, o.rel.ProgrammeID)
+			if err != nil {
+				return event{}, err
+			}
+			out.K = st.KThreshold
+		}
 		var key []byte
 		for _, fr := range reqs {
 			switch o.a.user.ID {
@@ -147,30 +183,35 @@ func (s *Service) Feedback(ctx context.Context, p mentorvault.Principal, relID s
 				if fr.AnsweredAt == nil {
 					out.ToAnswer = append(out.ToAnswer, fr)
 					out.Allowed[fr.ID] = s.allowed(o.ctx, o.a, feedbackResource(o.rel, fr), policy.AnswerFeedback)
+					continue
 				}
+				out.Given = append(out.Given, fr)
 			case fr.MentorID:
 				out.Asked = append(out.Asked, fr)
-				resp := byReq[fr.ID]
-				if resp == nil {
-					continue
-				}
-				if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadFeedback, feedbackResource(o.rel, fr), target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "feedback", id: fr.ID}, always); err != nil {
-					return event{}, err
-				}
-				if key == nil {
-					if key, err = o.key(); err != nil {
-						return event{}, err
-					}
-				}
-				if err := s.openFeedback(o.ctx, key, resp, fr); isDamaged(err) {
-					out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, CreatedAt: resp.CreatedAt, Damaged: true} // the rest are served
-					continue
-				} else if err != nil {
-					return event{}, err
-				}
-				out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, Ratings: resp.Answer.Ratings,
-					Text: mentorvault.NewSecret(resp.Answer.Text), CreatedAt: resp.CreatedAt}
+			default:
+				continue
 			}
+			// The asker reads the answer; the answerer reads back their own.
+			resp := byReq[fr.ID]
+			if resp == nil {
+				continue
+			}
+			if err := s.authorize(o.ctx, o.tx, o.a, policy.ReadFeedback, feedbackResource(o.rel, fr), target{orgID: o.rel.OrgID, relID: o.rel.ID, typ: "feedback", id: fr.ID}, always); err != nil {
+				return event{}, err
+			}
+			if key == nil {
+				if key, err = o.key(); err != nil {
+					return event{}, err
+				}
+			}
+			if err := s.openFeedback(o.ctx, key, resp, fr); isDamaged(err) {
+				out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, CreatedAt: resp.CreatedAt, Damaged: true} // the rest are served
+				continue
+			} else if err != nil {
+				return event{}, err
+			}
+			out.Answers[fr.ID] = &AnswerView{RequestID: resp.RequestID, Ratings: resp.Answer.Ratings,
+				Text: mentorvault.NewSecret(resp.Answer.Text), CreatedAt: resp.CreatedAt}
 		}
 		return event{"feedback.list", relTarget(o.rel), fmt.Sprintf("answers=%d", len(out.Answers))}, nil
 	})
@@ -234,7 +275,7 @@ func (s *Service) AnswerFeedback(ctx context.Context, p mentorvault.Principal, r
 }
 
 // FeedbackAggregates returns a programme's anonymous feedback figures, each
-// withheld unless at least the programme's k responses stand behind it.
+// withheld unless at least the programme's k distinct people stand behind it.
 // Returns EUNAUTHENTICATED, ENOTFOUND or EFORBIDDEN.
 func (s *Service) FeedbackAggregates(ctx context.Context, p mentorvault.Principal, programmeID string) ([]mentorvault.Aggregate, int, error) {
 	var (
@@ -397,16 +438,20 @@ func releaseFeedback(r *releaser, answers []mentorvault.FeedbackAnswer) []mentor
 	for i, a := range out {
 		value := ""
 		if !a.Withheld {
-			value = strconv.FormatFloat(a.Mean, 'f', -1, 64) + ";" + strconv.Itoa(a.Responses)
+			value = fmt.Sprintf("%s;%d;%d", strconv.FormatFloat(a.Mean, 'f', -1, 64), a.People, a.Responses)
 		}
 		shown, asOf, withheld, why := r.show("feedback."+a.Key, value, mentorvault.FeedbackContributions(answers, a.Key), a.Why)
-		out[i].Withheld, out[i].Why, out[i].AsOf, out[i].Mean, out[i].Responses = withheld, why, asOf, 0, 0
+		out[i].Withheld, out[i].Why, out[i].AsOf, out[i].Mean, out[i].People, out[i].Responses = withheld, why, asOf, 0, 0, 0
 		if withheld {
 			continue
 		}
-		mean, people, _ := strings.Cut(shown, ";")
-		out[i].Mean, _ = strconv.ParseFloat(mean, 64)
-		out[i].Responses, _ = strconv.Atoi(people)
+		f := strings.Split(shown, ";")
+		if len(f) != 3 {
+			continue // a release stored before answers were counted: shown again only once released anew
+		}
+		out[i].Mean, _ = strconv.ParseFloat(f[0], 64)
+		out[i].People, _ = strconv.Atoi(f[1])
+		out[i].Responses, _ = strconv.Atoi(f[2])
 	}
 	return out
 }

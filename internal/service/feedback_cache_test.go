@@ -56,7 +56,7 @@ func TestFeedbackAggregatesCached(t *testing.T) {
 		if !equalAggs(cold, warm) {
 			t.Fatalf("cached figures differ: %+v, then %+v", cold, warm)
 		}
-		if cold[0].Withheld || cold[0].Responses != 2 {
+		if cold[0].Withheld || cold[0].People != 2 {
 			t.Fatalf("two people at k=2: %+v", cold)
 		}
 

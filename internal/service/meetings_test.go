@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/mentorvault/mentorvault"
 	"github.com/mentorvault/mentorvault/internal/calendar"
 	"github.com/mentorvault/mentorvault/internal/mvtest"
+	"github.com/mentorvault/mentorvault/internal/policy"
 	"github.com/mentorvault/mentorvault/internal/service"
 	"github.com/mentorvault/mentorvault/internal/sqlstore/sqlstoretest"
 )
@@ -173,13 +175,18 @@ func TestCommitmentsGoalsAndFigures(t *testing.T) {
 	}
 }
 
-func TestFeedbackOnlyTheMentorReadsAndAggregatesNeedK(t *testing.T) {
+// TestFeedbackOnlyThePairReadsAndAggregatesNeedK: the mentor asks, the
+// mentee answers; the mentor reads the answer and the mentee reads back
+// what he gave, nobody else; the programme's figures need k people.
+func TestFeedbackOnlyThePairReadsAndAggregatesNeedK(t *testing.T) {
 	db := sqlstoretest.OpenSQLite(t)
 	e := mvtest.New(t, db)
 	me, _ := e.Svc.Me(ctx, e.As("carol"))
 	prog := me.Programmes[0].ID
-	if _, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID); mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN {
-		t.Fatalf("the mentee asked for feedback on their mentoring: %v", err)
+	for _, who := range []string{"carol", "dave", "heidi"} {
+		if _, err := e.Svc.RequestFeedback(ctx, e.As(who), e.Rel.ID); err == nil {
+			t.Fatalf("%s, not a party, asked for feedback", who)
+		}
 	}
 	fr, err := e.Svc.RequestFeedback(ctx, e.As("alice"), e.Rel.ID)
 	if err != nil {
@@ -203,8 +210,17 @@ func TestFeedbackOnlyTheMentorReadsAndAggregatesNeedK(t *testing.T) {
 		t.Fatalf("alice reads the answer: %v %+v", err, fv)
 	}
 	fv, err = e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID)
-	if err != nil || len(fv.Answers) != 0 {
-		t.Fatalf("bob sees answers through the mentor's view: %v %+v", err, fv)
+	if err != nil || len(fv.Asked) != 0 || fv.Answers[fr.ID] == nil || fv.Answers[fr.ID].Text.Reveal() != answer.Text || fv.K != 5 {
+		t.Fatalf("bob reads back the answer he gave, and the form's k: %v %+v", err, fv)
+	}
+	if !slices.ContainsFunc(fv.Given, func(g *mentorvault.FeedbackRequest) bool { return g.ID == fr.ID }) {
+		t.Fatalf("bob's given answers lack this one: %+v", fv.Given)
+	}
+	for _, who := range []string{"carol", "dave", "erin", "heidi"} {
+		fv, err := e.Svc.Feedback(ctx, e.As(who), e.Rel.ID)
+		if err == nil && len(fv.Answers) != 0 {
+			t.Fatalf("%s, outside the pair, read a feedback answer: %+v", who, fv)
+		}
 	}
 	// One response: below k = 5, everything is withheld.
 	aggs, k, err := e.Svc.FeedbackAggregates(ctx, e.As("carol"), prog)
@@ -223,8 +239,8 @@ func TestFeedbackOnlyTheMentorReadsAndAggregatesNeedK(t *testing.T) {
 	e.SetK(t, prog, 2)
 	// The demo's answers are all bob's: one person, withheld even at k 2.
 	before, _, err := e.Svc.FeedbackAggregates(ctx, e.As("carol"), prog)
-	if err != nil || !before[0].Withheld {
-		t.Fatalf("the demo's answers, all bob's, at k=2: %v %+v", err, before)
+	if err != nil || !before[0].Withheld || before[0].People != 0 || before[0].Responses != 0 {
+		t.Fatalf("the demo's and this test's answers, both bob's, at k=2: %v %+v; want withheld (one person), with no counts", err, before)
 	}
 	rel2 := activePair(t, e) // heidi (mentee) – frank (mentor)
 	fr2, err := e.Svc.RequestFeedback(ctx, e.As("frank"), rel2.ID)
@@ -240,12 +256,23 @@ func TestFeedbackOnlyTheMentorReadsAndAggregatesNeedK(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _, err := e.Svc.FeedbackAggregates(ctx, e.As("carol"), prog)
-	if err != nil || after[0].Withheld || after[0].Responses != 2 {
-		t.Fatalf("two people about two mentors at k=2: %v %+v", err, after)
+	if err != nil || after[0].Withheld || after[0].People != 2 {
+		t.Fatalf("aggregate at k=2 with heidi's answer: %v %+v", err, after)
 	}
-	for _, a := range after {
-		if a.Mean <= 2 || a.Mean >= 5 {
-			t.Fatalf("%s mean %v: not between heidi's 2 and the demo's answers", a.Key, a.Mean)
+	// Heidi's answer (2 on every question) weighs as much as bob's two
+	// together: the mean is halfway between his mean and 2.
+	fv, err = e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range mentorvault.FeedbackQuestions {
+		sum, n := 0, 0
+		for _, a := range fv.Answers {
+			sum, n = sum+a.Ratings[q.Key], n+1
+		}
+		want := (float64(sum)/float64(n) + 2) / 2
+		if diff := after[i].Mean - want; diff > 1e-9 || diff < -1e-9 {
+			t.Fatalf("%s mean %v, want %v (bob's %d answers averaged, then with heidi's)", after[i].Key, after[i].Mean, want, n)
 		}
 	}
 }
@@ -391,5 +418,79 @@ func TestDueNotificationsAreCreatedOnce(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no review-due notification after the cadence")
+	}
+}
+
+// TestFeedbackOfferedByTheMentee: the mentee gives feedback on the mentor's
+// approach unasked: his own form, one open at a time, answered by him
+// alone; the mentor reads it as an offered answer, the mentee reads it back,
+// and it counts in the programme's figures as his, one person however many
+// times he answers.
+func TestFeedbackOfferedByTheMentee(t *testing.T) {
+	e := mvtest.New(t, sqlstoretest.OpenSQLite(t))
+	fr, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fr.Offered || fr.MenteeID != e.Users["bob"].ID || fr.MentorID != e.Users["alice"].ID {
+		t.Fatalf("bob's offer: %+v, want his own form, for alice", fr)
+	}
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID); mentorvault.ErrorCode(err) != mentorvault.ECONFLICT {
+		t.Fatalf("a second open form: %v", err)
+	}
+	fv, err := e.Svc.Feedback(ctx, e.As("bob"), e.Rel.ID)
+	if err != nil || len(fv.ToAnswer) != 1 || fv.ToAnswer[0].ID != fr.ID || !fv.Allowed[fr.ID].Has(policy.AnswerFeedback) {
+		t.Fatalf("bob's form to fill in: %v %+v", err, fv)
+	}
+	answer := mentorvault.FeedbackAnswer{Ratings: map[string]int{}, Text: "OFFERED-SECRET more challenge please"}
+	for _, q := range mentorvault.FeedbackQuestions {
+		answer.Ratings[q.Key] = 3
+	}
+	if err := e.Svc.AnswerFeedback(ctx, e.As("alice"), e.Rel.ID, fr.ID, answer); mentorvault.ErrorCode(err) != mentorvault.EFORBIDDEN {
+		t.Fatalf("alice answered bob's offer: %v", err)
+	}
+	if err := e.Svc.AnswerFeedback(ctx, e.As("bob"), e.Rel.ID, fr.ID, answer); err != nil {
+		t.Fatal(err)
+	}
+	for who, wantAsked := range map[string]bool{"alice": true, "bob": false} {
+		fv, err := e.Svc.Feedback(ctx, e.As(who), e.Rel.ID)
+		if err != nil || fv.Answers[fr.ID] == nil || fv.Answers[fr.ID].Text.Reveal() != answer.Text {
+			t.Fatalf("%s reads the offered answer: %v %+v", who, err, fv)
+		}
+		asked := slices.ContainsFunc(fv.Asked, func(g *mentorvault.FeedbackRequest) bool { return g.ID == fr.ID && g.Offered })
+		if asked != wantAsked {
+			t.Fatalf("%s: the offer among the answers for them: %v, want %v", who, asked, wantAsked)
+		}
+	}
+	// Bob answers again, many times: one person in the programme's figures.
+	me, _ := e.Svc.Me(ctx, e.As("carol"))
+	prog := me.Programmes[0].ID
+	before, _, err := e.Svc.FeedbackAggregates(ctx, e.As("carol"), prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		fr, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Svc.AnswerFeedback(ctx, e.As("bob"), e.Rel.ID, fr.ID, answer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _, err := e.Svc.FeedbackAggregates(ctx, e.As("carol"), prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[0].People != before[0].People || after[0].Responses != before[0].Responses+3 {
+		t.Fatalf("bob answering three more times: people %d → %d, responses %d → %d; want the same people, three more responses",
+			before[0].People, after[0].People, before[0].Responses, after[0].Responses)
+	}
+	// An offer bob has not filled in yet does not stop alice asking.
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("bob"), e.Rel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.RequestFeedback(ctx, e.As("alice"), e.Rel.ID); err != nil {
+		t.Fatalf("alice asking while bob's own form is open: %v", err)
 	}
 }

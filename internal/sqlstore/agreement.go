@@ -148,6 +148,29 @@ func (tx *Tx) DeleteAgreementSignatures(ctx context.Context, versionID string) e
 	return mapError("delete agreement signatures", "signature", err)
 }
 
+// CreateGuidelinesRead records that a party read a guidelines version.
+// Returns ECONFLICT if they already confirmed it and EINVALID for an unknown
+// relationship or user.
+func (tx *Tx) CreateGuidelinesRead(ctx context.Context, g *mentorvault.GuidelinesRead) error {
+	_, err := tx.write(ctx, `INSERT INTO guidelines_reads (relationship_id, user_id, guidelines_version, read_at) VALUES (?, ?, ?, ?)`,
+		g.RelationshipID, g.UserID, g.Version, tx.d.timeArg(g.ReadAt))
+	return mapError("create guidelines read", "guidelines read", err)
+}
+
+// FindGuidelinesReads lists the guidelines versions a relationship's
+// parties confirmed reading, earliest first.
+func (tx *Tx) FindGuidelinesReads(ctx context.Context, relationshipID string) ([]*mentorvault.GuidelinesRead, error) {
+	rows, err := tx.query(ctx, `SELECT relationship_id, user_id, guidelines_version, read_at FROM guidelines_reads WHERE relationship_id = ?
+ORDER BY read_at, user_id, guidelines_version`, relationshipID)
+	return collect(rows, err, "find guidelines reads", func(r *sql.Rows) (*mentorvault.GuidelinesRead, error) {
+		var g mentorvault.GuidelinesRead
+		if err := r.Scan(&g.RelationshipID, &g.UserID, &g.Version, timeCol{&g.ReadAt}); err != nil {
+			return nil, err
+		}
+		return &g, nil
+	})
+}
+
 // CreateAgreementComment stores a comment's ciphertext (never its Body).
 // Returns ECONFLICT for a duplicate ID and EINVALID for an unknown
 // relationship, version or author.

@@ -11,17 +11,17 @@ import (
 // CreateFeedbackRequest stores a request. Returns ECONFLICT for a duplicate
 // ID and EINVALID for an unknown relationship, user or programme.
 func (tx *Tx) CreateFeedbackRequest(ctx context.Context, r *mentorvault.FeedbackRequest) error {
-	_, err := tx.write(ctx, `INSERT INTO feedback_requests (id, relationship_id, mentor_id, mentee_id, programme_id, requested_at, answered_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.RelationshipID, r.MentorID, r.MenteeID, nullString(r.ProgrammeID), tx.d.timeArg(r.RequestedAt), tx.d.nullTimeArg(r.AnsweredAt))
+	_, err := tx.write(ctx, `INSERT INTO feedback_requests (id, relationship_id, mentor_id, mentee_id, programme_id, requested_at, answered_at, offered)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.RelationshipID, r.MentorID, r.MenteeID, nullString(r.ProgrammeID), tx.d.timeArg(r.RequestedAt), tx.d.nullTimeArg(r.AnsweredAt), r.Offered)
 	return mapError("create feedback request", "feedback request", err)
 }
 
-const feedbackRequestColumns = `id, relationship_id, mentor_id, mentee_id, programme_id, requested_at, answered_at`
+const feedbackRequestColumns = `id, relationship_id, mentor_id, mentee_id, programme_id, requested_at, answered_at, offered`
 
 func scanFeedbackRequest(s interface{ Scan(...any) error }) (*mentorvault.FeedbackRequest, error) {
 	var r mentorvault.FeedbackRequest
-	if err := s.Scan(&r.ID, &r.RelationshipID, &r.MentorID, &r.MenteeID, stringCol{&r.ProgrammeID}, timeCol{&r.RequestedAt}, nullTimeCol{&r.AnsweredAt}); err != nil {
+	if err := s.Scan(&r.ID, &r.RelationshipID, &r.MentorID, &r.MenteeID, stringCol{&r.ProgrammeID}, timeCol{&r.RequestedAt}, nullTimeCol{&r.AnsweredAt}, &r.Offered); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -72,7 +72,7 @@ type editPage struct {
 	Suitability, MenteeToManager, ThreeWay string
 
 	GuidelinesLatest int
-	GuidelinesRead   bool
+	FollowGuidelines bool // the draft follows the latest guidelines version (each party confirms reading it on the agreement page)
 	ProgrammeID      string
 	MinNotice        int
 }
@@ -223,7 +223,7 @@ func (pg *editPage) fromTerms(t mentorvault.AgreementTerms, mandatory []mentorva
 		pg.Excs = append(pg.Excs, row)
 	}
 	pg.Suitability, pg.MenteeToManager, pg.ThreeWay = t.Protocols.Suitability, t.Protocols.MenteeToManager, t.Protocols.ThreeWay
-	pg.GuidelinesRead = t.GuidelinesVersion > 0 && t.GuidelinesVersion == pg.GuidelinesLatest
+	pg.FollowGuidelines = t.GuidelinesVersion > 0 && t.GuidelinesVersion == pg.GuidelinesLatest
 	pg.addBlankRows()
 }
 
@@ -367,8 +367,8 @@ func (pg *editPage) fromForm(r *http.Request, mandatory []mentorvault.ExceptionK
 	}
 	t.Protocols = mentorvault.Protocols{Suitability: f("suitability"), MenteeToManager: f("mentee_to_manager"), ThreeWay: f("three_way")}
 	pg.Suitability, pg.MenteeToManager, pg.ThreeWay = t.Protocols.Suitability, t.Protocols.MenteeToManager, t.Protocols.ThreeWay
-	pg.GuidelinesRead = f("guidelines_read") == "yes" && pg.GuidelinesLatest > 0
-	if pg.GuidelinesRead {
+	pg.FollowGuidelines = f("follow_guidelines") == "yes" && pg.GuidelinesLatest > 0
+	if pg.FollowGuidelines {
 		t.GuidelinesVersion = pg.GuidelinesLatest
 	}
 	return t, local, clauseAt, keptAt, excAt

@@ -123,6 +123,14 @@ type agreementPage struct {
 
 	Versions []versionRow
 
+	// Guidelines is the programme guidelines version the agreement (its
+	// draft, else the version in force) follows, 0 if none; GuideReads says
+	// who confirmed reading it, mentor first.
+	Guidelines   int
+	GuideReads   []guideRead
+	ConfirmGuide bool // the viewer has not confirmed and may
+	ProgrammeID  string
+
 	SignError, SignStale string
 
 	Comments       []commentView
@@ -204,6 +212,27 @@ func (h *Handler) agreementPage(r *http.Request) (*agreementPage, error) {
 	} else if av.InForce != nil {
 		pg.CommentVersion = av.InForce.ID
 	}
+	for _, v := range []*service.VersionView{av.Draft, av.InForce} {
+		if v != nil && !v.Damaged {
+			pg.Guidelines = v.Terms.GuidelinesVersion
+			break
+		}
+	}
+	if pg.Guidelines > 0 {
+		pg.ProgrammeID = rv.ProgrammeID
+		for _, who := range []struct {
+			person service.Person
+			role   string
+		}{{rv.Mentor, rv.Role(rv.Mentor.ID)}, {rv.Mentee, rv.Role(rv.Mentee.ID)}} {
+			g := guideRead{Name: who.person.Name, Role: who.role, You: who.person.ID == p.UserID}
+			if rd := av.ReadGuidelines(who.person.ID, pg.Guidelines); rd != nil {
+				g.Date = z.format(rd.ReadAt, dateFmt)
+			} else if g.You {
+				pg.ConfirmGuide = rv.Allowed.Has(policy.SignAgreement)
+			}
+			pg.GuideReads = append(pg.GuideReads, g)
+		}
+	}
 	num := map[string]int{}
 	for i := len(av.Versions) - 1; i >= 0; i-- {
 		v := av.Versions[i]
@@ -270,6 +299,21 @@ func (h *Handler) StartDraft(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// ConfirmGuidelines records that the viewer read the guidelines version in
+// the path: each party confirms for themselves.
+func (h *Handler) ConfirmGuidelines(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	n, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil {
+		return mentorvault.Errorf(mentorvault.ENOTFOUND, "no such version of the programme guidelines")
+	}
+	if _, err := h.svc.ConfirmGuidelinesRead(r.Context(), httpx.Principal(r), id, n); err != nil {
+		return err
+	}
+	http.Redirect(w, r, agreementPath(id)+"?done=guidelines#guidelines", http.StatusSeeOther)
+	return nil
+}
+
 func (h *Handler) SignAgreement(w http.ResponseWriter, r *http.Request) error {
 	id, vid := r.PathValue("id"), r.PathValue("versionID")
 	hash, herr := hex.DecodeString(strings.TrimSpace(r.PostFormValue("hash")))
@@ -328,16 +372,18 @@ func (h *Handler) CommentAgreement(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-type diffLine struct {
-	Op   string
-	Text mentorvault.Secret
+// guideRead is one party's line in the guidelines card.
+type guideRead struct {
+	Name, Role, Date string // Date "" when not confirmed
+	You              bool
 }
 
 type diffPage struct {
 	base
 	Rel              *service.RelationshipView
 	From, To         *service.VersionView
-	Lines            []diffLine
+	Blocks           []diffBlock
+	Changed          int
 	Added, Removed   int
 	Versions         []opt
 	ToID             string
@@ -359,15 +405,16 @@ func (h *Handler) AgreementDiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := &diffPage{base: h.base(r, "What changed"), Rel: av.Rel, From: fv, To: tv, ToID: tv.ID,
 		Editor: personName(av.Rel, tv.UpdatedByID, p.UserID), FromDraftUpdated: z.format(tv.UpdatedAt, "2 Jan 2006, 15:04 MST")}
-	for _, l := range lines {
-		op := map[byte]string{' ': "same", '-': "removed", '+': "added"}[l.Op]
-		switch l.Op {
-		case '+':
+	pg.Blocks = readableDiff(lines)
+	for _, b := range pg.Blocks {
+		switch b.Op {
+		case "changed":
+			pg.Changed++
+		case "added":
 			pg.Added++
-		case '-':
+		case "removed":
 			pg.Removed++
 		}
-		pg.Lines = append(pg.Lines, diffLine{Op: op, Text: l.Text})
 	}
 	for _, v := range av.Versions {
 		if v.ID != tv.ID {

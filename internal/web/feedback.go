@@ -19,9 +19,12 @@ type ratingRow struct {
 	Stars []bool
 }
 
+// askedRow is a request and its answer: one the viewer asked (or was
+// offered), or one they answered (Given).
 type askedRow struct {
 	RequestedAt, AnsweredAt string
 	Answered                bool
+	Offered                 bool // the answerer gave it unasked
 	Ratings                 []ratingRow
 	Text                    mentorvault.Secret
 	Damaged                 bool // the answer did not open: changed outside mentorvault
@@ -37,23 +40,45 @@ type questionRow struct {
 // when Cedar allows feedback.answer on it (Allowed).
 type toAnswerRow struct {
 	ID, RequestedAt string
+	Offered         bool // the viewer's own form, opened unasked
 	Allowed         policy.Allowed
 	Questions       []questionRow
 	Text            mentorvault.Secret // the comments typed, shown again
 	Error           string
 }
 
-// feedbackPage offers to ask for feedback when Cedar allows
-// feedback.request (Rel.Allowed).
+// feedbackPage offers to ask for feedback, or to the mentee to give it
+// unasked (Offer), when Cedar allows feedback.request (Rel.Allowed).
 type feedbackPage struct {
 	base
 	Rel         *service.RelationshipView
 	Other       service.Person
 	Done        string
-	OpenRequest bool
+	Offer       bool // the viewer is the mentee: feedback.request opens their own form
+	OpenRequest bool // the viewer asked and the answer is open
 	Asked       []askedRow
+	Given       []askedRow // the answers the viewer gave, newest first
 	ToAnswer    []toAnswerRow
 	Scale       []int
+	K           int // the programme's k threshold; 0 when informal
+}
+
+// answeredRow is fr with its answer a, for reading.
+func answeredRow(fr *mentorvault.FeedbackRequest, a *service.AnswerView, z zone) askedRow {
+	row := askedRow{RequestedAt: z.date(fr.RequestedAt.UTC()), Offered: fr.Offered}
+	if a == nil {
+		return row
+	}
+	row.Answered, row.AnsweredAt, row.Text, row.Damaged = true, z.date(a.CreatedAt.UTC()), a.Text, a.Damaged
+	for _, q := range mentorvault.FeedbackQuestions {
+		n := a.Ratings[q.Key]
+		rr := ratingRow{Text: q.Text, Value: n}
+		for k := 1; k <= 5; k++ {
+			rr.Stars = append(rr.Stars, k <= n)
+		}
+		row.Ratings = append(row.Ratings, rr)
+	}
+	return row
 }
 
 func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
@@ -68,27 +93,23 @@ func (h *Handler) feedbackPage(r *http.Request) (*feedbackPage, error) {
 		return nil, err
 	}
 	pg := &feedbackPage{base: h.base(r, "Feedback on the mentoring"), Rel: v, Other: v.Other(p.UserID),
-		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}}
+		Done: r.URL.Query().Get("done"), Scale: []int{1, 2, 3, 4, 5}, K: fv.K,
+		Offer: v.Kind != mentorvault.KindPeer && p.UserID == v.MenteeID}
 	for i := len(fv.Asked) - 1; i >= 0; i-- {
 		fr := fv.Asked[i]
-		row := askedRow{RequestedAt: z.date(fr.RequestedAt.UTC())}
-		if a := fv.Answers[fr.ID]; a != nil {
-			row.Answered, row.AnsweredAt, row.Text, row.Damaged = true, z.date(a.CreatedAt.UTC()), a.Text, a.Damaged
-			for _, q := range mentorvault.FeedbackQuestions {
-				n := a.Ratings[q.Key]
-				rr := ratingRow{Text: q.Text, Value: n}
-				for k := 1; k <= 5; k++ {
-					rr.Stars = append(rr.Stars, k <= n)
-				}
-				row.Ratings = append(row.Ratings, rr)
-			}
-		} else {
+		row := answeredRow(fr, fv.Answers[fr.ID], z)
+		if !row.Answered && !fr.Offered {
 			pg.OpenRequest = true
 		}
-		pg.Asked = append(pg.Asked, row)
+		if row.Answered || !fr.Offered { // an offer not yet filled in is the other's draft: not shown
+			pg.Asked = append(pg.Asked, row)
+		}
+	}
+	for i := len(fv.Given) - 1; i >= 0; i-- {
+		pg.Given = append(pg.Given, answeredRow(fv.Given[i], fv.Answers[fv.Given[i].ID], z))
 	}
 	for _, fr := range fv.ToAnswer {
-		row := toAnswerRow{ID: fr.ID, RequestedAt: z.date(fr.RequestedAt.UTC()), Allowed: fv.Allowed[fr.ID]}
+		row := toAnswerRow{ID: fr.ID, RequestedAt: z.date(fr.RequestedAt.UTC()), Offered: fr.Offered, Allowed: fv.Allowed[fr.ID]}
 		for _, q := range mentorvault.FeedbackQuestions {
 			row.Questions = append(row.Questions, questionRow{Key: q.Key, Text: q.Text})
 		}
@@ -108,8 +129,13 @@ func (h *Handler) Feedback(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) RequestFeedback(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	if _, err := h.svc.RequestFeedback(r.Context(), httpx.Principal(r), id); err != nil {
+	fr, err := h.svc.RequestFeedback(r.Context(), httpx.Principal(r), id)
+	if err != nil {
 		return err
+	}
+	if fr.Offered {
+		http.Redirect(w, r, relPath(id)+"/feedback?done=offered#fa-"+fr.ID, http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(w, r, relPath(id)+"/feedback?done=asked", http.StatusSeeOther)
 	return nil
@@ -149,6 +175,7 @@ func (h *Handler) AnswerFeedback(w http.ResponseWriter, r *http.Request) error {
 type aggRow struct {
 	Text      string
 	Responses int
+	People    int
 	Mean      string
 	Withheld  bool
 	Why       string
@@ -165,7 +192,7 @@ type feedbackAggs struct {
 func feedbackFigures(as []mentorvault.Aggregate, k int) *feedbackAggs {
 	out := &feedbackAggs{K: k}
 	for _, a := range as {
-		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld, Why: a.Why, AsOf: a.AsOf})
+		out.Rows = append(out.Rows, aggRow{Text: a.Text, Responses: a.Responses, People: a.People, Mean: fmt.Sprintf("%.1f", a.Mean), Withheld: a.Withheld, Why: a.Why, AsOf: a.AsOf})
 	}
 	return out
 }

@@ -141,7 +141,7 @@ func TestBrowserMeeting(t *testing.T) {
 	}
 	bob.shot("meetings-notifications")
 	bob.open(relPath + "/feedback")
-	if txt := bob.text(".feedback-form"); !strings.Contains(txt, "Only your mentor reads your answers") {
+	if txt := bob.text(".feedback-form"); !strings.Contains(txt, "Only Alice Archer reads your answers") || !strings.Contains(txt, "at least 5 different people") {
 		t.Fatalf("bob's feedback form: %s", txt)
 	}
 	bob.shot("meetings-feedback-mentee")

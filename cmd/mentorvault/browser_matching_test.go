@@ -21,23 +21,7 @@ func TestBrowserMatchToDashboard(t *testing.T) {
 
 	grace := newUser(t, browser, srv.URL, "grace")
 	grace.signIn("grace@northwind.example", "Grace Green")
-	grace.open("/programmes")
-	grace.do("fill in the programme",
-		chromedp.SendKeys(chromedp.CSS(`#p-name`), "Sales Mentoring"),
-		chromedp.SendKeys(chromedp.CSS(`#p-description`), "Experienced sellers mentor new ones."))
-	if st := grace.nav("create the programme", chromedp.Click(chromedp.CSS(`form[action="/programmes"] button[type=submit]`))); st != 200 {
-		grace.fatalf("creating a programme: status %d: %s", st, grace.pageText())
-	}
-	progPath := grace.location()
-	if i := strings.IndexByte(progPath, '?'); i >= 0 {
-		progPath = progPath[:i]
-	}
-	grace.do("name the coordinator",
-		chromedp.Click(chromedp.CSS(`details:has(form[action$="/staff"]) > summary`)),
-		chromedp.SendKeys(chromedp.CSS(`#coordinators-in`), "carol@northwind.example"))
-	if st := grace.nav("save the staff", chromedp.Click(chromedp.CSS(`form[action$="/staff"] button[type=submit]`))); st != 200 {
-		grace.fatalf("saving the staff: status %d: %s", st, grace.pageText())
-	}
+	progPath := createProgramme(grace, "Sales Mentoring", "Experienced sellers mentor new ones.")
 
 	carol := newUser(t, browser, srv.URL, "carol")
 	carol.signIn("carol@northwind.example", "Carol Chen")
@@ -46,22 +30,10 @@ func TestBrowserMatchToDashboard(t *testing.T) {
 		carol.fatalf("opening enrolment: status %d: %s", st, carol.pageText())
 	}
 
-	enrol := func(u *user, email, name, role, goals string) {
-		t.Helper()
-		u.signIn(email, name)
-		u.open(progPath)
-		u.do("fill in the enrolment",
-			chromedp.Click(chromedp.CSS(`form[action$="/enrol"] input[name=role][value=`+role+`]`)),
-			chromedp.SendKeys(chromedp.CSS(`#goals`), goals),
-			chromedp.SendKeys(chromedp.CSS(`#time_zone`), "Europe/London"))
-		if st := u.nav("enrol", chromedp.Click(chromedp.CSS(`form[action$="/enrol"] button[type=submit]`))); st != 200 {
-			u.fatalf("enrolling: status %d: %s", st, u.pageText())
-		}
-	}
 	bob := newUser(t, browser, srv.URL, "bob")
-	enrol(bob, "bob@northwind.example", "Bob Baker", "mentee", "Learn to sell to large accounts.")
+	enrolIn(bob, progPath, "bob@northwind.example", "Bob Baker", "mentee", "Learn to sell to large accounts.")
 	heidi := newUser(t, browser, srv.URL, "heidi")
-	enrol(heidi, "heidi@northwind.example", "Heidi Hall", "mentor", "Pass on what I know.")
+	enrolIn(heidi, progPath, "heidi@northwind.example", "Heidi Hall", "mentor", "Pass on what I know.")
 
 	// Carol's suggestions pair Bob with Heidi; she proposes the pair.
 	carol.open(progPath + "/matching")

@@ -58,26 +58,7 @@ func TestBrowserRunOrganisation(t *testing.T) {
 	}
 
 	// --- Grace creates a programme and names Carol its coordinator. ---
-	grace.open("/programmes")
-	grace.do("fill in the programme",
-		chromedp.SendKeys(chromedp.CSS(`#p-name`), "Sales Mentoring"),
-		chromedp.SendKeys(chromedp.CSS(`#p-description`), "Experienced sellers mentor new ones."))
-	if st := grace.nav("create the programme", chromedp.Click(chromedp.CSS(`form[action="/programmes"] button[type=submit]`))); st != 200 {
-		grace.fatalf("creating a programme: status %d: %s", st, grace.pageText())
-	}
-	progPath := grace.location()
-	if i := strings.IndexByte(progPath, '?'); i >= 0 {
-		progPath = progPath[:i]
-	}
-	if !strings.HasPrefix(progPath, "/programmes/") || grace.text("main h1") != "Sales Mentoring" {
-		t.Fatalf("after creating the programme the browser is at %s showing %q", progPath, grace.text("main h1"))
-	}
-	grace.do("name the coordinator",
-		chromedp.Click(chromedp.CSS(`details:has(form[action$="/staff"]) > summary`)),
-		chromedp.SendKeys(chromedp.CSS(`#coordinators-in`), "carol@northwind.example"))
-	if st := grace.nav("save the staff", chromedp.Click(chromedp.CSS(`form[action$="/staff"] button[type=submit]`))); st != 200 {
-		grace.fatalf("saving the staff: status %d: %s", st, grace.pageText())
-	}
+	progPath := createProgramme(grace, "Sales Mentoring", "Experienced sellers mentor new ones.")
 	if page := grace.pageText(); !strings.Contains(page, "Carol Chen") {
 		t.Fatalf("the programme page does not name Carol after saving the staff: %s", page)
 	}
@@ -97,15 +78,7 @@ func TestBrowserRunOrganisation(t *testing.T) {
 	// --- Two members enrol: Bob as a mentee, Heidi as a mentor. ---
 	enrol := func(u *user, email, name, role, goals string) {
 		t.Helper()
-		u.signIn(email, name)
-		u.open(progPath)
-		u.do("fill in the enrolment",
-			chromedp.Click(chromedp.CSS(`form[action$="/enrol"] input[name=role][value=`+role+`]`)),
-			chromedp.SendKeys(chromedp.CSS(`#goals`), goals),
-			chromedp.SendKeys(chromedp.CSS(`#time_zone`), "Europe/London"))
-		if st := u.nav("enrol", chromedp.Click(chromedp.CSS(`form[action$="/enrol"] button[type=submit]`))); st != 200 {
-			u.fatalf("enrolling: status %d: %s", st, u.pageText())
-		}
+		enrolIn(u, progPath, email, name, role, goals)
 		if got := u.text(`[role=status]`); !strings.Contains(got, "enrolment is saved") {
 			u.fatalf("after enrolling the page says %q: %s", got, u.pageText())
 		}

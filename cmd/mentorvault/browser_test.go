@@ -523,3 +523,44 @@ func TestBrowserLoginErrors(t *testing.T) {
 		t.Fatal("the 404 page has no link back home")
 	}
 }
+
+// createProgramme is grace creating a programme and naming carol its
+// coordinator; it returns the programme page's path.
+func createProgramme(grace *user, name, description string) string {
+	grace.t.Helper()
+	grace.open("/programmes")
+	grace.do("fill in the programme",
+		chromedp.SendKeys(chromedp.CSS(`#p-name`), name),
+		chromedp.SendKeys(chromedp.CSS(`#p-description`), description))
+	if st := grace.nav("create the programme", chromedp.Click(chromedp.CSS(`form[action="/programmes"] button[type=submit]`))); st != 200 {
+		grace.fatalf("creating a programme: status %d: %s", st, grace.pageText())
+	}
+	progPath := grace.location()
+	if i := strings.IndexByte(progPath, '?'); i >= 0 {
+		progPath = progPath[:i]
+	}
+	if !strings.HasPrefix(progPath, "/programmes/") || grace.text("main h1") != name {
+		grace.t.Fatalf("after creating the programme the browser is at %s showing %q", progPath, grace.text("main h1"))
+	}
+	grace.do("name the coordinator",
+		chromedp.Click(chromedp.CSS(`details:has(form[action$="/staff"]) > summary`)),
+		chromedp.SendKeys(chromedp.CSS(`#coordinators-in`), "carol@northwind.example"))
+	if st := grace.nav("save the staff", chromedp.Click(chromedp.CSS(`form[action$="/staff"] button[type=submit]`))); st != 200 {
+		grace.fatalf("saving the staff: status %d: %s", st, grace.pageText())
+	}
+	return progPath
+}
+
+// enrolIn signs u in and enrols them in the programme at progPath.
+func enrolIn(u *user, progPath, email, name, role, goals string) {
+	u.t.Helper()
+	u.signIn(email, name)
+	u.open(progPath)
+	u.do("fill in the enrolment",
+		chromedp.Click(chromedp.CSS(`form[action$="/enrol"] input[name=role][value=`+role+`]`)),
+		chromedp.SendKeys(chromedp.CSS(`#goals`), goals),
+		chromedp.SendKeys(chromedp.CSS(`#time_zone`), "Europe/London"))
+	if st := u.nav("enrol", chromedp.Click(chromedp.CSS(`form[action$="/enrol"] button[type=submit]`))); st != 200 {
+		u.fatalf("enrolling: status %d: %s", st, u.pageText())
+	}
+}

@@ -108,6 +108,16 @@ func (r *releaser) show(key, value string, cur mentorvault.Contributions, why st
 	return "", time.Time{}, true, r.fewer()
 }
 
+// store saves the releases r made.
+func (r *releaser) store(ctx context.Context, tx mentorvault.Tx) error {
+	for _, rel := range r.save {
+		if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *releaser) fewer() string { return fmt.Sprintf("fewer than %d people", r.k) }
 
 // count is a Figure of the people members marks, out of all of them: shown
@@ -228,34 +238,41 @@ func (s *Service) ProgrammeDashboardReport(ctx context.Context, p mentorvault.Pr
 	if err := lines(p, "id", programmeID); err != nil {
 		return nil, err
 	}
-	var out *DashboardReport
+	var (
+		out   *DashboardReport
+		fresh *feedbackEntry // ratings opened by this call, cached once committed
+	)
 	err := s.inTx(ctx, func(tx mentorvault.Tx) error {
-		out = nil // inTx may run this again
+		out, fresh = nil, nil // inTx may run this again
 		a, pr, err := s.programmeCall(ctx, tx, p, policy.ProgrammeDashboard, programmeID)
 		if err != nil {
 			return err
 		}
-		if out, err = s.dashboardReport(ctx, tx, pr); err != nil {
+		if out, fresh, err = s.dashboardReport(ctx, tx, pr); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "programme.dashboard", progTarget(pr), fmt.Sprintf("k=%d; full", out.K))
 	})
+	// As FeedbackAggregates: only what a committed transaction read is cached.
+	if err == nil && fresh != nil {
+		s.feedback.put(out.Programme.ID, fresh.count, fresh.answers)
+	}
 	return out, err
 }
 
-func (s *Service) dashboardReport(ctx context.Context, tx mentorvault.Tx, pr *mentorvault.Programme) (*DashboardReport, error) {
+func (s *Service) dashboardReport(ctx context.Context, tx mentorvault.Tx, pr *mentorvault.Programme) (*DashboardReport, *feedbackEntry, error) {
 	now := tx.Now()
 	figs, err := tx.CountProgrammeFigures(ctx, []string{pr.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	releases, err := tx.FindDashboardReleases(ctx, []string{pr.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k, floor, err := kFor(ctx, tx, pr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := &releaser{prog: pr.ID, k: k, now: now, prev: releases[pr.ID]}
 	out := &DashboardReport{Programme: pr, K: k, KFloor: floor, At: now, Since: now.Add(-DashboardWindow)}
@@ -263,41 +280,36 @@ func (s *Service) dashboardReport(ctx context.Context, tx mentorvault.Tx, pr *me
 
 	rels, err := tx.FindRelationships(ctx, mentorvault.RelationshipFilter{ProgrammeID: pr.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.States = statesOverTime(rels, now)
 	out.Stats = append(out.Stats, agreementStats(rels)...)
 
 	es, err := tx.FindEnrolments(ctx, mentorvault.EnrolmentFilter{ProgrammeID: pr.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.Stats = append(out.Stats, r.median("days_to_match", "Time from enrolment to match",
 		"Median days from a mentee's enrolment to the proposal of the relationship they went on to accept.", daysToMatch(es, rels)))
 
 	facts, err := tx.FindDashboardFacts(ctx, pr.ID, out.Since)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	consented, err := s.attendanceShared(ctx, tx, rels)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.Stats = append(out.Stats, meetingStats(r, rels, consented, facts.Meetings, out.Since, now)...)
 	out.Stats = append(out.Stats, commitmentStat(r, facts.Commitments, now))
 	out.Stats = append(out.Stats, reviewStat(r, facts.Reviews, now))
 
-	answers, err := s.programmeRatings(ctx, tx, pr.ID)
+	answers, fresh, err := s.cachedRatings(ctx, tx, pr.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.Feedback = feedbackStats(r, answers)
-	for _, rel := range r.save {
-		if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, fresh, r.store(ctx, tx)
 }
 
 // dashboardOf is the home page's dashboard of a programme: counts by

@@ -313,20 +313,9 @@ func (s *Service) feedbackAggregatesIn(ctx context.Context, tx mentorvault.Tx, a
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	// The ratings are opened once per change of the programme's
-	// responses, not on every view: the count, read in this
-	// transaction, says whether the cached ones are still the set.
-	count, err := tx.CountProgrammeFeedback(ctx, prog.ID)
+	answers, fresh, err := s.cachedRatings(ctx, tx, prog.ID)
 	if err != nil {
 		return nil, 0, nil, err
-	}
-	var fresh *feedbackEntry
-	answers, ok := s.feedback.get(prog.ID, count)
-	if !ok {
-		if answers, err = s.programmeRatings(ctx, tx, prog.ID); err != nil {
-			return nil, 0, nil, err
-		}
-		fresh = &feedbackEntry{count: count, answers: answers}
 	}
 	releases, err := tx.FindDashboardReleases(ctx, []string{prog.ID})
 	if err != nil {
@@ -334,10 +323,8 @@ func (s *Service) feedbackAggregatesIn(ctx context.Context, tx mentorvault.Tx, a
 	}
 	r := &releaser{prog: prog.ID, k: k, now: tx.Now(), prev: releases[prog.ID]}
 	out := releaseFeedback(r, answers)
-	for _, rel := range r.save {
-		if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
-			return nil, 0, nil, err
-		}
+	if err := r.store(ctx, tx); err != nil {
+		return nil, 0, nil, err
 	}
 	return out, k, fresh, s.record(ctx, tx, a, "feedback.aggregate", progTarget(prog), fmt.Sprintf("responses=%d; k=%d", len(answers), k))
 }
@@ -426,6 +413,26 @@ func (c *feedbackCache) put(programmeID string, count mentorvault.FeedbackCount,
 		c.m = map[string]feedbackEntry{}
 	}
 	c.m[programmeID] = feedbackEntry{count: count, answers: answers}
+}
+
+// cachedRatings returns a programme's ratings (programmeRatings), opened
+// once per change of its responses, not on every view: the count, read in
+// this transaction, says whether the cached ones are still the set. fresh
+// is what this call opened (nil when the cache had it), for the caller to
+// cache once its transaction committed.
+func (s *Service) cachedRatings(ctx context.Context, tx mentorvault.Tx, programmeID string) ([]mentorvault.FeedbackAnswer, *feedbackEntry, error) {
+	count, err := tx.CountProgrammeFeedback(ctx, programmeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if answers, ok := s.feedback.get(programmeID, count); ok {
+		return answers, nil, nil
+	}
+	answers, err := s.programmeRatings(ctx, tx, programmeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return answers, &feedbackEntry{count: count, answers: answers}, nil
 }
 
 // releaseFeedback is the feedback figures of answers under the k rule

@@ -294,10 +294,6 @@ func (s *Service) homeDashboards(ctx context.Context, tx mentorvault.Tx, a actor
 	if len(mine) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(mine))
-	for i, pr := range mine {
-		ids[i] = pr.ID
-	}
 	out := make([]*ProgrammeDashboard, 0, len(mine))
 	err := s.dashboards(ctx, tx, mine, func(d *ProgrammeDashboard) error {
 		out = append(out, d)
@@ -333,10 +329,8 @@ func (s *Service) dashboards(ctx context.Context, tx mentorvault.Tx, progs []*me
 		}
 		r := &releaser{prog: pr.ID, k: max(st.KThreshold, org.KFloor), now: tx.Now(), prev: releases[pr.ID]}
 		d := dashboardOf(pr, figs[pr.ID], r)
-		for _, rel := range r.save {
-			if err := tx.SaveDashboardRelease(ctx, rel); err != nil {
-				return err
-			}
+		if err := r.store(ctx, tx); err != nil {
+			return err
 		}
 		if err := each(d); err != nil {
 			return err

@@ -93,8 +93,8 @@ func Check(in Input) Result {
 
 		// Performance language, and evaluations in other words beneath it.
 		pms := performanceMatches(s, low)
-		if len(pms) == 0 && len(fs) == 0 && !refused(s, low) {
-			if a, b, ok := assess(s, toks, ix); ok {
+		if len(pms) == 0 && len(fs) == 0 {
+			if a, b, ok := assess(s, toks, ix); ok && !refused(s, low) {
 				pms = append(pms, perfMatch{start: a, end: b, fam: famAssess})
 			} else if a, b, top, ok := modelJudges(s, toks); ok {
 				fs = append(fs, finding{pos: a, Finding: Finding{

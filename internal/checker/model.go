@@ -62,9 +62,32 @@ func mustReadVectors(b []byte) *vectorTable {
 	return t
 }
 
+// find is the offset of the word's vector, or of the vector of its base
+// form when the table lacks the inflected one ("outperforms" is rarer than
+// "outperform", "sloppily" than "sloppy"): the endings tried are few and
+// fixed, so the same word always finds the same vector.
+func (t *vectorTable) find(w string) (int, bool) {
+	if at, ok := t.at[w]; ok {
+		return at, true
+	}
+	for _, e := range inflections {
+		if b, ok := strings.CutSuffix(w, e.suffix); ok && len(b) >= 3 {
+			if at, ok := t.at[b+e.base]; ok {
+				return at, true
+			}
+		}
+	}
+	return 0, false
+}
+
+var inflections = []struct{ suffix, base string }{
+	{"ies", "y"}, {"es", ""}, {"s", ""}, {"ied", "y"}, {"ed", ""}, {"ed", "e"}, {"d", ""},
+	{"ing", ""}, {"ing", "e"}, {"ily", "y"}, {"ly", ""}, {"ly", "le"}, {"ness", ""}, {"iness", "y"},
+}
+
 // add adds the word's vector to sum and reports whether it has one.
 func (t *vectorTable) add(sum []float64, w string) bool {
-	at, ok := t.at[w]
+	at, ok := t.find(w)
 	if !ok {
 		return false
 	}
@@ -77,7 +100,7 @@ func (t *vectorTable) add(sum []float64, w string) bool {
 
 // dot is u·v for the word's vector v, and whether it has one.
 func (t *vectorTable) dot(u []float64, w string) (float64, bool) {
-	at, ok := t.at[w]
+	at, ok := t.find(w)
 	if !ok {
 		return 0, false
 	}

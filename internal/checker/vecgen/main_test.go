@@ -21,7 +21,7 @@ func TestVecgen(t *testing.T) {
 	if err := os.WriteFile(extra, []byte("Slapdash, and unknownword."), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run([]string{"-vectors", in, "-o", out, "-top", "2", "-words", extra}); err != nil {
+	if err := run([]string{"-vectors", in, "-o", out, "-top", "2", "-words", extra, "-wordnet", ""}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(out)
@@ -54,5 +54,43 @@ func TestVecgen(t *testing.T) {
 	}
 	if i != len(b) || len(words) != 3 || words[0] != "good" || words[1] != "slapdash" || words[2] != "the" {
 		t.Errorf("words %q, %d of %d bytes read", words, i, len(b))
+	}
+}
+
+// With WordNet, its one-word adjective, adverb and verb lemmas are kept too
+// when they are frequent enough: "bad" (rank 4) is, "x1" is no word, and a
+// multi-word lemma is skipped.
+func TestVecgenWordNet(t *testing.T) {
+	dir := t.TempDir()
+	src := `{"dimensions":1,"words":["the","good","x1","bad","slapdash"],
+	"vectors":{"the":[1,0,0],"good":[1,0,0],"x1":[1,0,0],"bad":[1,0,0],"slapdash":[1,0,0]}}`
+	files := map[string]string{
+		"v.json":     src,
+		"words.txt":  "",
+		"index.adj":  "  1 This software and database is being provided\nbad a 1 1 & 1 0 00001\nslapdash a 1 1 & 1 0 00002\nwell_known a 1 1 & 1 0 00003\n",
+		"index.adv":  "",
+		"index.verb": "x1 v 1 1 & 1 0 00004\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "v.bin")
+	if err := run([]string{"-vectors", filepath.Join(dir, "v.json"), "-o", out, "-top", "1", "-words", filepath.Join(dir, "words.txt"), "-wordnet", dir, "-wordnet-rank", "4"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for i, n := 13, binary.LittleEndian.Uint32(b[7:]); n > 0; n-- {
+		l := int(b[i])
+		words = append(words, string(b[i+1:i+1+l]))
+		i += 1 + l + 4 + 1
+	}
+	if len(words) != 2 || words[0] != "bad" || words[1] != "the" {
+		t.Errorf("words %q, want bad (a WordNet adjective of rank 3) and the (the most frequent word)", words)
 	}
 }

@@ -157,6 +157,16 @@ func init() {
 
 // assess returns the evaluative words of a sentence that evaluates a
 // person, as byte offsets, or ok false.
+// within reports whether sp lies inside one of the spans.
+func within(sp span, spans []span) bool {
+	for _, n := range spans {
+		if n.first <= sp.first && sp.last <= n.last {
+			return true
+		}
+	}
+	return false
+}
+
 func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 	if !mentionsPerson(s) {
 		return 0, 0, false
@@ -178,11 +188,7 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 		if !found || (best.first >= 0 && sp.first >= best.first) {
 			continue
 		}
-		inside := false
-		for _, n := range neutral {
-			inside = inside || (n.first <= sp.first && sp.last <= n.last)
-		}
-		if !inside {
+		if !within(sp, neutral) {
 			best = sp
 		}
 	}

@@ -234,6 +234,14 @@ func features(s string, toks []token) []feature {
 	for _, t := range toks {
 		frame = frame || mentoringFrame[t.stem]
 	}
+	// As in assess, an evaluative word inside a phrase that evaluates
+	// nothing ("best practice", "professional development") does not count.
+	var neutral []span
+	for _, term := range neutralTerms {
+		if sp, found := ix.find(toks, term); found {
+			neutral = append(neutral, sp)
+		}
+	}
 	seen := map[string]bool{}
 	for i, c := range judging.terms {
 		name := judging.names[i]
@@ -241,7 +249,7 @@ func features(s string, toks []token) []feature {
 			continue
 		}
 		for _, term := range c {
-			if sp, ok := ix.find(toks, term); ok {
+			if sp, ok := ix.find(toks, term); ok && !within(sp, neutral) {
 				fs = append(fs, feature{"c:" + name, sp.first, sp.last})
 				seen[name], eval = true, true
 				break

@@ -160,8 +160,9 @@ var rules = []rule{
 	{any: kw("one|among"), fam: famComparison, guarded: true, re: rx(`\b(?:one\s+of\s+the|among\s+the)\s+(?:best|strongest|weakest|worst|top|brightest|most\s+(?:able|capable|talented|promising))\s+(?:\w+\s+)?(?:people|engineers|members|performers|candidates|employees|staff|analysts|developers|colleagues|managers|mentees)\b`)},
 
 	// Verdicts on promotion or suitability.
-	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*be\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
+	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*(?:have\s+been|be)\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
+	{any: kw("overdue"), fam: famVerdict, guarded: true, re: rx(`\b(?:long\s+)?overdue\s+(?:for\s+)?` + article + `(?:promotion|step\s+up|move\s+up)\b|\bpromotion\s+(?:is|was)\s+(?:long\s+)?overdue\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
 	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:\w+\s+){0,2}?(?:promotion|role|position|job|post)\b`)},
 	{any: kw("make|be"), fam: famVerdict, guarded: true, re: rx(`\bwould\s+(?:make|be)\s+an?\s+(?:great|good|excellent|strong|poor|bad|weak|terrible|natural|fine|brilliant|outstanding)\s+(?:\w+\s+)?(?:lead|leader|manager|head|director|supervisor|principal|partner)\b`)},
@@ -271,6 +272,15 @@ func refused(s, low string) bool {
 	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s))
 }
 
+// mentoringObject is what follows a trait whose object is the mentoring
+// itself: "diligent about preparing for our sessions", "always punctual
+// for our meetings". That speaks of the person as a mentee.
+var mentoringObject = rx(`^\s*(?:about|in|at|with|for|during|when|before)\b[^.;:!?]{0,40}?\b(?:our|the|these|each|every|mentoring)\s+(?:mentoring\s+)?(?:sessions?|meetings?|conversations?|catch-?ups?|check-?ins?)\b`)
+
+// aboutTheMentoring reports whether the text after a trait makes the
+// mentoring its object.
+func aboutTheMentoring(after string) bool { return mentoringObject.MatchString(after) }
+
 // skipWindow bounds the text a veto looks at on either side of a match, so
 // that a long sentence with many matches stays linear.
 const skipWindow = 80
@@ -305,6 +315,9 @@ func performanceMatches(s, low string) []perfMatch {
 				continue
 			}
 			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {
+				continue
+			}
+			if r.fam == famTrait && aboutTheMentoring(s[end:min(len(s), end+skipWindow)]) {
 				continue
 			}
 			all = append(all, perfMatch{start, end, r.fam, r.broad})

@@ -300,9 +300,13 @@ func checker(w io.Writer, res results) {
 		{"fresh2", "fresh 2 (trained on)", ""},
 		{"fresh3", "fresh 3 (trained on)", ""},
 		{"fresh4", "fresh 4 (not trained on)", ""},
-		{"blind5", "blind 5 (measured once)", ""},
-		{"blind6", "blind 6 (measured once)", ""},
-		{"blind7", "blind 7 (measured once)", ""},
+		{"blind5", "blind 5 (looked at since)", ""},
+		{"blind6", "blind 6 (looked at since)", ""},
+		{"blind7", "blind 7 (looked at since)", ""},
+		{"blind8a", "blind 8a (independent)", ""},
+		{"blind8b", "blind 8b (independent)", ""},
+		{"blind8c", "blind 8c (independent)", ""},
+		{"blind8", "blind 8a–c together", ""},
 	} {
 		label := set.label
 		if set.size != "" {

@@ -202,8 +202,10 @@ func TestCorpusTargets(t *testing.T) {
 	t.Logf("fourth fresh held-out set (reported, not enforced; not trained or tuned on, but read on branch checker2 before the training set was written), %d statements: %v", len(fresh4), score(fresh4))
 	for _, b := range blindSets {
 		set := loadLabelled(t, b.path)
-		t.Logf("%s (reported, not enforced; blind: written before the model or its last change, measured once), %d statements: %v", b.name, len(set), score(set))
+		t.Logf("%s (reported, not enforced; see blindSets), %d statements: %v", b.name, len(set), score(set))
 	}
+	b8 := blind8(t)
+	t.Logf("blind8a–c together (reported, not enforced), %d statements: %v", len(b8), score(b8))
 	checker.SetModel(false)
 	for _, b := range append([]struct{ name, path string }{{"fresh4", "testdata/fresh4.tsv"}}, blindSets...) {
 		set := loadLabelled(t, b.path)
@@ -226,13 +228,30 @@ func TestCorpusTargets(t *testing.T) {
 	}
 }
 
-// blindSets were written on branch checker2 and are never read by lrgen:
-// blind5 and blind6 before the judgement model and its training set,
-// blind7 before its last change.
+// blindSets were never read by lrgen and never tuned on before they were
+// measured: blind5 and blind6 were written on branch checker2 before the
+// judgement model and its training set, blind7 before its last change;
+// they have since been looked at. blind8a, blind8b and blind8c were written
+// in a later stop by three sessions that saw only a description of the
+// three kinds and a style each — never the checker, its lexicons, its
+// training data or the other sets — committed unread and measured once,
+// after the last change to the checker.
 var blindSets = []struct{ name, path string }{
 	{"blind5", "testdata/blind5.tsv"},
 	{"blind6", "testdata/blind6.tsv"},
 	{"blind7", "testdata/blind7.tsv"},
+	{"blind8a", "testdata/blind8a.tsv"},
+	{"blind8b", "testdata/blind8b.tsv"},
+	{"blind8c", "testdata/blind8c.tsv"},
+}
+
+// blind8 is the three independent sets together.
+func blind8(tb testing.TB) []labelled {
+	var all []labelled
+	for _, b := range blindSets[3:] {
+		all = append(all, loadLabelled(tb, b.path)...)
+	}
+	return all
 }
 
 // BenchmarkCorpus reports the corpus figures as benchmark metrics, so that
@@ -244,33 +263,31 @@ func BenchmarkCorpus(b *testing.B) {
 		score(dev)
 		score(test)
 	}
-	d, s, fr, f2, f3 := score(dev), score(test), score(loadFresh(b)), score(loadLabelled(b, "testdata/fresh2.tsv")), score(loadLabelled(b, "testdata/fresh3.tsv"))
-	f4 := score(loadLabelled(b, "testdata/fresh4.tsv"))
-	b5, b6, b7 := score(loadLabelled(b, blindSets[0].path)), score(loadLabelled(b, blindSets[1].path)), score(loadLabelled(b, blindSets[2].path))
-	for _, m := range []struct {
-		unit string
-		v    float64
+	sets := []struct {
+		name string
+		set  []labelled
 	}{
-		{"dev-judgement-recall-%", d.judgementRecall()}, {"dev-judgement-precision-%", d.judgementPrecision()},
-		{"dev-kept-recall-%", d.keptRecall()}, {"dev-kept-precision-%", d.keptPrecision()}, {"dev-clean-flagged-%", d.cleanRate()},
-		{"test-judgement-recall-%", s.judgementRecall()}, {"test-judgement-precision-%", s.judgementPrecision()},
-		{"test-kept-recall-%", s.keptRecall()}, {"test-kept-precision-%", s.keptPrecision()}, {"test-clean-flagged-%", s.cleanRate()},
-		{"fresh-judgement-recall-%", fr.judgementRecall()}, {"fresh-judgement-precision-%", fr.judgementPrecision()},
-		{"fresh-kept-recall-%", fr.keptRecall()}, {"fresh-kept-precision-%", fr.keptPrecision()}, {"fresh-clean-flagged-%", fr.cleanRate()},
-		{"fresh2-judgement-recall-%", f2.judgementRecall()}, {"fresh2-judgement-precision-%", f2.judgementPrecision()},
-		{"fresh2-kept-recall-%", f2.keptRecall()}, {"fresh2-kept-precision-%", f2.keptPrecision()}, {"fresh2-clean-flagged-%", f2.cleanRate()},
-		{"fresh3-judgement-recall-%", f3.judgementRecall()}, {"fresh3-judgement-precision-%", f3.judgementPrecision()},
-		{"fresh3-kept-recall-%", f3.keptRecall()}, {"fresh3-kept-precision-%", f3.keptPrecision()}, {"fresh3-clean-flagged-%", f3.cleanRate()},
-		{"fresh4-judgement-recall-%", f4.judgementRecall()}, {"fresh4-judgement-precision-%", f4.judgementPrecision()},
-		{"fresh4-kept-recall-%", f4.keptRecall()}, {"fresh4-kept-precision-%", f4.keptPrecision()}, {"fresh4-clean-flagged-%", f4.cleanRate()},
-		{"blind5-judgement-recall-%", b5.judgementRecall()}, {"blind5-judgement-precision-%", b5.judgementPrecision()},
-		{"blind5-kept-recall-%", b5.keptRecall()}, {"blind5-kept-precision-%", b5.keptPrecision()}, {"blind5-clean-flagged-%", b5.cleanRate()},
-		{"blind6-judgement-recall-%", b6.judgementRecall()}, {"blind6-judgement-precision-%", b6.judgementPrecision()},
-		{"blind6-kept-recall-%", b6.keptRecall()}, {"blind6-kept-precision-%", b6.keptPrecision()}, {"blind6-clean-flagged-%", b6.cleanRate()},
-		{"blind7-judgement-recall-%", b7.judgementRecall()}, {"blind7-judgement-precision-%", b7.judgementPrecision()},
-		{"blind7-kept-recall-%", b7.keptRecall()}, {"blind7-kept-precision-%", b7.keptPrecision()}, {"blind7-clean-flagged-%", b7.cleanRate()},
-	} {
-		b.ReportMetric(100*m.v, m.unit)
+		{"dev", dev}, {"test", test}, {"fresh", loadFresh(b)},
+		{"fresh2", loadLabelled(b, "testdata/fresh2.tsv")}, {"fresh3", loadLabelled(b, "testdata/fresh3.tsv")},
+		{"fresh4", loadLabelled(b, "testdata/fresh4.tsv")},
+	}
+	for _, bs := range blindSets {
+		sets = append(sets, struct {
+			name string
+			set  []labelled
+		}{bs.name, loadLabelled(b, bs.path)})
+	}
+	sets = append(sets, struct {
+		name string
+		set  []labelled
+	}{"blind8", blind8(b)})
+	for _, x := range sets {
+		s := score(x.set)
+		b.ReportMetric(100*s.judgementRecall(), x.name+"-judgement-recall-%")
+		b.ReportMetric(100*s.judgementPrecision(), x.name+"-judgement-precision-%")
+		b.ReportMetric(100*s.keptRecall(), x.name+"-kept-recall-%")
+		b.ReportMetric(100*s.keptPrecision(), x.name+"-kept-precision-%")
+		b.ReportMetric(100*s.cleanRate(), x.name+"-clean-flagged-%")
 	}
 	b.ReportMetric(float64(len(dev)), "dev-statements")
 	b.ReportMetric(float64(len(test)), "test-statements")

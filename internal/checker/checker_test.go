@@ -228,6 +228,27 @@ func TestKeptItemForms(t *testing.T) {
 		{"my plans to leave the company", "She wanted to leave more time for reflection.", ""},
 		{"mental health struggles", "Her struggles were real.", ""}, // three: two of them must appear
 		{"my illness last year", "Last year she moved.", ""},
+		// Other senses (issue 18): the word of a concept said of a thing.
+		{"my health", "We talked about the health of the project pipeline.", ""},
+		{"my health", "She worried about the health of her father.", "health"},
+		{"my health", "She asked about health and safety training.", ""},
+		{"my health", "She reviewed the codebase health every sprint.", ""},
+		{"my divorce", "We discussed how to split up a large project into steps.", ""},
+		{"my divorce", "She and her husband split up in the spring.", "split up"},
+		{"my salary", "We discussed how to earn the trust of a new team.", ""},
+		{"my salary", "He earns far less than his peers.", "earns"},
+		{"my salary", "She researched how salary bands work in our sector.", ""},
+		{"my salary", "She is at the top of her salary band.", "salary"},
+		// Concepts and terms added in issue 18's last round.
+		{"my health", "He has epilepsy.", "epilepsy"},
+		{"my divorce", "His marriage has broken down.", "marriage has broken down"},
+		{"my worries about the reorganisation", "She is nervous about the new reporting lines.", "nervous about … reporting lines"},
+		{"my conflict with my manager", "He and his line manager have fallen out.", "manager have fallen out"},
+		{"my religion", "She fasts during Ramadan and prays at lunch.", "prays"},
+		{"my gambling", "He has run up debts at the bookies.", "bookies"},
+		{"my job interviews elsewhere", "She has been talking to recruiters.", "talking to recruiters"},
+		{"my ADHD", "She was diagnosed as neurodivergent last year.", "neurodivergent"},
+		{"my court case", "He is being sued by a former landlord.", "sued"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -314,7 +315,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			if bestK == 0 || (bestK > 0 && len(alt) <= len(alts[bestK])) {
 				continue
 			}
-			if sp, found := ix.find(toks, alt); found {
+			if sp, found := ix.find(toks, alt); found && !otherSense(sentence, toks, sp) {
 				best, bestK = sp, k
 			}
 		}
@@ -359,4 +360,58 @@ func adjacent(toks []token, a, b int) bool {
 		}
 	}
 	return true
+}
+
+// Other senses. Some words of a kept concept are also said of things that
+// reveal nothing about the person: "the health of the project pipeline",
+// "health and safety training", "split up a large project into steps",
+// "earn the trust of a new team", "how salary bands work". A match whose
+// words lie inside such a use does not count. Each sense is a pattern over
+// the sentence; the matched words must lie inside what it matches.
+var otherSenses = []*regexp.Regexp{
+	// The health of a thing, a thing's health, and health as a field.
+	rx(`\bhealth\s+of\s+(?:(?:the|a|an|her|his|their|our|its|this|that|these|those|each|every)\s+)?(?:\w+(?:'s)?\s+){0,2}?(?:projects?|teams?|business|businesses|culture|pipelines?|portfolios?|process|processes|codebase|code|economy|markets?|company|companies|organi[sz]ations?|departments?|services?|systems?|relationships?\s+with\s+(?:clients?|customers?|suppliers?|stakeholders?)|programmes?|programs?|products?|platforms?|accounts?|sales|networks?|supply\s+chain|balance\s+sheet|finances|budget|backlog|sector|industry|practice|firm|branch|unit|workforce|data)\b`),
+	rx(`\bhealth\s+(?:and\s+safety|checks?|scores?|metrics?|indicators?|dashboards?|status|rating|report)\b`),
+	rx(`\b(?:project|projects|team|teams|business|financial|fiscal|pipeline|portfolio|system|systems|code|codebase|organisational|organizational|company|economic|market|product|platform|service|account|customer|brand|delivery|network|cluster|server|database|repo|repository|programme|program|data)(?:'s)?\s+health\b`),
+	rx(`\b(?:public|global|population|community|environmental)\s+health\b|\bhealth\s+(?:sector|service|services|policy|policies|economics|system|board|authority|authorities|research|data|tech|technology|startup|startups|care\s+sector|visitors?|promotion)\b`),
+	// Splitting or breaking up work.
+	rx(`\b(?:split|splits|splitting|broke|break|breaks|breaking|broken)\s+(?:up\s+|down\s+)?(?:(?:a|an|the|her|his|their|our|this|that|these|those|its|my|your|each)\s+)?(?:\w+\s+){0,3}?(?:into|between|across)\b`),
+	rx(`\b(?:split|splits|splitting|broke|break|breaks|breaking|broken)\s+(?:up\s+|down\s+)?(?:(?:a|an|the|her|his|their|our|this|that|its)\s+)?(?:\w+\s+)?(?:work|workload|tasks?|project|projects|problem|problems|week|day|time|team|teams|roles?|responsibilities|budget|backlog|meeting|meetings|goals?|deliverables?|sections?|chapters?)\b`),
+	// Earning what is not money.
+	rx(`\bearn(?:s|ed|ing|t)?\s+(?:(?:the|a|an|her|his|their|its|our|some|real|genuine)\s+)*(?:trust|respect|reputation|credibility|buy-?in|place|seat|stripes|right|confidence|praise|recognition|goodwill|loyalty|support|keep|spurs)\b`),
+	// Pay as policy, not the person's pay.
+	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
+}
+
+// otherSense reports whether the tokens of sp lie inside an other-sense
+// use in the sentence, with no possessive of a person just before it ("her
+// salary band" is her salary).
+func otherSense(sentence string, toks []token, sp span) bool {
+	a, b := toks[sp.first].start, toks[sp.last].end
+	for _, re := range otherSenses {
+		for _, loc := range re.FindAllStringIndex(sentence, -1) {
+			if loc[0] <= a && b <= loc[1] && !personalBefore(sentence[:loc[0]], sentence[loc[0]:loc[1]]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// personalBefore: the use is the person's own ("her salary band", "his
+// pay scale").
+func personalBefore(before, use string) bool {
+	low := strings.ToLower(use)
+	if strings.HasPrefix(low, "her ") || strings.HasPrefix(low, "his ") || strings.HasPrefix(low, "their ") || strings.HasPrefix(low, "my ") {
+		return strings.Contains(low, "salar") || strings.Contains(low, "pay")
+	}
+	f := strings.Fields(strings.ToLower(before))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[len(f)-1] {
+	case "her", "his", "their", "my":
+		return strings.Contains(low, "salar") || strings.Contains(low, "pay")
+	}
+	return false
 }

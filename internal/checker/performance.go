@@ -281,6 +281,54 @@ var mentoringObject = rx(`^\s*(?:about|in|at|with|for|during|when|before)\b[^.;:
 // mentoring its object.
 func aboutTheMentoring(after string) bool { return mentoringObject.MatchString(after) }
 
+// A topic clause is what the mentee asked, learned, discussed or read
+// about: "she asked how ratings are calibrated", "we discussed what good
+// performance reviews look like", "he wanted to learn how to manage
+// underperformance in his team". Review language inside one names a
+// subject, not a judgement of the mentee, and is not flagged — unless the
+// clause is about a person being something ("we talked about how she is
+// the strongest analyst"). The clause runs from its question word to the
+// end of the sentence or to a semicolon.
+var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious\s+(?:about|to\s+know)|(?:wants?|wanted|keen|hoped|hopes)\s+to\s+(?:know|understand|learn|find\s+out|explore|see)|learn(?:s|ed|t|ing)?|understand(?:s|ing)?|understood|discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|through)|explor(?:e|es|ed|ing)|look(?:s|ed|ing)?\s+at|read(?:s|ing)?(?:\s+up)?\s+(?:on|about)|describ(?:e|es|ed|ing)|explain(?:s|ed|ing)?|work(?:s|ed|ing)?\s+(?:out|through)|(?:a|the|one|our)\s+session\s+on|advice\s+on|question(?:s)?\s+about|research(?:es|ed|ing)?|stud(?:y|ies|ied|ying)|figur(?:e|ed|ing)\s+out)\s+(?:(?:me|us|with\s+me|together|in\s+detail|at\s+length|in\s+our\s+\w+)\s+)?(?:about\s+)?(?:how|what|whether|why|which|when|the\s+way)\b`)
+
+// aboutAPerson is a topic clause that speaks of a person being something:
+// the question word followed by a person and a verb of being or doing well.
+var aboutAPerson = rx(`^\s*(?:how|what|whether|why|which|when|the\s+way)\s+(?:well\s+|much\s+|good\s+|far\s+)?(?:he|she|they|` + name + `)\s+(?:(?:really|actually|truly|compares?|ranks?)\s+)?(?:is|was|are|were|` + apos + `s|has|had|seems?|seemed|performs?|performed|compares?|compared|ranks?|ranked|rates?|rated|does|did|would\s+be|will\s+be|could\s+be|measures?\s+up)\b`)
+
+// topicClauses returns the spans of a sentence's topic clauses.
+func topicClauses(s string) [][2]int {
+	var out [][2]int
+	for _, loc := range topicCue.FindAllStringIndex(s, -1) {
+		// The question word starts where the cue's match ends minus its
+		// own length: find it from the end of the match.
+		q := loc[1]
+		for q > loc[0] && s[q-1] != ' ' {
+			q--
+		}
+		if strings.HasSuffix(lowerASCII(s[loc[0]:loc[1]]), "the way") {
+			q -= len("the ")
+		}
+		if aboutAPerson.MatchString(s[q:]) {
+			continue
+		}
+		end := len(s)
+		if i := strings.IndexByte(s[q:], ';'); i >= 0 {
+			end = q + i
+		}
+		out = append(out, [2]int{q, end})
+	}
+	return out
+}
+
+func inTopic(topics [][2]int, start, end int) bool {
+	for _, t := range topics {
+		if t[0] <= start && end <= t[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // skipWindow bounds the text a veto looks at on either side of a match, so
 // that a long sentence with many matches stays linear.
 const skipWindow = 80
@@ -297,6 +345,7 @@ type perfMatch struct {
 func performanceMatches(s, low string) []perfMatch {
 	var all []perfMatch
 	refusedAt := refusalAt(s, low)
+	topics := topicClauses(s)
 	for _, r := range rules {
 		if !containsAny(low, r.any) {
 			continue
@@ -318,6 +367,9 @@ func performanceMatches(s, low string) []perfMatch {
 				continue
 			}
 			if r.fam == famTrait && aboutTheMentoring(s[end:min(len(s), end+skipWindow)]) {
+				continue
+			}
+			if inTopic(topics, start, end) {
 				continue
 			}
 			all = append(all, perfMatch{start, end, r.fam, r.broad})

@@ -379,15 +379,106 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:split|splits|splitting|broke|break|breaks|breaking|broken)\s+(?:up\s+|down\s+)?(?:(?:a|an|the|her|his|their|our|this|that|its)\s+)?(?:\w+\s+)?(?:work|workload|tasks?|project|projects|problem|problems|week|day|time|team|teams|roles?|responsibilities|budget|backlog|meeting|meetings|goals?|deliverables?|sections?|chapters?)\b`),
 	// Earning what is not money.
 	rx(`\bearn(?:s|ed|ing|t)?\s+(?:(?:the|a|an|her|his|their|its|our|some|real|genuine)\s+)*(?:trust|respect|reputation|credibility|buy-?in|place|seat|stripes|right|confidence|praise|recognition|goodwill|loyalty|support|keep|spurs)\b`),
+	// Groups of people with that trait, as the subject of work.
+	rx(`\b(?:faith|religious|interfaith|multi-?faith|community|patient|patients'|user|advocacy|stakeholder|disability|lgbt\w*)\s+(?:groups|leaders|communities|organi[sz]ations|representatives|networks|charities)\b`),
+	// Figures of speech and other things of the same name.
+	rx(`\b(?:almost|nearly|quite|positively|borderline)\s+religious(?:ly)?\b|\breligious(?:ly)?\s+(?:about|when\s+it\s+comes)\b|\breligiously\b`),
+	rx(`\bdrinking\s+from\s+(?:the|a)\s+fire\s*-?hose\b|\bdrink\s+the\s+kool-?aid\b`),
+	rx(`\b(?:company|business|firm|product|startup|bank|charity|organisation|organization|it|they|we|app|platform)\s+(?:actually\s+|really\s+)?(?:make|makes|made|making|earn|earns|earned)\s+(?:its\s+|their\s+|our\s+)?money\b`),
+	rx(`(?-i:\bVisa\b)\s*(?:and|or|,|/)\s*(?-i:Mastercard|MasterCard|Amex|American\s+Express)|(?-i:\bVisa\s+(?:and\s+)?(?:card|cards|network|payments?))\b`),
+	rx(`\b(?:business|travel|tourist|visitor|client|customer|conference|transit)\s+visas?\b`),
+	rx(`\bretir(?:e|es|ed|ing)\s+(?:the|a|an|our|this|that|these|those|its|their)\s+(?:\w+[\s-]+){0,5}?(?:system|systems|process|processes|product|products|service|services|tool|tools|platform|feature|features|form|forms|database|app|application|code|model|fleet|programme|program|policy|servers?|api|version)\b`),
+	rx(`\b(?:a|any|every|each|the\s+ideal|the\s+average|a\s+good|a\s+new|a\s+first-time|new)\s+(?:line\s+)?(?:manager|managers|boss|supervisor)\b`),
 	// Pay as policy, not the person's pay.
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
+}
+
+// A kept concept's word is often the subject of the person's work rather
+// than of their life: "the council's mental health strategy", "the review
+// of disability access", "a bereavement support leaflet", "visa
+// applications for students". workNouns are what such a use names next.
+var workNouns = map[string]bool{}
+
+// orgOwners own a thing that is not the person's: "the charity's money",
+// "the company's pay bands".
+var orgOwners = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`strategy strategies policy policies team teams pathway pathways programme programmes
+		program programs review reviews access allocation allocations leaflet leaflets training awareness campaign campaigns
+		committee committees charity charities fund funds funding grant grants sector sectors department departments provision
+		framework frameworks budget budgets audit audits research data processing establishment establishments law laws
+		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
+		guidance providers project projects product products market markets industry board boards platform platforms app apps`) {
+		workNouns[w] = true
+	}
+	for _, w := range strings.Fields(`council company firm trust bank charity organisation organization business school university hospital
+		department government client agency board group nhs employer practice company's council's firm's trust's bank's charity's
+		organisation's organization's business's school's university's hospital's department's government's client's agency's
+		board's group's employer's practice's team's`) {
+		orgOwners[w] = true
+	}
+}
+
+// workTopic reports whether a match names a subject of work: followed by
+// a work noun (perhaps after "support", "care" or "awareness"), owned by an
+// organisation, or another person's ("a student whose visa"), and not
+// the person's own ("her …").
+func workTopic(toks []token, sp span) bool {
+	if ownedByPerson(toks, sp) {
+		return false // "her mental health team" is hers
+	}
+	next := sp.last + 1
+	// One more word of a compound may come between: "cancer treatment
+	// pathway", "mental health support leaflet".
+	if next+1 < len(toks) && workNouns[toks[next+1].lower] && !stopWords[toks[next].lower] && !workNouns[toks[next].lower] {
+		next++
+	}
+	if next < len(toks) && (toks[next].lower == "support" || toks[next].lower == "care" || toks[next].lower == "awareness" ||
+		toks[next].lower == "related" || toks[next].lower == "-related") {
+		next++
+	}
+	if next < len(toks) && workNouns[toks[next].lower] {
+		return true
+	}
+	for i := sp.first - 1; i >= 0 && i >= sp.first-3; i-- {
+		switch w := toks[i].lower; {
+		case w == "whose":
+			return true
+		case orgOwners[w] && strings.HasSuffix(w, "'s"):
+			return true
+		case w == "her" || w == "his" || w == "their" || w == "my":
+			return false
+		}
+	}
+	return false
+}
+
+// ownedByPerson: "her", "his", "their" or "my" is one of the two words
+// before the match.
+func ownedByPerson(toks []token, sp span) bool {
+	for i := sp.first - 1; i >= 0 && i >= sp.first-2; i-- {
+		if w := toks[i].lower; w == "her" || w == "his" || w == "their" || w == "my" || w == "herself" || w == "himself" {
+			return true
+		}
+	}
+	return false
 }
 
 // otherSense reports whether the tokens of sp lie inside an other-sense
 // use in the sentence, with no possessive of a person just before it ("her
 // salary band" is her salary).
 func otherSense(sentence string, toks []token, sp span) bool {
+	if workTopic(toks, sp) {
+		return true
+	}
 	a, b := toks[sp.first].start, toks[sp.last].end
+	// Inside what the person asked or learned about ("how to reduce exam
+	// anxiety among his students"), a kept word is a subject, unless it is
+	// theirs ("how to manage her anxiety").
+	if inTopic(topicClauses(sentence), a, b) && !ownedByPerson(toks, sp) {
+		return true
+	}
 	for _, re := range otherSenses {
 		for _, loc := range re.FindAllStringIndex(sentence, -1) {
 			if loc[0] <= a && b <= loc[1] && !personalBefore(sentence[:loc[0]], sentence[loc[0]:loc[1]]) {

@@ -162,6 +162,13 @@ var rules = []rule{
 	// Verdicts on promotion or suitability.
 	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*(?:have\s+been|be)\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
+	// Readiness for a post, said of the person ("is not yet ready for the
+	// responsibilities of a clinical lead", "is ready for a bigger role").
+	// "Ready for more responsibility" names no post, and is growth.
+	{any: kw("ready"), fam: famVerdict, guarded: true, re: rx(`\b(?:is|are|was|were|not|isn` + apos + `t|wasn` + apos + `t)\s+(?:(?:yet|quite|really|fully|clearly|certainly|definitely|now|already|not|still)\s+)*ready\s+(?:yet\s+)?for\s+(?:a|an|the|this|that|her|his|their)\s+(?:\w+[\s-]+){0,4}?(?:role|position|post|job|promotion|responsibilities|grade|level|seat|appointment)\b`)},
+	// Recommendations in other words.
+	{any: kw("recommend|commend|endorse|support|back|put"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend(?:s|ed|ing)?|commend(?:s|ed|ing)?|endors(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)?|put(?:ting)?)\s+(?:(?:him|her|them|my\s+mentee|the\s+candidate|` + name + `)(?:\s+forward)?|(?:the|his|her|their)\s+(?:application|candidacy|nomination|bid)(?:\s+of\s+(?:my\s+mentee|the\s+candidate|` + name + `))?)\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:(?:a|an|the|this|that)\s+)?(?:\w+[\s-]+){0,3}?(?:post|role|position|job|promotion|grade|appointment|vacancy|panel|board)\b`)},
+	{any: kw("person|candidate|choice"), fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|obvious|perfect|natural)\s+(?:person|candidate|choice)\s+to\s+(?:lead|run|manage|head|take\s+on|take\s+over|step\s+into)\b`)},
 	{any: kw("overdue"), fam: famVerdict, guarded: true, re: rx(`\b(?:long\s+)?overdue\s+(?:for\s+)?` + article + `(?:promotion|step\s+up|move\s+up)\b|\bpromotion\s+(?:is|was)\s+(?:long\s+)?overdue\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
 	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:\w+\s+){0,2}?(?:promotion|role|position|job|post)\b`)},
@@ -343,6 +350,78 @@ type perfMatch struct {
 // performanceMatches returns the non-overlapping lexicon matches in s, in
 // order of position (the earlier, then the longer, wins an overlap).
 func performanceMatches(s, low string) []perfMatch {
+	n, starts, ends := expandContractions(s)
+	if n == s {
+		return lexiconMatches(s, low)
+	}
+	ms := lexiconMatches(n, lowerASCII(n))
+	for i := range ms {
+		ms[i].start, ms[i].end = starts[ms[i].start], ends[ms[i].end]
+	}
+	return ms
+}
+
+// contraction is a contracted form the lexicon's patterns read in full:
+// "he's smart" as "he is smart", "isn't ready" as "is not ready".
+var contraction = rx(`(?:\b(?:he|she|it|that|who|there|what)` + apos + `s\s+been\b)|(?:\b(?:he|she|it|that|who|there|what)` + apos + `s\b)|(?:\b(?:is|was|are|were|does|do|did|has|have|had|could|would|should)n` + apos + `t\b)|(?:\b(?:won|can)` + apos + `t\b)|(?:\b(?:they|we|you)` + apos + `re\b)|(?:\b(?:they|we|you|i)` + apos + `ve\b)`)
+
+// expandContractions returns s with its contractions written out, and for
+// each byte offset of the result the offset in s where a match starting
+// (starts) or ending (ends) there begins or ends, so that a match in the
+// expanded text names the words of s. It returns s itself when there is
+// nothing to expand.
+func expandContractions(s string) (string, []int, []int) {
+	locs := contraction.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s, nil, nil
+	}
+	var b strings.Builder
+	starts := make([]int, 0, len(s)+16)
+	ends := make([]int, 1, len(s)+17) // ends[0] = 0
+	at := 0
+	emit := func(text string, from, to int, copied bool) {
+		for i := 0; i < len(text); i++ {
+			b.WriteByte(text[i])
+			if copied {
+				starts = append(starts, from+i)
+				ends = append(ends, from+i+1)
+			} else {
+				starts = append(starts, from)
+				ends = append(ends, to)
+			}
+		}
+	}
+	for _, loc := range locs {
+		emit(s[at:loc[0]], at, loc[0], true)
+		c := s[loc[0]:loc[1]]
+		low := strings.ReplaceAll(lowerASCII(c), "’", "'")
+		var word, full string
+		switch {
+		case strings.HasSuffix(low, "'s been"):
+			word, full = c[:strings.IndexAny(c, "'’")], " has been"
+		case strings.HasSuffix(low, "'s"):
+			word, full = c[:len(c)-len(c[strings.IndexAny(c, "'’"):])], " is"
+		case low == "won't":
+			word, full = c[:1], "ill not"
+		case low == "can't":
+			word, full = c[:3], "not"
+		case strings.HasSuffix(low, "n't"):
+			word, full = c[:strings.LastIndex(low, "n")], " not"
+		case strings.HasSuffix(low, "'re"):
+			word, full = c[:strings.IndexAny(c, "'’")], " are"
+		default: // 've
+			word, full = c[:strings.IndexAny(c, "'’")], " have"
+		}
+		emit(word, loc[0], loc[0]+len(word), true)
+		emit(full, loc[0]+len(word), loc[1], false)
+		at = loc[1]
+	}
+	emit(s[at:], at, len(s), true)
+	return b.String(), append(starts, len(s)), ends
+}
+
+// lexiconMatches is performanceMatches on text without contractions.
+func lexiconMatches(s, low string) []perfMatch {
 	var all []perfMatch
 	refusedAt := refusalAt(s, low)
 	topics := topicClauses(s)

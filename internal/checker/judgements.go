@@ -1,6 +1,9 @@
 package checker
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Judgements by meaning (issue 18). The word-list rules in performance.go
 // catch named traits and fixed phrases; these rules compose small lexicons
@@ -266,11 +269,42 @@ var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talen
 func mentionsPerson(s string) bool {
 	for _, w := range strings.FieldsFunc(lowerASCII(s), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
 		switch w {
-		case "he", "she", "his", "her", "him", "hers", "himself", "herself":
+		case "he", "she", "his", "her", "him", "hers", "himself", "herself", "themselves", "themself":
+			return true
+		}
+	}
+	if describedPerson.MatchString(s) {
+		return true
+	}
+	for _, m := range namedSubject.FindAllStringSubmatch(s, -1) {
+		if !notAName[lowerASCII(m[1])] {
 			return true
 		}
 	}
 	return false
+}
+
+// describedPerson is a person described rather than a pronoun: "my
+// mentee", "the candidate", "Ms Novak", "they are …" (a person, or
+// people, said to be something).
+var describedPerson = rx(`\b(?:my|the|our|this|your)\s+(?:mentee|candidate|employee|applicant|nominee|protégée?|protegee?)\b` +
+	`|(?-i:\b(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof|Professor)\.?\s+[A-Z])` +
+	`|\bthey\s+(?:are|were|have\s+been|seem|tend|never|always|rarely|consistently)\b`)
+
+// namedSubject is a capitalised word said to be or have something, or
+// owning something: "Jordan is …", "Dana's bookings". notAName leaves out
+// the capitalised words that begin sentences.
+var namedSubject = regexp.MustCompile(`\b([A-Z][a-z]+)(?:\s+(?:is|was|has|had|isn't|wasn't|hasn't|seems|tends|never|always|rarely|consistently)\b|(?:'|’)s\s+[a-z])`)
+
+var notAName = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`this that it there what which who where when here the a an our we i you they one each every all some
+		everyone everybody nobody someone something nothing everything anyone anything none either neither another such
+		his her their its my your whose how why today yesterday tomorrow now then time work feedback communication progress
+		attendance mentoring confidence growth`) {
+		notAName[w] = true
+	}
 }
 
 // notJudgingNoun vetoes judging nouns that name the mentoring itself or a

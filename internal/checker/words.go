@@ -382,6 +382,9 @@ var otherSenses = []*regexp.Regexp{
 	// Groups of people with that trait, as the subject of work.
 	rx(`\b(?:faith|religious|interfaith|multi-?faith|community|patient|patients'|user|advocacy|stakeholder|disability|lgbt\w*)\s+(?:groups|leaders|communities|organi[sz]ations|representatives|networks|charities)\b`),
 	// Figures of speech and other things of the same name.
+	rx(`\bsick\s+(?:and\s+tired\s+)?of\b|\bdebt\s+of\s+gratitude\b|\bpregnant\s+(?:pause|silence)\b|\bdrinking\s+in\s+(?:every|the|all|each)\b`),
+	rx(`\b(?:lavish|grand|glittering|formal|informal|simple|quiet|low-key|black-tie|family|one-off|sorry|messy|whole)\s+affair\b`),
+	rx(`\brelocat(?:e|es|ed|ing)\s+(?:the|our|its|their|a|an)\s+(?:\w+(?:'s)?\s+){0,3}?(?:servers?|data|office|offices|headquarters|hq|team|teams|operations?|warehouse|factory|plant|function|systems?|stock|equipment)\b`),
 	rx(`\b(?:almost|nearly|quite|positively|borderline)\s+religious(?:ly)?\b|\breligious(?:ly)?\s+(?:about|when\s+it\s+comes)\b|\breligiously\b`),
 	rx(`\bdrinking\s+from\s+(?:the|a)\s+fire\s*-?hose\b|\bdrink\s+the\s+kool-?aid\b`),
 	rx(`\b(?:company|business|firm|product|startup|bank|charity|organisation|organization|it|they|we|app|platform)\s+(?:actually\s+|really\s+)?(?:make|makes|made|making|earn|earns|earned)\s+(?:its\s+|their\s+|our\s+)?money\b`),
@@ -454,6 +457,130 @@ func workTopic(toks []token, sp span) bool {
 	return false
 }
 
+// workVerbs are what a person does in their job to a subject: "he
+// manages the bereavement support service", "she covers corporate
+// bankruptcy", "he trains call handlers to respond to domestic abuse".
+var workVerbs = map[string]bool{}
+
+// notOccupations end like an occupation ("-er", "-ent", "-ist") but name
+// a person's state or relation: "a single parent who", "a carer for".
+var notOccupations = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`manage manages managed managing lead leads led leading run runs ran running administer administers
+		administered develop develops developed developing design designs designed designing train trains trained training advise
+		advises advised advising cover covers covered covering process processes processed processing research researches
+		researched researching negotiate negotiates negotiated organise organises organised organize organizes organized
+		coordinate coordinates coordinated chair chairs chaired oversee oversees oversaw supervise supervises supervised teach
+		teaches taught specialise specialises specialised specialize specializes specialized specialising
+		specializing fund funds funded audit audits audited campaign campaigns campaigned commission commissions commissioned
+		draft drafts drafted redesign redesigns redesigned sits sat serves served edit edits edited write writes wrote writing
+		book books booked schedule schedules scheduled investigate investigates investigated prosecute prosecutes prosecuted
+		treat treats treated counsel counsels counselled 
+		tracks tracked models modelled modeled analyses analysed analyzes analyzed underwrites underwrote insures insured sells sold
+		markets marketed builds built codes coded launched launches pilots piloted evaluates evaluated`) {
+		workVerbs[w] = true
+	}
+	for _, w := range strings.Fields(`parent parents patient client resident dependent carer survivor sufferer user drinker gambler smoker
+		believer member partner mother father brother sister daughter grandmother grandfather widower widow worshipper leaver
+		joiner mourner migrant immigrant emigrant defendant claimant tenant person teenager beginner learner convert adherent
+		addict alcoholic diabetic epileptic asthmatic vegetarian vegan christian muslim hindu sikh buddhist jew catholic
+		newcomer stranger foreigner refugee`) {
+		notOccupations[w] = true
+	}
+}
+
+// professional reports whether a match is the subject of the person's
+// job: a work verb comes before it in its clause ("she manages a
+// residential addiction recovery centre"), or the sentence says what the
+// person is by trade and the match comes after ("he is a consultant
+// obstetrician who specialises in high-risk pregnancy", "an embryologist
+// at a fertility clinic") or names the trade itself ("a diabetes
+// educator"). Not when the match is theirs ("manages his diabetes").
+func professional(toks []token, sp span) bool {
+	if ownedByPerson(toks, sp) {
+		return false
+	}
+	for i := sp.first - 1; i >= 0 && i >= sp.first-8; i-- {
+		w := toks[i].lower
+		if w == "and" || w == "but" || w == "because" || w == "since" || w == "while" || w == "after" {
+			break
+		}
+		if workVerbs[w] && !passiveOrPhrasal(toks, i) {
+			if run := w == "run" || w == "runs" || w == "ran" || w == "running"; !run || (i+1 < len(toks) && determiners[toks[i+1].lower]) {
+				return true // "runs the relocation service", not "a running dispute"
+			}
+		}
+	}
+	// "is a/an … <trade>": find the noun phrase after "is a".
+	for i := 0; i+2 < len(toks) && i < sp.first; i++ {
+		if (toks[i].lower != "is" && toks[i].lower != "was" && toks[i].lower != "works") || (toks[i+1].lower != "a" && toks[i+1].lower != "an" && toks[i+1].lower != "as") {
+			continue
+		}
+		j := i + 2
+		if toks[i+1].lower == "as" && j < len(toks) && (toks[j].lower == "a" || toks[j].lower == "an") {
+			j++
+		}
+		// The head is the last word before a relative word or preposition.
+		head := -1
+		for k := j; k < len(toks) && k < j+5; k++ {
+			switch toks[k].lower {
+			case "who", "that", "at", "in", "on", "for", "with", "specialising", "specializing", "based", "working", "whose":
+				k = len(toks)
+			default:
+				if stopWords[toks[k].lower] {
+					k = len(toks) // the noun phrase ends: "a practising Muslim and would rather"
+				} else {
+					head = k
+				}
+			}
+		}
+		if head < 0 || !occupation(toks[head].lower) {
+			continue
+		}
+		if sp.first > head || (sp.first >= j && sp.last < head) {
+			return true
+		}
+	}
+	return false
+}
+
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "our": true, "its": true, "their": true, "this": true, "that": true}
+
+// passiveOrPhrasal: the verb at i is passive ("was treated for",
+// "being counselled") or part of a phrase that is not work ("run up
+// debts", "ran out of money"): then it says nothing of a job.
+func passiveOrPhrasal(toks []token, i int) bool {
+	if i > 0 {
+		switch toks[i-1].lower {
+		case "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets", "getting":
+			return true
+		}
+	}
+	if i+1 < len(toks) {
+		switch toks[i+1].lower {
+		case "up", "out", "into", "low", "short", "away", "off", "through", "over":
+			return true
+		}
+	}
+	return false
+}
+
+// occupation: a word shaped like the name of a trade ("obstetrician",
+// "embryologist", "adviser", "solicitor", "educator", "planner") and not
+// a person's state.
+func occupation(w string) bool {
+	if notOccupations[w] {
+		return false
+	}
+	for _, suf := range []string{"ist", "ian", "or", "er", "ant", "ent", "eer", "ive", "officer", "worker", "manager", "lead", "nurse", "doctor", "surgeon", "midwife", "engineer", "guardian", "specialist", "coach", "clerk", "judge", "chef", "journalist", "lawyer"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
 // ownedByPerson: "her", "his", "their" or "my" is one of the two words
 // before the match.
 func ownedByPerson(toks []token, sp span) bool {
@@ -469,7 +596,7 @@ func ownedByPerson(toks []token, sp span) bool {
 // use in the sentence, with no possessive of a person just before it ("her
 // salary band" is her salary).
 func otherSense(sentence string, toks []token, sp span) bool {
-	if workTopic(toks, sp) {
+	if workTopic(toks, sp) || professional(toks, sp) {
 		return true
 	}
 	a, b := toks[sp.first].start, toks[sp.last].end

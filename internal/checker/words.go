@@ -370,7 +370,7 @@ func adjacent(toks []token, a, b int) bool {
 // the sentence; the matched words must lie inside what it matches.
 var otherSenses = []*regexp.Regexp{
 	// The health of a thing, a thing's health, and health as a field.
-	rx(`\bhealth\s+of\s+(?:(?:the|a|an|her|his|their|our|its|this|that|these|those|each|every)\s+)?(?:\w+(?:'s)?\s+){0,2}?(?:projects?|teams?|business|businesses|culture|pipelines?|portfolios?|process|processes|codebase|code|economy|markets?|company|companies|organi[sz]ations?|departments?|services?|systems?|relationships?\s+with\s+(?:clients?|customers?|suppliers?|stakeholders?)|programmes?|programs?|products?|platforms?|accounts?|sales|networks?|supply\s+chain|balance\s+sheet|finances|budget|backlog|sector|industry|practice|firm|branch|unit|workforce|data)\b`),
+	rx(`\bhealth\s+of\s+(?:(?:the|a|an|her|his|their|our|its|this|that|these|those|each|every)\s+)?(?:\w+(?:'s)?\s+){0,2}?(?:projects?|teams?|business|businesses|culture|pipelines?|portfolios?|process|processes|codebase|code|economy|markets?|company|companies|organi[sz]ations?|departments?|services?|systems?|relationships?\s+with\s+(?:clients?|customers?|suppliers?|stakeholders?)|programmes?|programs?|products?|platforms?|accounts?|sales|networks?|supply\s+chain|balance\s+sheet|finances|budget|backlog|sector|industry|practice|firm|branch|unit|workforce|data|suppliers?|supplier\s+base|vendors?|clients?|customer\s+base|estate|fleet|pipeline)\b`),
 	rx(`\bhealth\s+(?:and\s+safety|checks?|scores?|metrics?|indicators?|dashboards?|status|rating|report)\b`),
 	rx(`\b(?:project|projects|team|teams|business|financial|fiscal|pipeline|portfolio|system|systems|code|codebase|organisational|organizational|company|economic|market|product|platform|service|account|customer|brand|delivery|network|cluster|server|database|repo|repository|programme|program|data)(?:'s)?\s+health\b`),
 	rx(`\b(?:public|global|population|community|environmental)\s+health\b|\bhealth\s+(?:sector|service|services|policy|policies|economics|system|board|authority|authorities|research|data|tech|technology|startup|startups|care\s+sector|visitors?|promotion)\b`),
@@ -382,6 +382,9 @@ var otherSenses = []*regexp.Regexp{
 	// Groups of people with that trait, as the subject of work.
 	rx(`\b(?:faith|religious|interfaith|multi-?faith|community|patient|patients'|user|advocacy|stakeholder|disability|lgbt\w*)\s+(?:groups|leaders|communities|organi[sz]ations|representatives|networks|charities)\b`),
 	// Figures of speech and other things of the same name.
+	rx(`\bwedded\s+to\b|\bbet\s+the\s+(?:farm|house|company|ranch)\b|\b(?:calculated|big|huge|real|safe|bold)\s+(?:gamble|bet)\b|\b(?:intellectually|morally)\s+bankrupt\b|\bclean\s+bill\s+of\s+health\b|\bmiscarriages?\s+of\s+justice\b|\banxious\s+to\s+(?:get|take|make|start|learn|see|do|show|prove|move|try|help|contribute|begin|join)\b|\bage\s+of\b|\blike\s+a\s+second\s+job\b`),
+	rx(`\b(?:disabled|disable|disables|disabling)\s+(?:the|a|an|our|its|their|all|every|two|three)\s+(?:\w+[\s-]+){0,3}?(?:system|systems|account|accounts|feature|features|login|logins|service|services|server|servers|alerts?|option|options|setting|settings|module|plugin|integration|function)\b|\badoption\s+of\s+(?:the|a|an|our|new|this|that)\b`),
+	rx(`\b(?:enthusiasm|energy|momentum|interest|excitement|fire|candle|novelty|hype|engine)\s+(?:had\s+|has\s+|have\s+)?(?:burnt|burned)\s+out\b|\b(?:gp|doctor` + apos + `s|doctors` + apos + `)\s+surgery\b`),
 	rx(`\bsick\s+(?:and\s+tired\s+)?of\b|\bdebt\s+of\s+gratitude\b|\bpregnant\s+(?:pause|silence)\b|\bdrinking\s+in\s+(?:every|the|all|each)\b`),
 	rx(`\b(?:lavish|grand|glittering|formal|informal|simple|quiet|low-key|black-tie|family|one-off|sorry|messy|whole)\s+affair\b`),
 	rx(`\brelocat(?:e|es|ed|ing)\s+(?:the|our|its|their|a|an)\s+(?:\w+(?:'s)?\s+){0,3}?(?:servers?|data|office|offices|headquarters|hq|team|teams|operations?|warehouse|factory|plant|function|systems?|stock|equipment)\b`),
@@ -390,7 +393,7 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:company|business|firm|product|startup|bank|charity|organisation|organization|it|they|we|app|platform)\s+(?:actually\s+|really\s+)?(?:make|makes|made|making|earn|earns|earned)\s+(?:its\s+|their\s+|our\s+)?money\b`),
 	rx(`(?-i:\bVisa\b)\s*(?:and|or|,|/)\s*(?-i:Mastercard|MasterCard|Amex|American\s+Express)|(?-i:\bVisa\s+(?:and\s+)?(?:card|cards|network|payments?))\b`),
 	rx(`\b(?:business|travel|tourist|visitor|client|customer|conference|transit)\s+visas?\b`),
-	rx(`\bretir(?:e|es|ed|ing)\s+(?:the|a|an|our|this|that|these|those|its|their)\s+(?:\w+[\s-]+){0,5}?(?:system|systems|process|processes|product|products|service|services|tool|tools|platform|feature|features|form|forms|database|app|application|code|model|fleet|programme|program|policy|servers?|api|version)\b`),
+	rx(`\bretir(?:e|es|ed|ing)\s+(?:the|our|this|that|these|those|its)\s+\w+`),
 	rx(`\b(?:a|any|every|each|the\s+ideal|the\s+average|a\s+good|a\s+new|a\s+first-time|new)\s+(?:line\s+)?(?:manager|managers|boss|supervisor)\b`),
 	// Pay as policy, not the person's pay.
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
@@ -478,7 +481,7 @@ func init() {
 		book books booked schedule schedules scheduled investigate investigates investigated prosecute prosecutes prosecuted
 		treat treats treated counsel counsels counselled 
 		tracks tracked models modelled modeled analyses analysed analyzes analyzed underwrites underwrote insures insured sells sold
-		markets marketed builds built codes coded launched launches pilots piloted evaluates evaluated`) {
+		markets marketed builds built codes coded conduct conducts conducted conducting mentors mentored represent represents represented curate curates curated produce produces produced coordinate launched launches pilots piloted evaluates evaluated`) {
 		workVerbs[w] = true
 	}
 	for _, w := range strings.Fields(`parent parents patient client resident dependent carer survivor sufferer user drinker gambler smoker
@@ -501,7 +504,7 @@ func professional(toks []token, sp span) bool {
 	if ownedByPerson(toks, sp) {
 		return false
 	}
-	for i := sp.first - 1; i >= 0 && i >= sp.first-8; i-- {
+	for i := sp.first - 1; i >= 0 && i >= sp.first-12; i-- {
 		w := toks[i].lower
 		if w == "and" || w == "but" || w == "because" || w == "since" || w == "while" || w == "after" {
 			break
@@ -521,24 +524,18 @@ func professional(toks []token, sp span) bool {
 		if toks[i+1].lower == "as" && j < len(toks) && (toks[j].lower == "a" || toks[j].lower == "an") {
 			j++
 		}
-		// The head is the last word before a relative word or preposition.
-		head := -1
+		// The noun phrase runs to a relative word, a preposition or a stop
+		// word ("a practising Muslim and would rather"); it names a trade
+		// when one of its words is one.
+		trade := false
 		for k := j; k < len(toks) && k < j+5; k++ {
-			switch toks[k].lower {
-			case "who", "that", "at", "in", "on", "for", "with", "specialising", "specializing", "based", "working", "whose":
-				k = len(toks)
-			default:
-				if stopWords[toks[k].lower] {
-					k = len(toks) // the noun phrase ends: "a practising Muslim and would rather"
-				} else {
-					head = k
-				}
+			w := toks[k].lower
+			if w == "who" || w == "that" || w == "at" || w == "in" || w == "on" || w == "for" || w == "with" || w == "whose" || stopWords[w] {
+				break
 			}
+			trade = trade || occupation(w)
 		}
-		if head < 0 || !occupation(toks[head].lower) {
-			continue
-		}
-		if sp.first > head || (sp.first >= j && sp.last < head) {
+		if trade && sp.first >= j {
 			return true
 		}
 	}
@@ -551,7 +548,7 @@ var determiners = map[string]bool{"the": true, "a": true, "an": true, "our": tru
 // "being counselled") or part of a phrase that is not work ("run up
 // debts", "ran out of money"): then it says nothing of a job.
 func passiveOrPhrasal(toks []token, i int) bool {
-	if i > 0 {
+	if i > 0 && !strings.HasSuffix(toks[i].lower, "ing") { // "is researching" is active
 		switch toks[i-1].lower {
 		case "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets", "getting":
 			return true
@@ -573,8 +570,12 @@ func occupation(w string) bool {
 	if notOccupations[w] {
 		return false
 	}
-	for _, suf := range []string{"ist", "ian", "or", "er", "ant", "ent", "eer", "ive", "officer", "worker", "manager", "lead", "nurse", "doctor", "surgeon", "midwife", "engineer", "guardian", "specialist", "coach", "clerk", "judge", "chef", "journalist", "lawyer"} {
-		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+	switch w {
+	case "nurse", "doctor", "surgeon", "midwife", "coach", "clerk", "judge", "chef", "lead", "guardian", "officer", "medic", "gp", "dentist", "vet", "paramedic", "carer's":
+		return true
+	}
+	for _, suf := range []string{"ist", "ian", "or", "er", "ant", "eer", "ive"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+3 {
 			return true
 		}
 	}

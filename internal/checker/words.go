@@ -506,7 +506,12 @@ func professional(toks []token, sp span) bool {
 	}
 	for i := sp.first - 1; i >= 0 && i >= sp.first-12; i-- {
 		w := toks[i].lower
-		if w == "and" || w == "but" || w == "because" || w == "since" || w == "while" || w == "after" {
+		if w == "but" || w == "because" || w == "since" || w == "while" || w == "after" || w == "although" || w == "though" {
+			break
+		}
+		// "and" ends the clause when a new one starts ("she manages a team
+		// and has had cancer"), not between two nouns.
+		if w == "and" && i+1 < len(toks) && clauseStart[toks[i+1].lower] {
 			break
 		}
 		if workVerbs[w] && !passiveOrPhrasal(toks, i) {
@@ -542,6 +547,9 @@ func professional(toks []token, sp span) bool {
 	return false
 }
 
+var clauseStart = map[string]bool{"he": true, "she": true, "they": true, "i": true, "we": true, "has": true, "had": true, "have": true,
+	"is": true, "was": true, "are": true, "were": true, "will": true, "would": true, "can": true, "could": true, "did": true, "does": true}
+
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "our": true, "its": true, "their": true, "this": true, "that": true}
 
 // passiveOrPhrasal: the verb at i is passive ("was treated for",
@@ -554,7 +562,7 @@ func passiveOrPhrasal(toks []token, i int) bool {
 			return true
 		}
 	}
-	if i+1 < len(toks) {
+	if w := toks[i].lower; i+1 < len(toks) && (w == "run" || w == "runs" || w == "ran" || w == "running") {
 		switch toks[i+1].lower {
 		case "up", "out", "into", "low", "short", "away", "off", "through", "over":
 			return true

@@ -303,10 +303,12 @@ func checker(w io.Writer, res results) {
 		{"blind5", "blind 5 (looked at since)", ""},
 		{"blind6", "blind 6 (looked at since)", ""},
 		{"blind7", "blind 7 (looked at since)", ""},
-		{"blind8a", "blind 8a (independent)", ""},
-		{"blind8b", "blind 8b (independent)", ""},
-		{"blind8c", "blind 8c (independent)", ""},
-		{"blind8", "blind 8a–c together", ""},
+		{"blind8", "blind 8a–c (independent, read since)", ""},
+		{"blind9a", "blind 9a (independent)", ""},
+		{"blind9b", "blind 9b (independent)", ""},
+		{"blind9c", "blind 9c (independent)", ""},
+		{"blind9", "blind 9a–c together", ""},
+		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label
 		if set.size != "" {

@@ -303,8 +303,14 @@ var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious\s+(?:about|
 // the question word followed by a person and a verb of being or doing well.
 var aboutAPerson = rx(`^\s*(?:how|what|whether|why|which|when|the\s+way)\s+(?:well\s+|much\s+|good\s+|far\s+)?(?:he|she|they|` + name + `)\s+(?:(?:really|actually|truly|compares?|ranks?)\s+)?(?:is|was|are|were|` + apos + `s|has|had|seems?|seemed|performs?|performed|compares?|compared|ranks?|ranked|rates?|rated|does|did|would\s+be|will\s+be|could\s+be|measures?\s+up)\b`)
 
+// questionWords is topicCue's prefilter: no clause without one.
+var questionWords = kw("how|what|whether|why|which|when|the way")
+
 // topicClauses returns the spans of a sentence's topic clauses.
 func topicClauses(s string) [][2]int {
+	if prefilter && !containsAny(lowerASCII(s), questionWords) {
+		return nil
+	}
 	var out [][2]int
 	for _, loc := range topicCue.FindAllStringIndex(s, -1) {
 		// The question word starts where the cue's match ends minus its
@@ -372,6 +378,9 @@ var contraction = rx(`(?:\b(?:he|she|it|that|who|there|what)` + apos + `s\s+been
 // expanded text names the words of s. It returns s itself when there is
 // nothing to expand.
 func expandContractions(s string) (string, []int, []int) {
+	if prefilter && !strings.ContainsAny(s, "'’") {
+		return s, nil, nil
+	}
 	locs := contraction.FindAllStringIndex(s, -1)
 	if locs == nil {
 		return s, nil, nil

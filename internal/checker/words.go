@@ -514,6 +514,9 @@ func professional(toks []token, sp span) bool {
 		if w == "and" && i+1 < len(toks) && clauseStart[toks[i+1].lower] {
 			break
 		}
+		if w == "her" || w == "his" || w == "my" || w == "herself" || w == "himself" {
+			break // "manages her recovery from addiction" is hers
+		}
 		if workVerbs[w] && !passiveOrPhrasal(toks, i) {
 			if run := w == "run" || w == "runs" || w == "ran" || w == "running"; !run || (i+1 < len(toks) && determiners[toks[i+1].lower]) {
 				return true // "runs the relocation service", not "a running dispute"

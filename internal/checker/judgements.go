@@ -273,7 +273,7 @@ func mentionsPerson(s string) bool {
 			return true
 		}
 	}
-	if describedPerson.MatchString(s) {
+	if describedPerson.MatchString(s) || fragment(s) {
 		return true
 	}
 	for _, m := range namedSubject.FindAllStringSubmatch(s, -1) {
@@ -282,6 +282,52 @@ func mentionsPerson(s string) bool {
 		}
 	}
 	return false
+}
+
+// fragment reports whether the sentence is a review-form fragment about
+// an unnamed person: it has no subject and begins with what is said of
+// them ("Lacks polish in written correspondence.", "Occasionally careless
+// with data entry.", "A genuinely gifted editor.", "Has been coasting since
+// the reorg.").
+func fragment(s string) bool {
+	f := strings.Fields(lowerASCII(s))
+	if len(f) == 0 || len(f) > 14 {
+		return false
+	}
+	w := strings.Trim(f[0], ",.;:!?\"'")
+	if fragmentStarts[w] {
+		return true
+	}
+	// "A genuinely gifted editor.", "A natural when presenting": a noun
+	// phrase with no verb of its own.
+	if w == "a" || w == "an" {
+		for _, x := range f[1:] {
+			if finiteVerbs[strings.Trim(x, ",.;:!?\"'")] {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+var fragmentStarts, finiteVerbs = map[string]bool{}, map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`lacks has tends struggles takes needs shows delivers delivered brings works handles makes gets
+		keeps seems communicates writes produces misses consistently occasionally often always never rarely sometimes frequently
+		generally extremely highly genuinely truly frequently regularly reliably excels exceeds meets falls goes sets leads builds
+		closes asks listens responds creates avoids shies thrives performs contributes demonstrates displays owns requires could
+		would should can brilliant strong weak excellent great good poor solid reliable unreliable careless careful sloppy
+		quick slow late punctual thorough meticulous organised organized disorganised disorganized capable competent talented
+		gifted outstanding exceptional average mediocre adequate satisfactory inconsistent consistent dependable hardworking
+		hard-working lazy proactive reactive defensive abrasive rude arrogant`) {
+		fragmentStarts[w] = true
+	}
+	for _, w := range strings.Fields(`is was are were has have had will would can could should may might must does did do be been
+		being made took gave went came got held ran led saw said told asked met`) {
+		finiteVerbs[w] = true
+	}
 }
 
 // describedPerson is a person described rather than a pronoun: "my
@@ -294,7 +340,7 @@ var describedPerson = rx(`\b(?:my|the|our|this|your)\s+(?:mentee|candidate|emplo
 // namedSubject is a capitalised word said to be or have something, or
 // owning something: "Jordan is …", "Dana's bookings". notAName leaves out
 // the capitalised words that begin sentences.
-var namedSubject = regexp.MustCompile(`\b([A-Z][a-z]+)(?:\s+(?:is|was|has|had|isn't|wasn't|hasn't|seems|tends|never|always|rarely|consistently)\b|(?:'|’)s\s+[a-z])`)
+var namedSubject = regexp.MustCompile(`(?:^|[^\pL])(\p{Lu}\p{Ll}+)(?:\s+(?:is|was|has|had|isn't|wasn't|hasn't|seems|tends|never|always|rarely|consistently|struggles|lacks|needs|handles|plans|lets|could|would|should)\b|(?:'|’)s\s+\p{Ll})`)
 
 var notAName = map[string]bool{}
 

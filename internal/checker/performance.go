@@ -113,7 +113,7 @@ const (
 	name    = `(?-i:[A-Z][a-z]+)` // a capitalised word, perhaps a name
 	beVerb  = `(?:is|was|are|were|can\s+be|could\s+be|has\s+been|have\s+been|had\s+been|seems?|seemed|appears?|appeared|comes?\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be)`
 	degree  = `(?:(?:very|quite|rather|often|sometimes|a\s+bit|a\s+little|somewhat|too|so|really|extremely|fairly|generally|always|frequently|occasionally|not\s+very|pretty)\s+)*`
-	peers   = `(?:colleagues?|peers?|team-?mates?|co-?workers?|others|anyone\s+else|everyone\s+else|the\s+rest|rest\s+of\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort)|people\s+(?:in|on)\s+(?:the|his|her|their|our)\s+(?:team|group|department)|other\s+(?:members?|people|engineers|analysts|staff|candidates|mentees|employees|team\s+members))`
+	peers   = `(?:colleagues?|peers?|team-?mates?|co-?workers?|others|anyone\s+else|everyone\s+else|the\s+rest|rest\s+of\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort)|people\s+(?:in|on)\s+(?:the|his|her|their|our)\s+(?:team|group|department)|other\s+(?:members?|people|engineers|analysts|staff|candidates|mentees|employees|team\s+members|\w+(?:ees|ers|ors|ists|ants|ices|ians|s)\b))`
 	peerPre = `(?:(?:most|many|all|any|some|other|of|his|her|their|the|its|our)\s+)*`
 	article = `(?:(?:a|an|the|this|that|her|his|their)\s+)?`
 )
@@ -168,8 +168,17 @@ var rules = []rule{
 	// "Ready for more responsibility" names no post, and is growth.
 	{any: kw("ready"), fam: famVerdict, guarded: true, re: rx(`\b(?:is|are|was|were|not|isn` + apos + `t|wasn` + apos + `t)\s+(?:(?:yet|quite|really|fully|clearly|certainly|definitely|now|already|not|still)\s+)*ready\s+(?:yet\s+)?for\s+(?:a|an|the|this|that|her|his|their)\s+(?:\w+[\s-]+){0,4}?(?:role|position|post|job|promotion|responsibilities|grade|level|seat|appointment)\b`)},
 	// Recommendations in other words.
-	{any: kw("recommend|commend|endorse|support|back|put"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend(?:s|ed|ing)?|commend(?:s|ed|ing)?|endors(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)?|put(?:ting)?)\s+(?:(?:him|her|them|my\s+mentee|the\s+candidate|` + name + `)(?:\s+forward)?|(?:the|his|her|their)\s+(?:application|candidacy|nomination|bid)(?:\s+of\s+(?:my\s+mentee|the\s+candidate|` + name + `))?)\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:(?:a|an|the|this|that)\s+)?(?:\w+[\s-]+){0,3}?(?:post|role|position|job|promotion|grade|appointment|vacancy|panel|board)\b`)},
-	{any: kw("person|candidate|choice"), fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|obvious|perfect|natural)\s+(?:person|candidate|choice)\s+to\s+(?:lead|run|manage|head|take\s+on|take\s+over|step\s+into)\b`)},
+	{any: kw("recommend|commend|endorse|support|back|put"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend(?:s|ed|ing)?|commend(?:s|ed|ing)?|endors(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)?|put(?:ting)?)\s+(?:(?:him|her|them|my\s+mentee|the\s+candidate|` + name + `)(?:\s+forward)?|(?:the|his|her|their|(?:(?-i:(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof|Professor))\.?\s+)?` + name + apos + `s)\s+(?:application|candidacy|nomination|bid)(?:\s+of\s+(?:my\s+mentee|the\s+candidate|` + name + `))?)\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:(?:a|an|the|this|that)\s+)?(?:\w+[\s-]+){0,3}?(?:post|role|position|job|promotion|grade|appointment|vacancy|panel|board)\b`)},
+	{any: kw("person|candidate|choice"), fam: famVerdict, guarded: true, re: rx(`\b(?:right|wrong|best|ideal|obvious|perfect|natural)\s+(?:person|candidate|choice)\s+to\s+(?:lead|run|manage|head|chair|direct|oversee|convene|coordinate|take\s+on|take\s+over|step\s+into)\b`)},
+	{any: kw("asset"), fam: famVerdict, guarded: true, re: rx(`\b(?:would|will)\s+be\s+(?:a|an)\s+(?:real\s+|great\s+|huge\s+|genuine\s+|valuable\s+|tremendous\s+)?asset\b`)},
+	{any: kw("promoted"), fam: famVerdict, guarded: true, re: rx(`\bpromoted\s+(?:too\s+(?:early|soon|late|quickly|fast)|prematurely|ahead\s+of\s+(?:time|schedule))`)},
+	{any: kw("yet"), fam: famVerdict, guarded: true, re: rx(`\b(?:has|have)\s+yet\s+to\s+(?:show|prove|demonstrate|convince|earn)\b`)},
+	// Superlatives within a group: "the most persuasive drafter … in the
+	// ministry", "the tidiest in the whole group", "the most capable rigger
+	// we have", "more tickets than anyone else".
+	{broad: true, any: kw("most|est|than"), fam: famComparison, guarded: true, re: rx(`\b(?:the|one\s+of\s+the)\s+(?:most\s+(?:\w+\s+){1,2}?|\w+est\s+)(?:\w+\s+){0,4}?(?:in|on|at|of)\s+(?:the|his|her|their|our|this)\s+(?:whole\s+|entire\s+)?(?:team|department|school|faculty|ministry|office|firm|company|unit|group|practice|organi[sz]ation|region|division|cohort|year|squad|crew|site|branch|trust|service|directorate|lab|laboratory|institute|business|industry|sector|field|country|world)\b` +
+		`|\bthe\s+most\s+\w+\s+\w+\s+(?:we|i)\s+(?:have|` + apos + `ve|had|know)\b` +
+		`|\bthan\s+(?:anyone|anybody)\s+else\b`)},
 	{any: kw("overdue"), fam: famVerdict, guarded: true, re: rx(`\b(?:long\s+)?overdue\s+(?:for\s+)?` + article + `(?:promotion|step\s+up|move\s+up)\b|\bpromotion\s+(?:is|was)\s+(?:long\s+)?overdue\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\b(?:deserves?|deserved|deserving\s+of|merits?|merited|has\s+earned|earned)\s+` + article + `promotion\b`)},
 	{any: kw("promotion|role|position|job|post"), fam: famVerdict, guarded: true, re: rx(`\b(?:recommend|endorse|support|back|put)\s+(?:him|her|them|` + name + `)\s+(?:forward\s+)?for\s+` + article + `(?:\w+\s+){0,2}?(?:promotion|role|position|job|post)\b`)},

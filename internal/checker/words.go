@@ -248,7 +248,8 @@ func init() {
 		frameWords[stem(w)] = true
 	}
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
-		difficulties stuff things process journey responsibilities`) {
+		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
+		organisation organization employer institute council`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -379,6 +380,17 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:split|splits|splitting|broke|break|breaks|breaking|broken)\s+(?:up\s+|down\s+)?(?:(?:a|an|the|her|his|their|our|this|that|its)\s+)?(?:\w+\s+)?(?:work|workload|tasks?|project|projects|problem|problems|week|day|time|team|teams|roles?|responsibilities|budget|backlog|meeting|meetings|goals?|deliverables?|sections?|chapters?)\b`),
 	// Earning what is not money.
 	rx(`\bearn(?:s|ed|ing|t)?\s+(?:(?:the|a|an|her|his|their|its|our|some|real|genuine)\s+)*(?:trust|respect|reputation|credibility|buy-?in|place|seat|stripes|right|confidence|praise|recognition|goodwill|loyalty|support|keep|spurs)\b`),
+	// A service for other people, a field of study, a thing's health, and
+	// other things of the same name.
+	rx(`\b\w+(?:[\s-]+\w+){0,3}\s+for\s+(?:\w+\s+)?(?:families|people|patients|clients|students|children|staff|employees|refugees|customers|users|members|parents|carers|women|men|veterans|survivors|tenants|pupils|residents|victims|workers|colleagues)\b`),
+	rx(`\b(?:sociology|history|philosophy|anthropology|psychology|studies|economics|politics|science|ethics|theology|geography)\s+of\s+\w+`),
+	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),
+	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
+	rx(`\b(?:soft|fizzy|energy|sports)[\s-]drinks?\b|\bdrinks\s+(?:client|brand|company|industry|sector|account|business|reception|trolley|order|maker|makers)\b`),
+	rx(`(?-i:\bVisa\b)\s+(?:partnership|account|pitch|deal|contract|client|team|campaign|brand|network|card)`),
+	rx(`\bdivorc(?:e|es|ed|ing)\s+(?:\w+\s+){1,5}?from\b|\bthe\s+gamble\s+of\b|\bcase\s+stud(?:y|ies)\b|\b(?:staff|employee|customer|community|stakeholder|public|user|student|patient|audience|social\s+media|civic|donor)\s+engagement\b`),
+	rx(`\bleave\s+(?:more\s+|enough\s+|some\s+|a\s+bit\s+of\s+|plenty\s+of\s+)?(?:room|time|space|margin|slack|headroom|buffer)\b`),
+	rx(`\bhealth\s+of\s+(?:the|a|an|our|its|this|that)\s+(?:\w+\s+){0,3}?(?:consortium|partnership|collaboration|alliance|community|ecosystem|network|coalition|union|federation|institution|discipline|field|programme|program)\b`),
 	// Groups of people with that trait, as the subject of work.
 	rx(`\b(?:faith|religious|interfaith|multi-?faith|community|patient|patients'|user|advocacy|stakeholder|disability|lgbt\w*)\s+(?:groups|leaders|communities|organi[sz]ations|representatives|networks|charities)\b`),
 	// Figures of speech and other things of the same name.
@@ -415,7 +427,8 @@ func init() {
 		committee committees charity charities fund funds funding grant grants sector sectors department departments provision
 		framework frameworks budget budgets audit audits research data processing establishment establishments law laws
 		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
-		guidance providers project projects product products market markets industry board boards platform platforms app apps`) {
+		guidance providers project projects product products market markets industry board boards platform platforms course courses
+		ministry ministries inclusion`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`council company firm trust bank charity organisation organization business school university hospital
@@ -437,8 +450,14 @@ func workTopic(toks []token, sp span) bool {
 	next := sp.last + 1
 	// One more word of a compound may come between: "cancer treatment
 	// pathway", "mental health support leaflet".
-	if next+1 < len(toks) && workNouns[toks[next+1].lower] && !stopWords[toks[next].lower] && !workNouns[toks[next].lower] {
-		next++
+	for k := 1; k <= 3 && next+k < len(toks); k++ {
+		if stopWords[toks[next+k-1].lower] || workNouns[toks[next+k-1].lower] {
+			break
+		}
+		if workNouns[toks[next+k].lower] {
+			next += k
+			break
+		}
 	}
 	if next < len(toks) && (toks[next].lower == "support" || toks[next].lower == "care" || toks[next].lower == "awareness" ||
 		toks[next].lower == "related" || toks[next].lower == "-related") {

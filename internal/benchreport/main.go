@@ -304,10 +304,11 @@ func checker(w io.Writer, res results) {
 		{"blind6", "blind 6 (looked at since)", ""},
 		{"blind7", "blind 7 (looked at since)", ""},
 		{"blind8", "blind 8a–c (independent, read since)", ""},
-		{"blind9a", "blind 9a (independent)", ""},
-		{"blind9b", "blind 9b (independent)", ""},
-		{"blind9c", "blind 9c (independent)", ""},
-		{"blind9", "blind 9a–c together", ""},
+		{"blind9", "blind 9a–c (independent, read since)", ""},
+		{"blind10a", "blind 10a (independent)", ""},
+		{"blind10b", "blind 10b (independent)", ""},
+		{"blind10c", "blind 10c (independent)", ""},
+		{"blind10", "blind 10a–c together", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

@@ -448,8 +448,8 @@ func workTopic(toks []token, sp span) bool {
 		return false // "her mental health team" is hers
 	}
 	next := sp.last + 1
-	// One more word of a compound may come between: "cancer treatment
-	// pathway", "mental health support leaflet".
+	// Up to three more words of a compound may come between: "cancer
+	// treatment pathway", "mental health first aid course".
 	for k := 1; k <= 3 && next+k < len(toks); k++ {
 		if stopWords[toks[next+k-1].lower] || workNouns[toks[next+k-1].lower] {
 			break
@@ -489,18 +489,21 @@ var workVerbs = map[string]bool{}
 var notOccupations = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`manage manages managed managing lead leads led leading run runs ran running administer administers
-		administered develop develops developed developing design designs designed designing train trains trained training advise
-		advises advised advising cover covers covered covering process processes processed processing research researches
-		researched researching negotiate negotiates negotiated organise organises organised organize organizes organized
-		coordinate coordinates coordinated chair chairs chaired oversee oversees oversaw supervise supervises supervised teach
-		teaches taught specialise specialises specialised specialize specializes specialized specialising
-		specializing fund funds funded audit audits audited campaign campaigns campaigned commission commissions commissioned
+	for _, w := range strings.Fields(`
+		manage manages managed managing lead leads led leading run runs ran running
+		administer administers administered develop develops developed developing design designs designed designing
+		train trains trained training advise advises advised advising cover covers covered covering
+		process processes processed processing research researches researched researching
+		negotiate negotiates negotiated organise organises organised organize organizes organized
+		coordinate coordinates coordinated chair chairs chaired oversee oversees oversaw supervise supervises supervised
+		teach teaches taught specialise specialises specialised specialize specializes specialized specialising specializing
+		fund funds funded audit audits audited campaign campaigns campaigned commission commissions commissioned
 		draft drafts drafted redesign redesigns redesigned sits sat serves served edit edits edited write writes wrote writing
 		book books booked schedule schedules scheduled investigate investigates investigated prosecute prosecutes prosecuted
-		treat treats treated counsel counsels counselled 
-		tracks tracked models modelled modeled analyses analysed analyzes analyzed underwrites underwrote insures insured sells sold
-		markets marketed builds built codes coded conduct conducts conducted conducting mentors mentored represent represents represented curate curates curated produce produces produced coordinate launched launches pilots piloted evaluates evaluated`) {
+		treat treats treated counsel counsels counselled tracks tracked models modelled modeled
+		analyses analysed analyzes analyzed underwrites underwrote insures insured sells sold markets marketed
+		builds built codes coded conduct conducts conducted conducting mentors mentored represent represents represented
+		curate curates curated produce produces produced launched launches pilots piloted evaluates evaluated`) {
 		workVerbs[w] = true
 	}
 	for _, w := range strings.Fields(`parent parents patient client resident dependent carer survivor sufferer user drinker gambler smoker

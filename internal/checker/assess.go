@@ -144,7 +144,7 @@ func init() {
 		improvement develop developed developing development practise practised practice practiced practising reflect reflected reflection reflective
 		explore explored discuss discussed discussion talk talked asked asks ask wanted wants want keen hope hoped hopes goal goals aspire aspiration
 		become became becoming comfortable curious engaged engagement prepared enjoy enjoyed journal agenda advice tips tried trying
-		open honest candid ambition ambitious plan planned planning interested interest`) {
+		open honest candid ambition ambitious plan planned planning interested interest aim aims aiming aimed strive striving`) {
 		mentoringFrame[stem(w)] = true
 	}
 	// Stems that collide with common words would frame every sentence.

@@ -11,6 +11,8 @@ func TestExpandContractions(t *testing.T) {
 		{"I can't say; it won't matter.", "I cannot say; it will not matter."},
 		{"They're good and we've seen it.", "They are good and we have seen it."},
 		{"Nothing here.", "Nothing here."},
+		{"shes not the most reliable and hasnt stepped up", "she is not the most reliable and has not stepped up"},
+		{"theyre fine, weve seen it", "they are fine, we have seen it"},
 	} {
 		got, starts, ends := expandContractions(tc.in)
 		if got != tc.want {
@@ -23,9 +25,16 @@ func TestExpandContractions(t *testing.T) {
 		if len(starts) != len(got)+1 || len(ends) != len(got)+1 || starts[len(got)] != len(tc.in) || ends[len(got)] != len(tc.in) {
 			t.Errorf("%q: maps of %d and %d for %d bytes", tc.in, len(starts), len(ends), len(got))
 		}
+		// Every match of the expanded text maps to a span of the sentence: a
+		// start inside an expansion goes to the start of the contracted word.
 		for i := 0; i <= len(got); i++ {
-			if starts[i] < 0 || starts[i] > len(tc.in) || ends[i] < 0 || ends[i] > len(tc.in) || (i > 0 && (starts[i] < starts[i-1] || ends[i] < ends[i-1])) {
+			if starts[i] < 0 || starts[i] > len(tc.in) || ends[i] < 0 || ends[i] > len(tc.in) || (i > 0 && ends[i] < ends[i-1]) {
 				t.Fatalf("%q: offset %d maps to %d, %d", tc.in, i, starts[i], ends[i])
+			}
+			for j := i + 1; j <= len(got); j++ {
+				if starts[i] > ends[j] {
+					t.Fatalf("%q: the match %d–%d maps to %d–%d", tc.in, i, j, starts[i], ends[j])
+				}
 			}
 		}
 	}

@@ -269,11 +269,16 @@ var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talen
 func mentionsPerson(s string) bool {
 	for _, w := range strings.FieldsFunc(lowerASCII(s), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
 		switch w {
-		case "he", "she", "his", "her", "him", "hers", "himself", "herself", "themselves", "themself":
+		case "he", "she", "his", "her", "him", "hers", "himself", "herself", "themselves", "themself", "shes", "hes":
 			return true
 		}
 	}
 	if describedPerson.MatchString(s) || fragment(s) {
+		return true
+	}
+	// In chat written all in lower case, a first word said to be something
+	// is a name: "dan is super reliable".
+	if m := lowerSubject.FindStringSubmatch(s); m != nil && s == lowerASCII(s) && !notAName[m[1]] && !stopWords[m[1]] {
 		return true
 	}
 	for _, m := range namedSubject.FindAllStringSubmatch(s, -1) {
@@ -341,6 +346,8 @@ var describedPerson = rx(`\b(?:my|the|our|this|your)\s+(?:mentee|candidate|emplo
 // owning something: "Jordan is …", "Dana's bookings". notAName leaves out
 // the capitalised words that begin sentences.
 var namedSubject = regexp.MustCompile(`(?:^|[^\pL])(\p{Lu}\p{Ll}+)(?:\s+(?:is|was|has|had|isn't|wasn't|hasn't|seems|tends|never|always|rarely|consistently|struggles|lacks|needs|handles|plans|lets|could|would|should)\b|(?:'|’)s\s+\p{Ll})`)
+
+var lowerSubject = regexp.MustCompile(`^(?:tbh\s+|imo\s+|honestly\s+|fwiw\s+)?([a-z]+)\s+(?:is|was|has|hasnt|isnt|never|always|rarely|consistently)\b`)
 
 var notAName = map[string]bool{}
 

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -163,6 +164,12 @@ var rules = []rule{
 	// Verdicts on promotion or suitability.
 	{any: kw("promoted|fired|dismissed|demoted|let|sacked|pip|improvement"), fam: famVerdict, guarded: true, re: rx(`\b(?:should|shouldn` + apos + `t|must|ought\s+to|deserves?\s+to|needs?\s+to)\s+(?:(?:definitely|certainly|really|absolutely|not|never|yet|now)\s+)*(?:have\s+been|be)\s+(?:promoted|fired|dismissed|demoted|let\s+go|sacked|put\s+on\s+(?:a\s+)?(?:pip|performance\s+improvement\s+plan))\b`)},
 	{any: kw("promotion"), fam: famVerdict, guarded: true, re: rx(`\bready\s+(?:\w+\s+){0,2}?for\s+` + article + `promotion\b`)},
+	// Hedged traits in other words: "should take more initiative", "as
+	// promptly as she should", "not convinced she has the judgement to".
+	{any: kw("more"), fam: famTrait, guarded: true, re: rx(`\b(?:should|could|needs?\s+to|ought\s+to|must)\s+(?:\w+\s+){0,2}?(?:take|show|use|demonstrate|display|exercise)\s+(?:a\s+(?:bit|little|lot)\s+)?more\s+(?:initiative|ownership|care|judge?ment|leadership|responsibility|urgency|attention|rigou?r|discipline|energy|drive|confidence|accountability|tact|patience)\b`)},
+	{any: kw("should|could|ought"), fam: famTrait, guarded: true, re: rx(`\bas\s+\w+\s+as\s+(?:she|he|they|one)\s+(?:should|could|ought\s+to|might)\b`)},
+	{any: kw("convinced|doubt|unsure|sure"), fam: famVerdict, guarded: true, re: rx(`\b(?:not\s+convinced|doubt(?:s|ful)?|unsure|not\s+sure)\s+(?:that\s+|whether\s+)?(?:\w+\s+){0,2}?(?:has|have|is|would|could|can)\s+(?:yet\s+)?(?:the\s+|enough\s+)?(?:judge?ment|skills?|experience|maturity|ability|capacity|resilience|temperament|what\s+it\s+takes|gravitas|authority)\b`)},
+	{any: kw("than"), fam: famComparison, guarded: true, re: rx(`\b(?:weaker|stronger|better|worse|abler|more\s+\w+|less\s+\w+)\s+(?:candidate|applicant|choice|fit|performer|worker|colleague|manager|leader|nurse|teacher|engineer|analyst|lawyer|officer|developer|designer|clinician|practitioner|paramedic|driver|agent|rep)\s+than\b`)},
 	// Readiness for a post, said of the person ("is not yet ready for the
 	// responsibilities of a clinical lead", "is ready for a bigger role").
 	// "Ready for more responsibility" names no post, and is growth.
@@ -176,7 +183,7 @@ var rules = []rule{
 	// Superlatives within a group: "the most persuasive drafter … in the
 	// ministry", "the tidiest in the whole group", "the most capable rigger
 	// we have", "more tickets than anyone else".
-	{broad: true, any: kw("most|est|than"), fam: famComparison, guarded: true, re: rx(`\b(?:the|one\s+of\s+the)\s+(?:most\s+(?:\w+\s+){1,2}?|\w+est\s+)(?:\w+\s+){0,4}?(?:in|on|at|of)\s+(?:the|his|her|their|our|this)\s+(?:whole\s+|entire\s+)?(?:team|department|school|faculty|ministry|office|firm|company|unit|group|practice|organi[sz]ation|region|division|cohort|year|squad|crew|site|branch|trust|service|directorate|lab|laboratory|institute|business|industry|sector|field|country|world)\b` +
+	{broad: true, any: kw("most|est|than"), fam: famComparison, guarded: true, re: rx(`\b(?:the|one\s+of\s+the|among\s+the)\s+(?:very\s+)?(?:most\s+(?:\w+\s+){1,2}?|(?:\w+est|best|worst|top)(?:-\w+)?\s+)(?:\w+[\s-]+){0,4}?(?:in|on|at|of)\s+(?:the|his|her|their|our|this)\s+(?:whole\s+|entire\s+)?(?:team|department|school|faculty|ministry|office|firm|company|unit|group|practice|organi[sz]ation|region|division|cohort|year|squad|crew|site|branch|trust|service|directorate|lab|laboratory|institute|business|industry|sector|field|country|world|clinic|ward|hospital|home|store|depot|warehouse|shop|centre|center|area|district|county|state|stockroom|floor|shift|platform|line|desk|till|fleet)\b` +
 		`|\bthe\s+most\s+\w+\s+\w+\s+(?:we|i)\s+(?:have|` + apos + `ve|had|know)\b` +
 		`|\bthan\s+(?:anyone|anybody)\s+else\b`)},
 	{any: kw("overdue"), fam: famVerdict, guarded: true, re: rx(`\b(?:long\s+)?overdue\s+(?:for\s+)?` + article + `(?:promotion|step\s+up|move\s+up)\b|\bpromotion\s+(?:is|was)\s+(?:long\s+)?overdue\b`)},
@@ -217,7 +224,7 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
 
 var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether|no|rather")
 
@@ -306,7 +313,7 @@ func aboutTheMentoring(after string) bool { return mentoringObject.MatchString(a
 // clause is about a person being something ("we talked about how she is
 // the strongest analyst"). The clause runs from its question word to the
 // end of the sentence or to a semicolon.
-var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious\s+(?:about|to\s+know)|(?:wants?|wanted|keen|hoped|hopes)\s+to\s+(?:know|understand|learn|find\s+out|explore|see)|learn(?:s|ed|t|ing)?|understand(?:s|ing)?|understood|discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|through)|explor(?:e|es|ed|ing)|look(?:s|ed|ing)?\s+at|read(?:s|ing)?(?:\s+up)?\s+(?:on|about)|describ(?:e|es|ed|ing)|explain(?:s|ed|ing)?|work(?:s|ed|ing)?\s+(?:out|through)|(?:a|the|one|our)\s+session\s+on|advice\s+on|question(?:s)?\s+about|research(?:es|ed|ing)?|stud(?:y|ies|ied|ying)|figur(?:e|ed|ing)\s+out)\s+(?:(?:me|us|with\s+me|together|in\s+detail|at\s+length|in\s+our\s+\w+)\s+)?(?:about\s+)?(?:how|what|whether|why|which|when|the\s+way)\b`)
+var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious\s+(?:about|to\s+know)|(?:wants?|wanted|keen|hoped|hopes)\s+to\s+(?:know|understand|learn|find\s+out|explore|see)|learn(?:s|ed|t|ing)?|understand(?:s|ing)?|understood|discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|through)|explor(?:e|es|ed|ing)|look(?:s|ed|ing)?\s+at|read(?:s|ing)?(?:\s+up)?\s+(?:on|about)|describ(?:e|es|ed|ing)|explain(?:s|ed|ing)?|work(?:s|ed|ing)?\s+(?:out|through)|(?:a|the|one|our)\s+session\s+on|advice\s+on|question(?:s)?\s+about|research(?:es|ed|ing)?|stud(?:y|ies|ied|ying)|figur(?:e|ed|ing)\s+out|(?:go|goes|went|going|gone)\s+(?:over|through))\s+(?:(?:me|us|with\s+me|together|in\s+detail|at\s+length|in\s+our\s+\w+)\s+)?(?:about\s+)?(?:how|what|whether|why|which|when|the\s+way)\b`)
 
 // aboutAPerson is a topic clause that speaks of a person being something:
 // the question word followed by a person and a verb of being or doing well.
@@ -315,12 +322,28 @@ var aboutAPerson = rx(`^\s*(?:how|what|whether|why|which|when|the\s+way)\s+(?:we
 // questionWords is topicCue's prefilter: no clause without one.
 var questionWords = kw("how|what|whether|why|which|when|the way")
 
+// topicObject is a subject read or learned about with no question word:
+// "she has been reading widely about complications in pregnancy". The
+// clause starts after "about" or "on".
+var topicObject = rx(`\b(?:read(?:s|ing)?|learn(?:s|ed|t|ing)?|stud(?:y|ies|ied|ying)|research(?:es|ed|ing)?|lectures?|lectured|lecturing|writ(?:es|ing)|wrote|talks?|spoke)\s+(?:widely\s+|a\s+lot\s+|up\s+|more\s+)?(?:about|on)\b`)
+
+// reviewEvent is an appraisal or review as an event the person prepares
+// for, not its content: "we went over how to prep for her performance
+// review".
+var reviewEvent = rx(`\b(?:prep|preps|prepping|prepare|prepares|preparing|prepared|ready|get\s+ready|getting\s+ready)\s+for\s+(?:her|his|their|the|an?)\s+(?:own\s+)?(?:\w+[\s-]+){0,2}?(?:performance\s+reviews?|appraisals?|reviews?|calibration)\b`)
+
 // topicClauses returns the spans of a sentence's topic clauses.
 func topicClauses(s string) [][2]int {
-	if prefilter && !containsAny(lowerASCII(s), questionWords) {
-		return nil
-	}
 	var out [][2]int
+	for _, loc := range topicObject.FindAllStringIndex(s, -1) {
+		out = append(out, [2]int{loc[1], clauseEnd(s, loc[1])})
+	}
+	for _, loc := range reviewEvent.FindAllStringIndex(s, -1) {
+		out = append(out, [2]int{loc[0], loc[1]})
+	}
+	if prefilter && !containsAny(lowerASCII(s), questionWords) {
+		return out
+	}
 	for _, loc := range topicCue.FindAllStringIndex(s, -1) {
 		// The question word starts where the cue's match ends minus its
 		// own length: find it from the end of the match.
@@ -334,13 +357,18 @@ func topicClauses(s string) [][2]int {
 		if aboutAPerson.MatchString(s[q:]) {
 			continue
 		}
-		end := len(s)
-		if i := strings.IndexByte(s[q:], ';'); i >= 0 {
-			end = q + i
-		}
-		out = append(out, [2]int{q, end})
+		out = append(out, [2]int{q, clauseEnd(s, q)})
 	}
 	return out
+}
+
+// clauseEnd: a topic clause runs to the end of the sentence or to a
+// semicolon.
+func clauseEnd(s string, from int) int {
+	if i := strings.IndexByte(s[from:], ';'); i >= 0 {
+		return from + i
+	}
+	return len(s)
 }
 
 func inTopic(topics [][2]int, start, end int) bool {
@@ -381,16 +409,36 @@ func performanceMatches(s, low string) []perfMatch {
 // "he's smart" as "he is smart", "isn't ready" as "is not ready".
 var contraction = rx(`(?:\b(?:he|she|it|that|who|there|what)` + apos + `s\s+been\b)|(?:\b(?:he|she|it|that|who|there|what)` + apos + `s\b)|(?:\b(?:is|was|are|were|does|do|did|has|have|had|could|would|should)n` + apos + `t\b)|(?:\b(?:won|can)` + apos + `t\b)|(?:\b(?:they|we|you)` + apos + `re\b)|(?:\b(?:they|we|you|i)` + apos + `ve\b)`)
 
+// bareContractions are contractions written without their apostrophe, as
+// in chat: how many letters of the word stay, and what follows them.
+var bareContractions = map[string]struct {
+	keep int
+	full string
+}{
+	"shes": {3, " is"}, "hes": {2, " is"}, "hasnt": {3, " not"}, "isnt": {2, " not"}, "wasnt": {3, " not"},
+	"doesnt": {4, " not"}, "didnt": {3, " not"}, "havent": {4, " not"}, "arent": {3, " not"}, "werent": {4, " not"},
+	"couldnt": {5, " not"}, "wouldnt": {5, " not"}, "shouldnt": {6, " not"}, "theyre": {4, " are"}, "weve": {2, " have"},
+	"thats": {4, " is"},
+}
+
+var bareContraction = rx(`\b(?:shes|hes|hasnt|isnt|wasnt|doesnt|didnt|havent|arent|werent|couldnt|wouldnt|shouldnt|theyre|weve|thats)\b`)
+
 // expandContractions returns s with its contractions written out, and for
 // each byte offset of the result the offset in s where a match starting
 // (starts) or ending (ends) there begins or ends, so that a match in the
 // expanded text names the words of s. It returns s itself when there is
 // nothing to expand.
 func expandContractions(s string) (string, []int, []int) {
-	if prefilter && !strings.ContainsAny(s, "'’") {
-		return s, nil, nil
+	var locs [][]int
+	if !prefilter || strings.ContainsAny(s, "'’") {
+		locs = contraction.FindAllStringIndex(s, -1)
 	}
-	locs := contraction.FindAllStringIndex(s, -1)
+	// Chat drops the apostrophe: "shes not the most reliable", "hasnt
+	// stepped up".
+	if bare := bareContraction.FindAllStringIndex(s, -1); bare != nil {
+		locs = append(locs, bare...)
+		slices.SortFunc(locs, func(a, b []int) int { return a[0] - b[0] })
+	}
 	if locs == nil {
 		return s, nil, nil
 	}
@@ -415,6 +463,12 @@ func expandContractions(s string) (string, []int, []int) {
 		c := s[loc[0]:loc[1]]
 		low := strings.ReplaceAll(lowerASCII(c), "’", "'")
 		var word, full string
+		if b, ok := bareContractions[low]; ok {
+			emit(c[:b.keep], loc[0], loc[0]+b.keep, true)
+			emit(b.full, loc[0], loc[1], false) // a match starting in it names the whole word
+			at = loc[1]
+			continue
+		}
 		switch {
 		case strings.HasSuffix(low, "'s been"):
 			word, full = c[:strings.IndexAny(c, "'’")], " has been"
@@ -432,7 +486,7 @@ func expandContractions(s string) (string, []int, []int) {
 			word, full = c[:strings.IndexAny(c, "'’")], " have"
 		}
 		emit(word, loc[0], loc[0]+len(word), true)
-		emit(full, loc[0]+len(word), loc[1], false)
+		emit(full, loc[0], loc[1], false) // a match starting in it names the whole word
 		at = loc[1]
 	}
 	emit(s[at:], at, len(s), true)

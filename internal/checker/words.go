@@ -393,6 +393,7 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\bhealth\s+of\s+(?:the|a|an|our|its|this|that)\s+(?:\w+\s+){0,3}?(?:consortium|partnership|collaboration|alliance|community|ecosystem|network|coalition|union|federation|institution|discipline|field|programme|program)\b`),
 	// Groups of people with that trait, as the subject of work.
 	rx(`\b(?:faith|religious|interfaith|multi-?faith|community|patient|patients'|user|advocacy|stakeholder|disability|lgbt\w*)\s+(?:groups|leaders|communities|organi[sz]ations|representatives|networks|charities)\b`),
+	rx(`\bchain[\s-]+of[\s-]+custody\b|\btransition\s+from\s+(?:paediatric|pediatric|child|children's|adolescent|primary|secondary|school|university|college|hospital|acute|student|academic|the\s+old|the\s+legacy|one)\b`),
 	// Figures of speech and other things of the same name.
 	rx(`\bwedded\s+to\b|\bbet\s+the\s+(?:farm|house|company|ranch)\b|\b(?:calculated|big|huge|real|safe|bold)\s+(?:gamble|bet)\b|\b(?:intellectually|morally)\s+bankrupt\b|\bclean\s+bill\s+of\s+health\b|\bmiscarriages?\s+of\s+justice\b|\banxious\s+to\s+(?:get|take|make|start|learn|see|do|show|prove|move|try|help|contribute|begin|join)\b|\bage\s+of\b|\blike\s+a\s+second\s+job\b`),
 	rx(`\b(?:disabled|disable|disables|disabling)\s+(?:the|a|an|our|its|their|all|every|two|three)\s+(?:\w+[\s-]+){0,3}?(?:system|systems|account|accounts|feature|features|login|logins|service|services|server|servers|alerts?|option|options|setting|settings|module|plugin|integration|function)\b|\badoption\s+of\s+(?:the|a|an|our|new|this|that)\b`),
@@ -417,6 +418,12 @@ var otherSenses = []*regexp.Regexp{
 // applications for students". workNouns are what such a use names next.
 var workNouns = map[string]bool{}
 
+// otherPeople are people a kept word may describe who are not the person:
+// "bereaved relatives", "anxious patients".
+var otherPeople = map[string]bool{"relatives": true, "patients": true, "families": true, "clients": true, "residents": true,
+	"children": true, "parents": true, "students": true, "users": true, "customers": true, "pupils": true, "carers": true,
+	"people": true, "women": true, "men": true, "adults": true, "teenagers": true, "victims": true, "survivors": true}
+
 // orgOwners own a thing that is not the person's: "the charity's money",
 // "the company's pay bands".
 var orgOwners = map[string]bool{}
@@ -428,13 +435,14 @@ func init() {
 		framework frameworks budget budgets audit audits research data processing establishment establishments law laws
 		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
-		ministry ministries inclusion`) {
+		ministry ministries inclusion nursing midwifery medicine`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`council company firm trust bank charity organisation organization business school university hospital
 		department government client agency board group nhs employer practice company's council's firm's trust's bank's charity's
 		organisation's organization's business's school's university's hospital's department's government's client's agency's
-		board's group's employer's practice's team's`) {
+		board's group's employer's practice's team's ward's unit's clinic's service's home's pharmacy's
+		patients' clients' families' residents' users' customers' students' pupils' children's staff's`) {
 		orgOwners[w] = true
 	}
 }
@@ -463,15 +471,15 @@ func workTopic(toks []token, sp span) bool {
 		toks[next].lower == "related" || toks[next].lower == "-related") {
 		next++
 	}
-	if next < len(toks) && workNouns[toks[next].lower] {
-		return true
+	if next < len(toks) && (workNouns[toks[next].lower] || otherPeople[toks[next].lower]) {
+		return true // "the mental health strategy", "bereaved relatives"
 	}
 	for i := sp.first - 1; i >= 0 && i >= sp.first-3; i-- {
 		switch w := toks[i].lower; {
 		case w == "whose":
 			return true
-		case orgOwners[w] && strings.HasSuffix(w, "'s"):
-			return true
+		case orgOwners[w] && (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "s'")):
+			return true // "the charity's money", "patients' religious wishes"
 		case w == "her" || w == "his" || w == "their" || w == "my":
 			return false
 		}

@@ -305,10 +305,11 @@ func checker(w io.Writer, res results) {
 		{"blind7", "blind 7 (looked at since)", ""},
 		{"blind8", "blind 8a–c (independent, read since)", ""},
 		{"blind9", "blind 9a–c (independent, read since)", ""},
-		{"blind10a", "blind 10a (independent)", ""},
-		{"blind10b", "blind 10b (independent)", ""},
-		{"blind10c", "blind 10c (independent)", ""},
-		{"blind10", "blind 10a–c together", ""},
+		{"blind10", "blind 10a–c (independent, read since)", ""},
+		{"blind11a", "blind 11a (independent)", ""},
+		{"blind11b", "blind 11b (independent)", ""},
+		{"blind11c", "blind 11c (independent)", ""},
+		{"blind11", "blind 11a–c together", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

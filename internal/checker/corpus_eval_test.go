@@ -204,7 +204,7 @@ func TestCorpusTargets(t *testing.T) {
 		set := loadLabelled(t, b.path)
 		t.Logf("%s (reported, not enforced; see blindSets), %d statements: %v", b.name, len(set), score(set))
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10"} {
+	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
 		set := together(t, x)
 		t.Logf("%sa–c together (reported, not enforced), %d statements: %v", x, len(set), score(set))
 	}
@@ -215,7 +215,7 @@ func TestCorpusTargets(t *testing.T) {
 		set := loadLabelled(t, b.path)
 		t.Logf("%s, rules alone (the model off): %v", b.name, score(set))
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10"} {
+	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
 		t.Logf("%sa–c together, rules alone (the model off): %v", x, score(together(t, x)))
 	}
 	checker.SetModel(true)
@@ -243,9 +243,9 @@ func TestCorpusTargets(t *testing.T) {
 // its lexicons, its training data or the other sets — committed unread and
 // measured once. blind9a–c were written the same way (and told not to copy
 // the prompt's examples) after blind 8 was measured, committed unread, and
-// measured once after the changes blind 8 prompted; blind10a–c likewise,
-// after the changes blind 9 prompted. Every set but the last has since
-// been read and used.
+// measured once after the changes blind 8 prompted; blind10a–c and
+// blind11a–c likewise, after the changes blind 9 and blind 10 prompted.
+// Every round but the last has since been read and used.
 var blindSets = []struct{ name, path string }{
 	{"blind5", "testdata/blind5.tsv"},
 	{"blind6", "testdata/blind6.tsv"},
@@ -259,6 +259,9 @@ var blindSets = []struct{ name, path string }{
 	{"blind10a", "testdata/blind10a.tsv"},
 	{"blind10b", "testdata/blind10b.tsv"},
 	{"blind10c", "testdata/blind10c.tsv"},
+	{"blind11a", "testdata/blind11a.tsv"},
+	{"blind11b", "testdata/blind11b.tsv"},
+	{"blind11c", "testdata/blind11c.tsv"},
 }
 
 // together is the sets of one round (blind8, blind9, blind10) as one.
@@ -295,7 +298,7 @@ func BenchmarkCorpus(b *testing.B) {
 			set  []labelled
 		}{bs.name, loadLabelled(b, bs.path)})
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10"} {
+	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
 		sets = append(sets, struct {
 			name string
 			set  []labelled

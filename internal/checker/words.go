@@ -305,6 +305,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	var hits []span
 	var vias []string
 	counted, strong := 0, false
+	var senses *senseSpans // the sentence's other-sense uses, found once when first needed
 	for _, s := range p.slots {
 		alts := s.alts
 		if strict {
@@ -316,8 +317,13 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			if bestK == 0 || (bestK > 0 && len(alt) <= len(alts[bestK])) {
 				continue
 			}
-			if sp, found := ix.find(toks, alt); found && !otherSense(sentence, toks, sp) {
-				best, bestK = sp, k
+			if sp, found := ix.find(toks, alt); found {
+				if senses == nil {
+					senses = otherSenseSpans(sentence)
+				}
+				if !senses.covers(toks, sp) {
+					best, bestK = sp, k
+				}
 			}
 		}
 		if bestK < 0 {
@@ -468,7 +474,7 @@ func workTopic(toks []token, sp span) bool {
 		}
 	}
 	if next < len(toks) && (toks[next].lower == "support" || toks[next].lower == "care" || toks[next].lower == "awareness" ||
-		toks[next].lower == "related" || toks[next].lower == "-related") {
+		toks[next].lower == "related") {
 		next++
 	}
 	if next < len(toks) && (workNouns[toks[next].lower] || otherPeople[toks[next].lower]) {
@@ -634,28 +640,36 @@ func ownedByPerson(toks []token, sp span) bool {
 	return false
 }
 
-// otherSense reports whether the tokens of sp lie inside an other-sense
-// use in the sentence, with no possessive of a person just before it ("her
-// salary band" is her salary).
-func otherSense(sentence string, toks []token, sp span) bool {
+// senseSpans are the places of a sentence where a kept concept's word is
+// used in another sense: its topic clauses and the matches of otherSenses
+// (without those that are the person's own, "her salary band"). They are
+// found once per sentence and item, however many terms of it occur.
+type senseSpans struct {
+	topics, uses [][2]int
+}
+
+func otherSenseSpans(sentence string) *senseSpans {
+	ss := &senseSpans{topics: topicClauses(sentence)}
+	for _, re := range otherSenses {
+		for _, loc := range re.FindAllStringIndex(sentence, -1) {
+			if !personalBefore(sentence[:loc[0]], sentence[loc[0]:loc[1]]) {
+				ss.uses = append(ss.uses, [2]int{loc[0], loc[1]})
+			}
+		}
+	}
+	return ss
+}
+
+// covers reports whether the tokens of sp are used in another sense: the
+// subject of work (workTopic, professional), inside what the person asked
+// or learned about ("how to reduce exam anxiety among his students") unless
+// it is theirs ("how to manage her anxiety"), or inside an other-sense use.
+func (ss *senseSpans) covers(toks []token, sp span) bool {
 	if workTopic(toks, sp) || professional(toks, sp) {
 		return true
 	}
 	a, b := toks[sp.first].start, toks[sp.last].end
-	// Inside what the person asked or learned about ("how to reduce exam
-	// anxiety among his students"), a kept word is a subject, unless it is
-	// theirs ("how to manage her anxiety").
-	if inTopic(topicClauses(sentence), a, b) && !ownedByPerson(toks, sp) {
-		return true
-	}
-	for _, re := range otherSenses {
-		for _, loc := range re.FindAllStringIndex(sentence, -1) {
-			if loc[0] <= a && b <= loc[1] && !personalBefore(sentence[:loc[0]], sentence[loc[0]:loc[1]]) {
-				return true
-			}
-		}
-	}
-	return false
+	return (inTopic(ss.topics, a, b) && !ownedByPerson(toks, sp)) || inTopic(ss.uses, a, b)
 }
 
 // personalBefore: the use is the person's own ("her salary band", "his

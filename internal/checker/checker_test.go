@@ -266,6 +266,21 @@ func TestKeptItemForms(t *testing.T) {
 		{"my gambling", "He has run up debts at the bookies.", "bookies"},
 		{"my ADHD", "She was diagnosed as neurodivergent last year.", "neurodivergent"},
 		{"my conflict with my manager", "She has had a running dispute with her manager.", "dispute with her manager"},
+		// The matter without who or where it concerns (needMatter).
+		{"my grievance against my manager", "She has lodged a formal complaint with HR.", "formal complaint"},
+		{"my husband's deployment", "He was deployed to Estonia in May.", "deployed"},
+		{"my criminal record as a teenager", "He was convicted at sixteen.", "convicted"},
+		{"my doubts about staying in law", "She has no doubts about the case.", ""}, // a feeling alone is not the matter
+		{"my grievance against my manager", "She asked how managers should answer a grievance.", ""},
+		// Conflict, complaints and illness as skills, processes or fields,
+		// and figures of speech.
+		{"my conflict with my manager", "We practised handling conflict between two teams.", ""},
+		{"my conflict with my manager", "She wanted tips on resolving merge conflicts.", ""},
+		{"my complaint", "She wants to get better at dealing with complaints over live chat.", ""},
+		{"my cancer", "He called the culture of blame a cancer.", ""},
+		{"my cancer", "She volunteers with people living with cancer.", ""},
+		{"my illness", "Her thesis is on long-term illness management.", ""},
+		{"my illness", "She has been struggling with her illness management.", "illness"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

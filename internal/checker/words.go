@@ -137,6 +137,7 @@ type slot struct {
 	generic bool       // a word that only frames the item ("treatment", "situation"): optional when the item has others
 	concept string     // the concept the slot was widened by, or "" (for the explanation)
 	frame   bool       // a word that frames a kept item ("my plans to …"): dropped when it has others
+	detail  bool       // who or where the matter concerns ("my grievance against my manager"), not the matter itself
 }
 
 // newPhrase reads an item as written. A kept item (concepts true) is read
@@ -146,6 +147,7 @@ func newPhrase(text string, concepts bool) phrase {
 	p := phrase{text: strings.Join(strings.Fields(text), " ")}
 	toks := tokenize(text)
 	seen := map[string]bool{}
+	after := false // past a preposition that introduces a detail ("against my manager")
 	add := func(s slot) {
 		if !seen[s.key] {
 			seen[s.key] = true
@@ -153,10 +155,14 @@ func newPhrase(text string, concepts bool) phrase {
 		}
 	}
 	for i := 0; i < len(toks); {
+		if concepts && detailPrepositions[toks[i].lower] {
+			after = true
+		}
 		if concepts {
 			if n, cs := lexicon.longestTerm(toks[i:]); n > 0 {
 				stems := stemsOf(toks[i : i+n])
 				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, concept: lexicon.names[cs[0]]}
+				s.detail = after || whoConcepts[s.concept] || ownsNext(toks, i+n-1)
 				for _, c := range cs {
 					s.alts = append(s.alts, lexicon.terms[c]...)
 				}
@@ -173,7 +179,7 @@ func newPhrase(text string, concepts bool) phrase {
 			continue
 		}
 		add(slot{key: t.stem, alts: [][]string{{t.stem}}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
-			frame: concepts && frameWords[t.stem]})
+			frame: concepts && frameWords[t.stem], detail: concepts && (after || ownsNext(toks, i-1))})
 	}
 	// Frame words go when the item has other words ("planning" alone is kept).
 	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
@@ -181,6 +187,29 @@ func newPhrase(text string, concepts bool) phrase {
 	}
 	return p
 }
+
+// ownsNext: the item's word at i owns what follows ("my son's drug use").
+func ownsNext(toks []token, i int) bool {
+	return i+1 < len(toks) && (strings.HasSuffix(toks[i].lower, "'s") || strings.HasSuffix(toks[i].lower, "s'"))
+}
+
+// detailPrepositions introduce who or where a kept matter concerns: "my
+// grievance against my manager", "my complaint to the Ombudsman", "my
+// criminal record as a teenager", "my job interviews with other
+// departments". What follows them is a detail of the matter.
+var detailPrepositions = map[string]bool{"against": true, "with": true, "to": true, "from": true, "as": true, "at": true,
+	"toward": true, "towards": true, "by": true}
+
+// whoConcepts name the people a kept matter concerns, not the matter: "my
+// husband's deployment" is the deployment, "my conflict with my manager"
+// the conflict.
+var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true, "spouse": true, "child": true,
+	"sibling": true, "manager": true}
+
+// feelingConcepts are how the person feels about a matter ("my worries
+// about the reorganisation", "my doubts about staying in law"): alone they
+// say nothing of what is kept, so they never carry an item by themselves.
+var feelingConcepts = map[string]bool{"worry": true}
 
 func stemsOf(toks []token) []string {
 	out := make([]string, len(toks))
@@ -206,6 +235,32 @@ func (p phrase) need(strict bool) int {
 	if g := p.generics(); g < n {
 		n -= g
 	}
+	return needOf(n)
+}
+
+// needMatter is need over the slots that are not details, when the item
+// names a matter (hasMatter); 0 when it does not. A sentence that holds
+// the matter is enough without who or where: "my grievance against my
+// manager" is recognised in "she has lodged a formal complaint", "my
+// husband's deployment" in "he was deployed in May", "my criminal record
+// as a teenager" in "he was convicted at sixteen". A detail is a word
+// after a preposition that introduces one (detailPrepositions), a
+// possessor ("my son's") or a person (whoConcepts).
+func (p phrase) needMatter() int {
+	if !p.hasMatter() {
+		return 0
+	}
+	n := 0
+	for _, s := range p.slots {
+		if !s.detail && !(s.generic && p.generics() < len(p.slots)) {
+			n++
+		}
+	}
+	return needOf(n)
+}
+
+// needOf is how many of n content words a match needs.
+func needOf(n int) int {
 	switch {
 	case n <= 2:
 		return n
@@ -213,6 +268,17 @@ func (p phrase) need(strict bool) int {
 		return 2
 	}
 	return max(3, (n+1)/2)
+}
+
+// hasMatter: one of the item's slots that is not a detail is a kept
+// concept that is neither a person nor a feeling.
+func (p phrase) hasMatter() bool {
+	for _, s := range p.slots {
+		if !s.detail && s.concept != "" && !whoConcepts[s.concept] && !feelingConcepts[s.concept] && !s.generic {
+			return true
+		}
+	}
+	return false
 }
 
 func (p phrase) generics() int {
@@ -304,7 +370,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	}
 	var hits []span
 	var vias []string
-	counted, strong := 0, false
+	counted, countedMatter, strong := 0, 0, false
 	var senses *senseSpans // the sentence's other-sense uses, found once when first needed
 	for _, s := range p.slots {
 		alts := s.alts
@@ -332,13 +398,20 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 		hits = append(hits, best)
 		if !s.generic || p.generics() == len(p.slots) {
 			counted++
+			if !s.detail {
+				countedMatter++
+			}
 		}
 		strong = strong || !s.weak
 		if bestK > 0 && !slices.Contains(vias, s.concept) {
 			vias = append(vias, s.concept)
 		}
 	}
-	if counted < p.need(strict) || (len(hits) < len(p.slots) && !strong) {
+	enough := counted >= p.need(strict)
+	if nm := p.needMatter(); !strict && nm > 0 && countedMatter >= nm {
+		enough = true // the matter itself, without who or where (needMatter)
+	}
+	if !enough || (len(hits) < len(p.slots) && !strong) {
 		return "", "", false
 	}
 	sort.Slice(hits, func(a, b int) bool { return hits[a].first < hits[b].first })
@@ -415,6 +488,19 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\bretir(?:e|es|ed|ing)\s+(?:the|our|this|that|these|those|its)\s+\w+`),
 	rx(`\b(?:a|any|every|each|the\s+ideal|the\s+average|a\s+good|a\s+new|a\s+first-time|new)\s+(?:line\s+)?(?:manager|managers|boss|supervisor)\b`),
 	// Pay as policy, not the person's pay.
+	// Conflict, complaints and concerns as a skill or a process: "conflict
+	// resolution", "handling conflict between two teams", "merge
+	// conflicts", "dealing with complaints over live chat", "how trainees
+	// can raise concerns", "a customer grievance".
+	rx(`\bconflict[\s-]+(?:resolution|management|styles?|skills?|coaching|mediation|avoidance|of\s+interest)\b|\bmerge\s+conflicts?\b|\b(?:handl|manag|resolv|de-?escalat|calm|mediat|navigat|defus|diffus)\w*\s+(?:down\s+)?(?:(?:the|a|any|some|workplace|team)\s+)?conflicts?\b|\b(?:conflicts?|disputes?|arguments?)\s+(?:between|among|amongst)\s+(?:\w+\s+)?(?:two|customers|relatives|colleagues|teams?|people|members|staff|departments|stakeholders|suppliers|groups|parties|contractors|subcontractors|subbies|residents|patients|families)\b`),
+	rx(`\b(?:deal|deals|dealing|dealt|handl\w*|manag\w*|resolv\w*|respond\w*\s+to|log\w*|triag\w*|process\w*|investigat\w*)\s+(?:with\s+)?(?:(?:customer|client|guest|patient|public|incoming|angry|formal|the)\s+)?(?:complaints|grievances)\b|\b(?:customer|client|consumer|patient|public|tenant|guest|passenger|user|resident)s?['’]?\s+(?:grievances?|complaints?)\b|\bhow\s+(?:\w+\s+){0,3}?(?:can|could|should|to)\s+raise\s+(?:concerns|complaints|grievances)\b`),
+	// A condition managed as a field of work or study ("long-term illness
+	// management"), not "her pain management".
+	rx(`\b(?:long-term\s+|chronic\s+)?(?:illness|disease|sickness|absence|attendance|stress|pain|medication|condition)\s+management\b`),
+	// Figures of speech: "commercial suicide", "arrested the decline",
+	// "called the culture of blame a cancer", "people with terminal
+	// cancer" (other people).
+	rx(`\b(?:commercial|political|career|professional|electoral|financial|social)\s+suicide\b|\barrest(?:ed|s|ing)?\s+(?:the|a|its|this|that|our)\s+(?:\w+\s+){0,2}?(?:decline|slide|fall|drop|trend|slump|downturn|losses|loss|rot)\b|\bdeployed\s+(?:headquarters|hq)\b|\bhandl\w*\s+(?:the\s+)?sick\s+calls\b|\bcalled\s+(?:\w+(?:'s)?\s+){1,6}?a\s+cancer\b|\b(?:people|patients|families|children|clients|residents|those|adults|women|men|anyone)\s+(?:living\s+|diagnosed\s+)?with\s+(?:\w+[\s-]+){0,2}?(?:cancer|illness|illnesses|conditions?|disease|diseases|dementia|diabetes|disabilities|disability|addictions?)\b`),
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
 }
 
@@ -673,11 +759,12 @@ func (ss *senseSpans) covers(toks []token, sp span) bool {
 }
 
 // personalBefore: the use is the person's own ("her salary band", "his
-// pay scale").
+// pay scale", "her pain management").
 func personalBefore(before, use string) bool {
 	low := strings.ToLower(use)
+	owned := strings.Contains(low, "salar") || strings.Contains(low, "pay") || strings.HasSuffix(low, " management")
 	if strings.HasPrefix(low, "her ") || strings.HasPrefix(low, "his ") || strings.HasPrefix(low, "their ") || strings.HasPrefix(low, "my ") {
-		return strings.Contains(low, "salar") || strings.Contains(low, "pay")
+		return owned
 	}
 	f := strings.Fields(strings.ToLower(before))
 	if len(f) == 0 {
@@ -685,7 +772,7 @@ func personalBefore(before, use string) bool {
 	}
 	switch f[len(f)-1] {
 	case "her", "his", "their", "my":
-		return strings.Contains(low, "salar") || strings.Contains(low, "pay")
+		return owned
 	}
 	return false
 }

@@ -281,6 +281,9 @@ func TestKeptItemForms(t *testing.T) {
 		{"my cancer", "She volunteers with people living with cancer.", ""},
 		{"my illness", "Her thesis is on long-term illness management.", ""},
 		{"my illness", "She has been struggling with her illness management.", "illness"},
+		// WordNet's relatives of a word no concept holds (lexicon/kept-wordnet.txt.gz).
+		{"my exam results", "She is waiting for the results of her examination.", "results of her examination"},
+		{"my exam results", "She is waiting for the results.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

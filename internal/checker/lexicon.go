@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // The kept-item concept lexicon (lexicon/kept.txt), embedded at build time
@@ -74,3 +75,55 @@ func (c *concepts) longestTerm(toks []token) (int, []int) {
 	}
 	return 0, nil
 }
+
+// WordNet's relatives of the words of a kept item (lexicon/kept-wordnet.txt.gz,
+// written by wnkept from WordNet 3.0): for a word no concept holds, or
+// beside one, the other words for the same thing, narrower terms of a
+// matter of a person's life and derived forms ("fracture" for "injury",
+// "examination" for "exam", "therapist" for "therapy").
+//
+//go:generate go run ./wnkept -wordnet /usr/share/wordnet -vectors lexicon/vectors.bin -o lexicon/kept-wordnet.txt.gz
+//go:embed lexicon/kept-wordnet.txt.gz
+var keptWordnetGz []byte
+
+// relative is one word WordNet relates to a kept item's word.
+type relative struct {
+	stems []string
+	via   string // for the explanation: "“fracture”, a kind of injury in WordNet"
+}
+
+// relatives maps a word's stem to its WordNet relatives, read on first use
+// (about 10,000 words).
+var relatives = sync.OnceValue(func() map[string][]relative {
+	out := map[string][]relative{}
+	for _, line := range strings.Split(gunzip(keptWordnetGz), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) < 3 {
+			panic("checker: lexicon/kept-wordnet.txt.gz: bad line " + line)
+		}
+		key := stem(cols[0])
+		for _, col := range cols[2:] {
+			kind, terms, _ := strings.Cut(col, ":")
+			for _, term := range strings.Split(terms, ",") {
+				stems := stemsOf(tokenize(term))
+				if len(stems) == 0 || strings.Join(stems, " ") == key {
+					continue
+				}
+				var via string
+				switch kind {
+				case "s":
+					via = fmt.Sprintf("“%s”, another word for %s in WordNet", term, cols[0])
+				case "n":
+					via = fmt.Sprintf("“%s”, a kind of %s in WordNet", term, cols[0])
+				default:
+					via = fmt.Sprintf("“%s”, a form of %s in WordNet", term, cols[0])
+				}
+				out[key] = append(out[key], relative{stems: stems, via: via})
+			}
+		}
+	}
+	return out
+})

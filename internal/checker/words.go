@@ -133,6 +133,7 @@ type phrase struct {
 type slot struct {
 	key     string     // the item's own stems, space-separated
 	alts    [][]string // stem sequences that match it; alts[0] is the item's own words
+	vias    []string   // for each alt, what widened the slot to it: "" for the item's own words, a concept's name, a WordNet relation
 	weak    bool       // a common word that says nothing alone (weakWords)
 	generic bool       // a word that only frames the item ("treatment", "situation"): optional when the item has others
 	concept string     // the concept the slot was widened by, or "" (for the explanation)
@@ -161,13 +162,18 @@ func newPhrase(text string, concepts bool) phrase {
 		if concepts {
 			if n, cs := lexicon.longestTerm(toks[i:]); n > 0 {
 				stems := stemsOf(toks[i : i+n])
-				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, concept: lexicon.names[cs[0]]}
+				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, vias: []string{""}, concept: lexicon.names[cs[0]]}
 				s.detail = after || whoConcepts[s.concept] || ownsNext(toks, i+n-1)
 				for _, c := range cs {
-					s.alts = append(s.alts, lexicon.terms[c]...)
+					for _, t := range lexicon.terms[c] {
+						s.alts, s.vias = append(s.alts, t), append(s.vias, lexicon.names[c])
+					}
 				}
 				s.weak = n == 1 && weakWords[stems[0]]
 				s.generic = n == 1 && genericWords[stems[0]]
+				if n == 1 {
+					s.widen()
+				}
 				add(s)
 				i += n
 				continue
@@ -178,8 +184,12 @@ func newPhrase(text string, concepts bool) phrase {
 		if stopWords[t.lower] {
 			continue
 		}
-		add(slot{key: t.stem, alts: [][]string{{t.stem}}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
-			frame: concepts && frameWords[t.stem], detail: concepts && (after || ownsNext(toks, i-1))})
+		s := slot{key: t.stem, alts: [][]string{{t.stem}}, vias: []string{""}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
+			frame: concepts && frameWords[t.stem], detail: concepts && (after || ownsNext(toks, i-1))}
+		if concepts {
+			s.widen()
+		}
+		add(s)
 	}
 	// Frame words go when the item has other words ("planning" alone is kept).
 	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
@@ -210,6 +220,19 @@ var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true
 // about the reorganisation", "my doubts about staying in law"): alone they
 // say nothing of what is kept, so they never carry an item by themselves.
 var feelingConcepts = map[string]bool{"worry": true}
+
+// widen adds the WordNet relatives of a kept item's one-word slot, unless
+// the word is common or generic (it says nothing alone) or a frame.
+func (s *slot) widen() {
+	if s.weak || s.generic || s.frame {
+		return
+	}
+	for _, r := range relatives()[s.key] {
+		if !slices.ContainsFunc(s.alts, func(a []string) bool { return slices.Equal(a, r.stems) }) {
+			s.alts, s.vias = append(s.alts, r.stems), append(s.vias, r.via)
+		}
+	}
+}
 
 func stemsOf(toks []token) []string {
 	out := make([]string, len(toks))
@@ -403,8 +426,8 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			}
 		}
 		strong = strong || !s.weak
-		if bestK > 0 && !slices.Contains(vias, s.concept) {
-			vias = append(vias, s.concept)
+		if bestK > 0 && !slices.Contains(vias, s.vias[bestK]) {
+			vias = append(vias, s.vias[bestK])
 		}
 	}
 	enough := counted >= p.need(strict)

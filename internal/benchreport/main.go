@@ -306,10 +306,11 @@ func checker(w io.Writer, res results) {
 		{"blind8", "blind 8a–c (independent, read since)", ""},
 		{"blind9", "blind 9a–c (independent, read since)", ""},
 		{"blind10", "blind 10a–c (independent, read since)", ""},
-		{"blind11a", "blind 11a (independent)", ""},
-		{"blind11b", "blind 11b (independent)", ""},
-		{"blind11c", "blind 11c (independent)", ""},
-		{"blind11", "blind 11a–c together", ""},
+		{"blind11", "blind 11a–c (independent, read since)", ""},
+		{"blind12a", "blind 12a (independent)", ""},
+		{"blind12b", "blind 12b (independent)", ""},
+		{"blind12c", "blind 12c (independent)", ""},
+		{"blind12", "blind 12a–c together", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

@@ -204,7 +204,7 @@ func TestCorpusTargets(t *testing.T) {
 		set := loadLabelled(t, b.path)
 		t.Logf("%s (reported, not enforced; see blindSets), %d statements: %v", b.name, len(set), score(set))
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
+	for _, x := range rounds {
 		set := together(t, x)
 		t.Logf("%sa–c together (reported, not enforced), %d statements: %v", x, len(set), score(set))
 	}
@@ -215,7 +215,7 @@ func TestCorpusTargets(t *testing.T) {
 		set := loadLabelled(t, b.path)
 		t.Logf("%s, rules alone (the model off): %v", b.name, score(set))
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
+	for _, x := range rounds {
 		t.Logf("%sa–c together, rules alone (the model off): %v", x, score(together(t, x)))
 	}
 	checker.SetModel(true)
@@ -244,7 +244,8 @@ func TestCorpusTargets(t *testing.T) {
 // measured once. blind9a–c were written the same way (and told not to copy
 // the prompt's examples) after blind 8 was measured, committed unread, and
 // measured once after the changes blind 8 prompted; blind10a–c and
-// blind11a–c likewise, after the changes blind 9 and blind 10 prompted.
+// blind11a–c likewise, after the changes blind 9 and blind 10 prompted,
+// and blind12a–c after the changes blind 11 prompted.
 // Every round but the last has since been read and used.
 var blindSets = []struct{ name, path string }{
 	{"blind5", "testdata/blind5.tsv"},
@@ -262,7 +263,13 @@ var blindSets = []struct{ name, path string }{
 	{"blind11a", "testdata/blind11a.tsv"},
 	{"blind11b", "testdata/blind11b.tsv"},
 	{"blind11c", "testdata/blind11c.tsv"},
+	{"blind12a", "testdata/blind12a.tsv"},
+	{"blind12b", "testdata/blind12b.tsv"},
+	{"blind12c", "testdata/blind12c.tsv"},
 }
+
+// rounds are the blind rounds of three sets each, reported together too.
+var rounds = []string{"blind8", "blind9", "blind10", "blind11", "blind12"}
 
 // together is the sets of one round (blind8, blind9, blind10) as one.
 func together(tb testing.TB, round string) []labelled {
@@ -298,7 +305,7 @@ func BenchmarkCorpus(b *testing.B) {
 			set  []labelled
 		}{bs.name, loadLabelled(b, bs.path)})
 	}
-	for _, x := range []string{"blind8", "blind9", "blind10", "blind11"} {
+	for _, x := range rounds {
 		sets = append(sets, struct {
 			name string
 			set  []labelled

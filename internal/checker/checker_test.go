@@ -281,6 +281,14 @@ func TestKeptItemForms(t *testing.T) {
 		{"my cancer", "She volunteers with people living with cancer.", ""},
 		{"my illness", "Her thesis is on long-term illness management.", ""},
 		{"my illness", "She has been struggling with her illness management.", "illness"},
+		// Generic words of an item ("diagnosis", "recovery", "experience",
+		// "claim") and a sentence served.
+		{"my recovery from addiction", "She has been clean for six years.", "been clean for"},
+		{"my ADHD diagnosis", "He has ADHD.", "ADHD"},
+		{"my criminal record", "He served a short prison sentence in his twenties.", "prison"},
+		{"my time in care", "She grew up in a series of foster homes.", "foster homes"},
+		{"my visa situation", "She has been learning the visa rules so she can signpost clients.", ""},
+		{"my visa situation", "Her visa process has stalled.", "visa"},
 		// WordNet's relatives of a word no concept holds (lexicon/kept-wordnet.txt.gz).
 		{"my exam results", "She is waiting for the results of her examination.", "results of her examination"},
 		{"my exam results", "She is waiting for the results.", ""},

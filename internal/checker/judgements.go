@@ -153,8 +153,10 @@ func init() {
 		// creative", "her sales this year were well below target"),
 		// outside the mentoring (see outsideMentoring).
 		rule{broad: true, any: kw("his|her|their"), fam: famWork, guarded: true,
-			re:   rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
-			skip: outsideMentoring},
+			re: rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
+			skip: func(before, after, m string) bool {
+				return outsideMentoring(before, after, m) || notWorkProduct.MatchString(after)
+			}},
 		// Reputation and habit: "is known for", "has a habit of", "tends to",
 		// "the last to finish", "the person everyone goes to", "not someone I
 		// would trust", "would not cope with".
@@ -237,6 +239,10 @@ var ofTheMentoring = rx(`^\s+(?:\w+\s+)?(?:for|to|at|in|with)\s+(?:our|every|eac
 // outsideMentoring vetoes a match in a sentence framed as the mentoring
 // (see mentoringFrame in assess.go): "his reports" is reviewed in "his
 // reports need rework", not in "we looked at his reports together".
+// notWorkProduct follows "his work" when it is a document or a thing, not
+// what he produces: "her work permit runs out", "his work visa".
+var notWorkProduct = rx(`^\s*(?:permits?|visas?|phones?|laptops?|emails?|address|hours|pattern|schedule|rota|contract|placement|experience\s+placement|clothes|uniform|badge|pass|account)\b`)
+
 func outsideMentoring(before, after, m string) bool {
 	for _, t := range tokenize(before + " " + m + " " + after) {
 		if mentoringFrame[t.stem] {

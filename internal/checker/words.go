@@ -333,12 +333,13 @@ func init() {
 		people person thing way lot get make go say tell like good bad big small long`) {
 		weakWords[stem(w)] = true
 	}
-	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got`) {
+	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got go going`) {
 		frameWords[stem(w)] = true
 	}
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
-		organisation organization employer institute council`) {
+		organisation organization employer institute council diagnosis recovery experience own activity activities background
+		claim`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -393,7 +394,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	}
 	var hits []span
 	var vias []string
-	counted, countedMatter, strong := 0, 0, false
+	all, counted, countedMatter, strong := 0, 0, 0, false
 	var senses *senseSpans // the sentence's other-sense uses, found once when first needed
 	for _, s := range p.slots {
 		alts := s.alts
@@ -419,6 +420,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			continue
 		}
 		hits = append(hits, best)
+		all++
 		if !s.generic || p.generics() == len(p.slots) {
 			counted++
 			if !s.detail {
@@ -430,7 +432,9 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 			vias = append(vias, s.vias[bestK])
 		}
 	}
-	enough := counted >= p.need(strict)
+	// Enough of the item's words, generic ones left out or counted ("my VA
+	// disability claim" in "a claim … hearing loss").
+	enough := counted >= p.need(strict) || (!strict && all >= needOf(len(p.slots)))
 	if nm := p.needMatter(); !strict && nm > 0 && countedMatter >= nm {
 		enough = true // the matter itself, without who or where (needMatter)
 	}
@@ -484,7 +488,7 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\bearn(?:s|ed|ing|t)?\s+(?:(?:the|a|an|her|his|their|its|our|some|real|genuine)\s+)*(?:trust|respect|reputation|credibility|buy-?in|place|seat|stripes|right|confidence|praise|recognition|goodwill|loyalty|support|keep|spurs)\b`),
 	// A service for other people, a field of study, a thing's health, and
 	// other things of the same name.
-	rx(`\b\w+(?:[\s-]+\w+){0,3}\s+for\s+(?:\w+\s+)?(?:families|people|patients|clients|students|children|staff|employees|refugees|customers|users|members|parents|carers|women|men|veterans|survivors|tenants|pupils|residents|victims|workers|colleagues)\b`),
+	rx(`\b\w+(?:[\s-]+\w+){0,3}\s+for\s+(?:\w+\+?\s+){0,2}(?:families|people|patients|clients|students|children|staff|employees|refugees|customers|users|members|parents|carers|women|men|veterans|survivors|tenants|pupils|residents|victims|workers|colleagues)\b`),
 	rx(`\b(?:sociology|history|philosophy|anthropology|psychology|studies|economics|politics|science|ethics|theology|geography)\s+of\s+\w+`),
 	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),
 	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
@@ -517,6 +521,11 @@ var otherSenses = []*regexp.Regexp{
 	// can raise concerns", "a customer grievance".
 	rx(`\bconflict[\s-]+(?:resolution|management|styles?|skills?|coaching|mediation|avoidance|of\s+interest)\b|\bmerge\s+conflicts?\b|\b(?:handl|manag|resolv|de-?escalat|calm|mediat|navigat|defus|diffus)\w*\s+(?:down\s+)?(?:(?:the|a|any|some|workplace|team)\s+)?conflicts?\b|\b(?:conflicts?|disputes?|arguments?)\s+(?:between|among|amongst)\s+(?:\w+\s+)?(?:two|customers|relatives|colleagues|teams?|people|members|staff|departments|stakeholders|suppliers|groups|parties|contractors|subcontractors|subbies|residents|patients|families)\b`),
 	rx(`\b(?:deal|deals|dealing|dealt|handl\w*|manag\w*|resolv\w*|respond\w*\s+to|log\w*|triag\w*|process\w*|investigat\w*)\s+(?:with\s+)?(?:(?:customer|client|guest|patient|public|incoming|angry|formal|the)\s+)?(?:complaints|grievances)\b|\b(?:customer|client|consumer|patient|public|tenant|guest|passenger|user|resident)s?['’]?\s+(?:grievances?|complaints?)\b|\bhow\s+(?:\w+\s+){0,3}?(?:can|could|should|to)\s+raise\s+(?:concerns|complaints|grievances)\b`),
+	// Other things of the same name and other people's matters: "drinking
+	// water", "fault diagnosis", "health inequalities", "young carers", "the
+	// insolvency of a supplier", "calculated risks", "part-time staff", "visa
+	// rules".
+	rx(`\bdrinking\s+water\b|\b(?:fault|root[\s-]cause|engine|system|network|machine|technical|equipment|vehicle|software)\s+diagnos\w*|\bhealth\s+(?:inequalit\w+|disparities|outcomes|equity|literacy|visiting)\b|\byoung\s+carers\b|\b(?:insolvency|bankruptcy|liquidation|collapse)\s+of\s+(?:a|an|the|one|our|their|its|this|that|several|two|three)\b|\b(?:calculated|big|bold|smart|sensible|measured|bigger|considered)\s+risks?\b|\bpart[\s-]time\s+(?:staff|workers|employees|colleagues|team\s+members|students|volunteers)\b|\bvisa\s+(?:rules|process|processes|requirements|regulations|policy|policies|system|routes)\b`),
 	// A condition managed as a field of work or study ("long-term illness
 	// management"), not "her pain management".
 	rx(`\b(?:long-term\s+|chronic\s+)?(?:illness|disease|sickness|absence|attendance|stress|pain|medication|condition)\s+management\b`),
@@ -557,7 +566,7 @@ func init() {
 		department government client agency board group nhs employer practice company's council's firm's trust's bank's charity's
 		organisation's organization's business's school's university's hospital's department's government's client's agency's
 		board's group's employer's practice's team's ward's unit's clinic's service's home's pharmacy's
-		patients' clients' families' residents' users' customers' students' pupils' children's staff's`) {
+		patients' clients' families' residents' users' customers' students' pupils' children's staff's parents'`) {
 		orgOwners[w] = true
 	}
 }
@@ -702,12 +711,21 @@ var determiners = map[string]bool{"the": true, "a": true, "an": true, "our": tru
 
 // passiveOrPhrasal: the verb at i is passive ("was treated for",
 // "being counselled") or part of a phrase that is not work ("run up
-// debts", "ran out of money"): then it says nothing of a job.
+// debts", "ran out of money", "served a prison sentence"): then it says
+// nothing of a job.
 func passiveOrPhrasal(toks []token, i int) bool {
 	if i > 0 && !strings.HasSuffix(toks[i].lower, "ing") { // "is researching" is active
 		switch toks[i-1].lower {
 		case "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets", "getting":
 			return true
+		}
+	}
+	if w := toks[i].lower; w == "serve" || w == "serves" || w == "served" || w == "serving" {
+		for j := i + 1; j < len(toks) && j <= i+4; j++ {
+			switch toks[j].lower {
+			case "sentence", "time", "term", "prison", "jail", "years", "months":
+				return true // "served a short prison sentence", "served time"
+			}
 		}
 	}
 	if w := toks[i].lower; i+1 < len(toks) && (w == "run" || w == "runs" || w == "ran" || w == "running") {
@@ -782,10 +800,10 @@ func (ss *senseSpans) covers(toks []token, sp span) bool {
 }
 
 // personalBefore: the use is the person's own ("her salary band", "his
-// pay scale", "her pain management").
+// pay scale", "her pain management", "his visa process").
 func personalBefore(before, use string) bool {
 	low := strings.ToLower(use)
-	owned := strings.Contains(low, "salar") || strings.Contains(low, "pay") || strings.HasSuffix(low, " management")
+	owned := strings.Contains(low, "salar") || strings.Contains(low, "pay") || strings.HasSuffix(low, " management") || strings.HasPrefix(low, "visa ")
 	if strings.HasPrefix(low, "her ") || strings.HasPrefix(low, "his ") || strings.HasPrefix(low, "their ") || strings.HasPrefix(low, "my ") {
 		return owned
 	}

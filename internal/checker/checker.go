@@ -65,7 +65,8 @@ type Result struct {
 // A sentence with several topics (see classify) is allowed only when all of
 // them are, and Topics lists every topic detected. Kept items and
 // performance language are checked in every sentence, courtesies and
-// honest limits included; only topics skip those.
+// honest limits included; only topics skip those, and the judgement
+// model skips a sentence that is a courtesy as a whole ("Kind regards,").
 func Check(in Input) Result {
 	res := Result{Findings: []Finding{}, Topics: []mentorvault.DisclosureWhat{}}
 	c := newRun(in)
@@ -96,7 +97,7 @@ func Check(in Input) Result {
 		if len(pms) == 0 && len(fs) == 0 {
 			if a, b, ok := assess(s, toks, ix); ok && !refused(s, low) {
 				pms = append(pms, perfMatch{start: a, end: b, fam: famAssess})
-			} else if a, b, top, ok := modelJudges(s, toks); ok {
+			} else if a, b, top, ok := modelJudges(s, toks); ok && !courtesy(s) {
 				fs = append(fs, finding{pos: a, Finding: Finding{
 					Kind: KindPerformance, Sentence: s, Match: s[a:b], Explanation: modelText(top),
 					Suggestion: "Leave the judgement out, or describe what you saw in your sessions instead (what they worked on, how they grew), or say what you cannot judge.",

@@ -99,17 +99,26 @@ type candidate struct {
 	item string
 }
 
+// courtesy: the sentence as a whole is a greeting, a sign-off or a
+// thank-you ("Kind regards,").
+func courtesy(s string) bool {
+	bare := strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, re := range courtesyRe {
+		if re.MatchString(bare) {
+			return true
+		}
+	}
+	return false
+}
+
 // classify returns the sentence's kind and, for content, its topics in
 // order: item, attendance, growth, topics and goals, or everything alone.
 func classify(s, low string, toks []token, ix index, items []phrase) (sentenceKind, []candidate) {
 	if containsAny(low, limitKeys) && limitRe.MatchString(s) {
 		return kindLimit, nil
 	}
-	bare := strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for _, re := range courtesyRe {
-		if re.MatchString(bare) {
-			return kindCourtesy, nil
-		}
+	if courtesy(s) {
+		return kindCourtesy, nil
 	}
 	if isSignature(s, toks) {
 		return kindCourtesy, nil

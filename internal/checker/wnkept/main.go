@@ -134,7 +134,7 @@ type wordnet struct {
 type synset struct {
 	lexFile string   // WordNet's lexicographer file number ("26" noun.state)
 	words   []string // lower case, "_" as " "
-	ptrs  []pointer
+	ptrs    []pointer
 }
 
 type pointer struct {

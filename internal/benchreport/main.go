@@ -307,10 +307,11 @@ func checker(w io.Writer, res results) {
 		{"blind9", "blind 9a–c (independent, read since)", ""},
 		{"blind10", "blind 10a–c (independent, read since)", ""},
 		{"blind11", "blind 11a–c (independent, read since)", ""},
-		{"blind12a", "blind 12a (independent)", ""},
-		{"blind12b", "blind 12b (independent)", ""},
-		{"blind12c", "blind 12c (independent)", ""},
-		{"blind12", "blind 12a–c together", ""},
+		{"blind12", "blind 12a–c (independent, read since)", ""},
+		{"blind13a", "blind 13a (independent)", ""},
+		{"blind13b", "blind 13b (independent)", ""},
+		{"blind13c", "blind 13c (independent)", ""},
+		{"blind13", "blind 13a–c together", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

@@ -245,7 +245,8 @@ func TestCorpusTargets(t *testing.T) {
 // the prompt's examples) after blind 8 was measured, committed unread, and
 // measured once after the changes blind 8 prompted; blind10a–c and
 // blind11a–c likewise, after the changes blind 9 and blind 10 prompted,
-// and blind12a–c after the changes blind 11 prompted.
+// blind12a–c after the changes blind 11 prompted, and blind13a–c after
+// those blind 12 prompted.
 // Every round but the last has since been read and used.
 var blindSets = []struct{ name, path string }{
 	{"blind5", "testdata/blind5.tsv"},
@@ -266,10 +267,13 @@ var blindSets = []struct{ name, path string }{
 	{"blind12a", "testdata/blind12a.tsv"},
 	{"blind12b", "testdata/blind12b.tsv"},
 	{"blind12c", "testdata/blind12c.tsv"},
+	{"blind13a", "testdata/blind13a.tsv"},
+	{"blind13b", "testdata/blind13b.tsv"},
+	{"blind13c", "testdata/blind13c.tsv"},
 }
 
 // rounds are the blind rounds of three sets each, reported together too.
-var rounds = []string{"blind8", "blind9", "blind10", "blind11", "blind12"}
+var rounds = []string{"blind8", "blind9", "blind10", "blind11", "blind12", "blind13"}
 
 // together is the sets of one round (blind8, blind9, blind10) as one.
 func together(tb testing.TB, round string) []labelled {

@@ -236,13 +236,13 @@ const workProduct = `(?:reports?|designs?|code|tickets?|sales|customers|clients|
 // our sessions"): it is attendance, not a review.
 var ofTheMentoring = rx(`^\s+(?:\w+\s+)?(?:for|to|at|in|with)\s+(?:our|every|each|all|the|my)\s+(?:\w+\s+)?(?:sessions?|meetings?\s+with\s+me|mentoring|calls?\s+with\s+me)\b|^\s+with\s+me\b`)
 
-// outsideMentoring vetoes a match in a sentence framed as the mentoring
-// (see mentoringFrame in assess.go): "his reports" is reviewed in "his
-// reports need rework", not in "we looked at his reports together".
 // notWorkProduct follows "his work" when it is a document or a thing, not
 // what he produces: "her work permit runs out", "his work visa".
 var notWorkProduct = rx(`^\s*(?:permits?|visas?|phones?|laptops?|emails?|address|hours|pattern|schedule|rota|contract|placement|experience\s+placement|clothes|uniform|badge|pass|account)\b`)
 
+// outsideMentoring vetoes a match in a sentence framed as the mentoring
+// (see mentoringFrame in assess.go): "his reports" is reviewed in "his
+// reports need rework", not in "we looked at his reports together".
 func outsideMentoring(before, after, m string) bool {
 	for _, t := range tokenize(before + " " + m + " " + after) {
 		if mentoringFrame[t.stem] {

@@ -123,8 +123,9 @@ func init() {
 
 // phrase is an item (kept confidential, or named by a clause) ready to match.
 type phrase struct {
-	text  string // as written in the agreement
-	slots []slot // its content words or concept phrases, in order, no repeats
+	text       string // as written in the agreement
+	slots      []slot // its content words or concept phrases, in order, no repeats
+	needMatter int    // matterNeed, worked out once
 }
 
 // slot is one content word (or concept phrase) of an item and what it may
@@ -195,6 +196,7 @@ func newPhrase(text string, concepts bool) phrase {
 	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
 		p.slots = rest
 	}
+	p.needMatter = p.matterNeed()
 	return p
 }
 
@@ -261,7 +263,7 @@ func (p phrase) need(strict bool) int {
 	return needOf(n)
 }
 
-// needMatter is need over the slots that are not details, when the item
+// matterNeed is need over the slots that are not details, when the item
 // names a matter (hasMatter); 0 when it does not. A sentence that holds
 // the matter is enough without who or where: "my grievance against my
 // manager" is recognised in "she has lodged a formal complaint", "my
@@ -269,13 +271,13 @@ func (p phrase) need(strict bool) int {
 // as a teenager" in "he was convicted at sixteen". A detail is a word
 // after a preposition that introduces one (detailPrepositions), a
 // possessor ("my son's") or a person (whoConcepts).
-func (p phrase) needMatter() int {
+func (p phrase) matterNeed() int {
 	if !p.hasMatter() {
 		return 0
 	}
 	n := 0
 	for _, s := range p.slots {
-		if !s.detail && !(s.generic && p.generics() < len(p.slots)) {
+		if !s.detail && p.counted(s) {
 			n++
 		}
 	}
@@ -303,6 +305,10 @@ func (p phrase) hasMatter() bool {
 	}
 	return false
 }
+
+// counted: the slot counts towards need — not a generic word, unless the
+// item has only those.
+func (p phrase) counted(s slot) bool { return !s.generic || p.generics() == len(p.slots) }
 
 func (p phrase) generics() int {
 	g := 0
@@ -421,7 +427,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 		}
 		hits = append(hits, best)
 		all++
-		if !s.generic || p.generics() == len(p.slots) {
+		if p.counted(s) {
 			counted++
 			if !s.detail {
 				countedMatter++
@@ -435,8 +441,8 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	// Enough of the item's words, generic ones left out or counted ("my VA
 	// disability claim" in "a claim … hearing loss").
 	enough := counted >= p.need(strict) || (!strict && all >= needOf(len(p.slots)))
-	if nm := p.needMatter(); !strict && nm > 0 && countedMatter >= nm {
-		enough = true // the matter itself, without who or where (needMatter)
+	if !strict && p.needMatter > 0 && countedMatter >= p.needMatter {
+		enough = true // the matter itself, without who or where (matterNeed)
 	}
 	if !enough || (len(hits) < len(p.slots) && !strong) {
 		return "", "", false
@@ -514,7 +520,6 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:business|travel|tourist|visitor|client|customer|conference|transit)\s+visas?\b`),
 	rx(`\bretir(?:e|es|ed|ing)\s+(?:the|our|this|that|these|those|its)\s+\w+`),
 	rx(`\b(?:a|any|every|each|the\s+ideal|the\s+average|a\s+good|a\s+new|a\s+first-time|new)\s+(?:line\s+)?(?:manager|managers|boss|supervisor)\b`),
-	// Pay as policy, not the person's pay.
 	// Conflict, complaints and concerns as a skill or a process: "conflict
 	// resolution", "handling conflict between two teams", "merge
 	// conflicts", "dealing with complaints over live chat", "how trainees
@@ -533,6 +538,7 @@ var otherSenses = []*regexp.Regexp{
 	// "called the culture of blame a cancer", "people with terminal
 	// cancer" (other people).
 	rx(`\b(?:commercial|political|career|professional|electoral|financial|social)\s+suicide\b|\barrest(?:ed|s|ing)?\s+(?:the|a|its|this|that|our)\s+(?:\w+\s+){0,2}?(?:decline|slide|fall|drop|trend|slump|downturn|losses|loss|rot)\b|\bdeployed\s+(?:headquarters|hq)\b|\bhandl\w*\s+(?:the\s+)?sick\s+calls\b|\bcalled\s+(?:\w+(?:'s)?\s+){1,6}?a\s+cancer\b|\b(?:people|patients|families|children|clients|residents|those|adults|women|men|anyone)\s+(?:living\s+|diagnosed\s+)?with\s+(?:\w+[\s-]+){0,2}?(?:cancer|illness|illnesses|conditions?|disease|diseases|dementia|diabetes|disabilities|disability|addictions?)\b`),
+	// Pay as policy, not the person's pay.
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
 }
 

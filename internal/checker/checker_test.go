@@ -292,6 +292,15 @@ func TestKeptItemForms(t *testing.T) {
 		// WordNet's relatives of a word no concept holds (lexicon/kept-wordnet.txt.gz).
 		{"my exam results", "She is waiting for the results of her examination.", "results of her examination"},
 		{"my exam results", "She is waiting for the results.", ""},
+		// The head of an item's first noun phrase names the matter; the
+		// words before it only say which.
+		{"my DUI arrest", "He was arrested in July.", "arrested"},
+		{"my student loan debt", "She is still paying off her debts.", "debts"},
+		{"my worries about the reorganisation", "The restructuring starts in May.", ""},
+		// A possessive before a compound owns the work noun that ends it.
+		{"my cancer diagnosis", "Most of our time went to her oncology pricing project.", ""},
+		{"my cancer diagnosis", "Her oncology appointments are on Fridays.", "oncology"},
+		{"my visa situation", "She is reconciling visa sponsorship costs for new hires.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -219,7 +219,7 @@ func init() {
 		rule{broad: true, any: kw("fit"), fam: famVerdict, guarded: true,
 			re: rx(`\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b`)},
 		rule{broad: true, any: kw("promotion|application|candidacy|case|nomination|bid"), fam: famVerdict, guarded: true,
-			re: rx(`\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|application|candidacy|case|nomination|bid)\b`)},
+			re: rx(`\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|candidacy|case|nomination|bid)\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
 			re: rx(`\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
 	)

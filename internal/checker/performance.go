@@ -224,9 +224,26 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `t|will\s+not|won` + apos + `t|would\s+not|wouldn` + apos + `t|do\s+not|don` + apos + `t|did\s+not|didn` + apos + `t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t|will\s+not|won` + apos + `?t|would\s+not|wouldn` + apos + `?t|do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
 
-var refusalKeys = kw("not|n't|n’t|cant|never|unable|decline|refrain|whether|no|rather")
+var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|unable|decline|refrain|whether|no|rather")
+
+// deferral: the sentence sends a question about the person's work to
+// someone placed to answer it, or says the author does not know it ("the
+// panel should ask his manager about his delivery", "anything about her
+// performance review should come from her manager", "I know nothing about
+// her appraisal", "ratings are outside my remit"). Wherever it stands, it
+// turns talk of performance, ratings and work into an honest limit; it
+// does not excuse a trait, a comparison or a verdict.
+var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our|the\s+mentor` + apos + `s)\s+(?:remit|role|scope|purview|brief|knowledge|view|lane)\b` +
+	`|\bshould\s+(?:come|be\s+heard|be\s+sought|be\s+asked\s+for)\s+(?:directly\s+)?from\s+(?:his|her|their|the|` + name + apos + `s)\b` +
+	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
+	`|\bmy\s+(?:view|window|visibility|knowledge)\s+is\s+limited\b` +
+	`|\b(?:i|we)\s+know\s+(?:nothing|little|very\s+little)\s+(?:about|of)\b` +
+	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
+	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
+
+var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen")
 
 // notScore vetoes "N/M" that is a date or a part of a larger number
 // ("12/10/2025"), or whose numerator exceeds its denominator.
@@ -497,6 +514,7 @@ func expandContractions(s string) (string, []int, []int) {
 func lexiconMatches(s, low string) []perfMatch {
 	var all []perfMatch
 	refusedAt := refusalAt(s, low)
+	deferred := containsAny(low, deferralKeys) && deferral.MatchString(s)
 	topics := topicClauses(s)
 	for _, r := range rules {
 		if !containsAny(low, r.any) {
@@ -513,6 +531,9 @@ func lexiconMatches(s, low string) []perfMatch {
 				start += w
 			}
 			if r.guarded && refusedAt >= 0 && refusedAt < start {
+				continue
+			}
+			if r.guarded && deferred && (r.fam == famPerformance || r.fam == famRating || r.fam == famWork) {
 				continue
 			}
 			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {

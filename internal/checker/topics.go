@@ -51,6 +51,7 @@ var courtesyRe = []*regexp.Regexp{
 
 // Offers and framing: no topic when no cue word is present.
 var framingRe = rx(`\b(?:happy|glad|pleased|available)\s+to\s+(?:answer|help|talk|discuss|speak|clarify|follow\s+up)\b` +
+	`|\b(?:happy|glad|pleased|delighted)\s+to\s+(?:support|back|endorse)\s+(?:his|her|their)\s+application\b` +
 	`|\bplease\s+(?:do\s+)?(?:let\s+me\s+know|get\s+in\s+touch|contact|feel\s+free|reach\s+out)\b` +
 	`|\b(?:feel\s+free\s+to|do\s+not\s+hesitate|don` + apos + `t\s+hesitate)\b` +
 	`|\bany\s+(?:further\s+|other\s+|more\s+)?questions\b` +
@@ -143,6 +144,9 @@ func classify(s, low string, toks []token, ix index, items []phrase) (sentenceKi
 	}
 	if containsAny(low, framingKeys) && framingRe.MatchString(s) {
 		return kindCourtesy, nil
+	}
+	if containsAny(low, deferralKeys) && deferral.MatchString(s) {
+		return kindLimit, nil // "anything about her appraisal should come from her manager"
 	}
 	return kindContent, []candidate{{what: mentorvault.WhatEverything}}
 }

@@ -140,6 +140,7 @@ type slot struct {
 	concept string     // the concept the slot was widened by, or "" (for the explanation)
 	frame   bool       // a word that frames a kept item ("my plans to …"): dropped when it has others
 	detail  bool       // who or where the matter concerns ("my grievance against my manager"), not the matter itself
+	head    bool       // the last word of the item's first noun phrase ("arrest" in "my DUI arrest")
 }
 
 // newPhrase reads an item as written. A kept item (concepts true) is read
@@ -150,7 +151,17 @@ func newPhrase(text string, concepts bool) phrase {
 	toks := tokenize(text)
 	seen := map[string]bool{}
 	after := false // past a preposition that introduces a detail ("against my manager")
+	// The item's first noun phrase is its first run of content words that
+	// are not frames ("my plan to leave" is "leave"); its last word is the
+	// head, which the words before it only qualify ("my DUI arrest").
+	run, ended := -1, false
 	add := func(s slot) {
+		if !ended && !s.frame {
+			run = len(p.slots)
+			if seen[s.key] {
+				run = slices.IndexFunc(p.slots, func(o slot) bool { return o.key == s.key })
+			}
+		}
 		if !seen[s.key] {
 			seen[s.key] = true
 			p.slots = append(p.slots, s)
@@ -177,12 +188,16 @@ func newPhrase(text string, concepts bool) phrase {
 				}
 				add(s)
 				i += n
+				if i < len(toks) && stopWords[toks[i].lower] && run >= 0 {
+					ended = true
+				}
 				continue
 			}
 		}
 		t := toks[i]
 		i++
 		if stopWords[t.lower] {
+			ended = ended || run >= 0
 			continue
 		}
 		s := slot{key: t.stem, alts: [][]string{{t.stem}}, vias: []string{""}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
@@ -191,6 +206,9 @@ func newPhrase(text string, concepts bool) phrase {
 			s.widen()
 		}
 		add(s)
+	}
+	if run >= 0 {
+		p.slots[run].head = true
 	}
 	// Frame words go when the item has other words ("planning" alone is kept).
 	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
@@ -298,12 +316,17 @@ func needOf(n int) int {
 // hasMatter: one of the item's slots that is not a detail is a kept
 // concept that is neither a person nor a feeling.
 func (p phrase) hasMatter() bool {
-	for _, s := range p.slots {
-		if !s.detail && s.concept != "" && !whoConcepts[s.concept] && !feelingConcepts[s.concept] && !s.generic {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.slots, p.matter)
+}
+
+// matter: the slot is a kept concept that is neither a person nor a
+// feeling, and not a detail or a generic word. When it is the head of the
+// item's first noun phrase, it alone is enough: "my DUI arrest" is
+// recognised in "he was arrested", "my student loan debt" in "her debts",
+// "my upcoming surgery" in "her operation" — but not "my worries about
+// the reorganisation" in "the restructuring" (the head is "worries").
+func (p phrase) matter(s slot) bool {
+	return !s.detail && s.concept != "" && !whoConcepts[s.concept] && !feelingConcepts[s.concept] && !s.generic
 }
 
 // counted: the slot counts towards need — not a generic word, unless the
@@ -400,7 +423,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	}
 	var hits []span
 	var vias []string
-	all, counted, countedMatter, strong := 0, 0, 0, false
+	all, counted, countedMatter, strong, head := 0, 0, 0, false, false
 	var senses *senseSpans // the sentence's other-sense uses, found once when first needed
 	for _, s := range p.slots {
 		alts := s.alts
@@ -427,6 +450,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 		}
 		hits = append(hits, best)
 		all++
+		head = head || (s.head && p.matter(s))
 		if p.counted(s) {
 			counted++
 			if !s.detail {
@@ -443,6 +467,9 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 	enough := counted >= p.need(strict) || (!strict && all >= needOf(len(p.slots)))
 	if !strict && p.needMatter > 0 && countedMatter >= p.needMatter {
 		enough = true // the matter itself, without who or where (matterNeed)
+	}
+	if !strict && head {
+		enough = true // the head names the matter; the words before it only say which (matter)
 	}
 	if !enough || (len(hits) < len(p.slots) && !strong) {
 		return "", "", false
@@ -548,6 +575,11 @@ var otherSenses = []*regexp.Regexp{
 // applications for students". workNouns are what such a use names next.
 var workNouns = map[string]bool{}
 
+// artifacts are work nouns that a possessive before a compound owns
+// instead of its first word: "her oncology pricing project", "his HIV
+// franchise", "her medical device division" are theirs as work.
+var artifacts = map[string]bool{}
+
 // otherPeople are people a kept word may describe who are not the person:
 // "bereaved relatives", "anxious patients".
 var otherPeople = map[string]bool{"relatives": true, "patients": true, "families": true, "clients": true, "residents": true,
@@ -565,7 +597,14 @@ func init() {
 		framework frameworks budget budgets audit audits research data processing establishment establishments law laws
 		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
-		ministry ministries inclusion nursing midwifery medicine`) {
+		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules`) {
+		workNouns[w] = true
+	}
+	for _, w := range strings.Fields(`project projects product products portfolio portfolios franchise franchises account accounts
+		app apps device devices division divisions desk desks pricing analysis analyses model models dashboard dashboards
+		pipeline pipelines securities deal deals contract contracts tender tenders client clients brand brands launch
+		benchmarking forecasting forecast forecasts detection hotel hotels squad squads vertical verticals`) {
+		artifacts[w] = true
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`council company firm trust bank charity organisation organization business school university hospital
@@ -582,9 +621,7 @@ func init() {
 // organisation, or another person's ("a student whose visa"), and not
 // the person's own ("her …").
 func workTopic(toks []token, sp span) bool {
-	if ownedByPerson(toks, sp) {
-		return false // "her mental health team" is hers
-	}
+	owned := ownedByPerson(toks, sp)
 	next := sp.last + 1
 	// Up to three more words of a compound may come between: "cancer
 	// treatment pathway", "mental health first aid course".
@@ -600,6 +637,15 @@ func workTopic(toks []token, sp span) bool {
 	if next < len(toks) && (toks[next].lower == "support" || toks[next].lower == "care" || toks[next].lower == "awareness" ||
 		toks[next].lower == "related") {
 		next++
+	}
+	if stopWords[toks[sp.last].lower] {
+		next = len(toks) // a term that ends in "his" does not qualify the noun after it
+	}
+	if next < len(toks) && artifacts[toks[next].lower] {
+		return true // "her oncology pricing project" is her project, not her oncology
+	}
+	if owned {
+		return false // "her mental health team" is hers
 	}
 	if next < len(toks) && (workNouns[toks[next].lower] || otherPeople[toks[next].lower]) {
 		return true // "the mental health strategy", "bereaved relatives"

@@ -301,6 +301,24 @@ func TestKeptItemForms(t *testing.T) {
 		{"my cancer diagnosis", "Most of our time went to her oncology pricing project.", ""},
 		{"my cancer diagnosis", "Her oncology appointments are on Fridays.", "oncology"},
 		{"my visa situation", "She is reconciling visa sponsorship costs for new hires.", ""},
+		// Terms of art, idioms and periods of time.
+		{"my depression", "She wrote a project on the Great Depression.", ""},
+		{"my depression", "She has been treated for depression.", "depression"},
+		{"my plan to leave", "He has booked his annual leave for January.", ""},
+		{"my wedding", "Her engagement with the programme has been excellent.", ""},
+		{"my wedding", "She announced her engagement last week.", "engagement"},
+		{"my long covid", "We moved to video calls during covid.", ""},
+		{"my bankruptcy", "He modelled what happens if a supplier goes bankrupt.", ""},
+		{"my redundancy", "She studied the layoffs at a manufacturing client.", ""},
+		// Work on the person's own account is the matter; as the subject
+		// of their job it is not.
+		{"my side business", "She runs a small online shop on evenings and weekends.", "evenings and weekends"},
+		{"my second job", "She wrote the HR guidance on employees holding a second job.", ""},
+		// Generic words after the head ("use") and terms added from blind 13.
+		{"my alcohol use", "She has been sober for eight months.", "sober"},
+		{"my performance improvement plan", "He was put on a PIP in February.", "on a PIP"},
+		{"my performance improvement plan", "We untangled his pip dependency conflicts.", ""},
+		{"my custody battle", "She is in family court with her ex.", "family court"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

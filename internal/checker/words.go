@@ -152,11 +152,12 @@ func newPhrase(text string, concepts bool) phrase {
 	seen := map[string]bool{}
 	after := false // past a preposition that introduces a detail ("against my manager")
 	// The item's first noun phrase is its first run of content words that
-	// are not frames ("my plan to leave" is "leave"); its last word is the
-	// head, which the words before it only qualify ("my DUI arrest").
+	// are not frames ("my plan to leave" is "leave"); its last word that is
+	// not generic is the head, which the words before it only qualify ("my
+	// DUI arrest", "my alcohol use").
 	run, ended := -1, false
 	add := func(s slot) {
-		if !ended && !s.frame {
+		if !ended && !s.frame && !s.generic {
 			run = len(p.slots)
 			if seen[s.key] {
 				run = slices.IndexFunc(p.slots, func(o slot) bool { return o.key == s.key })
@@ -235,6 +236,11 @@ var detailPrepositions = map[string]bool{"against": true, "with": true, "to": tr
 // the conflict.
 var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true, "spouse": true, "child": true,
 	"sibling": true, "manager": true}
+
+// ownWork concepts are work the person does on their own account ("she
+// runs a small online shop at weekends"): doing it is the matter, so a
+// work verb before it does not make it the subject of their job.
+var ownWork = map[string]bool{"second job": true}
 
 // feelingConcepts are how the person feels about a matter ("my worries
 // about the reorganisation", "my doubts about staying in law"): alone they
@@ -362,13 +368,13 @@ func init() {
 		people person thing way lot get make go say tell like good bad big small long`) {
 		weakWords[stem(w)] = true
 	}
-	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got go going`) {
+	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got go going start starting`) {
 		frameWords[stem(w)] = true
 	}
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
 		organisation organization employer institute council diagnosis recovery experience own activity activities background
-		claim`) {
+		claim use usage consumption request requests organising organizing`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -440,7 +446,7 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 				if senses == nil {
 					senses = otherSenseSpans(sentence)
 				}
-				if !senses.covers(toks, sp) {
+				if !senses.covers(toks, sp, ownWork[s.concept]) {
 					best, bestK = sp, k
 				}
 			}
@@ -538,6 +544,18 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:disabled|disable|disables|disabling)\s+(?:the|a|an|our|its|their|all|every|two|three)\s+(?:\w+[\s-]+){0,3}?(?:system|systems|account|accounts|feature|features|login|logins|service|services|server|servers|alerts?|option|options|setting|settings|module|plugin|integration|function)\b|\badoption\s+of\s+(?:the|a|an|our|new|this|that)\b`),
 	rx(`\b(?:enthusiasm|energy|momentum|interest|excitement|fire|candle|novelty|hype|engine)\s+(?:had\s+|has\s+|have\s+)?(?:burnt|burned)\s+out\b|\b(?:gp|doctor` + apos + `s|doctors` + apos + `)\s+surgery\b`),
 	rx(`\bsick\s+(?:and\s+tired\s+)?of\b|\bdebt\s+of\s+gratitude\b|\bpregnant\s+(?:pause|silence)\b|\bdrinking\s+in\s+(?:every|the|all|each)\b`),
+	// Economic and medical terms of art, idioms, and periods of time.
+	rx(`\b(?:great|economic|tropical|market|trade)\s+depression\b|\bdepression\s+(?:era|in\s+(?:the\s+)?(?:\w+\s+)?(?:markets?|economy|prices|demand|sector))\b` +
+		`|\bcardiac\s+arrest\b|\bdeath\s+(?:march|marches|spiral|by\s+(?:powerpoint|a\s+thousand|committee))\b|\bsudden[\s-]death\s+(?:round|play|overtime)\b` +
+		`|\b(?:annual|study|shore|home|garden(?:ing)?)\s+leave\b|\bsurgery\s+on\s+(?:\w+\s+){0,2}?(?:cv|resume|résumé|deck|slides|draft|plan|code|document|report|portfolio|proposal|essay|pitch)\b` +
+		`|\b(?:during|since|before|after|through|throughout|pre|post)[\s-]+(?:the\s+)?(?:covid|pandemic|lockdowns?)\b` +
+		`|\bowes?\s+(?:a\s+lot|so\s+much|everything|a\s+great\s+deal|much|a\s+debt)\s+to\b` +
+		`|\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b` +
+		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +
+		`|\b(?:layoffs?|redundanc(?:y|ies)|job\s+cuts|closures?|restructuring|reorgani[sz]ation|bankruptcy|insolvency)\s+(?:at|of)\s+(?:a|an|one\s+of\s+(?:our|the|his|her|their)|several|two|three|another)\s+(?:\w+[\s-]+){0,2}?(?:clients?|customers?|suppliers?|vendors?|competitors?|rivals?|compan(?:y|ies)|firms?|manufacturers?|retailers?|banks?|businesses|employers?)\b` +
+		`|\b(?:used|safe|taken|prescribed|risks?)\s+(?:in|during)\s+pregnancy\b` +
+		`|\bcustody\s+(?:rules?|accounts?|services?|banks?|assets|of\s+(?:client\s+)?(?:assets|funds|securities|data|evidence))\b` +
+		`|\bpip\s+(?:install|installs|dependency|dependencies|packages?|index|freeze|cache|upgrade)\b`),
 	rx(`\b(?:lavish|grand|glittering|formal|informal|simple|quiet|low-key|black-tie|family|one-off|sorry|messy|whole)\s+affair\b`),
 	rx(`\brelocat(?:e|es|ed|ing)\s+(?:the|our|its|their|a|an)\s+(?:\w+(?:'s)?\s+){0,3}?(?:servers?|data|office|offices|headquarters|hq|team|teams|operations?|warehouse|factory|plant|function|systems?|stock|equipment)\b`),
 	rx(`\b(?:almost|nearly|quite|positively|borderline)\s+religious(?:ly)?\b|\breligious(?:ly)?\s+(?:about|when\s+it\s+comes)\b|\breligiously\b`),
@@ -706,7 +724,7 @@ func init() {
 // obstetrician who specialises in high-risk pregnancy", "an embryologist
 // at a fertility clinic") or names the trade itself ("a diabetes
 // educator"). Not when the match is theirs ("manages his diabetes").
-func professional(toks []token, sp span) bool {
+func professional(toks []token, sp span, own bool) bool {
 	if ownedByPerson(toks, sp) {
 		return false
 	}
@@ -724,7 +742,11 @@ func professional(toks []token, sp span) bool {
 			break // "manages her recovery from addiction" is hers
 		}
 		if workVerbs[w] && !passiveOrPhrasal(toks, i) {
-			if run := w == "run" || w == "runs" || w == "ran" || w == "running"; !run || (i+1 < len(toks) && determiners[toks[i+1].lower]) {
+			run := w == "run" || w == "runs" || w == "ran" || w == "running"
+			if run && own {
+				continue // "she runs a small online shop at weekends" is the matter
+			}
+			if !run || (i+1 < len(toks) && determiners[toks[i+1].lower]) {
 				return true // "runs the relocation service", not "a running dispute"
 			}
 		}
@@ -843,8 +865,8 @@ func otherSenseSpans(sentence string) *senseSpans {
 // subject of work (workTopic, professional), inside what the person asked
 // or learned about ("how to reduce exam anxiety among his students") unless
 // it is theirs ("how to manage her anxiety"), or inside an other-sense use.
-func (ss *senseSpans) covers(toks []token, sp span) bool {
-	if workTopic(toks, sp) || professional(toks, sp) {
+func (ss *senseSpans) covers(toks []token, sp span, work bool) bool {
+	if workTopic(toks, sp) || professional(toks, sp, work) {
 		return true
 	}
 	a, b := toks[sp.first].start, toks[sp.last].end

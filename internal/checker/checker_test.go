@@ -452,3 +452,43 @@ func TestJudgementModel(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgementForms: the judgement rules (the model off) in the shapes
+// blind sets 11–13 showed them missing, each beside a clean sentence they
+// must leave alone.
+func TestJudgementForms(t *testing.T) {
+	checker.SetModel(false)
+	defer checker.SetModel(true)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"tbh i wouldnt put them on the supervisor rota yet, theyre not ready.", true},
+		{"To be honest I don't think she's ready for team lead yet.", true},
+		{"Wouldn't hesitate to say he's promo-ready for L5.", true},
+		{"Her aim is to be ready for a people-management role within two years.", false},
+		{"I'm not ready to share the slides yet.", false},
+		{"If I'm honest he's more mid-level than senior right now.", true},
+		{"Her SQL is still quite basic for a data role.", true},
+		{"They don't take feedback well from their manager.", true},
+		{"She asked how to give feedback well.", false},
+		{"People on his squad say he often skips standups.", true},
+		{"He missed two of our sessions in May.", false},
+		{"I'm afraid Leo isn't yet the finished article as a project architect.", true},
+		{"Her team says she's the person everyone pings when prod is on fire.", true},
+		{"They don't yet have the presence needed to manage a team of eight.", true},
+		{"She wants to build the presence needed to chair meetings.", false},
+		{"The promotion feels premature to me.", true},
+		{"Not exactly a self-starter, she usually waits to be told what to do.", true},
+		{"They carried the whole migration single-handed, outstanding work.", true},
+	}
+	for _, tc := range tests {
+		var got bool
+		for _, f := range checker.Check(checker.Input{Text: tc.text, Terms: advocacy, Author: mentor, Recipient: hr, At: now}).Findings {
+			got = got || f.Kind == checker.KindPerformance
+		}
+		if got != tc.want {
+			t.Errorf("%q: judgement %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -76,7 +76,7 @@ const (
 		`is\s+not|isn` + apos + `t|are\s+not|aren` + apos + `t|was\s+not|wasn` + apos + `t|has\s+not\s+been|hasn` + apos + `t\s+been)\s+)`
 	adverbs = `(?:(?:not|never|rarely|always|often|usually|generally|consistently|very|really|quite|rather|fairly|pretty|extremely|so|too|` +
 		`a\s+bit|somewhat|at\s+times|sometimes|frankly|honestly|perhaps|probably|a\s+little|highly|exceptionally|incredibly|increasingly|` +
-		`still|already|now|also|just|only|clearly|definitely|simply|noticeably|markedly|significantly|really)\s+)*`
+		`still|already|now|also|just|only|clearly|definitely|simply|noticeably|markedly|significantly|really|exactly|genuinely|truly|absolutely)\s+)*`
 	// person: the subject a trait is said of.
 	person = `(?:he|she|they|` + name + `)`
 	// traitAdj: traits of a person as an employee, said of them.
@@ -89,10 +89,10 @@ const (
 	// judgingNoun: what a person is called when judged as an employee.
 	judgingNoun = `(?:communicators?|workers?|performers?|leaders?|learners?|presenters?|coders?|programmers?|writers?|engineers?|` +
 		`developers?|analysts?|managers?|employees?|colleagues?|hires?|contributors?|team[\s-]players?|assets?|problem[\s-]solvers?|` +
-		`self-?starters?|designers?|consultants?|salespeople|salesperson|lead|member\s+of\s+(?:the\s+)?(?:team|staff))`
+		`self-?starters?|designers?|consultants?|salespeople|salesperson|lead|thinkers?|operators?|member\s+of\s+(?:the\s+)?(?:team|staff))`
 	judgingAdj = `(?:poor|weak|bad|terrible|strong|excellent|great|good|brilliant|talented|natural|hard|slow|fast|average|mediocre|` +
 		`gifted|real|true|reliable|unreliable|effective|ineffective|outstanding|exceptional|valuable|solid|superb|capable|competent|` +
-		`efficient|productive|dependable|diligent|skilled|able|promising|\w+est|most\s+\w+|least\s+\w+)`
+		`efficient|productive|dependable|diligent|skilled|able|promising|strategic|safe|steady|\w+est|most\s+\w+|least\s+\w+)`
 )
 
 // work: a new family, for judgements of the quality or quantity of the
@@ -176,7 +176,7 @@ func init() {
 			skip: outsideMentoring},
 		// Judging nouns.
 		rule{broad: true, any: judgingNounKeys, fam: famEmployee,
-			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
+			re: rx(`\b(?:a|an|the|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+|genuinely\s+|thoroughly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?` + judgingNoun + `\b`),
 			skip: func(before, _, m string) bool {
 				return aspiration.MatchString(before) || learning.MatchString(before) || notJudgingNoun(m)
 			}},
@@ -215,11 +215,46 @@ func init() {
 			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},
 		// Verdicts.
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
-			re: rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`)},
+			re:   rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`),
+			skip: func(before, _, _ string) bool { return meAsSubject.MatchString(before) }},
 		rule{broad: true, any: kw("fit"), fam: famVerdict, guarded: true,
 			re: rx(`\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b`)},
 		rule{broad: true, any: kw("promotion|application|candidacy|case|nomination|bid"), fam: famVerdict, guarded: true,
 			re: rx(`\b(?:support|supports|endorse|endorses|recommend|recommends|back|backs|champion)\s+(?:(?:fully|strongly|wholeheartedly)\s+)?(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?(?:promotion|candidacy|case|nomination|bid)\b`)},
+		// Readiness in short and chat forms: "theyre not ready", "ready for
+		// team lead", "promo-ready", "more mid-level than senior".
+		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:not|isn` + apos + `?t|aren` + apos + `?t)\s+(?:yet\s+|quite\s+|really\s+|fully\s+)?ready(?:\s+yet)?\s*(?:[.,;!?]|$)` +
+				`|\bready\s+for\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:role|position|post|promotion|advancement|step[\s-]up|lead|manager|management|supervisor|supervisory|leadership|principal|partnership|director|charge\s+nurse|sergeant)\b` +
+				`|\b(?:promo|promotion)[\s-]ready\b|\bready\s+for\s+(?:a\s+)?(?:promo|promotion)\b`),
+			skip: func(before, _, _ string) bool {
+				return !mentionsPerson(before) || meAsSubject.MatchString(before) || toBecome.MatchString(before)
+			}},
+		rule{broad: true, any: kw("than|level|grade|job|role"), fam: famComparison, guarded: true,
+			re: rx(`\bmore\s+(?:of\s+an?\s+)?(?:junior|mid-?level|mid|senior|intermediate|entry-?level)\s+(?:\w+\s+)?than\s+(?:an?\s+)?(?:junior|mid-?level|senior|lead|principal|staff)\b` +
+				`|\b(?:operating|performing|functioning)\s+(?:well\s+)?(?:at|above|below)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:level|grade)\b` +
+				`|\b(?:basically|already|effectively)\s+doing\s+(?:that|the|this)\s+(?:job|role)\b` +
+				`|\b(?:is|are|was)\s+(?:still\s+)?(?:quite\s+|very\s+|rather\s+|pretty\s+|too\s+)?(?:basic|rudimentary|rusty|shaky|weak|thin)\s+for\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:role|job|level|position|grade)\b`)},
+		// Attitude to feedback and attendance at work.
+		rule{broad: true, any: kw("feedback|criticism|direction|correction|skip|miss|late"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:doesn` + apos + `?t|does\s+not|don` + apos + `?t|do\s+not|won` + apos + `?t|never|rarely|can` + apos + `?t)\s+(?:always\s+|really\s+)?(?:take|takes|handle|handles|accept|accepts|respond\s+to|react\s+to)\s+(?:\w+\s+)?(?:feedback|criticism|direction|correction)\s+(?:\w+\s+){0,3}?(?:well|on\s+board|gracefully|constructively)\b` +
+				`|\b(?:often|regularly|always|frequently|keeps|routinely)\s+(?:skips?|skipping|misses|missing|late\s+(?:to|for)|absent\s+from)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+\s+)?(?:standups?|stand-ups?|team\s+meetings|deadlines|shifts|handovers?|huddles?|briefings?)\b`),
+			skip: func(before, _, _ string) bool { return !mentionsPerson(before) }},
+		// Idioms of a verdict or a ranking.
+		rule{broad: true, any: kw("finished|born|among|top|come|go-to|trust|call|good|person|officer|engineer|nurse|colleague|one"), fam: famComparison, guarded: true,
+			re: rx(`\bthe\s+finished\s+article\b|\bborn\s+(?:leader|manager|teacher|salesperson|communicator|engineer|nurse|organiser|organizer)\b` +
+				`|\bamong\s+(?:the\s+)?(?:top|best|strongest|weakest|brightest|sharpest|most\s+\w+)\s+(?:\w+\s+){0,4}?(?:in|on|at|of|i\s+have)\b` +
+				`|\b(?:the\s+)?top\s+(?:handful|few|tier|quartile|decile|performers?)\s+(?:of|in|on|at)\b` +
+				`|\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|finest)\s+(?:[\w-]+\s+){0,3}?(?:to\s+come\s+through|in\s+(?:a|the)\s+(?:decade|generation)|in\s+years)\b` +
+				`|\bthe\s+(?:go-to|first)\s+(?:person|one|engineer|analyst|nurse|officer)\s+(?:\w+\s+)?(?:for|when|to\s+call|they\s+call|people\s+call|everyone)\b` +
+				`|\bthe\s+(?:person|one|officer|engineer|nurse|colleague)\s+(?:everyone|people|they|we|i)\s+(?:would\s+)?(?:pings?|calls?|trusts?|turns?\s+to|rel(?:y|ies)\s+on|want\s+beside)\b` +
+				`|\b(?:really|very|so|genuinely)\s+good\s+at\s+what\s+(?:he|she|they)\s+do(?:es)?\b`)},
+		rule{broad: true, any: kw("presence|authority|gravitas|experience|skill|depth|judg|maturity|credibility|seniority"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:doesn` + apos + `?t|does\s+not|don` + apos + `?t|do\s+not|hasn` + apos + `?t|has\s+not|haven` + apos + `?t|have\s+not|lacks?|lacking)\s+(?:yet\s+)?(?:have\s+|has\s+|got\s+)?(?:the|enough)\s+(?:\w+\s+){0,2}?(?:presence|authority|gravitas|experience|skills?|depth|judge?ment|maturity|credibility|seniority)\s+(?:\w+\s+){0,2}?(?:needed|required|to\s+(?:manage|lead|run|chair|handle|take)|(?:the|this|that)\s+(?:role|job|post|position)\s+(?:needs|requires|demands))\b`)},
+		rule{broad: true, any: kw("not"), fam: famEmployee, guarded: true,
+			re: rx(`\bnot\s+(?:exactly|really|quite|much\s+of|the\s+most\s+\w+)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:self-?starter|team[\s-]player|people\s+person|leader|thinker|communicator|details?[\s-]person|closer|finisher)\b`)},
+		rule{broad: true, any: kw("promotion"), fam: famVerdict, guarded: true,
+			re: rx(`\bpromotion\s+(?:\w+\s+){0,3}?(?:premature|overdue|deserved|well[\s-]deserved|long\s+overdue|too\s+early|too\s+soon)\b|\b(?:premature|overdue|deserved|well[\s-]deserved)\s+promotion\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
 			re: rx(`\bwould\s+(?:struggle|fail|flounder|thrive|excel|shine|succeed|do\s+well|do\s+badly|be\s+great|be\s+excellent|be\s+wasted)\s+(?:as|in)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:role|manager|lead|leader|position|job|team\s+lead)\b`)},
 	)
@@ -275,7 +310,7 @@ var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talen
 func mentionsPerson(s string) bool {
 	for _, w := range strings.FieldsFunc(lowerASCII(s), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
 		switch w {
-		case "he", "she", "his", "her", "him", "hers", "himself", "herself", "themselves", "themself", "shes", "hes":
+		case "he", "she", "his", "her", "him", "hers", "himself", "herself", "themselves", "themself", "shes", "hes", "they", "theyre", "theyve", "them":
 			return true
 		}
 	}
@@ -344,6 +379,13 @@ func init() {
 // describedPerson is a person described rather than a pronoun: "my
 // mentee", "the candidate", "Ms Novak", "they are …" (a person, or
 // people, said to be something).
+// toBecome: readiness as an aim ("her aim is to be ready for a
+// people-management role", "getting ready for the panel").
+var toBecome = rx(`\b(?:to\s+be|to\s+get|to\s+feel|to\s+become|getting|get|gets|be|feel|feels|felt)\s+(?:\w+\s+)?$`)
+
+// meAsSubject: the author or the pair is the subject ("I'm not ready").
+var meAsSubject = rx(`\b(?:i` + apos + `?m|i\s+am|we` + apos + `?re|we\s+are|i\s+was|we\s+were)\s+(?:\w+\s+)?$`)
+
 var describedPerson = rx(`\b(?:my|the|our|this|your)\s+(?:mentee|candidate|employee|applicant|nominee|protégée?|protegee?)\b` +
 	`|(?-i:\b(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof|Professor)\.?\s+[A-Z])` +
 	`|\bthey\s+(?:are|were|have\s+been|seem|tend|never|always|rarely|consistently)\b`)

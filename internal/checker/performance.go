@@ -301,8 +301,10 @@ func firstWord(s string) string {
 // refusalAt is where the sentence's first refusal starts, or -1.
 func refusalAt(s, low string) int {
 	if containsAny(low, refusalKeys) {
-		if loc := refusal.FindStringIndex(s); loc != nil {
-			return loc[0]
+		for _, loc := range refusal.FindAllStringIndex(s, -1) {
+			if !strings.Contains(strings.ToLower(s[loc[0]:loc[1]]), "hesitat") { // "I wouldn't hesitate to say" says it
+				return loc[0]
+			}
 		}
 	}
 	return -1

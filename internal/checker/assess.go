@@ -188,7 +188,7 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 		if !found || (best.first >= 0 && sp.first >= best.first) {
 			continue
 		}
-		if !within(sp, neutral) {
+		if !within(sp, neutral) && !verbWithObject(toks, sp) {
 			best = sp
 		}
 	}
@@ -196,4 +196,18 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	return toks[best.first].start, toks[best.last].end, true
+}
+
+// verbWithObject: a one-word evaluative term in "-ed" followed by an
+// object is a verb of what the person did, not a trait: "she organised the
+// training day", "he polished his slides".
+func verbWithObject(toks []token, sp span) bool {
+	if sp.first != sp.last || !strings.HasSuffix(toks[sp.first].lower, "ed") || sp.last+1 >= len(toks) {
+		return false
+	}
+	switch toks[sp.last+1].lower {
+	case "the", "a", "an", "her", "his", "their", "our", "my", "this", "that", "these", "those", "some", "all", "every", "each", "two", "three":
+		return true
+	}
+	return false
 }

@@ -319,6 +319,10 @@ func TestKeptItemForms(t *testing.T) {
 		{"my performance improvement plan", "He was put on a PIP in February.", "on a PIP"},
 		{"my performance improvement plan", "We untangled his pip dependency conflicts.", ""},
 		{"my custody battle", "She is in family court with her ex.", "family court"},
+		{"my depression", "She is fascinated by Depression-era photography.", ""},
+		{"my health", "We spent a session on the health of her research group's funding pipeline.", ""},
+		{"my wedding", "She wants to marry her illustration background with motion design.", ""},
+		{"my drinking", "We met over coffee rather than drinks after work.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}
@@ -481,6 +485,12 @@ func TestJudgementForms(t *testing.T) {
 		{"The promotion feels premature to me.", true},
 		{"Not exactly a self-starter, she usually waits to be told what to do.", true},
 		{"They carried the whole migration single-handed, outstanding work.", true},
+		{"She organised the training day on supporting bereaved pupils.", false},
+		{"He is very organised.", true},
+		{"He asked for advice on handling an underperforming member of his own crew.", false},
+		{"He is an underperforming member of the team.", true},
+		{"We talked about the difference between a lazy metaphor and a living one.", false},
+		{"I'm not the right person to weigh up his output.", false},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -224,7 +224,7 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t|will\s+not|won` + apos + `?t|would\s+not|wouldn` + apos + `?t|do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t|will\s+not|won` + apos + `?t|would\s+not|wouldn` + apos + `?t|do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\bnot\s+the\s+(?:right|best|best-placed|best\s+placed)\s+person\s+to\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
 
 var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|unable|decline|refrain|whether|no|rather")
 
@@ -314,6 +314,15 @@ func refusalAt(s, low string) int {
 func refused(s, low string) bool {
 	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s))
 }
+
+// attributiveOfOther: a trait word before a noun that is the object of a
+// preposition or of handling it is said of something or someone else:
+// "advice on handling an underperforming member of his own crew", "the
+// difference between a lazy metaphor and a living one".
+var attributiveOfOther = rx(`\b(?:between|about|on|with|for|of|from|into|to|handling|handle|handles|managing|manage|manages|coaching|coach|supporting|support|deal\s+with|dealing\s+with|address|addressing|avoid|avoiding|spot|spotting|spotted|writing|write|wrote|reading|read)\s+(?:an?|the|one|any)\s+$`)
+
+// nounNext: a word follows, with no punctuation between.
+var nounNext = rx(`^[\s-]+[a-z]`)
 
 // mentoringObject is what follows a trait whose object is the mentoring
 // itself: "diligent about preparing for our sessions", "always punctual
@@ -543,6 +552,9 @@ func lexiconMatches(s, low string) []perfMatch {
 			}
 			if r.fam == famTrait && aboutTheMentoring(s[end:min(len(s), end+skipWindow)]) {
 				continue
+			}
+			if r.fam == famTrait && attributiveOfOther.MatchString(s[max(0, start-skipWindow):start]) && nounNext.MatchString(s[end:min(len(s), end+skipWindow)]) {
+				continue // "handling an underperforming member of his crew", "a lazy metaphor"
 			}
 			if inTopic(topics, start, end) {
 				continue

@@ -516,7 +516,7 @@ func adjacent(toks []token, a, b int) bool {
 // the sentence; the matched words must lie inside what it matches.
 var otherSenses = []*regexp.Regexp{
 	// The health of a thing, a thing's health, and health as a field.
-	rx(`\bhealth\s+of\s+(?:(?:the|a|an|her|his|their|our|its|this|that|these|those|each|every)\s+)?(?:\w+(?:'s)?\s+){0,2}?(?:projects?|teams?|business|businesses|culture|pipelines?|portfolios?|process|processes|codebase|code|economy|markets?|company|companies|organi[sz]ations?|departments?|services?|systems?|relationships?\s+with\s+(?:clients?|customers?|suppliers?|stakeholders?)|programmes?|programs?|products?|platforms?|accounts?|sales|networks?|supply\s+chain|balance\s+sheet|finances|budget|backlog|sector|industry|practice|firm|branch|unit|workforce|data|suppliers?|supplier\s+base|vendors?|clients?|customer\s+base|estate|fleet|pipeline)\b`),
+	rx(`\bhealth\s+of\s+(?:(?:the|a|an|her|his|their|our|its|this|that|these|those|each|every)\s+)?(?:[\w-]+(?:'s)?\s+){0,3}?(?:projects?|teams?|business|businesses|culture|pipelines?|portfolios?|process|processes|codebase|code|economy|markets?|company|companies|organi[sz]ations?|departments?|services?|systems?|relationships?\s+with\s+(?:clients?|customers?|suppliers?|stakeholders?)|programmes?|programs?|products?|platforms?|accounts?|sales|networks?|supply\s+chain|balance\s+sheet|finances|budget|backlog|sector|industry|practice|firm|branch|unit|workforce|data|suppliers?|supplier\s+base|vendors?|clients?|customer\s+base|estate|fleet|pipeline)\b`),
 	rx(`\bhealth\s+(?:and\s+safety|checks?|scores?|metrics?|indicators?|dashboards?|status|rating|report)\b`),
 	rx(`\b(?:project|projects|team|teams|business|financial|fiscal|pipeline|portfolio|system|systems|code|codebase|organisational|organizational|company|economic|market|product|platform|service|account|customer|brand|delivery|network|cluster|server|database|repo|repository|programme|program|data)(?:'s)?\s+health\b`),
 	rx(`\b(?:public|global|population|community|environmental)\s+health\b|\bhealth\s+(?:sector|service|services|policy|policies|economics|system|board|authority|authorities|research|data|tech|technology|startup|startups|care\s+sector|visitors?|promotion)\b`),
@@ -533,7 +533,7 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
 	rx(`\b(?:soft|fizzy|energy|sports)[\s-]drinks?\b|\bdrinks\s+(?:client|brand|company|industry|sector|account|business|reception|trolley|order|maker|makers)\b`),
 	rx(`(?-i:\bVisa\b)\s+(?:partnership|account|pitch|deal|contract|client|team|campaign|brand|network|card)`),
-	rx(`\bdivorc(?:e|es|ed|ing)\s+(?:\w+\s+){1,5}?from\b|\bthe\s+gamble\s+of\b|\bcase\s+stud(?:y|ies)\b|\b(?:staff|employee|customer|community|stakeholder|public|user|student|patient|audience|social\s+media|civic|donor)\s+engagement\b`),
+	rx(`\bdivorc(?:e|es|ed|ing)\s+(?:[\w'-]+\s+){1,5}?from\b|\bthe\s+gamble\s+of\b|\bcase\s+stud(?:y|ies)\b|\b(?:staff|employee|customer|community|stakeholder|public|user|student|patient|audience|social\s+media|civic|donor)\s+engagement\b`),
 	rx(`\bleave\s+(?:more\s+|enough\s+|some\s+|a\s+bit\s+of\s+|plenty\s+of\s+)?(?:room|time|space|margin|slack|headroom|buffer)\b`),
 	rx(`\bhealth\s+of\s+(?:the|a|an|our|its|this|that)\s+(?:\w+\s+){0,3}?(?:consortium|partnership|collaboration|alliance|community|ecosystem|network|coalition|union|federation|institution|discipline|field|programme|program)\b`),
 	// Groups of people with that trait, as the subject of work.
@@ -545,7 +545,7 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:enthusiasm|energy|momentum|interest|excitement|fire|candle|novelty|hype|engine)\s+(?:had\s+|has\s+|have\s+)?(?:burnt|burned)\s+out\b|\b(?:gp|doctor` + apos + `s|doctors` + apos + `)\s+surgery\b`),
 	rx(`\bsick\s+(?:and\s+tired\s+)?of\b|\bdebt\s+of\s+gratitude\b|\bpregnant\s+(?:pause|silence)\b|\bdrinking\s+in\s+(?:every|the|all|each)\b`),
 	// Economic and medical terms of art, idioms, and periods of time.
-	rx(`\b(?:great|economic|tropical|market|trade)\s+depression\b|\bdepression\s+(?:era|in\s+(?:the\s+)?(?:\w+\s+)?(?:markets?|economy|prices|demand|sector))\b` +
+	rx(`\b(?:great|economic|tropical|market|trade)\s+depression\b|\bdepression[\s-]+(?:era|in\s+(?:the\s+)?(?:\w+\s+)?(?:markets?|economy|prices|demand|sector))\b` +
 		`|\bcardiac\s+arrest\b|\bdeath\s+(?:march|marches|spiral|by\s+(?:powerpoint|a\s+thousand|committee))\b|\bsudden[\s-]death\s+(?:round|play|overtime)\b` +
 		`|\b(?:annual|study|shore|home|garden(?:ing)?)\s+leave\b|\bsurgery\s+on\s+(?:\w+\s+){0,2}?(?:cv|resume|résumé|deck|slides|draft|plan|code|document|report|portfolio|proposal|essay|pitch)\b` +
 		`|\b(?:during|since|before|after|through|throughout|pre|post)[\s-]+(?:the\s+)?(?:covid|pandemic|lockdowns?)\b` +
@@ -554,6 +554,9 @@ var otherSenses = []*regexp.Regexp{
 		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +
 		`|\b(?:layoffs?|redundanc(?:y|ies)|job\s+cuts|closures?|restructuring|reorgani[sz]ation|bankruptcy|insolvency)\s+(?:at|of)\s+(?:a|an|one\s+of\s+(?:our|the|his|her|their)|several|two|three|another)\s+(?:\w+[\s-]+){0,2}?(?:clients?|customers?|suppliers?|vendors?|competitors?|rivals?|compan(?:y|ies)|firms?|manufacturers?|retailers?|banks?|businesses|employers?)\b` +
 		`|\b(?:used|safe|taken|prescribed|risks?)\s+(?:in|during)\s+pregnancy\b` +
+		`|\b(?:kept|keep|keeps|keeping)\s+(?:the\s+)?faith\s+with\b|\bmarry(?:ing)?\s+(?:her|his|their|the|a|an|our)\s+(?:[\w-]+\s+){0,3}?with\b` +
+		`|\b(?:coffee|lunch|dinner|tea)\s+(?:or|rather\s+than|and|instead\s+of)\s+drinks\b|\bdrinks\s+after\s+work\b` +
+		`|\b(?:client|consulting|audit|advisory|customer)\s+engagements?\b|\bthe\s+engagement\s+(?:he|she|they)\s+(?:joined|started|led|leads|is\s+on|was\s+on)\b|\b(?:on|joined|staffed\s+on)\s+(?:the|a|an|this|that|her|his|their)\s+(?:\w+\s+)?engagement\b` +
 		`|\bcustody\s+(?:rules?|accounts?|services?|banks?|assets|of\s+(?:client\s+)?(?:assets|funds|securities|data|evidence))\b` +
 		`|\bpip\s+(?:install|installs|dependency|dependencies|packages?|index|freeze|cache|upgrade)\b`),
 	rx(`\b(?:lavish|grand|glittering|formal|informal|simple|quiet|low-key|black-tie|family|one-off|sorry|messy|whole)\s+affair\b`),
@@ -615,7 +618,8 @@ func init() {
 		framework frameworks budget budgets audit audits research data processing establishment establishments law laws
 		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
-		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules`) {
+		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules
+		provisions scheme schemes ceremony ceremonies celebration party speech`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`project projects product products portfolio portfolios franchise franchises account accounts

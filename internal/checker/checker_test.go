@@ -323,6 +323,16 @@ func TestKeptItemForms(t *testing.T) {
 		{"my health", "We spent a session on the health of her research group's funding pipeline.", ""},
 		{"my wedding", "She wants to marry her illustration background with motion design.", ""},
 		{"my drinking", "We met over coffee rather than drinks after work.", ""},
+		// A sum said as someone's pay; a sum alone is not.
+		{"my salary", "He is paid £29,500, the bottom of the band.", "paid £29,500"},
+		{"my salary", "He wouldn't accept anything under 140k.", "under 140k"},
+		{"my salary", "She manages a $2m budget.", ""},
+		// "Time" in an item only frames it; people in prison as the subject of work.
+		{"my time in prison", "He spent eighteen months inside.", "months inside"},
+		{"my time in prison", "She runs literacy programmes for men in prison.", ""},
+		{"my time in prison", "She refuses to be a prisoner of the old way of doing things.", ""},
+		{"my family's finances", "He advises families on their finances.", ""},
+		{"my family's finances", "Her family have been relying on a food bank.", "food bank"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -374,7 +374,7 @@ func init() {
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
 		organisation organization employer institute council diagnosis recovery experience own activity activities background
-		claim use usage consumption request requests organising organizing`) {
+		claim use usage consumption request requests organising organizing time period spell stint`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -449,6 +449,12 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 				if !senses.covers(toks, sp, ownWork[s.concept]) {
 					best, bestK = sp, k
 				}
+			}
+		}
+		if bestK < 0 && !strict && s.concept == "salary" {
+			if sp, found := amountOfPay(sentence, toks); found {
+				best, bestK = sp, len(s.vias)
+				s.vias = append(slices.Clip(s.vias), "an amount of pay")
 			}
 		}
 		if bestK < 0 {
@@ -549,12 +555,16 @@ var otherSenses = []*regexp.Regexp{
 		`|\bcardiac\s+arrest\b|\bdeath\s+(?:march|marches|spiral|by\s+(?:powerpoint|a\s+thousand|committee))\b|\bsudden[\s-]death\s+(?:round|play|overtime)\b` +
 		`|\b(?:annual|study|shore|home|garden(?:ing)?)\s+leave\b|\bsurgery\s+on\s+(?:\w+\s+){0,2}?(?:cv|resume|résumé|deck|slides|draft|plan|code|document|report|portfolio|proposal|essay|pitch)\b` +
 		`|\b(?:during|since|before|after|through|throughout|pre|post)[\s-]+(?:the\s+)?(?:covid|pandemic|lockdowns?)\b` +
-		`|\bowes?\s+(?:a\s+lot|so\s+much|everything|a\s+great\s+deal|much|a\s+debt)\s+to\b` +
+		`|\bowes?\s+(?:a\s+lot|so\s+much|everything|a\s+great\s+deal|much|a\s+debt|a\s+debt\s+of\s+gratitude)\s+to\b` +
+		`|\bprisoners?\s+(?:of|to)\s+(?:the|his|her|their|its|a|an)\s+(?:\w+\s+){0,3}?(?:way|ways|past|habit|habits|routine|process|processes|thinking|system|calendar|inbox|schedule|expectations|success|fear)\b` +
+		`|\b(?:for|with|to|among|supporting|visiting|teaching|mentoring)\s+(?:\w+\s+)?(?:men|women|people|adults|offenders|inmates|those|children|teenagers|families|prisoners|patients)\s+(?:in|leaving|released\s+from|after|coming\s+out\s+of)\s+(?:prison|custody|jail|care|recovery|hospital|hospice|rehab)\b` +
+		`|\b(?:families|clients|customers|people|households|members|students|patients|residents|tenants|employees|users|parents|carers|couples)\s+(?:on|with|about|through)\s+their\s+[\w-]+(?:\s+[\w-]+)?` +
+		`|\b(?:office|workplace|internal|organisational|organizational)\s+politics\b|\b(?:a|the)\s+(?:\w+\s+)?union\s+of\s+(?:the|two|three|both)\b` +
 		`|\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b` +
 		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +
 		`|\b(?:layoffs?|redundanc(?:y|ies)|job\s+cuts|closures?|restructuring|reorgani[sz]ation|bankruptcy|insolvency)\s+(?:at|of)\s+(?:a|an|one\s+of\s+(?:our|the|his|her|their)|several|two|three|another)\s+(?:\w+[\s-]+){0,2}?(?:clients?|customers?|suppliers?|vendors?|competitors?|rivals?|compan(?:y|ies)|firms?|manufacturers?|retailers?|banks?|businesses|employers?)\b` +
 		`|\b(?:used|safe|taken|prescribed|risks?)\s+(?:in|during)\s+pregnancy\b` +
-		`|\b(?:kept|keep|keeps|keeping)\s+(?:the\s+)?faith\s+with\b|\bmarry(?:ing)?\s+(?:her|his|their|the|a|an|our)\s+(?:[\w-]+\s+){0,3}?with\b` +
+		`|\b(?:kept|keep|keeps|keeping)\s+(?:the\s+)?faith\s+with\b|\bmarr(?:y|ying|ied|ies)\s+(?:her|his|their|the|a|an|our)?\s*(?:[\w-]+\s+){0,3}?with\b` +
 		`|\b(?:coffee|lunch|dinner|tea)\s+(?:or|rather\s+than|and|instead\s+of)\s+drinks\b|\bdrinks\s+after\s+work\b` +
 		`|\b(?:client|consulting|audit|advisory|customer)\s+engagements?\b|\bthe\s+engagement\s+(?:he|she|they)\s+(?:joined|started|led|leads|is\s+on|was\s+on)\b|\b(?:on|joined|staffed\s+on)\s+(?:the|a|an|this|that|her|his|their)\s+(?:\w+\s+)?engagement\b` +
 		`|\bcustody\s+(?:rules?|accounts?|services?|banks?|assets|of\s+(?:client\s+)?(?:assets|funds|securities|data|evidence))\b` +
@@ -716,7 +726,9 @@ func init() {
 		believer member partner mother father brother sister daughter grandmother grandfather widower widow worshipper leaver
 		joiner mourner migrant immigrant emigrant defendant claimant tenant person teenager beginner learner convert adherent
 		addict alcoholic diabetic epileptic asthmatic vegetarian vegan christian muslim hindu sikh buddhist jew catholic
-		newcomer stranger foreigner refugee`) {
+		newcomer stranger foreigner refugee lesbian socialist communist feminist pacifist nationalist unionist marxist anarchist
+		royalist monarchist republican democrat baptist methodist adventist calvinist humanist zionist islamist introvert extrovert
+		insomniac hypochondriac anorexic bulimic schizophrenic paraplegic quadriplegic amputee divorcee bachelor spinster fiancee`) {
 		notOccupations[w] = true
 	}
 }
@@ -894,4 +906,31 @@ func personalBefore(before, use string) bool {
 		return owned
 	}
 	return false
+}
+
+// payAmount is a sum said as someone's pay: "on $62k a year", "paid
+// £29,500", "anything under 140k". A sum alone ("a $2m budget") is not.
+var payAmount = rx(`\b(?:paid|earns?|earning|earned|makes?|making|on|salary\s+(?:of|is)|pay\s+(?:of|is)|offered|asking\s+for|wants?|under|below|above|at\s+least)\s+(?:about\s+|around\s+|roughly\s+|just\s+|only\s+|anything\s+under\s+)?[£$€]\s?\d[\d,.]*\s*k?\b` +
+	`|[£$€]\s?\d[\d,.]*\s*k?\s+(?:a|per)\s+(?:year|annum|month|hour|week)\b|\b\d[\d,.]*\s*k\s+(?:a|per)\s+(?:year|annum)\b` +
+	`|\b(?:under|below|above|over|at\s+least|less\s+than|more\s+than)\s+\d[\d,.]*k\b`)
+
+// amountOfPay finds a payAmount in the sentence, as a span of its tokens.
+func amountOfPay(sentence string, toks []token) (span, bool) {
+	if !strings.ContainsAny(sentence, "£$€0123456789") {
+		return span{}, false
+	}
+	loc := payAmount.FindStringIndex(sentence)
+	if loc == nil {
+		return span{}, false
+	}
+	sp := span{first: -1}
+	for i, t := range toks {
+		if t.end > loc[0] && t.start < loc[1] {
+			if sp.first < 0 {
+				sp.first = i
+			}
+			sp.last = i
+		}
+	}
+	return sp, sp.first >= 0
 }

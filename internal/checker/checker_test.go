@@ -333,6 +333,13 @@ func TestKeptItemForms(t *testing.T) {
 		{"my time in prison", "She refuses to be a prisoner of the old way of doing things.", ""},
 		{"my family's finances", "He advises families on their finances.", ""},
 		{"my family's finances", "Her family have been relying on a food bank.", "food bank"},
+		// An item's word too ambiguous to be a term still widens the item;
+		// a term after "my" is found whole.
+		{"my plan to leave", "He is handing his notice in after peak.", "handing his notice in"},
+		{"my study plans", "She has enrolled in a nursing degree that starts next year.", "enrolled in a"},
+		{"my pay cut", "His hourly rate got dropped when he moved agency.", "hourly rate"},
+		{"my salary expectations", "I can't comment on compensation, that's for his manager.", ""},
+		{"my religion", "He is a committed Latter-day Saint.", "Latter-day Saint"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -173,7 +173,14 @@ func newPhrase(text string, concepts bool) phrase {
 			after = true
 		}
 		if concepts {
-			if n, cs := lexicon.longestTerm(toks[i:]); n > 0 {
+			n, cs := lexicon.longestTerm(toks[i:])
+			if n > 0 && stopWords[toks[i].lower] && i+1 < len(toks) {
+				// "my pay cut" is the term "pay cut", not "my pay" and "cut".
+				if n2, _ := lexicon.longestTerm(toks[i+1:]); 1+n2 > n {
+					n = 0
+				}
+			}
+			if n > 0 {
 				stems := stemsOf(toks[i : i+n])
 				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, vias: []string{""}, concept: lexicon.names[cs[0]]}
 				s.detail = after || whoConcepts[s.concept] || ownsNext(toks, i+n-1)
@@ -203,6 +210,12 @@ func newPhrase(text string, concepts bool) phrase {
 		}
 		s := slot{key: t.stem, alts: [][]string{{t.stem}}, vias: []string{""}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
 			frame: concepts && frameWords[t.stem], detail: concepts && (after || ownsNext(toks, i-1))}
+		if c, ok := itemAliases[t.stem]; ok && concepts {
+			s.concept = c
+			for _, term := range lexicon.terms[slices.Index(lexicon.names, c)] {
+				s.alts, s.vias = append(s.alts, term), append(s.vias, c)
+			}
+		}
 		if concepts {
 			s.widen()
 		}
@@ -236,6 +249,22 @@ var detailPrepositions = map[string]bool{"against": true, "with": true, "to": tr
 // the conflict.
 var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true, "spouse": true, "child": true,
 	"sibling": true, "manager": true}
+
+// itemAliases widen a word of a kept item to a concept it is too
+// ambiguous to be a term of: "my plan to leave" is leaving the company,
+// though "leave" in a statement is as often annual leave; "my study plans"
+// are a degree, though "study" in a statement is as often a case study.
+var itemAliases = map[string]string{}
+
+func init() {
+	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company",
+		"study": "study", "studies": "study", "studying": "study", "degree": "study", "university": "study", "college": "study"} {
+		if !slices.Contains(lexicon.names, c) {
+			panic("checker: itemAliases: no concept " + c)
+		}
+		itemAliases[stem(w)] = c
+	}
+}
 
 // ownWork concepts are work the person does on their own account ("she
 // runs a small online shop at weekends"): doing it is the matter, so a
@@ -374,7 +403,7 @@ func init() {
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
 		organisation organization employer institute council diagnosis recovery experience own activity activities background
-		claim use usage consumption request requests organising organizing time period spell stint`) {
+		claim use usage consumption request requests organising organizing time period spell stint expectations expectation`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -559,6 +588,7 @@ var otherSenses = []*regexp.Regexp{
 		`|\bprisoners?\s+(?:of|to)\s+(?:the|his|her|their|its|a|an)\s+(?:\w+\s+){0,3}?(?:way|ways|past|habit|habits|routine|process|processes|thinking|system|calendar|inbox|schedule|expectations|success|fear)\b` +
 		`|\b(?:for|with|to|among|supporting|visiting|teaching|mentoring)\s+(?:\w+\s+)?(?:men|women|people|adults|offenders|inmates|those|children|teenagers|families|prisoners|patients)\s+(?:in|leaving|released\s+from|after|coming\s+out\s+of)\s+(?:prison|custody|jail|care|recovery|hospital|hospice|rehab)\b` +
 		`|\b(?:families|clients|customers|people|households|members|students|patients|residents|tenants|employees|users|parents|carers|couples)\s+(?:on|with|about|through)\s+their\s+[\w-]+(?:\s+[\w-]+)?` +
+		`|\b(?:can` + apos + `?t|cannot|won` + apos + `?t|will\s+not|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to)\s+(?:comment|speak|talk)\s+(?:on|about|to)\s+(?:compensation|pay|salary|salaries|remuneration|health|money|finances|family\s+matters)\s*(?:[,.;:]|$|and\b|or\b)` +
 		`|\b(?:office|workplace|internal|organisational|organizational)\s+politics\b|\b(?:a|the)\s+(?:\w+\s+)?union\s+of\s+(?:the|two|three|both)\b` +
 		`|\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b` +
 		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +
@@ -728,7 +758,9 @@ func init() {
 		addict alcoholic diabetic epileptic asthmatic vegetarian vegan christian muslim hindu sikh buddhist jew catholic
 		newcomer stranger foreigner refugee lesbian socialist communist feminist pacifist nationalist unionist marxist anarchist
 		royalist monarchist republican democrat baptist methodist adventist calvinist humanist zionist islamist introvert extrovert
-		insomniac hypochondriac anorexic bulimic schizophrenic paraplegic quadriplegic amputee divorcee bachelor spinster fiancee`) {
+		insomniac hypochondriac anorexic bulimic schizophrenic paraplegic quadriplegic amputee divorcee bachelor spinster fiancee
+		latter former other another better bitter sober silver proper clever eager over under after ever never whether together
+		rather power water winter summer border order number quarter counter letter matter`) {
 		notOccupations[w] = true
 	}
 }

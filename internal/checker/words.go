@@ -199,6 +199,7 @@ func newPhrase(text string, concepts bool) phrase {
 				if i < len(toks) && stopWords[toks[i].lower] && run >= 0 {
 					ended = true
 				}
+				after = after || detailPrepositions[toks[i-1].lower] // "my offer from another firm"
 				continue
 			}
 		}

@@ -508,6 +508,19 @@ func TestJudgementForms(t *testing.T) {
 		{"He is an underperforming member of the team.", true},
 		{"We talked about the difference between a lazy metaphor and a living one.", false},
 		{"I'm not the right person to weigh up his output.", false},
+		{"I consider Pelletier fully qualified and ready for advancement to Petty Officer.", true},
+		{"When deadlines tighten, Agent Morin's work becomes rushed and incomplete.", true},
+		{"Her intros have grown flabby over the past year.", true},
+		{"Tom's lesson plans have become noticeably thinner this term.", true},
+		{"Her development plans have grown more ambitious.", false},
+		{"I would describe Fatima as an exceptional journalist.", true},
+		{"She wants to become an exceptional journalist.", false},
+		{"Peter can be rigid and finds it hard to adapt.", true},
+		{"He doesn't always follow the agreed procedures when closing a case.", true},
+		{"Wei could do far more to flag schedule risk early.", true},
+		{"His youth club sessions are the best-run in the borough.", true},
+		{"The quality of his intelligence products has improved markedly.", true},
+		{"Her output has roughly doubled since she moved.", true},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -54,7 +54,8 @@ const (
 		`attention\s+to\s+detail|technical\s+(?:depth|skills?|knowledge|abilit(?:y|ies)|expertise|work)|skills?(?:\s*set)?|expertise|` +
 		`knowledge|experience|work(?:\s+ethic)?|judge?ment|decision-?making|leadership(?:\s+skills)?|(?:stakeholder|people|project|client|time)\s+management|` +
 		`management\s+skills|reports?|presentations?|documentation|focus|efficiency|accuracy|reliability|track\s+record|execution|` +
-		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact)`
+		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact|` +
+		`(?:working\s+)?relationships|rapport|(?:classroom|case|caseload|behaviou?r|ward|shift|site|account|vendor|supplier|risk)\s+management)`
 	// evaluation: what an attribute is said to be.
 	evaluation = `(?:poor|weak|bad|terrible|awful|lacking|limited|shaky|patchy|uneven|inconsistent|unreliable|sloppy|careless|erratic|mediocre|` +
 		`sub-?par|(?:well\s+|far\s+|way\s+)?(?:below|above)\s+(?:par|average|standard|the\s+bar|expectations)|disappointing|underwhelming|average|` +
@@ -62,17 +63,20 @@ const (
 		`not\s+what|hit\s+(?:and|or)\s+miss|full\s+of\s+(?:errors|mistakes)|error-?prone|excellent|outstanding|exceptional|strong|great|superb|` +
 		`brilliant|impressive|solid|reliable|dependable|consistent|top-?notch|first-?rate|flawless|impeccable|meticulous|exemplary|good|` +
 		`stellar|remarkable|accurate|the\s+(?:best|worst|strongest|weakest)|down|behind|low|high|unsatisfactory|satisfactory|adequate|mixed|` +
-		`variable|spotty|negative|positive|slow|late|second\s+to\s+none|not\s+(?:good|great|strong|bad)\s+enough)`
+		`variable|spotty|negative|positive|slow|late|second\s+to\s+none|not\s+(?:good|great|strong|bad)\s+enough|` +
+		`rushed|incomplete|muddy|thin|thinner|flabby|messy|rough|unclear|vague|confused|confusing|chaotic|shallow|superficial|` +
+		`polished|crisp|sharp|thorough|overdue|poorly\s+\w+|badly\s+\w+|beautifully\s+\w+)`
 	// change: what an attribute is said to have done over time.
 	change = `(?:dropped|dropping|declined|declining|slipped|slipping|slips|deteriorated|deteriorating|worsened|worsening|fallen|fell|` +
 		`gone\s+(?:down(?:hill)?)|dipped|tailed\s+off|dropped\s+off|fallen\s+off|suffered|suffering|stagnated|stagnating|plateaued|` +
-		`fallen\s+behind|gone\s+backwards)`
+		`fallen\s+behind|gone\s+backwards|doubled|tripled|halved|soared|shot\s+up|picked\s+up|risen|climbed|rocketed)`
 	// evalAdj: an evaluation written before an attribute.
 	evalAdj = `(?:poor|weak|bad|terrible|awful|excellent|outstanding|exceptional|strong|great|superb|brilliant|impressive|solid|good|` +
 		`high-?quality|high\s+quality|low-?quality|top-?notch|first-?rate|sloppy|careless|mediocre|average|inconsistent|disappointing|` +
 		`limited|exemplary|flawless|impeccable|shoddy|lacklust(?:re|er)|fantastic|amazing|questionable|unreliable|reliable|consistent)`
 	// beVerb2: "is", "has been", "can be", …, and the adverbs around it.
 	beVerb2 = `(?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been|seems?|seemed|looks?|looked|remains?|remained|can\s+be|tends?\s+to\s+be|` +
+		`becomes?|became|(?:has|have)\s+(?:become|grown|gotten|got)|gets|(?:is|are|was|were)\s+found\s+to\s+be|` +
 		`is\s+not|isn` + apos + `t|are\s+not|aren` + apos + `t|was\s+not|wasn` + apos + `t|has\s+not\s+been|hasn` + apos + `t\s+been)\s+)`
 	adverbs = `(?:(?:not|never|rarely|always|often|usually|generally|consistently|very|really|quite|rather|fairly|pretty|extremely|so|too|` +
 		`a\s+bit|somewhat|at\s+times|sometimes|frankly|honestly|perhaps|probably|a\s+little|highly|exceptionally|incredibly|increasingly|` +
@@ -85,7 +89,9 @@ const (
 		`punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|outstanding|exceptional|` +
 		`defensive|stubborn|overrated|overqualified|underqualified|inexperienced|immature|naive|indispensable|invaluable|` +
 		`(?:dis)?organi[sz]ed|unfocused|scattered|detail-?oriented|technical|weak|strong|accurate|thorough|sharp|quick\s+to\s+deliver|` +
-		`(?:too\s+)?junior|a\s+(?:real\s+|big\s+)?disappointment|a\s+self-?starter|up\s+to\s+the\s+job|good\s+at\s+(?:his|her|their)\s+job)`
+		`(?:too\s+)?junior|a\s+(?:real\s+|big\s+)?disappointment|a\s+self-?starter|up\s+to\s+the\s+job|good\s+at\s+(?:his|her|their)\s+job|` +
+		`rigid|inflexible|unwilling\s+to\s+adapt|imperious|abrasive|arrogant|rude|dismissive|condescending|patronising|patronizing|brusque|` +
+		`aloof|tactless|hot-?headed|volatile|temperamental|unflappable|level-?headed|resourceful|complacent|disengaged|checked\s+out)`
 	// judgingNoun: what a person is called when judged as an employee.
 	judgingNoun = `(?:communicators?|workers?|performers?|leaders?|learners?|presenters?|coders?|programmers?|writers?|engineers?|` +
 		`developers?|analysts?|managers?|employees?|colleagues?|hires?|contributors?|team[\s-]players?|assets?|problem[\s-]solvers?|` +
@@ -152,10 +158,12 @@ func init() {
 		// reports need a lot of rework", "her designs are not very
 		// creative", "her sales this year were well below target"),
 		// outside the mentoring (see outsideMentoring).
-		rule{broad: true, any: kw("his|her|their"), fam: famWork, guarded: true,
-			re: rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
+		rule{broad: true, any: kw("his|her|their|'s|’s"), fam: famWork, guarded: true,
+			re: rx(`^(?:\W*(?:frankly|honestly|overall|generally|sadly|unfortunately|in\s+general|to\s+be\s+honest)\W+)?(?:his|her|their|` + name + apos + `s)\s+(?:own\s+|recent\s+|latest\s+|day-to-day\s+)?(?:\w+\s+)?` + workProduct + `\b`),
 			skip: func(before, after, m string) bool {
-				return outsideMentoring(before, after, m) || notWorkProduct.MatchString(after)
+				// "Her lesson plans" are not the mentoring's plans, and "have
+				// become" or "have grown" only links them to what they are.
+				return outsideMentoring(before, linking.ReplaceAllString(after, " "), "") || notWorkProduct.MatchString(after)
 			}},
 		// Reputation and habit: "is known for", "has a habit of", "tends to",
 		// "the last to finish", "the person everyone goes to", "not someone I
@@ -224,11 +232,15 @@ func init() {
 		// Readiness in short and chat forms: "theyre not ready", "ready for
 		// team lead", "promo-ready", "more mid-level than senior".
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
-			re: rx(`\b(?:not|isn` + apos + `?t|aren` + apos + `?t)\s+(?:yet\s+|quite\s+|really\s+|fully\s+)?ready(?:\s+yet)?\s*(?:[.,;!?]|$)` +
-				`|\bready\s+for\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:role|position|post|promotion|advancement|step[\s-]up|lead|manager|management|supervisor|supervisory|leadership|principal|partnership|director|charge\s+nurse|sergeant)\b` +
-				`|\b(?:promo|promotion)[\s-]ready\b|\bready\s+for\s+(?:a\s+)?(?:promo|promotion)\b`),
+			re: rx(`\b(?:not|isn` + apos + `?t|aren` + apos + `?t)\s+(?:yet\s+|quite\s+|really\s+|fully\s+)?ready(?:\s+yet)?\s*(?:[.,;!?]|$)`),
 			skip: func(before, _, _ string) bool {
 				return !mentionsPerson(before) || meAsSubject.MatchString(before) || toBecome.MatchString(before)
+			}},
+		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
+			re: rx(`\bready\s+for\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:role|position|post|promotion|advancement|step[\s-]up|lead|manager|management|supervisor|supervisory|leadership|principal|partnership|director|charge\s+nurse|sergeant)\b` +
+				`|\b(?:promo|promotion)[\s-]ready\b|\bready\s+for\s+(?:a\s+)?(?:promo|promotion)\b`),
+			skip: func(before, _, _ string) bool {
+				return meAsSubject.MatchString(before) || toBecome.MatchString(before) || learning.MatchString(before)
 			}},
 		rule{broad: true, any: kw("than|level|grade|job|role"), fam: famComparison, guarded: true,
 			re: rx(`\bmore\s+(?:of\s+an?\s+)?(?:junior|mid-?level|mid|senior|intermediate|entry-?level)\s+(?:\w+\s+)?than\s+(?:an?\s+)?(?:junior|mid-?level|senior|lead|principal|staff)\b` +
@@ -253,6 +265,29 @@ func init() {
 			re: rx(`\b(?:doesn` + apos + `?t|does\s+not|don` + apos + `?t|do\s+not|hasn` + apos + `?t|has\s+not|haven` + apos + `?t|have\s+not|lacks?|lacking)\s+(?:yet\s+)?(?:have\s+|has\s+|got\s+)?(?:the|enough)\s+(?:\w+\s+){0,2}?(?:presence|authority|gravitas|experience|skills?|depth|judge?ment|maturity|credibility|seniority)\s+(?:\w+\s+){0,2}?(?:needed|required|to\s+(?:manage|lead|run|chair|handle|take)|(?:the|this|that)\s+(?:role|job|post|position)\s+(?:needs|requires|demands))\b`)},
 		rule{broad: true, any: kw("not"), fam: famEmployee, guarded: true,
 			re: rx(`\bnot\s+(?:exactly|really|quite|much\s+of|the\s+most\s+\w+)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:self-?starter|team[\s-]player|people\s+person|leader|thinker|communicator|details?[\s-]person|closer|finisher)\b`)},
+		// A judging adjective before an occupation: "an exceptional
+		// journalist", "a weak nurse".
+		rule{broad: true, any: kw("a|an|the"), fam: famEmployee, guarded: true,
+			re: rx(`\b(?:a|an|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+|genuinely\s+|thoroughly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?[\w-]+\b`),
+			skip: func(before, _, m string) bool {
+				f := strings.Fields(lowerASCII(m))
+				return !occupation(f[len(f)-1]) || !(mentionsPerson(before+" "+m) || describesAs.MatchString(before)) ||
+					learning.MatchString(before) || aspiration.MatchString(before)
+			}},
+		// Conduct, effort and comparisons in more shapes.
+		rule{broad: true, any: kw("follow|stick|comply|adhere|could|benefit|engaged|no one|nobody|job|minimum"), fam: famWork, guarded: true,
+			re: rx(`\b(?:doesn` + apos + `?t|does\s+not|don` + apos + `?t|do\s+not|rarely|never|not\s+always|seldom)\s+(?:always\s+)?(?:follow|follows|stick\s+to|sticks\s+to|comply\s+with|complies\s+with|adhere\s+to|adheres\s+to)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:procedures?|process(?:es)?|protocols?|policy|policies|rules|guidelines|standards|instructions)\b` +
+				`|\bcould\s+do\s+(?:far\s+|much\s+|a\s+lot\s+|a\s+bit\s+|rather\s+)?more\s+to\b` +
+				`|\bwould\s+benefit\s+from\s+(?:far\s+|much\s+|a\s+lot\s+|a\s+bit\s+)?more\s+(?:care|attention|rigou?r|focus|effort|discipline|thought)\b` +
+				`|\b(?:less|more)\s+engaged\s+(?:in|with)\s+(?:his|her|their)\s+(?:\w+\s+)?(?:work|job|role|duties)\b` +
+				`|\b(?:no\s+one|nobody|none\s+of\s+(?:the|our|his|her))\s+(?:\w+\s+){0,5}?(?:as\s+[\w-]+\s+as|better\s+than)\b` +
+				`|\bdoes\s+what\s+(?:the|his|her|their)\s+job\s+(?:asks|requires|demands)\b|\bthe\s+bare\s+minimum\b`),
+			skip: func(before, after, m string) bool { return !mentionsPerson(before+" "+m+" "+after) || learning.MatchString(before) }},
+		rule{broad: true, any: kw("best|worst|strongest|weakest|most|least"), fam: famComparison, guarded: true,
+			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|most\s+\w+|least\s+\w+)(?:-\w+)?\s+(?:[\w-]+\s+){0,2}?(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\s+(?:\w+\s+)?(?:team|group|department|cohort|unit|office|region|company|borough|county|district|division|branch|store|firm|school|trust|service|force|ward|practice|agency|city|country|area|year|intake|class)\b`),
+			skip: func(before, _, _ string) bool { return !mentionsPerson(before) || learning.MatchString(before) }},
+		rule{broad: true, any: kw("quality|standard|accuracy|volume|pace"), fam: famWork, guarded: true,
+			re: rx(`\bthe\s+(?:quality|standard|accuracy|volume|pace)\s+of\s+(?:his|her|their|` + name + apos + `s)\s+(?:[\w-]+\s+){1,2}?(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:improved|declined|dropped|slipped|deteriorated|fallen|risen|gone\s+up|gone\s+down)\b`)},
 		rule{broad: true, any: kw("promotion"), fam: famVerdict, guarded: true,
 			re: rx(`\bpromotion\s+(?:\w+\s+){0,3}?(?:premature|overdue|deserved|well[\s-]deserved|long\s+overdue|too\s+early|too\s+soon)\b|\b(?:premature|overdue|deserved|well[\s-]deserved)\s+promotion\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
@@ -265,7 +300,9 @@ func init() {
 const workProduct = `(?:reports?|designs?|code|tickets?|sales|customers|clients|deliverables?|projects?|output|numbers|figures|estimates?|` +
 	`documentation|docs|analysis|analyses|presentations?|slides|deadlines|response\s+times?|reviews|code\s+reviews|quality|results|` +
 	`work|emails|writing|specs?|proposals?|forecasts?|pitches|accounts|metrics|kpis|productivity|performance|delivery|standards|` +
-	`attendance\s+at\s+work|timekeeping|contributions?|decisions|judge?ment)`
+	`attendance\s+at\s+work|timekeeping|contributions?|decisions|judge?ment|intros|briefs|columns?|copy|headlines|` +
+	`lesson\s+plans|lessons|data\s+entry|sound\s+design|design\s+work|drawings|case\s+notes|casework|care\s+plans|handovers|charts|` +
+	`audits|filings|drafts|submissions|tenders|bids|campaigns|shifts)`
 
 // ofTheMentoring: what follows a trait names the mentoring ("punctual for
 // our sessions"): it is attendance, not a review.
@@ -292,7 +329,7 @@ func outsideMentoring(before, after, m string) bool {
 var attributeKeys = kw("time|punctual|priorit|organi|communication|work|quality|code|coding|output|productivity|delivery|deliverable|" +
 	"results|numbers|figures|targets|deadlines|attention|technical|skill|expertise|knowledge|experience|judg|decision|leadership|" +
 	"management|report|presentation|documentation|focus|efficiency|accuracy|reliability|track|execution|follow|attitude|teamwork|" +
-	"collaboration|professionalism|competence|estimate|analysis|contribution|impact")
+	"collaboration|professionalism|competence|estimate|analysis|contribution|impact|relationships|rapport")
 
 // judgingNounKeys prefilter the judging-noun rule: one of them is in every
 // judgingNoun.
@@ -300,7 +337,7 @@ var judgingNounKeys = kw("communicator|worker|performer|leader|learner|presenter
 	"manager|employee|colleague|hire|contributor|player|asset|solver|starter|designer|consultant|sales|lead|member")
 
 // traitKeys prefilter the trait rule: one of them is in every traitAdj.
-var traitKeys = kw("reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
+var traitKeys = kw("rigid|inflexible|unwilling|imperious|abrasive|arrogant|rude|dismissive|condescending|patroni|brusque|aloof|tactless|headed|volatile|temperamental|unflappable|resourceful|complacent|disengaged|checked|reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
 	"efficien|productiv|effective|professional|punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|" +
 	"outstanding|exceptional|defensive|stubborn|overrated|qualified|inexperienced|immature|naive|indispensable|invaluable|organi|unfocused|" +
 	"scattered|detail|technical|weak|strong|accurate|thorough|quick|junior|disappointment|starter|job|good")
@@ -382,6 +419,14 @@ func init() {
 // toBecome: readiness as an aim ("her aim is to be ready for a
 // people-management role", "getting ready for the panel").
 var toBecome = rx(`\b(?:to\s+be|to\s+get|to\s+feel|to\s+become|getting|get|gets|be|feel|feels|felt)\s+(?:\w+\s+)?$`)
+
+// linking: a verb of growth that only links a subject to what it is ("her
+// intros have grown flabby").
+var linking = rx(`^\s+(?:\w+\s+)?(?:has|have|had)\s+(?:become|grown)\b`)
+
+// describesAs: the author calls a named person something ("I would
+// describe Fatima as", "I consider Tom").
+var describesAs = rx(`\b(?:describe|consider|call|regard|see|rate)\s+(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s+(?:as\s+)?$`)
 
 // meAsSubject: the author or the pair is the subject ("I'm not ready").
 var meAsSubject = rx(`\b(?:i` + apos + `?m|i\s+am|we` + apos + `?re|we\s+are|i\s+was|we\s+were)\s+(?:\w+\s+)?$`)

@@ -282,9 +282,11 @@ func init() {
 				`|\b(?:less|more)\s+engaged\s+(?:in|with)\s+(?:his|her|their)\s+(?:\w+\s+)?(?:work|job|role|duties)\b` +
 				`|\b(?:no\s+one|nobody|none\s+of\s+(?:the|our|his|her))\s+(?:\w+\s+){0,5}?(?:as\s+[\w-]+\s+as|better\s+than)\b` +
 				`|\bdoes\s+what\s+(?:the|his|her|their)\s+job\s+(?:asks|requires|demands)\b|\bthe\s+bare\s+minimum\b`),
-			skip: func(before, after, m string) bool { return !mentionsPerson(before+" "+m+" "+after) || learning.MatchString(before) }},
+			skip: func(before, after, m string) bool {
+				return !mentionsPerson(before+" "+m+" "+after) || learning.MatchString(before)
+			}},
 		rule{broad: true, any: kw("best|worst|strongest|weakest|most|least"), fam: famComparison, guarded: true,
-			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|most\s+\w+|least\s+\w+)(?:-\w+)?\s+(?:[\w-]+\s+){0,2}?(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\s+(?:\w+\s+)?(?:team|group|department|cohort|unit|office|region|company|borough|county|district|division|branch|store|firm|school|trust|service|force|ward|practice|agency|city|country|area|year|intake|class)\b`),
+			re:   rx(`\bthe\s+(?:best|worst|strongest|weakest|most\s+\w+|least\s+\w+)(?:-\w+)?\s+(?:[\w-]+\s+){0,2}?(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\s+(?:\w+\s+)?(?:team|group|department|cohort|unit|office|region|company|borough|county|district|division|branch|store|firm|school|trust|service|force|ward|practice|agency|city|country|area|year|intake|class)\b`),
 			skip: func(before, _, _ string) bool { return !mentionsPerson(before) || learning.MatchString(before) }},
 		rule{broad: true, any: kw("quality|standard|accuracy|volume|pace"), fam: famWork, guarded: true,
 			re: rx(`\bthe\s+(?:quality|standard|accuracy|volume|pace)\s+of\s+(?:his|her|their|` + name + apos + `s)\s+(?:[\w-]+\s+){1,2}?(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:improved|declined|dropped|slipped|deteriorated|fallen|risen|gone\s+up|gone\s+down)\b`)},

@@ -267,7 +267,7 @@ func init() {
 			re: rx(`\bnot\s+(?:exactly|really|quite|much\s+of|the\s+most\s+\w+)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:self-?starter|team[\s-]player|people\s+person|leader|thinker|communicator|details?[\s-]person|closer|finisher)\b`)},
 		// A judging adjective before an occupation: "an exceptional
 		// journalist", "a weak nurse".
-		rule{broad: true, any: kw("a|an|the"), fam: famEmployee, guarded: true,
+		rule{broad: true, any: judgingAdjKeys, fam: famEmployee, guarded: true,
 			re: rx(`\b(?:a|an|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+|genuinely\s+|thoroughly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?[\w-]+\b`),
 			skip: func(before, _, m string) bool {
 				f := strings.Fields(lowerASCII(m))
@@ -425,6 +425,12 @@ var toBecome = rx(`\b(?:to\s+be|to\s+get|to\s+feel|to\s+become|getting|get|gets|
 // linking: a verb of growth that only links a subject to what it is ("her
 // intros have grown flabby").
 var linking = rx(`^\s+(?:\w+\s+)?(?:has|have|had)\s+(?:become|grown)\b`)
+
+// judgingAdjKeys prefilter rules built on judgingAdj: one of them is in
+// every alternative.
+var judgingAdjKeys = kw("poor|weak|bad|terrible|strong|excellent|great|good|brilliant|talented|natural|hard|slow|fast|average|" +
+	"mediocre|gifted|real|true|reliable|effective|outstanding|exceptional|valuable|solid|superb|capable|competent|efficient|" +
+	"productive|dependable|diligent|skilled|able|promising|strategic|safe|steady|est|most|least")
 
 // describesAs: the author calls a named person something ("I would
 // describe Fatima as", "I consider Tom").

@@ -340,6 +340,8 @@ func TestKeptItemForms(t *testing.T) {
 		{"my pay cut", "His hourly rate got dropped when he moved agency.", "hourly rate"},
 		{"my salary expectations", "I can't comment on compensation, that's for his manager.", ""},
 		{"my religion", "He is a committed Latter-day Saint.", "Latter-day Saint"},
+		{"my religion", "We talked about respecting patients' religious wishes.", ""},
+		{"my divorce", "We discussed supporting children through their parents' separation.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}
@@ -521,6 +523,10 @@ func TestJudgementForms(t *testing.T) {
 		{"His youth club sessions are the best-run in the borough.", true},
 		{"The quality of his intelligence products has improved markedly.", true},
 		{"Her output has roughly doubled since she moved.", true},
+		{"Any rating is a matter for her line management, not for me.", false},
+		{"We worked through a framework for rating suppliers on cost and risk.", false},
+		{"Her performance rating last year was low.", true},
+		{"He was curious how performance reviews are handled in other firms.", false},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -150,7 +150,7 @@ var rules = []rule{
 	{any: kw("out"), fam: famRating, guarded: true, re: rx(`\b(?:\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+out\s+of\s+(?:5|10|20|100|five|ten|twenty|a\s+hundred)\b`), skip: countOfThings},
 	{any: kw("star"), fam: famRating, guarded: true, re: rx(`\b(?:\d(?:\.\d)?|one|two|three|four|five)[\s-]+stars?\b`)},
 	{any: kw("rate|rating|score|grade|rank"), fam: famRating, guarded: true, re: rx(`\b(?:rate|rates|rated|rating|score|scores|scored|grade|grades|graded|rank|ranks|ranked)\s+(?:him|her|them|` + name + `)\b`)},
-	{any: kw("rating"), fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`)},
+	{any: kw("rating"), fam: famRating, guarded: true, re: rx(`\b(?:performance\s+)?ratings?\b`), skip: ratingOfThings},
 	{any: kw("expectations"), fam: famRating, guarded: true, re: rx(`\b(?:meets|met|exceeds|exceeded|exceeding|above|below|beneath|short\s+of|(?:fails|failed|does\s+not|did\s+not|doesn` + apos + `t|didn` + apos + `t)\s+(?:to\s+)?meet)\s+(?:all\s+|most\s+|the\s+|some\s+)?expectations\b`)},
 	{any: kw("rank|top|bottom|nine"), fam: famRating, guarded: true, re: rx(`\branked\s+(?:first|last|top|bottom|highest|lowest|\d+)\b|\bstack[\s-]?rank\w*|\b(?:top|bottom)\s+(?:\d+\s*(?:%|percent\b|per\s+cent\b)|(?:half|quartile|tier|decile)\b)|\bnine[\s-]box\b`)},
 
@@ -239,11 +239,23 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 	`|\bshould\s+(?:come|be\s+heard|be\s+sought|be\s+asked\s+for)\s+(?:directly\s+)?from\s+(?:his|her|their|the|` + name + apos + `s)\b` +
 	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
 	`|\bmy\s+(?:view|window|visibility|knowledge)\s+is\s+limited\b` +
+	`|\b(?:is|are)\s+(?:a\s+)?(?:matter|question|one|something)\s+for\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|management|lead|supervisor|director|panel|reporting\s+line)\b` +
 	`|\b(?:i|we)\s+know\s+(?:nothing|little|very\s+little)\s+(?:about|of)\b` +
 	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
 	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
 
-var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen")
+var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for")
+
+// ratingOfThings vetoes a rating of things rather than people: "a
+// framework for rating suppliers", "credit ratings", "energy ratings".
+func ratingOfThings(before, after, _ string) bool {
+	return thingRated.MatchString(after) || ratedThing.MatchString(before)
+}
+
+var (
+	thingRated = rx(`^\s+(?:(?:the|our|their|new|potential|external)\s+)?(?:suppliers?|vendors?|bids?|tenders?|risks?|products?|options?|proposals?|loans?|bonds?|properties|buildings?|hotels?|restaurants?|apps?|films?|books?|contractors?|claims?|assets?)\b`)
+	ratedThing = rx(`\b(?:credit|energy|star|hygiene|safety|risk|bond|customer|user|app|film|movie|audience|approval|ofsted|cqc|fire)\s+$`)
+)
 
 // notScore vetoes "N/M" that is a date or a part of a larger number
 // ("12/10/2025"), or whose numerator exceeds its denominator.
@@ -341,7 +353,7 @@ func aboutTheMentoring(after string) bool { return mentoringObject.MatchString(a
 // clause is about a person being something ("we talked about how she is
 // the strongest analyst"). The clause runs from its question word to the
 // end of the sentence or to a semicolon.
-var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious\s+(?:about|to\s+know)|(?:wants?|wanted|keen|hoped|hopes)\s+to\s+(?:know|understand|learn|find\s+out|explore|see)|learn(?:s|ed|t|ing)?|understand(?:s|ing)?|understood|discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|through)|explor(?:e|es|ed|ing)|look(?:s|ed|ing)?\s+at|read(?:s|ing)?(?:\s+up)?\s+(?:on|about)|describ(?:e|es|ed|ing)|explain(?:s|ed|ing)?|work(?:s|ed|ing)?\s+(?:out|through)|(?:a|the|one|our)\s+session\s+on|advice\s+on|question(?:s)?\s+about|research(?:es|ed|ing)?|stud(?:y|ies|ied|ying)|figur(?:e|ed|ing)\s+out|(?:go|goes|went|going|gone)\s+(?:over|through))\s+(?:(?:me|us|with\s+me|together|in\s+detail|at\s+length|in\s+our\s+\w+)\s+)?(?:about\s+)?(?:how|what|whether|why|which|when|the\s+way)\b`)
+var topicCue = rx(`\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|curious(?:\s+(?:about|to\s+know))?|(?:wants?|wanted|keen|hoped|hopes)\s+to\s+(?:know|understand|learn|find\s+out|explore|see)|learn(?:s|ed|t|ing)?|understand(?:s|ing)?|understood|discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|through)|explor(?:e|es|ed|ing)|look(?:s|ed|ing)?\s+at|read(?:s|ing)?(?:\s+up)?\s+(?:on|about)|describ(?:e|es|ed|ing)|explain(?:s|ed|ing)?|work(?:s|ed|ing)?\s+(?:out|through)|(?:a|the|one|our)\s+session\s+on|advice\s+on|question(?:s)?\s+about|research(?:es|ed|ing)?|stud(?:y|ies|ied|ying)|figur(?:e|ed|ing)\s+out|(?:go|goes|went|going|gone)\s+(?:over|through))\s+(?:(?:me|us|with\s+me|together|in\s+detail|at\s+length|in\s+our\s+\w+)\s+)?(?:about\s+)?(?:how|what|whether|why|which|when|the\s+way)\b`)
 
 // aboutAPerson is a topic clause that speaks of a person being something:
 // the question word followed by a person and a verb of being or doing well.

@@ -26,6 +26,7 @@ type token struct {
 	start, end int    // byte offsets in the sentence
 	lower      string // lower case, apostrophes as '
 	stem       string
+	plural     bool // a plural possessive: an apostrophe follows ("patients' wishes")
 }
 
 // tokenize splits s into words with their offsets.
@@ -54,7 +55,9 @@ func tokenize(s string) []token {
 			break
 		}
 		lower := strings.ToLower(strings.ReplaceAll(s[start:i], "’", "'"))
-		toks = append(toks, token{start: start, end: i, lower: lower, stem: stem(lower)})
+		r, _ = utf8.DecodeRuneInString(s[i:])
+		plural := i < len(s) && (r == '\'' || r == '’') && strings.HasSuffix(lower, "s")
+		toks = append(toks, token{start: start, end: i, lower: lower, stem: stem(lower), plural: plural})
 	}
 	return toks
 }
@@ -714,7 +717,11 @@ func workTopic(toks []token, sp span) bool {
 		return true // "the mental health strategy", "bereaved relatives"
 	}
 	for i := sp.first - 1; i >= 0 && i >= sp.first-3; i-- {
-		switch w := toks[i].lower; {
+		w := toks[i].lower
+		if toks[i].plural {
+			w += "'"
+		}
+		switch {
 		case w == "whose":
 			return true
 		case orgOwners[w] && (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "s'")):
@@ -882,6 +889,9 @@ func occupation(w string) bool {
 // ownedByPerson: "her", "his", "their" or "my" is one of the two words
 // before the match.
 func ownedByPerson(toks []token, sp span) bool {
+	if i := sp.first - 1; i >= 0 && toks[i].plural && (otherPeople[toks[i].lower] || orgOwners[toks[i].lower+"'"]) {
+		return false // "their parents' separation" is the parents', "her patients' wishes" the patients'
+	}
 	for i := sp.first - 1; i >= 0 && i >= sp.first-2; i-- {
 		if w := toks[i].lower; w == "her" || w == "his" || w == "their" || w == "my" || w == "herself" || w == "himself" {
 			return true

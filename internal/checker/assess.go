@@ -168,11 +168,11 @@ func within(sp span, spans []span) bool {
 }
 
 func assess(s string, toks []token, ix index) (start, end int, ok bool) {
-	if !mentionsPerson(s) {
+	if !mentionsPerson(s) || whatMakes.MatchString(s) {
 		return 0, 0, false
 	}
 	for _, t := range toks {
-		if mentoringFrame[t.stem] {
+		if mentoringFrame[t.stem] || learningWords[t.lower] {
 			return 0, 0, false
 		}
 	}
@@ -197,6 +197,15 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 	}
 	return toks[best.first].start, toks[best.last].end, true
 }
+
+// learningWords frame a sentence as what the person is learning, as
+// written: their stems ("read", "build", "research") are too often said
+// of the work itself ("a must-read", "build a team around her").
+var learningWords = map[string]bool{"reading": true, "studying": true, "studied": true, "researching": true, "building": true, "challenge": true}
+
+// whatMakes: the sentence asks what makes someone good at something ("she
+// has been reading about what makes a strong clinical leader").
+var whatMakes = rx(`\bwhat\s+(?:makes|made|make)\b`)
 
 // verbWithObject: a one-word evaluative term in "-ed" followed by an
 // object is a verb of what the person did, not a trait: "she organised the

@@ -527,6 +527,9 @@ func TestJudgementForms(t *testing.T) {
 		{"We worked through a framework for rating suppliers on cost and risk.", false},
 		{"Her performance rating last year was low.", true},
 		{"He was curious how performance reviews are handled in other firms.", false},
+		{"She has been reading about what makes a strong clinical leader.", false},
+		{"She's writing a short film about an impossible architect.", false},
+		{"She has worked on building stronger relationships with the theatre team.", false},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -163,7 +163,7 @@ func init() {
 			skip: func(before, after, m string) bool {
 				// "Her lesson plans" are not the mentoring's plans, and "have
 				// become" or "have grown" only links them to what they are.
-				return outsideMentoring(before, linking.ReplaceAllString(after, " "), "") || notWorkProduct.MatchString(after)
+				return outsideMentoring(before, linking.ReplaceAllString(after, " "), "") || notWorkProduct.MatchString(after) || pronounIs.MatchString(m)
 			}},
 		// Reputation and habit: "is known for", "has a habit of", "tends to",
 		// "the last to finish", "the person everyone goes to", "not someone I
@@ -421,6 +421,10 @@ func init() {
 // toBecome: readiness as an aim ("her aim is to be ready for a
 // people-management role", "getting ready for the panel").
 var toBecome = rx(`\b(?:to\s+be|to\s+get|to\s+feel|to\s+become|getting|get|gets|be|feel|feels|felt)\s+(?:\w+\s+)?$`)
+
+// pronounIs: "she's", "he's", "it's" — a pronoun and "is", not a
+// possessive name.
+var pronounIs = rx(`^\W*(?:she|he|it|that|there|what|who)` + apos + `s\b`)
 
 // linking: a verb of growth that only links a subject to what it is ("her
 // intros have grown flabby").

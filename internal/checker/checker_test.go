@@ -530,6 +530,19 @@ func TestJudgementForms(t *testing.T) {
 		{"She has been reading about what makes a strong clinical leader.", false},
 		{"She's writing a short film about an impossible architect.", false},
 		{"She has worked on building stronger relationships with the theatre team.", false},
+		{"Pádraig struggles to keep his crew on programme when the weather turns.", true},
+		{"Sprint commitments are routinely missed by Marcus.", true},
+		{"I wouldn't trust Luis to run a client engagement on his own just yet.", true},
+		{"Dana's communication with stakeholders could be a lot clearer.", true},
+		{"Jordan's work quality has improved a ton since last spring.", true},
+		{"Her confidence has improved a lot since spring.", false},
+		{"shes outperforming people whove been there years", true},
+		{"A natural when presenting to the board.", true},
+		{"Relatives frequently single out Hassan for the quality of his nursing care.", true},
+		{"Fatima is better prepared for committee meetings than most of her peers.", true},
+		{"I'd put Dylan ahead of the other apprentices for the award.", true},
+		{"He was honest about where he wanted to grow.", false},
+		{"Alex has been knocking it out of the park on the enterprise accounts.", true},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -55,7 +55,8 @@ const (
 		`knowledge|experience|work(?:\s+ethic)?|judge?ment|decision-?making|leadership(?:\s+skills)?|(?:stakeholder|people|project|client|time)\s+management|` +
 		`management\s+skills|reports?|presentations?|documentation|focus|efficiency|accuracy|reliability|track\s+record|execution|` +
 		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact|` +
-		`(?:working\s+)?relationships|rapport|(?:classroom|case|caseload|behaviou?r|ward|shift|site|account|vendor|supplier|risk)\s+management)`
+		`(?:working\s+)?relationships|rapport|(?:classroom|case|caseload|behaviou?r|ward|shift|site|account|vendor|supplier|risk)\s+management|` +
+		`supervision(?:\s+of\s+[\w\s]+?)?|teaching)`
 	// evaluation: what an attribute is said to be.
 	evaluation = `(?:poor|weak|bad|terrible|awful|lacking|limited|shaky|patchy|uneven|inconsistent|unreliable|sloppy|careless|erratic|mediocre|` +
 		`sub-?par|(?:well\s+|far\s+|way\s+)?(?:below|above)\s+(?:par|average|standard|the\s+bar|expectations)|disappointing|underwhelming|average|` +
@@ -65,7 +66,8 @@ const (
 		`stellar|remarkable|accurate|the\s+(?:best|worst|strongest|weakest)|down|behind|low|high|unsatisfactory|satisfactory|adequate|mixed|` +
 		`variable|spotty|negative|positive|slow|late|second\s+to\s+none|not\s+(?:good|great|strong|bad)\s+enough|` +
 		`rushed|incomplete|muddy|thin|thinner|flabby|messy|rough|unclear|vague|confused|confusing|chaotic|shallow|superficial|` +
-		`polished|crisp|sharp|thorough|overdue|poorly\s+\w+|badly\s+\w+|beautifully\s+\w+)`
+		`polished|crisp|sharp|thorough|overdue|poorly\s+\w+|badly\s+\w+|beautifully\s+\w+|` +
+		`(?:a\s+lot\s+|much\s+|far\s+|a\s+bit\s+|somewhat\s+)?(?:clearer|tighter|sharper|crisper|stronger|faster|more\s+(?:concise|consistent|reliable|thorough|careful|accurate|timely)))`
 	// change: what an attribute is said to have done over time.
 	change = `(?:dropped|dropping|declined|declining|slipped|slipping|slips|deteriorated|deteriorating|worsened|worsening|fallen|fell|` +
 		`gone\s+(?:down(?:hill)?)|dipped|tailed\s+off|dropped\s+off|fallen\s+off|suffered|suffering|stagnated|stagnating|plateaued|` +
@@ -76,7 +78,7 @@ const (
 		`limited|exemplary|flawless|impeccable|shoddy|lacklust(?:re|er)|fantastic|amazing|questionable|unreliable|reliable|consistent)`
 	// beVerb2: "is", "has been", "can be", …, and the adverbs around it.
 	beVerb2 = `(?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been|seems?|seemed|looks?|looked|remains?|remained|can\s+be|tends?\s+to\s+be|` +
-		`becomes?|became|(?:has|have)\s+(?:become|grown|gotten|got)|gets|(?:is|are|was|were)\s+found\s+to\s+be|` +
+		`becomes?|became|(?:has|have)\s+(?:become|grown|gotten|got)|gets|(?:is|are|was|were)\s+found\s+to\s+be|could\s+be|` +
 		`is\s+not|isn` + apos + `t|are\s+not|aren` + apos + `t|was\s+not|wasn` + apos + `t|has\s+not\s+been|hasn` + apos + `t\s+been)\s+)`
 	adverbs = `(?:(?:not|never|rarely|always|often|usually|generally|consistently|very|really|quite|rather|fairly|pretty|extremely|so|too|` +
 		`a\s+bit|somewhat|at\s+times|sometimes|frankly|honestly|perhaps|probably|a\s+little|highly|exceptionally|incredibly|increasingly|` +
@@ -91,7 +93,8 @@ const (
 		`(?:dis)?organi[sz]ed|unfocused|scattered|detail-?oriented|technical|weak|strong|accurate|thorough|sharp|quick\s+to\s+deliver|` +
 		`(?:too\s+)?junior|a\s+(?:real\s+|big\s+)?disappointment|a\s+self-?starter|up\s+to\s+the\s+job|good\s+at\s+(?:his|her|their)\s+job|` +
 		`rigid|inflexible|unwilling\s+to\s+adapt|imperious|abrasive|arrogant|rude|dismissive|condescending|patronising|patronizing|brusque|` +
-		`aloof|tactless|hot-?headed|volatile|temperamental|unflappable|level-?headed|resourceful|complacent|disengaged|checked\s+out)`
+		`aloof|tactless|hot-?headed|volatile|temperamental|unflappable|level-?headed|resourceful|complacent|disengaged|checked\s+out|` +
+		`lax|slack|trustworthy|principled|resistant\s+to\s+change)`
 	// judgingNoun: what a person is called when judged as an employee.
 	judgingNoun = `(?:communicators?|workers?|performers?|leaders?|learners?|presenters?|coders?|programmers?|writers?|engineers?|` +
 		`developers?|analysts?|managers?|employees?|colleagues?|hires?|contributors?|team[\s-]players?|assets?|problem[\s-]solvers?|` +
@@ -215,7 +218,7 @@ func init() {
 			skip: func(_, after, _ string) bool { return practice.MatchString(after) }},
 		// Comparisons in more shapes.
 		rule{broad: true, any: kw("than|as"), fam: famComparison, guarded: true,
-			re: rx(`\b(?:(?:better|worse|more|less)\s+[\w-]+|[\w-]+er|more|less|better|worse)\s+than\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?|successors?|(?:the\s+)?average|(?:most|anyone|everyone|others)\b)` +
+			re: rx(`\b(?:(?:better|worse|more|less)\s+[\w-]+(?:\s+[\w-]+){0,4}?|[\w-]+er|more|less|better|worse)\s+than\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?|successors?|(?:the\s+)?average|(?:most|anyone|everyone|others)\b)` +
 				`|\b(?:not\s+)?as\s+[\w-]+\s+as\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?)\b`)},
 		rule{broad: true, any: kw("the"), fam: famComparison, guarded: true,
 			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`)},
@@ -289,7 +292,27 @@ func init() {
 			re:   rx(`\bthe\s+(?:best|worst|strongest|weakest|most\s+\w+|least\s+\w+)(?:-\w+)?\s+(?:[\w-]+\s+){0,2}?(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\s+(?:\w+\s+)?(?:team|group|department|cohort|unit|office|region|company|borough|county|district|division|branch|store|firm|school|trust|service|force|ward|practice|agency|city|country|area|year|intake|class)\b`),
 			skip: func(before, _, _ string) bool { return !mentionsPerson(before) || learning.MatchString(before) }},
 		rule{broad: true, any: kw("quality|standard|accuracy|volume|pace"), fam: famWork, guarded: true,
-			re: rx(`\bthe\s+(?:quality|standard|accuracy|volume|pace)\s+of\s+(?:his|her|their|` + name + apos + `s)\s+(?:[\w-]+\s+){1,2}?(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:improved|declined|dropped|slipped|deteriorated|fallen|risen|gone\s+up|gone\s+down)\b`)},
+			re: rx(`\bthe\s+(?:quality|standard|accuracy|volume|pace)\s+of\s+(?:his|her|their|(?:(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+)?` + name + apos + `s)\s+(?:[\w-]+\s+){1,3}?(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:improved|declined|dropped|slipped|deteriorated|fallen|risen|gone\s+up|gone\s+down)\b`)},
+		// Work that got better, said of the person's own work ("Jordan's work
+		// quality has improved a ton"): a judgement over time, not growth
+		// in the mentoring.
+		rule{broad: true, any: kw("improv|better"), fam: famWork, guarded: true,
+			re: rx(`\b` + possessor + `\s+(?:work\s+quality|quality\s+of\s+work|output|productivity|code\s+quality|performance|results|numbers|sales|figures|accuracy|reliability|timekeeping|punctuality|attendance|error\s+rate)\s+(?:has|have|had)\s+(?:\w+\s+)?(?:improved|got\s+better|gotten\s+better)\b`)},
+		// Praise and blame from others, and conduct in more shapes.
+		rule{broad: true, any: kw("single|ask|traced|caused|made|than|stepped|rushes|rushed|natural|missed|trust|show|display|demonstrat|exercis|outperform|struggl"), fam: famTrait, guarded: true,
+			re: rx(`\bsingle[sd]?\s+out\s+(?:him|her|them|` + name + `)\s+for\b` +
+				`|\b(?:customers|clients|regulars|patients|people|directors|guests|families|relatives|users)\s+(?:\w+\s+)?(?:ask|asks|asking|request|requests)\s+for\s+(?:him|her|them)\b` +
+				`|\b(?:mistakes|errors|incidents|complaints|problems|discrepancies)\s+(?:[\w-]+\s+){0,6}?(?:traced\s+(?:back\s+)?to|caused\s+by|made\s+by)\s+(?:him|her|them|` + name + `)\b` +
+				`|\b(?:sooner|faster|earlier|more\s+often|more\s+\w+)\s+than\s+(?:she|he|they)\s+(?:currently\s+)?(?:does|do|did|is|are)\b` +
+				`|\b(?:hasn` + apos + `?t|has\s+not|haven` + apos + `?t|have\s+not|never|didn` + apos + `?t|did\s+not)\s+(?:really\s+|yet\s+|quite\s+)?stepped\s+up\b` +
+				`|\brush(?:es|ed)\s+(?:the|his|her|their)\s+(?:[\w-]+\s+)?(?:checks|work|reports|jobs|tasks|paperwork|handovers?)\b` +
+				`|\ba\s+natural\s+(?:with|at|when|in|on|around)\b` +
+				`|\b(?:deadlines|commitments|targets|dates|milestones|sla|slas)\s+(?:are|were|have\s+been|get|got)\s+(?:\w+\s+)?missed\b` +
+				`|\b(?:wouldn` + apos + `?t|would\s+not|don` + apos + `?t|do\s+not|can` + apos + `?t|cannot)\s+(?:yet\s+)?trust\s+(?:him|her|them|` + name + `)\s+(?:to|with)\b` +
+				`|\b(?:doesn` + apos + `?t|does\s+not|didn` + apos + `?t|did\s+not)\s+(?:always\s+)?(?:show|display|demonstrate|exercise)\s+(?:the\s+|enough\s+|good\s+|sound\s+)?(?:judge?ment|leadership|initiative|maturity|care|rigou?r|attention)\b` +
+				`|\boutperform(?:s|ed|ing)?\b` +
+				`|\bstruggl(?:es|ed|ing)\s+to\s+(?:keep|get|manage|lead|motivate|control|run|organi[sz]e|hold|handle)\s+(?:his|her|their)\s+(?:team|crew|staff|people|class|classes|ward|shift|workload|projects?|reports|caseload|site)\b`),
+			skip: func(before, _, _ string) bool { return learning.MatchString(before) }},
 		rule{broad: true, any: kw("promotion"), fam: famVerdict, guarded: true,
 			re: rx(`\bpromotion\s+(?:\w+\s+){0,3}?(?:premature|overdue|deserved|well[\s-]deserved|long\s+overdue|too\s+early|too\s+soon)\b|\b(?:premature|overdue|deserved|well[\s-]deserved)\s+promotion\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
@@ -339,7 +362,7 @@ var judgingNounKeys = kw("communicator|worker|performer|leader|learner|presenter
 	"manager|employee|colleague|hire|contributor|player|asset|solver|starter|designer|consultant|sales|lead|member")
 
 // traitKeys prefilter the trait rule: one of them is in every traitAdj.
-var traitKeys = kw("rigid|inflexible|unwilling|imperious|abrasive|arrogant|rude|dismissive|condescending|patroni|brusque|aloof|tactless|headed|volatile|temperamental|unflappable|resourceful|complacent|disengaged|checked|reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
+var traitKeys = kw("lax|slack|trustworthy|principled|resistant|rigid|inflexible|unwilling|imperious|abrasive|arrogant|rude|dismissive|condescending|patroni|brusque|aloof|tactless|headed|volatile|temperamental|unflappable|resourceful|complacent|disengaged|checked|reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
 	"efficien|productiv|effective|professional|punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|" +
 	"outstanding|exceptional|defensive|stubborn|overrated|qualified|inexperienced|immature|naive|indispensable|invaluable|organi|unfocused|" +
 	"scattered|detail|technical|weak|strong|accurate|thorough|quick|junior|disappointment|starter|job|good")

@@ -111,10 +111,10 @@ func lowerASCII(s string) string {
 // Shared pieces of patterns.
 const (
 	apos    = `['’]`
-	name    = `(?-i:[A-Z][a-z]+)` // a capitalised word, perhaps a name
+	name    = `(?-i:\p{Lu}\p{Ll}+)` // a capitalised word, perhaps a name ("Pádraig", "Zoë")
 	beVerb  = `(?:is|was|are|were|can\s+be|could\s+be|has\s+been|have\s+been|had\s+been|seems?|seemed|appears?|appeared|comes?\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be)`
 	degree  = `(?:(?:very|quite|rather|often|sometimes|a\s+bit|a\s+little|somewhat|too|so|really|extremely|fairly|generally|always|frequently|occasionally|not\s+very|pretty)\s+)*`
-	peers   = `(?:colleagues?|peers?|team-?mates?|co-?workers?|others|anyone\s+else|everyone\s+else|the\s+rest|rest\s+of\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort)|people\s+(?:in|on)\s+(?:the|his|her|their|our)\s+(?:team|group|department)|other\s+(?:members?|people|engineers|analysts|staff|candidates|mentees|employees|team\s+members|\w+(?:ees|ers|ors|ists|ants|ices|ians|s)\b))`
+	peers   = `(?:colleagues?|peers?|team-?mates?|co-?workers?|others|anyone\s+else|everyone\s+else|the\s+rest|rest\s+of\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort)|people\s+(?:in|on)\s+(?:the|his|her|their|our)\s+(?:team|group|department)|other\s+(?:members?|people|engineers|analysts|staff|candidates|mentees|employees|team\s+members|apprentices|trainees|graduates|juniors|\w+(?:ees|ers|ors|ists|ants|ices|ians|s)\b))`
 	peerPre = `(?:(?:most|many|all|any|some|other|of|his|her|their|the|its|our)\s+)*`
 	article = `(?:(?:a|an|the|this|that|her|his|their)\s+)?`
 )
@@ -158,7 +158,7 @@ var rules = []rule{
 	{any: kw("than"), fam: famComparison, guarded: true, re: rx(`\b(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\s+than\s+` + peerPre + peers + `\b`)},
 	{any: kw("compared"), fam: famComparison, guarded: true, re: rx(`\bcompared\s+(?:to|with)\s+` + peerPre + `(?:` + peers + `|team|cohort)\b`)},
 	{any: kw("team|group|department|cohort|unit|peers"), fam: famComparison, guarded: true, re: rx(`\b(?:best|worst|strongest|weakest|brightest|most\s+(?:able|capable|talented|promising|productive|effective)|least\s+(?:able|capable|talented|promising|productive|effective))\s+(?:\w+\s+){0,2}?(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|peers)\b`)},
-	{any: kw("peers|colleagues|mates|workers|cohort|team"), fam: famComparison, guarded: true, re: rx(`\b(?:ahead\s+of|behind|on\s+a\s+par\s+with|on\s+par\s+with|outperform\w*|outshine\w*|lags?\s+behind|lagging\s+behind)\s+(?:most\s+of\s+|all\s+of\s+)?(?:his|her|their|the)\s+(?:peers|colleagues|team-?mates|co-?workers|cohort|team)\b`)},
+	{any: kw("peers|colleagues|mates|workers|cohort|team|apprentices|trainees|graduates|juniors"), fam: famComparison, guarded: true, re: rx(`\b(?:ahead\s+of|behind|on\s+a\s+par\s+with|on\s+par\s+with|outperform\w*|outshine\w*|lags?\s+behind|lagging\s+behind)\s+(?:most\s+of\s+|all\s+of\s+)?(?:his|her|their|the)\s+(?:other\s+)?(?:peers|colleagues|team-?mates|co-?workers|cohort|team|apprentices|trainees|graduates|juniors)\b`)},
 	{any: kw("one|among"), fam: famComparison, guarded: true, re: rx(`\b(?:one\s+of\s+the|among\s+the)\s+(?:best|strongest|weakest|worst|top|brightest|most\s+(?:able|capable|talented|promising))\s+(?:\w+\s+)?(?:people|engineers|members|performers|candidates|employees|staff|analysts|developers|colleagues|managers|mentees)\b`)},
 
 	// Verdicts on promotion or suitability.

@@ -342,6 +342,10 @@ func TestKeptItemForms(t *testing.T) {
 		{"my religion", "He is a committed Latter-day Saint.", "Latter-day Saint"},
 		{"my religion", "We talked about respecting patients' religious wishes.", ""},
 		{"my divorce", "We discussed supporting children through their parents' separation.", ""},
+		{"my salary", "She is paid noticeably less than the associates she trained with.", "paid noticeably less"},
+		{"my novel", "He has a literary agent reading the first three chapters.", "literary agent"},
+		{"my novel", "He is interested in novel uses of augmented reality.", ""},
+		{"my plans to set up my own studio", "He wants to go it alone within two years.", "go it alone"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

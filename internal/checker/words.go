@@ -401,7 +401,7 @@ func init() {
 		people person thing way lot get make go say tell like good bad big small long`) {
 		weakWords[stem(w)] = true
 	}
-	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got go going start starting`) {
+	for _, w := range strings.Fields(`plan plans planned planning intention intentions wish decision thoughts made make had got go going start starting set setting`) {
 		frameWords[stem(w)] = true
 	}
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
@@ -436,7 +436,7 @@ next:
 		for _, w := range alt[1:] {
 			j, gap := at+1, 0
 			for ; j < len(toks) && toks[j].stem != w; j++ {
-				if !stopWords[toks[j].lower] || gap == 3 {
+				if !(stopWords[toks[j].lower] || adverb(toks[j].lower)) || gap == 3 {
 					continue next
 				}
 				gap++
@@ -450,6 +450,10 @@ next:
 	}
 	return span{}, false
 }
+
+// adverb: a word in "-ly" that only qualifies what it stands in ("paid
+// noticeably less", "laid off quietly").
+func adverb(w string) bool { return len(w) > 5 && strings.HasSuffix(w, "ly") && w != "family" && w != "early" && w != "only" }
 
 // match reports whether the sentence's words contain the phrase, and the
 // matched words as written: adjacent ones as one span ("the Lisbon
@@ -593,6 +597,7 @@ var otherSenses = []*regexp.Regexp{
 		`|\b(?:for|with|to|among|supporting|visiting|teaching|mentoring)\s+(?:\w+\s+)?(?:men|women|people|adults|offenders|inmates|those|children|teenagers|families|prisoners|patients)\s+(?:in|leaving|released\s+from|after|coming\s+out\s+of)\s+(?:prison|custody|jail|care|recovery|hospital|hospice|rehab)\b` +
 		`|\b(?:families|clients|customers|people|households|members|students|patients|residents|tenants|employees|users|parents|carers|couples)\s+(?:on|with|about|through)\s+their\s+[\w-]+(?:\s+[\w-]+)?` +
 		`|\b(?:can` + apos + `?t|cannot|won` + apos + `?t|will\s+not|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to)\s+(?:comment|speak|talk)\s+(?:on|about|to)\s+(?:compensation|pay|salary|salaries|remuneration|health|money|finances|family\s+matters)\s*(?:[,.;:]|$|and\b|or\b)` +
+		`|\bnovel\s+(?:uses?|ways?|approach(?:es)?|ideas?|methods?|solutions?|techniques?|applications?|materials?|therap(?:y|ies)|drugs?|treatments?|virus|coronavirus|features?|designs?)\b` +
 		`|\b(?:office|workplace|internal|organisational|organizational)\s+politics\b|\b(?:a|the)\s+(?:\w+\s+)?union\s+of\s+(?:the|two|three|both)\b` +
 		`|\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b` +
 		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +

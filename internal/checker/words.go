@@ -453,7 +453,9 @@ next:
 
 // adverb: a word in "-ly" that only qualifies what it stands in ("paid
 // noticeably less", "laid off quietly").
-func adverb(w string) bool { return len(w) > 5 && strings.HasSuffix(w, "ly") && w != "family" && w != "early" && w != "only" }
+func adverb(w string) bool {
+	return len(w) > 5 && strings.HasSuffix(w, "ly") && w != "family" && w != "early" && w != "only"
+}
 
 // match reports whether the sentence's words contain the phrase, and the
 // matched words as written: adjacent ones as one span ("the Lisbon

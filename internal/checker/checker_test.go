@@ -346,6 +346,9 @@ func TestKeptItemForms(t *testing.T) {
 		{"my novel", "He has a literary agent reading the first three chapters.", "literary agent"},
 		{"my novel", "He is interested in novel uses of augmented reality.", ""},
 		{"my plans to set up my own studio", "He wants to go it alone within two years.", "go it alone"},
+		{"my NMC referral", "She is waiting for a fitness to practise hearing.", "fitness to practise"},
+		{"my mental health", "She wanted guidance on how to brief her section.", ""},
+		{"my injury", "He has been crook since the accident and is on workers comp.", "been crook"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -550,6 +550,10 @@ func TestJudgementForms(t *testing.T) {
 		{"I'd put Dylan ahead of the other apprentices for the award.", true},
 		{"He was honest about where he wanted to grow.", false},
 		{"Alex has been knocking it out of the park on the enterprise accounts.", true},
+		{"Her publication record is thin for a senior lecturer post.", true},
+		{"She is ready for band 6.", true},
+		{"His record keeping has slipped since the spring.", true},
+		{"We talked about her clinical skills and she wants them to be excellent.", false},
 	}
 	for _, tc := range tests {
 		var got bool

@@ -56,7 +56,9 @@ const (
 		`management\s+skills|reports?|presentations?|documentation|focus|efficiency|accuracy|reliability|track\s+record|execution|` +
 		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact|` +
 		`(?:working\s+)?relationships|rapport|(?:classroom|case|caseload|behaviou?r|ward|shift|site|account|vendor|supplier|risk)\s+management|` +
-		`supervision(?:\s+of\s+[\w\s]+?)?|teaching)`
+		`supervision(?:\s+of\s+[\w\s]+?)?|teaching|publication\s+record|publications|grant\s+capture|research\s+output|` +
+		`teaching\s+scores|student\s+evaluations|clinical\s+skills|clinical\s+judge?ment|record\s+keeping|record-keeping|charting|` +
+		`safety\s+record|site\s+safety|workmanship|craftsmanship)`
 	// evaluation: what an attribute is said to be.
 	evaluation = `(?:poor|weak|bad|terrible|awful|lacking|limited|shaky|patchy|uneven|inconsistent|unreliable|sloppy|careless|erratic|mediocre|` +
 		`sub-?par|(?:well\s+|far\s+|way\s+)?(?:below|above)\s+(?:par|average|standard|the\s+bar|expectations)|disappointing|underwhelming|average|` +
@@ -241,7 +243,8 @@ func init() {
 			}},
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
 			re: rx(`\bready\s+for\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:role|position|post|promotion|advancement|step[\s-]up|lead|manager|management|supervisor|supervisory|leadership|principal|partnership|director|charge\s+nurse|sergeant)\b` +
-				`|\b(?:promo|promotion)[\s-]ready\b|\bready\s+for\s+(?:a\s+)?(?:promo|promotion)\b`),
+				`|\b(?:promo|promotion)[\s-]ready\b|\bready\s+for\s+(?:a\s+)?(?:promo|promotion)\b` +
+				`|\bready\s+for\s+(?:a\s+|the\s+|her\s+|his\s+)?(?:band|grade|level|pay\s+band)\s*\d+\b`),
 			skip: func(before, _, _ string) bool {
 				return meAsSubject.MatchString(before) || toBecome.MatchString(before) || learning.MatchString(before)
 			}},
@@ -354,7 +357,8 @@ func outsideMentoring(before, after, m string) bool {
 var attributeKeys = kw("time|punctual|priorit|organi|communication|work|quality|code|coding|output|productivity|delivery|deliverable|" +
 	"results|numbers|figures|targets|deadlines|attention|technical|skill|expertise|knowledge|experience|judg|decision|leadership|" +
 	"management|report|presentation|documentation|focus|efficiency|accuracy|reliability|track|execution|follow|attitude|teamwork|" +
-	"collaboration|professionalism|competence|estimate|analysis|contribution|impact|relationships|rapport")
+	"collaboration|professionalism|competence|estimate|analysis|contribution|impact|relationships|rapport|supervision|teaching|" +
+	"publication|grant|research|evaluations|clinical|record|charting|safety|workmanship|craftsmanship")
 
 // judgingNounKeys prefilter the judging-noun rule: one of them is in every
 // judgingNoun.

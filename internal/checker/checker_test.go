@@ -554,6 +554,9 @@ func TestJudgementForms(t *testing.T) {
 		{"She is ready for band 6.", true},
 		{"His record keeping has slipped since the spring.", true},
 		{"We talked about her clinical skills and she wants them to be excellent.", false},
+		{"She wants to be ready for a management role one day.", false},
+		{"She could do more to look after herself.", false},
+		{"She met an exceptional journalist at the conference.", false},
 	}
 	for _, tc := range tests {
 		var got bool

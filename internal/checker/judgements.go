@@ -154,7 +154,8 @@ func init() {
 			re: rx(`\btechnically\s+` + adverbs + `(?:strong|weak|excellent|gifted|brilliant|limited|solid|able|capable|superb|outstanding|sound|competent|poor)\b`)},
 		rule{broad: true, any: kw("could|most|best|strongest|quickest|fastest|sharpest|brightest"), fam: famTrait, guarded: true,
 			re: rx(`\b` + person + `\s+could\s+(?:be|do)\s+(?:a\s+(?:bit|lot|little)\s+)?(?:more|less|better)\b` +
-				`|\b(?:is|was)\s+(?:perhaps\s+|probably\s+|certainly\s+|definitely\s+)?not\s+(?:always\s+)?the\s+(?:most|best|strongest|quickest|fastest|sharpest|brightest)\b`)},
+				`|\b(?:is|was)\s+(?:perhaps\s+|probably\s+|certainly\s+|definitely\s+)?not\s+(?:always\s+)?the\s+(?:most|best|strongest|quickest|fastest|sharpest|brightest)\b`),
+			skip: func(_, after, _ string) bool { return selfCare.MatchString(after) }},
 		rule{broad: true, any: kw("suit|point|weakness|plateau|stagnat|confidence|experience"), fam: famTrait, guarded: true,
 			re: rx(`\b(?:his|her|their)\s+(?:strong|weak)\s+(?:suit|point|spot)s?\b|\b(?:his|her|their)\s+(?:biggest\s+|main\s+|real\s+)?weakness(?:es)?\b` +
 				`|\b` + person + `\s+(?:has|had|have)\s+(?:\w+\s+)?(?:plateaued|stagnated|peaked)\b|\b` + person + `\s+lacks\s+(?:the\s+)?confidence\b` +
@@ -229,7 +230,7 @@ func init() {
 		// Verdicts.
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
 			re:   rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`),
-			skip: func(before, _, _ string) bool { return meAsSubject.MatchString(before) }},
+			skip: func(before, _, _ string) bool { return meAsSubject.MatchString(before) || toBecome.MatchString(before) }},
 		rule{broad: true, any: kw("fit"), fam: famVerdict, guarded: true,
 			re: rx(`\b(?:good|great|strong|natural|poor|bad|perfect|right|excellent|obvious|ideal)\s+fit\s+for\b`)},
 		rule{broad: true, any: kw("promotion|application|candidacy|case|nomination|bid"), fam: famVerdict, guarded: true,
@@ -277,8 +278,8 @@ func init() {
 			re: rx(`\b(?:a|an|one\s+of\s+the|one\s+of\s+our)\s+(?:very\s+|really\s+|truly\s+|genuinely\s+|thoroughly\s+)?` + judgingAdj + `\s+(?:[\w-]+\s+)?[\w-]+\b`),
 			skip: func(before, _, m string) bool {
 				f := strings.Fields(lowerASCII(m))
-				return !occupation(f[len(f)-1]) || !(mentionsPerson(before+" "+m) || describesAs.MatchString(before)) ||
-					learning.MatchString(before) || aspiration.MatchString(before)
+				said := (copulaBefore.MatchString(before) && mentionsPerson(before+" "+m)) || describesAs.MatchString(before)
+				return !occupation(f[len(f)-1]) || !said || learning.MatchString(before) || aspiration.MatchString(before)
 			}},
 		// Conduct, effort and comparisons in more shapes.
 		rule{broad: true, any: kw("follow|stick|comply|adhere|could|benefit|engaged|no one|nobody|job|minimum"), fam: famWork, guarded: true,
@@ -289,7 +290,7 @@ func init() {
 				`|\b(?:no\s+one|nobody|none\s+of\s+(?:the|our|his|her))\s+(?:\w+\s+){0,5}?(?:as\s+[\w-]+\s+as|better\s+than)\b` +
 				`|\bdoes\s+what\s+(?:the|his|her|their)\s+job\s+(?:asks|requires|demands)\b|\bthe\s+bare\s+minimum\b`),
 			skip: func(before, after, m string) bool {
-				return !mentionsPerson(before+" "+m+" "+after) || learning.MatchString(before)
+				return !mentionsPerson(before+" "+m+" "+after) || learning.MatchString(before) || selfCare.MatchString(after)
 			}},
 		rule{broad: true, any: kw("best|worst|strongest|weakest|most|least"), fam: famComparison, guarded: true,
 			re:   rx(`\bthe\s+(?:best|worst|strongest|weakest|most\s+\w+|least\s+\w+)(?:-\w+)?\s+(?:[\w-]+\s+){0,2}?(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\s+(?:\w+\s+)?(?:team|group|department|cohort|unit|office|region|company|borough|county|district|division|branch|store|firm|school|trust|service|force|ward|practice|agency|city|country|area|year|intake|class)\b`),
@@ -462,6 +463,14 @@ var linking = rx(`^\s+(?:\w+\s+)?(?:has|have|had)\s+(?:become|grown)\b`)
 var judgingAdjKeys = kw("poor|weak|bad|terrible|strong|excellent|great|good|brilliant|talented|natural|hard|slow|fast|average|" +
 	"mediocre|gifted|real|true|reliable|effective|outstanding|exceptional|valuable|solid|superb|capable|competent|efficient|" +
 	"productive|dependable|diligent|skilled|able|promising|strategic|safe|steady|est|most|least")
+
+// selfCare: what follows "could do more (to)" is care of oneself, not
+// work ("she could do more to look after herself").
+var selfCare = rx(`^\s+(?:to\s+)?(?:(?:look\s+after|take\s+care\s+of|care\s+for|protect|pace)\s+(?:herself|himself|themselves|themself)|rest|relax|switch\s+off)\b`)
+
+// copulaBefore: what follows is said to be the person ("she is a", "he
+// has become one of the").
+var copulaBefore = rx(`\b(?:is|was|are|were|be|been|being|becomes?|became|becoming|remains?|seems?|makes?|made|isn` + apos + `?t|wasn` + apos + `?t|` + apos + `s)\s+(?:\w+\s+){0,2}?$`)
 
 // describesAs: the author calls a named person something ("I would
 // describe Fatima as", "I consider Tom").

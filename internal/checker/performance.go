@@ -239,12 +239,13 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 	`|\bshould\s+(?:come|be\s+heard|be\s+sought|be\s+asked\s+for)\s+(?:directly\s+)?from\s+(?:his|her|their|the|` + name + apos + `s)\b` +
 	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
 	`|\bmy\s+(?:view|window|visibility|knowledge)\s+is\s+limited\b` +
+	`|\b(?:isn` + apos + `?t|is\s+not|aren` + apos + `?t|are\s+not|not)\s+something\s+(?:i|we)\s+(?:can|could|am\s+able\s+to|would)\s+(?:\w+\s+)?(?:comment|speak|judge|assess)\b` +
 	`|\b(?:is|are)\s+(?:a\s+)?(?:matter|question|one|something)\s+for\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|management|lead|supervisor|director|panel|reporting\s+line)\b` +
 	`|\b(?:i|we)\s+know\s+(?:nothing|little|very\s+little)\s+(?:about|of)\b` +
 	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
 	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
 
-var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for")
+var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something")
 
 // ratingOfThings vetoes a rating of things rather than people: "a
 // framework for rating suppliers", "credit ratings", "energy ratings".

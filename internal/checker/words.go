@@ -225,6 +225,12 @@ func newPhrase(text string, concepts bool) phrase {
 		}
 		add(s)
 	}
+	// A feeling that heads the item is how the person feels about the
+	// matter before it: "my mortgage stress" is the mortgage, "my
+	// redundancy fears" the redundancy.
+	if run > 0 && feelingConcepts[p.slots[run].concept] && !p.slots[run-1].detail && !p.slots[run-1].generic && p.slots[run-1].concept != "" {
+		run--
+	}
 	if run >= 0 {
 		p.slots[run].head = true
 	}
@@ -261,7 +267,7 @@ var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true
 var itemAliases = map[string]string{}
 
 func init() {
-	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company",
+	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company", "operation": "surgery",
 		"study": "study", "studies": "study", "studying": "study", "degree": "study", "university": "study", "college": "study"} {
 		if !slices.Contains(lexicon.names, c) {
 			panic("checker: itemAliases: no concept " + c)
@@ -407,7 +413,8 @@ func init() {
 	for _, w := range strings.Fields(`treatment situation status problem problems issue issues matter matters struggles
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
 		organisation organization employer institute council diagnosis recovery experience own activity activities background
-		claim use usage consumption request requests organising organizing time period spell stint expectations expectation`) {
+		claim use usage consumption request requests organising organizing time period spell stint expectations expectation
+		involvement`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -573,7 +580,26 @@ var otherSenses = []*regexp.Regexp{
 	// A service for other people, a field of study, a thing's health, and
 	// other things of the same name.
 	rx(`\b\w+(?:[\s-]+\w+){0,3}\s+for\s+(?:\w+\+?\s+){0,2}(?:families|people|patients|clients|students|children|staff|employees|refugees|customers|users|members|parents|carers|women|men|veterans|survivors|tenants|pupils|residents|victims|workers|colleagues)\b`),
-	rx(`\b(?:sociology|history|philosophy|anthropology|psychology|studies|economics|politics|science|ethics|theology|geography)\s+of\s+\w+`),
+	rx(`\b(?:sociology|history|philosophy|anthropology|psychology|studies|economics|politics|science|ethics|theology|geography)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+`),
+	// A condition as the subject of work: other people who have it, what
+	// is made friendly to it, staff wellbeing as a field, terms of art.
+	rx(`\b(?:patients|pupils|residents|students|children|clients|customers|visitors|people|staff|workers|operators|users|members|adults|families|those|anyone|colleagues|employees|learners|tenants|passengers|drivers|veterans|carers|parents|women|men|teenagers|young\s+people|older\s+people)\s+(?:with|who\s+have|who\s+had|living\s+with|affected\s+by|at\s+risk\s+of|experiencing|suffering\s+from|recovering\s+from)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+` +
+		`|\b(?:[\w-]+\s+){1,2}(?:in|among|amongst|for)\s+(?:(?:older|younger|elderly|young|vulnerable|local|our|the|its|their)\s+)?(?:patients|pupils|residents|students|children|clients|customers|visitors|staff|workers|operators|users|adults|families|teenagers|veterans|employees|drivers|passengers|learners|tenants)\b` +
+		`|\b[\w]+-friendly\b|\b(?:staff|employee|workforce|sector|industry|nurse|teacher|doctor|clinician|student|pupil)\s+(?:burnout|wellbeing|well-being|sickness|absence|turnover|mental\s+health|stress)\b` +
+		`|\b(?:his|her|their)\s+(?:niece|nephew|friend|neighbou?r|cousin|flatmate|roommate|student|pupil|patient|client|mentee)\s+(?:is|was|has|had)\s+(?:\w+\s+){0,2}?[\w-]+` +
+		`|\b(?:colleagues?|staff|managers?|partners|directors|members|people)\s+(?:\w+\s+)?(?:are|is|were|was)\s+(?:\w+\s+)?(?:retiring|leaving|resigning|relocating)\b` +
+		`|\b(?:with|real|genuine|great|strong|deep|quiet|such)\s+conviction\b|\bconviction\s+(?:that|about)\b` +
+		`|\b(?:is|was|became|like|as)\s+(?:almost\s+)?a\s+religion\b` +
+		`|\b(?:energy|digital|net[\s-]zero|green|just|political|economic|organisational|organizational|system|systems|platform)\s+transition\b|\btransition\s+(?:of|between)\s+(?:the|a|an|our|its|their)\b` +
+		`|\b(?:the|its|day-to-day|daily|smooth|safe)\s+operation\s+of\b|\bsecond\s+job\s+(?:rotation|placement|posting)\b` +
+		`|\bin\s+vitro\s+(?:studies|study|experiments?|testing|tests|models?|assays?|work|research|data)\b` +
+		`|\b(?:variations?|contract|contractual|commercial|boundary|planning|trade|legal)\s+disputes?\b` +
+		`|\bmedical\s+(?:school|schools|students?|device|devices|records|history\s+of|museum|collection|research|sciences?|education|journal|ethics|law|writing|imaging|physics)\b` +
+		`|\bmoving\s+(?:the|our|their|its)\s+(?:\w+'s\s+)?(?:[\w-]+\s+){0,2}?(?:records|files|servers|data|office|offices|stock|equipment|archive|collection|team|department)\b` +
+		`|\b(?:build|builds|building|built|add|adds|adding|added|design|designing|designed|plan|planning|planned)\s+(?:some\s+|in\s+|more\s+|enough\s+)?redundancy\b|\bredundancy\s+into\b` +
+		`|\bredundant\s+(?:phrasing|words?|code|systems?|servers?|copies|data|steps|checks|links?|power|paragraphs?|sentences?|features?)\b` +
+		`|\bredundancy\s+(?:procedures?|process(?:es)?|law|policy|policies|consultations?\s+(?:for|with)\s+(?:clients|staff|employers))\s+(?:to|for|with)\s+(?:\w+\s+)?(?:clients|employers|staff|managers|customers)\b` +
+		`|\ba\s+(?:bit\s+of\s+a\s+|real\s+|big\s+|huge\s+|calculated\s+)?gamble\b|\bgambl(?:e|ed|ing)\s+on\s+(?:the|a|an|this|that|it|his|her|their)\b`),
 	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),
 	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
 	rx(`\b(?:soft|fizzy|energy|sports)[\s-]drinks?\b|\bdrinks\s+(?:client|brand|company|industry|sector|account|business|reception|trolley|order|maker|makers)\b`),
@@ -656,7 +682,9 @@ var artifacts = map[string]bool{}
 // "bereaved relatives", "anxious patients".
 var otherPeople = map[string]bool{"relatives": true, "patients": true, "families": true, "clients": true, "residents": true,
 	"children": true, "parents": true, "students": true, "users": true, "customers": true, "pupils": true, "carers": true,
-	"people": true, "women": true, "men": true, "adults": true, "teenagers": true, "victims": true, "survivors": true}
+	"people": true, "women": true, "men": true, "adults": true, "teenagers": true, "victims": true, "survivors": true,
+	"visitors": true, "guests": true, "passengers": true, "callers": true, "tenants": true, "operators": true, "drivers": true,
+	"workers": true, "staff": true, "employees": true, "colleagues": true, "mothers": true, "learners": true, "applicants": true}
 
 // orgOwners own a thing that is not the person's: "the charity's money",
 // "the company's pay bands".
@@ -670,13 +698,15 @@ func init() {
 		legislation caseload statistics figures literacy outcomes toolkit toolkits module modules curriculum workshop workshops
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
 		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules
-		provisions scheme schemes ceremony ceremonies celebration party speech`) {
+		provisions scheme schemes ceremony ceremonies celebration party speech supply supplies shipping trade exports imports
+		operations sites subsidiary building buildings banners rosters roster signage`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`project projects product products portfolio portfolios franchise franchises account accounts
 		app apps device devices division divisions desk desks pricing analysis analyses model models dashboard dashboards
 		pipeline pipelines securities deal deals contract contracts tender tenders client clients brand brands launch
-		benchmarking forecasting forecast forecasts detection hotel hotels squad squads vertical verticals`) {
+		benchmarking forecasting forecast forecasts detection hotel hotels squad squads vertical verticals skills skill
+		rosters roster signage`) {
 		artifacts[w] = true
 		workNouns[w] = true
 	}
@@ -684,7 +714,10 @@ func init() {
 		department government client agency board group nhs employer practice company's council's firm's trust's bank's charity's
 		organisation's organization's business's school's university's hospital's department's government's client's agency's
 		board's group's employer's practice's team's ward's unit's clinic's service's home's pharmacy's
-		patients' clients' families' residents' users' customers' students' pupils' children's staff's parents'`) {
+		patients' clients' families' residents' users' customers' students' pupils' children's staff's parents'
+		colleague's patient's pupil's student's customer's caller's resident's visitor's tenant's user's member's neighbour's
+		neighbor's borough's city's county's state's country's museum's library's authority's region's sector's club's fund's
+		project's programme's program's site's mine's plant's school's`) {
 		orgOwners[w] = true
 	}
 }

@@ -349,6 +349,16 @@ func TestKeptItemForms(t *testing.T) {
 		{"my NMC referral", "She is waiting for a fitness to practise hearing.", "fitness to practise"},
 		{"my mental health", "She wanted guidance on how to brief her section.", ""},
 		{"my injury", "He has been crook since the accident and is on workers comp.", "been crook"},
+		// A condition as the subject of work, another person's, terms of art.
+		{"my depression", "We spent a session on spotting depression in older patients.", ""},
+		{"my eating disorder", "She drafted guidance on supporting pupils with eating disorders.", ""},
+		{"my dementia", "Her project on dementia-friendly signage ran through our sessions.", ""},
+		{"my autism", "Her niece is autistic.", ""},
+		{"my plan to leave", "Two senior colleagues are retiring next year.", ""},
+		{"my redundancy fears", "We talked about building redundancy into the rota.", ""},
+		{"my redundancy fears", "He is convinced his post will be cut.", "convinced his post will be cut"},
+		{"my mortgage stress", "They are behind on the home loan repayments.", "behind on the home loan"},
+		{"my operation", "She is booked in for a hysterectomy in October.", "booked in for"},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

@@ -171,8 +171,8 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 	if !mentionsPerson(s) || whatMakes.MatchString(s) {
 		return 0, 0, false
 	}
-	for _, t := range toks {
-		if mentoringFrame[t.stem] || learningWords[t.lower] {
+	for i, t := range toks {
+		if (mentoringFrame[t.stem] || learningWords[t.lower]) && !hedge(toks, i) {
 			return 0, 0, false
 		}
 	}
@@ -202,6 +202,21 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 // written: their stems ("read", "build", "research") are too often said
 // of the work itself ("a must-read", "build a team around her").
 var learningWords = map[string]bool{"reading": true, "studying": true, "studied": true, "researching": true, "building": true, "challenge": true}
+
+// hedge: the word at i is the author's "if I'm honest", "to be frank",
+// not the person's candour.
+func hedge(toks []token, i int) bool {
+	switch toks[i].lower {
+	case "honest", "frank", "candid":
+		if i > 0 {
+			switch toks[i-1].lower {
+			case "i'm", "im", "am", "be", "being", "'m":
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // whatMakes: the sentence asks what makes someone good at something ("she
 // has been reading about what makes a strong clinical leader").

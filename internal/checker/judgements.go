@@ -96,7 +96,7 @@ const (
 		`(?:too\s+)?junior|a\s+(?:real\s+|big\s+)?disappointment|a\s+self-?starter|up\s+to\s+the\s+job|good\s+at\s+(?:his|her|their)\s+job|` +
 		`rigid|inflexible|unwilling\s+to\s+adapt|imperious|abrasive|arrogant|rude|dismissive|condescending|patronising|patronizing|brusque|` +
 		`aloof|tactless|hot-?headed|volatile|temperamental|unflappable|level-?headed|resourceful|complacent|disengaged|checked\s+out|` +
-		`lax|slack|trustworthy|principled|resistant\s+to\s+change)`
+		`lax|slack|trustworthy|principled|resistant\s+to\s+change|a\s+pushover|a\s+soft\s+touch|abrupt|hard\s+to\s+approach|unapproachable|approachable)`
 	// judgingNoun: what a person is called when judged as an employee.
 	judgingNoun = `(?:communicators?|workers?|performers?|leaders?|learners?|presenters?|coders?|programmers?|writers?|engineers?|` +
 		`developers?|analysts?|managers?|employees?|colleagues?|hires?|contributors?|team[\s-]players?|assets?|problem[\s-]solvers?|` +
@@ -317,6 +317,32 @@ func init() {
 				`|\boutperform(?:s|ed|ing)?\b` +
 				`|\bstruggl(?:es|ed|ing)\s+to\s+(?:keep|get|manage|lead|motivate|control|run|organi[sz]e|hold|handle)\s+(?:his|her|their)\s+(?:team|crew|staff|people|class|classes|ward|shift|workload|projects?|reports|caseload|site)\b`),
 			skip: func(before, _, _ string) bool { return learning.MatchString(before) }},
+		// Doubts that the person has what a role needs, and other verdicts
+		// and measures in longer, hedged forms (blind set 14).
+		rule{broad: true, any: kw("skill|nous|judg|thinking|competenc|temperament|resilience|stamina|grip|grasp|maturity|confidence|presence|authority|gravitas|experience|knowledge|depth|credibility|seniority|reasoning"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:(?:not\s+(?:yet\s+)?convinced|(?:do\s+not|don` + apos + `?t)\s+(?:think|believe)|doubt(?:\s+that)?)\s+(?:he|she|they|` + name + `)(?:` + apos + `s\s+got|\s+has|\s+have|\s+has\s+got|\s+possesses)|(?:doesn` + apos + `?t|does\s+not|don` + apos + `?t|do\s+not)\s+have|lacks?)\s+(?:the|enough)\s+(?:[\w-]+\s+){0,2}?` +
+				`(?:skills?|nous|judge?ment|thinking|competenc[ey]|temperament|resilience|stamina|grip|grasp|maturity|confidence|presence|authority|gravitas|experience|knowledge|depth|credibility|seniority|reasoning)\s+` +
+				`(?:for\s+(?:a|an|the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:role|job|post|position|car|team|grade|band|level|promotion)|(?:that|which)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:needs|requires|demands)|(?:needed|required)\b)`)},
+		rule{broad: true, any: kw("pace|keep|expect|earned|deserve|fit|scale|give|count|regard|reservation|concern|doubt|worr|understand|grasp|apprecia|gets|led|hoped|wanted|needed|go-to|by name"), fam: famWork, guarded: true,
+			re: rx(`\b(?:isn` + apos + `?t|is\s+not|not|aren` + apos + `?t|struggling\s+to|can` + apos + `?t|cannot)\s+keep(?:ing)?\s+(?:pace|up)\s+with\s+(?:the|her|his|their)\s+(?:\w+\s+)?(?:workload|work|caseload|demands|pace|volume|team)\b` +
+				`|\b(?:weaker|stronger|better|worse|slower|faster|sharper)\s+than\s+(?:you|one|i|we)(?:` + apos + `d|\s+would|\s+might)?\s+expect\b` +
+				`|\b(?:earned|deserves?|deserved)\s+(?:the|her|his|their|a)\s+(?:band\s*\d*|grade|promotion|step\s+up|role|post|position|place)\b` +
+				`|\b(?:un)?fit\s+for\s+(?:the|a|this|that)\s+(?:[\w-]+\s+)?(?:role|job|post|position|promotion)\b` +
+				`|\bon\s+a\s+(?:\w+[\s-])?point\s+scale\b|\b(?:would|` + apos + `d)\s+give\s+(?:him|her|them|` + name + `)\s+(?:a\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b` +
+				`|\bcount\s+(?:him|her|them|` + name + `)\s+among\b|\bregard(?:s|ed)?\s+(?:him|her|them|` + name + `)\s+as\b` +
+				`|\b(?:reservations|concerns|doubts|worries)\s+(?:\w+\s+){0,3}?about\s+(?:his|her|their|` + name + apos + `s)\s+(?:\w+\s+)?` + attribute + `\b` +
+				`|\b(?:do\s+not|don` + apos + `?t)\s+think\s+(?:he|she|they)\s+(?:fully\s+|really\s+|yet\s+)?(?:understands?|grasps?|appreciates?|gets?)\s+(?:the|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:responsibilities|role|job|demands|requirements|expectations)\b` +
+				`|\bled\s+to\s+(?:two|three|four|several|a\s+number\s+of|repeated|multiple|many|\d+)\s+(?:formal\s+)?(?:complaints|errors|incidents|escalations|delays)\b` +
+				`|\bnot\s+been\s+what\s+(?:the|we|i|they|his|her)\s+(?:\w+\s+)?(?:hoped|expected|wanted|needed)\b` +
+				`|\bthe\s+go-to\b|\b(?:consultants|doctors|managers|colleagues|nurses|partners|clients|customers)\s+(?:\w+\s+)?ask\s+for\s+(?:him|her|them)\s+by\s+name\b`),
+			skip: func(before, _, _ string) bool { return learning.MatchString(before) || aspiration.MatchString(before) }},
+		rule{broad: true, any: kw("est"), fam: famComparison, guarded: true,
+			re: rx(`\bthe\s+\w+est(?:-\w+)?\s+(?:and\s+most\s+\w+\s+)?(?:[\w-]+\s+)?(?:person|one|member|worker|nurse|engineer|officer|analyst|operator|hand|employee|colleague|papers|reports|work|code|notes|presentations|designs|briefs)\s+(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\b`),
+			skip: func(before, _, _ string) bool { return learning.MatchString(before) || aspiration.MatchString(before) }},
+		rule{broad: true, any: kw("struggl|lack|need"), fam: famWork, guarded: true,
+			re: rx(`^\W*(?:struggles|struggled|struggling|lacks|needs\s+help)\s+(?:to\s+|with\s+)?(?:prioriti[sz]e|prioriti[sz]ing|delegate|delegating|plan|planning|organi[sz]e|focus|communicate|keep\s+up|manage|lead|deliver|meet\s+deadlines|` + attribute + `)\b`)},
+		rule{broad: true, any: kw("asked|minimum"), fam: famWork, guarded: true,
+			re: rx(`\bdoes\s+(?:what` + apos + `s\s+asked|what\s+is\s+asked|what\s+(?:she|he|they)\s+(?:is|are)\s+asked|the\s+minimum)\b`)},
 		rule{broad: true, any: kw("promotion"), fam: famVerdict, guarded: true,
 			re: rx(`\bpromotion\s+(?:\w+\s+){0,3}?(?:premature|overdue|deserved|well[\s-]deserved|long\s+overdue|too\s+early|too\s+soon)\b|\b(?:premature|overdue|deserved|well[\s-]deserved)\s+promotion\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
@@ -367,7 +393,7 @@ var judgingNounKeys = kw("communicator|worker|performer|leader|learner|presenter
 	"manager|employee|colleague|hire|contributor|player|asset|solver|starter|designer|consultant|sales|lead|member")
 
 // traitKeys prefilter the trait rule: one of them is in every traitAdj.
-var traitKeys = kw("lax|slack|trustworthy|principled|resistant|rigid|inflexible|unwilling|imperious|abrasive|arrogant|rude|dismissive|condescending|patroni|brusque|aloof|tactless|headed|volatile|temperamental|unflappable|resourceful|complacent|disengaged|checked|reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
+var traitKeys = kw("pushover|soft|abrupt|approach|lax|slack|trustworthy|principled|resistant|rigid|inflexible|unwilling|imperious|abrasive|arrogant|rude|dismissive|condescending|patroni|brusque|aloof|tactless|headed|volatile|temperamental|unflappable|resourceful|complacent|disengaged|checked|reliab|dependab|diligent|hard|conscientious|meticulous|talent|gifted|brilliant|competen|capab|smart|bright|sharp|" +
 	"efficien|productiv|effective|professional|punctual|slow|lazy|sloppy|careless|chaotic|inconsistent|erratic|mediocre|average|excellent|" +
 	"outstanding|exceptional|defensive|stubborn|overrated|qualified|inexperienced|immature|naive|indispensable|invaluable|organi|unfocused|" +
 	"scattered|detail|technical|weak|strong|accurate|thorough|quick|junior|disappointment|starter|job|good")

@@ -337,7 +337,7 @@ func init() {
 				`|\bthe\s+go-to\b|\b(?:consultants|doctors|managers|colleagues|nurses|partners|clients|customers)\s+(?:\w+\s+)?ask\s+for\s+(?:him|her|them)\s+by\s+name\b`),
 			skip: func(before, _, _ string) bool { return learning.MatchString(before) || aspiration.MatchString(before) }},
 		rule{broad: true, any: kw("est"), fam: famComparison, guarded: true,
-			re: rx(`\bthe\s+\w+est(?:-\w+)?\s+(?:and\s+most\s+\w+\s+)?(?:[\w-]+\s+)?(?:person|one|member|worker|nurse|engineer|officer|analyst|operator|hand|employee|colleague|papers|reports|work|code|notes|presentations|designs|briefs)\s+(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\b`),
+			re:   rx(`\bthe\s+\w+est(?:-\w+)?\s+(?:and\s+most\s+\w+\s+)?(?:[\w-]+\s+)?(?:person|one|member|worker|nurse|engineer|officer|analyst|operator|hand|employee|colleague|papers|reports|work|code|notes|presentations|designs|briefs)\s+(?:in|on|of|at|across)\s+(?:the|his|her|their|our|this)\b`),
 			skip: func(before, _, _ string) bool { return learning.MatchString(before) || aspiration.MatchString(before) }},
 		rule{broad: true, any: kw("struggl|lack|need"), fam: famWork, guarded: true,
 			re: rx(`^\W*(?:struggles|struggled|struggling|lacks|needs\s+help)\s+(?:to\s+|with\s+)?(?:prioriti[sz]e|prioriti[sz]ing|delegate|delegating|plan|planning|organi[sz]e|focus|communicate|keep\s+up|manage|lead|deliver|meet\s+deadlines|` + attribute + `)\b`)},

@@ -169,7 +169,7 @@ func init() {
 			skip: func(before, after, m string) bool {
 				// "Her lesson plans" are not the mentoring's plans, and "have
 				// become" or "have grown" only links them to what they are.
-				return outsideMentoring(before, linking.ReplaceAllString(after, " "), "") || notWorkProduct.MatchString(after) || pronounIs.MatchString(m)
+				return outsideMentoring(before, linking.ReplaceAllString(after, " "), planWord.ReplaceAllString(m, " ")) || notWorkProduct.MatchString(after) || pronounIs.MatchString(m)
 			}},
 		// Reputation and habit: "is known for", "has a habit of", "tends to",
 		// "the last to finish", "the person everyone goes to", "not someone I
@@ -479,6 +479,10 @@ var toBecome = rx(`\b(?:to\s+be|to\s+get|to\s+feel|to\s+become|getting|get|gets|
 // pronounIs: "she's", "he's", "it's" — a pronoun and "is", not a
 // possessive name.
 var pronounIs = rx(`^\W*(?:she|he|it|that|there|what|who)` + apos + `s\b`)
+
+// planWord: "plans" in a work product ("lesson plans", "care plans") is
+// not the mentoring's plans.
+var planWord = rx(`\bplans?\b`)
 
 // linking: a verb of growth that only links a subject to what it is ("her
 // intros have grown flabby").

@@ -423,7 +423,7 @@ func inTopic(topics [][2]int, start, end int) bool {
 
 // skipWindow bounds the text a veto looks at on either side of a match, so
 // that a long sentence with many matches stays linear.
-const skipWindow = 80
+const skipWindow = 160
 
 // perfMatch is one accepted match of the lexicon in a sentence.
 type perfMatch struct {

@@ -576,6 +576,8 @@ func TestJudgementForms(t *testing.T) {
 		{"Struggles to prioritise, gets bogged down with one patient.", true},
 		{"If I'm honest she's coasting and her heart isn't in the job any more.", true},
 		{"She was honest with me about coasting through school.", false},
+		{"One session was about how she should write her first set of appraisals as a new team leader.", false},
+		{"Questions about his performance are best directed to his line manager rather than me.", false},
 		{"She wants to be ready for a management role one day.", false},
 		{"She could do more to look after herself.", false},
 	}

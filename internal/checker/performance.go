@@ -228,6 +228,10 @@ var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + 
 
 var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|unable|decline|refrain|whether|no|rather")
 
+// givesReviews: the person writes or holds reviews of others, as a
+// manager; they are not reviewed.
+var givesReviews = rx(`\b(?:write|writes|writing|wrote|conduct|conducts|conducting|conducted|run|runs|running|give|gives|giving|deliver|delivers|delivering|hold|holds|holding|carry\s+out|carrying\s+out)\s+(?:her|his|their|the|a|an)?\s*(?:first\s+|own\s+|team's\s+)?(?:set\s+of\s+|round\s+of\s+|batch\s+of\s+)?$`)
+
 // deferral: the sentence sends a question about the person's work to
 // someone placed to answer it, or says the author does not know it ("the
 // panel should ask his manager about his delivery", "anything about her
@@ -237,7 +241,7 @@ var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|u
 // does not excuse a trait, a comparison or a verdict.
 var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our|the\s+mentor` + apos + `s)\s+(?:remit|role|scope|purview|brief|knowledge|view|lane)\b` +
 	`|\bshould\s+(?:come|be\s+heard|be\s+sought|be\s+asked\s+for)\s+(?:directly\s+)?from\s+(?:his|her|their|the|` + name + apos + `s)\b` +
-	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
+	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from|directed\s+to|addressed\s+to|referred\s+to|put\s+to)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
 	`|\bmy\s+(?:view|window|visibility|knowledge)\s+is\s+limited\b` +
 	`|\b(?:isn` + apos + `?t|is\s+not|aren` + apos + `?t|are\s+not|not)\s+something\s+(?:i|we)\s+(?:can|could|am\s+able\s+to|would)\s+(?:\w+\s+)?(?:comment|speak|judge|assess)\b` +
 	`|\b(?:is|are)\s+(?:a\s+)?(?:matter|question|one|something)\s+for\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|management|lead|supervisor|director|panel|reporting\s+line)\b` +
@@ -245,7 +249,7 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
 	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
 
-var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something")
+var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put")
 
 // ratingOfThings vetoes a rating of things rather than people: "a
 // framework for rating suppliers", "credit ratings", "energy ratings".
@@ -559,6 +563,9 @@ func lexiconMatches(s, low string) []perfMatch {
 			}
 			if r.guarded && deferred && (r.fam == famPerformance || r.fam == famRating || r.fam == famWork) {
 				continue
+			}
+			if (r.fam == famPerformance || r.fam == famRating) && givesReviews.MatchString(s[max(0, start-skipWindow):start]) {
+				continue // "how she should write her first set of appraisals as a new team leader"
 			}
 			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {
 				continue

@@ -327,9 +327,9 @@ func refusalAt(s, low string) int {
 	return -1
 }
 
-// refused: the sentence is an honest limit or holds a refusal.
+// refused: the sentence is an honest limit, holds a refusal or defers.
 func refused(s, low string) bool {
-	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s))
+	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s)) || (containsAny(low, deferralKeys) && deferral.MatchString(s))
 }
 
 // attributiveOfOther: a trait word before a noun that is the object of a

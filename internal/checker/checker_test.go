@@ -359,6 +359,11 @@ func TestKeptItemForms(t *testing.T) {
 		{"my redundancy fears", "He is convinced his post will be cut.", "convinced his post will be cut"},
 		{"my mortgage stress", "They are behind on the home loan repayments.", "behind on the home loan"},
 		{"my operation", "She is booked in for a hysterectomy in October.", "booked in for"},
+		{"my redundancy", "We discussed redundancy consultation as a subject area.", ""},
+		{"my complaint", "She is building a feature for reporting abusive messages.", ""},
+		{"my health", "He is building a health-records microservice.", ""},
+		{"my mental health", "I am a mentor rather than a coach or counsellor.", ""},
+		{"my gambling", "He joked that the roster bid feels like a lottery.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}
@@ -578,6 +583,11 @@ func TestJudgementForms(t *testing.T) {
 		{"She was honest with me about coasting through school.", false},
 		{"One session was about how she should write her first set of appraisals as a new team leader.", false},
 		{"Questions about his performance are best directed to his line manager rather than me.", false},
+		{"We discussed performance reviews as a process, mainly how to write a good self-review.", false},
+		{"It would not be appropriate for me to express an opinion on her performance.", false},
+		{"Any assessment of her performance must come from elsewhere.", false},
+		{"We met every six weeks, usually over coffee, and he was always punctual.", false},
+		{"He is always punctual and hits his deadlines.", true},
 		{"She wants to be ready for a management role one day.", false},
 		{"She could do more to look after herself.", false},
 	}

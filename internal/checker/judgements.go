@@ -144,8 +144,8 @@ func init() {
 		rule{broad: true, any: traitKeys, fam: famTrait,
 			re: rx(`\b` + person + `\s+(?:is|was|has\s+been|can\s+be|seems?|seemed|comes\s+across\s+as|came\s+across\s+as|tends?\s+to\s+be|remains|isn` + apos + `t|wasn` + apos + `t|` +
 				`(?:is|was|has\s+been)\s+(?:not\s+)?(?:always|usually|generally|often)|(?:i|we)\s+think\s+(?:he|she|they)\s+(?:is|are))\s+` + adverbs + `(?:technically\s+` + adverbs + `)?` + traitAdj + `\b`),
-			skip: func(before, after, _ string) bool {
-				return learning.MatchString(before) || ofTheMentoring.MatchString(after)
+			skip: func(before, after, m string) bool {
+				return learning.MatchString(before) || ofTheMentoring.MatchString(after) || (atOurMeetings.MatchString(before) && punctuality.MatchString(m))
 			}},
 		rule{broad: true, any: kw("efficien|productiv|reliab|dependab|diligent|conscientious|meticulous|careless|sloppy|lazy|competen|capab|professional|punctual|organi|hard"), fam: famTrait,
 			re:   rx(`\b(?:and|but)\s+` + adverbs + `(?:efficient|inefficient|productive|unproductive|reliable|unreliable|dependable|diligent|conscientious|meticulous|careless|sloppy|lazy|competent|incompetent|capable|professional|unprofessional|punctual|disorgani[sz]ed|hard-?working)\b`),
@@ -493,6 +493,13 @@ var linking = rx(`^\s+(?:\w+\s+)?(?:has|have|had)\s+(?:become|grown)\b`)
 var judgingAdjKeys = kw("poor|weak|bad|terrible|strong|excellent|great|good|brilliant|talented|natural|hard|slow|fast|average|" +
 	"mediocre|gifted|real|true|reliable|effective|outstanding|exceptional|valuable|solid|superb|capable|competent|efficient|" +
 	"productive|dependable|diligent|skilled|able|promising|strategic|safe|steady|est|most|least")
+
+// atOurMeetings, punctuality: "we met every six weeks and he was always
+// punctual" is attendance at the mentoring, not a trait at work.
+var (
+	atOurMeetings = rx(`\b(?:we\s+(?:have\s+|had\s+)?(?:met|meet)|our\s+(?:sessions|meetings|calls))\b`)
+	punctuality   = rx(`\b(?:punctual|on\s+time|prepared|well-prepared)\b`)
+)
 
 // selfCare: what follows "could do more (to)" is care of oneself, not
 // work ("she could do more to look after herself").

@@ -228,6 +228,9 @@ var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + 
 
 var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|unable|decline|refrain|whether|no|rather")
 
+// asSubject: what precedes is named as a subject, not said of the person.
+var asSubject = rx(`^\s+(?:\w+\s+)?as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|topic|discipline|system|concept)\b`)
+
 // givesReviews: the person writes or holds reviews of others, as a
 // manager; they are not reviewed.
 var givesReviews = rx(`\b(?:write|writes|writing|wrote|conduct|conducts|conducting|conducted|run|runs|running|give|gives|giving|deliver|delivers|delivering|hold|holds|holding|carry\s+out|carrying\s+out)\s+(?:her|his|their|the|a|an)?\s*(?:first\s+|own\s+|team's\s+)?(?:set\s+of\s+|round\s+of\s+|batch\s+of\s+)?$`)
@@ -243,13 +246,16 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 	`|\bshould\s+(?:come|be\s+heard|be\s+sought|be\s+asked\s+for)\s+(?:directly\s+)?from\s+(?:his|her|their|the|` + name + apos + `s)\b` +
 	`|\b(?:ask|asks|asking|hear|hears|hearing|check\s+with|consult|speak\s+to|talk\s+to|come\s+from|directed\s+to|addressed\s+to|referred\s+to|put\s+to)\s+(?:\w+\s+){0,5}?(?:from\s+)?(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|team\s+lead|team\s+leader|reporting\s+line)\b` +
 	`|\bmy\s+(?:view|window|visibility|knowledge)\s+is\s+limited\b` +
+	`|\b(?:must|should|would\s+need\s+to|will\s+have\s+to)\s+come\s+from\s+(?:elsewhere|others|someone\s+else|those\s+who)\b|\bdirected\s+to\s+(?:those|someone|others|people)\s+who\b` +
+	`|\bnever\s+(?:reviewed|seen|assessed|managed|supervised)\s+(?:her|his|their)\s+work\b|\bno\s+line\s+responsibility\b` +
+	`|\bnot\s+(?:be\s+)?appropriate\s+for\s+me\s+to\b|\b(?:would|wouldn` + apos + `?t)\s+(?:not\s+)?be\s+appropriate\s+for\s+me\s+to\b` +
 	`|\b(?:isn` + apos + `?t|is\s+not|aren` + apos + `?t|are\s+not|not)\s+something\s+(?:i|we)\s+(?:can|could|am\s+able\s+to|would)\s+(?:\w+\s+)?(?:comment|speak|judge|assess)\b` +
 	`|\b(?:is|are)\s+(?:a\s+)?(?:matter|question|one|something)\s+for\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|management|lead|supervisor|director|panel|reporting\s+line)\b` +
 	`|\b(?:i|we)\s+know\s+(?:nothing|little|very\s+little)\s+(?:about|of)\b` +
 	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
 	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
 
-var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put")
+var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put|elsewhere|never|responsibility|appropriate")
 
 // ratingOfThings vetoes a rating of things rather than people: "a
 // framework for rating suppliers", "credit ratings", "energy ratings".
@@ -563,6 +569,9 @@ func lexiconMatches(s, low string) []perfMatch {
 			}
 			if r.guarded && deferred && (r.fam == famPerformance || r.fam == famRating || r.fam == famWork) {
 				continue
+			}
+			if (r.fam == famPerformance || r.fam == famRating) && asSubject.MatchString(s[end:min(len(s), end+skipWindow)]) {
+				continue // "we discussed performance reviews as a process"
 			}
 			if (r.fam == famPerformance || r.fam == famRating) && givesReviews.MatchString(s[max(0, start-skipWindow):start]) {
 				continue // "how she should write her first set of appraisals as a new team leader"

@@ -599,6 +599,11 @@ var otherSenses = []*regexp.Regexp{
 		`|\b(?:build|builds|building|built|add|adds|adding|added|design|designing|designed|plan|planning|planned)\s+(?:some\s+|in\s+|more\s+|enough\s+)?redundancy\b|\bredundancy\s+into\b` +
 		`|\bredundant\s+(?:phrasing|words?|code|systems?|servers?|copies|data|steps|checks|links?|power|paragraphs?|sentences?|features?)\b` +
 		`|\bredundancy\s+(?:procedures?|process(?:es)?|law|policy|policies|consultations?\s+(?:for|with)\s+(?:clients|staff|employers))\s+(?:to|for|with)\s+(?:\w+\s+)?(?:clients|employers|staff|managers|customers)\b` +
+		`|\b(?:[\w-]+\s+){1,4}as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|specialism|specialty|speciality|topic|discipline|policy\s+question|area\s+of\s+(?:law|practice|work))\b` +
+		`|\breporting\s+(?:abusive|spam|harmful|offensive|bugs?|issues|incidents|errors|metrics|data|results|tools?|features?|dashboards?|requirements|standards|obligations)\b` +
+		`|\b(?:handling|handle|managing|manage|resolving|resolve|navigating|navigate|de-escalating|mediating)\s+(?:disagreements|conflicts|disputes|conflict|tension|friction)\s+(?:in|between|among|across|within|generally|at|during)\b` +
+		`|\b(?:rather\s+than|not)\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist)\b|\b(?:coach|mentor)\s+or\s+(?:a\s+)?(?:counsellor|counselor|therapist)\b` +
+		`|\b(?:feels?|felt|is|was|seems?|like)\s+(?:like\s+)?a\s+(?:bit\s+of\s+a\s+)?lottery\b` +
 		`|\ba\s+(?:bit\s+of\s+a\s+|real\s+|big\s+|huge\s+|calculated\s+)?gamble\b|\bgambl(?:e|ed|ing)\s+on\s+(?:the|a|an|this|that|it|his|her|their)\b`),
 	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),
 	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
@@ -684,7 +689,8 @@ var otherPeople = map[string]bool{"relatives": true, "patients": true, "families
 	"children": true, "parents": true, "students": true, "users": true, "customers": true, "pupils": true, "carers": true,
 	"people": true, "women": true, "men": true, "adults": true, "teenagers": true, "victims": true, "survivors": true,
 	"visitors": true, "guests": true, "passengers": true, "callers": true, "tenants": true, "operators": true, "drivers": true,
-	"workers": true, "staff": true, "employees": true, "colleagues": true, "mothers": true, "learners": true, "applicants": true}
+	"workers": true, "staff": true, "employees": true, "colleagues": true, "mothers": true, "learners": true, "applicants": true,
+	"flyers": true, "travellers": true, "travelers": true, "diners": true, "patrons": true}
 
 // orgOwners own a thing that is not the person's: "the charity's money",
 // "the company's pay bands".
@@ -699,14 +705,14 @@ func init() {
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
 		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules
 		provisions scheme schemes ceremony ceremonies celebration party speech supply supplies shipping trade exports imports
-		operations sites subsidiary building buildings banners rosters roster signage`) {
+		operations sites subsidiary building buildings banners rosters roster signage work faq faqs page pages`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`project projects product products portfolio portfolios franchise franchises account accounts
 		app apps device devices division divisions desk desks pricing analysis analyses model models dashboard dashboards
 		pipeline pipelines securities deal deals contract contracts tender tenders client clients brand brands launch
 		benchmarking forecasting forecast forecasts detection hotel hotels squad squads vertical verticals skills skill
-		rosters roster signage`) {
+		rosters roster signage microservice microservices api apis database databases feature features tool tools goals`) {
 		artifacts[w] = true
 		workNouns[w] = true
 	}
@@ -849,7 +855,8 @@ func professional(toks []token, sp span, own bool) bool {
 	}
 	// "is a/an … <trade>": find the noun phrase after "is a".
 	for i := 0; i+2 < len(toks) && i < sp.first; i++ {
-		if (toks[i].lower != "is" && toks[i].lower != "was" && toks[i].lower != "works") || (toks[i+1].lower != "a" && toks[i+1].lower != "an" && toks[i+1].lower != "as") {
+		opener := i == 0 && toks[i].lower == "as" && (toks[i+1].lower == "a" || toks[i+1].lower == "an") // "As an insolvency practitioner, she …"
+		if !opener && ((toks[i].lower != "is" && toks[i].lower != "was" && toks[i].lower != "works") || (toks[i+1].lower != "a" && toks[i+1].lower != "an" && toks[i+1].lower != "as")) {
 			continue
 		}
 		j := i + 2

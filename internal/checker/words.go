@@ -602,7 +602,7 @@ var otherSenses = []*regexp.Regexp{
 		`|\b(?:[\w-]+\s+){1,4}as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|specialism|specialty|speciality|topic|discipline|policy\s+question|area\s+of\s+(?:law|practice|work))\b` +
 		`|\breporting\s+(?:abusive|spam|harmful|offensive|bugs?|issues|incidents|errors|metrics|data|results|tools?|features?|dashboards?|requirements|standards|obligations)\b` +
 		`|\b(?:handling|handle|managing|manage|resolving|resolve|navigating|navigate|de-escalating|mediating)\s+(?:disagreements|conflicts|disputes|conflict|tension|friction)\s+(?:in|between|among|across|within|generally|at|during)\b` +
-		`|\b(?:rather\s+than|not)\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist)\b|\b(?:coach|mentor)\s+or\s+(?:a\s+)?(?:counsellor|counselor|therapist)\b` +
+		`|\b(?:rather\s+than|not)\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist)(?:\s+or\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist))?\b|\b(?:coach|mentor)\s+or\s+(?:a\s+)?(?:counsellor|counselor|therapist)\b` +
 		`|\b(?:feels?|felt|is|was|seems?|like)\s+(?:like\s+)?a\s+(?:bit\s+of\s+a\s+)?lottery\b` +
 		`|\ba\s+(?:bit\s+of\s+a\s+|real\s+|big\s+|huge\s+|calculated\s+)?gamble\b|\bgambl(?:e|ed|ing)\s+on\s+(?:the|a|an|this|that|it|his|her|their)\b`),
 	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),

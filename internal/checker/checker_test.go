@@ -364,6 +364,10 @@ func TestKeptItemForms(t *testing.T) {
 		{"my health", "He is building a health-records microservice.", ""},
 		{"my mental health", "I am a mentor rather than a coach or counsellor.", ""},
 		{"my gambling", "He joked that the roster bid feels like a lottery.", ""},
+		{"my salary", "Just so you know, she's on 28 LPA.", "28 LPA"},
+		{"my bipolar disorder", "He has a manic-depressive condition, well controlled with lithium.", "manic-depressive"},
+		{"my competing offer", "He has an offer from Razorpay in hand.", "offer from"},
+		{"my pregnancy", "She is expecting to finish her course in the spring.", ""},
 		{"  ", "Anything at all.", ""},
 		{"the", "The end.", ""},
 	}

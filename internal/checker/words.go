@@ -267,7 +267,7 @@ var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true
 var itemAliases = map[string]string{}
 
 func init() {
-	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company", "operation": "surgery",
+	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company", "operation": "surgery", "offer": "leave the company",
 		"study": "study", "studies": "study", "studying": "study", "degree": "study", "university": "study", "college": "study"} {
 		if !slices.Contains(lexicon.names, c) {
 			panic("checker: itemAliases: no concept " + c)
@@ -414,7 +414,7 @@ func init() {
 		difficulties stuff things process journey responsibilities membership history symptoms past case company firm
 		organisation organization employer institute council diagnosis recovery experience own activity activities background
 		claim use usage consumption request requests organising organizing time period spell stint expectations expectation
-		involvement`) {
+		involvement disorder`) {
 		genericWords[stem(w)] = true
 	}
 }
@@ -1002,7 +1002,7 @@ func personalBefore(before, use string) bool {
 // £29,500", "anything under 140k". A sum alone ("a $2m budget") is not.
 var payAmount = rx(`\b(?:paid|earns?|earning|earned|makes?|making|on|salary\s+(?:of|is)|pay\s+(?:of|is)|offered|asking\s+for|wants?|under|below|above|at\s+least)\s+(?:about\s+|around\s+|roughly\s+|just\s+|only\s+|anything\s+under\s+)?[£$€]\s?\d[\d,.]*\s*k?\b` +
 	`|[£$€]\s?\d[\d,.]*\s*k?\s+(?:a|per)\s+(?:year|annum|month|hour|week)\b|\b\d[\d,.]*\s*k\s+(?:a|per)\s+(?:year|annum)\b` +
-	`|\b(?:under|below|above|over|at\s+least|less\s+than|more\s+than)\s+\d[\d,.]*k\b`)
+	`|\b(?:under|below|above|over|at\s+least|less\s+than|more\s+than)\s+\d[\d,.]*k\b|\b\d[\d,.]*\s*(?:lpa|lakhs?(?:\s+per\s+annum)?|ctc)\b`)
 
 // amountOfPay finds a payAmount in the sentence, as a span of its tokens.
 func amountOfPay(sentence string, toks []token) (span, bool) {

@@ -308,10 +308,9 @@ func checker(w io.Writer, res results) {
 		{"blind10", "blind 10a–c (independent, read since)", ""},
 		{"blind11", "blind 11a–c (independent, read since)", ""},
 		{"blind12", "blind 12a–c (independent, read since)", ""},
-		{"blind13a", "blind 13a (independent)", ""},
-		{"blind13b", "blind 13b (independent)", ""},
-		{"blind13c", "blind 13c (independent)", ""},
-		{"blind13", "blind 13a–c together", ""},
+		{"blind13", "blind 13a–c (independent, read since)", ""},
+		{"blind14", "blind 14a–c (independent, read since)", ""},
+		{"blind15", "blind 15a–c (independent, read since)", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

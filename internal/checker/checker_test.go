@@ -592,6 +592,13 @@ func TestJudgementForms(t *testing.T) {
 		{"Any assessment of her performance must come from elsewhere.", false},
 		{"We met every six weeks, usually over coffee, and he was always punctual.", false},
 		{"He is always punctual and hits his deadlines.", true},
+		{"Super reliable on-call, never misses a page.", true},
+		{"She's never really displayed the ownership you'd expect from a senior engineer.", true},
+		{"His check ride results put him near the bottom of his cohort.", true},
+		{"She's steadily improved her service times and now beats most of the floor staff.", true},
+		{"Over the last year his cabin defect reports have become sloppier and less timely.", true},
+		{"His rostering of the housekeeping staff has been a shambles for months.", true},
+		{"She wanted to know what a panel would expect from a senior engineer.", false},
 		{"She wants to be ready for a management role one day.", false},
 		{"She could do more to look after herself.", false},
 	}

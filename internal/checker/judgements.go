@@ -56,7 +56,7 @@ const (
 		`management\s+skills|reports?|presentations?|documentation|focus|efficiency|accuracy|reliability|track\s+record|execution|` +
 		`follow-?through|attitude|teamwork|collaboration|professionalism|competence|estimates?|analysis|contributions?|impact|` +
 		`(?:working\s+)?relationships|rapport|(?:classroom|case|caseload|behaviou?r|ward|shift|site|account|vendor|supplier|risk)\s+management|` +
-		`supervision(?:\s+of\s+[\w\s]+?)?|teaching|publication\s+record|publications|grant\s+capture|research\s+output|` +
+		`supervision(?:\s+of\s+[\w\s]+?)?|teaching|rostering|scheduling|publication\s+record|publications|grant\s+capture|research\s+output|` +
 		`teaching\s+scores|student\s+evaluations|clinical\s+skills|clinical\s+judge?ment|record\s+keeping|record-keeping|charting|` +
 		`safety\s+record|site\s+safety|workmanship|craftsmanship)`
 	// evaluation: what an attribute is said to be.
@@ -69,7 +69,9 @@ const (
 		`variable|spotty|negative|positive|slow|late|second\s+to\s+none|not\s+(?:good|great|strong|bad)\s+enough|` +
 		`rushed|incomplete|muddy|thin|thinner|flabby|messy|rough|unclear|vague|confused|confusing|chaotic|shallow|superficial|` +
 		`polished|crisp|sharp|thorough|overdue|poorly\s+\w+|badly\s+\w+|beautifully\s+\w+|` +
-		`(?:a\s+lot\s+|much\s+|far\s+|a\s+bit\s+|somewhat\s+)?(?:clearer|tighter|sharper|crisper|stronger|faster|more\s+(?:concise|consistent|reliable|thorough|careful|accurate|timely)))`
+		`(?:a\s+lot\s+|much\s+|far\s+|a\s+bit\s+|somewhat\s+)?(?:clearer|tighter|sharper|crisper|stronger|faster|sloppier|messier|weaker|worse|slower|` +
+		`more\s+(?:concise|consistent|reliable|thorough|careful|accurate|timely)|less\s+(?:timely|reliable|accurate|careful|consistent|thorough))|` +
+		`a\s+(?:shambles|mess|disaster|nightmare|triumph|real\s+strength|weak\s+spot))`
 	// change: what an attribute is said to have done over time.
 	change = `(?:dropped|dropping|declined|declining|slipped|slipping|slips|deteriorated|deteriorating|worsened|worsening|fallen|fell|` +
 		`gone\s+(?:down(?:hill)?)|dipped|tailed\s+off|dropped\s+off|fallen\s+off|suffered|suffering|stagnated|stagnating|plateaued|` +
@@ -123,7 +125,7 @@ func init() {
 	rules = append(rules,
 		// An attribute of the person's work, evaluated or changing.
 		rule{broad: true, any: attributeKeys, fam: famWork, guarded: true,
-			re: rx(`\b(?:` + possessor + `\s+(?:(?:own|overall|recent|current|day-to-day|general|actual|work|code)\s+)*` + attribute +
+			re: rx(`\b(?:` + possessor + `\s+(?:(?:own|overall|recent|current|day-to-day|general|actual|work|code)\s+)*(?:[\w-]+\s+){0,2}?` + attribute +
 				`|the\s+(?:quality|standard|pace|volume|accuracy|level)\s+of\s+(?:his|her|their)\s+(?:work|output|code|reports|delivery))\b` +
 				`(?:\s+[^\s.;!?]+){0,5}?\s+(?:` + beVerb2 + adverbs + evaluation + `|(?:(?:has|have|had)\s+)?` + adverbs + change + `)\b`)},
 		// An evaluation before an attribute, said of a person.
@@ -343,6 +345,21 @@ func init() {
 			re: rx(`^\W*(?:struggles|struggled|struggling|lacks|needs\s+help)\s+(?:to\s+|with\s+)?(?:prioriti[sz]e|prioriti[sz]ing|delegate|delegating|plan|planning|organi[sz]e|focus|communicate|keep\s+up|manage|lead|deliver|meet\s+deadlines|` + attribute + `)\b`)},
 		rule{broad: true, any: kw("asked|minimum"), fam: famWork, guarded: true,
 			re: rx(`\bdoes\s+(?:what` + apos + `s\s+asked|what\s+is\s+asked|what\s+(?:she|he|they)\s+(?:is|are)\s+asked|the\s+minimum)\b`)},
+		// A note that starts with a trait, its subject left out ("Super
+		// reliable on-call, never misses a page").
+		rule{broad: true, any: kw("super|very|really|extremely|incredibly|highly|consistently"), fam: famTrait, guarded: true,
+			re: rx(`^\W*(?:super|very|really|extremely|incredibly|highly|consistently)\s+` + traitAdj + `\b`)},
+		// From blind 15's misses: subjectless praise, expectations of a
+		// grade, places in a ranking, beating colleagues.
+		rule{broad: true, any: kw("super|very|really|extremely|incredibly|highly|consistently|expect|bottom|top|beats|outpac|outsell|outshin|wasted|regarded|slip|slide"), fam: famTrait, guarded: true,
+			re: rx(`\b(?:the|a)\s+(?:[\w-]+\s+){0,3}?(?:you|one|i|we)(?:` + apos + `d|\s+would|\s+might)\s+expect\s+(?:from|of)\s+(?:a|an)\b` +
+				`|\b(?:near|at|towards?)\s+the\s+(?:top|bottom)\s+of\s+(?:his|her|their|the)\s+(?:\w+\s+)?(?:cohort|class|team|group|year|intake|list|rankings?|league\s+table|pool)\b` +
+				`|\b(?:beats|outpaces|outsells|outshines)\s+(?:most|all|many|nearly\s+all|almost\s+all)\s+(?:of\s+)?(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+)?(?:staff|colleagues|peers|team|others|crew)\b` +
+				`|\b(?:would|` + apos + `d)\s+be\s+wasted\b|\b(?:is|was|are)\s+(?:widely\s+|generally\s+|rightly\s+)?regarded\s+as\b` +
+				`|\bdeadlines\s+(?:\w+\s+)?(?:slip|slips|slide|slides|get\s+missed|are\s+missed|keep\s+slipping)\b`),
+			skip: func(before, after, m string) bool {
+				return learning.MatchString(before) || aspiration.MatchString(before) || !mentionsPerson(before+" "+m+" "+after)
+			}},
 		rule{broad: true, any: kw("promotion"), fam: famVerdict, guarded: true,
 			re: rx(`\bpromotion\s+(?:\w+\s+){0,3}?(?:premature|overdue|deserved|well[\s-]deserved|long\s+overdue|too\s+early|too\s+soon)\b|\b(?:premature|overdue|deserved|well[\s-]deserved)\s+promotion\b`)},
 		rule{broad: true, any: kw("would"), fam: famVerdict, guarded: true,
@@ -385,7 +402,7 @@ var attributeKeys = kw("time|punctual|priorit|organi|communication|work|quality|
 	"results|numbers|figures|targets|deadlines|attention|technical|skill|expertise|knowledge|experience|judg|decision|leadership|" +
 	"management|report|presentation|documentation|focus|efficiency|accuracy|reliability|track|execution|follow|attitude|teamwork|" +
 	"collaboration|professionalism|competence|estimate|analysis|contribution|impact|relationships|rapport|supervision|teaching|" +
-	"publication|grant|research|evaluations|clinical|record|charting|safety|workmanship|craftsmanship")
+	"publication|grant|research|evaluations|clinical|record|charting|safety|workmanship|craftsmanship|rostering|scheduling")
 
 // judgingNounKeys prefilter the judging-noun rule: one of them is in every
 // judgingNoun.

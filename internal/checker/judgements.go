@@ -349,8 +349,8 @@ func init() {
 		// reliable on-call, never misses a page").
 		rule{broad: true, any: kw("super|very|really|extremely|incredibly|highly|consistently"), fam: famTrait, guarded: true,
 			re: rx(`^\W*(?:super|very|really|extremely|incredibly|highly|consistently)\s+` + traitAdj + `\b`)},
-		// From blind 15's misses: subjectless praise, expectations of a
-		// grade, places in a ranking, beating colleagues.
+		// From blind 15's misses: what one would expect of a grade, places
+		// in a ranking, beating colleagues, slipping deadlines.
 		rule{broad: true, any: kw("super|very|really|extremely|incredibly|highly|consistently|expect|bottom|top|beats|outpac|outsell|outshin|wasted|regarded|slip|slide"), fam: famTrait, guarded: true,
 			re: rx(`\b(?:the|a)\s+(?:[\w-]+\s+){0,3}?(?:you|one|i|we)(?:` + apos + `d|\s+would|\s+might)\s+expect\s+(?:from|of)\s+(?:a|an)\b` +
 				`|\b(?:near|at|towards?)\s+the\s+(?:top|bottom)\s+of\s+(?:his|her|their|the)\s+(?:\w+\s+)?(?:cohort|class|team|group|year|intake|list|rankings?|league\s+table|pool)\b` +

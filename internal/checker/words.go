@@ -581,30 +581,6 @@ var otherSenses = []*regexp.Regexp{
 	// other things of the same name.
 	rx(`\b\w+(?:[\s-]+\w+){0,3}\s+for\s+(?:\w+\+?\s+){0,2}(?:families|people|patients|clients|students|children|staff|employees|refugees|customers|users|members|parents|carers|women|men|veterans|survivors|tenants|pupils|residents|victims|workers|colleagues)\b`),
 	rx(`\b(?:sociology|history|philosophy|anthropology|psychology|studies|economics|politics|science|ethics|theology|geography)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+`),
-	// A condition as the subject of work: other people who have it, what
-	// is made friendly to it, staff wellbeing as a field, terms of art.
-	rx(`\b(?:patients|pupils|residents|students|children|clients|customers|visitors|people|staff|workers|operators|users|members|adults|families|those|anyone|colleagues|employees|learners|tenants|passengers|drivers|veterans|carers|parents|women|men|teenagers|young\s+people|older\s+people)\s+(?:with|who\s+have|who\s+had|living\s+with|affected\s+by|at\s+risk\s+of|experiencing|suffering\s+from|recovering\s+from)\s+(?:[\w'-]+\s+){0,2}[\w'-]+` +
-		`|\b(?:[\w-]+\s+){1,2}(?:in|among|amongst|for)\s+(?:(?:older|younger|elderly|young|vulnerable|local|our|the|its|their)\s+)?(?:patients|pupils|residents|students|children|clients|customers|visitors|staff|workers|operators|users|adults|families|teenagers|veterans|employees|drivers|passengers|learners|tenants)\b` +
-		`|\b[\w]+-friendly\b|\b(?:staff|employee|workforce|sector|industry|nurse|teacher|doctor|clinician|student|pupil)\s+(?:burnout|wellbeing|well-being|sickness|absence|turnover|mental\s+health|stress)\b` +
-		`|\b(?:his|her|their)\s+(?:niece|nephew|friend|neighbou?r|cousin|flatmate|roommate|student|pupil|patient|client|mentee)\s+(?:is|was|has|had)\s+(?:\w+\s+){0,2}?[\w-]+` +
-		`|\b(?:colleagues?|staff|managers?|partners|directors|members|people)\s+(?:\w+\s+)?(?:are|is|were|was)\s+(?:\w+\s+)?(?:retiring|leaving|resigning|relocating)\b` +
-		`|\b(?:with|real|genuine|great|strong|deep|quiet|such)\s+conviction\b|\bconviction\s+(?:that|about)\b` +
-		`|\b(?:is|was|became|like|as)\s+(?:almost\s+)?a\s+religion\b` +
-		`|\b(?:energy|digital|net[\s-]zero|green|just|political|economic|organisational|organizational|system|systems|platform)\s+transition\b|\btransition\s+(?:of|between)\s+(?:the|a|an|our|its|their)\b` +
-		`|\b(?:the|its|day-to-day|daily|smooth|safe)\s+operation\s+of\b|\bsecond\s+job\s+(?:rotation|placement|posting)\b` +
-		`|\bin\s+vitro\s+(?:studies|study|experiments?|testing|tests|models?|assays?|work|research|data)\b` +
-		`|\b(?:variations?|contract|contractual|commercial|boundary|planning|trade|legal)\s+disputes?\b` +
-		`|\bmedical\s+(?:school|schools|students?|device|devices|records|history\s+of|museum|collection|research|sciences?|education|journal|ethics|law|writing|imaging|physics)\b` +
-		`|\bmoving\s+(?:the|our|their|its)\s+(?:\w+'s\s+)?(?:[\w-]+\s+){0,2}?(?:records|files|servers|data|office|offices|stock|equipment|archive|collection|team|department)\b` +
-		`|\b(?:build|builds|building|built|add|adds|adding|added|design|designing|designed|plan|planning|planned)\s+(?:some\s+|in\s+|more\s+|enough\s+)?redundancy\b|\bredundancy\s+into\b` +
-		`|\bredundant\s+(?:phrasing|words?|code|systems?|servers?|copies|data|steps|checks|links?|power|paragraphs?|sentences?|features?)\b` +
-		`|\bredundancy\s+(?:procedures?|process(?:es)?|law|policy|policies|consultations?\s+(?:for|with)\s+(?:clients|staff|employers))\s+(?:to|for|with)\s+(?:\w+\s+)?(?:clients|employers|staff|managers|customers)\b` +
-		`|\b(?:[\w-]+\s+){1,4}as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|specialism|specialty|speciality|topic|discipline|policy\s+question|area\s+of\s+(?:law|practice|work))\b` +
-		`|\breporting\s+(?:abusive|spam|harmful|offensive|bugs?|issues|incidents|errors|metrics|data|results|tools?|features?|dashboards?|requirements|standards|obligations)\b` +
-		`|\b(?:handling|handle|managing|manage|resolving|resolve|navigating|navigate|de-escalating|mediating)\s+(?:disagreements|conflicts|disputes|conflict|tension|friction)\s+(?:in|between|among|across|within|generally|at|during)\b` +
-		`|\b(?:rather\s+than|not)\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist)(?:\s+or\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist))?\b|\b(?:coach|mentor)\s+or\s+(?:a\s+)?(?:counsellor|counselor|therapist)\b` +
-		`|\b(?:feels?|felt|is|was|seems?|like)\s+(?:like\s+)?a\s+(?:bit\s+of\s+a\s+)?lottery\b` +
-		`|\ba\s+(?:bit\s+of\s+a\s+|real\s+|big\s+|huge\s+|calculated\s+)?gamble\b|\bgambl(?:e|ed|ing)\s+on\s+(?:the|a|an|this|that|it|his|her|their)\b`),
 	rx(`\b(?:herd|animal|plant|soil|crop|ocean|reef|river|forest|population|one|livestock|flock)\s+health\b|\bhealth\s+(?:ministry|minister|department|secretary|officials?)\b`),
 	rx(`\b(?:technical|tech|sovereign|corporate|government|national|public|bad|senior|junior|mezzanine)\s+debt\b|\bdebt\s+(?:financing|markets?|collection|recovery|instruments?|portfolio|desk|capital)\b`),
 	rx(`\b(?:soft|fizzy|energy|sports)[\s-]drinks?\b|\bdrinks\s+(?:client|brand|company|industry|sector|account|business|reception|trolley|order|maker|makers)\b`),
@@ -620,27 +596,6 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:disabled|disable|disables|disabling)\s+(?:the|a|an|our|its|their|all|every|two|three)\s+(?:\w+[\s-]+){0,3}?(?:system|systems|account|accounts|feature|features|login|logins|service|services|server|servers|alerts?|option|options|setting|settings|module|plugin|integration|function)\b|\badoption\s+of\s+(?:the|a|an|our|new|this|that)\b`),
 	rx(`\b(?:enthusiasm|energy|momentum|interest|excitement|fire|candle|novelty|hype|engine)\s+(?:had\s+|has\s+|have\s+)?(?:burnt|burned)\s+out\b|\b(?:gp|doctor` + apos + `s|doctors` + apos + `)\s+surgery\b`),
 	rx(`\bsick\s+(?:and\s+tired\s+)?of\b|\bdebt\s+of\s+gratitude\b|\bpregnant\s+(?:pause|silence)\b|\bdrinking\s+in\s+(?:every|the|all|each)\b`),
-	// Economic and medical terms of art, idioms, and periods of time.
-	rx(`\b(?:great|economic|tropical|market|trade)\s+depression\b|\bdepression[\s-]+(?:era|in\s+(?:the\s+)?(?:\w+\s+)?(?:markets?|economy|prices|demand|sector))\b` +
-		`|\bcardiac\s+arrest\b|\bdeath\s+(?:march|marches|spiral|by\s+(?:powerpoint|a\s+thousand|committee))\b|\bsudden[\s-]death\s+(?:round|play|overtime)\b` +
-		`|\b(?:annual|study|shore|home|garden(?:ing)?)\s+leave\b|\bsurgery\s+on\s+(?:\w+\s+){0,2}?(?:cv|resume|résumé|deck|slides|draft|plan|code|document|report|portfolio|proposal|essay|pitch)\b` +
-		`|\b(?:during|since|before|after|through|throughout|pre|post)[\s-]+(?:the\s+)?(?:covid|pandemic|lockdowns?)\b` +
-		`|\bowes?\s+(?:a\s+lot|so\s+much|everything|a\s+great\s+deal|much|a\s+debt|a\s+debt\s+of\s+gratitude)\s+to\b` +
-		`|\bprisoners?\s+(?:of|to)\s+(?:the|his|her|their|its|a|an)\s+(?:\w+\s+){0,3}?(?:way|ways|past|habit|habits|routine|process|processes|thinking|system|calendar|inbox|schedule|expectations|success|fear)\b` +
-		`|\b(?:for|with|to|among|supporting|visiting|teaching|mentoring)\s+(?:\w+\s+)?(?:men|women|people|adults|offenders|inmates|those|children|teenagers|families|prisoners|patients)\s+(?:in|leaving|released\s+from|after|coming\s+out\s+of)\s+(?:prison|custody|jail|care|recovery|hospital|hospice|rehab)\b` +
-		`|\b(?:families|clients|customers|people|households|members|students|patients|residents|tenants|employees|users|parents|carers|couples)\s+(?:on|with|about|through)\s+their\s+[\w-]+(?:\s+[\w-]+)?` +
-		`|\b(?:can` + apos + `?t|cannot|won` + apos + `?t|will\s+not|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to)\s+(?:comment|speak|talk)\s+(?:on|about|to)\s+(?:compensation|pay|salary|salaries|remuneration|health|money|finances|family\s+matters)\s*(?:[,.;:]|$|and\b|or\b)` +
-		`|\bnovel\s+(?:uses?|ways?|approach(?:es)?|ideas?|methods?|solutions?|techniques?|applications?|materials?|therap(?:y|ies)|drugs?|treatments?|virus|coronavirus|features?|designs?)\b` +
-		`|\b(?:office|workplace|internal|organisational|organizational)\s+politics\b|\b(?:a|the)\s+(?:\w+\s+)?union\s+of\s+(?:the|two|three|both)\b` +
-		`|\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b` +
-		`|\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b` +
-		`|\b(?:layoffs?|redundanc(?:y|ies)|job\s+cuts|closures?|restructuring|reorgani[sz]ation|bankruptcy|insolvency)\s+(?:at|of)\s+(?:a|an|one\s+of\s+(?:our|the|his|her|their)|several|two|three|another)\s+(?:\w+[\s-]+){0,2}?(?:clients?|customers?|suppliers?|vendors?|competitors?|rivals?|compan(?:y|ies)|firms?|manufacturers?|retailers?|banks?|businesses|employers?)\b` +
-		`|\b(?:used|safe|taken|prescribed|risks?)\s+(?:in|during)\s+pregnancy\b` +
-		`|\b(?:kept|keep|keeps|keeping)\s+(?:the\s+)?faith\s+with\b|\bmarr(?:y|ying|ied|ies)\s+(?:her|his|their|the|a|an|our)?\s*(?:[\w-]+\s+){0,3}?with\b` +
-		`|\b(?:coffee|lunch|dinner|tea)\s+(?:or|rather\s+than|and|instead\s+of)\s+drinks\b|\bdrinks\s+after\s+work\b` +
-		`|\b(?:client|consulting|audit|advisory|customer)\s+engagements?\b|\bthe\s+engagement\s+(?:he|she|they)\s+(?:joined|started|led|leads|is\s+on|was\s+on)\b|\b(?:on|joined|staffed\s+on)\s+(?:the|a|an|this|that|her|his|their)\s+(?:\w+\s+)?engagement\b` +
-		`|\bcustody\s+(?:rules?|accounts?|services?|banks?|assets|of\s+(?:client\s+)?(?:assets|funds|securities|data|evidence))\b` +
-		`|\bpip\s+(?:install|installs|dependency|dependencies|packages?|index|freeze|cache|upgrade)\b`),
 	rx(`\b(?:lavish|grand|glittering|formal|informal|simple|quiet|low-key|black-tie|family|one-off|sorry|messy|whole)\s+affair\b`),
 	rx(`\brelocat(?:e|es|ed|ing)\s+(?:the|our|its|their|a|an)\s+(?:\w+(?:'s)?\s+){0,3}?(?:servers?|data|office|offices|headquarters|hq|team|teams|operations?|warehouse|factory|plant|function|systems?|stock|equipment)\b`),
 	rx(`\b(?:almost|nearly|quite|positively|borderline)\s+religious(?:ly)?\b|\breligious(?:ly)?\s+(?:about|when\s+it\s+comes)\b|\breligiously\b`),
@@ -670,6 +625,69 @@ var otherSenses = []*regexp.Regexp{
 	rx(`\b(?:commercial|political|career|professional|electoral|financial|social)\s+suicide\b|\barrest(?:ed|s|ing)?\s+(?:the|a|its|this|that|our)\s+(?:\w+\s+){0,2}?(?:decline|slide|fall|drop|trend|slump|downturn|losses|loss|rot)\b|\bdeployed\s+(?:headquarters|hq)\b|\bhandl\w*\s+(?:the\s+)?sick\s+calls\b|\bcalled\s+(?:\w+(?:'s)?\s+){1,6}?a\s+cancer\b|\b(?:people|patients|families|children|clients|residents|those|adults|women|men|anyone)\s+(?:living\s+|diagnosed\s+)?with\s+(?:\w+[\s-]+){0,2}?(?:cancer|illness|illnesses|conditions?|disease|diseases|dementia|diabetes|disabilities|disability|addictions?)\b`),
 	// Pay as policy, not the person's pay.
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
+}
+
+// guardedSenses are other senses too costly to try on every sentence:
+// each runs only when one of its keywords occurs in it (see containsAny).
+var guardedSenses = []struct {
+	any []string
+	re  *regexp.Regexp
+}{
+	// A condition among other people: "depression in older patients",
+	// "the risk of hearing loss for operators".
+	{kw("patients|pupils|residents|students|children|clients|customers|visitors|staff|workers|operators|users|adults|families|teenagers|veterans|employees|drivers|passengers|learners|tenants"),
+		rx(`\b(?:[\w-]+\s+){1,2}(?:in|among|amongst|for)\s+(?:(?:older|younger|elderly|young|vulnerable|local|our|the|its|their)\s+)?(?:patients|pupils|residents|students|children|clients|customers|visitors|staff|workers|operators|users|adults|families|teenagers|veterans|employees|drivers|passengers|learners|tenants)\b`)},
+	// Named as a subject: "debt restructuring as a practice area".
+	{kw("process|subject|practice area|field|specialism|specialty|speciality|topic|discipline|policy question|area of"),
+		rx(`\b(?:[\w-]+\s+){1,4}as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|specialism|specialty|speciality|topic|discipline|policy\s+question|area\s+of\s+(?:law|practice|work))\b`)},
+	// People in prison or care as the subject of work: "literacy
+	// programmes for men in prison".
+	{kw("prison|custody|jail|care|recovery|hospital|hospice|rehab"),
+		rx(`\b(?:for|with|to|among|supporting|visiting|teaching|mentoring)\s+(?:\w+\s+)?(?:men|women|people|adults|offenders|inmates|those|children|teenagers|families|prisoners|patients)\s+(?:in|leaving|released\s+from|after|coming\s+out\s+of)\s+(?:prison|custody|jail|care|recovery|hospital|hospice|rehab)\b`)},
+	// A condition as the subject of work: other people who have it, what
+	// is made friendly to it, staff wellbeing as a field, terms of art.
+	{kw("with|who ha|living|affected|risk|experienc|suffering|recovering"), rx(`\b(?:patients|pupils|residents|students|children|clients|customers|visitors|people|staff|workers|operators|users|members|adults|families|those|anyone|colleagues|employees|learners|tenants|passengers|drivers|veterans|carers|parents|women|men|teenagers|young\s+people|older\s+people)\s+(?:with|who\s+have|who\s+had|living\s+with|affected\s+by|at\s+risk\s+of|experiencing|suffering\s+from|recovering\s+from)\s+(?:[\w'-]+\s+){0,2}[\w'-]+`)},
+	{kw("friendly|burnout|wellbeing|well-being|sickness|absence|turnover|mental|stress"), rx(`\b[\w]+-friendly\b|\b(?:staff|employee|workforce|sector|industry|nurse|teacher|doctor|clinician|student|pupil)\s+(?:burnout|wellbeing|well-being|sickness|absence|turnover|mental\s+health|stress)\b`)},
+	{kw("niece|nephew|friend|neighbo|cousin|flatmate|roommate|student|pupil|patient|client|mentee"), rx(`\b(?:his|her|their)\s+(?:niece|nephew|friend|neighbou?r|cousin|flatmate|roommate|student|pupil|patient|client|mentee)\s+(?:is|was|has|had)\s+(?:\w+\s+){0,2}?[\w-]+`)},
+	{kw("retiring|leaving|resigning|relocating"), rx(`\b(?:colleagues?|staff|managers?|partners|directors|members|people)\s+(?:\w+\s+)?(?:are|is|were|was)\s+(?:\w+\s+)?(?:retiring|leaving|resigning|relocating)\b`)},
+	{kw("conviction"), rx(`\b(?:with|real|genuine|great|strong|deep|quiet|such)\s+conviction\b|\bconviction\s+(?:that|about)\b`)},
+	{kw("religion"), rx(`\b(?:is|was|became|like|as)\s+(?:almost\s+)?a\s+religion\b`)},
+	{kw("transition"), rx(`\b(?:energy|digital|net[\s-]zero|green|just|political|economic|organisational|organizational|system|systems|platform)\s+transition\b|\btransition\s+(?:of|between)\s+(?:the|a|an|our|its|their)\b`)},
+	{kw("operation|second job"), rx(`\b(?:the|its|day-to-day|daily|smooth|safe)\s+operation\s+of\b|\bsecond\s+job\s+(?:rotation|placement|posting)\b`)},
+	{kw("vitro"), rx(`\bin\s+vitro\s+(?:studies|study|experiments?|testing|tests|models?|assays?|work|research|data)\b`)},
+	{kw("dispute"), rx(`\b(?:variations?|contract|contractual|commercial|boundary|planning|trade|legal)\s+disputes?\b`)},
+	{kw("medical"), rx(`\bmedical\s+(?:school|schools|students?|device|devices|records|history\s+of|museum|collection|research|sciences?|education|journal|ethics|law|writing|imaging|physics)\b`)},
+	{kw("moving"), rx(`\bmoving\s+(?:the|our|their|its)\s+(?:\w+'s\s+)?(?:[\w-]+\s+){0,2}?(?:records|files|servers|data|office|offices|stock|equipment|archive|collection|team|department)\b`)},
+	{kw("redundan"), rx(`\b(?:build|builds|building|built|add|adds|adding|added|design|designing|designed|plan|planning|planned)\s+(?:some\s+|in\s+|more\s+|enough\s+)?redundancy\b|\bredundancy\s+into\b`)},
+	{kw("redundant"), rx(`\bredundant\s+(?:phrasing|words?|code|systems?|servers?|copies|data|steps|checks|links?|power|paragraphs?|sentences?|features?)\b`)},
+	{kw("redundanc"), rx(`\bredundancy\s+(?:procedures?|process(?:es)?|law|policy|policies|consultations?\s+(?:for|with)\s+(?:clients|staff|employers))\s+(?:to|for|with)\s+(?:\w+\s+)?(?:clients|employers|staff|managers|customers)\b`)},
+	{kw("reporting"), rx(`\breporting\s+(?:abusive|spam|harmful|offensive|bugs?|issues|incidents|errors|metrics|data|results|tools?|features?|dashboards?|requirements|standards|obligations)\b`)},
+	{kw("disagree|conflict|dispute|tension|friction"), rx(`\b(?:handling|handle|managing|manage|resolving|resolve|navigating|navigate|de-escalating|mediating)\s+(?:disagreements|conflicts|disputes|conflict|tension|friction)\s+(?:in|between|among|across|within|generally|at|during)\b`)},
+	{kw("counsel|therapist"), rx(`\b(?:rather\s+than|not)\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist)(?:\s+or\s+(?:a\s+)?(?:coach|counsellor|counselor|therapist))?\b|\b(?:coach|mentor)\s+or\s+(?:a\s+)?(?:counsellor|counselor|therapist)\b`)},
+	{kw("lottery"), rx(`\b(?:feels?|felt|is|was|seems?|like)\s+(?:like\s+)?a\s+(?:bit\s+of\s+a\s+)?lottery\b`)},
+	{kw("gambl"), rx(`\ba\s+(?:bit\s+of\s+a\s+|real\s+|big\s+|huge\s+|calculated\s+)?gamble\b|\bgambl(?:e|ed|ing)\s+on\s+(?:the|a|an|this|that|it|his|her|their)\b`)},
+	// Economic and medical terms of art, idioms, and periods of time.
+	{kw("depression"), rx(`\b(?:great|economic|tropical|market|trade)\s+depression\b|\bdepression[\s-]+(?:era|in\s+(?:the\s+)?(?:\w+\s+)?(?:markets?|economy|prices|demand|sector))\b`)},
+	{kw("cardiac|death"), rx(`\bcardiac\s+arrest\b|\bdeath\s+(?:march|marches|spiral|by\s+(?:powerpoint|a\s+thousand|committee))\b|\bsudden[\s-]death\s+(?:round|play|overtime)\b`)},
+	{kw("leave|surgery"), rx(`\b(?:annual|study|shore|home|garden(?:ing)?)\s+leave\b|\bsurgery\s+on\s+(?:\w+\s+){0,2}?(?:cv|resume|résumé|deck|slides|draft|plan|code|document|report|portfolio|proposal|essay|pitch)\b`)},
+	{kw("covid|pandemic|lockdown"), rx(`\b(?:during|since|before|after|through|throughout|pre|post)[\s-]+(?:the\s+)?(?:covid|pandemic|lockdowns?)\b`)},
+	{kw("owe"), rx(`\bowes?\s+(?:a\s+lot|so\s+much|everything|a\s+great\s+deal|much|a\s+debt|a\s+debt\s+of\s+gratitude)\s+to\b`)},
+	{kw("prisoner"), rx(`\bprisoners?\s+(?:of|to)\s+(?:the|his|her|their|its|a|an)\s+(?:\w+\s+){0,3}?(?:way|ways|past|habit|habits|routine|process|processes|thinking|system|calendar|inbox|schedule|expectations|success|fear)\b`)},
+	{kw("comment|speak|talk"), rx(`\b(?:can` + apos + `?t|cannot|won` + apos + `?t|will\s+not|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to)\s+(?:comment|speak|talk)\s+(?:on|about|to)\s+(?:compensation|pay|salary|salaries|remuneration|health|money|finances|family\s+matters)\s*(?:[,.;:]|$|and\b|or\b)`)},
+	{kw("novel"), rx(`\bnovel\s+(?:uses?|ways?|approach(?:es)?|ideas?|methods?|solutions?|techniques?|applications?|materials?|therap(?:y|ies)|drugs?|treatments?|virus|coronavirus|features?|designs?)\b`)},
+	{kw("politics|union"), rx(`\b(?:office|workplace|internal|organisational|organizational)\s+politics\b|\b(?:a|the)\s+(?:\w+\s+)?union\s+of\s+(?:the|two|three|both)\b`)},
+	{kw("engagement|engaged"), rx(`\bengagement\s+(?:with|in|on|at|during|across|levels?|surveys?|scores?|metrics?|rates?|team|strategy|plan)\b|\bengaged\s+(?:with|in|by|on|throughout|during)\s+(?:the|our|his|her|their|every|each|all|a|this|that)\b`)},
+	{kw("bankrupt|bust|under|administration|liquidation"), rx(`\b(?:vendor|supplier|client|customer|company|firm|business|bank|retailer|competitor|rival|startup|start-up|airline|carrier|partner|contractor|counterparty|insurer)s?\s+(?:goes|went|going|gone|that\s+went|that\s+goes|were\s+to\s+go)\s+(?:bankrupt|bust|under|into\s+administration|into\s+liquidation)\b`)},
+	{kw("layoff|redundanc|job cuts|closure|restructuring|reorgani|bankruptcy|insolvenc"), rx(`\b(?:layoffs?|redundanc(?:y|ies)|job\s+cuts|closures?|restructuring|reorgani[sz]ation|bankruptcy|insolvency)\s+(?:at|of)\s+(?:a|an|one\s+of\s+(?:our|the|his|her|their)|several|two|three|another)\s+(?:\w+[\s-]+){0,2}?(?:clients?|customers?|suppliers?|vendors?|competitors?|rivals?|compan(?:y|ies)|firms?|manufacturers?|retailers?|banks?|businesses|employers?)\b`)},
+	{kw("pregnancy"), rx(`\b(?:used|safe|taken|prescribed|risks?)\s+(?:in|during)\s+pregnancy\b`)},
+	{kw("faith|marr"), rx(`\b(?:kept|keep|keeps|keeping)\s+(?:the\s+)?faith\s+with\b|\bmarr(?:y|ying|ied|ies)\s+(?:her|his|their|the|a|an|our)?\s*(?:[\w-]+\s+){0,3}?with\b`)},
+	{kw("drinks"), rx(`\b(?:coffee|lunch|dinner|tea)\s+(?:or|rather\s+than|and|instead\s+of)\s+drinks\b|\bdrinks\s+after\s+work\b`)},
+	{kw("engagement"), rx(`\b(?:client|consulting|audit|advisory|customer)\s+engagements?\b|\bthe\s+engagement\s+(?:he|she|they)\s+(?:joined|started|led|leads|is\s+on|was\s+on)\b|\b(?:on|joined|staffed\s+on)\s+(?:the|a|an|this|that|her|his|their)\s+(?:\w+\s+)?engagement\b`)},
+	{kw("custody"), rx(`\bcustody\s+(?:rules?|accounts?|services?|banks?|assets|of\s+(?:client\s+)?(?:assets|funds|securities|data|evidence))\b`)},
+	{kw("pip"), rx(`\bpip\s+(?:install|installs|dependency|dependencies|packages?|index|freeze|cache|upgrade)\b`)},
+	// Other people's own matters: "advises families on their finances".
+	{kw("their"),
+		rx(`\b(?:families|clients|customers|people|households|members|students|patients|residents|tenants|employees|users|parents|carers|couples)\s+(?:on|with|about|through)\s+their\s+[\w-]+(?:\s+[\w-]+)?`)},
 }
 
 // A kept concept's word is often the subject of the person's work rather
@@ -957,11 +975,20 @@ type senseSpans struct {
 
 func otherSenseSpans(sentence string) *senseSpans {
 	ss := &senseSpans{topics: topicClauses(sentence)}
-	for _, re := range otherSenses {
+	add := func(re *regexp.Regexp) {
 		for _, loc := range re.FindAllStringIndex(sentence, -1) {
 			if !personalBefore(sentence[:loc[0]], sentence[loc[0]:loc[1]]) {
 				ss.uses = append(ss.uses, [2]int{loc[0], loc[1]})
 			}
+		}
+	}
+	for _, re := range otherSenses {
+		add(re)
+	}
+	low := lowerASCII(sentence)
+	for _, g := range guardedSenses {
+		if containsAny(low, g.any) {
+			add(g.re)
 		}
 	}
 	return ss

@@ -351,7 +351,7 @@ func init() {
 			re: rx(`^\W*(?:super|very|really|extremely|incredibly|highly|consistently)\s+` + traitAdj + `\b`)},
 		// From blind 15's misses: what one would expect of a grade, places
 		// in a ranking, beating colleagues, slipping deadlines.
-		rule{broad: true, any: kw("super|very|really|extremely|incredibly|highly|consistently|expect|bottom|top|beats|outpac|outsell|outshin|wasted|regarded|slip|slide"), fam: famTrait, guarded: true,
+		rule{broad: true, any: kw("expect|bottom|top|beats|outpac|outsell|outshin|wasted|regarded|slip|slide"), fam: famTrait, guarded: true,
 			re: rx(`\b(?:the|a)\s+(?:[\w-]+\s+){0,3}?(?:you|one|i|we)(?:` + apos + `d|\s+would|\s+might)\s+expect\s+(?:from|of)\s+(?:a|an)\b` +
 				`|\b(?:near|at|towards?)\s+the\s+(?:top|bottom)\s+of\s+(?:his|her|their|the)\s+(?:\w+\s+)?(?:cohort|class|team|group|year|intake|list|rankings?|league\s+table|pool)\b` +
 				`|\b(?:beats|outpaces|outsells|outshines)\s+(?:most|all|many|nearly\s+all|almost\s+all)\s+(?:of\s+)?(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+)?(?:staff|colleagues|peers|team|others|crew)\b` +

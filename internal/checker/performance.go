@@ -257,6 +257,9 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 
 var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put|elsewhere|never|responsibility|appropriate")
 
+// defers: the sentence holds a deferral.
+func defers(s, low string) bool { return containsAny(low, deferralKeys) && deferral.MatchString(s) }
+
 // ratingOfThings vetoes a rating of things rather than people: "a
 // framework for rating suppliers", "credit ratings", "energy ratings".
 func ratingOfThings(before, after, _ string) bool {
@@ -335,7 +338,7 @@ func refusalAt(s, low string) int {
 
 // refused: the sentence is an honest limit, holds a refusal or defers.
 func refused(s, low string) bool {
-	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s)) || (containsAny(low, deferralKeys) && deferral.MatchString(s))
+	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s)) || defers(s, low)
 }
 
 // attributiveOfOther: a trait word before a noun that is the object of a
@@ -548,7 +551,7 @@ func expandContractions(s string) (string, []int, []int) {
 func lexiconMatches(s, low string) []perfMatch {
 	var all []perfMatch
 	refusedAt := refusalAt(s, low)
-	deferred := containsAny(low, deferralKeys) && deferral.MatchString(s)
+	deferred := defers(s, low)
 	topics := topicClauses(s)
 	for _, r := range rules {
 		if !containsAny(low, r.any) {
@@ -567,23 +570,23 @@ func lexiconMatches(s, low string) []perfMatch {
 			if r.guarded && refusedAt >= 0 && refusedAt < start {
 				continue
 			}
-			if r.guarded && deferred && (r.fam == famPerformance || r.fam == famRating || r.fam == famWork) {
+			before, after := s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)]
+			switch r.fam {
+			case famPerformance, famRating:
+				if (r.guarded && deferred) || asSubject.MatchString(after) || givesReviews.MatchString(before) {
+					continue // "…should come from her manager", "performance reviews as a process", "write her first set of appraisals"
+				}
+			case famWork:
+				if r.guarded && deferred {
+					continue
+				}
+			case famTrait:
+				if aboutTheMentoring(after) || (attributiveOfOther.MatchString(before) && nounNext.MatchString(after)) {
+					continue // "punctual for our sessions", "handling an underperforming member of his crew", "a lazy metaphor"
+				}
+			}
+			if r.skip != nil && r.skip(before, after, s[start:end]) {
 				continue
-			}
-			if (r.fam == famPerformance || r.fam == famRating) && asSubject.MatchString(s[end:min(len(s), end+skipWindow)]) {
-				continue // "we discussed performance reviews as a process"
-			}
-			if (r.fam == famPerformance || r.fam == famRating) && givesReviews.MatchString(s[max(0, start-skipWindow):start]) {
-				continue // "how she should write her first set of appraisals as a new team leader"
-			}
-			if r.skip != nil && r.skip(s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)], s[start:end]) {
-				continue
-			}
-			if r.fam == famTrait && aboutTheMentoring(s[end:min(len(s), end+skipWindow)]) {
-				continue
-			}
-			if r.fam == famTrait && attributiveOfOther.MatchString(s[max(0, start-skipWindow):start]) && nounNext.MatchString(s[end:min(len(s), end+skipWindow)]) {
-				continue // "handling an underperforming member of his crew", "a lazy metaphor"
 			}
 			if inTopic(topics, start, end) {
 				continue

@@ -145,7 +145,7 @@ func classify(s, low string, toks []token, ix index, items []phrase) (sentenceKi
 	if containsAny(low, framingKeys) && framingRe.MatchString(s) {
 		return kindCourtesy, nil
 	}
-	if containsAny(low, deferralKeys) && deferral.MatchString(s) {
+	if defers(s, low) {
 		return kindLimit, nil // "anything about her appraisal should come from her manager"
 	}
 	return kindContent, []candidate{{what: mentorvault.WhatEverything}}

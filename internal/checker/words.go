@@ -215,9 +215,9 @@ func newPhrase(text string, concepts bool) phrase {
 		s := slot{key: t.stem, alts: [][]string{{t.stem}}, vias: []string{""}, weak: weakWords[t.stem], generic: concepts && genericWords[t.stem],
 			frame: concepts && frameWords[t.stem], detail: concepts && (after || ownsNext(toks, i-1))}
 		if c, ok := itemAliases[t.stem]; ok && concepts {
-			s.concept = c
-			for _, term := range lexicon.terms[slices.Index(lexicon.names, c)] {
-				s.alts, s.vias = append(s.alts, term), append(s.vias, c)
+			s.concept = lexicon.names[c]
+			for _, term := range lexicon.terms[c] {
+				s.alts, s.vias = append(s.alts, term), append(s.vias, s.concept)
 			}
 		}
 		if concepts {
@@ -264,15 +264,16 @@ var whoConcepts = map[string]bool{"father": true, "mother": true, "parent": true
 // ambiguous to be a term of: "my plan to leave" is leaving the company,
 // though "leave" in a statement is as often annual leave; "my study plans"
 // are a degree, though "study" in a statement is as often a case study.
-var itemAliases = map[string]string{}
+var itemAliases = map[string]int{} // stem → concept index in lexicon
 
 func init() {
 	for w, c := range map[string]string{"leave": "leave the company", "leaving": "leave the company", "operation": "surgery", "offer": "leave the company",
 		"study": "study", "studies": "study", "studying": "study", "degree": "study", "university": "study", "college": "study"} {
-		if !slices.Contains(lexicon.names, c) {
+		id := slices.Index(lexicon.names, c)
+		if id < 0 {
 			panic("checker: itemAliases: no concept " + c)
 		}
-		itemAliases[stem(w)] = c
+		itemAliases[stem(w)] = id
 	}
 }
 
@@ -723,7 +724,7 @@ func init() {
 		guidance providers project projects product products market markets industry board boards platform platforms course courses
 		ministry ministries inclusion nursing midwifery medicine costs handbook handbooks requirements regulations rules
 		provisions scheme schemes ceremony ceremonies celebration party speech supply supplies shipping trade exports imports
-		operations sites subsidiary building buildings banners rosters roster signage work faq faqs page pages`) {
+		operations sites subsidiary building buildings banners work faq faqs page pages`) {
 		workNouns[w] = true
 	}
 	for _, w := range strings.Fields(`project projects product products portfolio portfolios franchise franchises account accounts

@@ -224,12 +224,12 @@ var aspiration = rx(`\b(?:to\s+be(?:come)?|becoming|into|aims?\s+to\s+be|wants?\
 
 // refusal: the author says they will not or cannot judge; before a guarded
 // match it turns the match into an honest limit.
-var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t|will\s+not|won` + apos + `?t|would\s+not|wouldn` + apos + `?t|do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\bnot\s+the\s+(?:right|best|best-placed|best\s+placed)\s+person\s+to\b|\b(?:have|has)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
+var refusal = rx(`\b(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t|will\s+not|won` + apos + `?t|would\s+not|wouldn` + apos + `?t|do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t|never|not\s+able\s+to|unable\s+to|not\s+in\s+a\s+position\s+to|prefer\s+not\s+to|decline\s+to|refrain\s+from|not\s+(?:for\s+me|my\s+place|my\s+role)\s+to)\s+(?:\w+\s+){0,3}?(?:say|judge|rate|rating|ratings|score|grade|rank|assess|evaluate|comment|speak|offer|give|provide|compare|comparing|vouch|review|appraise|make|judging|assessing|rating)\b|\bwhether\b|\bnot\s+(?:for\s+me|my\s+place|my\s+role)\b|\bnot\s+the\s+(?:right|best|best-placed|best\s+placed)\s+person\s+to\b|\b(?:have|has|got)\s+(?:no|little)\s+(?:view|opinion|basis|way|insight|visibility|knowledge|sight|window)\b|\brather\s+not\b|\bnot\s+(?:as\s+)?(?:an?\s+)?(?:assessment|evaluation|appraisal|comment|reference|judgement|judgment|review|verdict)\s+(?:of|on)\b`)
 
 var refusalKeys = kw("not|n't|n’t|cant|dont|wont|didnt|couldnt|wouldnt|never|unable|decline|refrain|whether|no|rather")
 
 // asSubject: what precedes is named as a subject, not said of the person.
-var asSubject = rx(`^\s+(?:\w+\s+)?as\s+(?:a|an)\s+(?:process|subject(?:\s+area)?|practice\s+area|field|topic|discipline|system|concept)\b`)
+var asSubject = rx(`^\s+(?:\w+\s+)?as\s+(?:a|an)\s+(?:general\s+|broad\s+|wider\s+)?(?:process|subject(?:\s+area)?|practice\s+area|field|topic|discipline|system|concept)\b|^\s+(?:in\s+general|generally|in\s+the\s+abstract)\b`)
 
 // givesReviews: the person writes or holds reviews of others, as a
 // manager; they are not reviewed.
@@ -253,9 +253,30 @@ var deferral = rx(`\b(?:outside|beyond|not\s+within|not\s+part\s+of)\s+(?:my|our
 	`|\b(?:is|are)\s+(?:a\s+)?(?:matter|question|one|something)\s+for\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|management|lead|supervisor|director|panel|reporting\s+line)\b` +
 	`|\b(?:i|we)\s+know\s+(?:nothing|little|very\s+little)\s+(?:about|of)\b` +
 	`|\b(?:i|we)\s+(?:do\s+not|don` + apos + `?t|did\s+not|didn` + apos + `?t)\s+know\s+(?:what|how|anything|much|enough|the\s+details)\b` +
+	`|\bdefer(?:s|red|ring)?\s+(?:\w+\s+)?to\s+(?:his|her|their|the)\b` +
+	`|\bleave\s+(?:that|this|it|those|these|any\s+\w+|the\s+\w+)\s+(?:\w+\s+){0,3}?to\s+(?:his|her|their|the)\s+(?:line\s+)?(?:manager|lead|supervisor|director|boss|panel|team\s+lead|team\s+leader)\b` +
+	`|\b(?:i` + apos + `m|i\s+am|i\s+was|i\s+have\s+never\s+been)\s+not\s+(?:his|her|their)\s+(?:line\s+)?(?:manager|supervisor|boss|lead|team\s+lead)\b` +
+	`|\b(?:i|we)\s+can\s+say\s+(?:nothing|little)\b` +
 	`|\b(?:i|we)\s+(?:have|had)\s+not\s+seen\s+(?:his|her|their)\b|\b(?:i|we)\s+(?:haven|hadn)` + apos + `?t\s+seen\s+(?:his|her|their)\b`)
 
-var deferralKeys = kw("remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put|elsewhere|never|responsibility|appropriate")
+var deferralKeys = kw("defer|leave|not|say|tell|judge|remit|role|scope|purview|brief|knowledge|view|lane|from|ask|hear|check|consult|speak|talk|limited|know|seen|matter|question|for|something|directed|addressed|referred|put|elsewhere|never|responsibility|appropriate")
+
+// unsaid is a refusal of what came before it in the sentence: "about
+// her performance I can say nothing", "if he is ready for promotion I
+// cannot say, I do not see his work".
+var unsaid = rx(`\b(?:i|we)\s+(?:can\s+say\s+(?:nothing|little)|(?:cannot|can` + apos + `?t|can\s+not|could\s+not|couldn` + apos + `?t)\s+(?:say|tell|judge)\s*(?:[,.;:!?]|$))`)
+
+var unsaidKeys = kw("say|tell|judge")
+
+// unsaidAt is where a refusal of what came before starts, or -1.
+func unsaidAt(s, low string) int {
+	if containsAny(low, unsaidKeys) {
+		if loc := unsaid.FindStringIndex(s); loc != nil {
+			return loc[0]
+		}
+	}
+	return -1
+}
 
 // defers: the sentence holds a deferral.
 func defers(s, low string) bool { return containsAny(low, deferralKeys) && deferral.MatchString(s) }
@@ -338,7 +359,7 @@ func refusalAt(s, low string) int {
 
 // refused: the sentence is an honest limit, holds a refusal or defers.
 func refused(s, low string) bool {
-	return refusalAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s)) || defers(s, low)
+	return refusalAt(s, low) >= 0 || unsaidAt(s, low) >= 0 || (containsAny(low, limitKeys) && limitRe.MatchString(s)) || defers(s, low)
 }
 
 // attributiveOfOther: a trait word before a noun that is the object of a
@@ -550,7 +571,7 @@ func expandContractions(s string) (string, []int, []int) {
 // lexiconMatches is performanceMatches on text without contractions.
 func lexiconMatches(s, low string) []perfMatch {
 	var all []perfMatch
-	refusedAt := refusalAt(s, low)
+	refusedAt, unsaidFrom := refusalAt(s, low), unsaidAt(s, low)
 	deferred := defers(s, low)
 	topics := topicClauses(s)
 	for _, r := range rules {
@@ -567,7 +588,7 @@ func lexiconMatches(s, low string) []perfMatch {
 				}
 				start += w
 			}
-			if r.guarded && refusedAt >= 0 && refusedAt < start {
+			if r.guarded && ((refusedAt >= 0 && refusedAt < start) || unsaidFrom > start) {
 				continue
 			}
 			before, after := s[max(0, start-skipWindow):start], s[end:min(len(s), end+skipWindow)]

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Words and simple word forms, for matching the subject's kept items (and
@@ -54,13 +58,29 @@ func tokenize(s string) []token {
 			}
 			break
 		}
-		lower := strings.ToLower(strings.ReplaceAll(s[start:i], "’", "'"))
+		lower := fold(strings.ToLower(strings.ReplaceAll(s[start:i], "’", "'")))
 		r, _ = utf8.DecodeRuneInString(s[i:])
 		plural := i < len(s) && (r == '\'' || r == '’') && strings.HasSuffix(lower, "s")
 		toks = append(toks, token{start: start, end: i, lower: lower, stem: stem(lower), plural: plural})
 	}
 	return toks
 }
+
+// fold takes the accents off a word's letters, so that "fiancé" is
+// "fiance" and "naïve" is "naive", whichever way the writer typed it.
+func fold(w string) string {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			if f, _, err := transform.String(unaccent, w); err == nil {
+				return f
+			}
+			return w
+		}
+	}
+	return w
+}
+
+var unaccent = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
@@ -233,6 +253,14 @@ func newPhrase(text string, concepts bool) phrase {
 	}
 	if run >= 0 {
 		p.slots[run].head = true
+		// A head that is no kept matter only says which of the matter
+		// before it ("my anxiety attacks", "my therapy sessions", "my
+		// religious fasting"); a head that is a matter beside another
+		// matter leaves each enough alone ("my drink-driving conviction"
+		// is revealed by the drink-driving as by the conviction).
+		if prev := run - 1; prev >= 0 && p.matter(p.slots[prev]) && (p.slots[run].concept == "" || p.matter(p.slots[run])) {
+			p.slots[prev].head = true
+		}
 	}
 	// Frame words go when the item has other words ("planning" alone is kept).
 	if rest := slices.DeleteFunc(slices.Clone(p.slots), func(s slot) bool { return s.frame }); len(rest) > 0 {
@@ -624,6 +652,16 @@ var otherSenses = []*regexp.Regexp{
 	// "called the culture of blame a cancer", "people with terminal
 	// cancer" (other people).
 	rx(`\b(?:commercial|political|career|professional|electoral|financial|social)\s+suicide\b|\barrest(?:ed|s|ing)?\s+(?:the|a|its|this|that|our)\s+(?:\w+\s+){0,2}?(?:decline|slide|fall|drop|trend|slump|downturn|losses|loss|rot)\b|\bdeployed\s+(?:headquarters|hq)\b|\bhandl\w*\s+(?:the\s+)?sick\s+calls\b|\bcalled\s+(?:\w+(?:'s)?\s+){1,6}?a\s+cancer\b|\b(?:people|patients|families|children|clients|residents|those|adults|women|men|anyone)\s+(?:living\s+|diagnosed\s+)?with\s+(?:\w+[\s-]+){0,2}?(?:cancer|illness|illnesses|conditions?|disease|diseases|dementia|diabetes|disabilities|disability|addictions?)\b`),
+	// Named things: a law, a campaign, a network or a body named with
+	// capitals ("the Gambling Act white paper", "the Dementia Friends
+	// session", "Mental Health Awareness Week").
+	rx(`(?-i:\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|and|of|&))*\s+(?:Act|Acts|Bill|Friends|Champions|Commission|Foundation|Society|Association|Alliance|Network|Week|Month|Day|Awareness|Charter|Strategy|Council|Committee|Forum|Institute|Inquiry|Framework|Standards?|Partnership|Campaign|Coalition|Summit|Conference)\b)`),
+	// A matter as policy, a field or an initiative, not the person's own:
+	// "prison reform", "the wellbeing champions network", "bankruptcy-remote
+	// structures".
+	rx(`\b(?:prison|penal|justice|sentencing|drugs?|immigration|asylum|housing|welfare|pensions?|gambling|alcohol|adoption|fostering|mental\s+health|disability|refugee|visa)\s+(?:reform|reforms|policy|policies|legislation|sector|research|charity|charities|campaigners?|advocacy|system)\b` +
+		`|\bwell-?being\s+(?:champions?|network|programme|program|initiative|strategy|week|day|hub|offer|budget|survey|leads?|team|policy|framework|app|platform|resources?|committee|group|agenda|sessions?\s+for)\b` +
+		`|\bmental\s+health\s+(?:first\s+aid(?:ers?)?|awareness|champions?|training)\b|\bbankruptcy[\s-]+remote\b`),
 	// Pay as policy, not the person's pay.
 	rx(`(?:^|[^\w'])(?:(?:the|a|an|our|their|company|sector|industry|market)\s+)?(?:salary|salaries|pay)\s+(?:bands?|scales?|structures?|ranges?|benchmark\w*|transparency|polic(?:y|ies)|equity|gaps?|frameworks?|grades?|negotiations?\s+in\s+general|data|surveys?|reviews?\s+(?:work|process|cycles?))\b`),
 }

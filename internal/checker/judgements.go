@@ -226,7 +226,7 @@ func init() {
 			re: rx(`\b(?:(?:better|worse|more|less)\s+[\w-]+(?:\s+[\w-]+){0,4}?|[\w-]+er|more|less|better|worse)\s+than\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?|successors?|(?:the\s+)?average|(?:most|anyone|everyone|others)\b)` +
 				`|\b(?:not\s+)?as\s+[\w-]+\s+as\s+` + peerPre + `(?:` + peers + `|(?:other\s+)?candidates|predecessors?)\b`)},
 		rule{broad: true, any: kw("the"), fam: famComparison, guarded: true,
-			re: rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`),
+			re:   rx(`\bthe\s+(?:best|worst|strongest|weakest|brightest|sharpest|fastest|slowest|most\s+[\w-]+|least\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:(?:i|we)\s+(?:have|` + apos + `ve|had)?\s*(?:ever\s+)?(?:worked|work|managed|seen|met|known|hired)|(?:on|in|of)\s+(?:the|his|her|their|our)\s+(?:team|group|department|cohort|unit|office|region|company))\b`),
 			skip: func(_, _, m string) bool { return amongMentees.MatchString(m) }},
 		rule{broad: true, any: kw("behind|level|ahead|grade"), fam: famComparison, guarded: true,
 			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},

@@ -172,7 +172,7 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	for i, t := range toks {
-		if (mentoringFrame[t.stem] || learningWords[t.lower]) && !hedge(toks, i) {
+		if (mentoringFrame[t.stem] || (learningWords[t.lower] && !readingOff(toks, i))) && !hedge(toks, i) {
 			return 0, 0, false
 		}
 	}
@@ -202,6 +202,12 @@ func assess(s string, toks []token, ix index) (start, end int, ok bool) {
 // written: their stems ("read", "build", "research") are too often said
 // of the work itself ("a must-read", "build a team around her").
 var learningWords = map[string]bool{"reading": true, "studying": true, "studied": true, "researching": true, "building": true, "challenge": true}
+
+// readingOff: "reading off a script" is how the person sounds, not what
+// they are learning.
+func readingOff(toks []token, i int) bool {
+	return toks[i].lower == "reading" && i+1 < len(toks) && (toks[i+1].lower == "off" || toks[i+1].lower == "from")
+}
 
 // hedge: the word at i is the author's "if I'm honest", "to be frank",
 // not the person's candour.

@@ -231,6 +231,38 @@ func init() {
 		rule{broad: true, any: kw("behind|level|ahead|grade"), fam: famComparison, guarded: true,
 			re: rx(`\bbehind\s+where\s+(?:he|she|they)\s+should\s+be\b|\b(?:at|above|below|beyond)\s+(?:the\s+level\s+of|(?:his|her|their)\s+(?:current\s+)?(?:level|grade|pay\s+grade))\b`)},
 		// Verdicts.
+		// "the sort of officer I'd want in charge of a wing", "the kind of
+		// employee you want on a peak season team".
+		rule{broad: true, any: kw("sort|kind|type"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:sort|kind|type)\s+of\s+(?:[\w-]+\s+){0,2}?(?:person|officer|employee|worker|colleague|manager|leader|engineer|nurse|teacher|analyst|hire|agent|rep|candidate|professional|lawyer|doctor|scientist|supervisor|lead|practitioner|clinician|investigator|detective|editor|writer|banker|associate|operator|technician|researcher|player)\s+(?:(?:that\s+)?(?:i|you|we|they|anyone|everyone|any\s+\w+|every\s+\w+)\s*(?:` + apos + `d|would|'d|will|can)?\s*(?:want|need|trust|hire|rely\s+on|put|pick|choose|promote|love|keep)|(?:who|that)\s+(?:\w+\s+)?(?:you|i|we)\s+(?:want|need|can\s+trust|can\s+rely\s+on))\b`)},
+		// "I believe she would thrive as a Senior Investigating Officer",
+		// "he would struggle in a management role".
+		rule{broad: true, any: kw("thrive|excel|flourish|shine|struggle|flounder|sink|drown"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:would|will|could|is\s+going\s+to|(?:i|we)\s+(?:think|believe|expect)\s+(?:she|he|they)\s+(?:would|will))\s+(?:really\s+|absolutely\s+|certainly\s+|definitely\s+|likely\s+)?(?:thrive|excel|flourish|shine|do\s+well|struggle|flounder|sink|drown)\s+(?:as\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?\w+|in\s+(?:a|an|the|that|this)\s+(?:[\w-]+\s+){0,3}?(?:role|post|position|job|seat|grade|band|rank|team))`),
+			skip: func(_, _, m string) bool { return amongMentees.MatchString(m) }},
+		// "would be hard pushed to find a better candidate", "could not ask
+		// for a better colleague".
+		rule{broad: true, any: kw("find|ask|wish|hope"), fam: famComparison, guarded: true,
+			re: rx(`\b(?:hard[\s-](?:pushed|pressed)|struggle|difficult|unlikely|impossible)\s+to\s+find\s+(?:a\s+|anyone\s+|someone\s+)?(?:better|stronger|more\s+[\w-]+)\b` +
+				`|\b(?:could|can)(?:n` + apos + `?t|not|\s+not)\s+(?:find|ask\s+for|wish\s+for|hope\s+for)\s+(?:a\s+)?(?:better|stronger|more\s+[\w-]+)\s+(?:[\w-]+\s+)?(?:candidate|colleague|person|officer|employee|hire|successor|lead|manager|deputy|team\s*mate|analyst|engineer|nurse|teacher)\b`)},
+		// "She hasn't shown she can handle the pressure of a supervisor
+		// seat", "he has not yet demonstrated the judgement the grade needs".
+		rule{broad: true, any: kw("shown|demonstrated|proven|proved|handle"), fam: famVerdict, guarded: true,
+			re: rx(`\b(?:has|have|had)(?:n` + apos + `?t|\s+not|\s+never)\s+(?:yet\s+|really\s+)?(?:shown|demonstrated|proven|proved)\s+(?:(?:that\s+)?(?:she|he|they)\s+(?:can|could|is|are)\b|(?:[\w-]+\s+){0,3}?(?:the\s+|enough\s+|any\s+|much\s+)?(?:leadership|judge?ment|resilience|maturity|skills?|ability|capacity|gravitas|presence|authority|rigou?r|initiative|consistency|reliability|capability|competence)\b)` +
+				`|\b(?:can|could)(?:n` + apos + `?t|not|\s+not)\s+(?:yet\s+|really\s+)?(?:handle|cope\s+with|take)\s+the\s+pressure\b`),
+			skip: func(before, _, _ string) bool { return meAsSubject.MatchString(before) }},
+		// Targets and goals hit or missed: "consistently hits her sales goals".
+		rule{broad: true, any: kw("goal|target|number|quota|kpi|sla|metric|deadline"), fam: famPerformance, guarded: true,
+			re: rx(`\b(?:hits?|hitting|misses|missed|missing|exceeds?|exceeded|exceeding|beats?|beating|smashe[sd]|smashing|crushe[sd]|crushing|surpass(?:es|ed)?|falls?\s+short\s+of|fell\s+short\s+of|blows?\s+(?:through|past)|blew\s+(?:through|past))\s+(?:all\s+(?:of\s+)?|most\s+(?:of\s+)?)?(?:his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:goals?|targets?|numbers|quotas?|kpis?|slas?|metrics|deadlines)\b`)},
+		// Quality that rose or fell: "her reports … became each quarter more
+		// precise, the quality went really up".
+		rule{broad: true, any: kw("quality|accuracy|standard|precise|accurate|reliable|consistent|thorough|polished|rigorous|careful|sloppy|careless"), fam: famWork, guarded: true,
+			re: rx(`\b(?:her|his|their)\s+(?:[\w-]+\s+){1,5}?(?:became|become|got|grew|has\s+become|have\s+become|is\s+becoming|are\s+becoming)\s+(?:[\w-]+\s+){0,3}?(?:more|less)\s+(?:precise|accurate|reliable|consistent|thorough|polished|rigorous|careful|sloppy|careless)\b` +
+				`|\b(?:her|his|their)\s+[^.;!?]{0,60}?\b(?:the\s+)?(?:quality|accuracy|standard)\s+(?:went|has\s+gone|goes|really\s+went)\s+(?:really\s+|way\s+|right\s+|steadily\s+)?(?:up|down)\b`)},
+		// A rating's label or a year-end mark: 'A "Must Improve" would be a
+		// fair end-of-year marking'.
+		rule{broad: true, any: kw("marking|improve|mark"), fam: famRating, guarded: true,
+			re: rx(`\b(?:end[\s-]of[\s-]year|year[\s-]end|annual|mid[\s-]year|appraisal|pdr|box)\s+(?:marking|mark)\b|["“](?:must|needs\s+to|requires)\s+improve(?:ment)?["”]`)},
 		rule{broad: true, any: kw("ready"), fam: famVerdict, guarded: true,
 			re:   rx(`\bnot\s+(?:yet\s+)?ready\s+(?:for|to)\b|\bready\s+to\s+be\s+promoted\b|\bready\s+for\s+(?:the\s+)?(?:next\s+(?:level|grade|step)|(?:a|the|this)\s+(?:senior|lead|management|principal)\s+(?:role|position|post|job))\b`),
 			skip: func(before, _, _ string) bool { return meAsSubject.MatchString(before) || toBecome.MatchString(before) }},

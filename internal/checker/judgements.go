@@ -238,7 +238,7 @@ func init() {
 		// "I believe she would thrive as a Senior Investigating Officer",
 		// "he would struggle in a management role".
 		rule{broad: true, any: kw("thrive|excel|flourish|shine|struggle|flounder|sink|drown"), fam: famVerdict, guarded: true,
-			re: rx(`\b(?:would|will|could|is\s+going\s+to|(?:i|we)\s+(?:think|believe|expect)\s+(?:she|he|they)\s+(?:would|will))\s+(?:really\s+|absolutely\s+|certainly\s+|definitely\s+|likely\s+)?(?:thrive|excel|flourish|shine|do\s+well|struggle|flounder|sink|drown)\s+(?:as\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?\w+|in\s+(?:a|an|the|that|this)\s+(?:[\w-]+\s+){0,3}?(?:role|post|position|job|seat|grade|band|rank|team))`),
+			re:   rx(`\b(?:would|will|could|is\s+going\s+to|(?:i|we)\s+(?:think|believe|expect)\s+(?:she|he|they)\s+(?:would|will))\s+(?:really\s+|absolutely\s+|certainly\s+|definitely\s+|likely\s+)?(?:thrive|excel|flourish|shine|do\s+well|struggle|flounder|sink|drown)\s+(?:as\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?\w+|in\s+(?:a|an|the|that|this)\s+(?:[\w-]+\s+){0,3}?(?:role|post|position|job|seat|grade|band|rank|team))`),
 			skip: func(_, _, m string) bool { return amongMentees.MatchString(m) }},
 		// "would be hard pushed to find a better candidate", "could not ask
 		// for a better colleague".

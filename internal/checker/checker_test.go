@@ -248,7 +248,7 @@ func TestKeptItemForms(t *testing.T) {
 		{"my gambling", "He has run up debts at the bookies.", "bookies"},
 		{"my job interviews elsewhere", "She has been talking to recruiters.", "talking to recruiters"},
 		{"my ADHD", "She was diagnosed as neurodivergent last year.", "neurodivergent"},
-		{"my court case", "He is being sued by a former landlord.", "sued"},
+		{"my court case", "He is being sued by a former landlord.", "being sued"},
 		// A kept word as the subject of the person's work, another person's,
 		// or a figure of speech, is not theirs; their own still is.
 		{"my mental health", "Gareth leads the council's new mental health strategy.", ""},
@@ -315,7 +315,7 @@ func TestKeptItemForms(t *testing.T) {
 		{"my side business", "She runs a small online shop on evenings and weekends.", "evenings and weekends"},
 		{"my second job", "She wrote the HR guidance on employees holding a second job.", ""},
 		// Generic words after the head ("use") and terms added from blind 13.
-		{"my alcohol use", "She has been sober for eight months.", "sober"},
+		{"my alcohol use", "She has been sober for eight months.", "sober for"},
 		{"my performance improvement plan", "He was put on a PIP in February.", "on a PIP"},
 		{"my performance improvement plan", "We untangled his pip dependency conflicts.", ""},
 		{"my custody battle", "She is in family court with her ex.", "family court"},
@@ -479,7 +479,7 @@ func TestJudgementModel(t *testing.T) {
 		}
 		return out
 	}
-	for _, s := range []string{"He is a grafter.", "She is scatterbrained."} {
+	for _, s := range []string{"He has peaked.", "She is scatterbrained."} {
 		checker.SetModel(false)
 		off := perf(s)
 		checker.SetModel(true)

@@ -311,6 +311,7 @@ func checker(w io.Writer, res results) {
 		{"blind13", "blind 13a–c (independent, read since)", ""},
 		{"blind14", "blind 14a–c (independent, read since)", ""},
 		{"blind15", "blind 15a–c (independent, read since)", ""},
+		{"blind16", "blind 16a–c (independent, read since)", ""},
 		{"kept-dev", "kept-item development set", ""},
 	} {
 		label := set.label

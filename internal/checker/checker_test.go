@@ -331,6 +331,21 @@ func TestKeptItemForms(t *testing.T) {
 		{"my time in prison", "He spent eighteen months inside.", "months inside"},
 		{"my time in prison", "She runs literacy programmes for men in prison.", ""},
 		{"my time in prison", "She refuses to be a prisoner of the old way of doing things.", ""},
+		// A length of time done or served is a prison term in any number;
+		// time served in the forces or on a board is a career.
+		{"my criminal record", "He did two years at Parchman before he got hired on here.", "did two years"},
+		{"my time in prison", "She served eleven months and now works nights with us.", "served eleven months"},
+		{"my time in prison", "He did a five-year stretch in his twenties.", "did a five-year stretch"},
+		{"my criminal record", "He served four years in the Marines before joining dispatch.", ""},
+		{"my time in prison", "She served six years on the board of a housing charity.", ""},
+		{"my criminal record", "We spent two years working on his presentation skills.", ""},
+		// A term that begins with a shorter one is of its concepts too.
+		{"my Professional Standards investigation", "He is the subject of a misconduct probe by PSD.", "misconduct probe"},
+		// Adoption: matched with children, not with mentors.
+		{"my adoption", "They have been matched with two children, a brother and sister.", "matched with two children"},
+		{"my adoption", "She was matched with two mentors through the scheme.", ""},
+		// Office romance: working with someone from another team is work.
+		{"my relationship with a colleague", "She paired with someone from the finance team on the audit.", ""},
 		{"my family's finances", "He advises families on their finances.", ""},
 		{"my family's finances", "Her family have been relying on a food bank.", "food bank"},
 		// An item's word too ambiguous to be a term still widens the item;

@@ -203,6 +203,22 @@ func newPhrase(text string, concepts bool) phrase {
 					n = 0
 				}
 			}
+			if n > 1 {
+				// A term that begins with a shorter one is of its concepts
+				// too: "my Professional Standards investigation" is a
+				// regulator's investigation and professional standards.
+				cs = slices.Clone(cs)
+				for m := n - 1; m > 0; m-- {
+					if m2, more := lexicon.longestTerm(toks[i : i+m]); m2 == m {
+						for _, c := range more {
+							if !slices.Contains(cs, c) {
+								cs = append(cs, c)
+							}
+						}
+						break
+					}
+				}
+			}
 			if n > 0 {
 				stems := stemsOf(toks[i : i+n])
 				s := slot{key: strings.Join(stems, " "), alts: [][]string{stems}, vias: []string{""}, concept: lexicon.names[cs[0]]}
@@ -526,10 +542,13 @@ func (p phrase) match(sentence string, toks []token, ix index, strict bool) (m, 
 				}
 			}
 		}
-		if bestK < 0 && !strict && s.concept == "salary" {
-			if sp, found := amountOfPay(sentence, toks); found {
+		for _, sh := range conceptShapes {
+			if bestK >= 0 || strict || !slices.Contains(s.vias, sh.concept) {
+				continue
+			}
+			if sp, found := sh.find(sentence, toks); found {
 				best, bestK = sp, len(s.vias)
-				s.vias = append(slices.Clip(s.vias), "an amount of pay")
+				s.vias = append(slices.Clip(s.vias), sh.via)
 			}
 		}
 		if bestK < 0 {
@@ -1064,19 +1083,45 @@ func personalBefore(before, use string) bool {
 	return false
 }
 
+// A conceptShape is a kept concept said in a shape no list of terms
+// covers: a sum said as pay reveals a kept salary, a length of time done or
+// served a kept prison term. via names the shape in the finding.
+type conceptShape struct {
+	concept string // the concept's name in lexicon/kept.txt
+	rx      *regexp.Regexp
+	hint    string         // the sentence holds one of these bytes, or the shape cannot match
+	not     *regexp.Regexp // what, right after a match, makes it something else
+	via     string
+}
+
+var conceptShapes = []conceptShape{
+	{concept: "salary", rx: payAmount, hint: "£$€0123456789", via: "an amount of pay"},
+	{concept: "prison", rx: timeServed, not: servedElsewhere, via: "a length of time served"},
+}
+
+// timeServed is a length of time done or served, as people say a prison
+// term: "did two years at Parchman", "served eighteen months", "did a
+// five-year stretch", "doing a bid". A length alone ("two years at the
+// bank") is not.
+var timeServed = rx(`\b(?:did|done|served|serving|doing)\s+(?:an?\s+)?(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|few|several|\d+)(?:\s+and\s+a\s+half)?[\s-]+)?(?:years?|months?|stretch|bid)(?:\s+(?:stretch|bid|sentence))?\b`)
+
+// servedElsewhere: time served in the forces, on a board or as something is
+// a career, not a sentence ("served four years in the Marines").
+var servedElsewhere = rx(`^(?:\s+\w+)?\s+(?:in|with|on|as|for|at)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:us\s+|royal\s+|british\s+|australian\s+|canadian\s+)?(?:army|navy|marines?|marine\s+corps|air\s+force|raf|ran|raaf|military|forces|armed\s+forces|reserves?|national\s+guard|guard|coast\s+guard|corps|regiment|infantry|artillery|paras?|fleet|battalion|brigade|squadron|board|council|committee|trustees?|governors?|bench|jury|officer|soldier|sailor|medic|volunteer|apprentice|trainee|firefighter|paramedic|nurse)\b`)
+
 // payAmount is a sum said as someone's pay: "on $62k a year", "paid
 // £29,500", "anything under 140k". A sum alone ("a $2m budget") is not.
 var payAmount = rx(`\b(?:paid|earns?|earning|earned|makes?|making|on|salary\s+(?:of|is)|pay\s+(?:of|is)|offered|asking\s+for|wants?|under|below|above|at\s+least)\s+(?:about\s+|around\s+|roughly\s+|just\s+|only\s+|anything\s+under\s+)?[£$€]\s?\d[\d,.]*\s*k?\b` +
 	`|[£$€]\s?\d[\d,.]*\s*k?\s+(?:a|per)\s+(?:year|annum|month|hour|week)\b|\b\d[\d,.]*\s*k\s+(?:a|per)\s+(?:year|annum)\b` +
 	`|\b(?:under|below|above|over|at\s+least|less\s+than|more\s+than)\s+\d[\d,.]*k\b|\b\d[\d,.]*\s*(?:lpa|lakhs?(?:\s+per\s+annum)?|ctc)\b`)
 
-// amountOfPay finds a payAmount in the sentence, as a span of its tokens.
-func amountOfPay(sentence string, toks []token) (span, bool) {
-	if !strings.ContainsAny(sentence, "£$€0123456789") {
+// find finds the shape in the sentence, as a span of its tokens.
+func (sh conceptShape) find(sentence string, toks []token) (span, bool) {
+	if sh.hint != "" && !strings.ContainsAny(sentence, sh.hint) {
 		return span{}, false
 	}
-	loc := payAmount.FindStringIndex(sentence)
-	if loc == nil {
+	loc := sh.rx.FindStringIndex(sentence)
+	if loc == nil || (sh.not != nil && sh.not.MatchString(sentence[loc[1]:])) {
 		return span{}, false
 	}
 	sp := span{first: -1}
